@@ -1,0 +1,63 @@
+#include "mz_scene.h"
+
+mz_scene_params mz_scene_params_default(void)
+{
+    mz_scene_params p = {0};
+    p.setting = MZ_SETTING_PLAIN;
+    p.setting2 = MZ_SETTING_PLAIN;
+    p.time_of_day = 14.0f;
+    p.cloud = 0.3f;
+    p.wind = 0.2f;
+    p.light[MZ_LIGHT_SUN] = 1.0f;
+    p.tint = (mz_rgb){1, 1, 1};
+    p.saturation = 1.0f;
+    p.brightness = 1.0f;
+    p.camera = MZ_CAMERA_DRIFT;
+    p.camera_speed = 1.0f;
+    return p;
+}
+
+static float lerp(float a, float b, float t) { return a + (b - a) * t; }
+
+/* Hours wrap at 24: going from 23 h to 1 h passes midnight, not noon. */
+static float lerp_hours(float a, float b, float t)
+{
+    float d = b - a;
+    if (d > 12) d -= 24;
+    if (d < -12) d += 24;
+    float h = a + d * t;
+    if (h < 0) h += 24;
+    if (h >= 24) h -= 24;
+    return h;
+}
+
+mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_params *b, float t)
+{
+    mz_scene_params m = t < 0.5f ? *a : *b;
+    if (a->setting != b->setting) {
+        m.setting = b->setting;
+        m.setting2 = a->setting;
+        m.setting2_weight = 1.0f - t;
+    } else {
+        m.setting2 = b->setting2;
+        m.setting2_weight = lerp(a->setting2_weight, b->setting2_weight, t);
+    }
+    m.time_of_day = lerp_hours(a->time_of_day, b->time_of_day, t);
+    m.cloud = lerp(a->cloud, b->cloud, t);
+    m.rain = lerp(a->rain, b->rain, t);
+    m.snow = lerp(a->snow, b->snow, t);
+    m.fog = lerp(a->fog, b->fog, t);
+    m.storm = lerp(a->storm, b->storm, t);
+    m.wind = lerp(a->wind, b->wind, t);
+    for (int i = 0; i < MZ_LIGHT_COUNT; i++) m.light[i] = lerp(a->light[i], b->light[i], t);
+    for (int i = 0; i < MZ_EL_COUNT; i++) m.element[i] = lerp(a->element[i], b->element[i], t);
+    m.tint = (mz_rgb){lerp(a->tint.r, b->tint.r, t), lerp(a->tint.g, b->tint.g, t),
+                      lerp(a->tint.b, b->tint.b, t)};
+    m.tint_weight = lerp(a->tint_weight, b->tint_weight, t);
+    m.saturation = lerp(a->saturation, b->saturation, t);
+    m.brightness = lerp(a->brightness, b->brightness, t);
+    m.valence = lerp(a->valence, b->valence, t);
+    m.energy = lerp(a->energy, b->energy, t);
+    m.camera_speed = lerp(a->camera_speed, b->camera_speed, t);
+    return m;
+}

@@ -1,0 +1,95 @@
+/* mz_gen — the generator interface: scene requests in, frames out.
+ *
+ * A generator is opened from a URI-like string that picks its backend:
+ *   "procedural"            the embedded Vulkan generator (default, always built)
+ *   "ws://host:port"        a remote server speaking docs/protocol.md
+ *   "comfy://host:port?workflow=FILE"  a ComfyUI server (adapter)
+ *   "clips:DIR"             pre-made clips chosen by scene
+ * Every backend streams: frames become available one by one as they are
+ * made, never after a whole clip. Frames go through a bounded ring, so memory
+ * is fixed at open time.
+ *
+ * Threading: one thread owns a mz_gen and calls every function on it;
+ * backends may produce on their own threads. Nothing here blocks for longer
+ * than the timeout the caller gives (mz_gen_wait) or a few ms (the rest).
+ *
+ * Ownership: mz_gen_open copies what it keeps from the desc; mz_gen_submit
+ * copies the request and the conditioning pixels before it returns. Frames
+ * returned by poll/wait point into the ring and stay valid until the next
+ * poll/wait/cancel/close on the same mz_gen.
+ *
+ * Errors: false / NULL with the message in mz_error(). */
+#ifndef MZ_GEN_H
+#define MZ_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mz_gen mz_gen;
+
+typedef struct mz_frame {
+    uint64_t scene_id;   /* the request's id */
+    uint32_t index;      /* 0, 1, ... within the scene */
+    double time_s;       /* timestamp within the scene: index / fps */
+    uint32_t width, height;
+    bool transitional;   /* still morphing from the previous scene */
+    const uint8_t *rgba; /* width*height*4 bytes, rows top to bottom, tightly packed */
+} mz_frame;
+
+typedef struct mz_scene_request {
+    uint64_t id;             /* caller-chosen, nonzero; later requests supersede earlier ones */
+    const char *prompt;      /* the full composed prompt */
+    const char *negative;    /* may be NULL */
+    uint64_t seed;
+    const char *const *tags; /* sound/visual tags from the story; may be NULL */
+    size_t tag_count;
+    float transition_s; /* 0 -> 1.0 s of morph from the conditioning frame */
+    float duration_s;   /* 0 -> open-ended: frames keep coming until superseded */
+    int width, height;  /* 0 -> 640x360 */
+    float fps;          /* 0 -> 30 */
+} mz_scene_request;
+
+typedef struct mz_gen_desc {
+    const char *uri;  /* NULL or "" -> "procedural" */
+    int ring_frames;  /* frames buffered between producer and consumer; 0 -> 8 */
+    bool realtime;    /* true: produce at the request's fps (a player);
+                         false: as fast as possible (tools, benchmarks, tests) */
+    void *gpu;        /* optional mz_gpu* to share (see core/mz_gpu.h); NULL -> own one */
+    const char *fallback; /* remote backends: used while the server is absent or late;
+                             NULL -> "procedural", "" -> none */
+    float deadline_s;     /* remote: no frame for this long -> fallback; 0 -> 1.0 */
+} mz_gen_desc;
+
+typedef struct mz_gen_stats {
+    char backend[32];        /* the backend producing frames right now */
+    bool fallback_active;    /* a remote backend is standing in with its fallback */
+    uint64_t frames;         /* produced since open */
+    uint64_t dropped;        /* dropped because the consumer was behind */
+    double fps;              /* production rate over the last second */
+    double first_frame_ms;   /* submit -> first frame of that scene ready, last scene */
+    double first_frame_p50_ms, first_frame_p95_ms; /* over the last 256 scenes */
+} mz_gen_stats;
+
+mz_gen *mz_gen_open(const mz_gen_desc *desc);
+
+/* Starts a new scene, superseding the one in flight. `conditioning` are the
+ * last frames shown (oldest first; may be NULL/0): the new scene begins as
+ * their continuation. Never blocks on rendering or the network. */
+bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *conditioning,
+                   size_t count);
+
+/* The next frame if one is ready: true and *out filled, else false at once. */
+bool mz_gen_poll(mz_gen *g, mz_frame *out);
+
+/* Like poll, but waits up to timeout_ms for a frame. */
+bool mz_gen_wait(mz_gen *g, mz_frame *out, double timeout_ms);
+
+/* Stops the scene in flight; frames already in the ring are discarded. */
+void mz_gen_cancel(mz_gen *g);
+
+void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out);
+
+void mz_gen_close(mz_gen *g);
+
+#endif

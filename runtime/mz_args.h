@@ -1,0 +1,56 @@
+/* mz_args — the command line of `maze` subcommands: one option parser, so
+ * every subcommand has the same --help, the same error wording and exit
+ * codes (0 ok, 2 usage error).
+ *
+ * A subcommand lists its options in a mz_arg table ending with {0}; values
+ * are written through the `value` pointers (left untouched when absent, so
+ * defaults are whatever the caller put there). */
+#ifndef MZ_ARGS_H
+#define MZ_ARGS_H
+
+#include <stdbool.h>
+
+typedef enum mz_arg_kind {
+    MZ_ARG_FLAG,   /* bool*, set to true */
+    MZ_ARG_STRING, /* const char**, points into argv */
+    MZ_ARG_INT,    /* long* */
+    MZ_ARG_FLOAT,  /* double* */
+    MZ_ARG_SIZE,   /* int[2]*, from "WxH" */
+} mz_arg_kind;
+
+typedef struct mz_arg {
+    const char *name;    /* "--seed" */
+    mz_arg_kind kind;
+    void *value;
+    const char *metavar; /* "N", "FILE" */
+    const char *help;
+} mz_arg;
+
+typedef struct mz_command {
+    const char *name;
+    const char *summary; /* one line for `maze --help` */
+    const char *usage;   /* after "maze NAME ", e.g. "STORY [options]" */
+    const char *details; /* paragraph(s) after the option list, or NULL */
+    int (*run)(const struct mz_command *cmd, int argc, char **argv);
+} mz_command;
+
+typedef enum mz_args_result {
+    MZ_ARGS_OK,
+    MZ_ARGS_HELP,  /* --help was printed: exit 0 */
+    MZ_ARGS_ERROR, /* a message was printed: exit 2 */
+} mz_args_result;
+
+/* Parses argv (argv[0] is the subcommand name). Positional arguments are
+ * collected into positional[] (at most max_positional, else an error); their
+ * count goes to *npositional. */
+mz_args_result mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **argv,
+                             const char **positional, int max_positional, int *npositional);
+
+void mz_args_print_help(const mz_command *cmd, const mz_arg *args);
+
+/* For a subcommand's own usage errors: prints "maze NAME: message" and a
+ * hint to --help; returns 2. */
+int mz_args_usage_error(const mz_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,11 @@
+/* The subcommands of `maze`, one file each (cmd_NAME.c), listed in main.c. */
+#ifndef MZ_COMMANDS_H
+#define MZ_COMMANDS_H
+
+#include "mz_args.h"
+
+extern const mz_command mz_cmd_play;
+extern const mz_command mz_cmd_lint;
+extern const mz_command mz_cmd_graph;
+
+#endif

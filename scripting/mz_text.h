@@ -1,0 +1,72 @@
+/* mz_text — viewer text: sanitising, moderation and free-text matching.
+ *
+ * No Lua and no neural model: matching is Unicode case folding (Latin,
+ * Greek, Cyrillic), punctuation and stop-word removal, light stemming,
+ * synonyms (single words and multi-word phrases), typo tolerance (bounded
+ * edit distance) and a score in [0,1] compared with a threshold. Ties go to
+ * the earliest pattern, so results are deterministic.
+ *
+ * Viewer text is untrusted: every function here takes arbitrary bytes and
+ * any length, and never reads or writes outside the buffers it is given.
+ *
+ * Ownership: a mz_lexicon is made and destroyed by its owner (one per
+ * story). Patterns and utterances are made from a lexicon, must be destroyed
+ * before it, and copy everything they keep. Not thread-safe per object;
+ * distinct objects may be used from distinct threads. */
+#ifndef MZ_TEXT_H
+#define MZ_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MZ_TEXT_DEFAULT_MAX 280 /* bytes of viewer text kept by default */
+
+/* Copies `in` (len bytes, not necessarily NUL-terminated) into `out`
+ * (cap bytes, cap >= 1, always NUL-terminated): invalid UTF-8 sequences and
+ * overlongs become U+FFFD, control characters (C0, DEL, C1, bidi overrides)
+ * are dropped, runs of whitespace become one space, ends are trimmed, and the
+ * result is cut to at most max_bytes (0 -> MZ_TEXT_DEFAULT_MAX) on a
+ * character boundary. Returns the length written. */
+size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_t max_bytes);
+
+typedef struct mz_lexicon mz_lexicon;
+
+/* A lexicon with the built-in English stop words and no synonyms. */
+mz_lexicon *mz_lexicon_create(void);
+void mz_lexicon_destroy(mz_lexicon *lx);
+
+/* `alternatives` (words or phrases, e.g. "ascend", "go up") mean the same as
+ * `canonical` when matching. */
+bool mz_lexicon_add_synonyms(mz_lexicon *lx, const char *canonical,
+                             const char *const *alternatives, size_t count);
+
+/* Words (matched after folding, and catching simple obfuscations such as
+ * repeated letters or digits for letters) that must never reach a prompt. */
+bool mz_lexicon_add_blocked(mz_lexicon *lx, const char *word);
+
+/* Copies sanitised `text` into `out` without its blocked words. Returns how
+ * many words were removed. */
+size_t mz_lexicon_moderate(const mz_lexicon *lx, const char *text, char *out, size_t cap);
+
+/* A pattern as an author writes it: "climb lighthouse", "go up the stairs". */
+typedef struct mz_pattern mz_pattern;
+mz_pattern *mz_pattern_compile(const mz_lexicon *lx, const char *pattern);
+void mz_pattern_destroy(mz_pattern *p);
+
+/* What a viewer typed, normalised once and scored against many patterns. */
+typedef struct mz_utterance mz_utterance;
+mz_utterance *mz_utterance_make(const mz_lexicon *lx, const char *text);
+void mz_utterance_destroy(mz_utterance *u);
+
+/* Score in [0,1]: how well the utterance says what the pattern says. */
+float mz_pattern_score(const mz_pattern *p, const mz_utterance *u);
+
+#define MZ_MATCH_THRESHOLD 0.5f
+
+/* Index of the best-scoring pattern with score >= threshold (0 ->
+ * MZ_MATCH_THRESHOLD), earliest on ties, or -1. *score gets its score
+ * (or the best score seen, when -1). */
+int mz_match_best(const mz_pattern *const *patterns, size_t count, const mz_utterance *u,
+                  float threshold, float *score);
+
+#endif
