@@ -1,0 +1,40 @@
+/* mz_gen_backend — what a generator backend implements (private to engine/gen).
+ *
+ * The front (mz_gen.c) owns the frame ring, picks a backend by URI, and
+ * handles superseding and stats; a backend only turns requests into frames
+ * and hands each finished frame to the sink, from any thread. A remote
+ * backend also tells the sink whether its server is healthy, so the front
+ * can switch to the fallback backend and back.
+ *
+ * Versioned: a backend whose `version` differs from MZ_GEN_BACKEND_VERSION
+ * is refused at open. */
+#ifndef MZ_GEN_BACKEND_H
+#define MZ_GEN_BACKEND_H
+
+#include "mz_gen.h"
+
+#define MZ_GEN_BACKEND_VERSION 1
+
+typedef struct mz_gen_sink mz_gen_sink;
+
+/* Copies a finished frame into the ring. Returns false when the frame's
+ * scene has been superseded or cancelled: the backend should stop that
+ * scene. In realtime mode this may wait (bounded) for ring space. */
+bool mz_gen_sink_push(mz_gen_sink *sink, const mz_frame *frame);
+
+/* A remote backend reports its server's state (reachable and serving). */
+void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why);
+
+typedef struct mz_gen_backend {
+    uint32_t version;
+    const char *name;
+    bool (*accepts)(const char *uri);
+    /* Returns the backend's state, or NULL + mz_fail(). */
+    void *(*open)(const mz_gen_desc *desc, mz_gen_sink *sink);
+    /* Copies req and the conditioning frames; never blocks on work. */
+    bool (*submit)(void *self, const mz_scene_request *req, const mz_frame *cond, size_t count);
+    void (*cancel)(void *self);
+    void (*close)(void *self);
+} mz_gen_backend;
+
+#endif
