@@ -17,14 +17,21 @@ bool mz_fail(const char *fmt, ...)
 
 bool mz_fail_context(const char *fmt, ...)
 {
-    char prefix[MZ_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
-    va_end(ap);
     char old[MZ_ERROR_MAX];
     memcpy(old, message, sizeof old);
-    snprintf(message, sizeof message, "%s: %s", prefix, old);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof message - 2) return false;
+    /* Prefix, then ": ", then as much of the old message as fits. */
+    size_t at = (size_t)n;
+    memcpy(message + at, ": ", 2);
+    at += 2;
+    size_t room = sizeof message - at - 1, len = strnlen(old, sizeof old);
+    if (len > room) len = room;
+    memcpy(message + at, old, len);
+    message[at + len] = '\0';
     return false;
 }
 
