@@ -96,9 +96,9 @@ typedef struct mz_scene_trace_item {
 #define MZ_SCENE_TRACE_MAX 32
 
 typedef struct mz_scene_trace {
-    int count;   /* items filled */
-    int dropped; /* matches beyond MZ_SCENE_TRACE_MAX, not recorded */
-    int unknown; /* words ignored */
+    int count;      /* items filled */
+    int dropped;    /* matches beyond MZ_SCENE_TRACE_MAX, not recorded */
+    int unknown;    /* words ignored */
     bool truncated; /* the prompt had more than MZ_SCENE_MAX_WORDS words */
     mz_scene_trace_item item[MZ_SCENE_TRACE_MAX];
 } mz_scene_trace;
@@ -107,8 +107,8 @@ typedef struct mz_scene_trace {
  * mz_scene_params_default()) into *out (may alias base). entity_seed[] is
  * rebuilt from the prompt, not kept from base. lx NULL = the built-in
  * lexicon; why may be NULL. False only for a NULL prompt or out. */
-bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt,
-                        const mz_scene_params *base, mz_scene_params *out, mz_scene_trace *why);
+bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt, const mz_scene_params *base,
+                        mz_scene_params *out, mz_scene_trace *why);
 
 /* The seed an entity name gets (case-insensitive; never 0). The same name
  * gives the same seed in every scene, on every machine. */
