@@ -246,7 +246,7 @@ static bool parse_effect(char *item, mz_scene_effect *fx)
 }
 
 /* Fills *e from the items part of a line; strtok's the string it is given. */
-static bool parse_items(char *items, mz_scene_entry *e)
+static bool parse_items(char *items, mz_scene_entry *e, bool *is_entity)
 {
     bool entity = false, effects = false, special = false;
     e->kind = MZ_ENTRY_EFFECT;
@@ -254,7 +254,9 @@ static bool parse_items(char *items, mz_scene_entry *e)
     char *save = NULL;
     for (char *it = strtok_r(items, " \t", &save); it; it = strtok_r(NULL, " \t", &save)) {
         mz_scene_entry_kind kind = MZ_ENTRY_EFFECT;
-        if (strcmp(it, "entity") == 0) {
+        if (strcmp(it, "entity") == 0 || strncmp(it, "entity=", 7) == 0) {
+            /* The seed of the name given, or (0 here) of the line's name. */
+            e->entity = it[6] ? mz_scene_entity_seed(it + 7) : 0;
             entity = true;
             continue;
         } else if (strcmp(it, "negate") == 0) {
@@ -282,7 +284,7 @@ static bool parse_items(char *items, mz_scene_entry *e)
     if (special && (effects || entity))
         return mz_fail("a modifier, negator, carry or stop word cannot also have effects");
     if (!special && !effects && !entity) return mz_fail("no items");
-    e->entity = entity; /* a flag until the name is known, then the seed */
+    *is_entity = entity;
     return true;
 }
 
@@ -301,7 +303,8 @@ static bool add_line(mz_scene_lexicon *lx, char *line, bool dup_check)
     char *items_text = trim(colon + 1);
     e.items = strdup(items_text);
     if (!e.items) return mz_fail("out of memory");
-    bool ok = parse_items(items_text, &e);
+    bool is_entity = false;
+    bool ok = parse_items(items_text, &e, &is_entity);
 
     /* Phrases: comma separated, checked before anything is added. */
     char *phrase[128];
@@ -338,7 +341,7 @@ static bool add_line(mz_scene_lexicon *lx, char *line, bool dup_check)
         free(e.name);
         return false;
     }
-    if (e.entity) e.entity = mz_scene_entity_seed(e.name);
+    if (is_entity && !e.entity) e.entity = mz_scene_entity_seed(e.name);
     int32_t index = (int32_t)lx->n_entries;
     lx->entry[lx->n_entries++] = e;
     for (int i = 0; i < n; i++) {

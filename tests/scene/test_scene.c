@@ -138,10 +138,14 @@ static void phrases_beat_words(void)
     mz_scene_trace why;
     mz_scene_params p;
     MZ_CHECK(mz_scene_interpret(NULL, "the lighthouse beam", NULL, &p, &why));
-    MZ_CHECK(p.light[MZ_LIGHT_BEAM] == 1);
-    MZ_CHECK(p.element[MZ_EL_TOWER] == 0); /* the beam, not the tower */
+    MZ_CHECK(p.light[MZ_LIGHT_BEAM] == 1); /* "lighthouse" alone implies a weaker beam */
+    MZ_CHECK(interp("the lighthouse").light[MZ_LIGHT_BEAM] < 1);
     MZ_CHECK(why.count == 1);
     MZ_CHECK_STR(why.item[0].name, "lighthouse beam");
+    /* It is the lighthouse's beam: the same entity. */
+    MZ_CHECK(p.entity_seed[0] == mz_scene_entity_seed("lighthouse"));
+    MZ_CHECK(interp("the sun rises").camera == MZ_CAMERA_DRIFT);
+    MZ_CHECK(interp("the camera rises").camera == MZ_CAMERA_RISE);
     MZ_CHECK(interp("the moon").setting == MZ_SETTING_PLAIN);
     MZ_CHECK(interp("the moon").light[MZ_LIGHT_MOON] > 0);
     MZ_CHECK(interp("the surface of the moon").setting == MZ_SETTING_SPACE);
@@ -255,6 +259,7 @@ static void lexicon_errors_and_additions(void)
     mz_scene_lexicon *lx = mz_scene_lexicon_load(NULL);
     MZ_CHECK(lx != NULL);
     MZ_CHECK(mz_scene_lexicon_add(lx, "mara: entity el.figures=0.6"));
+    MZ_CHECK(mz_scene_lexicon_add(lx, "the old keeper: entity=keeper"));
     MZ_CHECK(mz_scene_lexicon_add(lx, "rain: snow=1")); /* replaces */
     MZ_CHECK(!mz_scene_lexicon_add(lx, "rain: snow=7"));
     mz_scene_params p;
@@ -262,6 +267,8 @@ static void lexicon_errors_and_additions(void)
     MZ_CHECK(p.entity_seed[0] == mz_scene_entity_seed("mara"));
     MZ_CHECK(p.element[MZ_EL_FIGURES] > 0.5f);
     MZ_CHECK(p.snow == 1 && p.rain == 0);
+    MZ_CHECK(mz_scene_interpret(lx, "the Old Keeper", NULL, &p, NULL));
+    MZ_CHECK(p.entity_seed[0] == mz_scene_entity_seed("keeper") && p.entity_seed[1] == 0);
     mz_scene_lexicon_destroy(lx);
     /* The shared built-in one is untouched. */
     MZ_CHECK(interp("rain").rain > 0);
