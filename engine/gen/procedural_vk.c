@@ -138,6 +138,10 @@ static bool image_create(proc_vk *vk, image *im, uint32_t w, uint32_t h, VkImage
     if (!alloc_memory(vk, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, &im->mem, NULL) ||
         !vk_ok(vkBindImageMemory(vk->dev, im->img, im->mem, 0), "vkBindImageMemory"))
         return false;
+    im->width = w;
+    im->height = h;
+    /* Only images that are drawn to or sampled need a view. */
+    if (!(usage & (VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT))) return true;
     VkImageViewCreateInfo view = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
         .image = im->img,
@@ -145,8 +149,6 @@ static bool image_create(proc_vk *vk, image *im, uint32_t w, uint32_t h, VkImage
         .format = FORMAT,
         .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
     };
-    im->width = w;
-    im->height = h;
     return vk_ok(vkCreateImageView(vk->dev, &view, NULL, &im->view), "vkCreateImageView");
 }
 
