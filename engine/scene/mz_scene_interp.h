@@ -20,6 +20,9 @@
  *   into its neutral value: "no rain" sets rain to 0; "or"/"nor" carry a
  *   negation on ("no rain or snow"). A negated setting, time or camera word
  *   does nothing.
+ * - An adjective (a colour, "dark"…) right before a word the lexicon does
+ *   not know describes that thing ("a black cat", "green eyes"): it acts at
+ *   a third of its strength and only as an implied value (below).
  * - Later words override earlier ones: each parameter ends with the value of
  *   the last entry that set it ("dawn… then night" is night). Implied values
  *   (a sunset's orange tint, a storm's gloom; written `?=` in the lexicon)
