@@ -145,6 +145,18 @@ static void moderation_keeps_words_out(void)
     t = say(s, "red\x01\x1b[31m \xff\xfe sky");
     MZ_CHECK(strchr(t.prompt, '\x1b') == NULL && strchr(t.prompt, '\x01') == NULL);
     MZ_CHECK(strstr(t.prompt, "\xff") == NULL);
+    MZ_CHECK_HAS(t.prompt, "red");
+    mz_story_destroy(s);
+
+    /* an otherwise function gets the words moderated too */
+    s = mz_story_load(
+        &(mz_story_desc){.path = FIX "dice", .blocked_words = blocked, .blocked_count = 1});
+    MZ_CHECK(s != NULL);
+    if (!s) return;
+    mz_story_begin(s, &t);
+    t = say(s, "where is the gold");
+    MZ_CHECK_HAS(t.reply, "You said: where is the");
+    MZ_CHECK(t.reply && strstr(t.reply, "gold") == NULL);
     mz_story_destroy(s);
 }
 
