@@ -7,17 +7,52 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Problems are collected, then reported in file and line order, the order
+ * an author reads them in. */
+typedef struct lint_problem {
+    char *file, *message;
+    int line, seq;
+} lint_problem;
+
 typedef struct lint_ctx {
-    mz_story_report_fn report;
-    void *user;
-    int count;
+    lint_problem *items;
+    int count, cap;
 } lint_ctx;
 
 static void on_problem(const char *file, int line, const char *message, void *user)
 {
     lint_ctx *ctx = user;
+    if (ctx->count == ctx->cap) {
+        int cap = ctx->cap ? ctx->cap * 2 : 16;
+        lint_problem *items = realloc(ctx->items, (size_t)cap * sizeof *items);
+        if (!items) return;
+        ctx->items = items;
+        ctx->cap = cap;
+    }
+    ctx->items[ctx->count] = (lint_problem){strdup(file), strdup(message), line, ctx->count};
     ctx->count++;
-    if (ctx->report) ctx->report(file, line, message, ctx->user);
+}
+
+static int problem_cmp(const void *pa, const void *pb)
+{
+    const lint_problem *a = pa, *b = pb;
+    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+    if (c) return c;
+    if (a->line != b->line) return a->line < b->line ? -1 : 1;
+    return a->seq - b->seq;
+}
+
+static int lint_finish(lint_ctx *ctx, mz_story_report_fn report, void *user)
+{
+    qsort(ctx->items, (size_t)ctx->count, sizeof *ctx->items, problem_cmp);
+    for (int i = 0; i < ctx->count; i++) {
+        lint_problem *p = &ctx->items[i];
+        if (report) report(p->file ? p->file : "?", p->line, p->message ? p->message : "?", user);
+        free(p->file);
+        free(p->message);
+    }
+    free(ctx->items);
+    return ctx->count;
 }
 
 static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
@@ -139,13 +174,13 @@ static void check_characters(const story_graph *g, const story_scene *sc, lint_c
 
 int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
 {
-    lint_ctx ctx = {report, user, 0};
+    lint_ctx ctx = {0};
     mz_story_desc desc = {.path = path};
     story_load_options opt = {.desc = &desc, .problem = on_problem, .user = &ctx};
     story_graph *g = story_graph_load(path, &opt);
     if (!g) {
         if (!ctx.count) on_problem(path, 0, mz_error(), &ctx);
-        return ctx.count;
+        return lint_finish(&ctx, report, user);
     }
     check_reachable(g, &ctx);
     for (size_t i = 0; i < g->scene_count; i++) {
@@ -167,7 +202,7 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
                             sc->sound_files[f]);
     }
     story_graph_destroy(g);
-    return ctx.count;
+    return lint_finish(&ctx, report, user);
 }
 
 /* ---- DOT ---- */

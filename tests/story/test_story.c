@@ -545,6 +545,32 @@ static void arbitrary_input(void)
     mz_story_destroy(fresh);
 }
 
+/* Every memory cap from tiny to enough: loading fails cleanly or play works,
+ * and nothing crashes or leaks (like Lua's own tests with a failing allocator). */
+static void tight_memory(void)
+{
+    int loaded = 0, failed = 0;
+    for (size_t limit = 4096; limit <= 160 * 1024; limit += 2048) {
+        mz_story *s = mz_story_load(&(mz_story_desc){.path = FIX "dice", .memory_limit = limit});
+        if (!s) {
+            failed++;
+            MZ_CHECK_MSG(strstr(mz_error(), "out of memory") != NULL, "%zu: %s", limit, mz_error());
+            continue;
+        }
+        loaded++;
+        mz_story_turn t;
+        mz_story_begin(s, &t);
+        static const char *inputs[] = {"roll", "coin", "spend", "leave", "return", "roll"};
+        for (size_t i = 0; i < 6; i++) {
+            t = say(s, inputs[i]);
+            MZ_CHECK(t.scene != NULL && t.prompt != NULL);
+            if (t.error) MZ_CHECK_HAS(t.error, "out of memory");
+        }
+        mz_story_destroy(s);
+    }
+    MZ_CHECK(loaded > 0 && failed > 0);
+}
+
 static int problems;
 static char last_problem[512];
 static void count_problem(const char *file, int line, const char *message, void *user)
@@ -597,6 +623,7 @@ int main(void)
     MZ_RUN(includes_report_their_own_file);
     MZ_RUN(sandbox_globals);
     MZ_RUN(arbitrary_input);
+    MZ_RUN(tight_memory);
     MZ_RUN(lint_and_graph);
     return mz_test_finish();
 }
