@@ -44,7 +44,7 @@ static int problem_cmp(const void *pa, const void *pb)
 
 static int lint_finish(lint_ctx *ctx, mz_story_report_fn report, void *user)
 {
-    qsort(ctx->items, (size_t)ctx->count, sizeof *ctx->items, problem_cmp);
+    if (ctx->count) qsort(ctx->items, (size_t)ctx->count, sizeof *ctx->items, problem_cmp);
     for (int i = 0; i < ctx->count; i++) {
         lint_problem *p = &ctx->items[i];
         if (report) report(p->file ? p->file : "?", p->line, p->message ? p->message : "?", user);

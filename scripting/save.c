@@ -33,7 +33,7 @@
 #define SAVE_VERSION 1
 #define SAVE_MAX_BYTES (16u << 20)
 
-static bool save_write(mz_story *s, story_buf *out)
+static bool save_write(const mz_story *s, story_buf *out)
 {
     const story_graph *g = s->g;
     const story_play *p = &s->play;
@@ -67,9 +67,8 @@ static bool save_write(mz_story *s, story_buf *out)
     return true;
 }
 
-bool mz_story_save(const mz_story *cs, const char *path)
+bool mz_story_save(const mz_story *s, const char *path)
 {
-    mz_story *s = (mz_story *)cs; /* only its scratch text changes */
     if (!s->play.begun) return mz_fail("cannot save %s: the story has not begun", path);
     story_buf text = {0};
     if (!save_write(s, &text)) {
@@ -229,7 +228,8 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
     if (!d) return mz_fail("out of memory");
     bool ok = parse_save(text, len, name, d);
     int scene = -1;
-    if (ok && strcmp(d->title, g->title))
+    /* A reload may retitle the story; a save must be of this one. */
+    if (ok && !reload && strcmp(d->title, g->title))
         ok = mz_fail("%s belongs to the story '%s', not to '%s'", name, d->title, g->title);
     if (ok && (scene = story_graph_find(g, d->scene)) < 0)
         ok = mz_fail("%s is at scene '%s', which the story no longer has", name, d->scene);

@@ -333,6 +333,48 @@ static void bad_saves_fail_clearly(void)
     remove_dir(dir);
 }
 
+/* Saves damaged byte by byte: restoring fails or works, never crashes. */
+static void damaged_saves(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    mz_story *s = load(dir, 3);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    say(s, "roll");
+    say(s, "coin");
+    say(s, "say something");
+    char path[128];
+    snprintf(path, sizeof path, "%s/game.save", dir);
+    MZ_CHECK(mz_story_save(s, path));
+    char good[4096];
+    snprintf(good, sizeof good, "%s", read_text(path));
+    size_t n = strlen(good);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int restored = 0;
+    for (int i = 0; i < 400; i++) {
+        char bad[4096];
+        memcpy(bad, good, n + 1);
+        for (int k = 0; k < 1 + i % 4; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bad[x % n] = (char)(x >> 32);
+        }
+        FILE *f = fopen(path, "wb");
+        if (!f) break;
+        fwrite(bad, 1, n, f);
+        fclose(f);
+        restored += mz_story_restore(s, path, &t);
+        t = say(s, "roll");
+        MZ_CHECK(t.scene != NULL && t.prompt != NULL);
+    }
+    MZ_CHECK(restored > 0 && restored < 400);
+    mz_story_destroy(s);
+    remove_dir(dir);
+}
+
 static void saves_across_story_edits(void)
 {
     char dir[64];
@@ -616,6 +658,7 @@ int main(void)
     MZ_RUN(saves_round_trip);
     MZ_RUN(saves_are_atomic);
     MZ_RUN(bad_saves_fail_clearly);
+    MZ_RUN(damaged_saves);
     MZ_RUN(saves_across_story_edits);
     MZ_RUN(reload_keeps_state);
     MZ_RUN(broken_callbacks);
