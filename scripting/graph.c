@@ -140,7 +140,6 @@ typedef struct loader {
     lua_State *L;
     const story_load_options *opt;
     int fatal;
-    int problems;
     char first[MZ_ERROR_MAX];
 } loader;
 
@@ -154,7 +153,6 @@ static void problem(loader *ld, bool fatal, const char *file, int line, const ch
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ld->problems++;
     if (ld->opt->problem) {
         ld->opt->problem(file, line, msg, ld->opt->user);
     } else if (fatal && !ld->fatal) {
