@@ -166,9 +166,10 @@ static void check_characters(const story_graph *g, const story_scene *sc, lint_c
         for (size_t c = 0; c < g->char_count && !known; c++)
             known = strlen(g->char_names[c]) == n && !memcmp(g->char_names[c], p + 1, n);
         if (!known)
-            lint_report(ctx, sc->file, sc->line,
-                        "scene '%s': the prompt names {%.*s}, which is not in the story's characters",
-                        sc->id, (int)n, p + 1);
+            lint_report(
+                ctx, sc->file, sc->line,
+                "scene '%s': the prompt names {%.*s}, which is not in the story's characters",
+                sc->id, (int)n, p + 1);
     }
 }
 
@@ -198,8 +199,8 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
         check_characters(g, sc, &ctx);
         for (size_t f = 0; f < sc->sound_file_count; f++)
             if (access(sc->sound_files[f], R_OK) != 0)
-                lint_report(&ctx, sc->file, sc->line, "scene '%s': sound file %s is missing", sc->id,
-                            sc->sound_files[f]);
+                lint_report(&ctx, sc->file, sc->line, "scene '%s': sound file %s is missing",
+                            sc->id, sc->sound_files[f]);
     }
     story_graph_destroy(g);
     return lint_finish(&ctx, report, user);
@@ -212,8 +213,10 @@ static void dot_string(FILE *out, const char *s)
     fputc('"', out);
     for (; *s; s++) {
         if (*s == '"' || *s == '\\') fputc('\\', out);
-        if (*s == '\n') fputs("\\n", out);
-        else if ((unsigned char)*s >= 0x20) fputc(*s, out);
+        if (*s == '\n')
+            fputs("\\n", out);
+        else if ((unsigned char)*s >= 0x20)
+            fputc(*s, out);
     }
     fputc('"', out);
 }
@@ -233,8 +236,10 @@ bool mz_story_graph_dot(const char *path, FILE *out)
         const story_scene *sc = &g->scenes[i];
         fputs("  ", out);
         dot_string(out, sc->id);
-        if (sc->ending) fputs(" [shape=doubleoctagon", out);
-        else fputs(" [shape=box", out);
+        if (sc->ending)
+            fputs(" [shape=doubleoctagon", out);
+        else
+            fputs(" [shape=box", out);
         if ((int)i == g->start) fputs(", style=\"rounded,bold\", penwidth=2", out);
         fputs("];\n", out);
     }

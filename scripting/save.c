@@ -39,11 +39,13 @@ static bool save_write(const mz_story *s, story_buf *out)
     const story_play *p = &s->play;
     story_buf_printf(out, "maze-save %d\ntitle ", SAVE_VERSION);
     story_buf_quote(out, g->title, strlen(g->title));
-    story_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash, s->seed);
+    story_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash,
+                     s->seed);
     const char *id = g->scenes[p->scene].id;
     story_buf_quote(out, id, strlen(id));
     story_buf_printf(out, "\nturn %d\nrng", p->turn);
-    for (int i = 0; i < 4; i++) story_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
+    for (int i = 0; i < 4; i++)
+        story_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
     story_buf_puts(out, "\n");
     for (size_t i = 0; i < g->scene_count; i++) {
         if (!p->visits[i]) continue;
@@ -139,7 +141,8 @@ static void save_data_free(save_data *d)
     free(d->visit_lines);
 }
 
-static bool quoted_value(const char *line, size_t len, char **out, const char *name, const char *what)
+static bool quoted_value(const char *line, size_t len, char **out, const char *name,
+                         const char *what)
 {
     size_t pos = 0, n;
     free(*out);
@@ -195,7 +198,8 @@ static bool parse_save(const char *text, size_t len, const char *name, save_data
             v[d->visit_count++] = val;
         } else if (KEY("modifier")) {
             char *m = NULL;
-            if (d->modifier_count == STORY_MAX_MODIFIERS || !quoted_value(val, vlen, &m, name, "modifier")) {
+            if (d->modifier_count == STORY_MAX_MODIFIERS ||
+                !quoted_value(val, vlen, &m, name, "modifier")) {
                 free(m);
                 return mz_fail("%s:%d: bad modifier", name, line_no);
             }

@@ -55,8 +55,9 @@ static void vm_hook(lua_State *L, lua_Debug *ar)
         lua_sethook(L, vm_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     }
     uint32_t budget = vm->loading ? vm->load_budget : vm->budget;
-    lua_pushfstring(L, "%s: the story ran too long (over %d instructions in one call: an endless loop?)",
-                    vm->where, (int)budget);
+    lua_pushfstring(
+        L, "%s: the story ran too long (over %d instructions in one call: an endless loop?)",
+        vm->where, (int)budget);
     lua_error(L);
 }
 
@@ -134,7 +135,8 @@ char *story_read_file(const char *path, size_t max, size_t *len)
     char chunk[65536];
     size_t n;
     story_buf_put(&b, "", 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max) story_buf_put(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max)
+        story_buf_put(&b, chunk, n);
     bool bad = ferror(f) || b.failed;
     fclose(f);
     if (bad || b.len > max) {
@@ -270,8 +272,8 @@ static void copy_fields(lua_State *L, int from, int to, const char *const *names
 static void vm_sandbox(story_vm *vm)
 {
     lua_State *L = vm->L;
-    static const char *const base[] = {"assert", "error",    "ipairs", "pcall", "select",
-                                       "tonumber", "tostring", "type", "getmetatable", NULL};
+    static const char *const base[] = {"assert",   "error",    "ipairs", "pcall",        "select",
+                                       "tonumber", "tostring", "type",   "getmetatable", NULL};
     static const struct {
         const char *name;
         lua_CFunction open;

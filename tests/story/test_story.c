@@ -183,7 +183,7 @@ static void endings_finish(void)
 /* Plays the dice story: random, chance, items, visits, `to` functions. */
 static void play_dice(mz_story *s, char *log, size_t cap)
 {
-    static const char *inputs[] = {"roll", "roll", "coin", "spend", "spend", "roll",
+    static const char *inputs[] = {"roll",  "roll",   "coin", "spend", "spend",  "roll",
                                    "leave", "return", "roll", "leave", "return", "roll"};
     mz_story_turn t;
     mz_story_begin(s, &t);
@@ -516,7 +516,7 @@ static void broken_stories_fail_to_load(void)
         {"syntax", FIX "syntax/story.lua:7: '}' expected (to close '{' at line 3) near <eof>"},
         {"loaderror", FIX "loaderror/story.lua:3: attempt to index a nil value (local 'missing')"},
         {"escape", FIX "escape/story.lua:3: include: '../cellar/story.lua' must stay inside the "
-                   "story folder (no '..')"},
+                       "story folder (no '..')"},
         {"lintme", FIX "lintme/story.lua:16: scene 'b': prompt is missing"},
         {"nonexistent", "no story at " FIX "nonexistent"},
     };
