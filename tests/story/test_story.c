@@ -495,16 +495,38 @@ static void broken_callbacks(void)
         MZ_CHECK(!t.scene_changed && t.reply == NULL);
         MZ_CHECK(t.turn == (int)i + 1);
     }
+    /* a failing enter hook: no move, no visit, no change to s */
+    t = say(s, "trapdoor");
+    MZ_CHECK_HAS(t.error, FIX "broken/story.lua:38: the trap is sprung");
+    MZ_CHECK_STR(t.scene, "hall");
+    MZ_CHECK_STR(t.prompt, "a hall, count 0");
     /* play goes on with the last good state */
     t = say(s, "increment");
     MZ_CHECK(t.error == NULL);
     MZ_CHECK_STR(t.prompt, "a hall, count 1");
     t = say(s, "onward");
     MZ_CHECK_STR(t.scene, "room");
+    MZ_CHECK_STR(t.prompt, "a room, the trap sprung 0 times");
     t = say(s, "back");
     MZ_CHECK_STR(t.prompt, "a hall, count 101");
     t = say(s, "xyzzy");
     MZ_CHECK_STR(t.reply, "Nothing happens.");
+    mz_story_destroy(s);
+}
+
+static void broken_start(void)
+{
+    mz_story *s = load(FIX "badstart", 1);
+    if (!s) return;
+    mz_story_turn t;
+    MZ_CHECK(mz_story_begin(s, &t));
+    MZ_CHECK_STR(t.error,
+                 FIX "badstart/story.lua:6: attempt to index a nil value (field 'nothing')");
+    MZ_CHECK_STR(t.scene, "a");
+    MZ_CHECK_STR(t.prompt, "ink drawing, a quiet field");
+    t = say(s, "go");
+    MZ_CHECK(t.error == NULL);
+    MZ_CHECK_STR(t.prompt, "ink drawing, a hill");
     mz_story_destroy(s);
 }
 
@@ -662,6 +684,7 @@ int main(void)
     MZ_RUN(saves_across_story_edits);
     MZ_RUN(reload_keeps_state);
     MZ_RUN(broken_callbacks);
+    MZ_RUN(broken_start);
     MZ_RUN(broken_stories_fail_to_load);
     MZ_RUN(includes_report_their_own_file);
     MZ_RUN(sandbox_globals);
