@@ -655,9 +655,6 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
         mz_lexicon_add_blocked(g->lex, opt->desc->blocked_words[i]);
     lua_State *L = ld.L = g->vm->L;
 
-    /* Loading makes little garbage: collecting while it runs only costs time
-     * (a 10,000-scene story loads a third faster). The cap still holds. */
-    lua_gc(L, LUA_GCSTOP);
     g->vm->loading = true;
     bool ran = story_vm_run_file(g->vm, g->path);
     g->vm->loading = false;
@@ -694,7 +691,6 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->ids_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->story_ref);
     g->vm->decls_ref = g->vm->ids_ref = g->vm->story_ref = LUA_NOREF;
-    lua_gc(L, LUA_GCRESTART);
 
     if (ld.fatal && !opt->problem) {
         if (ld.fatal > 1)
