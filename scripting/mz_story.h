@@ -34,7 +34,7 @@ typedef struct mz_story_desc {
     size_t blocked_count;
     uint32_t instruction_budget; /* per callback; 0 -> 1,000,000 */
     size_t memory_limit;         /* bytes for the Lua state; 0 -> 64 MiB */
-    size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX */
+    size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX; at most 1024 */
 } mz_story_desc;
 
 typedef struct mz_story_turn {
@@ -73,6 +73,10 @@ bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *ou
 /* Re-reads the story's files, keeping the current scene and state. On error
  * the running story is untouched and false is returned. */
 bool mz_story_reload(mz_story *s);
+
+/* The current turn again, with the prompt and caption composed afresh (after
+ * a reload, the edited prompt shows at once). false only before begin. */
+bool mz_story_refresh(mz_story *s, mz_story_turn *out);
 
 /* Atomic (write to a temporary file, then rename) and versioned. */
 bool mz_story_save(const mz_story *s, const char *path);
