@@ -177,6 +177,23 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
             float band_y = q.y - 0.2 * q.x - 0.1;
             float milky = fbm2(q * 5.0 + 3.0, 3) * exp(-band_y * band_y * 30.0);
             c += vec3(0.25, 0.18, 0.32) * milky * milky * l.space;
+            // A planet hangs in the black, lit from the sun's side; its
+            // place and bands come from the seed.
+            vec2 pc = vec2(-0.45 + 0.9 * fract(u.setting.w * 0.013), 0.22);
+            float pr = 0.13;
+            vec2 d = (q - pc) / pr;
+            float r2 = dot(d, d);
+            if (r2 < 1.3) {
+                vec3 n = vec3(d, sqrt(max(1.0 - r2, 0.0)));
+                vec3 to_sun = normalize(vec3(s.sun.x - pc.x, 0.3, 0.4));
+                float lit = max(dot(n, to_sun), 0.0);
+                float bands = fbm2(vec2(d.y * 4.0 + u.setting.w, d.x * 0.6), 3);
+                vec3 surface = mix(vec3(0.15, 0.3, 0.6), vec3(0.8, 0.75, 0.6), smoothstep(0.45, 0.65, bands));
+                float disc = fall(0.98, 1.0, r2);
+                c = mix(c, surface * (0.03 + 1.2 * lit), disc * l.space);
+                float rim = exp(-abs(sqrt(r2) - 1.0) * 25.0) * (0.3 + lit);
+                c += vec3(0.3, 0.5, 1.0) * rim * 0.5 * l.space;
+            }
         }
     }
     // Clouds, lit by the sun from behind the viewer, dark in storms.
@@ -423,7 +440,8 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
     vec3 land = l.ground_col * (0.6 + 0.6 * n + 0.3 * n2);
     // Moon craters.
     land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
-    land = land * (s.ambient * 0.45 + s.sun_col * 1.0);
+    // (In space, earthlight keeps the ground from going black.)
+    land = land * (s.ambient * 0.45 + s.sun_col * 1.0 + vec3(0.1, 0.11, 0.13) * l.space);
     // Streets at night: the glow of lamps along the foot of the buildings.
     land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
     vec3 col = land;
@@ -570,10 +588,12 @@ vec3 scene(vec2 p)
     fire_at = mix(fire_at, vec2(fire_at.x * 0.5, -0.36), l.cave);
 
     // Caves and rooms: rock walls around an opening, lit by the fire.
+    float indoors = 0.0; // no rain or snow falls where the walls are
     if (l.cave > 0.01) {
         vec2 c = (p - vec2(0.0, hz + 0.1)) / vec2(0.62, 0.3);
         float r = length(c) + (fbm2(p * 5.0 + u.setting.w, 3) - 0.5) * 0.5;
         float wall = smoothstep(0.92, 1.0, r) * l.cave;
+        indoors = wall;
         float tex = fbm2(p * 9.0 + u.setting.w + 4.0, 2);
         vec3 rock = vec3(0.10, 0.075, 0.06) * (0.4 + 1.2 * tex);
         float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - fire_at) * 2.6);
@@ -620,7 +640,7 @@ vec3 scene(vec2 p)
     // Rain: slanted streaks in three depths; snow: drifting flakes.
     float ti = u.clock.x;
     if (u.weather.x > 0.01) {
-        col *= 1.0 - 0.25 * u.weather.x;
+        col *= 1.0 - 0.25 * u.weather.x * (1.0 - indoors);
         for (int i = 0; i < 3; i++) {
             float fi = float(i);
             float scale = 18.0 + fi * 14.0;
@@ -631,7 +651,7 @@ vec3 scene(vec2 p)
             vec2 f = fract(r);
             float streak = step(hh, u.weather.x * 0.55) * fall(0.0, 0.06, abs(f.x - 0.5 - (hh - 0.5) * 0.6)) *
                            smoothstep(0.0, 0.3, f.y) * fall(0.6, 1.0, f.y);
-            col += (fogc * 0.6 + 0.05) * streak * (0.3 - fi * 0.07);
+            col += (fogc * 0.6 + 0.05) * streak * (0.3 - fi * 0.07) * (1.0 - indoors);
         }
     }
     if (u.weather.y > 0.01) {
@@ -643,7 +663,7 @@ vec3 scene(vec2 p)
             float hh = hash12(cell + fi * 31.0);
             vec2 at = hash22(cell + fi) * 0.6 + 0.2;
             float flake = step(hh, u.weather.y) * fall(0.0, 0.12 - fi * 0.02, length(fract(r) - at));
-            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2));
+            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2) * (1.0 - indoors));
         }
     }
     return col;
