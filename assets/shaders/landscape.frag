@@ -212,6 +212,7 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
 // pixel knows what it is looking at.
 struct Column {
     float land, trees, buildings;
+    float rock; // how much of the land here is bare rock, 0..1
 };
 
 float dune(float x)
@@ -233,7 +234,8 @@ float mid_land(Look l, float x)
 // The tallest a mid layer can be: rays above it need no noise at all.
 float mid_bound(Look l)
 {
-    return l.mid_h + 5.0 * max(l.trees, u.el0.x) + 30.0 * max(l.buildings, u.el0.y);
+    return l.mid_h + 5.0 * max(l.trees, u.el0.x) + 30.0 * max(l.buildings, u.el0.y) +
+           3.6 * max(l.rocks, u.el1.z);
 }
 
 Column mid_column(Look l, float wx, float id, float sink, float d)
@@ -241,6 +243,14 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
     Column c;
     float x = wx + id * 91.7 + u.setting.w;
     c.land = l.mid_h > 0.01 ? mid_land(l, x) * sink : 0.0;
+    // Boulders and outcrops: lumps of bare rock on the land.
+    c.rock = 0.0;
+    float rock_d = max(l.rocks, u.el1.z);
+    if (rock_d > 0.01) {
+        float lump = max(noise1(x * 0.6 + 3.0) - (1.0 - rock_d * 0.6), 0.0);
+        c.land += lump * 6.0 * sink;
+        c.rock = clamp(lump * 8.0, 0.0, 1.0);
+    }
     c.trees = 0.0;
     c.buildings = 0.0;
     float tree_d = max(l.trees, u.el0.x);
@@ -351,6 +361,7 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
                 mat *= mix(1.0, 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6), l.dunes);
             }
             mat = mix(mat, vec3(0.92, 0.95, 1.0), l.snowcap * smoothstep(0.5, 0.8, wy / max(l.mid_h, 0.1)));
+            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), c.rock);
         } else if (wy < c.buildings && c.buildings > c.trees) {
             mat = vec3(0.12, 0.12, 0.14) + 0.05 * hash11(floor((wx + u.mid_id[i] * 7.0) / 3.2));
             glow = window_light(wx, wy, u.mid_id[i], s.night);

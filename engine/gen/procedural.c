@@ -25,11 +25,11 @@
 #define DEFAULT_H 360
 #define DEFAULT_FPS 30.0f
 #define DEFAULT_TRANSITION_S 1.0f
-#define TOWER_DEPTH 38.0  /* keep in step with landscape.frag */
+#define TOWER_DEPTH 38.0 /* keep in step with landscape.frag */
 #define FIRE_DEPTH 9.0
-#define LAYER_NEAR 12.0   /* streaming layers live between these depths */
+#define LAYER_NEAR 12.0 /* streaming layers live between these depths */
 #define LAYER_SPAN 66.0
-#define ORBIT_PIVOT 40.0  /* depth the orbiting camera circles around */
+#define ORBIT_PIVOT 40.0 /* depth the orbiting camera circles around */
 /* On a CPU (lavapipe) frames are drawn smaller and scaled up: a quarter of
  * the pixels, at most CPU_MAX_PIXELS, and small frames in full. The land
  * and sky are soft anyway; this buys the frame rate (platform.md). */
@@ -103,7 +103,10 @@ static uint32_t mix32(uint64_t x)
     return (uint32_t)x;
 }
 
-static float unit(uint64_t x) { return (float)(mix32(x) >> 8) / 16777216.0f; }
+static float unit(uint64_t x)
+{
+    return (float)(mix32(x) >> 8) / 16777216.0f;
+}
 
 static float smooth01(float t)
 {
@@ -116,7 +119,8 @@ static float smooth01(float t)
 static char *compose_prompt(const mz_scene_request *req)
 {
     size_t n = strlen(req->prompt) + 1;
-    for (size_t i = 0; i < req->tag_count; i++) n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
+    for (size_t i = 0; i < req->tag_count; i++)
+        n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
     char *s = malloc(n);
     if (!s) return NULL;
     strcpy(s, req->prompt);
@@ -135,16 +139,26 @@ static void camera_step(camera *c, const mz_scene_params *p, double dt)
     double speed = p->camera_speed * (0.6 + 0.8 * p->energy);
     double vx = 0, vz = 0, vyaw = 0, vrise = 0;
     switch (p->camera) {
-    case MZ_CAMERA_DRIFT: vx = 0.5 * speed; break;
-    case MZ_CAMERA_STILL: break;
-    case MZ_CAMERA_PAN: vyaw = 0.06 * speed; break;
-    case MZ_CAMERA_DOLLY: vz = 3.0 * speed; break;
+    case MZ_CAMERA_DRIFT:
+        vx = 0.5 * speed;
+        break;
+    case MZ_CAMERA_STILL:
+        break;
+    case MZ_CAMERA_PAN:
+        vyaw = 0.06 * speed;
+        break;
+    case MZ_CAMERA_DOLLY:
+        vz = 3.0 * speed;
+        break;
     case MZ_CAMERA_ORBIT:
         vx = 2.5 * speed;
         vyaw = -vx / ORBIT_PIVOT;
         break;
-    case MZ_CAMERA_RISE: vrise = 0.25 * speed; break;
-    case MZ_CAMERA_COUNT: break;
+    case MZ_CAMERA_RISE:
+        vrise = 0.25 * speed;
+        break;
+    case MZ_CAMERA_COUNT:
+        break;
     }
     /* Velocities ease towards the scene's, so a change of camera motion
      * between scenes is a curve, not a jolt. */
@@ -161,7 +175,10 @@ static void camera_step(camera *c, const mz_scene_params *p, double dt)
     if (c->rise > 3) c->rise = 3;
 }
 
-static double camera_height(const camera *c) { return 1.6 + 6.0 * (1.0 - exp(-c->rise)); }
+static double camera_height(const camera *c)
+{
+    return 1.6 + 6.0 * (1.0 - exp(-c->rise));
+}
 
 /* ------------------------------------------------------------ uniforms */
 
@@ -408,7 +425,10 @@ static void *worker(void *arg)
 
 /* ------------------------------------------------------------ the vtable */
 
-static bool proc_accepts(const char *uri) { return strcmp(uri, "procedural") == 0; }
+static bool proc_accepts(const char *uri)
+{
+    return strcmp(uri, "procedural") == 0;
+}
 
 static void proc_close(void *self)
 {
@@ -491,8 +511,8 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
     uint32_t w = req->width > 0 ? (uint32_t)req->width : DEFAULT_W;
     uint32_t h = req->height > 0 ? (uint32_t)req->height : DEFAULT_H;
     if (j.cond && j.cond_w == w && j.cond_h == h) {
-        mz_frame f0 = {.scene_id = req->id, .width = w, .height = h, .transitional = true,
-                       .rgba = j.cond};
+        mz_frame f0 = {
+            .scene_id = req->id, .width = w, .height = h, .transitional = true, .rgba = j.cond};
         j.frame0_sent = mz_gen_sink_push(pr->sink, &f0);
     }
     /* Only the prompt string is kept: tags are folded into it. */

@@ -41,13 +41,15 @@ static uint8_t *render(const char *prompt, uint64_t seed, uint32_t at)
 static double mean_channel(const uint8_t *px, int c)
 {
     double s = 0;
-    for (int i = 0; i < W * H; i++) s += px[i * 4 + c];
+    for (int i = 0; i < W * H; i++)
+        s += px[i * 4 + c];
     return s / (W * H);
 }
 
 static double luma(const uint8_t *px)
 {
-    return 0.2126 * mean_channel(px, 0) + 0.7152 * mean_channel(px, 1) + 0.0722 * mean_channel(px, 2);
+    return 0.2126 * mean_channel(px, 0) + 0.7152 * mean_channel(px, 1) +
+           0.0722 * mean_channel(px, 2);
 }
 
 /* Mean of each pixel's smallest channel: high only where bright and grey. */
@@ -142,11 +144,17 @@ static void a_new_scene_continues_from_the_last_frame(void)
     mz_gen *g = mz_gen_open(&d);
     MZ_CHECK(g != NULL);
     if (!g) return;
-    mz_scene_request r = {.id = 1, .prompt = "a green forest at noon", .seed = 5, .width = W,
-                          .height = H, .transition_s = 1.0f, .fps = 30};
+    mz_scene_request r = {.id = 1,
+                          .prompt = "a green forest at noon",
+                          .seed = 5,
+                          .width = W,
+                          .height = H,
+                          .transition_s = 1.0f,
+                          .fps = 30};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     mz_frame f;
-    for (int i = 0; i < 10; i++) MZ_CHECK(mz_gen_wait(g, &f, 20000));
+    for (int i = 0; i < 10; i++)
+        MZ_CHECK(mz_gen_wait(g, &f, 20000));
     uint8_t *last = malloc(BYTES);
     memcpy(last, f.rgba, BYTES);
     r.id = 2;
