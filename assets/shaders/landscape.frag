@@ -551,17 +551,21 @@ vec3 scene(vec2 p)
         col = ground(p, ground_t, hz, l, s, fogc, fogd, mirror);
     }
 
-    // Ships on the water near the horizon.
-    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.04) {
-        float d = 140.0;
-        float wx = u.cam.x * 0.3 + (p.x + u.cam.w) * d + u.clock.x * 0.6;
-        float cell = floor(wx / 40.0);
+    // Ships: sailing boats on the water, drifting slowly along.
+    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.15) {
+        float d = 70.0;
+        float wx = u.cam.x + (p.x + u.cam.w) * d + u.clock.x * 0.8;
+        float cell = floor(wx / 45.0);
         if (hash11(cell + 3.3) < u.el0.w) {
-            float fx = wx / 40.0 - cell - 0.5;
-            float y = (p.y - hz) * d;
-            float hull = step(abs(fx), 0.08 - max(y, 0.0) * 0.02) * step(-0.3, y) * step(y, 1.0);
-            float sail = step(0.0, fx + 0.01) * step(fx, 0.05 * (1.0 - (y - 1.0) / 4.0)) * step(1.0, y) * step(y, 5.0);
-            col = mix(col, fogc * 0.4, max(hull, sail) * 0.85);
+            float lx = (wx / 45.0 - cell - 0.5) * 45.0; // world units from the mast
+            float wy = u.cam.z + (p.y - hz) * d;        // height above the water
+            float hull = step(abs(lx), 2.6 + wy) * step(-0.2, wy) * step(wy, 1.0);
+            float sail = step(0.15, lx) * step(lx, 3.2 * (1.0 - (wy - 1.2) / 6.0)) * step(1.2, wy) * step(wy, 7.2);
+            float jib = step(lx, -0.15) * step(-lx, 2.0 * (1.0 - (wy - 1.2) / 5.0)) * step(1.2, wy) * step(wy, 6.2);
+            float mast = step(abs(lx), 0.1) * step(0.0, wy) * step(wy, 7.6);
+            vec3 canvas = mix(vec3(0.85, 0.82, 0.75) * (s.ambient * 0.6 + s.sun_col), fogc, 0.4);
+            col = mix(col, fogc * 0.25, max(hull, mast) * 0.9);
+            col = mix(col, canvas, max(sail, jib) * 0.9);
         }
     }
 
