@@ -38,7 +38,7 @@ Look look_of(int s)
     } else if (s == 2) { // forest
         l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
         l.far_col = vec3(0.10, 0.18, 0.14); l.mid_col = vec3(0.04, 0.10, 0.04);
-        l.ground_col = vec3(0.07, 0.13, 0.04);
+        l.ground_col = vec3(0.05, 0.09, 0.03);
     } else if (s == 3) { // desert
         l.far_h = 4.0; l.far_ridge = 0.5; l.mid_h = 2.2; l.dunes = 1.0; l.trees = 0.0;
         l.far_col = vec3(0.50, 0.32, 0.20); l.mid_col = vec3(0.62, 0.40, 0.19);
@@ -212,7 +212,7 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
 // pixel knows what it is looking at.
 struct Column {
     float land, trees, buildings;
-    float rock; // how much of the land here is bare rock, 0..1
+    float rock; // height of bare rock on top of the land here
 };
 
 float dune(float x)
@@ -247,9 +247,10 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
     c.rock = 0.0;
     float rock_d = max(l.rocks, u.el1.z);
     if (rock_d > 0.01) {
-        float lump = max(noise1(x * 0.6 + 3.0) - (1.0 - rock_d * 0.6), 0.0);
-        c.land += lump * 6.0 * sink;
-        c.rock = clamp(lump * 8.0, 0.0, 1.0);
+        float share = rock_d * 0.45;
+        float lump = max(noise1(x * 0.9 + 3.0) - (1.0 - share), 0.0) / share;
+        c.rock = sqrt(smoothstep(0.0, 1.0, lump)) * 2.2 * sink; // rounded, with sloping feet
+        c.land += c.rock;
     }
     c.trees = 0.0;
     c.buildings = 0.0;
@@ -356,12 +357,13 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
             // the land gives the slope (only there: it costs a noise).
             if (l.dunes > 0.01) {
                 float x = wx + u.mid_id[i] * 91.7 + u.setting.w;
-                float slope = mid_land(l, x + 0.4) * sink - c.land;
+                float slope = mid_land(l, x + 0.4) * sink - (c.land - c.rock);
                 float side = clamp((s.sun.x - p.x) * 3.0, -1.0, 1.0);
                 mat *= mix(1.0, 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6), l.dunes);
             }
             mat = mix(mat, vec3(0.92, 0.95, 1.0), l.snowcap * smoothstep(0.5, 0.8, wy / max(l.mid_h, 0.1)));
-            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), c.rock);
+            float on_rock = step(c.land - c.rock, wy) * step(0.01, c.rock);
+            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), on_rock);
         } else if (wy < c.buildings && c.buildings > c.trees) {
             mat = vec3(0.12, 0.12, 0.14) + 0.05 * hash11(floor((wx + u.mid_id[i] * 7.0) / 3.2));
             glow = window_light(wx, wy, u.mid_id[i], s.night);

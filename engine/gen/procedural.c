@@ -290,6 +290,12 @@ static void start_scene(proc *pr)
 {
     mz_scene_params to;
     if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
+    if (mz_log_enabled(MZ_LOG_DEBUG)) {
+        char line[512];
+        mz_scene_params_describe(&to, line, sizeof line);
+        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.req.id,
+                     pr->cur.prompt, line);
+    }
     pr->continuing = pr->have_shown || pr->cur.cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
