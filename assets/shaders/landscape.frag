@@ -225,8 +225,7 @@ float dune(float x)
 float mid_land(Look l, float x)
 {
     float hills = 0.0, dunes = 0.0;
-    if (l.far_ridge < 0.99 && l.dunes < 0.99) hills = fbm1(x * 0.05, 3);
-    if (l.far_ridge > 0.01 && l.dunes < 0.99) hills = mix(hills, ridge1(x * 0.04, 3), l.far_ridge);
+    if (l.dunes < 0.99) hills = terrain1(x * 0.045, 3, l.far_ridge);
     if (l.dunes > 0.01) dunes = dune(x * 0.035) * 0.8 + 0.2 * noise1(x * 0.2);
     return l.mid_h * mix(hills, dunes, l.dunes);
 }
@@ -295,9 +294,7 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
 float far_height(Look l, float wx)
 {
     float x = wx * 0.012 + u.setting.w * 0.37;
-    float h = 0.0;
-    if (l.far_ridge < 0.99) h = fbm1(x, 3);
-    if (l.far_ridge > 0.01) h = mix(h, ridge1(x * 0.8, 3), l.far_ridge);
+    float h = terrain1(x * 0.9, 3, l.far_ridge);
     return l.far_h * h + l.buildings * 6.0 *
            step(0.35, hash11(floor(wx * 0.25))) * hash11(floor(wx * 0.25) + 9.0);
 }
@@ -452,15 +449,20 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
     float n2 = noise2(vec2(gx, gz) * 1.7 + seed);
     vec3 land = l.ground_col * (0.6 + 0.6 * n + 0.3 * n2);
     // Moon craters.
-    land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
+    if (l.space > 0.01)
+        land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
     // (In space, earthlight keeps the ground from going black.)
     land = land * (s.ambient * 0.45 + s.sun_col * 1.0 + vec3(0.1, 0.11, 0.13) * l.space);
     // Streets at night: the glow of lamps along the foot of the buildings.
-    land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
+    if (l.buildings > 0.01)
+        land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
     vec3 col = land;
     // A sea has a beach in front: sand, wet sand, a line of foam.
-    float shore = 5.5 + 2.5 * noise1(gx * 0.15 + seed) + 0.4 * sin(u.clock.x * 0.8 + gx * 0.3);
-    float beach = l.beach * step(t, shore);
+    float shore = 0.0, beach = 0.0;
+    if (l.beach > 0.01) {
+        shore = 5.5 + 2.5 * noise1(gx * 0.15 + seed) + 0.4 * sin(u.clock.x * 0.8 + gx * 0.3);
+        beach = l.beach * step(t, shore);
+    }
     if (l.water > 0.01) {
         // Waves: a few travelling sines and one noise, differentiated by hand.
         float ti = u.clock.x * (0.8 + u.sky.w);
