@@ -50,6 +50,7 @@ Look look_of(int s)
         l.ground_col = vec3(0.18, 0.22, 0.10);
     } else if (s == 5) { // city
         l.far_h = 1.0; l.mid_h = 0.0; l.trees = 0.05; l.buildings = 1.0;
+        l.water = 0.2 + 0.4 * u.weather.x; // wet streets mirror the lit windows
         l.far_col = vec3(0.16, 0.17, 0.20); l.mid_col = vec3(0.13, 0.13, 0.15);
         l.ground_col = vec3(0.07, 0.07, 0.08);
     } else if (s == 6) { // interior, cave
