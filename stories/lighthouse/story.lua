@@ -42,7 +42,9 @@ story {
     knows_marianne = false,
     saw_captain = false,
   },
+  blocked = { "gore", "corpse" }, -- never painted, whatever the viewer types
   transition = 1.5,
+  narrate = true, -- captions are spoken when the player runs with sound
 }
 
 -- The boat is a clock: it is lost if the lamp is not lit before this turn.
@@ -88,6 +90,7 @@ scene "cliff_path" {
 }
 
 scene "cliff_edge" {
+  transition = 0.6, -- a lightning cut, not a fade
   enter = function(s)
     -- Lightning is luck: some walkers see the captain on his wreck, some never do.
     s.flash = chance(0.5)
@@ -167,6 +170,8 @@ scene "cottage" {
       effect = function(s) s.lantern_lit = true end,
       reply = "You light the wick from the hearth. Warm light fills the glass.",
       refuse = "You have nothing to light. There's a lantern on the table." },
+    { "pet the dog", when = function(s) return visits("cottage") > 1 end,
+      reply = "The dog remembers you. It leans its whole weight against your legs." },
     { "pet the dog", reply = "The dog thumps its tail twice, then sighs." },
     { "shed", "back door", to = "oil_shed" },
     { "leave", "path", "outside", to = "cliff_path" },
@@ -394,7 +399,7 @@ scene "cellar" {
 
 scene "cliff_steps" {
   prompt = "steep steps cut into a sea cliff at night, rain, a rusted handrail, white surf "
-    .. "on black rocks far below, camera rise down",
+    .. "on black rocks far below, slow pan",
   caption = function(s)
     if visits("cliff_steps") == 1 then
       return "Two hundred steps, slick with rain. You count them to keep from looking down."
@@ -595,6 +600,7 @@ scene "grotto" {
 -- Endings ------------------------------------------------------------------
 
 ending "beacon" {
+  transition = 3.0,
   prompt = function(s)
     if turn() < BOAT_LOST_TURN then
       return "the great beam of a lighthouse sweeping over a stormy sea at night, a small "
@@ -622,6 +628,7 @@ ending "beacon" {
 }
 
 ending "bell" {
+  transition = 3.0,
   prompt = "dawn over a calm sea, fog lifting, a bronze ship's bell on a rock, {captain} "
     .. "fading into golden light, birds, pink and gold sky, peaceful, slow pan",
   caption = "The bell's voice rolls out of the cave and across the water, and the captain "
