@@ -11,7 +11,7 @@
 
 story {
   title = "The Lighthouse on Gull Rock",
-  style = "painterly film still, cold blue and amber palette, wet textures, dramatic light",
+  style = "painterly, amber and cold blue palette, wet textures, dramatic shadows",
   start = "cliff_path",
   characters = {
     keeper = "an old keeper with a white beard and a yellow oilskin coat",
@@ -64,12 +64,12 @@ end
 scene "cliff_path" {
   prompt = function(s)
     if visits("cliff_path") == 1 then
-      return "a windswept cliff path at dusk, storm clouds over a grey sea, a dark "
-        .. "lighthouse tower on the headland, a small cottage with one lit window, "
-        .. "birds wheeling, slow dolly forward"
+      return "a dark lighthouse tower on the headland, a small cottage with one lit "
+        .. "window, birds wheeling, a windswept cliff path at dusk above a grey sea, "
+        .. "storm clouds, slow dolly forward"
     end
-    return "a windswept cliff path at night in a storm, rain, a dark lighthouse tower "
-      .. "on the headland, a cottage window glowing amber, slow pan"
+    return "a dark lighthouse tower on the headland, a cottage window glowing amber, "
+      .. "a windswept cliff path at night above the sea, storm, rain, slow pan"
   end,
   caption = function(s)
     if visits("cliff_path") == 1 then
@@ -100,7 +100,7 @@ scene "cliff_edge" {
   end,
   prompt = function(s)
     local p = "the edge of a sheer cliff at night, far below a drowned ship broken on "
-      .. "black rocks, white surf, storm"
+      .. "black rocks in the sea, white surf, storm"
     if s.flash then
       return p .. ", a lightning flash, {captain} standing on the deck looking up"
     end
@@ -188,10 +188,10 @@ scene "cottage" {
 scene "oil_shed" {
   prompt = function(s)
     if s.lantern_lit then
-      return "inside a wooden shed at night, lantern light on oil cans, coiled ropes "
+      return "a wooden shed interior at night, lantern light on oil cans, coiled ropes "
         .. "and fishing nets, rain dripping through the roof"
     end
-    return "a pitch dark wooden shed at night, faint shapes of cans and ropes, rain "
+    return "a pitch dark shed interior at night, faint shapes of cans and ropes, rain "
       .. "dripping, black shadows"
   end,
   caption = function(s)
@@ -223,7 +223,7 @@ scene "oil_shed" {
 
 scene "tower_door" {
   prompt = "the foot of a tall white lighthouse tower at night in a storm, a heavy iron "
-    .. "door, waves exploding on black rocks below, rain, camera rise up the tower",
+    .. "door, waves exploding on black rocks of the shore below, rain, camera rise",
   caption = function(s)
     if has("key") then
       return "The iron door. The keeper's key is cold in your hand."
@@ -245,7 +245,7 @@ scene "tower_door" {
 scene "tower_base" {
   prompt = function(s)
     if s.lantern_lit then
-      return "inside the base of a lighthouse tower, an iron spiral staircase rising "
+      return "the interior of a lighthouse tower, an iron spiral staircase rising "
         .. "into darkness, puddles on the stone floor, a trapdoor, lantern light, camera rise"
     end
     return "the dark interior of a lighthouse tower at night, an iron spiral staircase "
@@ -341,8 +341,8 @@ scene "watch_room" {
 
 scene "lamp_room" {
   prompt = function(s)
-    local p = "the lamp room of a lighthouse at night, a huge glass lens, brass gears, rain "
-      .. "streaming down the windows, "
+    local p = "the top room of a lighthouse at night, a huge dark glass lens, no lamp, "
+      .. "brass gears, rain streaming down the windows, "
     if boat_far() then
       return p .. "the lights of a small boat far out on the stormy sea, slow orbit"
     end
@@ -371,8 +371,8 @@ scene "lamp_room" {
 }
 
 scene "gallery" {
-  prompt = "the narrow iron gallery around the top of a lighthouse at night, storm, rain "
-    .. "lashing, far below a wreck on the rocks and the black mouth of a sea cave, pan",
+  prompt = "the black mouth of a cave far below, a wreck on the rocks, the narrow iron "
+    .. "gallery of a lighthouse high above a stormy sea at night, rain lashing, pan",
   caption = "The wind nearly takes you off your feet. Far below, at the foot of the cliff, "
     .. "the sea pours in and out of a cave.",
   sound = { "wind", "storm", "rain" },
@@ -416,8 +416,8 @@ scene "cliff_steps" {
 scene "shore" {
   enter = tide_rises,
   prompt = function(s)
-    local p = "a shingle beach at night below a cliff, wreckage and rocks, a drowned ship "
-      .. "on the reef offshore, an upturned rowing boat, the mouth of a sea cave, storm"
+    local p = "the mouth of a cave under the cliff, an upturned rowing boat, wreckage and "
+      .. "rocks, a drowned ship on the reef, a shingle beach at night, storm"
     if s.tide >= 6 then
       return p .. ", huge waves surging up the beach"
     end
@@ -450,7 +450,7 @@ scene "shore" {
 scene "wreck" {
   enter = tide_rises,
   prompt = function(s)
-    local p = "the broken hull of a drowned sailing ship on black rocks at night, "
+    local p = "the broken hull of a drowned sailing ship on black rocks at sea, night, "
       .. "barnacles, a torn sail, waves, storm"
     if not has("bell") then
       p = p .. ", a green bronze bell hanging from the broken mast"
@@ -486,10 +486,10 @@ scene "cabin" {
     end
   end,
   prompt = function(s)
-    local p = "a flooded ship's cabin at night, lantern light on black water, a portrait of "
-      .. "{captain} on the wall"
+    local p = "a flooded ship's cabin interior at night, lantern light on black water, a "
+      .. "portrait of {captain} on the wall"
     if not has("gold") then
-      p = p .. ", an open sea chest spilling gold coins"
+      p = p .. ", an open iron chest spilling gold coins"
     end
     return p .. ", eerie, still camera"
   end,
@@ -497,7 +497,7 @@ scene "cabin" {
     if has("gold") then
       return "The portrait watches you. The empty chest floats, knocking at the wall."
     end
-    return string.format("A sea chest lies open: %d gold sovereigns, bright as the day "
+    return string.format("An iron chest lies open: %d gold sovereigns, bright as the day "
       .. "they were minted. The captain's portrait watches you.", s.coins)
   end,
   sound = { "drip", "interior", "sea" },
@@ -603,12 +603,13 @@ ending "beacon" {
   transition = 3.0,
   prompt = function(s)
     if turn() < BOAT_LOST_TURN then
-      return "the great beam of a lighthouse sweeping over a stormy sea at night, a small "
-        .. "fishing boat turning away from the rocks, stars breaking through the clouds, "
-        .. "hopeful, camera rise"
+      return "a tall white lighthouse on the cliff, its lighthouse beam sweeping over a "
+        .. "stormy sea at night, a small fishing boat turning away from the rocks, stars "
+        .. "breaking through the clouds, hopeful, camera rise"
     end
-    return "the great beam of a lighthouse sweeping over a stormy sea at night, a boat "
-      .. "wrecked on the rocks, figures on the shore, melancholy, camera rise"
+    return "a tall white lighthouse on the cliff, its lighthouse beam sweeping over a "
+      .. "stormy sea at night, a boat wrecked on the rocks, figures on the shore, "
+      .. "melancholy, camera rise"
   end,
   caption = function(s)
     local c
@@ -629,7 +630,7 @@ ending "beacon" {
 
 ending "bell" {
   transition = 3.0,
-  prompt = "dawn over a calm sea, fog lifting, a bronze ship's bell on a rock, {captain} "
+  prompt = "dawn over a calm sea, thin fog, a bronze ship's bell on a rock, {captain} "
     .. "fading into golden light, birds, pink and gold sky, peaceful, slow pan",
   caption = "The bell's voice rolls out of the cave and across the water, and the captain "
     .. "bows his head. At dawn the boat is safe in the harbour. The crew say they followed a bell.",
