@@ -39,8 +39,12 @@ story {
     oiled = false,       -- the lighthouse's tank has been filled
     tide = 0,            -- rises each time you enter a place below the cliff
     fell = false,        -- just tumbled down the tower stairs in the dark
+    flash = false,       -- lightning at the cliff edge, this visit
+    rope_tied = false,   -- a rope hangs from the cliff edge to the wreck
+    coins = 0,           -- the captain's gold, counted when first seen
     knows_marianne = false,
     saw_captain = false,
+    met_captain = false,
   },
   blocked = { "gore", "corpse" }, -- never painted, whatever the viewer types
   transition = 1.5,
@@ -361,7 +365,7 @@ scene "lamp_room" {
       to = "beacon" },
     { "light the lamp", "light the lighthouse", "light the wick",
       when = function(s) return s.oiled end,
-      reply = "The wick is soaked and ready, but you have no flame. Your lantern is dark." },
+      reply = "The wick is soaked and ready, but you have no flame up here." },
     { "light the lamp", "light the lighthouse", "light the wick",
       reply = "The wick is dry. The tank in the watch room below needs oil." },
     { "look at the boat", "look out",
@@ -481,7 +485,7 @@ scene "wreck" {
 scene "cabin" {
   enter = function(s)
     tide_rises(s)
-    if not s.coins then
+    if s.coins == 0 then
       s.coins = random(40, 120) -- the captain's fortune differs from night to night
     end
   end,
@@ -643,7 +647,7 @@ ending "gold" {
   caption = function(s)
     return string.format("You row until your hands bleed, %d sovereigns heavy in your "
       .. "pockets. Behind you the lighthouse stays dark. You never learn what became of "
-      .. "the little boat.", s.coins or 0)
+      .. "the little boat.", s.coins)
   end,
   sound = { "storm", "sea", "wind" },
 }
