@@ -1,7 +1,6 @@
 #include "mz_session.h"
 
 #include "mz_error.h"
-#include "mz_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +90,6 @@ static void write_trace(mz_session *ss)
 static void turn_done(mz_session *ss, bool traced)
 {
     ss->begun = true;
-    if (ss->turn.error) mz_log_warn("%s", ss->turn.error);
     if (traced && ss->trace) write_trace(ss);
     if (ss->on_turn) ss->on_turn(&ss->turn, ss->user);
 }

@@ -373,20 +373,21 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
         }
         return true;
     }
+    /* Whatever the story does with unmatched words, it gets them moderated:
+     * they may end up in a prompt. */
+    char moderated[STORY_MAX_INPUT + 1];
+    mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
     bool is_nil;
     switch (sc->otherwise) {
-    case STORY_OTHERWISE_MODIFY: {
-        char moderated[STORY_MAX_INPUT + 1];
-        mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
+    case STORY_OTHERWISE_MODIFY:
         add_modifier(s, moderated);
         return true;
-    }
     case STORY_OTHERWISE_REPLY:
         if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
         return true;
     case STORY_OTHERWISE_FUNCTION:
-        return call_text(s, sc->otherwise_ref, s->input, "the otherwise function", true, &s->reply,
-                         &is_nil);
+        return call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true,
+                         &s->reply, &is_nil);
     }
     return true;
 }
