@@ -37,6 +37,14 @@ static const char *stories_root(void)
     return root;
 }
 
+/* out = a/b; false (and a failed check) if it does not fit. */
+static bool path_join(char out[PATH_LEN], const char *a, const char *b)
+{
+    int n = snprintf(out, PATH_LEN, "%s/%s", a, b);
+    MZ_CHECK_MSG(n > 0 && n < PATH_LEN, "path too long: %s/%s", a, b);
+    return n > 0 && n < PATH_LEN;
+}
+
 static int compare_names(const void *a, const void *b)
 {
     return strcmp(a, b);
@@ -112,9 +120,8 @@ static name_list declared_endings(const char *story_dir)
     name_list files = list_dir(story_dir, ".lua");
     for (int i = 0; i < files.count; i++) {
         char path[PATH_LEN];
-        snprintf(path, sizeof path, "%s/%s", story_dir, files.names[i]);
         lines l;
-        if (!read_lines(path, &l))
+        if (!path_join(path, story_dir, files.names[i]) || !read_lines(path, &l))
             continue;
         for (int j = 0; j < l.count; j++) {
             const char *p = l.line[j];
@@ -198,11 +205,13 @@ static playthrough play(const char *story_dir, const char *file)
     if (s)
         MZ_CHECK_MSG(mz_story_begin(s, &t), "%s: begin: %s", file, mz_error());
     MZ_CHECK_MSG(!t.error, "%s: begin: %s", file, or_null(t.error));
-    char where[PATH_LEN + 64];
+    char where[PATH_LEN + 2 * NAME_LEN];
     const char *last_input = "(begin)";
     for (int i = 0; s && i < l.count; i++) {
         const char *line = l.line[i];
-        snprintf(where, sizeof where, "%s:%d (after \"%s\")", file, i + 1, last_input);
+        if (snprintf(where, sizeof where, "%s:%d (after \"%.*s\")", file, i + 1, NAME_LEN,
+                     last_input) < 0)
+            where[0] = '\0';
         if (!strncmp(line, "#expect ", 8)) {
             check_expectation(where, line + 8, &t);
             out.expectations++;
@@ -219,7 +228,8 @@ static playthrough play(const char *story_dir, const char *file)
         out.inputs++;
     }
     out.ended = t.ended;
-    snprintf(out.ending, sizeof out.ending, "%s", t.ending ? t.ending : "");
+    if (t.ending && strlen(t.ending) < sizeof out.ending)
+        strcpy(out.ending, t.ending);
     mz_story_destroy(s);
     free_lines(&l);
     return out;
@@ -228,23 +238,25 @@ static playthrough play(const char *story_dir, const char *file)
 /* `bell.txt` and `bell.cellar.txt` both promise the ending "bell". */
 static void ending_named_by(const char *walkthrough, char *out)
 {
-    snprintf(out, NAME_LEN, "%s", walkthrough);
-    *strchr(out, '.') = '\0';
+    size_t n = strcspn(walkthrough, ".");
+    memcpy(out, walkthrough, n); /* list_dir keeps names under NAME_LEN */
+    out[n] = '\0';
 }
 
 static void story_walkthroughs(const char *name)
 {
-    char dir[PATH_LEN], wdir[PATH_LEN + 16];
-    snprintf(dir, sizeof dir, "%s/%s", stories_root(), name);
-    snprintf(wdir, sizeof wdir, "%s/walkthroughs", dir);
+    char dir[PATH_LEN], wdir[PATH_LEN];
+    if (!path_join(dir, stories_root(), name) || !path_join(wdir, dir, "walkthroughs"))
+        return;
     name_list endings = declared_endings(dir);
     name_list walks = list_dir(wdir, ".txt");
     MZ_CHECK_MSG(endings.count > 0, "%s declares no ending", dir);
     bool reached[MAX_NAMES] = {false};
 
     for (int i = 0; i < walks.count; i++) {
-        char file[PATH_LEN * 2], promised[NAME_LEN];
-        snprintf(file, sizeof file, "%s/%s", wdir, walks.names[i]);
+        char file[PATH_LEN], promised[NAME_LEN];
+        if (!path_join(file, wdir, walks.names[i]))
+            continue;
         ending_named_by(walks.names[i], promised);
         playthrough p = play(dir, file);
         MZ_CHECK_MSG(p.ended && !strcmp(p.ending, promised), "%s: ends in \"%s\", not \"%s\"", file,
@@ -266,9 +278,9 @@ static void story_walkthroughs(const char *name)
 
 static void demo(const char *name)
 {
-    char dir[PATH_LEN], file[PATH_LEN + 16];
-    snprintf(dir, sizeof dir, "%s/%s", stories_root(), name);
-    snprintf(file, sizeof file, "%s/demo.txt", dir);
+    char dir[PATH_LEN], file[PATH_LEN];
+    if (!path_join(dir, stories_root(), name) || !path_join(file, dir, "demo.txt"))
+        return;
     playthrough p = play(dir, file);
     MZ_CHECK_MSG(p.ended, "%s: the demo does not reach an ending", file);
     printf("  %s/demo.txt: %d inputs, ending %s\n", name, p.inputs, p.ended ? p.ending : "(none)");
@@ -278,8 +290,9 @@ static name_list stories(void)
 {
     name_list all = list_dir(stories_root(), ""), out = {0};
     for (int i = 0; i < all.count; i++) {
-        char path[PATH_LEN];
-        snprintf(path, sizeof path, "%s/%s/story.lua", stories_root(), all.names[i]);
+        char dir[PATH_LEN], path[PATH_LEN];
+        if (!path_join(dir, stories_root(), all.names[i]) || !path_join(path, dir, "story.lua"))
+            continue;
         FILE *f = fopen(path, "rb");
         if (f) {
             fclose(f);
