@@ -22,17 +22,22 @@ story {
     climb = { "clamber", "ascend", "go up", "head up", "scale" },
     descend = { "go down", "climb down", "head down" },
     take = { "grab", "pick up", "get", "collect", "steal" },
-    talk = { "speak", "ask", "chat", "question" },
+    talk = { "speak", "ask", "chat", "question", "tell" },
     look = { "examine", "inspect", "peer", "study", "search" },
     light = { "ignite", "kindle", "relight", "fire up" },
-    leave = { "go back", "exit", "go outside", "head back", "return" },
+    leave = { "go back", "exit", "head back", "return" },
+    captain = { "ghost", "spirit", "figure" },
     boat = { "dinghy", "rowboat", "rowing boat", "skiff" },
     ship = { "wreck", "hull", "marianne" },
     cave = { "cavern" },
-    swim = { "dive", "paddle" },
+    swim = { "paddle" }, -- not "dive": one typo from "give"
     ring = { "toll", "strike", "sound" },
     shore = { "beach", "sand", "shingle" },
     oil = { "paraffin", "fuel" },
+    -- Words one typo away from a pattern word are read as that word ("have"
+    -- as "cave"), so common ones get a harmless meaning of their own.
+    own = { "have", "got" },
+    sea = { "ocean", "waves" },
   },
   vars = {
     lantern_lit = false, -- the lantern from the cottage, lit at the hearth
@@ -86,8 +91,8 @@ scene "cliff_path" {
   on = {
     { "lighthouse", "tower", "walk to the lighthouse", to = "tower_door" },
     { "cottage", "knock on the cottage door", "window", "keeper", to = "cottage" },
-    { "look over the edge", "cliff edge", "look at the sea", to = "cliff_edge" },
-    { "descend", "steps", "shore", to = "cliff_steps" },
+    { "look over the edge", "cliff edge", "look at the sea", "ship", to = "cliff_edge" },
+    { "descend", "steps", "shore", "cave", to = "cliff_steps" },
   },
   -- Anything else repaints the path: "make it snow" brings snow.
   otherwise = { modify = true },
@@ -153,12 +158,12 @@ scene "cottage" {
   end,
   sound = { "interior", "fire", "rain" },
   on = {
-    { "talk to the keeper", "help him", "what happened",
+    { "talk to the keeper", "help him", "what happened", "ask for the key", "key",
       when = function(s) return not has("key") end,
       effect = function(s) give("key") end,
       reply = "\"Key to the tower.\" He presses cold iron into your hand. \"Oil's in the "
         .. "shed out back. Light her, before that boat finds the rocks.\"" },
-    { "talk to the keeper", "help him", "what happened",
+    { "talk to the keeper", "help him", "what happened", "ask for the key", "key",
       reply = "\"Go on,\" he says. \"Up the stairs, fill the tank, light the lamp. "
         .. "Don't just stand there.\"" },
     { "ask about the ship", "drowned", "what ship",
@@ -218,7 +223,7 @@ scene "oil_shed" {
       when = function(s) return not has("rope") end,
       effect = function(s) give("rope") end,
       reply = "You sling a coil of rope over your shoulder." },
-    { "cottage", "back door", to = "cottage" },
+    { "cottage", "back door", "inside", to = "cottage" },
     { "leave", "path", "outside", to = "cliff_path" },
   },
 }
@@ -236,7 +241,7 @@ scene "tower_door" {
   end,
   sound = { "storm", "sea", "wind" },
   on = {
-    { "open the door", "unlock", "use the key", "go inside",
+    { "open the door", "unlock", "use the key", "enter", "inside", "in",
       when = function(s) return has("key") end,
       to = "tower_base",
       reply = "The lock turns with a shriek. The wind slams the door behind you.",
@@ -412,8 +417,8 @@ scene "cliff_steps" {
   end,
   sound = { "wind", "sea", "rain" },
   on = {
-    { "descend", "shore", to = "shore" },
-    { "climb", "path", "top", to = "cliff_path" },
+    { "descend", "shore", "ship", "cave", "boat", to = "shore" },
+    { "climb", "path", "top", "leave", to = "cliff_path" },
   },
 }
 
@@ -529,7 +534,7 @@ scene "sea_cave" {
   sound = { "drip", "sea", "drone" },
   on = {
     { "deeper", "go in", "follow the light", "inside", to = "flooded_passage" },
-    { "leave", "shore", "outside", to = "shore" },
+    { "leave", "shore", "outside", "ship", "boat", to = "shore" },
   },
 }
 
@@ -555,7 +560,7 @@ scene "flooded_passage" {
   sound = { "drip", "sea", "drone" },
   on = {
     -- The tide decides: early it is a wade, late it is a gamble, then death.
-    { "swim through", "wade through", "go on", "follow the light",
+    { "swim through", "wade through", "follow the light", "swim", "forward",
       to = function(s)
         if s.tide <= 5 then
           return "grotto"
@@ -588,7 +593,7 @@ scene "grotto" {
   end,
   sound = { "drip", "drone", "interior" },
   on = {
-    { "ring the bell", "give him the bell", "bell",
+    { "ring the bell", "give him the bell",
       when = function(s) return has("bell") end,
       to = "bell",
       refuse = "You have no bell. The captain's eyes go to the sea, toward his ship." },
