@@ -10,7 +10,12 @@ story {
     -- looks the same in every scene.
     cat = "a thin black cat with one white ear",
   },
-  synonyms = { descend = { "go down", "climb down" }, follow = { "chase", "go after" } },
+  synonyms = {
+    descend = { "go down", "climb down", "walk down" },
+    follow = { "chase", "go after" },
+    blow = { "put out", "snuff" },
+    light = { "relight", "rekindle" },
+  },
   vars = { candle = true }, -- initial state
 }
 
@@ -48,7 +53,7 @@ scene "cellar" {
     -- Only in the dark do you notice where the cat goes.
     { "follow cat", "draught", to = "tunnel", when = function(s) return not s.candle end,
       refuse = "The cat sits by the barrels and washes a paw." },
-    { "go up", "stairs", to = "stairs" },
+    { "go up", "upstairs", "stairs", "leave", to = "stairs" },
   },
 }
 
@@ -64,7 +69,7 @@ scene "tunnel" {
   end,
   sound = { "drip", "wind" },
   on = {
-    { "climb out", "light", "follow cat", to = "garden" },
+    { "climb out", "crawl", "light", "follow cat", to = "garden" },
     { "go back", "cellar", to = "cellar" },
   },
   -- A function decides the reply: after a few tries the cat gives a hint.
