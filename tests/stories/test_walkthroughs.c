@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,33 +155,57 @@ static const char *or_null(const char *s)
     return s ? s : "(null)";
 }
 
-/* One `#expect` line against the turn it follows. `where` names the line. */
-static void check_expectation(const char *where, const char *exp, const mz_story_turn *t)
-{
-    if (!strncmp(exp, "scene=", 6))
-        MZ_CHECK_MSG(t->scene && !strcmp(t->scene, exp + 6), "%s: scene is %s", where, or_null(t->scene));
-    else if (!strncmp(exp, "ending=", 7))
-        MZ_CHECK_MSG(t->ended && t->ending && !strcmp(t->ending, exp + 7), "%s: ending is %s (scene %s)",
-                     where, or_null(t->ending), or_null(t->scene));
-    else if (!strcmp(exp, "matched"))
-        MZ_CHECK_MSG(t->matched, "%s: nothing matched (best score %.2f)", where, t->score);
-    else if (!strcmp(exp, "nomatch"))
-        MZ_CHECK_MSG(!t->matched, "%s: matched \"%s\" (score %.2f)", where, or_null(t->matched), t->score);
-    else if (!strncmp(exp, "prompt~", 7))
-        MZ_CHECK_MSG(contains(t->prompt, exp + 7), "%s: prompt is \"%s\"", where, or_null(t->prompt));
-    else if (!strncmp(exp, "reply~", 6))
-        MZ_CHECK_MSG(contains(t->reply, exp + 6), "%s: reply is \"%s\"", where, or_null(t->reply));
-    else if (!strncmp(exp, "caption~", 8))
-        MZ_CHECK_MSG(contains(t->caption, exp + 8), "%s: caption is \"%s\"", where, or_null(t->caption));
-    else
-        MZ_CHECK_MSG(false, "%s: unknown expectation \"%s\"", where, exp);
-}
-
 typedef struct playthrough {
     int inputs, expectations;
+    int problems; /* failed expectations, story errors, misuse: each printed */
     bool ended;
     char ending[NAME_LEN];
 } playthrough;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void problem(playthrough *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    p->problems++;
+}
+
+/* One `#expect` line against the turn it follows. `where` names the line. */
+static void check_expectation(playthrough *p, const char *where, const char *exp,
+                              const mz_story_turn *t)
+{
+    if (!strncmp(exp, "scene=", 6)) {
+        if (!t->scene || strcmp(t->scene, exp + 6))
+            problem(p, "%s: expected %s, scene is %s", where, exp, or_null(t->scene));
+    } else if (!strncmp(exp, "ending=", 7)) {
+        if (!t->ended || !t->ending || strcmp(t->ending, exp + 7))
+            problem(p, "%s: expected %s, ending is %s (scene %s)", where, exp, or_null(t->ending),
+                    or_null(t->scene));
+    } else if (!strcmp(exp, "matched")) {
+        if (!t->matched)
+            problem(p, "%s: expected a match, nothing matched (best score %.2f)", where, t->score);
+    } else if (!strcmp(exp, "nomatch")) {
+        if (t->matched)
+            problem(p, "%s: expected no match, matched \"%s\" (score %.2f)", where, t->matched,
+                    t->score);
+    } else if (!strncmp(exp, "prompt~", 7)) {
+        if (!contains(t->prompt, exp + 7))
+            problem(p, "%s: expected %s, prompt is \"%s\"", where, exp, or_null(t->prompt));
+    } else if (!strncmp(exp, "reply~", 6)) {
+        if (!contains(t->reply, exp + 6))
+            problem(p, "%s: expected %s, reply is \"%s\"", where, exp, or_null(t->reply));
+    } else if (!strncmp(exp, "caption~", 8)) {
+        if (!contains(t->caption, exp + 8))
+            problem(p, "%s: expected %s, caption is \"%s\"", where, exp, or_null(t->caption));
+    } else {
+        problem(p, "%s: unknown expectation \"%s\"", where, exp);
+    }
+}
 
 /* Plays `file` on the story in `story_dir`: every line is viewer input
  * except blank lines and lines starting with '#' (`#seed N`, `#expect ...`,
@@ -191,7 +216,7 @@ static playthrough play(const char *story_dir, const char *file)
     playthrough out = {0};
     lines l;
     if (!read_lines(file, &l)) {
-        MZ_CHECK_MSG(false, "%s: cannot read", file);
+        problem(&out, "%s: cannot read", file);
         return out;
     }
     uint64_t seed = 1;
@@ -200,11 +225,13 @@ static playthrough play(const char *story_dir, const char *file)
             seed = strtoull(l.line[i] + 6, NULL, 10);
 
     mz_story *s = mz_story_load(&(mz_story_desc){.path = story_dir, .seed = seed});
-    MZ_CHECK_MSG(s, "%s: %s", story_dir, mz_error());
     mz_story_turn t = {0};
-    if (s)
-        MZ_CHECK_MSG(mz_story_begin(s, &t), "%s: begin: %s", file, mz_error());
-    MZ_CHECK_MSG(!t.error, "%s: begin: %s", file, or_null(t.error));
+    if (!s)
+        problem(&out, "%s: %s", story_dir, mz_error());
+    else if (!mz_story_begin(s, &t))
+        problem(&out, "%s: begin: %s", file, mz_error());
+    else if (t.error)
+        problem(&out, "%s: begin: %s", file, t.error);
     char where[PATH_LEN + 2 * NAME_LEN];
     const char *last_input = "(begin)";
     for (int i = 0; s && i < l.count; i++) {
@@ -213,17 +240,20 @@ static playthrough play(const char *story_dir, const char *file)
                      last_input) < 0)
             where[0] = '\0';
         if (!strncmp(line, "#expect ", 8)) {
-            check_expectation(where, line + 8, &t);
+            check_expectation(&out, where, line + 8, &t);
             out.expectations++;
             continue;
         }
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
-        MZ_CHECK_MSG(!t.ended, "%s:%d: input after the ending %s", file, i + 1, or_null(t.ending));
-        if (t.ended)
+        if (t.ended) {
+            problem(&out, "%s:%d: input after the ending %s", file, i + 1, or_null(t.ending));
             break;
-        MZ_CHECK_MSG(mz_story_input(s, line, strlen(line), &t), "%s:%d: %s", file, i + 1, mz_error());
-        MZ_CHECK_MSG(!t.error, "%s:%d: story error: %s", file, i + 1, or_null(t.error));
+        }
+        if (!mz_story_input(s, line, strlen(line), &t))
+            problem(&out, "%s:%d: %s", file, i + 1, mz_error());
+        else if (t.error)
+            problem(&out, "%s:%d: story error: %s", file, i + 1, t.error);
         last_input = line;
         out.inputs++;
     }
@@ -259,6 +289,7 @@ static void story_walkthroughs(const char *name)
             continue;
         ending_named_by(walks.names[i], promised);
         playthrough p = play(dir, file);
+        MZ_CHECK_MSG(!p.problems, "%s: %d problems (above)", file, p.problems);
         MZ_CHECK_MSG(p.ended && !strcmp(p.ending, promised), "%s: ends in \"%s\", not \"%s\"", file,
                      p.ended ? p.ending : "(no ending)", promised);
         bool declared = false;
@@ -282,6 +313,7 @@ static void demo(const char *name)
     if (!path_join(dir, stories_root(), name) || !path_join(file, dir, "demo.txt"))
         return;
     playthrough p = play(dir, file);
+    MZ_CHECK_MSG(!p.problems, "%s: %d problems (above)", file, p.problems);
     MZ_CHECK_MSG(p.ended, "%s: the demo does not reach an ending", file);
     printf("  %s/demo.txt: %d inputs, ending %s\n", name, p.inputs, p.ended ? p.ending : "(none)");
 }
@@ -317,8 +349,27 @@ static void every_demo_reaches_an_ending(void)
         demo(all.names[i]);
 }
 
+/* The runner itself: a walkthrough whose every expectation is wrong must
+ * fail on each of them (the messages it prints are expected). */
+static void wrong_expectations_are_caught(void)
+{
+    char dir[PATH_LEN];
+    if (!path_join(dir, stories_root(), "cellar"))
+        return;
+    const char *src = getenv("MZ_SOURCE_DIR");
+    char file[PATH_LEN];
+    if (!path_join(file, src && *src ? src : ".", "tests/stories/fixtures/wrong.txt"))
+        return;
+    fprintf(stderr, "(the next problems are expected: %s is wrong on purpose)\n", file);
+    playthrough p = play(dir, file);
+    MZ_CHECK_MSG(p.problems == 8, "%d problems, not 8", p.problems);
+    MZ_CHECK(p.inputs == 2 && p.expectations == 8 && p.ended);
+    MZ_CHECK_STR(p.ending, "treasure");
+}
+
 int main(void)
 {
+    MZ_RUN(wrong_expectations_are_caught);
     MZ_RUN(every_ending_of_every_story_is_walked);
     MZ_RUN(every_demo_reaches_an_ending);
     return mz_test_finish();
