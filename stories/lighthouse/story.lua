@@ -11,11 +11,11 @@
 
 story {
   title = "The Lighthouse on Gull Rock",
-  style = "painterly, amber and cold blue palette, wet textures, dramatic shadows",
+  style = "painterly, amber and cold blue palette, wet textures",
   start = "cliff_path",
   characters = {
     keeper = "an old keeper with a white beard and a yellow oilskin coat",
-    captain = "a drowned captain in a rotted blue coat, pale green skin, weed in his grey hair",
+    captain = "a ghost captain in a rotted blue coat, pale green skin, weed in his grey hair",
     dog = "a shaggy grey sheepdog with one torn ear",
   },
   synonyms = {
@@ -73,11 +73,11 @@ end
 scene "cliff_path" {
   prompt = function(s)
     if visits("cliff_path") == 1 then
-      return "a dark lighthouse tower on the headland, a small cottage with one lit "
-        .. "window, birds wheeling, a windswept cliff path at dusk above a grey sea, "
+      return "a dark lighthouse tower on the headland, no beam, a small cottage with one "
+        .. "lit window, birds wheeling, a windswept cliff path at dusk above a grey sea, "
         .. "storm clouds, slow dolly forward"
     end
-    return "a dark lighthouse tower on the headland, a cottage window glowing amber, "
+    return "a dark lighthouse tower on the headland, no beam, a cottage window glowing amber, "
       .. "a windswept cliff path at night above the sea, storm, rain, slow pan"
   end,
   caption = function(s)
@@ -231,7 +231,7 @@ scene "oil_shed" {
 -- The tower ----------------------------------------------------------------
 
 scene "tower_door" {
-  prompt = "the foot of a tall white lighthouse tower at night in a storm, a heavy iron "
+  prompt = "the foot of a tall white lighthouse tower at night in a storm, no beam, an iron "
     .. "door, waves exploding on black rocks of the shore below, rain, camera rise",
   caption = function(s)
     if has("key") then
@@ -254,10 +254,10 @@ scene "tower_door" {
 scene "tower_base" {
   prompt = function(s)
     if s.lantern_lit then
-      return "the interior of a lighthouse tower, an iron spiral staircase rising "
+      return "the interior of a lighthouse tower at night, no beam, an iron spiral staircase rising "
         .. "into darkness, puddles on the stone floor, a trapdoor, lantern light, camera rise"
     end
-    return "the dark interior of a lighthouse tower at night, an iron spiral staircase "
+    return "the dark interior of a lighthouse tower at night, no beam, an iron spiral staircase "
       .. "vanishing into black shadows, grey light from the door"
   end,
   caption = function(s)
@@ -287,7 +287,7 @@ scene "stairs" {
   prompt = function(s)
     local boat = boat_far() and "the tiny lights of a fishing boat far out"
       or "the lights of a fishing boat close to the rocks"
-    return "halfway up a lighthouse spiral staircase at night, a small round window, "
+    return "halfway up a lighthouse spiral staircase at night, no beam, a small round window, "
       .. boat .. " on a stormy sea, rain on the glass, camera rise"
   end,
   caption = function(s)
@@ -316,8 +316,8 @@ scene "stairs" {
 
 scene "watch_room" {
   prompt = function(s)
-    local p = "a round watch room at the top of a lighthouse, a logbook on a desk, a brass "
-      .. "oil tank, storm beyond the windows"
+    local p = "a round watch room at the top of a lighthouse at night, no beam, a logbook on "
+      .. "a desk, a brass oil tank, storm beyond the windows"
     if s.lantern_lit then
       return p .. ", warm lantern light"
     end
@@ -350,8 +350,8 @@ scene "watch_room" {
 
 scene "lamp_room" {
   prompt = function(s)
-    local p = "the top room of a lighthouse at night, a huge dark glass lens, no lamp, "
-      .. "brass gears, rain streaming down the windows, "
+    local p = "the top room of a lighthouse at night, a huge dark glass lens, no beam, "
+      .. "brass gears, rain running down the windows, "
     if boat_far() then
       return p .. "the lights of a small boat far out on the stormy sea, slow orbit"
     end
@@ -381,7 +381,7 @@ scene "lamp_room" {
 
 scene "gallery" {
   prompt = "the black mouth of a cave far below, a wreck on the rocks, the narrow iron "
-    .. "gallery of a lighthouse high above a stormy sea at night, rain lashing, pan",
+    .. "gallery of a dark lighthouse, no beam, high above a stormy sea at night, rain lashing, pan",
   caption = "The wind nearly takes you off your feet. Far below, at the foot of the cliff, "
     .. "the sea pours in and out of a cave.",
   sound = { "wind", "storm", "rain" },
@@ -393,7 +393,7 @@ scene "gallery" {
 }
 
 scene "cellar" {
-  prompt = "a damp stone cellar carved in rock under a lighthouse, old barrels and rusted "
+  prompt = "a damp stone cellar carved in the rock at night, old barrels and rusted "
     .. "chains, a narrow tunnel sloping down into darkness, lantern light, dolly forward",
   caption = "Under the tower the rock is hollow. A tunnel slopes away, and at the end of it "
     .. "you can hear the sea breathing.",
@@ -542,10 +542,10 @@ scene "flooded_passage" {
   enter = tide_rises,
   prompt = function(s)
     if s.tide >= 6 then
-      return "a flooded passage in a sea cave, black water up to the roof, a thin gap "
+      return "a flooded passage in a sea cave at night, black water up to the roof, a thin gap "
         .. "of air, green light beyond, dread"
     end
-    return "a flooded passage in a sea cave, black water to the waist, green light "
+    return "a flooded passage in a sea cave at night, black water to the waist, green light "
       .. "beyond, dripping rocks"
   end,
   caption = function(s)
@@ -577,7 +577,7 @@ scene "flooded_passage" {
 scene "grotto" {
   enter = function(s) s.met_captain = true end,
   prompt = function(s)
-    local p = "a hidden grotto deep in a cave, black water, {captain} holding a green "
+    local p = "a hidden grotto deep in a cave at night, black water, {captain} holding a green "
       .. "lantern, candle light on wet rocks, eerie, slow orbit"
     if has("bell") then
       return p .. ", a bronze ship's bell in the foreground"
@@ -648,7 +648,7 @@ ending "bell" {
 
 ending "gold" {
   prompt = "a small rowing boat alone on a stormy sea at night, a chest of gold coins in "
-    .. "the bow, a dark lighthouse behind with no light, dread, still camera",
+    .. "the bow, a dark lighthouse behind, no beam, dread, still camera",
   caption = function(s)
     return string.format("You row until your hands bleed, %d sovereigns heavy in your "
       .. "pockets. Behind you the lighthouse stays dark. You never learn what became of "
@@ -658,7 +658,7 @@ ending "gold" {
 }
 
 ending "drowned" {
-  prompt = "deep green water closing overhead, bubbles rising toward a faint moon, "
+  prompt = "deep under the sea, green water closing overhead, bubbles rising toward a faint moon, "
     .. "{captain} reaching out a hand, darkness, still camera",
   caption = "The cold takes your breath first, then everything else. Somewhere far "
     .. "above, a bell is ringing.",
