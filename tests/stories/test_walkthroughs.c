@@ -2,12 +2,18 @@
  * played through mz_story and its #expect lines are checked; every ending a
  * story declares must be reached by a walkthrough named after it; every
  * demo.txt (what `tools/dev play` replays headless) must play to an ending.
+ * Built with the prompt interpreter (engine/scene), every prompt they make
+ * must also be one the procedural generator can read.
  * The walkthrough format is in docs/story-api.md, "Testing your story". */
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_test.h"
 
 #include <ctype.h>
+#ifdef MZ_STORIES_READ_PROMPTS
+#include "mz_scene_interp.h"
+#endif
+
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -207,6 +213,31 @@ static void check_expectation(playthrough *p, const char *where, const char *exp
     }
 }
 
+/* The procedural generator paints what its lexicon knows; a prompt it can
+ * hardly read comes out as the default scene. So every prompt must name a
+ * setting and at least three things the interpreter knows. */
+static void check_prompt_is_read(playthrough *p, const char *where, const char *prompt)
+{
+#ifdef MZ_STORIES_READ_PROMPTS
+    mz_scene_params params;
+    mz_scene_trace why;
+    mz_scene_interpret(NULL, prompt, NULL, &params, &why);
+    int known = 0;
+    bool setting = false;
+    for (int i = 0; i < why.count; i++) {
+        if (why.item[i].kind != MZ_SCENE_TRACE_EFFECT)
+            continue;
+        known++;
+        setting |= strstr(why.item[i].effects, "setting") != NULL;
+    }
+    if (known < 3 || !setting)
+        problem(p, "%s: the generator reads little of \"%s\" (%d known words%s)", where, prompt,
+                known, setting ? "" : ", no setting");
+#else
+    (void)p, (void)where, (void)prompt;
+#endif
+}
+
 /* Plays `file` on the story in `story_dir`: every line is viewer input
  * except blank lines and lines starting with '#' (`#seed N`, `#expect ...`,
  * comments). Every turn must be free of story errors, and no input may follow
@@ -232,6 +263,8 @@ static playthrough play(const char *story_dir, const char *file)
         problem(&out, "%s: begin: %s", file, mz_error());
     else if (t.error)
         problem(&out, "%s: begin: %s", file, t.error);
+    else
+        check_prompt_is_read(&out, file, t.prompt);
     char where[PATH_LEN + 2 * NAME_LEN];
     const char *last_input = "(begin)";
     for (int i = 0; s && i < l.count; i++) {
@@ -255,6 +288,9 @@ static playthrough play(const char *story_dir, const char *file)
         else if (t.error)
             problem(&out, "%s:%d: story error: %s", file, i + 1, t.error);
         last_input = line;
+        if (t.scene_changed && !t.error &&
+            snprintf(where, sizeof where, "%s:%d (\"%.*s\")", file, i + 1, NAME_LEN, line) > 0)
+            check_prompt_is_read(&out, where, t.prompt);
         out.inputs++;
     }
     out.ended = t.ended;
