@@ -83,7 +83,7 @@ scene "tunnel" {
 }
 
 ending "treasure" {
-  prompt = "an open barrel full of gold coins, {cat} sitting on it",
+  prompt = "an open barrel full of gold coins in the cellar, {cat} sitting on it",
   caption = "Gold. The cat looks unimpressed.",
 }
 
