@@ -88,7 +88,7 @@ ending "treasure" {
 }
 
 ending "garden" {
-  prompt = "a walled garden at dawn, apple trees, dew, {cat} stretching on a mossy wall, "
+  prompt = "an old garden at dawn, apple trees, dew, {cat} stretching on a mossy stone, "
     .. "soft pink light",
   caption = "You come out among apple trees at dawn. The cat is already washing.",
   sound = { "wind" },

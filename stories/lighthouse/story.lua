@@ -73,11 +73,11 @@ end
 scene "cliff_path" {
   prompt = function(s)
     if visits("cliff_path") == 1 then
-      return "a dark lighthouse tower on the headland, no beam, a small cottage with one "
-        .. "lit window, birds wheeling, a windswept cliff path at dusk above a grey sea, "
+      return "a dark lighthouse tower on the headland, no beam, one lit window far off, "
+        .. "birds wheeling, a windswept cliff path at dusk above a grey sea, "
         .. "storm clouds, slow dolly forward"
     end
-    return "a dark lighthouse tower on the headland, no beam, a cottage window glowing amber, "
+    return "a dark lighthouse tower on the headland, no beam, a window glowing amber, "
       .. "a windswept cliff path at night above the sea, storm, rain, slow pan"
   end,
   caption = function(s)
@@ -142,7 +142,7 @@ scene "cliff_edge" {
 
 scene "cottage" {
   prompt = function(s)
-    local p = "a cramped cottage interior at night, fire in the hearth, {keeper} slumped "
+    local p = "a cramped low room at night, fire in the hearth, {keeper} slumped "
       .. "in a chair with a bandaged leg, {dog} asleep by the fire, rain on the window"
     if not has("lantern") then
       p = p .. ", a brass lantern on the table"
@@ -495,8 +495,8 @@ scene "cabin" {
     end
   end,
   prompt = function(s)
-    local p = "a flooded ship's cabin interior at night, lantern light on black water, a "
-      .. "portrait of {captain} on the wall"
+    local p = "the flooded captain's room inside a wreck at night, lantern light on black "
+      .. "water, a portrait of {captain}"
     if not has("gold") then
       p = p .. ", an open iron chest spilling gold coins"
     end
