@@ -77,6 +77,8 @@ for line in \
   check "lint: ${line#*: }" grep -qxF -- "$line" "$T/l.out"
 done
 check "lint finds exactly 8" test "$(wc -l < "$T/l.out")" -eq 8
+sort -s -t: -k1,1 -k2,2n "$T/l.out" > "$T/l.sorted"
+check "lint in line order" cmp -s "$T/l.out" "$T/l.sorted"
 "$MZ_MAZE" lint $FIX/broken > "$T/b.out" 2> /dev/null
 check "lint: broken target" grep -qxF "$FIX/broken/story.lua:13: scene 'hall': transition to unknown scene 'missing'" "$T/b.out"
 "$MZ_MAZE" lint > /dev/null 2>&1
