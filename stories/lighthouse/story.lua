@@ -36,7 +36,7 @@ story {
     oil = { "paraffin", "fuel" },
     -- Words one typo away from a pattern word are read as that word ("have"
     -- as "cave"), so common ones get a harmless meaning of their own.
-    own = { "have", "got" },
+    own = { "have" },
     sea = { "ocean", "waves" },
   },
   vars = {
