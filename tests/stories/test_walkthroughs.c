@@ -8,12 +8,11 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_test.h"
-
-#include <ctype.h>
 #ifdef MZ_STORIES_READ_PROMPTS
 #include "mz_scene_interp.h"
 #endif
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
