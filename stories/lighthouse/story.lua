@@ -530,7 +530,7 @@ scene "cabin" {
 scene "sea_cave" {
   enter = tide_rises,
   prompt = "the mouth of a vast sea cave at night, green water swirling over rocks, "
-    .. "dripping walls, a faint green light far inside, dolly forward",
+    .. "dripping rock, a faint green light far inside, dolly forward",
   caption = "The cave runs back under the lighthouse. Far inside, something gives off a "
     .. "faint green light.",
   sound = { "drip", "sea", "drone" },
