@@ -617,7 +617,7 @@ vec3 scene(vec2 p)
         float tex = fbm2(p * 9.0 + u.setting.w + 4.0, 2);
         vec3 rock = vec3(0.10, 0.075, 0.06) * (0.4 + 1.2 * tex);
         float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - fire_at) * 2.6);
-        rock *= 0.15 + vec3(2.6, 1.4, 0.6) * warm * 2.2 + s.ambient * 0.3;
+        rock *= 0.15 + vec3(2.4, 1.3, 0.6) * warm * 1.5 + s.ambient * 0.3;
         col = mix(col, rock, wall);
         col = mix(col, col * vec3(1.0, 0.8, 0.6), l.cave * 0.3);
     }
