@@ -194,6 +194,7 @@ int main(int argc, char **argv)
     printf("length            %.2f s\n", seconds);
     printf("rms               %.4f (%.1f dBFS)\n", mz_audio_measure_rms(mono, frames),
            20 * log10(mz_audio_measure_rms(mono, frames) + 1e-12));
+    printf("peak              %.4f\n", mz_audio_measure_peak(buf, frames * 2));
     printf("band flatness     %.3f (octaves 250 Hz-16 kHz; 1 = white)\n",
            mz_audio_measure_band_flatness(power, FFT, MZ_AUDIO_RATE, 250, 16000));
     printf("peak 50-1000 Hz   %.1f Hz (drone root now %.1f Hz)\n",

@@ -219,10 +219,15 @@ void mz_bus_anchor(mz_bus bus, float out[3]);
 /* Shortest fade: a cut still ramps over this long. */
 #define MZ_MIX_MIN_FADE_S 0.03f
 
+/* A bed's loudness is level x sin(fade * pi/2): `fade` (0..1) carries fades
+ * in and out, equal-power so two unrelated beds crossfading keep the total
+ * power; `level` glides between scenes that both have the bed. Both move
+ * linearly by their step per sample. */
 typedef struct mz_mix_layer {
     mz_synth synth;
     mz_bus bus;
-    float gain, target, step;
+    float level, level_target, level_step;
+    float fade, fade_target, fade_step;
 } mz_mix_layer;
 
 typedef struct mz_mix {

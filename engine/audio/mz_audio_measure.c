@@ -17,6 +17,14 @@ double mz_audio_measure_rms(const float *x, size_t n)
     return n ? sqrt(s / (double)n) : 0;
 }
 
+double mz_audio_measure_peak(const float *x, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(x[i]) > m) m = fabs(x[i]);
+    return m;
+}
+
 double mz_audio_measure_max_jump(const float *x, size_t n)
 {
     double m = 0;

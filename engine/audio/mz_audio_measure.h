@@ -14,6 +14,8 @@
 void mz_audio_measure_mono(const float *stereo, size_t frames, float *mono);
 
 double mz_audio_measure_rms(const float *x, size_t n);
+/* Largest |x[i]|. */
+double mz_audio_measure_peak(const float *x, size_t n);
 /* Largest |x[i] - x[i-1]|: a click shows up as a jump. */
 double mz_audio_measure_max_jump(const float *x, size_t n);
 

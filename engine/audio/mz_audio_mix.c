@@ -31,15 +31,17 @@ static const tag_entry tag_table[] = {
     {"cellar", MZ_BED_DRIP},    {"tunnel", MZ_BED_DRIP},     {"room", MZ_BED_DRIP},
 };
 
-/* Mix level of each bed at full fade; the beds are already near -20 dBFS. */
+/* Mix level of each bed at full fade, set by ear and by measurement so a
+ * typical scene (two or three beds) sits near -20 dBFS RMS with headroom
+ * for thunder and narration. */
 static const float bed_level[MZ_BED_COUNT] = {
-    [MZ_BED_WIND] = 0.8f, [MZ_BED_RAIN] = 0.9f,    [MZ_BED_SEA] = 1.0f,
-    [MZ_BED_FIRE] = 0.9f, [MZ_BED_NIGHT] = 0.7f,   [MZ_BED_CITY] = 0.8f,
-    [MZ_BED_THUNDER] = 1.0f, [MZ_BED_DRIP] = 0.9f, [MZ_BED_DRONE] = 0.9f,
+    [MZ_BED_WIND] = 2.0f, [MZ_BED_RAIN] = 2.0f,    [MZ_BED_SEA] = 2.5f,
+    [MZ_BED_FIRE] = 2.2f, [MZ_BED_NIGHT] = 1.8f,   [MZ_BED_CITY] = 2.0f,
+    [MZ_BED_THUNDER] = 2.5f, [MZ_BED_DRIP] = 2.2f, [MZ_BED_DRONE] = 2.5f,
 };
 
 /* The drone is always there, quietly, unless a tag asks for it. */
-#define DRONE_QUIET 0.45f
+#define DRONE_QUIET 1.1f
 
 static float maxf(float a, float b) { return a > b ? a : b; }
 
@@ -172,11 +174,23 @@ void mz_mix_free(mz_mix *m)
     m->nlayers = 0;
 }
 
-static void ramp_to(mz_mix_layer *l, float target, float seconds)
+/* Ramps a layer to `level` (0 = fade out) over `seconds`. */
+static void ramp_to(mz_mix_layer *l, float level, float seconds)
 {
-    l->target = target;
-    l->step = fabsf(target - l->gain) / (seconds * MZ_AUDIO_RATE);
+    float samples = seconds * MZ_AUDIO_RATE;
+    if (level <= 0.0f) {
+        l->fade_target = 0.0f;
+        l->fade_step = l->fade / samples;
+        return;
+    }
+    l->fade_target = 1.0f;
+    l->fade_step = (1.0f - l->fade) / samples;
+    if (l->fade == 0.0f) l->level = level; /* silent: nothing to glide from */
+    l->level_target = level;
+    l->level_step = fabsf(level - l->level) / samples;
 }
+
+static bool faded_out(const mz_mix_layer *l) { return l->fade == 0.0f && l->fade_target == 0.0f; }
 
 static float fade_seconds(float transition_s)
 {
@@ -195,8 +209,8 @@ static mz_mix_layer *add_layer(mz_mix *m, mz_bed bed, const mz_synth_params *p)
     } else {
         int quietest = -1;
         for (int i = 0; i < m->nlayers; i++)
-            if (m->layers[i]->target == 0.0f &&
-                (quietest < 0 || m->layers[i]->gain < m->layers[quietest]->gain))
+            if (m->layers[i]->fade_target == 0.0f &&
+                (quietest < 0 || m->layers[i]->fade < m->layers[quietest]->fade))
                 quietest = i;
         if (quietest < 0) {
             mz_log_warn("audio: more than %d beds at once; '%s' left out", MZ_MIX_LAYERS,
@@ -208,7 +222,8 @@ static mz_mix_layer *add_layer(mz_mix *m, mz_bed bed, const mz_synth_params *p)
     m->seed = m->seed * 1664525u + 1013904223u;
     mz_synth_init(&l->synth, bed, p, m->seed);
     l->bus = mz_bed_bus(bed);
-    l->gain = l->target = l->step = 0.0f;
+    l->level = l->level_target = l->level_step = 0.0f;
+    l->fade = l->fade_target = l->fade_step = 0.0f;
     return l;
 }
 
@@ -286,7 +301,7 @@ bool mz_mix_speaking(const mz_mix *m)
 {
     for (int i = 0; i < m->nlayers; i++) {
         const mz_mix_layer *l = m->layers[i];
-        if (l->synth.bed == MZ_BED_SPEECH && l->target > 0 && !l->synth.u.clip.done) return true;
+        if (l->synth.bed == MZ_BED_SPEECH && l->fade_target > 0 && !l->synth.u.clip.done) return true;
     }
     return false;
 }
@@ -322,10 +337,11 @@ void mz_mix_render(mz_mix *m, mz_bus bus, float *out, int frames)
     for (int i = 0; i < m->nlayers; i++) {
         mz_mix_layer *l = m->layers[i];
         if (l->bus != bus) continue;
-        if (silent || (l->gain == 0.0f && l->target == 0.0f)) {
-            /* Nothing to hear: let the fade finish on paper, and speech
+        if (silent || faded_out(l)) {
+            /* Nothing to hear: let the fades finish on paper, and speech
              * move on as if heard, without synthesising. */
-            l->gain = approach(l->gain, l->target, l->step * (float)frames);
+            l->fade = approach(l->fade, l->fade_target, l->fade_step * (float)frames);
+            l->level = approach(l->level, l->level_target, l->level_step * (float)frames);
             if (l->synth.bed == MZ_BED_SPEECH) {
                 l->synth.u.clip.pos += (size_t)frames;
                 l->synth.u.clip.done = l->synth.u.clip.pos >= l->synth.params.clip->frames;
@@ -335,8 +351,10 @@ void mz_mix_render(mz_mix *m, mz_bus bus, float *out, int frames)
         mz_synth_render(&l->synth, m->scratch, frames);
         const bool ducked = l->synth.bed != MZ_BED_SPEECH;
         for (int n = 0; n < frames; n++) {
-            l->gain = approach(l->gain, l->target, l->step);
-            float g = l->gain * (ducked ? m->duck_curve[n] : 1.0f);
+            l->fade = approach(l->fade, l->fade_target, l->fade_step);
+            l->level = approach(l->level, l->level_target, l->level_step);
+            float g = l->level * (l->fade < 1.0f ? sinf(l->fade * 1.5707963f) : 1.0f) *
+                      (ducked ? m->duck_curve[n] : 1.0f);
             for (int c = 0; c < ch; c++) out[n * ch + c] += g * m->scratch[n * ch + c];
         }
     }
@@ -346,7 +364,7 @@ void mz_mix_render(mz_mix *m, mz_bus bus, float *out, int frames)
     for (int i = m->nlayers - 1; i >= 0; i--) {
         mz_mix_layer *l = m->layers[i];
         if (l->bus != bus) continue;
-        bool faded = l->gain == 0.0f && l->target == 0.0f;
+        bool faded = faded_out(l);
         bool finished = l->synth.bed == MZ_BED_SPEECH && l->synth.u.clip.done;
         if (faded || finished) remove_layer(m, i);
     }

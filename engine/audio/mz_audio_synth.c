@@ -1,8 +1,8 @@
 /* Procedural beds: noise, filters, envelopes and a few oscillators. Each bed
  * is one render function over a per-bed state struct; all randomness comes
  * from the synth's own seeded generator, so a bed renders the same samples
- * for the same seed (tests rely on that). Levels are set so that each bed at
- * intensity 1 sits around -20 dBFS RMS; the mixer's level scales them. */
+ * for the same seed (tests rely on that). Each bed at intensity 1 sits
+ * around -30 dBFS RMS; the mixer's per-bed level brings it up. */
 #include "mz_audio_internal.h"
 
 #include <math.h>
@@ -142,15 +142,16 @@ static void drone_init(mz_synth *s)
     float ratio[MZ_SYNTH_VOICES];
     drone_voice_ratios(&s->params.drone, ratio);
     float root = mz_drone_root_hz(s->params.drone.semitone);
-    for (int c = 0; c < 2; c++)
-        for (int v = 0; v < MZ_SYNTH_VOICES; v++)
-            for (int h = 1; h <= MZ_SYNTH_PARTIALS; h++) {
-                /* The right channel runs 0.12 % sharp: a slow beat that
-                 * widens the drone without moving its pitch. */
-                float hz = root * ratio[v] * (float)h * (c ? 1.0012f : 1.0f);
-                osc_init(&s->u.drone.osc[c][v * MZ_SYNTH_PARTIALS + h - 1], hz,
-                         2.0f * PI_F * frand(s));
-            }
+    for (int v = 0; v < MZ_SYNTH_VOICES; v++)
+        for (int h = 1; h <= MZ_SYNTH_PARTIALS; h++) {
+            /* The right channel's overtones run 0.12 % sharp: a slow shimmer
+             * that widens the drone. Fundamentals stay identical in both
+             * channels so a mono mix never cancels the pitch. */
+            float hz = root * ratio[v] * (float)h, phase = 2.0f * PI_F * frand(s);
+            int i = v * MZ_SYNTH_PARTIALS + h - 1;
+            osc_init(&s->u.drone.osc[0][i], hz, phase);
+            osc_init(&s->u.drone.osc[1][i], h > 1 ? hz * 1.0012f : hz, phase);
+        }
     s->u.drone.brightness = s->params.drone.brightness;
     drone_amps(s, s->u.drone.brightness, s->u.drone.amp);
 }
@@ -214,7 +215,7 @@ static void render_rain(mz_synth *s, float *out, int frames)
         glide_intensity(s);
         float rate = 30.0f + 150.0f * s->intensity; /* droplets per second */
         if (frand(s) < rate / MZ_AUDIO_RATE) {
-            float a = 0.08f + 0.25f * frand(s), l, r;
+            float a = 0.03f + 0.1f * frand(s), l, r;
             pan_gains(frand(s), &l, &r);
             s->u.rain.click[0] += a * l;
             s->u.rain.click[1] += a * r;
@@ -273,7 +274,7 @@ static void render_fire(mz_synth *s, float *out, int frames)
         float crackle = svf_run(&s->u.fire.crackle, noise(s) * s->u.fire.crack).bp;
         s->u.fire.crack *= crack_decay;
         out[n] = (0.6f + 0.4f * s->intensity) *
-                 (0.6f * (0.6f + 0.4f * s->u.fire.flicker) * rumble + 0.5f * crackle);
+                 (0.6f * (0.6f + 0.4f * s->u.fire.flicker) * rumble + 0.35f * crackle);
         s->t += DT;
     }
 }
@@ -413,7 +414,7 @@ static void render_drip(mz_synth *s, float *out, int frames)
         if (s->t >= s->u.drip.next) {
             s->u.drip.start = s->t;
             s->u.drip.freq = 900.0f + 1100.0f * frand(s);
-            s->u.drip.amp = 0.2f + 0.25f * frand(s);
+            s->u.drip.amp = 0.1f + 0.12f * frand(s);
             s->u.drip.next = s->t + (0.35 + 1.5 * frand(s)) / (0.5 + s->intensity);
         }
         float x = 0;
