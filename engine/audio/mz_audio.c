@@ -480,6 +480,8 @@ void mz_audio_set_scene(mz_audio *a, const mz_scene_params *params, const char *
                         size_t ntags, const char *const *files, size_t nfiles, float transition_s)
 {
     if (!a) return;
+    if (!tags) ntags = 0;
+    if (!files) nfiles = 0;
     mz_plan plan;
     mz_plan_scene(&plan, params, tags, ntags);
     report_unknown_tags(a, &plan);
