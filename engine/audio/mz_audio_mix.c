@@ -314,6 +314,17 @@ static float approach(float x, float target, float step)
     return x - step > target ? x - step : target;
 }
 
+/* Many loud beds at once would clip: above 0.8 the signal bends smoothly
+ * towards 1 instead (slope never above 1, so it adds no jumps). */
+static float soft_knee(float x)
+{
+    const float knee = 0.8f, room = 1.0f - knee;
+    float a = fabsf(x);
+    if (a <= knee) return x;
+    float y = knee + room * tanhf((a - knee) / room);
+    return x < 0 ? -y : y;
+}
+
 static void remove_layer(mz_mix *m, int i)
 {
     free(m->layers[i]);
@@ -359,7 +370,7 @@ void mz_mix_render(mz_mix *m, mz_bus bus, float *out, int frames)
         }
     }
     for (int n = 0; n < frames; n++)
-        for (int c = 0; c < ch; c++) out[n * ch + c] *= m->master_curve[n];
+        for (int c = 0; c < ch; c++) out[n * ch + c] = soft_knee(out[n * ch + c] * m->master_curve[n]);
 
     for (int i = m->nlayers - 1; i >= 0; i--) {
         mz_mix_layer *l = m->layers[i];
