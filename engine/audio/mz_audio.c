@@ -75,7 +75,6 @@ struct mz_audio {
     mz_mix *mix;
     mz_clip *owned_speech[MAX_OWNED_SPEECH];
     float listener_now[4];
-    bool speech_failed_logged;
 };
 
 /* ---- helpers ---- */
