@@ -34,6 +34,14 @@ typedef struct cached_clip {
 
 typedef ALCboolean(ALC_APIENTRY *set_thread_context_fn)(ALCcontext *context);
 
+/* A positional source's place in the world, gliding from `from` to `to`. */
+typedef struct bus_place {
+    float from[3], to[3], now[3];
+    uint64_t start_ns;
+    float seconds;
+    bool moving;
+} bus_place;
+
 struct mz_audio {
     bool silent;
     char *voice;
@@ -75,6 +83,7 @@ struct mz_audio {
     mz_mix *mix;
     mz_clip *owned_speech[MAX_OWNED_SPEECH];
     float listener_now[4];
+    bus_place place[MZ_BUS_COUNT];
 };
 
 /* ---- helpers ---- */
@@ -93,17 +102,54 @@ static float master_gain(const mz_audio *a) { return a->muted ? 0.0f : a->volume
 
 /* ---- the mixer thread ---- */
 
-static void place_bus_source(ALuint src, mz_bus bus, const float lis[4])
+/* Where a bus's anchor is in the world for a listener {x, y, z, yaw}. */
+static void anchor_in_world(mz_bus bus, const float lis[4], float out[3])
 {
     float anc[3];
     mz_bus_anchor(bus, anc);
     /* Listener axes from its yaw: forward (sin, 0, -cos), right (cos, 0, sin). */
     float s = sinf(lis[3]), c = cosf(lis[3]);
-    float x = lis[0] + anc[0] * c - anc[2] * s;
-    float y = lis[1] + anc[1];
-    float z = lis[2] + anc[0] * s + anc[2] * c;
-    alSource3f(src, AL_POSITION, x, y, z);
-    alSourcef(src, AL_REFERENCE_DISTANCE, sqrtf(anc[0] * anc[0] + anc[1] * anc[1] + anc[2] * anc[2]));
+    out[0] = lis[0] + anc[0] * c - anc[2] * s;
+    out[1] = lis[1] + anc[1];
+    out[2] = lis[2] + anc[0] * s + anc[2] * c;
+}
+
+/* Sets a positional source up once: full gain at its anchor's distance,
+ * never below a quarter however far the camera wanders from it. */
+static void setup_bus_source(ALuint src, mz_bus bus)
+{
+    float anc[3];
+    mz_bus_anchor(bus, anc);
+    float d = sqrtf(anc[0] * anc[0] + anc[1] * anc[1] + anc[2] * anc[2]);
+    alSourcef(src, AL_REFERENCE_DISTANCE, d);
+    alSourcef(src, AL_MAX_DISTANCE, 4.0f * d);
+}
+
+/* A bed that carries on into a new scene moves to its new anchor over the
+ * transition rather than jumping there; a new bed starts at its anchor. */
+static void place_bus(mz_audio *a, mz_bus bus, float seconds, bool jump)
+{
+    bus_place *p = &a->place[bus];
+    memcpy(p->from, p->now, sizeof p->now);
+    anchor_in_world(bus, a->listener_now, p->to);
+    p->start_ns = mz_time_ns();
+    p->seconds = jump ? 0.0f : seconds;
+    p->moving = true;
+}
+
+static void move_sources(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
+{
+    for (int b = 1; b < MZ_BUS_COUNT; b++) {
+        bus_place *p = &a->place[b];
+        if (!p->moving) continue;
+        double t = p->seconds > 0 ? mz_time_ms_since(p->start_ns) / (1000.0 * p->seconds) : 1.0;
+        if (t >= 1.0) {
+            t = 1.0;
+            p->moving = false;
+        }
+        for (int k = 0; k < 3; k++) p->now[k] = p->from[k] + (p->to[k] - p->from[k]) * (float)t;
+        alSource3f(src[b], AL_POSITION, p->now[0], p->now[1], p->now[2]);
+    }
 }
 
 static void set_listener_al(const float lis[4])
@@ -126,7 +172,7 @@ static int ready_clips(mz_audio *a, const mz_clip **out)
 }
 
 /* Takes what the player asked for since the last pass and applies it. */
-static void apply_requests(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
+static void apply_requests(mz_audio *a)
 {
     pthread_mutex_lock(&a->lock);
     bool scene = a->scene_pending, clips = scene || a->clips_changed;
@@ -157,8 +203,10 @@ static void apply_requests(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
     if (master) mz_mix_set_master(a->mix, master_g);
     if (scene) {
         unsigned placed = mz_mix_set_scene(a->mix, &plan, transition);
-        for (int b = 1; b < MZ_BUS_COUNT; b++)
-            if (placed & (1u << b)) place_bus_source(src[b], (mz_bus)b, a->listener_now);
+        for (int i = 0; i < plan.nbeds; i++) {
+            mz_bus b = mz_bed_bus(plan.beds[i].bed);
+            if (b != MZ_BUS_AMBIENT) place_bus(a, b, transition, (placed >> b) & 1u);
+        }
     }
     if (clips) {
         for (int i = 0; i < nready; i++) mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
@@ -227,7 +275,7 @@ static void *mixer_main(void *arg)
     /* The ambience plays as is, around the listener; the others in space. */
     alSourcei(src[MZ_BUS_AMBIENT], AL_SOURCE_RELATIVE, AL_TRUE);
     alSource3f(src[MZ_BUS_AMBIENT], AL_POSITION, 0, 0, 0);
-    for (int b = 1; b < MZ_BUS_COUNT; b++) place_bus_source(src[b], (mz_bus)b, a->listener_now);
+    for (int b = 1; b < MZ_BUS_COUNT; b++) setup_bus_source(src[b], (mz_bus)b);
     set_listener_al(a->listener_now);
 
     float *mixbuf = malloc(sizeof(float) * 2 * MZ_AUDIO_BLOCK);
@@ -235,7 +283,8 @@ static void *mixer_main(void *arg)
     double cpu_ns = 0;
     if (mixbuf && pcm) {
         double t0 = thread_cpu_ns();
-        apply_requests(a, src);
+        apply_requests(a);
+        move_sources(a, src);
         for (int b = 0; b < MZ_BUS_COUNT; b++)
             for (int q = 0; q < MZ_AUDIO_QUEUE; q++) {
                 fill_buffer(a, (mz_bus)b, buf[b][q], mixbuf, pcm);
@@ -252,7 +301,8 @@ static void *mixer_main(void *arg)
         pthread_mutex_unlock(&a->lock);
         if (quit || !mixbuf || !pcm) break;
         double t0 = thread_cpu_ns();
-        apply_requests(a, src);
+        apply_requests(a);
+        move_sources(a, src);
         uint32_t queued = 0;
         for (int b = 0; b < MZ_BUS_COUNT; b++) {
             ALint processed = 0, state = 0, nq = 0;

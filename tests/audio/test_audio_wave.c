@@ -241,7 +241,8 @@ static void test_narration_speaks_in_the_speech_band(void)
 }
 
 /* The sea is placed to the left; when the camera turns round it is heard on
- * the right. */
+ * the right; the next scene (still by the sea) brings it round to the left
+ * of the new view again. */
 static void test_sea_moves_with_the_camera(void)
 {
     mz_audio *a = open_audio((mz_audio_desc){0});
@@ -250,13 +251,15 @@ static void test_sea_moves_with_the_camera(void)
     mz_audio_set_scene(a, &p, NULL, 0, NULL, 0, 0.05f);
     mz_time_sleep_ms(800);
     mz_audio_set_listener(a, 0, 0, 0, 3.14159265f);
+    mz_time_sleep_ms(700);
+    mz_audio_set_scene(a, &p, NULL, 0, NULL, 0, 0.2f);
     mz_time_sleep_ms(800);
     mz_audio_close(a);
     capture c = read_capture();
-    if (!c.mono || c.n < at(1.5)) return;
-    double lr[2];
-    size_t spans[2][2] = {{at(0.3), at(0.75)}, {c.n - at(0.4), c.n}};
-    for (int k = 0; k < 2; k++) {
+    if (!c.mono || c.n < at(2.2)) return;
+    double lr[3];
+    size_t spans[3][2] = {{at(0.3), at(0.75)}, {at(1.1), at(1.45)}, {c.n - at(0.3), c.n}};
+    for (int k = 0; k < 3; k++) {
         double l = 0, r = 0;
         for (size_t i = spans[k][0]; i < spans[k][1]; i++) {
             l += (double)c.clip->samples[2 * i] * c.clip->samples[2 * i];
@@ -264,9 +267,11 @@ static void test_sea_moves_with_the_camera(void)
         }
         lr[k] = l / (r + 1e-20);
     }
-    printf("  sea: left/right power %.2f facing ahead, %.2f turned round\n", lr[0], lr[1]);
+    printf("  sea: left/right power %.2f facing ahead, %.2f turned round, %.2f in the next scene\n",
+           lr[0], lr[1], lr[2]);
     MZ_CHECK(lr[0] > 1.5);
     MZ_CHECK(lr[1] < 1 / 1.5);
+    MZ_CHECK(lr[2] > 1.5);
     free_capture(&c);
 }
 
