@@ -73,8 +73,8 @@ static bool write_wav(const char *path, const float *s, size_t frames)
     memcpy(h + 34, &bits, 2);
     memcpy(h + 36, "data", 4);
     memcpy(h + 40, &data, 4);
-    bool ok = fwrite(h, 1, sizeof h, f) == sizeof h &&
-              fwrite(s, sizeof(float) * 2, frames, f) == frames;
+    bool ok =
+        fwrite(h, 1, sizeof h, f) == sizeof h && fwrite(s, sizeof(float) * 2, frames, f) == frames;
     return fclose(f) == 0 && ok;
 }
 
@@ -82,7 +82,8 @@ static bool write_wav(const char *path, const float *s, size_t frames)
 static int split_tags(char *list, const char **out, int max)
 {
     int n = 0;
-    for (char *t = strtok(list, ","); t && n < max; t = strtok(NULL, ",")) out[n++] = t;
+    for (char *t = strtok(list, ","); t && n < max; t = strtok(NULL, ","))
+        out[n++] = t;
     return n;
 }
 
@@ -134,7 +135,8 @@ static int run_live(const mz_scene_params *p, const char **tags, int ntags, doub
     uint64_t t0 = mz_time_ns();
     mz_audio *a = mz_audio_open(&(mz_audio_desc){.narrate = say != NULL});
     if (!a) return 1;
-    printf("open              %.1f ms%s\n", mz_time_ms_since(t0), mz_audio_is_silent(a) ? " (silent: no device)" : "");
+    printf("open              %.1f ms%s\n", mz_time_ms_since(t0),
+           mz_audio_is_silent(a) ? " (silent: no device)" : "");
     const char *files[1] = {file};
     int frames = (int)(seconds * 60), then_at = then ? frames / 2 : -1;
     double *call_us = malloc(sizeof(double) * (size_t)frames), scene_us = 0;
@@ -194,21 +196,36 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage();
             return 0;
-        } else if (!strcmp(a, "-o") && has) out_path = argv[++i];
-        else if (!strcmp(a, "-s") && has) seconds = atof(argv[++i]);
-        else if (!strcmp(a, "--valence") && has) p.valence = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--energy") && has) p.energy = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--rain") && has) p.rain = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--wind") && has) p.wind = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--storm") && has) p.storm = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--fire") && has) p.light[MZ_LIGHT_FIRE] = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--time") && has) p.time_of_day = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--then") && has) then = argv[++i];
-        else if (!strcmp(a, "--then-valence") && has) then_valence = atof(argv[++i]);
-        else if (!strcmp(a, "--transition") && has) transition = atof(argv[++i]);
-        else if (!strcmp(a, "--say") && has) say = argv[++i];
-        else if (!strcmp(a, "--file") && has) file = argv[++i];
-        else if (!strcmp(a, "--live")) live = true;
+        } else if (!strcmp(a, "-o") && has)
+            out_path = argv[++i];
+        else if (!strcmp(a, "-s") && has)
+            seconds = atof(argv[++i]);
+        else if (!strcmp(a, "--valence") && has)
+            p.valence = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--energy") && has)
+            p.energy = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--rain") && has)
+            p.rain = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--wind") && has)
+            p.wind = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--storm") && has)
+            p.storm = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--fire") && has)
+            p.light[MZ_LIGHT_FIRE] = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--time") && has)
+            p.time_of_day = (float)atof(argv[++i]);
+        else if (!strcmp(a, "--then") && has)
+            then = argv[++i];
+        else if (!strcmp(a, "--then-valence") && has)
+            then_valence = atof(argv[++i]);
+        else if (!strcmp(a, "--transition") && has)
+            transition = atof(argv[++i]);
+        else if (!strcmp(a, "--say") && has)
+            say = argv[++i];
+        else if (!strcmp(a, "--file") && has)
+            file = argv[++i];
+        else if (!strcmp(a, "--live"))
+            live = true;
         else if (!strcmp(a, "--measure") && has) {
             mz_clip *c = mz_clip_load(argv[++i]);
             if (!c) {
@@ -218,7 +235,8 @@ int main(int argc, char **argv)
             if (c->channels == 1) { /* measure as centred stereo */
                 float *st = malloc(sizeof(float) * 2 * (c->frames ? c->frames : 1));
                 if (!st) return 1;
-                for (size_t k = 0; k < c->frames; k++) st[2 * k] = st[2 * k + 1] = c->samples[k];
+                for (size_t k = 0; k < c->frames; k++)
+                    st[2 * k] = st[2 * k + 1] = c->samples[k];
                 free(c->samples);
                 c->samples = st;
                 c->channels = 2;
@@ -226,11 +244,11 @@ int main(int argc, char **argv)
             bool ok = print_measurements(c->samples, c->frames);
             mz_clip_free(c);
             return ok ? 0 : 1;
-        }
-        else if (!strcmp(a, "--setting") && has) {
+        } else if (!strcmp(a, "--setting") && has) {
             const char *name = argv[++i];
             int s = 0;
-            while (s < MZ_SETTING_COUNT && strcmp(setting_names[s], name)) s++;
+            while (s < MZ_SETTING_COUNT && strcmp(setting_names[s], name))
+                s++;
             if (s == MZ_SETTING_COUNT) {
                 fprintf(stderr, "audio_demo: unknown setting '%s'\n", name);
                 return 2;
@@ -239,7 +257,8 @@ int main(int argc, char **argv)
         } else if (a[0] == '-') {
             fprintf(stderr, "audio_demo: unknown option '%s' (see --help)\n", a);
             return 2;
-        } else if (ntags < MAX_TAGS) tags[ntags++] = a;
+        } else if (ntags < MAX_TAGS)
+            tags[ntags++] = a;
     }
     if (seconds <= 0 || seconds > 600) {
         fprintf(stderr, "audio_demo: -s wants 0 < seconds <= 600\n");
@@ -258,7 +277,8 @@ int main(int argc, char **argv)
     mz_mix_init(mix, 1.0f);
     mz_plan plan;
     mz_plan_scene(&plan, &p, tags, (size_t)ntags);
-    for (int i = 0; i < plan.nunknown; i++) fprintf(stderr, "audio_demo: unknown tag '%s'\n", plan.unknown[i]);
+    for (int i = 0; i < plan.nunknown; i++)
+        fprintf(stderr, "audio_demo: unknown tag '%s'\n", plan.unknown[i]);
     mz_mix_set_scene(mix, &plan, 0.05f);
     printf("scene 1:");
     for (int i = 0; i < plan.nbeds; i++)
@@ -268,8 +288,10 @@ int main(int argc, char **argv)
     mz_clip *clip = NULL, *speech = NULL;
     if (file) {
         clip = mz_clip_load(file);
-        if (!clip) fprintf(stderr, "audio_demo: %s\n", mz_error());
-        else mz_mix_add_clip(mix, clip, 0.8f, 0.05f);
+        if (!clip)
+            fprintf(stderr, "audio_demo: %s\n", mz_error());
+        else
+            mz_mix_add_clip(mix, clip, 0.8f, 0.05f);
     }
     if (say) {
         speech = mz_speech_synth(say, NULL);
@@ -287,7 +309,8 @@ int main(int argc, char **argv)
             mz_plan_scene(&plan, &p2, t2, (size_t)n2);
             mz_mix_set_scene(mix, &plan, (float)transition);
             printf("scene 2 at %.2f s, %.2f s crossfade:", (double)pos / MZ_AUDIO_RATE, transition);
-            for (int i = 0; i < plan.nbeds; i++) printf(" %s", mz_bed_name(plan.beds[i].bed));
+            for (int i = 0; i < plan.nbeds; i++)
+                printf(" %s", mz_bed_name(plan.beds[i].bed));
             printf("\n");
         }
         if (speech && pos == say_at) mz_mix_speak(mix, speech);
@@ -307,8 +330,10 @@ int main(int argc, char **argv)
            mz_drone_root_hz(mz_drone_tuning_for(p.valence, p.energy, p.brightness).semitone));
     printf("cpu               %.2f ms per second of audio\n", cpu_ms / seconds);
     bool ok = write_wav(out_path, buf, frames);
-    if (ok) printf("wrote %s\n", out_path);
-    else fprintf(stderr, "audio_demo: cannot write %s\n", out_path);
+    if (ok)
+        printf("wrote %s\n", out_path);
+    else
+        fprintf(stderr, "audio_demo: cannot write %s\n", out_path);
 
     mz_mix_free(mix);
     free(mix);

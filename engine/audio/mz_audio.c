@@ -72,8 +72,8 @@ struct mz_audio {
     float master;
     bool master_pending;
     char *say_text;
-    uint32_t say_id;        /* bumped by every say and by narration off */
-    mz_clip *speech_ready;  /* synthesised, for the mixer to take */
+    uint32_t say_id;       /* bumped by every say and by narration off */
+    mz_clip *speech_ready; /* synthesised, for the mixer to take */
     bool stop_speech;
     cached_clip cache[MAX_CACHE];
     int ncache;
@@ -96,9 +96,15 @@ static char *dup_str(const char *s)
     return d;
 }
 
-static float clamp01(float x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static float clamp01(float x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
-static float master_gain(const mz_audio *a) { return a->muted ? 0.0f : a->volume; }
+static float master_gain(const mz_audio *a)
+{
+    return a->muted ? 0.0f : a->volume;
+}
 
 /* ---- the mixer thread ---- */
 
@@ -147,7 +153,8 @@ static void move_sources(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
             t = 1.0;
             p->moving = false;
         }
-        for (int k = 0; k < 3; k++) p->now[k] = p->from[k] + (p->to[k] - p->from[k]) * (float)t;
+        for (int k = 0; k < 3; k++)
+            p->now[k] = p->from[k] + (p->to[k] - p->from[k]) * (float)t;
         alSource3f(src[b], AL_POSITION, p->now[0], p->now[1], p->now[2]);
     }
 }
@@ -209,7 +216,8 @@ static void apply_requests(mz_audio *a)
         }
     }
     if (clips) {
-        for (int i = 0; i < nready; i++) mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
+        for (int i = 0; i < nready; i++)
+            mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
         mz_mix_keep_clips(a->mix, ready, nready, transition);
     }
     if (stop) mz_mix_speak(a->mix, NULL);
@@ -259,8 +267,10 @@ static void fill_buffer(mz_audio *a, mz_bus bus, ALuint buf, float *mixbuf, int1
 static void *mixer_main(void *arg)
 {
     mz_audio *a = arg;
-    if (a->set_thread_context) a->set_thread_context(a->context);
-    else alcMakeContextCurrent(a->context);
+    if (a->set_thread_context)
+        a->set_thread_context(a->context);
+    else
+        alcMakeContextCurrent(a->context);
 
     ALuint src[MZ_BUS_COUNT], buf[MZ_BUS_COUNT][MZ_AUDIO_QUEUE];
     alGenSources(MZ_BUS_COUNT, src);
@@ -275,7 +285,8 @@ static void *mixer_main(void *arg)
     /* The ambience plays as is, around the listener; the others in space. */
     alSourcei(src[MZ_BUS_AMBIENT], AL_SOURCE_RELATIVE, AL_TRUE);
     alSource3f(src[MZ_BUS_AMBIENT], AL_POSITION, 0, 0, 0);
-    for (int b = 1; b < MZ_BUS_COUNT; b++) setup_bus_source(src[b], (mz_bus)b);
+    for (int b = 1; b < MZ_BUS_COUNT; b++)
+        setup_bus_source(src[b], (mz_bus)b);
     set_listener_al(a->listener_now);
 
     float *mixbuf = malloc(sizeof(float) * 2 * MZ_AUDIO_BLOCK);
@@ -338,7 +349,8 @@ static void *mixer_main(void *arg)
     }
 
     alSourceStopv(MZ_BUS_COUNT, src);
-    for (int b = 0; b < MZ_BUS_COUNT; b++) alSourcei(src[b], AL_BUFFER, 0);
+    for (int b = 0; b < MZ_BUS_COUNT; b++)
+        alSourcei(src[b], AL_BUFFER, 0);
     alDeleteSources(MZ_BUS_COUNT, src);
     alDeleteBuffers(MZ_BUS_COUNT * MZ_AUDIO_QUEUE, &buf[0][0]);
     free(mixbuf);
@@ -481,32 +493,40 @@ void mz_audio_close(mz_audio *a)
     if (a->device) alcCloseDevice(a->device);
     mz_mix_free(a->mix);
     free(a->mix);
-    for (int i = 0; i < MAX_OWNED_SPEECH; i++) mz_clip_free(a->owned_speech[i]);
+    for (int i = 0; i < MAX_OWNED_SPEECH; i++)
+        mz_clip_free(a->owned_speech[i]);
     mz_clip_free(a->speech_ready);
     free(a->say_text);
     for (int i = 0; i < a->ncache; i++) {
         free(a->cache[i].path);
         mz_clip_free(a->cache[i].clip);
     }
-    for (int i = 0; i < a->nfiles; i++) free(a->files[i]);
-    for (int i = 0; i < a->nseen_tags; i++) free(a->seen_tags[i]);
+    for (int i = 0; i < a->nfiles; i++)
+        free(a->files[i]);
+    for (int i = 0; i < a->nseen_tags; i++)
+        free(a->seen_tags[i]);
     free(a->voice);
     pthread_cond_destroy(&a->wake_worker);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
 
-bool mz_audio_is_silent(const mz_audio *a) { return !a || a->silent; }
+bool mz_audio_is_silent(const mz_audio *a)
+{
+    return !a || a->silent;
+}
 
 /* Each unknown tag is reported once per handle: a story repeats its tags. */
 static void report_unknown_tags(mz_audio *a, const mz_plan *plan)
 {
     for (int i = 0; i < plan->nunknown; i++) {
         bool seen = false;
-        for (int k = 0; k < a->nseen_tags && !seen; k++) seen = !strcmp(a->seen_tags[k], plan->unknown[i]);
+        for (int k = 0; k < a->nseen_tags && !seen; k++)
+            seen = !strcmp(a->seen_tags[k], plan->unknown[i]);
         if (seen) continue;
         mz_log_info("audio: unknown sound tag '%s' ignored", plan->unknown[i]);
-        if (a->nseen_tags < MAX_SEEN_TAGS) a->seen_tags[a->nseen_tags++] = dup_str(plan->unknown[i]);
+        if (a->nseen_tags < MAX_SEEN_TAGS)
+            a->seen_tags[a->nseen_tags++] = dup_str(plan->unknown[i]);
     }
 }
 
@@ -543,7 +563,8 @@ void mz_audio_set_scene(mz_audio *a, const mz_scene_params *params, const char *
     pthread_mutex_lock(&a->lock);
     a->plan = plan;
     a->transition_s = transition_s;
-    for (int i = 0; i < a->nfiles; i++) free(a->files[i]);
+    for (int i = 0; i < a->nfiles; i++)
+        free(a->files[i]);
     a->nfiles = 0;
     for (size_t i = 0; i < nfiles; i++) {
         if (!files[i]) continue;
@@ -596,7 +617,10 @@ void mz_audio_set_narration(mz_audio *a, bool on)
     pthread_mutex_unlock(&a->lock);
 }
 
-bool mz_audio_narration(const mz_audio *a) { return a && a->narrate; }
+bool mz_audio_narration(const mz_audio *a)
+{
+    return a && a->narrate;
+}
 
 static void update_master(mz_audio *a)
 {
@@ -614,7 +638,10 @@ void mz_audio_set_volume(mz_audio *a, float volume)
     update_master(a);
 }
 
-float mz_audio_volume(const mz_audio *a) { return a ? a->volume : 0.0f; }
+float mz_audio_volume(const mz_audio *a)
+{
+    return a ? a->volume : 0.0f;
+}
 
 void mz_audio_set_muted(mz_audio *a, bool muted)
 {
@@ -623,7 +650,10 @@ void mz_audio_set_muted(mz_audio *a, bool muted)
     update_master(a);
 }
 
-bool mz_audio_muted(const mz_audio *a) { return a && a->muted; }
+bool mz_audio_muted(const mz_audio *a)
+{
+    return a && a->muted;
+}
 
 mz_audio_stats mz_audio_stats_get(const mz_audio *a)
 {

@@ -44,7 +44,10 @@ static void free_capture(capture *c)
     free(c->mono);
 }
 
-static size_t at(double seconds) { return (size_t)(seconds * RATE); }
+static size_t at(double seconds)
+{
+    return (size_t)(seconds * RATE);
+}
 
 /* Spectrum of mono[from, to) (seconds; to <= 0 means the end). */
 static double *spectrum(const capture *c, double from, double to)
@@ -83,8 +86,8 @@ static void test_rain_is_broadband(void)
     double *pw = spectrum(&c, 0.4, 0);
     double flat = mz_audio_measure_band_flatness(pw, FFT, RATE, 250, 16000);
     double rms = mz_audio_measure_rms(c.mono + at(0.4), c.n - at(0.4));
-    printf("  rain: %.2f s captured, rms %.4f, octave-band flatness %.3f\n", (double)c.n / RATE, rms,
-           flat);
+    printf("  rain: %.2f s captured, rms %.4f, octave-band flatness %.3f\n", (double)c.n / RATE,
+           rms, flat);
     MZ_CHECK(c.n > at(1.0));
     MZ_CHECK(flat > 0.7);
     MZ_CHECK(rms > 0.02);
@@ -105,7 +108,8 @@ static void test_drone_has_its_pitch(void)
     if (!c.mono) return;
     double *pw = spectrum(&c, 0.4, 0);
     double peak = mz_audio_measure_peak_hz(pw, FFT, RATE, 50, 1000);
-    double expect = mz_drone_root_hz(mz_drone_tuning_for(p.valence, p.energy, p.brightness).semitone);
+    double expect =
+        mz_drone_root_hz(mz_drone_tuning_for(p.valence, p.energy, p.brightness).semitone);
     printf("  drone: peak %.2f Hz, root %.2f Hz (D minor), rms %.4f\n", peak, expect,
            mz_audio_measure_rms(c.mono + at(0.4), c.n - at(0.4)));
     MZ_CHECK(fabs(expect - 146.83) < 0.05);
@@ -208,8 +212,10 @@ static void narrate(bool on, double *ratio, double *band_rms)
     /* Until the speech has played (or 4 s, if it never comes). */
     while (mz_time_ms_since(t0) < 4000) {
         mz_audio_stats s = mz_audio_stats_get(a);
-        if (s.speaking) spoke = true;
-        else if (spoke || (!on && mz_time_ms_since(t0) > 1200)) break;
+        if (s.speaking)
+            spoke = true;
+        else if (spoke || (!on && mz_time_ms_since(t0) > 1200))
+            break;
         mz_time_sleep_ms(20);
     }
     mz_time_sleep_ms(150);
@@ -221,7 +227,8 @@ static void narrate(bool on, double *ratio, double *band_rms)
     double *pw = spectrum(&c, 0.1, 0);
     *ratio = mz_audio_measure_band_ratio(pw, FFT, RATE, 300, 3400);
     double band = 0;
-    for (int i = (int)(300.0 * FFT / RATE); i <= (int)(3400.0 * FFT / RATE); i++) band += pw[i];
+    for (int i = (int)(300.0 * FFT / RATE); i <= (int)(3400.0 * FFT / RATE); i++)
+        band += pw[i];
     *band_rms = sqrt(band);
     free(pw);
     free_capture(&c);
