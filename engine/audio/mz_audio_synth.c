@@ -107,6 +107,13 @@ static void pan_gains(float p, float *l, float *r)
     *r = sinf(p * 0.5f * PI_F);
 }
 
+/* Position 0..1 in a cycle of `period` seconds at time t, taken in double:
+ * a float of t itself would step audibly after a few days of running. */
+static float cycle(double t, double period)
+{
+    return (float)fmod(t / period, 1.0);
+}
+
 static void glide_intensity(mz_synth *s)
 {
     s->intensity += (s->params.intensity - s->intensity) * GLIDE;
@@ -188,7 +195,7 @@ static void render_drone(mz_synth *s, float *out, int frames)
     float *amp = s->u.drone.amp;
     for (int n = 0; n < frames; n++) {
         /* A slow breath (14 s) so the drone lives. */
-        float breath = 0.85f + 0.15f * sinf(2.0f * PI_F * 0.07f * (float)s->t);
+        float breath = 0.85f + 0.15f * sinf(2.0f * PI_F * cycle(s->t, 1.0 / 0.07));
         float l = 0, r = 0;
         for (int i = 0; i < N; i++) {
             amp[i] += step[i];
@@ -261,8 +268,8 @@ static void render_sea(mz_synth *s, float *out, int frames)
     const float hiss_pole = pole(3000.0f);
     for (int n = 0; n < frames; n++) {
         glide_intensity(s);
-        float a = 0.5f + 0.5f * sinf(2.0f * PI_F * (float)(s->t / 7.3));
-        float b = 0.5f + 0.5f * sinf(2.0f * PI_F * (float)(s->t / 11.9) + 1.3f);
+        float a = 0.5f + 0.5f * sinf(2.0f * PI_F * cycle(s->t, 7.3));
+        float b = 0.5f + 0.5f * sinf(2.0f * PI_F * cycle(s->t, 11.9) + 1.3f);
         float swell = 0.65f * a * a + 0.35f * b;
         if (n % CONTROL_EVERY == 0) svf_set(&s->u.sea.lp, 250.0f + 1400.0f * swell, 0.6f);
         float w = noise(s);
