@@ -1,0 +1,32 @@
+#version 450
+// The display composite: the frame (cross-faded from the previous one while a
+// fade runs) letterboxed into `rect`, black bars around it, and the overlay
+// (captions, input line, indicators) on top with its alpha.
+layout(location = 0) in vec2 uv;
+layout(location = 0) out vec4 color;
+
+layout(set = 0, binding = 0) uniform sampler2D frame_now;
+layout(set = 0, binding = 1) uniform sampler2D frame_before;
+layout(set = 0, binding = 2) uniform sampler2D overlay;
+
+layout(push_constant) uniform Composite {
+    vec4 rect;       // x0, y0, x1, y1 of the frame in target uv
+    float fade;      // 1 = only frame_now, 0 = only frame_before
+    float has_frame; // 0 until the first frame arrives: black
+    float has_overlay;
+} pc;
+
+void main()
+{
+    vec3 c = vec3(0.0);
+    vec2 f = (uv - pc.rect.xy) / (pc.rect.zw - pc.rect.xy);
+    if (pc.has_frame > 0.5 && all(greaterThanEqual(f, vec2(0.0))) && all(lessThanEqual(f, vec2(1.0)))) {
+        vec3 now = texture(frame_now, f).rgb;
+        c = pc.fade >= 1.0 ? now : mix(texture(frame_before, f).rgb, now, pc.fade);
+    }
+    if (pc.has_overlay > 0.5) {
+        vec4 o = texture(overlay, uv);
+        c = mix(c, o.rgb, o.a);
+    }
+    color = vec4(c, 1.0);
+}
