@@ -733,6 +733,16 @@ int mz_player_band_top(const mz_player *p)
     return mz_overlay_band_top(p->overlay);
 }
 
+uint32_t mz_player_validation_errors(const mz_player *p)
+{
+    return mz_gpu_validation_errors(p->gpu);
+}
+
+double mz_player_first_frame_ms(const mz_player *p)
+{
+    return p->first_frame_ms;
+}
+
 int mz_play_window(const mz_player_desc *desc)
 {
     if (!desc->offscreen && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {

@@ -52,6 +52,10 @@ uint64_t mz_player_frames_presented(const mz_player *p);
 uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height);
 /* The captions band's top row in the last overlay drawn, -1 if none. */
 int mz_player_band_top(const mz_player *p);
+/* Vulkan validation errors counted on the player's gpu. */
+uint32_t mz_player_validation_errors(const mz_player *p);
+/* The last scene's input -> first frame presented, ms. */
+double mz_player_first_frame_ms(const mz_player *p);
 
 /* The whole windowed run: returns the process exit status (2 with a message
  * on stderr when there is no display). */

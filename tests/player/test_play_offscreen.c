@@ -1,0 +1,218 @@
+/* The player's whole flow without X: SDL's event queue (SDL_PushEvent) drives
+ * the same event handling, input line, story, generator, overlay and
+ * composite as the window; the render target is headless and read back. */
+#include "mz_error.h"
+#include "mz_test.h"
+#include "mz_time.h"
+#include "play_window.h"
+
+#include <SDL.h>
+#include <stdlib.h>
+
+#define W 640
+#define H 360
+
+static mz_player *player;
+static const char *trace_path = "test_play_offscreen.trace";
+
+static void type(const char *text)
+{
+    /* SDL_TEXTINPUT carries at most 31 bytes: long text comes in pieces,
+     * cut between codepoints as SDL's own keyboard code does. */
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        size_t take = n - i < 31 ? n - i : 31;
+        while (take > 0 && i + take < n && ((unsigned char)text[i + take] & 0xc0) == 0x80)
+            take--;
+        SDL_Event e = {.type = SDL_TEXTINPUT};
+        memcpy(e.text.text, text + i, take);
+        e.text.text[take] = '\0';
+        SDL_PushEvent(&e);
+        i += take;
+    }
+}
+
+static void key(SDL_Keycode sym)
+{
+    SDL_Event e = {.type = SDL_KEYDOWN};
+    e.key.keysym.sym = sym;
+    e.key.state = SDL_PRESSED;
+    SDL_PushEvent(&e);
+}
+
+/* Steps the player until the scene is `scene` with its first frame shown,
+ * or `timeout_s` passes. */
+static bool run_until_scene(const char *scene, double timeout_s)
+{
+    uint64_t t0 = mz_time_ns();
+    uint64_t presented = 0;
+    while (mz_time_ms_since(t0) < timeout_s * 1000) {
+        if (!mz_player_step(player))
+            return false;
+        if (!strcmp(mz_player_scene(player), scene)) {
+            if (!presented)
+                presented = mz_player_frames_presented(player);
+            else if (mz_player_frames_presented(player) > presented + 3)
+                return true;
+        }
+    }
+    fprintf(stderr, "scene is '%s', waited for '%s'\n", mz_player_scene(player), scene);
+    return false;
+}
+
+static void step(int n)
+{
+    for (int i = 0; i < n; i++)
+        MZ_CHECK(mz_player_step(player));
+}
+
+static long diff(const uint8_t *a, const uint8_t *b, int y0, int y1)
+{
+    long d = 0;
+    for (size_t i = (size_t)y0 * W * 4; i < (size_t)y1 * W * 4; i++)
+        d += abs(a[i] - b[i]);
+    return d / ((long)(y1 - y0) * W);
+}
+
+/* Text on the band: bright pixels the dim painting does not have. */
+static int bright(const uint8_t *img, int y0, int y1)
+{
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *p = img + ((size_t)y * W + x) * 4;
+            n += p[0] > 220 && p[1] > 220 && p[2] > 220;
+        }
+    return n;
+}
+
+static void test_flow(void)
+{
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .width = W,
+                                                .height = H,
+                                                .gen_width = 320,
+                                                .gen_height = 180,
+                                                .trace = trace_path,
+                                                .save_dir = ".",
+                                                .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player)
+        return;
+    MZ_CHECK(run_until_scene("stairs", 20));
+    int w, h;
+    uint8_t *first = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(first && w == W && h == H);
+    int band = mz_player_band_top(player);
+    MZ_CHECK_MSG(band > H / 2 && band < H, "band top %d", band);
+    if (!first || band <= 0)
+        return;
+    /* the caption is drawn: bright text in the band, none in the picture
+     * just above it */
+    MZ_CHECK_MSG(bright(first, band, H) > 100, "%d bright pixels in the band",
+                 bright(first, band, H));
+    MZ_CHECK(bright(first, band - 40, band) < bright(first, band, H) / 4);
+
+    /* nothing matches: the story replies, the scene stays */
+    type("sing a song");
+    key(SDLK_RETURN);
+    step(3);
+    MZ_CHECK_STR(mz_player_scene(player), "stairs");
+    MZ_CHECK(mz_player_turns(player) == 1);
+    MZ_CHECK(mz_player_band_top(player) < band); /* the reply made the band taller */
+
+    /* a match: a new scene, a new picture */
+    type("go down the st");
+    key(SDLK_BACKSPACE);
+    type("tairs");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    MZ_CHECK(mz_player_turns(player) == 2);
+    double ms = mz_player_first_frame_ms(player);
+    MZ_CHECK_MSG(ms > 0 && ms < 5000, "first frame %.1f ms", ms);
+    step(40); /* the transition runs its course */
+    uint8_t *second = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(second);
+    if (second) {
+        long d = diff(first, second, 0, band - 10);
+        MZ_CHECK_MSG(d > 3, "picture differs by %ld per pixel", d);
+    }
+    free(second);
+
+    /* a 4 KB flood of random printable and UTF-8 text: the line caps it */
+    char flood[4097];
+    srand(11);
+    for (int i = 0; i < 4096;) {
+        if (rand() % 4 == 0 && i + 2 < 4096) {
+            flood[i++] = (char)0xc3;
+            flood[i++] = (char)(0xa0 + rand() % 16);
+        } else {
+            flood[i++] = (char)(32 + rand() % 95);
+        }
+    }
+    flood[4096] = '\0';
+    type(flood);
+    step(3);
+    MZ_CHECK_STR(mz_player_scene(player), "cellar");
+    key(SDLK_RETURN); /* the gibberish goes to the story too and must not break it */
+    step(3);
+    MZ_CHECK(mz_player_turns(player) == 3);
+
+    /* Esc asks; Esc again stays; Esc + Enter quits cleanly */
+    key(SDLK_ESCAPE);
+    step(2);
+    key(SDLK_ESCAPE);
+    step(2);
+    key(SDLK_ESCAPE);
+    key(SDLK_RETURN);
+    bool running = true;
+    for (int i = 0; i < 5 && running; i++)
+        running = mz_player_step(player);
+    MZ_CHECK(!running);
+    MZ_CHECK(!mz_player_failed(player));
+    uint32_t errors = mz_player_validation_errors(player);
+    MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
+    free(first);
+    mz_player_destroy(player);
+
+    /* the trace has one line per turn, with first_frame_ms for scene changes */
+    FILE *f = fopen(trace_path, "r");
+    MZ_CHECK(f);
+    if (!f)
+        return;
+    char line[4096];
+    int lines = 0, cellar = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        cellar += strstr(line, "\"scene\":\"cellar\"") && strstr(line, "\"first_frame_ms\":");
+    }
+    fclose(f);
+    remove(trace_path);
+    MZ_CHECK_MSG(lines == 4, "%d trace lines", lines);
+    MZ_CHECK(cellar >= 1);
+}
+
+static void test_picker(void)
+{
+    mz_player *p = mz_player_create(&(mz_player_desc){.width = 320, .height = 180,
+                                                      .gen_width = 160, .gen_height = 90,
+                                                      .offscreen = true});
+    MZ_CHECK_MSG(p, "%s", mz_error());
+    if (!p)
+        return;
+    player = p;
+    step(2);
+    MZ_CHECK_STR(mz_player_scene(p), ""); /* picking, not playing */
+    key(SDLK_DOWN);
+    key(SDLK_UP);
+    key(SDLK_RETURN); /* the first in name order: stories/cellar */
+    MZ_CHECK(run_until_scene("stairs", 20));
+    mz_player_destroy(p);
+}
+
+int main(void)
+{
+    MZ_RUN(test_flow);
+    MZ_RUN(test_picker);
+    return mz_test_finish();
+}
