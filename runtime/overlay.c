@@ -173,11 +173,31 @@ static void draw_captions(mz_overlay *o, SDL_Surface *s, const mz_overlay_state 
     SDL_FreeSurface(reply);
 }
 
+/* The widest line of msg in px, capped at `limit`: SDL_ttf makes a wrapped
+ * surface as wide as its wrap length, so boxes wrap at their text's width. */
+static int text_width(mz_overlay *o, int font, const char *msg, int limit)
+{
+    int widest = 1;
+    char line[1024];
+    for (const char *s = msg; *s;) {
+        size_t n = strcspn(s, "\n");
+        size_t m = n < sizeof line - 1 ? n : sizeof line - 1;
+        memcpy(line, s, m);
+        line[m] = '\0';
+        int w = 0;
+        if (m && TTF_SizeUTF8(o->fonts[font], line, &w, NULL) == 0 && w > widest)
+            widest = w;
+        s += n + (s[n] == '\n');
+    }
+    widest += o->font_px; /* SDL_ttf wraps a little before the exact width */
+    return widest < limit ? widest : limit;
+}
+
 static void draw_box(mz_overlay *o, SDL_Surface *s, const char *msg, int font, int x, int y,
                      bool centre)
 {
     int pad = o->font_px / 2;
-    SDL_Surface *t = text(o, font, msg, white, s->w * 3 / 4);
+    SDL_Surface *t = text(o, font, msg, white, text_width(o, font, msg, s->w * 3 / 4));
     if (!t)
         return;
     if (centre) {
