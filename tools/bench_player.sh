@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# tools/bench_player.sh [ROUNDS] — input -> first frame on screen in the
+# windowed player, at 1280x720 under Xvfb with the embedded generator.
+# Walks stories/cellar down and up the stairs ROUNDS times (xdotool), then
+# prints p50/p95 of the trace's first_frame_ms and the displayed fps.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MAZE=${MZ_MAZE:-build/maze}
+rounds=${1:-15}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+export VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/share/vulkan/icd.d/lvp_icd.x86_64.json}
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$work} ALSOFT_DRIVERS=${ALSOFT_DRIVERS:-null}
+if [ -z "${DISPLAY:-}" ]; then
+  for n in $(seq 150 199); do
+    [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
+    Xvfb :$n -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 &
+    pids+=($!); export DISPLAY=:$n
+    for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
+    break
+  done
+fi
+"$MAZE" play stories/cellar --trace "$work/trace" >"$work/log" 2>&1 &
+app=$!; pids+=($app)
+win=$(xdotool search --sync --onlyvisible --name "The Cellar" | head -n1)
+lines() { [ -f "$work/trace" ] && wc -l <"$work/trace" || echo 0; }
+wait_lines() { for _ in $(seq 300); do [ "$(lines)" -ge "$1" ] && return; sleep 0.05; done; echo "timeout" >&2; cat "$work/log" >&2; exit 1; }
+wait_lines 1
+n=1
+for _ in $(seq "$rounds"); do
+  for cmd in "go down the stairs" "go up"; do
+    sleep 0.6
+    xdotool type --window "$win" --delay 5 "$cmd"; xdotool key --window "$win" Return
+    n=$((n + 1)); wait_lines $n
+  done
+done
+sleep 1
+xdotool key --window "$win" Escape Return
+wait "$app" || true
+tail -n +2 "$work/trace" | sed -n 's/.*"first_frame_ms":\([0-9.]*\).*"fps":\([0-9.]*\).*/\1 \2/p' |
+  sort -n | awk '{ ms[NR] = $1; fps += $2 } END {
+    p50 = ms[int((NR + 1) * 0.50)]; p95 = ms[int(NR * 0.95 + 0.999)]
+    printf "input -> first frame presented (1280x720, %d scene changes): p50 %.1f ms, p95 %.1f ms, max %.1f ms; displayed %.1f fps\n", NR, p50, p95, ms[NR], fps / NR }'
