@@ -6,6 +6,7 @@
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
+#include "mz_record.h"
 #include "mz_render.h"
 #include "mz_story.h"
 #include "mz_time.h"
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define MAX_STORIES 64
 #define INPUT_IDLE_S 8.0   /* an untouched, empty input line starts fading after this */
@@ -78,6 +80,7 @@ struct mz_player {
 
     char notice[256];
     uint64_t notice_ns;
+    int screenshots;
     bool overlay_dirty;
     uint64_t overlay_ns;
     FILE *trace;
@@ -593,8 +596,21 @@ static void screenshot(mz_player *p)
         mz_log_error("screenshot: %s", mz_error());
         return;
     }
-    (void)w;
-    (void)h;
+    char path[700], msg[800];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(path, sizeof path, "%s/maze-%s-%03d.png", p->desc.save_dir ? p->desc.save_dir : ".",
+             stamp, ++p->screenshots % 1000);
+    if (mz_record_png_write(path, rgba, (uint32_t)w, (uint32_t)h)) {
+        snprintf(msg, sizeof msg, "Screenshot: %s", path);
+        mz_log_info("%s", msg);
+        set_notice(p, msg);
+    } else {
+        mz_log_error("screenshot: %s", mz_error());
+    }
     free(rgba);
 }
 

@@ -2,7 +2,6 @@
 // The display composite: the frame (cross-faded from the previous one while a
 // fade runs) letterboxed into `rect`, black bars around it, and the overlay
 // (captions, input line, indicators) on top with its alpha.
-layout(location = 0) in vec2 uv;
 layout(location = 0) out vec4 color;
 
 layout(set = 0, binding = 0) uniform sampler2D frame_now;
@@ -11,6 +10,7 @@ layout(set = 0, binding = 2) uniform sampler2D overlay;
 
 layout(push_constant) uniform Composite {
     vec4 rect;       // x0, y0, x1, y1 of the frame in target uv
+    vec2 size;       // the target in pixels
     float fade;      // 1 = only frame_now, 0 = only frame_before
     float has_frame; // 0 until the first frame arrives: black
     float has_overlay;
@@ -18,6 +18,7 @@ layout(push_constant) uniform Composite {
 
 void main()
 {
+    vec2 uv = gl_FragCoord.xy / pc.size;
     vec3 c = vec3(0.0);
     vec2 f = (uv - pc.rect.xy) / (pc.rect.zw - pc.rect.xy);
     if (pc.has_frame > 0.5 && all(greaterThanEqual(f, vec2(0.0))) && all(lessThanEqual(f, vec2(1.0)))) {

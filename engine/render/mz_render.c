@@ -595,6 +595,7 @@ static bool make_pipeline(mz_render *r)
 
 typedef struct composite_push {
     float rect[4];
+    float size[2];
     float fade, has_frame, has_overlay;
 } composite_push;
 
@@ -950,6 +951,8 @@ static bool present(mz_render *r, bool *presented, bool capture)
 
     composite_push pc = {.has_frame = r->has_frame, .has_overlay = r->has_overlay, .fade = 1.0f};
     letterbox(r, pc.rect);
+    pc.size[0] = (float)r->extent.width;
+    pc.size[1] = (float)r->extent.height;
     if (r->fade_len_s > 0) {
         double t = mz_time_ms_since(r->fade_start_ns) / 1000.0 / r->fade_len_s;
         if (t >= 1.0)
