@@ -68,12 +68,14 @@ struct mz_player {
     /* frames and timing */
     uint64_t scene_id;     /* the scene request in flight / shown */
     bool waiting_first;    /* the new scene's first frame is not on screen yet */
+    bool scene_on_way;     /* ...but it has been handed to the renderer */
     uint64_t accepted_ns;  /* input accepted -> the first frame presented */
     double first_frame_ms; /* the last scene's */
     uint8_t *last_rgba;    /* the last frame shown, kept for conditioning */
     int last_w, last_h;
     bool have_frame;
     uint64_t presented;
+    uint64_t present_ns;
     uint64_t fps_ns;
     int fps_count;
     double fps;
@@ -206,6 +208,7 @@ static bool apply_turn(mz_player *p, const mz_story_turn *t)
     if (!mz_gen_submit(p->gen, &req, p->have_frame ? &cond : NULL, p->have_frame ? 1 : 0))
         return mz_fail_context("generator");
     p->waiting_first = true;
+    p->scene_on_way = false;
     return true;
 }
 
@@ -473,8 +476,10 @@ static bool take_frames(mz_player *p, double wait_ms)
     bool got = false;
     while (wait_ms > 0 ? mz_gen_wait(p->gen, &f, wait_ms) : mz_gen_poll(p->gen, &f)) {
         wait_ms = 0;
-        if (f.scene_id != p->scene_id && p->waiting_first)
-            continue; /* stragglers of the scene being replaced */
+        /* Frames of the scene being replaced still show: the picture keeps
+         * moving until the new scene's first frame arrives. */
+        if (f.scene_id == p->scene_id)
+            p->scene_on_way = true;
         size_t n = (size_t)f.width * f.height * 4;
         if ((int)f.width != p->last_w || (int)f.height != p->last_h) {
             uint8_t *b = realloc(p->last_rgba, n);
@@ -567,6 +572,11 @@ static bool draw_overlay(mz_player *p)
 static bool present(mz_player *p)
 {
     bool presented = false;
+    /* Nothing new: skip, but still now and then (an X server may have lost
+     * the window's contents). */
+    if (!mz_render_needs_present(p->render) && secs_since(p->present_ns) < 0.25)
+        return true;
+    p->present_ns = mz_time_ns();
     if (!mz_render_present(p->render, &presented))
         return false;
     if (!presented)
@@ -578,7 +588,7 @@ static bool present(mz_player *p)
         p->fps_count = 0;
         p->fps_ns = mz_time_ns();
     }
-    if (p->waiting_first && p->have_frame) {
+    if (p->waiting_first && p->scene_on_way) {
         p->first_frame_ms = mz_time_ms_since(p->accepted_ns);
         p->waiting_first = false;
         p->overlay_dirty = true;
@@ -627,8 +637,6 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     mz_player_desc *d = &p->desc;
     if (d->width <= 0 || d->height <= 0)
         d->width = 1280, d->height = 720;
-    if (d->gen_width <= 0 || d->gen_height <= 0)
-        d->gen_width = 1280, d->gen_height = 720;
     if (!d->seed)
         d->seed = 1;
     p->refresh_hz = 60.0;

@@ -27,7 +27,8 @@ typedef struct mz_player_desc {
     const char *gen;       /* generator URI; NULL -> procedural */
     uint64_t seed;         /* 0 -> 1 */
     int width, height;     /* window / target size; 0 -> 1280x720 */
-    int gen_width, gen_height; /* size scenes are generated at; 0 -> 1280x720 */
+    int gen_width, gen_height; /* size scenes are generated at; 0 -> the generator's
+                                  default (640x360: lavapipe keeps 30 fps) */
     bool fullscreen;
     bool narrate;          /* speak captions (when audio is available) */
     bool no_vsync;

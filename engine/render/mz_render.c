@@ -1028,6 +1028,13 @@ bool mz_render_present(mz_render *r, bool *presented)
     return present(r, presented ? presented : &dummy, false);
 }
 
+bool mz_render_needs_present(const mz_render *r)
+{
+    const frame_slot *s = &r->slots[r->slot];
+    return s->frame_pending || s->overlay_pending || r->fade_len_s > 0 || r->recreate ||
+           r->last_image < 0;
+}
+
 uint8_t *mz_render_screenshot(mz_render *r, int *width, int *height)
 {
     if (!r->can_read_back && r->image_count) {

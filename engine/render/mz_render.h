@@ -63,6 +63,11 @@ bool mz_render_set_overlay(mz_render *r, const uint8_t *rgba, int width, int hei
  * recreated first (the caller simply presents again next frame). */
 bool mz_render_present(mz_render *r, bool *presented);
 
+/* Whether presenting now would show something new: a frame or overlay not
+ * yet shown, a fade running, or a target to rebuild. A program with nothing
+ * new to show can skip presenting and save the GPU (on lavapipe, the CPU). */
+bool mz_render_needs_present(const mz_render *r);
+
 /* Presents once more and reads back what was presented: a malloc'd
  * width*height*4 RGBA buffer the caller frees. */
 uint8_t *mz_render_screenshot(mz_render *r, int *width, int *height);
