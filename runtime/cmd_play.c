@@ -1,19 +1,28 @@
 /* maze play — play a story. */
 #include "mz_commands.h"
 #include "mz_play.h"
+#include "play_window.h"
 
 #include <stdio.h>
 
 static int run(const mz_command *cmd, int argc, char **argv)
 {
-    bool headless = false;
-    const char *inputs = NULL, *trace = NULL;
+    bool headless = false, fullscreen = false, narrate = false;
+    const char *inputs = NULL, *trace = NULL, *load = NULL, *gen = NULL, *save_dir = NULL;
     long seed = 1;
+    int size[2] = {1280, 720}, gen_size[2] = {0, 0};
     const mz_arg args[] = {
         {"--headless", MZ_ARG_FLAG, &headless, NULL, "play with no window (needs --inputs)"},
         {"--inputs", MZ_ARG_STRING, &inputs, "FILE", "viewer lines to play, one per line"},
         {"--seed", MZ_ARG_INT, &seed, "N", "random seed: same seed + inputs, same play (1)"},
         {"--trace", MZ_ARG_STRING, &trace, "FILE", "write each turn as a line of JSON"},
+        {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
+        {"--size", MZ_ARG_SIZE, size, "WxH", "window size (1280x720)"},
+        {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
+        {"--gen", MZ_ARG_STRING, &gen, "URI", "generator: procedural (default), ws://host:port, ..."},
+        {"--gen-size", MZ_ARG_SIZE, gen_size, "WxH", "size scenes are generated at (640x360)"},
+        {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
+        {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
         {0},
     };
     const char *story = NULL;
@@ -23,11 +32,23 @@ static int run(const mz_command *cmd, int argc, char **argv)
     case MZ_ARGS_ERROR: return 2;
     case MZ_ARGS_OK: break;
     }
-    if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
     if (!headless)
-        return mz_args_usage_error(cmd, "the windowed player is not built yet; "
-                                        "use --headless --inputs FILE");
+        return mz_play_window(&(mz_player_desc){
+            .story = npos ? story : NULL, /* none: pick from stories/ */
+            .load = load,
+            .gen = gen,
+            .seed = (uint64_t)seed,
+            .width = size[0],
+            .height = size[1],
+            .gen_width = gen_size[0],
+            .gen_height = gen_size[1],
+            .fullscreen = fullscreen,
+            .narrate = narrate,
+            .trace = trace,
+            .save_dir = save_dir,
+        });
+    if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
     return mz_play_headless(&(mz_play_headless_desc){
         .story_path = story,
@@ -40,8 +61,11 @@ static int run(const mz_command *cmd, int argc, char **argv)
 const mz_command mz_cmd_play = {
     .name = "play",
     .summary = "play a story",
-    .usage = "STORY [--headless --inputs FILE] [--seed N] [--trace FILE]",
-    .details = "STORY is a story folder (or its story.lua). With --headless, each line of the\n"
+    .usage = "[STORY] [--headless --inputs FILE] [--seed N] [--trace FILE] [window options]",
+    .details = "STORY is a story folder (or its story.lua); without one, the window offers\n"
+               "the stories under stories/. In the window: type and press Enter; Up/Down\n"
+               "for history; F1 author's overlay; F5/F9 quick save/load; F11 fullscreen;\n"
+               "F12 screenshot; Esc to quit. With --headless, each line of the\n"
                "inputs file is one thing the viewer types; a transcript goes to stdout and\n"
                "--trace writes one JSON object per turn (turn, input, scene, prompt, matched,\n"
                "score, reply, ending, error). Exit status: 0 played, 1 the story cannot load,\n"

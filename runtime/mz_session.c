@@ -87,6 +87,17 @@ static void write_trace(mz_session *ss)
     fflush(f);
 }
 
+void mz_session_trace_event(mz_session *ss, const char *event, const char *fields)
+{
+    if (!ss->trace || !ss->begun) return;
+    fprintf(ss->trace, "{\"turn\":%d,\"scene\":", ss->turn.turn);
+    mz_json_string(ss->trace, ss->turn.scene);
+    fputs(",\"event\":", ss->trace);
+    mz_json_string(ss->trace, event);
+    fprintf(ss->trace, "%s%s}\n", fields && *fields ? "," : "", fields ? fields : "");
+    fflush(ss->trace);
+}
+
 static void turn_done(mz_session *ss, bool traced)
 {
     ss->begun = true;

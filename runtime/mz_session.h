@@ -53,6 +53,12 @@ bool mz_session_load(mz_session *session, const char *path);
 /* Re-reads the story's files; the scene and state carry over. */
 bool mz_session_reload(mz_session *session);
 
+/* Adds a line to the trace for the latest turn, for what happens after the
+ * turn itself (the player: when its first frame reached the screen):
+ * {"turn":N,"scene":...,"event":EVENT,FIELDS} where FIELDS is a JSON object's
+ * members, e.g. "\"first_frame_ms\":41.2". No-op without a trace. */
+void mz_session_trace_event(mz_session *session, const char *event, const char *fields);
+
 /* Writes s as a JSON string: escapes quotes, backslashes and control
  * characters, and replaces invalid UTF-8 with U+FFFD. NULL -> null. */
 void mz_json_string(FILE *out, const char *s);

@@ -3,12 +3,13 @@
 
 #include "input_line.h"
 #include "mz_error.h"
+#include "mz_audio.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
 #include "mz_record.h"
 #include "mz_render.h"
-#include "mz_story.h"
+#include "mz_session.h"
 #include "mz_time.h"
 #include "overlay.h"
 
@@ -51,7 +52,10 @@ struct mz_player {
     int story_count, story_selected;
     char story_path[512];
 
-    mz_story *story;
+    mz_session *session;
+    mz_audio *audio;
+    bool narrate;
+    bool restored; /* the next turn comes from a save: treat it as a scene change */
     char scene[128];
     char caption[2048];
     char reply[1024];
@@ -82,12 +86,11 @@ struct mz_player {
     int fps_count;
     double fps;
 
-    char notice[256];
+    char notice[1024];
     uint64_t notice_ns;
     int screenshots;
     bool overlay_dirty;
     uint64_t overlay_ns;
-    FILE *trace;
     uint64_t start_ns;
 };
 
@@ -148,40 +151,29 @@ static bool open_window(mz_player *p)
 
 /* ---- the story ---- */
 
-static void trace_turn(mz_player *p)
+/* The session traces each turn when it is taken; when its scene reaches
+ * the screen the player adds a line with the timings:
+ * first_frame_ms (input accepted -> first frame presented), the
+ * generator's share of it (gen_first_frame_ms: submit -> frame ready), and
+ * present_ms (that frame's way from the generator's ring to the screen). */
+static void trace_first_frame(mz_player *p)
 {
-    if (!p->trace)
-        return;
-    /* Strings go out through %s after escaping the two characters JSON needs. */
-    char input[MZ_INPUT_MAX_BYTES * 2];
-    size_t j = 0;
-    for (const char *s = p->input.history_count ? p->input.history[p->input.history_count - 1]
-                                                 : "";
-         *s && j + 2 < sizeof input; s++) {
-        if (*s == '"' || *s == '\\')
-            input[j++] = '\\';
-        input[j++] = *s;
-    }
-    input[j] = '\0';
-    /* gen_first_frame_ms: the generator's share of first_frame_ms (submit ->
-     * frame ready); present_ms: that frame's way from the generator's ring to
-     * the screen (upload, composite, present). */
     mz_gen_stats st;
     mz_gen_stats_get(p->gen, &st);
-    fprintf(p->trace,
-            "{\"turn\":%d,\"input\":\"%s\",\"scene\":\"%s\",\"matched\":%s%s%s,"
-            "\"first_frame_ms\":%.2f,\"gen_first_frame_ms\":%.2f,\"fps\":%.1f,"
-            "\"gen_fps\":%.1f,\"present_ms\":%.2f,\"t\":%.3f}\n",
-            p->turns, p->turns ? input : "", p->scene, p->matched[0] ? "\"" : "",
-            p->matched[0] ? p->matched : "null", p->matched[0] ? "\"" : "", p->first_frame_ms,
-            st.first_frame_ms, p->fps, st.fps, p->present_ms, secs_since(p->start_ns));
-    fflush(p->trace);
+    char fields[256];
+    snprintf(fields, sizeof fields,
+             "\"first_frame_ms\":%.2f,\"gen_first_frame_ms\":%.2f,\"present_ms\":%.2f,"
+             "\"fps\":%.1f,\"gen_fps\":%.1f",
+             p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps);
+    mz_session_trace_event(p->session, "presented", fields);
 }
 
 /* Takes what a turn says: the scene, its texts, and — when the scene changed
  * — a new request for the generator. */
 static bool apply_turn(mz_player *p, const mz_story_turn *t)
 {
+    bool changed = t->scene_changed || p->restored;
+    p->restored = false;
     if (t->error) {
         mz_log_error("%s", t->error);
         set_notice(p, "The story hit an error (see the log).");
@@ -192,7 +184,7 @@ static bool apply_turn(mz_player *p, const mz_story_turn *t)
         p->reply_ns = mz_time_ns();
     }
     p->overlay_dirty = true;
-    if (!t->scene_changed)
+    if (!changed)
         return true;
     snprintf(p->scene, sizeof p->scene, "%s", t->scene);
     snprintf(p->caption, sizeof p->caption, "%s", t->caption ? t->caption : "");
@@ -217,36 +209,54 @@ static bool apply_turn(mz_player *p, const mz_story_turn *t)
         return mz_fail_context("generator");
     p->waiting_first = true;
     p->scene_on_way = false;
+    /* Sound follows the story's tags (the scene's parameters stay inside the
+     * generator); the story's files are relative to the working directory. */
+    mz_audio_set_scene(p->audio, NULL, t->sound, t->sound_count, t->sound_files,
+                       t->sound_file_count, t->transition_s);
+    if (p->narrate && p->caption[0])
+        mz_audio_say(p->audio, p->caption);
     return true;
+}
+
+static void on_turn(const mz_story_turn *t, void *user)
+{
+    mz_player *p = user;
+    if (!apply_turn(p, t)) {
+        mz_log_error("%s", mz_error());
+        set_notice(p, "The generator failed (see the log).");
+    }
 }
 
 static bool start_story(mz_player *p, const char *path)
 {
-    mz_story_destroy(p->story);
-    p->story = mz_story_load(&(mz_story_desc){.path = path, .seed = p->desc.seed});
-    if (!p->story)
+    mz_session_destroy(p->session);
+    p->session = mz_session_create(&(mz_session_desc){.story_path = path,
+                                                      .seed = p->desc.seed,
+                                                      .trace_path = p->desc.trace,
+                                                      .on_turn = on_turn,
+                                                      .user = p});
+    if (!p->session)
         return false;
+    mz_story *story = mz_session_story(p->session);
     snprintf(p->story_path, sizeof p->story_path, "%s", path);
     if (p->window) {
         char title[256];
-        snprintf(title, sizeof title, "%s — maze", mz_story_title(p->story));
+        snprintf(title, sizeof title, "%s \xe2\x80\x94 maze", mz_story_title(story));
         SDL_SetWindowTitle(p->window, title);
     }
-    mz_story_turn t;
+    p->narrate = p->desc.narrate || mz_story_narrate(story);
+    mz_audio_set_narration(p->audio, p->narrate);
     p->accepted_ns = mz_time_ns();
     p->turns = 0;
     p->ended = false;
     p->mode = MODE_PLAY;
     if (p->desc.load) {
-        bool ok = mz_story_restore(p->story, p->desc.load, &t);
+        const char *load = p->desc.load;
         p->desc.load = NULL; /* only the first start */
-        if (!ok)
-            return false;
-        t.scene_changed = true;
-    } else if (!mz_story_begin(p->story, &t)) {
-        return false;
+        p->restored = true;
+        return mz_session_load(p->session, load);
     }
-    return apply_turn(p, &t);
+    return mz_session_begin(p->session);
 }
 
 static void submit_input(mz_player *p)
@@ -255,18 +265,9 @@ static void submit_input(mz_player *p)
     if (!mz_input_submit(&p->input, text, sizeof text))
         return;
     p->accepted_ns = mz_time_ns();
-    mz_story_turn t;
-    if (!mz_story_input(p->story, text, strlen(text), &t)) {
-        mz_log_error("story: %s", mz_error());
-        return;
-    }
     p->turns++;
-    if (!apply_turn(p, &t)) {
-        mz_log_error("%s", mz_error());
-        set_notice(p, "The generator failed (see the log).");
-    }
-    if (!t.scene_changed)
-        trace_turn(p); /* a scene change is traced when its first frame is shown */
+    if (!mz_session_input(p->session, text, strlen(text)))
+        mz_log_error("story: %s", mz_error());
 }
 
 static void quick_path(const mz_player *p, char *out, size_t size)
@@ -280,7 +281,7 @@ static void quick_save(mz_player *p)
 {
     char path[700];
     quick_path(p, path, sizeof path);
-    if (mz_story_save(p->story, path)) {
+    if (mz_session_save(p->session, path)) {
         char msg[800];
         snprintf(msg, sizeof msg, "Saved to %s", path);
         set_notice(p, msg);
@@ -294,16 +295,14 @@ static void quick_load(mz_player *p)
 {
     char path[700];
     quick_path(p, path, sizeof path);
-    mz_story_turn t;
-    if (!mz_story_restore(p->story, path, &t)) {
+    p->accepted_ns = mz_time_ns();
+    p->restored = true;
+    if (!mz_session_load(p->session, path)) {
+        p->restored = false;
         mz_log_error("quick load: %s", mz_error());
         set_notice(p, "No quick save to load.");
         return;
     }
-    t.scene_changed = true;
-    p->accepted_ns = mz_time_ns();
-    if (!apply_turn(p, &t))
-        mz_log_error("%s", mz_error());
     set_notice(p, "Loaded.");
 }
 
@@ -352,9 +351,10 @@ static void toggle_fullscreen(mz_player *p)
 
 static void restart(mz_player *p)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s", p->story_path);
-    if (!start_story(p, path)) {
+    p->accepted_ns = mz_time_ns();
+    p->turns = 0;
+    p->ended = false;
+    if (!mz_session_begin(p->session)) {
         mz_log_error("%s", mz_error());
         p->failed = p->quit = true;
     }
@@ -604,7 +604,7 @@ static bool present(mz_player *p)
         p->waiting_first = false;
         p->overlay_dirty = true;
         mz_log_info("scene %s on screen %.1f ms after the input", p->scene, p->first_frame_ms);
-        trace_turn(p);
+        trace_first_frame(p);
     }
     return true;
 }
@@ -678,8 +678,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
     ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
-    if (ok && d->trace && !(p->trace = fopen(d->trace, "w")))
-        ok = mz_fail("cannot write %s", d->trace);
+    /* Audio never fails the player: with no device it runs silent and says
+     * so once (mz_audio logs it). */
+    ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){.narrate = d->narrate}));
     ok = ok && (d->story ? start_story(p, d->story) : list_stories(p));
     if (!ok) {
         mz_player_destroy(p);
@@ -732,15 +733,14 @@ void mz_player_destroy(mz_player *p)
     if (!p)
         return;
     mz_gen_close(p->gen);
-    mz_story_destroy(p->story);
+    mz_session_destroy(p->session);
+    mz_audio_close(p->audio);
     mz_overlay_destroy(p->overlay);
     mz_render_destroy(p->render);
     mz_gpu_destroy(p->gpu);
     if (p->window)
         SDL_DestroyWindow(p->window);
     SDL_Quit();
-    if (p->trace)
-        fclose(p->trace);
     for (int i = 0; i < p->story_count; i++)
         free(p->stories[i]);
     free(p->last_rgba);

@@ -25,7 +25,7 @@ fi
 "$MAZE" play stories/cellar --trace "$work/trace" >"$work/log" 2>&1 &
 app=$!; pids+=($app)
 win=$(xdotool search --sync --onlyvisible --name "The Cellar" | head -n1)
-lines() { [ -f "$work/trace" ] && wc -l <"$work/trace" || echo 0; }
+lines() { [ -f "$work/trace" ] && grep -c '"event":"presented"' "$work/trace" || echo 0; }
 wait_lines() { for _ in $(seq 300); do [ "$(lines)" -ge "$1" ] && return; sleep 0.05; done; echo "timeout" >&2; cat "$work/log" >&2; exit 1; }
 wait_lines 1
 n=1
@@ -39,8 +39,8 @@ done
 sleep 1
 xdotool key --window "$win" Escape Return
 wait "$app" || true
-fields() { tail -n +2 "$work/trace" |
-  sed -n 's/.*"first_frame_ms":\([0-9.]*\),"gen_first_frame_ms":\([0-9.]*\),"fps":\([0-9.]*\),"gen_fps":\([0-9.]*\),"present_ms":\([0-9.]*\).*/\1 \2 \3 \4 \5/p'; }
+fields() { grep '"event":"presented"' "$work/trace" | tail -n +2 |
+  sed -n 's/.*"first_frame_ms":\([0-9.]*\),"gen_first_frame_ms":\([0-9.]*\),"present_ms":\([0-9.]*\),"fps":\([0-9.]*\),"gen_fps":\([0-9.]*\).*/\1 \2 \4 \5 \3/p'; }
 pct() { sort -n | awk -v what="$1" '{ v[NR] = $1 } END {
   printf "%s (%d scene changes): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", what, NR,
     v[int((NR + 1) * 0.5)], v[int(NR * 0.95 + 0.999)], v[NR] }'; }

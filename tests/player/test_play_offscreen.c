@@ -180,16 +180,21 @@ static void test_flow(void)
     MZ_CHECK(f);
     if (!f)
         return;
-    char line[4096];
-    int lines = 0, cellar = 0;
+    /* turns 0..3 from the session; a "presented" line for each scene shown */
+    char line[8192];
+    int turns = 0, presented = 0, cellar = 0;
     while (fgets(line, sizeof line, f)) {
-        lines++;
-        cellar += strstr(line, "\"scene\":\"cellar\"") && strstr(line, "\"first_frame_ms\":");
+        bool shown = strstr(line, "\"event\":\"presented\"") != NULL;
+        turns += !shown;
+        presented += shown;
+        cellar += shown && strstr(line, "\"scene\":\"cellar\"") &&
+                  strstr(line, "\"first_frame_ms\":");
     }
     fclose(f);
     remove(trace_path);
-    MZ_CHECK_MSG(lines == 4, "%d trace lines", lines);
-    MZ_CHECK(cellar >= 1);
+    MZ_CHECK_MSG(turns == 4, "%d turns traced", turns);
+    MZ_CHECK_MSG(presented == 2, "%d scenes presented", presented);
+    MZ_CHECK(cellar == 1);
 }
 
 static void test_picker(void)

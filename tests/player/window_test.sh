@@ -32,15 +32,19 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 export SDL_VIDEODRIVER=x11
 
-# waits until the trace has at least N lines; prints the last
+# waits until the trace has at least N lines matching PATTERN; prints the last
 wait_trace() {
   for _ in $(seq 200); do
-    [ -f "$work/trace" ] && [ "$(wc -l <"$work/trace")" -ge "$1" ] && { tail -n1 "$work/trace"; return 0; }
-    kill -0 "$app" 2>/dev/null || fail "the player died (see $work/log)"
+    if [ -f "$work/trace" ] && [ "$(grep -c -- "$2" "$work/trace")" -ge "$1" ]; then
+      grep -- "$2" "$work/trace" | tail -n1
+      return 0
+    fi
+    kill -0 "$app" 2>/dev/null || { cat "$work/log"; fail "the player died"; }
     sleep 0.1
   done
-  fail "trace has not reached $1 lines: $(cat "$work/trace" 2>/dev/null)"
+  fail "the trace has no $1 lines with $2: $(cat "$work/trace" 2>/dev/null)"
 }
+shown='"event":"presented"'
 shot() { "$IM/import" -window "$win" "$work/$1.png"; }
 # fraction of near-white pixels in a WxH+X+Y region of a screenshot
 bright() { "$IM/convert" "$work/$1.png" -crop "$2" +repage -colorspace gray -threshold 85% \
@@ -52,7 +56,7 @@ app=$!
 pids+=($app)
 win=$(xdotool search --sync --onlyvisible --name "The Cellar" | head -n1)
 [ -n "$win" ] || fail "no window"
-wait_trace 1 >/dev/null
+wait_trace 1 "$shown" >/dev/null
 sleep 0.5
 shot stairs
 
@@ -65,7 +69,7 @@ awk -v b="$band" -v a="$above" 'BEGIN { exit !(b > 0.004 && b > 4 * a) }' || fai
 
 xdotool type --window "$win" --delay 20 "go down the stairs"
 xdotool key --window "$win" Return
-line=$(wait_trace 2)
+line=$(wait_trace 2 "$shown")
 echo "$line"
 case "$line" in *'"scene":"cellar"'*'"first_frame_ms":'*) ;; *) fail "no scene change in the trace: $line" ;; esac
 sleep 1.2 # past the transition
@@ -97,7 +101,7 @@ xdotool type --window "$win" --delay 0 "$flood"
 xdotool key --window "$win" Return
 sleep 0.5
 kill -0 "$app" 2>/dev/null || fail "died on the flood"
-wait_trace 3 >/dev/null
+wait_trace 1 '"turn":2,"input"' >/dev/null
 
 xdotool key --window "$win" Escape
 sleep 0.3
