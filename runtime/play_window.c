@@ -665,7 +665,7 @@ mz_player *mz_player_create(const mz_player_desc *desc)
         }
     } else {
         ok = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0 ||
-             mz_fail("no display (%s)", SDL_GetError());
+             mz_fail("no display to open a window on (%s)", SDL_GetError());
         ok = ok && open_window(p);
     }
     ok = ok && (p->render = mz_render_create(&(mz_render_desc){.gpu = p->gpu,
@@ -784,7 +784,7 @@ double mz_player_first_frame_ms(const mz_player *p)
 
 int mz_play_window(const mz_player_desc *desc)
 {
-    if (!desc->offscreen && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
+    if (!desc->offscreen && !(getenv("DISPLAY") && *getenv("DISPLAY")) && !getenv("WAYLAND_DISPLAY")) {
         fprintf(stderr, "maze play: no display to open a window on (DISPLAY is not set).\n"
                         "Run it headless instead: maze play STORY --headless\n");
         return 2;
@@ -792,8 +792,10 @@ int mz_play_window(const mz_player_desc *desc)
     mz_player *p = mz_player_create(desc);
     if (!p) {
         fprintf(stderr, "maze play: %s\n", mz_error());
-        if (strstr(mz_error(), "no display") || strstr(mz_error(), "window"))
+        if (strstr(mz_error(), "no display")) {
             fprintf(stderr, "Run it headless instead: maze play STORY --headless\n");
+            return 2;
+        }
         return 1;
     }
     while (mz_player_step(p)) {

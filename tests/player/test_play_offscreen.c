@@ -13,7 +13,8 @@
 #define H 360
 
 static mz_player *player;
-static const char *trace_path = "test_play_offscreen.trace";
+static char dir[64] = "/tmp/mz_play_XXXXXX"; /* saves, screenshots, the trace */
+static char trace_path[128];
 
 static void type(const char *text)
 {
@@ -32,12 +33,18 @@ static void type(const char *text)
     }
 }
 
-static void key(SDL_Keycode sym)
+static void key_mod(SDL_Keycode sym, Uint16 mod)
 {
     SDL_Event e = {.type = SDL_KEYDOWN};
     e.key.keysym.sym = sym;
+    e.key.keysym.mod = mod;
     e.key.state = SDL_PRESSED;
     SDL_PushEvent(&e);
+}
+
+static void key(SDL_Keycode sym)
+{
+    key_mod(sym, 0);
 }
 
 /* Steps the player until the scene is `scene` with its first frame shown,
@@ -94,7 +101,7 @@ static void test_flow(void)
                                                 .gen_width = 320,
                                                 .gen_height = 180,
                                                 .trace = trace_path,
-                                                .save_dir = ".",
+                                                .save_dir = dir,
                                                 .offscreen = true});
     MZ_CHECK_MSG(player, "%s", mz_error());
     if (!player)
@@ -158,6 +165,51 @@ static void test_flow(void)
     step(3);
     MZ_CHECK(mz_player_turns(player) == 3);
 
+    /* F1: the author's overlay appears top left */
+    uint8_t *plain = mz_player_screenshot(player, &w, &h);
+    key(SDLK_F1);
+    step(2);
+    uint8_t *author = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(plain && author && diff(plain, author, 0, H / 4) > 5);
+    MZ_CHECK(author && bright(author, 0, H / 4) > 100);
+    key(SDLK_F1);
+    free(plain);
+    free(author);
+
+    /* F12 writes a PNG into the save folder */
+    key(SDLK_F12);
+    step(1);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls %s/maze-*.png >/dev/null 2>&1", dir);
+    MZ_CHECK(system(cmd) == 0);
+
+    /* F5 saves in the cellar; the treasure is an ending; F9 goes back to
+     * the cellar; the ending again, and Enter restarts the story */
+    key(SDLK_F5);
+    step(2);
+    type("open the barrel");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("treasure", 20));
+    key(SDLK_F9);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    type("open barrel");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("treasure", 20));
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("stairs", 20));
+    MZ_CHECK(mz_player_turns(player) == 0);
+
+    /* history brings the last line back; Ctrl+W deletes a word */
+    type("hello there");
+    key(SDLK_RETURN);
+    step(3);
+    MZ_CHECK_STR(mz_player_scene(player), "stairs");
+    key(SDLK_UP);
+    key_mod(SDLK_w, KMOD_LCTRL);
+    type("descend"); /* "hello descend" */
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("cellar", 20));
+
     /* Esc asks; Esc again stays; Esc + Enter quits cleanly */
     key(SDLK_ESCAPE);
     step(2);
@@ -180,7 +232,7 @@ static void test_flow(void)
     MZ_CHECK(f);
     if (!f)
         return;
-    /* turns 0..3 from the session; a "presented" line for each scene shown */
+    /* the session's turns; a "presented" line for each scene shown */
     char line[8192];
     int turns = 0, presented = 0, cellar = 0;
     while (fgets(line, sizeof line, f)) {
@@ -191,10 +243,11 @@ static void test_flow(void)
                   strstr(line, "\"first_frame_ms\":");
     }
     fclose(f);
-    remove(trace_path);
-    MZ_CHECK_MSG(turns == 4, "%d turns traced", turns);
-    MZ_CHECK_MSG(presented == 2, "%d scenes presented", presented);
-    MZ_CHECK(cellar == 1);
+    /* begin, 3 inputs, 2 to the ending (a load is not a turn), begin, 2 */
+    MZ_CHECK_MSG(turns == 9, "%d turns traced", turns);
+    /* stairs, cellar, treasure, cellar (load), treasure, stairs, cellar */
+    MZ_CHECK_MSG(presented == 7, "%d scenes presented", presented);
+    MZ_CHECK(cellar == 3);
 }
 
 static void test_picker(void)
@@ -217,7 +270,16 @@ static void test_picker(void)
 
 int main(void)
 {
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(trace_path, sizeof trace_path, "%s/trace", dir);
     MZ_RUN(test_flow);
     MZ_RUN(test_picker);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
     return mz_test_finish();
 }
