@@ -752,6 +752,11 @@ const char *mz_player_scene(const mz_player *p)
     return p->scene;
 }
 
+bool mz_player_scene_shown(const mz_player *p)
+{
+    return p->scene[0] && !p->waiting_first;
+}
+
 int mz_player_turns(const mz_player *p)
 {
     return p->turns;

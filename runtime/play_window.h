@@ -47,6 +47,7 @@ void mz_player_destroy(mz_player *p);
 
 /* What tests look at. */
 const char *mz_player_scene(const mz_player *p);   /* current scene id, "" before */
+bool mz_player_scene_shown(const mz_player *p); /* its first frame is on screen */
 int mz_player_turns(const mz_player *p);
 uint64_t mz_player_frames_presented(const mz_player *p);
 /* Presents once more and reads it back (malloc'd RGBA; caller frees). */
