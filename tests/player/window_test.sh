@@ -3,8 +3,8 @@
 # plays stories/cellar by typing with xdotool, and checks from outside the
 # program — screenshots of its window (ImageMagick's import) and its trace —
 # that the scene changed, that the caption is drawn on its band, that the
-# window survives a resize and a 4 KB flood of random text, and that Esc +
-# Enter quits with status 0.
+# window survives a resize, F11 and a 4 KB flood of random text, and
+# that Esc + Enter quits with status 0.
 set -euo pipefail
 cd "${MZ_SOURCE_DIR:-.}"
 MAZE=${MZ_MAZE:-build/maze}
@@ -93,6 +93,14 @@ bar=$(mean resized 700x40+0+10)
 pic=$(mean resized 800x100+0+200)
 echo "resized: bar $bar, picture $pic"
 awk -v b="$bar" -v p="$pic" 'BEGIN { exit !(b < 0.02 && p > b + 0.03) }' || fail "no letterbox bars"
+
+# F11 twice: fullscreen and back. (With no window manager, as under a bare
+# Xvfb, the window keeps its size: only surviving it is checked here.)
+xdotool key --window "$win" F11
+sleep 0.5
+xdotool key --window "$win" F11
+sleep 0.5
+kill -0 "$app" 2>/dev/null || fail "died on F11"
 
 # 4 KB of random printable ASCII and UTF-8, typed into the line.
 chars=(a b c x y z Q W 0 7 ' ' ' ' '!' '?' '"' "'" '\\' '$' '%' '<' '>' '{' '}' '~' '|' \
