@@ -28,9 +28,12 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const char *story = NULL;
     int npos = 0;
     switch (mz_args_parse(cmd, args, argc, argv, &story, 1, &npos)) {
-    case MZ_ARGS_HELP: return 0;
-    case MZ_ARGS_ERROR: return 2;
-    case MZ_ARGS_OK: break;
+    case MZ_ARGS_HELP:
+        return 0;
+    case MZ_ARGS_ERROR:
+        return 2;
+    case MZ_ARGS_OK:
+        break;
     }
     if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
     if (!headless)

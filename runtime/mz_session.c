@@ -22,8 +22,8 @@ static int utf8_valid(const unsigned char *s)
     int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
     if (!n || s[0] > 0xf4) return 0;
     for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the NUL */
-    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0) return 0; /* overlong */
+        if ((s[i] & 0xc0) != 0x80) return 0;              /* also stops at the NUL */
+    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0) return 0;  /* overlong */
     if (n == 3 && s[0] == 0xed && s[1] >= 0xa0) return 0; /* surrogates */
     if (n == 4 && s[0] == 0xf0 && s[1] < 0x90) return 0;  /* overlong */
     if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
@@ -55,8 +55,10 @@ void mz_json_string(FILE *out, const char *s)
             p++;
         } else {
             int n = utf8_valid(p);
-            if (n) fwrite(p, 1, (size_t)n, out);
-            else fputs("\\ufffd", out);
+            if (n)
+                fwrite(p, 1, (size_t)n, out);
+            else
+                fputs("\\ufffd", out);
             p += n ? n : 1;
         }
     }
@@ -148,9 +150,15 @@ void mz_session_destroy(mz_session *ss)
     free(ss);
 }
 
-mz_story *mz_session_story(mz_session *ss) { return ss->story; }
+mz_story *mz_session_story(mz_session *ss)
+{
+    return ss->story;
+}
 
-const mz_story_turn *mz_session_turn(const mz_session *ss) { return ss->begun ? &ss->turn : NULL; }
+const mz_story_turn *mz_session_turn(const mz_session *ss)
+{
+    return ss->begun ? &ss->turn : NULL;
+}
 
 bool mz_session_begin(mz_session *ss)
 {
@@ -166,7 +174,10 @@ bool mz_session_input(mz_session *ss, const char *text, size_t len)
     return true;
 }
 
-bool mz_session_save(mz_session *ss, const char *path) { return mz_story_save(ss->story, path); }
+bool mz_session_save(mz_session *ss, const char *path)
+{
+    return mz_story_save(ss->story, path);
+}
 
 bool mz_session_load(mz_session *ss, const char *path)
 {

@@ -28,9 +28,9 @@ typedef struct mz_session mz_session;
 typedef void (*mz_session_turn_fn)(const mz_story_turn *turn, void *user);
 
 typedef struct mz_session_desc {
-    const char *story_path;  /* folder or story.lua (required) */
-    uint64_t seed;           /* 0 -> 1 */
-    const char *trace_path;  /* JSON lines; NULL -> no trace */
+    const char *story_path; /* folder or story.lua (required) */
+    uint64_t seed;          /* 0 -> 1 */
+    const char *trace_path; /* JSON lines; NULL -> no trace */
     /* Installation-wide moderation words (copied by the story). */
     const char *const *blocked_words;
     size_t blocked_count;
