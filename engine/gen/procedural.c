@@ -30,6 +30,9 @@
 #define LAYER_NEAR 12.0   /* streaming layers live between these depths */
 #define LAYER_SPAN 66.0
 #define ORBIT_PIVOT 40.0  /* depth the orbiting camera circles around */
+/* On a CPU (lavapipe) frames are drawn at most this many pixels and scaled
+ * up: the sky and the land are soft, and it buys the frame rate. */
+#define CPU_MAX_PIXELS (480 * 270)
 
 /* A request as the worker keeps it: copies of everything. */
 typedef struct job {
@@ -61,6 +64,7 @@ typedef struct proc {
     /* Worker-only from here. */
     job cur;
     bool active;
+    bool continuing; /* the scene starts from an image: morph from it */
     uint32_t index;
     mz_scene_params from, to, shown;
     bool have_shown;
@@ -68,8 +72,15 @@ typedef struct proc {
     double world_s;
     double landmark_x, fire_x;
     bool landmark_placed;
+    bool cpu_device;           /* lavapipe: draw smaller, scale up */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
     uint32_t last_w, last_h;
+    /* The image the scene starts from (its frame 0): the conditioning
+     * frame, or a copy of this generator's last frame. */
+    const uint8_t *start;
+    uint32_t start_w, start_h;
+    uint8_t *own_start;
+    size_t own_start_cap;
 } proc;
 
 static void job_clear(job *j)
@@ -252,19 +263,53 @@ static void start_scene(proc *pr)
 {
     mz_scene_params to;
     if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
+    pr->continuing = pr->have_shown || pr->cur.cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
     pr->index = 0;
     pr->active = true;
+    pr->start = NULL;
     if (pr->cur.cond) {
-        if (!proc_vk_set_conditioning(pr->vk, pr->cur.cond, pr->cur.cond_w, pr->cur.cond_h))
-            mz_log_error("procedural: conditioning frame: %s", mz_error());
+        pr->start = pr->cur.cond;
+        pr->start_w = pr->cur.cond_w;
+        pr->start_h = pr->cur.cond_h;
     } else if (pr->last_frame) {
-        /* No frames given: continue from what this generator made last. */
-        if (!proc_vk_set_conditioning(pr->vk, pr->last_frame, pr->last_w, pr->last_h))
-            mz_log_error("procedural: conditioning frame: %s", mz_error());
+        /* No frames given: continue from what this generator made last
+         * (copied: the next render overwrites it). */
+        size_t bytes = (size_t)pr->last_w * pr->last_h * 4;
+        if (pr->own_start_cap < bytes) {
+            free(pr->own_start);
+            pr->own_start = malloc(bytes);
+            pr->own_start_cap = pr->own_start ? bytes : 0;
+        }
+        if (pr->own_start) {
+            memcpy(pr->own_start, pr->last_frame, bytes);
+            pr->start = pr->own_start;
+            pr->start_w = pr->last_w;
+            pr->start_h = pr->last_h;
+        }
+    }
+    if (pr->start && !proc_vk_set_conditioning(pr->vk, pr->start, pr->start_w, pr->start_h)) {
+        mz_log_error("procedural: conditioning frame: %s", mz_error());
+        pr->start = NULL;
     }
     place_anchors(pr, &to);
+}
+
+/* The size frames are drawn at before scaling to w x h. MZ_GEN_SCALE
+ * (0.25..1) overrides, for comparing quality and speed. */
+static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, uint32_t *ih)
+{
+    double scale = 1.0;
+    const char *env = getenv("MZ_GEN_SCALE");
+    if (env && atof(env) >= 0.25 && atof(env) <= 1.0)
+        scale = atof(env);
+    else if (pr->cpu_device && (double)w * h > CPU_MAX_PIXELS)
+        scale = sqrt(CPU_MAX_PIXELS / ((double)w * h));
+    *iw = (uint32_t)(w * scale + 0.5);
+    *ih = (uint32_t)(h * scale + 0.5);
+    if (*iw < 1) *iw = 1;
+    if (*ih < 1) *ih = 1;
 }
 
 /* Renders and pushes the next frame of the current scene. False when the
@@ -279,23 +324,31 @@ static bool next_frame(proc *pr)
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
 
     float scene_s = (float)pr->index / fps;
-    bool continuing = pr->have_shown || pr->cur.cond;
+    bool continuing = pr->continuing;
     float t = continuing ? smooth01(scene_s / trans) : 1.0f;
     float morph = continuing ? 1.0f - smooth01(scene_s / (trans * 0.8f)) : 0.0f;
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
 
-    proc_uniforms u;
-    fill_uniforms(pr, &p, morph, w, h, &u);
-    const uint8_t *px = proc_vk_render(pr->vk, &u, w, h);
-    if (!px) {
-        mz_log_error("procedural: %s", mz_error());
-        return false;
+    const uint8_t *px;
+    if (pr->index == 0 && continuing && pr->start && pr->start_w == w && pr->start_h == h) {
+        /* Frame 0 is the image the scene continues from: no need to draw. */
+        px = pr->start;
+    } else {
+        uint32_t iw, ih;
+        internal_size(pr, w, h, &iw, &ih);
+        proc_uniforms u;
+        fill_uniforms(pr, &p, morph, iw, ih, &u);
+        px = proc_vk_render(pr->vk, &u, w, h, iw, ih);
+        if (!px) {
+            mz_log_error("procedural: %s", mz_error());
+            return false;
+        }
+        pr->last_frame = px;
+        pr->last_w = w;
+        pr->last_h = h;
     }
     pr->shown = p;
     pr->have_shown = true;
-    pr->last_frame = px;
-    pr->last_w = w;
-    pr->last_h = h;
     mz_frame f = {
         .scene_id = r->id,
         .index = pr->index,
@@ -361,6 +414,7 @@ static void proc_close(void *self)
     }
     job_clear(&pr->cur);
     job_clear(&pr->next);
+    free(pr->own_start);
     proc_vk_destroy(pr->vk);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
@@ -387,12 +441,17 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         proc_close(pr);
         return NULL;
     }
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(mz_gpu_physical(pr->gpu), &props);
+    pr->cpu_device = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     /* Warm-up: lavapipe compiles the shader on its first draw (~100 ms);
      * doing that here keeps it out of the first scene's latency. */
     proc_uniforms u;
     mz_scene_params p = mz_scene_params_default();
-    fill_uniforms(pr, &p, 0.5f, DEFAULT_W, DEFAULT_H, &u);
-    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H) ||
+    uint32_t iw, ih;
+    internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
+    fill_uniforms(pr, &p, 0.5f, iw, ih, &u);
+    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih) ||
         pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");
         proc_close(pr);
