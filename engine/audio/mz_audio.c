@@ -34,6 +34,14 @@ typedef struct cached_clip {
 
 typedef ALCboolean(ALC_APIENTRY *set_thread_context_fn)(ALCcontext *context);
 
+/* A positional source's place in the world, gliding from `from` to `to`. */
+typedef struct bus_place {
+    float from[3], to[3], now[3];
+    uint64_t start_ns;
+    float seconds;
+    bool moving;
+} bus_place;
+
 struct mz_audio {
     bool silent;
     char *voice;
@@ -64,8 +72,8 @@ struct mz_audio {
     float master;
     bool master_pending;
     char *say_text;
-    uint32_t say_id;        /* bumped by every say and by narration off */
-    mz_clip *speech_ready;  /* synthesised, for the mixer to take */
+    uint32_t say_id;       /* bumped by every say and by narration off */
+    mz_clip *speech_ready; /* synthesised, for the mixer to take */
     bool stop_speech;
     cached_clip cache[MAX_CACHE];
     int ncache;
@@ -75,7 +83,7 @@ struct mz_audio {
     mz_mix *mix;
     mz_clip *owned_speech[MAX_OWNED_SPEECH];
     float listener_now[4];
-    bool speech_failed_logged;
+    bus_place place[MZ_BUS_COUNT];
 };
 
 /* ---- helpers ---- */
@@ -88,23 +96,67 @@ static char *dup_str(const char *s)
     return d;
 }
 
-static float clamp01(float x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static float clamp01(float x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
-static float master_gain(const mz_audio *a) { return a->muted ? 0.0f : a->volume; }
+static float master_gain(const mz_audio *a)
+{
+    return a->muted ? 0.0f : a->volume;
+}
 
 /* ---- the mixer thread ---- */
 
-static void place_bus_source(ALuint src, mz_bus bus, const float lis[4])
+/* Where a bus's anchor is in the world for a listener {x, y, z, yaw}. */
+static void anchor_in_world(mz_bus bus, const float lis[4], float out[3])
 {
     float anc[3];
     mz_bus_anchor(bus, anc);
     /* Listener axes from its yaw: forward (sin, 0, -cos), right (cos, 0, sin). */
     float s = sinf(lis[3]), c = cosf(lis[3]);
-    float x = lis[0] + anc[0] * c - anc[2] * s;
-    float y = lis[1] + anc[1];
-    float z = lis[2] + anc[0] * s + anc[2] * c;
-    alSource3f(src, AL_POSITION, x, y, z);
-    alSourcef(src, AL_REFERENCE_DISTANCE, sqrtf(anc[0] * anc[0] + anc[1] * anc[1] + anc[2] * anc[2]));
+    out[0] = lis[0] + anc[0] * c - anc[2] * s;
+    out[1] = lis[1] + anc[1];
+    out[2] = lis[2] + anc[0] * s + anc[2] * c;
+}
+
+/* Sets a positional source up once: full gain at its anchor's distance,
+ * never below a quarter however far the camera wanders from it. */
+static void setup_bus_source(ALuint src, mz_bus bus)
+{
+    float anc[3];
+    mz_bus_anchor(bus, anc);
+    float d = sqrtf(anc[0] * anc[0] + anc[1] * anc[1] + anc[2] * anc[2]);
+    alSourcef(src, AL_REFERENCE_DISTANCE, d);
+    alSourcef(src, AL_MAX_DISTANCE, 4.0f * d);
+}
+
+/* A bed that carries on into a new scene moves to its new anchor over the
+ * transition rather than jumping there; a new bed starts at its anchor. */
+static void place_bus(mz_audio *a, mz_bus bus, float seconds, bool jump)
+{
+    bus_place *p = &a->place[bus];
+    memcpy(p->from, p->now, sizeof p->now);
+    anchor_in_world(bus, a->listener_now, p->to);
+    p->start_ns = mz_time_ns();
+    p->seconds = jump ? 0.0f : seconds;
+    p->moving = true;
+}
+
+static void move_sources(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
+{
+    for (int b = 1; b < MZ_BUS_COUNT; b++) {
+        bus_place *p = &a->place[b];
+        if (!p->moving) continue;
+        double t = p->seconds > 0 ? mz_time_ms_since(p->start_ns) / (1000.0 * p->seconds) : 1.0;
+        if (t >= 1.0) {
+            t = 1.0;
+            p->moving = false;
+        }
+        for (int k = 0; k < 3; k++)
+            p->now[k] = p->from[k] + (p->to[k] - p->from[k]) * (float)t;
+        alSource3f(src[b], AL_POSITION, p->now[0], p->now[1], p->now[2]);
+    }
 }
 
 static void set_listener_al(const float lis[4])
@@ -127,7 +179,7 @@ static int ready_clips(mz_audio *a, const mz_clip **out)
 }
 
 /* Takes what the player asked for since the last pass and applies it. */
-static void apply_requests(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
+static void apply_requests(mz_audio *a)
 {
     pthread_mutex_lock(&a->lock);
     bool scene = a->scene_pending, clips = scene || a->clips_changed;
@@ -158,11 +210,14 @@ static void apply_requests(mz_audio *a, const ALuint src[MZ_BUS_COUNT])
     if (master) mz_mix_set_master(a->mix, master_g);
     if (scene) {
         unsigned placed = mz_mix_set_scene(a->mix, &plan, transition);
-        for (int b = 1; b < MZ_BUS_COUNT; b++)
-            if (placed & (1u << b)) place_bus_source(src[b], (mz_bus)b, a->listener_now);
+        for (int i = 0; i < plan.nbeds; i++) {
+            mz_bus b = mz_bed_bus(plan.beds[i].bed);
+            if (b != MZ_BUS_AMBIENT) place_bus(a, b, transition, (placed >> b) & 1u);
+        }
     }
     if (clips) {
-        for (int i = 0; i < nready; i++) mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
+        for (int i = 0; i < nready; i++)
+            mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
         mz_mix_keep_clips(a->mix, ready, nready, transition);
     }
     if (stop) mz_mix_speak(a->mix, NULL);
@@ -212,8 +267,10 @@ static void fill_buffer(mz_audio *a, mz_bus bus, ALuint buf, float *mixbuf, int1
 static void *mixer_main(void *arg)
 {
     mz_audio *a = arg;
-    if (a->set_thread_context) a->set_thread_context(a->context);
-    else alcMakeContextCurrent(a->context);
+    if (a->set_thread_context)
+        a->set_thread_context(a->context);
+    else
+        alcMakeContextCurrent(a->context);
 
     ALuint src[MZ_BUS_COUNT], buf[MZ_BUS_COUNT][MZ_AUDIO_QUEUE];
     alGenSources(MZ_BUS_COUNT, src);
@@ -228,7 +285,8 @@ static void *mixer_main(void *arg)
     /* The ambience plays as is, around the listener; the others in space. */
     alSourcei(src[MZ_BUS_AMBIENT], AL_SOURCE_RELATIVE, AL_TRUE);
     alSource3f(src[MZ_BUS_AMBIENT], AL_POSITION, 0, 0, 0);
-    for (int b = 1; b < MZ_BUS_COUNT; b++) place_bus_source(src[b], (mz_bus)b, a->listener_now);
+    for (int b = 1; b < MZ_BUS_COUNT; b++)
+        setup_bus_source(src[b], (mz_bus)b);
     set_listener_al(a->listener_now);
 
     float *mixbuf = malloc(sizeof(float) * 2 * MZ_AUDIO_BLOCK);
@@ -236,7 +294,8 @@ static void *mixer_main(void *arg)
     double cpu_ns = 0;
     if (mixbuf && pcm) {
         double t0 = thread_cpu_ns();
-        apply_requests(a, src);
+        apply_requests(a);
+        move_sources(a, src);
         for (int b = 0; b < MZ_BUS_COUNT; b++)
             for (int q = 0; q < MZ_AUDIO_QUEUE; q++) {
                 fill_buffer(a, (mz_bus)b, buf[b][q], mixbuf, pcm);
@@ -253,7 +312,8 @@ static void *mixer_main(void *arg)
         pthread_mutex_unlock(&a->lock);
         if (quit || !mixbuf || !pcm) break;
         double t0 = thread_cpu_ns();
-        apply_requests(a, src);
+        apply_requests(a);
+        move_sources(a, src);
         uint32_t queued = 0;
         for (int b = 0; b < MZ_BUS_COUNT; b++) {
             ALint processed = 0, state = 0, nq = 0;
@@ -289,7 +349,8 @@ static void *mixer_main(void *arg)
     }
 
     alSourceStopv(MZ_BUS_COUNT, src);
-    for (int b = 0; b < MZ_BUS_COUNT; b++) alSourcei(src[b], AL_BUFFER, 0);
+    for (int b = 0; b < MZ_BUS_COUNT; b++)
+        alSourcei(src[b], AL_BUFFER, 0);
     alDeleteSources(MZ_BUS_COUNT, src);
     alDeleteBuffers(MZ_BUS_COUNT * MZ_AUDIO_QUEUE, &buf[0][0]);
     free(mixbuf);
@@ -432,32 +493,40 @@ void mz_audio_close(mz_audio *a)
     if (a->device) alcCloseDevice(a->device);
     mz_mix_free(a->mix);
     free(a->mix);
-    for (int i = 0; i < MAX_OWNED_SPEECH; i++) mz_clip_free(a->owned_speech[i]);
+    for (int i = 0; i < MAX_OWNED_SPEECH; i++)
+        mz_clip_free(a->owned_speech[i]);
     mz_clip_free(a->speech_ready);
     free(a->say_text);
     for (int i = 0; i < a->ncache; i++) {
         free(a->cache[i].path);
         mz_clip_free(a->cache[i].clip);
     }
-    for (int i = 0; i < a->nfiles; i++) free(a->files[i]);
-    for (int i = 0; i < a->nseen_tags; i++) free(a->seen_tags[i]);
+    for (int i = 0; i < a->nfiles; i++)
+        free(a->files[i]);
+    for (int i = 0; i < a->nseen_tags; i++)
+        free(a->seen_tags[i]);
     free(a->voice);
     pthread_cond_destroy(&a->wake_worker);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
 
-bool mz_audio_is_silent(const mz_audio *a) { return !a || a->silent; }
+bool mz_audio_is_silent(const mz_audio *a)
+{
+    return !a || a->silent;
+}
 
 /* Each unknown tag is reported once per handle: a story repeats its tags. */
 static void report_unknown_tags(mz_audio *a, const mz_plan *plan)
 {
     for (int i = 0; i < plan->nunknown; i++) {
         bool seen = false;
-        for (int k = 0; k < a->nseen_tags && !seen; k++) seen = !strcmp(a->seen_tags[k], plan->unknown[i]);
+        for (int k = 0; k < a->nseen_tags && !seen; k++)
+            seen = !strcmp(a->seen_tags[k], plan->unknown[i]);
         if (seen) continue;
         mz_log_info("audio: unknown sound tag '%s' ignored", plan->unknown[i]);
-        if (a->nseen_tags < MAX_SEEN_TAGS) a->seen_tags[a->nseen_tags++] = dup_str(plan->unknown[i]);
+        if (a->nseen_tags < MAX_SEEN_TAGS)
+            a->seen_tags[a->nseen_tags++] = dup_str(plan->unknown[i]);
     }
 }
 
@@ -494,7 +563,8 @@ void mz_audio_set_scene(mz_audio *a, const mz_scene_params *params, const char *
     pthread_mutex_lock(&a->lock);
     a->plan = plan;
     a->transition_s = transition_s;
-    for (int i = 0; i < a->nfiles; i++) free(a->files[i]);
+    for (int i = 0; i < a->nfiles; i++)
+        free(a->files[i]);
     a->nfiles = 0;
     for (size_t i = 0; i < nfiles; i++) {
         if (!files[i]) continue;
@@ -547,7 +617,10 @@ void mz_audio_set_narration(mz_audio *a, bool on)
     pthread_mutex_unlock(&a->lock);
 }
 
-bool mz_audio_narration(const mz_audio *a) { return a && a->narrate; }
+bool mz_audio_narration(const mz_audio *a)
+{
+    return a && a->narrate;
+}
 
 static void update_master(mz_audio *a)
 {
@@ -565,7 +638,10 @@ void mz_audio_set_volume(mz_audio *a, float volume)
     update_master(a);
 }
 
-float mz_audio_volume(const mz_audio *a) { return a ? a->volume : 0.0f; }
+float mz_audio_volume(const mz_audio *a)
+{
+    return a ? a->volume : 0.0f;
+}
 
 void mz_audio_set_muted(mz_audio *a, bool muted)
 {
@@ -574,7 +650,10 @@ void mz_audio_set_muted(mz_audio *a, bool muted)
     update_master(a);
 }
 
-bool mz_audio_muted(const mz_audio *a) { return a && a->muted; }
+bool mz_audio_muted(const mz_audio *a)
+{
+    return a && a->muted;
+}
 
 mz_audio_stats mz_audio_stats_get(const mz_audio *a)
 {

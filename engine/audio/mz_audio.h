@@ -75,8 +75,7 @@ bool mz_audio_is_silent(const mz_audio *a);
  *          is logged once and skipped.
  * A mood drone is always present, quietly; the "drone" tag brings it forward. */
 void mz_audio_set_scene(mz_audio *a, const mz_scene_params *params, const char *const *tags,
-                        size_t ntags, const char *const *files, size_t nfiles,
-                        float transition_s);
+                        size_t ntags, const char *const *files, size_t nfiles, float transition_s);
 
 /* The camera, once per frame: position in world units (metres) and yaw in
  * radians (0 looks down -Z, positive turns right). Positional beds are placed
@@ -104,10 +103,10 @@ bool mz_audio_muted(const mz_audio *a);
 typedef struct mz_audio_stats {
     /* Mixer CPU time per second of audio rendered, in ms (thread CPU time). */
     double cpu_ms_per_s;
-    double seconds_rendered;  /* per source, i.e. the timeline's length */
-    uint32_t buffers_queued;  /* on all sources, now */
-    uint32_t underruns;       /* times a source ran dry and was restarted */
-    uint32_t layers;          /* beds playing, including ones fading out */
+    double seconds_rendered; /* per source, i.e. the timeline's length */
+    uint32_t buffers_queued; /* on all sources, now */
+    uint32_t underruns;      /* times a source ran dry and was restarted */
+    uint32_t layers;         /* beds playing, including ones fading out */
     bool speaking;
 } mz_audio_stats;
 

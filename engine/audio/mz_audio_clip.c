@@ -57,15 +57,27 @@ mz_clip *mz_clip_make(float *samples, size_t frames, int channels, int rate)
 
 /* ---- WAV ---- */
 
-static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t le32(const uint8_t *p) { return le16(p) | le16(p + 2) << 16; }
+static uint32_t le16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+static uint32_t le32(const uint8_t *p)
+{
+    return le16(p) | le16(p + 2) << 16;
+}
 
 static float wav_sample(const uint8_t *p, int bits, bool is_float)
 {
     switch (bits) {
-    case 8: return ((float)p[0] - 128.0f) / 128.0f;
-    case 16: return (float)(int16_t)le16(p) / 32768.0f;
-    case 24: return (float)((int32_t)((uint32_t)p[0] << 8 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 24) >> 8) / 8388608.0f;
+    case 8:
+        return ((float)p[0] - 128.0f) / 128.0f;
+    case 16:
+        return (float)(int16_t)le16(p) / 32768.0f;
+    case 24:
+        return (float)((int32_t)((uint32_t)p[0] << 8 | (uint32_t)p[1] << 16 |
+                                 (uint32_t)p[2] << 24) >>
+                       8) /
+               8388608.0f;
     default:
         if (is_float) {
             uint32_t u = le32(p);
@@ -212,7 +224,8 @@ static mz_clip *load_ogg(const char *path)
             s = ns;
         }
         for (long i = 0; i < got; i++)
-            for (int c = 0; c < keep; c++) s[(frames + (size_t)i) * (size_t)keep + (size_t)c] = pcm[c][i];
+            for (int c = 0; c < keep; c++)
+                s[(frames + (size_t)i) * (size_t)keep + (size_t)c] = pcm[c][i];
         frames += (size_t)got;
     }
     ov_clear(&vf);

@@ -49,15 +49,15 @@ mz_clip *mz_speech_synth(const char *text, const char *voice);
 typedef enum mz_bed {
     MZ_BED_WIND,
     MZ_BED_RAIN,
-    MZ_BED_SEA,     /* positional: to one side */
-    MZ_BED_FIRE,    /* positional: ahead */
-    MZ_BED_NIGHT,   /* insects */
+    MZ_BED_SEA,   /* positional: to one side */
+    MZ_BED_FIRE,  /* positional: ahead */
+    MZ_BED_NIGHT, /* insects */
     MZ_BED_CITY,
     MZ_BED_THUNDER,
-    MZ_BED_DRIP,    /* interior: room tone and drips, positional */
-    MZ_BED_DRONE,   /* tonal, follows the mood */
-    MZ_BED_CLIP,    /* an author's file, looped */
-    MZ_BED_SPEECH,  /* narration, played once */
+    MZ_BED_DRIP,   /* interior: room tone and drips, positional */
+    MZ_BED_DRONE,  /* tonal, follows the mood */
+    MZ_BED_CLIP,   /* an author's file, looped */
+    MZ_BED_SPEECH, /* narration, played once */
     MZ_BED_COUNT
 } mz_bed;
 
@@ -78,9 +78,9 @@ float mz_drone_root_hz(int semitone);
 
 /* What a bed should sound like; fields a bed does not use are ignored. */
 typedef struct mz_synth_params {
-    float intensity;       /* 0..1: how much rain, how strong the wind */
+    float intensity; /* 0..1: how much rain, how strong the wind */
     mz_drone_tuning drone;
-    const mz_clip *clip;   /* MZ_BED_CLIP and MZ_BED_SPEECH; not owned */
+    const mz_clip *clip; /* MZ_BED_CLIP and MZ_BED_SPEECH; not owned */
 } mz_synth_params;
 
 #define MZ_SYNTH_PARTIALS 8
@@ -180,7 +180,7 @@ void mz_synth_render(mz_synth *s, float *out, int frames);
 
 typedef struct mz_plan_bed {
     mz_bed bed;
-    float level;           /* gain when fully faded in */
+    float level; /* gain when fully faded in */
     mz_synth_params params;
 } mz_plan_bed;
 
@@ -201,13 +201,7 @@ const mz_plan_bed *mz_plan_find(const mz_plan *plan, mz_bed bed);
 
 /* Bus 0 is the stereo ambience (non-positional); the others are mono
  * sources placed in space, one per positional bed. */
-typedef enum mz_bus {
-    MZ_BUS_AMBIENT,
-    MZ_BUS_SEA,
-    MZ_BUS_FIRE,
-    MZ_BUS_DRIP,
-    MZ_BUS_COUNT
-} mz_bus;
+typedef enum mz_bus { MZ_BUS_AMBIENT, MZ_BUS_SEA, MZ_BUS_FIRE, MZ_BUS_DRIP, MZ_BUS_COUNT } mz_bus;
 
 mz_bus mz_bed_bus(mz_bed bed);
 int mz_bus_channels(mz_bus bus);

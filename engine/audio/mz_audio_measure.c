@@ -7,13 +7,15 @@
 
 void mz_audio_measure_mono(const float *stereo, size_t frames, float *mono)
 {
-    for (size_t i = 0; i < frames; i++) mono[i] = 0.5f * (stereo[2 * i] + stereo[2 * i + 1]);
+    for (size_t i = 0; i < frames; i++)
+        mono[i] = 0.5f * (stereo[2 * i] + stereo[2 * i + 1]);
 }
 
 double mz_audio_measure_rms(const float *x, size_t n)
 {
     double s = 0;
-    for (size_t i = 0; i < n; i++) s += (double)x[i] * x[i];
+    for (size_t i = 0; i < n; i++)
+        s += (double)x[i] * x[i];
     return n ? sqrt(s / (double)n) : 0;
 }
 
@@ -40,11 +42,16 @@ static void fft(double *re, double *im, int n)
 {
     for (int i = 1, j = 0; i < n; i++) {
         int bit = n >> 1;
-        for (; j & bit; bit >>= 1) j ^= bit;
+        for (; j & bit; bit >>= 1)
+            j ^= bit;
         j |= bit;
         if (i < j) {
-            double t = re[i]; re[i] = re[j]; re[j] = t;
-            t = im[i]; im[i] = im[j]; im[j] = t;
+            double t = re[i];
+            re[i] = re[j];
+            re[j] = t;
+            t = im[i];
+            im[i] = im[j];
+            im[j] = t;
         }
     }
     for (int len = 2; len <= n; len <<= 1) {
@@ -54,8 +61,10 @@ static void fft(double *re, double *im, int n)
             for (int k = 0; k < len / 2; k++) {
                 int p = i + k, q = i + k + len / 2;
                 double tr = re[q] * cr - im[q] * ci, ti = re[q] * ci + im[q] * cr;
-                re[q] = re[p] - tr; im[q] = im[p] - ti;
-                re[p] += tr; im[p] += ti;
+                re[q] = re[p] - tr;
+                im[q] = im[p] - ti;
+                re[p] += tr;
+                im[p] += ti;
                 double ncr = cr * wr - ci * wi;
                 ci = cr * wi + ci * wr;
                 cr = ncr;
@@ -71,7 +80,8 @@ int mz_audio_measure_spectrum(const float *x, size_t n, int fft_size, double *po
     if (!re) return -1;
     double *im = re + fft_size;
     int bins = fft_size / 2 + 1, frames = 0;
-    for (int b = 0; b < bins; b++) power[b] = 0;
+    for (int b = 0; b < bins; b++)
+        power[b] = 0;
     for (size_t start = 0; start + (size_t)fft_size <= n; start += (size_t)fft_size / 2) {
         for (int i = 0; i < fft_size; i++) {
             double w = 0.5 - 0.5 * cos(2 * PI * i / fft_size);
@@ -79,10 +89,12 @@ int mz_audio_measure_spectrum(const float *x, size_t n, int fft_size, double *po
             im[i] = 0;
         }
         fft(re, im, fft_size);
-        for (int b = 0; b < bins; b++) power[b] += re[b] * re[b] + im[b] * im[b];
+        for (int b = 0; b < bins; b++)
+            power[b] += re[b] * re[b] + im[b] * im[b];
         frames++;
     }
-    for (int b = 0; frames && b < bins; b++) power[b] /= frames;
+    for (int b = 0; frames && b < bins; b++)
+        power[b] /= frames;
     free(re);
     return frames;
 }
@@ -93,15 +105,16 @@ static int bin_of(double hz, int fft_size, double rate)
     return b < 0 ? 0 : b > fft_size / 2 ? fft_size / 2 : b;
 }
 
-double mz_audio_measure_band_flatness(const double *power, int fft_size, double rate,
-                                      double lo_hz, double hi_hz)
+double mz_audio_measure_band_flatness(const double *power, int fft_size, double rate, double lo_hz,
+                                      double hi_hz)
 {
     double log_sum = 0, sum = 0;
     int bands = 0;
     for (double f = lo_hz; f * 2 <= hi_hz * 1.0001; f *= 2) {
         int a = bin_of(f, fft_size, rate), b = bin_of(f * 2, fft_size, rate);
         double p = 0;
-        for (int i = a; i < b; i++) p += power[i];
+        for (int i = a; i < b; i++)
+            p += power[i];
         p = b > a ? p / (b - a) : 0;
         log_sum += log(p + 1e-30);
         sum += p;

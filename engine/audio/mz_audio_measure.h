@@ -26,8 +26,8 @@ int mz_audio_measure_spectrum(const float *x, size_t n, int fft_size, double *po
 /* Spectral flatness across octave bands from lo_hz up to hi_hz: geometric
  * over arithmetic mean of the bands' mean power per bin. 1 = the same power
  * density in every octave (white noise); near 0 = energy in a few bands. */
-double mz_audio_measure_band_flatness(const double *power, int fft_size, double rate,
-                                      double lo_hz, double hi_hz);
+double mz_audio_measure_band_flatness(const double *power, int fft_size, double rate, double lo_hz,
+                                      double hi_hz);
 
 /* Frequency of the strongest bin in [lo_hz, hi_hz], refined by parabolic
  * interpolation of the log power around it. */

@@ -18,32 +18,35 @@ typedef struct tag_entry {
 
 /* "storm" is handled apart: it brings rain, wind and thunder. */
 static const tag_entry tag_table[] = {
-    {"wind", MZ_BED_WIND},      {"breeze", MZ_BED_WIND},     {"gale", MZ_BED_WIND},
-    {"rain", MZ_BED_RAIN},      {"drizzle", MZ_BED_RAIN},    {"downpour", MZ_BED_RAIN},
-    {"sea", MZ_BED_SEA},        {"waves", MZ_BED_SEA},       {"ocean", MZ_BED_SEA},
-    {"shore", MZ_BED_SEA},      {"surf", MZ_BED_SEA},        {"beach", MZ_BED_SEA},
-    {"fire", MZ_BED_FIRE},      {"campfire", MZ_BED_FIRE},   {"hearth", MZ_BED_FIRE},
-    {"fireplace", MZ_BED_FIRE}, {"flames", MZ_BED_FIRE},     {"night", MZ_BED_NIGHT},
-    {"insects", MZ_BED_NIGHT},  {"crickets", MZ_BED_NIGHT},  {"city", MZ_BED_CITY},
-    {"traffic", MZ_BED_CITY},   {"street", MZ_BED_CITY},     {"hum", MZ_BED_CITY},
+    {"wind", MZ_BED_WIND},       {"breeze", MZ_BED_WIND},    {"gale", MZ_BED_WIND},
+    {"rain", MZ_BED_RAIN},       {"drizzle", MZ_BED_RAIN},   {"downpour", MZ_BED_RAIN},
+    {"sea", MZ_BED_SEA},         {"waves", MZ_BED_SEA},      {"ocean", MZ_BED_SEA},
+    {"shore", MZ_BED_SEA},       {"surf", MZ_BED_SEA},       {"beach", MZ_BED_SEA},
+    {"fire", MZ_BED_FIRE},       {"campfire", MZ_BED_FIRE},  {"hearth", MZ_BED_FIRE},
+    {"fireplace", MZ_BED_FIRE},  {"flames", MZ_BED_FIRE},    {"night", MZ_BED_NIGHT},
+    {"insects", MZ_BED_NIGHT},   {"crickets", MZ_BED_NIGHT}, {"city", MZ_BED_CITY},
+    {"traffic", MZ_BED_CITY},    {"street", MZ_BED_CITY},    {"hum", MZ_BED_CITY},
     {"thunder", MZ_BED_THUNDER}, {"drone", MZ_BED_DRONE},    {"music", MZ_BED_DRONE},
-    {"interior", MZ_BED_DRIP},  {"drip", MZ_BED_DRIP},       {"cave", MZ_BED_DRIP},
-    {"cellar", MZ_BED_DRIP},    {"tunnel", MZ_BED_DRIP},     {"room", MZ_BED_DRIP},
+    {"interior", MZ_BED_DRIP},   {"drip", MZ_BED_DRIP},      {"cave", MZ_BED_DRIP},
+    {"cellar", MZ_BED_DRIP},     {"tunnel", MZ_BED_DRIP},    {"room", MZ_BED_DRIP},
 };
 
 /* Mix level of each bed at full fade, set by ear and by measurement so a
  * typical scene (two or three beds) sits near -20 dBFS RMS with headroom
  * for thunder and narration. */
 static const float bed_level[MZ_BED_COUNT] = {
-    [MZ_BED_WIND] = 2.0f, [MZ_BED_RAIN] = 2.0f,    [MZ_BED_SEA] = 2.5f,
-    [MZ_BED_FIRE] = 2.2f, [MZ_BED_NIGHT] = 1.8f,   [MZ_BED_CITY] = 2.0f,
-    [MZ_BED_THUNDER] = 2.5f, [MZ_BED_DRIP] = 2.2f, [MZ_BED_DRONE] = 2.5f,
+    [MZ_BED_WIND] = 2.0f,    [MZ_BED_RAIN] = 2.0f,  [MZ_BED_SEA] = 2.5f,
+    [MZ_BED_FIRE] = 2.2f,    [MZ_BED_NIGHT] = 1.8f, [MZ_BED_CITY] = 2.0f,
+    [MZ_BED_THUNDER] = 2.5f, [MZ_BED_DRIP] = 2.2f,  [MZ_BED_DRONE] = 2.5f,
 };
 
 /* The drone is always there, quietly, unless a tag asks for it. */
 #define DRONE_QUIET 1.1f
 
-static float maxf(float a, float b) { return a > b ? a : b; }
+static float maxf(float a, float b)
+{
+    return a > b ? a : b;
+}
 
 static bool is_outdoor(mz_setting s)
 {
@@ -99,8 +102,7 @@ void mz_plan_scene(mz_plan *plan, const mz_scene_params *params, const char *con
             want[MZ_BED_NIGHT] = maxf(want[MZ_BED_NIGHT], 0.7f);
         if (setting_is(&p, MZ_SETTING_CITY) || p.element[MZ_EL_BUILDINGS] > 0.5f)
             want[MZ_BED_CITY] = maxf(want[MZ_BED_CITY], 0.6f);
-        if (setting_is(&p, MZ_SETTING_INTERIOR))
-            want[MZ_BED_DRIP] = maxf(want[MZ_BED_DRIP], 0.6f);
+        if (setting_is(&p, MZ_SETTING_INTERIOR)) want[MZ_BED_DRIP] = maxf(want[MZ_BED_DRIP], 0.6f);
     }
 
     for (int b = 0; b < MZ_BED_COUNT; b++) {
@@ -129,14 +131,21 @@ const mz_plan_bed *mz_plan_find(const mz_plan *plan, mz_bed bed)
 mz_bus mz_bed_bus(mz_bed bed)
 {
     switch (bed) {
-    case MZ_BED_SEA: return MZ_BUS_SEA;
-    case MZ_BED_FIRE: return MZ_BUS_FIRE;
-    case MZ_BED_DRIP: return MZ_BUS_DRIP;
-    default: return MZ_BUS_AMBIENT;
+    case MZ_BED_SEA:
+        return MZ_BUS_SEA;
+    case MZ_BED_FIRE:
+        return MZ_BUS_FIRE;
+    case MZ_BED_DRIP:
+        return MZ_BUS_DRIP;
+    default:
+        return MZ_BUS_AMBIENT;
     }
 }
 
-int mz_bus_channels(mz_bus bus) { return bus == MZ_BUS_AMBIENT ? 2 : 1; }
+int mz_bus_channels(mz_bus bus)
+{
+    return bus == MZ_BUS_AMBIENT ? 2 : 1;
+}
 
 void mz_bus_anchor(mz_bus bus, float out[3])
 {
@@ -170,7 +179,8 @@ void mz_mix_init(mz_mix *m, float master)
 
 void mz_mix_free(mz_mix *m)
 {
-    for (int i = 0; i < m->nlayers; i++) free(m->layers[i]);
+    for (int i = 0; i < m->nlayers; i++)
+        free(m->layers[i]);
     m->nlayers = 0;
 }
 
@@ -190,7 +200,10 @@ static void ramp_to(mz_mix_layer *l, float level, float seconds)
     l->level_step = fabsf(level - l->level) / samples;
 }
 
-static bool faded_out(const mz_mix_layer *l) { return l->fade == 0.0f && l->fade_target == 0.0f; }
+static bool faded_out(const mz_mix_layer *l)
+{
+    return l->fade == 0.0f && l->fade_target == 0.0f;
+}
 
 static float fade_seconds(float transition_s)
 {
@@ -282,7 +295,8 @@ void mz_mix_keep_clips(mz_mix *m, const mz_clip *const *keep, int nkeep, float t
         mz_mix_layer *l = m->layers[i];
         if (l->synth.bed != MZ_BED_CLIP) continue;
         bool kept = false;
-        for (int k = 0; k < nkeep && !kept; k++) kept = keep[k] == l->synth.params.clip;
+        for (int k = 0; k < nkeep && !kept; k++)
+            kept = keep[k] == l->synth.params.clip;
         if (!kept) ramp_to(l, 0.0f, fade_seconds(transition_s));
     }
 }
@@ -301,12 +315,16 @@ bool mz_mix_speaking(const mz_mix *m)
 {
     for (int i = 0; i < m->nlayers; i++) {
         const mz_mix_layer *l = m->layers[i];
-        if (l->synth.bed == MZ_BED_SPEECH && l->fade_target > 0 && !l->synth.u.clip.done) return true;
+        if (l->synth.bed == MZ_BED_SPEECH && l->fade_target > 0 && !l->synth.u.clip.done)
+            return true;
     }
     return false;
 }
 
-void mz_mix_set_master(mz_mix *m, float gain) { m->master_target = gain < 0 ? 0 : gain; }
+void mz_mix_set_master(mz_mix *m, float gain)
+{
+    m->master_target = gain < 0 ? 0 : gain;
+}
 
 static float approach(float x, float target, float step)
 {
@@ -342,7 +360,8 @@ void mz_mix_render(mz_mix *m, mz_bus bus, float *out, int frames)
     float duck_step = duck_target < m->duck[bus] ? DUCK_DOWN : DUCK_UP;
     for (int n = 0; n < frames; n++) {
         m->duck_curve[n] = m->duck[bus] = approach(m->duck[bus], duck_target, duck_step);
-        m->master_curve[n] = m->master[bus] = approach(m->master[bus], m->master_target, MASTER_STEP);
+        m->master_curve[n] = m->master[bus] =
+            approach(m->master[bus], m->master_target, MASTER_STEP);
     }
 
     for (int i = 0; i < m->nlayers; i++) {
@@ -366,11 +385,13 @@ void mz_mix_render(mz_mix *m, mz_bus bus, float *out, int frames)
             l->level = approach(l->level, l->level_target, l->level_step);
             float g = l->level * (l->fade < 1.0f ? sinf(l->fade * 1.5707963f) : 1.0f) *
                       (ducked ? m->duck_curve[n] : 1.0f);
-            for (int c = 0; c < ch; c++) out[n * ch + c] += g * m->scratch[n * ch + c];
+            for (int c = 0; c < ch; c++)
+                out[n * ch + c] += g * m->scratch[n * ch + c];
         }
     }
     for (int n = 0; n < frames; n++)
-        for (int c = 0; c < ch; c++) out[n * ch + c] = soft_knee(out[n * ch + c] * m->master_curve[n]);
+        for (int c = 0; c < ch; c++)
+            out[n * ch + c] = soft_knee(out[n * ch + c] * m->master_curve[n]);
 
     for (int i = m->nlayers - 1; i >= 0; i--) {
         mz_mix_layer *l = m->layers[i];

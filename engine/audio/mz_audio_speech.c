@@ -39,7 +39,8 @@ static int on_samples(short *wav, int count, espeak_EVENT *events)
         b->s = ns;
         b->cap = cap;
     }
-    for (int i = 0; i < count; i++) b->s[b->n++] = (float)wav[i] / 32768.0f;
+    for (int i = 0; i < count; i++)
+        b->s[b->n++] = (float)wav[i] / 32768.0f;
     return 0;
 }
 
@@ -76,8 +77,10 @@ mz_clip *mz_speech_synth(const char *text, const char *voice)
     free(copy);
     if (err != EE_OK || b.oom || b.n == 0) {
         free(b.s);
-        if (err == EE_NOT_FOUND) mz_fail("espeak-ng has no voice '%s'", voice ? voice : "en");
-        else mz_fail("espeak-ng produced no speech (error %d)", (int)err);
+        if (err == EE_NOT_FOUND)
+            mz_fail("espeak-ng has no voice '%s'", voice ? voice : "en");
+        else
+            mz_fail("espeak-ng produced no speech (error %d)", (int)err);
         return NULL;
     }
     float peak = 0;
@@ -86,6 +89,7 @@ mz_clip *mz_speech_synth(const char *text, const char *voice)
         if (a > peak) peak = a;
     }
     if (peak > 0)
-        for (size_t i = 0; i < b.n; i++) b.s[i] *= SPEECH_PEAK / peak;
+        for (size_t i = 0; i < b.n; i++)
+            b.s[i] *= SPEECH_PEAK / peak;
     return mz_clip_make(b.s, b.n, 1, speech_rate);
 }

@@ -19,7 +19,10 @@ static const char *const bed_names[MZ_BED_COUNT] = {
     "wind", "rain", "sea", "fire", "night", "city", "thunder", "drip", "drone", "clip", "speech",
 };
 
-const char *mz_bed_name(mz_bed bed) { return bed < MZ_BED_COUNT ? bed_names[bed] : "?"; }
+const char *mz_bed_name(mz_bed bed)
+{
+    return bed < MZ_BED_COUNT ? bed_names[bed] : "?";
+}
 
 /* ---- small DSP pieces ---- */
 
@@ -33,9 +36,15 @@ static uint32_t next_u32(uint32_t *r)
 }
 
 /* Uniform in [-1, 1). */
-static float noise(mz_synth *s) { return (float)(int32_t)next_u32(&s->rng) * (1.0f / 2147483648.0f); }
+static float noise(mz_synth *s)
+{
+    return (float)(int32_t)next_u32(&s->rng) * (1.0f / 2147483648.0f);
+}
 /* Uniform in [0, 1). */
-static float frand(mz_synth *s) { return (float)(next_u32(&s->rng) >> 8) * (1.0f / 16777216.0f); }
+static float frand(mz_synth *s)
+{
+    return (float)(next_u32(&s->rng) >> 8) * (1.0f / 16777216.0f);
+}
 
 static void svf_set(mz_svf *f, float hz, float q)
 {
@@ -61,7 +70,10 @@ static svf_out svf_run(mz_svf *f, float x)
 }
 
 /* One-pole coefficient for a cutoff in Hz. */
-static float pole(float hz) { return 1.0f - expf(-2.0f * PI_F * hz / MZ_AUDIO_RATE); }
+static float pole(float hz)
+{
+    return 1.0f - expf(-2.0f * PI_F * hz / MZ_AUDIO_RATE);
+}
 
 static void osc_init(mz_osc *o, float hz, float phase)
 {
@@ -95,7 +107,17 @@ static void pan_gains(float p, float *l, float *r)
     *r = sinf(p * 0.5f * PI_F);
 }
 
-static void glide_intensity(mz_synth *s) { s->intensity += (s->params.intensity - s->intensity) * GLIDE; }
+/* Position 0..1 in a cycle of `period` seconds at time t, taken in double:
+ * a float of t itself would step audibly after a few days of running. */
+static float cycle(double t, double period)
+{
+    return (float)fmod(t / period, 1.0);
+}
+
+static void glide_intensity(mz_synth *s)
+{
+    s->intensity += (s->params.intensity - s->intensity) * GLIDE;
+}
 
 /* ---- the mood drone ---- */
 
@@ -111,7 +133,10 @@ mz_drone_tuning mz_drone_tuning_for(float valence, float energy, float scene_bri
     return t;
 }
 
-float mz_drone_root_hz(int semitone) { return 110.0f * powf(2.0f, (float)semitone / 12.0f); }
+float mz_drone_root_hz(int semitone)
+{
+    return 110.0f * powf(2.0f, (float)semitone / 12.0f);
+}
 
 static const float voice_weight[MZ_SYNTH_VOICES] = {1.0f, 0.35f, 0.45f};
 
@@ -165,11 +190,12 @@ static void render_drone(mz_synth *s, float *out, int frames)
     s->u.drone.brightness += (s->params.drone.brightness - s->u.drone.brightness) * k;
     float target[N], step[N];
     drone_amps(s, s->u.drone.brightness, target);
-    for (int i = 0; i < N; i++) step[i] = (target[i] - s->u.drone.amp[i]) / (float)frames;
+    for (int i = 0; i < N; i++)
+        step[i] = (target[i] - s->u.drone.amp[i]) / (float)frames;
     float *amp = s->u.drone.amp;
     for (int n = 0; n < frames; n++) {
         /* A slow breath (14 s) so the drone lives. */
-        float breath = 0.85f + 0.15f * sinf(2.0f * PI_F * 0.07f * (float)s->t);
+        float breath = 0.85f + 0.15f * sinf(2.0f * PI_F * cycle(s->t, 1.0 / 0.07));
         float l = 0, r = 0;
         for (int i = 0; i < N; i++) {
             amp[i] += step[i];
@@ -182,7 +208,8 @@ static void render_drone(mz_synth *s, float *out, int frames)
     }
     memcpy(amp, target, sizeof target);
     for (int c = 0; c < 2; c++)
-        for (int i = 0; i < N; i++) osc_normalise(&s->u.drone.osc[c][i]);
+        for (int i = 0; i < N; i++)
+            osc_normalise(&s->u.drone.osc[c][i]);
 }
 
 /* ---- wind: band-passed noise whose centre and level follow slow gusts ---- */
@@ -195,12 +222,15 @@ static void render_wind(mz_synth *s, float *out, int frames)
             s->u.wind.gust_target = 0.25f + 0.75f * frand(s);
             s->u.wind.next = s->t + 0.6 + 2.0 * frand(s);
         }
-        s->u.wind.gust += (s->u.wind.gust_target - s->u.wind.gust) * (1.0f / (0.8f * MZ_AUDIO_RATE));
+        s->u.wind.gust +=
+            (s->u.wind.gust_target - s->u.wind.gust) * (1.0f / (0.8f * MZ_AUDIO_RATE));
         float g = s->u.wind.gust * (0.4f + 0.6f * s->intensity);
         if (n % CONTROL_EVERY == 0)
-            for (int c = 0; c < 2; c++) svf_set(&s->u.wind.bp[c], 220.0f + 900.0f * g, 0.9f);
+            for (int c = 0; c < 2; c++)
+                svf_set(&s->u.wind.bp[c], 220.0f + 900.0f * g, 0.9f);
         float amp = 0.32f * (0.3f + 0.7f * s->intensity) * (0.3f + 0.7f * s->u.wind.gust);
-        for (int c = 0; c < 2; c++) out[2 * n + c] = amp * svf_run(&s->u.wind.bp[c], noise(s)).bp;
+        for (int c = 0; c < 2; c++)
+            out[2 * n + c] = amp * svf_run(&s->u.wind.bp[c], noise(s)).bp;
         s->t += DT;
     }
 }
@@ -238,8 +268,8 @@ static void render_sea(mz_synth *s, float *out, int frames)
     const float hiss_pole = pole(3000.0f);
     for (int n = 0; n < frames; n++) {
         glide_intensity(s);
-        float a = 0.5f + 0.5f * sinf(2.0f * PI_F * (float)(s->t / 7.3));
-        float b = 0.5f + 0.5f * sinf(2.0f * PI_F * (float)(s->t / 11.9) + 1.3f);
+        float a = 0.5f + 0.5f * sinf(2.0f * PI_F * cycle(s->t, 7.3));
+        float b = 0.5f + 0.5f * sinf(2.0f * PI_F * cycle(s->t, 11.9) + 1.3f);
         float swell = 0.65f * a * a + 0.35f * b;
         if (n % CONTROL_EVERY == 0) svf_set(&s->u.sea.lp, 250.0f + 1400.0f * swell, 0.6f);
         float w = noise(s);
@@ -326,7 +356,8 @@ static void render_night(mz_synth *s, float *out, int frames)
         out[2 * n + 1] = amp * r + 0.015f * svf_run(&s->u.night.bg[1], noise(s)).bp;
         s->t += DT;
     }
-    for (int i = 0; i < MZ_SYNTH_INSECTS; i++) osc_normalise(&s->u.night.insect[i].osc);
+    for (int i = 0; i < MZ_SYNTH_INSECTS; i++)
+        osc_normalise(&s->u.night.insect[i].osc);
 }
 
 /* ---- city: mains-like hum, traffic rumble, and a car passing now and then ---- */
@@ -361,14 +392,17 @@ static void render_city(mz_synth *s, float *out, int frames)
         float amp = 0.5f + 0.5f * s->intensity;
         for (int c = 0; c < 2; c++) {
             float hum = 0;
-            for (int i = 0; i < 4; i++) hum += hum_amp[i] * osc_step(&s->u.city.hum[c][i]);
-            float rumble = (0.12f + 0.08f * s->u.city.level) * svf_run(&s->u.city.rumble[c], noise(s)).lp;
+            for (int i = 0; i < 4; i++)
+                hum += hum_amp[i] * osc_step(&s->u.city.hum[c][i]);
+            float rumble =
+                (0.12f + 0.08f * s->u.city.level) * svf_run(&s->u.city.rumble[c], noise(s)).lp;
             out[2 * n + c] = amp * (hum + rumble + pass * (c ? pr : pl));
         }
         s->t += DT;
     }
     for (int c = 0; c < 2; c++)
-        for (int i = 0; i < 4; i++) osc_normalise(&s->u.city.hum[c][i]);
+        for (int i = 0; i < 4; i++)
+            osc_normalise(&s->u.city.hum[c][i]);
 }
 
 /* ---- thunder: now and then a low rumble that rolls and fades ---- */
@@ -387,20 +421,24 @@ static void render_thunder(mz_synth *s, float *out, int frames)
             s->u.thunder.attack_end = s->t + 0.03 + 0.15 * frand(s);
             s->u.thunder.decay = expf(-1.0f / ((1.2f + 1.5f * frand(s)) * MZ_AUDIO_RATE));
             float hz = 90.0f + 120.0f * frand(s);
-            for (int c = 0; c < 2; c++) svf_set(&s->u.thunder.lp[c], hz, 0.7f);
+            for (int c = 0; c < 2; c++)
+                svf_set(&s->u.thunder.lp[c], hz, 0.7f);
             thunder_schedule(s, 0);
         }
         if (s->t < s->u.thunder.attack_end)
-            s->u.thunder.env += (s->u.thunder.peak - s->u.thunder.env) * (1.0f / (0.02f * MZ_AUDIO_RATE));
+            s->u.thunder.env +=
+                (s->u.thunder.peak - s->u.thunder.env) * (1.0f / (0.02f * MZ_AUDIO_RATE));
         else
             s->u.thunder.env *= s->u.thunder.decay;
         if (s->t >= s->u.thunder.next_roll) {
             s->u.thunder.roll_target = 0.3f + 0.7f * frand(s);
             s->u.thunder.next_roll = s->t + 0.08 + 0.25 * frand(s);
         }
-        s->u.thunder.roll += (s->u.thunder.roll_target - s->u.thunder.roll) * (1.0f / (0.05f * MZ_AUDIO_RATE));
+        s->u.thunder.roll +=
+            (s->u.thunder.roll_target - s->u.thunder.roll) * (1.0f / (0.05f * MZ_AUDIO_RATE));
         float g = 3.0f * s->u.thunder.env * s->u.thunder.roll;
-        for (int c = 0; c < 2; c++) out[2 * n + c] = g * svf_run(&s->u.thunder.lp[c], noise(s)).lp;
+        for (int c = 0; c < 2; c++)
+            out[2 * n + c] = g * svf_run(&s->u.thunder.lp[c], noise(s)).lp;
         s->t += DT;
     }
 }
@@ -483,19 +521,24 @@ void mz_synth_init(mz_synth *s, mz_bed bed, const mz_synth_params *p, uint32_t s
     s->params = *p;
     s->intensity = p->intensity;
     switch (bed) {
-    case MZ_BED_WIND: s->u.wind.gust = s->u.wind.gust_target = 0.5f; break;
+    case MZ_BED_WIND:
+        s->u.wind.gust = s->u.wind.gust_target = 0.5f;
+        break;
     case MZ_BED_FIRE:
         svf_set(&s->u.fire.rumble, 140.0f, 0.7f);
         svf_set(&s->u.fire.crackle, 2600.0f, 1.2f);
         break;
     case MZ_BED_NIGHT:
-        for (int i = 0; i < MZ_SYNTH_INSECTS; i++) insect_init(s, i);
-        for (int c = 0; c < 2; c++) svf_set(&s->u.night.bg[c], 4500.0f, 4.0f);
+        for (int i = 0; i < MZ_SYNTH_INSECTS; i++)
+            insect_init(s, i);
+        for (int c = 0; c < 2; c++)
+            svf_set(&s->u.night.bg[c], 4500.0f, 4.0f);
         break;
     case MZ_BED_CITY:
         for (int c = 0; c < 2; c++) {
             for (int i = 0; i < 4; i++)
-                osc_init(&s->u.city.hum[c][i], hum_hz[i] * (c ? 1.003f : 1.0f), 2.0f * PI_F * frand(s));
+                osc_init(&s->u.city.hum[c][i], hum_hz[i] * (c ? 1.003f : 1.0f),
+                         2.0f * PI_F * frand(s));
             svf_set(&s->u.city.rumble[c], 300.0f, 0.7f);
         }
         svf_set(&s->u.city.pass, 700.0f, 1.0f);
@@ -505,9 +548,14 @@ void mz_synth_init(mz_synth *s, mz_bed bed, const mz_synth_params *p, uint32_t s
         /* The first strike comes soon, so a storm is heard as one. */
         thunder_schedule(s, 0.5 + 1.5 * frand(s));
         break;
-    case MZ_BED_DRIP: svf_set(&s->u.drip.room, 180.0f, 0.7f); break;
-    case MZ_BED_DRONE: drone_init(s); break;
-    default: break;
+    case MZ_BED_DRIP:
+        svf_set(&s->u.drip.room, 180.0f, 0.7f);
+        break;
+    case MZ_BED_DRONE:
+        drone_init(s);
+        break;
+    default:
+        break;
     }
 }
 
@@ -526,17 +574,41 @@ void mz_synth_retarget(mz_synth *s, const mz_synth_params *p)
 void mz_synth_render(mz_synth *s, float *out, int frames)
 {
     switch (s->bed) {
-    case MZ_BED_WIND: render_wind(s, out, frames); break;
-    case MZ_BED_RAIN: render_rain(s, out, frames); break;
-    case MZ_BED_SEA: render_sea(s, out, frames); break;
-    case MZ_BED_FIRE: render_fire(s, out, frames); break;
-    case MZ_BED_NIGHT: render_night(s, out, frames); break;
-    case MZ_BED_CITY: render_city(s, out, frames); break;
-    case MZ_BED_THUNDER: render_thunder(s, out, frames); break;
-    case MZ_BED_DRIP: render_drip(s, out, frames); break;
-    case MZ_BED_DRONE: render_drone(s, out, frames); break;
-    case MZ_BED_CLIP: render_clip(s, out, frames); break;
-    case MZ_BED_SPEECH: render_speech(s, out, frames); break;
-    default: memset(out, 0, sizeof(float) * (size_t)frames * (size_t)s->channels); break;
+    case MZ_BED_WIND:
+        render_wind(s, out, frames);
+        break;
+    case MZ_BED_RAIN:
+        render_rain(s, out, frames);
+        break;
+    case MZ_BED_SEA:
+        render_sea(s, out, frames);
+        break;
+    case MZ_BED_FIRE:
+        render_fire(s, out, frames);
+        break;
+    case MZ_BED_NIGHT:
+        render_night(s, out, frames);
+        break;
+    case MZ_BED_CITY:
+        render_city(s, out, frames);
+        break;
+    case MZ_BED_THUNDER:
+        render_thunder(s, out, frames);
+        break;
+    case MZ_BED_DRIP:
+        render_drip(s, out, frames);
+        break;
+    case MZ_BED_DRONE:
+        render_drone(s, out, frames);
+        break;
+    case MZ_BED_CLIP:
+        render_clip(s, out, frames);
+        break;
+    case MZ_BED_SPEECH:
+        render_speech(s, out, frames);
+        break;
+    default:
+        memset(out, 0, sizeof(float) * (size_t)frames * (size_t)s->channels);
+        break;
     }
 }

@@ -22,7 +22,8 @@ static float *render_bed(mz_bed bed, const mz_synth_params *p, double seconds, s
         int frames = (int)(*n - pos < MZ_AUDIO_BLOCK ? *n - pos : MZ_AUDIO_BLOCK);
         mz_synth_render(s, blk, frames);
         for (int i = 0; i < frames; i++)
-            mono[pos + (size_t)i] = s->channels == 2 ? 0.5f * (blk[2 * i] + blk[2 * i + 1]) : blk[i];
+            mono[pos + (size_t)i] =
+                s->channels == 2 ? 0.5f * (blk[2 * i] + blk[2 * i + 1]) : blk[i];
     }
     free(s);
     return mono;
@@ -70,13 +71,15 @@ static void test_drone_pitch_follows_mood(void)
         float valence, energy;
         double root;
         bool minor;
-    } cases[] = {{0.6f, 0.0f, 110.0, false}, {-0.6f, 1.0f, 146.83, true}, {-0.2f, 0.4f, 123.47, true}};
+    } cases[] = {
+        {0.6f, 0.0f, 110.0, false}, {-0.6f, 1.0f, 146.83, true}, {-0.2f, 0.4f, 123.47, true}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mz_drone_tuning t = mz_drone_tuning_for(cases[i].valence, cases[i].energy, 1);
         MZ_CHECK(t.minor == cases[i].minor);
         MZ_CHECK(fabs(mz_drone_root_hz(t.semitone) - cases[i].root) < 0.05);
         size_t n;
-        float *x = render_bed(MZ_BED_DRONE, &(mz_synth_params){.intensity = 1, .drone = t}, 1.0, &n);
+        float *x =
+            render_bed(MZ_BED_DRONE, &(mz_synth_params){.intensity = 1, .drone = t}, 1.0, &n);
         double *p = spectrum(x, n);
         double peak = mz_audio_measure_peak_hz(p, FFT, RATE, 50, 1000);
         printf("  drone valence %+.1f energy %.1f: peak %.2f Hz (root %.2f)\n", cases[i].valence,
@@ -95,7 +98,8 @@ static void test_drone_pitch_follows_mood(void)
         mz_drone_tuning t = mz_drone_tuning_for(0.5f, 0, 1);
         t.brightness = (float)b;
         size_t n;
-        float *x = render_bed(MZ_BED_DRONE, &(mz_synth_params){.intensity = 1, .drone = t}, 0.8, &n);
+        float *x =
+            render_bed(MZ_BED_DRONE, &(mz_synth_params){.intensity = 1, .drone = t}, 0.8, &n);
         double *p = spectrum(x, n);
         share[b] = mz_audio_measure_band_ratio(p, FFT, RATE, 300, 8000);
         free(x);
@@ -115,7 +119,8 @@ static void test_every_bed_sounds(void)
         float *x = render_bed((mz_bed)b, &p, b == MZ_BED_THUNDER ? 3.0 : 2.0, &n);
         double rms = mz_audio_measure_rms(x, n), peak = mz_audio_measure_peak(x, n);
         bool finite = true;
-        for (size_t i = 0; i < n; i++) finite = finite && isfinite(x[i]);
+        for (size_t i = 0; i < n; i++)
+            finite = finite && isfinite(x[i]);
         printf("  %-8s rms %.4f peak %.3f\n", mz_bed_name((mz_bed)b), rms, peak);
         MZ_CHECK_MSG(finite && rms > 0.002 && peak < 0.5, "%s: rms %.4f peak %.3f",
                      mz_bed_name((mz_bed)b), rms, peak);
@@ -142,7 +147,8 @@ static void test_plan_from_tags_and_params(void)
     p.light[MZ_LIGHT_FIRE] = 0.8f;
     mz_plan_scene(&plan, &p, NULL, 0);
     MZ_CHECK(mz_plan_find(&plan, MZ_BED_SEA) && mz_plan_find(&plan, MZ_BED_FIRE));
-    MZ_CHECK(mz_plan_find(&plan, MZ_BED_NIGHT) == NULL); /* the sea setting is not "outdoor quiet" */
+    MZ_CHECK(mz_plan_find(&plan, MZ_BED_NIGHT) ==
+             NULL); /* the sea setting is not "outdoor quiet" */
 
     p.setting = MZ_SETTING_FOREST;
     mz_plan_scene(&plan, &p, NULL, 0);
@@ -298,7 +304,8 @@ static void test_sea_is_to_one_side(void)
     MZ_CHECK(anchor[0] < 0 && mz_bed_bus(MZ_BED_SEA) != MZ_BUS_AMBIENT);
     mz_mix *m = malloc(sizeof *m);
     mz_mix_init(m, 1.0f);
-    mz_plan plan = {.nbeds = 1, .beds = {{.bed = MZ_BED_SEA, .level = 1, .params = {.intensity = 1}}}};
+    mz_plan plan = {.nbeds = 1,
+                    .beds = {{.bed = MZ_BED_SEA, .level = 1, .params = {.intensity = 1}}}};
     MZ_CHECK(mz_mix_set_scene(m, &plan, 0.05f) == 1u << MZ_BUS_SEA);
     size_t pos = 0;
     float *st = calloc(2 * RATE, sizeof(float));

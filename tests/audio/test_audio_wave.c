@@ -44,7 +44,10 @@ static void free_capture(capture *c)
     free(c->mono);
 }
 
-static size_t at(double seconds) { return (size_t)(seconds * RATE); }
+static size_t at(double seconds)
+{
+    return (size_t)(seconds * RATE);
+}
 
 /* Spectrum of mono[from, to) (seconds; to <= 0 means the end). */
 static double *spectrum(const capture *c, double from, double to)
@@ -83,8 +86,8 @@ static void test_rain_is_broadband(void)
     double *pw = spectrum(&c, 0.4, 0);
     double flat = mz_audio_measure_band_flatness(pw, FFT, RATE, 250, 16000);
     double rms = mz_audio_measure_rms(c.mono + at(0.4), c.n - at(0.4));
-    printf("  rain: %.2f s captured, rms %.4f, octave-band flatness %.3f\n", (double)c.n / RATE, rms,
-           flat);
+    printf("  rain: %.2f s captured, rms %.4f, octave-band flatness %.3f\n", (double)c.n / RATE,
+           rms, flat);
     MZ_CHECK(c.n > at(1.0));
     MZ_CHECK(flat > 0.7);
     MZ_CHECK(rms > 0.02);
@@ -105,7 +108,8 @@ static void test_drone_has_its_pitch(void)
     if (!c.mono) return;
     double *pw = spectrum(&c, 0.4, 0);
     double peak = mz_audio_measure_peak_hz(pw, FFT, RATE, 50, 1000);
-    double expect = mz_drone_root_hz(mz_drone_tuning_for(p.valence, p.energy, p.brightness).semitone);
+    double expect =
+        mz_drone_root_hz(mz_drone_tuning_for(p.valence, p.energy, p.brightness).semitone);
     printf("  drone: peak %.2f Hz, root %.2f Hz (D minor), rms %.4f\n", peak, expect,
            mz_audio_measure_rms(c.mono + at(0.4), c.n - at(0.4)));
     MZ_CHECK(fabs(expect - 146.83) < 0.05);
@@ -208,8 +212,10 @@ static void narrate(bool on, double *ratio, double *band_rms)
     /* Until the speech has played (or 4 s, if it never comes). */
     while (mz_time_ms_since(t0) < 4000) {
         mz_audio_stats s = mz_audio_stats_get(a);
-        if (s.speaking) spoke = true;
-        else if (spoke || (!on && mz_time_ms_since(t0) > 1200)) break;
+        if (s.speaking)
+            spoke = true;
+        else if (spoke || (!on && mz_time_ms_since(t0) > 1200))
+            break;
         mz_time_sleep_ms(20);
     }
     mz_time_sleep_ms(150);
@@ -221,7 +227,8 @@ static void narrate(bool on, double *ratio, double *band_rms)
     double *pw = spectrum(&c, 0.1, 0);
     *ratio = mz_audio_measure_band_ratio(pw, FFT, RATE, 300, 3400);
     double band = 0;
-    for (int i = (int)(300.0 * FFT / RATE); i <= (int)(3400.0 * FFT / RATE); i++) band += pw[i];
+    for (int i = (int)(300.0 * FFT / RATE); i <= (int)(3400.0 * FFT / RATE); i++)
+        band += pw[i];
     *band_rms = sqrt(band);
     free(pw);
     free_capture(&c);
@@ -241,7 +248,8 @@ static void test_narration_speaks_in_the_speech_band(void)
 }
 
 /* The sea is placed to the left; when the camera turns round it is heard on
- * the right. */
+ * the right; the next scene (still by the sea) brings it round to the left
+ * of the new view again. */
 static void test_sea_moves_with_the_camera(void)
 {
     mz_audio *a = open_audio((mz_audio_desc){0});
@@ -250,13 +258,15 @@ static void test_sea_moves_with_the_camera(void)
     mz_audio_set_scene(a, &p, NULL, 0, NULL, 0, 0.05f);
     mz_time_sleep_ms(800);
     mz_audio_set_listener(a, 0, 0, 0, 3.14159265f);
+    mz_time_sleep_ms(700);
+    mz_audio_set_scene(a, &p, NULL, 0, NULL, 0, 0.2f);
     mz_time_sleep_ms(800);
     mz_audio_close(a);
     capture c = read_capture();
-    if (!c.mono || c.n < at(1.5)) return;
-    double lr[2];
-    size_t spans[2][2] = {{at(0.3), at(0.75)}, {c.n - at(0.4), c.n}};
-    for (int k = 0; k < 2; k++) {
+    if (!c.mono || c.n < at(2.2)) return;
+    double lr[3];
+    size_t spans[3][2] = {{at(0.3), at(0.75)}, {at(1.1), at(1.45)}, {c.n - at(0.3), c.n}};
+    for (int k = 0; k < 3; k++) {
         double l = 0, r = 0;
         for (size_t i = spans[k][0]; i < spans[k][1]; i++) {
             l += (double)c.clip->samples[2 * i] * c.clip->samples[2 * i];
@@ -264,9 +274,11 @@ static void test_sea_moves_with_the_camera(void)
         }
         lr[k] = l / (r + 1e-20);
     }
-    printf("  sea: left/right power %.2f facing ahead, %.2f turned round\n", lr[0], lr[1]);
+    printf("  sea: left/right power %.2f facing ahead, %.2f turned round, %.2f in the next scene\n",
+           lr[0], lr[1], lr[2]);
     MZ_CHECK(lr[0] > 1.5);
     MZ_CHECK(lr[1] < 1 / 1.5);
+    MZ_CHECK(lr[2] > 1.5);
     free_capture(&c);
 }
 
