@@ -10,7 +10,12 @@ story {
     -- looks the same in every scene.
     cat = "a thin black cat with one white ear",
   },
-  synonyms = { descend = { "go down", "climb down" }, follow = { "chase", "go after" } },
+  synonyms = {
+    descend = { "go down", "climb down", "walk down" },
+    follow = { "chase", "go after" },
+    blow = { "put out", "snuff" },
+    light = { "relight", "rekindle" },
+  },
   vars = { candle = true }, -- initial state
 }
 
@@ -48,7 +53,7 @@ scene "cellar" {
     -- Only in the dark do you notice where the cat goes.
     { "follow cat", "draught", to = "tunnel", when = function(s) return not s.candle end,
       refuse = "The cat sits by the barrels and washes a paw." },
-    { "go up", "stairs", to = "stairs" },
+    { "go up", "upstairs", "stairs", "leave", to = "stairs" },
   },
 }
 
@@ -64,7 +69,7 @@ scene "tunnel" {
   end,
   sound = { "drip", "wind" },
   on = {
-    { "climb out", "light", "follow cat", to = "garden" },
+    { "climb out", "crawl", "light", "follow cat", to = "garden" },
     { "go back", "cellar", to = "cellar" },
   },
   -- A function decides the reply: after a few tries the cat gives a hint.
@@ -78,12 +83,12 @@ scene "tunnel" {
 }
 
 ending "treasure" {
-  prompt = "an open barrel full of gold coins, {cat} sitting on it",
+  prompt = "an open barrel full of gold coins in the cellar, {cat} sitting on it",
   caption = "Gold. The cat looks unimpressed.",
 }
 
 ending "garden" {
-  prompt = "a walled garden at dawn, apple trees, dew, {cat} stretching on a mossy wall, "
+  prompt = "an old garden at dawn, apple trees, dew, {cat} stretching on a mossy stone, "
     .. "soft pink light",
   caption = "You come out among apple trees at dawn. The cat is already washing.",
   sound = { "wind" },

@@ -11,36 +11,45 @@
 
 story {
   title = "The Lighthouse on Gull Rock",
-  style = "painterly film still, cold blue and amber palette, wet textures, dramatic light",
+  style = "painterly, amber and cold blue palette, wet textures",
   start = "cliff_path",
   characters = {
     keeper = "an old keeper with a white beard and a yellow oilskin coat",
-    captain = "a drowned captain in a rotted blue coat, pale green skin, weed in his grey hair",
+    captain = "a ghost captain in a rotted blue coat, pale green skin, weed in his grey hair",
     dog = "a shaggy grey sheepdog with one torn ear",
   },
   synonyms = {
     climb = { "clamber", "ascend", "go up", "head up", "scale" },
     descend = { "go down", "climb down", "head down" },
     take = { "grab", "pick up", "get", "collect", "steal" },
-    talk = { "speak", "ask", "chat", "question" },
+    talk = { "speak", "ask", "chat", "question", "tell" },
     look = { "examine", "inspect", "peer", "study", "search" },
     light = { "ignite", "kindle", "relight", "fire up" },
-    leave = { "go back", "exit", "go outside", "head back", "return" },
+    leave = { "go back", "exit", "head back", "return" },
+    captain = { "ghost", "spirit", "figure" },
     boat = { "dinghy", "rowboat", "rowing boat", "skiff" },
     ship = { "wreck", "hull", "marianne" },
     cave = { "cavern" },
-    swim = { "dive", "paddle" },
+    swim = { "paddle" }, -- not "dive": one typo from "give"
     ring = { "toll", "strike", "sound" },
     shore = { "beach", "sand", "shingle" },
     oil = { "paraffin", "fuel" },
+    -- Words one typo away from a pattern word are read as that word ("have"
+    -- as "cave"), so common ones get a harmless meaning of their own.
+    own = { "have" },
+    sea = { "ocean", "waves" },
   },
   vars = {
     lantern_lit = false, -- the lantern from the cottage, lit at the hearth
     oiled = false,       -- the lighthouse's tank has been filled
     tide = 0,            -- rises each time you enter a place below the cliff
     fell = false,        -- just tumbled down the tower stairs in the dark
+    flash = false,       -- lightning at the cliff edge, this visit
+    rope_tied = false,   -- a rope hangs from the cliff edge to the wreck
+    coins = 0,           -- the captain's gold, counted when first seen
     knows_marianne = false,
     saw_captain = false,
+    met_captain = false,
   },
   blocked = { "gore", "corpse" }, -- never painted, whatever the viewer types
   transition = 1.5,
@@ -64,12 +73,12 @@ end
 scene "cliff_path" {
   prompt = function(s)
     if visits("cliff_path") == 1 then
-      return "a windswept cliff path at dusk, storm clouds over a grey sea, a dark "
-        .. "lighthouse tower on the headland, a small cottage with one lit window, "
-        .. "birds wheeling, slow dolly forward"
+      return "a dark lighthouse tower on the headland, no beam, one lit window far off, "
+        .. "birds wheeling, a windswept cliff path at dusk above a grey sea, "
+        .. "storm clouds, slow dolly forward"
     end
-    return "a windswept cliff path at night in a storm, rain, a dark lighthouse tower "
-      .. "on the headland, a cottage window glowing amber, slow pan"
+    return "a dark lighthouse tower on the headland, no beam, a window glowing amber, "
+      .. "a windswept cliff path at night above the sea, storm, rain, slow pan"
   end,
   caption = function(s)
     if visits("cliff_path") == 1 then
@@ -82,8 +91,8 @@ scene "cliff_path" {
   on = {
     { "lighthouse", "tower", "walk to the lighthouse", to = "tower_door" },
     { "cottage", "knock on the cottage door", "window", "keeper", to = "cottage" },
-    { "look over the edge", "cliff edge", "look at the sea", to = "cliff_edge" },
-    { "descend", "steps", "shore", to = "cliff_steps" },
+    { "look over the edge", "cliff edge", "look at the sea", "ship", to = "cliff_edge" },
+    { "descend", "steps", "shore", "cave", to = "cliff_steps" },
   },
   -- Anything else repaints the path: "make it snow" brings snow.
   otherwise = { modify = true },
@@ -100,7 +109,7 @@ scene "cliff_edge" {
   end,
   prompt = function(s)
     local p = "the edge of a sheer cliff at night, far below a drowned ship broken on "
-      .. "black rocks, white surf, storm"
+      .. "black rocks in the sea, white surf, storm"
     if s.flash then
       return p .. ", a lightning flash, {captain} standing on the deck looking up"
     end
@@ -133,7 +142,7 @@ scene "cliff_edge" {
 
 scene "cottage" {
   prompt = function(s)
-    local p = "a cramped cottage interior at night, fire in the hearth, {keeper} slumped "
+    local p = "a cramped low room at night, fire in the hearth, {keeper} slumped "
       .. "in a chair with a bandaged leg, {dog} asleep by the fire, rain on the window"
     if not has("lantern") then
       p = p .. ", a brass lantern on the table"
@@ -149,12 +158,12 @@ scene "cottage" {
   end,
   sound = { "interior", "fire", "rain" },
   on = {
-    { "talk to the keeper", "help him", "what happened",
+    { "talk to the keeper", "help him", "what happened", "ask for the key", "key",
       when = function(s) return not has("key") end,
       effect = function(s) give("key") end,
       reply = "\"Key to the tower.\" He presses cold iron into your hand. \"Oil's in the "
         .. "shed out back. Light her, before that boat finds the rocks.\"" },
-    { "talk to the keeper", "help him", "what happened",
+    { "talk to the keeper", "help him", "what happened", "ask for the key", "key",
       reply = "\"Go on,\" he says. \"Up the stairs, fill the tank, light the lamp. "
         .. "Don't just stand there.\"" },
     { "ask about the ship", "drowned", "what ship",
@@ -188,10 +197,10 @@ scene "cottage" {
 scene "oil_shed" {
   prompt = function(s)
     if s.lantern_lit then
-      return "inside a wooden shed at night, lantern light on oil cans, coiled ropes "
+      return "a wooden shed interior at night, lantern light on oil cans, coiled ropes "
         .. "and fishing nets, rain dripping through the roof"
     end
-    return "a pitch dark wooden shed at night, faint shapes of cans and ropes, rain "
+    return "a pitch dark shed interior at night, faint shapes of cans and ropes, rain "
       .. "dripping, black shadows"
   end,
   caption = function(s)
@@ -214,7 +223,7 @@ scene "oil_shed" {
       when = function(s) return not has("rope") end,
       effect = function(s) give("rope") end,
       reply = "You sling a coil of rope over your shoulder." },
-    { "cottage", "back door", to = "cottage" },
+    { "cottage", "back door", "inside", to = "cottage" },
     { "leave", "path", "outside", to = "cliff_path" },
   },
 }
@@ -222,8 +231,8 @@ scene "oil_shed" {
 -- The tower ----------------------------------------------------------------
 
 scene "tower_door" {
-  prompt = "the foot of a tall white lighthouse tower at night in a storm, a heavy iron "
-    .. "door, waves exploding on black rocks below, rain, camera rise up the tower",
+  prompt = "the foot of a tall white lighthouse tower at night in a storm, no beam, an iron "
+    .. "door, waves exploding on black rocks of the shore below, rain, camera rise",
   caption = function(s)
     if has("key") then
       return "The iron door. The keeper's key is cold in your hand."
@@ -232,7 +241,7 @@ scene "tower_door" {
   end,
   sound = { "storm", "sea", "wind" },
   on = {
-    { "open the door", "unlock", "use the key", "go inside",
+    { "open the door", "unlock", "use the key", "enter", "inside", "in",
       when = function(s) return has("key") end,
       to = "tower_base",
       reply = "The lock turns with a shriek. The wind slams the door behind you.",
@@ -245,10 +254,10 @@ scene "tower_door" {
 scene "tower_base" {
   prompt = function(s)
     if s.lantern_lit then
-      return "inside the base of a lighthouse tower, an iron spiral staircase rising "
+      return "the interior of a lighthouse tower at night, no beam, an iron spiral staircase rising "
         .. "into darkness, puddles on the stone floor, a trapdoor, lantern light, camera rise"
     end
-    return "the dark interior of a lighthouse tower at night, an iron spiral staircase "
+    return "the dark interior of a lighthouse tower at night, no beam, an iron spiral staircase "
       .. "vanishing into black shadows, grey light from the door"
   end,
   caption = function(s)
@@ -278,7 +287,7 @@ scene "stairs" {
   prompt = function(s)
     local boat = boat_far() and "the tiny lights of a fishing boat far out"
       or "the lights of a fishing boat close to the rocks"
-    return "halfway up a lighthouse spiral staircase at night, a small round window, "
+    return "halfway up a lighthouse spiral staircase at night, no beam, a small round window, "
       .. boat .. " on a stormy sea, rain on the glass, camera rise"
   end,
   caption = function(s)
@@ -307,8 +316,8 @@ scene "stairs" {
 
 scene "watch_room" {
   prompt = function(s)
-    local p = "a round watch room at the top of a lighthouse, a logbook on a desk, a brass "
-      .. "oil tank, storm beyond the windows"
+    local p = "a round watch room at the top of a lighthouse at night, no beam, a logbook on "
+      .. "a desk, a brass oil tank, storm beyond the windows"
     if s.lantern_lit then
       return p .. ", warm lantern light"
     end
@@ -341,8 +350,8 @@ scene "watch_room" {
 
 scene "lamp_room" {
   prompt = function(s)
-    local p = "the lamp room of a lighthouse at night, a huge glass lens, brass gears, rain "
-      .. "streaming down the windows, "
+    local p = "the top room of a lighthouse at night, a huge dark glass lens, no beam, "
+      .. "brass gears, rain running down the windows, "
     if boat_far() then
       return p .. "the lights of a small boat far out on the stormy sea, slow orbit"
     end
@@ -361,7 +370,7 @@ scene "lamp_room" {
       to = "beacon" },
     { "light the lamp", "light the lighthouse", "light the wick",
       when = function(s) return s.oiled end,
-      reply = "The wick is soaked and ready, but you have no flame. Your lantern is dark." },
+      reply = "The wick is soaked and ready, but you have no flame up here." },
     { "light the lamp", "light the lighthouse", "light the wick",
       reply = "The wick is dry. The tank in the watch room below needs oil." },
     { "look at the boat", "look out",
@@ -371,8 +380,8 @@ scene "lamp_room" {
 }
 
 scene "gallery" {
-  prompt = "the narrow iron gallery around the top of a lighthouse at night, storm, rain "
-    .. "lashing, far below a wreck on the rocks and the black mouth of a sea cave, pan",
+  prompt = "the black mouth of a cave far below, a wreck on the rocks, the narrow iron "
+    .. "gallery of a dark lighthouse, no beam, high above a stormy sea at night, rain lashing, pan",
   caption = "The wind nearly takes you off your feet. Far below, at the foot of the cliff, "
     .. "the sea pours in and out of a cave.",
   sound = { "wind", "storm", "rain" },
@@ -384,7 +393,7 @@ scene "gallery" {
 }
 
 scene "cellar" {
-  prompt = "a damp stone cellar carved in rock under a lighthouse, old barrels and rusted "
+  prompt = "a damp stone cellar carved in the rock at night, old barrels and rusted "
     .. "chains, a narrow tunnel sloping down into darkness, lantern light, dolly forward",
   caption = "Under the tower the rock is hollow. A tunnel slopes away, and at the end of it "
     .. "you can hear the sea breathing.",
@@ -408,16 +417,16 @@ scene "cliff_steps" {
   end,
   sound = { "wind", "sea", "rain" },
   on = {
-    { "descend", "shore", to = "shore" },
-    { "climb", "path", "top", to = "cliff_path" },
+    { "descend", "shore", "ship", "cave", "boat", to = "shore" },
+    { "climb", "path", "top", "leave", to = "cliff_path" },
   },
 }
 
 scene "shore" {
   enter = tide_rises,
   prompt = function(s)
-    local p = "a shingle beach at night below a cliff, wreckage and rocks, a drowned ship "
-      .. "on the reef offshore, an upturned rowing boat, the mouth of a sea cave, storm"
+    local p = "the mouth of a cave under the cliff, an upturned rowing boat, wreckage and "
+      .. "rocks, a drowned ship on the reef, a shingle beach at night, storm"
     if s.tide >= 6 then
       return p .. ", huge waves surging up the beach"
     end
@@ -450,7 +459,7 @@ scene "shore" {
 scene "wreck" {
   enter = tide_rises,
   prompt = function(s)
-    local p = "the broken hull of a drowned sailing ship on black rocks at night, "
+    local p = "the broken hull of a drowned sailing ship on black rocks at sea, night, "
       .. "barnacles, a torn sail, waves, storm"
     if not has("bell") then
       p = p .. ", a green bronze bell hanging from the broken mast"
@@ -481,15 +490,15 @@ scene "wreck" {
 scene "cabin" {
   enter = function(s)
     tide_rises(s)
-    if not s.coins then
+    if s.coins == 0 then
       s.coins = random(40, 120) -- the captain's fortune differs from night to night
     end
   end,
   prompt = function(s)
-    local p = "a flooded ship's cabin at night, lantern light on black water, a portrait of "
-      .. "{captain} on the wall"
+    local p = "the flooded captain's room inside a wreck at night, lantern light on black "
+      .. "water, a portrait of {captain}"
     if not has("gold") then
-      p = p .. ", an open sea chest spilling gold coins"
+      p = p .. ", an open iron chest spilling gold coins"
     end
     return p .. ", eerie, still camera"
   end,
@@ -497,7 +506,7 @@ scene "cabin" {
     if has("gold") then
       return "The portrait watches you. The empty chest floats, knocking at the wall."
     end
-    return string.format("A sea chest lies open: %d gold sovereigns, bright as the day "
+    return string.format("An iron chest lies open: %d gold sovereigns, bright as the day "
       .. "they were minted. The captain's portrait watches you.", s.coins)
   end,
   sound = { "drip", "interior", "sea" },
@@ -525,7 +534,7 @@ scene "sea_cave" {
   sound = { "drip", "sea", "drone" },
   on = {
     { "deeper", "go in", "follow the light", "inside", to = "flooded_passage" },
-    { "leave", "shore", "outside", to = "shore" },
+    { "leave", "shore", "outside", "ship", "boat", to = "shore" },
   },
 }
 
@@ -533,10 +542,10 @@ scene "flooded_passage" {
   enter = tide_rises,
   prompt = function(s)
     if s.tide >= 6 then
-      return "a flooded passage in a sea cave, black water up to the roof, a thin gap "
+      return "a flooded passage in a sea cave at night, black water up to the roof, a thin gap "
         .. "of air, green light beyond, dread"
     end
-    return "a flooded passage in a sea cave, black water to the waist, green light "
+    return "a flooded passage in a sea cave at night, black water to the waist, green light "
       .. "beyond, dripping rocks"
   end,
   caption = function(s)
@@ -551,7 +560,7 @@ scene "flooded_passage" {
   sound = { "drip", "sea", "drone" },
   on = {
     -- The tide decides: early it is a wade, late it is a gamble, then death.
-    { "swim through", "wade through", "go on", "follow the light",
+    { "swim through", "wade through", "follow the light", "swim", "forward",
       to = function(s)
         if s.tide <= 5 then
           return "grotto"
@@ -568,7 +577,7 @@ scene "flooded_passage" {
 scene "grotto" {
   enter = function(s) s.met_captain = true end,
   prompt = function(s)
-    local p = "a hidden grotto deep in a cave, black water, {captain} holding a green "
+    local p = "a hidden grotto deep in a cave at night, black water, {captain} holding a green "
       .. "lantern, candle light on wet rocks, eerie, slow orbit"
     if has("bell") then
       return p .. ", a bronze ship's bell in the foreground"
@@ -584,7 +593,7 @@ scene "grotto" {
   end,
   sound = { "drip", "drone", "interior" },
   on = {
-    { "ring the bell", "give him the bell", "bell",
+    { "ring the bell", "give him the bell",
       when = function(s) return has("bell") end,
       to = "bell",
       refuse = "You have no bell. The captain's eyes go to the sea, toward his ship." },
@@ -603,12 +612,13 @@ ending "beacon" {
   transition = 3.0,
   prompt = function(s)
     if turn() < BOAT_LOST_TURN then
-      return "the great beam of a lighthouse sweeping over a stormy sea at night, a small "
-        .. "fishing boat turning away from the rocks, stars breaking through the clouds, "
-        .. "hopeful, camera rise"
+      return "a tall white lighthouse on the cliff, its lighthouse beam sweeping over a "
+        .. "stormy sea at night, a small fishing boat turning away from the rocks, stars "
+        .. "breaking through the clouds, hopeful, camera rise"
     end
-    return "the great beam of a lighthouse sweeping over a stormy sea at night, a boat "
-      .. "wrecked on the rocks, figures on the shore, melancholy, camera rise"
+    return "a tall white lighthouse on the cliff, its lighthouse beam sweeping over a "
+      .. "stormy sea at night, a boat wrecked on the rocks, figures on the shore, "
+      .. "melancholy, camera rise"
   end,
   caption = function(s)
     local c
@@ -629,7 +639,7 @@ ending "beacon" {
 
 ending "bell" {
   transition = 3.0,
-  prompt = "dawn over a calm sea, fog lifting, a bronze ship's bell on a rock, {captain} "
+  prompt = "dawn over a calm sea, thin fog, a bronze ship's bell on a rock, {captain} "
     .. "fading into golden light, birds, pink and gold sky, peaceful, slow pan",
   caption = "The bell's voice rolls out of the cave and across the water, and the captain "
     .. "bows his head. At dawn the boat is safe in the harbour. The crew say they followed a bell.",
@@ -638,17 +648,17 @@ ending "bell" {
 
 ending "gold" {
   prompt = "a small rowing boat alone on a stormy sea at night, a chest of gold coins in "
-    .. "the bow, a dark lighthouse behind with no light, dread, still camera",
+    .. "the bow, a dark lighthouse behind, no beam, dread, still camera",
   caption = function(s)
     return string.format("You row until your hands bleed, %d sovereigns heavy in your "
       .. "pockets. Behind you the lighthouse stays dark. You never learn what became of "
-      .. "the little boat.", s.coins or 0)
+      .. "the little boat.", s.coins)
   end,
   sound = { "storm", "sea", "wind" },
 }
 
 ending "drowned" {
-  prompt = "deep green water closing overhead, bubbles rising toward a faint moon, "
+  prompt = "deep under the sea, green water closing overhead, bubbles rising toward a faint moon, "
     .. "{captain} reaching out a hand, darkness, still camera",
   caption = "The cold takes your breath first, then everything else. Somewhere far "
     .. "above, a bell is ringing.",

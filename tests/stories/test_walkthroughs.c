@@ -2,13 +2,20 @@
  * played through mz_story and its #expect lines are checked; every ending a
  * story declares must be reached by a walkthrough named after it; every
  * demo.txt (what `tools/dev play` replays headless) must play to an ending.
+ * Built with the prompt interpreter (engine/scene), every prompt they make
+ * must also be one the procedural generator can read.
  * The walkthrough format is in docs/story-api.md, "Testing your story". */
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_test.h"
 
 #include <ctype.h>
+#ifdef MZ_STORIES_READ_PROMPTS
+#include "mz_scene_interp.h"
+#endif
+
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +42,14 @@ static const char *stories_root(void)
     const char *src = getenv("MZ_SOURCE_DIR");
     snprintf(root, sizeof root, "%s/stories", src && *src ? src : ".");
     return root;
+}
+
+/* out = a/b; false (and a failed check) if it does not fit. */
+static bool path_join(char out[PATH_LEN], const char *a, const char *b)
+{
+    int n = snprintf(out, PATH_LEN, "%s/%s", a, b);
+    MZ_CHECK_MSG(n > 0 && n < PATH_LEN, "path too long: %s/%s", a, b);
+    return n > 0 && n < PATH_LEN;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -112,9 +127,8 @@ static name_list declared_endings(const char *story_dir)
     name_list files = list_dir(story_dir, ".lua");
     for (int i = 0; i < files.count; i++) {
         char path[PATH_LEN];
-        snprintf(path, sizeof path, "%s/%s", story_dir, files.names[i]);
         lines l;
-        if (!read_lines(path, &l))
+        if (!path_join(path, story_dir, files.names[i]) || !read_lines(path, &l))
             continue;
         for (int j = 0; j < l.count; j++) {
             const char *p = l.line[j];
@@ -147,33 +161,110 @@ static const char *or_null(const char *s)
     return s ? s : "(null)";
 }
 
-/* One `#expect` line against the turn it follows. `where` names the line. */
-static void check_expectation(const char *where, const char *exp, const mz_story_turn *t)
-{
-    if (!strncmp(exp, "scene=", 6))
-        MZ_CHECK_MSG(t->scene && !strcmp(t->scene, exp + 6), "%s: scene is %s", where, or_null(t->scene));
-    else if (!strncmp(exp, "ending=", 7))
-        MZ_CHECK_MSG(t->ended && t->ending && !strcmp(t->ending, exp + 7), "%s: ending is %s (scene %s)",
-                     where, or_null(t->ending), or_null(t->scene));
-    else if (!strcmp(exp, "matched"))
-        MZ_CHECK_MSG(t->matched, "%s: nothing matched (best score %.2f)", where, t->score);
-    else if (!strcmp(exp, "nomatch"))
-        MZ_CHECK_MSG(!t->matched, "%s: matched \"%s\" (score %.2f)", where, or_null(t->matched), t->score);
-    else if (!strncmp(exp, "prompt~", 7))
-        MZ_CHECK_MSG(contains(t->prompt, exp + 7), "%s: prompt is \"%s\"", where, or_null(t->prompt));
-    else if (!strncmp(exp, "reply~", 6))
-        MZ_CHECK_MSG(contains(t->reply, exp + 6), "%s: reply is \"%s\"", where, or_null(t->reply));
-    else if (!strncmp(exp, "caption~", 8))
-        MZ_CHECK_MSG(contains(t->caption, exp + 8), "%s: caption is \"%s\"", where, or_null(t->caption));
-    else
-        MZ_CHECK_MSG(false, "%s: unknown expectation \"%s\"", where, exp);
-}
-
 typedef struct playthrough {
+    uint64_t digest; /* of every turn's scene, prompt, caption and reply */
     int inputs, expectations;
+    int problems; /* failed expectations, story errors, misuse: each printed */
     bool ended;
     char ending[NAME_LEN];
 } playthrough;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void problem(playthrough *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    p->problems++;
+}
+
+/* FNV-1a over a string and its terminator, so that ("ab","c") != ("a","bc"). */
+static void digest(uint64_t *h, const char *s)
+{
+    if (!s)
+        s = "";
+    do {
+        *h = (*h ^ (unsigned char)*s) * 1099511628211u;
+    } while (*s++);
+}
+
+static void digest_turn(uint64_t *h, const mz_story_turn *t)
+{
+    digest(h, t->scene);
+    digest(h, t->prompt);
+    digest(h, t->caption);
+    digest(h, t->reply);
+}
+
+/* `FIELD~TEXT` passes when the field contains TEXT, `FIELD!~TEXT` when it
+ * does not. false when `exp` is not about this field. */
+static bool check_text(playthrough *p, const char *where, const char *exp, const char *field,
+                       const char *value)
+{
+    size_t n = strlen(field);
+    if (strncmp(exp, field, n) != 0)
+        return false;
+    bool negated = exp[n] == '!';
+    if (exp[n + negated] != '~')
+        return false;
+    if (contains(value, exp + n + negated + 1) == negated)
+        problem(p, "%s: expected %s, %s is \"%s\"", where, exp, field, or_null(value));
+    return true;
+}
+
+/* One `#expect` line against the turn it follows. `where` names the line. */
+static void check_expectation(playthrough *p, const char *where, const char *exp,
+                              const mz_story_turn *t)
+{
+    if (!strncmp(exp, "scene=", 6)) {
+        if (!t->scene || strcmp(t->scene, exp + 6))
+            problem(p, "%s: expected %s, scene is %s", where, exp, or_null(t->scene));
+    } else if (!strncmp(exp, "ending=", 7)) {
+        if (!t->ended || !t->ending || strcmp(t->ending, exp + 7))
+            problem(p, "%s: expected %s, ending is %s (scene %s)", where, exp, or_null(t->ending),
+                    or_null(t->scene));
+    } else if (!strcmp(exp, "matched")) {
+        if (!t->matched)
+            problem(p, "%s: expected a match, nothing matched (best score %.2f)", where, t->score);
+    } else if (!strcmp(exp, "nomatch")) {
+        if (t->matched)
+            problem(p, "%s: expected no match, matched \"%s\" (score %.2f)", where, t->matched,
+                    t->score);
+    } else if (!check_text(p, where, exp, "prompt", t->prompt) &&
+               !check_text(p, where, exp, "reply", t->reply) &&
+               !check_text(p, where, exp, "caption", t->caption)) {
+        problem(p, "%s: unknown expectation \"%s\"", where, exp);
+    }
+}
+
+/* The procedural generator paints what its lexicon knows; a prompt it can
+ * hardly read comes out as the default scene. So every prompt must name a
+ * setting and at least three things the interpreter knows. */
+static void check_prompt_is_read(playthrough *p, const char *where, const char *prompt)
+{
+#ifdef MZ_STORIES_READ_PROMPTS
+    mz_scene_params params;
+    mz_scene_trace why;
+    mz_scene_interpret(NULL, prompt, NULL, &params, &why);
+    int known = 0;
+    bool setting = false;
+    for (int i = 0; i < why.count; i++) {
+        if (why.item[i].kind != MZ_SCENE_TRACE_EFFECT)
+            continue;
+        known++;
+        setting |= strstr(why.item[i].effects, "setting") != NULL;
+    }
+    if (known < 3 || !setting)
+        problem(p, "%s: the generator reads little of \"%s\" (%d known words%s)", where, prompt,
+                known, setting ? "" : ", no setting");
+#else
+    (void)p, (void)where, (void)prompt;
+#endif
+}
 
 /* Plays `file` on the story in `story_dir`: every line is viewer input
  * except blank lines and lines starting with '#' (`#seed N`, `#expect ...`,
@@ -181,10 +272,10 @@ typedef struct playthrough {
  * an ending. */
 static playthrough play(const char *story_dir, const char *file)
 {
-    playthrough out = {0};
+    playthrough out = {.digest = 14695981039346656037u};
     lines l;
     if (!read_lines(file, &l)) {
-        MZ_CHECK_MSG(false, "%s: cannot read", file);
+        problem(&out, "%s: cannot read", file);
         return out;
     }
     uint64_t seed = 1;
@@ -193,33 +284,48 @@ static playthrough play(const char *story_dir, const char *file)
             seed = strtoull(l.line[i] + 6, NULL, 10);
 
     mz_story *s = mz_story_load(&(mz_story_desc){.path = story_dir, .seed = seed});
-    MZ_CHECK_MSG(s, "%s: %s", story_dir, mz_error());
     mz_story_turn t = {0};
-    if (s)
-        MZ_CHECK_MSG(mz_story_begin(s, &t), "%s: begin: %s", file, mz_error());
-    MZ_CHECK_MSG(!t.error, "%s: begin: %s", file, or_null(t.error));
-    char where[PATH_LEN + 64];
+    if (!s)
+        problem(&out, "%s: %s", story_dir, mz_error());
+    else if (!mz_story_begin(s, &t))
+        problem(&out, "%s: begin: %s", file, mz_error());
+    else if (t.error)
+        problem(&out, "%s: begin: %s", file, t.error);
+    else
+        check_prompt_is_read(&out, file, t.prompt);
+    digest_turn(&out.digest, &t);
+    char where[PATH_LEN + 2 * NAME_LEN];
     const char *last_input = "(begin)";
     for (int i = 0; s && i < l.count; i++) {
         const char *line = l.line[i];
-        snprintf(where, sizeof where, "%s:%d (after \"%s\")", file, i + 1, last_input);
+        if (snprintf(where, sizeof where, "%s:%d (after \"%.*s\")", file, i + 1, NAME_LEN,
+                     last_input) < 0)
+            where[0] = '\0';
         if (!strncmp(line, "#expect ", 8)) {
-            check_expectation(where, line + 8, &t);
+            check_expectation(&out, where, line + 8, &t);
             out.expectations++;
             continue;
         }
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
-        MZ_CHECK_MSG(!t.ended, "%s:%d: input after the ending %s", file, i + 1, or_null(t.ending));
-        if (t.ended)
+        if (t.ended) {
+            problem(&out, "%s:%d: input after the ending %s", file, i + 1, or_null(t.ending));
             break;
-        MZ_CHECK_MSG(mz_story_input(s, line, strlen(line), &t), "%s:%d: %s", file, i + 1, mz_error());
-        MZ_CHECK_MSG(!t.error, "%s:%d: story error: %s", file, i + 1, or_null(t.error));
+        }
+        if (!mz_story_input(s, line, strlen(line), &t))
+            problem(&out, "%s:%d: %s", file, i + 1, mz_error());
+        else if (t.error)
+            problem(&out, "%s:%d: story error: %s", file, i + 1, t.error);
         last_input = line;
+        digest_turn(&out.digest, &t);
+        if (t.scene_changed && !t.error &&
+            snprintf(where, sizeof where, "%s:%d (\"%.*s\")", file, i + 1, NAME_LEN, line) > 0)
+            check_prompt_is_read(&out, where, t.prompt);
         out.inputs++;
     }
     out.ended = t.ended;
-    snprintf(out.ending, sizeof out.ending, "%s", t.ending ? t.ending : "");
+    if (t.ending && strlen(t.ending) < sizeof out.ending)
+        strcpy(out.ending, t.ending);
     mz_story_destroy(s);
     free_lines(&l);
     return out;
@@ -228,25 +334,35 @@ static playthrough play(const char *story_dir, const char *file)
 /* `bell.txt` and `bell.cellar.txt` both promise the ending "bell". */
 static void ending_named_by(const char *walkthrough, char *out)
 {
-    snprintf(out, NAME_LEN, "%s", walkthrough);
-    *strchr(out, '.') = '\0';
+    size_t n = strcspn(walkthrough, ".");
+    memcpy(out, walkthrough, n); /* list_dir keeps names under NAME_LEN */
+    out[n] = '\0';
 }
 
 static void story_walkthroughs(const char *name)
 {
-    char dir[PATH_LEN], wdir[PATH_LEN + 16];
-    snprintf(dir, sizeof dir, "%s/%s", stories_root(), name);
-    snprintf(wdir, sizeof wdir, "%s/walkthroughs", dir);
+    char dir[PATH_LEN], wdir[PATH_LEN];
+    if (!path_join(dir, stories_root(), name) || !path_join(wdir, dir, "walkthroughs"))
+        return;
     name_list endings = declared_endings(dir);
     name_list walks = list_dir(wdir, ".txt");
     MZ_CHECK_MSG(endings.count > 0, "%s declares no ending", dir);
     bool reached[MAX_NAMES] = {false};
 
     for (int i = 0; i < walks.count; i++) {
-        char file[PATH_LEN * 2], promised[NAME_LEN];
-        snprintf(file, sizeof file, "%s/%s", wdir, walks.names[i]);
+        char file[PATH_LEN], promised[NAME_LEN];
+        if (!path_join(file, wdir, walks.names[i]))
+            continue;
         ending_named_by(walks.names[i], promised);
         playthrough p = play(dir, file);
+        MZ_CHECK_MSG(!p.problems, "%s: %d problems (above)", file, p.problems);
+        /* The seed line promises a replay: a second play must be identical.
+         * The story held open meanwhile puts the replay's Lua state at
+         * another address, so it gets another string-hash seed: anything
+         * that depends on the order of a Lua table's keys shows up here. */
+        mz_story *hold = mz_story_load(&(mz_story_desc){.path = dir});
+        MZ_CHECK_MSG(play(dir, file).digest == p.digest, "%s: a second play differs", file);
+        mz_story_destroy(hold);
         MZ_CHECK_MSG(p.ended && !strcmp(p.ending, promised), "%s: ends in \"%s\", not \"%s\"", file,
                      p.ended ? p.ending : "(no ending)", promised);
         bool declared = false;
@@ -266,10 +382,11 @@ static void story_walkthroughs(const char *name)
 
 static void demo(const char *name)
 {
-    char dir[PATH_LEN], file[PATH_LEN + 16];
-    snprintf(dir, sizeof dir, "%s/%s", stories_root(), name);
-    snprintf(file, sizeof file, "%s/demo.txt", dir);
+    char dir[PATH_LEN], file[PATH_LEN];
+    if (!path_join(dir, stories_root(), name) || !path_join(file, dir, "demo.txt"))
+        return;
     playthrough p = play(dir, file);
+    MZ_CHECK_MSG(!p.problems, "%s: %d problems (above)", file, p.problems);
     MZ_CHECK_MSG(p.ended, "%s: the demo does not reach an ending", file);
     printf("  %s/demo.txt: %d inputs, ending %s\n", name, p.inputs, p.ended ? p.ending : "(none)");
 }
@@ -278,8 +395,9 @@ static name_list stories(void)
 {
     name_list all = list_dir(stories_root(), ""), out = {0};
     for (int i = 0; i < all.count; i++) {
-        char path[PATH_LEN];
-        snprintf(path, sizeof path, "%s/%s/story.lua", stories_root(), all.names[i]);
+        char dir[PATH_LEN], path[PATH_LEN];
+        if (!path_join(dir, stories_root(), all.names[i]) || !path_join(path, dir, "story.lua"))
+            continue;
         FILE *f = fopen(path, "rb");
         if (f) {
             fclose(f);
@@ -304,8 +422,27 @@ static void every_demo_reaches_an_ending(void)
         demo(all.names[i]);
 }
 
+/* The runner itself: a walkthrough whose every expectation is wrong must
+ * fail on each of them (the messages it prints are expected). */
+static void wrong_expectations_are_caught(void)
+{
+    char dir[PATH_LEN];
+    if (!path_join(dir, stories_root(), "cellar"))
+        return;
+    const char *src = getenv("MZ_SOURCE_DIR");
+    char file[PATH_LEN];
+    if (!path_join(file, src && *src ? src : ".", "tests/stories/fixtures/wrong.txt"))
+        return;
+    fprintf(stderr, "(the next problems are expected: %s is wrong on purpose)\n", file);
+    playthrough p = play(dir, file);
+    MZ_CHECK_MSG(p.problems == 9, "%d problems, not 9", p.problems);
+    MZ_CHECK(p.inputs == 2 && p.expectations == 9 && p.ended);
+    MZ_CHECK_STR(p.ending, "treasure");
+}
+
 int main(void)
 {
+    MZ_RUN(wrong_expectations_are_caught);
     MZ_RUN(every_ending_of_every_story_is_walked);
     MZ_RUN(every_demo_reaches_an_ending);
     return mz_test_finish();
