@@ -25,7 +25,7 @@ fi
 "$MAZE" play stories/cellar --trace "$work/trace" >"$work/log" 2>&1 &
 app=$!; pids+=($app)
 win=$(xdotool search --sync --onlyvisible --name "The Cellar" | head -n1)
-lines() { [ -f "$work/trace" ] && grep -c '"event":"presented"' "$work/trace" || echo 0; }
+lines() { grep -c '"event":"presented"' "$work/trace" 2>/dev/null || true; }
 wait_lines() { for _ in $(seq 300); do [ "$(lines)" -ge "$1" ] && return; sleep 0.05; done; echo "timeout" >&2; cat "$work/log" >&2; exit 1; }
 wait_lines 1
 n=1

@@ -26,7 +26,11 @@ void main()
         c = pc.fade >= 1.0 ? now : mix(texture(frame_before, f).rgb, now, pc.fade);
     }
     if (pc.has_overlay > 0.5) {
-        vec4 o = texture(overlay, uv);
+        // The overlay is drawn at the target's size: fetch its texel, no
+        // filtering (cheaper on lavapipe); during a resize it is briefly
+        // another size and scales by nearest texel.
+        ivec2 osize = textureSize(overlay, 0);
+        vec4 o = texelFetch(overlay, min(ivec2(uv * vec2(osize)), osize - 1), 0);
         c = mix(c, o.rgb, o.a);
     }
     color = vec4(c, 1.0);
