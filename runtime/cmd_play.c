@@ -7,7 +7,7 @@
 
 static int run(const mz_command *cmd, int argc, char **argv)
 {
-    bool headless = false, fullscreen = false, narrate = false;
+    bool headless = false, fullscreen = false, narrate = false, no_vsync = false;
     const char *inputs = NULL, *trace = NULL, *load = NULL, *gen = NULL, *save_dir = NULL;
     long seed = 1;
     int size[2] = {1280, 720}, gen_size[2] = {0, 0};
@@ -23,6 +23,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--gen-size", MZ_ARG_SIZE, gen_size, "WxH", "size scenes are generated at (640x360)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
         {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
+        {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
         {0},
     };
     const char *story = NULL;
@@ -48,6 +49,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .gen_height = gen_size[1],
             .fullscreen = fullscreen,
             .narrate = narrate,
+            .no_vsync = no_vsync,
             .trace = trace,
             .save_dir = save_dir,
         });
@@ -71,7 +73,9 @@ const mz_command mz_cmd_play = {
                "F12 screenshot; Esc to quit. With --headless, each line of the\n"
                "inputs file is one thing the viewer types; a transcript goes to stdout and\n"
                "--trace writes one JSON object per turn (turn, input, scene, prompt, matched,\n"
-               "score, reply, ending, error). Exit status: 0 played, 1 the story cannot load,\n"
-               "2 usage.",
+               "score, reply, ending, error); in the window it also gets a line per scene\n"
+               "shown (\"event\":\"presented\", first_frame_ms = input accepted -> first\n"
+               "frame on screen). Exit status: 0 played, 1 the story cannot load, 2 usage\n"
+               "(or no display for the window).",
     .run = run,
 };
