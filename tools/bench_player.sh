@@ -3,6 +3,7 @@
 # windowed player, at 1280x720 under Xvfb with the embedded generator.
 # Walks stories/cellar down and up the stairs ROUNDS times (xdotool), then
 # prints p50/p95 of the trace's first_frame_ms and the displayed fps.
+# MZ_PLAY_ARGS adds options to `maze play` (e.g. --no-vsync, --gen-size 320x180).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAZE=${MZ_MAZE:-build/maze}
@@ -22,7 +23,7 @@ if [ -z "${DISPLAY:-}" ]; then
     break
   done
 fi
-"$MAZE" play stories/cellar --trace "$work/trace" >"$work/log" 2>&1 &
+"$MAZE" play stories/cellar --trace "$work/trace" ${MZ_PLAY_ARGS:-} >"$work/log" 2>&1 &
 app=$!; pids+=($app)
 win=$(xdotool search --sync --onlyvisible --name "The Cellar" | head -n1)
 lines() { grep -c '"event":"presented"' "$work/trace" 2>/dev/null || true; }
