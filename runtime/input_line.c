@@ -23,15 +23,12 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
     } else {
         return 0;
     }
-    if (n < len)
-        return 0;
+    if (n < len) return 0;
     for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
+        if ((s[i] & 0xc0) != 0x80) return 0;
         *cp = (*cp << 6) | (s[i] & 0x3f);
     }
-    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-        return 0;
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff)) return 0;
     return len;
 }
 
@@ -49,8 +46,7 @@ static size_t prev_boundary(const mz_input_line *in, size_t pos)
 
 static size_t next_boundary(const mz_input_line *in, size_t pos)
 {
-    if (pos < in->len)
-        pos++;
+    if (pos < in->len) pos++;
     while (pos < in->len && is_continuation(in->text[pos]))
         pos++;
     return pos;
@@ -123,14 +119,12 @@ size_t mz_input_insert(mz_input_line *in, const char *utf8)
 
 void mz_input_backspace(mz_input_line *in)
 {
-    if (in->cursor > 0)
-        erase(in, prev_boundary(in, in->cursor), in->cursor);
+    if (in->cursor > 0) erase(in, prev_boundary(in, in->cursor), in->cursor);
 }
 
 void mz_input_delete(mz_input_line *in)
 {
-    if (in->cursor < in->len)
-        erase(in, in->cursor, next_boundary(in, in->cursor));
+    if (in->cursor < in->len) erase(in, in->cursor, next_boundary(in, in->cursor));
 }
 
 void mz_input_left(mz_input_line *in)
@@ -165,18 +159,15 @@ void mz_input_delete_word(mz_input_line *in)
 
 void mz_input_history_up(mz_input_line *in)
 {
-    if (in->history_pos == 0)
-        return;
-    if (in->history_pos == in->history_count)
-        memcpy(in->draft, in->text, in->len + 1);
+    if (in->history_pos == 0) return;
+    if (in->history_pos == in->history_count) memcpy(in->draft, in->text, in->len + 1);
     in->history_pos--;
     set_text(in, in->history[in->history_pos]);
 }
 
 void mz_input_history_down(mz_input_line *in)
 {
-    if (in->history_pos >= in->history_count)
-        return;
+    if (in->history_pos >= in->history_count) return;
     in->history_pos++;
     set_text(in, in->history_pos == in->history_count ? in->draft : in->history[in->history_pos]);
 }
@@ -188,8 +179,7 @@ bool mz_input_submit(mz_input_line *in, char *out, size_t out_size)
         start++;
     while (end > start && in->text[end - 1] == ' ')
         end--;
-    if (start == end)
-        return false;
+    if (start == end) return false;
     size_t n = end - start;
     if (out_size > 0) {
         /* A short buffer cuts on a codepoint boundary, never mid-character. */

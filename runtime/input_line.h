@@ -28,7 +28,7 @@ typedef struct mz_input_line {
     size_t cursor; /* byte offset, always on a codepoint boundary */
     char history[MZ_INPUT_HISTORY][MZ_INPUT_MAX_BYTES];
     int history_count;
-    int history_pos; /* == history_count while editing a fresh line */
+    int history_pos;                /* == history_count while editing a fresh line */
     char draft[MZ_INPUT_MAX_BYTES]; /* the fresh line, kept while browsing history */
 } mz_input_line;
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 enum { FONT_TEXT, FONT_ITALIC, FONT_MONO, FONT_COUNT };
-static const char *const font_files[FONT_COUNT] = {
-    "DejaVuSans.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf"};
+static const char *const font_files[FONT_COUNT] = {"DejaVuSans.ttf", "DejaVuSans-Oblique.ttf",
+                                                   "DejaVuSansMono.ttf"};
 
 struct mz_overlay {
     char font_dir[512];
@@ -26,8 +26,7 @@ static const SDL_Color white = {255, 255, 255, 255}, soft = {225, 215, 190, 255}
 static bool open_fonts(mz_overlay *o, int px)
 {
     for (int i = 0; i < FONT_COUNT; i++) {
-        if (o->fonts[i])
-            TTF_CloseFont(o->fonts[i]);
+        if (o->fonts[i]) TTF_CloseFont(o->fonts[i]);
         char path[600];
         snprintf(path, sizeof path, "%s/%s", o->font_dir, font_files[i]);
         /* the author's overlay is dense: smaller */
@@ -63,11 +62,9 @@ mz_overlay *mz_overlay_create(const char *font_dir)
 
 void mz_overlay_destroy(mz_overlay *o)
 {
-    if (!o)
-        return;
+    if (!o) return;
     for (int i = 0; i < FONT_COUNT; i++)
-        if (o->fonts[i])
-            TTF_CloseFont(o->fonts[i]);
+        if (o->fonts[i]) TTF_CloseFont(o->fonts[i]);
     SDL_FreeSurface(o->surface);
     SDL_free(o);
     TTF_Quit(); /* reference counted by SDL_ttf */
@@ -87,16 +84,14 @@ static void fill(SDL_Surface *s, int x, int y, int w, int h, Uint8 r, Uint8 g, U
 /* Renders text (wrapped to wrap px when wrap > 0); NULL for empty text. */
 static SDL_Surface *text(mz_overlay *o, int font, const char *s, SDL_Color c, int wrap)
 {
-    if (!s || !*s)
-        return NULL;
+    if (!s || !*s) return NULL;
     return wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(o->fonts[font], s, c, (Uint32)wrap)
                     : TTF_RenderUTF8_Blended(o->fonts[font], s, c);
 }
 
 static void blit(SDL_Surface *src, SDL_Surface *dst, int x, int y, float alpha)
 {
-    if (!src)
-        return;
+    if (!src) return;
     SDL_SetSurfaceAlphaMod(src, (Uint8)(alpha * 255.0f + 0.5f));
     SDL_Rect at = {x, y, src->w, src->h};
     SDL_BlitSurface(src, NULL, dst, &at);
@@ -153,14 +148,12 @@ static int draw_input(mz_overlay *o, SDL_Surface *s, const mz_overlay_state *st)
 static void draw_captions(mz_overlay *o, SDL_Surface *s, const mz_overlay_state *st, int bottom)
 {
     int px = o->font_px, margin = px * 2, wrap = s->w - 2 * margin;
-    if (wrap < px * 4)
-        wrap = px * 4;
+    if (wrap < px * 4) wrap = px * 4;
     SDL_Surface *reply = text(o, FONT_ITALIC, st->reply, soft, wrap);
     SDL_Surface *cap = text(o, FONT_TEXT, st->caption, white, wrap);
-    if (!reply && !cap)
-        return;
-    int gap = px / 2, hgt = gap * 2 + (cap ? cap->h : 0) + (reply ? reply->h : 0) +
-                             (cap && reply ? gap : 0);
+    if (!reply && !cap) return;
+    int gap = px / 2,
+        hgt = gap * 2 + (cap ? cap->h : 0) + (reply ? reply->h : 0) + (cap && reply ? gap : 0);
     o->band_top = bottom - hgt;
     fill(s, 0, o->band_top, s->w, hgt, 0, 0, 0, 150);
     int y = o->band_top + gap;
@@ -185,8 +178,7 @@ static int text_width(mz_overlay *o, int font, const char *msg, int limit)
         memcpy(line, s, m);
         line[m] = '\0';
         int w = 0;
-        if (m && TTF_SizeUTF8(o->fonts[font], line, &w, NULL) == 0 && w > widest)
-            widest = w;
+        if (m && TTF_SizeUTF8(o->fonts[font], line, &w, NULL) == 0 && w > widest) widest = w;
         s += n + (s[n] == '\n');
     }
     widest += o->font_px; /* SDL_ttf wraps a little before the exact width */
@@ -198,8 +190,7 @@ static void draw_box(mz_overlay *o, SDL_Surface *s, const char *msg, int font, i
 {
     int pad = o->font_px / 2;
     SDL_Surface *t = text(o, font, msg, white, text_width(o, font, msg, s->w * 3 / 4));
-    if (!t)
-        return;
+    if (!t) return;
     if (centre) {
         x = (s->w - t->w) / 2;
         y = (s->h - t->h) / 2;
@@ -222,11 +213,9 @@ static void draw_menu(mz_overlay *o, SDL_Surface *s, const mz_overlay_state *st)
     for (int i = 0; i < st->menu_count; i++, y += line) {
         bool sel = i == st->menu_selected;
         t = text(o, FONT_TEXT, st->menu_items[i], sel ? white : dim, 0);
-        if (!t)
-            continue;
+        if (!t) continue;
         int x = (s->w - t->w) / 2;
-        if (sel)
-            fill(s, x - px, y - px / 4, t->w + 2 * px, t->h + px / 2, 60, 60, 100, 255);
+        if (sel) fill(s, x - px, y - px / 4, t->w + 2 * px, t->h + px / 2, 60, 60, 100, 255);
         blit(t, s, x, y, 1.0f);
         SDL_FreeSurface(t);
     }
@@ -245,8 +234,7 @@ SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_over
     }
     int px = height / 30;
     px = px < 12 ? 12 : px > 64 ? 64 : px;
-    if (px != o->font_px && !open_fonts(o, px))
-        return NULL;
+    if (px != o->font_px && !open_fonts(o, px)) return NULL;
     SDL_Surface *s = o->surface;
     SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0, 0, 0, 0));
     o->band_top = -1;
@@ -256,11 +244,8 @@ SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_over
     }
     int bottom = st->input ? draw_input(o, s, st) : height;
     draw_captions(o, s, st, bottom);
-    if (st->working)
-        draw_working(o, s, st->time_s);
-    if (st->author)
-        draw_box(o, s, st->author, FONT_MONO, px, px, false);
-    if (st->notice)
-        draw_box(o, s, st->notice, FONT_TEXT, 0, 0, true);
+    if (st->working) draw_working(o, s, st->time_s);
+    if (st->author) draw_box(o, s, st->author, FONT_MONO, px, px, false);
+    if (st->notice) draw_box(o, s, st->notice, FONT_TEXT, 0, 0, true);
     return s;
 }

@@ -24,13 +24,13 @@
 #include <time.h>
 
 #define MAX_STORIES 64
-#define INPUT_IDLE_S 8.0   /* an untouched, empty input line starts fading after this */
+#define INPUT_IDLE_S 8.0 /* an untouched, empty input line starts fading after this */
 #define INPUT_FADE_S 1.5
 #define REPLY_SHOW_S 8.0
-#define NOTICE_SHOW_S 2.5  /* "screenshot saved" and the like */
+#define NOTICE_SHOW_S 2.5 /* "screenshot saved" and the like */
 
 typedef enum mode {
-    MODE_PICK,  /* choosing a story */
+    MODE_PICK, /* choosing a story */
     MODE_PLAY,
 } mode;
 
@@ -110,8 +110,7 @@ static void set_notice(mz_player *p, const char *msg)
 
 static bool make_surface(VkInstance instance, void *user, VkSurfaceKHR *out)
 {
-    if (SDL_Vulkan_CreateSurface(user, instance, out))
-        return true;
+    if (SDL_Vulkan_CreateSurface(user, instance, out)) return true;
     return mz_fail("SDL_Vulkan_CreateSurface: %s", SDL_GetError());
 }
 
@@ -119,18 +118,15 @@ static bool open_window(mz_player *p)
 {
     const mz_player_desc *d = &p->desc;
     Uint32 flags = SDL_WINDOW_VULKAN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    if (d->fullscreen)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    p->window = SDL_CreateWindow("maze", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                 d->width, d->height, flags);
-    if (!p->window)
-        return mz_fail("cannot open a window: %s", SDL_GetError());
+    if (d->fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    p->window = SDL_CreateWindow("maze", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, d->width,
+                                 d->height, flags);
+    if (!p->window) return mz_fail("cannot open a window: %s", SDL_GetError());
     unsigned n = 0;
     if (!SDL_Vulkan_GetInstanceExtensions(p->window, &n, NULL))
         return mz_fail("SDL_Vulkan_GetInstanceExtensions: %s", SDL_GetError());
     const char **ext = calloc(n ? n : 1, sizeof *ext);
-    if (!ext)
-        return mz_fail("out of memory");
+    if (!ext) return mz_fail("out of memory");
     SDL_Vulkan_GetInstanceExtensions(p->window, &n, ext);
     mz_gpu_desc gd = {.instance_extensions = ext,
                       .instance_extension_count = n,
@@ -138,8 +134,7 @@ static bool open_window(mz_player *p)
                       .surface_user = p->window};
     p->gpu = mz_gpu_create(&gd);
     free(ext);
-    if (!p->gpu)
-        return false;
+    if (!p->gpu) return false;
     SDL_Vulkan_GetDrawableSize(p->window, &p->draw_w, &p->draw_h);
     SDL_DisplayMode dm;
     if (SDL_GetCurrentDisplayMode(SDL_GetWindowDisplayIndex(p->window), &dm) == 0 &&
@@ -184,15 +179,13 @@ static bool apply_turn(mz_player *p, const mz_story_turn *t)
         p->reply_ns = mz_time_ns();
     }
     p->overlay_dirty = true;
-    if (!changed)
-        return true;
+    if (!changed) return true;
     snprintf(p->scene, sizeof p->scene, "%s", t->scene);
     snprintf(p->caption, sizeof p->caption, "%s", t->caption ? t->caption : "");
     snprintf(p->prompt, sizeof p->prompt, "%s", t->prompt ? t->prompt : "");
     p->ended = t->ended;
     snprintf(p->ending, sizeof p->ending, "%s", t->ending ? t->ending : "");
-    if (!(t->reply && *t->reply))
-        p->reply[0] = '\0';
+    if (!(t->reply && *t->reply)) p->reply[0] = '\0';
     mz_scene_request req = {
         .id = ++p->scene_id,
         .prompt = p->prompt,
@@ -203,8 +196,8 @@ static bool apply_turn(mz_player *p, const mz_story_turn *t)
         .width = p->desc.gen_width,
         .height = p->desc.gen_height,
     };
-    mz_frame cond = {.width = (uint32_t)p->last_w, .height = (uint32_t)p->last_h,
-                     .rgba = p->last_rgba};
+    mz_frame cond = {
+        .width = (uint32_t)p->last_w, .height = (uint32_t)p->last_h, .rgba = p->last_rgba};
     if (!mz_gen_submit(p->gen, &req, p->have_frame ? &cond : NULL, p->have_frame ? 1 : 0))
         return mz_fail_context("generator");
     p->waiting_first = true;
@@ -213,8 +206,7 @@ static bool apply_turn(mz_player *p, const mz_story_turn *t)
      * generator); the story's files are relative to the working directory. */
     mz_audio_set_scene(p->audio, NULL, t->sound, t->sound_count, t->sound_files,
                        t->sound_file_count, t->transition_s);
-    if (p->narrate && p->caption[0])
-        mz_audio_say(p->audio, p->caption);
+    if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
     return true;
 }
 
@@ -235,8 +227,7 @@ static bool start_story(mz_player *p, const char *path)
                                                       .trace_path = p->desc.trace,
                                                       .on_turn = on_turn,
                                                       .user = p});
-    if (!p->session)
-        return false;
+    if (!p->session) return false;
     mz_story *story = mz_session_story(p->session);
     snprintf(p->story_path, sizeof p->story_path, "%s", path);
     if (p->window) {
@@ -262,12 +253,10 @@ static bool start_story(mz_player *p, const char *path)
 static void submit_input(mz_player *p)
 {
     char text[MZ_INPUT_MAX_BYTES];
-    if (!mz_input_submit(&p->input, text, sizeof text))
-        return;
+    if (!mz_input_submit(&p->input, text, sizeof text)) return;
     p->accepted_ns = mz_time_ns();
     p->turns++;
-    if (!mz_session_input(p->session, text, strlen(text)))
-        mz_log_error("story: %s", mz_error());
+    if (!mz_session_input(p->session, text, strlen(text))) mz_log_error("story: %s", mz_error());
 }
 
 static void quick_path(const mz_player *p, char *out, size_t size)
@@ -317,12 +306,10 @@ static bool list_stories(mz_player *p)
 {
     const char *dir = p->desc.stories_dir ? p->desc.stories_dir : "stories";
     DIR *d = opendir(dir);
-    if (!d)
-        return mz_fail("no story given and no %s/ folder to pick from", dir);
+    if (!d) return mz_fail("no story given and no %s/ folder to pick from", dir);
     struct dirent *e;
     while ((e = readdir(d)) && p->story_count < MAX_STORIES) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         char path[1024];
         struct stat st;
         snprintf(path, sizeof path, "%s/%s/story.lua", dir, e->d_name);
@@ -332,8 +319,7 @@ static bool list_stories(mz_player *p)
         }
     }
     closedir(d);
-    if (p->story_count == 0)
-        return mz_fail("no stories found under %s/", dir);
+    if (p->story_count == 0) return mz_fail("no stories found under %s/", dir);
     qsort(p->stories, (size_t)p->story_count, sizeof p->stories[0], compare_names);
     p->mode = MODE_PICK;
     return true;
@@ -343,8 +329,7 @@ static bool list_stories(mz_player *p)
 
 static void toggle_fullscreen(mz_player *p)
 {
-    if (!p->window)
-        return;
+    if (!p->window) return;
     bool full = SDL_GetWindowFlags(p->window) & SDL_WINDOW_FULLSCREEN_DESKTOP;
     SDL_SetWindowFullscreen(p->window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
 }
@@ -392,10 +377,18 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
         return;
     }
     switch (k->sym) {
-    case SDLK_ESCAPE: p->confirm_quit = true; break;
-    case SDLK_F1: p->show_author = !p->show_author; break;
-    case SDLK_F5: quick_save(p); break;
-    case SDLK_F9: quick_load(p); break;
+    case SDLK_ESCAPE:
+        p->confirm_quit = true;
+        break;
+    case SDLK_F1:
+        p->show_author = !p->show_author;
+        break;
+    case SDLK_F5:
+        quick_save(p);
+        break;
+    case SDLK_F9:
+        quick_load(p);
+        break;
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         if (p->ended && in->len == 0)
@@ -414,32 +407,47 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
             mz_input_backspace(in);
         break;
     case SDLK_w:
-        if (ctrl)
-            mz_input_delete_word(in);
+        if (ctrl) mz_input_delete_word(in);
         break;
-    case SDLK_DELETE: mz_input_delete(in); break;
-    case SDLK_LEFT: mz_input_left(in); break;
-    case SDLK_RIGHT: mz_input_right(in); break;
-    case SDLK_HOME: mz_input_home(in); break;
-    case SDLK_END: mz_input_end(in); break;
-    case SDLK_UP: mz_input_history_up(in); break;
-    case SDLK_DOWN: mz_input_history_down(in); break;
+    case SDLK_DELETE:
+        mz_input_delete(in);
+        break;
+    case SDLK_LEFT:
+        mz_input_left(in);
+        break;
+    case SDLK_RIGHT:
+        mz_input_right(in);
+        break;
+    case SDLK_HOME:
+        mz_input_home(in);
+        break;
+    case SDLK_END:
+        mz_input_end(in);
+        break;
+    case SDLK_UP:
+        mz_input_history_up(in);
+        break;
+    case SDLK_DOWN:
+        mz_input_history_down(in);
+        break;
     case SDLK_v:
         if (ctrl && SDL_HasClipboardText()) {
             char *clip = SDL_GetClipboardText();
-            if (clip)
-                mz_input_insert(in, clip);
+            if (clip) mz_input_insert(in, clip);
             SDL_free(clip);
         }
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
 static void handle_event(mz_player *p, const SDL_Event *e)
 {
     switch (e->type) {
-    case SDL_QUIT: p->quit = true; break;
+    case SDL_QUIT:
+        p->quit = true;
+        break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && p->window) {
             SDL_Vulkan_GetDrawableSize(p->window, &p->draw_w, &p->draw_h);
@@ -471,7 +479,8 @@ static void handle_event(mz_player *p, const SDL_Event *e)
                 mz_input_insert(&p->input, e->text.text);
         }
         break;
-    default: return;
+    default:
+        return;
     }
     p->overlay_dirty = true;
 }
@@ -493,8 +502,7 @@ static bool take_frames(mz_player *p, double wait_ms)
         size_t n = (size_t)f.width * f.height * 4;
         if ((int)f.width != p->last_w || (int)f.height != p->last_h) {
             uint8_t *b = realloc(p->last_rgba, n);
-            if (!b)
-                return mz_fail("out of memory");
+            if (!b) return mz_fail("out of memory");
             p->last_rgba = b;
             p->last_w = (int)f.width;
             p->last_h = (int)f.height;
@@ -503,8 +511,7 @@ static bool take_frames(mz_player *p, double wait_ms)
         p->have_frame = true;
         got = true;
     }
-    if (got && !mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h))
-        return false;
+    if (got && !mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h)) return false;
     return true;
 }
 
@@ -531,12 +538,10 @@ static bool draw_overlay(mz_player *p)
     if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
         secs_since(p->overlay_ns) < 0.25)
         return true;
-    if (p->draw_w <= 0 || p->draw_h <= 0)
-        return true;
+    if (p->draw_w <= 0 || p->draw_h <= 0) return true;
     if (p->notice[0] && !p->confirm_quit && secs_since(p->notice_ns) > NOTICE_SHOW_S)
         p->notice[0] = '\0';
-    if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S)
-        p->reply[0] = '\0';
+    if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
     mz_overlay_state st = {.time_s = now, .working = working};
     char author[3000], ending[300];
@@ -572,8 +577,7 @@ static bool draw_overlay(mz_player *p)
     else if (p->notice[0])
         st.notice = p->notice;
     SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
-    if (!s)
-        return false;
+    if (!s) return false;
     p->overlay_dirty = false;
     p->overlay_ns = mz_time_ns();
     return mz_render_set_overlay(p->render, s->pixels, s->w, s->h, s->pitch);
@@ -584,13 +588,10 @@ static bool present(mz_player *p)
     bool presented = false;
     /* Nothing new: skip, but still now and then (an X server may have lost
      * the window's contents). */
-    if (!mz_render_needs_present(p->render) && secs_since(p->present_ns) < 0.25)
-        return true;
+    if (!mz_render_needs_present(p->render) && secs_since(p->present_ns) < 0.25) return true;
     p->present_ns = mz_time_ns();
-    if (!mz_render_present(p->render, &presented))
-        return false;
-    if (!presented)
-        return true;
+    if (!mz_render_present(p->render, &presented)) return false;
+    if (!presented) return true;
     p->presented++;
     p->fps_count++;
     if (secs_since(p->fps_ns) >= 1.0) {
@@ -646,10 +647,8 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     }
     p->desc = *desc;
     mz_player_desc *d = &p->desc;
-    if (d->width <= 0 || d->height <= 0)
-        d->width = 1280, d->height = 720;
-    if (!d->seed)
-        d->seed = 1;
+    if (d->width <= 0 || d->height <= 0) d->width = 1280, d->height = 720;
+    if (!d->seed) d->seed = 1;
     p->refresh_hz = 60.0;
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
     mz_input_clear(&p->input);
@@ -668,10 +667,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
              mz_fail("no display to open a window on (%s)", SDL_GetError());
         ok = ok && open_window(p);
     }
-    ok = ok && (p->render = mz_render_create(&(mz_render_desc){.gpu = p->gpu,
-                                                                .width = p->draw_w,
-                                                                .height = p->draw_h,
-                                                                .no_vsync = d->no_vsync}));
+    ok = ok &&
+         (p->render = mz_render_create(&(mz_render_desc){
+              .gpu = p->gpu, .width = p->draw_w, .height = p->draw_h, .no_vsync = d->no_vsync}));
     ok = ok && (p->overlay = mz_overlay_create(NULL));
     /* The generator gets its own device: frames reach the renderer through
      * host memory anyway, and on one shared queue the display's composite
@@ -695,8 +693,7 @@ bool mz_player_step(mz_player *p)
     SDL_Event e;
     while (!p->quit && SDL_PollEvent(&e))
         handle_event(p, &e);
-    if (p->quit)
-        return false;
+    if (p->quit) return false;
     if (p->mode == MODE_PLAY && !take_frames(p, 0)) {
         p->failed = true;
         return false;
@@ -708,8 +705,7 @@ bool mz_player_step(mz_player *p)
     /* Pace to the display: FIFO does not block under every X server. Wait
      * on the generator, so a new frame is shown the moment it is made. */
     double budget = 1000.0 / p->refresh_hz - mz_time_ms_since(t0);
-    if (p->draw_w == 0)
-        budget = 50; /* minimised: idle */
+    if (p->draw_w == 0) budget = 50; /* minimised: idle */
     if (budget > 0.5) {
         if (p->mode == MODE_PLAY) {
             if (!take_frames(p, budget)) {
@@ -730,16 +726,14 @@ bool mz_player_failed(const mz_player *p)
 
 void mz_player_destroy(mz_player *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     mz_gen_close(p->gen);
     mz_session_destroy(p->session);
     mz_audio_close(p->audio);
     mz_overlay_destroy(p->overlay);
     mz_render_destroy(p->render);
     mz_gpu_destroy(p->gpu);
-    if (p->window)
-        SDL_DestroyWindow(p->window);
+    if (p->window) SDL_DestroyWindow(p->window);
     SDL_Quit();
     for (int i = 0; i < p->story_count; i++)
         free(p->stories[i]);
@@ -789,7 +783,8 @@ double mz_player_first_frame_ms(const mz_player *p)
 
 int mz_play_window(const mz_player_desc *desc)
 {
-    if (!desc->offscreen && !(getenv("DISPLAY") && *getenv("DISPLAY")) && !getenv("WAYLAND_DISPLAY")) {
+    if (!desc->offscreen && !(getenv("DISPLAY") && *getenv("DISPLAY")) &&
+        !getenv("WAYLAND_DISPLAY")) {
         fprintf(stderr, "maze play: no display to open a window on (DISPLAY is not set).\n"
                         "Run it headless instead: maze play STORY --headless\n");
         return 2;
@@ -806,8 +801,7 @@ int mz_play_window(const mz_player_desc *desc)
     while (mz_player_step(p)) {
     }
     bool failed = p->failed;
-    if (failed)
-        fprintf(stderr, "maze play: %s\n", mz_error());
+    if (failed) fprintf(stderr, "maze play: %s\n", mz_error());
     mz_player_destroy(p);
     return failed ? 1 : 0;
 }

@@ -21,20 +21,20 @@
 typedef struct mz_player mz_player;
 
 typedef struct mz_player_desc {
-    const char *story;     /* folder; NULL -> pick one from stories_dir */
-    const char *stories_dir; /* NULL -> "stories" */
-    const char *load;      /* a save to start from (--load), or NULL */
-    const char *gen;       /* generator URI; NULL -> procedural */
-    uint64_t seed;         /* 0 -> 1 */
-    int width, height;     /* window / target size; 0 -> 1280x720 */
+    const char *story;         /* folder; NULL -> pick one from stories_dir */
+    const char *stories_dir;   /* NULL -> "stories" */
+    const char *load;          /* a save to start from (--load), or NULL */
+    const char *gen;           /* generator URI; NULL -> procedural */
+    uint64_t seed;             /* 0 -> 1 */
+    int width, height;         /* window / target size; 0 -> 1280x720 */
     int gen_width, gen_height; /* size scenes are generated at; 0 -> the generator's
                                   default (640x360: lavapipe keeps 30 fps) */
     bool fullscreen;
-    bool narrate;          /* speak captions (when audio is available) */
+    bool narrate; /* speak captions (when audio is available) */
     bool no_vsync;
-    const char *trace;     /* JSON lines, one per turn (first_frame_ms...), or NULL */
-    const char *save_dir;  /* quick saves and screenshots; NULL -> "." */
-    bool offscreen;        /* no window (see above) */
+    const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
+    const char *save_dir; /* quick saves and screenshots; NULL -> "." */
+    bool offscreen;       /* no window (see above) */
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);
@@ -46,8 +46,8 @@ bool mz_player_failed(const mz_player *p);
 void mz_player_destroy(mz_player *p);
 
 /* What tests look at. */
-const char *mz_player_scene(const mz_player *p);   /* current scene id, "" before */
-bool mz_player_scene_shown(const mz_player *p); /* its first frame is on screen */
+const char *mz_player_scene(const mz_player *p); /* current scene id, "" before */
+bool mz_player_scene_shown(const mz_player *p);  /* its first frame is on screen */
 int mz_player_turns(const mz_player *p);
 uint64_t mz_player_frames_presented(const mz_player *p);
 /* Presents once more and reads it back (malloc'd RGBA; caller frees). */

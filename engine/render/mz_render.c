@@ -78,9 +78,9 @@ struct mz_render {
     texture overlay;
     bool has_overlay;
 
-    double fade_s;         /* requested for the next frame; 0 = cut */
+    double fade_s; /* requested for the next frame; 0 = cut */
     uint64_t fade_start_ns;
-    double fade_len_s;     /* the fade running now; 0 = none */
+    double fade_len_s; /* the fade running now; 0 = none */
 
     host_buffer readback;
     int last_image; /* the image last presented, -1 before the first */
@@ -88,8 +88,7 @@ struct mz_render {
 
 static bool vk_check(VkResult res, const char *what)
 {
-    if (res == VK_SUCCESS)
-        return true;
+    if (res == VK_SUCCESS) return true;
     return mz_fail("render: %s failed (VkResult %d)", what, (int)res);
 }
 
@@ -106,10 +105,8 @@ static bool alloc_memory(mz_render *r, VkMemoryRequirements req, VkMemoryPropert
                          VkMemoryPropertyFlags fallback, VkDeviceMemory *out)
 {
     int type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, want);
-    if (type < 0 && fallback)
-        type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, fallback);
-    if (type < 0)
-        return mz_fail("render: no suitable memory type");
+    if (type < 0 && fallback) type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, fallback);
+    if (type < 0) return mz_fail("render: no suitable memory type");
     VkMemoryAllocateInfo ai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
                                .allocationSize = req.size,
                                .memoryTypeIndex = (uint32_t)type};
@@ -118,10 +115,8 @@ static bool alloc_memory(mz_render *r, VkMemoryRequirements req, VkMemoryPropert
 
 static void host_buffer_destroy(mz_render *r, host_buffer *b)
 {
-    if (b->buffer)
-        vkDestroyBuffer(r->dev, b->buffer, NULL);
-    if (b->memory)
-        vkFreeMemory(r->dev, b->memory, NULL); /* unmaps */
+    if (b->buffer) vkDestroyBuffer(r->dev, b->buffer, NULL);
+    if (b->memory) vkFreeMemory(r->dev, b->memory, NULL); /* unmaps */
     memset(b, 0, sizeof *b);
 }
 
@@ -129,15 +124,13 @@ static void host_buffer_destroy(mz_render *r, host_buffer *b)
 static bool host_buffer_reserve(mz_render *r, host_buffer *b, VkDeviceSize size,
                                 VkBufferUsageFlags usage, bool read_back)
 {
-    if (b->size >= size)
-        return true;
+    if (b->size >= size) return true;
     host_buffer_destroy(r, b);
     VkBufferCreateInfo bi = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
                              .size = size,
                              .usage = usage,
                              .sharingMode = VK_SHARING_MODE_EXCLUSIVE};
-    if (!vk_check(vkCreateBuffer(r->dev, &bi, NULL, &b->buffer), "vkCreateBuffer"))
-        return false;
+    if (!vk_check(vkCreateBuffer(r->dev, &bi, NULL, &b->buffer), "vkCreateBuffer")) return false;
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(r->dev, b->buffer, &req);
     const VkMemoryPropertyFlags visible =
@@ -184,8 +177,7 @@ static bool make_image(mz_render *r, int w, int h, VkFormat format, VkImageUsage
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
         .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
     };
-    if (!vk_check(vkCreateImage(r->dev, &ii, NULL, image), "vkCreateImage"))
-        return false;
+    if (!vk_check(vkCreateImage(r->dev, &ii, NULL, image), "vkCreateImage")) return false;
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(r->dev, *image, &req);
     return alloc_memory(r, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, memory) &&
@@ -197,12 +189,9 @@ static bool make_image(mz_render *r, int w, int h, VkFormat format, VkImageUsage
 
 static void texture_destroy(mz_render *r, texture *t)
 {
-    if (t->view)
-        vkDestroyImageView(r->dev, t->view, NULL);
-    if (t->image)
-        vkDestroyImage(r->dev, t->image, NULL);
-    if (t->memory)
-        vkFreeMemory(r->dev, t->memory, NULL);
+    if (t->view) vkDestroyImageView(r->dev, t->view, NULL);
+    if (t->image) vkDestroyImage(r->dev, t->image, NULL);
+    if (t->memory) vkFreeMemory(r->dev, t->memory, NULL);
     memset(t, 0, sizeof *t);
 }
 
@@ -265,12 +254,11 @@ static void texture_barrier(VkCommandBuffer cmd, texture *t, bool was_ready, VkI
     };
     /* Into transfer: after earlier frames' fragment reads (write-after-read
      * needs only the execution dependency). Out: before this frame's reads. */
-    VkPipelineStageFlags src = to_transfer ? VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT
-                                           : VK_PIPELINE_STAGE_TRANSFER_BIT;
-    VkPipelineStageFlags dst = to_transfer ? VK_PIPELINE_STAGE_TRANSFER_BIT
-                                           : VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
-    if (to_transfer && !was_ready)
-        src = VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT;
+    VkPipelineStageFlags src =
+        to_transfer ? VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT : VK_PIPELINE_STAGE_TRANSFER_BIT;
+    VkPipelineStageFlags dst =
+        to_transfer ? VK_PIPELINE_STAGE_TRANSFER_BIT : VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    if (to_transfer && !was_ready) src = VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT;
     vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
 }
 
@@ -285,8 +273,8 @@ static void record_upload(VkCommandBuffer cmd, texture *t, const host_buffer *st
             .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
             .imageExtent = {(uint32_t)t->width, (uint32_t)t->height, 1},
         };
-        vkCmdCopyBufferToImage(cmd, staging->buffer, t->image,
-                               VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+        vkCmdCopyBufferToImage(cmd, staging->buffer, t->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                               1, &copy);
     } else {
         VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
         vkCmdClearColorImage(cmd, t->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, clear, 1, &range);
@@ -300,12 +288,9 @@ static void record_upload(VkCommandBuffer cmd, texture *t, const host_buffer *st
 static void target_destroy(mz_render *r)
 {
     for (uint32_t i = 0; i < r->image_count; i++) {
-        if (r->framebuffers[i])
-            vkDestroyFramebuffer(r->dev, r->framebuffers[i], NULL);
-        if (r->views[i])
-            vkDestroyImageView(r->dev, r->views[i], NULL);
-        if (r->rendered[i])
-            vkDestroySemaphore(r->dev, r->rendered[i], NULL);
+        if (r->framebuffers[i]) vkDestroyFramebuffer(r->dev, r->framebuffers[i], NULL);
+        if (r->views[i]) vkDestroyImageView(r->dev, r->views[i], NULL);
+        if (r->rendered[i]) vkDestroySemaphore(r->dev, r->rendered[i], NULL);
         if (r->image_memory[i]) { /* headless images are ours; swapchain ones are not */
             vkDestroyImage(r->dev, r->images[i], NULL);
             vkFreeMemory(r->dev, r->image_memory[i], NULL);
@@ -329,11 +314,9 @@ static bool choose_format(mz_render *r)
     VkPhysicalDevice phys = mz_gpu_physical(r->gpu);
     uint32_t n = 0;
     vkGetPhysicalDeviceSurfaceFormatsKHR(phys, r->surface, &n, NULL);
-    if (n == 0)
-        return mz_fail("render: the surface offers no formats");
+    if (n == 0) return mz_fail("render: the surface offers no formats");
     VkSurfaceFormatKHR *formats = calloc(n, sizeof *formats);
-    if (!formats)
-        return mz_fail("render: out of memory");
+    if (!formats) return mz_fail("render: out of memory");
     vkGetPhysicalDeviceSurfaceFormatsKHR(phys, r->surface, &n, formats);
     /* Frames are already sRGB-encoded bytes: a UNORM target passes them
      * through untouched (an _SRGB one would encode them twice). */
@@ -350,18 +333,15 @@ static bool choose_format(mz_render *r)
 
 static VkPresentModeKHR choose_present_mode(mz_render *r)
 {
-    if (!r->no_vsync)
-        return VK_PRESENT_MODE_FIFO_KHR; /* always supported; no tearing */
+    if (!r->no_vsync) return VK_PRESENT_MODE_FIFO_KHR; /* always supported; no tearing */
     VkPhysicalDevice phys = mz_gpu_physical(r->gpu);
     VkPresentModeKHR modes[16];
     uint32_t n = 16;
     vkGetPhysicalDeviceSurfacePresentModesKHR(phys, r->surface, &n, modes);
     VkPresentModeKHR best = VK_PRESENT_MODE_FIFO_KHR;
     for (uint32_t i = 0; i < n; i++) {
-        if (modes[i] == VK_PRESENT_MODE_MAILBOX_KHR)
-            return modes[i];
-        if (modes[i] == VK_PRESENT_MODE_IMMEDIATE_KHR)
-            best = modes[i];
+        if (modes[i] == VK_PRESENT_MODE_MAILBOX_KHR) return modes[i];
+        if (modes[i] == VK_PRESENT_MODE_IMMEDIATE_KHR) best = modes[i];
     }
     return best;
 }
@@ -377,24 +357,18 @@ static bool make_swapchain(mz_render *r)
     if (extent.width == UINT32_MAX) { /* the surface takes its size from us */
         extent.width = (uint32_t)r->want_w;
         extent.height = (uint32_t)r->want_h;
-        if (extent.width < caps.minImageExtent.width)
-            extent.width = caps.minImageExtent.width;
-        if (extent.width > caps.maxImageExtent.width)
-            extent.width = caps.maxImageExtent.width;
-        if (extent.height < caps.minImageExtent.height)
-            extent.height = caps.minImageExtent.height;
-        if (extent.height > caps.maxImageExtent.height)
-            extent.height = caps.maxImageExtent.height;
+        if (extent.width < caps.minImageExtent.width) extent.width = caps.minImageExtent.width;
+        if (extent.width > caps.maxImageExtent.width) extent.width = caps.maxImageExtent.width;
+        if (extent.height < caps.minImageExtent.height) extent.height = caps.minImageExtent.height;
+        if (extent.height > caps.maxImageExtent.height) extent.height = caps.maxImageExtent.height;
     }
     r->extent = extent;
     if (extent.width == 0 || extent.height == 0)
         return true; /* minimised: no swapchain until it has a size again */
 
     uint32_t count = caps.minImageCount + 1;
-    if (caps.maxImageCount && count > caps.maxImageCount)
-        count = caps.maxImageCount;
-    if (count > MAX_TARGET_IMAGES)
-        count = MAX_TARGET_IMAGES;
+    if (caps.maxImageCount && count > caps.maxImageCount) count = caps.maxImageCount;
+    if (count > MAX_TARGET_IMAGES) count = MAX_TARGET_IMAGES;
     r->can_read_back = caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     VkSwapchainKHR old = r->swapchain;
     VkSwapchainCreateInfoKHR si = {
@@ -412,14 +386,13 @@ static bool make_swapchain(mz_render *r)
         .compositeAlpha = (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR)
                               ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
                               : (VkCompositeAlphaFlagBitsKHR)(caps.supportedCompositeAlpha &
-                                                             -caps.supportedCompositeAlpha),
+                                                              -caps.supportedCompositeAlpha),
         .presentMode = choose_present_mode(r),
         .clipped = VK_TRUE,
         .oldSwapchain = old,
     };
     VkResult res = vkCreateSwapchainKHR(r->dev, &si, NULL, &r->swapchain);
-    if (old)
-        vkDestroySwapchainKHR(r->dev, old, NULL);
+    if (old) vkDestroySwapchainKHR(r->dev, old, NULL);
     if (res != VK_SUCCESS) {
         r->swapchain = VK_NULL_HANDLE;
         return vk_check(res, "vkCreateSwapchainKHR");
@@ -431,8 +404,7 @@ static bool make_swapchain(mz_render *r)
     vkGetSwapchainImagesKHR(r->dev, r->swapchain, &n, r->images);
     r->image_count = n;
     for (uint32_t i = 0; i < n; i++)
-        if (!make_view(r, r->images[i], r->format, &r->views[i]))
-            return false;
+        if (!make_view(r, r->images[i], r->format, &r->views[i])) return false;
     return true;
 }
 
@@ -440,8 +412,7 @@ static bool make_offscreen(mz_render *r)
 {
     r->extent.width = (uint32_t)r->want_w;
     r->extent.height = (uint32_t)r->want_h;
-    if (!r->want_w || !r->want_h)
-        return true;
+    if (!r->want_w || !r->want_h) return true;
     r->can_read_back = true;
     r->image_count = FRAMES_IN_FLIGHT;
     for (uint32_t i = 0; i < r->image_count; i++)
@@ -460,8 +431,7 @@ static bool target_build(mz_render *r)
     queue_wait_idle(r);
     target_destroy(r);
     r->recreate = false;
-    if (!(r->surface ? make_swapchain(r) : make_offscreen(r)))
-        return false;
+    if (!(r->surface ? make_swapchain(r) : make_offscreen(r))) return false;
     for (uint32_t i = 0; i < r->image_count; i++) {
         VkFramebufferCreateInfo fi = {
             .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
@@ -496,8 +466,8 @@ static bool make_pipeline(mz_render *r)
         .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
         .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
         .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-        .finalLayout = headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL
-                                : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+        .finalLayout =
+            headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
     };
     VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
     VkSubpassDescription sub = {
@@ -510,7 +480,8 @@ static bool make_pipeline(mz_render *r)
     VkSubpassDependency dep = {
         .srcSubpass = VK_SUBPASS_EXTERNAL,
         .dstSubpass = 0,
-        .srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+        .srcStageMask =
+            VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
         .dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
         .srcAccessMask = 0,
         .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
@@ -542,9 +513,13 @@ static bool make_pipeline(mz_render *r)
     }
     VkPipelineShaderStageCreateInfo stages[2] = {
         {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_VERTEX_BIT, .module = vs, .pName = "main"},
+         .stage = VK_SHADER_STAGE_VERTEX_BIT,
+         .module = vs,
+         .pName = "main"},
         {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_FRAGMENT_BIT, .module = fs, .pName = "main"},
+         .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
+         .module = fs,
+         .pName = "main"},
     };
     VkPipelineVertexInputStateCreateInfo vin = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
@@ -569,10 +544,10 @@ static bool make_pipeline(mz_render *r)
         .attachmentCount = 1,
         .pAttachments = &blend};
     VkDynamicState dyn[2] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-    VkPipelineDynamicStateCreateInfo ds = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
-        .dynamicStateCount = 2,
-        .pDynamicStates = dyn};
+    VkPipelineDynamicStateCreateInfo ds = {.sType =
+                                               VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
+                                           .dynamicStateCount = 2,
+                                           .pDynamicStates = dyn};
     VkGraphicsPipelineCreateInfo gi = {
         .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
         .stageCount = 2,
@@ -605,10 +580,10 @@ static bool make_fixed(mz_render *r)
     for (uint32_t i = 0; i < 3; i++)
         bind[i] = (VkDescriptorSetLayoutBinding){i, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1,
                                                  VK_SHADER_STAGE_FRAGMENT_BIT, NULL};
-    VkDescriptorSetLayoutCreateInfo li = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .bindingCount = 3,
-        .pBindings = bind};
+    VkDescriptorSetLayoutCreateInfo li = {.sType =
+                                              VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+                                          .bindingCount = 3,
+                                          .pBindings = bind};
     VkPushConstantRange push = {VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(composite_push)};
     VkSamplerCreateInfo si = {
         .sType = VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO,
@@ -620,44 +595,40 @@ static bool make_fixed(mz_render *r)
         .addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
     };
     VkDescriptorPoolSize ps = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 6};
-    VkDescriptorPoolCreateInfo dpi = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-        .maxSets = 2,
-        .poolSizeCount = 1,
-        .pPoolSizes = &ps};
-    VkCommandPoolCreateInfo cpi = {
-        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-        .queueFamilyIndex = mz_gpu_queue_family(r->gpu)};
+    VkDescriptorPoolCreateInfo dpi = {.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+                                      .maxSets = 2,
+                                      .poolSizeCount = 1,
+                                      .pPoolSizes = &ps};
+    VkCommandPoolCreateInfo cpi = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+                                   .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+                                   .queueFamilyIndex = mz_gpu_queue_family(r->gpu)};
     if (!vk_check(vkCreateDescriptorSetLayout(r->dev, &li, NULL, &r->set_layout),
                   "vkCreateDescriptorSetLayout"))
         return false;
-    VkPipelineLayoutCreateInfo pli = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-        .setLayoutCount = 1,
-        .pSetLayouts = &r->set_layout,
-        .pushConstantRangeCount = 1,
-        .pPushConstantRanges = &push};
-    if (!vk_check(vkCreatePipelineLayout(r->dev, &pli, NULL, &r->layout), "vkCreatePipelineLayout") ||
+    VkPipelineLayoutCreateInfo pli = {.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+                                      .setLayoutCount = 1,
+                                      .pSetLayouts = &r->set_layout,
+                                      .pushConstantRangeCount = 1,
+                                      .pPushConstantRanges = &push};
+    if (!vk_check(vkCreatePipelineLayout(r->dev, &pli, NULL, &r->layout),
+                  "vkCreatePipelineLayout") ||
         !vk_check(vkCreateSampler(r->dev, &si, NULL, &r->sampler), "vkCreateSampler") ||
         !vk_check(vkCreateDescriptorPool(r->dev, &dpi, NULL, &r->pool), "vkCreateDescriptorPool") ||
         !vk_check(vkCreateCommandPool(r->dev, &cpi, NULL, &r->cmd_pool), "vkCreateCommandPool"))
         return false;
     VkDescriptorSetLayout layouts[2] = {r->set_layout, r->set_layout};
-    VkDescriptorSetAllocateInfo dai = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorPool = r->pool,
-        .descriptorSetCount = 2,
-        .pSetLayouts = layouts};
+    VkDescriptorSetAllocateInfo dai = {.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+                                       .descriptorPool = r->pool,
+                                       .descriptorSetCount = 2,
+                                       .pSetLayouts = layouts};
     if (!vk_check(vkAllocateDescriptorSets(r->dev, &dai, r->sets), "vkAllocateDescriptorSets"))
         return false;
     for (int i = 0; i < FRAMES_IN_FLIGHT; i++) {
         frame_slot *s = &r->slots[i];
-        VkCommandBufferAllocateInfo ci = {
-            .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-            .commandPool = r->cmd_pool,
-            .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-            .commandBufferCount = 1};
+        VkCommandBufferAllocateInfo ci = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+                                          .commandPool = r->cmd_pool,
+                                          .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+                                          .commandBufferCount = 1};
         VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
                                  .flags = VK_FENCE_CREATE_SIGNALED_BIT};
         VkSemaphoreCreateInfo sci = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
@@ -705,21 +676,16 @@ mz_render *mz_render_create(const mz_render_desc *desc)
 
 void mz_render_destroy(mz_render *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
-        if (r->slots[i].fence)
-            vkWaitForFences(r->dev, 1, &r->slots[i].fence, VK_TRUE, UINT64_MAX);
+        if (r->slots[i].fence) vkWaitForFences(r->dev, 1, &r->slots[i].fence, VK_TRUE, UINT64_MAX);
     queue_wait_idle(r);
     target_destroy(r);
-    if (r->swapchain)
-        vkDestroySwapchainKHR(r->dev, r->swapchain, NULL);
+    if (r->swapchain) vkDestroySwapchainKHR(r->dev, r->swapchain, NULL);
     for (int i = 0; i < FRAMES_IN_FLIGHT; i++) {
         frame_slot *s = &r->slots[i];
-        if (s->fence)
-            vkDestroyFence(r->dev, s->fence, NULL);
-        if (s->acquired)
-            vkDestroySemaphore(r->dev, s->acquired, NULL);
+        if (s->fence) vkDestroyFence(r->dev, s->fence, NULL);
+        if (s->acquired) vkDestroySemaphore(r->dev, s->acquired, NULL);
         host_buffer_destroy(r, &s->frame_staging);
         host_buffer_destroy(r, &s->overlay_staging);
     }
@@ -727,27 +693,19 @@ void mz_render_destroy(mz_render *r)
     texture_destroy(r, &r->frames[0]);
     texture_destroy(r, &r->frames[1]);
     texture_destroy(r, &r->overlay);
-    if (r->cmd_pool)
-        vkDestroyCommandPool(r->dev, r->cmd_pool, NULL);
-    if (r->pool)
-        vkDestroyDescriptorPool(r->dev, r->pool, NULL);
-    if (r->sampler)
-        vkDestroySampler(r->dev, r->sampler, NULL);
-    if (r->pipeline)
-        vkDestroyPipeline(r->dev, r->pipeline, NULL);
-    if (r->layout)
-        vkDestroyPipelineLayout(r->dev, r->layout, NULL);
-    if (r->set_layout)
-        vkDestroyDescriptorSetLayout(r->dev, r->set_layout, NULL);
-    if (r->pass)
-        vkDestroyRenderPass(r->dev, r->pass, NULL);
+    if (r->cmd_pool) vkDestroyCommandPool(r->dev, r->cmd_pool, NULL);
+    if (r->pool) vkDestroyDescriptorPool(r->dev, r->pool, NULL);
+    if (r->sampler) vkDestroySampler(r->dev, r->sampler, NULL);
+    if (r->pipeline) vkDestroyPipeline(r->dev, r->pipeline, NULL);
+    if (r->layout) vkDestroyPipelineLayout(r->dev, r->layout, NULL);
+    if (r->set_layout) vkDestroyDescriptorSetLayout(r->dev, r->set_layout, NULL);
+    if (r->pass) vkDestroyRenderPass(r->dev, r->pass, NULL);
     free(r);
 }
 
 void mz_render_resize(mz_render *r, int width, int height)
 {
-    if (width == r->want_w && height == r->want_h)
-        return;
+    if (width == r->want_w && height == r->want_h) return;
     r->want_w = width > 0 ? width : 0;
     r->want_h = height > 0 ? height : 0;
     r->recreate = true;
@@ -769,8 +727,7 @@ void mz_render_crossfade(mz_render *r, double seconds)
 static bool stage(mz_render *r, host_buffer *b, const uint8_t *rgba, int w, int h, int pitch)
 {
     VkDeviceSize size = (VkDeviceSize)w * (VkDeviceSize)h * 4;
-    if (!host_buffer_reserve(r, b, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false))
-        return false;
+    if (!host_buffer_reserve(r, b, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false)) return false;
     size_t row = (size_t)w * 4;
     if ((size_t)pitch == row) {
         memcpy(b->map, rgba, (size_t)size);
@@ -783,8 +740,7 @@ static bool stage(mz_render *r, host_buffer *b, const uint8_t *rgba, int w, int 
 
 bool mz_render_set_frame(mz_render *r, const uint8_t *rgba, int width, int height)
 {
-    if (!rgba || width <= 0 || height <= 0)
-        return mz_fail("render: empty frame");
+    if (!rgba || width <= 0 || height <= 0) return mz_fail("render: empty frame");
     frame_slot *s = &r->slots[r->slot];
     vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
     bool fade = r->fade_s > 0 && r->has_frame;
@@ -809,8 +765,7 @@ bool mz_render_set_frame(mz_render *r, const uint8_t *rgba, int width, int heigh
         r->fade_start_ns = mz_time_ns();
     }
     r->fade_s = 0;
-    if (!stage(r, &s->frame_staging, rgba, width, height, width * 4))
-        return false;
+    if (!stage(r, &s->frame_staging, rgba, width, height, width * 4)) return false;
     s->frame_pending = true;
     r->has_frame = true;
     return true;
@@ -831,12 +786,10 @@ bool mz_render_set_overlay(mz_render *r, const uint8_t *rgba, int width, int hei
         wait_frames(r);
         for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
             r->slots[i].overlay_pending = false;
-        if (!texture_create(r, &r->overlay, width, height))
-            return false;
+        if (!texture_create(r, &r->overlay, width, height)) return false;
         write_sets(r);
     }
-    if (!stage(r, &s->overlay_staging, rgba, width, height, pitch))
-        return false;
+    if (!stage(r, &s->overlay_staging, rgba, width, height, pitch)) return false;
     s->overlay_pending = true;
     r->has_overlay = true;
     return true;
@@ -848,8 +801,7 @@ static void letterbox(const mz_render *r, float rect[4])
     float tw = (float)r->extent.width, th = (float)r->extent.height;
     const texture *f = &r->frames[r->current];
     float scale = tw / (float)f->width;
-    if ((float)f->height * scale > th)
-        scale = th / (float)f->height;
+    if ((float)f->height * scale > th) scale = th / (float)f->height;
     float w = (float)f->width * scale / tw, h = (float)f->height * scale / th;
     rect[0] = (1.0f - w) * 0.5f;
     rect[1] = (1.0f - h) * 0.5f;
@@ -864,7 +816,8 @@ static void record_readback(mz_render *r, VkCommandBuffer cmd, VkImage image)
         .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
         .srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
         .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
-        .oldLayout = headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+        .oldLayout =
+            headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
         .newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
         .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
         .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
@@ -902,8 +855,7 @@ static bool present(mz_render *r, bool *presented, bool capture)
 {
     *presented = false;
     frame_slot *s = &r->slots[r->slot];
-    if (r->recreate && !target_build(r))
-        return false;
+    if (r->recreate && !target_build(r)) return false;
     if (r->image_count == 0) { /* minimised: try again when it has a size */
         r->recreate = r->surface != VK_NULL_HANDLE;
         return true;
@@ -926,9 +878,9 @@ static bool present(mz_render *r, bool *presented, bool capture)
     } else {
         image = r->slot % r->image_count;
     }
-    if (capture && !host_buffer_reserve(r, &r->readback,
-                                        (VkDeviceSize)r->extent.width * r->extent.height * 4,
-                                        VK_BUFFER_USAGE_TRANSFER_DST_BIT, true))
+    if (capture &&
+        !host_buffer_reserve(r, &r->readback, (VkDeviceSize)r->extent.width * r->extent.height * 4,
+                             VK_BUFFER_USAGE_TRANSFER_DST_BIT, true))
         return false;
 
     vkResetFences(r->dev, 1, &s->fence);
@@ -939,14 +891,10 @@ static bool present(mz_render *r, bool *presented, bool capture)
     vkBeginCommandBuffer(cmd, &bi);
     static const VkClearColorValue black = {{0, 0, 0, 1}}, clear = {{0, 0, 0, 0}};
     for (int i = 0; i < 2; i++)
-        if (!r->frames[i].ready)
-            record_upload(cmd, &r->frames[i], NULL, &black);
-    if (!r->overlay.ready)
-        record_upload(cmd, &r->overlay, NULL, &clear);
-    if (s->frame_pending)
-        record_upload(cmd, &r->frames[r->current], &s->frame_staging, NULL);
-    if (s->overlay_pending)
-        record_upload(cmd, &r->overlay, &s->overlay_staging, NULL);
+        if (!r->frames[i].ready) record_upload(cmd, &r->frames[i], NULL, &black);
+    if (!r->overlay.ready) record_upload(cmd, &r->overlay, NULL, &clear);
+    if (s->frame_pending) record_upload(cmd, &r->frames[r->current], &s->frame_staging, NULL);
+    if (s->overlay_pending) record_upload(cmd, &r->overlay, &s->overlay_staging, NULL);
     s->frame_pending = s->overlay_pending = false;
 
     composite_push pc = {.has_frame = r->has_frame, .has_overlay = r->has_overlay, .fade = 1.0f};
@@ -977,10 +925,8 @@ static bool present(mz_render *r, bool *presented, bool capture)
     vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof pc, &pc);
     vkCmdDraw(cmd, 3, 1, 0, 0);
     vkCmdEndRenderPass(cmd);
-    if (capture)
-        record_readback(r, cmd, r->images[image]);
-    if (!vk_check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer"))
-        return false;
+    if (capture) record_readback(r, cmd, r->images[image]);
+    if (!vk_check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer")) return false;
 
     VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
     VkSubmitInfo si = {
@@ -1008,8 +954,7 @@ static bool present(mz_render *r, bool *presented, bool capture)
         pres = vkQueuePresentKHR(mz_gpu_queue(r->gpu), &pi);
     }
     mz_gpu_queue_unlock(r->gpu);
-    if (!vk_check(res, "vkQueueSubmit"))
-        return false;
+    if (!vk_check(res, "vkQueueSubmit")) return false;
     r->slot = (r->slot + 1) % FRAMES_IN_FLIGHT;
     r->last_image = (int)image;
     if (pres == VK_ERROR_OUT_OF_DATE_KHR || pres == VK_SUBOPTIMAL_KHR)
@@ -1045,8 +990,7 @@ uint8_t *mz_render_screenshot(mz_render *r, int *width, int *height)
     /* A rebuild or a minimised window presents nothing: a few tries cover a
      * rebuild; minimised stays an error. */
     for (int tries = 0; tries < 3 && !presented; tries++)
-        if (!present(r, &presented, true))
-            return NULL;
+        if (!present(r, &presented, true)) return NULL;
     if (!presented) {
         mz_fail("render: nothing was presented (minimised?)");
         return NULL;

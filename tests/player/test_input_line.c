@@ -56,7 +56,12 @@ static void test_invalid_and_controls(void)
     fresh();
     /* a lone continuation byte, an overlong '/', a surrogate, a C1 control,
      * a bell, and a newline that becomes a space */
-    size_t n = mz_input_insert(&line, "a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xc2\x85" "e\a" "f\ng");
+    size_t n = mz_input_insert(&line, "a\x80"
+                                      "b\xc0\xaf"
+                                      "c\xed\xa0\x80"
+                                      "d\xc2\x85"
+                                      "e\a"
+                                      "f\ng");
     MZ_CHECK_STR(line.text, "abcdef g");
     MZ_CHECK(n == 8);
     /* truncated sequence at the end */
@@ -94,12 +99,9 @@ static void test_random_bytes_stay_valid(void)
             buf[i] = (char)(1 + rand() % 255);
         buf[63] = '\0';
         mz_input_insert(&line, buf);
-        if (round % 3 == 0)
-            mz_input_left(&line);
-        if (round % 5 == 0)
-            mz_input_backspace(&line);
-        if (round % 7 == 0)
-            mz_input_delete_word(&line);
+        if (round % 3 == 0) mz_input_left(&line);
+        if (round % 5 == 0) mz_input_backspace(&line);
+        if (round % 7 == 0) mz_input_delete_word(&line);
     }
     /* What is left is valid UTF-8 that re-inserts unchanged. */
     char copy[MZ_INPUT_MAX_BYTES];

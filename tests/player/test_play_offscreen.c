@@ -54,8 +54,7 @@ static bool run_until_scene(const char *scene, double timeout_s)
     uint64_t t0 = mz_time_ns();
     uint64_t presented = 0;
     while (mz_time_ms_since(t0) < timeout_s * 1000) {
-        if (!mz_player_step(player))
-            return false;
+        if (!mz_player_step(player)) return false;
         if (!strcmp(mz_player_scene(player), scene) && mz_player_scene_shown(player)) {
             if (!presented)
                 presented = mz_player_frames_presented(player);
@@ -111,16 +110,14 @@ static void test_flow(void)
                                                 .save_dir = dir,
                                                 .offscreen = true});
     MZ_CHECK_MSG(player, "%s", mz_error());
-    if (!player)
-        return;
+    if (!player) return;
     MZ_CHECK(run_until_scene("stairs", 20));
     int w, h;
     uint8_t *first = mz_player_screenshot(player, &w, &h);
     MZ_CHECK(first && w == W && h == H);
     int band = mz_player_band_top(player);
     MZ_CHECK_MSG(band > H / 2 && band < H, "band top %d", band);
-    if (!first || band <= 0)
-        return;
+    if (!first || band <= 0) return;
     /* the caption is drawn: bright text in the band, none in the picture
      * just above it */
     MZ_CHECK_MSG(bright(first, band, H) > 100, "%d bright pixels in the band",
@@ -237,8 +234,7 @@ static void test_flow(void)
     /* the trace has one line per turn, with first_frame_ms for scene changes */
     FILE *f = fopen(trace_path, "r");
     MZ_CHECK(f);
-    if (!f)
-        return;
+    if (!f) return;
     /* the session's turns; a "presented" line for each scene shown */
     char line[8192];
     int turns = 0, presented = 0, cellar = 0;
@@ -246,8 +242,8 @@ static void test_flow(void)
         bool shown = strstr(line, "\"event\":\"presented\"") != NULL;
         turns += !shown;
         presented += shown;
-        cellar += shown && strstr(line, "\"scene\":\"cellar\"") &&
-                  strstr(line, "\"first_frame_ms\":");
+        cellar +=
+            shown && strstr(line, "\"scene\":\"cellar\"") && strstr(line, "\"first_frame_ms\":");
     }
     fclose(f);
     /* begin, 3 inputs, 2 to the ending (a load is not a turn), begin, 2 */
@@ -259,12 +255,10 @@ static void test_flow(void)
 
 static void test_picker(void)
 {
-    mz_player *p = mz_player_create(&(mz_player_desc){.width = 320, .height = 180,
-                                                      .gen_width = 160, .gen_height = 90,
-                                                      .offscreen = true});
+    mz_player *p = mz_player_create(&(mz_player_desc){
+        .width = 320, .height = 180, .gen_width = 160, .gen_height = 90, .offscreen = true});
     MZ_CHECK_MSG(p, "%s", mz_error());
-    if (!p)
-        return;
+    if (!p) return;
     player = p;
     step(2);
     MZ_CHECK_STR(mz_player_scene(p), ""); /* picking, not playing */
@@ -286,7 +280,6 @@ int main(void)
     MZ_RUN(test_picker);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     return mz_test_finish();
 }

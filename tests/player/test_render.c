@@ -36,8 +36,7 @@ static void test_letterbox_and_overlay(void)
 {
     mz_render *r = mz_render_create(&(mz_render_desc){.gpu = gpu, .width = 320, .height = 180});
     MZ_CHECK_MSG(r, "%s", mz_error());
-    if (!r)
-        return;
+    if (!r) return;
     int w, h;
     uint8_t *shot = mz_render_screenshot(r, &w, &h);
     MZ_CHECK(shot && w == 320 && h == 180);
@@ -99,8 +98,7 @@ static void test_letterbox_and_overlay(void)
 static void test_crossfade_and_new_size(void)
 {
     mz_render *r = mz_render_create(&(mz_render_desc){.gpu = gpu, .width = 64, .height = 64});
-    if (!r)
-        return;
+    if (!r) return;
     uint8_t *red = solid(64, 64, 255, 0, 0, 255), *blue = solid(64, 64, 0, 0, 255, 255);
     mz_render_set_frame(r, red, 64, 64);
     mz_render_present(r, NULL);
@@ -144,8 +142,7 @@ static void test_crossfade_and_new_size(void)
 static void test_bad_input(void)
 {
     mz_render *r = mz_render_create(&(mz_render_desc){.gpu = gpu});
-    if (!r)
-        return;
+    if (!r) return;
     int w, h;
     uint8_t *shot = mz_render_screenshot(r, &w, &h);
     MZ_CHECK(shot && w == 1280 && h == 720); /* the default size */
@@ -173,7 +170,6 @@ int main(void)
     uint32_t errors = mz_gpu_validation_errors(gpu);
     mz_gpu_destroy(gpu);
     MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
-    if (errors)
-        mz_test_failed++;
+    if (errors) mz_test_failed++;
     return mz_test_finish();
 }
