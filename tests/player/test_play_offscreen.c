@@ -253,6 +253,31 @@ static void test_flow(void)
     MZ_CHECK(cellar == 3);
 }
 
+/* --load: the quick save made in the cellar starts the story there */
+static void test_load(void)
+{
+    char save[160];
+    snprintf(save, sizeof save, "%s/cellar.quicksave", dir);
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .load = save,
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player)
+        return;
+    MZ_CHECK(run_until_scene("cellar", 20));
+    mz_player_destroy(player);
+
+    /* a save that is not there: a clear error, no player */
+    player = mz_player_create(&(mz_player_desc){
+        .story = "stories/cellar", .load = "/nonexistent/x.save", .offscreen = true});
+    MZ_CHECK(player == NULL);
+    MZ_CHECK_HAS(mz_error(), "x.save");
+}
+
 static void test_picker(void)
 {
     mz_player *p = mz_player_create(&(mz_player_desc){
@@ -277,6 +302,7 @@ int main(void)
     }
     snprintf(trace_path, sizeof trace_path, "%s/trace", dir);
     MZ_RUN(test_flow);
+    MZ_RUN(test_load);
     MZ_RUN(test_picker);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
