@@ -29,6 +29,7 @@ typedef struct mz_player_desc {
     int width, height;         /* window / target size; 0 -> 1280x720 */
     int gen_width, gen_height; /* size scenes are generated at; 0 -> the generator's
                                   default (640x360: lavapipe keeps 30 fps) */
+    float fps;                 /* scene frames per second; 0 -> the generator's (30) */
     bool fullscreen;
     bool narrate; /* speak captions (when audio is available) */
     bool no_vsync;

@@ -24,16 +24,16 @@ const float TOWER_DEPTH = 38.0;
 struct Look {
     float far_h, far_ridge, mid_h, dunes;
     float trees, conifer, buildings, rocks;
-    float water, snowcap, cave, space, fire;
+    float water, beach, snowcap, cave, space, fire;
     vec3 far_col, mid_col, ground_col;
 };
 
 Look look_of(int s)
 {
-    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                   vec3(0.20, 0.28, 0.22), vec3(0.10, 0.20, 0.06), vec3(0.16, 0.30, 0.07));
     if (s == 1) { // sea
-        l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0;
+        l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0; l.beach = 1.0;
         l.far_col = vec3(0.22, 0.24, 0.26); l.ground_col = vec3(0.02, 0.07, 0.10);
     } else if (s == 2) { // forest
         l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
@@ -80,7 +80,7 @@ Look mix_look(Look a, Look b, float t)
     m.mid_h = mix(a.mid_h, b.mid_h, t); m.dunes = mix(a.dunes, b.dunes, t);
     m.trees = mix(a.trees, b.trees, t); m.conifer = mix(a.conifer, b.conifer, t);
     m.buildings = mix(a.buildings, b.buildings, t); m.rocks = mix(a.rocks, b.rocks, t);
-    m.water = mix(a.water, b.water, t); m.snowcap = mix(a.snowcap, b.snowcap, t);
+    m.water = mix(a.water, b.water, t); m.beach = mix(a.beach, b.beach, t); m.snowcap = mix(a.snowcap, b.snowcap, t);
     m.cave = mix(a.cave, b.cave, t); m.space = mix(a.space, b.space, t);
     m.fire = mix(a.fire, b.fire, t);
     m.far_col = mix(a.far_col, b.far_col, t); m.mid_col = mix(a.mid_col, b.mid_col, t);
@@ -177,6 +177,23 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
             float band_y = q.y - 0.2 * q.x - 0.1;
             float milky = fbm2(q * 5.0 + 3.0, 3) * exp(-band_y * band_y * 30.0);
             c += vec3(0.25, 0.18, 0.32) * milky * milky * l.space;
+            // A planet hangs in the black, lit from the sun's side; its
+            // place and bands come from the seed.
+            vec2 pc = vec2(-0.45 + 0.9 * fract(u.setting.w * 0.013), 0.22);
+            float pr = 0.13;
+            vec2 d = (q - pc) / pr;
+            float r2 = dot(d, d);
+            if (r2 < 1.3) {
+                vec3 n = vec3(d, sqrt(max(1.0 - r2, 0.0)));
+                vec3 to_sun = normalize(vec3(s.sun.x - pc.x, 0.3, 0.4));
+                float lit = max(dot(n, to_sun), 0.0);
+                float bands = fbm2(vec2(d.y * 4.0 + u.setting.w, d.x * 0.6), 3);
+                vec3 surface = mix(vec3(0.15, 0.3, 0.6), vec3(0.8, 0.75, 0.6), smoothstep(0.45, 0.65, bands));
+                float disc = fall(0.98, 1.0, r2);
+                c = mix(c, surface * (0.03 + 1.2 * lit), disc * l.space);
+                float rim = exp(-abs(sqrt(r2) - 1.0) * 25.0) * (0.3 + lit);
+                c += vec3(0.3, 0.5, 1.0) * rim * 0.5 * l.space;
+            }
         }
     }
     // Clouds, lit by the sun from behind the viewer, dark in storms.
@@ -240,8 +257,8 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
             float dx = abs(x / cw - center);
             float th = (2.2 + 2.6 * hash11(cc * 3.1)) * (0.7 + 0.3 * tree_d);
             float cone = th * (1.0 - dx / 0.62) + 0.25 * th * step(0.5, fract((1.0 - dx) * 3.0)) * (1.0 - dx);
-            float round_ = 0.55 * th + sqrt(max(0.0, 0.38 - dx * dx)) * th * 0.7;
-            round_ = dx < 0.62 ? round_ : 0.0;
+            // Broadleaf: a dome of crowns rising from the ground.
+            float round_ = th * 0.8 * sqrt(max(0.0, 1.0 - dx * dx / 0.38)) * (0.9 + 0.2 * noise1(x * 4.0));
             best = max(best, mix(round_, cone, l.conifer));
         }
         c.trees = c.land + best * sink;
@@ -400,7 +417,7 @@ Hit tower(vec2 p, float hz, Sky s, vec3 fogc, float fogd, out vec2 lamp)
         float glass = step(lamp.y - 0.45 / d, p.y) * step(p.y, lamp.y + 0.35 / d);
         col += glass * vec3(1.0, 0.9, 0.6) * (0.5 + 2.0 * u.light2.x);
         hit = true;
-    } else if (y > 1.0 && p.y < lamp.y + 1.0 / d && dx < w * 0.7 * (1.0 - (p.y - lamp.y - 0.5 / d) * d / 0.5)) {
+    } else if (y > 1.0 && p.y < lamp.y + 1.0 / d && dx < w * 0.55 * (1.0 - (p.y - lamp.y - 0.5 / d) * d / 0.5)) {
         col = vec3(0.05, 0.05, 0.06); // roof
         hit = true;
     }
@@ -420,11 +437,17 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
     // Land: texture in world space so it streams past a dollying camera.
     float n = noise2(vec2(gx, gz * 0.5) * 0.35 + seed);
     float n2 = noise2(vec2(gx, gz) * 1.7 + seed);
-    vec3 land = l.ground_col * (0.75 + 0.35 * n + 0.2 * n2);
+    vec3 land = l.ground_col * (0.6 + 0.6 * n + 0.3 * n2);
     // Moon craters.
     land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
-    land = land * (s.ambient * 0.45 + s.sun_col * 1.0);
+    // (In space, earthlight keeps the ground from going black.)
+    land = land * (s.ambient * 0.45 + s.sun_col * 1.0 + vec3(0.1, 0.11, 0.13) * l.space);
+    // Streets at night: the glow of lamps along the foot of the buildings.
+    land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
     vec3 col = land;
+    // A sea has a beach in front: sand, wet sand, a line of foam.
+    float shore = 5.5 + 2.5 * noise1(gx * 0.15 + seed) + 0.4 * sin(u.clock.x * 0.8 + gx * 0.3);
+    float beach = l.beach * step(t, shore);
     if (l.water > 0.01) {
         // Waves: a few travelling sines and one noise, differentiated by hand.
         float ti = u.clock.x * (0.8 + u.sky.w);
@@ -450,7 +473,10 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
         water += (s.sun_col + vec3(0.4, 0.45, 0.6) * u.light.y * s.night) * glint * 1.2;
         // Foam near the shore line of the camera.
         water += vec3(0.5) * smoothstep(0.75, 0.95, n2) * exp(-t * 0.25) * 0.3;
-        col = mix(land, water, l.water);
+        vec3 sand = vec3(0.55, 0.45, 0.32) * (0.7 + 0.4 * n2) * (s.ambient * 0.45 + s.sun_col);
+        sand = mix(sand, sand * 0.6, smoothstep(shore - 1.5, shore, t)); // wet near the water
+        sand += vec3(0.7) * smoothstep(shore - 0.25, shore, t) * (s.day + 0.3 * s.night) * 0.6;
+        col = mix(land, mix(water, sand, beach), l.water);
     }
     float f = 1.0 - exp(-t * fogd);
     return mix(col, fogc, f);
@@ -460,10 +486,17 @@ vec3 fire_glow(vec2 p, vec2 at, float size, float amount, out float flame)
 {
     float ti = u.clock.x;
     vec2 q = (p - at) / size;
-    float turb = fbm2(vec2(q.x * 2.0, q.y * 1.5 - ti * 3.0), 2);
-    float width = (1.0 - clamp(q.y, 0.0, 1.0)) * 0.55 * (0.7 + 0.6 * turb);
-    float inside = q.y > -0.1 && q.y < 1.3 * (0.6 + 0.6 * turb) ? fall(width * 0.4, width, abs(q.x)) : 0.0;
-    flame = inside * amount;
+    // Rising turbulence bends the flame into tongues that flicker upwards.
+    float turb = fbm2(vec2(q.x * 3.0, q.y * 2.0 - ti * 4.0), 2);
+    float y = q.y + 0.1;
+    float bend = (turb - 0.5) * 0.5 * y;
+    float width = 0.8 * sqrt(max(y, 0.0)) * max(1.0 - y / (1.1 + 0.5 * turb), 0.0);
+    float inside = fall(width * 0.3, width + 0.02, abs(q.x - bend));
+    // Heat: white-yellow low in the middle, orange and fading at the tips.
+    flame = inside * step(0.0, y) * amount * clamp(1.2 - y * 0.8, 0.0, 1.0);
+    // Logs under it.
+    float logs = step(abs(q.y + 0.05 - 0.15 * abs(q.x)), 0.06) * step(abs(q.x), 0.45);
+    flame = max(flame, 0.0) - logs * 2.0;
     float flick = 0.8 + 0.2 * noise1(ti * 7.0);
     return vec3(1.0, 0.45, 0.12) * amount * flick * 0.9 * exp(-length(p - at) * 3.0);
 }
@@ -494,7 +527,9 @@ vec3 scene(vec2 p)
         Hit mirror;
         mirror.depth = 1e9;
         if (l.water > 0.01) {
-            vec2 mp = vec2(p.x, 2.0 * hz - p.y);
+            // Reflections break up on the waves.
+            float wob = (noise2(vec2(p.x * 6.0, p.y * 90.0) + u.clock.x * vec2(0.3, 1.5)) - 0.5);
+            vec2 mp = vec2(p.x + wob * (0.006 + 0.02 * u.sky.w) * (1.0 - l.beach * 0.5), 2.0 * hz - p.y);
             mirror = layers(mp, hz, 1e9, l, s, fogc, fogd);
             if (u.el0.z > 0.01) {
                 vec2 unused;
@@ -553,10 +588,12 @@ vec3 scene(vec2 p)
     fire_at = mix(fire_at, vec2(fire_at.x * 0.5, -0.36), l.cave);
 
     // Caves and rooms: rock walls around an opening, lit by the fire.
+    float indoors = 0.0; // no rain or snow falls where the walls are
     if (l.cave > 0.01) {
         vec2 c = (p - vec2(0.0, hz + 0.1)) / vec2(0.62, 0.3);
         float r = length(c) + (fbm2(p * 5.0 + u.setting.w, 3) - 0.5) * 0.5;
         float wall = smoothstep(0.92, 1.0, r) * l.cave;
+        indoors = wall;
         float tex = fbm2(p * 9.0 + u.setting.w + 4.0, 2);
         vec3 rock = vec3(0.10, 0.075, 0.06) * (0.4 + 1.2 * tex);
         float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - fire_at) * 2.6);
@@ -568,9 +605,10 @@ vec3 scene(vec2 p)
     // Fire: the flame, and its warm light on everything near it.
     if (fire > 0.01) {
         float flame;
-        vec3 glow = fire_glow(p, fire_at, mix(0.07, 0.1, l.cave), fire, flame);
+        vec3 glow = fire_glow(p, fire_at, mix(0.07, 0.15, l.cave), fire, flame);
         col += glow * (0.3 + s.night);
-        col = mix(col, mix(vec3(1.6, 0.5, 0.1), vec3(2.0, 1.6, 0.6), flame), clamp(flame * 1.4, 0.0, 1.0));
+        col = mix(col, vec3(0.04, 0.02, 0.01), clamp(-flame, 0.0, 1.0)); // logs
+        col = mix(col, mix(vec3(1.8, 0.45, 0.08), vec3(2.2, 1.7, 0.7), flame * flame), clamp(flame * 1.6, 0.0, 1.0));
     }
 
     // The lighthouse beam: a wedge sweeping around the lamp, bright in mist
@@ -602,7 +640,7 @@ vec3 scene(vec2 p)
     // Rain: slanted streaks in three depths; snow: drifting flakes.
     float ti = u.clock.x;
     if (u.weather.x > 0.01) {
-        col *= 1.0 - 0.25 * u.weather.x;
+        col *= 1.0 - 0.25 * u.weather.x * (1.0 - indoors);
         for (int i = 0; i < 3; i++) {
             float fi = float(i);
             float scale = 18.0 + fi * 14.0;
@@ -613,7 +651,7 @@ vec3 scene(vec2 p)
             vec2 f = fract(r);
             float streak = step(hh, u.weather.x * 0.55) * fall(0.0, 0.06, abs(f.x - 0.5 - (hh - 0.5) * 0.6)) *
                            smoothstep(0.0, 0.3, f.y) * fall(0.6, 1.0, f.y);
-            col += (fogc * 0.6 + 0.05) * streak * (0.3 - fi * 0.07);
+            col += (fogc * 0.6 + 0.05) * streak * (0.3 - fi * 0.07) * (1.0 - indoors);
         }
     }
     if (u.weather.y > 0.01) {
@@ -625,7 +663,7 @@ vec3 scene(vec2 p)
             float hh = hash12(cell + fi * 31.0);
             vec2 at = hash22(cell + fi) * 0.6 + 0.2;
             float flake = step(hh, u.weather.y) * fall(0.0, 0.12 - fi * 0.02, length(fract(r) - at));
-            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2));
+            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2) * (1.0 - indoors));
         }
     }
     return col;

@@ -30,9 +30,11 @@
 #define LAYER_NEAR 12.0   /* streaming layers live between these depths */
 #define LAYER_SPAN 66.0
 #define ORBIT_PIVOT 40.0  /* depth the orbiting camera circles around */
-/* On a CPU (lavapipe) frames are drawn at most this many pixels and scaled
- * up: the sky and the land are soft, and it buys the frame rate. */
-#define CPU_MAX_PIXELS (480 * 270)
+/* On a CPU (lavapipe) frames are drawn smaller and scaled up: a quarter of
+ * the pixels, at most CPU_MAX_PIXELS, and small frames in full. The land
+ * and sky are soft anyway; this buys the frame rate (platform.md). */
+#define CPU_MAX_PIXELS (512.0 * 288.0)
+#define CPU_FULL_PIXELS (320.0 * 180.0)
 
 /* A request as the worker keeps it: copies of everything. */
 typedef struct job {
@@ -40,6 +42,7 @@ typedef struct job {
     char *prompt; /* prompt + tags, one string for the interpreter */
     uint8_t *cond;
     uint32_t cond_w, cond_h;
+    bool frame0_sent; /* submit already pushed the conditioning frame as frame 0 */
 } job;
 
 /* The camera carries across scenes: positions and smoothed velocities. */
@@ -304,8 +307,10 @@ static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, 
     const char *env = getenv("MZ_GEN_SCALE");
     if (env && atof(env) >= 0.25 && atof(env) <= 1.0)
         scale = atof(env);
-    else if (pr->cpu_device && (double)w * h > CPU_MAX_PIXELS)
-        scale = sqrt(CPU_MAX_PIXELS / ((double)w * h));
+    else if (pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
+        double px = (double)w * h, want = fmin(px / 4.0, CPU_MAX_PIXELS);
+        scale = sqrt(fmax(want, CPU_FULL_PIXELS) / px);
+    }
     *iw = (uint32_t)(w * scale + 0.5);
     *ih = (uint32_t)(h * scale + 0.5);
     if (*iw < 1) *iw = 1;
@@ -330,9 +335,12 @@ static bool next_frame(proc *pr)
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
 
     const uint8_t *px;
+    bool push = true;
     if (pr->index == 0 && continuing && pr->start && pr->start_w == w && pr->start_h == h) {
-        /* Frame 0 is the image the scene continues from: no need to draw. */
+        /* Frame 0 is the image the scene continues from: no need to draw,
+         * and submit may have handed it on already. */
         px = pr->start;
+        push = !pr->cur.frame0_sent;
     } else {
         uint32_t iw, ih;
         internal_size(pr, w, h, &iw, &ih);
@@ -362,7 +370,7 @@ static bool next_frame(proc *pr)
     camera_step(&pr->cam, &p, dt);
     pr->world_s += dt;
     pr->index++;
-    return mz_gen_sink_push(pr->sink, &f);
+    return !push || mz_gen_sink_push(pr->sink, &f);
 }
 
 static void *worker(void *arg)
@@ -476,6 +484,16 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
     if (!j.prompt || (last && last->rgba && !j.cond)) {
         job_clear(&j);
         return mz_fail("procedural: out of memory for a scene request");
+    }
+    /* Frame 0 of a continuing scene is the conditioning frame itself: hand
+     * it on now, so the consumer has the new scene's first frame at once
+     * instead of after the frame the worker may be drawing. */
+    uint32_t w = req->width > 0 ? (uint32_t)req->width : DEFAULT_W;
+    uint32_t h = req->height > 0 ? (uint32_t)req->height : DEFAULT_H;
+    if (j.cond && j.cond_w == w && j.cond_h == h) {
+        mz_frame f0 = {.scene_id = req->id, .width = w, .height = h, .transitional = true,
+                       .rgba = j.cond};
+        j.frame0_sent = mz_gen_sink_push(pr->sink, &f0);
     }
     /* Only the prompt string is kept: tags are folded into it. */
     j.req.prompt = j.prompt;
