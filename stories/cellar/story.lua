@@ -16,7 +16,7 @@ story {
     blow = { "put out", "snuff" },
     light = { "relight", "rekindle" },
   },
-  vars = { candle = true }, -- initial state
+  vars = { candle = true, found_tunnel = false }, -- initial state
 }
 
 scene "stairs" {
@@ -38,6 +38,9 @@ scene "cellar" {
     return "a pitch dark cellar, two green eyes"
   end,
   caption = function(s)
+    if s.candle and s.found_tunnel then
+      return "Barrels line the walls. Behind them, a draught: the tunnel."
+    end
     if s.candle then
       return "Barrels line the walls."
     end
@@ -50,15 +53,16 @@ scene "cellar" {
       effect = function(s) s.candle = true end, reply = "The flame stands up again." },
     { "open barrel", to = "treasure", when = function(s) return s.candle end,
       refuse = "You can't see the barrels." },
-    -- Only in the dark do you notice where the cat goes.
-    { "follow cat", "draught", to = "tunnel", when = function(s) return not s.candle end,
+    -- Only in the dark do you notice where the cat goes (or once you know).
+    { "follow cat", "draught", "tunnel", to = "tunnel",
+      when = function(s) return not s.candle or s.found_tunnel end,
       refuse = "The cat sits by the barrels and washes a paw." },
     { "go up", "upstairs", "stairs", "leave", to = "stairs" },
   },
 }
 
 scene "tunnel" {
-  enter = function(s) s.candle = false end,
+  enter = function(s) s.found_tunnel = true end,
   prompt = "a narrow earth tunnel, roots hanging from the roof, a square of grey dawn light "
     .. "far ahead, {cat} running toward it",
   caption = function(s)

@@ -425,7 +425,7 @@ scene "cliff_steps" {
 scene "shore" {
   enter = tide_rises,
   prompt = function(s)
-    local p = "the mouth of a cave under the cliff, an upturned rowing boat, wreckage and "
+    local p = "a black opening under the cliff, an upturned rowing boat, wreckage and "
       .. "rocks, a drowned ship on the reef, a shingle beach at night, storm"
     if s.tide >= 6 then
       return p .. ", huge waves surging up the beach"
@@ -474,6 +474,8 @@ scene "wreck" {
   end,
   sound = { "sea", "storm", "wind" },
   on = {
+    { "ring the bell", when = function(s) return has("bell") end,
+      reply = "It clunks in your arms. Whatever it rings for, it won't ring here." },
     { "ring the bell", reply = "The bell is choked with weed. It gives a dull clunk, nothing more." },
     { "take the bell", "cut the bell down",
       when = function(s) return not has("bell") end,
@@ -528,7 +530,7 @@ scene "cabin" {
 scene "sea_cave" {
   enter = tide_rises,
   prompt = "the mouth of a vast sea cave at night, green water swirling over rocks, "
-    .. "dripping walls, a faint green light far inside, dolly forward",
+    .. "dripping rock, a faint green light far inside, dolly forward",
   caption = "The cave runs back under the lighthouse. Far inside, something gives off a "
     .. "faint green light.",
   sound = { "drip", "sea", "drone" },

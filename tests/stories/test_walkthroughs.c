@@ -8,12 +8,11 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_test.h"
-
-#include <ctype.h>
 #ifdef MZ_STORIES_READ_PROMPTS
 #include "mz_scene_interp.h"
 #endif
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -68,13 +67,11 @@ static name_list list_dir(const char *dir, const char *suffix)
 {
     name_list out = {0};
     DIR *d = opendir(dir);
-    if (!d)
-        return out;
+    if (!d) return out;
     for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.' || !has_suffix(e->d_name, suffix))
-            continue;
-        MZ_CHECK_MSG(out.count < MAX_NAMES && strlen(e->d_name) < NAME_LEN, "%s: too many or too long names",
-                     dir);
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, suffix)) continue;
+        MZ_CHECK_MSG(out.count < MAX_NAMES && strlen(e->d_name) < NAME_LEN,
+                     "%s: too many or too long names", dir);
         if (out.count < MAX_NAMES && strlen(e->d_name) < NAME_LEN)
             strcpy(out.names[out.count++], e->d_name);
     }
@@ -87,8 +84,7 @@ static bool read_lines(const char *path, lines *out)
 {
     *out = (lines){0};
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
+    if (!f) return false;
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -103,11 +99,9 @@ static bool read_lines(const char *path, lines *out)
     for (char *p = out->text; p;) {
         out->line[out->count++] = p;
         char *nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
+        if (nl) *nl++ = '\0';
         size_t len = strlen(p);
-        if (len && p[len - 1] == '\r')
-            p[len - 1] = '\0';
+        if (len && p[len - 1] == '\r') p[len - 1] = '\0';
         p = nl;
     }
     return true;
@@ -128,21 +122,18 @@ static name_list declared_endings(const char *story_dir)
     for (int i = 0; i < files.count; i++) {
         char path[PATH_LEN];
         lines l;
-        if (!path_join(path, story_dir, files.names[i]) || !read_lines(path, &l))
-            continue;
+        if (!path_join(path, story_dir, files.names[i]) || !read_lines(path, &l)) continue;
         for (int j = 0; j < l.count; j++) {
             const char *p = l.line[j];
             while (isspace((unsigned char)*p))
                 p++;
-            if (strncmp(p, "ending", 6) != 0)
-                continue;
+            if (strncmp(p, "ending", 6) != 0) continue;
             p += 6;
             while (isspace((unsigned char)*p) || *p == '(')
                 p++;
             char quote = *p;
             const char *end = quote == '"' || quote == '\'' ? strchr(p + 1, quote) : NULL;
-            if (!end || end - p - 1 >= NAME_LEN || out.count == MAX_NAMES)
-                continue;
+            if (!end || end - p - 1 >= NAME_LEN || out.count == MAX_NAMES) continue;
             memcpy(out.names[out.count], p + 1, (size_t)(end - p - 1));
             out.names[out.count++][end - p - 1] = '\0';
         }
@@ -172,7 +163,8 @@ typedef struct playthrough {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void problem(playthrough *p, const char *fmt, ...)
+static void
+problem(playthrough *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -185,8 +177,7 @@ static void problem(playthrough *p, const char *fmt, ...)
 /* FNV-1a over a string and its terminator, so that ("ab","c") != ("a","bc"). */
 static void digest(uint64_t *h, const char *s)
 {
-    if (!s)
-        s = "";
+    if (!s) s = "";
     do {
         *h = (*h ^ (unsigned char)*s) * 1099511628211u;
     } while (*s++);
@@ -206,11 +197,9 @@ static bool check_text(playthrough *p, const char *where, const char *exp, const
                        const char *value)
 {
     size_t n = strlen(field);
-    if (strncmp(exp, field, n) != 0)
-        return false;
+    if (strncmp(exp, field, n) != 0) return false;
     bool negated = exp[n] == '!';
-    if (exp[n + negated] != '~')
-        return false;
+    if (exp[n + negated] != '~') return false;
     if (contains(value, exp + n + negated + 1) == negated)
         problem(p, "%s: expected %s, %s is \"%s\"", where, exp, field, or_null(value));
     return true;
@@ -253,8 +242,7 @@ static void check_prompt_is_read(playthrough *p, const char *where, const char *
     int known = 0;
     bool setting = false;
     for (int i = 0; i < why.count; i++) {
-        if (why.item[i].kind != MZ_SCENE_TRACE_EFFECT)
-            continue;
+        if (why.item[i].kind != MZ_SCENE_TRACE_EFFECT) continue;
         known++;
         setting |= strstr(why.item[i].effects, "setting") != NULL;
     }
@@ -280,8 +268,7 @@ static playthrough play(const char *story_dir, const char *file)
     }
     uint64_t seed = 1;
     for (int i = 0; i < l.count; i++)
-        if (!strncmp(l.line[i], "#seed ", 6))
-            seed = strtoull(l.line[i] + 6, NULL, 10);
+        if (!strncmp(l.line[i], "#seed ", 6)) seed = strtoull(l.line[i] + 6, NULL, 10);
 
     mz_story *s = mz_story_load(&(mz_story_desc){.path = story_dir, .seed = seed});
     mz_story_turn t = {0};
@@ -306,8 +293,7 @@ static playthrough play(const char *story_dir, const char *file)
             out.expectations++;
             continue;
         }
-        if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
-            continue;
+        if (line[0] == '#' || line[strspn(line, " \t")] == '\0') continue;
         if (t.ended) {
             problem(&out, "%s:%d: input after the ending %s", file, i + 1, or_null(t.ending));
             break;
@@ -324,8 +310,7 @@ static playthrough play(const char *story_dir, const char *file)
         out.inputs++;
     }
     out.ended = t.ended;
-    if (t.ending && strlen(t.ending) < sizeof out.ending)
-        strcpy(out.ending, t.ending);
+    if (t.ending && strlen(t.ending) < sizeof out.ending) strcpy(out.ending, t.ending);
     mz_story_destroy(s);
     free_lines(&l);
     return out;
@@ -342,8 +327,7 @@ static void ending_named_by(const char *walkthrough, char *out)
 static void story_walkthroughs(const char *name)
 {
     char dir[PATH_LEN], wdir[PATH_LEN];
-    if (!path_join(dir, stories_root(), name) || !path_join(wdir, dir, "walkthroughs"))
-        return;
+    if (!path_join(dir, stories_root(), name) || !path_join(wdir, dir, "walkthroughs")) return;
     name_list endings = declared_endings(dir);
     name_list walks = list_dir(wdir, ".txt");
     MZ_CHECK_MSG(endings.count > 0, "%s declares no ending", dir);
@@ -351,8 +335,7 @@ static void story_walkthroughs(const char *name)
 
     for (int i = 0; i < walks.count; i++) {
         char file[PATH_LEN], promised[NAME_LEN];
-        if (!path_join(file, wdir, walks.names[i]))
-            continue;
+        if (!path_join(file, wdir, walks.names[i])) continue;
         ending_named_by(walks.names[i], promised);
         playthrough p = play(dir, file);
         MZ_CHECK_MSG(!p.problems, "%s: %d problems (above)", file, p.problems);
@@ -376,15 +359,14 @@ static void story_walkthroughs(const char *name)
                p.expectations, p.ended ? p.ending : "(none)");
     }
     for (int e = 0; e < endings.count; e++)
-        MZ_CHECK_MSG(reached[e], "%s: no walkthrough reaches the ending \"%s\" (add %s/%s.txt)", dir,
-                     endings.names[e], wdir, endings.names[e]);
+        MZ_CHECK_MSG(reached[e], "%s: no walkthrough reaches the ending \"%s\" (add %s/%s.txt)",
+                     dir, endings.names[e], wdir, endings.names[e]);
 }
 
 static void demo(const char *name)
 {
     char dir[PATH_LEN], file[PATH_LEN];
-    if (!path_join(dir, stories_root(), name) || !path_join(file, dir, "demo.txt"))
-        return;
+    if (!path_join(dir, stories_root(), name) || !path_join(file, dir, "demo.txt")) return;
     playthrough p = play(dir, file);
     MZ_CHECK_MSG(!p.problems, "%s: %d problems (above)", file, p.problems);
     MZ_CHECK_MSG(p.ended, "%s: the demo does not reach an ending", file);
@@ -427,12 +409,10 @@ static void every_demo_reaches_an_ending(void)
 static void wrong_expectations_are_caught(void)
 {
     char dir[PATH_LEN];
-    if (!path_join(dir, stories_root(), "cellar"))
-        return;
+    if (!path_join(dir, stories_root(), "cellar")) return;
     const char *src = getenv("MZ_SOURCE_DIR");
     char file[PATH_LEN];
-    if (!path_join(file, src && *src ? src : ".", "tests/stories/fixtures/wrong.txt"))
-        return;
+    if (!path_join(file, src && *src ? src : ".", "tests/stories/fixtures/wrong.txt")) return;
     fprintf(stderr, "(the next problems are expected: %s is wrong on purpose)\n", file);
     playthrough p = play(dir, file);
     MZ_CHECK_MSG(p.problems == 9, "%d problems, not 9", p.problems);
