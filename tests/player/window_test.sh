@@ -124,5 +124,11 @@ kill -0 "$app" 2>/dev/null && fail "did not quit on Esc + Enter"
 status=0
 wait "$app" || status=$?
 [ "$status" -eq 0 ] || { cat "$work/log"; fail "exit status $status"; }
+# MZ_VALIDATION=1 (the test environment) turns the layers on; mz_gpu logs
+# each error it counts.
+if grep -q "error: vulkan:" "$work/log"; then
+  grep "error: vulkan:" "$work/log" | head -5
+  fail "Vulkan validation errors"
+fi
 if [ -n "${MZ_KEEP_SHOTS:-}" ]; then cp "$work"/*.png "$MZ_KEEP_SHOTS"/; fi
 echo "ok: window test"
