@@ -46,7 +46,7 @@ static int compare_double(const void *a, const void *b)
 }
 
 typedef struct bench_result {
-    double p50, p95;         /* submit -> frame 0 (the continuation of the last frame) */
+    double p50, p95;           /* submit -> frame 0 (the continuation of the last frame) */
     double next_p50, next_p95; /* submit -> frame 1, the first with new content */
     double fps;
     long rss_kib;
@@ -63,8 +63,11 @@ static bool bench_size(mz_gen *gen, int w, int h, int changes, long frames, uint
     mz_frame f;
     bool have = false;
     for (int i = 0; i < changes; i++) {
-        mz_scene_request req = {.id = (*next_id)++, .prompt = prompts[i % PROMPT_COUNT],
-                                .seed = (uint64_t)i, .width = w, .height = h};
+        mz_scene_request req = {.id = (*next_id)++,
+                                .prompt = prompts[i % PROMPT_COUNT],
+                                .seed = (uint64_t)i,
+                                .width = w,
+                                .height = h};
         uint64_t t0 = mz_time_ns();
         if (!mz_gen_submit(gen, &req, have ? &f : NULL, have ? 1 : 0)) goto fail;
         /* Skip frames of the superseded scene still on their way. */
@@ -81,7 +84,8 @@ static bool bench_size(mz_gen *gen, int w, int h, int changes, long frames, uint
             goto fail;
         }
         lat1[i] = mz_time_ms_since(t0);
-        for (int k = 0; k < 2; k++) mz_gen_wait(gen, &f, 10000);
+        for (int k = 0; k < 2; k++)
+            mz_gen_wait(gen, &f, 10000);
     }
     qsort(lat, (size_t)changes, sizeof *lat, compare_double);
     qsort(lat1, (size_t)changes, sizeof *lat1, compare_double);
@@ -92,8 +96,8 @@ static bool bench_size(mz_gen *gen, int w, int h, int changes, long frames, uint
     out->next_p95 = lat1[p95];
     free(lat);
 
-    mz_scene_request req = {.id = (*next_id)++, .prompt = prompts[0], .seed = 7, .width = w,
-                            .height = h};
+    mz_scene_request req = {
+        .id = (*next_id)++, .prompt = prompts[0], .seed = 7, .width = w, .height = h};
     if (!mz_gen_submit(gen, &req, &f, 1)) return false;
     uint64_t t0 = mz_time_ns();
     for (long i = 0; i < frames; i++)
@@ -116,8 +120,11 @@ static bool soak(mz_gen *gen, int w, int h, long frames, uint64_t *next_id)
     uint64_t t0 = mz_time_ns();
     for (long i = 0; i < frames; i++) {
         if (i % 100 == 0) {
-            mz_scene_request req = {.id = (*next_id)++, .prompt = prompts[(i / 100) % PROMPT_COUNT],
-                                    .seed = (uint64_t)i, .width = w, .height = h};
+            mz_scene_request req = {.id = (*next_id)++,
+                                    .prompt = prompts[(i / 100) % PROMPT_COUNT],
+                                    .seed = (uint64_t)i,
+                                    .width = w,
+                                    .height = h};
             if (!mz_gen_submit(gen, &req, have ? &f : NULL, have ? 1 : 0)) return false;
         }
         if (!mz_gen_wait(gen, &f, 10000)) return mz_fail("no frame after 10 s");
@@ -143,7 +150,8 @@ static int run_bench(const mz_command *cmd, int argc, char **argv)
     const mz_arg args[] = {
         {"--changes", MZ_ARG_INT, &changes, "N", "scene changes timed per size (default 40)"},
         {"--fps-frames", MZ_ARG_INT, &frames, "N", "frames for the frame rate (default 300)"},
-        {"--size", MZ_ARG_SIZE, size, "WxH", "measure this size only (default 640x360 and 1280x720)"},
+        {"--size", MZ_ARG_SIZE, size, "WxH",
+         "measure this size only (default 640x360 and 1280x720)"},
         {"--frames", MZ_ARG_INT, &soak_frames, "N", "also run N frames and report memory growth"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
         {0},

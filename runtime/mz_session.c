@@ -22,7 +22,8 @@ struct mz_session {
     uint64_t scene_id;        /* the last scene submitted */
     char *scene_prompt;       /* and its prompt (a modifier changes it in place) */
     uint64_t input_ns;        /* when the current turn's input was accepted */
-    const mz_frame *shown;    /* the frame on screen: the next scene's conditioning */
+    mz_frame shown;           /* the frame on screen: the next scene's conditioning */
+    bool have_shown;
     bool trace_pending;       /* the turn's trace line waits for its first frame */
 };
 
@@ -135,7 +136,8 @@ static bool submit_scene(mz_session *ss)
     };
     free(ss->scene_prompt);
     ss->scene_prompt = strdup(req.prompt);
-    if (mz_gen_submit(ss->gen, &req, ss->shown, ss->shown ? 1 : 0)) return true;
+    if (mz_gen_submit(ss->gen, &req, ss->have_shown ? &ss->shown : NULL, ss->have_shown ? 1 : 0))
+        return true;
     fprintf(stderr, "maze: the generator refused scene '%s': %s\n", t->scene, mz_error());
     return false;
 }
@@ -237,7 +239,8 @@ bool mz_session_input(mz_session *ss, const char *text, size_t len)
 
 void mz_session_frame_shown(mz_session *ss, const mz_frame *frame)
 {
-    ss->shown = frame;
+    ss->shown = *frame; /* its pixels stay the caller's (see the header) */
+    ss->have_shown = true;
     if (ss->trace_pending && frame->scene_id == ss->scene_id) {
         ss->trace_pending = false;
         write_trace(ss, mz_time_ms_since(ss->input_ns));

@@ -63,8 +63,9 @@ bool mz_session_begin(mz_session *session); /* also restarts */
 bool mz_session_input(mz_session *session, const char *text, size_t len);
 
 /* The frame now on screen, polled from desc.gen. It is the conditioning of
- * the next scene change, so it must stay valid until the next call on the
- * session (a polled frame does if every polled frame is reported here). */
+ * the next scene change: the struct is copied, its pixels must stay valid
+ * until the next call on the session (a polled frame's do if every polled
+ * frame is reported here). */
 void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
 
 /* The id of the last scene request submitted to desc.gen (0: none yet). A

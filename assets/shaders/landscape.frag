@@ -38,7 +38,7 @@ Look look_of(int s)
     } else if (s == 2) { // forest
         l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
         l.far_col = vec3(0.10, 0.18, 0.14); l.mid_col = vec3(0.04, 0.10, 0.04);
-        l.ground_col = vec3(0.07, 0.13, 0.04);
+        l.ground_col = vec3(0.05, 0.09, 0.03);
     } else if (s == 3) { // desert
         l.far_h = 4.0; l.far_ridge = 0.5; l.mid_h = 2.2; l.dunes = 1.0; l.trees = 0.0;
         l.far_col = vec3(0.50, 0.32, 0.20); l.mid_col = vec3(0.62, 0.40, 0.19);
@@ -212,6 +212,7 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
 // pixel knows what it is looking at.
 struct Column {
     float land, trees, buildings;
+    float rock; // height of bare rock on top of the land here
 };
 
 float dune(float x)
@@ -233,7 +234,8 @@ float mid_land(Look l, float x)
 // The tallest a mid layer can be: rays above it need no noise at all.
 float mid_bound(Look l)
 {
-    return l.mid_h + 5.0 * max(l.trees, u.el0.x) + 30.0 * max(l.buildings, u.el0.y);
+    return l.mid_h + 5.0 * max(l.trees, u.el0.x) + 30.0 * max(l.buildings, u.el0.y) +
+           3.6 * max(l.rocks, u.el1.z);
 }
 
 Column mid_column(Look l, float wx, float id, float sink, float d)
@@ -241,6 +243,15 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
     Column c;
     float x = wx + id * 91.7 + u.setting.w;
     c.land = l.mid_h > 0.01 ? mid_land(l, x) * sink : 0.0;
+    // Boulders and outcrops: lumps of bare rock on the land.
+    c.rock = 0.0;
+    float rock_d = max(l.rocks, u.el1.z);
+    if (rock_d > 0.01) {
+        float share = rock_d * 0.45;
+        float lump = max(noise1(x * 0.9 + 3.0) - (1.0 - share), 0.0) / share;
+        c.rock = sqrt(smoothstep(0.0, 1.0, lump)) * 2.2 * sink; // rounded, with sloping feet
+        c.land += c.rock;
+    }
     c.trees = 0.0;
     c.buildings = 0.0;
     float tree_d = max(l.trees, u.el0.x);
@@ -346,11 +357,13 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
             // the land gives the slope (only there: it costs a noise).
             if (l.dunes > 0.01) {
                 float x = wx + u.mid_id[i] * 91.7 + u.setting.w;
-                float slope = mid_land(l, x + 0.4) * sink - c.land;
+                float slope = mid_land(l, x + 0.4) * sink - (c.land - c.rock);
                 float side = clamp((s.sun.x - p.x) * 3.0, -1.0, 1.0);
                 mat *= mix(1.0, 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6), l.dunes);
             }
             mat = mix(mat, vec3(0.92, 0.95, 1.0), l.snowcap * smoothstep(0.5, 0.8, wy / max(l.mid_h, 0.1)));
+            float on_rock = step(c.land - c.rock, wy) * step(0.01, c.rock);
+            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), on_rock);
         } else if (wy < c.buildings && c.buildings > c.trees) {
             mat = vec3(0.12, 0.12, 0.14) + 0.05 * hash11(floor((wx + u.mid_id[i] * 7.0) / 3.2));
             glow = window_light(wx, wy, u.mid_id[i], s.night);
@@ -540,17 +553,21 @@ vec3 scene(vec2 p)
         col = ground(p, ground_t, hz, l, s, fogc, fogd, mirror);
     }
 
-    // Ships on the water near the horizon.
-    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.04) {
-        float d = 140.0;
-        float wx = u.cam.x * 0.3 + (p.x + u.cam.w) * d + u.clock.x * 0.6;
-        float cell = floor(wx / 40.0);
+    // Ships: sailing boats on the water, drifting slowly along.
+    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.15) {
+        float d = 70.0;
+        float wx = u.cam.x + (p.x + u.cam.w) * d + u.clock.x * 0.8;
+        float cell = floor(wx / 45.0);
         if (hash11(cell + 3.3) < u.el0.w) {
-            float fx = wx / 40.0 - cell - 0.5;
-            float y = (p.y - hz) * d;
-            float hull = step(abs(fx), 0.08 - max(y, 0.0) * 0.02) * step(-0.3, y) * step(y, 1.0);
-            float sail = step(0.0, fx + 0.01) * step(fx, 0.05 * (1.0 - (y - 1.0) / 4.0)) * step(1.0, y) * step(y, 5.0);
-            col = mix(col, fogc * 0.4, max(hull, sail) * 0.85);
+            float lx = (wx / 45.0 - cell - 0.5) * 45.0; // world units from the mast
+            float wy = u.cam.z + (p.y - hz) * d;        // height above the water
+            float hull = step(abs(lx), 2.6 + wy) * step(-0.2, wy) * step(wy, 1.0);
+            float sail = step(0.15, lx) * step(lx, 3.2 * (1.0 - (wy - 1.2) / 6.0)) * step(1.2, wy) * step(wy, 7.2);
+            float jib = step(lx, -0.15) * step(-lx, 2.0 * (1.0 - (wy - 1.2) / 5.0)) * step(1.2, wy) * step(wy, 6.2);
+            float mast = step(abs(lx), 0.1) * step(0.0, wy) * step(wy, 7.6);
+            vec3 canvas = mix(vec3(0.85, 0.82, 0.75) * (s.ambient * 0.6 + s.sun_col), fogc, 0.4);
+            col = mix(col, fogc * 0.25, max(hull, mast) * 0.9);
+            col = mix(col, canvas, max(sail, jib) * 0.9);
         }
     }
 

@@ -66,10 +66,10 @@ struct mz_gen {
     mz_gen_sink *active;
 
     /* The scene in flight. */
-    uint64_t current;      /* 0: none (cancelled or nothing submitted) */
-    uint64_t submit_ns;    /* when it was submitted */
-    bool first_seen;       /* its first frame has been queued */
-    double period_ns;      /* 1 / fps */
+    uint64_t current;        /* 0: none (cancelled or nothing submitted) */
+    uint64_t submit_ns;      /* when it was submitted */
+    bool first_seen;         /* its first frame has been queued */
+    double period_ns;        /* 1 / fps */
     uint64_t pace_origin_ns; /* realtime: when frame 0 was due */
 
     /* Stats. */
@@ -107,7 +107,8 @@ static int queue_pop(mz_gen *g)
 /* Frees every queued frame (not the held one). Lock held. */
 static void purge_queue(mz_gen *g)
 {
-    while (g->qlen) g->slots[queue_pop(g)].state = SLOT_FREE;
+    while (g->qlen)
+        g->slots[queue_pop(g)].state = SLOT_FREE;
     pthread_cond_broadcast(&g->space);
 }
 
@@ -402,7 +403,8 @@ void mz_gen_close(mz_gen *g)
     pthread_cond_broadcast(&g->space);
     pthread_mutex_unlock(&g->lock);
     if (g->primary.self) g->primary.backend->close(g->primary.self);
-    for (int i = 0; g->slots && i < g->nslots; i++) free(g->slots[i].rgba);
+    for (int i = 0; g->slots && i < g->nslots; i++)
+        free(g->slots[i].rgba);
     free(g->slots);
     free(g->queue);
     pthread_cond_destroy(&g->space);

@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,11 +26,11 @@
 #define DEFAULT_H 360
 #define DEFAULT_FPS 30.0f
 #define DEFAULT_TRANSITION_S 1.0f
-#define TOWER_DEPTH 38.0  /* keep in step with landscape.frag */
+#define TOWER_DEPTH 38.0 /* keep in step with landscape.frag */
 #define FIRE_DEPTH 9.0
-#define LAYER_NEAR 12.0   /* streaming layers live between these depths */
+#define LAYER_NEAR 12.0 /* streaming layers live between these depths */
 #define LAYER_SPAN 66.0
-#define ORBIT_PIVOT 40.0  /* depth the orbiting camera circles around */
+#define ORBIT_PIVOT 40.0 /* depth the orbiting camera circles around */
 /* On a CPU (lavapipe) frames are drawn smaller and scaled up: a quarter of
  * the pixels, at most CPU_MAX_PIXELS, and small frames in full. The land
  * and sky are soft anyway; this buys the frame rate (platform.md). */
@@ -103,7 +104,10 @@ static uint32_t mix32(uint64_t x)
     return (uint32_t)x;
 }
 
-static float unit(uint64_t x) { return (float)(mix32(x) >> 8) / 16777216.0f; }
+static float unit(uint64_t x)
+{
+    return (float)(mix32(x) >> 8) / 16777216.0f;
+}
 
 static float smooth01(float t)
 {
@@ -111,19 +115,26 @@ static float smooth01(float t)
     return t * t * (3 - 2 * t);
 }
 
-/* The prompt with the story's tags appended: tags are words the
- * interpreter may know ("storm", "night"). */
+/* The one string the interpreter reads: the prompt, then the story's tags
+ * (words it may know: "storm", "night"), then each comma-separated item of
+ * the negative prompt as "no ITEM" (its negation rule turns "no rain" into
+ * rain 0). Items are clauses of their own, so nothing reaches across. */
 static char *compose_prompt(const mz_scene_request *req)
 {
-    size_t n = strlen(req->prompt) + 1;
-    for (size_t i = 0; i < req->tag_count; i++) n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
+    const char *neg = req->negative ? req->negative : "";
+    size_t n = strlen(req->prompt) + 1 + strlen(neg) * 6 + 8;
+    for (size_t i = 0; i < req->tag_count; i++)
+        n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
     char *s = malloc(n);
     if (!s) return NULL;
     strcpy(s, req->prompt);
-    for (size_t i = 0; i < req->tag_count; i++) {
-        if (!req->tags[i]) continue;
-        strcat(s, ". ");
-        strcat(s, req->tags[i]);
+    size_t at = strlen(s);
+    for (size_t i = 0; i < req->tag_count; i++)
+        if (req->tags[i]) at += (size_t)sprintf(s + at, ". %s", req->tags[i]);
+    while (*neg) {
+        size_t len = strcspn(neg, ",");
+        if (len) at += (size_t)sprintf(s + at, ". no %.*s", (int)len, neg);
+        neg += len + (neg[len] == ',');
     }
     return s;
 }
@@ -135,16 +146,26 @@ static void camera_step(camera *c, const mz_scene_params *p, double dt)
     double speed = p->camera_speed * (0.6 + 0.8 * p->energy);
     double vx = 0, vz = 0, vyaw = 0, vrise = 0;
     switch (p->camera) {
-    case MZ_CAMERA_DRIFT: vx = 0.5 * speed; break;
-    case MZ_CAMERA_STILL: break;
-    case MZ_CAMERA_PAN: vyaw = 0.06 * speed; break;
-    case MZ_CAMERA_DOLLY: vz = 3.0 * speed; break;
+    case MZ_CAMERA_DRIFT:
+        vx = 0.5 * speed;
+        break;
+    case MZ_CAMERA_STILL:
+        break;
+    case MZ_CAMERA_PAN:
+        vyaw = 0.06 * speed;
+        break;
+    case MZ_CAMERA_DOLLY:
+        vz = 3.0 * speed;
+        break;
     case MZ_CAMERA_ORBIT:
         vx = 2.5 * speed;
         vyaw = -vx / ORBIT_PIVOT;
         break;
-    case MZ_CAMERA_RISE: vrise = 0.25 * speed; break;
-    case MZ_CAMERA_COUNT: break;
+    case MZ_CAMERA_RISE:
+        vrise = 0.25 * speed;
+        break;
+    case MZ_CAMERA_COUNT:
+        break;
     }
     /* Velocities ease towards the scene's, so a change of camera motion
      * between scenes is a curve, not a jolt. */
@@ -161,7 +182,10 @@ static void camera_step(camera *c, const mz_scene_params *p, double dt)
     if (c->rise > 3) c->rise = 3;
 }
 
-static double camera_height(const camera *c) { return 1.6 + 6.0 * (1.0 - exp(-c->rise)); }
+static double camera_height(const camera *c)
+{
+    return 1.6 + 6.0 * (1.0 - exp(-c->rise));
+}
 
 /* ------------------------------------------------------------ uniforms */
 
@@ -266,6 +290,12 @@ static void start_scene(proc *pr)
 {
     mz_scene_params to;
     if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
+    if (mz_log_enabled(MZ_LOG_DEBUG)) {
+        char line[512];
+        mz_scene_params_describe(&to, line, sizeof line);
+        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.req.id,
+                     pr->cur.prompt, line);
+    }
     pr->continuing = pr->have_shown || pr->cur.cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
@@ -408,7 +438,10 @@ static void *worker(void *arg)
 
 /* ------------------------------------------------------------ the vtable */
 
-static bool proc_accepts(const char *uri) { return strcmp(uri, "procedural") == 0; }
+static bool proc_accepts(const char *uri)
+{
+    return strcmp(uri, "procedural") == 0;
+}
 
 static void proc_close(void *self)
 {
@@ -491,11 +524,11 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
     uint32_t w = req->width > 0 ? (uint32_t)req->width : DEFAULT_W;
     uint32_t h = req->height > 0 ? (uint32_t)req->height : DEFAULT_H;
     if (j.cond && j.cond_w == w && j.cond_h == h) {
-        mz_frame f0 = {.scene_id = req->id, .width = w, .height = h, .transitional = true,
-                       .rgba = j.cond};
+        mz_frame f0 = {
+            .scene_id = req->id, .width = w, .height = h, .transitional = true, .rgba = j.cond};
         j.frame0_sent = mz_gen_sink_push(pr->sink, &f0);
     }
-    /* Only the prompt string is kept: tags are folded into it. */
+    /* Only the prompt string is kept: tags and the negative are in it. */
     j.req.prompt = j.prompt;
     j.req.negative = NULL;
     j.req.tags = NULL;

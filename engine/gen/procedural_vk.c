@@ -100,7 +100,8 @@ static bool buffer_create(proc_vk *vk, buffer *b, VkDeviceSize size, VkBufferUsa
     const VkMemoryPropertyFlags coherent =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     VkMemoryPropertyFlags want =
-        cached ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT : coherent;
+        cached ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT
+               : coherent;
     if (!alloc_memory(vk, req, want, coherent, &b->mem, &b->coherent)) return false;
     b->size = size;
     return vk_ok(vkBindBufferMemory(vk->dev, b->buf, b->mem, 0), "vkBindBufferMemory") &&
@@ -298,12 +299,15 @@ static bool create_pipeline(proc_vk *vk)
             .layout = vk->layout,
             .renderPass = vk->pass,
         };
-        ok = vk_ok(vkCreateGraphicsPipelines(vk->dev, VK_NULL_HANDLE, 1, &info, NULL, &vk->pipeline),
-                   "vkCreateGraphicsPipelines");
+        ok =
+            vk_ok(vkCreateGraphicsPipelines(vk->dev, VK_NULL_HANDLE, 1, &info, NULL, &vk->pipeline),
+                  "vkCreateGraphicsPipelines");
     }
     if (vert) vkDestroyShaderModule(vk->dev, vert, NULL);
     if (frag) vkDestroyShaderModule(vk->dev, frag, NULL);
-    if (ok) mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline, "procedural landscape");
+    if (ok)
+        mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline,
+                    "procedural landscape");
     return ok;
 }
 
@@ -442,7 +446,8 @@ static bool make_target(proc_vk *vk, uint32_t w, uint32_t h, uint32_t iw, uint32
         .height = ih,
         .layers = 1,
     };
-    return vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->framebuffer), "vkCreateFramebuffer");
+    return vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->framebuffer),
+                 "vkCreateFramebuffer");
 }
 
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t w, uint32_t h)
@@ -574,8 +579,8 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     VkRect2D scissor = {{0, 0}, {iw, ih}};
     vkCmdSetViewport(vk->cmd, 0, 1, &viewport);
     vkCmdSetScissor(vk->cmd, 0, 1, &scissor);
-    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set,
-                            0, NULL);
+    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set, 0,
+                            NULL);
     vkCmdDraw(vk->cmd, 3, 1, 0, 0);
     vkCmdEndRenderPass(vk->cmd);
     if (scaled) record_upscale(vk);

@@ -16,14 +16,22 @@
 
 static mz_gpu *gpu;
 
+static uint8_t *render_neg(const char *prompt, const char *negative, uint64_t seed, uint32_t at);
+
 /* Frame `at` of a fresh generator rendering `prompt`. Caller frees. */
 static uint8_t *render(const char *prompt, uint64_t seed, uint32_t at)
+{
+    return render_neg(prompt, NULL, seed, at);
+}
+
+static uint8_t *render_neg(const char *prompt, const char *negative, uint64_t seed, uint32_t at)
 {
     mz_gen_desc d = {.gpu = gpu};
     mz_gen *g = mz_gen_open(&d);
     MZ_CHECK_MSG(g != NULL, "%s", mz_error());
     if (!g) return calloc(1, BYTES);
-    mz_scene_request r = {.id = 1, .prompt = prompt, .seed = seed, .width = W, .height = H};
+    mz_scene_request r = {
+        .id = 1, .prompt = prompt, .negative = negative, .seed = seed, .width = W, .height = H};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     uint8_t *out = calloc(1, BYTES);
     mz_frame f;
@@ -41,13 +49,15 @@ static uint8_t *render(const char *prompt, uint64_t seed, uint32_t at)
 static double mean_channel(const uint8_t *px, int c)
 {
     double s = 0;
-    for (int i = 0; i < W * H; i++) s += px[i * 4 + c];
+    for (int i = 0; i < W * H; i++)
+        s += px[i * 4 + c];
     return s / (W * H);
 }
 
 static double luma(const uint8_t *px)
 {
-    return 0.2126 * mean_channel(px, 0) + 0.7152 * mean_channel(px, 1) + 0.0722 * mean_channel(px, 2);
+    return 0.2126 * mean_channel(px, 0) + 0.7152 * mean_channel(px, 1) +
+           0.0722 * mean_channel(px, 2);
 }
 
 /* Mean of each pixel's smallest channel: high only where bright and grey. */
@@ -99,6 +109,16 @@ static void red_sunset_is_redder_than_blue_morning(void)
     free(blue);
 }
 
+/* The negative prompt takes things out: "rain" there clears the rain. */
+static void the_negative_prompt_removes_things(void)
+{
+    uint8_t *wet = render("heavy rain over green hills", 1, 3);
+    uint8_t *dry = render_neg("heavy rain over green hills", "rain, fog", 1, 3);
+    MZ_CHECK_MSG(luma(dry) > luma(wet) + 5, "with rain %.1f, without %.1f", luma(wet), luma(dry));
+    free(wet);
+    free(dry);
+}
+
 static void the_same_seed_gives_the_same_frames(void)
 {
     const char *p = "a lighthouse on the shore at dusk, birds";
@@ -142,11 +162,17 @@ static void a_new_scene_continues_from_the_last_frame(void)
     mz_gen *g = mz_gen_open(&d);
     MZ_CHECK(g != NULL);
     if (!g) return;
-    mz_scene_request r = {.id = 1, .prompt = "a green forest at noon", .seed = 5, .width = W,
-                          .height = H, .transition_s = 1.0f, .fps = 30};
+    mz_scene_request r = {.id = 1,
+                          .prompt = "a green forest at noon",
+                          .seed = 5,
+                          .width = W,
+                          .height = H,
+                          .transition_s = 1.0f,
+                          .fps = 30};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     mz_frame f;
-    for (int i = 0; i < 10; i++) MZ_CHECK(mz_gen_wait(g, &f, 20000));
+    for (int i = 0; i < 10; i++)
+        MZ_CHECK(mz_gen_wait(g, &f, 20000));
     uint8_t *last = malloc(BYTES);
     memcpy(last, f.rgba, BYTES);
     r.id = 2;
@@ -214,6 +240,7 @@ int main(void)
     MZ_RUN(night_is_darker_than_noon);
     MZ_RUN(snow_is_whiter_than_desert);
     MZ_RUN(red_sunset_is_redder_than_blue_morning);
+    MZ_RUN(the_negative_prompt_removes_things);
     MZ_RUN(the_same_seed_gives_the_same_frames);
     MZ_RUN(frames_move);
     MZ_RUN(unknown_words_still_render);

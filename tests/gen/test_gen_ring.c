@@ -18,7 +18,10 @@ static mz_gen_sink *fake_sink;
 static uint64_t fake_last_submit;
 static int fake_cancels;
 
-static bool fake_accepts(const char *uri) { return strcmp(uri, "fake") == 0; }
+static bool fake_accepts(const char *uri)
+{
+    return strcmp(uri, "fake") == 0;
+}
 static void *fake_open(const mz_gen_desc *desc, mz_gen_sink *sink)
 {
     (void)desc;
@@ -38,10 +41,13 @@ static void fake_cancel(void *self)
     (void)self;
     fake_cancels++;
 }
-static void fake_close(void *self) { (void)self; }
+static void fake_close(void *self)
+{
+    (void)self;
+}
 
-static const mz_gen_backend fake = {MZ_GEN_BACKEND_VERSION, "fake", fake_accepts, fake_open,
-                                    fake_submit, fake_cancel, fake_close};
+static const mz_gen_backend fake = {
+    MZ_GEN_BACKEND_VERSION, "fake", fake_accepts, fake_open, fake_submit, fake_cancel, fake_close};
 
 static bool push(uint64_t scene, uint32_t index)
 {
@@ -70,7 +76,8 @@ static void frames_come_out_in_order(void)
     MZ_CHECK(!mz_gen_poll(g, &f));
     submit(g, 1, 30);
     MZ_CHECK(fake_last_submit == 1);
-    for (uint32_t i = 0; i < 3; i++) MZ_CHECK(push(1, i));
+    for (uint32_t i = 0; i < 3; i++)
+        MZ_CHECK(push(1, i));
     for (uint32_t i = 0; i < 3; i++) {
         MZ_CHECK(mz_gen_poll(g, &f));
         MZ_CHECK(f.scene_id == 1 && f.index == i && f.width == W && f.rgba[5] == i);
@@ -150,7 +157,8 @@ static void realtime_drops_the_oldest_when_the_consumer_is_behind(void)
 {
     mz_gen *g = open_fake(2, true);
     submit(g, 1, 1000); /* a 1 ms frame period keeps the test quick */
-    for (uint32_t i = 0; i < 10; i++) MZ_CHECK(push(1, i));
+    for (uint32_t i = 0; i < 10; i++)
+        MZ_CHECK(push(1, i));
     mz_gen_stats st;
     mz_gen_stats_get(g, &st);
     MZ_CHECK_MSG(st.dropped == 8, "dropped %llu", (unsigned long long)st.dropped);
@@ -165,7 +173,8 @@ static void realtime_paces_frames_at_the_scene_rate(void)
     mz_gen *g = open_fake(8, true);
     submit(g, 1, 100); /* 10 ms per frame */
     uint64_t t0 = mz_time_ns();
-    for (uint32_t i = 0; i < 6; i++) MZ_CHECK(push(1, i));
+    for (uint32_t i = 0; i < 6; i++)
+        MZ_CHECK(push(1, i));
     double ms = mz_time_ms_since(t0);
     MZ_CHECK_MSG(ms >= 45, "6 frames at 100 fps took %.1f ms", ms);
     mz_gen_close(g);
