@@ -58,7 +58,6 @@ typedef struct pictures {
     const char *record_dir;
     int frames_per_turn;
     long recorded;
-    mz_frame shown; /* the session keeps a pointer to the frame shown: it lives here */
 } pictures;
 
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
@@ -86,8 +85,7 @@ static bool pictures_turn(pictures *pc, mz_session *ss)
     mz_frame f;
     for (int i = 0; pc->gen && i < pc->frames_per_turn; i++) {
         if (!mz_gen_wait(pc->gen, &f, 10000)) return mz_fail("the generator made no frame in 10 s");
-        pc->shown = f;
-        mz_session_frame_shown(ss, &pc->shown);
+        mz_session_frame_shown(ss, &f);
         if (!pc->record_dir) continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/frame_%06ld.png", pc->record_dir, pc->recorded);
