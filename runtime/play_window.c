@@ -481,9 +481,11 @@ static bool take_frames(mz_player *p, double wait_ms)
             p->arrived_ns = mz_time_ns();
         }
         size_t n = (size_t)f.width * f.height * 4;
+        bool moved = false;
         if ((int)f.width != p->last_w || (int)f.height != p->last_h) {
             uint8_t *b = realloc(p->last_rgba, n);
             if (!b) return mz_fail("out of memory");
+            moved = p->last_rgba && b != p->last_rgba; /* a first buffer was never reported */
             p->last_rgba = b;
             p->last_w = (int)f.width;
             p->last_h = (int)f.height;
@@ -493,6 +495,12 @@ static bool take_frames(mz_player *p, double wait_ms)
         p->shown.rgba = p->last_rgba;
         p->have_frame = true;
         p->unreported = true;
+        /* The session keeps the pixels pointer of the frame last reported:
+         * when the buffer moved, report at once (a new frame size only). */
+        if (moved && p->session) {
+            p->unreported = false;
+            mz_session_frame_shown(p->session, &p->shown);
+        }
         got = true;
     }
     if (got && !mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h)) return false;
