@@ -51,11 +51,7 @@ bright() { "$IM/convert" "$work/$1.png" -crop "$2" +repage -colorspace gray -thr
   -format '%[fx:mean]' info:; }
 mean() { "$IM/convert" "$work/$1.png" -crop "$2" +repage -colorspace gray -format '%[fx:mean]' info:; }
 
-# Under ASan, leaks are checked by the offscreen test (same code, driver
-# libraries preloaded so their leaks can be suppressed); here the window
-# needs SDL's own Vulkan loading, which a preloaded layer breaks.
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-  "$MAZE" play stories/cellar --trace "$work/trace" >"$work/log" 2>&1 &
+"$MAZE" play stories/cellar --trace "$work/trace" >"$work/log" 2>&1 &
 app=$!
 pids+=($app)
 win=$(xdotool search --sync --onlyvisible --name "The Cellar" | head -n1)
