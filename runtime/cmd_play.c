@@ -1,15 +1,17 @@
 /* maze play — play a story. */
 #include "mz_commands.h"
 #include "mz_play.h"
+#include "play_window.h"
 
 #include <stdio.h>
 
 static int run(const mz_command *cmd, int argc, char **argv)
 {
-    bool headless = false;
+    bool headless = false, fullscreen = false, narrate = false, no_vsync = false;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
+    const char *load = NULL, *save_dir = NULL;
     long seed = 1, frames_per_turn = 0;
-    int size[2] = {0, 0};
+    int size[2] = {0, 0}, window[2] = {1280, 720};
     double fps = 0;
     const mz_arg args[] = {
         {"--headless", MZ_ARG_FLAG, &headless, NULL, "play with no window (needs --inputs)"},
@@ -17,10 +19,17 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--seed", MZ_ARG_INT, &seed, "N", "random seed: same seed + inputs, same play (1)"},
         {"--trace", MZ_ARG_STRING, &trace, "FILE", "write each turn as a line of JSON"},
         {"--generator", MZ_ARG_STRING, &generator, "URI", "render scenes with this generator"},
-        {"--record", MZ_ARG_STRING, &record, "DIR", "write the frames shown as PNGs (procedural)"},
+        {"--record", MZ_ARG_STRING, &record, "DIR", "headless: write the frames shown as PNGs"},
         {"--size", MZ_ARG_SIZE, size, "WxH", "frame size (640x360)"},
         {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time (30)"},
-        {"--frames-per-turn", MZ_ARG_INT, &frames_per_turn, "N", "headless: frames each turn shows (1 s worth)"},
+        {"--frames-per-turn", MZ_ARG_INT, &frames_per_turn, "N",
+         "headless: frames each turn shows (1 s worth)"},
+        {"--window", MZ_ARG_SIZE, window, "WxH", "window size (1280x720)"},
+        {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
+        {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
+        {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
+        {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
+        {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
         {0},
     };
     const char *story = NULL;
@@ -33,14 +42,28 @@ static int run(const mz_command *cmd, int argc, char **argv)
     case MZ_ARGS_OK:
         break;
     }
-    if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
     if (fps < 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
     if (frames_per_turn < 0 || frames_per_turn > 100000)
         return mz_args_usage_error(cmd, "--frames-per-turn must be 0..100000");
     if (!headless)
-        return mz_args_usage_error(cmd, "the windowed player is not built yet; "
-                                        "use --headless --inputs FILE");
+        return mz_play_window(&(mz_player_desc){
+            .story = npos ? story : NULL, /* none: pick from stories/ */
+            .load = load,
+            .gen = generator,
+            .seed = (uint64_t)seed,
+            .width = window[0],
+            .height = window[1],
+            .gen_width = size[0],
+            .gen_height = size[1],
+            .fps = (float)fps,
+            .fullscreen = fullscreen,
+            .narrate = narrate,
+            .no_vsync = no_vsync,
+            .trace = trace,
+            .save_dir = save_dir,
+        });
+    if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
     return mz_play_headless(&(mz_play_headless_desc){
         .story_path = story,
@@ -59,13 +82,19 @@ static int run(const mz_command *cmd, int argc, char **argv)
 const mz_command mz_cmd_play = {
     .name = "play",
     .summary = "play a story",
-    .usage = "STORY [--headless --inputs FILE] [--seed N] [--trace FILE]",
-    .details = "STORY is a story folder (or its story.lua). With --headless, each line of the\n"
-               "inputs file is one thing the viewer types; a transcript goes to stdout and\n"
-               "--trace writes one JSON object per turn (turn, input, scene, prompt, matched,\n"
-               "score, reply, ending, error). With --generator or --record, each turn also\n"
-               "renders frames (the procedural generator by default) and the trace gains\n"
-               "first_frame_ms: input accepted -> first frame of the new scene shown.\n"
-               "Exit status: 0 played, 1 the story (or the generator) cannot load, 2 usage.",
+    .usage = "[STORY] [--headless --inputs FILE] [--seed N] [--trace FILE] [options]",
+    .details = "STORY is a story folder (or its story.lua); without one, the window offers\n"
+               "the stories under stories/. In the window: type and press Enter; Up/Down\n"
+               "for history; F1 author's overlay; F5/F9 quick save/load; F11 fullscreen;\n"
+               "F12 screenshot; Esc to quit.\n"
+               "With --headless, each line of the inputs file is one thing the viewer\n"
+               "types; a transcript goes to stdout and --trace writes one JSON object per\n"
+               "turn (turn, input, scene, prompt, matched, score, reply, ending, error).\n"
+               "With --generator or --record, each turn also renders frames (the\n"
+               "procedural generator by default). In the window, and headless with a\n"
+               "generator, the trace gains first_frame_ms: input accepted -> first frame of\n"
+               "the new scene shown (in the window: presented on screen).\n"
+               "Exit status: 0 played, 1 the story (or the generator) cannot load, 2 usage\n"
+               "(or no display for the window).",
     .run = run,
 };

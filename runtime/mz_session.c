@@ -247,6 +247,11 @@ void mz_session_frame_shown(mz_session *ss, const mz_frame *frame)
     }
 }
 
+uint64_t mz_session_scene_id(const mz_session *ss)
+{
+    return ss->scene_id;
+}
+
 bool mz_session_save(mz_session *ss, const char *path)
 {
     return mz_story_save(ss->story, path);

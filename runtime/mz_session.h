@@ -68,6 +68,11 @@ bool mz_session_input(mz_session *session, const char *text, size_t len);
  * frame is reported here). */
 void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
 
+/* The id of the last scene request submitted to desc.gen (0: none yet). A
+ * frame with this scene_id is the new scene's; the window shows "working"
+ * until the first one is on screen. */
+uint64_t mz_session_scene_id(const mz_session *session);
+
 bool mz_session_save(mz_session *session, const char *path);
 bool mz_session_load(mz_session *session, const char *path);
 /* Re-reads the story's files; the scene and state carry over. */

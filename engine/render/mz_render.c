@@ -1,0 +1,1015 @@
+/* mz_render — see mz_render.h. */
+#include "mz_render.h"
+
+#include "mz_error.h"
+#include "mz_log.h"
+#include "mz_time.h"
+
+#include "composite_frag.h"
+#include "fullscreen_vert.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FRAMES_IN_FLIGHT 2
+#define MAX_TARGET_IMAGES 8
+
+/* An image sampled by the composite, with the layout it was left in. */
+typedef struct texture {
+    VkImage image;
+    VkDeviceMemory memory;
+    VkImageView view;
+    int width, height;
+    bool ready; /* cleared and in SHADER_READ_ONLY_OPTIMAL */
+} texture;
+
+/* A host-visible buffer, mapped for its whole life. */
+typedef struct host_buffer {
+    VkBuffer buffer;
+    VkDeviceMemory memory;
+    uint8_t *map;
+    VkDeviceSize size;
+} host_buffer;
+
+typedef struct frame_slot {
+    VkCommandBuffer cmd;
+    VkFence fence;
+    VkSemaphore acquired;
+    host_buffer frame_staging, overlay_staging;
+    bool frame_pending, overlay_pending; /* staging holds pixels to upload */
+} frame_slot;
+
+struct mz_render {
+    mz_gpu *gpu;
+    VkDevice dev;
+    VkSurfaceKHR surface; /* VK_NULL_HANDLE: headless target */
+    bool no_vsync;
+
+    int want_w, want_h; /* the drawable, as last told */
+    bool recreate;      /* the target no longer matches: rebuild before drawing */
+
+    /* the target: swapchain images, or offscreen images when headless */
+    VkFormat format;
+    VkSwapchainKHR swapchain;
+    VkExtent2D extent;
+    uint32_t image_count;
+    VkImage images[MAX_TARGET_IMAGES];
+    VkDeviceMemory image_memory[MAX_TARGET_IMAGES]; /* headless only */
+    VkImageView views[MAX_TARGET_IMAGES];
+    VkFramebuffer framebuffers[MAX_TARGET_IMAGES];
+    VkSemaphore rendered[MAX_TARGET_IMAGES]; /* per image: reused only once it is re-acquired */
+    bool can_read_back;
+
+    VkRenderPass pass;
+    VkDescriptorSetLayout set_layout;
+    VkPipelineLayout layout;
+    VkPipeline pipeline;
+    VkSampler sampler;
+    VkDescriptorPool pool;
+    VkDescriptorSet sets[2]; /* sets[i]: now = frames[i], before = frames[i ^ 1] */
+    VkCommandPool cmd_pool;
+
+    frame_slot slots[FRAMES_IN_FLIGHT];
+    uint32_t slot;
+
+    texture frames[2];
+    int current; /* index into frames of the frame shown */
+    bool has_frame;
+    texture overlay;
+    bool has_overlay;
+
+    double fade_s; /* requested for the next frame; 0 = cut */
+    uint64_t fade_start_ns;
+    double fade_len_s; /* the fade running now; 0 = none */
+
+    host_buffer readback;
+    int last_image; /* the image last presented, -1 before the first */
+};
+
+static bool vk_check(VkResult res, const char *what)
+{
+    if (res == VK_SUCCESS) return true;
+    return mz_fail("render: %s failed (VkResult %d)", what, (int)res);
+}
+
+static void queue_wait_idle(mz_render *r)
+{
+    mz_gpu_queue_lock(r->gpu);
+    vkQueueWaitIdle(mz_gpu_queue(r->gpu));
+    mz_gpu_queue_unlock(r->gpu);
+}
+
+/* ---- memory helpers ---- */
+
+static bool alloc_memory(mz_render *r, VkMemoryRequirements req, VkMemoryPropertyFlags want,
+                         VkMemoryPropertyFlags fallback, VkDeviceMemory *out)
+{
+    int type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, want);
+    if (type < 0 && fallback) type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, fallback);
+    if (type < 0) return mz_fail("render: no suitable memory type");
+    VkMemoryAllocateInfo ai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+                               .allocationSize = req.size,
+                               .memoryTypeIndex = (uint32_t)type};
+    return vk_check(vkAllocateMemory(r->dev, &ai, NULL, out), "vkAllocateMemory");
+}
+
+static void host_buffer_destroy(mz_render *r, host_buffer *b)
+{
+    if (b->buffer) vkDestroyBuffer(r->dev, b->buffer, NULL);
+    if (b->memory) vkFreeMemory(r->dev, b->memory, NULL); /* unmaps */
+    memset(b, 0, sizeof *b);
+}
+
+/* Makes b at least `size` bytes. The caller has made sure the GPU is done with it. */
+static bool host_buffer_reserve(mz_render *r, host_buffer *b, VkDeviceSize size,
+                                VkBufferUsageFlags usage, bool read_back)
+{
+    if (b->size >= size) return true;
+    host_buffer_destroy(r, b);
+    VkBufferCreateInfo bi = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+                             .size = size,
+                             .usage = usage,
+                             .sharingMode = VK_SHARING_MODE_EXCLUSIVE};
+    if (!vk_check(vkCreateBuffer(r->dev, &bi, NULL, &b->buffer), "vkCreateBuffer")) return false;
+    VkMemoryRequirements req;
+    vkGetBufferMemoryRequirements(r->dev, b->buffer, &req);
+    const VkMemoryPropertyFlags visible =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    /* Reading back from uncached memory is slow: prefer cached for readback. */
+    VkMemoryPropertyFlags want = read_back ? visible | VK_MEMORY_PROPERTY_HOST_CACHED_BIT : visible;
+    void *map;
+    if (!alloc_memory(r, req, want, visible, &b->memory) ||
+        !vk_check(vkBindBufferMemory(r->dev, b->buffer, b->memory, 0), "vkBindBufferMemory") ||
+        !vk_check(vkMapMemory(r->dev, b->memory, 0, VK_WHOLE_SIZE, 0, &map), "vkMapMemory")) {
+        host_buffer_destroy(r, b);
+        return false;
+    }
+    b->map = map;
+    b->size = size;
+    return true;
+}
+
+static bool make_view(mz_render *r, VkImage image, VkFormat format, VkImageView *out)
+{
+    VkImageViewCreateInfo vi = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+        .image = image,
+        .viewType = VK_IMAGE_VIEW_TYPE_2D,
+        .format = format,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    return vk_check(vkCreateImageView(r->dev, &vi, NULL, out), "vkCreateImageView");
+}
+
+static bool make_image(mz_render *r, int w, int h, VkFormat format, VkImageUsageFlags usage,
+                       VkImage *image, VkDeviceMemory *memory, VkImageView *view)
+{
+    VkImageCreateInfo ii = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+        .imageType = VK_IMAGE_TYPE_2D,
+        .format = format,
+        .extent = {(uint32_t)w, (uint32_t)h, 1},
+        .mipLevels = 1,
+        .arrayLayers = 1,
+        .samples = VK_SAMPLE_COUNT_1_BIT,
+        .tiling = VK_IMAGE_TILING_OPTIMAL,
+        .usage = usage,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+    };
+    if (!vk_check(vkCreateImage(r->dev, &ii, NULL, image), "vkCreateImage")) return false;
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(r->dev, *image, &req);
+    return alloc_memory(r, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, memory) &&
+           vk_check(vkBindImageMemory(r->dev, *image, *memory, 0), "vkBindImageMemory") &&
+           make_view(r, *image, format, view);
+}
+
+/* ---- textures ---- */
+
+static void texture_destroy(mz_render *r, texture *t)
+{
+    if (t->view) vkDestroyImageView(r->dev, t->view, NULL);
+    if (t->image) vkDestroyImage(r->dev, t->image, NULL);
+    if (t->memory) vkFreeMemory(r->dev, t->memory, NULL);
+    memset(t, 0, sizeof *t);
+}
+
+static bool texture_create(mz_render *r, texture *t, int w, int h)
+{
+    texture_destroy(r, t);
+    t->width = w;
+    t->height = h;
+    if (make_image(r, w, h, VK_FORMAT_R8G8B8A8_UNORM,
+                   VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, &t->image,
+                   &t->memory, &t->view))
+        return true;
+    texture_destroy(r, t);
+    return false;
+}
+
+static void write_sets(mz_render *r)
+{
+    for (int i = 0; i < 2; i++) {
+        VkDescriptorImageInfo info[3] = {
+            {r->sampler, r->frames[i].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {r->sampler, r->frames[i ^ 1].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {r->sampler, r->overlay.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+        };
+        VkWriteDescriptorSet w = {
+            .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+            .dstSet = r->sets[i],
+            .dstBinding = 0,
+            .descriptorCount = 3,
+            .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+            .pImageInfo = info,
+        };
+        vkUpdateDescriptorSets(r->dev, 1, &w, 0, NULL);
+    }
+}
+
+/* Waits until no submitted frame uses any resource of ours. */
+static void wait_frames(mz_render *r)
+{
+    for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
+        vkWaitForFences(r->dev, 1, &r->slots[i].fence, VK_TRUE, UINT64_MAX);
+}
+
+/* Records the barrier that moves a texture to `to`, after its last use. */
+static void texture_barrier(VkCommandBuffer cmd, texture *t, bool was_ready, VkImageLayout to)
+{
+    bool to_transfer = to == VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+    VkImageMemoryBarrier b = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = to_transfer ? 0 : VK_ACCESS_TRANSFER_WRITE_BIT,
+        .dstAccessMask = to_transfer ? VK_ACCESS_TRANSFER_WRITE_BIT : VK_ACCESS_SHADER_READ_BIT,
+        .oldLayout = to_transfer ? (was_ready ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL
+                                              : VK_IMAGE_LAYOUT_UNDEFINED)
+                                 : VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+        .newLayout = to,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .image = t->image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    /* Into transfer: after earlier frames' fragment reads (write-after-read
+     * needs only the execution dependency). Out: before this frame's reads. */
+    VkPipelineStageFlags src =
+        to_transfer ? VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT : VK_PIPELINE_STAGE_TRANSFER_BIT;
+    VkPipelineStageFlags dst =
+        to_transfer ? VK_PIPELINE_STAGE_TRANSFER_BIT : VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    if (to_transfer && !was_ready) src = VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT;
+    vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
+}
+
+/* Uploads staging pixels into t, or clears it when staging is NULL, leaving
+ * it ready to sample. */
+static void record_upload(VkCommandBuffer cmd, texture *t, const host_buffer *staging,
+                          const VkClearColorValue *clear)
+{
+    texture_barrier(cmd, t, t->ready, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
+    if (staging) {
+        VkBufferImageCopy copy = {
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+            .imageExtent = {(uint32_t)t->width, (uint32_t)t->height, 1},
+        };
+        vkCmdCopyBufferToImage(cmd, staging->buffer, t->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                               1, &copy);
+    } else {
+        VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+        vkCmdClearColorImage(cmd, t->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, clear, 1, &range);
+    }
+    texture_barrier(cmd, t, true, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    t->ready = true;
+}
+
+/* ---- the target ---- */
+
+static void target_destroy(mz_render *r)
+{
+    for (uint32_t i = 0; i < r->image_count; i++) {
+        if (r->framebuffers[i]) vkDestroyFramebuffer(r->dev, r->framebuffers[i], NULL);
+        if (r->views[i]) vkDestroyImageView(r->dev, r->views[i], NULL);
+        if (r->rendered[i]) vkDestroySemaphore(r->dev, r->rendered[i], NULL);
+        if (r->image_memory[i]) { /* headless images are ours; swapchain ones are not */
+            vkDestroyImage(r->dev, r->images[i], NULL);
+            vkFreeMemory(r->dev, r->image_memory[i], NULL);
+        }
+        r->framebuffers[i] = VK_NULL_HANDLE;
+        r->views[i] = VK_NULL_HANDLE;
+        r->rendered[i] = VK_NULL_HANDLE;
+        r->image_memory[i] = VK_NULL_HANDLE;
+        r->images[i] = VK_NULL_HANDLE;
+    }
+    r->image_count = 0;
+    r->last_image = -1;
+}
+
+static bool choose_format(mz_render *r)
+{
+    if (!r->surface) {
+        r->format = VK_FORMAT_B8G8R8A8_UNORM;
+        return true;
+    }
+    VkPhysicalDevice phys = mz_gpu_physical(r->gpu);
+    uint32_t n = 0;
+    vkGetPhysicalDeviceSurfaceFormatsKHR(phys, r->surface, &n, NULL);
+    if (n == 0) return mz_fail("render: the surface offers no formats");
+    VkSurfaceFormatKHR *formats = calloc(n, sizeof *formats);
+    if (!formats) return mz_fail("render: out of memory");
+    vkGetPhysicalDeviceSurfaceFormatsKHR(phys, r->surface, &n, formats);
+    /* Frames are already sRGB-encoded bytes: a UNORM target passes them
+     * through untouched (an _SRGB one would encode them twice). */
+    r->format = formats[0].format;
+    for (uint32_t i = 0; i < n; i++)
+        if (formats[i].format == VK_FORMAT_B8G8R8A8_UNORM ||
+            formats[i].format == VK_FORMAT_R8G8B8A8_UNORM) {
+            r->format = formats[i].format;
+            break;
+        }
+    free(formats);
+    return true;
+}
+
+static VkPresentModeKHR choose_present_mode(mz_render *r)
+{
+    if (!r->no_vsync) return VK_PRESENT_MODE_FIFO_KHR; /* always supported; no tearing */
+    VkPhysicalDevice phys = mz_gpu_physical(r->gpu);
+    VkPresentModeKHR modes[16];
+    uint32_t n = 16;
+    vkGetPhysicalDeviceSurfacePresentModesKHR(phys, r->surface, &n, modes);
+    VkPresentModeKHR best = VK_PRESENT_MODE_FIFO_KHR;
+    for (uint32_t i = 0; i < n; i++) {
+        if (modes[i] == VK_PRESENT_MODE_MAILBOX_KHR) return modes[i];
+        if (modes[i] == VK_PRESENT_MODE_IMMEDIATE_KHR) best = modes[i];
+    }
+    return best;
+}
+
+static bool make_swapchain(mz_render *r)
+{
+    VkPhysicalDevice phys = mz_gpu_physical(r->gpu);
+    VkSurfaceCapabilitiesKHR caps;
+    if (!vk_check(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(phys, r->surface, &caps),
+                  "vkGetPhysicalDeviceSurfaceCapabilitiesKHR"))
+        return false;
+    VkExtent2D extent = caps.currentExtent;
+    if (extent.width == UINT32_MAX) { /* the surface takes its size from us */
+        extent.width = (uint32_t)r->want_w;
+        extent.height = (uint32_t)r->want_h;
+        if (extent.width < caps.minImageExtent.width) extent.width = caps.minImageExtent.width;
+        if (extent.width > caps.maxImageExtent.width) extent.width = caps.maxImageExtent.width;
+        if (extent.height < caps.minImageExtent.height) extent.height = caps.minImageExtent.height;
+        if (extent.height > caps.maxImageExtent.height) extent.height = caps.maxImageExtent.height;
+    }
+    r->extent = extent;
+    if (extent.width == 0 || extent.height == 0)
+        return true; /* minimised: no swapchain until it has a size again */
+
+    uint32_t count = caps.minImageCount + 1;
+    if (caps.maxImageCount && count > caps.maxImageCount) count = caps.maxImageCount;
+    if (count > MAX_TARGET_IMAGES) count = MAX_TARGET_IMAGES;
+    r->can_read_back = caps.supportedUsageFlags & VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    VkSwapchainKHR old = r->swapchain;
+    VkSwapchainCreateInfoKHR si = {
+        .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+        .surface = r->surface,
+        .minImageCount = count,
+        .imageFormat = r->format,
+        .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+        .imageExtent = extent,
+        .imageArrayLayers = 1,
+        .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                      (r->can_read_back ? VK_IMAGE_USAGE_TRANSFER_SRC_BIT : 0),
+        .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+        .preTransform = caps.currentTransform,
+        .compositeAlpha = (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR)
+                              ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
+                              : (VkCompositeAlphaFlagBitsKHR)(caps.supportedCompositeAlpha &
+                                                              -caps.supportedCompositeAlpha),
+        .presentMode = choose_present_mode(r),
+        .clipped = VK_TRUE,
+        .oldSwapchain = old,
+    };
+    VkResult res = vkCreateSwapchainKHR(r->dev, &si, NULL, &r->swapchain);
+    if (old) vkDestroySwapchainKHR(r->dev, old, NULL);
+    if (res != VK_SUCCESS) {
+        r->swapchain = VK_NULL_HANDLE;
+        return vk_check(res, "vkCreateSwapchainKHR");
+    }
+    uint32_t n = 0;
+    vkGetSwapchainImagesKHR(r->dev, r->swapchain, &n, NULL);
+    if (n > MAX_TARGET_IMAGES)
+        return mz_fail("render: the swapchain has %u images, more than %d", n, MAX_TARGET_IMAGES);
+    vkGetSwapchainImagesKHR(r->dev, r->swapchain, &n, r->images);
+    r->image_count = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (!make_view(r, r->images[i], r->format, &r->views[i])) return false;
+    return true;
+}
+
+static bool make_offscreen(mz_render *r)
+{
+    r->extent.width = (uint32_t)r->want_w;
+    r->extent.height = (uint32_t)r->want_h;
+    if (!r->want_w || !r->want_h) return true;
+    r->can_read_back = true;
+    r->image_count = FRAMES_IN_FLIGHT;
+    for (uint32_t i = 0; i < r->image_count; i++)
+        if (!make_image(r, r->want_w, r->want_h, r->format,
+                        VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                        &r->images[i], &r->image_memory[i], &r->views[i]))
+            return false;
+    return true;
+}
+
+/* (Re)builds the target for the drawable's size. Waits for the queue first:
+ * the presentation engine may still hold semaphores of the old images. */
+static bool target_build(mz_render *r)
+{
+    wait_frames(r);
+    queue_wait_idle(r);
+    target_destroy(r);
+    r->recreate = false;
+    if (!(r->surface ? make_swapchain(r) : make_offscreen(r))) return false;
+    for (uint32_t i = 0; i < r->image_count; i++) {
+        VkFramebufferCreateInfo fi = {
+            .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
+            .renderPass = r->pass,
+            .attachmentCount = 1,
+            .pAttachments = &r->views[i],
+            .width = r->extent.width,
+            .height = r->extent.height,
+            .layers = 1,
+        };
+        VkSemaphoreCreateInfo sem = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+        if (!vk_check(vkCreateFramebuffer(r->dev, &fi, NULL, &r->framebuffers[i]),
+                      "vkCreateFramebuffer") ||
+            !vk_check(vkCreateSemaphore(r->dev, &sem, NULL, &r->rendered[i]), "vkCreateSemaphore"))
+            return false;
+    }
+    mz_log_debug("render: target %ux%u, %u images", r->extent.width, r->extent.height,
+                 r->image_count);
+    return true;
+}
+
+/* ---- creation ---- */
+
+static bool make_pipeline(mz_render *r)
+{
+    bool headless = !r->surface;
+    VkAttachmentDescription color = {
+        .format = r->format,
+        .samples = VK_SAMPLE_COUNT_1_BIT,
+        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* the composite writes every pixel */
+        .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
+        .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
+        .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
+        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+        .finalLayout =
+            headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+    };
+    VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+    VkSubpassDescription sub = {
+        .pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS,
+        .colorAttachmentCount = 1,
+        .pColorAttachments = &ref,
+    };
+    /* The layout change waits for the acquire semaphore (signalled before
+     * COLOR_ATTACHMENT_OUTPUT) and, headless, for the last readback. */
+    VkSubpassDependency dep = {
+        .srcSubpass = VK_SUBPASS_EXTERNAL,
+        .dstSubpass = 0,
+        .srcStageMask =
+            VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+        .dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+        .srcAccessMask = 0,
+        .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+    };
+    VkRenderPassCreateInfo pi = {
+        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO,
+        .attachmentCount = 1,
+        .pAttachments = &color,
+        .subpassCount = 1,
+        .pSubpasses = &sub,
+        .dependencyCount = 1,
+        .pDependencies = &dep,
+    };
+    if (!vk_check(vkCreateRenderPass(r->dev, &pi, NULL, &r->pass), "vkCreateRenderPass"))
+        return false;
+
+    VkShaderModule vs, fs;
+    VkShaderModuleCreateInfo vi = {.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+                                   .codeSize = sizeof fullscreen_vert,
+                                   .pCode = fullscreen_vert};
+    VkShaderModuleCreateInfo fi = {.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+                                   .codeSize = sizeof composite_frag,
+                                   .pCode = composite_frag};
+    if (!vk_check(vkCreateShaderModule(r->dev, &vi, NULL, &vs), "vkCreateShaderModule"))
+        return false;
+    if (!vk_check(vkCreateShaderModule(r->dev, &fi, NULL, &fs), "vkCreateShaderModule")) {
+        vkDestroyShaderModule(r->dev, vs, NULL);
+        return false;
+    }
+    VkPipelineShaderStageCreateInfo stages[2] = {
+        {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+         .stage = VK_SHADER_STAGE_VERTEX_BIT,
+         .module = vs,
+         .pName = "main"},
+        {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+         .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
+         .module = fs,
+         .pName = "main"},
+    };
+    VkPipelineVertexInputStateCreateInfo vin = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+    VkPipelineInputAssemblyStateCreateInfo ia = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
+        .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST};
+    VkPipelineViewportStateCreateInfo vp = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
+        .viewportCount = 1,
+        .scissorCount = 1};
+    VkPipelineRasterizationStateCreateInfo rs = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
+        .polygonMode = VK_POLYGON_MODE_FILL,
+        .cullMode = VK_CULL_MODE_NONE,
+        .lineWidth = 1.0f};
+    VkPipelineMultisampleStateCreateInfo ms = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
+        .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
+    VkPipelineColorBlendAttachmentState blend = {.colorWriteMask = 0xf};
+    VkPipelineColorBlendStateCreateInfo cb = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
+        .attachmentCount = 1,
+        .pAttachments = &blend};
+    VkDynamicState dyn[2] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
+    VkPipelineDynamicStateCreateInfo ds = {.sType =
+                                               VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
+                                           .dynamicStateCount = 2,
+                                           .pDynamicStates = dyn};
+    VkGraphicsPipelineCreateInfo gi = {
+        .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
+        .stageCount = 2,
+        .pStages = stages,
+        .pVertexInputState = &vin,
+        .pInputAssemblyState = &ia,
+        .pViewportState = &vp,
+        .pRasterizationState = &rs,
+        .pMultisampleState = &ms,
+        .pColorBlendState = &cb,
+        .pDynamicState = &ds,
+        .layout = r->layout,
+        .renderPass = r->pass,
+    };
+    VkResult res = vkCreateGraphicsPipelines(r->dev, VK_NULL_HANDLE, 1, &gi, NULL, &r->pipeline);
+    vkDestroyShaderModule(r->dev, vs, NULL);
+    vkDestroyShaderModule(r->dev, fs, NULL);
+    return vk_check(res, "vkCreateGraphicsPipelines");
+}
+
+typedef struct composite_push {
+    float rect[4];
+    float size[2];
+    float fade, has_frame, has_overlay;
+} composite_push;
+
+static bool make_fixed(mz_render *r)
+{
+    VkDescriptorSetLayoutBinding bind[3];
+    for (uint32_t i = 0; i < 3; i++)
+        bind[i] = (VkDescriptorSetLayoutBinding){i, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1,
+                                                 VK_SHADER_STAGE_FRAGMENT_BIT, NULL};
+    VkDescriptorSetLayoutCreateInfo li = {.sType =
+                                              VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+                                          .bindingCount = 3,
+                                          .pBindings = bind};
+    VkPushConstantRange push = {VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(composite_push)};
+    VkSamplerCreateInfo si = {
+        .sType = VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO,
+        .magFilter = VK_FILTER_LINEAR,
+        .minFilter = VK_FILTER_LINEAR,
+        .mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST,
+        .addressModeU = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
+        .addressModeV = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
+        .addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
+    };
+    VkDescriptorPoolSize ps = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 6};
+    VkDescriptorPoolCreateInfo dpi = {.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+                                      .maxSets = 2,
+                                      .poolSizeCount = 1,
+                                      .pPoolSizes = &ps};
+    VkCommandPoolCreateInfo cpi = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+                                   .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+                                   .queueFamilyIndex = mz_gpu_queue_family(r->gpu)};
+    if (!vk_check(vkCreateDescriptorSetLayout(r->dev, &li, NULL, &r->set_layout),
+                  "vkCreateDescriptorSetLayout"))
+        return false;
+    VkPipelineLayoutCreateInfo pli = {.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+                                      .setLayoutCount = 1,
+                                      .pSetLayouts = &r->set_layout,
+                                      .pushConstantRangeCount = 1,
+                                      .pPushConstantRanges = &push};
+    if (!vk_check(vkCreatePipelineLayout(r->dev, &pli, NULL, &r->layout),
+                  "vkCreatePipelineLayout") ||
+        !vk_check(vkCreateSampler(r->dev, &si, NULL, &r->sampler), "vkCreateSampler") ||
+        !vk_check(vkCreateDescriptorPool(r->dev, &dpi, NULL, &r->pool), "vkCreateDescriptorPool") ||
+        !vk_check(vkCreateCommandPool(r->dev, &cpi, NULL, &r->cmd_pool), "vkCreateCommandPool"))
+        return false;
+    VkDescriptorSetLayout layouts[2] = {r->set_layout, r->set_layout};
+    VkDescriptorSetAllocateInfo dai = {.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+                                       .descriptorPool = r->pool,
+                                       .descriptorSetCount = 2,
+                                       .pSetLayouts = layouts};
+    if (!vk_check(vkAllocateDescriptorSets(r->dev, &dai, r->sets), "vkAllocateDescriptorSets"))
+        return false;
+    for (int i = 0; i < FRAMES_IN_FLIGHT; i++) {
+        frame_slot *s = &r->slots[i];
+        VkCommandBufferAllocateInfo ci = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+                                          .commandPool = r->cmd_pool,
+                                          .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+                                          .commandBufferCount = 1};
+        VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
+                                 .flags = VK_FENCE_CREATE_SIGNALED_BIT};
+        VkSemaphoreCreateInfo sci = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+        if (!vk_check(vkAllocateCommandBuffers(r->dev, &ci, &s->cmd), "vkAllocateCommandBuffers") ||
+            !vk_check(vkCreateFence(r->dev, &fci, NULL, &s->fence), "vkCreateFence") ||
+            !vk_check(vkCreateSemaphore(r->dev, &sci, NULL, &s->acquired), "vkCreateSemaphore"))
+            return false;
+    }
+    /* 1x1 placeholders until the first frame and overlay arrive, so every
+     * descriptor always names a valid image. */
+    return texture_create(r, &r->frames[0], 1, 1) && texture_create(r, &r->frames[1], 1, 1) &&
+           texture_create(r, &r->overlay, 1, 1);
+}
+
+mz_render *mz_render_create(const mz_render_desc *desc)
+{
+    if (!desc || !desc->gpu) {
+        mz_fail("render: no gpu given");
+        return NULL;
+    }
+    mz_render *r = calloc(1, sizeof *r);
+    if (!r) {
+        mz_fail("render: out of memory");
+        return NULL;
+    }
+    r->gpu = desc->gpu;
+    r->dev = mz_gpu_device(desc->gpu);
+    r->surface = mz_gpu_surface(desc->gpu);
+    r->no_vsync = desc->no_vsync;
+    r->want_w = desc->width > 0 ? desc->width : 1280;
+    r->want_h = desc->height > 0 ? desc->height : 720;
+    r->last_image = -1;
+    if (!choose_format(r) || !make_fixed(r) || !make_pipeline(r)) {
+        mz_fail_context("render");
+        mz_render_destroy(r);
+        return NULL;
+    }
+    write_sets(r);
+    if (!target_build(r)) {
+        mz_render_destroy(r);
+        return NULL;
+    }
+    return r;
+}
+
+void mz_render_destroy(mz_render *r)
+{
+    if (!r) return;
+    for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
+        if (r->slots[i].fence) vkWaitForFences(r->dev, 1, &r->slots[i].fence, VK_TRUE, UINT64_MAX);
+    queue_wait_idle(r);
+    target_destroy(r);
+    if (r->swapchain) vkDestroySwapchainKHR(r->dev, r->swapchain, NULL);
+    for (int i = 0; i < FRAMES_IN_FLIGHT; i++) {
+        frame_slot *s = &r->slots[i];
+        if (s->fence) vkDestroyFence(r->dev, s->fence, NULL);
+        if (s->acquired) vkDestroySemaphore(r->dev, s->acquired, NULL);
+        host_buffer_destroy(r, &s->frame_staging);
+        host_buffer_destroy(r, &s->overlay_staging);
+    }
+    host_buffer_destroy(r, &r->readback);
+    texture_destroy(r, &r->frames[0]);
+    texture_destroy(r, &r->frames[1]);
+    texture_destroy(r, &r->overlay);
+    if (r->cmd_pool) vkDestroyCommandPool(r->dev, r->cmd_pool, NULL);
+    if (r->pool) vkDestroyDescriptorPool(r->dev, r->pool, NULL);
+    if (r->sampler) vkDestroySampler(r->dev, r->sampler, NULL);
+    if (r->pipeline) vkDestroyPipeline(r->dev, r->pipeline, NULL);
+    if (r->layout) vkDestroyPipelineLayout(r->dev, r->layout, NULL);
+    if (r->set_layout) vkDestroyDescriptorSetLayout(r->dev, r->set_layout, NULL);
+    if (r->pass) vkDestroyRenderPass(r->dev, r->pass, NULL);
+    free(r);
+}
+
+void mz_render_resize(mz_render *r, int width, int height)
+{
+    if (width == r->want_w && height == r->want_h) return;
+    r->want_w = width > 0 ? width : 0;
+    r->want_h = height > 0 ? height : 0;
+    r->recreate = true;
+}
+
+void mz_render_target_size(const mz_render *r, int *width, int *height)
+{
+    *width = (int)r->extent.width;
+    *height = (int)r->extent.height;
+}
+
+void mz_render_crossfade(mz_render *r, double seconds)
+{
+    r->fade_s = seconds > 0 ? seconds : 0;
+}
+
+/* Copies rows into a slot's staging buffer, growing it when needed (after
+ * the slot's last frame is done with it). */
+static bool stage(mz_render *r, host_buffer *b, const uint8_t *rgba, int w, int h, int pitch)
+{
+    VkDeviceSize size = (VkDeviceSize)w * (VkDeviceSize)h * 4;
+    if (!host_buffer_reserve(r, b, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false)) return false;
+    size_t row = (size_t)w * 4;
+    if ((size_t)pitch == row) {
+        memcpy(b->map, rgba, (size_t)size);
+    } else {
+        for (int y = 0; y < h; y++)
+            memcpy(b->map + (size_t)y * row, rgba + (size_t)y * (size_t)pitch, row);
+    }
+    return true;
+}
+
+bool mz_render_set_frame(mz_render *r, const uint8_t *rgba, int width, int height)
+{
+    if (!rgba || width <= 0 || height <= 0) return mz_fail("render: empty frame");
+    frame_slot *s = &r->slots[r->slot];
+    vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
+    bool fade = r->fade_s > 0 && r->has_frame;
+    if (width != r->frames[r->current].width || height != r->frames[r->current].height) {
+        /* New size: both textures are remade; the old picture is gone, so cut. */
+        wait_frames(r);
+        for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
+            r->slots[i].frame_pending = false;
+        if (!texture_create(r, &r->frames[0], width, height) ||
+            !texture_create(r, &r->frames[1], width, height))
+            return false;
+        write_sets(r);
+        fade = false;
+    }
+    if (fade) {
+        /* The frame shown stays in its texture as "before"; the new one goes
+         * to the other. */
+        for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
+            r->slots[i].frame_pending = false;
+        r->current ^= 1;
+        r->fade_len_s = r->fade_s;
+        r->fade_start_ns = mz_time_ns();
+    }
+    r->fade_s = 0;
+    if (!stage(r, &s->frame_staging, rgba, width, height, width * 4)) return false;
+    s->frame_pending = true;
+    r->has_frame = true;
+    return true;
+}
+
+bool mz_render_set_overlay(mz_render *r, const uint8_t *rgba, int width, int height, int pitch)
+{
+    frame_slot *s = &r->slots[r->slot];
+    if (!rgba) {
+        r->has_overlay = false;
+        s->overlay_pending = false;
+        return true;
+    }
+    if (width <= 0 || height <= 0 || pitch < width * 4)
+        return mz_fail("render: bad overlay %dx%d pitch %d", width, height, pitch);
+    vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
+    if (width != r->overlay.width || height != r->overlay.height) {
+        wait_frames(r);
+        for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
+            r->slots[i].overlay_pending = false;
+        if (!texture_create(r, &r->overlay, width, height)) return false;
+        write_sets(r);
+    }
+    if (!stage(r, &s->overlay_staging, rgba, width, height, pitch)) return false;
+    s->overlay_pending = true;
+    r->has_overlay = true;
+    return true;
+}
+
+/* Where the frame goes in the target: as large as fits, aspect kept, centred. */
+static void letterbox(const mz_render *r, float rect[4])
+{
+    float tw = (float)r->extent.width, th = (float)r->extent.height;
+    const texture *f = &r->frames[r->current];
+    float scale = tw / (float)f->width;
+    if ((float)f->height * scale > th) scale = th / (float)f->height;
+    float w = (float)f->width * scale / tw, h = (float)f->height * scale / th;
+    rect[0] = (1.0f - w) * 0.5f;
+    rect[1] = (1.0f - h) * 0.5f;
+    rect[2] = rect[0] + w;
+    rect[3] = rect[1] + h;
+}
+
+static void record_readback(mz_render *r, VkCommandBuffer cmd, VkImage image)
+{
+    bool headless = !r->surface;
+    VkImageMemoryBarrier to_src = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+        .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
+        .oldLayout =
+            headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+        .newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .image = image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0, NULL, 1, &to_src);
+    VkBufferImageCopy copy = {
+        .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+        .imageExtent = {r->extent.width, r->extent.height, 1},
+    };
+    vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, r->readback.buffer, 1,
+                           &copy);
+    VkBufferMemoryBarrier to_host = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+        .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+        .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .buffer = r->readback.buffer,
+        .size = VK_WHOLE_SIZE,
+    };
+    VkImageMemoryBarrier back = to_src;
+    back.srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    back.dstAccessMask = 0;
+    back.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    back.newLayout = to_src.oldLayout;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
+                         NULL, 1, &to_host, headless ? 0 : 1, &back);
+}
+
+static bool present(mz_render *r, bool *presented, bool capture)
+{
+    *presented = false;
+    frame_slot *s = &r->slots[r->slot];
+    if (r->recreate && !target_build(r)) return false;
+    if (r->image_count == 0) { /* minimised: try again when it has a size */
+        r->recreate = r->surface != VK_NULL_HANDLE;
+        return true;
+    }
+    if (!vk_check(vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX), "vkWaitForFences"))
+        return false;
+
+    uint32_t image;
+    if (r->surface) {
+        VkResult res = vkAcquireNextImageKHR(r->dev, r->swapchain, UINT64_MAX, s->acquired,
+                                             VK_NULL_HANDLE, &image);
+        if (res == VK_ERROR_OUT_OF_DATE_KHR) {
+            r->recreate = true;
+            return true;
+        }
+        if (res == VK_SUBOPTIMAL_KHR)
+            r->recreate = true; /* the image was acquired: draw it, then rebuild */
+        else if (!vk_check(res, "vkAcquireNextImageKHR"))
+            return false;
+    } else {
+        image = r->slot % r->image_count;
+    }
+    if (capture &&
+        !host_buffer_reserve(r, &r->readback, (VkDeviceSize)r->extent.width * r->extent.height * 4,
+                             VK_BUFFER_USAGE_TRANSFER_DST_BIT, true))
+        return false;
+
+    vkResetFences(r->dev, 1, &s->fence);
+    VkCommandBuffer cmd = s->cmd;
+    vkResetCommandBuffer(cmd, 0);
+    VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+                                   .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
+    vkBeginCommandBuffer(cmd, &bi);
+    static const VkClearColorValue black = {{0, 0, 0, 1}}, clear = {{0, 0, 0, 0}};
+    for (int i = 0; i < 2; i++)
+        if (!r->frames[i].ready) record_upload(cmd, &r->frames[i], NULL, &black);
+    if (!r->overlay.ready) record_upload(cmd, &r->overlay, NULL, &clear);
+    if (s->frame_pending) record_upload(cmd, &r->frames[r->current], &s->frame_staging, NULL);
+    if (s->overlay_pending) record_upload(cmd, &r->overlay, &s->overlay_staging, NULL);
+    s->frame_pending = s->overlay_pending = false;
+
+    composite_push pc = {.has_frame = r->has_frame, .has_overlay = r->has_overlay, .fade = 1.0f};
+    letterbox(r, pc.rect);
+    pc.size[0] = (float)r->extent.width;
+    pc.size[1] = (float)r->extent.height;
+    if (r->fade_len_s > 0) {
+        double t = mz_time_ms_since(r->fade_start_ns) / 1000.0 / r->fade_len_s;
+        if (t >= 1.0)
+            r->fade_len_s = 0;
+        else
+            pc.fade = (float)t;
+    }
+    VkRenderPassBeginInfo rp = {
+        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+        .renderPass = r->pass,
+        .framebuffer = r->framebuffers[image],
+        .renderArea = {{0, 0}, r->extent},
+    };
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    VkViewport vp = {0, 0, (float)r->extent.width, (float)r->extent.height, 0, 1};
+    VkRect2D sc = {{0, 0}, r->extent};
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &sc);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->pipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 1,
+                            &r->sets[r->current], 0, NULL);
+    vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof pc, &pc);
+    vkCmdDraw(cmd, 3, 1, 0, 0);
+    vkCmdEndRenderPass(cmd);
+    if (capture) record_readback(r, cmd, r->images[image]);
+    if (!vk_check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer")) return false;
+
+    VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    VkSubmitInfo si = {
+        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+        .waitSemaphoreCount = r->surface ? 1 : 0,
+        .pWaitSemaphores = &s->acquired,
+        .pWaitDstStageMask = &wait_stage,
+        .commandBufferCount = 1,
+        .pCommandBuffers = &cmd,
+        .signalSemaphoreCount = r->surface ? 1 : 0,
+        .pSignalSemaphores = &r->rendered[image],
+    };
+    mz_gpu_queue_lock(r->gpu);
+    VkResult res = vkQueueSubmit(mz_gpu_queue(r->gpu), 1, &si, s->fence);
+    VkResult pres = VK_SUCCESS;
+    if (res == VK_SUCCESS && r->surface) {
+        VkPresentInfoKHR pi = {
+            .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+            .waitSemaphoreCount = 1,
+            .pWaitSemaphores = &r->rendered[image],
+            .swapchainCount = 1,
+            .pSwapchains = &r->swapchain,
+            .pImageIndices = &image,
+        };
+        pres = vkQueuePresentKHR(mz_gpu_queue(r->gpu), &pi);
+    }
+    mz_gpu_queue_unlock(r->gpu);
+    if (!vk_check(res, "vkQueueSubmit")) return false;
+    r->slot = (r->slot + 1) % FRAMES_IN_FLIGHT;
+    r->last_image = (int)image;
+    if (pres == VK_ERROR_OUT_OF_DATE_KHR || pres == VK_SUBOPTIMAL_KHR)
+        r->recreate = true;
+    else if (!vk_check(pres, "vkQueuePresentKHR"))
+        return false;
+    *presented = true;
+    if (capture) /* the caller reads the pixels now */
+        vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
+    return true;
+}
+
+bool mz_render_present(mz_render *r, bool *presented)
+{
+    bool dummy;
+    return present(r, presented ? presented : &dummy, false);
+}
+
+bool mz_render_needs_present(const mz_render *r)
+{
+    const frame_slot *s = &r->slots[r->slot];
+    return s->frame_pending || s->overlay_pending || r->fade_len_s > 0 || r->recreate ||
+           r->last_image < 0;
+}
+
+uint8_t *mz_render_screenshot(mz_render *r, int *width, int *height)
+{
+    if (!r->can_read_back && r->image_count) {
+        mz_fail("render: this surface cannot be read back (no TRANSFER_SRC usage)");
+        return NULL;
+    }
+    bool presented = false;
+    /* A rebuild or a minimised window presents nothing: a few tries cover a
+     * rebuild; minimised stays an error. */
+    for (int tries = 0; tries < 3 && !presented; tries++)
+        if (!present(r, &presented, true)) return NULL;
+    if (!presented) {
+        mz_fail("render: nothing was presented (minimised?)");
+        return NULL;
+    }
+    size_t n = (size_t)r->extent.width * r->extent.height;
+    uint8_t *out = malloc(n * 4);
+    if (!out) {
+        mz_fail("render: out of memory");
+        return NULL;
+    }
+    const uint8_t *src = r->readback.map;
+    bool bgra = r->format == VK_FORMAT_B8G8R8A8_UNORM || r->format == VK_FORMAT_B8G8R8A8_SRGB;
+    for (size_t i = 0; i < n; i++) {
+        out[i * 4 + 0] = src[i * 4 + (bgra ? 2 : 0)];
+        out[i * 4 + 1] = src[i * 4 + 1];
+        out[i * 4 + 2] = src[i * 4 + (bgra ? 0 : 2)];
+        out[i * 4 + 3] = 255;
+    }
+    *width = (int)r->extent.width;
+    *height = (int)r->extent.height;
+    return out;
+}

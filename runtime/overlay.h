@@ -1,0 +1,50 @@
+/* overlay — what the player draws over the picture: the captions band, the
+ * input line with its caret, the "working" indicator, notices (quit?, the
+ * end), the story picker and the author's overlay.
+ *
+ * Drawn with SDL2_ttf (DejaVu from fonts-dejavu-core) into an RGBA surface
+ * of the drawable's size, which the program hands to mz_render as its
+ * overlay. Sizes scale with the drawable's height, so text stays readable
+ * from 640x360 to 4K.
+ *
+ * Ownership: mz_overlay owns its fonts and surface; the state it draws is
+ * read during mz_overlay_draw only. Errors: NULL / false with mz_error(). */
+#ifndef MZ_OVERLAY_H
+#define MZ_OVERLAY_H
+
+#include "input_line.h"
+
+#include <SDL.h>
+#include <stdbool.h>
+
+typedef struct mz_overlay mz_overlay;
+
+typedef struct mz_overlay_state {
+    const char *caption;        /* narration of the scene shown; NULL/"" none */
+    const char *reply;          /* the story's answer to input that matched nothing */
+    const mz_input_line *input; /* NULL hides the line */
+    float input_alpha;          /* 0..1: the line fades when unused */
+    bool caret_on;              /* blink phase */
+    bool working;               /* a scene is being made: animate the indicator */
+    double time_s;              /* animation clock */
+    const char *notice;         /* a centred box (quit? / the end / saved), may hold '\n' */
+    const char *author;         /* the author's overlay text; NULL hides it */
+    /* the story picker: shown instead of everything else when item_count > 0 */
+    const char *menu_title;
+    const char *const *menu_items;
+    int menu_count, menu_selected;
+} mz_overlay_state;
+
+/* font_dir NULL -> /usr/share/fonts/truetype/dejavu */
+mz_overlay *mz_overlay_create(const char *font_dir);
+void mz_overlay_destroy(mz_overlay *o);
+
+/* Draws the state into a surface of width x height (RGBA32, straight alpha)
+ * that stays owned by the overlay and valid until the next draw. */
+SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_overlay_state *st);
+
+/* The captions band's top edge in the last drawing (tests compare pixels
+ * inside and above it); -1 when no band was drawn. */
+int mz_overlay_band_top(const mz_overlay *o);
+
+#endif

@@ -1,0 +1,816 @@
+/* play_window — see play_window.h. */
+#include "play_window.h"
+
+#include "input_line.h"
+#include "mz_error.h"
+#include "mz_audio.h"
+#include "mz_gen.h"
+#include "mz_gpu.h"
+#include "mz_log.h"
+#include "mz_record.h"
+#include "mz_render.h"
+#include "mz_session.h"
+#include "mz_time.h"
+#include "overlay.h"
+
+#include <SDL.h>
+#include <SDL_vulkan.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define MAX_STORIES 64
+#define INPUT_IDLE_S 8.0 /* an untouched, empty input line starts fading after this */
+#define INPUT_FADE_S 1.5
+#define REPLY_SHOW_S 8.0
+#define NOTICE_SHOW_S 2.5 /* "screenshot saved" and the like */
+
+typedef enum mode {
+    MODE_PICK, /* choosing a story */
+    MODE_PLAY,
+} mode;
+
+struct mz_player {
+    mz_player_desc desc;
+    mode mode;
+    bool quit, failed, confirm_quit, show_author;
+
+    SDL_Window *window;
+    mz_gpu *gpu;
+    mz_render *render;
+    mz_gen *gen;
+    mz_overlay *overlay;
+    int draw_w, draw_h;
+    double refresh_hz;
+
+    /* the story picker */
+    char *stories[MAX_STORIES];
+    int story_count, story_selected;
+    char story_path[512];
+
+    mz_session *session;
+    mz_audio *audio;
+    bool narrate;
+    bool restored; /* the next turn comes from a save: treat it as a scene change */
+    char scene[128];
+    char caption[2048];
+    char reply[1024];
+    char matched[256];
+    char prompt[2048];
+    char ending[128];
+    bool ended;
+    int turns;
+    uint64_t reply_ns;
+
+    mz_input_line input;
+    uint64_t input_ns; /* last keystroke */
+
+    /* frames and timing */
+    uint64_t scene_id;   /* the session's last scene request */
+    bool waiting_first;  /* the new scene's first frame is not on screen yet */
+    bool scene_on_way;   /* ...but it has been handed to the renderer */
+    uint64_t arrived_ns; /* when that frame came out of the generator */
+    double present_ms;   /* the last scene's first frame: arrival -> presented */
+    /* A scene's frame 0 continues the picture on screen (the generator hands
+     * it on at once); frame 1 is the first drawn for the new scene. */
+    bool waiting_new;
+    double new_content_ms; /* input accepted -> frame 1 presented */
+    uint64_t accepted_ns;  /* input accepted -> the first frame presented */
+    double first_frame_ms; /* the last scene's */
+    uint8_t *last_rgba;    /* the last frame taken from the generator (the ring's copy
+                              is gone at the next poll) */
+    mz_frame shown;        /* describes last_rgba; the session's conditioning points here */
+    bool unreported;       /* shown is on screen but not yet reported to the session */
+    int last_w, last_h;
+    bool have_frame;
+    uint64_t presented;
+    uint64_t present_ns;
+    uint64_t fps_ns;
+    int fps_count;
+    double fps;
+
+    char notice[1024];
+    uint64_t notice_ns;
+    int screenshots;
+    bool overlay_dirty;
+    uint64_t overlay_ns;
+    uint64_t start_ns;
+};
+
+static double secs_since(uint64_t ns)
+{
+    return mz_time_ms_since(ns) / 1000.0;
+}
+
+static void set_notice(mz_player *p, const char *msg)
+{
+    snprintf(p->notice, sizeof p->notice, "%s", msg);
+    p->notice_ns = mz_time_ns();
+    p->overlay_dirty = true;
+}
+
+/* ---- window and GPU ---- */
+
+static bool make_surface(VkInstance instance, void *user, VkSurfaceKHR *out)
+{
+    if (SDL_Vulkan_CreateSurface(user, instance, out)) return true;
+    return mz_fail("SDL_Vulkan_CreateSurface: %s", SDL_GetError());
+}
+
+static bool open_window(mz_player *p)
+{
+    const mz_player_desc *d = &p->desc;
+    Uint32 flags = SDL_WINDOW_VULKAN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (d->fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    p->window = SDL_CreateWindow("maze", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, d->width,
+                                 d->height, flags);
+    if (!p->window) return mz_fail("cannot open a window: %s", SDL_GetError());
+    unsigned n = 0;
+    if (!SDL_Vulkan_GetInstanceExtensions(p->window, &n, NULL))
+        return mz_fail("SDL_Vulkan_GetInstanceExtensions: %s", SDL_GetError());
+    const char **ext = calloc(n ? n : 1, sizeof *ext);
+    if (!ext) return mz_fail("out of memory");
+    SDL_Vulkan_GetInstanceExtensions(p->window, &n, ext);
+    mz_gpu_desc gd = {.instance_extensions = ext,
+                      .instance_extension_count = n,
+                      .make_surface = make_surface,
+                      .surface_user = p->window};
+    p->gpu = mz_gpu_create(&gd);
+    free(ext);
+    if (!p->gpu) return false;
+    SDL_Vulkan_GetDrawableSize(p->window, &p->draw_w, &p->draw_h);
+    SDL_DisplayMode dm;
+    if (SDL_GetCurrentDisplayMode(SDL_GetWindowDisplayIndex(p->window), &dm) == 0 &&
+        dm.refresh_rate > 0)
+        p->refresh_hz = dm.refresh_rate;
+    SDL_StartTextInput();
+    return true;
+}
+
+/* ---- the story ---- */
+
+/* Takes what a turn says: the scene and its texts, and whether the session
+ * sent the generator a new scene (its picture is then on its way). */
+static void on_turn(const mz_story_turn *t, void *user)
+{
+    mz_player *p = user;
+    bool changed = t->scene_changed || p->restored;
+    p->restored = false;
+    if (t->error) {
+        mz_log_error("%s", t->error);
+        set_notice(p, "The story hit an error (see the log).");
+    }
+    snprintf(p->matched, sizeof p->matched, "%s", t->matched ? t->matched : "");
+    if (t->reply && *t->reply) {
+        snprintf(p->reply, sizeof p->reply, "%s", t->reply);
+        p->reply_ns = mz_time_ns();
+    }
+    p->overlay_dirty = true;
+    uint64_t id = mz_session_scene_id(p->session);
+    if (id != p->scene_id) {
+        p->scene_id = id;
+        p->waiting_first = true;
+        p->waiting_new = true;
+        p->scene_on_way = false;
+        snprintf(p->prompt, sizeof p->prompt, "%s", t->prompt ? t->prompt : "");
+    }
+    if (!changed) return;
+    snprintf(p->scene, sizeof p->scene, "%s", t->scene);
+    snprintf(p->caption, sizeof p->caption, "%s", t->caption ? t->caption : "");
+    p->ended = t->ended;
+    snprintf(p->ending, sizeof p->ending, "%s", t->ending ? t->ending : "");
+    if (!(t->reply && *t->reply)) p->reply[0] = '\0';
+    /* Sound follows the story's tags (the scene's parameters stay inside the
+     * generator); the story's files are relative to the working directory. */
+    mz_audio_set_scene(p->audio, NULL, t->sound, t->sound_count, t->sound_files,
+                       t->sound_file_count, t->transition_s);
+    if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
+}
+
+static bool start_story(mz_player *p, const char *path)
+{
+    mz_session_destroy(p->session);
+    /* The session sends each new scene to the generator, continuing from
+     * the frame on screen, and traces first_frame_ms when the scene's first
+     * frame is reported shown (here: once presented). */
+    p->session = mz_session_create(&(mz_session_desc){.story_path = path,
+                                                      .seed = p->desc.seed,
+                                                      .trace_path = p->desc.trace,
+                                                      .on_turn = on_turn,
+                                                      .user = p,
+                                                      .gen = p->gen,
+                                                      .width = p->desc.gen_width,
+                                                      .height = p->desc.gen_height,
+                                                      .fps = p->desc.fps});
+    p->scene_id = 0;
+    p->unreported = false;
+    if (!p->session) return false;
+    mz_story *story = mz_session_story(p->session);
+    snprintf(p->story_path, sizeof p->story_path, "%s", path);
+    if (p->window) {
+        char title[256];
+        snprintf(title, sizeof title, "%s \xe2\x80\x94 maze", mz_story_title(story));
+        SDL_SetWindowTitle(p->window, title);
+    }
+    p->narrate = p->desc.narrate || mz_story_narrate(story);
+    mz_audio_set_narration(p->audio, p->narrate);
+    p->accepted_ns = mz_time_ns();
+    p->turns = 0;
+    p->ended = false;
+    p->mode = MODE_PLAY;
+    if (p->desc.load) {
+        const char *load = p->desc.load;
+        p->desc.load = NULL; /* only the first start */
+        p->restored = true;
+        return mz_session_load(p->session, load);
+    }
+    return mz_session_begin(p->session);
+}
+
+static void submit_input(mz_player *p)
+{
+    char text[MZ_INPUT_MAX_BYTES];
+    if (!mz_input_submit(&p->input, text, sizeof text)) return;
+    p->accepted_ns = mz_time_ns();
+    p->turns++;
+    if (!mz_session_input(p->session, text, strlen(text))) mz_log_error("story: %s", mz_error());
+}
+
+static void quick_path(const mz_player *p, char *out, size_t size)
+{
+    const char *name = strrchr(p->story_path, '/');
+    name = name && name[1] ? name + 1 : p->story_path;
+    snprintf(out, size, "%s/%s.quicksave", p->desc.save_dir ? p->desc.save_dir : ".", name);
+}
+
+static void quick_save(mz_player *p)
+{
+    char path[700];
+    quick_path(p, path, sizeof path);
+    if (mz_session_save(p->session, path)) {
+        char msg[800];
+        snprintf(msg, sizeof msg, "Saved to %s", path);
+        set_notice(p, msg);
+    } else {
+        mz_log_error("quick save: %s", mz_error());
+        set_notice(p, "Could not save (see the log).");
+    }
+}
+
+static void quick_load(mz_player *p)
+{
+    char path[700];
+    quick_path(p, path, sizeof path);
+    p->accepted_ns = mz_time_ns();
+    p->restored = true;
+    if (!mz_session_load(p->session, path)) {
+        p->restored = false;
+        mz_log_error("quick load: %s", mz_error());
+        set_notice(p, "No quick save to load.");
+        return;
+    }
+    set_notice(p, "Loaded.");
+}
+
+/* ---- the story picker ---- */
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool list_stories(mz_player *p)
+{
+    const char *dir = p->desc.stories_dir ? p->desc.stories_dir : "stories";
+    DIR *d = opendir(dir);
+    if (!d) return mz_fail("no story given and no %s/ folder to pick from", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) && p->story_count < MAX_STORIES) {
+        if (e->d_name[0] == '.') continue;
+        char path[1024];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s/story.lua", dir, e->d_name);
+        if (stat(path, &st) == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            p->stories[p->story_count++] = strdup(path);
+        }
+    }
+    closedir(d);
+    if (p->story_count == 0) return mz_fail("no stories found under %s/", dir);
+    qsort(p->stories, (size_t)p->story_count, sizeof p->stories[0], compare_names);
+    p->mode = MODE_PICK;
+    return true;
+}
+
+/* ---- events ---- */
+
+static void toggle_fullscreen(mz_player *p)
+{
+    if (!p->window) return;
+    bool full = SDL_GetWindowFlags(p->window) & SDL_WINDOW_FULLSCREEN_DESKTOP;
+    SDL_SetWindowFullscreen(p->window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+}
+
+static void restart(mz_player *p)
+{
+    p->accepted_ns = mz_time_ns();
+    p->turns = 0;
+    p->ended = false;
+    if (!mz_session_begin(p->session)) {
+        mz_log_error("%s", mz_error());
+        p->failed = p->quit = true;
+    }
+}
+
+static void screenshot(mz_player *p);
+
+static void key_pick(mz_player *p, SDL_Keycode key)
+{
+    if (key == SDLK_UP && p->story_selected > 0)
+        p->story_selected--;
+    else if (key == SDLK_DOWN && p->story_selected < p->story_count - 1)
+        p->story_selected++;
+    else if (key == SDLK_ESCAPE)
+        p->quit = true;
+    else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
+        if (!start_story(p, p->stories[p->story_selected])) {
+            mz_log_error("%s", mz_error());
+            set_notice(p, mz_error());
+            p->mode = MODE_PICK;
+        }
+    }
+    p->overlay_dirty = true;
+}
+
+static void key_play(mz_player *p, const SDL_Keysym *k)
+{
+    bool ctrl = k->mod & KMOD_CTRL;
+    mz_input_line *in = &p->input;
+    if (p->confirm_quit) {
+        if (k->sym == SDLK_RETURN || k->sym == SDLK_KP_ENTER || k->sym == SDLK_y)
+            p->quit = true;
+        else if (k->sym == SDLK_ESCAPE || k->sym == SDLK_n)
+            p->confirm_quit = false;
+        return;
+    }
+    switch (k->sym) {
+    case SDLK_ESCAPE:
+        p->confirm_quit = true;
+        break;
+    case SDLK_F1:
+        p->show_author = !p->show_author;
+        break;
+    case SDLK_F5:
+        quick_save(p);
+        break;
+    case SDLK_F9:
+        quick_load(p);
+        break;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        if (p->ended && in->len == 0)
+            restart(p);
+        else
+            submit_input(p);
+        break;
+    case SDLK_r:
+        if (p->ended && in->len == 0 && !ctrl)
+            restart(p); /* typed 'r' arrives as text too: the restart clears it */
+        break;
+    case SDLK_BACKSPACE:
+        if (ctrl)
+            mz_input_delete_word(in);
+        else
+            mz_input_backspace(in);
+        break;
+    case SDLK_w:
+        if (ctrl) mz_input_delete_word(in);
+        break;
+    case SDLK_DELETE:
+        mz_input_delete(in);
+        break;
+    case SDLK_LEFT:
+        mz_input_left(in);
+        break;
+    case SDLK_RIGHT:
+        mz_input_right(in);
+        break;
+    case SDLK_HOME:
+        mz_input_home(in);
+        break;
+    case SDLK_END:
+        mz_input_end(in);
+        break;
+    case SDLK_UP:
+        mz_input_history_up(in);
+        break;
+    case SDLK_DOWN:
+        mz_input_history_down(in);
+        break;
+    case SDLK_v:
+        if (ctrl && SDL_HasClipboardText()) {
+            char *clip = SDL_GetClipboardText();
+            if (clip) mz_input_insert(in, clip);
+            SDL_free(clip);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void handle_event(mz_player *p, const SDL_Event *e)
+{
+    switch (e->type) {
+    case SDL_QUIT:
+        p->quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && p->window) {
+            SDL_Vulkan_GetDrawableSize(p->window, &p->draw_w, &p->draw_h);
+            mz_render_resize(p->render, p->draw_w, p->draw_h);
+        } else if (e->window.event == SDL_WINDOWEVENT_MINIMIZED) {
+            mz_render_resize(p->render, 0, 0);
+            p->draw_w = p->draw_h = 0;
+        } else if (e->window.event == SDL_WINDOWEVENT_RESTORED && p->window) {
+            SDL_Vulkan_GetDrawableSize(p->window, &p->draw_w, &p->draw_h);
+            mz_render_resize(p->render, p->draw_w, p->draw_h);
+        }
+        break;
+    case SDL_KEYDOWN:
+        p->input_ns = mz_time_ns();
+        if (e->key.keysym.sym == SDLK_F11)
+            toggle_fullscreen(p);
+        else if (e->key.keysym.sym == SDLK_F12)
+            screenshot(p);
+        else if (p->mode == MODE_PICK)
+            key_pick(p, e->key.keysym.sym);
+        else
+            key_play(p, &e->key.keysym);
+        break;
+    case SDL_TEXTINPUT:
+        p->input_ns = mz_time_ns();
+        if (p->mode == MODE_PLAY && !p->confirm_quit) {
+            /* 'r' at an ending restarts (the key event did it): not text */
+            if (!(p->ended && p->input.len == 0 && !strcmp(e->text.text, "r")))
+                mz_input_insert(&p->input, e->text.text);
+        }
+        break;
+    default:
+        return;
+    }
+    p->overlay_dirty = true;
+}
+
+/* ---- frames, overlay, present ---- */
+
+static bool take_frames(mz_player *p, double wait_ms)
+{
+    mz_frame f;
+    bool got = false;
+    while (wait_ms > 0 ? mz_gen_wait(p->gen, &f, wait_ms) : mz_gen_poll(p->gen, &f)) {
+        wait_ms = 0;
+        /* Frames of the scene being replaced still show: the picture keeps
+         * moving until the new scene's first frame arrives. */
+        if (f.scene_id == p->scene_id && !p->scene_on_way) {
+            p->scene_on_way = true;
+            p->arrived_ns = mz_time_ns();
+        }
+        size_t n = (size_t)f.width * f.height * 4;
+        bool moved = false;
+        if ((int)f.width != p->last_w || (int)f.height != p->last_h) {
+            uint8_t *b = realloc(p->last_rgba, n);
+            if (!b) return mz_fail("out of memory");
+            moved = p->last_rgba && b != p->last_rgba; /* a first buffer was never reported */
+            p->last_rgba = b;
+            p->last_w = (int)f.width;
+            p->last_h = (int)f.height;
+        }
+        memcpy(p->last_rgba, f.rgba, n);
+        p->shown = f;
+        p->shown.rgba = p->last_rgba;
+        p->have_frame = true;
+        p->unreported = true;
+        /* The session keeps the pixels pointer of the frame last reported:
+         * when the buffer moved, report at once (a new frame size only). */
+        if (moved && p->session) {
+            p->unreported = false;
+            mz_session_frame_shown(p->session, &p->shown);
+        }
+        got = true;
+    }
+    if (got && !mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h)) return false;
+    return true;
+}
+
+static void author_text(mz_player *p, char *out, size_t size)
+{
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    snprintf(out, size,
+             "scene     %s%s\nmatched   %s\nprompt    %.300s\n"
+             "latency   %.1f ms to the first frame, %.1f ms to new content\n"
+             "          (generator's first frame p50 %.1f, p95 %.1f ms)\n"
+             "fps       %.1f shown, %.1f generated\nbackend   %s%s on %s\nturn      %d",
+             p->scene, p->ended ? " (ending)" : "", p->matched[0] ? p->matched : "-", p->prompt,
+             p->first_frame_ms, p->new_content_ms, st.first_frame_p50_ms, st.first_frame_p95_ms,
+             p->fps, st.fps, st.backend, st.fallback_active ? " (fallback)" : "",
+             mz_gpu_device_name(p->gpu), p->turns);
+}
+
+static bool draw_overlay(mz_player *p)
+{
+    double now = secs_since(p->start_ns);
+    bool working = p->waiting_new || !p->have_frame;
+    /* Animated parts redraw ten times a second; the rest only on change. */
+    bool animating = working || p->show_author || p->notice[0];
+    if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
+        secs_since(p->overlay_ns) < 0.25)
+        return true;
+    if (p->draw_w <= 0 || p->draw_h <= 0) return true;
+    if (p->notice[0] && !p->confirm_quit && secs_since(p->notice_ns) > NOTICE_SHOW_S)
+        p->notice[0] = '\0';
+    if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
+
+    mz_overlay_state st = {.time_s = now, .working = working};
+    char author[3000], ending[300];
+    if (p->mode == MODE_PICK) {
+        st.menu_title = "Choose a story (\xe2\x86\x91 \xe2\x86\x93, Enter)";
+        st.menu_items = (const char *const *)p->stories;
+        st.menu_count = p->story_count;
+        st.menu_selected = p->story_selected;
+        st.working = false;
+    } else {
+        st.caption = p->caption;
+        st.reply = p->reply;
+        st.input = &p->input;
+        double idle = secs_since(p->input_ns);
+        st.input_alpha = 1.0f;
+        if (p->input.len == 0 && idle > INPUT_IDLE_S)
+            st.input_alpha = idle > INPUT_IDLE_S + INPUT_FADE_S
+                                 ? 0.0f
+                                 : 1.0f - (float)((idle - INPUT_IDLE_S) / INPUT_FADE_S);
+        st.caret_on = fmod(idle, 1.0) < 0.5;
+        if (p->show_author) {
+            author_text(p, author, sizeof author);
+            st.author = author;
+        }
+        if (p->ended && !p->notice[0]) {
+            snprintf(ending, sizeof ending, "The end%s%s.\nEnter or R to play again, Esc to quit.",
+                     p->ending[0] ? ": " : "", p->ending);
+            st.notice = ending;
+        }
+    }
+    if (p->confirm_quit)
+        st.notice = "Quit? Enter to quit, Esc to stay.";
+    else if (p->notice[0])
+        st.notice = p->notice;
+    SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
+    if (!s) return false;
+    p->overlay_dirty = false;
+    p->overlay_ns = mz_time_ns();
+    return mz_render_set_overlay(p->render, s->pixels, s->w, s->h, s->pitch);
+}
+
+static bool present(mz_player *p)
+{
+    bool presented = false;
+    /* Nothing new: skip, but still now and then (an X server may have lost
+     * the window's contents). */
+    if (!mz_render_needs_present(p->render) && secs_since(p->present_ns) < 0.25) return true;
+    p->present_ns = mz_time_ns();
+    if (!mz_render_present(p->render, &presented)) return false;
+    if (!presented) return true;
+    p->presented++;
+    p->fps_count++;
+    if (secs_since(p->fps_ns) >= 1.0) {
+        p->fps = p->fps_count / secs_since(p->fps_ns);
+        p->fps_count = 0;
+        p->fps_ns = mz_time_ns();
+    }
+    if (p->unreported && p->session) {
+        p->unreported = false;
+        mz_session_frame_shown(p->session, &p->shown);
+    }
+    if (p->waiting_first && p->scene_on_way) {
+        p->first_frame_ms = mz_time_ms_since(p->accepted_ns);
+        p->present_ms = mz_time_ms_since(p->arrived_ns);
+        p->waiting_first = false;
+        p->overlay_dirty = true;
+        mz_gen_stats st;
+        mz_gen_stats_get(p->gen, &st);
+        /* bench_player.sh reads this line for the split of first_frame_ms */
+        mz_log_info("first frame of scene %s on screen %.1f ms after the input "
+                    "(generator %.1f ms; out of the generator -> on screen %.1f ms; "
+                    "%.1f fps shown, %.1f generated)",
+                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps);
+    }
+    if (p->waiting_new && p->shown.scene_id == p->scene_id && p->shown.index >= 1) {
+        p->waiting_new = false;
+        p->new_content_ms = mz_time_ms_since(p->accepted_ns);
+        p->overlay_dirty = true;
+        mz_log_info("new content of scene %s on screen %.1f ms after the input", p->scene,
+                    p->new_content_ms);
+    }
+    return true;
+}
+
+static void screenshot(mz_player *p)
+{
+    int w, h;
+    uint8_t *rgba = mz_render_screenshot(p->render, &w, &h);
+    if (!rgba) {
+        mz_log_error("screenshot: %s", mz_error());
+        return;
+    }
+    char path[700], msg[800];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(path, sizeof path, "%s/maze-%s-%03d.png", p->desc.save_dir ? p->desc.save_dir : ".",
+             stamp, ++p->screenshots % 1000);
+    if (mz_record_png_write(path, rgba, (uint32_t)w, (uint32_t)h)) {
+        snprintf(msg, sizeof msg, "Screenshot: %s", path);
+        mz_log_info("%s", msg);
+        set_notice(p, msg);
+    } else {
+        mz_log_error("screenshot: %s", mz_error());
+    }
+    free(rgba);
+}
+
+/* ---- the player ---- */
+
+mz_player *mz_player_create(const mz_player_desc *desc)
+{
+    mz_player *p = calloc(1, sizeof *p);
+    if (!p) {
+        mz_fail("out of memory");
+        return NULL;
+    }
+    p->desc = *desc;
+    mz_player_desc *d = &p->desc;
+    if (d->width <= 0 || d->height <= 0) d->width = 1280, d->height = 720;
+    if (!d->seed) d->seed = 1;
+    p->refresh_hz = 60.0;
+    p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
+    mz_input_clear(&p->input);
+
+    bool ok;
+    if (d->offscreen) {
+        ok = SDL_Init(SDL_INIT_EVENTS) == 0 || mz_fail("SDL_Init: %s", SDL_GetError());
+        if (ok) {
+            p->gpu = mz_gpu_create(&(mz_gpu_desc){0});
+            ok = p->gpu != NULL;
+            p->draw_w = d->width;
+            p->draw_h = d->height;
+        }
+    } else {
+        ok = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0 ||
+             mz_fail("no display to open a window on (%s)", SDL_GetError());
+        ok = ok && open_window(p);
+    }
+    ok = ok &&
+         (p->render = mz_render_create(&(mz_render_desc){
+              .gpu = p->gpu, .width = p->draw_w, .height = p->draw_h, .no_vsync = d->no_vsync}));
+    ok = ok && (p->overlay = mz_overlay_create(NULL));
+    /* The generator gets its own device: frames reach the renderer through
+     * host memory anyway, and on one shared queue the display's composite
+     * would wait behind each frame being generated (measured on lavapipe:
+     * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
+    ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    /* Audio never fails the player: with no device it runs silent and says
+     * so once (mz_audio logs it). */
+    ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){.narrate = d->narrate}));
+    ok = ok && (d->story ? start_story(p, d->story) : list_stories(p));
+    if (!ok) {
+        mz_player_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
+bool mz_player_step(mz_player *p)
+{
+    uint64_t t0 = mz_time_ns();
+    SDL_Event e;
+    while (!p->quit && SDL_PollEvent(&e))
+        handle_event(p, &e);
+    if (p->quit) return false;
+    if (p->mode == MODE_PLAY && !take_frames(p, 0)) {
+        p->failed = true;
+        return false;
+    }
+    if (!draw_overlay(p) || !present(p)) {
+        p->failed = true;
+        return false;
+    }
+    /* Pace to the display: FIFO does not block under every X server. Wait
+     * on the generator, so a new frame is shown the moment it is made. */
+    double budget = 1000.0 / p->refresh_hz - mz_time_ms_since(t0);
+    if (p->draw_w == 0) budget = 50; /* minimised: idle */
+    if (budget > 0.5) {
+        if (p->mode == MODE_PLAY) {
+            if (!take_frames(p, budget)) {
+                p->failed = true;
+                return false;
+            }
+        } else {
+            mz_time_sleep_ms(budget);
+        }
+    }
+    return true;
+}
+
+bool mz_player_failed(const mz_player *p)
+{
+    return p->failed;
+}
+
+void mz_player_destroy(mz_player *p)
+{
+    if (!p) return;
+    mz_gen_close(p->gen);
+    mz_session_destroy(p->session);
+    mz_audio_close(p->audio);
+    mz_overlay_destroy(p->overlay);
+    mz_render_destroy(p->render);
+    mz_gpu_destroy(p->gpu);
+    if (p->window) SDL_DestroyWindow(p->window);
+    SDL_Quit();
+    for (int i = 0; i < p->story_count; i++)
+        free(p->stories[i]);
+    free(p->last_rgba);
+    free(p);
+}
+
+const char *mz_player_scene(const mz_player *p)
+{
+    return p->scene;
+}
+
+bool mz_player_scene_shown(const mz_player *p)
+{
+    return p->scene[0] && !p->waiting_first;
+}
+
+int mz_player_turns(const mz_player *p)
+{
+    return p->turns;
+}
+
+uint64_t mz_player_frames_presented(const mz_player *p)
+{
+    return p->presented;
+}
+
+uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height)
+{
+    return mz_render_screenshot(p->render, width, height);
+}
+
+int mz_player_band_top(const mz_player *p)
+{
+    return mz_overlay_band_top(p->overlay);
+}
+
+uint32_t mz_player_validation_errors(const mz_player *p)
+{
+    return mz_gpu_validation_errors(p->gpu);
+}
+
+double mz_player_first_frame_ms(const mz_player *p)
+{
+    return p->first_frame_ms;
+}
+
+int mz_play_window(const mz_player_desc *desc)
+{
+    if (!desc->offscreen && !(getenv("DISPLAY") && *getenv("DISPLAY")) &&
+        !getenv("WAYLAND_DISPLAY")) {
+        fprintf(stderr, "maze play: no display to open a window on (DISPLAY is not set).\n"
+                        "Run it headless instead: maze play STORY --headless\n");
+        return 2;
+    }
+    mz_player *p = mz_player_create(desc);
+    if (!p) {
+        fprintf(stderr, "maze play: %s\n", mz_error());
+        if (strstr(mz_error(), "no display")) {
+            fprintf(stderr, "Run it headless instead: maze play STORY --headless\n");
+            return 2;
+        }
+        return 1;
+    }
+    while (mz_player_step(p)) {
+    }
+    bool failed = p->failed;
+    if (failed) fprintf(stderr, "maze play: %s\n", mz_error());
+    mz_player_destroy(p);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+/* play_window — the windowed player: `maze play STORY`.
+ *
+ * A mz_player runs one window: SDL2 events, the input line, the story, the
+ * generator's frames, the overlay, mz_render presenting on Vulkan. The
+ * program calls mz_player_step() until it returns false; mz_play_window()
+ * is that loop.
+ *
+ * Offscreen (tests, no X): no window and no SDL video, only SDL's event
+ * queue (SDL_PushEvent works) and a headless render target of the given
+ * size; everything else — event handling, story, generator, overlay,
+ * composite — is the same code as in the window.
+ *
+ * Ownership: the caller owns the mz_player; options' strings must outlive it.
+ * Errors: NULL with mz_error(); mz_play_window returns an exit status. */
+#ifndef MZ_PLAY_WINDOW_H
+#define MZ_PLAY_WINDOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct mz_player mz_player;
+
+typedef struct mz_player_desc {
+    const char *story;         /* folder; NULL -> pick one from stories_dir */
+    const char *stories_dir;   /* NULL -> "stories" */
+    const char *load;          /* a save to start from (--load), or NULL */
+    const char *gen;           /* generator URI; NULL -> procedural */
+    uint64_t seed;             /* 0 -> 1 */
+    int width, height;         /* window / target size; 0 -> 1280x720 */
+    int gen_width, gen_height; /* size scenes are generated at; 0 -> the generator's
+                                  default (640x360: lavapipe keeps 30 fps) */
+    float fps;                 /* scene frames per second; 0 -> the generator's (30) */
+    bool fullscreen;
+    bool narrate; /* speak captions (when audio is available) */
+    bool no_vsync;
+    const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
+    const char *save_dir; /* quick saves and screenshots; NULL -> "." */
+    bool offscreen;       /* no window (see above) */
+} mz_player_desc;
+
+mz_player *mz_player_create(const mz_player_desc *desc);
+/* Handles pending events, takes new frames, draws and presents one frame.
+ * false once the player should close (quit confirmed, window closed, or a
+ * fatal error: then mz_player_failed() is true and mz_error() says why). */
+bool mz_player_step(mz_player *p);
+bool mz_player_failed(const mz_player *p);
+void mz_player_destroy(mz_player *p);
+
+/* What tests look at. */
+const char *mz_player_scene(const mz_player *p); /* current scene id, "" before */
+bool mz_player_scene_shown(const mz_player *p);  /* its first frame is on screen */
+int mz_player_turns(const mz_player *p);
+uint64_t mz_player_frames_presented(const mz_player *p);
+/* Presents once more and reads it back (malloc'd RGBA; caller frees). */
+uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height);
+/* The captions band's top row in the last overlay drawn, -1 if none. */
+int mz_player_band_top(const mz_player *p);
+/* Vulkan validation errors counted on the player's gpu. */
+uint32_t mz_player_validation_errors(const mz_player *p);
+/* The last scene's input -> first frame presented, ms. */
+double mz_player_first_frame_ms(const mz_player *p);
+
+/* The whole windowed run: returns the process exit status (2 with a message
+ * on stderr when there is no display). */
+int mz_play_window(const mz_player_desc *desc);
+
+#endif

@@ -1,0 +1,312 @@
+/* The player's whole flow without X: SDL's event queue (SDL_PushEvent) drives
+ * the same event handling, input line, story, generator, overlay and
+ * composite as the window; the render target is headless and read back. */
+#include "mz_error.h"
+#include "mz_test.h"
+#include "mz_time.h"
+#include "play_window.h"
+
+#include <SDL.h>
+#include <stdlib.h>
+
+#define W 640
+#define H 360
+
+static mz_player *player;
+static char dir[64] = "/tmp/mz_play_XXXXXX"; /* saves, screenshots, the trace */
+static char trace_path[128];
+
+static void type(const char *text)
+{
+    /* SDL_TEXTINPUT carries at most 31 bytes: long text comes in pieces,
+     * cut between codepoints as SDL's own keyboard code does. */
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        size_t take = n - i < 31 ? n - i : 31;
+        while (take > 0 && i + take < n && ((unsigned char)text[i + take] & 0xc0) == 0x80)
+            take--;
+        SDL_Event e = {.type = SDL_TEXTINPUT};
+        memcpy(e.text.text, text + i, take);
+        e.text.text[take] = '\0';
+        SDL_PushEvent(&e);
+        i += take;
+    }
+}
+
+static void key_mod(SDL_Keycode sym, Uint16 mod)
+{
+    SDL_Event e = {.type = SDL_KEYDOWN};
+    e.key.keysym.sym = sym;
+    e.key.keysym.mod = mod;
+    e.key.state = SDL_PRESSED;
+    SDL_PushEvent(&e);
+}
+
+static void key(SDL_Keycode sym)
+{
+    key_mod(sym, 0);
+}
+
+/* Steps the player until the scene is `scene` with its first frame shown,
+ * or `timeout_s` passes. */
+static bool run_until_scene(const char *scene, double timeout_s)
+{
+    uint64_t t0 = mz_time_ns();
+    uint64_t presented = 0;
+    while (mz_time_ms_since(t0) < timeout_s * 1000) {
+        if (!mz_player_step(player)) return false;
+        if (!strcmp(mz_player_scene(player), scene) && mz_player_scene_shown(player)) {
+            if (!presented)
+                presented = mz_player_frames_presented(player);
+            else if (mz_player_frames_presented(player) > presented + 3)
+                return true;
+        }
+    }
+    fprintf(stderr, "scene is '%s', waited for '%s'\n", mz_player_scene(player), scene);
+    return false;
+}
+
+static void step(int n)
+{
+    for (int i = 0; i < n; i++)
+        MZ_CHECK(mz_player_step(player));
+}
+
+static void run_for(double seconds)
+{
+    uint64_t t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < seconds * 1000)
+        MZ_CHECK(mz_player_step(player));
+}
+
+static long diff(const uint8_t *a, const uint8_t *b, int y0, int y1)
+{
+    long d = 0;
+    for (size_t i = (size_t)y0 * W * 4; i < (size_t)y1 * W * 4; i++)
+        d += abs(a[i] - b[i]);
+    return d / ((long)(y1 - y0) * W);
+}
+
+/* Text on the band: bright pixels the dim painting does not have. */
+static int bright(const uint8_t *img, int y0, int y1)
+{
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *p = img + ((size_t)y * W + x) * 4;
+            n += p[0] > 220 && p[1] > 220 && p[2] > 220;
+        }
+    return n;
+}
+
+static void test_flow(void)
+{
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .width = W,
+                                                .height = H,
+                                                .gen_width = 320,
+                                                .gen_height = 180,
+                                                .trace = trace_path,
+                                                .save_dir = dir,
+                                                .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(run_until_scene("stairs", 20));
+    int w, h;
+    uint8_t *first = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(first && w == W && h == H);
+    int band = mz_player_band_top(player);
+    MZ_CHECK_MSG(band > H / 2 && band < H, "band top %d", band);
+    if (!first || band <= 0) return;
+    /* the caption is drawn: bright text in the band, none in the picture
+     * just above it */
+    MZ_CHECK_MSG(bright(first, band, H) > 100, "%d bright pixels in the band",
+                 bright(first, band, H));
+    MZ_CHECK(bright(first, band - 40, band) < bright(first, band, H) / 4);
+
+    /* nothing matches: the story replies, the scene stays */
+    type("sing a song");
+    key(SDLK_RETURN);
+    step(3);
+    MZ_CHECK_STR(mz_player_scene(player), "stairs");
+    MZ_CHECK(mz_player_turns(player) == 1);
+    MZ_CHECK(mz_player_band_top(player) < band); /* the reply made the band taller */
+
+    /* a match: a new scene, a new picture */
+    type("go down the st");
+    key(SDLK_BACKSPACE);
+    type("tairs");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    MZ_CHECK(mz_player_turns(player) == 2);
+    double ms = mz_player_first_frame_ms(player);
+    MZ_CHECK_MSG(ms > 0 && ms < 5000, "first frame %.1f ms", ms);
+    run_for(1.5); /* the transition runs its course */
+    uint8_t *second = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(second);
+    if (second) {
+        long d = diff(first, second, 0, band - 10);
+        MZ_CHECK_MSG(d > 3, "picture differs by %ld per pixel", d);
+    }
+    free(second);
+
+    /* a 4 KB flood of random printable and UTF-8 text: the line caps it */
+    char flood[4097];
+    srand(11);
+    for (int i = 0; i < 4096;) {
+        if (rand() % 4 == 0 && i + 2 < 4096) {
+            flood[i++] = (char)0xc3;
+            flood[i++] = (char)(0xa0 + rand() % 16);
+        } else {
+            flood[i++] = (char)(32 + rand() % 95);
+        }
+    }
+    flood[4096] = '\0';
+    type(flood);
+    step(3);
+    MZ_CHECK_STR(mz_player_scene(player), "cellar");
+    key(SDLK_RETURN); /* the gibberish goes to the story too and must not break it */
+    step(3);
+    MZ_CHECK(mz_player_turns(player) == 3);
+
+    /* F1: the author's overlay appears top left */
+    uint8_t *plain = mz_player_screenshot(player, &w, &h);
+    key(SDLK_F1);
+    step(2);
+    uint8_t *author = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(plain && author && diff(plain, author, 0, H / 4) > 5);
+    MZ_CHECK(author && bright(author, 0, H / 4) > 100);
+    key(SDLK_F1);
+    free(plain);
+    free(author);
+
+    /* F12 writes a PNG into the save folder */
+    key(SDLK_F12);
+    step(1);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls %s/maze-*.png >/dev/null 2>&1", dir);
+    MZ_CHECK(system(cmd) == 0);
+
+    /* F5 saves in the cellar; the treasure is an ending; F9 goes back to
+     * the cellar; the ending again, and Enter restarts the story */
+    key(SDLK_F5);
+    step(2);
+    type("open the barrel");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("treasure", 20));
+    key(SDLK_F9);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    type("open barrel");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("treasure", 20));
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("stairs", 20));
+    MZ_CHECK(mz_player_turns(player) == 0);
+
+    /* history brings the last line back; Ctrl+W deletes a word */
+    type("hello there");
+    key(SDLK_RETURN);
+    step(3);
+    MZ_CHECK_STR(mz_player_scene(player), "stairs");
+    key(SDLK_UP);
+    key_mod(SDLK_w, KMOD_LCTRL);
+    type("descend"); /* "hello descend" */
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("cellar", 20));
+
+    /* Esc asks; Esc again stays; Esc + Enter quits cleanly */
+    key(SDLK_ESCAPE);
+    step(2);
+    key(SDLK_ESCAPE);
+    step(2);
+    key(SDLK_ESCAPE);
+    key(SDLK_RETURN);
+    bool running = true;
+    for (int i = 0; i < 5 && running; i++)
+        running = mz_player_step(player);
+    MZ_CHECK(!running);
+    MZ_CHECK(!mz_player_failed(player));
+    uint32_t errors = mz_player_validation_errors(player);
+    MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
+    free(first);
+    mz_player_destroy(player);
+
+    /* the trace has one line per turn, with first_frame_ms for scene changes */
+    FILE *f = fopen(trace_path, "r");
+    MZ_CHECK(f);
+    if (!f) return;
+    /* one line per turn; a scene change's line carries first_frame_ms
+     * (input accepted -> first frame presented) */
+    char line[8192];
+    int turns = 0, cellar = 0;
+    while (fgets(line, sizeof line, f)) {
+        turns++;
+        const char *ff = strstr(line, "\"first_frame_ms\":");
+        double line_ms = ff ? atof(ff + strlen("\"first_frame_ms\":")) : 0;
+        if (strstr(line, "\"scene\":\"cellar\",\"scene_changed\":true")) {
+            MZ_CHECK_MSG(line_ms > 0 && line_ms < 5000, "%s", line);
+            cellar++;
+        }
+    }
+    fclose(f);
+    /* begin, 3 inputs, 2 to the ending (a load is not a turn), begin, 2 */
+    MZ_CHECK_MSG(turns == 9, "%d turns traced", turns);
+    MZ_CHECK_MSG(cellar == 2, "%d changes to the cellar", cellar);
+}
+
+/* --load: the quick save made in the cellar starts the story there */
+static void test_load(void)
+{
+    char save[160];
+    snprintf(save, sizeof save, "%s/cellar.quicksave", dir);
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .load = save,
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player)
+        return;
+    MZ_CHECK(run_until_scene("cellar", 20));
+    mz_player_destroy(player);
+
+    /* a save that is not there: a clear error, no player */
+    player = mz_player_create(&(mz_player_desc){
+        .story = "stories/cellar", .load = "/nonexistent/x.save", .offscreen = true});
+    MZ_CHECK(player == NULL);
+    MZ_CHECK_HAS(mz_error(), "x.save");
+}
+
+static void test_picker(void)
+{
+    mz_player *p = mz_player_create(&(mz_player_desc){
+        .width = 320, .height = 180, .gen_width = 160, .gen_height = 90, .offscreen = true});
+    MZ_CHECK_MSG(p, "%s", mz_error());
+    if (!p) return;
+    player = p;
+    step(2);
+    MZ_CHECK_STR(mz_player_scene(p), ""); /* picking, not playing */
+    key(SDLK_DOWN);
+    key(SDLK_UP);
+    key(SDLK_RETURN); /* the first in name order: stories/cellar */
+    MZ_CHECK(run_until_scene("stairs", 20));
+    mz_player_destroy(p);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(trace_path, sizeof trace_path, "%s/trace", dir);
+    MZ_RUN(test_flow);
+    MZ_RUN(test_load);
+    MZ_RUN(test_picker);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return mz_test_finish();
+}
