@@ -138,4 +138,9 @@ bool mz_gen_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint8_t **ou
 bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
                          uint32_t *w, uint32_t *h);
 
+/* Bilinear resize of tightly packed RGBA (for servers whose images are not
+ * the size asked for, e.g. ComfyUI previews). */
+void mz_gen_image_scale(const uint8_t *src, uint32_t sw, uint32_t sh, uint8_t *dst, uint32_t dw,
+                        uint32_t dh);
+
 #endif

@@ -283,3 +283,29 @@ bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint
         return jpeg_decode(data, len, max_dim, rgba, w, h);
     return mz_fail("image is neither PNG nor JPEG");
 }
+
+void mz_gen_image_scale(const uint8_t *src, uint32_t sw, uint32_t sh, uint8_t *dst, uint32_t dw,
+                        uint32_t dh)
+{
+    for (uint32_t y = 0; y < dh; y++) {
+        float fy = ((float)y + 0.5f) * (float)sh / (float)dh - 0.5f;
+        int y0 = fy < 0 ? 0 : (int)fy;
+        int y1 = y0 + 1 < (int)sh ? y0 + 1 : (int)sh - 1;
+        float ty = fy < 0 ? 0 : fy - (float)y0;
+        for (uint32_t x = 0; x < dw; x++) {
+            float fx = ((float)x + 0.5f) * (float)sw / (float)dw - 0.5f;
+            int x0 = fx < 0 ? 0 : (int)fx;
+            int x1 = x0 + 1 < (int)sw ? x0 + 1 : (int)sw - 1;
+            float tx = fx < 0 ? 0 : fx - (float)x0;
+            const uint8_t *a = src + ((size_t)y0 * sw + (size_t)x0) * 4;
+            const uint8_t *b = src + ((size_t)y0 * sw + (size_t)x1) * 4;
+            const uint8_t *c = src + ((size_t)y1 * sw + (size_t)x0) * 4;
+            const uint8_t *d = src + ((size_t)y1 * sw + (size_t)x1) * 4;
+            uint8_t *o = dst + ((size_t)y * dw + x) * 4;
+            for (int k = 0; k < 4; k++) {
+                float top = a[k] + (b[k] - a[k]) * tx, bottom = c[k] + (d[k] - c[k]) * tx;
+                o[k] = (uint8_t)(top + (bottom - top) * ty + 0.5f);
+            }
+        }
+    }
+}
