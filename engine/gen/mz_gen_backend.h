@@ -37,4 +37,8 @@ typedef struct mz_gen_backend {
     void (*close)(void *self);
 } mz_gen_backend;
 
+/* Opens a generator on a given backend instead of one chosen by URI: for
+ * tests (a fake backend) and for programs that bring their own backend. */
+mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *backend);
+
 #endif

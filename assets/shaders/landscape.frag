@@ -1,0 +1,648 @@
+#version 450
+// landscape.frag — the procedural generator's one pass: a 2.5D place drawn as
+// sky, a far range, three mid layers that stream towards a dollying camera,
+// a landmark and a ground plane (land or water), then weather, light and
+// grading, and finally a dissolve from the conditioning frame (the last
+// frame shown) while a new scene takes over.
+//
+// Coordinates: p is the pixel in screen units, y up, |y| <= 0.5, x scaled
+// by the same factor. A layer at depth d shows world column
+// wx = cam.x + (p.x + yaw) * d, and a world height h appears at
+// y = horizon + (h - cam height) / d.
+#include "noise.glsl"
+#include "scene_uniforms.glsl"
+
+layout(set = 0, binding = 1) uniform sampler2D conditioning;
+layout(location = 0) out vec4 out_color;
+
+const float PI = 3.14159265;
+const float FAR_DEPTH = 220.0;
+const float TOWER_DEPTH = 38.0;
+
+// What a setting looks like, as numbers, so two settings blend by mixing
+// their looks (one render, not two).
+struct Look {
+    float far_h, far_ridge, mid_h, dunes;
+    float trees, conifer, buildings, rocks;
+    float water, snowcap, cave, space, fire;
+    vec3 far_col, mid_col, ground_col;
+};
+
+Look look_of(int s)
+{
+    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                  vec3(0.20, 0.28, 0.22), vec3(0.10, 0.20, 0.06), vec3(0.16, 0.30, 0.07));
+    if (s == 1) { // sea
+        l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0;
+        l.far_col = vec3(0.22, 0.24, 0.26); l.ground_col = vec3(0.02, 0.07, 0.10);
+    } else if (s == 2) { // forest
+        l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
+        l.far_col = vec3(0.10, 0.18, 0.14); l.mid_col = vec3(0.04, 0.10, 0.04);
+        l.ground_col = vec3(0.07, 0.13, 0.04);
+    } else if (s == 3) { // desert
+        l.far_h = 4.0; l.far_ridge = 0.5; l.mid_h = 2.2; l.dunes = 1.0; l.trees = 0.0;
+        l.far_col = vec3(0.55, 0.38, 0.25); l.mid_col = vec3(0.78, 0.55, 0.30);
+        l.ground_col = vec3(0.80, 0.60, 0.34);
+    } else if (s == 4) { // mountains
+        l.far_h = 30.0; l.far_ridge = 1.0; l.mid_h = 7.0; l.trees = 0.25; l.conifer = 1.0;
+        l.snowcap = 0.55; l.rocks = 0.2;
+        l.far_col = vec3(0.30, 0.33, 0.40); l.mid_col = vec3(0.16, 0.18, 0.14);
+        l.ground_col = vec3(0.18, 0.22, 0.10);
+    } else if (s == 5) { // city
+        l.far_h = 1.0; l.mid_h = 0.0; l.trees = 0.05; l.buildings = 1.0;
+        l.far_col = vec3(0.16, 0.17, 0.20); l.mid_col = vec3(0.13, 0.13, 0.15);
+        l.ground_col = vec3(0.07, 0.07, 0.08);
+    } else if (s == 6) { // interior, cave
+        l.cave = 1.0; l.fire = 0.7; l.far_h = 3.0;
+        l.ground_col = vec3(0.12, 0.09, 0.07);
+    } else if (s == 7) { // space, the moon
+        l.space = 1.0; l.far_h = 3.0; l.far_ridge = 0.6; l.mid_h = 0.6; l.trees = 0.0;
+        l.far_col = vec3(0.35, 0.35, 0.36); l.mid_col = vec3(0.42, 0.42, 0.43);
+        l.ground_col = vec3(0.40, 0.40, 0.41);
+    } else if (s == 8) { // snowfield
+        l.far_h = 16.0; l.far_ridge = 0.8; l.mid_h = 1.4; l.trees = 0.15; l.conifer = 1.0;
+        l.snowcap = 1.0;
+        l.far_col = vec3(0.70, 0.75, 0.85); l.mid_col = vec3(0.85, 0.88, 0.95);
+        l.ground_col = vec3(0.90, 0.93, 1.00);
+    } else if (s == 9) { // lake, river
+        l.far_h = 6.0; l.far_ridge = 0.4; l.mid_h = 0.5; l.trees = 0.7; l.conifer = 0.6;
+        l.water = 1.0;
+        l.far_col = vec3(0.14, 0.20, 0.18); l.mid_col = vec3(0.05, 0.11, 0.05);
+        l.ground_col = vec3(0.03, 0.08, 0.08);
+    }
+    return l;
+}
+
+Look mix_look(Look a, Look b, float t)
+{
+    Look m;
+    m.far_h = mix(a.far_h, b.far_h, t); m.far_ridge = mix(a.far_ridge, b.far_ridge, t);
+    m.mid_h = mix(a.mid_h, b.mid_h, t); m.dunes = mix(a.dunes, b.dunes, t);
+    m.trees = mix(a.trees, b.trees, t); m.conifer = mix(a.conifer, b.conifer, t);
+    m.buildings = mix(a.buildings, b.buildings, t); m.rocks = mix(a.rocks, b.rocks, t);
+    m.water = mix(a.water, b.water, t); m.snowcap = mix(a.snowcap, b.snowcap, t);
+    m.cave = mix(a.cave, b.cave, t); m.space = mix(a.space, b.space, t);
+    m.fire = mix(a.fire, b.fire, t);
+    m.far_col = mix(a.far_col, b.far_col, t); m.mid_col = mix(a.mid_col, b.mid_col, t);
+    m.ground_col = mix(a.ground_col, b.ground_col, t);
+    return m;
+}
+
+// ---------------------------------------------------------------- light
+struct Sky {
+    float sun_e, night, day, golden;
+    vec2 sun, moon;        // screen positions relative to the horizon
+    vec3 zenith, horizon;  // sky colours
+    vec3 sun_col, ambient; // light on the land
+};
+
+Sky make_sky(float hours, float storm, float cloud, Look l)
+{
+    Sky s;
+    float a = (hours - 6.5) / 13.0 * PI;
+    s.sun_e = sin(a);
+    s.day = smoothstep(-0.12, 0.35, s.sun_e);
+    s.night = 1.0 - smoothstep(-0.28, 0.02, s.sun_e);
+    s.golden = exp(-s.sun_e * s.sun_e / 0.035) * (1.0 - s.night * 0.7);
+    s.sun = vec2((hours - 12.75) / 6.5 * 0.55, s.sun_e * 0.42);
+    float mh = mod(hours + 12.0, 24.0);
+    s.moon = vec2((mh - 12.75) / 6.5 * 0.55 + 0.25, max(-s.sun_e, 0.05) * 0.36 + 0.04);
+    vec3 zen_day = vec3(0.10, 0.27, 0.75), hor_day = vec3(0.55, 0.70, 0.92);
+    vec3 zen_gold = vec3(0.16, 0.15, 0.38), hor_gold = vec3(1.10, 0.42, 0.12);
+    vec3 zen_night = vec3(0.004, 0.008, 0.03), hor_night = vec3(0.02, 0.035, 0.08);
+    s.zenith = mix(zen_night, zen_day, s.day);
+    s.horizon = mix(hor_night, hor_day, s.day);
+    s.zenith = mix(s.zenith, zen_gold, s.golden * 0.6);
+    s.horizon = mix(s.horizon, hor_gold, s.golden);
+    vec3 grey = vec3(dot(s.horizon, vec3(0.3, 0.5, 0.2)));
+    float overcast = clamp(storm * 0.8 + max(cloud - 0.6, 0.0), 0.0, 1.0);
+    s.zenith = mix(s.zenith, grey * 0.5, overcast);
+    s.horizon = mix(s.horizon, grey * 0.8, overcast * 0.8);
+    s.sun_col = mix(vec3(1.0, 0.93, 0.82), vec3(1.2, 0.5, 0.2), s.golden) *
+                u.light.x * s.day * (1.0 - 0.7 * overcast);
+    vec3 moon_col = vec3(0.10, 0.13, 0.20) * u.light.y * s.night;
+    s.sun_col += moon_col;
+    s.ambient = mix(s.horizon, s.zenith, 0.5) * 0.9 + vec3(0.004, 0.006, 0.012);
+    // Space has no air: black sky, hard light.
+    s.zenith = mix(s.zenith, vec3(0.0), l.space);
+    s.horizon = mix(s.horizon, vec3(0.005, 0.005, 0.01), l.space);
+    s.ambient = mix(s.ambient, vec3(0.03), l.space);
+    return s;
+}
+
+vec3 fog_colour(Sky s)
+{
+    return mix(s.horizon, vec3(dot(s.horizon, vec3(0.33))), 0.3) + s.sun_col * 0.05;
+}
+
+// ------------------------------------------------------------------ sky
+float cloud_cover(vec2 q, float e, int octaves)
+{
+    float seed = u.setting.w;
+    float z = 1.0 / (e + 0.06);
+    vec2 cp = vec2(q.x * z, z) * 0.55 + vec2(u.clock.x * (0.02 + 0.12 * u.sky.w) + seed, 0.0);
+    float n = fbm2(cp, octaves);
+    float cover = u.sky.y * 0.75 + u.weather.z * 0.3;
+    return smoothstep(1.0 - cover, 1.0 - cover + 0.35, n) * smoothstep(0.0, 0.12, e);
+}
+
+vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
+{
+    float h = clamp(e / 0.45, 0.0, 1.0);
+    vec3 c = mix(s.horizon, s.zenith, pow(h, 0.6));
+    // Glow around the sun and its disc.
+    vec2 ds = q - s.sun;
+    float d = length(ds);
+    c += s.sun_col * (0.35 * exp(-d * 6.0) + 0.5 * s.golden * exp(-d * 2.5) * (1.0 - h));
+    c += s.sun_col * 8.0 * smoothstep(0.032, 0.026, d);
+    float m = length(q - s.moon);
+    float moon_up = u.light.y * s.night;
+    c += vec3(0.9, 0.92, 1.0) * moon_up * smoothstep(0.024, 0.02, m) * 1.5;
+    c += vec3(0.15, 0.18, 0.3) * moon_up * exp(-m * 12.0);
+    if (!full) return c;
+    // Stars: brighter and denser in space.
+    float stars = max(u.el1.x, s.night * 0.6) * (1.0 - s.day) + l.space;
+    if (stars > 0.01) {
+        vec2 g = q * 90.0;
+        vec2 cell = floor(g);
+        float hs = hash12(cell + 11.0 * u.setting.w);
+        float thresh = 0.985 - 0.03 * l.space - 0.01 * u.el1.x;
+        if (hs > thresh) {
+            vec2 at = hash22(cell) * 0.8 + 0.1;
+            float tw = 0.6 + 0.4 * sin(u.clock.x * (2.0 + hs * 5.0) + hs * 40.0);
+            float star = smoothstep(0.16, 0.0, length(g - cell - at)) * tw;
+            c += vec3(0.9, 0.92, 1.0) * star * stars * (hs - thresh) / (1.0 - thresh) * 3.0;
+        }
+        if (l.space > 0.01) { // the galaxy's band
+            float band_y = q.y - 0.2 * q.x - 0.1;
+            float milky = fbm2(q * 5.0 + 3.0, 3) * exp(-band_y * band_y * 30.0);
+            c += vec3(0.25, 0.18, 0.32) * milky * milky * l.space;
+        }
+    }
+    // Clouds, lit by the sun from behind the viewer, dark in storms.
+    if (e > 0.0 && u.sky.y + u.weather.z > 0.02) {
+        float a = cloud_cover(q, e, full ? 4 : 2) * (1.0 - l.space);
+        vec3 lit = s.ambient * 1.2 + s.sun_col * 0.7;
+        lit = mix(lit, s.ambient * 0.35, u.weather.z * 0.8);
+        lit += s.sun_col * s.golden * exp(-length(ds) * 3.0) * 1.5;
+        c = mix(c, lit, a * 0.9);
+    }
+    return c;
+}
+
+// --------------------------------------------------------------- terrain
+// Heights of one layer at world column wx, split by what makes them, so the
+// pixel knows what it is looking at.
+struct Column {
+    float land, trees, buildings;
+};
+
+float dune(float x)
+{
+    float f = fract(x + 0.25 * noise1(x * 0.7));
+    return f < 0.72 ? pow(f / 0.72, 1.6) : pow((1.0 - f) / 0.28, 0.7);
+}
+
+Column mid_column(Look l, float wx, float id, float sink)
+{
+    Column c;
+    float x = wx + id * 91.7 + u.setting.w;
+    float hills = mix(fbm1(x * 0.05, 3), ridge1(x * 0.04, 3), l.far_ridge);
+    float dunes = dune(x * 0.035) * 0.8 + 0.2 * noise1(x * 0.2);
+    c.land = l.mid_h * mix(hills, dunes, l.dunes) * sink;
+    c.trees = 0.0;
+    c.buildings = 0.0;
+    float tree_d = max(l.trees, u.el0.x);
+    if (tree_d > 0.01) {
+        float cw = 1.3;
+        float cell = floor(x / cw);
+        float fx = x / cw - cell;
+        float best = 0.0;
+        for (int k = 0; k < 2; k++) {
+            float cc = cell + (fx > 0.5 ? float(k) : -float(k));
+            float hh = hash11(cc * 1.37 + id);
+            if (hh > tree_d) continue;
+            float center = cc + 0.2 + 0.6 * hash11(cc + 7.1);
+            float dx = abs(x / cw - center);
+            float th = (2.2 + 2.6 * hash11(cc * 3.1)) * (0.7 + 0.3 * tree_d);
+            float cone = th * (1.0 - dx / 0.62) + 0.25 * th * step(0.5, fract((1.0 - dx) * 3.0)) * (1.0 - dx);
+            float round_ = 0.55 * th + sqrt(max(0.0, 0.38 - dx * dx)) * th * 0.7;
+            round_ = dx < 0.62 ? round_ : 0.0;
+            best = max(best, mix(round_, cone, l.conifer));
+        }
+        c.trees = c.land + best * sink;
+    }
+    float bld_d = max(l.buildings, u.el0.y);
+    if (bld_d > 0.01) {
+        float bw = 3.2;
+        float cell = floor(x / bw);
+        float hb = hash11(cell * 2.71 + id);
+        if (hb < bld_d * 0.95) {
+            float fx = x / bw - cell;
+            float top = (3.0 + 16.0 * pow(hash11(cell * 5.3), 2.0)) * (0.4 + 0.6 * bld_d);
+            float step_in = 0.12 + 0.2 * hash11(cell + 3.0);
+            float inset = fx > step_in && fx < 1.0 - step_in ? 1.0 : 0.82;
+            float gap = fx > 0.06 && fx < 0.94 ? 1.0 : 0.0;
+            c.buildings = c.land + top * inset * gap * sink;
+        }
+    }
+    return c;
+}
+
+float far_height(Look l, float wx)
+{
+    float x = wx * 0.012 + u.setting.w * 0.37;
+    float smooth_ = fbm1(x, 4);
+    float sharp = ridge1(x * 0.8, 4);
+    return l.far_h * mix(smooth_, sharp, l.far_ridge) + l.buildings * 6.0 *
+           step(0.35, hash11(floor(wx * 0.25))) * hash11(floor(wx * 0.25) + 9.0);
+}
+
+// Colour of a hit on a layer: material, light from the sun side, fog.
+vec3 shade_layer(vec3 mat, float depth, float rel_h, Sky s, vec3 fogc, float fog_density)
+{
+    vec3 lit = mat * (s.ambient * 0.9 + s.sun_col * 0.55 * (0.6 + 0.4 * rel_h));
+    float f = 1.0 - exp(-depth * fog_density);
+    // Ground haze: lower parts of a layer sit deeper in the mist.
+    f = clamp(f + (1.0 - rel_h) * u.sky.z * 0.25, 0.0, 1.0);
+    return mix(lit, fogc, f);
+}
+
+// ---------------------------------------------------------------- scene
+struct Hit {
+    float depth;
+    vec3 col;
+};
+
+vec3 window_light(float wx, float wy, float id)
+{
+    vec2 g = vec2(wx * 1.6, wy * 1.3);
+    vec2 cell = floor(g);
+    vec2 f = fract(g);
+    float inside = step(0.25, f.x) * step(f.x, 0.75) * step(0.3, f.y) * step(f.y, 0.8);
+    float lit_share = clamp(u.light.z + 0.5 * (1.0 - smoothstep(-0.1, 0.3, u.sky.x)), 0.0, 0.9);
+    float on = step(hash12(cell + id * 13.0), lit_share);
+    return vec3(1.0, 0.72, 0.35) * inside * on * 1.6;
+}
+
+// Nearest mid layer (or the far range) that covers screen point p, above
+// the ground at ground_t.
+Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fogd)
+{
+    Hit h;
+    h.depth = 1e9;
+    h.col = vec3(0.0);
+    float yaw = u.cam.w, camh = u.cam.z;
+    for (int i = 0; i < 3; i++) {
+        float d = u.mid_depth[i];
+        if (d > ground_t) break;
+        float wx = u.cam.x + (p.x + yaw) * d;
+        float sink = smoothstep(u.view.x, u.view.y, d);
+        Column c = mid_column(l, wx, u.mid_id[i], sink);
+        float wy = camh + (p.y - hz) * d; // world height at this pixel
+        float top = max(c.land, max(c.trees, c.buildings));
+        if (wy >= top || top <= 0.001) continue;
+        vec3 mat = l.mid_col;
+        float rel = clamp(wy / max(top, 0.01), 0.0, 1.0);
+        vec3 glow = vec3(0.0);
+        if (wy < c.land) {
+            // Sun-facing slopes lighter: one more sample gives the slope.
+            float slope = mid_column(l, wx + 0.4, u.mid_id[i], sink).land - c.land;
+            float side = sign(s.sun.x - p.x + 1e-4);
+            mat *= 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6);
+            mat = mix(mat, vec3(0.92, 0.95, 1.0), l.snowcap * smoothstep(0.5, 0.8, wy / max(l.mid_h, 0.1)));
+        } else if (wy < c.buildings && c.buildings > c.trees) {
+            mat = vec3(0.12, 0.12, 0.14) + 0.05 * hash11(floor((wx + u.mid_id[i] * 7.0) / 3.2));
+            glow = window_light(wx, wy, u.mid_id[i]);
+        } else {
+            mat = mix(vec3(0.05, 0.13, 0.05), vec3(0.03, 0.08, 0.05), l.conifer);
+            mat = mix(mat, vec3(0.8, 0.85, 0.9), l.snowcap * 0.5 * step(0.5, fract(wy * 2.0)));
+        }
+        h.depth = d;
+        float f = 1.0 - exp(-d * fogd);
+        h.col = shade_layer(mat, d, rel, s, fogc, fogd) + glow * (1.0 - f);
+        return h;
+    }
+    // The far range.
+    float wx = u.cam.x * 0.2 + (p.x + yaw) * FAR_DEPTH;
+    float wy = (p.y - hz) * FAR_DEPTH * 0.25;
+    float top = far_height(l, wx);
+    if (wy < top) {
+        h.depth = FAR_DEPTH;
+        float rel = clamp(wy / max(top, 0.01), 0.0, 1.0);
+        vec3 mat = l.far_col * (0.8 + 0.4 * noise1(wx * 0.3));
+        float snow_line = mix(0.75, 0.35, l.snowcap);
+        mat = mix(mat, vec3(0.9, 0.93, 1.0), l.snowcap * smoothstep(snow_line, snow_line + 0.05, wy / max(l.far_h, 0.1)));
+        h.col = shade_layer(mat, FAR_DEPTH * 0.5, rel, s, fogc, fogd);
+        // City skylines keep lit windows at night, even far away.
+        if (l.buildings > 0.1 && wy > 0.05)
+            h.col += window_light(wx * 2.0, wy * 3.0, 5.0) * 0.4 * l.buildings;
+    }
+    return h;
+}
+
+// The landmark: a lighthouse / tower standing on a rock, placed by its
+// entity seed so it keeps its look and place across scenes.
+Hit tower(vec2 p, float hz, Sky s, vec3 fogc, float fogd, out vec2 lamp)
+{
+    Hit h;
+    h.depth = 1e9;
+    h.col = vec3(0.0);
+    float d = TOWER_DEPTH;
+    float seed = u.grade.z;
+    float height = 9.0 + 5.0 * seed;
+    float lx = (u.light2.w - u.cam.x) / d - u.cam.w;
+    float base = hz - u.cam.z / d;
+    float top = hz + (height - u.cam.z) / d;
+    lamp = vec2(lx, top + 0.9 / d);
+    float w = (0.9 + 0.4 * seed) / d;
+    float y = (p.y - base) / (top - base); // 0 at the foot, 1 at the gallery
+    float half_w = w * mix(1.0, 0.6, clamp(y, 0.0, 1.0));
+    float dx = abs(p.x - lx);
+    // The rock it stands on.
+    float rock = base + (1.6 - 1.6 * dx * d / 4.0 + 0.4 * noise1(p.x * d)) / d;
+    vec3 col = vec3(0.0);
+    bool hit = false;
+    if (dx < 4.0 / d && p.y < rock && p.y > base - 0.3 / d) {
+        col = vec3(0.12, 0.11, 0.10);
+        hit = true;
+    } else if (y >= 0.0 && y <= 1.0 && dx < half_w) {
+        float stripes = step(0.5, fract(y * (2.0 + floor(seed * 3.0))));
+        col = mix(vec3(0.85, 0.84, 0.80), vec3(0.55, 0.08, 0.06), stripes * step(0.3, seed));
+        col *= 0.7 + 0.5 * (1.0 - dx / half_w) * step(s.sun.x, lx) + 0.2;
+        hit = true;
+    } else if (y > 1.0 && p.y < lamp.y + 0.5 / d && dx < w * 0.65) {
+        col = vec3(0.05); // gallery and lantern room
+        float glass = step(lamp.y - 0.45 / d, p.y) * step(p.y, lamp.y + 0.35 / d);
+        col += glass * vec3(1.0, 0.9, 0.6) * (0.5 + 2.0 * u.light2.x);
+        hit = true;
+    } else if (y > 1.0 && p.y < lamp.y + 0.9 / d && dx < w * 0.65 * (1.0 - (p.y - lamp.y - 0.5 / d) * d / 0.4)) {
+        col = vec3(0.05, 0.05, 0.06); // roof
+        hit = true;
+    }
+    if (hit) {
+        h.depth = d;
+        h.col = shade_layer(col, d, 0.8, s, fogc, fogd);
+        h.col += col * step(0.9, col.r + col.g) * u.light2.x; // lamp glass stays bright
+    }
+    return h;
+}
+
+vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit mirror_far)
+{
+    float gx = u.cam.x + (p.x + u.cam.w) * t;
+    float gz = u.cam.y + t;
+    float seed = u.setting.w;
+    // Land: texture in world space so it streams past a dollying camera.
+    float n = noise2(vec2(gx, gz * 0.5) * 0.35 + seed);
+    float n2 = noise2(vec2(gx, gz) * 1.7 + seed);
+    vec3 land = l.ground_col * (0.75 + 0.35 * n + 0.2 * n2);
+    // Moon craters.
+    land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
+    land = land * (s.ambient * 0.8 + s.sun_col * 0.8);
+    vec3 col = land;
+    if (l.water > 0.01) {
+        // Waves: a few travelling sines and one noise, differentiated by hand.
+        float ti = u.clock.x * (0.8 + u.sky.w);
+        vec2 w = vec2(gx, gz);
+        float k1 = 0.9, k2 = 1.7, k3 = 3.1;
+        vec2 g = vec2(0.0);
+        g += vec2(0.3, 1.0) * k1 * cos(dot(w, vec2(0.3, 1.0)) * k1 + ti * 1.1) * 0.5;
+        g += vec2(-0.6, 0.8) * k2 * cos(dot(w, vec2(-0.6, 0.8)) * k2 + ti * 1.7) * 0.25;
+        g += vec2(0.8, 0.6) * k3 * cos(dot(w, vec2(0.8, 0.6)) * k3 + ti * 2.3) * 0.12;
+        g.x += (noise2(w * 0.8 + vec2(ti * 0.3, 0.0)) - 0.5) * 1.2;
+        float rough = (0.06 + 0.08 * u.sky.w + 0.1 * u.weather.z) / (1.0 + t * 0.02);
+        float e = hz - p.y; // the mirrored elevation
+        vec2 rq = vec2(p.x + u.cam.w + g.x * rough * 0.5, e + g.y * rough * e * 2.0);
+        vec3 refl = sky_colour(rq, max(rq.y, 0.0), s, l, false);
+        if (mirror_far.depth < 1e8) refl = mix(refl, mirror_far.col * 0.8, 0.9);
+        float fres = 0.04 + 0.96 * pow(1.0 - clamp(e * 4.0, 0.0, 1.0), 5.0);
+        vec3 deep = l.ground_col * (s.ambient + s.sun_col * 0.3);
+        vec3 water = mix(deep, refl, clamp(fres + 0.25, 0.0, 1.0));
+        // Sun (or moon) glitter in a column below it.
+        vec2 light_at = s.sun.y > -0.02 ? s.sun : s.moon;
+        float col_w = 0.02 + e * 0.6;
+        float glint = exp(-abs(p.x - light_at.x) / col_w) * smoothstep(0.3, 0.9, noise2(w * 3.0 + ti));
+        water += (s.sun_col + vec3(0.4, 0.45, 0.6) * u.light.y * s.night) * glint * 1.2;
+        // Foam near the shore line of the camera.
+        water += vec3(0.5) * smoothstep(0.75, 0.95, n2) * exp(-t * 0.25) * 0.3;
+        col = mix(land, water, l.water);
+    }
+    float f = 1.0 - exp(-t * fogd);
+    return mix(col, fogc, f);
+}
+
+vec3 fire_glow(vec2 p, vec2 at, float amount, out float flame)
+{
+    float ti = u.clock.x;
+    vec2 q = (p - at) / 0.07;
+    float turb = fbm2(vec2(q.x * 2.0, q.y * 1.5 - ti * 3.0), 2);
+    float width = (1.0 - clamp(q.y, 0.0, 1.0)) * 0.55 * (0.7 + 0.6 * turb);
+    float inside = q.y > -0.1 && q.y < 1.3 * (0.6 + 0.6 * turb) ? smoothstep(width, width * 0.4, abs(q.x)) : 0.0;
+    flame = inside * amount;
+    float flick = 0.8 + 0.2 * noise1(ti * 7.0);
+    return vec3(1.0, 0.45, 0.12) * amount * flick * 0.9 * exp(-length(p - at) * 3.0);
+}
+
+vec3 scene(vec2 p)
+{
+    Look l = look_of(int(u.setting.x));
+    if (u.setting.z > 0.001) l = mix_look(l, look_of(int(u.setting.y)), u.setting.z);
+    Sky s = make_sky(u.sky.x, u.weather.z, u.sky.y, l);
+    float hz = u.view.z;
+    vec3 fogc = fog_colour(s);
+    float fogd = 0.002 + u.sky.z * 0.06 + u.weather.x * 0.006;
+
+    vec2 q = vec2(p.x + u.cam.w, p.y - hz);
+    float ground_t = p.y < hz ? u.cam.z / (hz - p.y) : 1e9;
+    Hit near = layers(p, hz, ground_t, l, s, fogc, fogd);
+    vec2 lamp = vec2(-9.0);
+    if (u.el0.z > 0.01) {
+        Hit t = tower(p, hz, s, fogc, fogd, lamp);
+        if (t.depth < near.depth && t.depth < ground_t) near = t;
+    }
+    vec3 col;
+    if (near.depth < ground_t) {
+        col = near.col;
+    } else if (p.y >= hz) {
+        col = sky_colour(q, q.y, s, l, true);
+        col = mix(col, fogc, u.sky.z * 0.6 * exp(-q.y * 6.0));
+    } else {
+        Hit mirror;
+        mirror.depth = 1e9;
+        if (l.water > 0.01) {
+            vec2 mp = vec2(p.x, 2.0 * hz - p.y);
+            mirror = layers(mp, hz, 1e9, l, s, fogc, fogd);
+            if (u.el0.z > 0.01) {
+                vec2 unused;
+                Hit t = tower(mp, hz, s, fogc, fogd, unused);
+                if (t.depth < mirror.depth) mirror = t;
+            }
+        }
+        col = ground(p, ground_t, hz, l, s, fogc, fogd, mirror);
+    }
+
+    // Ships on the water near the horizon.
+    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.04) {
+        float d = 140.0;
+        float wx = u.cam.x * 0.3 + (p.x + u.cam.w) * d + u.clock.x * 0.6;
+        float cell = floor(wx / 40.0);
+        if (hash11(cell + 3.3) < u.el0.w) {
+            float fx = wx / 40.0 - cell - 0.5;
+            float y = (p.y - hz) * d;
+            float hull = step(abs(fx), 0.08 - max(y, 0.0) * 0.02) * step(-0.3, y) * step(y, 1.0);
+            float sail = step(0.0, fx + 0.01) * step(fx, 0.05 * (1.0 - (y - 1.0) / 4.0)) * step(1.0, y) * step(y, 5.0);
+            col = mix(col, fogc * 0.4, max(hull, sail) * 0.85);
+        }
+    }
+
+    // Birds: a few wheeling Vs.
+    if (u.el1.w > 0.01 && p.y > hz) {
+        for (int i = 0; i < 4; i++) {
+            float fi = float(i);
+            if (hash11(fi + 1.7) > u.el1.w) continue;
+            vec2 c = vec2(mod(hash11(fi * 3.1) * 3.0 + u.clock.x * 0.05 * (1.0 + fi * 0.2), 3.0) - 1.5,
+                          hz + 0.15 + 0.15 * hash11(fi * 5.7) + 0.02 * sin(u.clock.x * 0.7 + fi));
+            vec2 b = (p - c) * 90.0;
+            float flap = 0.5 + 0.5 * sin(u.clock.x * 9.0 + fi * 2.0);
+            float wing = abs(b.y - abs(b.x) * (0.3 + 0.5 * flap) + 0.0);
+            col = mix(col, vec3(0.02), step(wing, 0.35) * step(abs(b.x), 2.0));
+        }
+    }
+
+    // Figures: small people standing on the ground in the middle distance.
+    if (u.el1.y > 0.01) {
+        float d = 14.0;
+        float wx = u.cam.x + (p.x + u.cam.w) * d;
+        float cell = floor(wx / 5.0);
+        if (hash11(cell * 1.9 + 4.0) < u.el1.y && d < ground_t + 0.01) {
+            float fx = (wx / 5.0 - cell - 0.5) * 5.0;
+            float wy = u.cam.z + (p.y - hz) * d;
+            float body = step(abs(fx), 0.22 - 0.05 * wy) * step(0.0, wy) * step(wy, 1.45);
+            float head = step(length(vec2(fx, wy - 1.62)), 0.17);
+            col = mix(col, fogc * 0.15 + vec3(0.01), max(body, head) * (1.0 - 0.5 * (1.0 - exp(-d * fogd))));
+        }
+    }
+
+    // Fire: a campfire in front, and its warm light on everything near it.
+    float fire = max(u.light.w, l.fire);
+    if (fire > 0.01) {
+        float flame;
+        vec2 at = vec2((u.grade.w - u.cam.x) / 9.0 - u.cam.w, hz - u.cam.z / 9.0);
+        vec3 glow = fire_glow(p, at, fire, flame);
+        col += glow * (0.3 + s.night) ;
+        col = mix(col, mix(vec3(1.6, 0.5, 0.1), vec3(2.0, 1.6, 0.6), flame), clamp(flame * 1.4, 0.0, 1.0));
+    }
+
+    // Caves and rooms: rock walls framing an opening, lit by the fire.
+    if (l.cave > 0.01) {
+        vec2 c = (p - vec2(0.0, hz + 0.06)) / vec2(0.62, 0.34);
+        float r = length(c) + (fbm2(p * 5.0 + u.setting.w, 3) - 0.5) * 0.5;
+        float wall = smoothstep(0.92, 1.0, r) * l.cave;
+        float tex = fbm2(p * 9.0 + u.setting.w, 3);
+        vec3 rock = vec3(0.10, 0.075, 0.06) * (0.5 + tex);
+        vec2 at = vec2(0.0, -0.32);
+        float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - at) * 2.2);
+        rock *= 0.25 + vec3(2.4, 1.3, 0.6) * warm * 2.0 + s.ambient * 0.3;
+        col = mix(col, rock, wall);
+        col = mix(col, col * vec3(1.0, 0.8, 0.6), l.cave * 0.3);
+    }
+
+    // The lighthouse beam: a wedge sweeping around the lamp, bright in mist
+    // and at night, with a flare when it points at the viewer.
+    if (u.light2.x > 0.01 && lamp.x > -8.0) {
+        float a = u.weather.w;
+        vec2 v = p - lamp;
+        float dir = sin(a);
+        float along = v.x * sign(dir);
+        float spread = 0.03 + 0.1 * (1.0 - abs(dir));
+        float wedge = along > 0.0 ? exp(-abs(v.y) / (along * spread + 0.004)) * exp(-along * 1.2) : 0.0;
+        float vis = (0.35 + s.night + u.sky.z) * u.light2.x;
+        float flare = pow(max(-cos(a), 0.0), 6.0) * exp(-length(v) * 25.0) * 3.0 + exp(-length(v) * 90.0);
+        col += vec3(1.0, 0.9, 0.65) * (wedge * abs(dir) * 0.6 + flare) * vis;
+    }
+
+    // Lightning: the flash lights the sky; a bolt while it is brightest.
+    float flash = u.clock.z;
+    if (flash > 0.01) {
+        col += vec3(0.6, 0.65, 0.8) * flash * (p.y > hz ? 0.6 : 0.25);
+        if (flash > 0.5 && p.y > hz) {
+            float bx = (hash11(floor(u.clock.x * 3.0)) - 0.5) * 1.2;
+            float jag = (fbm1(p.y * 14.0 + bx * 50.0, 3) - 0.5) * 0.2;
+            float bolt = smoothstep(0.006, 0.0, abs(p.x - bx - jag)) * step(hz + 0.02, p.y);
+            col += vec3(1.5, 1.5, 1.8) * bolt * flash;
+        }
+    }
+
+    // Rain: slanted streaks in three depths; snow: drifting flakes.
+    float ti = u.clock.x;
+    if (u.weather.x > 0.01) {
+        col *= 1.0 - 0.25 * u.weather.x;
+        for (int i = 0; i < 3; i++) {
+            float fi = float(i);
+            float scale = 18.0 + fi * 14.0;
+            vec2 r = vec2(p.x + p.y * (0.15 + 0.2 * u.sky.w) + fi * 0.37, p.y + ti * (2.2 - fi * 0.4)) * scale;
+            r.y *= 0.12;
+            vec2 cell = floor(r);
+            float hh = hash12(cell + fi * 17.0);
+            vec2 f = fract(r);
+            float streak = step(hh, u.weather.x * 0.9) * smoothstep(0.06, 0.0, abs(f.x - 0.5 - (hh - 0.5) * 0.6)) *
+                           smoothstep(0.0, 0.3, f.y) * smoothstep(1.0, 0.6, f.y);
+            col += (fogc * 0.7 + 0.08) * streak * (0.45 - fi * 0.1);
+        }
+    }
+    if (u.weather.y > 0.01) {
+        for (int i = 0; i < 3; i++) {
+            float fi = float(i);
+            float scale = 12.0 + fi * 9.0;
+            vec2 r = vec2(p.x + sin(ti * 0.7 + p.y * 3.0 + fi) * 0.03 + ti * 0.06 * u.sky.w, p.y + ti * (0.25 - fi * 0.05)) * scale;
+            vec2 cell = floor(r);
+            float hh = hash12(cell + fi * 31.0);
+            vec2 at = hash22(cell + fi) * 0.6 + 0.2;
+            float flake = step(hh, u.weather.y) * smoothstep(0.12 - fi * 0.02, 0.0, length(fract(r) - at));
+            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2));
+        }
+    }
+    return col;
+}
+
+vec3 grade(vec3 c, vec2 p)
+{
+    c *= u.grade.y;
+    vec3 tint = u.tint.rgb / max(max(u.tint.r, u.tint.g), max(u.tint.b, 0.001));
+    c = mix(c, c * tint * 1.25, u.tint.a);
+    // Mood: dread cools and drains colour, joy warms.
+    float val = u.light2.y;
+    c *= mix(vec3(1.0), val < 0.0 ? vec3(0.85, 0.92, 1.05) : vec3(1.06, 1.0, 0.92), abs(val) * 0.5);
+    float luma = dot(c, vec3(0.2126, 0.7152, 0.0722));
+    c = mix(vec3(luma), c, u.grade.x * (1.0 - max(-val, 0.0) * 0.3));
+    // Filmic curve (Narkowicz' ACES fit), then the display's gamma.
+    c = max(c, vec3(0.0));
+    c = clamp((c * (2.51 * c + 0.03)) / (c * (2.43 * c + 0.59) + 0.14), 0.0, 1.0);
+    c *= 1.0 - 0.25 * dot(p, p); // vignette
+    return pow(c, vec3(1.0 / 2.2));
+}
+
+void main()
+{
+    vec2 frag = gl_FragCoord.xy;
+    vec2 uv = frag * u.res.zw;
+    float morph = u.clock.y;
+    // The first frame of a new scene is the conditioning frame itself.
+    if (morph >= 0.999) {
+        out_color = vec4(texture(conditioning, uv).rgb, 1.0);
+        return;
+    }
+    vec2 p = vec2(frag.x - 0.5 * u.res.x, 0.5 * u.res.y - frag.y) * u.res.w;
+    vec3 col = grade(scene(p), p);
+    if (morph > 0.0) {
+        // Dissolve along a noise field while the old image drifts and
+        // blurs towards the new one, so the change reads as a morph.
+        float n = noise2(p * 7.0 + u.setting.w);
+        float k = clamp(morph + (n - 0.5) * 1.6 * morph * (1.0 - morph), 0.0, 1.0);
+        vec2 warp = (vec2(noise2(p * 3.0 + 1.7), noise2(p * 3.0 + 9.1)) - 0.5) * 0.03 * (1.0 - morph);
+        vec3 old = texture(conditioning, uv + warp).rgb;
+        col = mix(col, old, k * k * (3.0 - 2.0 * k));
+    }
+    out_color = vec4(col, 1.0);
+}

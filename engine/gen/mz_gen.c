@@ -1,0 +1,412 @@
+/* The generator front: backend choice, the frame ring, superseding, pacing
+ * and stats. Backends only make frames; everything a consumer sees about
+ * ordering and memory is decided here, the same for every backend.
+ *
+ * The ring has ring_frames + 2 fixed slots: up to ring_frames ready frames,
+ * one being filled by the producer and one held by the consumer (the frame
+ * the last poll returned, valid until the next poll). Slot buffers are
+ * allocated at open for the default size and only grow when a request asks
+ * for bigger frames, so memory is bounded by slots x the largest frame. */
+#include "mz_gen.h"
+#include "mz_gen_backend.h"
+#include "mz_gen_backends.h"
+
+#include "mz_error.h"
+#include "mz_log.h"
+#include "mz_time.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_RING 8
+#define MAX_RING 256
+#define LATENCY_WINDOW 256
+#define FPS_WINDOW 128
+
+static const mz_gen_backend *const backends[] = {
+    &mz_gen_procedural_backend,
+};
+#define BACKEND_COUNT (sizeof backends / sizeof backends[0])
+
+typedef enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_READY, SLOT_HELD } slot_state;
+
+typedef struct ring_slot {
+    slot_state state;
+    uint8_t *rgba;
+    size_t cap;
+    mz_frame frame;
+} ring_slot;
+
+/* A backend in use. A remote backend's fallback will sit in a second one;
+ * only frames from the active one reach the ring. */
+struct mz_gen_sink {
+    mz_gen *gen;
+    const mz_gen_backend *backend;
+    void *self;
+    bool healthy;
+};
+
+struct mz_gen {
+    pthread_mutex_t lock;
+    pthread_cond_t space; /* a slot was freed, the scene changed, or closing */
+    pthread_cond_t ready; /* a frame was queued */
+    bool realtime;
+    bool closing;
+
+    ring_slot *slots;
+    int nslots, ring_frames;
+    int *queue; /* ready slot indices, oldest first, circular */
+    int qhead, qlen;
+    int held; /* slot the consumer holds, or -1 */
+
+    mz_gen_sink primary;
+    mz_gen_sink *active;
+
+    /* The scene in flight. */
+    uint64_t current;      /* 0: none (cancelled or nothing submitted) */
+    uint64_t submit_ns;    /* when it was submitted */
+    bool first_seen;       /* its first frame has been queued */
+    double period_ns;      /* 1 / fps */
+    uint64_t pace_origin_ns; /* realtime: when frame 0 was due */
+
+    /* Stats. */
+    uint64_t frames, dropped;
+    uint64_t frame_ns[FPS_WINDOW]; /* queue times of the latest frames, circular */
+    double latency_ms[LATENCY_WINDOW];
+    uint64_t scenes;
+    double last_latency_ms;
+};
+
+static void deadline_after(struct timespec *ts, uint64_t ns_from_now)
+{
+    uint64_t at = mz_time_ns() + ns_from_now;
+    ts->tv_sec = (time_t)(at / 1000000000u);
+    ts->tv_nsec = (long)(at % 1000000000u);
+}
+
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+static int queue_pop(mz_gen *g)
+{
+    int s = g->queue[g->qhead];
+    g->qhead = (g->qhead + 1) % g->nslots;
+    g->qlen--;
+    return s;
+}
+
+/* Frees every queued frame (not the held one). Lock held. */
+static void purge_queue(mz_gen *g)
+{
+    while (g->qlen) g->slots[queue_pop(g)].state = SLOT_FREE;
+    pthread_cond_broadcast(&g->space);
+}
+
+static bool still_wanted(const mz_gen *g, const mz_gen_sink *sink, uint64_t scene)
+{
+    return !g->closing && g->active == sink && scene == g->current;
+}
+
+/* Realtime: holds frame `index` until it is due, so frames leave at the
+ * scene's fps. A producer that fell behind restarts the clock instead of
+ * releasing a burst. Lock held; returns false if the scene went away. */
+static bool pace(mz_gen *g, const mz_gen_sink *sink, const mz_frame *f)
+{
+    uint64_t now = mz_time_ns();
+    if (f->index == 0 || !g->pace_origin_ns) g->pace_origin_ns = now;
+    uint64_t due = g->pace_origin_ns + (uint64_t)(f->index * g->period_ns);
+    if (now > due + (uint64_t)g->period_ns) {
+        g->pace_origin_ns = now - (uint64_t)(f->index * g->period_ns);
+        return true;
+    }
+    struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
+    while (still_wanted(g, sink, f->scene_id) && mz_time_ns() < due)
+        pthread_cond_timedwait(&g->space, &g->lock, &ts);
+    return still_wanted(g, sink, f->scene_id);
+}
+
+/* Waits for room in the queue. Realtime waits one frame period, then drops
+ * the oldest frame (the consumer is behind); otherwise it waits for the
+ * consumer. Lock held; returns a free slot, or -1 if the scene went away. */
+static int reserve_slot(mz_gen *g, const mz_gen_sink *sink, uint64_t scene)
+{
+    while (still_wanted(g, sink, scene) && g->qlen >= g->ring_frames) {
+        if (!g->realtime) {
+            pthread_cond_wait(&g->space, &g->lock);
+            continue;
+        }
+        struct timespec ts;
+        deadline_after(&ts, (uint64_t)g->period_ns);
+        if (pthread_cond_timedwait(&g->space, &g->lock, &ts) != 0 && g->qlen >= g->ring_frames) {
+            g->slots[queue_pop(g)].state = SLOT_FREE;
+            g->dropped++;
+        }
+    }
+    if (!still_wanted(g, sink, scene)) return -1;
+    for (int i = 0; i < g->nslots; i++)
+        if (g->slots[i].state == SLOT_FREE) return i;
+    return -1; /* unreachable: qlen < ring_frames leaves two slots besides the held one */
+}
+
+static void record_queued(mz_gen *g, const mz_frame *f)
+{
+    uint64_t now = mz_time_ns();
+    g->frame_ns[g->frames % FPS_WINDOW] = now;
+    g->frames++;
+    if (!g->first_seen && f->scene_id == g->current) {
+        g->first_seen = true;
+        g->last_latency_ms = (double)(now - g->submit_ns) / 1e6;
+        g->latency_ms[g->scenes % LATENCY_WINDOW] = g->last_latency_ms;
+        g->scenes++;
+    }
+}
+
+bool mz_gen_sink_push(mz_gen_sink *sink, const mz_frame *frame)
+{
+    mz_gen *g = sink->gen;
+    size_t bytes = (size_t)frame->width * frame->height * 4;
+    pthread_mutex_lock(&g->lock);
+    if (!still_wanted(g, sink, frame->scene_id) || (g->realtime && !pace(g, sink, frame))) {
+        pthread_mutex_unlock(&g->lock);
+        return false;
+    }
+    int s = reserve_slot(g, sink, frame->scene_id);
+    if (s < 0) {
+        pthread_mutex_unlock(&g->lock);
+        return false;
+    }
+    ring_slot *slot = &g->slots[s];
+    slot->state = SLOT_WRITING;
+    pthread_mutex_unlock(&g->lock);
+
+    /* The copy happens unlocked: the slot is ours while WRITING. */
+    bool ok = true;
+    if (slot->cap < bytes) {
+        uint8_t *bigger = realloc(slot->rgba, bytes);
+        if (bigger) {
+            slot->rgba = bigger;
+            slot->cap = bytes;
+        } else {
+            ok = false;
+        }
+    }
+    if (ok) memcpy(slot->rgba, frame->rgba, bytes);
+
+    pthread_mutex_lock(&g->lock);
+    if (!ok || !still_wanted(g, sink, frame->scene_id)) {
+        slot->state = SLOT_FREE;
+        pthread_mutex_unlock(&g->lock);
+        if (!ok) mz_log_error("gen: out of memory for a %ux%u frame", frame->width, frame->height);
+        return false;
+    }
+    slot->frame = *frame;
+    slot->frame.rgba = slot->rgba;
+    slot->state = SLOT_READY;
+    g->queue[(g->qhead + g->qlen) % g->nslots] = s;
+    g->qlen++;
+    record_queued(g, frame);
+    pthread_cond_broadcast(&g->ready);
+    pthread_mutex_unlock(&g->lock);
+    return true;
+}
+
+void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
+{
+    mz_gen *g = sink->gen;
+    pthread_mutex_lock(&g->lock);
+    bool changed = sink->healthy != healthy;
+    sink->healthy = healthy;
+    pthread_mutex_unlock(&g->lock);
+    if (changed)
+        mz_log_warn("gen: %s is %s%s%s", sink->backend->name, healthy ? "healthy" : "unhealthy",
+                    why ? ": " : "", why ? why : "");
+}
+
+static const mz_gen_backend *find_backend(const char *uri)
+{
+    for (size_t i = 0; i < BACKEND_COUNT; i++)
+        if (backends[i]->accepts(uri)) return backends[i];
+    return NULL;
+}
+
+mz_gen *mz_gen_open(const mz_gen_desc *desc)
+{
+    static const mz_gen_desc defaults = {0};
+    if (!desc) desc = &defaults;
+    const char *uri = desc->uri && desc->uri[0] ? desc->uri : "procedural";
+    const mz_gen_backend *be = find_backend(uri);
+    if (!be) {
+        mz_fail("gen: no backend for '%s' (known: procedural)", uri);
+        return NULL;
+    }
+    return mz_gen_open_backend(desc, be);
+}
+
+mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
+{
+    if (be->version != MZ_GEN_BACKEND_VERSION) {
+        mz_fail("gen: backend '%s' has version %u, this engine needs %u", be->name, be->version,
+                MZ_GEN_BACKEND_VERSION);
+        return NULL;
+    }
+    int ring = desc->ring_frames > 0 ? desc->ring_frames : DEFAULT_RING;
+    if (ring > MAX_RING) ring = MAX_RING;
+    mz_gen *g = calloc(1, sizeof *g);
+    if (!g) {
+        mz_fail("gen: out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&g->lock, NULL);
+    cond_init_monotonic(&g->space);
+    cond_init_monotonic(&g->ready);
+    g->realtime = desc->realtime;
+    g->ring_frames = ring;
+    g->nslots = ring + 2;
+    g->held = -1;
+    g->period_ns = 1e9 / 30.0;
+    g->slots = calloc((size_t)g->nslots, sizeof *g->slots);
+    g->queue = calloc((size_t)g->nslots, sizeof *g->queue);
+    const size_t default_bytes = 640 * 360 * 4;
+    bool ok = g->slots && g->queue;
+    for (int i = 0; ok && i < g->nslots; i++) {
+        g->slots[i].rgba = malloc(default_bytes);
+        g->slots[i].cap = g->slots[i].rgba ? default_bytes : 0;
+        ok = g->slots[i].rgba != NULL;
+    }
+    if (!ok) {
+        mz_fail("gen: out of memory for the frame ring");
+        mz_gen_close(g);
+        return NULL;
+    }
+    g->primary = (mz_gen_sink){.gen = g, .backend = be, .healthy = true};
+    g->active = &g->primary;
+    g->primary.self = be->open(desc, &g->primary);
+    if (!g->primary.self) {
+        mz_fail_context("gen: opening '%s'", be->name);
+        mz_gen_close(g);
+        return NULL;
+    }
+    return g;
+}
+
+bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *conditioning,
+                   size_t count)
+{
+    if (!req || req->id == 0) return mz_fail("gen: a scene request needs a nonzero id");
+    if (!req->prompt) return mz_fail("gen: scene %llu has no prompt", (unsigned long long)req->id);
+    pthread_mutex_lock(&g->lock);
+    g->current = req->id;
+    g->submit_ns = mz_time_ns();
+    g->first_seen = false;
+    g->pace_origin_ns = 0;
+    g->period_ns = 1e9 / (req->fps > 0 ? req->fps : 30.0);
+    purge_queue(g);
+    pthread_mutex_unlock(&g->lock);
+    return g->active->backend->submit(g->active->self, req, conditioning, count);
+}
+
+bool mz_gen_poll(mz_gen *g, mz_frame *out)
+{
+    pthread_mutex_lock(&g->lock);
+    if (g->held >= 0) {
+        g->slots[g->held].state = SLOT_FREE;
+        g->held = -1;
+        pthread_cond_broadcast(&g->space);
+    }
+    bool got = false;
+    if (g->qlen) {
+        g->held = queue_pop(g);
+        g->slots[g->held].state = SLOT_HELD;
+        *out = g->slots[g->held].frame;
+        got = true;
+        pthread_cond_broadcast(&g->space);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return got;
+}
+
+bool mz_gen_wait(mz_gen *g, mz_frame *out, double timeout_ms)
+{
+    if (mz_gen_poll(g, out)) return true;
+    struct timespec ts;
+    deadline_after(&ts, (uint64_t)(timeout_ms > 0 ? timeout_ms * 1e6 : 0));
+    pthread_mutex_lock(&g->lock);
+    while (!g->qlen && pthread_cond_timedwait(&g->ready, &g->lock, &ts) == 0) {
+    }
+    pthread_mutex_unlock(&g->lock);
+    return mz_gen_poll(g, out);
+}
+
+void mz_gen_cancel(mz_gen *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->current = 0;
+    purge_queue(g);
+    if (g->held >= 0) g->slots[g->held].state = SLOT_FREE;
+    g->held = -1;
+    pthread_mutex_unlock(&g->lock);
+    g->active->backend->cancel(g->active->self);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    double sorted[LATENCY_WINDOW];
+    pthread_mutex_lock(&g->lock);
+    snprintf(out->backend, sizeof out->backend, "%s", g->active->backend->name);
+    out->fallback_active = g->active != &g->primary;
+    out->frames = g->frames;
+    out->dropped = g->dropped;
+    out->first_frame_ms = g->last_latency_ms;
+    size_t n = g->scenes < LATENCY_WINDOW ? (size_t)g->scenes : LATENCY_WINDOW;
+    memcpy(sorted, g->latency_ms, n * sizeof *sorted);
+    uint64_t now = mz_time_ns(), oldest = now;
+    size_t recent = 0, have = g->frames < FPS_WINDOW ? (size_t)g->frames : FPS_WINDOW;
+    for (size_t i = 0; i < have; i++) {
+        uint64_t t = g->frame_ns[i];
+        if (now - t > 1000000000u) continue;
+        recent++;
+        if (t < oldest) oldest = t;
+    }
+    pthread_mutex_unlock(&g->lock);
+    /* Frames in the last second over the time they span, so a short burst
+     * after a pause is not read as a low rate. */
+    if (recent > 1 && now > oldest) out->fps = (double)(recent - 1) * 1e9 / (double)(now - oldest);
+    if (n) {
+        qsort(sorted, n, sizeof *sorted, compare_double);
+        out->first_frame_p50_ms = sorted[(n - 1) / 2];
+        out->first_frame_p95_ms = sorted[(size_t)((double)(n - 1) * 0.95 + 0.5)];
+    }
+}
+
+void mz_gen_close(mz_gen *g)
+{
+    if (!g) return;
+    pthread_mutex_lock(&g->lock);
+    g->closing = true;
+    pthread_cond_broadcast(&g->space);
+    pthread_mutex_unlock(&g->lock);
+    if (g->primary.self) g->primary.backend->close(g->primary.self);
+    for (int i = 0; g->slots && i < g->nslots; i++) free(g->slots[i].rgba);
+    free(g->slots);
+    free(g->queue);
+    pthread_cond_destroy(&g->space);
+    pthread_cond_destroy(&g->ready);
+    pthread_mutex_destroy(&g->lock);
+    free(g);
+}

@@ -1,0 +1,10 @@
+/* The backends built into engine/gen (private): the front's table lists them. */
+#ifndef MZ_GEN_BACKENDS_H
+#define MZ_GEN_BACKENDS_H
+
+#include "mz_gen_backend.h"
+
+/* "procedural": the embedded Vulkan generator (procedural.c). */
+extern const mz_gen_backend mz_gen_procedural_backend;
+
+#endif

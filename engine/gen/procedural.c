@@ -1,0 +1,453 @@
+/* The "procedural" backend: prompt -> scene parameters (engine/scene's
+ * interpreter) -> frames from a fragment shader, on a worker thread.
+ *
+ * Continuity: the worker keeps what is on screen between scenes — the
+ * parameters of the last frame, the camera and the world clock. A new scene
+ * starts from the conditioning frame (or, without one, from its own last
+ * frame): frame 0 is that image, then the image dissolves into the new scene
+ * while the parameters move from the old values to the new over
+ * transition_s. Everything is a function of frame counts, never of wall
+ * time, so the same requests in the same order give the same pixels. */
+#include "mz_gen_backends.h"
+#include "procedural_internal.h"
+
+#include "mz_error.h"
+#include "mz_log.h"
+#include "mz_scene.h"
+#include "mz_scene_interp.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_W 640
+#define DEFAULT_H 360
+#define DEFAULT_FPS 30.0f
+#define DEFAULT_TRANSITION_S 1.0f
+#define TOWER_DEPTH 38.0  /* keep in step with landscape.frag */
+#define FIRE_DEPTH 9.0
+#define LAYER_NEAR 12.0   /* streaming layers live between these depths */
+#define LAYER_SPAN 66.0
+#define ORBIT_PIVOT 40.0  /* depth the orbiting camera circles around */
+
+/* A request as the worker keeps it: copies of everything. */
+typedef struct job {
+    mz_scene_request req;
+    char *prompt; /* prompt + tags, one string for the interpreter */
+    uint8_t *cond;
+    uint32_t cond_w, cond_h;
+} job;
+
+/* The camera carries across scenes: positions and smoothed velocities. */
+typedef struct camera {
+    double x, z, yaw, rise;
+    double vx, vz, vyaw, vrise;
+} camera;
+
+typedef struct proc {
+    mz_gen_sink *sink;
+    mz_gpu *gpu;
+    bool own_gpu;
+    proc_vk *vk;
+
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool quit, stop; /* stop: cancel() ended the scene in flight */
+    bool pending;    /* `next` holds a request the worker has not started */
+    job next;
+
+    /* Worker-only from here. */
+    job cur;
+    bool active;
+    uint32_t index;
+    mz_scene_params from, to, shown;
+    bool have_shown;
+    camera cam;
+    double world_s;
+    double landmark_x, fire_x;
+    bool landmark_placed;
+    const uint8_t *last_frame; /* the readback of the last frame rendered */
+    uint32_t last_w, last_h;
+} proc;
+
+static void job_clear(job *j)
+{
+    free(j->prompt);
+    free(j->cond);
+    memset(j, 0, sizeof *j);
+}
+
+static uint32_t mix32(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+static float unit(uint64_t x) { return (float)(mix32(x) >> 8) / 16777216.0f; }
+
+static float smooth01(float t)
+{
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return t * t * (3 - 2 * t);
+}
+
+/* The prompt with the story's tags appended: tags are words the
+ * interpreter may know ("storm", "night"). */
+static char *compose_prompt(const mz_scene_request *req)
+{
+    size_t n = strlen(req->prompt) + 1;
+    for (size_t i = 0; i < req->tag_count; i++) n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    strcpy(s, req->prompt);
+    for (size_t i = 0; i < req->tag_count; i++) {
+        if (!req->tags[i]) continue;
+        strcat(s, ". ");
+        strcat(s, req->tags[i]);
+    }
+    return s;
+}
+
+/* ------------------------------------------------------------ the camera */
+
+static void camera_step(camera *c, const mz_scene_params *p, double dt)
+{
+    double speed = p->camera_speed * (0.6 + 0.8 * p->energy);
+    double vx = 0, vz = 0, vyaw = 0, vrise = 0;
+    switch (p->camera) {
+    case MZ_CAMERA_DRIFT: vx = 0.5 * speed; break;
+    case MZ_CAMERA_STILL: break;
+    case MZ_CAMERA_PAN: vyaw = 0.06 * speed; break;
+    case MZ_CAMERA_DOLLY: vz = 3.0 * speed; break;
+    case MZ_CAMERA_ORBIT:
+        vx = 2.5 * speed;
+        vyaw = -vx / ORBIT_PIVOT;
+        break;
+    case MZ_CAMERA_RISE: vrise = 0.25 * speed; break;
+    case MZ_CAMERA_COUNT: break;
+    }
+    /* Velocities ease towards the scene's, so a change of camera motion
+     * between scenes is a curve, not a jolt. */
+    double k = 1.0 - exp(-dt / 0.8);
+    c->vx += (vx - c->vx) * k;
+    c->vz += (vz - c->vz) * k;
+    c->vyaw += (vyaw - c->vyaw) * k;
+    c->vrise += (vrise - c->vrise) * k;
+    c->x += c->vx * dt;
+    c->z += c->vz * dt;
+    c->yaw += c->vyaw * dt;
+    c->rise += c->vrise * dt;
+    if (c->rise < 0) c->rise = 0;
+    if (c->rise > 3) c->rise = 3;
+}
+
+static double camera_height(const camera *c) { return 1.6 + 6.0 * (1.0 - exp(-c->rise)); }
+
+/* ------------------------------------------------------------ uniforms */
+
+static void set4(float *v, double a, double b, double c, double d)
+{
+    v[0] = (float)a;
+    v[1] = (float)b;
+    v[2] = (float)c;
+    v[3] = (float)d;
+}
+
+/* Lightning: in each quarter second a storm may strike; a strike fades
+ * over about half a second. Derived from the world clock, so reproducible. */
+static double lightning(double t, float storm, uint64_t seed)
+{
+    if (storm <= 0.05f) return 0;
+    double flash = 0;
+    long slot = (long)floor(t * 4.0);
+    for (long k = slot - 2; k <= slot; k++) {
+        if (unit(seed ^ (uint64_t)k * 0x9e3779b97f4a7c15ull) >= storm * 0.05f) continue;
+        double age = t - (double)k / 4.0;
+        double f = exp(-age * 7.0) * (0.6 + 0.4 * sin(age * 60.0) * sin(age * 60.0));
+        if (f > flash) flash = f;
+    }
+    return flash;
+}
+
+/* The streaming layers: three bands of land cycling through depth, so a
+ * dollying camera passes them and new ones rise out of the mist. */
+static void layers(const camera *c, proc_uniforms *u)
+{
+    double depth[3], id[3];
+    for (int j = 0; j < 3; j++) {
+        double phase = j * LAYER_SPAN / 3.0 + 8.0 - c->z;
+        double lap = floor(phase / LAYER_SPAN);
+        depth[j] = LAYER_NEAR + (phase - lap * LAYER_SPAN);
+        id[j] = lap * 3.0 + j;
+    }
+    for (int a = 0; a < 3; a++) /* three elements: sort by hand, near first */
+        for (int b = a + 1; b < 3; b++)
+            if (depth[b] < depth[a]) {
+                double t = depth[a];
+                depth[a] = depth[b];
+                depth[b] = t;
+                t = id[a];
+                id[a] = id[b];
+                id[b] = t;
+            }
+    set4(u->mid_depth, depth[0], depth[1], depth[2], 0);
+    set4(u->mid_id, fmod(id[0], 997.0), fmod(id[1], 997.0), fmod(id[2], 997.0), 0);
+}
+
+static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph, uint32_t w,
+                          uint32_t h, proc_uniforms *u)
+{
+    uint64_t seed = pr->cur.req.seed;
+    uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(seed ^ 0x1a2b3c);
+    double t = pr->world_s;
+    memset(u, 0, sizeof *u);
+    set4(u->res, w, h, 1.0 / w, 1.0 / h);
+    set4(u->clock, t, morph, lightning(t, p->storm, seed), 0);
+    set4(u->cam, pr->cam.x, pr->cam.z, camera_height(&pr->cam), pr->cam.yaw);
+    set4(u->sky, p->time_of_day, p->cloud, p->fog, p->wind);
+    set4(u->weather, p->rain, p->snow, p->storm, t * 0.9 + unit(landmark) * 6.0);
+    set4(u->light, p->light[MZ_LIGHT_SUN], p->light[MZ_LIGHT_MOON], p->light[MZ_LIGHT_LAMP],
+         p->light[MZ_LIGHT_FIRE]);
+    set4(u->light2, p->light[MZ_LIGHT_BEAM], p->valence, p->energy, pr->landmark_x);
+    set4(u->el0, p->element[MZ_EL_TREES], p->element[MZ_EL_BUILDINGS], p->element[MZ_EL_TOWER],
+         p->element[MZ_EL_SHIPS]);
+    set4(u->el1, p->element[MZ_EL_STARS], p->element[MZ_EL_FIGURES], p->element[MZ_EL_ROCKS],
+         p->element[MZ_EL_BIRDS]);
+    set4(u->tint, p->tint.r, p->tint.g, p->tint.b, p->tint_weight);
+    set4(u->grade, p->saturation, p->brightness, unit(landmark), pr->fire_x);
+    set4(u->setting, p->setting, p->setting2, p->setting2_weight, unit(seed) * 997.0);
+    layers(&pr->cam, u);
+    double horizon = -0.08 + 0.06 * (camera_height(&pr->cam) - 1.6) / 6.0;
+    set4(u->view, LAYER_NEAR, LAYER_NEAR + 6.0, horizon, 0);
+}
+
+/* Where the landmark and the fire stand: placed in view when first asked
+ * for (by the entity's seed, so the same lighthouse stands in the same
+ * place of the frame), then fixed in the world so the camera moves past. */
+static void place_anchors(proc *pr, const mz_scene_params *p)
+{
+    uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(pr->cur.req.seed ^ 0x1a2b3c);
+    double screen_x = (unit(landmark) < 0.5 ? -1 : 1) * (0.22 + 0.3 * unit(landmark ^ 0x55));
+    double on_screen = (pr->landmark_x - pr->cam.x) / TOWER_DEPTH - pr->cam.yaw;
+    bool wanted = p->element[MZ_EL_TOWER] > 0.01f;
+    if (wanted && (!pr->landmark_placed || fabs(on_screen) > 0.85)) {
+        pr->landmark_x = pr->cam.x + (screen_x + pr->cam.yaw) * TOWER_DEPTH;
+        pr->landmark_placed = true;
+    } else if (!wanted) {
+        pr->landmark_placed = false;
+    }
+    double fire_screen = -screen_x * 0.6;
+    pr->fire_x = pr->cam.x + (fire_screen + pr->cam.yaw) * FIRE_DEPTH;
+}
+
+/* ------------------------------------------------------------ the worker */
+
+static void start_scene(proc *pr)
+{
+    mz_scene_params to;
+    if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
+    pr->from = pr->have_shown ? pr->shown : to;
+    pr->to = to;
+    pr->index = 0;
+    pr->active = true;
+    if (pr->cur.cond) {
+        if (!proc_vk_set_conditioning(pr->vk, pr->cur.cond, pr->cur.cond_w, pr->cur.cond_h))
+            mz_log_error("procedural: conditioning frame: %s", mz_error());
+    } else if (pr->last_frame) {
+        /* No frames given: continue from what this generator made last. */
+        if (!proc_vk_set_conditioning(pr->vk, pr->last_frame, pr->last_w, pr->last_h))
+            mz_log_error("procedural: conditioning frame: %s", mz_error());
+    }
+    place_anchors(pr, &to);
+}
+
+/* Renders and pushes the next frame of the current scene. False when the
+ * scene is over (superseded, finished, or an error). */
+static bool next_frame(proc *pr)
+{
+    const mz_scene_request *r = &pr->cur.req;
+    float fps = r->fps > 0 ? r->fps : DEFAULT_FPS;
+    uint32_t w = r->width > 0 ? (uint32_t)r->width : DEFAULT_W;
+    uint32_t h = r->height > 0 ? (uint32_t)r->height : DEFAULT_H;
+    float trans = r->transition_s > 0 ? r->transition_s : DEFAULT_TRANSITION_S;
+    if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
+
+    float scene_s = (float)pr->index / fps;
+    bool continuing = pr->have_shown || pr->cur.cond;
+    float t = continuing ? smooth01(scene_s / trans) : 1.0f;
+    float morph = continuing ? 1.0f - smooth01(scene_s / (trans * 0.8f)) : 0.0f;
+    mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
+
+    proc_uniforms u;
+    fill_uniforms(pr, &p, morph, w, h, &u);
+    const uint8_t *px = proc_vk_render(pr->vk, &u, w, h);
+    if (!px) {
+        mz_log_error("procedural: %s", mz_error());
+        return false;
+    }
+    pr->shown = p;
+    pr->have_shown = true;
+    pr->last_frame = px;
+    pr->last_w = w;
+    pr->last_h = h;
+    mz_frame f = {
+        .scene_id = r->id,
+        .index = pr->index,
+        .time_s = scene_s,
+        .width = w,
+        .height = h,
+        .transitional = t < 1.0f,
+        .rgba = px,
+    };
+    double dt = 1.0 / fps;
+    camera_step(&pr->cam, &p, dt);
+    pr->world_s += dt;
+    pr->index++;
+    return mz_gen_sink_push(pr->sink, &f);
+}
+
+static void *worker(void *arg)
+{
+    proc *pr = arg;
+    pthread_mutex_lock(&pr->lock);
+    while (!pr->quit) {
+        if (pr->pending) {
+            job_clear(&pr->cur);
+            pr->cur = pr->next;
+            memset(&pr->next, 0, sizeof pr->next);
+            pr->pending = false;
+            pr->stop = false;
+            pthread_mutex_unlock(&pr->lock);
+            start_scene(pr);
+            pthread_mutex_lock(&pr->lock);
+            continue;
+        }
+        if (pr->stop) {
+            pr->active = false;
+            pr->stop = false;
+        }
+        if (!pr->active) {
+            pthread_cond_wait(&pr->wake, &pr->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&pr->lock);
+        bool more = next_frame(pr);
+        pthread_mutex_lock(&pr->lock);
+        if (!more) pr->active = false;
+    }
+    pthread_mutex_unlock(&pr->lock);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ the vtable */
+
+static bool proc_accepts(const char *uri) { return strcmp(uri, "procedural") == 0; }
+
+static void proc_close(void *self)
+{
+    proc *pr = self;
+    if (pr->thread) {
+        pthread_mutex_lock(&pr->lock);
+        pr->quit = true;
+        pthread_cond_signal(&pr->wake);
+        pthread_mutex_unlock(&pr->lock);
+        pthread_join(pr->thread, NULL);
+    }
+    job_clear(&pr->cur);
+    job_clear(&pr->next);
+    proc_vk_destroy(pr->vk);
+    if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
+    pthread_cond_destroy(&pr->wake);
+    pthread_mutex_destroy(&pr->lock);
+    free(pr);
+}
+
+static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
+{
+    proc *pr = calloc(1, sizeof *pr);
+    if (!pr) {
+        mz_fail("procedural: out of memory");
+        return NULL;
+    }
+    pr->sink = sink;
+    pthread_mutex_init(&pr->lock, NULL);
+    pthread_cond_init(&pr->wake, NULL);
+    pr->gpu = desc->gpu;
+    if (!pr->gpu) {
+        pr->gpu = mz_gpu_create(NULL);
+        pr->own_gpu = true;
+    }
+    if (!pr->gpu || !(pr->vk = proc_vk_create(pr->gpu))) {
+        proc_close(pr);
+        return NULL;
+    }
+    /* Warm-up: lavapipe compiles the shader on its first draw (~100 ms);
+     * doing that here keeps it out of the first scene's latency. */
+    proc_uniforms u;
+    mz_scene_params p = mz_scene_params_default();
+    fill_uniforms(pr, &p, 0.5f, DEFAULT_W, DEFAULT_H, &u);
+    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H) ||
+        pthread_create(&pr->thread, NULL, worker, pr) != 0) {
+        if (!pr->thread) mz_fail_context("procedural: warming up");
+        proc_close(pr);
+        return NULL;
+    }
+    return pr;
+}
+
+static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame *cond, size_t count)
+{
+    proc *pr = self;
+    job j = {.req = *req};
+    j.prompt = compose_prompt(req);
+    const mz_frame *last = count ? &cond[count - 1] : NULL;
+    if (last && last->rgba && last->width && last->height) {
+        size_t bytes = (size_t)last->width * last->height * 4;
+        j.cond = malloc(bytes);
+        if (j.cond) memcpy(j.cond, last->rgba, bytes);
+        j.cond_w = last->width;
+        j.cond_h = last->height;
+    }
+    if (!j.prompt || (last && last->rgba && !j.cond)) {
+        job_clear(&j);
+        return mz_fail("procedural: out of memory for a scene request");
+    }
+    /* Only the prompt string is kept: tags are folded into it. */
+    j.req.prompt = j.prompt;
+    j.req.negative = NULL;
+    j.req.tags = NULL;
+    j.req.tag_count = 0;
+    pthread_mutex_lock(&pr->lock);
+    job_clear(&pr->next);
+    pr->next = j;
+    pr->pending = true;
+    pthread_cond_signal(&pr->wake);
+    pthread_mutex_unlock(&pr->lock);
+    return true;
+}
+
+static void proc_cancel(void *self)
+{
+    proc *pr = self;
+    pthread_mutex_lock(&pr->lock);
+    job_clear(&pr->next);
+    pr->pending = false;
+    pr->stop = true;
+    pthread_mutex_unlock(&pr->lock);
+}
+
+const mz_gen_backend mz_gen_procedural_backend = {
+    .version = MZ_GEN_BACKEND_VERSION,
+    .name = "procedural",
+    .accepts = proc_accepts,
+    .open = proc_open,
+    .submit = proc_submit,
+    .cancel = proc_cancel,
+    .close = proc_close,
+};

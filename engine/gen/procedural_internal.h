@@ -1,0 +1,52 @@
+/* procedural_internal — the procedural backend's pieces (private to engine/gen).
+ *
+ * procedural.c runs the worker thread: requests, scene parameters, camera,
+ * timing. procedural_vk.c is its Vulkan side: one fragment-shader pass into
+ * an offscreen RGBA8 image, read back to host memory. The renderer is used
+ * by one thread at a time (the worker); it takes the gpu's queue lock
+ * around its submits, so it can share a device with the display renderer. */
+#ifndef MZ_PROCEDURAL_INTERNAL_H
+#define MZ_PROCEDURAL_INTERNAL_H
+
+#include "mz_gpu.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Mirrors SceneBlock in assets/shaders/scene_uniforms.glsl (std140, vec4s):
+ * change both together. */
+typedef struct proc_uniforms {
+    float res[4];       /* width, height, 1/width, 1/height */
+    float clock[4];     /* world time (s), morph (1 = conditioning frame), flash, - */
+    float cam[4];       /* x, z (forward), height, yaw (screen units) */
+    float sky[4];       /* hours, cloud, fog, wind */
+    float weather[4];   /* rain, snow, storm, beam angle */
+    float light[4];     /* sun, moon, lamp, fire */
+    float light2[4];    /* beam, valence, energy, landmark world x */
+    float el0[4];       /* trees, buildings, tower, ships */
+    float el1[4];       /* stars, figures, rocks, birds */
+    float tint[4];      /* rgb, weight */
+    float grade[4];     /* saturation, brightness, landmark seed 0..1, fire world x */
+    float setting[4];   /* setting, setting2, setting2 weight, terrain seed offset */
+    float mid_depth[4]; /* streaming layers' depths, near to far */
+    float mid_id[4];    /* their content ids */
+    float view[4];      /* sink-away depths (from, to), horizon y, - */
+} proc_uniforms;
+
+typedef struct proc_vk proc_vk;
+
+/* NULL + mz_fail() on error. The gpu must outlive the renderer. */
+proc_vk *proc_vk_create(mz_gpu *gpu);
+void proc_vk_destroy(proc_vk *vk);
+
+/* Copies an RGBA8 image to be the conditioning texture from the next
+ * render on. */
+bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t width, uint32_t height);
+
+/* Renders one frame of width x height (targets are remade when the size
+ * changes) and returns its RGBA8 pixels, rows top to bottom, valid until
+ * the next call. NULL + mz_fail() on error. */
+const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width,
+                              uint32_t height);
+
+#endif
