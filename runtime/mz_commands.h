@@ -7,5 +7,6 @@
 extern const mz_command mz_cmd_play;
 extern const mz_command mz_cmd_lint;
 extern const mz_command mz_cmd_graph;
+extern const mz_command mz_cmd_serve;
 
 #endif

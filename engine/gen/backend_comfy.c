@@ -12,7 +12,7 @@
  * fallback while it works and switches back at its first preview. */
 #include "http.h"
 #include "mz_error.h"
-#include "mz_gen_backend.h"
+#include "mz_gen_backends.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "mz_time.h"
@@ -723,7 +723,7 @@ static void comfy_close(void *self)
     free(c);
 }
 
-const mz_gen_backend mz_gen_backend_comfy = {
+const mz_gen_backend mz_gen_comfy_backend = {
     .version = MZ_GEN_BACKEND_VERSION,
     .name = "comfy",
     .accepts = comfy_accepts,
@@ -731,4 +731,5 @@ const mz_gen_backend mz_gen_backend_comfy = {
     .submit = comfy_submit,
     .cancel = comfy_cancel,
     .close = comfy_close,
+    .remote = true,
 };

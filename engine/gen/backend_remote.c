@@ -5,7 +5,7 @@
  * is how the front knows to fall back. Nothing here ever blocks the owner:
  * submit and cancel only leave a note for the service thread. */
 #include "mz_error.h"
-#include "mz_gen_backend.h"
+#include "mz_gen_backends.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "wire.h"
@@ -54,7 +54,7 @@ typedef struct remote {
     uint8_t *pixels; /* decoded frame */
     size_t pixels_cap;
     bool healthy;
-    char last_why[160];
+    char last_why[768];
 } remote;
 
 static void scene_free(scene *s)
@@ -121,7 +121,7 @@ static void link_lost(remote *r, const char *why)
     r->link = LINK_DOWN;
     r->wsi = NULL;
     mz_gen_wire_reset(&r->wire);
-    char what[160];
+    char what[768];
     snprintf(what, sizeof what, "%s: %s", r->uri, why);
     if (r->healthy || strcmp(r->last_why, what))
         mz_log_warn("remote: %s (retrying in %d ms)", what, r->backoff_ms);
@@ -179,7 +179,7 @@ static void take_requests(remote *r)
  * -1 to lws) and say why. */
 static int refuse(remote *r, mz_gen_proto_status code, const char *what)
 {
-    char why[160];
+    char why[768];
     snprintf(why, sizeof why, "%s from the server (%s): %s", what, mz_gen_proto_status_code(code),
              mz_error());
     lws_close_reason(r->wsi, code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
@@ -207,7 +207,7 @@ static int on_text(remote *r, const char *text, size_t len)
             r->link = LINK_READY;
             r->backoff_ms = BACKOFF_FIRST_MS;
             mz_log_info("remote: connected to %s (%s, backend %s)", r->uri, m->peer, m->backend);
-            char why[160];
+            char why[768];
             snprintf(why, sizeof why, "connected to %s", r->uri);
             set_health(r, true, why);
             if (r->current && !r->current_done && !send_scene(r))
@@ -217,7 +217,7 @@ static int on_text(remote *r, const char *text, size_t len)
         if (r->current && m->id == r->current->msg.id)
             r->current_done = true;
     } else if (m->type == MZ_GEN_PROTO_ERROR) {
-        char why[160];
+        char why[768];
         snprintf(why, sizeof why, "%s: server error %s: %s", r->uri,
                  mz_gen_proto_status_code(m->code), m->message);
         mz_log_warn("remote: %s", why);
@@ -253,7 +253,7 @@ static int on_binary(remote *r, const uint8_t *data, size_t len)
     s = mz_gen_proto_frame_pixels(&f, r->pixels);
     if (s != MZ_GEN_PROTO_OK)
         return refuse(r, s, "undecodable frame");
-    char why[160];
+    char why[768];
     snprintf(why, sizeof why, "connected to %s", r->uri);
     set_health(r, true, why);
     mz_frame out = {.scene_id = f.scene_id, .index = f.index, .time_s = (double)f.time_us / 1e6,
@@ -459,7 +459,7 @@ static void remote_close(void *self)
     free(r);
 }
 
-const mz_gen_backend mz_gen_backend_remote = {
+const mz_gen_backend mz_gen_remote_backend = {
     .version = MZ_GEN_BACKEND_VERSION,
     .name = "remote",
     .accepts = remote_accepts,
@@ -467,4 +467,5 @@ const mz_gen_backend mz_gen_backend_remote = {
     .submit = remote_submit,
     .cancel = remote_cancel,
     .close = remote_close,
+    .remote = true,
 };

@@ -130,7 +130,8 @@ static void start_scene(client *c)
     c->scene_id = m->id;
     c->realtime = m->realtime;
     c->fps = m->fps > 0 ? m->fps : 30;
-    c->target = m->duration > 0 ? (uint32_t)ceil(m->duration * c->fps - 1e-6) : 0;
+    /* The same count as the procedural backend makes. */
+    c->target = m->duration > 0 ? (uint32_t)ceilf(m->duration * (float)c->fps) : 0;
     c->sent = 0;
     c->server->stats.scenes++;
     mz_log_debug("serve: %s: scene %llu '%.60s' %dx%d", c->peer, (unsigned long long)m->id,
