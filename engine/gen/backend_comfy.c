@@ -148,6 +148,16 @@ typedef struct values {
     double fps;
 } values;
 
+/* cJSON_ReplaceItemViaPointer drops an object member's name. */
+static bool replace(cJSON *parent, cJSON *item, cJSON *with)
+{
+    if (!with)
+        return false;
+    if (cJSON_IsObject(parent))
+        return cJSON_ReplaceItemInObjectCaseSensitive(parent, item->string, with);
+    return cJSON_ReplaceItemViaPointer(parent, item, with);
+}
+
 /* Replaces every {{name}} in one string: a string that is exactly one
  * numeric placeholder becomes a number (ComfyUI wants ints for seeds). */
 static bool fill_string(cJSON *parent, cJSON *item, const values *v)
@@ -176,7 +186,7 @@ static bool fill_string(cJSON *parent, cJSON *item, const values *v)
         return true;
     for (int i = 0; i < n; i++)
         if (!strcmp(s, subs[i].key) && !isnan(subs[i].number))
-            return cJSON_ReplaceItemViaPointer(parent, item, cJSON_CreateNumber(subs[i].number));
+            return replace(parent, item, cJSON_CreateNumber(subs[i].number));
     size_t cap = strlen(s) + 1;
     for (int i = 0; i < n; i++)
         cap += strlen(subs[i].text) * 8; /* a placeholder may repeat */
@@ -201,7 +211,7 @@ static bool fill_string(cJSON *parent, cJSON *item, const values *v)
     *o = 0;
     cJSON *rep = cJSON_CreateString(out);
     free(out);
-    return rep && cJSON_ReplaceItemViaPointer(parent, item, rep);
+    return replace(parent, item, rep);
 }
 
 static bool fill_tree(cJSON *node, const values *v)
@@ -506,7 +516,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         c->ws_up = true;
         c->connecting = false;
         c->backoff_ms = BACKOFF_FIRST_MS;
-        mz_log_info("comfy: following %s/ws", c->uri);
+        mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
         return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
         switch (mz_gen_wire_receive(&c->wire, in, len)) {

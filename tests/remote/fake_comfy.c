@@ -192,12 +192,21 @@ static int on_prompt(fake_comfy *f, struct lws *wsi, session *s)
     return respond_json(wsi, 200, reply);
 }
 
+/* lws_get_urlarg_by_name leaves "name=value" in the buffer and returns
+ * where the value starts. */
+static void url_arg(struct lws *wsi, const char *name, char *out, size_t cap)
+{
+    char buf[256];
+    const char *v = lws_get_urlarg_by_name(wsi, name, buf, sizeof buf);
+    snprintf(out, cap, "%s", v ? v : "");
+}
+
 static int on_view(fake_comfy *f, struct lws *wsi)
 {
-    char name[128] = "", sub[64] = "", type[32] = "";
-    lws_get_urlarg_by_name(wsi, "filename=", name, sizeof name);
-    lws_get_urlarg_by_name(wsi, "subfolder=", sub, sizeof sub);
-    lws_get_urlarg_by_name(wsi, "type=", type, sizeof type);
+    char name[128], sub[64], type[32];
+    url_arg(wsi, "filename=", name, sizeof name);
+    url_arg(wsi, "subfolder=", sub, sizeof sub);
+    url_arg(wsi, "type=", type, sizeof type);
     pthread_mutex_lock(&f->lock);
     f->log.views++;
     pthread_mutex_unlock(&f->lock);
@@ -241,8 +250,8 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return respond_json(wsi, 404, "{}");
     case LWS_CALLBACK_ESTABLISHED: {
         s->is_ws = true;
-        char cid[64] = "";
-        lws_get_urlarg_by_name(wsi, "clientId=", cid, sizeof cid);
+        char cid[64];
+        url_arg(wsi, "clientId=", cid, sizeof cid);
         pthread_mutex_lock(&f->lock);
         f->log.ws_connections++;
         snprintf(f->log.ws_client_id, sizeof f->log.ws_client_id, "%s", cid);
