@@ -74,6 +74,10 @@ bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *ou
  * the running story is untouched and false is returned. */
 bool mz_story_reload(mz_story *s);
 
+/* The current turn again, with the prompt and caption composed afresh (after
+ * a reload, the edited prompt shows at once). false only before begin. */
+bool mz_story_refresh(mz_story *s, mz_story_turn *out);
+
 /* Atomic (write to a temporary file, then rename) and versioned. */
 bool mz_story_save(const mz_story *s, const char *path);
 /* Restores a save; fails with a clear message if it belongs to another story

@@ -1,0 +1,48 @@
+/* maze lint — find problems in stories, each with file:line. */
+#include "mz_commands.h"
+
+#include "mz_story.h"
+
+#include <stdio.h>
+
+static void report(const char *file, int line, const char *message, void *user)
+{
+    (void)user;
+    if (line > 0) printf("%s:%d: %s\n", file, line, message);
+    else printf("%s: %s\n", file, message);
+}
+
+static int run(const mz_command *cmd, int argc, char **argv)
+{
+    const mz_arg args[] = {{0}};
+    const char *stories[64];
+    int n = 0;
+    switch (mz_args_parse(cmd, args, argc, argv, stories, 64, &n)) {
+    case MZ_ARGS_HELP: return 0;
+    case MZ_ARGS_ERROR: return 2;
+    case MZ_ARGS_OK: break;
+    }
+    if (n == 0) return mz_args_usage_error(cmd, "which stories? (e.g. stories/*)");
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        int found = mz_story_lint(stories[i], report, NULL);
+        if (found)
+            fprintf(stderr, "%s: %d problem%s\n", stories[i], found, found == 1 ? "" : "s");
+        else
+            fprintf(stderr, "%s: ok\n", stories[i]);
+        total += found;
+    }
+    return total ? 1 : 0;
+}
+
+const mz_command mz_cmd_lint = {
+    .name = "lint",
+    .summary = "find problems in stories (file:line each)",
+    .usage = "STORY...",
+    .details = "Checks: Lua errors, missing prompts, wrong field types and unknown fields,\n"
+               "transitions to undefined scenes, scenes that cannot be reached, dead ends\n"
+               "(no way on and not an ending), patterns shadowed by an earlier one, unknown\n"
+               "{character} names and missing sound files. Problems go to stdout as\n"
+               "file:line: message. Exit status: 0 no problems, 1 problems, 2 usage.",
+    .run = run,
+};

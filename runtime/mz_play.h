@@ -1,0 +1,20 @@
+/* mz_play — ways of playing a story; `maze play` picks one. */
+#ifndef MZ_PLAY_H
+#define MZ_PLAY_H
+
+#include <stdint.h>
+
+typedef struct mz_play_headless_desc {
+    const char *story_path;
+    const char *inputs_path; /* one viewer line per line (any bytes; CRLF is fine) */
+    uint64_t seed;           /* 0 -> 1 */
+    const char *trace_path;  /* JSON lines, or NULL */
+} mz_play_headless_desc;
+
+/* Plays the inputs through the story with no window, printing a transcript
+ * on stdout. Returns the exit code: 0 played (story errors during play are
+ * reported and play goes on), 1 the story cannot load, 2 the inputs cannot
+ * be read. */
+int mz_play_headless(const mz_play_headless_desc *desc);
+
+#endif

@@ -1,0 +1,174 @@
+#include "mz_session.h"
+
+#include "mz_error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mz_session {
+    mz_story *story;
+    FILE *trace;
+    mz_session_turn_fn on_turn;
+    void *user;
+    mz_story_turn turn;
+    bool begun;
+};
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static int utf8_valid(const unsigned char *s)
+{
+    if (s[0] < 0x80) return 1;
+    int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (!n || s[0] > 0xf4) return 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the NUL */
+    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0) return 0; /* overlong */
+    if (n == 3 && s[0] == 0xed && s[1] >= 0xa0) return 0; /* surrogates */
+    if (n == 4 && s[0] == 0xf0 && s[1] < 0x90) return 0;  /* overlong */
+    if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
+    return n;
+}
+
+void mz_json_string(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            fputc('\\', out);
+            fputc(c, out);
+            p++;
+        } else if (c == '\n') {
+            fputs("\\n", out);
+            p++;
+        } else if (c == '\t') {
+            fputs("\\t", out);
+            p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(out, "\\u%04x", c);
+            p++;
+        } else {
+            int n = utf8_valid(p);
+            if (n) fwrite(p, 1, (size_t)n, out);
+            else fputs("\\ufffd", out);
+            p += n ? n : 1;
+        }
+    }
+    fputc('"', out);
+}
+
+static void write_trace(mz_session *ss)
+{
+    const mz_story_turn *t = &ss->turn;
+    FILE *f = ss->trace;
+    fprintf(f, "{\"turn\":%d,\"input\":", t->turn);
+    mz_json_string(f, t->input);
+    fputs(",\"scene\":", f);
+    mz_json_string(f, t->scene);
+    fprintf(f, ",\"scene_changed\":%s,\"prompt\":", t->scene_changed ? "true" : "false");
+    mz_json_string(f, t->prompt);
+    fputs(",\"caption\":", f);
+    mz_json_string(f, t->caption);
+    fputs(",\"matched\":", f);
+    mz_json_string(f, t->matched);
+    fprintf(f, ",\"score\":%.3f,\"reply\":", (double)t->score);
+    mz_json_string(f, t->reply);
+    fputs(",\"ending\":", f);
+    mz_json_string(f, t->ending);
+    fputs(",\"error\":", f);
+    mz_json_string(f, t->error);
+    fputs("}\n", f);
+    fflush(f);
+}
+
+static void turn_done(mz_session *ss, bool traced)
+{
+    ss->begun = true;
+    if (traced && ss->trace) write_trace(ss);
+    if (ss->on_turn) ss->on_turn(&ss->turn, ss->user);
+}
+
+mz_session *mz_session_create(const mz_session_desc *desc)
+{
+    if (!desc || !desc->story_path) {
+        mz_fail("mz_session_create: no story");
+        return NULL;
+    }
+    mz_session *ss = calloc(1, sizeof *ss);
+    if (!ss) {
+        mz_fail("out of memory");
+        return NULL;
+    }
+    ss->on_turn = desc->on_turn;
+    ss->user = desc->user;
+    mz_story_desc sd = {
+        .path = desc->story_path,
+        .seed = desc->seed,
+        .blocked_words = desc->blocked_words,
+        .blocked_count = desc->blocked_count,
+    };
+    ss->story = mz_story_load(&sd);
+    if (!ss->story) {
+        free(ss);
+        return NULL;
+    }
+    if (desc->trace_path) {
+        ss->trace = fopen(desc->trace_path, "w");
+        if (!ss->trace) {
+            mz_fail("cannot write the trace %s", desc->trace_path);
+            mz_session_destroy(ss);
+            return NULL;
+        }
+    }
+    return ss;
+}
+
+void mz_session_destroy(mz_session *ss)
+{
+    if (!ss) return;
+    if (ss->trace) fclose(ss->trace);
+    mz_story_destroy(ss->story);
+    free(ss);
+}
+
+mz_story *mz_session_story(mz_session *ss) { return ss->story; }
+
+const mz_story_turn *mz_session_turn(const mz_session *ss) { return ss->begun ? &ss->turn : NULL; }
+
+bool mz_session_begin(mz_session *ss)
+{
+    if (!mz_story_begin(ss->story, &ss->turn)) return false;
+    turn_done(ss, true);
+    return true;
+}
+
+bool mz_session_input(mz_session *ss, const char *text, size_t len)
+{
+    if (!mz_story_input(ss->story, text, len, &ss->turn)) return false;
+    turn_done(ss, true);
+    return true;
+}
+
+bool mz_session_save(mz_session *ss, const char *path) { return mz_story_save(ss->story, path); }
+
+bool mz_session_load(mz_session *ss, const char *path)
+{
+    if (!mz_story_restore(ss->story, path, &ss->turn)) return false;
+    turn_done(ss, false);
+    return true;
+}
+
+bool mz_session_reload(mz_session *ss)
+{
+    if (!mz_story_reload(ss->story)) return false;
+    if (!ss->begun) return true;
+    mz_story_refresh(ss->story, &ss->turn);
+    turn_done(ss, false);
+    return true;
+}

@@ -1,0 +1,246 @@
+/* bind_story.c — the story API's globals (docs/story-api.md).
+ *
+ * Declarations (story, scene, ending, include) work only while the story
+ * loads; they record what they are given, with the file and line of the
+ * call, and graph.c reads it all once the files have run. The play helpers
+ * (visits, give, random...) work only while the story plays. Every binding
+ * checks its arguments with luaL_check*; none keeps a C resource across a
+ * call that can raise. */
+#include "story_internal.h"
+
+#include <lauxlib.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_INCLUDE_DEPTH 16
+
+static story_vm *loading_vm(lua_State *L, const char *what)
+{
+    story_vm *vm = story_vm_of(L);
+    if (!vm->loading) luaL_error(L, "%s() can be used only while the story loads", what);
+    return vm;
+}
+
+static story_vm *playing_vm(lua_State *L, const char *what)
+{
+    story_vm *vm = story_vm_of(L);
+    if (vm->loading || !vm->play || !vm->play->begun)
+        luaL_error(L, "%s() can be used only while the story plays (in a scene's functions)", what);
+    return vm;
+}
+
+/* Pushes the file (without '@') and returns the line of the caller [-0, +1]. */
+static int caller_position(lua_State *L)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+        lua_pushstring(L, ar.source[0] == '@' ? ar.source + 1 : ar.short_src);
+        return ar.currentline;
+    }
+    lua_pushliteral(L, "?");
+    return 0;
+}
+
+/* story { ... } [-0, +0] */
+static int l_story(lua_State *L)
+{
+    story_vm *vm = loading_vm(L, "story");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (vm->story_ref != LUA_NOREF)
+        return luaL_error(L, "story { ... } is declared twice (first at %s:%d)",
+                          vm->graph->story_file, vm->graph->story_line);
+    int line = caller_position(L);
+    vm->graph->story_file = story_graph_strdup(vm->graph, lua_tostring(L, -1), lua_rawlen(L, -1));
+    vm->graph->story_line = line;
+    lua_pop(L, 1);
+    lua_pushvalue(L, 1);
+    vm->story_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+/* The function `scene "id"` returns: takes the body [-0, +0]. */
+static int l_scene_body(lua_State *L)
+{
+    int entry = lua_upvalueindex(1);
+    lua_getfield(L, entry, "id");
+    const char *id = lua_tostring(L, -1);
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return luaL_error(L, "scene '%s' needs a table: scene \"%s\" { prompt = \"...\", ... }", id,
+                          id);
+    if (lua_getfield(L, entry, "body") != LUA_TNIL)
+        return luaL_error(L, "scene '%s' is given two bodies", id);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, entry, "body");
+    return 0;
+}
+
+/* scene "id" / ending "id" [-0, +1]: records the declaration. */
+static int declare(lua_State *L, bool ending)
+{
+    const char *what = ending ? "ending" : "scene";
+    story_vm *vm = loading_vm(L, what);
+    size_t len;
+    luaL_checklstring(L, 1, &len);
+    luaL_argcheck(L, len > 0, 1, "a scene id cannot be empty");
+    lua_settop(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->ids_ref); /* 2 */
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, 2) == LUA_TTABLE) {
+        lua_getfield(L, -1, "file");
+        lua_getfield(L, -2, "line");
+        return luaL_error(L, "scene '%s' is declared twice (first at %s:%d)", lua_tostring(L, 1),
+                          lua_tostring(L, -2), (int)lua_tointeger(L, -1));
+    }
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 6); /* 3: the declaration */
+    lua_pushvalue(L, 1);
+    lua_setfield(L, 3, "id");
+    lua_pushboolean(L, ending);
+    lua_setfield(L, 3, "ending");
+    int line = caller_position(L);
+    lua_setfield(L, 3, "file");
+    lua_pushinteger(L, line);
+    lua_setfield(L, 3, "line");
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, 2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->decls_ref);
+    lua_pushvalue(L, 3);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, l_scene_body, 1);
+    return 1;
+}
+
+static int l_scene(lua_State *L) { return declare(L, false); }
+static int l_ending(lua_State *L) { return declare(L, true); }
+
+/* include("part.lua") [-0, +0]: runs a file of the story folder. */
+static int l_include(lua_State *L)
+{
+    story_vm *vm = loading_vm(L, "include");
+    const char *name = luaL_checkstring(L, 1);
+    char err[256];
+    if (!story_check_relative(name, err, sizeof err)) return luaL_error(L, "include: %s", err);
+    if (vm->include_depth >= MAX_INCLUDE_DEPTH)
+        return luaL_error(L, "include: files include each other more than %d deep",
+                          MAX_INCLUDE_DEPTH);
+    const char *path = lua_pushfstring(L, "%s/%s", vm->graph->dir, name);
+    const char *chunkname = lua_pushfstring(L, "@%s", path);
+    size_t len;
+    char *text = story_read_file(path, 64u << 20, &len);
+    if (!text) return luaL_error(L, "include: cannot read '%s'", path);
+    bool fresh = story_graph_add_source(vm->graph, path, text, len);
+    int rc = fresh ? luaL_loadbufferx(L, text, len, chunkname, "t") : LUA_OK;
+    free(text); /* before anything can raise */
+    if (!fresh) return luaL_error(L, "include: '%s' is included twice", name);
+    if (rc != LUA_OK) return lua_error(L);
+    vm->include_depth++;
+    lua_call(L, 0, 0);
+    vm->include_depth--;
+    return 0;
+}
+
+static int l_visits(lua_State *L)
+{
+    story_vm *vm = playing_vm(L, "visits");
+    const char *id = luaL_checkstring(L, 1);
+    int idx = story_graph_find(vm->graph, id);
+    if (idx < 0) return luaL_error(L, "visits: there is no scene '%s'", id);
+    lua_pushinteger(L, vm->play->visits[idx]);
+    return 1;
+}
+
+/* give/take/has share the item set [-0, +1]. */
+static int items_op(lua_State *L, const char *what, int op)
+{
+    story_vm *vm = playing_vm(L, what);
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->items_ref);
+    lua_pushvalue(L, 1);
+    bool had = lua_rawget(L, 2) != LUA_TNIL;
+    if (op != 0) {
+        lua_pushvalue(L, 1);
+        if (op > 0)
+            lua_pushboolean(L, 1);
+        else
+            lua_pushnil(L);
+        lua_rawset(L, 2);
+    }
+    lua_pushboolean(L, op > 0 ? !had : had);
+    return 1;
+}
+
+static int l_give(lua_State *L) { return items_op(L, "give", 1); }
+static int l_take(lua_State *L) { return items_op(L, "take", -1); }
+static int l_has(lua_State *L) { return items_op(L, "has", 0); }
+
+/* random() -> [0,1); random(m) -> [1,m]; random(m, n) -> [m,n]: as math.random. */
+static int l_random(lua_State *L)
+{
+    story_vm *vm = playing_vm(L, "random");
+    lua_Integer lo, hi;
+    switch (lua_gettop(L)) {
+    case 0:
+        lua_pushnumber(L, story_rng_float(&vm->play->rng));
+        return 1;
+    case 1:
+        lo = 1;
+        hi = luaL_checkinteger(L, 1);
+        break;
+    case 2:
+        lo = luaL_checkinteger(L, 1);
+        hi = luaL_checkinteger(L, 2);
+        break;
+    default:
+        return luaL_error(L, "random: wrong number of arguments");
+    }
+    luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+    lua_pushinteger(L, story_rng_range(&vm->play->rng, lo, hi));
+    return 1;
+}
+
+static int l_chance(lua_State *L)
+{
+    story_vm *vm = playing_vm(L, "chance");
+    lua_Number p = luaL_checknumber(L, 1);
+    lua_pushboolean(L, story_rng_float(&vm->play->rng) < p);
+    return 1;
+}
+
+static int l_scene_id(lua_State *L)
+{
+    story_vm *vm = playing_vm(L, "scene_id");
+    lua_pushstring(L, vm->graph->scenes[vm->play->scene].id);
+    return 1;
+}
+
+static int l_turn(lua_State *L)
+{
+    story_vm *vm = playing_vm(L, "turn");
+    lua_pushinteger(L, vm->play->turn);
+    return 1;
+}
+
+void story_bind(story_vm *vm)
+{
+    lua_State *L = vm->L;
+    static const luaL_Reg api[] = {
+        {"story", l_story},   {"scene", l_scene}, {"ending", l_ending},     {"include", l_include},
+        {"visits", l_visits}, {"give", l_give},   {"take", l_take},         {"has", l_has},
+        {"random", l_random}, {"chance", l_chance}, {"scene_id", l_scene_id}, {"turn", l_turn},
+        {NULL, NULL}};
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    luaL_setfuncs(L, api, 0);
+    lua_getfield(L, -1, "math");
+    lua_pushcfunction(L, l_random);
+    lua_setfield(L, -2, "random");
+    lua_pop(L, 2);
+    lua_newtable(L);
+    vm->decls_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    vm->ids_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}

@@ -1,0 +1,728 @@
+/* graph.c — loading a story: run its files in the sandbox, then read what
+ * they declared into C (story_graph) and check it.
+ *
+ * Reading uses raw accesses only (no metamethods run outside the sandbox's
+ * pcall). Problems are reported with the file and line of the declaration;
+ * in play mode the first fatal one fails the load, the others are logged. */
+#include "story_internal.h"
+
+#include "mz_log.h"
+
+#include <lauxlib.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- arena: the graph's strings and arrays, freed at once ---- */
+typedef struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+} arena_chunk;
+
+struct story_arena {
+    arena_chunk *head;
+};
+
+static void *arena_alloc(story_arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (!a->head || a->head->cap - a->head->used < n) {
+        size_t cap = n > 60000 ? n : 60000;
+        arena_chunk *c = malloc(sizeof *c + cap);
+        if (!c) return NULL;
+        c->next = a->head;
+        c->used = 0;
+        c->cap = cap;
+        a->head = c;
+    }
+    void *p = a->head->data + a->head->used;
+    a->head->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+static void arena_free(story_arena *a)
+{
+    if (!a) return;
+    for (arena_chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(a);
+}
+
+const char *story_graph_strdup(story_graph *g, const char *s, size_t n)
+{
+    char *p = arena_alloc(g->arena, n + 1);
+    if (!p) return "";
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* ---- scene index ---- */
+int story_graph_find(const story_graph *g, const char *id)
+{
+    if (!g->index_size) return -1;
+    size_t mask = g->index_size - 1;
+    for (size_t i = story_hash(id, strlen(id), STORY_HASH_INIT) & mask;; i = (i + 1) & mask) {
+        int s = g->index[i];
+        if (s < 0) return -1;
+        if (!strcmp(g->scenes[s].id, id)) return s;
+    }
+}
+
+static bool build_index(story_graph *g)
+{
+    size_t size = 16;
+    while (size < g->scene_count * 2) size *= 2;
+    g->index = malloc(size * sizeof *g->index);
+    if (!g->index) return mz_fail("out of memory");
+    memset(g->index, 0xff, size * sizeof *g->index); /* all -1 */
+    g->index_size = size;
+    for (size_t s = 0; s < g->scene_count; s++) {
+        const char *id = g->scenes[s].id;
+        size_t i = story_hash(id, strlen(id), STORY_HASH_INIT) & (size - 1);
+        while (g->index[i] >= 0) i = (i + 1) & (size - 1);
+        g->index[i] = (int)s;
+    }
+    return true;
+}
+
+/* ---- sources ---- */
+bool story_graph_add_source(story_graph *g, const char *path, const char *text, size_t len)
+{
+    for (size_t i = 0; i < g->source_count; i++)
+        if (!strcmp(g->sources[i].path, path)) return false;
+    struct story_source *src = realloc(g->sources, (g->source_count + 1) * sizeof *src);
+    if (!src) return false;
+    g->sources = src;
+    struct story_source *s = &src[g->source_count];
+    *s = (struct story_source){.path = story_graph_strdup(g, path, strlen(path))};
+    s->text = malloc(len + 1);
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    s->line_starts = malloc(lines * sizeof *s->line_starts);
+    if (!s->text || !s->line_starts) {
+        free(s->text);
+        free(s->line_starts);
+        return false;
+    }
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    s->len = len;
+    s->line_starts[s->line_count++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n') s->line_starts[s->line_count++] = i + 1;
+    g->source_count++;
+    /* The hash covers names relative to the folder, so moving it keeps saves valid. */
+    size_t dir_len = strlen(g->dir);
+    const char *rel = strncmp(path, g->dir, dir_len) ? path : path + dir_len;
+    g->files_hash = story_hash(rel, strlen(rel) + 1, g->files_hash);
+    g->files_hash = story_hash(text, len, g->files_hash);
+    return true;
+}
+
+static const struct story_source *find_source(const story_graph *g, const char *path)
+{
+    for (size_t i = 0; i < g->source_count; i++)
+        if (!strcmp(g->sources[i].path, path)) return &g->sources[i];
+    return NULL;
+}
+
+/* ---- the loader ---- */
+typedef struct loader {
+    story_graph *g;
+    lua_State *L;
+    const story_load_options *opt;
+    int fatal;
+    int problems;
+    char first[MZ_ERROR_MAX];
+} loader;
+
+static void problem(loader *ld, bool fatal, const char *file, int line, const char *fmt, ...)
+    MZ_PRINTF(5, 6);
+
+static void problem(loader *ld, bool fatal, const char *file, int line, const char *fmt, ...)
+{
+    char msg[MZ_ERROR_MAX - 200]; /* room for "file:line: " in ld->first */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ld->problems++;
+    if (ld->opt->problem) {
+        ld->opt->problem(file, line, msg, ld->opt->user);
+    } else if (fatal && !ld->fatal) {
+        snprintf(ld->first, sizeof ld->first, "%s:%d: %s", file, line, msg);
+    } else if (!fatal) {
+        mz_log_warn("%s:%d: %s", file, line, msg);
+    }
+    if (fatal) ld->fatal++;
+}
+
+/* Splits "file:line: message" (a Lua error) and reports it. */
+static void lua_problem(loader *ld, const char *error)
+{
+    const char *colon = strchr(error, ':');
+    char file[160];
+    int line = 0;
+    if (colon && (size_t)(colon - error) < sizeof file) {
+        char *end;
+        long l = strtol(colon + 1, &end, 10);
+        if (end > colon + 1 && *end == ':') {
+            memcpy(file, error, (size_t)(colon - error));
+            file[colon - error] = '\0';
+            line = (int)l;
+            error = end + 1;
+            while (*error == ' ') error++;
+            problem(ld, true, file, line, "%s", error);
+            return;
+        }
+    }
+    problem(ld, true, ld->g->path, 0, "%s", error);
+}
+
+static int rawfield(lua_State *L, int t, const char *k)
+{
+    lua_pushstring(L, k);
+    return lua_rawget(L, t);
+}
+
+static const char *arena_string(loader *ld, int idx)
+{
+    size_t n;
+    const char *s = lua_tolstring(ld->L, idx, &n);
+    return story_graph_strdup(ld->g, s, n);
+}
+
+static int ref_function(lua_State *L, int idx)
+{
+    lua_pushvalue(L, idx);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Reports keys of table t that are not in `known` (NULL-terminated) and not
+ * array indices when `array` is set. */
+static void check_fields(loader *ld, int t, const char *const *known, bool array,
+                         const char *file, int line, const char *what)
+{
+    lua_State *L = ld->L;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -1);
+            const char *const *n = known;
+            while (*n && strcmp(*n, k)) n++;
+            if (!*n) problem(ld, false, file, line, "%s: unknown field '%s'", what, k);
+        } else if (!(array && lua_isinteger(L, -1))) {
+            problem(ld, false, file, line, "%s: unexpected %s key", what, luaL_typename(L, -1));
+        }
+    }
+}
+
+/* The value at idx, a string or a list of strings, into the arena; false
+ * when it is neither. */
+static bool list_at(loader *ld, int idx, const char ***out, size_t *count)
+{
+    lua_State *L = ld->L;
+    idx = lua_absindex(L, idx);
+    *out = NULL;
+    *count = 0;
+    int type = lua_type(L, idx);
+    if (type == LUA_TSTRING) { /* one tag alone is a list of one */
+        *out = arena_alloc(ld->g->arena, sizeof **out);
+        if (*out) (*out)[(*count)++] = arena_string(ld, idx);
+        return true;
+    }
+    if (type != LUA_TTABLE) return type == LUA_TNIL;
+    bool ok = true;
+    size_t n = lua_rawlen(L, idx);
+    *out = arena_alloc(ld->g->arena, (n ? n : 1) * sizeof **out);
+    for (size_t i = 1; *out && i <= n; i++) {
+        if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TSTRING) ok = false;
+        else (*out)[(*count)++] = arena_string(ld, -1);
+        lua_pop(L, 1);
+    }
+    return ok;
+}
+
+static bool string_list(loader *ld, int t, const char *key, const char ***out, size_t *count)
+{
+    rawfield(ld->L, t, key);
+    bool ok = list_at(ld, -1, out, count);
+    lua_pop(ld->L, 1);
+    return ok;
+}
+
+/* prompt/caption: a string or a function. */
+static void text_or_function(loader *ld, int body, const char *key, const char **text, int *ref,
+                             bool required, const story_scene *sc)
+{
+    lua_State *L = ld->L;
+    int type = rawfield(L, body, key);
+    *text = NULL;
+    *ref = LUA_NOREF;
+    if (type == LUA_TSTRING) *text = arena_string(ld, -1);
+    else if (type == LUA_TFUNCTION) *ref = ref_function(L, -1);
+    else if (type != LUA_TNIL || required)
+        problem(ld, true, sc->file, sc->line, "scene '%s': %s %s (a string or a function)", sc->id,
+                key, type == LUA_TNIL ? "is missing" : "has the wrong type");
+    lua_pop(L, 1);
+}
+
+static int optional_function(loader *ld, int t, const char *key, const char *file, int line,
+                             const char *what)
+{
+    int type = rawfield(ld->L, t, key);
+    int ref = LUA_NOREF;
+    if (type == LUA_TFUNCTION) ref = ref_function(ld->L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "%s: '%s' must be a function, not a %s", what, key,
+                lua_typename(ld->L, type));
+    lua_pop(ld->L, 1);
+    return ref;
+}
+
+static const char *optional_string(loader *ld, int t, const char *key, const char *file, int line,
+                                   const char *what)
+{
+    int type = rawfield(ld->L, t, key);
+    const char *s = NULL;
+    if (type == LUA_TSTRING) s = arena_string(ld, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "%s: '%s' must be a string, not a %s", what, key,
+                lua_typename(ld->L, type));
+    lua_pop(ld->L, 1);
+    return s;
+}
+
+static void read_transition(loader *ld, story_scene *sc, int t, story_transition *tr, size_t n)
+{
+    lua_State *L = ld->L;
+    static const char *const known[] = {"to", "when", "effect", "reply", "refuse", NULL};
+    char what[300];
+    snprintf(what, sizeof what, "scene '%s', transition %zu", sc->id, n);
+    tr->file = sc->file;
+    tr->line = sc->line;
+    tr->to_ref = tr->when_ref = tr->effect_ref = LUA_NOREF;
+    tr->to_scene = -1;
+    check_fields(ld, t, known, true, sc->file, sc->line, what);
+    size_t count = lua_rawlen(L, t);
+    tr->patterns = arena_alloc(ld->g->arena, (count ? count : 1) * sizeof *tr->patterns);
+    for (size_t i = 1; tr->patterns && i <= count; i++) {
+        if (lua_rawgeti(L, t, (lua_Integer)i) == LUA_TSTRING && lua_rawlen(L, -1) > 0)
+            tr->patterns[tr->pattern_count++] = arena_string(ld, -1);
+        else
+            problem(ld, true, sc->file, sc->line, "%s: pattern %zu must be a non-empty string",
+                    what, i);
+        lua_pop(L, 1);
+    }
+    if (count == 0)
+        problem(ld, true, sc->file, sc->line, "%s has no patterns (what might the viewer type?)",
+                what);
+    int type = rawfield(L, t, "to");
+    if (type == LUA_TSTRING) tr->to = arena_string(ld, -1);
+    else if (type == LUA_TFUNCTION) tr->to_ref = ref_function(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, sc->file, sc->line, "%s: 'to' must be a scene id or a function", what);
+    lua_pop(L, 1);
+    tr->when_ref = optional_function(ld, t, "when", sc->file, sc->line, what);
+    tr->effect_ref = optional_function(ld, t, "effect", sc->file, sc->line, what);
+    tr->reply = optional_string(ld, t, "reply", sc->file, sc->line, what);
+    tr->refuse = optional_string(ld, t, "refuse", sc->file, sc->line, what);
+}
+
+static void read_scene(loader *ld, int decl, story_scene *sc)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    static const char *const known[] = {"prompt", "caption", "sound", "sound_files", "on",
+                                        "otherwise", "enter", "leave", "transition", NULL};
+    rawfield(L, decl, "id");
+    sc->id = arena_string(ld, -1);
+    rawfield(L, decl, "file");
+    sc->file = arena_string(ld, -1);
+    rawfield(L, decl, "line");
+    sc->line = (int)lua_tointeger(L, -1);
+    rawfield(L, decl, "ending");
+    sc->ending = lua_toboolean(L, -1);
+    lua_pop(L, 4);
+    sc->prompt_ref = sc->caption_ref = sc->otherwise_ref = LUA_NOREF;
+    sc->enter_ref = sc->leave_ref = LUA_NOREF;
+    sc->transition_s = -1;
+    if (rawfield(L, decl, "body") != LUA_TTABLE) {
+        problem(ld, true, sc->file, sc->line, "scene '%s' has no body: scene \"%s\" { ... }",
+                sc->id, sc->id);
+        lua_pop(L, 1);
+        return;
+    }
+    int body = lua_gettop(L);
+    char what[300];
+    snprintf(what, sizeof what, "scene '%s'", sc->id);
+    check_fields(ld, body, known, false, sc->file, sc->line, what);
+    text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, sc);
+    text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false, sc);
+    if (!string_list(ld, body, "sound", &sc->sound, &sc->sound_count))
+        problem(ld, true, sc->file, sc->line, "%s: 'sound' must be a list of tags", what);
+    const char **files;
+    size_t nfiles;
+    if (!string_list(ld, body, "sound_files", &files, &nfiles))
+        problem(ld, true, sc->file, sc->line, "%s: 'sound_files' must be a list of file names",
+                what);
+    sc->sound_files = files;
+    for (size_t i = 0; i < nfiles; i++) {
+        char err[300];
+        if (!story_check_relative(files[i], err, sizeof err)) {
+            problem(ld, true, sc->file, sc->line, "%s: sound file %s", what, err);
+            continue;
+        }
+        char path[1024];
+        int n = snprintf(path, sizeof path, "%s/%s", g->dir, files[i]);
+        sc->sound_files[sc->sound_file_count++] = story_graph_strdup(g, path, (size_t)n);
+    }
+    sc->enter_ref = optional_function(ld, body, "enter", sc->file, sc->line, what);
+    sc->leave_ref = optional_function(ld, body, "leave", sc->file, sc->line, what);
+    int type = rawfield(L, body, "transition");
+    if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0) sc->transition_s = (float)lua_tonumber(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, sc->file, sc->line, "%s: 'transition' must be seconds (>= 0)", what);
+    lua_pop(L, 1);
+
+    type = rawfield(L, body, "on");
+    if (type == LUA_TTABLE) {
+        size_t n = lua_rawlen(L, -1);
+        sc->on = arena_alloc(g->arena, (n ? n : 1) * sizeof *sc->on);
+        for (size_t i = 1; sc->on && i <= n; i++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TTABLE)
+                read_transition(ld, sc, lua_gettop(L), &sc->on[sc->on_count++], i);
+            else
+                problem(ld, true, sc->file, sc->line,
+                        "%s: transition %zu must be a table { \"pattern\", to = \"scene\" }", what,
+                        i);
+            lua_pop(L, 1);
+        }
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, sc->file, sc->line, "%s: 'on' must be a list of transitions", what);
+    }
+    lua_pop(L, 1);
+
+    sc->otherwise = STORY_OTHERWISE_MODIFY;
+    type = rawfield(L, body, "otherwise");
+    if (type == LUA_TFUNCTION) {
+        sc->otherwise = STORY_OTHERWISE_FUNCTION;
+        sc->otherwise_ref = ref_function(L, -1);
+    } else if (type == LUA_TTABLE) {
+        static const char *const oknown[] = {"modify", "reply", NULL};
+        int t = lua_gettop(L);
+        check_fields(ld, t, oknown, false, sc->file, sc->line, "otherwise");
+        sc->otherwise_reply = optional_string(ld, t, "reply", sc->file, sc->line, "otherwise");
+        int m = rawfield(L, t, "modify");
+        bool modify = m == LUA_TNIL ? !sc->otherwise_reply : lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (!modify) sc->otherwise = STORY_OTHERWISE_REPLY;
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, sc->file, sc->line,
+                "%s: 'otherwise' must be { modify = true }, { reply = \"...\" } or a function",
+                what);
+    }
+    lua_pop(L, 1);
+    lua_pop(L, 1); /* body */
+}
+
+static void read_story(loader *ld)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    story_vm *vm = g->vm;
+    g->transition_s = 1.0f;
+    if (vm->story_ref == LUA_NOREF) {
+        problem(ld, true, g->path, 1, "the story has no story { title = ..., start = ... }");
+        return;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->story_ref);
+    int t = lua_gettop(L);
+    const char *file = g->story_file;
+    int line = g->story_line;
+    static const char *const known[] = {"title",   "start",  "style", "characters", "synonyms",
+                                        "blocked", "vars", "transition", "narrate", NULL};
+    check_fields(ld, t, known, false, file, line, "story");
+    g->title = optional_string(ld, t, "title", file, line, "story");
+    if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
+    g->start_id = optional_string(ld, t, "start", file, line, "story");
+    if (!g->start_id) problem(ld, true, file, line, "story: 'start' (the first scene) is missing");
+    g->style = optional_string(ld, t, "style", file, line, "story");
+    int type = rawfield(L, t, "transition");
+    if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0) g->transition_s = (float)lua_tonumber(L, -1);
+    else if (type != LUA_TNIL) problem(ld, true, file, line, "story: 'transition' must be seconds");
+    lua_pop(L, 1);
+    type = rawfield(L, t, "narrate");
+    if (type == LUA_TBOOLEAN) g->narrate = lua_toboolean(L, -1);
+    else if (type != LUA_TNIL) problem(ld, true, file, line, "story: 'narrate' must be true or false");
+    lua_pop(L, 1);
+
+    /* characters: name -> description */
+    type = rawfield(L, t, "characters");
+    if (type == LUA_TTABLE) {
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            n++;
+            lua_pop(L, 1);
+        }
+        g->char_names = arena_alloc(g->arena, (n ? n : 1) * sizeof *g->char_names);
+        g->char_texts = arena_alloc(g->arena, (n ? n : 1) * sizeof *g->char_texts);
+        lua_pushnil(L);
+        while (g->char_names && g->char_texts && lua_next(L, -2)) {
+            if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
+                g->char_names[g->char_count] = arena_string(ld, -2);
+                g->char_texts[g->char_count++] = arena_string(ld, -1);
+            } else {
+                problem(ld, true, file, line, "story: characters must map names to descriptions");
+            }
+            lua_pop(L, 1);
+        }
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, file, line, "story: 'characters' must be a table");
+    }
+    lua_pop(L, 1);
+
+    /* synonyms: word -> { alternatives } */
+    type = rawfield(L, t, "synonyms");
+    if (type == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            const char **alts = NULL;
+            size_t count = 0;
+            bool ok = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE &&
+                      list_at(ld, -1, &alts, &count) &&
+                      mz_lexicon_add_synonyms(g->lex, lua_tostring(L, -2), alts, count);
+            if (!ok)
+                problem(ld, true, file, line, "story: synonyms must map words to lists of words");
+            lua_pop(L, 1);
+        }
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, file, line, "story: 'synonyms' must be a table");
+    }
+    lua_pop(L, 1);
+
+    const char **blocked;
+    size_t nblocked;
+    if (!string_list(ld, t, "blocked", &blocked, &nblocked))
+        problem(ld, true, file, line, "story: 'blocked' must be a list of words");
+    for (size_t i = 0; i < nblocked; i++) mz_lexicon_add_blocked(g->lex, blocked[i]);
+
+    type = rawfield(L, t, "vars");
+    story_buf vars = {0};
+    char err[512];
+    if (type == LUA_TNIL) {
+        story_buf_puts(&vars, "{}");
+    } else if (type != LUA_TTABLE) {
+        problem(ld, true, file, line, "story: 'vars' must be a table");
+    } else if (!story_serial_write(L, -1, "vars", &vars, err, sizeof err)) {
+        problem(ld, true, file, line, "story: %s", err);
+    }
+    g->initial_vars = vars.data;
+    lua_pop(L, 2);
+}
+
+/* Lines of transitions: Lua tells where `scene "id"` was called, not where
+ * each table inside it is, so look for each transition's first pattern as
+ * a quoted literal in the text after the scene's line. */
+static void find_transition_lines(story_graph *g)
+{
+    for (size_t i = 0; i < g->scene_count; i++) {
+        story_scene *sc = &g->scenes[i];
+        const struct story_source *src = find_source(g, sc->file);
+        if (!src || sc->line < 1 || (size_t)sc->line > src->line_count) continue;
+        size_t pos = src->line_starts[sc->line - 1], end = src->len;
+        if (i + 1 < g->scene_count && g->scenes[i + 1].file == sc->file) {
+            int next = g->scenes[i + 1].line;
+            if (next > sc->line && (size_t)next <= src->line_count) end = src->line_starts[next - 1];
+        }
+        for (size_t t = 0; t < sc->on_count; t++) {
+            story_transition *tr = &sc->on[t];
+            if (!tr->pattern_count) continue;
+            size_t n = strlen(tr->patterns[0]);
+            for (size_t p = pos; p + n + 2 <= end; p++) {
+                char q = src->text[p];
+                if ((q == '"' || q == '\'') && src->text[p + n + 1] == q &&
+                    !memcmp(src->text + p + 1, tr->patterns[0], n)) {
+                    size_t lo = 0, hi = src->line_count;
+                    while (hi - lo > 1) {
+                        size_t mid = (lo + hi) / 2;
+                        if (src->line_starts[mid] <= p) lo = mid;
+                        else hi = mid;
+                    }
+                    tr->line = (int)lo + 1;
+                    pos = p + n + 2;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static void resolve(loader *ld)
+{
+    story_graph *g = ld->g;
+    g->start = g->start_id ? story_graph_find(g, g->start_id) : -1;
+    if (g->start_id && g->start < 0)
+        problem(ld, true, g->story_file, g->story_line, "story: the start scene '%s' is not declared",
+                g->start_id);
+    for (size_t i = 0; i < g->scene_count; i++) {
+        story_scene *sc = &g->scenes[i];
+        for (size_t t = 0; t < sc->on_count; t++) {
+            story_transition *tr = &sc->on[t];
+            if (!tr->to) continue;
+            tr->to_scene = story_graph_find(g, tr->to);
+            if (tr->to_scene < 0)
+                problem(ld, false, tr->file, tr->line,
+                        "scene '%s': transition to unknown scene '%s'", sc->id, tr->to);
+        }
+    }
+}
+
+static bool resolve_paths(story_graph *g, const char *path)
+{
+    struct stat st;
+    char file[4096];
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--; /* "stories/x/" names the folder too */
+    if (n >= sizeof file - 16) return mz_fail("story path too long: %s", path);
+    memcpy(file, path, n);
+    file[n] = '\0';
+    if (stat(file, &st) != 0) return mz_fail("no story at %s", path);
+    if (S_ISDIR(st.st_mode)) memcpy(file + n, "/story.lua", sizeof "/story.lua");
+    g->path = story_graph_strdup(g, file, strlen(file));
+    const char *slash = strrchr(g->path, '/');
+    g->dir = slash ? story_graph_strdup(g, g->path, (size_t)(slash - g->path)) : ".";
+    return true;
+}
+
+story_graph *story_graph_load(const char *path, const story_load_options *opt)
+{
+    story_graph *g = calloc(1, sizeof *g);
+    story_arena *arena = calloc(1, sizeof *arena);
+    if (!g || !arena) {
+        free(g);
+        free(arena);
+        mz_fail("out of memory");
+        return NULL;
+    }
+    g->arena = arena;
+    g->files_hash = STORY_HASH_INIT;
+    g->start = -1;
+    loader ld = {.g = g, .opt = opt};
+    if (!resolve_paths(g, path)) {
+        if (opt->problem) opt->problem(path, 0, mz_error(), opt->user);
+        story_graph_destroy(g);
+        return NULL;
+    }
+    g->lex = mz_lexicon_create();
+    g->vm = g->lex ? story_vm_create(opt->desc, g) : NULL;
+    if (!g->vm) {
+        story_graph_destroy(g);
+        return NULL;
+    }
+    for (size_t i = 0; i < opt->desc->blocked_count; i++)
+        mz_lexicon_add_blocked(g->lex, opt->desc->blocked_words[i]);
+    lua_State *L = ld.L = g->vm->L;
+
+    g->vm->loading = true;
+    bool ran = story_vm_run_file(g->vm, g->path);
+    g->vm->loading = false;
+    if (!ran) {
+        lua_problem(&ld, g->vm->error);
+        if (!opt->problem) mz_fail("%s", g->vm->error);
+        story_graph_destroy(g);
+        return NULL;
+    }
+
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
+    size_t n = lua_rawlen(L, -1);
+    g->scenes = calloc(n ? n : 1, sizeof *g->scenes);
+    if (!g->scenes) {
+        story_graph_destroy(g);
+        mz_fail("out of memory");
+        return NULL;
+    }
+    for (size_t i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        read_scene(&ld, lua_gettop(L), &g->scenes[g->scene_count++]);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (!build_index(g)) {
+        story_graph_destroy(g);
+        return NULL;
+    }
+    read_story(&ld);
+    find_transition_lines(g);
+    resolve(&ld);
+    /* The declarations are in C now; let Lua collect its copies. */
+    luaL_unref(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, g->vm->ids_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, g->vm->story_ref);
+    g->vm->decls_ref = g->vm->ids_ref = g->vm->story_ref = LUA_NOREF;
+    lua_gc(L, LUA_GCCOLLECT, 0);
+
+    if (ld.fatal && !opt->problem) {
+        if (ld.fatal > 1)
+            mz_fail("%s (and %d more problems: see 'maze lint %s')", ld.first, ld.fatal - 1,
+                    g->dir);
+        else
+            mz_fail("%s", ld.first);
+        story_graph_destroy(g);
+        return NULL;
+    }
+    return g;
+}
+
+bool story_graph_compile_scene(story_graph *g, story_scene *sc)
+{
+    if (sc->compiled) return true;
+    for (size_t t = 0; t < sc->on_count; t++) {
+        story_transition *tr = &sc->on[t];
+        tr->compiled = arena_alloc(g->arena, (tr->pattern_count + 1) * sizeof *tr->compiled);
+        if (!tr->compiled) return mz_fail("out of memory");
+        for (size_t p = 0; p < tr->pattern_count; p++) {
+            tr->compiled[p] = mz_pattern_compile(g->lex, tr->patterns[p]);
+            if (!tr->compiled[p]) {
+                sc->compiled = true; /* a NULL pattern never matches; don't retry each turn */
+                return mz_fail("%s:%d: cannot compile pattern '%s'", tr->file, tr->line,
+                               tr->patterns[p]);
+            }
+        }
+    }
+    sc->compiled = true;
+    return true;
+}
+
+void story_graph_destroy(story_graph *g)
+{
+    if (!g) return;
+    for (size_t i = 0; i < g->scene_count; i++)
+        for (size_t t = 0; t < g->scenes[i].on_count; t++) {
+            story_transition *tr = &g->scenes[i].on[t];
+            for (size_t p = 0; tr->compiled && p < tr->pattern_count; p++)
+                if (tr->compiled[p]) mz_pattern_destroy(tr->compiled[p]);
+        }
+    story_vm_destroy(g->vm);
+    mz_lexicon_destroy(g->lex);
+    for (size_t i = 0; i < g->source_count; i++) {
+        free(g->sources[i].text);
+        free(g->sources[i].line_starts);
+    }
+    free(g->sources);
+    free(g->scenes);
+    free(g->index);
+    free(g->initial_vars);
+    arena_free(g->arena);
+    free(g);
+}

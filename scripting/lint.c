@@ -1,0 +1,240 @@
+/* lint.c — authoring tools: problems with file:line, and the graph as DOT. */
+#include "story_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct lint_ctx {
+    mz_story_report_fn report;
+    void *user;
+    int count;
+} lint_ctx;
+
+static void on_problem(const char *file, int line, const char *message, void *user)
+{
+    lint_ctx *ctx = user;
+    ctx->count++;
+    if (ctx->report) ctx->report(file, line, message, ctx->user);
+}
+
+static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
+    MZ_PRINTF(4, 5);
+
+static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
+{
+    char msg[MZ_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    on_problem(file, line, msg, ctx);
+}
+
+/* Whether `id` appears quoted in the story's text more often than its own
+ * declaration: a `to` function may then return it. */
+static bool mentioned(const story_graph *g, const char *id)
+{
+    size_t n = strlen(id), hits = 0;
+    for (size_t f = 0; f < g->source_count; f++) {
+        const char *t = g->sources[f].text, *end = t + g->sources[f].len;
+        for (const char *p = t; p + n + 2 <= end; p++)
+            if ((*p == '"' || *p == '\'') && p[n + 1] == *p && !memcmp(p + 1, id, n)) hits++;
+    }
+    return hits > 1;
+}
+
+static void check_reachable(const story_graph *g, lint_ctx *ctx)
+{
+    if (g->start < 0) return;
+    bool *seen = calloc(g->scene_count, sizeof *seen);
+    int *queue = malloc(g->scene_count * sizeof *queue);
+    if (!seen || !queue) {
+        free(seen);
+        free(queue);
+        return;
+    }
+    size_t head = 0, tail = 0;
+    bool dynamic = false;
+    seen[g->start] = true;
+    queue[tail++] = g->start;
+    while (head < tail) {
+        const story_scene *sc = &g->scenes[queue[head++]];
+        for (size_t t = 0; t < sc->on_count; t++) {
+            int to = sc->on[t].to_scene;
+            dynamic |= sc->on[t].to_ref != LUA_NOREF;
+            if (to >= 0 && !seen[to]) {
+                seen[to] = true;
+                queue[tail++] = to;
+            }
+        }
+    }
+    for (size_t i = 0; i < g->scene_count; i++) {
+        const story_scene *sc = &g->scenes[i];
+        if (seen[i] || (dynamic && mentioned(g, sc->id))) continue;
+        lint_report(ctx, sc->file, sc->line, "%s '%s' cannot be reached from the start scene '%s'",
+                    sc->ending ? "ending" : "scene", sc->id, g->start_id);
+    }
+    free(seen);
+    free(queue);
+}
+
+static bool same_words(const story_graph *g, const mz_pattern *p, const char *text)
+{
+    mz_utterance *u = mz_utterance_make(g->lex, text);
+    if (!u) return false;
+    bool same = mz_pattern_score(p, u) >= 0.999f;
+    mz_utterance_destroy(u);
+    return same;
+}
+
+/* A pattern that says what an earlier, unconditional transition's pattern
+ * says can never win: ties go to the earlier one. */
+static void check_shadowing(story_graph *g, story_scene *sc, lint_ctx *ctx)
+{
+    if (!story_graph_compile_scene(g, sc)) {
+        lint_report(ctx, sc->file, sc->line, "%s", mz_error());
+        return;
+    }
+    for (size_t j = 1; j < sc->on_count; j++) {
+        story_transition *b = &sc->on[j];
+        for (size_t q = 0; q < b->pattern_count; q++) {
+            bool reported = false;
+            for (size_t i = 0; i < j && !reported; i++) {
+                story_transition *a = &sc->on[i];
+                if (a->when_ref != LUA_NOREF) continue;
+                for (size_t p = 0; p < a->pattern_count && !reported; p++) {
+                    if (!a->compiled[p] || !b->compiled[q]) continue;
+                    if (same_words(g, a->compiled[p], b->patterns[q]) &&
+                        same_words(g, b->compiled[q], a->patterns[p])) {
+                        lint_report(ctx, b->file, b->line,
+                                    "scene '%s': pattern '%s' is shadowed by '%s' (line %d) and "
+                                    "can never be chosen",
+                                    sc->id, b->patterns[q], a->patterns[p], a->line);
+                        reported = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void check_characters(const story_graph *g, const story_scene *sc, lint_ctx *ctx)
+{
+    if (!sc->prompt) return; /* a function's prompts are known only when it runs */
+    for (const char *p = sc->prompt; (p = strchr(p, '{')); p++) {
+        size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+        if (!n || p[n + 1] != '}') continue;
+        bool known = false;
+        for (size_t c = 0; c < g->char_count && !known; c++)
+            known = strlen(g->char_names[c]) == n && !memcmp(g->char_names[c], p + 1, n);
+        if (!known)
+            lint_report(ctx, sc->file, sc->line,
+                        "scene '%s': the prompt names {%.*s}, which is not in the story's characters",
+                        sc->id, (int)n, p + 1);
+    }
+}
+
+int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
+{
+    lint_ctx ctx = {report, user, 0};
+    mz_story_desc desc = {.path = path};
+    story_load_options opt = {.desc = &desc, .problem = on_problem, .user = &ctx};
+    story_graph *g = story_graph_load(path, &opt);
+    if (!g) {
+        if (!ctx.count) on_problem(path, 0, mz_error(), &ctx);
+        return ctx.count;
+    }
+    check_reachable(g, &ctx);
+    for (size_t i = 0; i < g->scene_count; i++) {
+        story_scene *sc = &g->scenes[i];
+        bool way_on = false;
+        for (size_t t = 0; t < sc->on_count; t++)
+            way_on |= sc->on[t].to || sc->on[t].to_ref != LUA_NOREF;
+        if (sc->ending && sc->on_count)
+            lint_report(&ctx, sc->file, sc->line,
+                        "ending '%s' has transitions, but an ending finishes the story", sc->id);
+        else if (!sc->ending && !way_on)
+            lint_report(&ctx, sc->file, sc->line,
+                        "scene '%s' has no way on and is not an ending (a dead end)", sc->id);
+        check_shadowing(g, sc, &ctx);
+        check_characters(g, sc, &ctx);
+        for (size_t f = 0; f < sc->sound_file_count; f++)
+            if (access(sc->sound_files[f], R_OK) != 0)
+                lint_report(&ctx, sc->file, sc->line, "scene '%s': sound file %s is missing", sc->id,
+                            sc->sound_files[f]);
+    }
+    story_graph_destroy(g);
+    return ctx.count;
+}
+
+/* ---- DOT ---- */
+
+static void dot_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', out);
+        if (*s == '\n') fputs("\\n", out);
+        else if ((unsigned char)*s >= 0x20) fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+bool mz_story_graph_dot(const char *path, FILE *out)
+{
+    mz_story_desc desc = {.path = path};
+    story_load_options opt = {.desc = &desc};
+    story_graph *g = story_graph_load(path, &opt);
+    if (!g) return false;
+    fputs("digraph ", out);
+    dot_string(out, g->title);
+    fputs(" {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+          "  edge [fontname=\"Helvetica\", fontsize=10];\n",
+          out);
+    for (size_t i = 0; i < g->scene_count; i++) {
+        const story_scene *sc = &g->scenes[i];
+        fputs("  ", out);
+        dot_string(out, sc->id);
+        if (sc->ending) fputs(" [shape=doubleoctagon", out);
+        else fputs(" [shape=box", out);
+        if ((int)i == g->start) fputs(", style=\"rounded,bold\", penwidth=2", out);
+        fputs("];\n", out);
+    }
+    bool dynamic = false;
+    for (size_t i = 0; i < g->scene_count; i++) {
+        const story_scene *sc = &g->scenes[i];
+        for (size_t t = 0; t < sc->on_count; t++) {
+            const story_transition *tr = &sc->on[t];
+            if (!tr->to && tr->to_ref == LUA_NOREF) continue; /* stays: no edge */
+            story_buf label = {0};
+            if (tr->when_ref != LUA_NOREF) story_buf_puts(&label, "[if] ");
+            for (size_t p = 0; p < tr->pattern_count; p++) {
+                if (p) story_buf_puts(&label, " | ");
+                story_buf_puts(&label, tr->patterns[p]);
+            }
+            fputs("  ", out);
+            dot_string(out, sc->id);
+            fputs(" -> ", out);
+            if (tr->to) {
+                dot_string(out, tr->to);
+            } else {
+                /* A `to` function: where it goes is known only in play. */
+                fputs("\"?\"", out);
+                dynamic = true;
+            }
+            fputs(" [label=", out);
+            dot_string(out, label.data ? label.data : "");
+            if (tr->when_ref != LUA_NOREF) fputs(", style=dashed", out);
+            if (tr->to && tr->to_scene < 0) fputs(", color=red", out);
+            fputs("];\n", out);
+            story_buf_free(&label);
+        }
+    }
+    if (dynamic) fputs("  \"?\" [shape=diamond, label=\"chosen in play\"];\n", out);
+    fputs("}\n", out);
+    story_graph_destroy(g);
+    return !ferror(out) || mz_fail("cannot write the graph");
+}

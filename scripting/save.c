@@ -1,0 +1,339 @@
+/* save.c — saves, restores and reloads: one text format for all three.
+ *
+ *   maze-save 1
+ *   title "The Cellar"
+ *   hash 5c1e0a9b3f2d4e61        (of the story's files)
+ *   seed 42
+ *   scene "cellar"
+ *   turn 12
+ *   rng 0123... x4              (hex words)
+ *   visit "stairs" 2            (one line per visited scene)
+ *   modifier "make it rain"     (up to three)
+ *   state {"candle"=true}       (the s table)
+ *   items {"rope"=true}
+ *   end
+ *
+ * Writing goes to a temporary file in the same folder, flushed and fsync'd,
+ * then renamed over the target, so a crash leaves the old save or the new
+ * one, never half of one. Reading checks everything before changing
+ * anything. A reload writes a save in memory and restores it into the
+ * freshly loaded graph. */
+#include "story_internal.h"
+
+#include "mz_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SAVE_VERSION 1
+#define SAVE_MAX_BYTES (16u << 20)
+
+static bool save_write(mz_story *s, story_buf *out)
+{
+    const story_graph *g = s->g;
+    const story_play *p = &s->play;
+    story_buf_printf(out, "maze-save %d\ntitle ", SAVE_VERSION);
+    story_buf_quote(out, g->title, strlen(g->title));
+    story_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash, s->seed);
+    const char *id = g->scenes[p->scene].id;
+    story_buf_quote(out, id, strlen(id));
+    story_buf_printf(out, "\nturn %d\nrng", p->turn);
+    for (int i = 0; i < 4; i++) story_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
+    story_buf_puts(out, "\n");
+    for (size_t i = 0; i < g->scene_count; i++) {
+        if (!p->visits[i]) continue;
+        story_buf_puts(out, "visit ");
+        story_buf_quote(out, g->scenes[i].id, strlen(g->scenes[i].id));
+        story_buf_printf(out, " %" PRIu32 "\n", p->visits[i]);
+    }
+    for (int m = 0; m < p->modifier_count; m++) {
+        story_buf_puts(out, "modifier ");
+        story_buf_quote(out, p->modifiers[m], strlen(p->modifiers[m]));
+        story_buf_puts(out, "\n");
+    }
+    /* The committed state: the live tables may be mid-turn in a reload
+     * from inside a callback, the snapshot never is. */
+    const char *state = s->good_state.data ? s->good_state.data : "{}\n{}";
+    const char *nl = strchr(state, '\n');
+    story_buf_puts(out, "state ");
+    story_buf_put(out, state, nl ? (size_t)(nl - state) : strlen(state));
+    story_buf_printf(out, "\nitems %s\nend\n", nl ? nl + 1 : "{}");
+    if (out->failed) return mz_fail("out of memory");
+    return true;
+}
+
+bool mz_story_save(const mz_story *cs, const char *path)
+{
+    mz_story *s = (mz_story *)cs; /* only its scratch text changes */
+    if (!s->play.begun) return mz_fail("cannot save %s: the story has not begun", path);
+    story_buf text = {0};
+    if (!save_write(s, &text)) {
+        story_buf_free(&text);
+        return false;
+    }
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) {
+        story_buf_free(&text);
+        return mz_fail("out of memory");
+    }
+    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    bool ok = fd >= 0;
+    const char *step = "create";
+    size_t done = 0;
+    while (ok && done < text.len) {
+        ssize_t w = write(fd, text.data + done, text.len - done);
+        if (w < 0 && errno == EINTR) continue;
+        ok = w > 0;
+        step = "write";
+        if (ok) done += (size_t)w;
+    }
+    if (ok) {
+        step = "sync";
+        ok = fsync(fd) == 0;
+    }
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        step = "close";
+        ok = false;
+    }
+    if (ok) {
+        step = "rename";
+        ok = rename(tmp, path) == 0;
+    }
+    if (!ok) {
+        mz_fail("cannot save %s (%s: %s)", path, step, strerror(errno));
+        if (fd >= 0) unlink(tmp);
+    }
+    free(tmp);
+    story_buf_free(&text);
+    return ok;
+}
+
+/* What a save says, read and checked before anything is changed. */
+typedef struct save_data {
+    int version;
+    char *title;
+    uint64_t hash, seed;
+    bool has_hash, has_seed, has_rng, has_end;
+    char *scene;
+    int turn;
+    story_rng rng;
+    const char *state, *items; /* into the text, up to the line's end */
+    size_t state_len, items_len;
+    int modifier_count;
+    char modifiers[STORY_MAX_MODIFIERS][STORY_MAX_INPUT + 1];
+    /* visits: pairs kept in the text, parsed again when applied */
+    const char **visit_lines;
+    size_t visit_count;
+} save_data;
+
+static void save_data_free(save_data *d)
+{
+    free(d->title);
+    free(d->scene);
+    free(d->visit_lines);
+}
+
+static bool quoted_value(const char *line, size_t len, char **out, const char *name, const char *what)
+{
+    size_t pos = 0, n;
+    free(*out);
+    *out = story_serial_unquote(line, len, &pos, &n);
+    if (!*out || pos != len) return mz_fail("%s: bad %s line", name, what);
+    return true;
+}
+
+static bool parse_save(const char *text, size_t len, const char *name, save_data *d)
+{
+    const char *p = text, *end = text + len;
+    int line_no = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *line = p;
+        p += n + (nl ? 1 : 0);
+        line_no++;
+        if (line_no == 1) {
+            if (sscanf(line, "maze-save %d", &d->version) != 1)
+                return mz_fail("%s is not a maze save", name);
+            if (d->version != SAVE_VERSION)
+                return mz_fail("%s is a save of format version %d; this maze reads version %d",
+                               name, d->version, SAVE_VERSION);
+            continue;
+        }
+        const char *sp = memchr(line, ' ', n);
+        size_t klen = sp ? (size_t)(sp - line) : n;
+        const char *val = sp ? sp + 1 : line + n;
+        size_t vlen = (size_t)(line + n - val);
+#define KEY(k) (klen == sizeof(k) - 1 && !memcmp(line, k, klen))
+        if (KEY("end")) {
+            d->has_end = true;
+            break;
+        } else if (KEY("title")) {
+            if (!quoted_value(val, vlen, &d->title, name, "title")) return false;
+        } else if (KEY("scene")) {
+            if (!quoted_value(val, vlen, &d->scene, name, "scene")) return false;
+        } else if (KEY("hash")) {
+            d->has_hash = sscanf(val, "%" SCNx64, &d->hash) == 1;
+        } else if (KEY("seed")) {
+            d->has_seed = sscanf(val, "%" SCNu64, &d->seed) == 1;
+        } else if (KEY("turn")) {
+            if (sscanf(val, "%d", &d->turn) != 1 || d->turn < 0)
+                return mz_fail("%s:%d: bad turn", name, line_no);
+        } else if (KEY("rng")) {
+            d->has_rng = sscanf(val, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64, &d->rng.s[0],
+                                &d->rng.s[1], &d->rng.s[2], &d->rng.s[3]) == 4;
+        } else if (KEY("visit")) {
+            const char **v = realloc(d->visit_lines, (d->visit_count + 1) * sizeof *v);
+            if (!v) return mz_fail("out of memory");
+            d->visit_lines = v;
+            v[d->visit_count++] = val;
+        } else if (KEY("modifier")) {
+            char *m = NULL;
+            if (d->modifier_count == STORY_MAX_MODIFIERS || !quoted_value(val, vlen, &m, name, "modifier")) {
+                free(m);
+                return mz_fail("%s:%d: bad modifier", name, line_no);
+            }
+            snprintf(d->modifiers[d->modifier_count++], sizeof d->modifiers[0], "%s", m);
+            free(m);
+        } else if (KEY("state")) {
+            d->state = val;
+            d->state_len = vlen;
+        } else if (KEY("items")) {
+            d->items = val;
+            d->items_len = vlen;
+        } else {
+            return mz_fail("%s:%d: unknown line '%.*s'", name, line_no, (int)klen, line);
+        }
+#undef KEY
+    }
+    if (line_no == 0) return mz_fail("%s is empty", name);
+    if (!d->has_end || !d->title || !d->scene || !d->has_hash || !d->has_seed || !d->has_rng ||
+        !d->state || !d->items)
+        return mz_fail("%s is incomplete (cut short while being written?)", name);
+    return true;
+}
+
+/* Checks a save against graph g and makes it s's play state. Nothing
+ * changes unless it all checks out. */
+static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len, const char *name,
+                       bool reload)
+{
+    save_data *d = calloc(1, sizeof *d);
+    if (!d) return mz_fail("out of memory");
+    bool ok = parse_save(text, len, name, d);
+    int scene = -1;
+    if (ok && strcmp(d->title, g->title))
+        ok = mz_fail("%s belongs to the story '%s', not to '%s'", name, d->title, g->title);
+    if (ok && (scene = story_graph_find(g, d->scene)) < 0)
+        ok = mz_fail("%s is at scene '%s', which the story no longer has", name, d->scene);
+    uint32_t *visits = ok ? calloc(g->scene_count ? g->scene_count : 1, sizeof *visits) : NULL;
+    if (ok && !visits) ok = mz_fail("out of memory");
+    for (size_t i = 0; ok && i < d->visit_count; i++) {
+        size_t pos = 0, n;
+        const char *line = d->visit_lines[i];
+        const char *eol = memchr(line, '\n', (size_t)(text + len - line));
+        size_t line_len = eol ? (size_t)(eol - line) : (size_t)(text + len - line);
+        char *id = story_serial_unquote(line, line_len, &pos, &n);
+        unsigned count;
+        if (!id || sscanf(line + pos, " %u", &count) != 1) {
+            ok = mz_fail("%s: bad visit line", name);
+        } else {
+            int v = story_graph_find(g, id);
+            if (v >= 0) visits[v] = count; /* scenes since removed are forgotten */
+        }
+        free(id);
+    }
+    story_buf state = {0};
+    if (ok) {
+        story_buf_put(&state, d->state, d->state_len);
+        story_buf_put(&state, "\n", 1);
+        story_buf_put(&state, d->items, d->items_len);
+        /* Reading it into the graph is the last check, and it changes only
+         * the tables, which the caller's graph or the old state replace. */
+        ok = !state.failed && story_state_read(s, g, state.data, state.len);
+        if (!ok) mz_fail("%s: %s", name, s->error);
+        s->error[0] = '\0';
+    }
+    if (ok) {
+        if (!reload && d->hash != g->files_hash)
+            mz_log_warn("%s was made before the story's files changed; restoring scene '%s' anyway",
+                        name, d->scene);
+        story_play *p = &s->play;
+        free(p->visits);
+        p->visits = visits;
+        visits = NULL;
+        p->begun = true;
+        p->scene = scene;
+        p->turn = d->turn;
+        p->rng = d->rng;
+        p->modifier_count = d->modifier_count;
+        memcpy(p->modifiers, d->modifiers, sizeof p->modifiers);
+        s->seed = d->seed;
+        story_buf t = s->good_state;
+        s->good_state = state;
+        state = t;
+    }
+    free(visits);
+    story_buf_free(&state);
+    save_data_free(d);
+    free(d);
+    return ok;
+}
+
+bool mz_story_restore(mz_story *s, const char *path, mz_story_turn *out)
+{
+    size_t len;
+    char *text = story_read_file(path, SAVE_MAX_BYTES, &len);
+    if (!text) return mz_fail_context("cannot restore");
+    bool ok = apply_save(s, s->g, text, len, path, false);
+    free(text);
+    if (!ok) return false;
+    s->input[0] = '\0';
+    s->reply.len = s->matched.len = 0;
+    return mz_story_refresh(s, out);
+}
+
+bool mz_story_reload(mz_story *s)
+{
+    story_load_options opt = {.desc = &s->desc};
+    story_graph *g = story_graph_load(s->desc.path, &opt);
+    if (!g) return mz_fail_context("reload kept the running story");
+    if (s->play.begun) {
+        story_buf text = {0};
+        story_play keep = s->play;
+        bool ok = save_write(s, &text);
+        /* The new graph needs its own visits array; apply_save makes it. */
+        uint32_t *old_visits = s->play.visits;
+        s->play.visits = NULL;
+        g->vm->play = &s->play;
+        ok = ok && apply_save(s, g, text.data, text.len, "the running story", true);
+        story_buf_free(&text);
+        if (!ok) {
+            free(s->play.visits);
+            s->play = keep;
+            s->play.visits = old_visits;
+            story_graph_destroy(g);
+            return mz_fail_context("reload kept the running story");
+        }
+        free(old_visits);
+    } else {
+        uint32_t *visits = calloc(g->scene_count ? g->scene_count : 1, sizeof *visits);
+        if (!visits) {
+            story_graph_destroy(g);
+            return mz_fail("out of memory");
+        }
+        free(s->play.visits);
+        s->play.visits = visits;
+        g->vm->play = &s->play;
+    }
+    story_graph_destroy(s->g);
+    s->g = g;
+    return true;
+}

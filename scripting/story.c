@@ -1,0 +1,530 @@
+/* story.c — playing a story: turns, transitions, prompts, roll-back.
+ *
+ * A turn works on the live state; if any story code fails, the state goes
+ * back to the text snapshot taken after the last good turn (good_state),
+ * and the turn reports the error with the last good scene and prompt. */
+#include "story_internal.h"
+
+#include "mz_log.h"
+
+#include <lauxlib.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- state as text ---- */
+
+bool story_state_write(mz_story *s, story_graph *g, story_buf *out)
+{
+    lua_State *L = g->vm->L;
+    char err[512];
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
+    bool ok = story_serial_write(L, -1, "s", out, err, sizeof err);
+    lua_pop(L, 1);
+    if (ok) {
+        story_buf_put(out, "\n", 1);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
+        ok = story_serial_write(L, -1, "items", out, err, sizeof err);
+        lua_pop(L, 1);
+    }
+    if (!ok) snprintf(s->error, sizeof s->error, "%s: %s", g->path, err);
+    return ok;
+}
+
+bool story_state_read(mz_story *s, story_graph *g, const char *text, size_t len)
+{
+    lua_State *L = g->vm->L;
+    char err[256];
+    size_t pos = 0;
+    bool ok = story_serial_read(L, text, len, &pos, err, sizeof err);
+    if (ok && (pos >= len || text[pos] != '\n' || lua_type(L, -1) != LUA_TTABLE)) {
+        snprintf(err, sizeof err, "bad state");
+        lua_pop(L, 1);
+        ok = false;
+    }
+    pos++;
+    if (ok && !story_serial_read(L, text, len, &pos, err, sizeof err)) {
+        lua_pop(L, 1);
+        ok = false;
+    }
+    if (ok && lua_type(L, -1) != LUA_TTABLE) {
+        snprintf(err, sizeof err, "bad items");
+        lua_pop(L, 2);
+        ok = false;
+    }
+    if (!ok) {
+        snprintf(s->error, sizeof s->error, "cannot read the story state: %s", err);
+        return false;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
+    story_table_replace(L, -1, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
+    story_table_replace(L, -1, -4);
+    lua_pop(L, 4);
+    return true;
+}
+
+/* ---- calling story code ---- */
+
+static bool fail(mz_story *s, const char *msg)
+{
+    if (!s->error[0]) snprintf(s->error, sizeof s->error, "%s", msg);
+    return false;
+}
+
+/* Pushes the function `ref` and the state table [-0, +2]. */
+static void push_call(mz_story *s, int ref)
+{
+    lua_State *L = s->g->vm->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->g->vm->s_ref);
+}
+
+static bool run_hook(mz_story *s, int ref)
+{
+    if (ref == LUA_NOREF) return true;
+    push_call(s, ref);
+    return story_vm_call(s->g->vm, 1, 0) || fail(s, s->g->vm->error);
+}
+
+/* Calls function `ref`(s[, text]) that must return a string (or nil when
+ * nil_ok) into out [-0, +0]. *is_nil tells which. */
+static bool call_text(mz_story *s, int ref, const char *text, const char *what, bool nil_ok,
+                      story_buf *out, bool *is_nil)
+{
+    lua_State *L = s->g->vm->L;
+    push_call(s, ref);
+    if (text) lua_pushstring(L, text);
+    if (!story_vm_call(s->g->vm, text ? 2 : 1, 1)) return fail(s, s->g->vm->error);
+    int type = lua_type(L, -1);
+    *is_nil = type == LUA_TNIL;
+    bool ok = type == LUA_TSTRING || (nil_ok && type == LUA_TNIL);
+    if (ok && type == LUA_TSTRING) {
+        size_t n;
+        const char *str = lua_tolstring(L, -1, &n);
+        story_buf_put(out, str, n);
+    } else if (!ok) {
+        char where[200], msg[MZ_ERROR_MAX];
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        story_vm_where_defined(L, -1, where, sizeof where);
+        lua_pop(L, 1);
+        snprintf(msg, sizeof msg, "%s: %s returned %s, not a string", where, what,
+                 luaL_typename(L, -1));
+        fail(s, msg);
+    }
+    lua_pop(L, 1);
+    return ok;
+}
+
+static bool call_condition(mz_story *s, int ref, bool *result)
+{
+    lua_State *L = s->g->vm->L;
+    push_call(s, ref);
+    if (!story_vm_call(s->g->vm, 1, 1)) return fail(s, s->g->vm->error);
+    *result = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return true;
+}
+
+/* ---- prompts ---- */
+
+static void reset(story_buf *b)
+{
+    b->len = 0;
+    b->failed = false;
+    story_buf_put(b, "", 0);
+}
+
+/* `{name}` becomes the character's description, word for word. */
+static void expand_characters(const story_graph *g, const char *text, size_t n, story_buf *out)
+{
+    size_t i = 0;
+    while (i < n) {
+        const char *open = memchr(text + i, '{', n - i);
+        if (!open) break;
+        size_t o = (size_t)(open - text), k = o + 1;
+        while (k < n && (text[k] == '_' || (text[k] >= 'a' && text[k] <= 'z') ||
+                         (text[k] >= 'A' && text[k] <= 'Z') || (text[k] >= '0' && text[k] <= '9')))
+            k++;
+        if (k >= n || text[k] != '}' || k == o + 1) {
+            story_buf_put(out, text + i, o + 1 - i);
+            i = o + 1;
+            continue;
+        }
+        story_buf_put(out, text + i, o - i);
+        size_t name_len = k - o - 1;
+        const char *desc = NULL;
+        for (size_t c = 0; c < g->char_count && !desc; c++)
+            if (strlen(g->char_names[c]) == name_len && !memcmp(g->char_names[c], open + 1, name_len))
+                desc = g->char_texts[c];
+        /* An unknown name stays as a plain word (lint reports it). */
+        if (desc) story_buf_puts(out, desc);
+        else story_buf_put(out, open + 1, name_len);
+        i = k + 1;
+    }
+    story_buf_put(out, text + i, n - i);
+}
+
+static void join(story_buf *out, const char *part, size_t n)
+{
+    if (!n) return;
+    if (out->len) story_buf_put(out, ", ", 2);
+    story_buf_put(out, part, n);
+}
+
+static bool story_compose(mz_story *s)
+{
+    story_graph *g = s->g;
+    story_scene *sc = &g->scenes[s->play.scene];
+    bool is_nil;
+    reset(&s->scratch);
+    if (sc->prompt) story_buf_puts(&s->scratch, sc->prompt);
+    else if (!call_text(s, sc->prompt_ref, NULL, "the prompt function", false, &s->scratch, &is_nil))
+        return false;
+    reset(&s->next_prompt);
+    if (g->style) join(&s->next_prompt, g->style, strlen(g->style));
+    if (s->scratch.len) {
+        if (s->next_prompt.len) story_buf_put(&s->next_prompt, ", ", 2);
+        expand_characters(g, s->scratch.data, s->scratch.len, &s->next_prompt);
+    }
+    for (int m = 0; m < s->play.modifier_count; m++)
+        join(&s->next_prompt, s->play.modifiers[m], strlen(s->play.modifiers[m]));
+    reset(&s->next_caption);
+    if (sc->caption) story_buf_puts(&s->next_caption, sc->caption);
+    else if (sc->caption_ref != LUA_NOREF &&
+             !call_text(s, sc->caption_ref, NULL, "the caption function", true, &s->next_caption,
+                        &is_nil))
+        return false;
+    if (s->next_prompt.failed || s->next_caption.failed) return fail(s, "out of memory");
+    return true;
+}
+
+static void swap_prompt(mz_story *s)
+{
+    story_buf t = s->prompt;
+    s->prompt = s->next_prompt;
+    s->next_prompt = t;
+    t = s->caption;
+    s->caption = s->next_caption;
+    s->next_caption = t;
+}
+
+static bool story_commit(mz_story *s)
+{
+    reset(&s->scratch);
+    if (!story_state_write(s, s->g, &s->scratch)) return false;
+    story_buf t = s->good_state;
+    s->good_state = s->scratch;
+    s->scratch = t;
+    swap_prompt(s);
+    return true;
+}
+
+static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float score)
+{
+    const story_graph *g = s->g;
+    const story_scene *sc = &g->scenes[s->play.scene];
+    *out = (mz_story_turn){
+        .turn = s->play.turn,
+        .input = s->input,
+        .scene = sc->id,
+        .scene_changed = changed,
+        .prompt = s->prompt.data ? s->prompt.data : "",
+        .caption = s->caption.data ? s->caption.data : "",
+        .reply = s->reply.len ? s->reply.data : NULL,
+        .matched = s->matched.len ? s->matched.data : NULL,
+        .score = score,
+        .sound = sc->sound,
+        .sound_count = sc->sound_count,
+        .sound_files = sc->sound_files,
+        .sound_file_count = sc->sound_file_count,
+        .transition_s = sc->transition_s >= 0 ? sc->transition_s : g->transition_s,
+        .seed = story_mix(s->seed ^ story_hash(sc->id, strlen(sc->id), STORY_HASH_INIT)),
+        .ended = sc->ending,
+        .ending = sc->ending ? sc->id : NULL,
+        .error = s->error[0] ? s->error : NULL,
+    };
+}
+
+bool mz_story_refresh(mz_story *s, mz_story_turn *out)
+{
+    if (!s->play.begun) return mz_fail("mz_story_refresh: the story has not begun");
+    s->error[0] = '\0';
+    if (story_compose(s)) swap_prompt(s);
+    story_fill_turn(s, out, false, 0);
+    return true;
+}
+
+/* ---- moving ---- */
+
+/* Leaves the current scene for `target`; *visited gets the scene whose
+ * visit count went up (for roll-back). */
+static bool move_to(mz_story *s, int target, int *visited)
+{
+    story_scene *from = &s->g->scenes[s->play.scene];
+    if (!run_hook(s, from->leave_ref)) return false;
+    s->play.scene = target;
+    s->play.modifier_count = 0;
+    s->play.visits[target]++;
+    *visited = target;
+    return run_hook(s, s->g->scenes[target].enter_ref);
+}
+
+/* The target of a transition: its scene index, or -1 to stay. */
+static bool target_of(mz_story *s, const story_scene *sc, const story_transition *tr, int *target)
+{
+    char msg[MZ_ERROR_MAX];
+    *target = -1;
+    if (tr->to) {
+        *target = tr->to_scene;
+        if (*target >= 0) return true;
+        snprintf(msg, sizeof msg, "%s:%d: scene '%s': transition to unknown scene '%s'", tr->file,
+                 tr->line, sc->id, tr->to);
+        return fail(s, msg);
+    }
+    if (tr->to_ref == LUA_NOREF) return true;
+    bool is_nil;
+    reset(&s->scratch);
+    if (!call_text(s, tr->to_ref, NULL, "the 'to' function", true, &s->scratch, &is_nil))
+        return false;
+    if (is_nil) return true;
+    *target = story_graph_find(s->g, s->scratch.data);
+    if (*target >= 0) return true;
+    snprintf(msg, sizeof msg, "%s:%d: scene '%s': the 'to' function chose unknown scene '%s'",
+             tr->file, tr->line, sc->id, s->scratch.data);
+    return fail(s, msg);
+}
+
+static void add_modifier(mz_story *s, const char *text)
+{
+    story_play *p = &s->play;
+    if (!text[0]) return;
+    if (p->modifier_count == STORY_MAX_MODIFIERS) {
+        memmove(p->modifiers[0], p->modifiers[1], sizeof p->modifiers[0] * (STORY_MAX_MODIFIERS - 1));
+        p->modifier_count--;
+    }
+    snprintf(p->modifiers[p->modifier_count++], sizeof p->modifiers[0], "%s", text);
+}
+
+typedef struct candidate {
+    size_t transition, pattern;
+    float score;
+} candidate;
+
+/* Scores the input against every transition of the scene; candidates at or
+ * above the threshold, best first, earliest first on ties. */
+static size_t rank(mz_story *s, story_scene *sc, candidate *out, size_t cap, float *best)
+{
+    *best = 0;
+    mz_utterance *u = mz_utterance_make(s->g->lex, s->input);
+    if (!u) return 0;
+    size_t n = 0;
+    for (size_t t = 0; t < sc->on_count; t++) {
+        story_transition *tr = &sc->on[t];
+        candidate c = {t, 0, -1};
+        for (size_t p = 0; tr->compiled && p < tr->pattern_count; p++) {
+            if (!tr->compiled[p]) continue;
+            float score = mz_pattern_score(tr->compiled[p], u);
+            if (score > c.score) {
+                c.score = score;
+                c.pattern = p;
+            }
+        }
+        if (c.score > *best) *best = c.score;
+        if (c.score < MZ_MATCH_THRESHOLD || n == cap) continue;
+        size_t i = n++;
+        while (i > 0 && out[i - 1].score < c.score) {
+            out[i] = out[i - 1];
+            i--;
+        }
+        out[i] = c;
+    }
+    mz_utterance_destroy(u);
+    return n;
+}
+
+/* The turn proper; false when story code failed (s->error says why). */
+static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
+{
+    story_graph *g = s->g;
+    story_scene *sc = &g->scenes[s->play.scene];
+    if (sc->ending) return true; /* the story is over: nothing moves */
+    if (!story_graph_compile_scene(g, sc)) return fail(s, mz_error());
+    candidate cands[64];
+    size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], score);
+    for (size_t c = 0; c < n; c++) {
+        story_transition *tr = &sc->on[cands[c].transition];
+        bool open = true;
+        if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return false;
+        if (!open && !tr->refuse) continue; /* invisible */
+        *score = cands[c].score;
+        story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
+        if (!open) {
+            story_buf_puts(&s->reply, tr->refuse);
+            return true;
+        }
+        if (!run_hook(s, tr->effect_ref)) return false;
+        int target;
+        if (!target_of(s, sc, tr, &target)) return false;
+        if (tr->reply) story_buf_puts(&s->reply, tr->reply);
+        if (target >= 0) {
+            *changed = true;
+            return move_to(s, target, visited);
+        }
+        return true;
+    }
+    bool is_nil;
+    switch (sc->otherwise) {
+    case STORY_OTHERWISE_MODIFY: {
+        char moderated[STORY_MAX_INPUT + 1];
+        mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
+        add_modifier(s, moderated);
+        return true;
+    }
+    case STORY_OTHERWISE_REPLY:
+        if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
+        return true;
+    case STORY_OTHERWISE_FUNCTION:
+        return call_text(s, sc->otherwise_ref, s->input, "the otherwise function", true, &s->reply,
+                         &is_nil);
+    }
+    return true;
+}
+
+static void begin_turn(mz_story *s)
+{
+    s->error[0] = '\0';
+    reset(&s->reply);
+    reset(&s->matched);
+}
+
+/* Story code failed: back to the state after the last good turn. */
+static void roll_back(mz_story *s, const story_play *saved, int visited)
+{
+    char error[MZ_ERROR_MAX];
+    memcpy(error, s->error, sizeof error);
+    uint32_t *visits = s->play.visits;
+    s->play = *saved;
+    s->play.visits = visits;
+    if (visited >= 0) visits[visited]--;
+    if (!story_state_read(s, s->g, s->good_state.data, s->good_state.len))
+        mz_log_error("%s", s->error); /* cannot happen: we wrote that text */
+    memcpy(s->error, error, sizeof error);
+    reset(&s->reply);
+}
+
+bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *out)
+{
+    if (!s->play.begun) return mz_fail("mz_story_input: the story has not begun");
+    begin_turn(s);
+    mz_text_sanitize(text ? text : "", text ? len : 0, s->input, sizeof s->input, s->max_input);
+    s->play.turn++;
+    /* A copy of the play state (12 KiB at most) makes roll-back trivial. */
+    story_play *saved = malloc(sizeof *saved);
+    if (!saved) return mz_fail("out of memory");
+    *saved = s->play;
+    bool changed = false;
+    int visited = -1;
+    float score = 0;
+    bool ok = play_input(s, &changed, &visited, &score) && story_compose(s) && story_commit(s);
+    if (!ok) {
+        roll_back(s, saved, visited);
+        changed = false;
+    }
+    free(saved);
+    story_fill_turn(s, out, changed, score);
+    return true;
+}
+
+bool mz_story_begin(mz_story *s, mz_story_turn *out)
+{
+    story_graph *g = s->g;
+    begin_turn(s);
+    s->input[0] = '\0';
+    story_play *p = &s->play;
+    p->begun = true;
+    p->scene = g->start;
+    p->turn = 0;
+    p->modifier_count = 0;
+    story_rng_seed(&p->rng, s->seed);
+    memset(p->visits, 0, g->scene_count * sizeof *p->visits);
+    p->visits[g->start] = 1;
+    /* The initial state: story.vars and no items. */
+    reset(&s->scratch);
+    story_buf_puts(&s->scratch, g->initial_vars);
+    story_buf_puts(&s->scratch, "\n{}");
+    story_buf t = s->good_state;
+    s->good_state = s->scratch;
+    s->scratch = t;
+    if (!story_state_read(s, g, s->good_state.data, s->good_state.len)) return mz_fail("%s", s->error);
+    bool ok = run_hook(s, g->scenes[g->start].enter_ref) && story_compose(s) && story_commit(s);
+    if (!ok) {
+        /* Nothing good came before: start from the initial state, with the
+         * static parts of the prompt. */
+        story_state_read(s, g, s->good_state.data, s->good_state.len);
+        reset(&s->prompt);
+        if (g->style) join(&s->prompt, g->style, strlen(g->style));
+        const char *static_prompt = g->scenes[g->start].prompt;
+        if (static_prompt) join(&s->prompt, static_prompt, strlen(static_prompt));
+        reset(&s->caption);
+    }
+    story_fill_turn(s, out, true, 0);
+    return true;
+}
+
+/* ---- life cycle ---- */
+
+mz_story *mz_story_load(const mz_story_desc *desc)
+{
+    if (!desc || !desc->path) {
+        mz_fail("mz_story_load: no path");
+        return NULL;
+    }
+    mz_story *s = calloc(1, sizeof *s);
+    char **blocked = desc->blocked_count ? calloc(desc->blocked_count, sizeof *blocked) : NULL;
+    if (!s || (desc->blocked_count && !blocked)) {
+        free(s);
+        free(blocked);
+        mz_fail("out of memory");
+        return NULL;
+    }
+    s->desc = *desc;
+    s->path_arg = strdup(desc->path);
+    s->desc.path = s->path_arg;
+    for (size_t i = 0; i < desc->blocked_count; i++)
+        blocked[i] = strdup(desc->blocked_words[i] ? desc->blocked_words[i] : "");
+    s->desc.blocked_words = (const char *const *)blocked;
+    s->seed = desc->seed ? desc->seed : 1;
+    s->max_input = desc->max_input_bytes ? desc->max_input_bytes : MZ_TEXT_DEFAULT_MAX;
+    if (s->max_input > STORY_MAX_INPUT) s->max_input = STORY_MAX_INPUT;
+    story_load_options opt = {.desc = &s->desc};
+    s->g = story_graph_load(s->desc.path, &opt);
+    if (s->g) {
+        s->play.visits = calloc(s->g->scene_count ? s->g->scene_count : 1, sizeof *s->play.visits);
+        s->g->vm->play = &s->play;
+    }
+    if (!s->g || !s->play.visits) {
+        if (s->g) mz_fail("out of memory");
+        mz_story_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+void mz_story_destroy(mz_story *s)
+{
+    if (!s) return;
+    story_graph_destroy(s->g);
+    free(s->play.visits);
+    for (size_t i = 0; i < s->desc.blocked_count; i++) free((char *)s->desc.blocked_words[i]);
+    free((void *)s->desc.blocked_words);
+    free(s->path_arg);
+    story_buf *bufs[] = {&s->good_state, &s->prompt,   &s->caption, &s->next_prompt,
+                         &s->next_caption, &s->reply, &s->matched, &s->scratch};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) story_buf_free(bufs[i]);
+    free(s);
+}
+
+const char *mz_story_title(const mz_story *s) { return s->g->title ? s->g->title : ""; }
+const char *mz_story_path(const mz_story *s) { return s->g->path; }
+bool mz_story_narrate(const mz_story *s) { return s->g->narrate; }

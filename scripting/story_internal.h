@@ -1,0 +1,237 @@
+/* story_internal.h — what the files of the story runtime share.
+ *
+ * A story is split in two: the *graph* (story_graph: everything read from
+ * the story's files — the Lua state, the scenes, the lexicon; replaced whole
+ * by a reload) and the *play state* (story_play, in mz_story: where the
+ * viewer is, visit counts, the random generator). The state table `s` and
+ * the item set live in the graph's Lua state and are copied across a reload.
+ *
+ * Lua stack effects are noted as [-pop, +push] like the Lua manual. */
+#ifndef MZ_STORY_INTERNAL_H
+#define MZ_STORY_INTERNAL_H
+
+#include "mz_error.h"
+#include "mz_story.h"
+#include "mz_text.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+
+/* ---- growable byte buffer (serial.c) ---- */
+typedef struct story_buf {
+    char *data; /* always NUL-terminated once anything was put */
+    size_t len, cap;
+    bool failed; /* an allocation failed: contents are incomplete */
+} story_buf;
+
+void story_buf_put(story_buf *b, const char *s, size_t n);
+void story_buf_puts(story_buf *b, const char *s);
+void story_buf_printf(story_buf *b, const char *fmt, ...) MZ_PRINTF(2, 3);
+void story_buf_free(story_buf *b);
+/* Appends s as a quoted string with escapes ("a\"b\n"). */
+void story_buf_quote(story_buf *b, const char *s, size_t n);
+
+/* ---- values in text (serial.c): state, saves ---- */
+/* Appends the value at idx: strings, numbers, booleans and tables of them,
+ * keys sorted so equal states give equal text. On other values (functions,
+ * cycles) returns false with a message naming the path (`what`.key). */
+bool story_serial_write(lua_State *L, int idx, const char *what, story_buf *out, char *err,
+                        size_t errcap);
+/* Parses one value from text[*pos..len) and pushes it [-0, +1 on success]. */
+bool story_serial_read(lua_State *L, const char *text, size_t len, size_t *pos, char *err,
+                       size_t errcap);
+/* Parses a quoted string at text[*pos]; the result is malloc'd (NULL on error). */
+char *story_serial_unquote(const char *text, size_t len, size_t *pos, size_t *out_len);
+
+/* ---- seeded random numbers (rng.c): xoshiro256** seeded by splitmix64 ---- */
+typedef struct story_rng {
+    uint64_t s[4];
+} story_rng;
+
+void story_rng_seed(story_rng *r, uint64_t seed);
+uint64_t story_rng_next(story_rng *r);
+double story_rng_float(story_rng *r); /* [0, 1) */
+/* Uniform in [lo, hi], lo <= hi, without modulo bias. */
+int64_t story_rng_range(story_rng *r, int64_t lo, int64_t hi);
+uint64_t story_hash(const void *data, size_t n, uint64_t h); /* FNV-1a 64, chainable */
+#define STORY_HASH_INIT 0xcbf29ce484222325ull
+uint64_t story_mix(uint64_t x); /* splitmix64 finaliser */
+
+/* ---- the graph ---- */
+typedef struct story_transition {
+    const char **patterns;
+    size_t pattern_count;
+    const char *to; /* static target, or NULL */
+    int to_ref;     /* function(s) -> id, or LUA_NOREF */
+    int when_ref, effect_ref;
+    const char *reply, *refuse;
+    const char *file;
+    int line;               /* best guess: the line of its first pattern */
+    int to_scene;           /* index of `to`, -1 if unknown or dynamic */
+    mz_pattern **compiled;  /* pattern_count, made on first entry of the scene */
+} story_transition;
+
+typedef enum story_otherwise {
+    STORY_OTHERWISE_MODIFY,
+    STORY_OTHERWISE_REPLY,
+    STORY_OTHERWISE_FUNCTION,
+} story_otherwise;
+
+typedef struct story_scene {
+    const char *id;
+    const char *file;
+    int line;
+    bool ending;
+    const char *prompt; /* static, or NULL when prompt_ref is a function */
+    int prompt_ref;
+    const char *caption;
+    int caption_ref;
+    const char **sound;
+    size_t sound_count;
+    const char **sound_files; /* joined with the story folder */
+    size_t sound_file_count;
+    story_transition *on;
+    size_t on_count;
+    story_otherwise otherwise;
+    const char *otherwise_reply;
+    int otherwise_ref;
+    int enter_ref, leave_ref;
+    float transition_s; /* < 0: the story's default */
+    bool compiled;
+} story_scene;
+
+typedef struct story_arena story_arena;
+
+/* Everything one loading of the story's files produced. */
+typedef struct story_vm story_vm;
+typedef struct story_graph {
+    story_vm *vm;
+    story_arena *arena;
+    const char *path; /* story.lua */
+    const char *dir;  /* its folder */
+    const char *title, *style;
+    const char *start_id;
+    int start;
+    const char *story_file;
+    int story_line;
+    const char **char_names, **char_texts;
+    size_t char_count;
+    float transition_s;
+    bool narrate;
+    story_scene *scenes;
+    size_t scene_count;
+    int *index; /* open-addressing hash of scene ids, index_size slots, -1 empty */
+    size_t index_size;
+    mz_lexicon *lex;
+    char *initial_vars; /* serialised story.vars */
+    uint64_t files_hash;
+    struct story_source {
+        const char *path; /* as loaded: "stories/x/story.lua" */
+        char *text;       /* the file's text, for lines of transitions and lint */
+        size_t len;
+        size_t *line_starts; /* offsets of each line's first byte */
+        size_t line_count;
+    } *sources; /* every file loaded, story.lua first */
+    size_t source_count;
+} story_graph;
+
+typedef void (*story_problem_fn)(const char *file, int line, const char *message, void *user);
+
+typedef struct story_load_options {
+    const mz_story_desc *desc;  /* budgets, blocked words */
+    story_problem_fn problem;   /* every problem found (lint); NULL: the first fails the load */
+    void *user;
+} story_load_options;
+
+/* Loads and validates (graph.c). NULL + mz_error() when it cannot be played. */
+story_graph *story_graph_load(const char *path, const story_load_options *opt);
+void story_graph_destroy(story_graph *g);
+int story_graph_find(const story_graph *g, const char *id); /* index or -1 */
+/* Compiles the scene's patterns once. */
+bool story_graph_compile_scene(story_graph *g, story_scene *sc);
+/* Copies a string into the graph's arena. */
+const char *story_graph_strdup(story_graph *g, const char *s, size_t n);
+
+/* ---- the play state (lives in mz_story; the graph's bindings reach it) ---- */
+#define STORY_MAX_MODIFIERS 3
+#define STORY_MAX_INPUT 1024 /* bytes of viewer text kept at most */
+
+typedef struct story_play {
+    bool begun;
+    int scene; /* index in the current graph */
+    int turn;
+    story_rng rng;
+    uint32_t *visits; /* per scene index of the current graph */
+    int modifier_count;
+    char modifiers[STORY_MAX_MODIFIERS][STORY_MAX_INPUT + 1];
+} story_play;
+
+struct mz_story {
+    story_graph *g;
+    story_play play;
+    char *path_arg; /* desc.path, copied */
+    mz_story_desc desc; /* with blocked_words deep-copied */
+    uint64_t seed;
+    size_t max_input;
+    story_buf good_state; /* s and items as text, after the last good turn */
+    /* The turn handed out, and the next one being made. */
+    char input[STORY_MAX_INPUT + 1];
+    story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
+    char error[MZ_ERROR_MAX];
+};
+
+/* Serialises s and the items (state.c) into out; false + s->error. */
+bool story_state_write(mz_story *s, story_graph *g, story_buf *out);
+/* Restores what story_state_write wrote, in place (tables keep their identity). */
+bool story_state_read(mz_story *s, story_graph *g, const char *text, size_t len);
+
+/* ---- the Lua state (vm.c) ---- */
+struct story_vm {
+    lua_State *L;
+    size_t used, limit;
+    bool capped; /* the limit applies only while story code runs */
+    uint32_t budget, load_budget, instructions;
+    bool killed;       /* the budget ran out: every hook raises until the call returns */
+    char where[160];   /* last "file:line" seen by the hook during this call */
+    char error[MZ_ERROR_MAX];
+    bool loading;      /* story/scene/ending/include are allowed */
+    story_graph *graph;
+    story_play *play;  /* NULL until the graph is attached to a mz_story */
+    int s_ref, items_ref; /* the state table and the item set */
+    int decls_ref;        /* while loading: list of declarations */
+    int ids_ref;          /* while loading: id -> declaration */
+    int story_ref;        /* while loading: the story{} table */
+    int include_depth;
+};
+
+/* Keeps a copy of a file the story loaded (graph.c): hashed for saves,
+ * scanned for lines. False if it was already loaded. */
+bool story_graph_add_source(story_graph *g, const char *path, const char *text, size_t len);
+
+/* A sandboxed state: allow-listed globals, the story API bound. */
+story_vm *story_vm_create(const mz_story_desc *desc, story_graph *g);
+void story_vm_destroy(story_vm *vm);
+/* The one pcall wrapper [-(nargs+1), +nresults on success, +0 on error]. On
+ * error vm->error holds "file:line: message". */
+bool story_vm_call(story_vm *vm, int nargs, int nresults);
+/* Runs the file in the sandbox with the loading budget. */
+bool story_vm_run_file(story_vm *vm, const char *path);
+/* Reads a whole file (malloc'd, NUL-terminated). */
+char *story_read_file(const char *path, size_t max, size_t *len);
+/* A path inside the story folder (no "..", not absolute), else NULL + message. */
+bool story_check_relative(const char *name, char *err, size_t errcap);
+
+/* "file:line" of the function at idx (its definition). */
+void story_vm_where_defined(lua_State *L, int idx, char *out, size_t cap);
+
+/* The sandbox's vm, from inside a binding. */
+story_vm *story_vm_of(lua_State *L);
+
+/* Registers story, scene, ending, include, visits, give... (bind_story.c) */
+void story_bind(story_vm *vm);
+
+/* Replaces the contents of the table at dst with those of the table at src
+ * (shallow), keeping dst's identity [-0, +0]. */
+void story_table_replace(lua_State *L, int dst, int src);
+
+#endif

@@ -1,0 +1,127 @@
+/* text_sanitize.c — UTF-8 decoding and mz_text_sanitize: whatever bytes a
+ * viewer sends, what comes out is valid UTF-8 with no control or
+ * direction-changing characters, single spaces, and a bounded length. */
+#include "text_internal.h"
+
+#define REPLACEMENT 0xFFFDu
+
+uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *used = 1;
+        return b;
+    }
+    /* The lead byte fixes the length and the range of the first continuation
+     * byte; narrowing that range is what rejects overlongs (E0, F0),
+     * surrogates (ED) and values past U+10FFFF (F4). */
+    size_t need;
+    uint32_t cp;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+        need = 1;
+        cp = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2;
+        cp = b & 0x0Fu;
+        if (b == 0xE0)
+            lo = 0xA0;
+        else if (b == 0xED)
+            hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3;
+        cp = b & 0x07u;
+        if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+    } else {
+        *used = 1;
+        return REPLACEMENT;
+    }
+    size_t i = 1;
+    for (; i <= need && i < len; i++) {
+        unsigned char c = s[i];
+        if (c < lo || c > hi) break;
+        lo = 0x80;
+        hi = 0xBF;
+        cp = (cp << 6) | (c & 0x3Fu);
+    }
+    *used = i;
+    return i == need + 1 ? cp : REPLACEMENT;
+}
+
+static size_t utf8_encode(uint32_t c, char *out)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+enum char_kind { KEEP, SPACE, DROP };
+
+static enum char_kind kind_of(uint32_t c)
+{
+    if ((c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+        (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+        c == 0x3000)
+        return SPACE;
+    /* C0, DEL, C1; invisible characters that can hide or reorder text on
+     * screen: zero-width space, LRM/RLM, bidi embeddings, overrides and
+     * isolates, word joiner and invisible operators, BOM, Arabic letter mark,
+     * interlinear annotations, tag characters. ZWNJ/ZWJ (U+200C/D) stay:
+     * scripts and emoji sequences need them. */
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x200B || c == 0x200E || c == 0x200F ||
+        (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+        c == 0x061C || (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F))
+        return DROP;
+    return KEEP;
+}
+
+size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_t max_bytes)
+{
+    if (!out || cap == 0) return 0;
+    if (!in) len = 0;
+    if (max_bytes == 0) max_bytes = MZ_TEXT_DEFAULT_MAX;
+    size_t limit = cap - 1 < max_bytes ? cap - 1 : max_bytes;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t n = 0;
+    bool space = false; /* a space is owed before the next kept character */
+    for (size_t i = 0; i < len;) {
+        size_t used;
+        uint32_t c = mz_utf8_decode(s + i, len - i, &used);
+        i += used;
+        enum char_kind k = kind_of(c);
+        if (k == DROP) continue;
+        if (k == SPACE) {
+            space = n > 0;
+            continue;
+        }
+        char buf[4];
+        size_t bytes = utf8_encode(c, buf);
+        if (n + space + bytes > limit) break;
+        if (space) out[n++] = ' ';
+        memcpy(out + n, buf, bytes);
+        n += bytes;
+        space = false;
+    }
+    out[n] = '\0';
+    return n;
+}

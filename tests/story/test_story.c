@@ -1,0 +1,589 @@
+/* The story runtime: prompts, state, saves, replays, reloads, and broken
+ * stories (each failure reported with file:line while play goes on). */
+#include "mz_error.h"
+#include "mz_story.h"
+#include "mz_test.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FIX "tests/story/fixtures/"
+
+static mz_story *load(const char *path, uint64_t seed)
+{
+    mz_story *s = mz_story_load(&(mz_story_desc){.path = path, .seed = seed});
+    MZ_CHECK_MSG(s != NULL, "%s: %s", path, mz_error());
+    return s;
+}
+
+static mz_story_turn say(mz_story *s, const char *text)
+{
+    mz_story_turn t;
+    MZ_CHECK(mz_story_input(s, text, strlen(text), &t));
+    return t;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    MZ_CHECK(f != NULL);
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* A scratch folder with a copy of a fixture's story.lua. */
+static void scratch_story(char *dir, size_t cap, const char *fixture)
+{
+    snprintf(dir, cap, "/tmp/mz_story_XXXXXX");
+    MZ_CHECK(mkdtemp(dir) != NULL);
+    char src[256], dst[300];
+    snprintf(src, sizeof src, FIX "%s/story.lua", fixture);
+    snprintf(dst, sizeof dst, "%s/story.lua", dir);
+    char *text = read_text(src);
+    MZ_CHECK(text != NULL);
+    if (text) write_file(dst, text);
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static void prompt_composition(void)
+{
+    mz_story *s = load(FIX "cellar", 1);
+    if (!s) return;
+    MZ_CHECK_STR(mz_story_title(s), "The Cellar");
+    MZ_CHECK_STR(mz_story_path(s), FIX "cellar/story.lua");
+    mz_story_turn t;
+    MZ_CHECK(mz_story_begin(s, &t));
+    /* style, then the prompt with {cat} expanded word for word */
+    MZ_CHECK_STR(t.prompt, "dim oil painting, candlelight, deep shadows, stone stairs descending "
+                           "into a cellar, a thin black cat with one white ear on the top step");
+    MZ_CHECK_STR(t.caption, "The stairs smell of damp and apples.");
+    MZ_CHECK(t.scene_changed && t.turn == 0 && !t.ended && t.error == NULL);
+    MZ_CHECK(t.sound_count == 2 && !strcmp(t.sound[0], "interior") && !strcmp(t.sound[1], "drip"));
+    MZ_CHECK(t.transition_s == 1.0f);
+    uint64_t stairs_seed = t.seed;
+
+    t = say(s, "follow the cat");
+    MZ_CHECK_STR(t.scene, "cellar");
+    MZ_CHECK_STR(t.matched, "follow cat");
+    MZ_CHECK_STR(t.reply, "The cat leads the way.");
+    /* a prompt function of state */
+    MZ_CHECK_STR(t.prompt, "dim oil painting, candlelight, deep shadows, a cellar lit by one "
+                           "candle, barrels, a thin black cat with one white ear");
+    /* unmatched words become modifiers: three at most, the oldest goes */
+    say(s, "make it rain");
+    say(s, "add fog");
+    say(s, "more moss");
+    t = say(s, "paint it green");
+    MZ_CHECK(t.matched == NULL && t.reply == NULL && !t.scene_changed);
+    MZ_CHECK_STR(t.prompt, "dim oil painting, candlelight, deep shadows, a cellar lit by one "
+                           "candle, barrels, a thin black cat with one white ear, add fog, "
+                           "more moss, paint it green");
+    /* a transition without `to` stays, runs its effect, and the prompt follows the state */
+    t = say(s, "blow out the candle");
+    MZ_CHECK_STR(t.reply, "Darkness.");
+    MZ_CHECK_STR(t.scene, "cellar");
+    MZ_CHECK_STR(t.prompt, "dim oil painting, candlelight, deep shadows, a pitch dark cellar, two "
+                           "green eyes, add fog, more moss, paint it green");
+    /* a false condition with `refuse` answers and stays */
+    t = say(s, "open the barrel");
+    MZ_CHECK_STR(t.reply, "You can't see the barrels.");
+    MZ_CHECK_STR(t.scene, "cellar");
+    /* leaving clears the modifiers; the scene seed is stable across visits */
+    t = say(s, "go up");
+    MZ_CHECK_STR(t.scene, "stairs");
+    MZ_CHECK(t.seed == stairs_seed);
+    MZ_CHECK(strstr(t.prompt, "fog") == NULL);
+    mz_story_destroy(s);
+}
+
+static void moderation_keeps_words_out(void)
+{
+    const char *blocked[] = {"gold"};
+    mz_story *s = mz_story_load(
+        &(mz_story_desc){.path = FIX "cellar", .blocked_words = blocked, .blocked_count = 1});
+    MZ_CHECK(s != NULL);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    t = say(s, "hello there");
+    MZ_CHECK_STR(t.reply, "The cat blinks at you."); /* otherwise = { reply = ... } */
+    say(s, "descend"); /* the cellar folds unmatched words into the prompt */
+    t = say(s, "paint gold everywhere");
+    MZ_CHECK_HAS(t.prompt, "paint");
+    MZ_CHECK_HAS(t.prompt, "everywhere");
+    MZ_CHECK(strstr(t.prompt, "gold") == NULL);
+    /* control characters and bad UTF-8 never reach the prompt */
+    t = say(s, "red\x01\x1b[31m \xff\xfe sky");
+    MZ_CHECK(strchr(t.prompt, '\x1b') == NULL && strchr(t.prompt, '\x01') == NULL);
+    MZ_CHECK(strstr(t.prompt, "\xff") == NULL);
+    mz_story_destroy(s);
+}
+
+static void endings_finish(void)
+{
+    mz_story *s = load(FIX "cellar", 1);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    say(s, "descend");
+    t = say(s, "open barrel");
+    MZ_CHECK(t.ended);
+    MZ_CHECK_STR(t.ending, "treasure");
+    MZ_CHECK_STR(t.caption, "Gold. The cat looks unimpressed.");
+    t = say(s, "go up");
+    MZ_CHECK(t.ended && !t.scene_changed);
+    /* begin again restarts from the initial state */
+    MZ_CHECK(mz_story_begin(s, &t));
+    MZ_CHECK_STR(t.scene, "stairs");
+    MZ_CHECK(t.turn == 0 && !t.ended);
+    mz_story_destroy(s);
+}
+
+/* Plays the dice story: random, chance, items, visits, `to` functions. */
+static void play_dice(mz_story *s, char *log, size_t cap)
+{
+    static const char *inputs[] = {"roll", "roll", "coin", "spend", "spend", "roll",
+                                   "leave", "return", "roll", "leave", "return", "roll"};
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    size_t used = (size_t)snprintf(log, cap, "%s|%s\n", t.scene, t.prompt);
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0] && used < cap; i++) {
+        t = say(s, inputs[i]);
+        MZ_CHECK_MSG(t.error == NULL, "%s", t.error);
+        used += (size_t)snprintf(log + used, cap - used, "%s|%s|%s|%s\n", t.scene, t.prompt,
+                                 t.caption, t.reply ? t.reply : "-");
+    }
+}
+
+static void replays_are_identical(void)
+{
+    static char a[8192], b[8192], c[8192];
+    mz_story *s1 = load(FIX "dice", 42), *s2 = load(FIX "dice", 42), *s3 = load(FIX "dice", 7);
+    if (!s1 || !s2 || !s3) return;
+    play_dice(s1, a, sizeof a);
+    play_dice(s2, b, sizeof b);
+    play_dice(s3, c, sizeof c);
+    MZ_CHECK_STR(a, b);
+    MZ_CHECK(strcmp(a, c) != 0); /* the seed matters */
+    MZ_CHECK_HAS(a, "You have no coin.");
+    MZ_CHECK_HAS(a, "visits 3");
+    mz_story_destroy(s1);
+    mz_story_destroy(s2);
+    mz_story_destroy(s3);
+}
+
+static void saves_round_trip(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    char save[128];
+    snprintf(save, sizeof save, "%s/game.save", dir);
+    mz_story *s1 = load(dir, 9), *s2 = load(dir, 1234);
+    if (!s1 || !s2) return;
+    mz_story_turn t1, t2;
+    mz_story_begin(s1, &t1);
+    say(s1, "roll");
+    say(s1, "coin");
+    t1 = say(s1, "make it glow");
+    MZ_CHECK(mz_story_save(s1, save));
+    /* the other story (another seed) takes over the saved game exactly */
+    MZ_CHECK_MSG(mz_story_restore(s2, save, &t2), "%s", mz_error());
+    MZ_CHECK_STR(t2.scene, t1.scene);
+    MZ_CHECK_STR(t2.prompt, t1.prompt);
+    MZ_CHECK_STR(t2.caption, t1.caption);
+    MZ_CHECK(t2.seed == t1.seed);
+    static const char *more[] = {"roll", "roll", "leave", "return", "roll"};
+    for (size_t i = 0; i < 5; i++) {
+        t1 = say(s1, more[i]);
+        t2 = say(s2, more[i]);
+        MZ_CHECK_STR(t1.prompt, t2.prompt);
+        MZ_CHECK_STR(t1.caption, t2.caption);
+        MZ_CHECK(t1.turn == t2.turn);
+    }
+    mz_story_destroy(s1);
+    mz_story_destroy(s2);
+    remove_dir(dir);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') n++;
+    if (d) closedir(d);
+    return n;
+}
+
+static void saves_are_atomic(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    mz_story *s = load(dir, 1);
+    if (!s) return;
+    mz_story_turn t;
+    MZ_CHECK(!mz_story_save(s, "/tmp/never.save")); /* not begun */
+    mz_story_begin(s, &t);
+    char path[128];
+    /* a missing folder: fails, leaves nothing */
+    snprintf(path, sizeof path, "%s/no/such/dir.save", dir);
+    MZ_CHECK(!mz_story_save(s, path));
+    MZ_CHECK_HAS(mz_error(), "cannot save");
+    /* the target is a folder: the rename fails and the temporary file goes */
+    snprintf(path, sizeof path, "%s/taken", dir);
+    mkdir(path, 0700);
+    int before = count_files(dir);
+    MZ_CHECK(!mz_story_save(s, path));
+    MZ_CHECK(count_files(dir) == before);
+    /* a good save replaces the old one whole */
+    snprintf(path, sizeof path, "%s/game.save", dir);
+    write_file(path, "old contents");
+    MZ_CHECK(mz_story_save(s, path));
+    char *text = read_text(path);
+    MZ_CHECK(text && !strncmp(text, "maze-save 1\n", 12));
+    MZ_CHECK(text && strstr(text, "\nend\n") != NULL);
+    MZ_CHECK(count_files(dir) == before + 1);
+    snprintf(path, sizeof path, "%s/taken", dir);
+    rmdir(path);
+    mz_story_destroy(s);
+    remove_dir(dir);
+}
+
+static void bad_saves_fail_clearly(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    mz_story *s = load(dir, 1);
+    mz_story *other = load(FIX "cellar", 1);
+    if (!s || !other) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    say(s, "roll");
+    char path[128], text[4096];
+    snprintf(path, sizeof path, "%s/game.save", dir);
+    MZ_CHECK(mz_story_save(s, path));
+    snprintf(text, sizeof text, "%s", read_text(path));
+
+    /* another story's save */
+    mz_story_begin(other, &t);
+    MZ_CHECK(!mz_story_restore(other, path, &t));
+    MZ_CHECK_HAS(mz_error(), "belongs to the story 'Dice', not to 'The Cellar'");
+    /* a newer format */
+    char bad[4200];
+    snprintf(bad, sizeof bad, "maze-save 2%s", strchr(text, '\n'));
+    write_file(path, bad);
+    MZ_CHECK(!mz_story_restore(s, path, &t));
+    MZ_CHECK_HAS(mz_error(), "format version 2; this maze reads version 1");
+    /* cut short */
+    snprintf(bad, sizeof bad, "%.*s", (int)(strlen(text) / 2), text);
+    write_file(path, bad);
+    MZ_CHECK(!mz_story_restore(s, path, &t));
+    MZ_CHECK_HAS(mz_error(), "incomplete");
+    write_file(path, "hello\n");
+    MZ_CHECK(!mz_story_restore(s, path, &t));
+    MZ_CHECK_HAS(mz_error(), "is not a maze save");
+    /* a failed restore changed nothing */
+    t = say(s, "coin");
+    MZ_CHECK_STR(t.scene, "table");
+    MZ_CHECK(t.turn == 2);
+    mz_story_destroy(other);
+    mz_story_destroy(s);
+    remove_dir(dir);
+}
+
+static void saves_across_story_edits(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    char story[128], path[128];
+    snprintf(story, sizeof story, "%s/story.lua", dir);
+    snprintf(path, sizeof path, "%s/game.save", dir);
+    mz_story *s = load(dir, 1);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    say(s, "leave"); /* street or alley */
+    t = say(s, "return");
+    MZ_CHECK_STR(t.scene, "table");
+    say(s, "leave");
+    MZ_CHECK(mz_story_save(s, path));
+    char where[32];
+    snprintf(where, sizeof where, "%s", mz_story_refresh(s, &t) ? t.scene : "");
+    mz_story_destroy(s);
+
+    /* an edit that keeps the scene: loads (with a warning) */
+    char text[8192];
+    snprintf(text, sizeof text, "%s\n-- an edit\n", read_text(story));
+    write_file(story, text);
+    s = load(dir, 1);
+    if (!s) return;
+    MZ_CHECK_MSG(mz_story_restore(s, path, &t), "%s", mz_error());
+    MZ_CHECK_STR(t.scene, where);
+    mz_story_destroy(s);
+
+    /* an edit that removes it: fails, naming the scene */
+    char *cut = strstr(text, strcmp(where, "street") ? "scene \"alley\"" : "scene \"street\"");
+    MZ_CHECK(cut != NULL);
+    if (cut) memcpy(cut, "--", 2);
+    write_file(story, text);
+    s = load(dir, 1);
+    if (!s) return;
+    MZ_CHECK(!mz_story_restore(s, path, &t));
+    char expect[128];
+    snprintf(expect, sizeof expect, "is at scene '%s', which the story no longer has", where);
+    MZ_CHECK_HAS(mz_error(), expect);
+    mz_story_destroy(s);
+    remove_dir(dir);
+}
+
+static void reload_keeps_state(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    char story[128];
+    snprintf(story, sizeof story, "%s/story.lua", dir);
+    mz_story *s = load(dir, 1);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    say(s, "coin");
+    t = say(s, "roll");
+    char before[512];
+    snprintf(before, sizeof before, "%s", t.prompt);
+    MZ_CHECK_HAS(before, "a coin");
+
+    char text[8192];
+    snprintf(text, sizeof text, "%s", read_text(story));
+    char *p = strstr(text, "a gambling table");
+    MZ_CHECK(p != NULL);
+    if (p) memcpy(p, "a gambling TABLE", 16);
+    write_file(story, text);
+    MZ_CHECK_MSG(mz_story_reload(s), "%s", mz_error());
+    MZ_CHECK(mz_story_refresh(s, &t));
+    MZ_CHECK_HAS(t.prompt, "a gambling TABLE");
+    MZ_CHECK_STR(t.prompt + 17, before + 17); /* the same points, the coin kept */
+
+    /* a broken edit: reload fails and the story plays on */
+    write_file(story, "story { title = 'Dice', start = \n");
+    MZ_CHECK(!mz_story_reload(s));
+    MZ_CHECK_HAS(mz_error(), "story.lua:2:");
+    t = say(s, "spend");
+    MZ_CHECK(t.error == NULL);
+    MZ_CHECK_HAS(t.prompt, "no coin");
+    mz_story_destroy(s);
+    remove_dir(dir);
+}
+
+/* Each failure: its message with file:line, the turn rolled back, play on. */
+static void broken_callbacks(void)
+{
+    mz_story *s = mz_story_load(&(mz_story_desc){.path = FIX "broken", .memory_limit = 16u << 20});
+    MZ_CHECK(s != NULL);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    MZ_CHECK_STR(t.prompt, "a hall, count 0");
+    static const struct {
+        const char *input, *error;
+    } cases[] = {
+        {"crash", ":10: attempt to index a nil value (local 't')"},
+        {"spin", ":11: the story ran too long (over 1000000 instructions"},
+        {"swallow", ":12: the story ran too long"},
+        {"nowhere", ":13: scene 'hall': transition to unknown scene 'missing'"},
+        {"memory", ":14: out of memory (a story may use 16 MiB"},
+        {"files", ":15: attempt to index a nil value (global 'io')"},
+        {"shell", ":16: attempt to index a nil value (global 'os')"},
+        {"modules", ":17: attempt to call a nil value (global 'require')"},
+        {"compile", ":18: attempt to call a nil value (global 'load')"},
+        {"dump", ":19: attempt to call a nil value (field 'dump')"},
+        {"debugger", ":20: attempt to index a nil value (global 'debug')"},
+        {"finaliser", ":21: __gc metamethods are not allowed"},
+        {"function", ": s.f holds a function; state can hold only"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        t = say(s, cases[i].input);
+        char expect[256];
+        snprintf(expect, sizeof expect, FIX "broken/story.lua%s", cases[i].error);
+        MZ_CHECK_MSG(t.error && !strncmp(t.error, expect, strlen(expect)), "%s: got %s",
+                     cases[i].input, t.error ? t.error : "(no error)");
+        MZ_CHECK_STR(t.scene, "hall");
+        MZ_CHECK_STR(t.prompt, "a hall, count 0");
+        MZ_CHECK(!t.scene_changed && t.reply == NULL);
+        MZ_CHECK(t.turn == (int)i + 1);
+    }
+    /* play goes on with the last good state */
+    t = say(s, "increment");
+    MZ_CHECK(t.error == NULL);
+    MZ_CHECK_STR(t.prompt, "a hall, count 1");
+    t = say(s, "onward");
+    MZ_CHECK_STR(t.scene, "room");
+    t = say(s, "back");
+    MZ_CHECK_STR(t.prompt, "a hall, count 101");
+    t = say(s, "xyzzy");
+    MZ_CHECK_STR(t.reply, "Nothing happens.");
+    mz_story_destroy(s);
+}
+
+static void broken_stories_fail_to_load(void)
+{
+    static const struct {
+        const char *fixture, *error;
+    } cases[] = {
+        {"syntax", FIX "syntax/story.lua:7: '}' expected (to close '{' at line 3) near <eof>"},
+        {"loaderror", FIX "loaderror/story.lua:3: attempt to index a nil value (local 'missing')"},
+        {"escape", FIX "escape/story.lua:3: include: '../cellar/story.lua' must stay inside the "
+                   "story folder (no '..')"},
+        {"lintme", FIX "lintme/story.lua:16: scene 'b': prompt is missing"},
+        {"nonexistent", "no story at " FIX "nonexistent"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, FIX "%s", cases[i].fixture);
+        mz_story *s = mz_story_load(&(mz_story_desc){.path = path});
+        MZ_CHECK(s == NULL);
+        MZ_CHECK_MSG(!strncmp(mz_error(), cases[i].error, strlen(cases[i].error)), "got %s",
+                     mz_error());
+        mz_story_destroy(s);
+    }
+}
+
+static void includes_report_their_own_file(void)
+{
+    mz_story *s = load(FIX "parts/", 1);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    MZ_CHECK_STR(t.prompt, "a city gate, a tall guard in red");
+    t = say(s, "enter");
+    MZ_CHECK_STR(t.scene, "square");
+    t = say(s, "shout");
+    MZ_CHECK_STR(t.error, FIX "parts/more.lua:4: attempt to index a nil value (field 'voice')");
+    mz_story_destroy(s);
+}
+
+static void sandbox_globals(void)
+{
+    mz_story *s = load(FIX "globals", 1);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    MZ_CHECK_STR(t.prompt, "_G assert chance ending error getmetatable give has include ipairs "
+                           "math pairs pcall print random scene scene_id select setmetatable "
+                           "story string table take tonumber tostring turn type utf8 visits");
+    mz_story_destroy(s);
+}
+
+/* Any bytes, any length: nothing breaks (ASan watches). */
+static void arbitrary_input(void)
+{
+    mz_story *s = load(FIX "cellar", 1);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    uint64_t x = 88172645463325252ull;
+    char buf[3000];
+    for (int i = 0; i < 300; i++) {
+        size_t n = (size_t)(i * 37 % 3000);
+        for (size_t k = 0; k < n; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            buf[k] = (char)x;
+        }
+        MZ_CHECK(mz_story_input(s, buf, n, &t));
+        MZ_CHECK(t.error == NULL);
+        MZ_CHECK(strlen(t.input) <= 280);
+        if (t.ended) mz_story_begin(s, &t);
+    }
+    MZ_CHECK(mz_story_input(s, NULL, 0, &t));
+    mz_story_destroy(s);
+    mz_story *fresh = load(FIX "cellar", 1);
+    MZ_CHECK(fresh && !mz_story_input(fresh, "x", 1, &t)); /* before begin: misuse */
+    mz_story_destroy(fresh);
+}
+
+static int problems;
+static char last_problem[512];
+static void count_problem(const char *file, int line, const char *message, void *user)
+{
+    (void)user;
+    problems++;
+    snprintf(last_problem, sizeof last_problem, "%s:%d: %s", file, line, message);
+}
+
+static void lint_and_graph(void)
+{
+    problems = 0;
+    MZ_CHECK(mz_story_lint(FIX "cellar", count_problem, NULL) == 0 && problems == 0);
+    problems = 0;
+    MZ_CHECK(mz_story_lint(FIX "lintme", count_problem, NULL) == 8 && problems == 8);
+    problems = 0;
+    MZ_CHECK(mz_story_lint(FIX "syntax", count_problem, NULL) == 1);
+    MZ_CHECK_HAS(last_problem, FIX "syntax/story.lua:7: '}' expected");
+    char path[] = "/tmp/mz_graph_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    MZ_CHECK(mz_story_graph_dot(FIX "dice", f));
+    MZ_CHECK(mz_story_graph_dot(FIX "cellar", f));
+    fclose(f);
+    char *dot = read_text(path);
+    MZ_CHECK_HAS(dot, "digraph \"Dice\" {");
+    MZ_CHECK_HAS(dot, "\"table\" [shape=box, style=\"rounded,bold\", penwidth=2];");
+    MZ_CHECK_HAS(dot, "\"street\" -> \"table\" [label=\"return\"];");
+    MZ_CHECK_HAS(dot, "\"table\" -> \"?\" [label=\"leave\"];");
+    MZ_CHECK_HAS(dot, "\"?\" [shape=diamond");
+    MZ_CHECK_HAS(dot, "\"treasure\" [shape=doubleoctagon];");
+    MZ_CHECK_HAS(dot, "\"cellar\" -> \"treasure\" [label=\"[if] open barrel\", style=dashed];");
+    MZ_CHECK_HAS(dot, "\"stairs\" -> \"cellar\" [label=\"descend | go down the stairs\"];");
+    unlink(path);
+}
+
+int main(void)
+{
+    MZ_RUN(prompt_composition);
+    MZ_RUN(moderation_keeps_words_out);
+    MZ_RUN(endings_finish);
+    MZ_RUN(replays_are_identical);
+    MZ_RUN(saves_round_trip);
+    MZ_RUN(saves_are_atomic);
+    MZ_RUN(bad_saves_fail_clearly);
+    MZ_RUN(saves_across_story_edits);
+    MZ_RUN(reload_keeps_state);
+    MZ_RUN(broken_callbacks);
+    MZ_RUN(broken_stories_fail_to_load);
+    MZ_RUN(includes_report_their_own_file);
+    MZ_RUN(sandbox_globals);
+    MZ_RUN(arbitrary_input);
+    MZ_RUN(lint_and_graph);
+    return mz_test_finish();
+}
