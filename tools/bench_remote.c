@@ -1,0 +1,197 @@
+/* bench_remote — what the network costs: the same scenes rendered by the
+ * local procedural generator and through `maze serve`'s code over loopback
+ * (an in-process server, or --server ws://HOST:PORT for a real one).
+ *
+ *   bench_remote [--scenes N] [--frames N] [--server ws://HOST:PORT]
+ *
+ * Prints first-frame latency (submit -> first frame in hand, p50/p95 over the
+ * scenes) and frames per second at 640x360 and 1280x720, then the server's
+ * throughput with 4 clients at once. Everything runs as fast as possible
+ * (not paced at the scene's fps). */
+#include "mz_gen.h"
+#include "mz_gen_server.h"
+#include "mz_log.h"
+#include "mz_time.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLIENTS 4
+#define MAX_SCENES 64
+
+static const char *const prompts[] = {
+    "a lighthouse on a cliff above the sea at dusk", "a dark forest in the rain",
+    "a desert at noon with a ruined tower",          "a city at night under stars",
+    "snow falling on a frozen lake",                 "mountains at sunrise",
+};
+
+typedef struct run {
+    double first_ms[MAX_SCENES];
+    int scenes;
+    uint64_t frames;
+    double render_s; /* summed over scenes, first frame to last */
+} run;
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double pct(const double *v, int n, double p)
+{
+    double s[MAX_SCENES];
+    memcpy(s, v, sizeof *v * (size_t)n);
+    qsort(s, (size_t)n, sizeof *s, cmp);
+    return s[(int)((n - 1) * p + 0.5)];
+}
+
+/* Plays `scenes` scenes of `frames` frames each; false if frames stop coming. */
+static bool play(mz_gen *g, int w, int h, int scenes, int frames, uint64_t id0, run *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int s = 0; s < scenes; s++) {
+        mz_scene_request r = {.id = id0 + (uint64_t)s, .prompt = prompts[s % 6],
+                              .seed = (uint64_t)s, .width = w, .height = h, .fps = 30,
+                              .duration_s = frames / 30.0f};
+        uint64_t t0 = mz_time_ns(), first = 0;
+        if (!mz_gen_submit(g, &r, NULL, 0))
+            return false;
+        int got = 0;
+        while (got < frames) {
+            mz_frame f;
+            if (!mz_gen_wait(g, &f, 5000))
+                return false;
+            if (f.scene_id != r.id)
+                continue;
+            if (got++ == 0) {
+                first = mz_time_ns();
+                out->first_ms[s] = (double)(first - t0) / 1e6;
+            }
+        }
+        out->render_s += (double)(mz_time_ns() - first) / 1e9;
+        out->frames += (uint64_t)(frames - 1);
+        out->scenes++;
+    }
+    return true;
+}
+
+static void report(const char *what, const run *r)
+{
+    printf("  %-8s first frame p50 %7.1f ms  p95 %7.1f ms   %6.1f fps\n", what,
+           pct(r->first_ms, r->scenes, 0.5), pct(r->first_ms, r->scenes, 0.95),
+           r->render_s > 0 ? (double)r->frames / r->render_s : 0);
+}
+
+typedef struct client_job {
+    const char *uri;
+    int frames;
+    uint64_t got;
+    bool ok;
+} client_job;
+
+static void *client(void *arg)
+{
+    client_job *j = arg;
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = j->uri, .fallback = ""});
+    run r;
+    j->ok = g && play(g, 640, 360, 1, j->frames, 100, &r);
+    j->got = j->ok ? r.frames + 1 : 0;
+    mz_gen_close(g);
+    return NULL;
+}
+
+static void *serve(void *arg)
+{
+    mz_gen_server_run(arg);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int scenes = 5, frames = 30;
+    const char *server_uri = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--scenes"))
+            scenes = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--frames"))
+            frames = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--server"))
+            server_uri = argv[i + 1];
+    }
+    if (scenes < 1 || scenes > MAX_SCENES || frames < 2) {
+        fprintf(stderr, "usage: bench_remote [--scenes 1..64] [--frames N>=2] [--server URI]\n");
+        return 2;
+    }
+    mz_log_init();
+    mz_gen_server *server = NULL;
+    pthread_t thread;
+    char uri[128];
+    if (server_uri) {
+        snprintf(uri, sizeof uri, "%s", server_uri);
+    } else {
+        server = mz_gen_server_create(&(mz_gen_server_desc){.port = 0, .max_clients = CLIENTS});
+        if (!server) {
+            fprintf(stderr, "bench_remote: %s\n", mz_error());
+            return 1;
+        }
+        pthread_create(&thread, NULL, serve, server);
+        snprintf(uri, sizeof uri, "ws://127.0.0.1:%d", mz_gen_server_port(server));
+    }
+    printf("bench_remote: %d scenes x %d frames per size; remote = %s%s\n", scenes, frames, uri,
+           server ? " (in-process maze serve, loopback)" : "");
+    static const int sizes[][2] = {{640, 360}, {1280, 720}};
+    int rc = 0;
+    for (int s = 0; s < 2 && rc == 0; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        mz_gen *local = mz_gen_open(&(mz_gen_desc){.uri = "procedural"});
+        mz_gen *remote = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+        run a, b;
+        /* One warm-up scene each: shader compile and connection set-up are
+         * start-up costs, not per-scene ones. */
+        if (!local || !remote || !play(local, w, h, 1, 2, 900, &a) ||
+            !play(remote, w, h, 1, 2, 900, &b) || !play(local, w, h, scenes, frames, 1, &a) ||
+            !play(remote, w, h, scenes, frames, 1, &b)) {
+            fprintf(stderr, "bench_remote: %dx%d failed: %s\n", w, h, mz_error());
+            rc = 1;
+        } else {
+            printf("%dx%d\n", w, h);
+            report("local", &a);
+            report("remote", &b);
+            printf("  loopback adds %.1f ms to the first frame (p50); fps ratio %.2f\n",
+                   pct(b.first_ms, b.scenes, 0.5) - pct(a.first_ms, a.scenes, 0.5),
+                   (b.frames / b.render_s) / (a.frames / a.render_s));
+        }
+        mz_gen_close(local);
+        mz_gen_close(remote);
+    }
+    if (rc == 0) {
+        client_job jobs[CLIENTS];
+        pthread_t threads[CLIENTS];
+        uint64_t t0 = mz_time_ns();
+        for (int i = 0; i < CLIENTS; i++) {
+            jobs[i] = (client_job){.uri = uri, .frames = frames * 3};
+            pthread_create(&threads[i], NULL, client, &jobs[i]);
+        }
+        uint64_t total = 0;
+        for (int i = 0; i < CLIENTS; i++) {
+            pthread_join(threads[i], NULL);
+            total += jobs[i].got;
+            if (!jobs[i].ok)
+                rc = 1;
+        }
+        double secs = mz_time_ms_since(t0) / 1000.0;
+        printf("%d clients at 640x360: %llu frames in %.2f s = %.1f fps total, %.1f per client "
+               "(includes each client's connect and warm-up)\n",
+               CLIENTS, (unsigned long long)total, secs, (double)total / secs,
+               (double)total / secs / CLIENTS);
+    }
+    if (server) {
+        mz_gen_server_stop(server);
+        pthread_join(thread, NULL);
+        mz_gen_server_destroy(server);
+    }
+    return rc;
+}
