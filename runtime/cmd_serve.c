@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The one server of this process, for the signal handler. */
@@ -40,6 +41,9 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
     if (max_clients < 1 || max_clients > 1024)
         return mz_args_usage_error(cmd, "--max-clients must be in 1..1024");
 
+    /* A server's log is its record of who connected: info unless MZ_LOG says. */
+    if (!getenv("MZ_LOG"))
+        mz_log_set_level(MZ_LOG_INFO);
     mz_gen_server_desc desc = {.bind = bind, .port = (int)port, .backend = backend,
                                .max_clients = (int)max_clients};
     mz_gen_server *s = mz_gen_server_create(&desc);

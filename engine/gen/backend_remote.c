@@ -121,6 +121,8 @@ static void link_lost(remote *r, const char *why)
     r->link = LINK_DOWN;
     r->wsi = NULL;
     mz_gen_wire_reset(&r->wire);
+    if (atomic_load(&r->quit))
+        return; /* closing: nothing to report or retry */
     char what[768];
     snprintf(what, sizeof what, "%s: %s", r->uri, why);
     if (r->healthy || strcmp(r->last_why, what))
