@@ -61,6 +61,7 @@ typedef struct proc {
     /* Worker-only from here. */
     job cur;
     bool active;
+    bool continuing; /* the scene starts from an image: morph from it */
     uint32_t index;
     mz_scene_params from, to, shown;
     bool have_shown;
@@ -252,6 +253,7 @@ static void start_scene(proc *pr)
 {
     mz_scene_params to;
     if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
+    pr->continuing = pr->have_shown || pr->cur.cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
     pr->index = 0;
@@ -279,7 +281,7 @@ static bool next_frame(proc *pr)
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
 
     float scene_s = (float)pr->index / fps;
-    bool continuing = pr->have_shown || pr->cur.cond;
+    bool continuing = pr->continuing;
     float t = continuing ? smooth01(scene_s / trans) : 1.0f;
     float morph = continuing ? 1.0f - smooth01(scene_s / (trans * 0.8f)) : 0.0f;
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);

@@ -7,6 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+bool mz_record_make_dir(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return mz_fail("%.64s...: path too long", path);
+    for (char *p = buf + 1;; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return mz_fail("mkdir %s: %s", buf, strerror(errno));
+            if (end) break;
+            *p = '/';
+        }
+    }
+    return true;
+}
 
 /* libpng reports errors by longjmp; these handlers turn them into mz_fail
  * messages and the setjmp below into a false return. */

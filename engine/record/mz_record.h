@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Creates a directory and its missing parents (like mkdir -p). */
+bool mz_record_make_dir(const char *path);
+
 /* Writes an RGB PNG (alpha dropped: frames are opaque). Fast compression:
  * recording a playthrough must keep up with the frames. */
 bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t width, uint32_t height);
