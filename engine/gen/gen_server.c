@@ -204,7 +204,9 @@ static void on_binary(client *c, const uint8_t *data, size_t len)
 {
     if (c->phase != PHASE_CONDITIONING) {
         send_error(c, MZ_GEN_PROTO_BAD_MESSAGE, 0, true,
-                   "a binary message outside a scene's conditioning frames");
+                   c->phase == PHASE_HELLO
+                       ? "the first message must be hello"
+                       : "a binary message outside a scene's conditioning frames");
         return;
     }
     mz_gen_proto_frame f;

@@ -3,6 +3,8 @@
  * several clients share one server; and every kind of server fault ends in
  * the fallback within the deadline, then back when the server returns. */
 #include "fake_server.h"
+#include "mz_gen_proto.h"
+#include "raw_client.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gen_server.h"
@@ -176,6 +178,79 @@ static void test_several_clients(void)
     server_stop(&st);
 }
 
+#define TEXT(s) {false, s, sizeof s - 1}
+static const char hello[] = "{\"type\":\"hello\",\"version\":1}";
+
+/* Whatever a client sends, the server answers with the right error, closes
+ * that connection, and keeps serving everyone else. */
+static void test_server_refuses_bad_clients(void)
+{
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 8));
+    int port = mz_gen_server_port(st.server);
+    static const char scene1[] = "{\"type\":\"scene\",\"id\":1,\"prompt\":\"sea\",\"seed\":1,"
+                                 "\"width\":64,\"height\":64,\"conditioning\":1}";
+    uint8_t garbage[300];
+    for (size_t i = 0; i < sizeof garbage; i++)
+        garbage[i] = (uint8_t)(i * 37 + 11);
+    size_t big_len = 70 * 1024;
+    char *big = malloc(big_len);
+    memset(big, ' ', big_len);
+    memcpy(big, "{\"type\":\"hello\",", 17);
+    /* A conditioning frame whose header promises more than follows. */
+    uint8_t cut[MZ_GEN_PROTO_HEADER_SIZE + 10];
+    mz_gen_proto_frame h = {.scene_id = 1, .conditioning = true, .width = 64, .height = 64,
+                            .payload_size = 64 * 64 * 4};
+    mz_gen_proto_frame_header(&h, cut);
+    memset(cut + MZ_GEN_PROTO_HEADER_SIZE, 0, 10);
+
+    const struct {
+        const char *name;
+        raw_msg msgs[3];
+        int count;
+        const char *code, *says;
+    } cases[] = {
+        {"binary before hello", {{true, garbage, sizeof garbage}}, 1, "bad_message", "hello"},
+        {"not JSON", {TEXT("{\"type\": hello")}, 1, "bad_message", "malformed JSON"},
+        {"wrong version", {TEXT("{\"type\":\"hello\",\"version\":7}")}, 1, "bad_version",
+         "version 7"},
+        {"oversized text", {{false, big, big_len}}, 1, "too_large", "64 KiB"},
+        {"scene before hello", {TEXT(scene1)}, 1, "bad_message", "first message must be hello"},
+        {"hello twice", {TEXT(hello), TEXT(hello)}, 2, "bad_message", "hello twice"},
+        {"garbage frame", {TEXT(hello), TEXT(scene1), {true, garbage, sizeof garbage}}, 3,
+         "bad_frame", "magic"},
+        {"truncated frame", {TEXT(hello), TEXT(scene1), {true, cut, sizeof cut}}, 3, "bad_frame",
+         "follow its header"},
+        {"huge scene",
+         {TEXT(hello), TEXT("{\"type\":\"scene\",\"id\":1,\"prompt\":\"x\",\"seed\":1,"
+                            "\"width\":99999,\"height\":64}")},
+         2, "bad_message", "'width'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        raw_reply r;
+        MZ_CHECK(raw_exchange(port, cases[i].msgs, cases[i].count, 3000, &r));
+        MZ_CHECK_MSG(!strcmp(r.code, cases[i].code), "%s: code '%s'", cases[i].name, r.code);
+        MZ_CHECK_MSG(strstr(r.message, cases[i].says), "%s: '%s'", cases[i].name, r.message);
+        MZ_CHECK_MSG(r.fatal && r.closed, "%s: fatal %d closed %d", cases[i].name, r.fatal,
+                     r.closed);
+    }
+    free(big);
+
+    /* Still serving: a well-behaved client gets its frames. */
+    mz_gen *g = open_remote(port, "");
+    mz_scene_request r = scene(50, "a quiet harbour", 2, 3 / 30.0f);
+    uint8_t *f[3] = {0};
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(collect(g, 50, f, 3, 10000) == 3);
+    free_frames(f, 3);
+    mz_gen_close(g);
+    mz_gen_server_stats ss;
+    mz_gen_server_stats_get(st.server, &ss);
+    MZ_CHECK_MSG(ss.refused == sizeof cases / sizeof cases[0], "%llu refused",
+                 (unsigned long long)ss.refused);
+    server_stop(&st);
+}
+
 /* Submits an open-ended scene and checks that frames flow from the fallback
  * within the deadline plus a margin for the first procedural frame. */
 static void expect_fallback(mz_gen *g, const char *what)
@@ -344,6 +419,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     MZ_RUN(test_frames_match_local);
     MZ_RUN(test_several_clients);
+    MZ_RUN(test_server_refuses_bad_clients);
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
     MZ_RUN(test_server_killed_and_back);
