@@ -15,8 +15,7 @@ static mz_gen_server *running;
 static void on_signal(int sig)
 {
     (void)sig;
-    if (running)
-        mz_gen_server_stop(running);
+    if (running) mz_gen_server_stop(running);
 }
 
 static int serve_run(const mz_command *cmd, int argc, char **argv)
@@ -34,18 +33,15 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
     };
     int npos = 0;
     mz_args_result r = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
-    if (r != MZ_ARGS_OK)
-        return r == MZ_ARGS_HELP ? 0 : 2;
-    if (port < 0 || port > 65535)
-        return mz_args_usage_error(cmd, "--port must be in 0..65535");
+    if (r != MZ_ARGS_OK) return r == MZ_ARGS_HELP ? 0 : 2;
+    if (port < 0 || port > 65535) return mz_args_usage_error(cmd, "--port must be in 0..65535");
     if (max_clients < 1 || max_clients > 1024)
         return mz_args_usage_error(cmd, "--max-clients must be in 1..1024");
 
     /* A server's log is its record of who connected: info unless MZ_LOG says. */
-    if (!getenv("MZ_LOG"))
-        mz_log_set_level(MZ_LOG_INFO);
-    mz_gen_server_desc desc = {.bind = bind, .port = (int)port, .backend = backend,
-                               .max_clients = (int)max_clients};
+    if (!getenv("MZ_LOG")) mz_log_set_level(MZ_LOG_INFO);
+    mz_gen_server_desc desc = {
+        .bind = bind, .port = (int)port, .backend = backend, .max_clients = (int)max_clients};
     mz_gen_server *s = mz_gen_server_create(&desc);
     if (!s) {
         fprintf(stderr, "maze serve: %s\n", mz_error());
@@ -61,8 +57,7 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
            mz_gen_server_port(s), backend, max_clients);
     fflush(stdout);
     bool ok = mz_gen_server_run(s);
-    if (!ok)
-        fprintf(stderr, "maze serve: %s\n", mz_error());
+    if (!ok) fprintf(stderr, "maze serve: %s\n", mz_error());
     mz_gen_server_stats st;
     mz_gen_server_stats_get(s, &st);
     running = NULL;

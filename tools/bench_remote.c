@@ -22,9 +22,12 @@
 #define MAX_SCENES 64
 
 static const char *const prompts[] = {
-    "a lighthouse on a cliff above the sea at dusk", "a dark forest in the rain",
-    "a desert at noon with a ruined tower",          "a city at night under stars",
-    "snow falling on a frozen lake",                 "mountains at sunrise",
+    "a lighthouse on a cliff above the sea at dusk",
+    "a dark forest in the rain",
+    "a desert at noon with a ruined tower",
+    "a city at night under stars",
+    "snow falling on a frozen lake",
+    "mountains at sunrise",
 };
 
 typedef struct run {
@@ -53,19 +56,20 @@ static bool play(mz_gen *g, int w, int h, int scenes, int frames, uint64_t id0, 
 {
     memset(out, 0, sizeof *out);
     for (int s = 0; s < scenes; s++) {
-        mz_scene_request r = {.id = id0 + (uint64_t)s, .prompt = prompts[s % 6],
-                              .seed = (uint64_t)s, .width = w, .height = h, .fps = 30,
+        mz_scene_request r = {.id = id0 + (uint64_t)s,
+                              .prompt = prompts[s % 6],
+                              .seed = (uint64_t)s,
+                              .width = w,
+                              .height = h,
+                              .fps = 30,
                               .duration_s = frames / 30.0f};
         uint64_t t0 = mz_time_ns(), first = 0;
-        if (!mz_gen_submit(g, &r, NULL, 0))
-            return false;
+        if (!mz_gen_submit(g, &r, NULL, 0)) return false;
         int got = 0;
         while (got < frames) {
             mz_frame f;
-            if (!mz_gen_wait(g, &f, 5000))
-                return false;
-            if (f.scene_id != r.id)
-                continue;
+            if (!mz_gen_wait(g, &f, 5000)) return false;
+            if (f.scene_id != r.id) continue;
             if (got++ == 0) {
                 first = mz_time_ns();
                 out->first_ms[s] = (double)(first - t0) / 1e6;
@@ -179,8 +183,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < CLIENTS; i++) {
             pthread_join(threads[i], NULL);
             total += jobs[i].got;
-            if (!jobs[i].ok)
-                rc = 1;
+            if (!jobs[i].ok) rc = 1;
         }
         double secs = mz_time_ms_since(t0) / 1000.0;
         printf("%d clients at 640x360: %llu frames in %.2f s = %.1f fps total, %.1f per client "

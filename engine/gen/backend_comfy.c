@@ -59,8 +59,8 @@ typedef struct comfy {
     pthread_cond_t wake;
     job *want;
     bool want_cancel;
-    uint64_t scene_id;   /* the scene ComfyUI works on; 0: none */
-    char prompt_id[64];  /* ComfyUI's id for it */
+    uint64_t scene_id;  /* the scene ComfyUI works on; 0: none */
+    char prompt_id[64]; /* ComfyUI's id for it */
     int width, height;
     uint32_t next_index;
     image_ref fetch[MAX_FETCH];
@@ -79,8 +79,7 @@ typedef struct comfy {
 
 static void job_free(job *j)
 {
-    if (!j)
-        return;
+    if (!j) return;
     free(j->prompt);
     free(j->negative);
     free(j->cond);
@@ -96,19 +95,15 @@ static bool comfy_accepts(const char *uri)
  * changes only, the log every failure. */
 static void health(comfy *c, bool ok, const char *fmt, const char *detail)
 {
-    if (atomic_load(&c->quit))
-        return;
+    if (atomic_load(&c->quit)) return;
     char why[256];
     snprintf(why, sizeof why, fmt, c->uri, detail);
-    if (!ok)
-        mz_log_warn("comfy: %s", why);
-    if (atomic_exchange(&c->healthy, ok) != (int)ok)
-        mz_gen_sink_health(c->sink, ok, why);
+    if (!ok) mz_log_warn("comfy: %s", why);
+    if (atomic_exchange(&c->healthy, ok) != (int)ok) mz_gen_sink_health(c->sink, ok, why);
 }
 
 /* Decoded image -> the scene's size -> the sink, if still that scene. */
-static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t len,
-                       bool preview)
+static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t len, bool preview)
 {
     uint8_t *rgba;
     uint32_t w, h;
@@ -124,18 +119,20 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
     uint8_t *frame = rgba;
     if (current && (w != (uint32_t)dw || h != (uint32_t)dh)) {
         frame = malloc((size_t)dw * dh * 4);
-        if (frame)
-            mz_gen_image_scale(rgba, w, h, frame, (uint32_t)dw, (uint32_t)dh);
+        if (frame) mz_gen_image_scale(rgba, w, h, frame, (uint32_t)dw, (uint32_t)dh);
     }
     if (current && frame) {
-        mz_frame f = {.scene_id = scene_id, .index = index, .time_s = index / 30.0,
-                      .width = (uint32_t)dw, .height = (uint32_t)dh, .transitional = preview,
+        mz_frame f = {.scene_id = scene_id,
+                      .index = index,
+                      .time_s = index / 30.0,
+                      .width = (uint32_t)dw,
+                      .height = (uint32_t)dh,
+                      .transitional = preview,
                       .rgba = frame};
         health(c, true, "%s%s", ": making frames");
         mz_gen_sink_push(c->sink, &f);
     }
-    if (frame != rgba)
-        free(frame);
+    if (frame != rgba) free(frame);
     free(rgba);
 }
 
@@ -151,8 +148,7 @@ typedef struct values {
 /* cJSON_ReplaceItemViaPointer drops an object member's name. */
 static bool replace(cJSON *parent, cJSON *item, cJSON *with)
 {
-    if (!with)
-        return false;
+    if (!with) return false;
     if (cJSON_IsObject(parent))
         return cJSON_ReplaceItemInObjectCaseSensitive(parent, item->string, with);
     return cJSON_ReplaceItemViaPointer(parent, item, with);
@@ -182,8 +178,7 @@ static bool fill_string(cJSON *parent, cJSON *item, const values *v)
     subs[n].key = "{{frames}}", subs[n].text = frames, subs[n++].number = v->frames;
     subs[n].key = "{{fps}}", subs[n].text = fps, subs[n++].number = v->fps;
     const char *s = item->valuestring;
-    if (!strstr(s, "{{"))
-        return true;
+    if (!strstr(s, "{{")) return true;
     for (int i = 0; i < n; i++)
         if (!strcmp(s, subs[i].key) && !isnan(subs[i].number))
             return replace(parent, item, cJSON_CreateNumber(subs[i].number));
@@ -191,15 +186,13 @@ static bool fill_string(cJSON *parent, cJSON *item, const values *v)
     for (int i = 0; i < n; i++)
         cap += strlen(subs[i].text) * 8; /* a placeholder may repeat */
     char *out = malloc(cap), *o = out;
-    if (!out)
-        return false;
+    if (!out) return false;
     while (*s) {
         int i = 0;
         while (i < n && strncmp(s, subs[i].key, strlen(subs[i].key)))
             i++;
         size_t tl = i < n ? strlen(subs[i].text) : 1;
-        if ((size_t)(o - out) + tl + 1 > cap)
-            break;
+        if ((size_t)(o - out) + tl + 1 > cap) break;
         if (i < n) {
             memcpy(o, subs[i].text, tl);
             o += tl;
@@ -219,10 +212,8 @@ static bool fill_tree(cJSON *node, const values *v)
     cJSON *child = node->child;
     while (child) {
         cJSON *next = child->next; /* child may be replaced */
-        if (cJSON_IsString(child) && !fill_string(node, child, v))
-            return false;
-        if ((cJSON_IsObject(child) || cJSON_IsArray(child)) && !fill_tree(child, v))
-            return false;
+        if (cJSON_IsString(child) && !fill_string(node, child, v)) return false;
+        if ((cJSON_IsObject(child) || cJSON_IsArray(child)) && !fill_tree(child, v)) return false;
         child = next;
     }
     return true;
@@ -239,8 +230,7 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     if (!rgba) {
         /* The first scene has no frame shown yet: img2img starts from grey. */
         grey = malloc((size_t)w * h * 4);
-        if (!grey)
-            return mz_fail("out of memory");
+        if (!grey) return mz_fail("out of memory");
         memset(grey, 128, (size_t)w * h * 4);
         rgba = grey;
     }
@@ -248,8 +238,7 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     size_t png_len;
     bool ok = mz_gen_png_encode(rgba, w, h, &png, &png_len);
     free(grey);
-    if (!ok)
-        return false;
+    if (!ok) return false;
     static const char boundary[] = "mazeboundary7d1f3a";
     char head[512], tail[256];
     int hn = snprintf(head, sizeof head,
@@ -276,8 +265,7 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     ok = mz_gen_http_request(c->host, c->port, "POST", "/upload/image", type, body, len,
                              MAX_JSON_REPLY, HTTP_TIMEOUT_S, &r);
     free(body);
-    if (!ok)
-        return false;
+    if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(reply, "name");
     const cJSON *sub = cJSON_GetObjectItemCaseSensitive(reply, "subfolder");
@@ -296,8 +284,12 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
 static bool queue_prompt(comfy *c, const job *j, const char *image, char *prompt_id, size_t cap)
 {
     float fps = j->req.fps > 0 ? j->req.fps : 30;
-    values v = {.prompt = j->prompt, .negative = j->negative ? j->negative : "", .image = image,
-                .seed = j->req.seed, .width = j->req.width, .height = j->req.height,
+    values v = {.prompt = j->prompt,
+                .negative = j->negative ? j->negative : "",
+                .image = image,
+                .seed = j->req.seed,
+                .width = j->req.width,
+                .height = j->req.height,
                 .frames = j->req.duration_s > 0 ? (int)ceil(j->req.duration_s * fps) : 1,
                 .fps = fps};
     cJSON *body = cJSON_CreateObject();
@@ -310,14 +302,12 @@ static bool queue_prompt(comfy *c, const job *j, const char *image, char *prompt
     }
     cJSON_Delete(wf);
     cJSON_Delete(body);
-    if (!text)
-        return mz_fail("out of memory building the workflow");
+    if (!text) return mz_fail("out of memory building the workflow");
     mz_gen_http_response r;
     bool ok = mz_gen_http_request(c->host, c->port, "POST", "/prompt", "application/json", text,
                                   strlen(text), MAX_JSON_REPLY, HTTP_TIMEOUT_S, &r);
     free(text);
-    if (!ok)
-        return false;
+    if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(reply, "prompt_id");
     ok = cJSON_IsString(id) && strlen(id->valuestring) < cap;
@@ -360,11 +350,9 @@ static void start_job(comfy *c, job *j)
         return;
     }
     pthread_mutex_lock(&c->lock);
-    if (c->scene_id == j->req.id)
-        snprintf(c->prompt_id, sizeof c->prompt_id, "%s", prompt_id);
+    if (c->scene_id == j->req.id) snprintf(c->prompt_id, sizeof c->prompt_id, "%s", prompt_id);
     pthread_mutex_unlock(&c->lock);
-    mz_log_info("comfy: scene %llu queued as prompt %s", (unsigned long long)j->req.id,
-                prompt_id);
+    mz_log_info("comfy: scene %llu queued as prompt %s", (unsigned long long)j->req.id, prompt_id);
 }
 
 static void *worker(void *arg)
@@ -406,8 +394,7 @@ static void connect_ws(lws_sorted_usec_list_t *sul);
 
 static void ws_lost(comfy *c, const char *why)
 {
-    if (!c->ws_up && !c->connecting)
-        return;
+    if (!c->ws_up && !c->connecting) return;
     c->ws_up = c->connecting = false;
     c->wsi = NULL;
     mz_gen_wire_reset(&c->wire);
@@ -423,13 +410,18 @@ static void connect_ws(lws_sorted_usec_list_t *sul)
     char path[96];
     snprintf(path, sizeof path, "/ws?clientId=%s", c->client_id);
     struct lws_client_connect_info ci = {
-        .context = c->ctx, .address = c->host, .port = c->port, .path = path,
-        .host = c->host, .origin = c->host, .local_protocol_name = "comfy", .pwsi = &c->wsi,
+        .context = c->ctx,
+        .address = c->host,
+        .port = c->port,
+        .path = path,
+        .host = c->host,
+        .origin = c->host,
+        .local_protocol_name = "comfy",
+        .pwsi = &c->wsi,
     };
     c->connecting = true;
     mz_gen_wire_init(&c->wire, NULL, MZ_GEN_PROTO_MAX_TEXT * 4, MZ_GEN_PROTO_MAX_MESSAGE);
-    if (!lws_client_connect_via_info(&ci))
-        ws_lost(c, "cannot start a connection");
+    if (!lws_client_connect_via_info(&ci)) ws_lost(c, "cannot start a connection");
 }
 
 /* Is this ComfyUI message about our prompt? */
@@ -463,8 +455,8 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, "value");
         const cJSON *mx = cJSON_GetObjectItemCaseSensitive(data, "max");
         if (cJSON_IsNumber(v) && cJSON_IsNumber(mx))
-            mz_log_debug("comfy: scene %llu: %g/%g", (unsigned long long)scene_id,
-                         v->valuedouble, mx->valuedouble);
+            mz_log_debug("comfy: scene %llu: %g/%g", (unsigned long long)scene_id, v->valuedouble,
+                         mx->valuedouble);
     } else if (!strcmp(type->valuestring, "executed") && ours(c, data, &scene_id)) {
         const cJSON *output = cJSON_GetObjectItemCaseSensitive(data, "output");
         const cJSON *images = cJSON_GetObjectItemCaseSensitive(output, "images");
@@ -472,8 +464,7 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
         pthread_mutex_lock(&c->lock);
         cJSON_ArrayForEach(img, images)
         {
-            if (c->fetch_count == MAX_FETCH)
-                break;
+            if (c->fetch_count == MAX_FETCH) break;
             image_ref *ref = &c->fetch[c->fetch_count++];
             copy_field(img, "filename", ref->filename, sizeof ref->filename);
             copy_field(img, "subfolder", ref->subfolder, sizeof ref->subfolder);
@@ -491,17 +482,14 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
 
 static void on_ws_binary(comfy *c, const uint8_t *data, size_t len)
 {
-    if (len < 8)
-        return;
+    if (len < 8) return;
     uint32_t event = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | data[2] << 8 | data[3];
-    if (event != PREVIEW_IMAGE)
-        return;
+    if (event != PREVIEW_IMAGE) return;
     pthread_mutex_lock(&c->lock);
     uint64_t id = c->prompt_id[0] ? c->scene_id : 0;
     pthread_mutex_unlock(&c->lock);
     /* Bytes 4..7 say JPEG (1) or PNG (2); the decoder reads the signature. */
-    if (id)
-        push_image(c, id, data + 8, len - 8, true);
+    if (id) push_image(c, id, data + 8, len - 8, true);
 }
 
 static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -554,8 +542,7 @@ static void *ws_service(void *arg)
     comfy *c = arg;
     lws_sul_schedule(c->ctx, 0, &c->retry, connect_ws, 1);
     while (!atomic_load(&c->quit))
-        if (lws_service(c->ctx, 0) < 0)
-            break;
+        if (lws_service(c->ctx, 0) < 0) break;
     return NULL;
 }
 
@@ -571,8 +558,7 @@ static bool parse_uri(comfy *c, const char *uri, char *workflow, size_t cap)
     memcpy(c->host, p, (size_t)(colon - p));
     c->host[colon - p] = 0;
     c->port = atoi(colon + 1);
-    if (c->port <= 0 || c->port > 65535)
-        return mz_fail("comfy: bad port in '%s'", uri);
+    if (c->port <= 0 || c->port > 65535) return mz_fail("comfy: bad port in '%s'", uri);
     snprintf(workflow, cap, "%s", q + strlen("?workflow="));
     return workflow[0] || mz_fail("comfy: no workflow file in '%s'", uri);
 }
@@ -628,8 +614,12 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     struct lws_context_creation_info info = {
-        .port = CONTEXT_PORT_NO_LISTEN, .protocols = protocols, .gid = -1, .uid = -1,
-        .user = c, .connect_timeout_secs = 2,
+        .port = CONTEXT_PORT_NO_LISTEN,
+        .protocols = protocols,
+        .gid = -1,
+        .uid = -1,
+        .user = c,
+        .connect_timeout_secs = 2,
     };
     lws_set_log_level(LLL_ERR, NULL);
     c->ctx = lws_create_context(&info);
@@ -663,8 +653,7 @@ static bool comfy_submit(void *self, const mz_scene_request *req, const mz_frame
 {
     comfy *c = self;
     job *j = calloc(1, sizeof *j);
-    if (!j)
-        return mz_fail("comfy: out of memory");
+    if (!j) return mz_fail("comfy: out of memory");
     j->req = *req;
     j->req.width = req->width > 0 ? req->width : 640;
     j->req.height = req->height > 0 ? req->height : 360;

@@ -47,8 +47,8 @@ typedef struct remote {
     struct lws *wsi;
     mz_gen_wire wire;
     link_state link;
-    scene *current;     /* the scene in flight; resent after a reconnect */
-    bool current_done;  /* the server said done: nothing to resend */
+    scene *current;    /* the scene in flight; resent after a reconnect */
+    bool current_done; /* the server said done: nothing to resend */
     int backoff_ms;
     lws_sorted_usec_list_t retry;
     uint8_t *pixels; /* decoded frame */
@@ -59,8 +59,7 @@ typedef struct remote {
 
 static void scene_free(scene *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     for (int i = 0; i < MZ_GEN_PROTO_MAX_CONDITIONING; i++)
         free(s->cond[i]);
     free(s);
@@ -74,10 +73,8 @@ static bool remote_accepts(const char *uri)
 /* Reports a change of the server's state once, not on every event. */
 static void set_health(remote *r, bool healthy, const char *why)
 {
-    if (atomic_load(&r->quit))
-        return;
-    if (r->healthy == healthy && !strcmp(r->last_why, why))
-        return;
+    if (atomic_load(&r->quit)) return;
+    if (r->healthy == healthy && !strcmp(r->last_why, why)) return;
     r->healthy = healthy;
     snprintf(r->last_why, sizeof r->last_why, "%s", why);
     mz_gen_sink_health(r->sink, healthy, why);
@@ -95,16 +92,18 @@ static bool send_msg(remote *r, const mz_gen_proto_msg *m)
 static bool send_scene(remote *r)
 {
     scene *s = r->current;
-    if (!send_msg(r, &s->msg))
-        return false;
+    if (!send_msg(r, &s->msg)) return false;
     for (int i = 0; i < s->msg.conditioning; i++) {
         size_t payload = (size_t)s->cond_w[i] * s->cond_h[i] * 4;
         uint8_t *msg = mz_gen_wire_send_binary(&r->wire, MZ_GEN_PROTO_HEADER_SIZE + payload);
-        if (!msg)
-            return false;
-        mz_gen_proto_frame h = {.scene_id = s->msg.id, .index = (uint32_t)i, .conditioning = true,
-                                .width = s->cond_w[i], .height = s->cond_h[i],
-                                .encoding = MZ_GEN_PROTO_RAW, .payload_size = payload};
+        if (!msg) return false;
+        mz_gen_proto_frame h = {.scene_id = s->msg.id,
+                                .index = (uint32_t)i,
+                                .conditioning = true,
+                                .width = s->cond_w[i],
+                                .height = s->cond_h[i],
+                                .encoding = MZ_GEN_PROTO_RAW,
+                                .payload_size = payload};
         mz_gen_proto_frame_header(&h, msg);
         memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, s->cond[i], payload);
     }
@@ -116,13 +115,11 @@ static void connect_now(lws_sorted_usec_list_t *sul);
 /* The connection is gone (or never came): report it, retry later. */
 static void link_lost(remote *r, const char *why)
 {
-    if (r->link == LINK_DOWN)
-        return;
+    if (r->link == LINK_DOWN) return;
     r->link = LINK_DOWN;
     r->wsi = NULL;
     mz_gen_wire_reset(&r->wire);
-    if (atomic_load(&r->quit))
-        return; /* closing: nothing to report or retry */
+    if (atomic_load(&r->quit)) return; /* closing: nothing to report or retry */
     char what[768];
     snprintf(what, sizeof what, "%s: %s", r->uri, why);
     if (r->healthy || strcmp(r->last_why, what))
@@ -150,8 +147,7 @@ static void connect_now(lws_sorted_usec_list_t *sul)
     };
     r->link = LINK_CONNECTING;
     mz_gen_wire_init(&r->wire, NULL, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
-    if (!lws_client_connect_via_info(&ci))
-        link_lost(r, "cannot start a connection");
+    if (!lws_client_connect_via_info(&ci)) link_lost(r, "cannot start a connection");
 }
 
 /* Takes what the owner left: a new scene or a cancel. */
@@ -184,8 +180,9 @@ static int refuse(remote *r, mz_gen_proto_status code, const char *what)
     char why[768];
     snprintf(why, sizeof why, "%s from the server (%s): %s", what, mz_gen_proto_status_code(code),
              mz_error());
-    lws_close_reason(r->wsi, code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
-                                                            : LWS_CLOSE_STATUS_PROTOCOL_ERR,
+    lws_close_reason(r->wsi,
+                     code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
+                                                    : LWS_CLOSE_STATUS_PROTOCOL_ERR,
                      NULL, 0);
     link_lost(r, why);
     return -1;
@@ -194,8 +191,7 @@ static int refuse(remote *r, mz_gen_proto_status code, const char *what)
 static int on_text(remote *r, const char *text, size_t len)
 {
     mz_gen_proto_msg *m = malloc(sizeof *m);
-    if (!m)
-        return -1;
+    if (!m) return -1;
     int rc = 0;
     mz_gen_proto_status s = mz_gen_proto_decode(text, len, m);
     if (s != MZ_GEN_PROTO_OK) {
@@ -212,12 +208,10 @@ static int on_text(remote *r, const char *text, size_t len)
             char why[768];
             snprintf(why, sizeof why, "connected to %s", r->uri);
             set_health(r, true, why);
-            if (r->current && !r->current_done && !send_scene(r))
-                rc = -1;
+            if (r->current && !r->current_done && !send_scene(r)) rc = -1;
         }
     } else if (m->type == MZ_GEN_PROTO_DONE) {
-        if (r->current && m->id == r->current->msg.id)
-            r->current_done = true;
+        if (r->current && m->id == r->current->msg.id) r->current_done = true;
     } else if (m->type == MZ_GEN_PROTO_ERROR) {
         char why[768];
         snprintf(why, sizeof why, "%s: server error %s: %s", r->uri,
@@ -240,8 +234,7 @@ static int on_binary(remote *r, const uint8_t *data, size_t len)
 {
     mz_gen_proto_frame f;
     mz_gen_proto_status s = mz_gen_proto_frame_parse(data, len, MZ_GEN_PROTO_MAX_FRAME_BYTES, &f);
-    if (s != MZ_GEN_PROTO_OK)
-        return refuse(r, s, "bad frame");
+    if (s != MZ_GEN_PROTO_OK) return refuse(r, s, "bad frame");
     if (!r->current || f.scene_id != r->current->msg.id || f.conditioning)
         return 0; /* a superseded scene's frame still in flight */
     size_t need = (size_t)f.width * f.height * 4;
@@ -249,17 +242,19 @@ static int on_binary(remote *r, const uint8_t *data, size_t len)
         free(r->pixels);
         r->pixels = malloc(need);
         r->pixels_cap = r->pixels ? need : 0;
-        if (!r->pixels)
-            return -1;
+        if (!r->pixels) return -1;
     }
     s = mz_gen_proto_frame_pixels(&f, r->pixels);
-    if (s != MZ_GEN_PROTO_OK)
-        return refuse(r, s, "undecodable frame");
+    if (s != MZ_GEN_PROTO_OK) return refuse(r, s, "undecodable frame");
     char why[768];
     snprintf(why, sizeof why, "connected to %s", r->uri);
     set_health(r, true, why);
-    mz_frame out = {.scene_id = f.scene_id, .index = f.index, .time_s = (double)f.time_us / 1e6,
-                    .width = f.width, .height = f.height, .transitional = f.transitional,
+    mz_frame out = {.scene_id = f.scene_id,
+                    .index = f.index,
+                    .time_s = (double)f.time_us / 1e6,
+                    .width = f.width,
+                    .height = f.height,
+                    .transitional = f.transitional,
                     .rgba = r->pixels};
     if (!mz_gen_sink_push(r->sink, &out) && r->link == LINK_READY && !r->current_done) {
         /* The front has moved on (superseded or cancelled): stop the server. */
@@ -282,7 +277,8 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         r->wsi = wsi;
         r->wire.wsi = wsi;
         r->link = LINK_HELLO;
-        mz_gen_proto_msg hello = {.type = MZ_GEN_PROTO_HELLO, .version = MZ_GEN_PROTO_VERSION,
+        mz_gen_proto_msg hello = {.type = MZ_GEN_PROTO_HELLO,
+                                  .version = MZ_GEN_PROTO_VERSION,
                                   .encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW) |
                                                MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_PNG) |
                                                MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_JPEG),
@@ -291,8 +287,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return send_msg(r, &hello) ? 0 : -1;
     }
     case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (wsi != r->wsi)
-            return -1;
+        if (wsi != r->wsi) return -1;
         switch (mz_gen_wire_receive(&r->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
             return 0;
@@ -306,16 +301,14 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         return 0;
     case LWS_CALLBACK_CLIENT_WRITEABLE:
-        if (wsi != r->wsi)
-            return -1;
+        if (wsi != r->wsi) return -1;
         return mz_gen_wire_writeable(&r->wire) ? 0 : -1;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
         if (r->link == LINK_CONNECTING || wsi == r->wsi)
             link_lost(r, in && len ? (const char *)in : "connection failed");
         return 0;
     case LWS_CALLBACK_CLIENT_CLOSED:
-        if (wsi == r->wsi)
-            link_lost(r, "connection closed");
+        if (wsi == r->wsi) link_lost(r, "connection closed");
         return 0;
     default:
         return 0;
@@ -332,8 +325,7 @@ static void *service(void *arg)
     remote *r = arg;
     lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, 1);
     while (!atomic_load(&r->quit))
-        if (lws_service(r->ctx, 0) < 0)
-            break;
+        if (lws_service(r->ctx, 0) < 0) break;
     return NULL;
 }
 
@@ -392,8 +384,7 @@ static bool remote_submit(void *self, const mz_scene_request *req, const mz_fram
 {
     remote *r = self;
     scene *s = calloc(1, sizeof *s);
-    if (!s)
-        return mz_fail("remote: out of memory");
+    if (!s) return mz_fail("remote: out of memory");
     mz_gen_proto_msg *m = &s->msg;
     m->type = MZ_GEN_PROTO_SCENE;
     m->id = req->id;
@@ -409,7 +400,8 @@ static bool remote_submit(void *self, const mz_scene_request *req, const mz_fram
     for (size_t i = 0; i < req->tag_count && m->tag_count < MZ_GEN_PROTO_MAX_TAGS; i++)
         snprintf(m->tags[m->tag_count++], MZ_GEN_PROTO_MAX_TAG, "%s", req->tags[i]);
     /* The newest frames matter most: keep the last MAX_CONDITIONING. */
-    size_t first = count > MZ_GEN_PROTO_MAX_CONDITIONING ? count - MZ_GEN_PROTO_MAX_CONDITIONING : 0;
+    size_t first =
+        count > MZ_GEN_PROTO_MAX_CONDITIONING ? count - MZ_GEN_PROTO_MAX_CONDITIONING : 0;
     for (size_t i = first; i < count; i++) {
         int k = m->conditioning;
         size_t bytes = (size_t)cond[i].width * cond[i].height * 4;

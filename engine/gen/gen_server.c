@@ -84,8 +84,9 @@ static void send_error(client *c, mz_gen_proto_status code, uint64_t id, bool fa
     if (fatal && !c->closing) {
         c->closing = true;
         c->close_status = code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
-                          : code == MZ_GEN_PROTO_BUSY   ? (enum lws_close_status)1013 /* try again later */
-                                                        : LWS_CLOSE_STATUS_PROTOCOL_ERR;
+                          : code == MZ_GEN_PROTO_BUSY
+                              ? (enum lws_close_status)1013 /* try again later */
+                              : LWS_CLOSE_STATUS_PROTOCOL_ERR;
         c->server->stats.refused++;
     }
 }
@@ -112,14 +113,25 @@ static void start_scene(client *c)
     for (int i = 0; i < m->tag_count; i++)
         tags[i] = m->tags[i];
     mz_scene_request req = {
-        .id = m->id, .prompt = m->prompt, .negative = m->negative, .seed = m->seed,
-        .tags = tags, .tag_count = (size_t)m->tag_count, .transition_s = m->transition,
-        .duration_s = m->duration, .width = m->width, .height = m->height, .fps = m->fps,
+        .id = m->id,
+        .prompt = m->prompt,
+        .negative = m->negative,
+        .seed = m->seed,
+        .tags = tags,
+        .tag_count = (size_t)m->tag_count,
+        .transition_s = m->transition,
+        .duration_s = m->duration,
+        .width = m->width,
+        .height = m->height,
+        .fps = m->fps,
     };
     mz_frame cond[MZ_GEN_PROTO_MAX_CONDITIONING];
     for (int i = 0; i < c->cond_count; i++)
-        cond[i] = (mz_frame){.scene_id = m->id, .index = (uint32_t)i, .width = c->cond_w[i],
-                             .height = c->cond_h[i], .rgba = c->cond[i]};
+        cond[i] = (mz_frame){.scene_id = m->id,
+                             .index = (uint32_t)i,
+                             .width = c->cond_w[i],
+                             .height = c->cond_h[i],
+                             .rgba = c->cond[i]};
     bool ok = mz_gen_submit(c->gen, &req, cond, (size_t)c->cond_count);
     drop_conditioning(c);
     if (!ok) {
@@ -144,15 +156,17 @@ static void on_hello(client *c, const mz_gen_proto_msg *m)
     c->encodings = m->encodings;
     c->max_frame_bytes = m->max_frame_bytes;
     snprintf(c->peer + strlen(c->peer), sizeof c->peer - strlen(c->peer), " (%.30s)", m->peer);
-    mz_gen_desc desc = {.uri = c->server->backend, .realtime = false, .gpu = c->server->gpu,
-                        .fallback = ""};
+    mz_gen_desc desc = {
+        .uri = c->server->backend, .realtime = false, .gpu = c->server->gpu, .fallback = ""};
     c->gen = mz_gen_open(&desc);
     if (!c->gen) {
         send_error(c, MZ_GEN_PROTO_INTERNAL, 0, true, mz_error());
         return;
     }
-    mz_gen_proto_msg w = {.type = MZ_GEN_PROTO_WELCOME, .version = MZ_GEN_PROTO_VERSION,
-                          .streaming = true, .limits = mz_gen_proto_default_limits()};
+    mz_gen_proto_msg w = {.type = MZ_GEN_PROTO_WELCOME,
+                          .version = MZ_GEN_PROTO_VERSION,
+                          .streaming = true,
+                          .limits = mz_gen_proto_default_limits()};
     w.limits.max_queue_frames = (uint32_t)c->server->max_queue;
     snprintf(w.peer, sizeof w.peer, "maze serve");
     mz_gen_stats st;
@@ -211,11 +225,10 @@ static void on_binary(client *c, const uint8_t *data, size_t len)
     }
     mz_gen_proto_frame f;
     mz_gen_proto_status s = mz_gen_proto_frame_parse(data, len, MZ_GEN_PROTO_MAX_FRAME_BYTES, &f);
-    if (s == MZ_GEN_PROTO_OK && (!f.conditioning || f.scene_id != c->pending.id ||
-                                 f.index != (uint32_t)c->cond_count)) {
-        mz_fail("conditioning frame %u of scene %llu does not follow scene %llu, frame %d",
-                f.index, (unsigned long long)f.scene_id, (unsigned long long)c->pending.id,
-                c->cond_count);
+    if (s == MZ_GEN_PROTO_OK &&
+        (!f.conditioning || f.scene_id != c->pending.id || f.index != (uint32_t)c->cond_count)) {
+        mz_fail("conditioning frame %u of scene %llu does not follow scene %llu, frame %d", f.index,
+                (unsigned long long)f.scene_id, (unsigned long long)c->pending.id, c->cond_count);
         s = MZ_GEN_PROTO_BAD_FRAME;
     }
     int i = c->cond_count;
@@ -247,31 +260,31 @@ static void pump(client *c)
             now < c->first_sent_ns + (uint64_t)(c->sent / c->fps * 1e9))
             return;
         mz_frame f;
-        if (!mz_gen_poll(c->gen, &f))
-            return;
-        if (f.scene_id != c->scene_id)
-            continue;
+        if (!mz_gen_poll(c->gen, &f)) return;
+        if (f.scene_id != c->scene_id) continue;
         size_t payload = (size_t)f.width * f.height * 4;
         uint8_t *msg = mz_gen_wire_send_binary(&c->wire, MZ_GEN_PROTO_HEADER_SIZE + payload);
         if (!msg) {
             send_error(c, MZ_GEN_PROTO_INTERNAL, c->scene_id, true, "out of memory");
             return;
         }
-        mz_gen_proto_frame h = {.scene_id = f.scene_id, .index = f.index,
+        mz_gen_proto_frame h = {.scene_id = f.scene_id,
+                                .index = f.index,
                                 .transitional = f.transitional,
-                                .time_us = (uint64_t)llround(f.time_s * 1e6), .width = f.width,
-                                .height = f.height, .encoding = MZ_GEN_PROTO_RAW,
+                                .time_us = (uint64_t)llround(f.time_s * 1e6),
+                                .width = f.width,
+                                .height = f.height,
+                                .encoding = MZ_GEN_PROTO_RAW,
                                 .payload_size = payload};
         mz_gen_proto_frame_header(&h, msg);
         memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, f.rgba, payload);
-        if (c->sent++ == 0)
-            c->first_sent_ns = now;
+        if (c->sent++ == 0) c->first_sent_ns = now;
         s->stats.frames_sent++;
         if (c->target && c->sent >= c->target) {
             c->active = false;
             mz_gen_cancel(c->gen);
-            send_msg(c, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_DONE, .id = c->scene_id,
-                                            .frames = c->sent});
+            send_msg(c, &(mz_gen_proto_msg){
+                            .type = MZ_GEN_PROTO_DONE, .id = c->scene_id, .frames = c->sent});
         }
     }
 }
@@ -299,8 +312,7 @@ static void client_free(client *c)
         }
     s->stats.clients--;
     mz_log_info("serve: %s disconnected (%d clients)", c->peer, s->stats.clients);
-    if (c->gen)
-        mz_gen_close(c->gen);
+    if (c->gen) mz_gen_close(c->gen);
     drop_conditioning(c);
     mz_gen_wire_reset(&c->wire);
     free(c);
@@ -315,8 +327,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     switch (reason) {
     case LWS_CALLBACK_ESTABLISHED:
         c = calloc(1, sizeof *c);
-        if (!c)
-            return -1;
+        if (!c) return -1;
         *slot = c;
         c->server = s;
         mz_gen_wire_init(&c->wire, wsi, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
@@ -334,8 +345,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         return 0;
     case LWS_CALLBACK_RECEIVE:
-        if (!c || c->closing)
-            return 0;
+        if (!c || c->closing) return 0;
         switch (mz_gen_wire_receive(&c->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
             return 0;
@@ -354,10 +364,8 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-        if (!c)
-            return 0;
-        if (!mz_gen_wire_writeable(&c->wire))
-            return -1;
+        if (!c) return 0;
+        if (!mz_gen_wire_writeable(&c->wire)) return -1;
         if (c->closing && c->wire.queued == 0) {
             lws_close_reason(wsi, c->close_status, NULL, 0);
             return -1;
@@ -365,8 +373,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         pump(c);
         return 0;
     case LWS_CALLBACK_CLOSED:
-        if (c)
-            client_free(c);
+        if (c) client_free(c);
         *slot = NULL;
         return 0;
     default:
@@ -375,8 +382,10 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 }
 
 static const struct lws_protocols protocols[] = {
-    {.name = MZ_GEN_PROTO_SUBPROTOCOL, .callback = on_event,
-     .per_session_data_size = sizeof(client *), .rx_buffer_size = 64 * 1024},
+    {.name = MZ_GEN_PROTO_SUBPROTOCOL,
+     .callback = on_event,
+     .per_session_data_size = sizeof(client *),
+     .rx_buffer_size = 64 * 1024},
     {0},
 };
 
@@ -407,8 +416,7 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->port = s->vhost ? lws_get_vhost_listen_port(s->vhost) : -1;
     if (!s->ctx || s->port <= 0) {
         mz_fail("serve: cannot listen on %s:%d", info.iface, desc->port);
-        if (s->ctx)
-            lws_context_destroy(s->ctx);
+        if (s->ctx) lws_context_destroy(s->ctx);
         free(s);
         return NULL;
     }
@@ -424,8 +432,7 @@ int mz_gen_server_port(const mz_gen_server *s)
 bool mz_gen_server_run(mz_gen_server *s)
 {
     while (!atomic_load(&s->stop))
-        if (lws_service(s->ctx, 0) < 0)
-            return mz_fail("serve: the service loop failed");
+        if (lws_service(s->ctx, 0) < 0) return mz_fail("serve: the service loop failed");
     return true;
 }
 
@@ -443,8 +450,7 @@ void mz_gen_server_stats_get(const mz_gen_server *s, mz_gen_server_stats *out)
 
 void mz_gen_server_destroy(mz_gen_server *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     lws_sul_cancel(&s->tick);
     lws_context_destroy(s->ctx);
     /* Connections lws closed without a CLOSED callback. */

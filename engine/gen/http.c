@@ -41,13 +41,10 @@ static bool send_all(conn *c, const void *data, size_t len)
 {
     const char *p = data;
     while (len > 0) {
-        if (!wait_for(c, POLLOUT))
-            return false;
+        if (!wait_for(c, POLLOUT)) return false;
         ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n <= 0)
-            return mz_fail("HTTP: send failed: %s", strerror(errno));
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) return mz_fail("HTTP: send failed: %s", strerror(errno));
         p += n;
         len -= (size_t)n;
     }
@@ -62,13 +59,10 @@ static int fill(conn *c)
         c->have -= c->at;
         c->at = 0;
     }
-    if (c->have == sizeof c->buf)
-        return 1;
-    if (!wait_for(c, POLLIN))
-        return -1;
+    if (c->have == sizeof c->buf) return 1;
+    if (!wait_for(c, POLLIN)) return -1;
     ssize_t n = recv(c->fd, c->buf + c->have, sizeof c->buf - c->have, 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return 1;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
     if (n < 0) {
         mz_fail("HTTP: receive failed: %s", strerror(errno));
         return -1;
@@ -84,20 +78,16 @@ static bool read_line(conn *c, char *out, size_t cap)
         char *nl = memchr(c->buf + c->at, '\n', c->have - c->at);
         if (nl) {
             size_t n = (size_t)(nl - (c->buf + c->at));
-            if (n > 0 && c->buf[c->at + n - 1] == '\r')
-                n--;
-            if (n >= cap)
-                return mz_fail("HTTP: header line too long");
+            if (n > 0 && c->buf[c->at + n - 1] == '\r') n--;
+            if (n >= cap) return mz_fail("HTTP: header line too long");
             memcpy(out, c->buf + c->at, n);
             out[n] = 0;
             c->at = (size_t)(nl - c->buf) + 1;
             return true;
         }
-        if (c->have - c->at >= cap)
-            return mz_fail("HTTP: header line too long");
+        if (c->have - c->at >= cap) return mz_fail("HTTP: header line too long");
         int r = fill(c);
-        if (r <= 0)
-            return r == 0 ? mz_fail("HTTP: connection closed in the headers") : false;
+        if (r <= 0) return r == 0 ? mz_fail("HTTP: connection closed in the headers") : false;
     }
 }
 
@@ -108,26 +98,21 @@ static bool read_body(conn *c, mz_gen_http_response *resp, size_t n, size_t max_
     while (n > 0) {
         if (c->at == c->have) {
             int r = fill(c);
-            if (r < 0)
-                return false;
-            if (r == 0)
-                return to_eof || mz_fail("HTTP: connection closed in the body");
+            if (r < 0) return false;
+            if (r == 0) return to_eof || mz_fail("HTTP: connection closed in the body");
         }
         size_t take = c->have - c->at;
-        if (take > n)
-            take = n;
+        if (take > n) take = n;
         if (resp->len + take > max_body)
             return mz_fail("HTTP: response body over %zu bytes", max_body);
         char *grown = realloc(resp->body, resp->len + take + 1);
-        if (!grown)
-            return mz_fail("HTTP: out of memory");
+        if (!grown) return mz_fail("HTTP: out of memory");
         resp->body = grown;
         memcpy(resp->body + resp->len, c->buf + c->at, take);
         resp->len += take;
         resp->body[resp->len] = 0;
         c->at += take;
-        if (!to_eof)
-            n -= take;
+        if (!to_eof) n -= take;
     }
     return true;
 }
@@ -135,20 +120,16 @@ static bool read_body(conn *c, mz_gen_http_response *resp, size_t n, size_t max_
 static bool read_response(conn *c, size_t max_body, mz_gen_http_response *resp)
 {
     char line[1024];
-    if (!read_line(c, line, sizeof line))
-        return false;
+    if (!read_line(c, line, sizeof line)) return false;
     if (sscanf(line, "HTTP/1.%*d %d", &resp->status) != 1)
         return mz_fail("HTTP: bad status line '%.60s'", line);
     size_t content_length = SIZE_MAX, head = 0;
     bool chunked = false;
     for (;;) {
-        if (!read_line(c, line, sizeof line))
-            return false;
+        if (!read_line(c, line, sizeof line)) return false;
         head += strlen(line) + 2;
-        if (head > MAX_HEAD)
-            return mz_fail("HTTP: headers over %d bytes", MAX_HEAD);
-        if (!line[0])
-            break;
+        if (head > MAX_HEAD) return mz_fail("HTTP: headers over %d bytes", MAX_HEAD);
+        if (!line[0]) break;
         if (!strncasecmp(line, "Content-Length:", 15)) {
             char *end;
             unsigned long long v = strtoull(line + 15, &end, 10);
@@ -160,19 +141,14 @@ static bool read_response(conn *c, size_t max_body, mz_gen_http_response *resp)
         }
     }
     resp->body = calloc(1, 1);
-    if (!resp->body)
-        return mz_fail("HTTP: out of memory");
-    if (!chunked)
-        return read_body(c, resp, content_length, max_body);
+    if (!resp->body) return mz_fail("HTTP: out of memory");
+    if (!chunked) return read_body(c, resp, content_length, max_body);
     for (;;) {
-        if (!read_line(c, line, sizeof line))
-            return false;
+        if (!read_line(c, line, sizeof line)) return false;
         char *end;
         unsigned long long size = strtoull(line, &end, 16);
-        if (end == line || size > max_body)
-            return mz_fail("HTTP: bad chunk size '%.20s'", line);
-        if (size == 0)
-            return true;
+        if (end == line || size > max_body) return mz_fail("HTTP: bad chunk size '%.20s'", line);
+        if (size == 0) return true;
         if (!read_body(c, resp, (size_t)size, max_body) || !read_line(c, line, sizeof line))
             return false;
     }
@@ -184,8 +160,7 @@ bool mz_gen_http_request(const char *host, int port, const char *method, const c
 {
     memset(resp, 0, sizeof *resp);
     conn *c = calloc(1, sizeof *c);
-    if (!c)
-        return mz_fail("HTTP: out of memory");
+    if (!c) return mz_fail("HTTP: out of memory");
     c->fd = -1;
     c->deadline_ns = mz_time_ns() + (uint64_t)(timeout_s * 1e9);
     char service[16];
@@ -224,13 +199,10 @@ bool mz_gen_http_request(const char *host, int port, const char *method, const c
     ok = send_all(c, head, (size_t)n) && (!body || send_all(c, body, body_len)) &&
          read_response(c, max_body, resp);
 done:
-    if (ai)
-        freeaddrinfo(ai);
-    if (c->fd >= 0)
-        close(c->fd);
+    if (ai) freeaddrinfo(ai);
+    if (c->fd >= 0) close(c->fd);
     free(c);
-    if (!ok)
-        mz_gen_http_free(resp);
+    if (!ok) mz_gen_http_free(resp);
     return ok;
 }
 
@@ -249,8 +221,7 @@ bool mz_gen_http_query_escape(const char *s, char *out, size_t cap)
         unsigned char ch = (unsigned char)*s;
         bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                      (ch >= '0' && ch <= '9') || strchr("-_.~", ch);
-        if (o + (plain ? 1 : 3) >= cap)
-            return mz_fail("HTTP: query value too long");
+        if (o + (plain ? 1 : 3) >= cap) return mz_fail("HTTP: query value too long");
         if (plain) {
             out[o++] = (char)ch;
         } else {

@@ -74,14 +74,14 @@ typedef struct mz_gen_proto_limits {
  * and is bounded by construction; which fields matter depends on `type`. */
 typedef struct mz_gen_proto_msg {
     mz_gen_proto_type type;
-    int version;                  /* hello, welcome */
-    uint64_t id;                  /* scene, cancel, accepted, progress, done, error (0: none) */
-    char peer[64];                /* hello: client, welcome: server */
-    uint32_t encodings;           /* hello: MZ_GEN_PROTO_ENC_BIT set it can decode */
-    uint32_t max_frame_bytes;     /* hello */
-    char backend[32];             /* welcome */
-    bool streaming;               /* welcome */
-    mz_gen_proto_limits limits;   /* welcome */
+    int version;                /* hello, welcome */
+    uint64_t id;                /* scene, cancel, accepted, progress, done, error (0: none) */
+    char peer[64];              /* hello: client, welcome: server */
+    uint32_t encodings;         /* hello: MZ_GEN_PROTO_ENC_BIT set it can decode */
+    uint32_t max_frame_bytes;   /* hello */
+    char backend[32];           /* welcome */
+    bool streaming;             /* welcome */
+    mz_gen_proto_limits limits; /* welcome */
     char prompt[MZ_GEN_PROTO_MAX_PROMPT + 1];   /* scene */
     char negative[MZ_GEN_PROTO_MAX_PROMPT + 1]; /* scene */
     uint64_t seed;
@@ -91,8 +91,8 @@ typedef struct mz_gen_proto_msg {
     int conditioning;
     char tags[MZ_GEN_PROTO_MAX_TAGS][MZ_GEN_PROTO_MAX_TAG];
     int tag_count;
-    float fraction;   /* progress */
-    uint32_t frames;  /* done */
+    float fraction;           /* progress */
+    uint32_t frames;          /* done */
     mz_gen_proto_status code; /* error */
     char message[256];        /* error */
     bool fatal;               /* error */

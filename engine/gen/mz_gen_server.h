@@ -19,19 +19,19 @@
 typedef struct mz_gen_server mz_gen_server;
 
 typedef struct mz_gen_server_desc {
-    const char *bind;    /* address to listen on; NULL -> "127.0.0.1" */
-    int port;            /* 0 -> a free port (see mz_gen_server_port) */
-    const char *backend; /* generator URI per client; NULL -> "procedural" */
-    int max_clients;     /* 0 -> 8; more are refused with error `busy` */
+    const char *bind;     /* address to listen on; NULL -> "127.0.0.1" */
+    int port;             /* 0 -> a free port (see mz_gen_server_port) */
+    const char *backend;  /* generator URI per client; NULL -> "procedural" */
+    int max_clients;      /* 0 -> 8; more are refused with error `busy` */
     int max_queue_frames; /* 0 -> MZ_GEN_PROTO_MAX_QUEUE */
-    void *gpu;           /* optional mz_gpu* shared by the clients' generators */
+    void *gpu;            /* optional mz_gpu* shared by the clients' generators */
 } mz_gen_server_desc;
 
 typedef struct mz_gen_server_stats {
     int clients;          /* connected now */
     uint64_t connections; /* accepted since create */
     uint64_t scenes, frames_sent;
-    uint64_t refused;     /* over max_clients, or closed for a protocol error */
+    uint64_t refused; /* over max_clients, or closed for a protocol error */
 } mz_gen_server_stats;
 
 /* Listens at once; the port is bound when this returns. */

@@ -44,8 +44,7 @@ const char *mz_gen_proto_status_code(mz_gen_proto_status s)
 mz_gen_proto_status mz_gen_proto_status_of(const char *code)
 {
     for (int i = 1; i < MZ_GEN_PROTO_STATUS_COUNT; i++)
-        if (code && !strcmp(code, status_codes[i]))
-            return (mz_gen_proto_status)i;
+        if (code && !strcmp(code, status_codes[i])) return (mz_gen_proto_status)i;
     return MZ_GEN_PROTO_INTERNAL;
 }
 
@@ -63,8 +62,7 @@ mz_gen_proto_limits mz_gen_proto_default_limits(void)
 
 static bool add_u64(cJSON *o, const char *name, uint64_t v)
 {
-    if ((double)v < EXACT_DOUBLE_INT)
-        return cJSON_AddNumberToObject(o, name, (double)v) != NULL;
+    if ((double)v < EXACT_DOUBLE_INT) return cJSON_AddNumberToObject(o, name, (double)v) != NULL;
     char text[24];
     snprintf(text, sizeof text, "%llu", (unsigned long long)v);
     return cJSON_AddStringToObject(o, name, text) != NULL;
@@ -73,8 +71,7 @@ static bool add_u64(cJSON *o, const char *name, uint64_t v)
 static bool add_encodings(cJSON *o, uint32_t bits)
 {
     cJSON *a = cJSON_AddArrayToObject(o, "encodings");
-    if (!a)
-        return false;
+    if (!a) return false;
     for (int e = 0; e < ENCODING_COUNT; e++)
         if (bits & MZ_GEN_PROTO_ENC_BIT(e))
             cJSON_AddItemToArray(a, cJSON_CreateString(encoding_names[e]));
@@ -136,8 +133,7 @@ static bool encode_fields(const mz_gen_proto_msg *m, cJSON *o)
         ok &= cJSON_AddNumberToObject(o, "frames", m->frames) != NULL;
         break;
     case MZ_GEN_PROTO_ERROR:
-        if (m->id)
-            ok &= add_u64(o, "id", m->id);
+        if (m->id) ok &= add_u64(o, "id", m->id);
         ok &= cJSON_AddStringToObject(o, "code", mz_gen_proto_status_code(m->code)) != NULL;
         ok &= cJSON_AddStringToObject(o, "message", m->message) != NULL;
         ok &= cJSON_AddBoolToObject(o, "fatal", m->fatal) != NULL;
@@ -154,15 +150,13 @@ char *mz_gen_proto_encode(const mz_gen_proto_msg *m, size_t *len)
     }
     cJSON *o = cJSON_CreateObject();
     char *text = NULL;
-    if (o && encode_fields(m, o))
-        text = cJSON_PrintUnformatted(o);
+    if (o && encode_fields(m, o)) text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!text) {
         mz_fail("protocol: out of memory encoding '%s'", type_names[m->type]);
         return NULL;
     }
-    if (len)
-        *len = strlen(text);
+    if (len) *len = strlen(text);
     return text;
 }
 
@@ -189,8 +183,7 @@ static bool get_number(reader *r, const char *name, double lo, double hi, bool r
                        double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->obj, name);
-    if (!v)
-        return required ? bad(r, name, "is missing") : true;
+    if (!v) return required ? bad(r, name, "is missing") : true;
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo ||
         v->valuedouble > hi) {
         char what[96];
@@ -204,10 +197,8 @@ static bool get_number(reader *r, const char *name, double lo, double hi, bool r
 static bool get_int(reader *r, const char *name, int lo, int hi, bool required, int *out)
 {
     double d = *out;
-    if (!get_number(r, name, lo, hi, required, &d))
-        return false;
-    if (d != floor(d))
-        return bad(r, name, "must be an integer");
+    if (!get_number(r, name, lo, hi, required, &d)) return false;
+    if (d != floor(d)) return bad(r, name, "must be an integer");
     *out = (int)d;
     return true;
 }
@@ -215,18 +206,15 @@ static bool get_int(reader *r, const char *name, int lo, int hi, bool required, 
 static bool get_u32(reader *r, const char *name, bool required, uint32_t *out)
 {
     double d = *out;
-    if (!get_number(r, name, 0, 4294967295.0, required, &d))
-        return false;
+    if (!get_number(r, name, 0, 4294967295.0, required, &d)) return false;
     *out = (uint32_t)d;
     return true;
 }
 
-static bool get_float(reader *r, const char *name, double lo, double hi, bool required,
-                      float *out)
+static bool get_float(reader *r, const char *name, double lo, double hi, bool required, float *out)
 {
     double d = *out;
-    if (!get_number(r, name, lo, hi, required, &d))
-        return false;
+    if (!get_number(r, name, lo, hi, required, &d)) return false;
     *out = (float)d;
     return true;
 }
@@ -234,8 +222,7 @@ static bool get_float(reader *r, const char *name, double lo, double hi, bool re
 static bool get_u64(reader *r, const char *name, bool required, uint64_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->obj, name);
-    if (!v)
-        return required ? bad(r, name, "is missing") : true;
+    if (!v) return required ? bad(r, name, "is missing") : true;
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
         if (!(d >= 0 && d < EXACT_DOUBLE_INT && d == floor(d)))
@@ -263,8 +250,7 @@ static bool get_u64(reader *r, const char *name, bool required, uint64_t *out)
 
 static bool copy_string(reader *r, const char *name, const cJSON *v, char *out, size_t cap)
 {
-    if (!cJSON_IsString(v))
-        return bad(r, name, "must be a string");
+    if (!cJSON_IsString(v)) return bad(r, name, "must be a string");
     size_t n = strlen(v->valuestring);
     if (n >= cap) {
         char what[64];
@@ -278,26 +264,22 @@ static bool copy_string(reader *r, const char *name, const cJSON *v, char *out, 
 static bool get_string(reader *r, const char *name, bool required, char *out, size_t cap)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->obj, name);
-    if (!v)
-        return required ? bad(r, name, "is missing") : true;
+    if (!v) return required ? bad(r, name, "is missing") : true;
     return copy_string(r, name, v, out, cap);
 }
 
 static bool get_bool(reader *r, const char *name, bool *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->obj, name);
-    if (!v)
-        return true;
-    if (!cJSON_IsBool(v))
-        return bad(r, name, "must be true or false");
+    if (!v) return true;
+    if (!cJSON_IsBool(v)) return bad(r, name, "must be true or false");
     *out = cJSON_IsTrue(v);
     return true;
 }
 
 static bool get_version(reader *r, int *out)
 {
-    if (!get_int(r, "version", 0, 1 << 20, true, out))
-        return false;
+    if (!get_int(r, "version", 0, 1 << 20, true, out)) return false;
     if (*out != MZ_GEN_PROTO_VERSION) {
         r->status = MZ_GEN_PROTO_BAD_VERSION;
         return mz_fail("%s: protocol version %d, this side speaks %d", r->type, *out,
@@ -309,20 +291,16 @@ static bool get_version(reader *r, int *out)
 static bool get_encodings(reader *r, const cJSON *caps, uint32_t *out)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(caps, "encodings");
-    if (!a)
-        return true;
-    if (!cJSON_IsArray(a))
-        return bad(r, "encodings", "must be an array of strings");
+    if (!a) return true;
+    if (!cJSON_IsArray(a)) return bad(r, "encodings", "must be an array of strings");
     *out = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, a)
     {
-        if (!cJSON_IsString(e))
-            return bad(r, "encodings", "must be an array of strings");
+        if (!cJSON_IsString(e)) return bad(r, "encodings", "must be an array of strings");
         /* Unknown encodings are a later version's: ignored, not an error. */
         for (int i = 0; i < ENCODING_COUNT; i++)
-            if (!strcmp(e->valuestring, encoding_names[i]))
-                *out |= MZ_GEN_PROTO_ENC_BIT(i);
+            if (!strcmp(e->valuestring, encoding_names[i])) *out |= MZ_GEN_PROTO_ENC_BIT(i);
     }
     return true;
 }
@@ -330,8 +308,7 @@ static bool get_encodings(reader *r, const cJSON *caps, uint32_t *out)
 static bool get_object(reader *r, const char *name, const cJSON **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->obj, name);
-    if (v && !cJSON_IsObject(v))
-        return bad(r, name, "must be an object");
+    if (v && !cJSON_IsObject(v)) return bad(r, name, "must be an object");
     *out = v;
     return true;
 }
@@ -344,8 +321,7 @@ static bool decode_hello(reader *r, mz_gen_proto_msg *m)
     if (!get_version(r, &m->version) || !get_string(r, "client", false, m->peer, sizeof m->peer) ||
         !get_object(r, "capabilities", &caps))
         return false;
-    if (!caps)
-        return true;
+    if (!caps) return true;
     reader sub = {caps, r->type, MZ_GEN_PROTO_OK};
     bool ok = get_encodings(&sub, caps, &m->encodings) &&
               get_u32(&sub, "max_frame_bytes", false, &m->max_frame_bytes);
@@ -362,8 +338,7 @@ static bool decode_welcome(reader *r, mz_gen_proto_msg *m)
         !get_string(r, "backend", false, m->backend, sizeof m->backend) ||
         !get_bool(r, "streaming", &m->streaming) || !get_object(r, "limits", &limits))
         return false;
-    if (!limits)
-        return true;
+    if (!limits) return true;
     reader sub = {limits, r->type, MZ_GEN_PROTO_OK};
     bool ok = get_u32(&sub, "max_message_bytes", false, &m->limits.max_message_bytes) &&
               get_u32(&sub, "max_frame_bytes", false, &m->limits.max_frame_bytes) &&
@@ -376,17 +351,14 @@ static bool decode_welcome(reader *r, mz_gen_proto_msg *m)
 static bool decode_tags(reader *r, mz_gen_proto_msg *m)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->obj, "tags");
-    if (!a)
-        return true;
-    if (!cJSON_IsArray(a))
-        return bad(r, "tags", "must be an array of strings");
+    if (!a) return true;
+    if (!cJSON_IsArray(a)) return bad(r, "tags", "must be an array of strings");
     if (cJSON_GetArraySize(a) > MZ_GEN_PROTO_MAX_TAGS)
         return bad(r, "tags", "has more than 16 entries");
     const cJSON *e;
     cJSON_ArrayForEach(e, a)
     {
-        if (!copy_string(r, "tags", e, m->tags[m->tag_count], MZ_GEN_PROTO_MAX_TAG))
-            return false;
+        if (!copy_string(r, "tags", e, m->tags[m->tag_count], MZ_GEN_PROTO_MAX_TAG)) return false;
         m->tag_count++;
     }
     return true;
@@ -409,8 +381,7 @@ static bool decode_scene(reader *r, mz_gen_proto_msg *m)
         !get_string(r, "pace", false, pace, sizeof pace) || !decode_tags(r, m) ||
         !get_int(r, "conditioning", 0, MZ_GEN_PROTO_MAX_CONDITIONING, false, &m->conditioning))
         return false;
-    if (m->id == 0)
-        return bad(r, "id", "must be nonzero");
+    if (m->id == 0) return bad(r, "id", "must be nonzero");
     if (strcmp(pace, "fast") && strcmp(pace, "realtime"))
         return bad(r, "pace", "must be \"realtime\" or \"fast\"");
     if ((uint64_t)m->width * (uint64_t)m->height * 4 > MZ_GEN_PROTO_MAX_FRAME_BYTES)
@@ -449,8 +420,7 @@ static bool decode_fields(reader *r, mz_gen_proto_msg *m)
     case MZ_GEN_PROTO_ACCEPTED:
         return get_u64(r, "id", true, &m->id);
     case MZ_GEN_PROTO_PROGRESS:
-        return get_u64(r, "id", true, &m->id) &&
-               get_float(r, "fraction", 0, 1, true, &m->fraction);
+        return get_u64(r, "id", true, &m->id) && get_float(r, "fraction", 0, 1, true, &m->fraction);
     case MZ_GEN_PROTO_DONE:
         return get_u64(r, "id", true, &m->id) && get_u32(r, "frames", false, &m->frames);
     case MZ_GEN_PROTO_ERROR:

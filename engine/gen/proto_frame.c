@@ -80,8 +80,7 @@ mz_gen_proto_status mz_gen_proto_frame_parse(const uint8_t *msg, size_t len,
     }
     uint16_t version = get16(msg + 4), header = get16(msg + 6);
     if (version != MZ_GEN_PROTO_VERSION) {
-        mz_fail("frame of protocol version %u, this side speaks %d", version,
-                MZ_GEN_PROTO_VERSION);
+        mz_fail("frame of protocol version %u, this side speaks %d", version, MZ_GEN_PROTO_VERSION);
         return MZ_GEN_PROTO_BAD_VERSION;
     }
     if (header < MZ_GEN_PROTO_HEADER_SIZE || header > len) {
@@ -105,8 +104,8 @@ mz_gen_proto_status mz_gen_proto_frame_parse(const uint8_t *msg, size_t len,
     out->encoding = (mz_gen_proto_encoding)encoding;
     if (out->width < MZ_GEN_PROTO_MIN_DIM || out->width > MZ_GEN_PROTO_MAX_DIM ||
         out->height < MZ_GEN_PROTO_MIN_DIM || out->height > MZ_GEN_PROTO_MAX_DIM) {
-        mz_fail("frame size %ux%u is outside %d..%d", out->width, out->height,
-                MZ_GEN_PROTO_MIN_DIM, MZ_GEN_PROTO_MAX_DIM);
+        mz_fail("frame size %ux%u is outside %d..%d", out->width, out->height, MZ_GEN_PROTO_MIN_DIM,
+                MZ_GEN_PROTO_MAX_DIM);
         return MZ_GEN_PROTO_BAD_FRAME;
     }
     uint64_t raw = (uint64_t)out->width * out->height * 4;
@@ -153,15 +152,14 @@ mz_gen_proto_status mz_gen_proto_frame_pixels(const mz_gen_proto_frame *f, uint8
 
 bool mz_gen_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint8_t **out, size_t *len)
 {
-    png_image img = {.version = PNG_IMAGE_VERSION, .width = w, .height = h,
-                     .format = PNG_FORMAT_RGBA};
+    png_image img = {
+        .version = PNG_IMAGE_VERSION, .width = w, .height = h, .format = PNG_FORMAT_RGBA};
     png_alloc_size_t size = 0;
     *out = NULL;
     if (!png_image_write_to_memory(&img, NULL, &size, 0, rgba, 0, NULL))
         return mz_fail("PNG encode: %s", img.message);
     *out = malloc(size);
-    if (!*out)
-        return mz_fail("PNG encode: out of memory");
+    if (!*out) return mz_fail("PNG encode: out of memory");
     if (!png_image_write_to_memory(&img, *out, &size, 0, rgba, 0, NULL)) {
         free(*out);
         *out = NULL;
@@ -249,8 +247,7 @@ static bool jpeg_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8
     uint32_t iw = cinfo.output_width, ih = cinfo.output_height;
     pixels = malloc((size_t)iw * ih * 4);
     row = malloc((size_t)iw * 3);
-    if (!pixels || !row)
-        longjmp(fail.jump, 1);
+    if (!pixels || !row) longjmp(fail.jump, 1);
     while (cinfo.output_scanline < ih) {
         uint8_t *rowp = row;
         uint32_t y = cinfo.output_scanline;
@@ -277,8 +274,7 @@ bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint
 {
     static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     *rgba = NULL;
-    if (len >= 8 && !memcmp(data, png_sig, 8))
-        return png_decode(data, len, max_dim, rgba, w, h);
+    if (len >= 8 && !memcmp(data, png_sig, 8)) return png_decode(data, len, max_dim, rgba, w, h);
     if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
         return jpeg_decode(data, len, max_dim, rgba, w, h);
     return mz_fail("image is neither PNG nor JPEG");

@@ -27,8 +27,7 @@ void mz_gen_wire_init(mz_gen_wire *w, struct lws *wsi, size_t max_text, size_t m
 static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
 {
     mz_gen_wire_msg *m = malloc(sizeof *m + LWS_PRE + len);
-    if (!m)
-        return NULL;
+    if (!m) return NULL;
     m->next = NULL;
     m->binary = binary;
     m->len = len;
@@ -40,16 +39,14 @@ static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
     w->tail = m;
     w->queued++;
     w->queued_binary += binary;
-    if (w->wsi)
-        lws_callback_on_writable(w->wsi);
+    if (w->wsi) lws_callback_on_writable(w->wsi);
     return m;
 }
 
 bool mz_gen_wire_send_text(mz_gen_wire *w, const char *text, size_t len)
 {
     mz_gen_wire_msg *m = enqueue(w, len, false);
-    if (!m)
-        return false;
+    if (!m) return false;
     memcpy(m->data + LWS_PRE, text, len);
     return true;
 }
@@ -63,29 +60,24 @@ uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len)
 bool mz_gen_wire_writeable(mz_gen_wire *w)
 {
     mz_gen_wire_msg *m = w->head;
-    if (!m)
-        return true;
+    if (!m) return true;
     size_t n = m->len - m->sent;
-    if (n > CHUNK)
-        n = CHUNK;
+    if (n > CHUNK) n = CHUNK;
     int flags = lws_write_ws_flags(m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT, m->sent == 0,
                                    m->sent + n == m->len);
     /* The LWS_PRE bytes before this chunk were already sent (or are the
      * reserved head): lws may overwrite them with the frame header. */
-    if (lws_write(w->wsi, m->data + LWS_PRE + m->sent, n, (enum lws_write_protocol)flags) <
-        (int)n)
+    if (lws_write(w->wsi, m->data + LWS_PRE + m->sent, n, (enum lws_write_protocol)flags) < (int)n)
         return false;
     m->sent += n;
     if (m->sent == m->len) {
         w->head = m->next;
-        if (!w->head)
-            w->tail = NULL;
+        if (!w->head) w->tail = NULL;
         w->queued--;
         w->queued_binary -= m->binary;
         free(m);
     }
-    if (w->head)
-        lws_callback_on_writable(w->wsi);
+    if (w->head) lws_callback_on_writable(w->wsi);
     return true;
 }
 
@@ -106,20 +98,16 @@ mz_gen_wire_rx mz_gen_wire_receive(mz_gen_wire *w, const void *in, size_t len)
         /* Grow to what the current ws frame announces, so a 3.5 MB frame
          * costs one or two reallocs, not one per fragment. */
         size_t cap = need + lws_remaining_packet_payload(w->wsi);
-        if (cap > limit)
-            cap = limit;
-        if (cap < 2 * w->in_cap && 2 * w->in_cap <= limit)
-            cap = 2 * w->in_cap;
+        if (cap > limit) cap = limit;
+        if (cap < 2 * w->in_cap && 2 * w->in_cap <= limit) cap = 2 * w->in_cap;
         uint8_t *grown = realloc(w->in, cap + 1);
-        if (!grown)
-            return MZ_GEN_WIRE_TOO_LARGE;
+        if (!grown) return MZ_GEN_WIRE_TOO_LARGE;
         w->in = grown;
         w->in_cap = cap;
     }
     memcpy(w->in + w->in_len, in, len);
     w->in_len = need;
-    if (!lws_is_final_fragment(w->wsi))
-        return MZ_GEN_WIRE_PARTIAL;
+    if (!lws_is_final_fragment(w->wsi)) return MZ_GEN_WIRE_PARTIAL;
     w->in[w->in_len] = 0; /* text messages can be read as C strings */
     return MZ_GEN_WIRE_COMPLETE;
 }

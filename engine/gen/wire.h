@@ -22,10 +22,10 @@ typedef struct mz_gen_wire_msg mz_gen_wire_msg;
 typedef struct mz_gen_wire {
     struct lws *wsi;
     mz_gen_wire_msg *head, *tail;
-    int queued;        /* messages waiting, text and binary */
-    int queued_binary; /* of which frames: what the queue-depth limit counts */
+    int queued;                  /* messages waiting, text and binary */
+    int queued_binary;           /* of which frames: what the queue-depth limit counts */
     size_t max_text, max_binary; /* receive limits */
-    uint8_t *in;  /* the message being received */
+    uint8_t *in;                 /* the message being received */
     size_t in_len, in_cap;
     bool in_binary;
     bool in_overflow; /* the current message went over its limit */

@@ -64,8 +64,7 @@ static void solid_png(uint8_t r, uint8_t g, uint8_t b, uint32_t w, uint32_t h, u
 
 static void ws_json(fake_comfy *f, const char *fmt, const char *a, const char *b)
 {
-    if (!f->ws)
-        return;
+    if (!f->ws) return;
     char text[512];
     int n = snprintf(text, sizeof text, fmt, a, b);
     mz_gen_wire_send_text(&f->wire, text, (size_t)n);
@@ -73,8 +72,7 @@ static void ws_json(fake_comfy *f, const char *fmt, const char *a, const char *b
 
 static void ws_preview(fake_comfy *f)
 {
-    if (!f->ws)
-        return;
+    if (!f->ws) return;
     uint8_t *png;
     size_t len;
     solid_png(0, 200, 0, 32, 18, &png, &len);
@@ -96,25 +94,28 @@ static void on_step(lws_sorted_usec_list_t *sul)
     if (s == 0) {
         ws_json(f, "{\"type\":\"execution_start\",\"data\":{\"prompt_id\":\"%s\"%s}}", id, "");
     } else if (s == 1) {
-        ws_json(f, "{\"type\":\"executing\",\"data\":{\"node\":\"3\",\"prompt_id\":\"%s\"%s}}",
-                id, "");
+        ws_json(f, "{\"type\":\"executing\",\"data\":{\"node\":\"3\",\"prompt_id\":\"%s\"%s}}", id,
+                "");
     } else if (s <= 4) {
         snprintf(value, sizeof value, "%d", s - 1);
-        ws_json(f, "{\"type\":\"progress\",\"data\":{\"value\":%s,\"max\":3,\"prompt_id\":\"%s\","
-                   "\"node\":\"3\"}}",
+        ws_json(f,
+                "{\"type\":\"progress\",\"data\":{\"value\":%s,\"max\":3,\"prompt_id\":\"%s\","
+                "\"node\":\"3\"}}",
                 value, id);
         ws_preview(f);
     } else if (s == 5 && f->fail) {
-        ws_json(f, "{\"type\":\"execution_error\",\"data\":{\"prompt_id\":\"%s\",\"node_id\":\"3\","
-                   "\"exception_message\":\"CUDA out of memory%s\"}}",
+        ws_json(f,
+                "{\"type\":\"execution_error\",\"data\":{\"prompt_id\":\"%s\",\"node_id\":\"3\","
+                "\"exception_message\":\"CUDA out of memory%s\"}}",
                 id, "");
         f->step = -1;
         return;
     } else if (s == 5) {
-        ws_json(f, "{\"type\":\"executed\",\"data\":{\"node\":\"9\",\"prompt_id\":\"%s\","
-                   "\"output\":{\"images\":[{\"filename\":\"maze_00001_.png\",\"subfolder\":\"\","
-                   "\"type\":\"output\"},{\"filename\":\"maze 00002_.png\",\"subfolder\":\"%s\","
-                   "\"type\":\"output\"}]}}}",
+        ws_json(f,
+                "{\"type\":\"executed\",\"data\":{\"node\":\"9\",\"prompt_id\":\"%s\","
+                "\"output\":{\"images\":[{\"filename\":\"maze_00001_.png\",\"subfolder\":\"\","
+                "\"type\":\"output\"},{\"filename\":\"maze 00002_.png\",\"subfolder\":\"%s\","
+                "\"type\":\"output\"}]}}}",
                 id, "clips");
     } else {
         ws_json(f, "{\"type\":\"executing\",\"data\":{\"node\":null,\"prompt_id\":\"%s\"%s}}", id,
@@ -136,8 +137,7 @@ static int respond(struct lws *wsi, int status, const char *type, const void *bo
     memcpy(buf + LWS_PRE, body, len);
     int n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL);
     free(buf);
-    if (n < 0)
-        return -1;
+    if (n < 0) return -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -163,7 +163,8 @@ static int on_upload(fake_comfy *f, struct lws *wsi, session *s)
     memcpy(f->log.upload_pixel, rgba, 4);
     pthread_mutex_unlock(&f->lock);
     free(rgba);
-    return respond_json(wsi, 200, "{\"name\":\"maze_up.png\",\"subfolder\":\"\",\"type\":\"input\"}");
+    return respond_json(wsi, 200,
+                        "{\"name\":\"maze_up.png\",\"subfolder\":\"\",\"type\":\"input\"}");
 }
 
 static int on_prompt(fake_comfy *f, struct lws *wsi, session *s)
@@ -212,8 +213,7 @@ static int on_view(fake_comfy *f, struct lws *wsi)
     pthread_mutex_unlock(&f->lock);
     bool first = !strcmp(name, "maze_00001_.png") && !sub[0];
     bool second = !strcmp(name, "maze 00002_.png") && !strcmp(sub, "clips");
-    if (strcmp(type, "output") || (!first && !second))
-        return respond_json(wsi, 404, "{}");
+    if (strcmp(type, "output") || (!first && !second)) return respond_json(wsi, 404, "{}");
     uint8_t *png;
     size_t len;
     solid_png(first ? 220 : 0, 0, first ? 0 : 220, 64, 48, &png, &len);
@@ -230,23 +230,18 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         snprintf(s->path, sizeof s->path, "%s", (const char *)in);
-        if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
-            return 0; /* the body follows */
-        if (!strcmp(s->path, "/view"))
-            return on_view(f, wsi);
+        if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI)) return 0; /* the body follows */
+        if (!strcmp(s->path, "/view")) return on_view(f, wsi);
         return respond_json(wsi, 404, "{}");
     case LWS_CALLBACK_HTTP_BODY:
-        if (s->len + len > MAX_BODY)
-            return -1;
+        if (s->len + len > MAX_BODY) return -1;
         s->body = realloc(s->body, s->len + len + 1);
         memcpy(s->body + s->len, in, len);
         s->len += len;
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (!strcmp(s->path, "/upload/image"))
-            return on_upload(f, wsi, s);
-        if (!strcmp(s->path, "/prompt"))
-            return on_prompt(f, wsi, s);
+        if (!strcmp(s->path, "/upload/image")) return on_upload(f, wsi, s);
+        if (!strcmp(s->path, "/prompt")) return on_prompt(f, wsi, s);
         return respond_json(wsi, 404, "{}");
     case LWS_CALLBACK_ESTABLISHED: {
         s->is_ws = true;
@@ -259,8 +254,9 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         mz_gen_wire_reset(&f->wire);
         mz_gen_wire_init(&f->wire, wsi, 4096, 4096);
         f->ws = wsi;
-        ws_json(f, "{\"type\":\"status\",\"data\":{\"status\":{\"exec_info\":{\"queue_remaining\":0}},"
-                   "\"sid\":\"%s\"%s}}",
+        ws_json(f,
+                "{\"type\":\"status\",\"data\":{\"status\":{\"exec_info\":{\"queue_remaining\":0}},"
+                "\"sid\":\"%s\"%s}}",
                 cid, "");
         return 0;
     }
@@ -285,7 +281,9 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 }
 
 static const struct lws_protocols protocols[] = {
-    {.name = "comfy-fake", .callback = on_event, .per_session_data_size = sizeof(session),
+    {.name = "comfy-fake",
+     .callback = on_event,
+     .per_session_data_size = sizeof(session),
      .rx_buffer_size = 64 * 1024},
     {0},
 };
@@ -294,8 +292,7 @@ static void *service(void *arg)
 {
     fake_comfy *f = arg;
     while (!atomic_load(&f->quit))
-        if (lws_service(f->ctx, 0) < 0)
-            break;
+        if (lws_service(f->ctx, 0) < 0) break;
     return NULL;
 }
 
@@ -307,16 +304,20 @@ fake_comfy *fake_comfy_start(bool fail)
     f->fail = fail;
     f->step = -1;
     struct lws_context_creation_info info = {
-        .port = 0, .iface = "127.0.0.1", .protocols = protocols, .gid = -1, .uid = -1,
-        .user = f, .options = LWS_SERVER_OPTION_DISABLE_IPV6,
+        .port = 0,
+        .iface = "127.0.0.1",
+        .protocols = protocols,
+        .gid = -1,
+        .uid = -1,
+        .user = f,
+        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
     };
     lws_set_log_level(LLL_ERR, NULL);
     f->ctx = lws_create_context(&info);
     struct lws_vhost *vh = f->ctx ? lws_get_vhost_by_name(f->ctx, "default") : NULL;
     f->port = vh ? lws_get_vhost_listen_port(vh) : -1;
     if (f->port <= 0) {
-        if (f->ctx)
-            lws_context_destroy(f->ctx);
+        if (f->ctx) lws_context_destroy(f->ctx);
         free(f);
         return NULL;
     }

@@ -42,8 +42,10 @@ static void misbehave(fake_server *f, mz_gen_wire *w, uint64_t id)
     case FAKE_TRUNCATED:
     case FAKE_OVERSIZED_FRAME: {
         bool big = f->mode == FAKE_OVERSIZED_FRAME;
-        mz_gen_proto_frame h = {.scene_id = id, .width = big ? 4096 : 64,
-                                .height = big ? 4096 : 64, .payload_size = 64 * 64 * 4};
+        mz_gen_proto_frame h = {.scene_id = id,
+                                .width = big ? 4096 : 64,
+                                .height = big ? 4096 : 64,
+                                .payload_size = 64 * 64 * 4};
         uint8_t *b = mz_gen_wire_send_binary(w, MZ_GEN_PROTO_HEADER_SIZE + 100);
         mz_gen_proto_frame_header(&h, b);
         memset(b + MZ_GEN_PROTO_HEADER_SIZE, 7, 100);
@@ -72,8 +74,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         mz_gen_wire_init(w, wsi, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
         return 0;
     case LWS_CALLBACK_RECEIVE:
-        if (mz_gen_wire_receive(w, in, len) != MZ_GEN_WIRE_COMPLETE || w->in_binary)
-            return 0;
+        if (mz_gen_wire_receive(w, in, len) != MZ_GEN_WIRE_COMPLETE || w->in_binary) return 0;
         {
             mz_gen_proto_msg *m = malloc(sizeof *m);
             if (mz_gen_proto_decode((const char *)w->in, w->in_len, m) == MZ_GEN_PROTO_OK) {
@@ -102,8 +103,10 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 }
 
 static const struct lws_protocols protocols[] = {
-    {.name = MZ_GEN_PROTO_SUBPROTOCOL, .callback = on_event,
-     .per_session_data_size = sizeof(mz_gen_wire), .rx_buffer_size = 64 * 1024},
+    {.name = MZ_GEN_PROTO_SUBPROTOCOL,
+     .callback = on_event,
+     .per_session_data_size = sizeof(mz_gen_wire),
+     .rx_buffer_size = 64 * 1024},
     {0},
 };
 
@@ -111,8 +114,7 @@ static void *service(void *arg)
 {
     fake_server *f = arg;
     while (!atomic_load(&f->quit))
-        if (lws_service(f->ctx, 0) < 0)
-            break;
+        if (lws_service(f->ctx, 0) < 0) break;
     return NULL;
 }
 
@@ -123,16 +125,20 @@ fake_server *fake_server_start(fake_mode mode)
     atomic_init(&f->quit, false);
     atomic_init(&f->connections, 0);
     struct lws_context_creation_info info = {
-        .port = 0, .iface = "127.0.0.1", .protocols = protocols, .gid = -1, .uid = -1,
-        .user = f, .options = LWS_SERVER_OPTION_DISABLE_IPV6,
+        .port = 0,
+        .iface = "127.0.0.1",
+        .protocols = protocols,
+        .gid = -1,
+        .uid = -1,
+        .user = f,
+        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
     };
     lws_set_log_level(LLL_ERR, NULL);
     f->ctx = lws_create_context(&info);
     struct lws_vhost *vh = f->ctx ? lws_get_vhost_by_name(f->ctx, "default") : NULL;
     f->port = vh ? lws_get_vhost_listen_port(vh) : -1;
     if (f->port <= 0) {
-        if (f->ctx)
-            lws_context_destroy(f->ctx);
+        if (f->ctx) lws_context_destroy(f->ctx);
         free(f);
         return NULL;
     }

@@ -5,12 +5,12 @@
 #define FAKE_SERVER_H
 
 typedef enum fake_mode {
-    FAKE_STALL,          /* accepts the scene, never sends a frame */
-    FAKE_GARBAGE,        /* random bytes as a binary message */
-    FAKE_TRUNCATED,      /* a frame header promising more than follows */
+    FAKE_STALL,           /* accepts the scene, never sends a frame */
+    FAKE_GARBAGE,         /* random bytes as a binary message */
+    FAKE_TRUNCATED,       /* a frame header promising more than follows */
     FAKE_OVERSIZED_FRAME, /* a 4096x4096 raw frame header: over the frame limit */
-    FAKE_OVERSIZED_TEXT, /* a 70 KB text message */
-    FAKE_BAD_VERSION,    /* welcome with protocol version 2 */
+    FAKE_OVERSIZED_TEXT,  /* a 70 KB text message */
+    FAKE_BAD_VERSION,     /* welcome with protocol version 2 */
 } fake_mode;
 
 typedef struct fake_server fake_server;

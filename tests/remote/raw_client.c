@@ -39,10 +39,8 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
             mz_gen_proto_msg *m = malloc(sizeof *m);
             if (mz_gen_proto_decode((const char *)x->wire.in, x->wire.in_len, m) ==
                 MZ_GEN_PROTO_OK) {
-                if (m->type == MZ_GEN_PROTO_WELCOME)
-                    x->reply->welcomed = true;
-                if (m->type == MZ_GEN_PROTO_ACCEPTED)
-                    x->reply->accepted = true;
+                if (m->type == MZ_GEN_PROTO_WELCOME) x->reply->welcomed = true;
+                if (m->type == MZ_GEN_PROTO_ACCEPTED) x->reply->accepted = true;
                 if (m->type == MZ_GEN_PROTO_ERROR && !x->reply->code[0]) {
                     snprintf(x->reply->code, sizeof x->reply->code, "%s",
                              mz_gen_proto_status_code(m->code));
@@ -77,15 +75,18 @@ bool raw_exchange(int port, const raw_msg *msgs, int count, double timeout_ms, r
     memset(reply, 0, sizeof *reply);
     exchange x = {.msgs = msgs, .count = count, .reply = reply};
     mz_gen_wire_init(&x.wire, NULL, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
-    struct lws_context_creation_info info = {.port = CONTEXT_PORT_NO_LISTEN,
-                                             .protocols = protocols, .gid = -1, .uid = -1,
-                                             .user = &x};
+    struct lws_context_creation_info info = {
+        .port = CONTEXT_PORT_NO_LISTEN, .protocols = protocols, .gid = -1, .uid = -1, .user = &x};
     struct lws_context *ctx = lws_create_context(&info);
-    if (!ctx)
-        return false;
+    if (!ctx) return false;
     struct lws_client_connect_info ci = {
-        .context = ctx, .address = "127.0.0.1", .port = port, .path = "/",
-        .host = "127.0.0.1", .origin = "127.0.0.1", .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
+        .context = ctx,
+        .address = "127.0.0.1",
+        .port = port,
+        .path = "/",
+        .host = "127.0.0.1",
+        .origin = "127.0.0.1",
+        .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
     };
     bool ok = lws_client_connect_via_info(&ci) != NULL;
     uint64_t t0 = mz_time_ns();

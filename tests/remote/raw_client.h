@@ -15,10 +15,10 @@ typedef struct raw_msg {
 
 typedef struct raw_reply {
     bool welcomed, accepted;
-    char code[32];     /* the first error's code, "" if none */
+    char code[32]; /* the first error's code, "" if none */
     char message[256];
     bool fatal;
-    bool closed;       /* the server closed the connection */
+    bool closed; /* the server closed the connection */
 } raw_reply;
 
 bool raw_exchange(int port, const raw_msg *msgs, int count, double timeout_ms, raw_reply *reply);

@@ -38,8 +38,13 @@ static void test_scene_through_comfy(void)
     for (int i = 0; i < 200 * 100; i++)
         memcpy(shown + 4 * i, (uint8_t[]){250, 120, 10, 255}, 4);
     mz_frame cond = {.scene_id = 1, .width = 200, .height = 100, .rgba = shown};
-    mz_scene_request r = {.id = 5, .prompt = "a \"red\" door in a white wall", .negative = "blur",
-                          .seed = 123456789, .width = W, .height = H, .duration_s = 2};
+    mz_scene_request r = {.id = 5,
+                          .prompt = "a \"red\" door in a white wall",
+                          .negative = "blur",
+                          .seed = 123456789,
+                          .width = W,
+                          .height = H,
+                          .duration_s = 2};
     /* The /ws link comes up on its own thread; give it a moment. */
     fake_comfy_log log;
     uint64_t t0 = mz_time_ns();
@@ -54,8 +59,7 @@ static void test_scene_through_comfy(void)
     t0 = mz_time_ns();
     while (mz_time_ms_since(t0) < 5000 && finals < 2) {
         mz_frame fr;
-        if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 5)
-            continue;
+        if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 5) continue;
         MZ_CHECK(fr.width == W && fr.height == H);
         const uint8_t *mid = fr.rgba + ((size_t)(H / 2) * W + W / 2) * 4;
         if (fr.transitional) {
@@ -113,8 +117,7 @@ static void test_failing_workflow_falls_back(void)
                      fallback_frames, s.backend);
     }
     mz_gen_close(g);
-    if (f)
-        fake_comfy_stop(f);
+    if (f) fake_comfy_stop(f);
 }
 
 static void test_bad_uris(void)

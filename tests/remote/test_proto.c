@@ -14,9 +14,17 @@ static mz_gen_proto_status decode_str(const char *s, mz_gen_proto_msg *m)
 
 static void test_scene_round_trip(void)
 {
-    mz_gen_proto_msg m = {.type = MZ_GEN_PROTO_SCENE, .id = 42, .seed = 18446744073709551615u,
-                          .width = 640, .height = 360, .fps = 30, .duration = 4,
-                          .transition = 1, .realtime = true, .conditioning = 2, .tag_count = 2};
+    mz_gen_proto_msg m = {.type = MZ_GEN_PROTO_SCENE,
+                          .id = 42,
+                          .seed = 18446744073709551615u,
+                          .width = 640,
+                          .height = 360,
+                          .fps = 30,
+                          .duration = 4,
+                          .transition = 1,
+                          .realtime = true,
+                          .conditioning = 2,
+                          .tag_count = 2};
     snprintf(m.prompt, sizeof m.prompt, "a lighthouse at dusk, \"quoted\" \xc3\xa9");
     snprintf(m.negative, sizeof m.negative, "blurry");
     snprintf(m.tags[0], sizeof m.tags[0], "sea");
@@ -41,7 +49,9 @@ static void test_control_round_trips(void)
 {
     mz_gen_proto_msg msgs[] = {
         {.type = MZ_GEN_PROTO_HELLO, .version = 1, .encodings = 7, .max_frame_bytes = 1000},
-        {.type = MZ_GEN_PROTO_WELCOME, .version = 1, .streaming = false,
+        {.type = MZ_GEN_PROTO_WELCOME,
+         .version = 1,
+         .streaming = false,
          .limits = mz_gen_proto_default_limits()},
         {.type = MZ_GEN_PROTO_CANCEL, .id = 7},
         {.type = MZ_GEN_PROTO_ACCEPTED, .id = 8},
@@ -65,10 +75,8 @@ static void test_control_round_trips(void)
         if (i == 1)
             MZ_CHECK(!d.streaming && d.limits.max_queue_frames == MZ_GEN_PROTO_MAX_QUEUE &&
                      !strcmp(d.backend, "procedural"));
-        if (i == 4)
-            MZ_CHECK(d.fraction == 0.5f);
-        if (i == 5)
-            MZ_CHECK(d.frames == 120);
+        if (i == 4) MZ_CHECK(d.fraction == 0.5f);
+        if (i == 5) MZ_CHECK(d.frames == 120);
         if (i == 6)
             MZ_CHECK(d.code == MZ_GEN_PROTO_BUSY && d.fatal &&
                      !strcmp(d.message, "8 clients already"));
@@ -125,8 +133,9 @@ static void test_long_fields(void)
 {
     size_t n = MZ_GEN_PROTO_MAX_PROMPT + 100;
     char *text = malloc(n + 200);
-    int at = snprintf(text, 200, "{\"type\":\"scene\",\"id\":1,\"seed\":1,\"width\":64,"
-                                 "\"height\":64,\"prompt\":\"");
+    int at = snprintf(text, 200,
+                      "{\"type\":\"scene\",\"id\":1,\"seed\":1,\"width\":64,"
+                      "\"height\":64,\"prompt\":\"");
     memset(text + at, 'a', n);
     strcpy(text + at + n, "\"}");
     mz_gen_proto_msg m;
@@ -162,8 +171,13 @@ static void test_frames(void)
     uint8_t rgba[W * H * 4];
     for (size_t i = 0; i < sizeof rgba; i++)
         rgba[i] = (uint8_t)(i * 7 + i / 64);
-    mz_gen_proto_frame f = {.scene_id = 5, .index = 3, .transitional = true, .time_us = 100000,
-                            .width = W, .height = H, .payload_size = sizeof rgba};
+    mz_gen_proto_frame f = {.scene_id = 5,
+                            .index = 3,
+                            .transitional = true,
+                            .time_us = 100000,
+                            .width = W,
+                            .height = H,
+                            .payload_size = sizeof rgba};
     size_t len;
     uint8_t *msg = frame_message(&f, rgba, &len);
     mz_gen_proto_frame p;
@@ -250,9 +264,15 @@ static void test_random_bytes(void)
             for (int e = 0; e < edits && len > 0; e++) {
                 size_t at = RNG() % len;
                 switch (RNG() % 3) {
-                case 0: buf[at] = (uint8_t)RNG(); break;
-                case 1: len = at; break;
-                default: buf[at] = "{}[]\":,0\\"[RNG() % 9]; break;
+                case 0:
+                    buf[at] = (uint8_t)RNG();
+                    break;
+                case 1:
+                    len = at;
+                    break;
+                default:
+                    buf[at] = "{}[]\":,0\\"[RNG() % 9];
+                    break;
                 }
             }
         }
@@ -262,8 +282,7 @@ static void test_random_bytes(void)
         else
             failed++;
         mz_gen_proto_frame f;
-        if (len >= 4 && iter % 3 == 0)
-            memcpy(buf, "MZF1", 4);
+        if (len >= 4 && iter % 3 == 0) memcpy(buf, "MZF1", 4);
         if (mz_gen_proto_frame_parse(buf, len, 4096, &f) == MZ_GEN_PROTO_OK) {
             uint8_t *px = malloc((size_t)f.width * f.height * 4);
             (void)mz_gen_proto_frame_pixels(&f, px);
@@ -271,8 +290,7 @@ static void test_random_bytes(void)
         }
         uint8_t *img;
         uint32_t w, h;
-        if (mz_gen_image_decode(buf, len, 256, &img, &w, &h))
-            free(img);
+        if (mz_gen_image_decode(buf, len, 256, &img, &w, &h)) free(img);
     }
     MZ_CHECK(failed > 0 && ok + failed == 20000);
 }

@@ -42,8 +42,7 @@ static bool server_start(server_thread *st, int port, int max_clients)
 {
     mz_gen_server_desc d = {.port = port, .max_clients = max_clients};
     st->server = mz_gen_server_create(&d);
-    if (!st->server)
-        return false;
+    if (!st->server) return false;
     pthread_create(&st->thread, NULL, serve, st->server);
     return true;
 }
@@ -65,8 +64,14 @@ static mz_gen *open_remote(int port, const char *fallback)
 
 static mz_scene_request scene(uint64_t id, const char *prompt, uint64_t seed, float duration)
 {
-    return (mz_scene_request){.id = id, .prompt = prompt, .seed = seed, .width = W, .height = H,
-                              .fps = 30, .duration_s = duration, .transition_s = 0.3f};
+    return (mz_scene_request){.id = id,
+                              .prompt = prompt,
+                              .seed = seed,
+                              .width = W,
+                              .height = H,
+                              .fps = 30,
+                              .duration_s = duration,
+                              .transition_s = 0.3f};
 }
 
 /* Copies of the first n frames of scene `id` (NULL entries if fewer came). */
@@ -76,8 +81,7 @@ static int collect(mz_gen *g, uint64_t id, uint8_t **out, int n, double timeout_
     uint64_t start = mz_time_ns();
     while (got < n && mz_time_ms_since(start) < timeout_ms) {
         mz_frame f;
-        if (!mz_gen_wait(g, &f, 50) || f.scene_id != id)
-            continue;
+        if (!mz_gen_wait(g, &f, 50) || f.scene_id != id) continue;
         MZ_CHECK_MSG(f.index == (uint32_t)got, "frame %u, expected %d", f.index, got);
         MZ_CHECK(f.width == W && f.height == H);
         out[got] = malloc((size_t)W * H * 4);
@@ -178,7 +182,10 @@ static void test_several_clients(void)
     server_stop(&st);
 }
 
-#define TEXT(s) {false, s, sizeof s - 1}
+#define TEXT(s)                                                                                    \
+    {                                                                                              \
+        false, s, sizeof s - 1                                                                     \
+    }
 static const char hello[] = "{\"type\":\"hello\",\"version\":1}";
 
 /* Whatever a client sends, the server answers with the right error, closes
@@ -199,7 +206,10 @@ static void test_server_refuses_bad_clients(void)
     memcpy(big, "{\"type\":\"hello\",", 17);
     /* A conditioning frame whose header promises more than follows. */
     uint8_t cut[MZ_GEN_PROTO_HEADER_SIZE + 10];
-    mz_gen_proto_frame h = {.scene_id = 1, .conditioning = true, .width = 64, .height = 64,
+    mz_gen_proto_frame h = {.scene_id = 1,
+                            .conditioning = true,
+                            .width = 64,
+                            .height = 64,
                             .payload_size = 64 * 64 * 4};
     mz_gen_proto_frame_header(&h, cut);
     memset(cut + MZ_GEN_PROTO_HEADER_SIZE, 0, 10);
@@ -212,19 +222,30 @@ static void test_server_refuses_bad_clients(void)
     } cases[] = {
         {"binary before hello", {{true, garbage, sizeof garbage}}, 1, "bad_message", "hello"},
         {"not JSON", {TEXT("{\"type\": hello")}, 1, "bad_message", "malformed JSON"},
-        {"wrong version", {TEXT("{\"type\":\"hello\",\"version\":7}")}, 1, "bad_version",
+        {"wrong version",
+         {TEXT("{\"type\":\"hello\",\"version\":7}")},
+         1,
+         "bad_version",
          "version 7"},
         {"oversized text", {{false, big, big_len}}, 1, "too_large", "64 KiB"},
         {"scene before hello", {TEXT(scene1)}, 1, "bad_message", "first message must be hello"},
         {"hello twice", {TEXT(hello), TEXT(hello)}, 2, "bad_message", "hello twice"},
-        {"garbage frame", {TEXT(hello), TEXT(scene1), {true, garbage, sizeof garbage}}, 3,
-         "bad_frame", "magic"},
-        {"truncated frame", {TEXT(hello), TEXT(scene1), {true, cut, sizeof cut}}, 3, "bad_frame",
+        {"garbage frame",
+         {TEXT(hello), TEXT(scene1), {true, garbage, sizeof garbage}},
+         3,
+         "bad_frame",
+         "magic"},
+        {"truncated frame",
+         {TEXT(hello), TEXT(scene1), {true, cut, sizeof cut}},
+         3,
+         "bad_frame",
          "follow its header"},
         {"huge scene",
          {TEXT(hello), TEXT("{\"type\":\"scene\",\"id\":1,\"prompt\":\"x\",\"seed\":1,"
                             "\"width\":99999,\"height\":64}")},
-         2, "bad_message", "'width'"},
+         2,
+         "bad_message",
+         "'width'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         raw_reply r;
@@ -285,8 +306,7 @@ static void test_connection_refused(void)
     close(fd);
     mz_gen *g = open_remote(ntohs(a.sin_port), NULL);
     MZ_CHECK(g != NULL);
-    if (g)
-        expect_fallback(g, "connection refused");
+    if (g) expect_fallback(g, "connection refused");
     mz_gen_close(g);
 }
 
@@ -296,22 +316,17 @@ static void test_faulty_servers(void)
         fake_mode mode;
         const char *name;
     } faults[] = {
-        {FAKE_STALL, "stalling server"},
-        {FAKE_GARBAGE, "garbage frame"},
-        {FAKE_TRUNCATED, "truncated frame"},
-        {FAKE_OVERSIZED_FRAME, "oversized frame"},
-        {FAKE_OVERSIZED_TEXT, "oversized text"},
-        {FAKE_BAD_VERSION, "wrong protocol version"},
+        {FAKE_STALL, "stalling server"},         {FAKE_GARBAGE, "garbage frame"},
+        {FAKE_TRUNCATED, "truncated frame"},     {FAKE_OVERSIZED_FRAME, "oversized frame"},
+        {FAKE_OVERSIZED_TEXT, "oversized text"}, {FAKE_BAD_VERSION, "wrong protocol version"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         fake_server *f = fake_server_start(faults[i].mode);
         MZ_CHECK(f != NULL);
-        if (!f)
-            continue;
+        if (!f) continue;
         mz_gen *g = open_remote(fake_server_port(f), NULL);
         MZ_CHECK(g != NULL);
-        if (g)
-            expect_fallback(g, faults[i].name);
+        if (g) expect_fallback(g, faults[i].name);
         mz_gen_close(g);
         MZ_CHECK(fake_server_connections(f) >= 1);
         fake_server_stop(f);
@@ -322,11 +337,9 @@ static void test_faulty_servers(void)
 static pid_t spawn_serve(int *port)
 {
     const char *maze = getenv("MZ_MAZE");
-    if (!maze)
-        return -1;
+    if (!maze) return -1;
     int pipefd[2];
-    if (pipe(pipefd))
-        return -1;
+    if (pipe(pipefd)) return -1;
     char port_arg[16];
     snprintf(port_arg, sizeof port_arg, "%d", *port);
     pid_t pid = fork();
@@ -343,8 +356,8 @@ static pid_t spawn_serve(int *port)
     close(pipefd[1]);
     FILE *out = fdopen(pipefd[0], "r");
     char line[256] = "";
-    if (!fgets(line, sizeof line, out) || sscanf(line, "maze serve: listening on ws://127.0.0.1:%d",
-                                                 port) != 1) {
+    if (!fgets(line, sizeof line, out) ||
+        sscanf(line, "maze serve: listening on ws://127.0.0.1:%d", port) != 1) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         pid = -1;
@@ -358,8 +371,7 @@ static void test_server_killed_and_back(void)
     int port = 0;
     pid_t pid = spawn_serve(&port);
     MZ_CHECK_MSG(pid > 0, "could not start maze serve (MZ_MAZE=%s)", getenv("MZ_MAZE"));
-    if (pid <= 0)
-        return;
+    if (pid <= 0) return;
     mz_gen *g = open_remote(port, NULL);
     mz_scene_request r = scene(40, "waves breaking on a beach", 3, 0);
     MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
@@ -369,8 +381,7 @@ static void test_server_killed_and_back(void)
     uint64_t t0 = mz_time_ns();
     while (mz_time_ms_since(t0) < 5000 && remote_frames < 5) {
         mz_gen_stats_get(g, &s);
-        if (mz_gen_wait(g, &f, 50) && !s.fallback_active)
-            remote_frames++;
+        if (mz_gen_wait(g, &f, 50) && !s.fallback_active) remote_frames++;
     }
     MZ_CHECK_MSG(remote_frames == 5, "%d frames from the server", remote_frames);
 
@@ -380,11 +391,9 @@ static void test_server_killed_and_back(void)
     double fell_back = -1;
     int after = 0;
     while (mz_time_ms_since(killed) < 3000 && after < 5) {
-        if (!mz_gen_wait(g, &f, 50))
-            continue;
+        if (!mz_gen_wait(g, &f, 50)) continue;
         mz_gen_stats_get(g, &s);
-        if (s.fallback_active && after++ == 0)
-            fell_back = mz_time_ms_since(killed);
+        if (s.fallback_active && after++ == 0) fell_back = mz_time_ms_since(killed);
     }
     MZ_CHECK_MSG(after == 5 && fell_back >= 0 && fell_back < 1000,
                  "fallback %.0f ms after the kill, %d frames", fell_back, after);
@@ -398,8 +407,7 @@ static void test_server_killed_and_back(void)
     while (mz_time_ms_since(restarted) < 5000 && back < 0) {
         mz_gen_wait(g, &f, 50);
         mz_gen_stats_get(g, &s);
-        if (!s.fallback_active)
-            back = mz_time_ms_since(restarted);
+        if (!s.fallback_active) back = mz_time_ms_since(restarted);
     }
     MZ_CHECK_MSG(back >= 0 && !strcmp(s.backend, "remote"), "back after %.0f ms (%s)", back,
                  s.backend);
