@@ -26,8 +26,9 @@ static void send_json(mz_gen_wire *w, const mz_gen_proto_msg *m)
     free(text);
 }
 
-static void misbehave(fake_server *f, mz_gen_wire *w, uint64_t id)
+static void misbehave(fake_server *f, mz_gen_wire *w, const mz_gen_proto_msg *scene)
 {
+    uint64_t id = scene->id;
     switch (f->mode) {
     case FAKE_STALL:
     case FAKE_BAD_VERSION:
@@ -51,6 +52,18 @@ static void misbehave(fake_server *f, mz_gen_wire *w, uint64_t id)
         memset(b + MZ_GEN_PROTO_HEADER_SIZE, 7, 100);
         return;
     }
+    case FAKE_STALL_MIDWAY:
+        for (uint32_t i = 0; i < 3; i++) {
+            mz_gen_proto_frame h = {.scene_id = id,
+                                    .index = i,
+                                    .width = (uint32_t)scene->width,
+                                    .height = (uint32_t)scene->height,
+                                    .payload_size = (size_t)scene->width * scene->height * 4};
+            uint8_t *b = mz_gen_wire_send_binary(w, MZ_GEN_PROTO_HEADER_SIZE + h.payload_size);
+            mz_gen_proto_frame_header(&h, b);
+            memset(b + MZ_GEN_PROTO_HEADER_SIZE, 90, h.payload_size);
+        }
+        return;
     case FAKE_OVERSIZED_TEXT: {
         size_t n = 70 * 1024;
         char *t = malloc(n);
@@ -86,7 +99,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
                     send_json(w, &r);
                 } else if (m->type == MZ_GEN_PROTO_SCENE) {
                     send_json(w, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_ACCEPTED, .id = m->id});
-                    misbehave(f, w, m->id);
+                    misbehave(f, w, m);
                 }
             }
             free(m);

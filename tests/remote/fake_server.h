@@ -11,6 +11,7 @@ typedef enum fake_mode {
     FAKE_OVERSIZED_FRAME, /* a 4096x4096 raw frame header: over the frame limit */
     FAKE_OVERSIZED_TEXT,  /* a 70 KB text message */
     FAKE_BAD_VERSION,     /* welcome with protocol version 2 */
+    FAKE_STALL_MIDWAY,    /* three good frames, then silence */
 } fake_mode;
 
 typedef struct fake_server fake_server;

@@ -333,6 +333,68 @@ static void test_faulty_servers(void)
     }
 }
 
+/* Frames, then silence: the deadline runs from the last frame. */
+static void test_stall_midway(void)
+{
+    fake_server *f = fake_server_start(FAKE_STALL_MIDWAY);
+    mz_gen *g = f ? open_remote(fake_server_port(f), NULL) : NULL;
+    MZ_CHECK(g != NULL);
+    if (g) {
+        mz_scene_request r = scene(60, "a windmill on a hill", 8, 0);
+        MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+        int from_server = 0, from_fallback = 0;
+        uint64_t last_remote = 0;
+        double gap = -1;
+        uint64_t t0 = mz_time_ns();
+        while (mz_time_ms_since(t0) < 4000 && from_fallback < 3) {
+            mz_frame fr;
+            if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 60) continue;
+            mz_gen_stats s;
+            mz_gen_stats_get(g, &s);
+            if (!s.fallback_active) {
+                from_server++;
+                last_remote = mz_time_ns();
+            } else if (from_fallback++ == 0 && last_remote) {
+                gap = mz_time_ms_since(last_remote);
+            }
+        }
+        MZ_CHECK_MSG(from_server == 3 && from_fallback == 3, "%d from the server, %d fallback",
+                     from_server, from_fallback);
+        MZ_CHECK_MSG(gap >= DEADLINE_S * 1000 - 50 && gap < DEADLINE_S * 1000 + 1000,
+                     "fallback %.0f ms after the last server frame", gap);
+        printf("     stall midway: fallback %.0f ms after the last server frame\n", gap);
+    }
+    mz_gen_close(g);
+    if (f) fake_server_stop(f);
+}
+
+/* A realtime client gets frames at the scene's fps, paced by the server. */
+static void test_realtime_pace(void)
+{
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 2));
+    char uri[64];
+    snprintf(uri, sizeof uri, "ws://127.0.0.1:%d", mz_gen_server_port(st.server));
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .realtime = true, .fallback = ""});
+    mz_scene_request r = scene(70, "clouds over a field", 1, 0);
+    r.fps = 20;
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    uint64_t first = 0, last = 0;
+    int n = 0;
+    uint64_t t0 = mz_time_ns();
+    while (n < 11 && mz_time_ms_since(t0) < 5000) {
+        mz_frame fr;
+        if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 70) continue;
+        last = mz_time_ns();
+        if (n++ == 0) first = last;
+    }
+    double ms = (double)(last - first) / 1e6;
+    /* 10 intervals at 20 fps: 500 ms; a loaded machine may run late, never early. */
+    MZ_CHECK_MSG(n == 11 && ms >= 450 && ms < 1500, "%d frames over %.0f ms", n, ms);
+    mz_gen_close(g);
+    server_stop(&st);
+}
+
 /* `maze serve` in a child process; returns its pid, *port filled. */
 static pid_t spawn_serve(int *port)
 {
@@ -430,6 +492,8 @@ int main(void)
     MZ_RUN(test_server_refuses_bad_clients);
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
+    MZ_RUN(test_stall_midway);
+    MZ_RUN(test_realtime_pace);
     MZ_RUN(test_server_killed_and_back);
     return mz_test_finish();
 }
