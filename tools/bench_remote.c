@@ -9,6 +9,7 @@
  * throughput with 4 clients at once. Everything runs as fast as possible
  * (not paced at the scene's fps). */
 #include "mz_gen.h"
+#include "mz_gen_backend.h"
 #include "mz_gen_server.h"
 #include "mz_log.h"
 #include "mz_time.h"
@@ -88,6 +89,114 @@ static void report(const char *what, const run *r)
            pct(r->first_ms, r->scenes, 0.5), pct(r->first_ms, r->scenes, 0.95),
            r->render_s > 0 ? (double)r->frames / r->render_s : 0);
 }
+
+/* A generator that costs nothing: flat frames as fast as the sink takes
+ * them. Served remotely it isolates what the protocol and loopback cost. */
+typedef struct flat {
+    mz_gen_sink *sink;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    mz_scene_request req; /* id 0: idle */
+    bool quit;
+} flat;
+
+static void *flat_run(void *arg)
+{
+    flat *f = arg;
+    uint8_t *px = NULL;
+    size_t cap = 0;
+    pthread_mutex_lock(&f->lock);
+    while (!f->quit) {
+        if (!f->req.id) {
+            pthread_cond_wait(&f->wake, &f->lock);
+            continue;
+        }
+        mz_scene_request r = f->req;
+        f->req.id = 0;
+        pthread_mutex_unlock(&f->lock);
+        size_t bytes = (size_t)r.width * r.height * 4;
+        if (bytes > cap) {
+            free(px);
+            px = malloc(bytes);
+            cap = px ? bytes : 0;
+        }
+        uint32_t n = (uint32_t)(r.duration_s * r.fps + 0.5f);
+        for (uint32_t i = 0; px && i < n; i++) {
+            memset(px, (int)(i & 0xff), bytes);
+            mz_frame fr = {.scene_id = r.id,
+                           .index = i,
+                           .time_s = i / r.fps,
+                           .width = (uint32_t)r.width,
+                           .height = (uint32_t)r.height,
+                           .rgba = px};
+            if (!mz_gen_sink_push(f->sink, &fr)) break;
+        }
+        pthread_mutex_lock(&f->lock);
+    }
+    pthread_mutex_unlock(&f->lock);
+    free(px);
+    return NULL;
+}
+
+static void *flat_open(const mz_gen_desc *desc, mz_gen_sink *sink)
+{
+    (void)desc;
+    flat *f = calloc(1, sizeof *f);
+    f->sink = sink;
+    pthread_mutex_init(&f->lock, NULL);
+    pthread_cond_init(&f->wake, NULL);
+    pthread_create(&f->thread, NULL, flat_run, f);
+    return f;
+}
+
+static bool flat_submit(void *self, const mz_scene_request *req, const mz_frame *c, size_t n)
+{
+    (void)c, (void)n;
+    flat *f = self;
+    pthread_mutex_lock(&f->lock);
+    f->req = *req;
+    f->req.prompt = NULL; /* not used, and not ours to keep */
+    f->req.negative = NULL;
+    f->req.tags = NULL;
+    pthread_cond_signal(&f->wake);
+    pthread_mutex_unlock(&f->lock);
+    return true;
+}
+
+static void flat_cancel(void *self)
+{
+    (void)self; /* the front drops superseded frames; the push fails and the loop ends */
+}
+
+static void flat_close(void *self)
+{
+    flat *f = self;
+    pthread_mutex_lock(&f->lock);
+    f->quit = true;
+    pthread_cond_signal(&f->wake);
+    pthread_mutex_unlock(&f->lock);
+    pthread_join(f->thread, NULL);
+    pthread_cond_destroy(&f->wake);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}
+
+static bool flat_accepts(const char *uri)
+{
+    (void)uri;
+    return false;
+}
+
+static const mz_gen_backend flat_backend = {
+    .version = MZ_GEN_BACKEND_VERSION,
+    .name = "flat",
+    .accepts = flat_accepts,
+    .open = flat_open,
+    .submit = flat_submit,
+    .cancel = flat_cancel,
+    .close = flat_close,
+};
 
 typedef struct client_job {
     const char *uri;
@@ -170,6 +279,41 @@ int main(int argc, char **argv)
         }
         mz_gen_close(local);
         mz_gen_close(remote);
+    }
+    if (rc == 0 && !server_uri) {
+        /* The protocol alone: the same zero-cost generator local and served. */
+        mz_gen_server *fs = mz_gen_server_create(
+            &(mz_gen_server_desc){.port = 0, .max_clients = 1, .impl = &flat_backend});
+        pthread_t ft;
+        pthread_create(&ft, NULL, serve, fs);
+        char furi[64];
+        snprintf(furi, sizeof furi, "ws://127.0.0.1:%d", mz_gen_server_port(fs));
+        printf("protocol alone (a generator that costs nothing, %d frames per scene)\n",
+               frames * 4);
+        for (int s = 0; s < 2 && rc == 0; s++) {
+            int w = sizes[s][0], h = sizes[s][1];
+            mz_gen *local = mz_gen_open_backend(&(mz_gen_desc){0}, &flat_backend);
+            mz_gen *remote = mz_gen_open(&(mz_gen_desc){.uri = furi, .fallback = ""});
+            run a, b;
+            if (!remote || !play(remote, w, h, 1, 2, 900, &b) ||
+                !play(local, w, h, scenes, frames * 4, 1, &a) ||
+                !play(remote, w, h, scenes, frames * 4, 1, &b)) {
+                fprintf(stderr, "bench_remote: protocol %dx%d failed: %s\n", w, h, mz_error());
+                rc = 1;
+            } else {
+                printf("%dx%d\n", w, h);
+                report("local", &a);
+                report("remote", &b);
+                printf("  per frame over loopback: %.2f ms (%.0f MB/s of raw RGBA)\n",
+                       b.render_s * 1000 / b.frames,
+                       (double)w * h * 4 * b.frames / b.render_s / 1e6);
+            }
+            mz_gen_close(local);
+            mz_gen_close(remote);
+        }
+        mz_gen_server_stop(fs);
+        pthread_join(ft, NULL);
+        mz_gen_server_destroy(fs);
     }
     if (rc == 0) {
         client_job jobs[CLIENTS];

@@ -5,6 +5,7 @@
 
 #include "mz_error.h"
 #include "mz_gen.h"
+#include "mz_gen_backend.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "mz_time.h"
@@ -52,6 +53,7 @@ struct mz_gen_server {
     struct lws_vhost *vhost;
     lws_sorted_usec_list_t tick;
     char backend[256];
+    const mz_gen_backend *impl;
     int max_clients, max_queue;
     void *gpu;
     int port;
@@ -158,7 +160,7 @@ static void on_hello(client *c, const mz_gen_proto_msg *m)
     snprintf(c->peer + strlen(c->peer), sizeof c->peer - strlen(c->peer), " (%.30s)", m->peer);
     mz_gen_desc desc = {
         .uri = c->server->backend, .realtime = false, .gpu = c->server->gpu, .fallback = ""};
-    c->gen = mz_gen_open(&desc);
+    c->gen = c->server->impl ? mz_gen_open_backend(&desc, c->server->impl) : mz_gen_open(&desc);
     if (!c->gen) {
         send_error(c, MZ_GEN_PROTO_INTERNAL, 0, true, mz_error());
         return;
@@ -400,6 +402,7 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->max_clients = desc->max_clients > 0 ? desc->max_clients : 8;
     s->max_queue = desc->max_queue_frames > 0 ? desc->max_queue_frames : MZ_GEN_PROTO_MAX_QUEUE;
     s->gpu = desc->gpu;
+    s->impl = desc->impl;
     atomic_init(&s->stop, false);
     struct lws_context_creation_info info = {
         .port = desc->port,

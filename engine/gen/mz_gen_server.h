@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 typedef struct mz_gen_server mz_gen_server;
+struct mz_gen_backend; /* mz_gen_backend.h */
 
 typedef struct mz_gen_server_desc {
     const char *bind;     /* address to listen on; NULL -> "127.0.0.1" */
@@ -25,6 +26,9 @@ typedef struct mz_gen_server_desc {
     int max_clients;      /* 0 -> 8; more are refused with error `busy` */
     int max_queue_frames; /* 0 -> MZ_GEN_PROTO_MAX_QUEUE */
     void *gpu;            /* optional mz_gpu* shared by the clients' generators */
+    /* Serve this backend instead of the one `backend` names (tests and
+     * benchmarks: a synthetic generator isolates the protocol's cost). */
+    const struct mz_gen_backend *impl;
 } mz_gen_server_desc;
 
 typedef struct mz_gen_server_stats {
