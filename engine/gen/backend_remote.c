@@ -30,7 +30,8 @@ typedef enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_HELLO, LINK_READY } l
 
 typedef struct remote {
     mz_gen_sink *sink;
-    bool realtime; /* the front's pace, asked of the server */
+    bool realtime;                  /* the front's pace, asked of the server */
+    mz_gen_proto_encoding encoding; /* asked of the server: ?encoding= in the URI */
     char uri[256];
     char host[128], path[128];
     int port;
@@ -346,6 +347,18 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     snprintf(r->uri, sizeof r->uri, "%s", desc->uri);
     char parse[256];
     snprintf(parse, sizeof parse, "%s", desc->uri);
+    /* ws://host:port[/path][?encoding=raw|png|jpeg] */
+    char *query = strchr(parse, '?');
+    if (query) {
+        *query++ = 0;
+        char name[16] = "";
+        if (sscanf(query, "encoding=%15[a-z]", name) != 1 ||
+            !mz_gen_proto_encoding_of(name, &r->encoding)) {
+            mz_fail("remote: '%s': the only option is ?encoding=raw|png|jpeg", desc->uri);
+            remote_close(r);
+            return NULL;
+        }
+    }
     const char *scheme, *host, *path;
     if (lws_parse_uri(parse, &scheme, &host, &r->port, &path) || !*host) {
         mz_fail("remote: cannot parse '%s' (want ws://host:port)", desc->uri);
@@ -397,6 +410,7 @@ static bool remote_submit(void *self, const mz_scene_request *req, const mz_fram
     m->duration = req->duration_s;
     m->transition = req->transition_s;
     m->realtime = r->realtime;
+    m->encoding = r->encoding;
     for (size_t i = 0; i < req->tag_count && m->tag_count < MZ_GEN_PROTO_MAX_TAGS; i++)
         snprintf(m->tags[m->tag_count++], MZ_GEN_PROTO_MAX_TAG, "%s", req->tags[i]);
     /* The newest frames matter most: keep the last MAX_CONDITIONING. */

@@ -87,7 +87,8 @@ typedef struct mz_gen_proto_msg {
     uint64_t seed;
     int width, height;
     float fps, duration, transition;
-    bool realtime; /* scene: pace "realtime" (true) or "fast" */
+    bool realtime;                  /* scene: pace "realtime" (true) or "fast" */
+    mz_gen_proto_encoding encoding; /* scene: how the client wants its frames */
     int conditioning;
     char tags[MZ_GEN_PROTO_MAX_TAGS][MZ_GEN_PROTO_MAX_TAG];
     int tag_count;
@@ -135,6 +136,11 @@ mz_gen_proto_status mz_gen_proto_frame_pixels(const mz_gen_proto_frame *f, uint8
 /* Image codecs, also used by the ComfyUI adapter. PNG encode: *out is
  * malloc'd, free() it. Decode: *rgba malloc'd, dimensions at most max_dim. */
 bool mz_gen_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint8_t **out, size_t *len);
+/* quality 1..100; *out malloc'd, free() it. */
+bool mz_gen_jpeg_encode(const uint8_t *rgba, uint32_t w, uint32_t h, int quality, uint8_t **out,
+                        size_t *len);
+/* "raw", "png", "jpeg" -> the encoding; false for anything else. */
+bool mz_gen_proto_encoding_of(const char *name, mz_gen_proto_encoding *out);
 bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
                          uint32_t *w, uint32_t *h);
 

@@ -48,6 +48,16 @@ mz_gen_proto_status mz_gen_proto_status_of(const char *code)
     return MZ_GEN_PROTO_INTERNAL;
 }
 
+bool mz_gen_proto_encoding_of(const char *name, mz_gen_proto_encoding *out)
+{
+    for (int e = 0; e < ENCODING_COUNT; e++)
+        if (!strcmp(name, encoding_names[e])) {
+            *out = (mz_gen_proto_encoding)e;
+            return true;
+        }
+    return false;
+}
+
 mz_gen_proto_limits mz_gen_proto_default_limits(void)
 {
     return (mz_gen_proto_limits){
@@ -113,6 +123,7 @@ static bool encode_fields(const mz_gen_proto_msg *m, cJSON *o)
         ok &= cJSON_AddNumberToObject(o, "duration", m->duration) != NULL;
         ok &= cJSON_AddNumberToObject(o, "transition", m->transition) != NULL;
         ok &= cJSON_AddStringToObject(o, "pace", m->realtime ? "realtime" : "fast") != NULL;
+        ok &= cJSON_AddStringToObject(o, "encoding", encoding_names[m->encoding]) != NULL;
         cJSON *tags = cJSON_AddArrayToObject(o, "tags");
         ok &= tags != NULL;
         for (int i = 0; ok && i < m->tag_count; i++)
@@ -366,7 +377,7 @@ static bool decode_tags(reader *r, mz_gen_proto_msg *m)
 
 static bool decode_scene(reader *r, mz_gen_proto_msg *m)
 {
-    char pace[16] = "fast";
+    char pace[16] = "fast", encoding[16] = "raw";
     m->fps = 30;
     m->transition = 1;
     if (!get_u64(r, "id", true, &m->id) ||
@@ -378,12 +389,15 @@ static bool decode_scene(reader *r, mz_gen_proto_msg *m)
         !get_float(r, "fps", 1, 240, false, &m->fps) ||
         !get_float(r, "duration", 0, 86400, false, &m->duration) ||
         !get_float(r, "transition", 0, 60, false, &m->transition) ||
-        !get_string(r, "pace", false, pace, sizeof pace) || !decode_tags(r, m) ||
+        !get_string(r, "pace", false, pace, sizeof pace) ||
+        !get_string(r, "encoding", false, encoding, sizeof encoding) || !decode_tags(r, m) ||
         !get_int(r, "conditioning", 0, MZ_GEN_PROTO_MAX_CONDITIONING, false, &m->conditioning))
         return false;
     if (m->id == 0) return bad(r, "id", "must be nonzero");
     if (strcmp(pace, "fast") && strcmp(pace, "realtime"))
         return bad(r, "pace", "must be \"realtime\" or \"fast\"");
+    if (!mz_gen_proto_encoding_of(encoding, &m->encoding))
+        return bad(r, "encoding", "must be \"raw\", \"png\" or \"jpeg\"");
     if ((uint64_t)m->width * (uint64_t)m->height * 4 > MZ_GEN_PROTO_MAX_FRAME_BYTES)
         return bad(r, "width", "times height makes a frame over the frame size limit");
     m->realtime = !strcmp(pace, "realtime");

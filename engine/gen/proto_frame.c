@@ -269,6 +269,42 @@ static bool jpeg_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8
     return true;
 }
 
+bool mz_gen_jpeg_encode(const uint8_t *rgba, uint32_t w, uint32_t h, int quality, uint8_t **out,
+                        size_t *len)
+{
+    struct jpeg_compress_struct cinfo;
+    jpeg_fail fail;
+    unsigned char *volatile buf = NULL;
+    unsigned long size = 0;
+    *out = NULL;
+    cinfo.err = jpeg_std_error(&fail.mgr);
+    fail.mgr.error_exit = jpeg_error_exit;
+    fail.mgr.emit_message = jpeg_quiet;
+    if (setjmp(fail.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        free(buf);
+        return mz_fail("JPEG encode: %s", fail.message);
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, (unsigned char **)&buf, &size);
+    cinfo.image_width = w;
+    cinfo.image_height = h;
+    cinfo.input_components = 4;
+    cinfo.in_color_space = JCS_EXT_RGBA; /* libjpeg-turbo: no conversion pass */
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < h) {
+        JSAMPROW row = (JSAMPROW)(rgba + (size_t)cinfo.next_scanline * w * 4);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *out = buf;
+    *len = size;
+    return true;
+}
+
 bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
                          uint32_t *w, uint32_t *h)
 {

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <jpeglib.h>
-
 static mz_gen_proto_status decode_str(const char *s, mz_gen_proto_msg *m)
 {
     return mz_gen_proto_decode(s, strlen(s), m);
@@ -238,38 +236,15 @@ static void test_frames(void)
     free(png);
 }
 
-/* A solid-colour JPEG, made with libjpeg (the engine itself only decodes). */
-static unsigned char *make_jpeg(int w, int h, const uint8_t rgb[3], unsigned long *len)
-{
-    struct jpeg_compress_struct c;
-    struct jpeg_error_mgr err;
-    c.err = jpeg_std_error(&err);
-    jpeg_create_compress(&c);
-    unsigned char *out = NULL;
-    jpeg_mem_dest(&c, &out, len);
-    c.image_width = (JDIMENSION)w;
-    c.image_height = (JDIMENSION)h;
-    c.input_components = 3;
-    c.in_color_space = JCS_RGB;
-    jpeg_set_defaults(&c);
-    jpeg_set_quality(&c, 95, TRUE);
-    jpeg_start_compress(&c, TRUE);
-    uint8_t *row = malloc((size_t)w * 3);
-    for (int x = 0; x < w; x++)
-        memcpy(row + 3 * x, rgb, 3);
-    while (c.next_scanline < c.image_height)
-        jpeg_write_scanlines(&c, &row, 1);
-    jpeg_finish_compress(&c);
-    jpeg_destroy_compress(&c);
-    free(row);
-    return out;
-}
-
 static void test_jpeg_frames(void)
 {
     enum { W = 48, H = 32 };
-    unsigned long len = 0;
-    unsigned char *jpeg = make_jpeg(W, H, (const uint8_t[]){200, 40, 90}, &len);
+    uint8_t *src = malloc(W * H * 4), *jpeg;
+    for (int i = 0; i < W * H; i++)
+        memcpy(src + 4 * i, (const uint8_t[]){200, 40, 90, 255}, 4);
+    size_t len = 0;
+    MZ_CHECK(mz_gen_jpeg_encode(src, W, H, 90, &jpeg, &len));
+    free(src);
     mz_gen_proto_frame f = {
         .scene_id = 9, .width = W, .height = H, .encoding = MZ_GEN_PROTO_JPEG, .payload_size = len};
     size_t mlen;

@@ -142,6 +142,38 @@ static void test_frames_match_local(void)
     server_stop(&st);
 }
 
+/* ?encoding=jpeg: the server sends JPEG, close to the raw frames. */
+static void test_jpeg_encoding(void)
+{
+    enum { N = 4 };
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 2));
+    char uri[80];
+    snprintf(uri, sizeof uri, "ws://127.0.0.1:%d/?encoding=jpeg", mz_gen_server_port(st.server));
+    mz_gen *jpeg = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+    mz_gen *local = mz_gen_open(&(mz_gen_desc){.uri = "procedural"});
+    mz_scene_request r = scene(3, "a lighthouse on a cliff above the sea at dusk", 7, N / 30.0f);
+    uint8_t *a[N] = {0}, *b[N] = {0};
+    MZ_CHECK(jpeg && local && mz_gen_submit(jpeg, &r, NULL, 0) &&
+             mz_gen_submit(local, &r, NULL, 0));
+    MZ_CHECK(collect(jpeg, 3, a, N, 10000) == N);
+    MZ_CHECK(collect(local, 3, b, N, 10000) == N);
+    for (int i = 0; i < N && a[i] && b[i]; i++) {
+        double diff = 0;
+        for (size_t k = 0; k < (size_t)W * H * 4; k++)
+            diff += abs(a[i][k] - b[i][k]);
+        diff /= (double)W * H * 4;
+        MZ_CHECK_MSG(diff < 3.0 && memcmp(a[i], b[i], (size_t)W * H * 4),
+                     "frame %d: mean difference %.2f", i, diff);
+    }
+    MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "ws://127.0.0.1:1/?encoding=webp"}));
+    MZ_CHECK_HAS(mz_error(), "?encoding=raw|png|jpeg");
+    free_frames(a, N), free_frames(b, N);
+    mz_gen_close(jpeg);
+    mz_gen_close(local);
+    server_stop(&st);
+}
+
 static void test_several_clients(void)
 {
     enum { CLIENTS = 3, N = 6 };
@@ -488,6 +520,7 @@ int main(void)
     mz_log_init();
     signal(SIGPIPE, SIG_IGN);
     MZ_RUN(test_frames_match_local);
+    MZ_RUN(test_jpeg_encoding);
     MZ_RUN(test_several_clients);
     MZ_RUN(test_server_refuses_bad_clients);
     MZ_RUN(test_connection_refused);
