@@ -261,24 +261,31 @@ int main(int argc, char **argv)
         int w = sizes[s][0], h = sizes[s][1];
         mz_gen *local = mz_gen_open(&(mz_gen_desc){.uri = "procedural"});
         mz_gen *remote = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
-        run a, b;
+        char juri[160];
+        snprintf(juri, sizeof juri, "%s/?encoding=jpeg", uri);
+        mz_gen *jpeg = mz_gen_open(&(mz_gen_desc){.uri = juri, .fallback = ""});
+        run a, b, c;
         /* One warm-up scene each: shader compile and connection set-up are
          * start-up costs, not per-scene ones. */
         if (!local || !remote || !play(local, w, h, 1, 2, 900, &a) ||
-            !play(remote, w, h, 1, 2, 900, &b) || !play(local, w, h, scenes, frames, 1, &a) ||
-            !play(remote, w, h, scenes, frames, 1, &b)) {
+            !play(remote, w, h, 1, 2, 900, &b) || !jpeg || !play(jpeg, w, h, 1, 2, 900, &c) ||
+            !play(local, w, h, scenes, frames, 1, &a) ||
+            !play(remote, w, h, scenes, frames, 1, &b) ||
+            !play(jpeg, w, h, scenes, frames, 1, &c)) {
             fprintf(stderr, "bench_remote: %dx%d failed: %s\n", w, h, mz_error());
             rc = 1;
         } else {
             printf("%dx%d\n", w, h);
             report("local", &a);
             report("remote", &b);
+            report("jpeg", &c);
             printf("  loopback adds %.1f ms to the first frame (p50); fps ratio %.2f\n",
                    pct(b.first_ms, b.scenes, 0.5) - pct(a.first_ms, a.scenes, 0.5),
                    (b.frames / b.render_s) / (a.frames / a.render_s));
         }
         mz_gen_close(local);
         mz_gen_close(remote);
+        mz_gen_close(jpeg);
     }
     if (rc == 0 && !server_uri) {
         /* The protocol alone: the same zero-cost generator local and served. */
