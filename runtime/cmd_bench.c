@@ -1,4 +1,208 @@
+/* maze bench — the generator's figures: request -> first frame latency,
+ * sustained frame rate and memory, at a few sizes. Printed, not asserted:
+ * the numbers depend on the machine and on what else runs on it. */
 #include "mz_commands.h"
-#include <stddef.h>
-static int run_bench(const mz_command *cmd, int argc, char **argv) { (void)cmd; (void)argc; (void)argv; return 2; }
-const mz_command mz_cmd_bench = {"bench", "generator benchmark", "[options]", NULL, run_bench};
+
+#include "mz_error.h"
+#include "mz_gen.h"
+#include "mz_gpu.h"
+#include "mz_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Scene changes cycle through these, so every change is a real one. */
+static const char *const prompts[] = {
+    "seashore at dusk with a lighthouse, rain",
+    "a dark forest in the fog",
+    "a city at night, lit windows",
+    "the desert at noon",
+    "snowy mountains, heavy snow",
+    "a cave lit by a fire",
+    "a lake at dawn with birds",
+    "the surface of the moon, stars",
+    "a storm over the sea at night",
+    "green hills in the morning",
+};
+#define PROMPT_COUNT (sizeof prompts / sizeof prompts[0])
+
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+    fclose(f);
+    return kib;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct bench_result {
+    double p50, p95;           /* submit -> frame 0 (the continuation of the last frame) */
+    double next_p50, next_p95; /* submit -> frame 1, the first with new content */
+    double fps;
+    long rss_kib;
+} bench_result;
+
+/* One size: `changes` scene changes (each timed from submit to its first
+ * frame, then a few frames consumed), then `frames` frames of one scene
+ * consumed as fast as they come. */
+static bool bench_size(mz_gen *gen, int w, int h, int changes, long frames, uint64_t *next_id,
+                       bench_result *out)
+{
+    double *lat = calloc((size_t)changes * 2, sizeof *lat), *lat1 = lat + changes;
+    if (!lat) return mz_fail("out of memory");
+    mz_frame f;
+    bool have = false;
+    for (int i = 0; i < changes; i++) {
+        mz_scene_request req = {.id = (*next_id)++,
+                                .prompt = prompts[i % PROMPT_COUNT],
+                                .seed = (uint64_t)i,
+                                .width = w,
+                                .height = h};
+        uint64_t t0 = mz_time_ns();
+        if (!mz_gen_submit(gen, &req, have ? &f : NULL, have ? 1 : 0)) goto fail;
+        /* Skip frames of the superseded scene still on their way. */
+        do {
+            if (!mz_gen_wait(gen, &f, 10000)) {
+                mz_fail("no frame after 10 s");
+                goto fail;
+            }
+        } while (f.scene_id != req.id);
+        lat[i] = mz_time_ms_since(t0);
+        have = true;
+        if (!mz_gen_wait(gen, &f, 10000)) {
+            mz_fail("no frame after 10 s");
+            goto fail;
+        }
+        lat1[i] = mz_time_ms_since(t0);
+        for (int k = 0; k < 2; k++)
+            mz_gen_wait(gen, &f, 10000);
+    }
+    qsort(lat, (size_t)changes, sizeof *lat, compare_double);
+    qsort(lat1, (size_t)changes, sizeof *lat1, compare_double);
+    int mid = (changes - 1) / 2, p95 = (int)((changes - 1) * 0.95 + 0.5);
+    out->p50 = lat[mid];
+    out->p95 = lat[p95];
+    out->next_p50 = lat1[mid];
+    out->next_p95 = lat1[p95];
+    free(lat);
+
+    mz_scene_request req = {
+        .id = (*next_id)++, .prompt = prompts[0], .seed = 7, .width = w, .height = h};
+    if (!mz_gen_submit(gen, &req, &f, 1)) return false;
+    uint64_t t0 = mz_time_ns();
+    for (long i = 0; i < frames; i++)
+        if (!mz_gen_wait(gen, &f, 10000)) return mz_fail("no frame after 10 s");
+    out->fps = (double)frames * 1000.0 / mz_time_ms_since(t0);
+    out->rss_kib = rss_kib();
+    return true;
+fail:
+    free(lat);
+    return false;
+}
+
+/* Memory over a long run: RSS after a warm-up and at the end, with a scene
+ * change every 100 frames so every path is exercised. */
+static bool soak(mz_gen *gen, int w, int h, long frames, uint64_t *next_id)
+{
+    mz_frame f;
+    bool have = false;
+    long rss_start = 0;
+    uint64_t t0 = mz_time_ns();
+    for (long i = 0; i < frames; i++) {
+        if (i % 100 == 0) {
+            mz_scene_request req = {.id = (*next_id)++,
+                                    .prompt = prompts[(i / 100) % PROMPT_COUNT],
+                                    .seed = (uint64_t)i,
+                                    .width = w,
+                                    .height = h};
+            if (!mz_gen_submit(gen, &req, have ? &f : NULL, have ? 1 : 0)) return false;
+        }
+        if (!mz_gen_wait(gen, &f, 10000)) return mz_fail("no frame after 10 s");
+        have = true;
+        if (i == 500 || (frames <= 500 && i == 0)) rss_start = rss_kib();
+        if (i % 1000 == 999) {
+            printf("  %ld frames, RSS %ld KiB\n", i + 1, rss_kib());
+            fflush(stdout);
+        }
+    }
+    long rss_end = rss_kib();
+    printf("memory: %ld frames at %dx%d in %.1f s; RSS %ld KiB after warm-up, %ld KiB at the "
+           "end (%+ld KiB)\n",
+           frames, w, h, mz_time_ms_since(t0) / 1000.0, rss_start, rss_end, rss_end - rss_start);
+    return true;
+}
+
+static int run_bench(const mz_command *cmd, int argc, char **argv)
+{
+    long changes = 40, frames = 300, soak_frames = 0;
+    int size[2] = {0, 0};
+    const char *uri = NULL;
+    const mz_arg args[] = {
+        {"--changes", MZ_ARG_INT, &changes, "N", "scene changes timed per size (default 40)"},
+        {"--fps-frames", MZ_ARG_INT, &frames, "N", "frames for the frame rate (default 300)"},
+        {"--size", MZ_ARG_SIZE, size, "WxH",
+         "measure this size only (default 640x360 and 1280x720)"},
+        {"--frames", MZ_ARG_INT, &soak_frames, "N", "also run N frames and report memory growth"},
+        {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
+        {0},
+    };
+    int npos = 0;
+    mz_args_result r = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
+    if (r != MZ_ARGS_OK) return r == MZ_ARGS_HELP ? 0 : 2;
+    if (changes < 1 || frames < 1 || soak_frames < 0)
+        return mz_args_usage_error(cmd, "counts must be positive");
+
+    int sizes[2][2] = {{640, 360}, {1280, 720}};
+    int nsizes = 2;
+    if (size[0]) {
+        sizes[0][0] = size[0];
+        sizes[0][1] = size[1];
+        nsizes = 1;
+    }
+    int status = 1;
+    mz_gen *gen = NULL;
+    mz_gpu *gpu = mz_gpu_create(NULL);
+    mz_gen_desc desc = {.uri = uri, .gpu = gpu};
+    if (!gpu || !(gen = mz_gen_open(&desc))) goto done;
+    printf("maze bench on %s (%s); RSS at start %ld KiB\n", mz_gpu_device_name(gpu),
+           uri ? uri : "procedural", rss_kib());
+    uint64_t id = 1;
+    for (int i = 0; i < nsizes; i++) {
+        bench_result b = {0};
+        if (!bench_size(gen, sizes[i][0], sizes[i][1], (int)changes, frames, &id, &b)) goto done;
+        printf("%dx%d: first frame p50 %.1f ms, p95 %.1f ms; first new-content frame p50 %.1f "
+               "ms, p95 %.1f ms (%ld changes); %.1f fps sustained; RSS %ld KiB\n",
+               sizes[i][0], sizes[i][1], b.p50, b.p95, b.next_p50, b.next_p95, changes, b.fps,
+               b.rss_kib);
+        fflush(stdout);
+    }
+    if (soak_frames && !soak(gen, sizes[0][0], sizes[0][1], soak_frames, &id)) goto done;
+    printf("validation errors: %u\n", mz_gpu_validation_errors(gpu));
+    status = 0;
+done:
+    if (status) fprintf(stderr, "maze bench: %s\n", mz_error());
+    mz_gen_close(gen);
+    mz_gpu_destroy(gpu);
+    return status;
+}
+
+const mz_command mz_cmd_bench = {
+    .name = "bench",
+    .summary = "measure the generator: first-frame latency, frame rate, memory",
+    .usage = "[options]",
+    .details = "The first frame of a new scene is the last frame shown (the scene starts as\n"
+               "its continuation); the first new-content frame is the next one, drawn.\n"
+               "Numbers depend on the machine and its load; run it on a quiet machine.\n"
+               "--frames 10000 adds a long run that reports memory growth.",
+    .run = run_bench,
+};

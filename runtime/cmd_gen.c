@@ -36,10 +36,12 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     mz_args_result r = mz_args_parse(cmd, args, argc, argv, &prompt, 1, &npos);
     if (r != MZ_ARGS_OK) return r == MZ_ARGS_HELP ? 0 : 2;
     if (npos != 1) return mz_args_usage_error(cmd, "give one PROMPT (quote it)");
-    if (frames < 1 || frames > 1000000) return mz_args_usage_error(cmd, "--frames must be 1..1000000");
+    if (frames < 1 || frames > 1000000)
+        return mz_args_usage_error(cmd, "--frames must be 1..1000000");
     if (fps <= 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
     if (then_at < 0) then_at = frames / 2;
-    if (y4m && (size[0] % 2 || size[1] % 2)) return mz_args_usage_error(cmd, "--y4m needs an even --size");
+    if (y4m && (size[0] % 2 || size[1] % 2))
+        return mz_args_usage_error(cmd, "--y4m needs an even --size");
 
     int status = 1;
     mz_gpu *gpu = NULL;
@@ -52,13 +54,18 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     if (!(gen = mz_gen_open(&desc))) goto done;
     if (y4m) {
         snprintf(path, sizeof path, "%s/gen.y4m", out);
-        if (!(video = mz_record_y4m_open(path, (uint32_t)size[0], (uint32_t)size[1], fps))) goto done;
+        if (!(video = mz_record_y4m_open(path, (uint32_t)size[0], (uint32_t)size[1], fps)))
+            goto done;
     }
     printf("maze gen: \"%s\", %dx%d, seed %ld, on %s\n", prompt, size[0], size[1], seed,
            mz_gpu_device_name(gpu));
-    mz_scene_request req = {.id = 1, .prompt = prompt, .seed = (uint64_t)seed,
-                            .transition_s = (float)transition, .width = size[0],
-                            .height = size[1], .fps = (float)fps};
+    mz_scene_request req = {.id = 1,
+                            .prompt = prompt,
+                            .seed = (uint64_t)seed,
+                            .transition_s = (float)transition,
+                            .width = size[0],
+                            .height = size[1],
+                            .fps = (float)fps};
     if (!mz_gen_submit(gen, &req, NULL, 0)) goto done;
     mz_frame f = {0};
     bool have = false;

@@ -16,9 +16,12 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const char *story = NULL;
     int n = 0;
     switch (mz_args_parse(cmd, args, argc, argv, &story, 1, &n)) {
-    case MZ_ARGS_HELP: return 0;
-    case MZ_ARGS_ERROR: return 2;
-    case MZ_ARGS_OK: break;
+    case MZ_ARGS_HELP:
+        return 0;
+    case MZ_ARGS_ERROR:
+        return 2;
+    case MZ_ARGS_OK:
+        break;
     }
     if (n != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     FILE *out = output ? fopen(output, "w") : stdout;

@@ -8,8 +8,10 @@
 static void report(const char *file, int line, const char *message, void *user)
 {
     (void)user;
-    if (line > 0) printf("%s:%d: %s\n", file, line, message);
-    else printf("%s: %s\n", file, message);
+    if (line > 0)
+        printf("%s:%d: %s\n", file, line, message);
+    else
+        printf("%s: %s\n", file, message);
 }
 
 static int run(const mz_command *cmd, int argc, char **argv)
@@ -18,9 +20,12 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const char *stories[64];
     int n = 0;
     switch (mz_args_parse(cmd, args, argc, argv, stories, 64, &n)) {
-    case MZ_ARGS_HELP: return 0;
-    case MZ_ARGS_ERROR: return 2;
-    case MZ_ARGS_OK: break;
+    case MZ_ARGS_HELP:
+        return 0;
+    case MZ_ARGS_ERROR:
+        return 2;
+    case MZ_ARGS_OK:
+        break;
     }
     if (n == 0) return mz_args_usage_error(cmd, "which stories? (e.g. stories/*)");
     int total = 0;

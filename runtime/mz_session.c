@@ -1,6 +1,7 @@
 #include "mz_session.h"
 
 #include "mz_error.h"
+#include "mz_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,17 @@ struct mz_session {
     void *user;
     mz_story_turn turn;
     bool begun;
+
+    /* The generator side (all unused when gen is NULL). */
+    mz_gen *gen;
+    int width, height;
+    float fps;
+    uint64_t scene_id;        /* the last scene submitted */
+    char *scene_prompt;       /* and its prompt (a modifier changes it in place) */
+    uint64_t input_ns;        /* when the current turn's input was accepted */
+    mz_frame shown;           /* the frame on screen: the next scene's conditioning */
+    bool have_shown;
+    bool trace_pending;       /* the turn's trace line waits for its first frame */
 };
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
@@ -22,8 +34,8 @@ static int utf8_valid(const unsigned char *s)
     int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
     if (!n || s[0] > 0xf4) return 0;
     for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the NUL */
-    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0) return 0; /* overlong */
+        if ((s[i] & 0xc0) != 0x80) return 0;              /* also stops at the NUL */
+    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0) return 0;  /* overlong */
     if (n == 3 && s[0] == 0xed && s[1] >= 0xa0) return 0; /* surrogates */
     if (n == 4 && s[0] == 0xf0 && s[1] < 0x90) return 0;  /* overlong */
     if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
@@ -55,15 +67,20 @@ void mz_json_string(FILE *out, const char *s)
             p++;
         } else {
             int n = utf8_valid(p);
-            if (n) fwrite(p, 1, (size_t)n, out);
-            else fputs("\\ufffd", out);
+            if (n)
+                fwrite(p, 1, (size_t)n, out);
+            else
+                fputs("\\ufffd", out);
             p += n ? n : 1;
         }
     }
     fputc('"', out);
 }
 
-static void write_trace(mz_session *ss)
+/* first_frame_ms < 0: no first frame to report (null). The field is only
+ * written when a generator runs, so story-only traces stay byte-identical
+ * between replays. */
+static void write_trace(mz_session *ss, double first_frame_ms)
 {
     const mz_story_turn *t = &ss->turn;
     FILE *f = ss->trace;
@@ -77,7 +94,12 @@ static void write_trace(mz_session *ss)
     mz_json_string(f, t->caption);
     fputs(",\"matched\":", f);
     mz_json_string(f, t->matched);
-    fprintf(f, ",\"score\":%.3f,\"reply\":", (double)t->score);
+    fprintf(f, ",\"score\":%.3f,", (double)t->score);
+    if (ss->gen && first_frame_ms >= 0)
+        fprintf(f, "\"first_frame_ms\":%.1f,", first_frame_ms);
+    else if (ss->gen)
+        fputs("\"first_frame_ms\":null,", f);
+    fputs("\"reply\":", f);
     mz_json_string(f, t->reply);
     fputs(",\"ending\":", f);
     mz_json_string(f, t->ending);
@@ -87,10 +109,54 @@ static void write_trace(mz_session *ss)
     fflush(f);
 }
 
-static void turn_done(mz_session *ss, bool traced)
+/* A trace line still waiting for its first frame is written without one
+ * before the turn it describes is overwritten. */
+static void flush_pending(mz_session *ss)
+{
+    if (!ss->trace_pending) return;
+    ss->trace_pending = false;
+    write_trace(ss, -1);
+}
+
+/* Sends the current scene to the generator, continuing from the frame on
+ * screen. */
+static bool submit_scene(mz_session *ss)
+{
+    const mz_story_turn *t = &ss->turn;
+    mz_scene_request req = {
+        .id = ++ss->scene_id,
+        .prompt = t->prompt ? t->prompt : "",
+        .seed = t->seed,
+        .tags = t->sound,
+        .tag_count = t->sound_count,
+        .transition_s = t->transition_s,
+        .width = ss->width,
+        .height = ss->height,
+        .fps = ss->fps,
+    };
+    free(ss->scene_prompt);
+    ss->scene_prompt = strdup(req.prompt);
+    if (mz_gen_submit(ss->gen, &req, ss->have_shown ? &ss->shown : NULL, ss->have_shown ? 1 : 0))
+        return true;
+    fprintf(stderr, "maze: the generator refused scene '%s': %s\n", t->scene, mz_error());
+    return false;
+}
+
+static void turn_done(mz_session *ss, bool traced, bool new_scene)
 {
     ss->begun = true;
-    if (traced && ss->trace) write_trace(ss);
+    /* A new scene, or the same scene with a new prompt (the viewer's words
+     * folded in as a modifier): either way the picture must change. */
+    const char *prompt = ss->turn.prompt ? ss->turn.prompt : "";
+    bool changed = new_scene || ss->turn.scene_changed || !ss->scene_prompt ||
+                   strcmp(prompt, ss->scene_prompt) != 0;
+    bool submitted = ss->gen && changed && submit_scene(ss);
+    if (traced && ss->trace) {
+        if (submitted)
+            ss->trace_pending = true; /* written when the first frame is shown */
+        else
+            write_trace(ss, -1);
+    }
     if (ss->on_turn) ss->on_turn(&ss->turn, ss->user);
 }
 
@@ -107,6 +173,10 @@ mz_session *mz_session_create(const mz_session_desc *desc)
     }
     ss->on_turn = desc->on_turn;
     ss->user = desc->user;
+    ss->gen = desc->gen;
+    ss->width = desc->width;
+    ss->height = desc->height;
+    ss->fps = desc->fps;
     mz_story_desc sd = {
         .path = desc->story_path,
         .seed = desc->seed,
@@ -132,43 +202,70 @@ mz_session *mz_session_create(const mz_session_desc *desc)
 void mz_session_destroy(mz_session *ss)
 {
     if (!ss) return;
+    flush_pending(ss);
+    free(ss->scene_prompt);
     if (ss->trace) fclose(ss->trace);
     mz_story_destroy(ss->story);
     free(ss);
 }
 
-mz_story *mz_session_story(mz_session *ss) { return ss->story; }
+mz_story *mz_session_story(mz_session *ss)
+{
+    return ss->story;
+}
 
-const mz_story_turn *mz_session_turn(const mz_session *ss) { return ss->begun ? &ss->turn : NULL; }
+const mz_story_turn *mz_session_turn(const mz_session *ss)
+{
+    return ss->begun ? &ss->turn : NULL;
+}
 
 bool mz_session_begin(mz_session *ss)
 {
+    flush_pending(ss);
+    ss->input_ns = mz_time_ns();
     if (!mz_story_begin(ss->story, &ss->turn)) return false;
-    turn_done(ss, true);
+    turn_done(ss, true, true);
     return true;
 }
 
 bool mz_session_input(mz_session *ss, const char *text, size_t len)
 {
+    flush_pending(ss);
+    ss->input_ns = mz_time_ns();
     if (!mz_story_input(ss->story, text, len, &ss->turn)) return false;
-    turn_done(ss, true);
+    turn_done(ss, true, false);
     return true;
 }
 
-bool mz_session_save(mz_session *ss, const char *path) { return mz_story_save(ss->story, path); }
+void mz_session_frame_shown(mz_session *ss, const mz_frame *frame)
+{
+    ss->shown = *frame; /* its pixels stay the caller's (see the header) */
+    ss->have_shown = true;
+    if (ss->trace_pending && frame->scene_id == ss->scene_id) {
+        ss->trace_pending = false;
+        write_trace(ss, mz_time_ms_since(ss->input_ns));
+    }
+}
+
+bool mz_session_save(mz_session *ss, const char *path)
+{
+    return mz_story_save(ss->story, path);
+}
 
 bool mz_session_load(mz_session *ss, const char *path)
 {
+    flush_pending(ss);
     if (!mz_story_restore(ss->story, path, &ss->turn)) return false;
-    turn_done(ss, false);
+    turn_done(ss, false, true);
     return true;
 }
 
 bool mz_session_reload(mz_session *ss)
 {
+    flush_pending(ss);
     if (!mz_story_reload(ss->story)) return false;
     if (!ss->begun) return true;
     mz_story_refresh(ss->story, &ss->turn);
-    turn_done(ss, false);
+    turn_done(ss, false, true);
     return true;
 }

@@ -9,13 +9,24 @@
  * desc.on_turn. Story errors do not stop a session: the turn carries the
  * error and the story keeps its last good state.
  *
- * Ownership: the session owns its mz_story and the trace file. The turn
+ * With a generator (desc.gen), every scene change (or new prompt: a
+ * modifier) is submitted to it as a
+ * scene request (prompt, seed, sound tags, transition) that continues from
+ * the frame on screen; the caller polls the generator and reports each
+ * frame it shows with mz_session_frame_shown. A scene-changing turn's trace
+ * line then waits for that scene's first frame and gains first_frame_ms
+ * (input accepted -> first frame of the new scene shown); other lines get
+ * "first_frame_ms":null. Without a generator the trace has no such field.
+ *
+ * Ownership: the session owns its mz_story and the trace file; the
+ * generator is the caller's. The turn
  * given to on_turn and returned by mz_session_turn stays valid until the
  * next call on the session. Threading: one thread. Errors: false / NULL +
  * mz_error(). */
 #ifndef MZ_SESSION_H
 #define MZ_SESSION_H
 
+#include "mz_gen.h"
 #include "mz_story.h"
 
 #include <stdbool.h>
@@ -28,14 +39,17 @@ typedef struct mz_session mz_session;
 typedef void (*mz_session_turn_fn)(const mz_story_turn *turn, void *user);
 
 typedef struct mz_session_desc {
-    const char *story_path;  /* folder or story.lua (required) */
-    uint64_t seed;           /* 0 -> 1 */
-    const char *trace_path;  /* JSON lines; NULL -> no trace */
+    const char *story_path; /* folder or story.lua (required) */
+    uint64_t seed;          /* 0 -> 1 */
+    const char *trace_path; /* JSON lines; NULL -> no trace */
     /* Installation-wide moderation words (copied by the story). */
     const char *const *blocked_words;
     size_t blocked_count;
     mz_session_turn_fn on_turn; /* after each turn; NULL -> none */
     void *user;
+    mz_gen *gen;       /* scenes go here; NULL -> the story alone. Not owned. */
+    int width, height; /* frame size asked of the generator; 0 -> its default */
+    float fps;         /* 0 -> the generator's default */
 } mz_session_desc;
 
 mz_session *mz_session_create(const mz_session_desc *desc);
@@ -47,6 +61,12 @@ const mz_story_turn *mz_session_turn(const mz_session *session);
 
 bool mz_session_begin(mz_session *session); /* also restarts */
 bool mz_session_input(mz_session *session, const char *text, size_t len);
+
+/* The frame now on screen, polled from desc.gen. It is the conditioning of
+ * the next scene change: the struct is copied, its pixels must stay valid
+ * until the next call on the session (a polled frame's do if every polled
+ * frame is reported here). */
+void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
 
 bool mz_session_save(mz_session *session, const char *path);
 bool mz_session_load(mz_session *session, const char *path);

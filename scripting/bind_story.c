@@ -114,8 +114,14 @@ static int declare(lua_State *L, bool ending)
     return 1;
 }
 
-static int l_scene(lua_State *L) { return declare(L, false); }
-static int l_ending(lua_State *L) { return declare(L, true); }
+static int l_scene(lua_State *L)
+{
+    return declare(L, false);
+}
+static int l_ending(lua_State *L)
+{
+    return declare(L, true);
+}
 
 /* include("part.lua") [-0, +0]: runs a file of the story folder. */
 static int l_include(lua_State *L)
@@ -174,9 +180,18 @@ static int items_op(lua_State *L, const char *what, int op)
     return 1;
 }
 
-static int l_give(lua_State *L) { return items_op(L, "give", 1); }
-static int l_take(lua_State *L) { return items_op(L, "take", -1); }
-static int l_has(lua_State *L) { return items_op(L, "has", 0); }
+static int l_give(lua_State *L)
+{
+    return items_op(L, "give", 1);
+}
+static int l_take(lua_State *L)
+{
+    return items_op(L, "take", -1);
+}
+static int l_has(lua_State *L)
+{
+    return items_op(L, "has", 0);
+}
 
 /* random() -> [0,1); random(m) -> [1,m]; random(m, n) -> [m,n]: as math.random. */
 static int l_random(lua_State *L)
@@ -228,11 +243,19 @@ static int l_turn(lua_State *L)
 void story_bind(story_vm *vm)
 {
     lua_State *L = vm->L;
-    static const luaL_Reg api[] = {
-        {"story", l_story},   {"scene", l_scene}, {"ending", l_ending},     {"include", l_include},
-        {"visits", l_visits}, {"give", l_give},   {"take", l_take},         {"has", l_has},
-        {"random", l_random}, {"chance", l_chance}, {"scene_id", l_scene_id}, {"turn", l_turn},
-        {NULL, NULL}};
+    static const luaL_Reg api[] = {{"story", l_story},
+                                   {"scene", l_scene},
+                                   {"ending", l_ending},
+                                   {"include", l_include},
+                                   {"visits", l_visits},
+                                   {"give", l_give},
+                                   {"take", l_take},
+                                   {"has", l_has},
+                                   {"random", l_random},
+                                   {"chance", l_chance},
+                                   {"scene_id", l_scene_id},
+                                   {"turn", l_turn},
+                                   {NULL, NULL}};
     lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
     luaL_setfuncs(L, api, 0);
     lua_getfield(L, -1, "math");

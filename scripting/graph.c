@@ -79,7 +79,8 @@ int story_graph_find(const story_graph *g, const char *id)
 static bool build_index(story_graph *g)
 {
     size_t size = 16;
-    while (size < g->scene_count * 2) size *= 2;
+    while (size < g->scene_count * 2)
+        size *= 2;
     g->index = malloc(size * sizeof *g->index);
     if (!g->index) return mz_fail("out of memory");
     memset(g->index, 0xff, size * sizeof *g->index); /* all -1 */
@@ -87,7 +88,8 @@ static bool build_index(story_graph *g)
     for (size_t s = 0; s < g->scene_count; s++) {
         const char *id = g->scenes[s].id;
         size_t i = story_hash(id, strlen(id), STORY_HASH_INIT) & (size - 1);
-        while (g->index[i] >= 0) i = (i + 1) & (size - 1);
+        while (g->index[i] >= 0)
+            i = (i + 1) & (size - 1);
         g->index[i] = (int)s;
     }
     return true;
@@ -105,7 +107,8 @@ bool story_graph_add_source(story_graph *g, const char *path, const char *text, 
     *s = (struct story_source){.path = story_graph_strdup(g, path, strlen(path))};
     s->text = malloc(len + 1);
     size_t lines = 1;
-    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
     s->line_starts = malloc(lines * sizeof *s->line_starts);
     if (!s->text || !s->line_starts) {
         free(s->text);
@@ -140,7 +143,6 @@ typedef struct loader {
     lua_State *L;
     const story_load_options *opt;
     int fatal;
-    int problems;
     char first[MZ_ERROR_MAX];
 } loader;
 
@@ -154,7 +156,6 @@ static void problem(loader *ld, bool fatal, const char *file, int line, const ch
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ld->problems++;
     if (ld->opt->problem) {
         ld->opt->problem(file, line, msg, ld->opt->user);
     } else if (fatal && !ld->fatal) {
@@ -179,7 +180,8 @@ static void lua_problem(loader *ld, const char *error)
             file[colon - error] = '\0';
             line = (int)l;
             error = end + 1;
-            while (*error == ' ') error++;
+            while (*error == ' ')
+                error++;
             problem(ld, true, file, line, "%s", error);
             return;
         }
@@ -208,8 +210,8 @@ static int ref_function(lua_State *L, int idx)
 
 /* Reports keys of table t that are not in `known` (NULL-terminated) and not
  * array indices when `array` is set. */
-static void check_fields(loader *ld, int t, const char *const *known, bool array,
-                         const char *file, int line, const char *what)
+static void check_fields(loader *ld, int t, const char *const *known, bool array, const char *file,
+                         int line, const char *what)
 {
     lua_State *L = ld->L;
     lua_pushnil(L);
@@ -218,7 +220,8 @@ static void check_fields(loader *ld, int t, const char *const *known, bool array
         if (lua_type(L, -1) == LUA_TSTRING) {
             const char *k = lua_tostring(L, -1);
             const char *const *n = known;
-            while (*n && strcmp(*n, k)) n++;
+            while (*n && strcmp(*n, k))
+                n++;
             if (!*n) problem(ld, false, file, line, "%s: unknown field '%s'", what, k);
         } else if (!(array && lua_isinteger(L, -1))) {
             problem(ld, false, file, line, "%s: unexpected %s key", what, luaL_typename(L, -1));
@@ -245,8 +248,10 @@ static bool list_at(loader *ld, int idx, const char ***out, size_t *count)
     size_t n = lua_rawlen(L, idx);
     *out = arena_alloc(ld->g->arena, (n ? n : 1) * sizeof **out);
     for (size_t i = 1; *out && i <= n; i++) {
-        if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TSTRING) ok = false;
-        else (*out)[(*count)++] = arena_string(ld, -1);
+        if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TSTRING)
+            ok = false;
+        else
+            (*out)[(*count)++] = arena_string(ld, -1);
         lua_pop(L, 1);
     }
     return ok;
@@ -268,8 +273,10 @@ static void text_or_function(loader *ld, int body, const char *key, const char *
     int type = rawfield(L, body, key);
     *text = NULL;
     *ref = LUA_NOREF;
-    if (type == LUA_TSTRING) *text = arena_string(ld, -1);
-    else if (type == LUA_TFUNCTION) *ref = ref_function(L, -1);
+    if (type == LUA_TSTRING)
+        *text = arena_string(ld, -1);
+    else if (type == LUA_TFUNCTION)
+        *ref = ref_function(L, -1);
     else if (type != LUA_TNIL || required)
         problem(ld, true, sc->file, sc->line, "scene '%s': %s %s (a string or a function)", sc->id,
                 key, type == LUA_TNIL ? "is missing" : "has the wrong type");
@@ -281,7 +288,8 @@ static int optional_function(loader *ld, int t, const char *key, const char *fil
 {
     int type = rawfield(ld->L, t, key);
     int ref = LUA_NOREF;
-    if (type == LUA_TFUNCTION) ref = ref_function(ld->L, -1);
+    if (type == LUA_TFUNCTION)
+        ref = ref_function(ld->L, -1);
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "%s: '%s' must be a function, not a %s", what, key,
                 lua_typename(ld->L, type));
@@ -294,7 +302,8 @@ static const char *optional_string(loader *ld, int t, const char *key, const cha
 {
     int type = rawfield(ld->L, t, key);
     const char *s = NULL;
-    if (type == LUA_TSTRING) s = arena_string(ld, -1);
+    if (type == LUA_TSTRING)
+        s = arena_string(ld, -1);
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "%s: '%s' must be a string, not a %s", what, key,
                 lua_typename(ld->L, type));
@@ -327,8 +336,10 @@ static void read_transition(loader *ld, story_scene *sc, int t, story_transition
         problem(ld, true, sc->file, sc->line, "%s has no patterns (what might the viewer type?)",
                 what);
     int type = rawfield(L, t, "to");
-    if (type == LUA_TSTRING) tr->to = arena_string(ld, -1);
-    else if (type == LUA_TFUNCTION) tr->to_ref = ref_function(L, -1);
+    if (type == LUA_TSTRING)
+        tr->to = arena_string(ld, -1);
+    else if (type == LUA_TFUNCTION)
+        tr->to_ref = ref_function(L, -1);
     else if (type != LUA_TNIL)
         problem(ld, true, sc->file, sc->line, "%s: 'to' must be a scene id or a function", what);
     lua_pop(L, 1);
@@ -342,8 +353,8 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
 {
     lua_State *L = ld->L;
     story_graph *g = ld->g;
-    static const char *const known[] = {"prompt", "caption", "sound", "sound_files", "on",
-                                        "otherwise", "enter", "leave", "transition", NULL};
+    static const char *const known[] = {"prompt",    "caption", "sound", "sound_files", "on",
+                                        "otherwise", "enter",   "leave", "transition",  NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");
@@ -389,7 +400,8 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     sc->enter_ref = optional_function(ld, body, "enter", sc->file, sc->line, what);
     sc->leave_ref = optional_function(ld, body, "leave", sc->file, sc->line, what);
     int type = rawfield(L, body, "transition");
-    if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0) sc->transition_s = (float)lua_tonumber(L, -1);
+    if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0)
+        sc->transition_s = (float)lua_tonumber(L, -1);
     else if (type != LUA_TNIL)
         problem(ld, true, sc->file, sc->line, "%s: 'transition' must be seconds (>= 0)", what);
     lua_pop(L, 1);
@@ -449,8 +461,8 @@ static void read_story(loader *ld)
     int t = lua_gettop(L);
     const char *file = g->story_file;
     int line = g->story_line;
-    static const char *const known[] = {"title",   "start",  "style", "characters", "synonyms",
-                                        "blocked", "vars", "transition", "narrate", NULL};
+    static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
+                                        "blocked", "vars",  "transition", "narrate",    NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -458,12 +470,16 @@ static void read_story(loader *ld)
     if (!g->start_id) problem(ld, true, file, line, "story: 'start' (the first scene) is missing");
     g->style = optional_string(ld, t, "style", file, line, "story");
     int type = rawfield(L, t, "transition");
-    if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0) g->transition_s = (float)lua_tonumber(L, -1);
-    else if (type != LUA_TNIL) problem(ld, true, file, line, "story: 'transition' must be seconds");
+    if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0)
+        g->transition_s = (float)lua_tonumber(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'transition' must be seconds");
     lua_pop(L, 1);
     type = rawfield(L, t, "narrate");
-    if (type == LUA_TBOOLEAN) g->narrate = lua_toboolean(L, -1);
-    else if (type != LUA_TNIL) problem(ld, true, file, line, "story: 'narrate' must be true or false");
+    if (type == LUA_TBOOLEAN)
+        g->narrate = lua_toboolean(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'narrate' must be true or false");
     lua_pop(L, 1);
 
     /* characters: name -> description */
@@ -515,7 +531,8 @@ static void read_story(loader *ld)
     size_t nblocked;
     if (!string_list(ld, t, "blocked", &blocked, &nblocked))
         problem(ld, true, file, line, "story: 'blocked' must be a list of words");
-    for (size_t i = 0; i < nblocked; i++) mz_lexicon_add_blocked(g->lex, blocked[i]);
+    for (size_t i = 0; i < nblocked; i++)
+        mz_lexicon_add_blocked(g->lex, blocked[i]);
 
     type = rawfield(L, t, "vars");
     story_buf vars = {0};
@@ -543,7 +560,8 @@ static void find_transition_lines(story_graph *g)
         size_t pos = src->line_starts[sc->line - 1], end = src->len;
         if (i + 1 < g->scene_count && g->scenes[i + 1].file == sc->file) {
             int next = g->scenes[i + 1].line;
-            if (next > sc->line && (size_t)next <= src->line_count) end = src->line_starts[next - 1];
+            if (next > sc->line && (size_t)next <= src->line_count)
+                end = src->line_starts[next - 1];
         }
         for (size_t t = 0; t < sc->on_count; t++) {
             story_transition *tr = &sc->on[t];
@@ -556,8 +574,10 @@ static void find_transition_lines(story_graph *g)
                     size_t lo = 0, hi = src->line_count;
                     while (hi - lo > 1) {
                         size_t mid = (lo + hi) / 2;
-                        if (src->line_starts[mid] <= p) lo = mid;
-                        else hi = mid;
+                        if (src->line_starts[mid] <= p)
+                            lo = mid;
+                        else
+                            hi = mid;
                     }
                     tr->line = (int)lo + 1;
                     pos = p + n + 2;
@@ -573,8 +593,8 @@ static void resolve(loader *ld)
     story_graph *g = ld->g;
     g->start = g->start_id ? story_graph_find(g, g->start_id) : -1;
     if (g->start_id && g->start < 0)
-        problem(ld, true, g->story_file, g->story_line, "story: the start scene '%s' is not declared",
-                g->start_id);
+        problem(ld, true, g->story_file, g->story_line,
+                "story: the start scene '%s' is not declared", g->start_id);
     for (size_t i = 0; i < g->scene_count; i++) {
         story_scene *sc = &g->scenes[i];
         for (size_t t = 0; t < sc->on_count; t++) {
@@ -593,7 +613,8 @@ static bool resolve_paths(story_graph *g, const char *path)
     struct stat st;
     char file[4096];
     size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/') n--; /* "stories/x/" names the folder too */
+    while (n > 1 && path[n - 1] == '/')
+        n--; /* "stories/x/" names the folder too */
     if (n >= sizeof file - 16) return mz_fail("story path too long: %s", path);
     memcpy(file, path, n);
     file[n] = '\0';
@@ -665,12 +686,11 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     read_story(&ld);
     find_transition_lines(g);
     resolve(&ld);
-    /* The declarations are in C now; let Lua collect its copies. */
+    /* The declarations are in C now; Lua collects its copies as play goes. */
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->ids_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->story_ref);
     g->vm->decls_ref = g->vm->ids_ref = g->vm->story_ref = LUA_NOREF;
-    lua_gc(L, LUA_GCCOLLECT, 0);
 
     if (ld.fatal && !opt->problem) {
         if (ld.fatal > 1)

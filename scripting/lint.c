@@ -7,17 +7,52 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Problems are collected, then reported in file and line order, the order
+ * an author reads them in. */
+typedef struct lint_problem {
+    char *file, *message;
+    int line, seq;
+} lint_problem;
+
 typedef struct lint_ctx {
-    mz_story_report_fn report;
-    void *user;
-    int count;
+    lint_problem *items;
+    int count, cap;
 } lint_ctx;
 
 static void on_problem(const char *file, int line, const char *message, void *user)
 {
     lint_ctx *ctx = user;
+    if (ctx->count == ctx->cap) {
+        int cap = ctx->cap ? ctx->cap * 2 : 16;
+        lint_problem *items = realloc(ctx->items, (size_t)cap * sizeof *items);
+        if (!items) return;
+        ctx->items = items;
+        ctx->cap = cap;
+    }
+    ctx->items[ctx->count] = (lint_problem){strdup(file), strdup(message), line, ctx->count};
     ctx->count++;
-    if (ctx->report) ctx->report(file, line, message, ctx->user);
+}
+
+static int problem_cmp(const void *pa, const void *pb)
+{
+    const lint_problem *a = pa, *b = pb;
+    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+    if (c) return c;
+    if (a->line != b->line) return a->line < b->line ? -1 : 1;
+    return a->seq - b->seq;
+}
+
+static int lint_finish(lint_ctx *ctx, mz_story_report_fn report, void *user)
+{
+    if (ctx->count) qsort(ctx->items, (size_t)ctx->count, sizeof *ctx->items, problem_cmp);
+    for (int i = 0; i < ctx->count; i++) {
+        lint_problem *p = &ctx->items[i];
+        if (report) report(p->file ? p->file : "?", p->line, p->message ? p->message : "?", user);
+        free(p->file);
+        free(p->message);
+    }
+    free(ctx->items);
+    return ctx->count;
 }
 
 static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
@@ -131,21 +166,22 @@ static void check_characters(const story_graph *g, const story_scene *sc, lint_c
         for (size_t c = 0; c < g->char_count && !known; c++)
             known = strlen(g->char_names[c]) == n && !memcmp(g->char_names[c], p + 1, n);
         if (!known)
-            lint_report(ctx, sc->file, sc->line,
-                        "scene '%s': the prompt names {%.*s}, which is not in the story's characters",
-                        sc->id, (int)n, p + 1);
+            lint_report(
+                ctx, sc->file, sc->line,
+                "scene '%s': the prompt names {%.*s}, which is not in the story's characters",
+                sc->id, (int)n, p + 1);
     }
 }
 
 int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
 {
-    lint_ctx ctx = {report, user, 0};
+    lint_ctx ctx = {0};
     mz_story_desc desc = {.path = path};
     story_load_options opt = {.desc = &desc, .problem = on_problem, .user = &ctx};
     story_graph *g = story_graph_load(path, &opt);
     if (!g) {
         if (!ctx.count) on_problem(path, 0, mz_error(), &ctx);
-        return ctx.count;
+        return lint_finish(&ctx, report, user);
     }
     check_reachable(g, &ctx);
     for (size_t i = 0; i < g->scene_count; i++) {
@@ -163,11 +199,11 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
         check_characters(g, sc, &ctx);
         for (size_t f = 0; f < sc->sound_file_count; f++)
             if (access(sc->sound_files[f], R_OK) != 0)
-                lint_report(&ctx, sc->file, sc->line, "scene '%s': sound file %s is missing", sc->id,
-                            sc->sound_files[f]);
+                lint_report(&ctx, sc->file, sc->line, "scene '%s': sound file %s is missing",
+                            sc->id, sc->sound_files[f]);
     }
     story_graph_destroy(g);
-    return ctx.count;
+    return lint_finish(&ctx, report, user);
 }
 
 /* ---- DOT ---- */
@@ -177,8 +213,10 @@ static void dot_string(FILE *out, const char *s)
     fputc('"', out);
     for (; *s; s++) {
         if (*s == '"' || *s == '\\') fputc('\\', out);
-        if (*s == '\n') fputs("\\n", out);
-        else if ((unsigned char)*s >= 0x20) fputc(*s, out);
+        if (*s == '\n')
+            fputs("\\n", out);
+        else if ((unsigned char)*s >= 0x20)
+            fputc(*s, out);
     }
     fputc('"', out);
 }
@@ -198,8 +236,10 @@ bool mz_story_graph_dot(const char *path, FILE *out)
         const story_scene *sc = &g->scenes[i];
         fputs("  ", out);
         dot_string(out, sc->id);
-        if (sc->ending) fputs(" [shape=doubleoctagon", out);
-        else fputs(" [shape=box", out);
+        if (sc->ending)
+            fputs(" [shape=doubleoctagon", out);
+        else
+            fputs(" [shape=box", out);
         if ((int)i == g->start) fputs(", style=\"rounded,bold\", penwidth=2", out);
         fputs("];\n", out);
     }

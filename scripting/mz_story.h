@@ -34,7 +34,7 @@ typedef struct mz_story_desc {
     size_t blocked_count;
     uint32_t instruction_budget; /* per callback; 0 -> 1,000,000 */
     size_t memory_limit;         /* bytes for the Lua state; 0 -> 64 MiB */
-    size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX */
+    size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX; at most 1024 */
 } mz_story_desc;
 
 typedef struct mz_story_turn {

@@ -8,6 +8,7 @@
  *
  * Viewer text is untrusted: every function here takes arbitrary bytes and
  * any length, and never reads or writes outside the buffers it is given.
+ * Matching reads the first 128 words of a text, 32 letters of each.
  *
  * Ownership: a mz_lexicon is made and destroyed by its owner (one per
  * story). Patterns and utterances are made from a lexicon, must be destroyed
@@ -41,14 +42,16 @@ bool mz_lexicon_add_synonyms(mz_lexicon *lx, const char *canonical,
                              const char *const *alternatives, size_t count);
 
 /* Words (matched after folding, and catching simple obfuscations such as
- * repeated letters or digits for letters) that must never reach a prompt. */
+ * repeated letters or digits for letters) that must never reach a prompt.
+ * One word each: false for an entry with spaces or without letters. */
 bool mz_lexicon_add_blocked(mz_lexicon *lx, const char *word);
 
 /* Copies sanitised `text` into `out` without its blocked words. Returns how
  * many words were removed. */
 size_t mz_lexicon_moderate(const mz_lexicon *lx, const char *text, char *out, size_t cap);
 
-/* A pattern as an author writes it: "climb lighthouse", "go up the stairs". */
+/* A pattern as an author writes it: "climb lighthouse", "go up the stairs".
+ * NULL (see mz_error()) when it has no words, e.g. only punctuation. */
 typedef struct mz_pattern mz_pattern;
 mz_pattern *mz_pattern_compile(const mz_lexicon *lx, const char *pattern);
 void mz_pattern_destroy(mz_pattern *p);
@@ -58,7 +61,9 @@ typedef struct mz_utterance mz_utterance;
 mz_utterance *mz_utterance_make(const mz_lexicon *lx, const char *text);
 void mz_utterance_destroy(mz_utterance *u);
 
-/* Score in [0,1]: how well the utterance says what the pattern says. */
+/* Score in [0,1]: how well the utterance says what the pattern says. Half
+ * the pattern's words present scores 0.5; all of them 1, less a little for
+ * typos and for other words said. A NULL pattern or utterance scores 0. */
 float mz_pattern_score(const mz_pattern *p, const mz_utterance *u);
 
 #define MZ_MATCH_THRESHOLD 0.5f

@@ -20,7 +20,10 @@ void story_rng_seed(story_rng *r, uint64_t seed)
     }
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t story_rng_next(story_rng *r)
 {
@@ -36,7 +39,10 @@ uint64_t story_rng_next(story_rng *r)
     return result;
 }
 
-double story_rng_float(story_rng *r) { return (double)(story_rng_next(r) >> 11) * 0x1.0p-53; }
+double story_rng_float(story_rng *r)
+{
+    return (double)(story_rng_next(r) >> 11) * 0x1.0p-53;
+}
 
 int64_t story_rng_range(story_rng *r, int64_t lo, int64_t hi)
 {

@@ -33,17 +33,19 @@
 #define SAVE_VERSION 1
 #define SAVE_MAX_BYTES (16u << 20)
 
-static bool save_write(mz_story *s, story_buf *out)
+static bool save_write(const mz_story *s, story_buf *out)
 {
     const story_graph *g = s->g;
     const story_play *p = &s->play;
     story_buf_printf(out, "maze-save %d\ntitle ", SAVE_VERSION);
     story_buf_quote(out, g->title, strlen(g->title));
-    story_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash, s->seed);
+    story_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash,
+                     s->seed);
     const char *id = g->scenes[p->scene].id;
     story_buf_quote(out, id, strlen(id));
     story_buf_printf(out, "\nturn %d\nrng", p->turn);
-    for (int i = 0; i < 4; i++) story_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
+    for (int i = 0; i < 4; i++)
+        story_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
     story_buf_puts(out, "\n");
     for (size_t i = 0; i < g->scene_count; i++) {
         if (!p->visits[i]) continue;
@@ -67,9 +69,8 @@ static bool save_write(mz_story *s, story_buf *out)
     return true;
 }
 
-bool mz_story_save(const mz_story *cs, const char *path)
+bool mz_story_save(const mz_story *s, const char *path)
 {
-    mz_story *s = (mz_story *)cs; /* only its scratch text changes */
     if (!s->play.begun) return mz_fail("cannot save %s: the story has not begun", path);
     story_buf text = {0};
     if (!save_write(s, &text)) {
@@ -140,7 +141,8 @@ static void save_data_free(save_data *d)
     free(d->visit_lines);
 }
 
-static bool quoted_value(const char *line, size_t len, char **out, const char *name, const char *what)
+static bool quoted_value(const char *line, size_t len, char **out, const char *name,
+                         const char *what)
 {
     size_t pos = 0, n;
     free(*out);
@@ -196,7 +198,8 @@ static bool parse_save(const char *text, size_t len, const char *name, save_data
             v[d->visit_count++] = val;
         } else if (KEY("modifier")) {
             char *m = NULL;
-            if (d->modifier_count == STORY_MAX_MODIFIERS || !quoted_value(val, vlen, &m, name, "modifier")) {
+            if (d->modifier_count == STORY_MAX_MODIFIERS ||
+                !quoted_value(val, vlen, &m, name, "modifier")) {
                 free(m);
                 return mz_fail("%s:%d: bad modifier", name, line_no);
             }
@@ -229,7 +232,8 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
     if (!d) return mz_fail("out of memory");
     bool ok = parse_save(text, len, name, d);
     int scene = -1;
-    if (ok && strcmp(d->title, g->title))
+    /* A reload may retitle the story; a save must be of this one. */
+    if (ok && !reload && strcmp(d->title, g->title))
         ok = mz_fail("%s belongs to the story '%s', not to '%s'", name, d->title, g->title);
     if (ok && (scene = story_graph_find(g, d->scene)) < 0)
         ok = mz_fail("%s is at scene '%s', which the story no longer has", name, d->scene);

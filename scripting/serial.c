@@ -24,7 +24,8 @@ static bool buf_reserve(story_buf *b, size_t extra)
     if (b->failed) return false;
     if (b->len + extra + 1 <= b->cap) return true;
     size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1) cap *= 2;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
     char *data = realloc(b->data, cap);
     if (!data) {
         b->failed = true;
@@ -43,7 +44,10 @@ void story_buf_put(story_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void story_buf_puts(story_buf *b, const char *s) { story_buf_put(b, s, strlen(s)); }
+void story_buf_puts(story_buf *b, const char *s)
+{
+    story_buf_put(b, s, strlen(s));
+}
 
 void story_buf_printf(story_buf *b, const char *fmt, ...)
 {
@@ -72,11 +76,16 @@ void story_buf_quote(story_buf *b, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
         char hex[5];
-        if (c == '"') esc = "\\\"";
-        else if (c == '\\') esc = "\\\\";
-        else if (c == '\n') esc = "\\n";
-        else if (c == '\r') esc = "\\r";
-        else if (c == '\t') esc = "\\t";
+        if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c == '\n')
+            esc = "\\n";
+        else if (c == '\r')
+            esc = "\\r";
+        else if (c == '\t')
+            esc = "\\t";
         else if (c < 0x20 || c == 0x7f) {
             snprintf(hex, sizeof hex, "\\x%02x", c);
             esc = hex;
@@ -274,25 +283,37 @@ char *story_serial_unquote(const char *text, size_t len, size_t *pos, size_t *ou
     story_buf_put(&b, "", 0);
     while (i < len && text[i] != '"') {
         size_t start = i;
-        while (i < len && text[i] != '"' && text[i] != '\\') i++;
+        while (i < len && text[i] != '"' && text[i] != '\\')
+            i++;
         story_buf_put(&b, text + start, i - start);
         if (i >= len || text[i] == '"') break;
         if (i + 1 >= len) goto bad;
         char c = text[i + 1], ch;
         i += 2;
         switch (c) {
-        case 'n': ch = '\n'; break;
-        case 'r': ch = '\r'; break;
-        case 't': ch = '\t'; break;
-        case '"': ch = '"'; break;
-        case '\\': ch = '\\'; break;
+        case 'n':
+            ch = '\n';
+            break;
+        case 'r':
+            ch = '\r';
+            break;
+        case 't':
+            ch = '\t';
+            break;
+        case '"':
+            ch = '"';
+            break;
+        case '\\':
+            ch = '\\';
+            break;
         case 'x': {
             if (i + 2 > len || hexval(text[i]) < 0 || hexval(text[i + 1]) < 0) goto bad;
             ch = (char)(hexval(text[i]) * 16 + hexval(text[i + 1]));
             i += 2;
             break;
         }
-        default: goto bad;
+        default:
+            goto bad;
         }
         story_buf_put(&b, &ch, 1);
     }

@@ -155,11 +155,14 @@ static void expand_characters(const story_graph *g, const char *text, size_t n, 
         size_t name_len = k - o - 1;
         const char *desc = NULL;
         for (size_t c = 0; c < g->char_count && !desc; c++)
-            if (strlen(g->char_names[c]) == name_len && !memcmp(g->char_names[c], open + 1, name_len))
+            if (strlen(g->char_names[c]) == name_len &&
+                !memcmp(g->char_names[c], open + 1, name_len))
                 desc = g->char_texts[c];
         /* An unknown name stays as a plain word (lint reports it). */
-        if (desc) story_buf_puts(out, desc);
-        else story_buf_put(out, open + 1, name_len);
+        if (desc)
+            story_buf_puts(out, desc);
+        else
+            story_buf_put(out, open + 1, name_len);
         i = k + 1;
     }
     story_buf_put(out, text + i, n - i);
@@ -178,8 +181,10 @@ static bool story_compose(mz_story *s)
     story_scene *sc = &g->scenes[s->play.scene];
     bool is_nil;
     reset(&s->scratch);
-    if (sc->prompt) story_buf_puts(&s->scratch, sc->prompt);
-    else if (!call_text(s, sc->prompt_ref, NULL, "the prompt function", false, &s->scratch, &is_nil))
+    if (sc->prompt)
+        story_buf_puts(&s->scratch, sc->prompt);
+    else if (!call_text(s, sc->prompt_ref, NULL, "the prompt function", false, &s->scratch,
+                        &is_nil))
         return false;
     reset(&s->next_prompt);
     if (g->style) join(&s->next_prompt, g->style, strlen(g->style));
@@ -190,7 +195,8 @@ static bool story_compose(mz_story *s)
     for (int m = 0; m < s->play.modifier_count; m++)
         join(&s->next_prompt, s->play.modifiers[m], strlen(s->play.modifiers[m]));
     reset(&s->next_caption);
-    if (sc->caption) story_buf_puts(&s->next_caption, sc->caption);
+    if (sc->caption)
+        story_buf_puts(&s->next_caption, sc->caption);
     else if (sc->caption_ref != LUA_NOREF &&
              !call_text(s, sc->caption_ref, NULL, "the caption function", true, &s->next_caption,
                         &is_nil))
@@ -300,7 +306,8 @@ static void add_modifier(mz_story *s, const char *text)
     story_play *p = &s->play;
     if (!text[0]) return;
     if (p->modifier_count == STORY_MAX_MODIFIERS) {
-        memmove(p->modifiers[0], p->modifiers[1], sizeof p->modifiers[0] * (STORY_MAX_MODIFIERS - 1));
+        memmove(p->modifiers[0], p->modifiers[1],
+                sizeof p->modifiers[0] * (STORY_MAX_MODIFIERS - 1));
         p->modifier_count--;
     }
     snprintf(p->modifiers[p->modifier_count++], sizeof p->modifiers[0], "%s", text);
@@ -373,19 +380,20 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
         }
         return true;
     }
+    /* Whatever the story does with unmatched words, it gets them moderated:
+     * they may end up in a prompt. */
+    char moderated[STORY_MAX_INPUT + 1];
+    mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
     bool is_nil;
     switch (sc->otherwise) {
-    case STORY_OTHERWISE_MODIFY: {
-        char moderated[STORY_MAX_INPUT + 1];
-        mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
+    case STORY_OTHERWISE_MODIFY:
         add_modifier(s, moderated);
         return true;
-    }
     case STORY_OTHERWISE_REPLY:
         if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
         return true;
     case STORY_OTHERWISE_FUNCTION:
-        return call_text(s, sc->otherwise_ref, s->input, "the otherwise function", true, &s->reply,
+        return call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true, &s->reply,
                          &is_nil);
     }
     return true;
@@ -456,7 +464,8 @@ bool mz_story_begin(mz_story *s, mz_story_turn *out)
     story_buf t = s->good_state;
     s->good_state = s->scratch;
     s->scratch = t;
-    if (!story_state_read(s, g, s->good_state.data, s->good_state.len)) return mz_fail("%s", s->error);
+    if (!story_state_read(s, g, s->good_state.data, s->good_state.len))
+        return mz_fail("%s", s->error);
     bool ok = run_hook(s, g->scenes[g->start].enter_ref) && story_compose(s) && story_commit(s);
     if (!ok) {
         /* Nothing good came before: start from the initial state, with the
@@ -516,15 +525,26 @@ void mz_story_destroy(mz_story *s)
     if (!s) return;
     story_graph_destroy(s->g);
     free(s->play.visits);
-    for (size_t i = 0; i < s->desc.blocked_count; i++) free((char *)s->desc.blocked_words[i]);
+    for (size_t i = 0; i < s->desc.blocked_count; i++)
+        free((char *)s->desc.blocked_words[i]);
     free((void *)s->desc.blocked_words);
     free(s->path_arg);
-    story_buf *bufs[] = {&s->good_state, &s->prompt,   &s->caption, &s->next_prompt,
-                         &s->next_caption, &s->reply, &s->matched, &s->scratch};
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) story_buf_free(bufs[i]);
+    story_buf *bufs[] = {&s->good_state,   &s->prompt, &s->caption, &s->next_prompt,
+                         &s->next_caption, &s->reply,  &s->matched, &s->scratch};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        story_buf_free(bufs[i]);
     free(s);
 }
 
-const char *mz_story_title(const mz_story *s) { return s->g->title ? s->g->title : ""; }
-const char *mz_story_path(const mz_story *s) { return s->g->path; }
-bool mz_story_narrate(const mz_story *s) { return s->g->narrate; }
+const char *mz_story_title(const mz_story *s)
+{
+    return s->g->title ? s->g->title : "";
+}
+const char *mz_story_path(const mz_story *s)
+{
+    return s->g->path;
+}
+bool mz_story_narrate(const mz_story *s)
+{
+    return s->g->narrate;
+}

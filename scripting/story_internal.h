@@ -66,9 +66,9 @@ typedef struct story_transition {
     int when_ref, effect_ref;
     const char *reply, *refuse;
     const char *file;
-    int line;               /* best guess: the line of its first pattern */
-    int to_scene;           /* index of `to`, -1 if unknown or dynamic */
-    mz_pattern **compiled;  /* pattern_count, made on first entry of the scene */
+    int line;              /* best guess: the line of its first pattern */
+    int to_scene;          /* index of `to`, -1 if unknown or dynamic */
+    mz_pattern **compiled; /* pattern_count, made on first entry of the scene */
 } story_transition;
 
 typedef enum story_otherwise {
@@ -131,15 +131,15 @@ typedef struct story_graph {
         size_t len;
         size_t *line_starts; /* offsets of each line's first byte */
         size_t line_count;
-    } *sources; /* every file loaded, story.lua first */
+    } * sources; /* every file loaded, story.lua first */
     size_t source_count;
 } story_graph;
 
 typedef void (*story_problem_fn)(const char *file, int line, const char *message, void *user);
 
 typedef struct story_load_options {
-    const mz_story_desc *desc;  /* budgets, blocked words */
-    story_problem_fn problem;   /* every problem found (lint); NULL: the first fails the load */
+    const mz_story_desc *desc; /* budgets, blocked words */
+    story_problem_fn problem;  /* every problem found (lint); NULL: the first fails the load */
     void *user;
 } story_load_options;
 
@@ -169,7 +169,7 @@ typedef struct story_play {
 struct mz_story {
     story_graph *g;
     story_play play;
-    char *path_arg; /* desc.path, copied */
+    char *path_arg;     /* desc.path, copied */
     mz_story_desc desc; /* with blocked_words deep-copied */
     uint64_t seed;
     size_t max_input;
@@ -191,12 +191,12 @@ struct story_vm {
     size_t used, limit;
     bool capped; /* the limit applies only while story code runs */
     uint32_t budget, load_budget, instructions;
-    bool killed;       /* the budget ran out: every hook raises until the call returns */
-    char where[160];   /* last "file:line" seen by the hook during this call */
+    bool killed;     /* the budget ran out: every hook raises until the call returns */
+    char where[160]; /* last "file:line" seen by the hook during this call */
     char error[MZ_ERROR_MAX];
-    bool loading;      /* story/scene/ending/include are allowed */
+    bool loading; /* story/scene/ending/include are allowed */
     story_graph *graph;
-    story_play *play;  /* NULL until the graph is attached to a mz_story */
+    story_play *play;     /* NULL until the graph is attached to a mz_story */
     int s_ref, items_ref; /* the state table and the item set */
     int decls_ref;        /* while loading: list of declarations */
     int ids_ref;          /* while loading: id -> declaration */

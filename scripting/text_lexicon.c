@@ -304,6 +304,7 @@ bool mz_lexicon_add_synonyms(mz_lexicon *lx, const char *canonical, const char *
 /* ---- blocked words ---- */
 
 #define MZ_BLOCK_MAX 128 /* letters of one viewer word that moderation reads */
+_Static_assert(MZ_BLOCK_MAX <= UINT8_MAX, "a blocked word's runs fit a token");
 
 /* Digits and signs read as the letters they imitate. */
 static uint32_t unleet(uint32_t c)
@@ -367,12 +368,9 @@ static size_t squeeze(const uint32_t *in, size_t n, uint32_t *letters, uint8_t *
     return r;
 }
 
-static bool letters_blocked(const mz_lexicon *lx, const uint32_t *in, size_t n)
+static bool runs_blocked(const mz_lexicon *lx, const uint32_t *letters, const uint8_t *counts,
+                         size_t r)
 {
-    uint32_t letters[MZ_BLOCK_MAX];
-    uint8_t counts[MZ_BLOCK_MAX];
-    size_t r = squeeze(in, n, letters, counts);
-    if (r == 0 || r > UINT8_MAX) return false;
     mz_tok t = mz_tok_make(letters, r, false);
     size_t pos = t.hash;
     uint32_t i;
@@ -386,6 +384,17 @@ static bool letters_blocked(const mz_lexicon *lx, const uint32_t *in, size_t n)
         if (j == r) return true;
     }
     return false;
+}
+
+/* Blocked as it is, or as a plural or possessive ("bads", "bad's"). */
+static bool letters_blocked(const mz_lexicon *lx, const uint32_t *in, size_t n)
+{
+    uint32_t letters[MZ_BLOCK_MAX];
+    uint8_t counts[MZ_BLOCK_MAX];
+    size_t r = squeeze(in, n, letters, counts);
+    if (r == 0) return false;
+    if (runs_blocked(lx, letters, counts, r)) return true;
+    return r >= 2 && letters[r - 1] == 's' && runs_blocked(lx, letters, counts, r - 1);
 }
 
 /* A viewer's word is blocked if it reads as a blocked word whole ("b.a.d")
@@ -415,7 +424,6 @@ bool mz_lexicon_add_blocked(mz_lexicon *lx, const char *word)
         squeeze(in, blocked_letters((const unsigned char *)word, strlen(word), in, NULL, NULL),
                 letters, counts);
     if (r == 0) return mz_fail("blocked word \"%s\" has no letters", word);
-    if (r > UINT8_MAX) return mz_fail("blocked word \"%s\" is too long", word);
     size_t index;
     uint8_t *runs = grow(lx->runs, &lx->runs_cap, lx->runs_len + r, sizeof *runs);
     if (!runs) return false;

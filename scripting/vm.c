@@ -55,8 +55,9 @@ static void vm_hook(lua_State *L, lua_Debug *ar)
         lua_sethook(L, vm_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     }
     uint32_t budget = vm->loading ? vm->load_budget : vm->budget;
-    lua_pushfstring(L, "%s: the story ran too long (over %d instructions in one call: an endless loop?)",
-                    vm->where, (int)budget);
+    lua_pushfstring(
+        L, "%s: the story ran too long (over %d instructions in one call: an endless loop?)",
+        vm->where, (int)budget);
     lua_error(L);
 }
 
@@ -134,7 +135,8 @@ char *story_read_file(const char *path, size_t max, size_t *len)
     char chunk[65536];
     size_t n;
     story_buf_put(&b, "", 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max) story_buf_put(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max)
+        story_buf_put(&b, chunk, n);
     bool bad = ferror(f) || b.failed;
     fclose(f);
     if (bad || b.len > max) {
@@ -223,6 +225,41 @@ static int l_print(lua_State *L)
     return 0;
 }
 
+/* pairs in a fixed order: Lua seeds its string hashes from the clock and
+ * addresses, so plain `next` order differs between runs, and a story that
+ * draws random numbers inside a pairs loop would not replay. Keys go
+ * numbers first, then strings, then booleans; others in table order. */
+static const char sorted_pairs[] =
+    "local env, G = ...\n"
+    "local next, type, rawget, error, getmetatable = G.next, G.type, G.rawget, G.error, "
+    "G.getmetatable\n"
+    "local sort = env.table.sort\n"
+    "local rank = { number = 1, string = 2, boolean = 3 }\n"
+    "local function before(a, b)\n"
+    "  local ta, tb = type(a), type(b)\n"
+    "  if ta ~= tb then return (rank[ta] or 4) < (rank[tb] or 4) end\n"
+    "  if ta == 'number' or ta == 'string' then return a < b end\n"
+    "  if ta == 'boolean' then return b and not a end\n"
+    "  return false\n"
+    "end\n"
+    "env.pairs = function(t)\n"
+    "  local mt = getmetatable(t)\n"
+    "  local custom = type(mt) == 'table' and rawget(mt, '__pairs')\n"
+    "  if custom then return custom(t) end\n"
+    "  if type(t) ~= 'table' then\n"
+    "    error(\"bad argument #1 to 'pairs' (table expected, got \" .. type(t) .. ')', 2)\n"
+    "  end\n"
+    "  local keys, n = {}, 0\n"
+    "  for k in next, t do n = n + 1; keys[n] = k end\n"
+    "  sort(keys, before)\n"
+    "  local i = 0\n"
+    "  return function()\n"
+    "    i = i + 1\n"
+    "    local k = keys[i]\n"
+    "    if k ~= nil then return k, t[k] end\n"
+    "  end, t, nil\n"
+    "end\n";
+
 static void copy_fields(lua_State *L, int from, int to, const char *const *names)
 {
     for (; *names; names++) {
@@ -235,8 +272,8 @@ static void copy_fields(lua_State *L, int from, int to, const char *const *names
 static void vm_sandbox(story_vm *vm)
 {
     lua_State *L = vm->L;
-    static const char *const base[] = {"assert", "error",    "ipairs", "pairs", "pcall", "select",
-                                       "tonumber", "tostring", "type", "getmetatable", NULL};
+    static const char *const base[] = {"assert",   "error",    "ipairs", "pcall",        "select",
+                                       "tonumber", "tostring", "type",   "getmetatable", NULL};
     static const struct {
         const char *name;
         lua_CFunction open;
@@ -267,6 +304,16 @@ static void vm_sandbox(story_vm *vm)
     lua_pushnil(L);
     lua_setfield(L, -2, "randomseed"); /* math.random is rebound to the seeded one */
     lua_pop(L, 1);
+    int rc = luaL_loadbufferx(L, sorted_pairs, sizeof sorted_pairs - 1, "=pairs", "t");
+    if (rc == LUA_OK) {
+        lua_pushvalue(L, env);
+        lua_pushvalue(L, all);
+        rc = lua_pcall(L, 2, 0, 0);
+    }
+    if (rc != LUA_OK) {
+        mz_log_error("story sandbox: %s", lua_tostring(L, -1)); /* out of memory, at worst */
+        lua_pop(L, 1);
+    }
     lua_pushvalue(L, env);
     lua_setfield(L, env, "_G");
     /* New chunks take their _ENV from here. */

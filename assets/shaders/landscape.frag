@@ -24,16 +24,16 @@ const float TOWER_DEPTH = 38.0;
 struct Look {
     float far_h, far_ridge, mid_h, dunes;
     float trees, conifer, buildings, rocks;
-    float water, snowcap, cave, space, fire;
+    float water, beach, snowcap, cave, space, fire;
     vec3 far_col, mid_col, ground_col;
 };
 
 Look look_of(int s)
 {
-    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                   vec3(0.20, 0.28, 0.22), vec3(0.10, 0.20, 0.06), vec3(0.16, 0.30, 0.07));
     if (s == 1) { // sea
-        l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0;
+        l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0; l.beach = 1.0;
         l.far_col = vec3(0.22, 0.24, 0.26); l.ground_col = vec3(0.02, 0.07, 0.10);
     } else if (s == 2) { // forest
         l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
@@ -41,8 +41,8 @@ Look look_of(int s)
         l.ground_col = vec3(0.07, 0.13, 0.04);
     } else if (s == 3) { // desert
         l.far_h = 4.0; l.far_ridge = 0.5; l.mid_h = 2.2; l.dunes = 1.0; l.trees = 0.0;
-        l.far_col = vec3(0.55, 0.38, 0.25); l.mid_col = vec3(0.78, 0.55, 0.30);
-        l.ground_col = vec3(0.80, 0.60, 0.34);
+        l.far_col = vec3(0.50, 0.32, 0.20); l.mid_col = vec3(0.62, 0.40, 0.19);
+        l.ground_col = vec3(0.60, 0.40, 0.20);
     } else if (s == 4) { // mountains
         l.far_h = 30.0; l.far_ridge = 1.0; l.mid_h = 7.0; l.trees = 0.25; l.conifer = 1.0;
         l.snowcap = 0.55; l.rocks = 0.2;
@@ -80,7 +80,7 @@ Look mix_look(Look a, Look b, float t)
     m.mid_h = mix(a.mid_h, b.mid_h, t); m.dunes = mix(a.dunes, b.dunes, t);
     m.trees = mix(a.trees, b.trees, t); m.conifer = mix(a.conifer, b.conifer, t);
     m.buildings = mix(a.buildings, b.buildings, t); m.rocks = mix(a.rocks, b.rocks, t);
-    m.water = mix(a.water, b.water, t); m.snowcap = mix(a.snowcap, b.snowcap, t);
+    m.water = mix(a.water, b.water, t); m.beach = mix(a.beach, b.beach, t); m.snowcap = mix(a.snowcap, b.snowcap, t);
     m.cave = mix(a.cave, b.cave, t); m.space = mix(a.space, b.space, t);
     m.fire = mix(a.fire, b.fire, t);
     m.far_col = mix(a.far_col, b.far_col, t); m.mid_col = mix(a.mid_col, b.mid_col, t);
@@ -115,7 +115,7 @@ Sky make_sky(float hours, float storm, float cloud, Look l)
     s.zenith = mix(s.zenith, zen_gold, s.golden * 0.6);
     s.horizon = mix(s.horizon, hor_gold, s.golden);
     vec3 grey = vec3(dot(s.horizon, vec3(0.3, 0.5, 0.2)));
-    float overcast = clamp(storm * 0.8 + max(cloud - 0.6, 0.0), 0.0, 1.0);
+    float overcast = clamp(storm * 0.8 + max(cloud - 0.6, 0.0) + u.weather.x * 0.45, 0.0, 1.0);
     s.zenith = mix(s.zenith, grey * 0.5, overcast);
     s.horizon = mix(s.horizon, grey * 0.8, overcast * 0.8);
     s.sun_col = mix(vec3(1.0, 0.93, 0.82), vec3(1.2, 0.5, 0.2), s.golden) *
@@ -142,7 +142,7 @@ float cloud_cover(vec2 q, float e, int octaves)
     float z = 1.0 / (e + 0.06);
     vec2 cp = vec2(q.x * z, z) * 0.55 + vec2(u.clock.x * (0.02 + 0.12 * u.sky.w) + seed, 0.0);
     float n = fbm2(cp, octaves);
-    float cover = u.sky.y * 0.75 + u.weather.z * 0.3;
+    float cover = u.sky.y * 0.75 + u.weather.z * 0.3 + u.weather.x * 0.3;
     return smoothstep(1.0 - cover, 1.0 - cover + 0.35, n) * smoothstep(0.0, 0.12, e);
 }
 
@@ -154,10 +154,10 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
     vec2 ds = q - s.sun;
     float d = length(ds);
     c += s.sun_col * (0.35 * exp(-d * 6.0) + 0.5 * s.golden * exp(-d * 2.5) * (1.0 - h));
-    c += s.sun_col * 8.0 * smoothstep(0.032, 0.026, d);
+    c += s.sun_col * 8.0 * fall(0.026, 0.032, d);
     float m = length(q - s.moon);
     float moon_up = u.light.y * s.night;
-    c += vec3(0.9, 0.92, 1.0) * moon_up * smoothstep(0.024, 0.02, m) * 1.5;
+    c += vec3(0.9, 0.92, 1.0) * moon_up * fall(0.02, 0.024, m) * 1.5;
     c += vec3(0.15, 0.18, 0.3) * moon_up * exp(-m * 12.0);
     if (!full) return c;
     // Stars: brighter and denser in space.
@@ -170,18 +170,35 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
         if (hs > thresh) {
             vec2 at = hash22(cell) * 0.8 + 0.1;
             float tw = 0.6 + 0.4 * sin(u.clock.x * (2.0 + hs * 5.0) + hs * 40.0);
-            float star = smoothstep(0.16, 0.0, length(g - cell - at)) * tw;
+            float star = fall(0.0, 0.16, length(g - cell - at)) * tw;
             c += vec3(0.9, 0.92, 1.0) * star * stars * (hs - thresh) / (1.0 - thresh) * 3.0;
         }
         if (l.space > 0.01) { // the galaxy's band
             float band_y = q.y - 0.2 * q.x - 0.1;
             float milky = fbm2(q * 5.0 + 3.0, 3) * exp(-band_y * band_y * 30.0);
             c += vec3(0.25, 0.18, 0.32) * milky * milky * l.space;
+            // A planet hangs in the black, lit from the sun's side; its
+            // place and bands come from the seed.
+            vec2 pc = vec2(-0.45 + 0.9 * fract(u.setting.w * 0.013), 0.22);
+            float pr = 0.13;
+            vec2 d = (q - pc) / pr;
+            float r2 = dot(d, d);
+            if (r2 < 1.3) {
+                vec3 n = vec3(d, sqrt(max(1.0 - r2, 0.0)));
+                vec3 to_sun = normalize(vec3(s.sun.x - pc.x, 0.3, 0.4));
+                float lit = max(dot(n, to_sun), 0.0);
+                float bands = fbm2(vec2(d.y * 4.0 + u.setting.w, d.x * 0.6), 3);
+                vec3 surface = mix(vec3(0.15, 0.3, 0.6), vec3(0.8, 0.75, 0.6), smoothstep(0.45, 0.65, bands));
+                float disc = fall(0.98, 1.0, r2);
+                c = mix(c, surface * (0.03 + 1.2 * lit), disc * l.space);
+                float rim = exp(-abs(sqrt(r2) - 1.0) * 25.0) * (0.3 + lit);
+                c += vec3(0.3, 0.5, 1.0) * rim * 0.5 * l.space;
+            }
         }
     }
     // Clouds, lit by the sun from behind the viewer, dark in storms.
-    if (e > 0.0 && u.sky.y + u.weather.z > 0.02) {
-        float a = cloud_cover(q, e, full ? 4 : 2) * (1.0 - l.space);
+    if (e > 0.0 && u.sky.y + u.weather.z + u.weather.x > 0.02) {
+        float a = cloud_cover(q, e, full ? 3 : 2) * (1.0 - l.space);
         vec3 lit = s.ambient * 1.2 + s.sun_col * 0.7;
         lit = mix(lit, s.ambient * 0.35, u.weather.z * 0.8);
         lit += s.sun_col * s.golden * exp(-length(ds) * 3.0) * 1.5;
@@ -195,6 +212,7 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
 // pixel knows what it is looking at.
 struct Column {
     float land, trees, buildings;
+    float rock; // how much of the land here is bare rock, 0..1
 };
 
 float dune(float x)
@@ -203,13 +221,36 @@ float dune(float x)
     return f < 0.72 ? pow(f / 0.72, 1.6) : pow((1.0 - f) / 0.28, 0.7);
 }
 
-Column mid_column(Look l, float wx, float id, float sink)
+// Only the noise a look needs is evaluated: every octave is a cost on CPUs.
+float mid_land(Look l, float x)
+{
+    float hills = 0.0, dunes = 0.0;
+    if (l.far_ridge < 0.99 && l.dunes < 0.99) hills = fbm1(x * 0.05, 3);
+    if (l.far_ridge > 0.01 && l.dunes < 0.99) hills = mix(hills, ridge1(x * 0.04, 3), l.far_ridge);
+    if (l.dunes > 0.01) dunes = dune(x * 0.035) * 0.8 + 0.2 * noise1(x * 0.2);
+    return l.mid_h * mix(hills, dunes, l.dunes);
+}
+
+// The tallest a mid layer can be: rays above it need no noise at all.
+float mid_bound(Look l)
+{
+    return l.mid_h + 5.0 * max(l.trees, u.el0.x) + 30.0 * max(l.buildings, u.el0.y) +
+           3.6 * max(l.rocks, u.el1.z);
+}
+
+Column mid_column(Look l, float wx, float id, float sink, float d)
 {
     Column c;
     float x = wx + id * 91.7 + u.setting.w;
-    float hills = mix(fbm1(x * 0.05, 3), ridge1(x * 0.04, 3), l.far_ridge);
-    float dunes = dune(x * 0.035) * 0.8 + 0.2 * noise1(x * 0.2);
-    c.land = l.mid_h * mix(hills, dunes, l.dunes) * sink;
+    c.land = l.mid_h > 0.01 ? mid_land(l, x) * sink : 0.0;
+    // Boulders and outcrops: lumps of bare rock on the land.
+    c.rock = 0.0;
+    float rock_d = max(l.rocks, u.el1.z);
+    if (rock_d > 0.01) {
+        float lump = max(noise1(x * 0.6 + 3.0) - (1.0 - rock_d * 0.6), 0.0);
+        c.land += lump * 6.0 * sink;
+        c.rock = clamp(lump * 8.0, 0.0, 1.0);
+    }
     c.trees = 0.0;
     c.buildings = 0.0;
     float tree_d = max(l.trees, u.el0.x);
@@ -226,8 +267,8 @@ Column mid_column(Look l, float wx, float id, float sink)
             float dx = abs(x / cw - center);
             float th = (2.2 + 2.6 * hash11(cc * 3.1)) * (0.7 + 0.3 * tree_d);
             float cone = th * (1.0 - dx / 0.62) + 0.25 * th * step(0.5, fract((1.0 - dx) * 3.0)) * (1.0 - dx);
-            float round_ = 0.55 * th + sqrt(max(0.0, 0.38 - dx * dx)) * th * 0.7;
-            round_ = dx < 0.62 ? round_ : 0.0;
+            // Broadleaf: a dome of crowns rising from the ground.
+            float round_ = th * 0.8 * sqrt(max(0.0, 1.0 - dx * dx / 0.38)) * (0.9 + 0.2 * noise1(x * 4.0));
             best = max(best, mix(round_, cone, l.conifer));
         }
         c.trees = c.land + best * sink;
@@ -239,7 +280,8 @@ Column mid_column(Look l, float wx, float id, float sink)
         float hb = hash11(cell * 2.71 + id);
         if (hb < bld_d * 0.95) {
             float fx = x / bw - cell;
-            float top = (3.0 + 16.0 * pow(hash11(cell * 5.3), 2.0)) * (0.4 + 0.6 * bld_d);
+            // Near blocks stay low enough to leave sky; far ones tower.
+            float top = (3.0 + min(26.0, 4.0 + d * 0.3) * pow(hash11(cell * 5.3), 2.0)) * (0.4 + 0.6 * bld_d);
             float step_in = 0.12 + 0.2 * hash11(cell + 3.0);
             float inset = fx > step_in && fx < 1.0 - step_in ? 1.0 : 0.82;
             float gap = fx > 0.06 && fx < 0.94 ? 1.0 : 0.0;
@@ -252,16 +294,17 @@ Column mid_column(Look l, float wx, float id, float sink)
 float far_height(Look l, float wx)
 {
     float x = wx * 0.012 + u.setting.w * 0.37;
-    float smooth_ = fbm1(x, 4);
-    float sharp = ridge1(x * 0.8, 4);
-    return l.far_h * mix(smooth_, sharp, l.far_ridge) + l.buildings * 6.0 *
+    float h = 0.0;
+    if (l.far_ridge < 0.99) h = fbm1(x, 3);
+    if (l.far_ridge > 0.01) h = mix(h, ridge1(x * 0.8, 3), l.far_ridge);
+    return l.far_h * h + l.buildings * 6.0 *
            step(0.35, hash11(floor(wx * 0.25))) * hash11(floor(wx * 0.25) + 9.0);
 }
 
 // Colour of a hit on a layer: material, light from the sun side, fog.
 vec3 shade_layer(vec3 mat, float depth, float rel_h, Sky s, vec3 fogc, float fog_density)
 {
-    vec3 lit = mat * (s.ambient * 0.9 + s.sun_col * 0.55 * (0.6 + 0.4 * rel_h));
+    vec3 lit = mat * (s.ambient * 0.5 + s.sun_col * 0.8 * (0.6 + 0.4 * rel_h));
     float f = 1.0 - exp(-depth * fog_density);
     // Ground haze: lower parts of a layer sit deeper in the mist.
     f = clamp(f + (1.0 - rel_h) * u.sky.z * 0.25, 0.0, 1.0);
@@ -274,13 +317,13 @@ struct Hit {
     vec3 col;
 };
 
-vec3 window_light(float wx, float wy, float id)
+vec3 window_light(float wx, float wy, float id, float night)
 {
     vec2 g = vec2(wx * 1.6, wy * 1.3);
     vec2 cell = floor(g);
     vec2 f = fract(g);
     float inside = step(0.25, f.x) * step(f.x, 0.75) * step(0.3, f.y) * step(f.y, 0.8);
-    float lit_share = clamp(u.light.z + 0.5 * (1.0 - smoothstep(-0.1, 0.3, u.sky.x)), 0.0, 0.9);
+    float lit_share = clamp(u.light.z * 0.5 + 0.55 * night, 0.0, 0.85);
     float on = step(hash12(cell + id * 13.0), lit_share);
     return vec3(1.0, 0.72, 0.35) * inside * on * 1.6;
 }
@@ -293,13 +336,15 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
     h.depth = 1e9;
     h.col = vec3(0.0);
     float yaw = u.cam.w, camh = u.cam.z;
+    float bound = mid_bound(l);
     for (int i = 0; i < 3; i++) {
         float d = u.mid_depth[i];
         if (d > ground_t) break;
         float wx = u.cam.x + (p.x + yaw) * d;
         float sink = smoothstep(u.view.x, u.view.y, d);
-        Column c = mid_column(l, wx, u.mid_id[i], sink);
         float wy = camh + (p.y - hz) * d; // world height at this pixel
+        if (wy > bound) continue;
+        Column c = mid_column(l, wx, u.mid_id[i], sink, d);
         float top = max(c.land, max(c.trees, c.buildings));
         if (wy >= top || top <= 0.001) continue;
         vec3 mat = l.mid_col;
@@ -307,16 +352,23 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
         vec3 glow = vec3(0.0);
         if (wy < c.land) {
             // Sun-facing slopes lighter: one more sample gives the slope.
-            float slope = mid_column(l, wx + 0.4, u.mid_id[i], sink).land - c.land;
-            float side = sign(s.sun.x - p.x + 1e-4);
-            mat *= 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6);
+            // Dunes show their sunny and shaded faces: one more sample of
+            // the land gives the slope (only there: it costs a noise).
+            if (l.dunes > 0.01) {
+                float x = wx + u.mid_id[i] * 91.7 + u.setting.w;
+                float slope = mid_land(l, x + 0.4) * sink - c.land;
+                float side = clamp((s.sun.x - p.x) * 3.0, -1.0, 1.0);
+                mat *= mix(1.0, 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6), l.dunes);
+            }
             mat = mix(mat, vec3(0.92, 0.95, 1.0), l.snowcap * smoothstep(0.5, 0.8, wy / max(l.mid_h, 0.1)));
+            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), c.rock);
         } else if (wy < c.buildings && c.buildings > c.trees) {
             mat = vec3(0.12, 0.12, 0.14) + 0.05 * hash11(floor((wx + u.mid_id[i] * 7.0) / 3.2));
-            glow = window_light(wx, wy, u.mid_id[i]);
+            glow = window_light(wx, wy, u.mid_id[i], s.night);
         } else {
             mat = mix(vec3(0.05, 0.13, 0.05), vec3(0.03, 0.08, 0.05), l.conifer);
-            mat = mix(mat, vec3(0.8, 0.85, 0.9), l.snowcap * 0.5 * step(0.5, fract(wy * 2.0)));
+            // Snow on the boughs: lighter towards the top of each tree.
+            mat = mix(mat, vec3(0.8, 0.85, 0.9), l.snowcap * 0.6 * smoothstep(0.3, 1.0, rel));
         }
         h.depth = d;
         float f = 1.0 - exp(-d * fogd);
@@ -326,17 +378,17 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
     // The far range.
     float wx = u.cam.x * 0.2 + (p.x + yaw) * FAR_DEPTH;
     float wy = (p.y - hz) * FAR_DEPTH * 0.25;
-    float top = far_height(l, wx);
+    float top = wy < l.far_h + l.buildings * 6.0 ? far_height(l, wx) : 0.0;
     if (wy < top) {
         h.depth = FAR_DEPTH;
         float rel = clamp(wy / max(top, 0.01), 0.0, 1.0);
-        vec3 mat = l.far_col * (0.8 + 0.4 * noise1(wx * 0.3));
+        vec3 mat = l.far_col * (0.8 + 0.4 * noise1(wx * 0.02));
         float snow_line = mix(0.75, 0.35, l.snowcap);
         mat = mix(mat, vec3(0.9, 0.93, 1.0), l.snowcap * smoothstep(snow_line, snow_line + 0.05, wy / max(l.far_h, 0.1)));
         h.col = shade_layer(mat, FAR_DEPTH * 0.5, rel, s, fogc, fogd);
         // City skylines keep lit windows at night, even far away.
         if (l.buildings > 0.1 && wy > 0.05)
-            h.col += window_light(wx * 2.0, wy * 3.0, 5.0) * 0.4 * l.buildings;
+            h.col += window_light(wx * 2.0, wy * 3.0, 5.0, s.night) * 0.4 * l.buildings;
     }
     return h;
 }
@@ -355,16 +407,16 @@ Hit tower(vec2 p, float hz, Sky s, vec3 fogc, float fogd, out vec2 lamp)
     float base = hz - u.cam.z / d;
     float top = hz + (height - u.cam.z) / d;
     lamp = vec2(lx, top + 0.9 / d);
-    float w = (0.9 + 0.4 * seed) / d;
+    float w = (1.3 + 0.4 * seed) / d;
     float y = (p.y - base) / (top - base); // 0 at the foot, 1 at the gallery
-    float half_w = w * mix(1.0, 0.6, clamp(y, 0.0, 1.0));
+    float half_w = w * mix(1.0, 0.62, clamp(y, 0.0, 1.0));
     float dx = abs(p.x - lx);
     // The rock it stands on.
-    float rock = base + (1.6 - 1.6 * dx * d / 4.0 + 0.4 * noise1(p.x * d)) / d;
+    float rock = base + (2.2 - 2.2 * dx * d / 6.0 + 0.5 * noise1(p.x * d * 1.5)) / d;
     vec3 col = vec3(0.0);
     bool hit = false;
-    if (dx < 4.0 / d && p.y < rock && p.y > base - 0.3 / d) {
-        col = vec3(0.12, 0.11, 0.10);
+    if (dx < 6.0 / d && p.y < rock && p.y > base - 0.3 / d) {
+        col = vec3(0.09, 0.085, 0.08) * (0.7 + 0.6 * noise1(p.x * d * 4.0 + p.y * d * 3.0));
         hit = true;
     } else if (y >= 0.0 && y <= 1.0 && dx < half_w) {
         float stripes = step(0.5, fract(y * (2.0 + floor(seed * 3.0))));
@@ -376,7 +428,7 @@ Hit tower(vec2 p, float hz, Sky s, vec3 fogc, float fogd, out vec2 lamp)
         float glass = step(lamp.y - 0.45 / d, p.y) * step(p.y, lamp.y + 0.35 / d);
         col += glass * vec3(1.0, 0.9, 0.6) * (0.5 + 2.0 * u.light2.x);
         hit = true;
-    } else if (y > 1.0 && p.y < lamp.y + 0.9 / d && dx < w * 0.65 * (1.0 - (p.y - lamp.y - 0.5 / d) * d / 0.4)) {
+    } else if (y > 1.0 && p.y < lamp.y + 1.0 / d && dx < w * 0.55 * (1.0 - (p.y - lamp.y - 0.5 / d) * d / 0.5)) {
         col = vec3(0.05, 0.05, 0.06); // roof
         hit = true;
     }
@@ -396,11 +448,17 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
     // Land: texture in world space so it streams past a dollying camera.
     float n = noise2(vec2(gx, gz * 0.5) * 0.35 + seed);
     float n2 = noise2(vec2(gx, gz) * 1.7 + seed);
-    vec3 land = l.ground_col * (0.75 + 0.35 * n + 0.2 * n2);
+    vec3 land = l.ground_col * (0.6 + 0.6 * n + 0.3 * n2);
     // Moon craters.
     land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
-    land = land * (s.ambient * 0.8 + s.sun_col * 0.8);
+    // (In space, earthlight keeps the ground from going black.)
+    land = land * (s.ambient * 0.45 + s.sun_col * 1.0 + vec3(0.1, 0.11, 0.13) * l.space);
+    // Streets at night: the glow of lamps along the foot of the buildings.
+    land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
     vec3 col = land;
+    // A sea has a beach in front: sand, wet sand, a line of foam.
+    float shore = 5.5 + 2.5 * noise1(gx * 0.15 + seed) + 0.4 * sin(u.clock.x * 0.8 + gx * 0.3);
+    float beach = l.beach * step(t, shore);
     if (l.water > 0.01) {
         // Waves: a few travelling sines and one noise, differentiated by hand.
         float ti = u.clock.x * (0.8 + u.sky.w);
@@ -426,20 +484,30 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
         water += (s.sun_col + vec3(0.4, 0.45, 0.6) * u.light.y * s.night) * glint * 1.2;
         // Foam near the shore line of the camera.
         water += vec3(0.5) * smoothstep(0.75, 0.95, n2) * exp(-t * 0.25) * 0.3;
-        col = mix(land, water, l.water);
+        vec3 sand = vec3(0.55, 0.45, 0.32) * (0.7 + 0.4 * n2) * (s.ambient * 0.45 + s.sun_col);
+        sand = mix(sand, sand * 0.6, smoothstep(shore - 1.5, shore, t)); // wet near the water
+        sand += vec3(0.7) * smoothstep(shore - 0.25, shore, t) * (s.day + 0.3 * s.night) * 0.6;
+        col = mix(land, mix(water, sand, beach), l.water);
     }
     float f = 1.0 - exp(-t * fogd);
     return mix(col, fogc, f);
 }
 
-vec3 fire_glow(vec2 p, vec2 at, float amount, out float flame)
+vec3 fire_glow(vec2 p, vec2 at, float size, float amount, out float flame)
 {
     float ti = u.clock.x;
-    vec2 q = (p - at) / 0.07;
-    float turb = fbm2(vec2(q.x * 2.0, q.y * 1.5 - ti * 3.0), 2);
-    float width = (1.0 - clamp(q.y, 0.0, 1.0)) * 0.55 * (0.7 + 0.6 * turb);
-    float inside = q.y > -0.1 && q.y < 1.3 * (0.6 + 0.6 * turb) ? smoothstep(width, width * 0.4, abs(q.x)) : 0.0;
-    flame = inside * amount;
+    vec2 q = (p - at) / size;
+    // Rising turbulence bends the flame into tongues that flicker upwards.
+    float turb = fbm2(vec2(q.x * 3.0, q.y * 2.0 - ti * 4.0), 2);
+    float y = q.y + 0.1;
+    float bend = (turb - 0.5) * 0.5 * y;
+    float width = 0.8 * sqrt(max(y, 0.0)) * max(1.0 - y / (1.1 + 0.5 * turb), 0.0);
+    float inside = fall(width * 0.3, width + 0.02, abs(q.x - bend));
+    // Heat: white-yellow low in the middle, orange and fading at the tips.
+    flame = inside * step(0.0, y) * amount * clamp(1.2 - y * 0.8, 0.0, 1.0);
+    // Logs under it.
+    float logs = step(abs(q.y + 0.05 - 0.15 * abs(q.x)), 0.06) * step(abs(q.x), 0.45);
+    flame = max(flame, 0.0) - logs * 2.0;
     float flick = 0.8 + 0.2 * noise1(ti * 7.0);
     return vec3(1.0, 0.45, 0.12) * amount * flick * 0.9 * exp(-length(p - at) * 3.0);
 }
@@ -451,7 +519,7 @@ vec3 scene(vec2 p)
     Sky s = make_sky(u.sky.x, u.weather.z, u.sky.y, l);
     float hz = u.view.z;
     vec3 fogc = fog_colour(s);
-    float fogd = 0.002 + u.sky.z * 0.06 + u.weather.x * 0.006;
+    float fogd = 0.0012 + u.sky.z * 0.06 + u.weather.x * 0.006;
 
     vec2 q = vec2(p.x + u.cam.w, p.y - hz);
     float ground_t = p.y < hz ? u.cam.z / (hz - p.y) : 1e9;
@@ -461,17 +529,18 @@ vec3 scene(vec2 p)
         Hit t = tower(p, hz, s, fogc, fogd, lamp);
         if (t.depth < near.depth && t.depth < ground_t) near = t;
     }
-    vec3 col;
-    if (near.depth < ground_t) {
-        col = near.col;
-    } else if (p.y >= hz) {
+    vec3 col = near.col;
+    if (near.depth >= ground_t && p.y >= hz) {
         col = sky_colour(q, q.y, s, l, true);
         col = mix(col, fogc, u.sky.z * 0.6 * exp(-q.y * 6.0));
-    } else {
+    }
+    if (near.depth >= ground_t && p.y < hz) {
         Hit mirror;
         mirror.depth = 1e9;
         if (l.water > 0.01) {
-            vec2 mp = vec2(p.x, 2.0 * hz - p.y);
+            // Reflections break up on the waves.
+            float wob = (noise2(vec2(p.x * 6.0, p.y * 90.0) + u.clock.x * vec2(0.3, 1.5)) - 0.5);
+            vec2 mp = vec2(p.x + wob * (0.006 + 0.02 * u.sky.w) * (1.0 - l.beach * 0.5), 2.0 * hz - p.y);
             mirror = layers(mp, hz, 1e9, l, s, fogc, fogd);
             if (u.el0.z > 0.01) {
                 vec2 unused;
@@ -524,28 +593,33 @@ vec3 scene(vec2 p)
         }
     }
 
-    // Fire: a campfire in front, and its warm light on everything near it.
+    // Where a fire burns: in front on the ground; in a cave, on its floor.
     float fire = max(u.light.w, l.fire);
-    if (fire > 0.01) {
-        float flame;
-        vec2 at = vec2((u.grade.w - u.cam.x) / 9.0 - u.cam.w, hz - u.cam.z / 9.0);
-        vec3 glow = fire_glow(p, at, fire, flame);
-        col += glow * (0.3 + s.night) ;
-        col = mix(col, mix(vec3(1.6, 0.5, 0.1), vec3(2.0, 1.6, 0.6), flame), clamp(flame * 1.4, 0.0, 1.0));
-    }
+    vec2 fire_at = vec2((u.grade.w - u.cam.x) / 9.0 - u.cam.w, hz - u.cam.z / 9.0);
+    fire_at = mix(fire_at, vec2(fire_at.x * 0.5, -0.36), l.cave);
 
-    // Caves and rooms: rock walls framing an opening, lit by the fire.
+    // Caves and rooms: rock walls around an opening, lit by the fire.
+    float indoors = 0.0; // no rain or snow falls where the walls are
     if (l.cave > 0.01) {
-        vec2 c = (p - vec2(0.0, hz + 0.06)) / vec2(0.62, 0.34);
+        vec2 c = (p - vec2(0.0, hz + 0.1)) / vec2(0.62, 0.3);
         float r = length(c) + (fbm2(p * 5.0 + u.setting.w, 3) - 0.5) * 0.5;
         float wall = smoothstep(0.92, 1.0, r) * l.cave;
-        float tex = fbm2(p * 9.0 + u.setting.w, 3);
-        vec3 rock = vec3(0.10, 0.075, 0.06) * (0.5 + tex);
-        vec2 at = vec2(0.0, -0.32);
-        float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - at) * 2.2);
-        rock *= 0.25 + vec3(2.4, 1.3, 0.6) * warm * 2.0 + s.ambient * 0.3;
+        indoors = wall;
+        float tex = fbm2(p * 9.0 + u.setting.w + 4.0, 2);
+        vec3 rock = vec3(0.10, 0.075, 0.06) * (0.4 + 1.2 * tex);
+        float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - fire_at) * 2.6);
+        rock *= 0.15 + vec3(2.6, 1.4, 0.6) * warm * 2.2 + s.ambient * 0.3;
         col = mix(col, rock, wall);
         col = mix(col, col * vec3(1.0, 0.8, 0.6), l.cave * 0.3);
+    }
+
+    // Fire: the flame, and its warm light on everything near it.
+    if (fire > 0.01) {
+        float flame;
+        vec3 glow = fire_glow(p, fire_at, mix(0.07, 0.15, l.cave), fire, flame);
+        col += glow * (0.3 + s.night);
+        col = mix(col, vec3(0.04, 0.02, 0.01), clamp(-flame, 0.0, 1.0)); // logs
+        col = mix(col, mix(vec3(1.8, 0.45, 0.08), vec3(2.2, 1.7, 0.7), flame * flame), clamp(flame * 1.6, 0.0, 1.0));
     }
 
     // The lighthouse beam: a wedge sweeping around the lamp, bright in mist
@@ -569,7 +643,7 @@ vec3 scene(vec2 p)
         if (flash > 0.5 && p.y > hz) {
             float bx = (hash11(floor(u.clock.x * 3.0)) - 0.5) * 1.2;
             float jag = (fbm1(p.y * 14.0 + bx * 50.0, 3) - 0.5) * 0.2;
-            float bolt = smoothstep(0.006, 0.0, abs(p.x - bx - jag)) * step(hz + 0.02, p.y);
+            float bolt = fall(0.0, 0.006, abs(p.x - bx - jag)) * step(hz + 0.02, p.y);
             col += vec3(1.5, 1.5, 1.8) * bolt * flash;
         }
     }
@@ -577,7 +651,7 @@ vec3 scene(vec2 p)
     // Rain: slanted streaks in three depths; snow: drifting flakes.
     float ti = u.clock.x;
     if (u.weather.x > 0.01) {
-        col *= 1.0 - 0.25 * u.weather.x;
+        col *= 1.0 - 0.25 * u.weather.x * (1.0 - indoors);
         for (int i = 0; i < 3; i++) {
             float fi = float(i);
             float scale = 18.0 + fi * 14.0;
@@ -586,9 +660,9 @@ vec3 scene(vec2 p)
             vec2 cell = floor(r);
             float hh = hash12(cell + fi * 17.0);
             vec2 f = fract(r);
-            float streak = step(hh, u.weather.x * 0.9) * smoothstep(0.06, 0.0, abs(f.x - 0.5 - (hh - 0.5) * 0.6)) *
-                           smoothstep(0.0, 0.3, f.y) * smoothstep(1.0, 0.6, f.y);
-            col += (fogc * 0.7 + 0.08) * streak * (0.45 - fi * 0.1);
+            float streak = step(hh, u.weather.x * 0.55) * fall(0.0, 0.06, abs(f.x - 0.5 - (hh - 0.5) * 0.6)) *
+                           smoothstep(0.0, 0.3, f.y) * fall(0.6, 1.0, f.y);
+            col += (fogc * 0.6 + 0.05) * streak * (0.3 - fi * 0.07) * (1.0 - indoors);
         }
     }
     if (u.weather.y > 0.01) {
@@ -599,8 +673,8 @@ vec3 scene(vec2 p)
             vec2 cell = floor(r);
             float hh = hash12(cell + fi * 31.0);
             vec2 at = hash22(cell + fi) * 0.6 + 0.2;
-            float flake = step(hh, u.weather.y) * smoothstep(0.12 - fi * 0.02, 0.0, length(fract(r) - at));
-            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2));
+            float flake = step(hh, u.weather.y) * fall(0.0, 0.12 - fi * 0.02, length(fract(r) - at));
+            col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2) * (1.0 - indoors));
         }
     }
     return col;

@@ -87,11 +87,13 @@ float fbm2(vec2 p, int octaves)
     return sum / norm;
 }
 
-// smoothstep that tolerates edges given in falling order (GLSL's own is
-// undefined for e0 > e1: a white band on llvmpipe).
-float band(float e0, float e1, float x)
+// smoothstep for a falling edge, which GLSL leaves undefined when written
+// smoothstep(e1, e0, x) with e1 > e0 (llvmpipe draws a white band):
+// 1 at e0 and before, 0 at e1 and after.
+float fall(float e0, float e1, float x)
 {
-    return clamp((x - e0) / (e1 - e0), 0.0, 1.0);
+    float t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
+    return 1.0 - t * t * (3.0 - 2.0 * t);
 }
 
 #endif

@@ -1,10 +1,15 @@
 // scene_uniforms.glsl — what the procedural generator tells its shader each
 // frame. Mirrored by proc_uniforms in engine/gen/procedural_internal.h:
-// change both together (std140: vec4s only, so the C side is float[4]s).
+// change both together (vec4s only, so the C side is float[4]s).
+//
+// A storage buffer, not a uniform buffer, on purpose: lavapipe "inlines"
+// uniform-buffer values that branches depend on and compiles a new shader
+// variant whenever they change — every frame here (8 fps and gigabytes of
+// JIT code). Storage buffer reads are never inlined.
 #ifndef MZ_SCENE_UNIFORMS_GLSL
 #define MZ_SCENE_UNIFORMS_GLSL
 
-layout(set = 0, binding = 0, std140) uniform SceneBlock {
+layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
     vec4 res;       // width, height, 1/width, 1/height
     vec4 clock;     // world time (s), morph (1 = the conditioning frame), lightning flash, -
     vec4 cam;       // x, z (forward), height, yaw (screen units)

@@ -1,8 +1,12 @@
+/* dl_iterate_phdr and RTLD_NODELETE are GNU extensions. */
+#define _GNU_SOURCE
 #include "mz_gpu.h"
 
 #include "mz_error.h"
 #include "mz_log.h"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -51,7 +55,8 @@ static bool has_layer(const char *name)
     if (!props) return false;
     vkEnumerateInstanceLayerProperties(&n, props);
     bool found = false;
-    for (uint32_t i = 0; i < n && !found; i++) found = !strcmp(props[i].layerName, name);
+    for (uint32_t i = 0; i < n && !found; i++)
+        found = !strcmp(props[i].layerName, name);
     free(props);
     return found;
 }
@@ -109,8 +114,9 @@ static bool create_instance(mz_gpu *gpu, const mz_gpu_desc *desc)
     if (r != VK_SUCCESS) return mz_fail("gpu: vkCreateInstance failed (%d)", r);
 
     if (validation) {
-        PFN_vkCreateDebugUtilsMessengerEXT create = (PFN_vkCreateDebugUtilsMessengerEXT)
-            vkGetInstanceProcAddr(gpu->instance, "vkCreateDebugUtilsMessengerEXT");
+        PFN_vkCreateDebugUtilsMessengerEXT create =
+            (PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
+                gpu->instance, "vkCreateDebugUtilsMessengerEXT");
         if (!create || create(gpu->instance, &messenger, NULL, &gpu->messenger) != VK_SUCCESS)
             mz_log_warn("gpu: could not install the validation messenger");
     }
@@ -144,11 +150,16 @@ static uint32_t pick_family(const mz_gpu *gpu, VkPhysicalDevice pd)
 static int device_rank(VkPhysicalDeviceType type)
 {
     switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1; /* lavapipe: always works, slowest */
-    default: return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return 3;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return 1; /* lavapipe: always works, slowest */
+    default:
+        return 0;
     }
 }
 
@@ -206,6 +217,28 @@ static bool create_device(mz_gpu *gpu)
     return true;
 }
 
+static int pin_driver(struct dl_phdr_info *info, size_t size, void *user)
+{
+    (void)size;
+    (void)user;
+    const char *slash = strrchr(info->dlpi_name, '/');
+    const char *base = slash ? slash + 1 : info->dlpi_name;
+    if (!strncmp(base, "libvulkan_", 10)) {
+        void *h = dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+        if (h) dlclose(h); /* the NODELETE mark stays */
+    }
+    return 0;
+}
+
+/* Keeps the Vulkan drivers the loader opened in memory for the life of the
+ * process. A later mz_gpu_create then skips reloading the driver (and, for
+ * lavapipe, LLVM), and the bytes lavapipe leaves behind at exit stay
+ * attributable, so LeakSanitizer can tell them (suppressed) from ours. */
+static void pin_drivers(void)
+{
+    dl_iterate_phdr(pin_driver, NULL);
+}
+
 mz_gpu *mz_gpu_create(const mz_gpu_desc *desc)
 {
     static const mz_gpu_desc defaults = {0};
@@ -217,11 +250,13 @@ mz_gpu *mz_gpu_create(const mz_gpu_desc *desc)
     }
     pthread_mutex_init(&gpu->queue_lock, NULL);
     if (!create_instance(gpu, desc)) goto fail;
-    if (desc->make_surface && !desc->make_surface(gpu->instance, desc->surface_user, &gpu->surface)) {
+    if (desc->make_surface &&
+        !desc->make_surface(gpu->instance, desc->surface_user, &gpu->surface)) {
         mz_fail_context("gpu: creating the window surface");
         goto fail;
     }
     if (!pick_physical(gpu) || !create_device(gpu)) goto fail;
+    pin_drivers();
     mz_log_info("gpu: %s (queue family %u%s)", gpu->name, gpu->family,
                 gpu->surface ? ", presenting" : ", headless");
     return gpu;
@@ -236,8 +271,9 @@ void mz_gpu_destroy(mz_gpu *gpu)
     if (gpu->device) vkDestroyDevice(gpu->device, NULL);
     if (gpu->surface) vkDestroySurfaceKHR(gpu->instance, gpu->surface, NULL);
     if (gpu->messenger) {
-        PFN_vkDestroyDebugUtilsMessengerEXT destroy = (PFN_vkDestroyDebugUtilsMessengerEXT)
-            vkGetInstanceProcAddr(gpu->instance, "vkDestroyDebugUtilsMessengerEXT");
+        PFN_vkDestroyDebugUtilsMessengerEXT destroy =
+            (PFN_vkDestroyDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
+                gpu->instance, "vkDestroyDebugUtilsMessengerEXT");
         if (destroy) destroy(gpu->instance, gpu->messenger, NULL);
     }
     if (gpu->instance) vkDestroyInstance(gpu->instance, NULL);
@@ -245,16 +281,43 @@ void mz_gpu_destroy(mz_gpu *gpu)
     free(gpu);
 }
 
-VkInstance mz_gpu_instance(const mz_gpu *gpu) { return gpu->instance; }
-VkPhysicalDevice mz_gpu_physical(const mz_gpu *gpu) { return gpu->physical; }
-VkDevice mz_gpu_device(const mz_gpu *gpu) { return gpu->device; }
-VkQueue mz_gpu_queue(const mz_gpu *gpu) { return gpu->queue; }
-uint32_t mz_gpu_queue_family(const mz_gpu *gpu) { return gpu->family; }
-VkSurfaceKHR mz_gpu_surface(const mz_gpu *gpu) { return gpu->surface; }
-const char *mz_gpu_device_name(const mz_gpu *gpu) { return gpu->name; }
+VkInstance mz_gpu_instance(const mz_gpu *gpu)
+{
+    return gpu->instance;
+}
+VkPhysicalDevice mz_gpu_physical(const mz_gpu *gpu)
+{
+    return gpu->physical;
+}
+VkDevice mz_gpu_device(const mz_gpu *gpu)
+{
+    return gpu->device;
+}
+VkQueue mz_gpu_queue(const mz_gpu *gpu)
+{
+    return gpu->queue;
+}
+uint32_t mz_gpu_queue_family(const mz_gpu *gpu)
+{
+    return gpu->family;
+}
+VkSurfaceKHR mz_gpu_surface(const mz_gpu *gpu)
+{
+    return gpu->surface;
+}
+const char *mz_gpu_device_name(const mz_gpu *gpu)
+{
+    return gpu->name;
+}
 
-void mz_gpu_queue_lock(mz_gpu *gpu) { pthread_mutex_lock(&gpu->queue_lock); }
-void mz_gpu_queue_unlock(mz_gpu *gpu) { pthread_mutex_unlock(&gpu->queue_lock); }
+void mz_gpu_queue_lock(mz_gpu *gpu)
+{
+    pthread_mutex_lock(&gpu->queue_lock);
+}
+void mz_gpu_queue_unlock(mz_gpu *gpu)
+{
+    pthread_mutex_unlock(&gpu->queue_lock);
+}
 
 uint32_t mz_gpu_validation_errors(const mz_gpu *gpu)
 {

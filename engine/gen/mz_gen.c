@@ -96,10 +96,10 @@ struct mz_gen {
     scene_copy last;        /* owner thread only */
 
     /* The scene in flight. */
-    uint64_t current;      /* 0: none (cancelled or nothing submitted) */
-    uint64_t submit_ns;    /* when it was submitted */
-    bool first_seen;       /* its first frame has been queued */
-    double period_ns;      /* 1 / fps */
+    uint64_t current;        /* 0: none (cancelled or nothing submitted) */
+    uint64_t submit_ns;      /* when it was submitted */
+    bool first_seen;         /* its first frame has been queued */
+    double period_ns;        /* 1 / fps */
     uint64_t pace_origin_ns; /* realtime: when frame 0 was due */
 
     /* Stats. */
@@ -137,7 +137,8 @@ static int queue_pop(mz_gen *g)
 /* Frees every queued frame (not the held one). Lock held. */
 static void purge_queue(mz_gen *g)
 {
-    while (g->qlen) g->slots[queue_pop(g)].state = SLOT_FREE;
+    while (g->qlen)
+        g->slots[queue_pop(g)].state = SLOT_FREE;
     pthread_cond_broadcast(&g->space);
 }
 
@@ -597,7 +598,8 @@ void mz_gen_close(mz_gen *g)
     if (g->primary.self) g->primary.backend->close(g->primary.self);
     if (g->fallback.self) g->fallback.backend->close(g->fallback.self);
     scene_copy_clear(&g->last);
-    for (int i = 0; g->slots && i < g->nslots; i++) free(g->slots[i].rgba);
+    for (int i = 0; g->slots && i < g->nslots; i++)
+        free(g->slots[i].rgba);
     free(g->slots);
     free(g->queue);
     pthread_cond_destroy(&g->space);

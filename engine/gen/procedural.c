@@ -25,11 +25,16 @@
 #define DEFAULT_H 360
 #define DEFAULT_FPS 30.0f
 #define DEFAULT_TRANSITION_S 1.0f
-#define TOWER_DEPTH 38.0  /* keep in step with landscape.frag */
+#define TOWER_DEPTH 38.0 /* keep in step with landscape.frag */
 #define FIRE_DEPTH 9.0
-#define LAYER_NEAR 12.0   /* streaming layers live between these depths */
+#define LAYER_NEAR 12.0 /* streaming layers live between these depths */
 #define LAYER_SPAN 66.0
-#define ORBIT_PIVOT 40.0  /* depth the orbiting camera circles around */
+#define ORBIT_PIVOT 40.0 /* depth the orbiting camera circles around */
+/* On a CPU (lavapipe) frames are drawn smaller and scaled up: a quarter of
+ * the pixels, at most CPU_MAX_PIXELS, and small frames in full. The land
+ * and sky are soft anyway; this buys the frame rate (platform.md). */
+#define CPU_MAX_PIXELS (512.0 * 288.0)
+#define CPU_FULL_PIXELS (320.0 * 180.0)
 
 /* A request as the worker keeps it: copies of everything. */
 typedef struct job {
@@ -37,6 +42,7 @@ typedef struct job {
     char *prompt; /* prompt + tags, one string for the interpreter */
     uint8_t *cond;
     uint32_t cond_w, cond_h;
+    bool frame0_sent; /* submit already pushed the conditioning frame as frame 0 */
 } job;
 
 /* The camera carries across scenes: positions and smoothed velocities. */
@@ -69,8 +75,15 @@ typedef struct proc {
     double world_s;
     double landmark_x, fire_x;
     bool landmark_placed;
+    bool cpu_device;           /* lavapipe: draw smaller, scale up */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
     uint32_t last_w, last_h;
+    /* The image the scene starts from (its frame 0): the conditioning
+     * frame, or a copy of this generator's last frame. */
+    const uint8_t *start;
+    uint32_t start_w, start_h;
+    uint8_t *own_start;
+    size_t own_start_cap;
 } proc;
 
 static void job_clear(job *j)
@@ -90,7 +103,10 @@ static uint32_t mix32(uint64_t x)
     return (uint32_t)x;
 }
 
-static float unit(uint64_t x) { return (float)(mix32(x) >> 8) / 16777216.0f; }
+static float unit(uint64_t x)
+{
+    return (float)(mix32(x) >> 8) / 16777216.0f;
+}
 
 static float smooth01(float t)
 {
@@ -103,7 +119,8 @@ static float smooth01(float t)
 static char *compose_prompt(const mz_scene_request *req)
 {
     size_t n = strlen(req->prompt) + 1;
-    for (size_t i = 0; i < req->tag_count; i++) n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
+    for (size_t i = 0; i < req->tag_count; i++)
+        n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
     char *s = malloc(n);
     if (!s) return NULL;
     strcpy(s, req->prompt);
@@ -122,16 +139,26 @@ static void camera_step(camera *c, const mz_scene_params *p, double dt)
     double speed = p->camera_speed * (0.6 + 0.8 * p->energy);
     double vx = 0, vz = 0, vyaw = 0, vrise = 0;
     switch (p->camera) {
-    case MZ_CAMERA_DRIFT: vx = 0.5 * speed; break;
-    case MZ_CAMERA_STILL: break;
-    case MZ_CAMERA_PAN: vyaw = 0.06 * speed; break;
-    case MZ_CAMERA_DOLLY: vz = 3.0 * speed; break;
+    case MZ_CAMERA_DRIFT:
+        vx = 0.5 * speed;
+        break;
+    case MZ_CAMERA_STILL:
+        break;
+    case MZ_CAMERA_PAN:
+        vyaw = 0.06 * speed;
+        break;
+    case MZ_CAMERA_DOLLY:
+        vz = 3.0 * speed;
+        break;
     case MZ_CAMERA_ORBIT:
         vx = 2.5 * speed;
         vyaw = -vx / ORBIT_PIVOT;
         break;
-    case MZ_CAMERA_RISE: vrise = 0.25 * speed; break;
-    case MZ_CAMERA_COUNT: break;
+    case MZ_CAMERA_RISE:
+        vrise = 0.25 * speed;
+        break;
+    case MZ_CAMERA_COUNT:
+        break;
     }
     /* Velocities ease towards the scene's, so a change of camera motion
      * between scenes is a curve, not a jolt. */
@@ -148,7 +175,10 @@ static void camera_step(camera *c, const mz_scene_params *p, double dt)
     if (c->rise > 3) c->rise = 3;
 }
 
-static double camera_height(const camera *c) { return 1.6 + 6.0 * (1.0 - exp(-c->rise)); }
+static double camera_height(const camera *c)
+{
+    return 1.6 + 6.0 * (1.0 - exp(-c->rise));
+}
 
 /* ------------------------------------------------------------ uniforms */
 
@@ -258,15 +288,50 @@ static void start_scene(proc *pr)
     pr->to = to;
     pr->index = 0;
     pr->active = true;
+    pr->start = NULL;
     if (pr->cur.cond) {
-        if (!proc_vk_set_conditioning(pr->vk, pr->cur.cond, pr->cur.cond_w, pr->cur.cond_h))
-            mz_log_error("procedural: conditioning frame: %s", mz_error());
+        pr->start = pr->cur.cond;
+        pr->start_w = pr->cur.cond_w;
+        pr->start_h = pr->cur.cond_h;
     } else if (pr->last_frame) {
-        /* No frames given: continue from what this generator made last. */
-        if (!proc_vk_set_conditioning(pr->vk, pr->last_frame, pr->last_w, pr->last_h))
-            mz_log_error("procedural: conditioning frame: %s", mz_error());
+        /* No frames given: continue from what this generator made last
+         * (copied: the next render overwrites it). */
+        size_t bytes = (size_t)pr->last_w * pr->last_h * 4;
+        if (pr->own_start_cap < bytes) {
+            free(pr->own_start);
+            pr->own_start = malloc(bytes);
+            pr->own_start_cap = pr->own_start ? bytes : 0;
+        }
+        if (pr->own_start) {
+            memcpy(pr->own_start, pr->last_frame, bytes);
+            pr->start = pr->own_start;
+            pr->start_w = pr->last_w;
+            pr->start_h = pr->last_h;
+        }
+    }
+    if (pr->start && !proc_vk_set_conditioning(pr->vk, pr->start, pr->start_w, pr->start_h)) {
+        mz_log_error("procedural: conditioning frame: %s", mz_error());
+        pr->start = NULL;
     }
     place_anchors(pr, &to);
+}
+
+/* The size frames are drawn at before scaling to w x h. MZ_GEN_SCALE
+ * (0.25..1) overrides, for comparing quality and speed. */
+static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, uint32_t *ih)
+{
+    double scale = 1.0;
+    const char *env = getenv("MZ_GEN_SCALE");
+    if (env && atof(env) >= 0.25 && atof(env) <= 1.0)
+        scale = atof(env);
+    else if (pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
+        double px = (double)w * h, want = fmin(px / 4.0, CPU_MAX_PIXELS);
+        scale = sqrt(fmax(want, CPU_FULL_PIXELS) / px);
+    }
+    *iw = (uint32_t)(w * scale + 0.5);
+    *ih = (uint32_t)(h * scale + 0.5);
+    if (*iw < 1) *iw = 1;
+    if (*ih < 1) *ih = 1;
 }
 
 /* Renders and pushes the next frame of the current scene. False when the
@@ -286,18 +351,29 @@ static bool next_frame(proc *pr)
     float morph = continuing ? 1.0f - smooth01(scene_s / (trans * 0.8f)) : 0.0f;
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
 
-    proc_uniforms u;
-    fill_uniforms(pr, &p, morph, w, h, &u);
-    const uint8_t *px = proc_vk_render(pr->vk, &u, w, h);
-    if (!px) {
-        mz_log_error("procedural: %s", mz_error());
-        return false;
+    const uint8_t *px;
+    bool push = true;
+    if (pr->index == 0 && continuing && pr->start && pr->start_w == w && pr->start_h == h) {
+        /* Frame 0 is the image the scene continues from: no need to draw,
+         * and submit may have handed it on already. */
+        px = pr->start;
+        push = !pr->cur.frame0_sent;
+    } else {
+        uint32_t iw, ih;
+        internal_size(pr, w, h, &iw, &ih);
+        proc_uniforms u;
+        fill_uniforms(pr, &p, morph, iw, ih, &u);
+        px = proc_vk_render(pr->vk, &u, w, h, iw, ih);
+        if (!px) {
+            mz_log_error("procedural: %s", mz_error());
+            return false;
+        }
+        pr->last_frame = px;
+        pr->last_w = w;
+        pr->last_h = h;
     }
     pr->shown = p;
     pr->have_shown = true;
-    pr->last_frame = px;
-    pr->last_w = w;
-    pr->last_h = h;
     mz_frame f = {
         .scene_id = r->id,
         .index = pr->index,
@@ -311,7 +387,7 @@ static bool next_frame(proc *pr)
     camera_step(&pr->cam, &p, dt);
     pr->world_s += dt;
     pr->index++;
-    return mz_gen_sink_push(pr->sink, &f);
+    return !push || mz_gen_sink_push(pr->sink, &f);
 }
 
 static void *worker(void *arg)
@@ -349,7 +425,10 @@ static void *worker(void *arg)
 
 /* ------------------------------------------------------------ the vtable */
 
-static bool proc_accepts(const char *uri) { return strcmp(uri, "procedural") == 0; }
+static bool proc_accepts(const char *uri)
+{
+    return strcmp(uri, "procedural") == 0;
+}
 
 static void proc_close(void *self)
 {
@@ -363,6 +442,7 @@ static void proc_close(void *self)
     }
     job_clear(&pr->cur);
     job_clear(&pr->next);
+    free(pr->own_start);
     proc_vk_destroy(pr->vk);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
@@ -389,12 +469,17 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         proc_close(pr);
         return NULL;
     }
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(mz_gpu_physical(pr->gpu), &props);
+    pr->cpu_device = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     /* Warm-up: lavapipe compiles the shader on its first draw (~100 ms);
      * doing that here keeps it out of the first scene's latency. */
     proc_uniforms u;
     mz_scene_params p = mz_scene_params_default();
-    fill_uniforms(pr, &p, 0.5f, DEFAULT_W, DEFAULT_H, &u);
-    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H) ||
+    uint32_t iw, ih;
+    internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
+    fill_uniforms(pr, &p, 0.5f, iw, ih, &u);
+    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih) ||
         pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");
         proc_close(pr);
@@ -419,6 +504,16 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
     if (!j.prompt || (last && last->rgba && !j.cond)) {
         job_clear(&j);
         return mz_fail("procedural: out of memory for a scene request");
+    }
+    /* Frame 0 of a continuing scene is the conditioning frame itself: hand
+     * it on now, so the consumer has the new scene's first frame at once
+     * instead of after the frame the worker may be drawing. */
+    uint32_t w = req->width > 0 ? (uint32_t)req->width : DEFAULT_W;
+    uint32_t h = req->height > 0 ? (uint32_t)req->height : DEFAULT_H;
+    if (j.cond && j.cond_w == w && j.cond_h == h) {
+        mz_frame f0 = {
+            .scene_id = req->id, .width = w, .height = h, .transitional = true, .rgba = j.cond};
+        j.frame0_sent = mz_gen_sink_push(pr->sink, &f0);
     }
     /* Only the prompt string is kept: tags are folded into it. */
     j.req.prompt = j.prompt;

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Mirrors SceneBlock in assets/shaders/scene_uniforms.glsl (std140, vec4s):
- * change both together. */
+/* Mirrors SceneBlock in assets/shaders/scene_uniforms.glsl (vec4s; a storage buffer, see there
+ * why): change both together. */
 typedef struct proc_uniforms {
     float res[4];       /* width, height, 1/width, 1/height */
     float clock[4];     /* world time (s), morph (1 = conditioning frame), flash, - */
@@ -43,10 +43,11 @@ void proc_vk_destroy(proc_vk *vk);
  * render on. */
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t width, uint32_t height);
 
-/* Renders one frame of width x height (targets are remade when the size
- * changes) and returns its RGBA8 pixels, rows top to bottom, valid until
- * the next call. NULL + mz_fail() on error. */
-const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width,
-                              uint32_t height);
+/* Renders one frame: draws it at iw x ih (u->res must say so), scales it
+ * to width x height when that differs, and returns its RGBA8 pixels, rows
+ * top to bottom, valid until the next call (targets are remade when the
+ * sizes change). NULL + mz_fail() on error. */
+const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width, uint32_t height,
+                              uint32_t iw, uint32_t ih);
 
 #endif

@@ -46,7 +46,8 @@ struct proc_vk {
     VkFence fence;
     buffer uniforms;
 
-    image target;
+    image target; /* drawn at the internal size */
+    image output; /* the frame size, when that differs: target scaled up */
     VkFramebuffer framebuffer;
     buffer readback;
 
@@ -99,7 +100,8 @@ static bool buffer_create(proc_vk *vk, buffer *b, VkDeviceSize size, VkBufferUsa
     const VkMemoryPropertyFlags coherent =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     VkMemoryPropertyFlags want =
-        cached ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT : coherent;
+        cached ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT
+               : coherent;
     if (!alloc_memory(vk, req, want, coherent, &b->mem, &b->coherent)) return false;
     b->size = size;
     return vk_ok(vkBindBufferMemory(vk->dev, b->buf, b->mem, 0), "vkBindBufferMemory") &&
@@ -137,6 +139,10 @@ static bool image_create(proc_vk *vk, image *im, uint32_t w, uint32_t h, VkImage
     if (!alloc_memory(vk, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, &im->mem, NULL) ||
         !vk_ok(vkBindImageMemory(vk->dev, im->img, im->mem, 0), "vkBindImageMemory"))
         return false;
+    im->width = w;
+    im->height = h;
+    /* Only images that are drawn to or sampled need a view. */
+    if (!(usage & (VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT))) return true;
     VkImageViewCreateInfo view = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
         .image = im->img,
@@ -144,8 +150,6 @@ static bool image_create(proc_vk *vk, image *im, uint32_t w, uint32_t h, VkImage
         .format = FORMAT,
         .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
     };
-    im->width = w;
-    im->height = h;
     return vk_ok(vkCreateImageView(vk->dev, &view, NULL, &im->view), "vkCreateImageView");
 }
 
@@ -218,7 +222,7 @@ static bool create_pass(proc_vk *vk)
 static bool create_pipeline(proc_vk *vk)
 {
     VkDescriptorSetLayoutBinding bindings[2] = {
-        {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
+        {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
         {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
     };
     VkDescriptorSetLayoutCreateInfo set_info = {
@@ -295,19 +299,22 @@ static bool create_pipeline(proc_vk *vk)
             .layout = vk->layout,
             .renderPass = vk->pass,
         };
-        ok = vk_ok(vkCreateGraphicsPipelines(vk->dev, VK_NULL_HANDLE, 1, &info, NULL, &vk->pipeline),
-                   "vkCreateGraphicsPipelines");
+        ok =
+            vk_ok(vkCreateGraphicsPipelines(vk->dev, VK_NULL_HANDLE, 1, &info, NULL, &vk->pipeline),
+                  "vkCreateGraphicsPipelines");
     }
     if (vert) vkDestroyShaderModule(vk->dev, vert, NULL);
     if (frag) vkDestroyShaderModule(vk->dev, frag, NULL);
-    if (ok) mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline, "procedural landscape");
+    if (ok)
+        mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline,
+                    "procedural landscape");
     return ok;
 }
 
 static bool create_descriptors(proc_vk *vk)
 {
     VkDescriptorPoolSize sizes[2] = {
-        {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1},
+        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1},
         {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1},
     };
     VkDescriptorPoolCreateInfo pool = {
@@ -343,7 +350,7 @@ static bool create_descriptors(proc_vk *vk)
         .dstSet = vk->set,
         .dstBinding = 0,
         .descriptorCount = 1,
-        .descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
+        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
         .pBufferInfo = &ubo,
     };
     vkUpdateDescriptorSets(vk->dev, 1, &write, 0, NULL);
@@ -380,7 +387,7 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
     vk->gpu = gpu;
     vk->dev = mz_gpu_device(gpu);
     static const uint8_t black[4] = {0, 0, 0, 255};
-    if (!buffer_create(vk, &vk->uniforms, sizeof(proc_uniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
+    if (!buffer_create(vk, &vk->uniforms, sizeof(proc_uniforms), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
                        false, "procedural uniforms") ||
         !create_pass(vk) || !create_pipeline(vk) || !create_descriptors(vk) ||
         !create_commands(vk) || !proc_vk_set_conditioning(vk, black, 1, 1)) {
@@ -395,6 +402,7 @@ static void destroy_target(proc_vk *vk)
     if (vk->framebuffer) vkDestroyFramebuffer(vk->dev, vk->framebuffer, NULL);
     vk->framebuffer = VK_NULL_HANDLE;
     image_destroy(vk, &vk->target);
+    image_destroy(vk, &vk->output);
     buffer_destroy(vk, &vk->readback);
 }
 
@@ -416,12 +424,16 @@ void proc_vk_destroy(proc_vk *vk)
     free(vk);
 }
 
-static bool make_target(proc_vk *vk, uint32_t w, uint32_t h)
+static bool make_target(proc_vk *vk, uint32_t w, uint32_t h, uint32_t iw, uint32_t ih)
 {
     destroy_target(vk);
-    if (!image_create(vk, &vk->target, w, h,
+    bool scaled = iw != w || ih != h;
+    if (!image_create(vk, &vk->target, iw, ih,
                       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
                       "procedural target") ||
+        (scaled && !image_create(vk, &vk->output, w, h,
+                                 VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                 "procedural output")) ||
         !buffer_create(vk, &vk->readback, (VkDeviceSize)w * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                        true, "procedural readback"))
         return false;
@@ -430,11 +442,12 @@ static bool make_target(proc_vk *vk, uint32_t w, uint32_t h)
         .renderPass = vk->pass,
         .attachmentCount = 1,
         .pAttachments = &vk->target.view,
-        .width = w,
-        .height = h,
+        .width = iw,
+        .height = ih,
         .layers = 1,
     };
-    return vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->framebuffer), "vkCreateFramebuffer");
+    return vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->framebuffer),
+                 "vkCreateFramebuffer");
 }
 
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t w, uint32_t h)
@@ -499,9 +512,53 @@ static void record_conditioning_upload(proc_vk *vk)
                          VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0, NULL, 0, NULL, 1, &to_read);
 }
 
-const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h)
+static void image_barrier(proc_vk *vk, VkImage img, VkImageLayout from, VkImageLayout to,
+                          VkAccessFlags src_access, VkAccessFlags dst_access)
 {
-    if ((vk->target.width != w || vk->target.height != h) && !make_target(vk, w, h)) return NULL;
+    VkImageMemoryBarrier b = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = src_access,
+        .dstAccessMask = dst_access,
+        .oldLayout = from,
+        .newLayout = to,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .image = img,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    vkCmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
+                         0, NULL, 0, NULL, 1, &b);
+}
+
+/* Scales the drawn image up to the frame size (bilinear) and leaves the
+ * result ready to copy from. */
+static void record_upscale(proc_vk *vk)
+{
+    image_barrier(vk, vk->output.img, VK_IMAGE_LAYOUT_UNDEFINED,
+                  VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_READ_BIT,
+                  VK_ACCESS_TRANSFER_WRITE_BIT);
+    VkImageBlit blit = {
+        .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+        .srcOffsets = {{0, 0, 0}, {(int32_t)vk->target.width, (int32_t)vk->target.height, 1}},
+        .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+        .dstOffsets = {{0, 0, 0}, {(int32_t)vk->output.width, (int32_t)vk->output.height, 1}},
+    };
+    vkCmdBlitImage(vk->cmd, vk->target.img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, vk->output.img,
+                   VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+    image_barrier(vk, vk->output.img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                  VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
+                  VK_ACCESS_TRANSFER_READ_BIT);
+}
+
+const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
+                              uint32_t iw, uint32_t ih)
+{
+    bool scaled = iw != w || ih != h;
+    if ((vk->target.width != iw || vk->target.height != ih ||
+         (scaled && (vk->output.width != w || vk->output.height != h)) ||
+         (!scaled && vk->output.img)) &&
+        !make_target(vk, w, h, iw, ih))
+        return NULL;
     memcpy(vk->uniforms.map, u, sizeof *u);
 
     VkCommandBufferBeginInfo begin = {
@@ -514,24 +571,25 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
         .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
         .renderPass = vk->pass,
         .framebuffer = vk->framebuffer,
-        .renderArea = {{0, 0}, {w, h}},
+        .renderArea = {{0, 0}, {iw, ih}},
     };
     vkCmdBeginRenderPass(vk->cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
     vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->pipeline);
-    VkViewport viewport = {0, 0, (float)w, (float)h, 0, 1};
-    VkRect2D scissor = {{0, 0}, {w, h}};
+    VkViewport viewport = {0, 0, (float)iw, (float)ih, 0, 1};
+    VkRect2D scissor = {{0, 0}, {iw, ih}};
     vkCmdSetViewport(vk->cmd, 0, 1, &viewport);
     vkCmdSetScissor(vk->cmd, 0, 1, &scissor);
-    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set,
-                            0, NULL);
+    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set, 0,
+                            NULL);
     vkCmdDraw(vk->cmd, 3, 1, 0, 0);
     vkCmdEndRenderPass(vk->cmd);
+    if (scaled) record_upscale(vk);
     VkBufferImageCopy copy = {
         .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
         .imageExtent = {w, h, 1},
     };
-    vkCmdCopyImageToBuffer(vk->cmd, vk->target.img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                           vk->readback.buf, 1, &copy);
+    vkCmdCopyImageToBuffer(vk->cmd, scaled ? vk->output.img : vk->target.img,
+                           VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, vk->readback.buf, 1, &copy);
     VkBufferMemoryBarrier to_host = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
         .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,

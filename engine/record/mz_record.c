@@ -45,8 +45,8 @@ bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t w, uint
 {
     FILE *f = fopen(path, "wb");
     if (!f) return mz_fail("%s: %s", path, strerror(errno));
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_error_fn,
-                                              png_warning_fn);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_error_fn, png_warning_fn);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     uint8_t *row = malloc((size_t)w * 3);
     bool ok = png && info && row;
@@ -62,7 +62,8 @@ bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t w, uint
         png_write_info(png, info);
         for (uint32_t y = 0; y < h; y++) {
             const uint8_t *src = rgba + (size_t)y * w * 4;
-            for (uint32_t x = 0; x < w; x++) memcpy(row + x * 3, src + x * 4, 3);
+            for (uint32_t x = 0; x < w; x++)
+                memcpy(row + x * 3, src + x * 4, 3);
             png_write_row(png, row);
         }
         png_write_end(png, NULL);
@@ -81,8 +82,8 @@ uint8_t *mz_record_png_read(const char *path, uint32_t *width, uint32_t *height)
         mz_fail("%s: %s", path, strerror(errno));
         return NULL;
     }
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_error_fn,
-                                             png_warning_fn);
+    png_structp png =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_error_fn, png_warning_fn);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     /* volatile: assigned after setjmp and read after a longjmp. */
     uint8_t *volatile pixels = NULL;
@@ -102,7 +103,8 @@ uint8_t *mz_record_png_read(const char *path, uint32_t *width, uint32_t *height)
         uint32_t w = png_get_image_width(png, info), h = png_get_image_height(png, info);
         pixels = malloc((size_t)w * h * 4);
         if (!pixels) png_error(png, "out of memory");
-        for (uint32_t y = 0; y < h; y++) png_read_row(png, pixels + (size_t)y * w * 4, NULL);
+        for (uint32_t y = 0; y < h; y++)
+            png_read_row(png, pixels + (size_t)y * w * 4, NULL);
         png_read_end(png, NULL);
         *width = w;
         *height = h;
@@ -152,7 +154,10 @@ mz_record_y4m *mz_record_y4m_open(const char *path, uint32_t w, uint32_t h, doub
     return y;
 }
 
-static uint8_t clamp8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
+static uint8_t clamp8(int v)
+{
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
 
 bool mz_record_y4m_write(mz_record_y4m *y, const uint8_t *rgba)
 {
@@ -173,8 +178,10 @@ bool mz_record_y4m_write(mz_record_y4m *y, const uint8_t *rgba)
                 g += p[1];
                 b += p[2];
             }
-            U[(size_t)j * (w / 2) + i] = clamp8(((-43 * r - 85 * g + 128 * b) / 4 + 128 * 256) >> 8);
-            V[(size_t)j * (w / 2) + i] = clamp8(((128 * r - 107 * g - 21 * b) / 4 + 128 * 256) >> 8);
+            U[(size_t)j * (w / 2) + i] =
+                clamp8(((-43 * r - 85 * g + 128 * b) / 4 + 128 * 256) >> 8);
+            V[(size_t)j * (w / 2) + i] =
+                clamp8(((128 * r - 107 * g - 21 * b) / 4 + 128 * 256) >> 8);
         }
     size_t bytes = (size_t)w * h * 3 / 2;
     if (fputs("FRAME\n", y->f) < 0 || fwrite(y->planes, 1, bytes, y->f) != bytes)

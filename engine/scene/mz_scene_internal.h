@@ -74,6 +74,7 @@ typedef struct mz_scene_entry {
     char *name;      /* the line's first phrase */
     char *items;     /* the items as written, for the trace */
     float intensity; /* modifiers */
+    bool adjective;  /* weak and implied when it describes an unknown thing */
     uint32_t entity; /* seed of `name` if marked entity, else 0 */
     int n_effects;
     mz_scene_effect effect[MZ_SCENE_EFFECTS_MAX];

@@ -12,6 +12,10 @@
 /* How far a negator reaches: words in between ("no more of the rain"). */
 #define NEGATION_REACH 3
 #define SETTING2_WEIGHT 0.35f
+/* An adjective describing a thing the lexicon doesn't know ("black cat")
+ * colours that thing, not the scene: it acts this much, and only as an
+ * implied value. */
+#define ADJECTIVE_ON_THING 0.35f
 
 typedef struct token {
     uint32_t off, len;   /* in the prompt */
@@ -180,9 +184,10 @@ static float clampf(float v, float lo, float hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static void apply(state *st, const mz_scene_effect *fx, float k, bool negated)
+static void apply(state *st, const mz_scene_effect *fx, float k, bool negated, bool implied)
 {
     const mz_scene_param *p = &mz_scene_param_table[fx->param];
+    mz_scene_op op = implied ? MZ_OP_IMPLY : (mz_scene_op)fx->op;
     uint64_t bit = 1ull << fx->param;
     if (p->type != MZ_PARAM_FLOAT && negated) return; /* "no forest" does not pick a setting */
     if (p->type == MZ_PARAM_SETTING) {
@@ -194,11 +199,11 @@ static void apply(state *st, const mz_scene_effect *fx, float k, bool negated)
             st->n_settings--;
         }
         st->setting[st->n_settings] = (uint8_t)fx->v[0];
-        st->setting_implied[st->n_settings++] = fx->op == MZ_OP_IMPLY;
+        st->setting_implied[st->n_settings++] = op == MZ_OP_IMPLY;
         return;
     }
-    if (fx->op == MZ_OP_IMPLY && (st->set_explicitly & bit)) return;
-    if (fx->op == MZ_OP_SET) st->set_explicitly |= bit;
+    if (op == MZ_OP_IMPLY && (st->set_explicitly & bit)) return;
+    if (op == MZ_OP_SET) st->set_explicitly |= bit;
     char *field = (char *)st->out + p->offset;
     switch (p->type) {
     case MZ_PARAM_SETTING: /* handled above */
@@ -358,9 +363,15 @@ bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt, const mz
                   e->items);
             break;
         case MZ_ENTRY_EFFECT: {
-            bool negated = negation >= 0;
+            bool negated = negation >= 0, on_thing = false;
+            int next_words;
+            if (e->adjective && i < n && !tok[i].clause_start &&
+                match(lx, tok, n, i, &next_words) < 0) {
+                on_thing = true;
+                k *= ADJECTIVE_ON_THING;
+            }
             for (int f = 0; f < e->n_effects; f++)
-                apply(&st, &e->effect[f], k, negated);
+                apply(&st, &e->effect[f], k, negated, on_thing);
             uint32_t seed = e->entity && !negated ? add_entity(&p, e->entity) : 0;
             trace(why, MZ_SCENE_TRACE_EFFECT, e->name, strlen(e->name), off, len, k, negated, seed,
                   e->items);

@@ -20,6 +20,9 @@
  *   into its neutral value: "no rain" sets rain to 0; "or"/"nor" carry a
  *   negation on ("no rain or snow"). A negated setting, time or camera word
  *   does nothing.
+ * - An adjective (a colour, "dark"…) right before a word the lexicon does
+ *   not know describes that thing ("a black cat", "green eyes"): it acts at
+ *   a third of its strength and only as an implied value (below).
  * - Later words override earlier ones: each parameter ends with the value of
  *   the last entry that set it ("dawn… then night" is night). Implied values
  *   (a sunset's orange tint, a storm's gloom; written `?=` in the lexicon)
@@ -27,11 +30,13 @@
  *   "red sunset" is red. Settings: the last one named is `setting`, the last
  *   different one before it becomes `setting2` at weight 0.35 ("a forest by
  *   a lake": lake, with forest blended in).
- * - Entities: lexicon entries marked `entity` (lighthouse, keeper…) and
- *   capitalised names that are not the first word of a sentence ("…met
- *   Mara") get a stable seed, mz_scene_entity_seed(name), in entity_seed[] in
- *   the order first named (at most 4; duplicates once). A sentence-initial
- *   name is not recognised unless the lexicon lists it (mz_scene_lexicon_add).
+ * - Entities: lexicon entries marked `entity` (lighthouse, keeper…; an
+ *   entry may name another: "lighthouse beam" is the lighthouse) and names
+ *   (runs of unknown Capitalised words: "…met Mara", "Old Tom") get a stable
+ *   seed, mz_scene_entity_seed(name), in entity_seed[] in the order first
+ *   named (at most 4; each once; a negated one not at all). A one-word name
+ *   opening a sentence is not recognised ("Walking…" is no name) unless the
+ *   lexicon lists it: mz_scene_lexicon_add(lx, "mara: entity").
  * - Only the first MZ_SCENE_MAX_WORDS words are read.
  *
  * Ownership: a lexicon is created by load/parse and freed by destroy; the

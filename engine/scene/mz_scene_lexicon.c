@@ -254,7 +254,10 @@ static bool parse_items(char *items, mz_scene_entry *e, bool *is_entity)
     char *save = NULL;
     for (char *it = strtok_r(items, " \t", &save); it; it = strtok_r(NULL, " \t", &save)) {
         mz_scene_entry_kind kind = MZ_ENTRY_EFFECT;
-        if (strcmp(it, "entity") == 0 || strncmp(it, "entity=", 7) == 0) {
+        if (strcmp(it, "adj") == 0) {
+            e->adjective = true;
+            continue;
+        } else if (strcmp(it, "entity") == 0 || strncmp(it, "entity=", 7) == 0) {
             /* The seed of the name given, or (0 here) of the line's name. */
             e->entity = it[6] ? mz_scene_entity_seed(it + 7) : 0;
             entity = true;
@@ -281,8 +284,9 @@ static bool parse_items(char *items, mz_scene_entry *e, bool *is_entity)
         special = true;
         e->kind = kind;
     }
-    if (special && (effects || entity))
+    if (special && (effects || entity || e->adjective))
         return mz_fail("a modifier, negator, carry or stop word cannot also have effects");
+    if (e->adjective && !effects) return mz_fail("'adj' without effects");
     if (!special && !effects && !entity) return mz_fail("no items");
     *is_entity = entity;
     return true;

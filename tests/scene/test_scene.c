@@ -77,6 +77,13 @@ static void colours(void)
     /* A sunset alone implies its own warm tint. */
     p = interp("sunset");
     MZ_CHECK(p.tint_weight > 0 && p.tint.r > p.tint.b);
+    /* A colour on a thing the lexicon doesn't know describes the thing: weak,
+     * and it does not override the scene's own colour words. */
+    MZ_CHECK(interp("a woman in a red dress").tint_weight < interp("red sky").tint_weight / 2);
+    MZ_CHECK(interp("a woman in a red dress").tint.r > 0.5f);
+    MZ_CHECK(interp("a blue dawn, a red dress").tint.b > 0.5f);
+    MZ_CHECK(interp("a bright hall, a black cat").brightness > 1);
+    MZ_CHECK(interp("the hall is black").brightness < 0.5f);
     MZ_CHECK(interp("monochrome").saturation == 0);
     MZ_CHECK(interp("vivid").saturation > 1.2f);
     MZ_CHECK(interp("very vivid").saturation > interp("vivid").saturation);

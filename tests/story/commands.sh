@@ -48,9 +48,12 @@ check "load error exits 1" test $? -eq 1
 check "load error names file:line" has "$T/e.err" "$FIX/syntax/story.lua:7: '}' expected"
 "$MZ_MAZE" play $FIX/cellar --headless > /dev/null 2>&1
 check "no inputs exits 2" test $? -eq 2
-"$MZ_MAZE" play $FIX/cellar > /dev/null 2> "$T/w.err"
-check "no window exits 2" test $? -eq 2
-check "no window says --headless" has "$T/w.err" "--headless"
+# Until the windowed player is built, `maze play` without --headless says so.
+if ! "$MZ_MAZE" play --help | grep -q -- "--fullscreen"; then
+  "$MZ_MAZE" play $FIX/cellar > /dev/null 2> "$T/w.err"
+  check "no window exits 2" test $? -eq 2
+  check "no window says --headless" has "$T/w.err" "--headless"
+fi
 "$MZ_MAZE" play $FIX/cellar --headless --inputs "$T/in.txt" --seed nope > /dev/null 2>&1
 check "bad seed exits 2" test $? -eq 2
 "$MZ_MAZE" play --help > "$T/help.txt"
@@ -74,6 +77,8 @@ for line in \
   check "lint: ${line#*: }" grep -qxF -- "$line" "$T/l.out"
 done
 check "lint finds exactly 8" test "$(wc -l < "$T/l.out")" -eq 8
+sort -s -t: -k1,1 -k2,2n "$T/l.out" > "$T/l.sorted"
+check "lint in line order" cmp -s "$T/l.out" "$T/l.sorted"
 "$MZ_MAZE" lint $FIX/broken > "$T/b.out" 2> /dev/null
 check "lint: broken target" grep -qxF "$FIX/broken/story.lua:13: scene 'hall': transition to unknown scene 'missing'" "$T/b.out"
 "$MZ_MAZE" lint > /dev/null 2>&1

@@ -145,6 +145,18 @@ static void moderation_keeps_words_out(void)
     t = say(s, "red\x01\x1b[31m \xff\xfe sky");
     MZ_CHECK(strchr(t.prompt, '\x1b') == NULL && strchr(t.prompt, '\x01') == NULL);
     MZ_CHECK(strstr(t.prompt, "\xff") == NULL);
+    MZ_CHECK_HAS(t.prompt, "red");
+    mz_story_destroy(s);
+
+    /* an otherwise function gets the words moderated too */
+    s = mz_story_load(
+        &(mz_story_desc){.path = FIX "dice", .blocked_words = blocked, .blocked_count = 1});
+    MZ_CHECK(s != NULL);
+    if (!s) return;
+    mz_story_begin(s, &t);
+    t = say(s, "where is the gold");
+    MZ_CHECK_HAS(t.reply, "You said: where is the");
+    MZ_CHECK(t.reply && strstr(t.reply, "gold") == NULL);
     mz_story_destroy(s);
 }
 
@@ -171,7 +183,7 @@ static void endings_finish(void)
 /* Plays the dice story: random, chance, items, visits, `to` functions. */
 static void play_dice(mz_story *s, char *log, size_t cap)
 {
-    static const char *inputs[] = {"roll", "roll", "coin", "spend", "spend", "roll",
+    static const char *inputs[] = {"roll",  "roll",   "coin", "spend", "spend",  "roll",
                                    "leave", "return", "roll", "leave", "return", "roll"};
     mz_story_turn t;
     mz_story_begin(s, &t);
@@ -321,6 +333,48 @@ static void bad_saves_fail_clearly(void)
     remove_dir(dir);
 }
 
+/* Saves damaged byte by byte: restoring fails or works, never crashes. */
+static void damaged_saves(void)
+{
+    char dir[64];
+    scratch_story(dir, sizeof dir, "dice");
+    mz_story *s = load(dir, 3);
+    if (!s) return;
+    mz_story_turn t;
+    mz_story_begin(s, &t);
+    say(s, "roll");
+    say(s, "coin");
+    say(s, "say something");
+    char path[128];
+    snprintf(path, sizeof path, "%s/game.save", dir);
+    MZ_CHECK(mz_story_save(s, path));
+    char good[4096];
+    snprintf(good, sizeof good, "%s", read_text(path));
+    size_t n = strlen(good);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int restored = 0;
+    for (int i = 0; i < 400; i++) {
+        char bad[4096];
+        memcpy(bad, good, n + 1);
+        for (int k = 0; k < 1 + i % 4; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bad[x % n] = (char)(x >> 32);
+        }
+        FILE *f = fopen(path, "wb");
+        if (!f) break;
+        fwrite(bad, 1, n, f);
+        fclose(f);
+        restored += mz_story_restore(s, path, &t);
+        t = say(s, "roll");
+        MZ_CHECK(t.scene != NULL && t.prompt != NULL);
+    }
+    MZ_CHECK(restored > 0 && restored < 400);
+    mz_story_destroy(s);
+    remove_dir(dir);
+}
+
 static void saves_across_story_edits(void)
 {
     char dir[64];
@@ -441,16 +495,38 @@ static void broken_callbacks(void)
         MZ_CHECK(!t.scene_changed && t.reply == NULL);
         MZ_CHECK(t.turn == (int)i + 1);
     }
+    /* a failing enter hook: no move, no visit, no change to s */
+    t = say(s, "trapdoor");
+    MZ_CHECK_HAS(t.error, FIX "broken/story.lua:38: the trap is sprung");
+    MZ_CHECK_STR(t.scene, "hall");
+    MZ_CHECK_STR(t.prompt, "a hall, count 0");
     /* play goes on with the last good state */
     t = say(s, "increment");
     MZ_CHECK(t.error == NULL);
     MZ_CHECK_STR(t.prompt, "a hall, count 1");
     t = say(s, "onward");
     MZ_CHECK_STR(t.scene, "room");
+    MZ_CHECK_STR(t.prompt, "a room, the trap sprung 0 times");
     t = say(s, "back");
     MZ_CHECK_STR(t.prompt, "a hall, count 101");
     t = say(s, "xyzzy");
     MZ_CHECK_STR(t.reply, "Nothing happens.");
+    mz_story_destroy(s);
+}
+
+static void broken_start(void)
+{
+    mz_story *s = load(FIX "badstart", 1);
+    if (!s) return;
+    mz_story_turn t;
+    MZ_CHECK(mz_story_begin(s, &t));
+    MZ_CHECK_STR(t.error,
+                 FIX "badstart/story.lua:6: attempt to index a nil value (field 'nothing')");
+    MZ_CHECK_STR(t.scene, "a");
+    MZ_CHECK_STR(t.prompt, "ink drawing, a quiet field");
+    t = say(s, "go");
+    MZ_CHECK(t.error == NULL);
+    MZ_CHECK_STR(t.prompt, "ink drawing, a hill");
     mz_story_destroy(s);
 }
 
@@ -462,7 +538,7 @@ static void broken_stories_fail_to_load(void)
         {"syntax", FIX "syntax/story.lua:7: '}' expected (to close '{' at line 3) near <eof>"},
         {"loaderror", FIX "loaderror/story.lua:3: attempt to index a nil value (local 'missing')"},
         {"escape", FIX "escape/story.lua:3: include: '../cellar/story.lua' must stay inside the "
-                   "story folder (no '..')"},
+                       "story folder (no '..')"},
         {"lintme", FIX "lintme/story.lua:16: scene 'b': prompt is missing"},
         {"nonexistent", "no story at " FIX "nonexistent"},
     };
@@ -500,6 +576,7 @@ static void sandbox_globals(void)
     MZ_CHECK_STR(t.prompt, "_G assert chance ending error getmetatable give has include ipairs "
                            "math pairs pcall print random scene scene_id select setmetatable "
                            "story string table take tonumber tostring turn type utf8 visits");
+    MZ_CHECK_STR(t.caption, "1 2 2.5 10 a z true");
     mz_story_destroy(s);
 }
 
@@ -530,6 +607,32 @@ static void arbitrary_input(void)
     mz_story *fresh = load(FIX "cellar", 1);
     MZ_CHECK(fresh && !mz_story_input(fresh, "x", 1, &t)); /* before begin: misuse */
     mz_story_destroy(fresh);
+}
+
+/* Every memory cap from tiny to enough: loading fails cleanly or play works,
+ * and nothing crashes or leaks (like Lua's own tests with a failing allocator). */
+static void tight_memory(void)
+{
+    int loaded = 0, failed = 0;
+    for (size_t limit = 4096; limit <= 160 * 1024; limit += 2048) {
+        mz_story *s = mz_story_load(&(mz_story_desc){.path = FIX "dice", .memory_limit = limit});
+        if (!s) {
+            failed++;
+            MZ_CHECK_MSG(strstr(mz_error(), "out of memory") != NULL, "%zu: %s", limit, mz_error());
+            continue;
+        }
+        loaded++;
+        mz_story_turn t;
+        mz_story_begin(s, &t);
+        static const char *inputs[] = {"roll", "coin", "spend", "leave", "return", "roll"};
+        for (size_t i = 0; i < 6; i++) {
+            t = say(s, inputs[i]);
+            MZ_CHECK(t.scene != NULL && t.prompt != NULL);
+            if (t.error) MZ_CHECK_HAS(t.error, "out of memory");
+        }
+        mz_story_destroy(s);
+    }
+    MZ_CHECK(loaded > 0 && failed > 0);
 }
 
 static int problems;
@@ -577,13 +680,16 @@ int main(void)
     MZ_RUN(saves_round_trip);
     MZ_RUN(saves_are_atomic);
     MZ_RUN(bad_saves_fail_clearly);
+    MZ_RUN(damaged_saves);
     MZ_RUN(saves_across_story_edits);
     MZ_RUN(reload_keeps_state);
     MZ_RUN(broken_callbacks);
+    MZ_RUN(broken_start);
     MZ_RUN(broken_stories_fail_to_load);
     MZ_RUN(includes_report_their_own_file);
     MZ_RUN(sandbox_globals);
     MZ_RUN(arbitrary_input);
+    MZ_RUN(tight_memory);
     MZ_RUN(lint_and_graph);
     return mz_test_finish();
 }

@@ -337,7 +337,9 @@ static void test_moderate(void)
     MZ_CHECK(n == 2);
     MZ_CHECK_STR(moderated(lx, "he11 HELL heIl hello help", &n), "hello help");
     MZ_CHECK(n == 3);
-    MZ_CHECK_STR(moderated(lx, "badge bald abad bread", &n), "badge bald abad bread");
+    MZ_CHECK_STR(moderated(lx, "bads bad's baaads' shoots hells", &n), "");
+    MZ_CHECK(n == 5);
+    MZ_CHECK_STR(moderated(lx, "badge bald abad bread bass", &n), "badge bald abad bread bass");
     MZ_CHECK(n == 0);
     MZ_CHECK_STR(moderated(lx, "bad bad bad", &n), "");
     MZ_CHECK(n == 3);

@@ -175,10 +175,12 @@ static void test_random_text(void)
             float s = mz_pattern_score(p[i], u);
             if (!(s >= 0 && s <= 1)) broken = "score: range";
         }
-        float s;
-        int b = mz_match_best((const mz_pattern *const *)p, 10, u, 0, &s);
-        if (!(s >= 0 && s <= 1) || (b == -1 ? s >= MZ_MATCH_THRESHOLD : s < MZ_MATCH_THRESHOLD))
-            broken = "match_best";
+        if (t % 4 == 0) { /* scores all 10 again */
+            float s;
+            int b = mz_match_best((const mz_pattern *const *)p, 10, u, 0, &s);
+            if (!(s >= 0 && s <= 1) || (b == -1 ? s >= MZ_MATCH_THRESHOLD : s < MZ_MATCH_THRESHOLD))
+                broken = "match_best";
+        }
         /* Every 8th: the costliest check, quadratic in the words of the text. */
         mz_pattern *self = t % 8 == 0 ? mz_pattern_compile(lx, (const char *)in) : NULL;
         if (self && mz_pattern_score(self, u) != 1.0f) /* NULL only for text without words */

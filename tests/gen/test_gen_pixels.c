@@ -1,0 +1,234 @@
+/* The procedural generator's real pixels, on lavapipe with validation on:
+ * prompts change the picture the way the words say, seeds reproduce, a new
+ * scene continues from the last frame, and a few reference images hold.
+ * MZ_UPDATE_GOLDEN=1 rewrites the reference images (look at them first). */
+#include "mz_error.h"
+#include "mz_gen.h"
+#include "mz_gpu.h"
+#include "mz_record.h"
+#include "mz_test.h"
+
+#include <stdlib.h>
+
+#define W 160
+#define H 90
+#define BYTES (W * H * 4)
+
+static mz_gpu *gpu;
+
+/* Frame `at` of a fresh generator rendering `prompt`. Caller frees. */
+static uint8_t *render(const char *prompt, uint64_t seed, uint32_t at)
+{
+    mz_gen_desc d = {.gpu = gpu};
+    mz_gen *g = mz_gen_open(&d);
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    if (!g) return calloc(1, BYTES);
+    mz_scene_request r = {.id = 1, .prompt = prompt, .seed = seed, .width = W, .height = H};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    uint8_t *out = calloc(1, BYTES);
+    mz_frame f;
+    for (uint32_t i = 0; i <= at; i++) {
+        bool got = mz_gen_wait(g, &f, 20000);
+        MZ_CHECK_MSG(got, "frame %u of \"%s\"", i, prompt);
+        if (!got) break;
+        MZ_CHECK(f.index == i && f.width == W && f.height == H);
+        if (i == at) memcpy(out, f.rgba, BYTES);
+    }
+    mz_gen_close(g);
+    return out;
+}
+
+static double mean_channel(const uint8_t *px, int c)
+{
+    double s = 0;
+    for (int i = 0; i < W * H; i++)
+        s += px[i * 4 + c];
+    return s / (W * H);
+}
+
+static double luma(const uint8_t *px)
+{
+    return 0.2126 * mean_channel(px, 0) + 0.7152 * mean_channel(px, 1) +
+           0.0722 * mean_channel(px, 2);
+}
+
+/* Mean of each pixel's smallest channel: high only where bright and grey. */
+static double whiteness(const uint8_t *px)
+{
+    double s = 0;
+    for (int i = 0; i < W * H; i++) {
+        int m = px[i * 4] < px[i * 4 + 1] ? px[i * 4] : px[i * 4 + 1];
+        s += m < px[i * 4 + 2] ? m : px[i * 4 + 2];
+    }
+    return s / (W * H);
+}
+
+static double mean_abs_diff(const uint8_t *a, const uint8_t *b)
+{
+    double s = 0;
+    for (int i = 0; i < BYTES; i++)
+        if (i % 4 != 3) s += abs((int)a[i] - (int)b[i]);
+    return s / (W * H * 3);
+}
+
+static void night_is_darker_than_noon(void)
+{
+    uint8_t *night = render("open fields at night", 1, 3);
+    uint8_t *noon = render("open fields at noon", 1, 3);
+    MZ_CHECK_MSG(luma(night) * 2 < luma(noon), "night %.1f, noon %.1f", luma(night), luma(noon));
+    free(night);
+    free(noon);
+}
+
+static void snow_is_whiter_than_desert(void)
+{
+    uint8_t *snow = render("a snowfield", 1, 3);
+    uint8_t *desert = render("a desert", 1, 3);
+    MZ_CHECK_MSG(whiteness(snow) > whiteness(desert) + 20, "snow %.1f, desert %.1f",
+                 whiteness(snow), whiteness(desert));
+    free(snow);
+    free(desert);
+}
+
+static void red_sunset_is_redder_than_blue_morning(void)
+{
+    uint8_t *red = render("a red sunset over the hills", 1, 3);
+    uint8_t *blue = render("a blue morning over the hills", 1, 3);
+    double r = mean_channel(red, 0) - mean_channel(red, 2);
+    double b = mean_channel(blue, 0) - mean_channel(blue, 2);
+    MZ_CHECK_MSG(r > b + 20, "red-blue: sunset %.1f, morning %.1f", r, b);
+    free(red);
+    free(blue);
+}
+
+static void the_same_seed_gives_the_same_frames(void)
+{
+    const char *p = "a lighthouse on the shore at dusk, birds";
+    uint8_t *a = render(p, 42, 4), *b = render(p, 42, 4), *c = render(p, 43, 4);
+    MZ_CHECK(memcmp(a, b, BYTES) == 0);
+    MZ_CHECK_MSG(mean_abs_diff(a, c) > 1.0, "seeds 42 and 43 differ by %.2f", mean_abs_diff(a, c));
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void frames_move(void)
+{
+    uint8_t *f0 = render("a windy sea under clouds", 1, 0);
+    uint8_t *f10 = render("a windy sea under clouds", 1, 10);
+    MZ_CHECK_MSG(mean_abs_diff(f0, f10) > 0.5, "frame 0 vs 10: %.2f", mean_abs_diff(f0, f10));
+    free(f0);
+    free(f10);
+}
+
+static void unknown_words_still_render(void)
+{
+    uint8_t *px = render("zxqv blorptangle wibble", 1, 2);
+    double l = luma(px);
+    MZ_CHECK_MSG(l > 30 && l < 240, "luma %.1f", l);
+    /* Not a flat colour: a place has a sky and a ground. */
+    double top = 0, bottom = 0;
+    for (int x = 0; x < W; x++) {
+        top += px[(5 * W + x) * 4 + 2];
+        bottom += px[((H - 5) * W + x) * 4 + 2];
+    }
+    MZ_CHECK(fabs(top - bottom) / W > 10);
+    free(px);
+}
+
+/* A scene change continues from the last frame shown: its first frames are
+ * close to that frame, frames well into it are not. */
+static void a_new_scene_continues_from_the_last_frame(void)
+{
+    mz_gen_desc d = {.gpu = gpu};
+    mz_gen *g = mz_gen_open(&d);
+    MZ_CHECK(g != NULL);
+    if (!g) return;
+    mz_scene_request r = {.id = 1,
+                          .prompt = "a green forest at noon",
+                          .seed = 5,
+                          .width = W,
+                          .height = H,
+                          .transition_s = 1.0f,
+                          .fps = 30};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    mz_frame f;
+    for (int i = 0; i < 10; i++)
+        MZ_CHECK(mz_gen_wait(g, &f, 20000));
+    uint8_t *last = malloc(BYTES);
+    memcpy(last, f.rgba, BYTES);
+    r.id = 2;
+    r.prompt = "a city at night";
+    MZ_CHECK(mz_gen_submit(g, &r, &f, 1));
+    double diff[60] = {0};
+    bool transitional[60] = {0};
+    for (int i = 0; i < 60; i++) {
+        if (!mz_gen_wait(g, &f, 20000)) {
+            MZ_CHECK_MSG(false, "frame %d of the new scene", i);
+            break;
+        }
+        MZ_CHECK(f.scene_id == 2 && f.index == (uint32_t)i);
+        diff[i] = mean_abs_diff(last, f.rgba);
+        transitional[i] = f.transitional;
+    }
+    MZ_CHECK_MSG(diff[0] < 1.0, "first frame differs by %.2f", diff[0]);
+    MZ_CHECK_MSG(diff[1] < 4.0, "second frame differs by %.2f", diff[1]);
+    MZ_CHECK_MSG(diff[59] > 25.0, "two seconds in, still only %.2f from the old scene", diff[59]);
+    MZ_CHECK(transitional[1] && !transitional[59]);
+    mz_gen_close(g);
+    free(last);
+}
+
+/* Reference images: the look of a few prompts, within a tolerance (any
+ * deliberate change of the shader means looking at and updating these). */
+static void reference_images_hold(void)
+{
+    static const struct {
+        const char *prompt, *file;
+    } refs[] = {
+        {"seashore at dusk with a lighthouse", "lighthouse_dusk.png"},
+        {"a city at night", "city_night.png"},
+        {"a cave with a fire", "cave_fire.png"},
+    };
+    bool update = getenv("MZ_UPDATE_GOLDEN") && getenv("MZ_UPDATE_GOLDEN")[0] == '1';
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        uint8_t *px = render(refs[i].prompt, 1, 12);
+        char path[512];
+        snprintf(path, sizeof path, "tests/gen/golden/%s", refs[i].file);
+        if (update) {
+            MZ_CHECK_MSG(mz_record_png_write(path, px, W, H), "%s", mz_error());
+        } else {
+            uint32_t w = 0, h = 0;
+            uint8_t *ref = mz_record_png_read(path, &w, &h);
+            MZ_CHECK_MSG(ref != NULL, "%s", mz_error());
+            if (ref && w == W && h == H) {
+                double d = mean_abs_diff(px, ref);
+                MZ_CHECK_MSG(d < 3.0, "%s differs from its reference by %.2f", refs[i].file, d);
+            }
+            free(ref);
+        }
+        free(px);
+    }
+}
+
+int main(void)
+{
+    mz_gpu_desc d = {.validation = true};
+    gpu = mz_gpu_create(&d);
+    if (!gpu) {
+        fprintf(stderr, "no Vulkan device: %s\n", mz_error());
+        return 1;
+    }
+    MZ_RUN(night_is_darker_than_noon);
+    MZ_RUN(snow_is_whiter_than_desert);
+    MZ_RUN(red_sunset_is_redder_than_blue_morning);
+    MZ_RUN(the_same_seed_gives_the_same_frames);
+    MZ_RUN(frames_move);
+    MZ_RUN(unknown_words_still_render);
+    MZ_RUN(a_new_scene_continues_from_the_last_frame);
+    MZ_RUN(reference_images_hold);
+    uint32_t errors = mz_gpu_validation_errors(gpu);
+    MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
+    mz_gpu_destroy(gpu);
+    return mz_test_finish();
+}

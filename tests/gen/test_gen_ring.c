@@ -1,0 +1,245 @@
+/* The generator front with a fake backend: ordering, superseding, bounded
+ * memory, poll semantics, realtime dropping, stats, backend choice. The
+ * test thread plays the backend by pushing frames into the sink. */
+#include "mz_error.h"
+#include "mz_gen.h"
+#include "mz_gen_backend.h"
+#include "mz_test.h"
+#include "mz_time.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define W 4
+#define H 2
+
+static mz_gen_sink *fake_sink;
+static uint64_t fake_last_submit;
+static int fake_cancels;
+
+static bool fake_accepts(const char *uri)
+{
+    return strcmp(uri, "fake") == 0;
+}
+static void *fake_open(const mz_gen_desc *desc, mz_gen_sink *sink)
+{
+    (void)desc;
+    fake_sink = sink;
+    return &fake_sink;
+}
+static bool fake_submit(void *self, const mz_scene_request *req, const mz_frame *c, size_t n)
+{
+    (void)self;
+    (void)c;
+    (void)n;
+    fake_last_submit = req->id;
+    return true;
+}
+static void fake_cancel(void *self)
+{
+    (void)self;
+    fake_cancels++;
+}
+static void fake_close(void *self)
+{
+    (void)self;
+}
+
+static const mz_gen_backend fake = {
+    MZ_GEN_BACKEND_VERSION, "fake", fake_accepts, fake_open, fake_submit, fake_cancel, fake_close};
+
+static bool push(uint64_t scene, uint32_t index)
+{
+    uint8_t px[W * H * 4];
+    memset(px, (int)(index & 0xff), sizeof px);
+    mz_frame f = {.scene_id = scene, .index = index, .width = W, .height = H, .rgba = px};
+    return mz_gen_sink_push(fake_sink, &f);
+}
+
+static mz_gen *open_fake(int ring, bool realtime)
+{
+    mz_gen_desc d = {.ring_frames = ring, .realtime = realtime};
+    return mz_gen_open_backend(&d, &fake);
+}
+
+static void submit(mz_gen *g, uint64_t id, float fps)
+{
+    mz_scene_request r = {.id = id, .prompt = "x", .fps = fps};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+}
+
+static void frames_come_out_in_order(void)
+{
+    mz_gen *g = open_fake(8, false);
+    mz_frame f;
+    MZ_CHECK(!mz_gen_poll(g, &f));
+    submit(g, 1, 30);
+    MZ_CHECK(fake_last_submit == 1);
+    for (uint32_t i = 0; i < 3; i++)
+        MZ_CHECK(push(1, i));
+    for (uint32_t i = 0; i < 3; i++) {
+        MZ_CHECK(mz_gen_poll(g, &f));
+        MZ_CHECK(f.scene_id == 1 && f.index == i && f.width == W && f.rgba[5] == i);
+    }
+    MZ_CHECK(!mz_gen_poll(g, &f));
+    mz_gen_close(g);
+}
+
+static void a_new_scene_supersedes_the_old(void)
+{
+    mz_gen *g = open_fake(8, false);
+    mz_frame f;
+    submit(g, 1, 30);
+    MZ_CHECK(push(1, 0) && push(1, 1));
+    submit(g, 2, 30);
+    MZ_CHECK(!mz_gen_poll(g, &f)); /* scene 1's frames are gone */
+    MZ_CHECK(!push(1, 2));         /* and its producer is told to stop */
+    MZ_CHECK(push(2, 0));
+    MZ_CHECK(mz_gen_poll(g, &f) && f.scene_id == 2 && f.index == 0);
+    mz_gen_close(g);
+}
+
+static void a_polled_frame_stays_valid_until_the_next_poll(void)
+{
+    mz_gen *g = open_fake(2, false);
+    mz_frame f;
+    submit(g, 1, 30);
+    MZ_CHECK(push(1, 7));
+    MZ_CHECK(mz_gen_poll(g, &f));
+    const uint8_t *held = f.rgba;
+    MZ_CHECK(push(1, 8) && push(1, 9)); /* fills the ring around the held frame */
+    MZ_CHECK(held[0] == 7 && held[W * H * 4 - 1] == 7);
+    MZ_CHECK(mz_gen_poll(g, &f) && f.index == 8 && f.rgba != held);
+    mz_gen_close(g);
+}
+
+/* A producer thread pushes as fast as it can; the ring never holds more
+ * than ring_frames, so the producer can never get further ahead. */
+static atomic_int produced;
+static void *producer(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < 50; i++) {
+        if (!push(1, i)) break;
+        atomic_fetch_add(&produced, 1);
+    }
+    return NULL;
+}
+
+static void the_ring_bounds_a_fast_producer(void)
+{
+    mz_gen *g = open_fake(4, false);
+    submit(g, 1, 30);
+    atomic_store(&produced, 0);
+    pthread_t t;
+    pthread_create(&t, NULL, producer, NULL);
+    mz_frame f;
+    int consumed = 0, max_ahead = 0;
+    while (consumed < 50) {
+        mz_time_sleep_ms(0.2);
+        int ahead = atomic_load(&produced) - consumed;
+        if (ahead > max_ahead) max_ahead = ahead;
+        if (mz_gen_wait(g, &f, 1000)) {
+            MZ_CHECK(f.index == (uint32_t)consumed);
+            consumed++;
+        }
+    }
+    pthread_join(t, NULL);
+    MZ_CHECK_MSG(max_ahead <= 4 + 1, "producer got %d frames ahead", max_ahead);
+    mz_gen_stats st;
+    mz_gen_stats_get(g, &st);
+    MZ_CHECK(st.frames == 50 && st.dropped == 0);
+    mz_gen_close(g);
+}
+
+static void realtime_drops_the_oldest_when_the_consumer_is_behind(void)
+{
+    mz_gen *g = open_fake(2, true);
+    submit(g, 1, 1000); /* a 1 ms frame period keeps the test quick */
+    for (uint32_t i = 0; i < 10; i++)
+        MZ_CHECK(push(1, i));
+    mz_gen_stats st;
+    mz_gen_stats_get(g, &st);
+    MZ_CHECK_MSG(st.dropped == 8, "dropped %llu", (unsigned long long)st.dropped);
+    mz_frame f;
+    MZ_CHECK(mz_gen_poll(g, &f) && f.index == 8);
+    MZ_CHECK(mz_gen_poll(g, &f) && f.index == 9);
+    mz_gen_close(g);
+}
+
+static void realtime_paces_frames_at_the_scene_rate(void)
+{
+    mz_gen *g = open_fake(8, true);
+    submit(g, 1, 100); /* 10 ms per frame */
+    uint64_t t0 = mz_time_ns();
+    for (uint32_t i = 0; i < 6; i++)
+        MZ_CHECK(push(1, i));
+    double ms = mz_time_ms_since(t0);
+    MZ_CHECK_MSG(ms >= 45, "6 frames at 100 fps took %.1f ms", ms);
+    mz_gen_close(g);
+}
+
+static void cancel_discards_and_stops(void)
+{
+    mz_gen *g = open_fake(8, false);
+    submit(g, 1, 30);
+    MZ_CHECK(push(1, 0));
+    int before = fake_cancels;
+    mz_gen_cancel(g);
+    MZ_CHECK(fake_cancels == before + 1);
+    mz_frame f;
+    MZ_CHECK(!mz_gen_poll(g, &f));
+    MZ_CHECK(!push(1, 1));
+    mz_gen_close(g);
+}
+
+static void stats_measure_first_frames(void)
+{
+    mz_gen *g = open_fake(8, false);
+    for (uint64_t id = 1; id <= 5; id++) {
+        submit(g, id, 30);
+        mz_time_sleep_ms(2);
+        MZ_CHECK(push(id, 0));
+    }
+    mz_gen_stats st;
+    mz_gen_stats_get(g, &st);
+    MZ_CHECK_STR(st.backend, "fake");
+    MZ_CHECK(!st.fallback_active);
+    MZ_CHECK(st.first_frame_ms >= 2 && st.first_frame_ms < 1000);
+    MZ_CHECK(st.first_frame_p50_ms >= 2 && st.first_frame_p95_ms >= st.first_frame_p50_ms);
+    MZ_CHECK(st.frames == 5);
+    mz_gen_close(g);
+}
+
+static void bad_requests_and_backends_are_refused(void)
+{
+    mz_gen *g = open_fake(8, false);
+    mz_scene_request r = {.id = 0, .prompt = "x"};
+    MZ_CHECK(!mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK_HAS(mz_error(), "nonzero id");
+    mz_gen_close(g);
+
+    mz_gen_desc d = {.uri = "nonsense://x"};
+    MZ_CHECK(mz_gen_open(&d) == NULL);
+    MZ_CHECK_HAS(mz_error(), "no backend for 'nonsense://x'");
+
+    mz_gen_backend old = fake;
+    old.version = MZ_GEN_BACKEND_VERSION + 1;
+    MZ_CHECK(mz_gen_open_backend(&d, &old) == NULL);
+    MZ_CHECK_HAS(mz_error(), "version");
+}
+
+int main(void)
+{
+    MZ_RUN(frames_come_out_in_order);
+    MZ_RUN(a_new_scene_supersedes_the_old);
+    MZ_RUN(a_polled_frame_stays_valid_until_the_next_poll);
+    MZ_RUN(the_ring_bounds_a_fast_producer);
+    MZ_RUN(realtime_drops_the_oldest_when_the_consumer_is_behind);
+    MZ_RUN(realtime_paces_frames_at_the_scene_rate);
+    MZ_RUN(cancel_discards_and_stops);
+    MZ_RUN(stats_measure_first_frames);
+    MZ_RUN(bad_requests_and_backends_are_refused);
+    return mz_test_finish();
+}
