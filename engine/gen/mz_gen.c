@@ -533,7 +533,8 @@ bool mz_gen_wait(mz_gen *g, mz_frame *out, double timeout_ms)
         struct timespec ts;
         deadline_after(&ts, slice);
         pthread_mutex_lock(&g->lock);
-        if (!g->qlen && !g->primary_back) pthread_cond_timedwait(&g->ready, &g->lock, &ts);
+        /* A late wake-up (the primary back, health changed) costs one slice. */
+        if (!g->qlen) pthread_cond_timedwait(&g->ready, &g->lock, &ts);
         pthread_mutex_unlock(&g->lock);
     }
 }
