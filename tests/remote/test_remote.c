@@ -54,12 +54,17 @@ static void server_stop(server_thread *st)
     mz_gen_server_destroy(st->server);
 }
 
-static mz_gen *open_remote(int port, const char *fallback)
+static mz_gen *open_remote_deadline(int port, const char *fallback, float deadline_s)
 {
     char uri[64];
     snprintf(uri, sizeof uri, "ws://127.0.0.1:%d", port);
-    mz_gen_desc d = {.uri = uri, .fallback = fallback, .deadline_s = DEADLINE_S};
+    mz_gen_desc d = {.uri = uri, .fallback = fallback, .deadline_s = deadline_s};
     return mz_gen_open(&d);
+}
+
+static mz_gen *open_remote(int port, const char *fallback)
+{
+    return open_remote_deadline(port, fallback, DEADLINE_S);
 }
 
 static mz_scene_request scene(uint64_t id, const char *prompt, uint64_t seed, float duration)
@@ -466,14 +471,16 @@ static void test_server_killed_and_back(void)
     pid_t pid = spawn_serve(&port);
     MZ_CHECK_MSG(pid > 0, "could not start maze serve (MZ_MAZE=%s)", getenv("MZ_MAZE"));
     if (pid <= 0) return;
-    mz_gen *g = open_remote(port, NULL);
+    /* A child server (an ASan build on a loaded machine) may take seconds for
+     * its first frame; the deadline is not what this test is about. */
+    mz_gen *g = open_remote_deadline(port, NULL, 5.0f);
     mz_scene_request r = scene(40, "waves breaking on a beach", 3, 0);
     MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
     mz_frame f;
     mz_gen_stats s;
     int remote_frames = 0;
     uint64_t t0 = mz_time_ns();
-    while (mz_time_ms_since(t0) < 5000 && remote_frames < 5) {
+    while (mz_time_ms_since(t0) < 30000 && remote_frames < 5) {
         mz_gen_stats_get(g, &s);
         if (mz_gen_wait(g, &f, 50) && !s.fallback_active) remote_frames++;
     }
@@ -498,7 +505,7 @@ static void test_server_killed_and_back(void)
     MZ_CHECK(pid > 0);
     uint64_t restarted = mz_time_ns();
     double back = -1;
-    while (mz_time_ms_since(restarted) < 5000 && back < 0) {
+    while (mz_time_ms_since(restarted) < 30000 && back < 0) {
         mz_gen_wait(g, &f, 50);
         mz_gen_stats_get(g, &s);
         if (!s.fallback_active) back = mz_time_ms_since(restarted);
