@@ -424,10 +424,10 @@ static void supervise(mz_gen *g)
     mz_frame shown = {0};
     pthread_mutex_lock(&g->lock);
     uint64_t now = mz_time_ns();
+    bool complete = g->scene_frames && g->primary_frames >= g->scene_frames;
     if (g->active == &g->primary) {
         /* A full ring stalls the producer, not the server. */
         if (g->qlen >= g->ring_frames) g->progress_ns = now;
-        bool complete = g->scene_frames && g->primary_frames >= g->scene_frames;
         if (!g->primary.healthy) {
             action = FALL_BACK;
             snprintf(why, sizeof why, "%s", g->primary.why);
@@ -451,12 +451,13 @@ static void supervise(mz_gen *g)
         g->primary_back = false;
         g->pace_origin_ns = 0;
     }
-    uint64_t current = g->current;
+    /* A scene the remote finished before it went away needs no stand-in. */
+    bool resume = g->current && !complete;
     pthread_mutex_unlock(&g->lock);
 
     if (action == FALL_BACK) {
         mz_log_warn("gen: falling back to %s: %s", g->fallback.backend->name, why);
-        if (current && g->last.strings) {
+        if (resume && g->last.strings) {
             bool have_shown = shown.rgba != NULL;
             g->fallback.backend->submit(g->fallback.self, &g->last.req,
                                         have_shown ? &shown : g->last.cond,
