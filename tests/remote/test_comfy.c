@@ -3,14 +3,20 @@
  * queued with its placeholders filled in, previews arrive as transitional
  * frames, then the finished images; a failing workflow falls back. */
 #include "fake_comfy.h"
+#include "http.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_log.h"
 #include "mz_test.h"
 #include "mz_time.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define W 120
 #define H 80
@@ -120,6 +126,69 @@ static void test_failing_workflow_falls_back(void)
     if (f) fake_comfy_stop(f);
 }
 
+/* One canned HTTP answer on a loopback socket, for the client's parsing. */
+typedef struct canned {
+    int listen_fd;
+    const char *reply;
+} canned;
+
+static void *answer_once(void *arg)
+{
+    canned *c = arg;
+    int fd = accept(c->listen_fd, NULL, NULL);
+    char buf[4096];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    (void)n;
+    send(fd, c->reply, strlen(c->reply), MSG_NOSIGNAL);
+    close(fd);
+    return NULL;
+}
+
+static bool http_canned(const char *reply, size_t max_body, mz_gen_http_response *r)
+{
+    canned c = {.listen_fd = socket(AF_INET, SOCK_STREAM, 0), .reply = reply};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    bind(c.listen_fd, (struct sockaddr *)&a, sizeof a);
+    listen(c.listen_fd, 1);
+    getsockname(c.listen_fd, (struct sockaddr *)&a, &len);
+    pthread_t t;
+    pthread_create(&t, NULL, answer_once, &c);
+    bool ok = mz_gen_http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/x", NULL, NULL, 0,
+                                  max_body, 2.0, r);
+    pthread_join(t, NULL);
+    close(c.listen_fd);
+    return ok;
+}
+
+static void test_http_client(void)
+{
+    mz_gen_http_response r;
+    MZ_CHECK(http_canned("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n",
+                         1000, &r));
+    MZ_CHECK(r.status == 200 && r.len == 12 && !strcmp(r.body, "hello, world"));
+    mz_gen_http_free(&r);
+    MZ_CHECK(http_canned("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}", 1000, &r));
+    MZ_CHECK(r.status == 404 && r.len == 2);
+    mz_gen_http_free(&r);
+    /* No length: read to the close. */
+    MZ_CHECK(http_canned("HTTP/1.0 200 OK\r\n\r\nuntil close", 1000, &r));
+    MZ_CHECK(r.len == 11 && !strcmp(r.body, "until close"));
+    mz_gen_http_free(&r);
+    /* Bounded: a body over the limit, a truncated body, a bad chunk. */
+    MZ_CHECK(!http_canned("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\nxx", 1000, &r));
+    MZ_CHECK_HAS(mz_error(), "over 1000");
+    MZ_CHECK(!http_canned("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort", 1000, &r));
+    MZ_CHECK_HAS(mz_error(), "closed in the body");
+    MZ_CHECK(!http_canned("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 1000, &r));
+    MZ_CHECK_HAS(mz_error(), "bad chunk size");
+    MZ_CHECK(!http_canned("garbage\r\n\r\n", 1000, &r));
+    MZ_CHECK_HAS(mz_error(), "bad status line");
+    char q[64];
+    MZ_CHECK(mz_gen_http_query_escape("a b/c&d", q, sizeof q) && !strcmp(q, "a%20b%2Fc%26d"));
+}
+
 static void test_bad_uris(void)
 {
     MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1?workflow=x.json"}));
@@ -137,5 +206,6 @@ int main(void)
     MZ_RUN(test_scene_through_comfy);
     MZ_RUN(test_failing_workflow_falls_back);
     MZ_RUN(test_bad_uris);
+    MZ_RUN(test_http_client);
     return mz_test_finish();
 }
