@@ -17,6 +17,10 @@ trap cleanup EXIT
 # Leaks at exit of these processes would only name the Vulkan driver the
 # loader already unloaded; tests/remote/test_remote.c leak-checks our code.
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+# Frames are compared, so the fallback must not stand in: a slow (ASan)
+# server may take seconds for its first rendered frame. test_remote.c tests
+# the deadline itself.
+export MZ_GEN_DEADLINE=20
 
 "$maze" serve --port 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
@@ -61,9 +65,11 @@ for i in 0 1 2 3 4 5 6; do # the first scene, and the next one starting from its
   f=$(printf 'frame_%06d.png' "$i")
   cmp -s "$tmp/play_local/$f" "$tmp/play_remote/$f" || { echo "play: $f differs"; exit 1; }
 done
-for f in "$tmp"/play_local/frame_*.png; do
-  px=$(compare -metric AE "$f" "$tmp/play_remote/$(basename "$f")" null: 2>&1 || true)
-  [ "${px%% *}" -lt 1536 ] || { echo "play: $(basename "$f"): $px pixels differ"; exit 1; }
+for f in "$tmp"/play_local/frame_*.png; do # mean absolute error under 1 %
+  mae=$(compare -metric MAE "$f" "$tmp/play_remote/$(basename "$f")" null: 2>&1 || true)
+  mae=${mae#*(}
+  awk -v e="${mae%)*}" 'BEGIN { exit !(e < 0.01) }' ||
+    { echo "play: $(basename "$f"): mean absolute error $mae"; exit 1; }
 done
 
 kill -TERM "$pid"
