@@ -14,9 +14,6 @@ tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-# Leaks at exit of these processes would only name the Vulkan driver the
-# loader already unloaded; tests/remote/test_remote.c leak-checks our code.
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 # Frames are compared, so the fallback must not stand in: a slow (ASan)
 # server may take seconds for its first rendered frame. test_remote.c tests
 # the deadline itself.

@@ -443,10 +443,6 @@ static pid_t spawn_serve(int *port)
     snprintf(port_arg, sizeof port_arg, "%d", *port);
     pid_t pid = fork();
     if (pid == 0) {
-        /* Under ASan the child's exit-time leak report would only list the
-         * Vulkan driver it unloaded (see keep_modules.c); the server's own
-         * code is leak-checked in this process by the tests above. */
-        setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", 1);
         dup2(pipefd[1], 1);
         close(pipefd[0]);
         execl(maze, maze, "serve", "--port", port_arg, (char *)NULL);
