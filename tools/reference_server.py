@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """reference_server.py - a maze generation server around a diffusers pipeline.
 
-OPTIONAL, for users with a GPU. Nothing in the build or the tests needs it.
+OPTIONAL, for users with a GPU. Nothing in the build or the tests needs it,
+and the project's CI does not run it (no GPU, torch or diffusers there).
 It shows how to put a neural image model behind docs/protocol.md so that
 `maze play --generator ws://HOST:8765` (or any mz_gen opened with that URI)
 renders with it, falling back to the embedded generator whenever this server
@@ -18,7 +19,9 @@ With an image-to-video pipeline (e.g. StableVideoDiffusionPipeline) replace
 `render_frames` with one that yields the pipeline's frames in order.
 
 Protocol notes (see docs/protocol.md): JSON text for control, binary frames
-with a 44-byte little-endian header; this server sends raw RGBA. It is
+with a 44-byte little-endian header; this server sends raw RGBA whatever the
+scene's `encoding` asks (raw is always understood) and ignores `pace`: a
+diffusion model is slower than real time anyway. It is
 stateless between scenes, so several can sit behind a load balancer.
 """
 import argparse
