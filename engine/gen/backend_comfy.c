@@ -263,7 +263,7 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     snprintf(type, sizeof type, "multipart/form-data; boundary=%s", boundary);
     mz_gen_http_response r;
     ok = mz_gen_http_request(c->host, c->port, "POST", "/upload/image", type, body, len,
-                             MAX_JSON_REPLY, HTTP_TIMEOUT_S, &r);
+                             MAX_JSON_REPLY, HTTP_TIMEOUT_S, &c->quit, &r);
     free(body);
     if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
@@ -305,7 +305,7 @@ static bool queue_prompt(comfy *c, const job *j, const char *image, char *prompt
     if (!text) return mz_fail("out of memory building the workflow");
     mz_gen_http_response r;
     bool ok = mz_gen_http_request(c->host, c->port, "POST", "/prompt", "application/json", text,
-                                  strlen(text), MAX_JSON_REPLY, HTTP_TIMEOUT_S, &r);
+                                  strlen(text), MAX_JSON_REPLY, HTTP_TIMEOUT_S, &c->quit, &r);
     free(text);
     if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
@@ -330,7 +330,7 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
     snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", f, s, t);
     mz_gen_http_response r;
     if (!mz_gen_http_request(c->host, c->port, "GET", path, NULL, NULL, 0, MAX_IMAGE_REPLY,
-                             HTTP_TIMEOUT_S, &r)) {
+                             HTTP_TIMEOUT_S, &c->quit, &r)) {
         health(c, false, "%s: fetching a frame: %s", mz_error());
         return;
     }

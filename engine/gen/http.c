@@ -19,6 +19,7 @@
 typedef struct conn {
     int fd;
     uint64_t deadline_ns;
+    const atomic_bool *abort;
     char buf[8192]; /* bytes read but not consumed */
     size_t have, at;
 } conn;
@@ -29,12 +30,16 @@ static int remaining_ms(const conn *c)
     return now >= c->deadline_ns ? 0 : (int)((c->deadline_ns - now) / 1000000) + 1;
 }
 
+/* Waits in slices of 50 ms, so a closing backend stops a slow request. */
 static bool wait_for(conn *c, short events)
 {
-    struct pollfd p = {.fd = c->fd, .events = events};
-    int ms = remaining_ms(c);
-    int n = ms > 0 ? poll(&p, 1, ms) : 0;
-    return n > 0 || mz_fail("HTTP: timed out");
+    for (;;) {
+        if (c->abort && atomic_load(c->abort)) return mz_fail("HTTP: abandoned");
+        int ms = remaining_ms(c);
+        if (ms <= 0) return mz_fail("HTTP: timed out");
+        struct pollfd p = {.fd = c->fd, .events = events};
+        if (poll(&p, 1, ms < 50 ? ms : 50) > 0) return true;
+    }
 }
 
 static bool send_all(conn *c, const void *data, size_t len)
@@ -156,13 +161,15 @@ static bool read_response(conn *c, size_t max_body, mz_gen_http_response *resp)
 
 bool mz_gen_http_request(const char *host, int port, const char *method, const char *path,
                          const char *content_type, const void *body, size_t body_len,
-                         size_t max_body, double timeout_s, mz_gen_http_response *resp)
+                         size_t max_body, double timeout_s, const atomic_bool *abort,
+                         mz_gen_http_response *resp)
 {
     memset(resp, 0, sizeof *resp);
     conn *c = calloc(1, sizeof *c);
     if (!c) return mz_fail("HTTP: out of memory");
     c->fd = -1;
     c->deadline_ns = mz_time_ns() + (uint64_t)(timeout_s * 1e9);
+    c->abort = abort;
     char service[16];
     snprintf(service, sizeof service, "%d", port);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
@@ -179,8 +186,12 @@ bool mz_gen_http_request(const char *host, int port, const char *method, const c
     }
     int err = 0;
     socklen_t err_len = sizeof err;
-    if (!wait_for(c, POLLOUT) || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &err_len) || err) {
-        mz_fail("HTTP: cannot connect to %s:%d: %s", host, port, err ? strerror(err) : "timed out");
+    if (!wait_for(c, POLLOUT)) {
+        mz_fail_context("connecting to %s:%d", host, port);
+        goto done;
+    }
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &err_len) || err) {
+        mz_fail("HTTP: cannot connect to %s:%d: %s", host, port, strerror(err));
         goto done;
     }
     char head[1024];

@@ -12,6 +12,7 @@
 #ifndef MZ_GEN_HTTP_H
 #define MZ_GEN_HTTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,10 +22,13 @@ typedef struct mz_gen_http_response {
     size_t len;
 } mz_gen_http_response;
 
-/* method "GET" or "POST"; body may be NULL. max_body bounds the response. */
+/* method "GET" or "POST"; body may be NULL. max_body bounds the response;
+ * the call gives up after timeout_s, or within 50 ms of *abort turning true
+ * (abort may be NULL). */
 bool mz_gen_http_request(const char *host, int port, const char *method, const char *path,
                          const char *content_type, const void *body, size_t body_len,
-                         size_t max_body, double timeout_s, mz_gen_http_response *resp);
+                         size_t max_body, double timeout_s, const atomic_bool *abort,
+                         mz_gen_http_response *resp);
 
 void mz_gen_http_free(mz_gen_http_response *resp);
 

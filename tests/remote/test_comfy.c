@@ -155,7 +155,7 @@ static bool http_canned(const char *reply, size_t max_body, mz_gen_http_response
     pthread_t t;
     pthread_create(&t, NULL, answer_once, &c);
     bool ok = mz_gen_http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/x", NULL, NULL, 0,
-                                  max_body, 2.0, r);
+                                  max_body, 2.0, NULL, r);
     pthread_join(t, NULL);
     close(c.listen_fd);
     return ok;
@@ -185,6 +185,27 @@ static void test_http_client(void)
     MZ_CHECK_HAS(mz_error(), "bad chunk size");
     MZ_CHECK(!http_canned("garbage\r\n\r\n", 1000, &r));
     MZ_CHECK_HAS(mz_error(), "bad status line");
+    /* A server that never answers: the timeout, or the abort flag, ends it. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof addr;
+    bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    listen(fd, 1);
+    getsockname(fd, (struct sockaddr *)&addr, &alen);
+    uint64_t t0 = mz_time_ns();
+    MZ_CHECK(!mz_gen_http_request("127.0.0.1", ntohs(addr.sin_port), "GET", "/", NULL, NULL, 0, 100,
+                                  0.2, NULL, &r));
+    double ms = mz_time_ms_since(t0);
+    MZ_CHECK_HAS(mz_error(), "timed out");
+    MZ_CHECK_MSG(ms >= 150 && ms < 1000, "timed out after %.0f ms", ms);
+    atomic_bool abort_now;
+    atomic_init(&abort_now, true);
+    t0 = mz_time_ns();
+    MZ_CHECK(!mz_gen_http_request("127.0.0.1", ntohs(addr.sin_port), "GET", "/", NULL, NULL, 0, 100,
+                                  10.0, &abort_now, &r));
+    MZ_CHECK_HAS(mz_error(), "abandoned");
+    MZ_CHECK(mz_time_ms_since(t0) < 500);
+    close(fd);
     char q[64];
     MZ_CHECK(mz_gen_http_query_escape("a b/c&d", q, sizeof q) && !strcmp(q, "a%20b%2Fc%26d"));
 }
