@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int run_gen(const mz_command *cmd, int argc, char **argv)
 {
@@ -69,12 +70,14 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     if (!mz_gen_submit(gen, &req, NULL, 0)) goto done;
     mz_frame f = {0};
     bool have = false;
+    bool tty = isatty(fileno(stdout));
+    long step = frames >= 10 ? frames / 10 : 1;
     for (long i = 0; i < frames; i++) {
         if (then && i == then_at) {
             mz_scene_request next = req;
             next.id = 2;
             next.prompt = then;
-            printf("\nmaze gen: frame %ld: %s\n", i, then);
+            printf("%smaze gen: frame %ld: %s\n", tty ? "\n" : "", i, then);
             if (!mz_gen_submit(gen, &next, have ? &f : NULL, have ? 1 : 0)) goto done;
         }
         if (!mz_gen_wait(gen, &f, 10000)) {
@@ -85,13 +88,17 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         snprintf(path, sizeof path, "%s/frame_%05ld.png", out, i);
         if (!mz_record_png_write(path, f.rgba, f.width, f.height)) goto done;
         if (video && !mz_record_y4m_write(video, f.rgba)) goto done;
-        printf("\rframe %ld/%ld (scene %llu, frame %u%s)   ", i + 1, frames,
-               (unsigned long long)f.scene_id, f.index, f.transitional ? ", transition" : "");
-        fflush(stdout);
+        /* A live counter on a terminal; a line every tenth of the way in logs. */
+        if (tty || (i + 1) % step == 0 || i + 1 == frames) {
+            printf("%sframe %ld/%ld (scene %llu, frame %u%s)%s", tty ? "\r" : "", i + 1, frames,
+                   (unsigned long long)f.scene_id, f.index, f.transitional ? ", transition" : "",
+                   tty ? "   " : "\n");
+            fflush(stdout);
+        }
     }
     mz_gen_stats st;
     mz_gen_stats_get(gen, &st);
-    printf("\nmaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", frames,
+    printf("%smaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", tty ? "\n" : "", frames,
            out, st.first_frame_ms, mz_gpu_validation_errors(gpu));
     status = 0;
 done:

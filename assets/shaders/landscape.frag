@@ -38,7 +38,7 @@ Look look_of(int s)
     } else if (s == 2) { // forest
         l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
         l.far_col = vec3(0.10, 0.18, 0.14); l.mid_col = vec3(0.04, 0.10, 0.04);
-        l.ground_col = vec3(0.07, 0.13, 0.04);
+        l.ground_col = vec3(0.05, 0.09, 0.03);
     } else if (s == 3) { // desert
         l.far_h = 4.0; l.far_ridge = 0.5; l.mid_h = 2.2; l.dunes = 1.0; l.trees = 0.0;
         l.far_col = vec3(0.50, 0.32, 0.20); l.mid_col = vec3(0.62, 0.40, 0.19);
@@ -50,6 +50,7 @@ Look look_of(int s)
         l.ground_col = vec3(0.18, 0.22, 0.10);
     } else if (s == 5) { // city
         l.far_h = 1.0; l.mid_h = 0.0; l.trees = 0.05; l.buildings = 1.0;
+        l.water = 0.2 + 0.4 * u.weather.x; // wet streets mirror the lit windows
         l.far_col = vec3(0.16, 0.17, 0.20); l.mid_col = vec3(0.13, 0.13, 0.15);
         l.ground_col = vec3(0.07, 0.07, 0.08);
     } else if (s == 6) { // interior, cave
@@ -212,7 +213,7 @@ vec3 sky_colour(vec2 q, float e, Sky s, Look l, bool full)
 // pixel knows what it is looking at.
 struct Column {
     float land, trees, buildings;
-    float rock; // how much of the land here is bare rock, 0..1
+    float rock; // height of bare rock on top of the land here
 };
 
 float dune(float x)
@@ -225,8 +226,7 @@ float dune(float x)
 float mid_land(Look l, float x)
 {
     float hills = 0.0, dunes = 0.0;
-    if (l.far_ridge < 0.99 && l.dunes < 0.99) hills = fbm1(x * 0.05, 3);
-    if (l.far_ridge > 0.01 && l.dunes < 0.99) hills = mix(hills, ridge1(x * 0.04, 3), l.far_ridge);
+    if (l.dunes < 0.99) hills = terrain1(x * 0.045, 3, l.far_ridge);
     if (l.dunes > 0.01) dunes = dune(x * 0.035) * 0.8 + 0.2 * noise1(x * 0.2);
     return l.mid_h * mix(hills, dunes, l.dunes);
 }
@@ -247,9 +247,10 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
     c.rock = 0.0;
     float rock_d = max(l.rocks, u.el1.z);
     if (rock_d > 0.01) {
-        float lump = max(noise1(x * 0.6 + 3.0) - (1.0 - rock_d * 0.6), 0.0);
-        c.land += lump * 6.0 * sink;
-        c.rock = clamp(lump * 8.0, 0.0, 1.0);
+        float share = rock_d * 0.45;
+        float lump = max(noise1(x * 0.9 + 3.0) - (1.0 - share), 0.0) / share;
+        c.rock = sqrt(smoothstep(0.0, 1.0, lump)) * 2.2 * sink; // rounded, with sloping feet
+        c.land += c.rock;
     }
     c.trees = 0.0;
     c.buildings = 0.0;
@@ -294,9 +295,7 @@ Column mid_column(Look l, float wx, float id, float sink, float d)
 float far_height(Look l, float wx)
 {
     float x = wx * 0.012 + u.setting.w * 0.37;
-    float h = 0.0;
-    if (l.far_ridge < 0.99) h = fbm1(x, 3);
-    if (l.far_ridge > 0.01) h = mix(h, ridge1(x * 0.8, 3), l.far_ridge);
+    float h = terrain1(x * 0.9, 3, l.far_ridge);
     return l.far_h * h + l.buildings * 6.0 *
            step(0.35, hash11(floor(wx * 0.25))) * hash11(floor(wx * 0.25) + 9.0);
 }
@@ -356,12 +355,13 @@ Hit layers(vec2 p, float hz, float ground_t, Look l, Sky s, vec3 fogc, float fog
             // the land gives the slope (only there: it costs a noise).
             if (l.dunes > 0.01) {
                 float x = wx + u.mid_id[i] * 91.7 + u.setting.w;
-                float slope = mid_land(l, x + 0.4) * sink - c.land;
+                float slope = mid_land(l, x + 0.4) * sink - (c.land - c.rock);
                 float side = clamp((s.sun.x - p.x) * 3.0, -1.0, 1.0);
                 mat *= mix(1.0, 0.85 + 0.6 * clamp(slope * side * 2.0, -0.5, 0.6), l.dunes);
             }
             mat = mix(mat, vec3(0.92, 0.95, 1.0), l.snowcap * smoothstep(0.5, 0.8, wy / max(l.mid_h, 0.1)));
-            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), c.rock);
+            float on_rock = step(c.land - c.rock, wy) * step(0.01, c.rock);
+            mat = mix(mat, vec3(0.22, 0.21, 0.2) * (0.6 + 0.7 * noise2(vec2(wx, wy) * 1.7)), on_rock);
         } else if (wy < c.buildings && c.buildings > c.trees) {
             mat = vec3(0.12, 0.12, 0.14) + 0.05 * hash11(floor((wx + u.mid_id[i] * 7.0) / 3.2));
             glow = window_light(wx, wy, u.mid_id[i], s.night);
@@ -450,15 +450,20 @@ vec3 ground(vec2 p, float t, float hz, Look l, Sky s, vec3 fogc, float fogd, Hit
     float n2 = noise2(vec2(gx, gz) * 1.7 + seed);
     vec3 land = l.ground_col * (0.6 + 0.6 * n + 0.3 * n2);
     // Moon craters.
-    land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
+    if (l.space > 0.01)
+        land *= 1.0 - l.space * 0.35 * smoothstep(0.55, 0.75, noise2(vec2(gx, gz) * 0.4));
     // (In space, earthlight keeps the ground from going black.)
     land = land * (s.ambient * 0.45 + s.sun_col * 1.0 + vec3(0.1, 0.11, 0.13) * l.space);
     // Streets at night: the glow of lamps along the foot of the buildings.
-    land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
+    if (l.buildings > 0.01)
+        land += vec3(1.0, 0.55, 0.25) * l.buildings * (0.1 + s.night) * exp(-(hz - p.y) * 14.0) * 0.25;
     vec3 col = land;
     // A sea has a beach in front: sand, wet sand, a line of foam.
-    float shore = 5.5 + 2.5 * noise1(gx * 0.15 + seed) + 0.4 * sin(u.clock.x * 0.8 + gx * 0.3);
-    float beach = l.beach * step(t, shore);
+    float shore = 0.0, beach = 0.0;
+    if (l.beach > 0.01) {
+        shore = 5.5 + 2.5 * noise1(gx * 0.15 + seed) + 0.4 * sin(u.clock.x * 0.8 + gx * 0.3);
+        beach = l.beach * step(t, shore);
+    }
     if (l.water > 0.01) {
         // Waves: a few travelling sines and one noise, differentiated by hand.
         float ti = u.clock.x * (0.8 + u.sky.w);
@@ -551,17 +556,21 @@ vec3 scene(vec2 p)
         col = ground(p, ground_t, hz, l, s, fogc, fogd, mirror);
     }
 
-    // Ships on the water near the horizon.
-    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.04) {
-        float d = 140.0;
-        float wx = u.cam.x * 0.3 + (p.x + u.cam.w) * d + u.clock.x * 0.6;
-        float cell = floor(wx / 40.0);
+    // Ships: sailing boats on the water, drifting slowly along.
+    if (u.el0.w > 0.01 && l.water > 0.3 && abs(p.y - hz) < 0.15) {
+        float d = 70.0;
+        float wx = u.cam.x + (p.x + u.cam.w) * d + u.clock.x * 0.8;
+        float cell = floor(wx / 45.0);
         if (hash11(cell + 3.3) < u.el0.w) {
-            float fx = wx / 40.0 - cell - 0.5;
-            float y = (p.y - hz) * d;
-            float hull = step(abs(fx), 0.08 - max(y, 0.0) * 0.02) * step(-0.3, y) * step(y, 1.0);
-            float sail = step(0.0, fx + 0.01) * step(fx, 0.05 * (1.0 - (y - 1.0) / 4.0)) * step(1.0, y) * step(y, 5.0);
-            col = mix(col, fogc * 0.4, max(hull, sail) * 0.85);
+            float lx = (wx / 45.0 - cell - 0.5) * 45.0; // world units from the mast
+            float wy = u.cam.z + (p.y - hz) * d;        // height above the water
+            float hull = step(abs(lx), 2.6 + wy) * step(-0.2, wy) * step(wy, 1.0);
+            float sail = step(0.15, lx) * step(lx, 3.2 * (1.0 - (wy - 1.2) / 6.0)) * step(1.2, wy) * step(wy, 7.2);
+            float jib = step(lx, -0.15) * step(-lx, 2.0 * (1.0 - (wy - 1.2) / 5.0)) * step(1.2, wy) * step(wy, 6.2);
+            float mast = step(abs(lx), 0.1) * step(0.0, wy) * step(wy, 7.6);
+            vec3 canvas = mix(vec3(0.85, 0.82, 0.75) * (s.ambient * 0.6 + s.sun_col), fogc, 0.4);
+            col = mix(col, fogc * 0.25, max(hull, mast) * 0.9);
+            col = mix(col, canvas, max(sail, jib) * 0.9);
         }
     }
 
@@ -608,7 +617,7 @@ vec3 scene(vec2 p)
         float tex = fbm2(p * 9.0 + u.setting.w + 4.0, 2);
         vec3 rock = vec3(0.10, 0.075, 0.06) * (0.4 + 1.2 * tex);
         float warm = fire * (0.8 + 0.2 * noise1(u.clock.x * 6.0)) * exp(-length(p - fire_at) * 2.6);
-        rock *= 0.15 + vec3(2.6, 1.4, 0.6) * warm * 2.2 + s.ambient * 0.3;
+        rock *= 0.15 + vec3(2.4, 1.3, 0.6) * warm * 1.5 + s.ambient * 0.3;
         col = mix(col, rock, wall);
         col = mix(col, col * vec3(1.0, 0.8, 0.6), l.cave * 0.3);
     }

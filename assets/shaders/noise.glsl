@@ -73,6 +73,22 @@ float ridge1(float x, int octaves)
     return sum / norm;
 }
 
+// Smooth and ridged fbm blended by `ridge` 0..1, from one set of noise
+// samples: blending two separate sums would cost twice the octaves.
+float terrain1(float x, int octaves, float ridge)
+{
+    float sum = 0.0, amp = 0.5, norm = 0.0;
+    for (int i = 0; i < octaves; i++) {
+        float n = noise1(x);
+        float r = 1.0 - abs(n * 2.0 - 1.0);
+        sum += amp * mix(n, r * r, ridge);
+        norm += amp;
+        x = x * 2.07 + 11.3;
+        amp *= 0.5;
+    }
+    return sum / norm;
+}
+
 const mat2 FBM_ROT = mat2(0.8, 0.6, -0.6, 0.8);
 
 float fbm2(vec2 p, int octaves)

@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,20 +115,26 @@ static float smooth01(float t)
     return t * t * (3 - 2 * t);
 }
 
-/* The prompt with the story's tags appended: tags are words the
- * interpreter may know ("storm", "night"). */
+/* The one string the interpreter reads: the prompt, then the story's tags
+ * (words it may know: "storm", "night"), then each comma-separated item of
+ * the negative prompt as "no ITEM" (its negation rule turns "no rain" into
+ * rain 0). Items are clauses of their own, so nothing reaches across. */
 static char *compose_prompt(const mz_scene_request *req)
 {
-    size_t n = strlen(req->prompt) + 1;
+    const char *neg = req->negative ? req->negative : "";
+    size_t n = strlen(req->prompt) + 1 + strlen(neg) * 6 + 8;
     for (size_t i = 0; i < req->tag_count; i++)
         n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
     char *s = malloc(n);
     if (!s) return NULL;
     strcpy(s, req->prompt);
-    for (size_t i = 0; i < req->tag_count; i++) {
-        if (!req->tags[i]) continue;
-        strcat(s, ". ");
-        strcat(s, req->tags[i]);
+    size_t at = strlen(s);
+    for (size_t i = 0; i < req->tag_count; i++)
+        if (req->tags[i]) at += (size_t)sprintf(s + at, ". %s", req->tags[i]);
+    while (*neg) {
+        size_t len = strcspn(neg, ",");
+        if (len) at += (size_t)sprintf(s + at, ". no %.*s", (int)len, neg);
+        neg += len + (neg[len] == ',');
     }
     return s;
 }
@@ -283,6 +290,12 @@ static void start_scene(proc *pr)
 {
     mz_scene_params to;
     if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
+    if (mz_log_enabled(MZ_LOG_DEBUG)) {
+        char line[512];
+        mz_scene_params_describe(&to, line, sizeof line);
+        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.req.id,
+                     pr->cur.prompt, line);
+    }
     pr->continuing = pr->have_shown || pr->cur.cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
@@ -515,7 +528,7 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
             .scene_id = req->id, .width = w, .height = h, .transitional = true, .rgba = j.cond};
         j.frame0_sent = mz_gen_sink_push(pr->sink, &f0);
     }
-    /* Only the prompt string is kept: tags are folded into it. */
+    /* Only the prompt string is kept: tags and the negative are in it. */
     j.req.prompt = j.prompt;
     j.req.negative = NULL;
     j.req.tags = NULL;

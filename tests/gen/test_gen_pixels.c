@@ -16,14 +16,22 @@
 
 static mz_gpu *gpu;
 
+static uint8_t *render_neg(const char *prompt, const char *negative, uint64_t seed, uint32_t at);
+
 /* Frame `at` of a fresh generator rendering `prompt`. Caller frees. */
 static uint8_t *render(const char *prompt, uint64_t seed, uint32_t at)
+{
+    return render_neg(prompt, NULL, seed, at);
+}
+
+static uint8_t *render_neg(const char *prompt, const char *negative, uint64_t seed, uint32_t at)
 {
     mz_gen_desc d = {.gpu = gpu};
     mz_gen *g = mz_gen_open(&d);
     MZ_CHECK_MSG(g != NULL, "%s", mz_error());
     if (!g) return calloc(1, BYTES);
-    mz_scene_request r = {.id = 1, .prompt = prompt, .seed = seed, .width = W, .height = H};
+    mz_scene_request r = {
+        .id = 1, .prompt = prompt, .negative = negative, .seed = seed, .width = W, .height = H};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     uint8_t *out = calloc(1, BYTES);
     mz_frame f;
@@ -99,6 +107,16 @@ static void red_sunset_is_redder_than_blue_morning(void)
     MZ_CHECK_MSG(r > b + 20, "red-blue: sunset %.1f, morning %.1f", r, b);
     free(red);
     free(blue);
+}
+
+/* The negative prompt takes things out: "rain" there clears the rain. */
+static void the_negative_prompt_removes_things(void)
+{
+    uint8_t *wet = render("heavy rain over green hills", 1, 3);
+    uint8_t *dry = render_neg("heavy rain over green hills", "rain, fog", 1, 3);
+    MZ_CHECK_MSG(luma(dry) > luma(wet) + 5, "with rain %.1f, without %.1f", luma(wet), luma(dry));
+    free(wet);
+    free(dry);
 }
 
 static void the_same_seed_gives_the_same_frames(void)
@@ -222,6 +240,7 @@ int main(void)
     MZ_RUN(night_is_darker_than_noon);
     MZ_RUN(snow_is_whiter_than_desert);
     MZ_RUN(red_sunset_is_redder_than_blue_morning);
+    MZ_RUN(the_negative_prompt_removes_things);
     MZ_RUN(the_same_seed_gives_the_same_frames);
     MZ_RUN(frames_move);
     MZ_RUN(unknown_words_still_render);
