@@ -267,8 +267,8 @@ static void pump(client *c)
         if (f.scene_id != c->scene_id) continue;
         size_t payload = (size_t)f.width * f.height * 4;
         uint8_t *encoded = NULL;
-        /* Raw costs nothing to make but 3.7 MB a 720p frame: a network
-         * link wants JPEG (about 10x smaller), loopback wants raw. */
+        /* Raw is exact but 3.7 MB a 720p frame; JPEG is about a tenth, and
+         * cheaper for the client than receiving raw (docs/protocol.md). */
         bool ok = c->encoding == MZ_GEN_PROTO_JPEG
                       ? mz_gen_jpeg_encode(f.rgba, f.width, f.height, 90, &encoded, &payload)
                   : c->encoding == MZ_GEN_PROTO_PNG
