@@ -32,8 +32,8 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
         {0},
     };
     int npos = 0;
-    mz_args_result r = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
-    if (r != MZ_ARGS_OK) return r == MZ_ARGS_HELP ? 0 : 2;
+    int rc = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
+    if (rc != MZ_ARGS_CONTINUE) return rc;
     if (port < 0 || port > 65535) return mz_args_usage_error(cmd, "--port must be in 0..65535");
     if (max_clients < 1 || max_clients > 1024)
         return mz_args_usage_error(cmd, "--max-clients must be in 1..1024");
