@@ -541,8 +541,7 @@ static void *ws_service(void *arg)
 {
     comfy *c = arg;
     lws_sul_schedule(c->ctx, 0, &c->retry, connect_ws, 1);
-    while (!atomic_load(&c->quit))
-        if (lws_service(c->ctx, 0) < 0) break;
+    mz_gen_wire_serve(c->ctx, &c->quit);
     return NULL;
 }
 
@@ -613,16 +612,7 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         comfy_close(c);
         return NULL;
     }
-    struct lws_context_creation_info info = {
-        .port = CONTEXT_PORT_NO_LISTEN,
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = c,
-        .connect_timeout_secs = 2,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    c->ctx = lws_create_context(&info);
+    c->ctx = mz_gen_wire_client(protocols, c);
     if (!c->ctx) {
         mz_fail("comfy: cannot create a libwebsockets context");
         comfy_close(c);

@@ -325,8 +325,7 @@ static void *service(void *arg)
 {
     remote *r = arg;
     lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, 1);
-    while (!atomic_load(&r->quit))
-        if (lws_service(r->ctx, 0) < 0) break;
+    mz_gen_wire_serve(r->ctx, &r->quit);
     return NULL;
 }
 
@@ -367,16 +366,7 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     snprintf(r->host, sizeof r->host, "%s", host);
     snprintf(r->path, sizeof r->path, "/%s", path);
-    struct lws_context_creation_info info = {
-        .port = CONTEXT_PORT_NO_LISTEN,
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = r,
-        .connect_timeout_secs = 2,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    r->ctx = lws_create_context(&info);
+    r->ctx = mz_gen_wire_client(protocols, r);
     if (!r->ctx) {
         mz_fail("remote: cannot create a libwebsockets context");
         remote_close(r);
