@@ -12,6 +12,7 @@
 #include "mz_audio_measure.h"
 #include "mz_error.h"
 #include "mz_log.h"
+#include "mz_stats.h"
 #include "mz_time.h"
 
 #include <math.h>
@@ -120,12 +121,6 @@ static bool print_measurements(const float *stereo, size_t frames)
     return true;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The player's side of mz_audio, measured: one set_listener per frame, the
  * scene calls, and what the mixer thread reports. */
 static int run_live(const mz_scene_params *p, const char **tags, int ntags, double seconds,
@@ -167,7 +162,7 @@ static int run_live(const mz_scene_params *p, const char **tags, int ntags, doub
     t0 = mz_time_ns();
     mz_audio_close(a);
     double close_ms = mz_time_ms_since(t0);
-    qsort(call_us, (size_t)frames, sizeof *call_us, compare_doubles);
+    mz_stats_sort(call_us, (size_t)frames);
     printf("set_listener      p50 %.1f us, p99 %.1f us, max %.1f us (%d frames)\n",
            call_us[frames / 2], call_us[frames * 99 / 100], call_us[frames - 1], frames);
     printf("set_scene         max %.1f us\n", scene_us);

@@ -12,6 +12,7 @@
 #include "mz_gen_backend.h"
 #include "mz_gen_server.h"
 #include "mz_log.h"
+#include "mz_stats.h"
 #include "mz_time.h"
 
 #include <pthread.h>
@@ -38,18 +39,12 @@ typedef struct run {
     double render_s; /* summed over scenes, first frame to last */
 } run;
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double pct(const double *v, int n, double p)
 {
     double s[MAX_SCENES];
     memcpy(s, v, sizeof *v * (size_t)n);
-    qsort(s, (size_t)n, sizeof *s, cmp);
-    return s[(int)((n - 1) * p + 0.5)];
+    mz_stats_sort(s, (size_t)n);
+    return mz_stats_percentile(s, (size_t)n, p);
 }
 
 /* Plays `scenes` scenes of `frames` frames each; false if frames stop coming. */

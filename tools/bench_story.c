@@ -6,6 +6,7 @@
  *
  * Targets on a 2-core machine: load < 300 ms, p99 turn < 1 ms. */
 #include "mz_error.h"
+#include "mz_stats.h"
 #include "mz_story.h"
 #include "mz_time.h"
 
@@ -124,12 +125,6 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void print_rss(void)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -192,7 +187,7 @@ int main(int argc, char **argv)
         errors += t.error != NULL;
         if (t.ended) mz_story_begin(s, &t); /* untimed: a restart */
     }
-    qsort(ms, (size_t)turns, sizeof *ms, cmp_double);
+    mz_stats_sort(ms, (size_t)turns);
     printf("bench_story: %d scenes, %.1f MiB of Lua\n", scenes, (double)bytes / (1 << 20));
     printf("  load: %.1f ms (%.1f ms of CPU)\n", load_ms, load_cpu_ms);
     printf("  turns: %d (%d matched, %d moved, %d story errors)\n", turns, matched, moves, errors);

@@ -3,6 +3,7 @@
  * 280-byte lines (the default cap). Prints p50/p95/p99 in microseconds.
  *
  *   build/tools/bench_text [iterations]   (default 20000) */
+#include "mz_stats.h"
 #include "mz_text.h"
 
 #include <stdio.h>
@@ -17,15 +18,9 @@ static double now_us(void)
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void report(const char *what, double *t, int n)
 {
-    qsort(t, (size_t)n, sizeof *t, by_value);
+    mz_stats_sort(t, (size_t)n);
     printf("%-34s p50 %6.2f us  p95 %6.2f us  p99 %6.2f us  max %7.2f us\n", what, t[n / 2],
            t[n * 95 / 100], t[n * 99 / 100], t[n - 1]);
 }

@@ -2,6 +2,7 @@
  * for a set of typical prompts, and the built-in lexicon's parse time.
  * Usage: scene_bench [rounds] */
 #include "mz_scene_interp.h"
+#include "mz_stats.h"
 #include "mz_time.h"
 
 #include <stdio.h>
@@ -19,12 +20,6 @@ static const char *const prompts[] = {
     "flibber quux zorp wibble",
 };
 #define N_PROMPTS (sizeof prompts / sizeof *prompts)
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -48,11 +43,11 @@ int main(int argc, char **argv)
             mz_scene_interpret(lx, prompts[i], NULL, &p, &why);
             mine[r] = (double)(mz_time_ns() - t) / 1000.0;
         }
-        qsort(mine, (size_t)rounds, sizeof *mine, cmp);
+        mz_stats_sort(mine, (size_t)rounds);
         printf("%-8.2f %-8.2f %.60s\n", mine[rounds / 2], mine[rounds * 95 / 100], prompts[i]);
         all += (size_t)rounds;
     }
-    qsort(us, all, sizeof *us, cmp);
+    mz_stats_sort(us, all);
     printf("all prompts: p50 %.2f us, p95 %.2f us\n", us[all / 2], us[all * 95 / 100]);
     free(us);
     mz_scene_lexicon_destroy(lx);

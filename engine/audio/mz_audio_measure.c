@@ -19,6 +19,16 @@ double mz_audio_measure_rms(const float *x, size_t n)
     return n ? sqrt(s / (double)n) : 0;
 }
 
+double mz_audio_measure_min_rms(const float *x, size_t n, size_t window)
+{
+    double m = 1e9;
+    for (size_t i = 0; i + window <= n; i += window / 2) {
+        double r = mz_audio_measure_rms(x + i, window);
+        if (r < m) m = r;
+    }
+    return m;
+}
+
 double mz_audio_measure_peak(const float *x, size_t n)
 {
     double m = 0;

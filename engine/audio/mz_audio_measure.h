@@ -14,6 +14,10 @@
 void mz_audio_measure_mono(const float *stereo, size_t frames, float *mono);
 
 double mz_audio_measure_rms(const float *x, size_t n);
+/* The quietest stretch: the smallest RMS of windows of `window` samples,
+ * half a window apart (a gap in a crossfade shows up here). 1e9 when n is
+ * shorter than one window. */
+double mz_audio_measure_min_rms(const float *x, size_t n, size_t window);
 /* Largest |x[i]|. */
 double mz_audio_measure_peak(const float *x, size_t n);
 /* Largest |x[i] - x[i-1]|: a click shows up as a jump. */

@@ -31,8 +31,6 @@
 #define MAX_IMAGE_REPLY (64 << 20)
 #define MAX_FETCH 256
 #define HTTP_TIMEOUT_S 10.0
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 2000
 #define PREVIEW_IMAGE 1 /* ComfyUI's BinaryEventTypes.PREVIEW_IMAGE */
 
 typedef struct image_ref {
@@ -399,9 +397,7 @@ static void ws_lost(comfy *c, const char *why)
     c->wsi = NULL;
     mz_gen_wire_reset(&c->wire);
     health(c, false, "%s: /ws: %s", why);
-    if (!atomic_load(&c->quit))
-        lws_sul_schedule(c->ctx, 0, &c->retry, connect_ws, (lws_usec_t)c->backoff_ms * 1000);
-    c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
+    if (!atomic_load(&c->quit)) mz_gen_wire_retry(c->ctx, &c->retry, connect_ws, &c->backoff_ms);
 }
 
 static void connect_ws(lws_sorted_usec_list_t *sul)
@@ -503,7 +499,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         c->wire.wsi = wsi;
         c->ws_up = true;
         c->connecting = false;
-        c->backoff_ms = BACKOFF_FIRST_MS;
+        c->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
         mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
         return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
@@ -541,8 +537,7 @@ static void *ws_service(void *arg)
 {
     comfy *c = arg;
     lws_sul_schedule(c->ctx, 0, &c->retry, connect_ws, 1);
-    while (!atomic_load(&c->quit))
-        if (lws_service(c->ctx, 0) < 0) break;
+    mz_gen_wire_serve(c->ctx, &c->quit);
     return NULL;
 }
 
@@ -599,7 +594,7 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     c->sink = sink;
-    c->backoff_ms = BACKOFF_FIRST_MS;
+    c->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&c->quit, false);
     atomic_init(&c->healthy, -1);
     pthread_mutex_init(&c->lock, NULL);
@@ -613,16 +608,7 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         comfy_close(c);
         return NULL;
     }
-    struct lws_context_creation_info info = {
-        .port = CONTEXT_PORT_NO_LISTEN,
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = c,
-        .connect_timeout_secs = 2,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    c->ctx = lws_create_context(&info);
+    c->ctx = mz_gen_wire_client(protocols, c);
     if (!c->ctx) {
         mz_fail("comfy: cannot create a libwebsockets context");
         comfy_close(c);

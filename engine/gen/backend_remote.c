@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 2000
-
 /* A scene with copies of everything it points to. */
 typedef struct scene {
     mz_gen_proto_msg msg;
@@ -126,9 +123,7 @@ static void link_lost(remote *r, const char *why)
     if (r->healthy || strcmp(r->last_why, what))
         mz_log_warn("remote: %s (retrying in %d ms)", what, r->backoff_ms);
     set_health(r, false, what);
-    if (!atomic_load(&r->quit))
-        lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, (lws_usec_t)r->backoff_ms * 1000);
-    r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+    if (!atomic_load(&r->quit)) mz_gen_wire_retry(r->ctx, &r->retry, connect_now, &r->backoff_ms);
 }
 
 static void connect_now(lws_sorted_usec_list_t *sul)
@@ -204,7 +199,7 @@ static int on_text(remote *r, const char *text, size_t len)
                         "refused");
         } else {
             r->link = LINK_READY;
-            r->backoff_ms = BACKOFF_FIRST_MS;
+            r->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
             mz_log_info("remote: connected to %s (%s, backend %s)", r->uri, m->peer, m->backend);
             char why[768];
             snprintf(why, sizeof why, "connected to %s", r->uri);
@@ -325,8 +320,7 @@ static void *service(void *arg)
 {
     remote *r = arg;
     lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, 1);
-    while (!atomic_load(&r->quit))
-        if (lws_service(r->ctx, 0) < 0) break;
+    mz_gen_wire_serve(r->ctx, &r->quit);
     return NULL;
 }
 
@@ -341,7 +335,7 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     r->sink = sink;
     r->realtime = desc->realtime;
-    r->backoff_ms = BACKOFF_FIRST_MS;
+    r->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&r->quit, false);
     pthread_mutex_init(&r->lock, NULL);
     snprintf(r->uri, sizeof r->uri, "%s", desc->uri);
@@ -367,16 +361,7 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     snprintf(r->host, sizeof r->host, "%s", host);
     snprintf(r->path, sizeof r->path, "/%s", path);
-    struct lws_context_creation_info info = {
-        .port = CONTEXT_PORT_NO_LISTEN,
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = r,
-        .connect_timeout_secs = 2,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    r->ctx = lws_create_context(&info);
+    r->ctx = mz_gen_wire_client(protocols, r);
     if (!r->ctx) {
         mz_fail("remote: cannot create a libwebsockets context");
         remote_close(r);

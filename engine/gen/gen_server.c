@@ -51,7 +51,6 @@ typedef struct client {
 
 struct mz_gen_server {
     struct lws_context *ctx;
-    struct lws_vhost *vhost;
     lws_sorted_usec_list_t tick;
     char backend[256];
     const mz_gen_backend *impl;
@@ -417,22 +416,10 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->gpu = desc->gpu;
     s->impl = desc->impl;
     atomic_init(&s->stop, false);
-    struct lws_context_creation_info info = {
-        .port = desc->port,
-        .iface = desc->bind ? desc->bind : "127.0.0.1",
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = s,
-        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    s->ctx = lws_create_context(&info);
-    s->vhost = s->ctx ? lws_get_vhost_by_name(s->ctx, "default") : NULL;
-    s->port = s->vhost ? lws_get_vhost_listen_port(s->vhost) : -1;
-    if (!s->ctx || s->port <= 0) {
-        mz_fail("serve: cannot listen on %s:%d", info.iface, desc->port);
-        if (s->ctx) lws_context_destroy(s->ctx);
+    const char *iface = desc->bind ? desc->bind : "127.0.0.1";
+    s->ctx = mz_gen_wire_listen(protocols, s, iface, desc->port, &s->port);
+    if (!s->ctx) {
+        mz_fail("serve: cannot listen on %s:%d", iface, desc->port);
         free(s);
         return NULL;
     }
@@ -447,9 +434,7 @@ int mz_gen_server_port(const mz_gen_server *s)
 
 bool mz_gen_server_run(mz_gen_server *s)
 {
-    while (!atomic_load(&s->stop))
-        if (lws_service(s->ctx, 0) < 0) return mz_fail("serve: the service loop failed");
-    return true;
+    return mz_gen_wire_serve(s->ctx, &s->stop) || mz_fail("serve: the service loop failed");
 }
 
 void mz_gen_server_stop(mz_gen_server *s)

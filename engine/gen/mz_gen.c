@@ -22,6 +22,7 @@
 
 #include "mz_error.h"
 #include "mz_log.h"
+#include "mz_stats.h"
 #include "mz_time.h"
 
 #include <math.h>
@@ -563,12 +564,6 @@ void mz_gen_cancel(mz_gen *g)
     if (standing_in) g->fallback.backend->cancel(g->fallback.self);
 }
 
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out)
 {
     memset(out, 0, sizeof *out);
@@ -594,9 +589,9 @@ void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out)
      * after a pause is not read as a low rate. */
     if (recent > 1 && now > oldest) out->fps = (double)(recent - 1) * 1e9 / (double)(now - oldest);
     if (n) {
-        qsort(sorted, n, sizeof *sorted, compare_double);
+        mz_stats_sort(sorted, n);
         out->first_frame_p50_ms = sorted[(n - 1) / 2];
-        out->first_frame_p95_ms = sorted[(size_t)((double)(n - 1) * 0.95 + 0.5)];
+        out->first_frame_p95_ms = mz_stats_percentile(sorted, n, 0.95);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "procedural_internal.h"
 
 #include "mz_error.h"
+#include "mz_gpu_util.h"
 
 #include "fullscreen_vert.h"
 #include "landscape_frag.h"
@@ -15,21 +16,6 @@
 #include <string.h>
 
 #define FORMAT VK_FORMAT_R8G8B8A8_UNORM
-
-typedef struct buffer {
-    VkBuffer buf;
-    VkDeviceMemory mem;
-    void *map;
-    VkDeviceSize size;
-    bool coherent;
-} buffer;
-
-typedef struct image {
-    VkImage img;
-    VkDeviceMemory mem;
-    VkImageView view;
-    uint32_t width, height;
-} image;
 
 struct proc_vk {
     mz_gpu *gpu;
@@ -44,15 +30,15 @@ struct proc_vk {
     VkCommandPool cmd_pool;
     VkCommandBuffer cmd;
     VkFence fence;
-    buffer uniforms;
+    mz_gpu_buffer uniforms;
 
-    image target; /* drawn at the internal size */
-    image output; /* the frame size, when that differs: target scaled up */
+    mz_gpu_image target; /* drawn at the internal size */
+    mz_gpu_image output; /* the frame size, when that differs: target scaled up */
     VkFramebuffer framebuffer;
-    buffer readback;
+    mz_gpu_buffer readback;
 
-    image cond;
-    buffer staging;
+    mz_gpu_image cond;
+    mz_gpu_buffer staging;
     bool cond_dirty; /* staging holds pixels not yet copied to cond */
 };
 
@@ -61,136 +47,19 @@ static bool vk_ok(VkResult r, const char *what)
     return r == VK_SUCCESS ? true : mz_fail("procedural: %s failed (VkResult %d)", what, r);
 }
 
-static bool alloc_memory(proc_vk *vk, VkMemoryRequirements req, VkMemoryPropertyFlags want,
-                         VkMemoryPropertyFlags fallback, VkDeviceMemory *out, bool *coherent)
+/* Host buffers: `read_back` prefers memory that is fast to read from
+ * (invalidated after each frame if it is not coherent). */
+static bool buffer_create(proc_vk *vk, mz_gpu_buffer *b, VkDeviceSize size,
+                          VkBufferUsageFlags usage, bool read_back, const char *name)
 {
-    int type = mz_gpu_memory_type(vk->gpu, req.memoryTypeBits, want);
-    if (type < 0) type = mz_gpu_memory_type(vk->gpu, req.memoryTypeBits, fallback);
-    if (type < 0) return mz_fail("procedural: no suitable memory type");
-    if (coherent) {
-        VkPhysicalDeviceMemoryProperties props;
-        vkGetPhysicalDeviceMemoryProperties(mz_gpu_physical(vk->gpu), &props);
-        *coherent = props.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    }
-    VkMemoryAllocateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-        .allocationSize = req.size,
-        .memoryTypeIndex = (uint32_t)type,
-    };
-    return vk_ok(vkAllocateMemory(vk->dev, &info, NULL, out), "vkAllocateMemory");
-}
-
-/* A host-visible buffer, mapped for its whole life. `cached` prefers memory
- * that is fast to read back from (invalidated after each frame if it is not
- * coherent). */
-static bool buffer_create(proc_vk *vk, buffer *b, VkDeviceSize size, VkBufferUsageFlags usage,
-                          bool cached, const char *name)
-{
-    memset(b, 0, sizeof *b);
-    VkBufferCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-        .size = size,
-        .usage = usage,
-        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-    };
-    if (!vk_ok(vkCreateBuffer(vk->dev, &info, NULL, &b->buf), "vkCreateBuffer")) return false;
-    mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_BUFFER, (uint64_t)b->buf, name);
-    VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(vk->dev, b->buf, &req);
-    const VkMemoryPropertyFlags coherent =
-        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    VkMemoryPropertyFlags want =
-        cached ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT
-               : coherent;
-    if (!alloc_memory(vk, req, want, coherent, &b->mem, &b->coherent)) return false;
-    b->size = size;
-    return vk_ok(vkBindBufferMemory(vk->dev, b->buf, b->mem, 0), "vkBindBufferMemory") &&
-           vk_ok(vkMapMemory(vk->dev, b->mem, 0, VK_WHOLE_SIZE, 0, &b->map), "vkMapMemory");
-}
-
-static void buffer_destroy(proc_vk *vk, buffer *b)
-{
-    if (b->buf) vkDestroyBuffer(vk->dev, b->buf, NULL);
-    if (b->mem) vkFreeMemory(vk->dev, b->mem, NULL);
-    memset(b, 0, sizeof *b);
-}
-
-static bool image_create(proc_vk *vk, image *im, uint32_t w, uint32_t h, VkImageUsageFlags usage,
-                         const char *name)
-{
-    memset(im, 0, sizeof *im);
-    VkImageCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
-        .imageType = VK_IMAGE_TYPE_2D,
-        .format = FORMAT,
-        .extent = {w, h, 1},
-        .mipLevels = 1,
-        .arrayLayers = 1,
-        .samples = VK_SAMPLE_COUNT_1_BIT,
-        .tiling = VK_IMAGE_TILING_OPTIMAL,
-        .usage = usage,
-        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-    };
-    if (!vk_ok(vkCreateImage(vk->dev, &info, NULL, &im->img), "vkCreateImage")) return false;
-    mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_IMAGE, (uint64_t)im->img, name);
-    VkMemoryRequirements req;
-    vkGetImageMemoryRequirements(vk->dev, im->img, &req);
-    if (!alloc_memory(vk, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, &im->mem, NULL) ||
-        !vk_ok(vkBindImageMemory(vk->dev, im->img, im->mem, 0), "vkBindImageMemory"))
-        return false;
-    im->width = w;
-    im->height = h;
-    /* Only images that are drawn to or sampled need a view. */
-    if (!(usage & (VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT))) return true;
-    VkImageViewCreateInfo view = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
-        .image = im->img,
-        .viewType = VK_IMAGE_VIEW_TYPE_2D,
-        .format = FORMAT,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
-    };
-    return vk_ok(vkCreateImageView(vk->dev, &view, NULL, &im->view), "vkCreateImageView");
-}
-
-static void image_destroy(proc_vk *vk, image *im)
-{
-    if (im->view) vkDestroyImageView(vk->dev, im->view, NULL);
-    if (im->img) vkDestroyImage(vk->dev, im->img, NULL);
-    if (im->mem) vkFreeMemory(vk->dev, im->mem, NULL);
-    memset(im, 0, sizeof *im);
-}
-
-static VkShaderModule shader(proc_vk *vk, const uint32_t *code, size_t bytes)
-{
-    VkShaderModuleCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-        .codeSize = bytes,
-        .pCode = code,
-    };
-    VkShaderModule m = VK_NULL_HANDLE;
-    vk_ok(vkCreateShaderModule(vk->dev, &info, NULL, &m), "vkCreateShaderModule");
-    return m;
+    return mz_gpu_buffer_create(vk->gpu, b, size, usage,
+                                read_back ? VK_MEMORY_PROPERTY_HOST_CACHED_BIT
+                                          : VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                                name);
 }
 
 static bool create_pass(proc_vk *vk)
 {
-    VkAttachmentDescription color = {
-        .format = FORMAT,
-        .samples = VK_SAMPLE_COUNT_1_BIT,
-        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* every pixel is drawn */
-        .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
-        .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
-        .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-        .finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-    };
-    VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    VkSubpassDescription sub = {
-        .pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS,
-        .colorAttachmentCount = 1,
-        .pColorAttachments = &ref,
-    };
     VkSubpassDependency deps[2] = {
         {/* the previous frame's copy reads the image before this frame writes it */
          .srcSubpass = VK_SUBPASS_EXTERNAL,
@@ -207,16 +76,8 @@ static bool create_pass(proc_vk *vk)
          .srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
          .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT},
     };
-    VkRenderPassCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO,
-        .attachmentCount = 1,
-        .pAttachments = &color,
-        .subpassCount = 1,
-        .pSubpasses = &sub,
-        .dependencyCount = 2,
-        .pDependencies = deps,
-    };
-    return vk_ok(vkCreateRenderPass(vk->dev, &info, NULL, &vk->pass), "vkCreateRenderPass");
+    return mz_gpu_color_pass(vk->gpu, FORMAT, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, deps, 2,
+                             &vk->pass);
 }
 
 static bool create_pipeline(proc_vk *vk)
@@ -242,73 +103,12 @@ static bool create_pipeline(proc_vk *vk)
                "vkCreatePipelineLayout"))
         return false;
 
-    VkShaderModule vert = shader(vk, fullscreen_vert, sizeof fullscreen_vert);
-    VkShaderModule frag = shader(vk, landscape_frag, sizeof landscape_frag);
-    bool ok = vert && frag;
-    if (ok) {
-        VkPipelineShaderStageCreateInfo stages[2] = {
-            {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-             .stage = VK_SHADER_STAGE_VERTEX_BIT,
-             .module = vert,
-             .pName = "main"},
-            {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-             .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
-             .module = frag,
-             .pName = "main"},
-        };
-        VkPipelineVertexInputStateCreateInfo vertex = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-        VkPipelineInputAssemblyStateCreateInfo assembly = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
-            .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST};
-        VkPipelineViewportStateCreateInfo viewport = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
-            .viewportCount = 1,
-            .scissorCount = 1};
-        VkPipelineRasterizationStateCreateInfo raster = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-            .polygonMode = VK_POLYGON_MODE_FILL,
-            .cullMode = VK_CULL_MODE_NONE,
-            .lineWidth = 1.0f};
-        VkPipelineMultisampleStateCreateInfo multisample = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-            .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
-        VkPipelineColorBlendAttachmentState blend_att = {
-            .colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                              VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT};
-        VkPipelineColorBlendStateCreateInfo blend = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
-            .attachmentCount = 1,
-            .pAttachments = &blend_att};
-        VkDynamicState dyn_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-        VkPipelineDynamicStateCreateInfo dynamic = {
-            .sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
-            .dynamicStateCount = 2,
-            .pDynamicStates = dyn_states};
-        VkGraphicsPipelineCreateInfo info = {
-            .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
-            .stageCount = 2,
-            .pStages = stages,
-            .pVertexInputState = &vertex,
-            .pInputAssemblyState = &assembly,
-            .pViewportState = &viewport,
-            .pRasterizationState = &raster,
-            .pMultisampleState = &multisample,
-            .pColorBlendState = &blend,
-            .pDynamicState = &dynamic,
-            .layout = vk->layout,
-            .renderPass = vk->pass,
-        };
-        ok =
-            vk_ok(vkCreateGraphicsPipelines(vk->dev, VK_NULL_HANDLE, 1, &info, NULL, &vk->pipeline),
-                  "vkCreateGraphicsPipelines");
-    }
-    if (vert) vkDestroyShaderModule(vk->dev, vert, NULL);
-    if (frag) vkDestroyShaderModule(vk->dev, frag, NULL);
-    if (ok)
-        mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline,
-                    "procedural landscape");
-    return ok;
+    if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->layout, vk->pass, fullscreen_vert,
+                                    sizeof fullscreen_vert, landscape_frag, sizeof landscape_frag,
+                                    &vk->pipeline))
+        return false;
+    mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline, "procedural landscape");
+    return true;
 }
 
 static bool create_descriptors(proc_vk *vk)
@@ -333,18 +133,8 @@ static bool create_descriptors(proc_vk *vk)
     };
     if (!vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, &vk->set), "vkAllocateDescriptorSets"))
         return false;
-    VkSamplerCreateInfo sampler = {
-        .sType = VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO,
-        .magFilter = VK_FILTER_LINEAR,
-        .minFilter = VK_FILTER_LINEAR,
-        .mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST,
-        .addressModeU = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
-        .addressModeV = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
-        .addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
-    };
-    if (!vk_ok(vkCreateSampler(vk->dev, &sampler, NULL, &vk->sampler), "vkCreateSampler"))
-        return false;
-    VkDescriptorBufferInfo ubo = {vk->uniforms.buf, 0, sizeof(proc_uniforms)};
+    if (!mz_gpu_linear_sampler(vk->gpu, &vk->sampler)) return false;
+    VkDescriptorBufferInfo ubo = {vk->uniforms.buffer, 0, sizeof(proc_uniforms)};
     VkWriteDescriptorSet write = {
         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
         .dstSet = vk->set,
@@ -401,18 +191,18 @@ static void destroy_target(proc_vk *vk)
 {
     if (vk->framebuffer) vkDestroyFramebuffer(vk->dev, vk->framebuffer, NULL);
     vk->framebuffer = VK_NULL_HANDLE;
-    image_destroy(vk, &vk->target);
-    image_destroy(vk, &vk->output);
-    buffer_destroy(vk, &vk->readback);
+    mz_gpu_image_destroy(vk->gpu, &vk->target);
+    mz_gpu_image_destroy(vk->gpu, &vk->output);
+    mz_gpu_buffer_destroy(vk->gpu, &vk->readback);
 }
 
 void proc_vk_destroy(proc_vk *vk)
 {
     if (!vk) return;
     destroy_target(vk);
-    image_destroy(vk, &vk->cond);
-    buffer_destroy(vk, &vk->staging);
-    buffer_destroy(vk, &vk->uniforms);
+    mz_gpu_image_destroy(vk->gpu, &vk->cond);
+    mz_gpu_buffer_destroy(vk->gpu, &vk->staging);
+    mz_gpu_buffer_destroy(vk->gpu, &vk->uniforms);
     if (vk->fence) vkDestroyFence(vk->dev, vk->fence, NULL);
     if (vk->cmd_pool) vkDestroyCommandPool(vk->dev, vk->cmd_pool, NULL);
     if (vk->sampler) vkDestroySampler(vk->dev, vk->sampler, NULL);
@@ -428,12 +218,13 @@ static bool make_target(proc_vk *vk, uint32_t w, uint32_t h, uint32_t iw, uint32
 {
     destroy_target(vk);
     bool scaled = iw != w || ih != h;
-    if (!image_create(vk, &vk->target, iw, ih,
-                      VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                      "procedural target") ||
-        (scaled && !image_create(vk, &vk->output, w, h,
-                                 VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                                 "procedural output")) ||
+    if (!mz_gpu_image_create(vk->gpu, &vk->target, iw, ih, FORMAT,
+                             VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                             "procedural target") ||
+        (scaled &&
+         !mz_gpu_image_create(vk->gpu, &vk->output, w, h, FORMAT,
+                              VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                              "procedural output")) ||
         !buffer_create(vk, &vk->readback, (VkDeviceSize)w * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                        true, "procedural readback"))
         return false;
@@ -454,16 +245,16 @@ bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t w, uint
 {
     VkDeviceSize bytes = (VkDeviceSize)w * h * 4;
     if (vk->staging.size < bytes) {
-        buffer_destroy(vk, &vk->staging);
+        mz_gpu_buffer_destroy(vk->gpu, &vk->staging);
         if (!buffer_create(vk, &vk->staging, bytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false,
                            "procedural conditioning staging"))
             return false;
     }
     if (vk->cond.width != w || vk->cond.height != h) {
-        image_destroy(vk, &vk->cond);
-        if (!image_create(vk, &vk->cond, w, h,
-                          VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
-                          "procedural conditioning"))
+        mz_gpu_image_destroy(vk->gpu, &vk->cond);
+        if (!mz_gpu_image_create(vk->gpu, &vk->cond, w, h, FORMAT,
+                                 VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                                 "procedural conditioning"))
             return false;
         VkDescriptorImageInfo img = {vk->sampler, vk->cond.view,
                                      VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
@@ -484,70 +275,66 @@ bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t w, uint
 
 static void record_conditioning_upload(proc_vk *vk)
 {
-    VkImageMemoryBarrier to_dst = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .srcAccessMask = VK_ACCESS_SHADER_READ_BIT,
-        .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-        .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-        .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = vk->cond.img,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
-    };
-    vkCmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0, NULL, 1, &to_dst);
+    mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
+                                      .image = vk->cond.image,
+                                      .from = VK_IMAGE_LAYOUT_UNDEFINED,
+                                      .to = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                      .src_access = VK_ACCESS_SHADER_READ_BIT,
+                                      .dst_access = VK_ACCESS_TRANSFER_WRITE_BIT,
+                                      .src_stage = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                                      .dst_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                  });
     VkBufferImageCopy copy = {
         .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
         .imageExtent = {vk->cond.width, vk->cond.height, 1},
     };
-    vkCmdCopyBufferToImage(vk->cmd, vk->staging.buf, vk->cond.img,
+    vkCmdCopyBufferToImage(vk->cmd, vk->staging.buffer, vk->cond.image,
                            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
-    VkImageMemoryBarrier to_read = to_dst;
-    to_read.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    to_read.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
-    to_read.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
-    to_read.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-    vkCmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0, NULL, 0, NULL, 1, &to_read);
+    mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
+                                      .image = vk->cond.image,
+                                      .from = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                      .to = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                                      .src_access = VK_ACCESS_TRANSFER_WRITE_BIT,
+                                      .dst_access = VK_ACCESS_SHADER_READ_BIT,
+                                      .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                      .dst_stage = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                                  });
 }
 
-static void image_barrier(proc_vk *vk, VkImage img, VkImageLayout from, VkImageLayout to,
-                          VkAccessFlags src_access, VkAccessFlags dst_access)
+/* A layout change of the upscaled image between two transfers. */
+static void transfer_barrier(proc_vk *vk, VkImage img, VkImageLayout from, VkImageLayout to,
+                             VkAccessFlags src_access, VkAccessFlags dst_access)
 {
-    VkImageMemoryBarrier b = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .srcAccessMask = src_access,
-        .dstAccessMask = dst_access,
-        .oldLayout = from,
-        .newLayout = to,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = img,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
-    };
-    vkCmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
-                         0, NULL, 0, NULL, 1, &b);
+    mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
+                                      .image = img,
+                                      .from = from,
+                                      .to = to,
+                                      .src_access = src_access,
+                                      .dst_access = dst_access,
+                                      .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                      .dst_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                  });
 }
 
 /* Scales the drawn image up to the frame size (bilinear) and leaves the
  * result ready to copy from. */
 static void record_upscale(proc_vk *vk)
 {
-    image_barrier(vk, vk->output.img, VK_IMAGE_LAYOUT_UNDEFINED,
-                  VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_READ_BIT,
-                  VK_ACCESS_TRANSFER_WRITE_BIT);
+    transfer_barrier(vk, vk->output.image, VK_IMAGE_LAYOUT_UNDEFINED,
+                     VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_READ_BIT,
+                     VK_ACCESS_TRANSFER_WRITE_BIT);
     VkImageBlit blit = {
         .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
         .srcOffsets = {{0, 0, 0}, {(int32_t)vk->target.width, (int32_t)vk->target.height, 1}},
         .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
         .dstOffsets = {{0, 0, 0}, {(int32_t)vk->output.width, (int32_t)vk->output.height, 1}},
     };
-    vkCmdBlitImage(vk->cmd, vk->target.img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, vk->output.img,
-                   VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
-    image_barrier(vk, vk->output.img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                  VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
-                  VK_ACCESS_TRANSFER_READ_BIT);
+    vkCmdBlitImage(vk->cmd, vk->target.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                   vk->output.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
+                   VK_FILTER_LINEAR);
+    transfer_barrier(vk, vk->output.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                     VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
+                     VK_ACCESS_TRANSFER_READ_BIT);
 }
 
 const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
@@ -556,7 +343,7 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     bool scaled = iw != w || ih != h;
     if ((vk->target.width != iw || vk->target.height != ih ||
          (scaled && (vk->output.width != w || vk->output.height != h)) ||
-         (!scaled && vk->output.img)) &&
+         (!scaled && vk->output.image)) &&
         !make_target(vk, w, h, iw, ih))
         return NULL;
     memcpy(vk->uniforms.map, u, sizeof *u);
@@ -567,40 +354,14 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     };
     if (!vk_ok(vkBeginCommandBuffer(vk->cmd, &begin), "vkBeginCommandBuffer")) return NULL;
     if (vk->cond_dirty) record_conditioning_upload(vk);
-    VkRenderPassBeginInfo pass = {
-        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-        .renderPass = vk->pass,
-        .framebuffer = vk->framebuffer,
-        .renderArea = {{0, 0}, {iw, ih}},
-    };
-    vkCmdBeginRenderPass(vk->cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
-    vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->pipeline);
-    VkViewport viewport = {0, 0, (float)iw, (float)ih, 0, 1};
-    VkRect2D scissor = {{0, 0}, {iw, ih}};
-    vkCmdSetViewport(vk->cmd, 0, 1, &viewport);
-    vkCmdSetScissor(vk->cmd, 0, 1, &scissor);
+    mz_gpu_begin_fullscreen(vk->cmd, vk->pass, vk->framebuffer, (VkExtent2D){iw, ih}, vk->pipeline);
     vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set, 0,
                             NULL);
     vkCmdDraw(vk->cmd, 3, 1, 0, 0);
     vkCmdEndRenderPass(vk->cmd);
     if (scaled) record_upscale(vk);
-    VkBufferImageCopy copy = {
-        .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .imageExtent = {w, h, 1},
-    };
-    vkCmdCopyImageToBuffer(vk->cmd, scaled ? vk->output.img : vk->target.img,
-                           VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, vk->readback.buf, 1, &copy);
-    VkBufferMemoryBarrier to_host = {
-        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
-        .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-        .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .buffer = vk->readback.buf,
-        .size = VK_WHOLE_SIZE,
-    };
-    vkCmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0,
-                         NULL, 1, &to_host, 0, NULL);
+    mz_gpu_record_readback(vk->cmd, scaled ? vk->output.image : vk->target.image, w, h,
+                           vk->readback.buffer);
     if (!vk_ok(vkEndCommandBuffer(vk->cmd), "vkEndCommandBuffer")) return NULL;
 
     VkSubmitInfo submit = {
@@ -619,7 +380,7 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     if (!vk->readback.coherent) {
         VkMappedMemoryRange range = {
             .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
-            .memory = vk->readback.mem,
+            .memory = vk->readback.memory,
             .size = VK_WHOLE_SIZE,
         };
         vkInvalidateMappedMemoryRanges(vk->dev, 1, &range);

@@ -124,3 +124,53 @@ void mz_gen_wire_reset(mz_gen_wire *w)
     size_t max_text = w->max_text, max_binary = w->max_binary;
     mz_gen_wire_init(w, wsi, max_text, max_binary);
 }
+
+struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, void *user,
+                                       const char *iface, int port, int *bound)
+{
+    struct lws_context_creation_info info = {
+        .port = port,
+        .iface = iface,
+        .protocols = protocols,
+        .gid = -1,
+        .uid = -1,
+        .user = user,
+        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
+    };
+    lws_set_log_level(LLL_ERR, NULL);
+    struct lws_context *ctx = lws_create_context(&info);
+    struct lws_vhost *vh = ctx ? lws_get_vhost_by_name(ctx, "default") : NULL;
+    *bound = vh ? lws_get_vhost_listen_port(vh) : -1;
+    if (*bound > 0) return ctx;
+    if (ctx) lws_context_destroy(ctx);
+    return NULL;
+}
+
+struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user)
+{
+    struct lws_context_creation_info info = {
+        .port = CONTEXT_PORT_NO_LISTEN,
+        .protocols = protocols,
+        .gid = -1,
+        .uid = -1,
+        .user = user,
+        .connect_timeout_secs = 2,
+    };
+    lws_set_log_level(LLL_ERR, NULL);
+    return lws_create_context(&info);
+}
+
+bool mz_gen_wire_serve(struct lws_context *ctx, const atomic_bool *quit)
+{
+    while (!atomic_load(quit))
+        if (lws_service(ctx, 0) < 0) return false;
+    return true;
+}
+
+void mz_gen_wire_retry(struct lws_context *ctx, lws_sorted_usec_list_t *sul,
+                       void (*retry)(lws_sorted_usec_list_t *), int *backoff_ms)
+{
+    lws_sul_schedule(ctx, 0, sul, retry, (lws_usec_t)*backoff_ms * 1000);
+    *backoff_ms =
+        *backoff_ms * 2 > MZ_GEN_WIRE_BACKOFF_MAX_MS ? MZ_GEN_WIRE_BACKOFF_MAX_MS : *backoff_ms * 2;
+}

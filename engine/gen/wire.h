@@ -13,6 +13,7 @@
 #define MZ_GEN_WIRE_H
 
 #include <libwebsockets.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,5 +55,30 @@ mz_gen_wire_rx mz_gen_wire_receive(mz_gen_wire *w, const void *in, size_t len);
 
 /* Frees queued messages and the receive buffer; the wire can be reused. */
 void mz_gen_wire_reset(mz_gen_wire *w);
+
+/* Contexts, made alike for every user of the wire (libwebsockets logs
+ * errors only; `user` is what lws_context_user returns). NULL on failure;
+ * the caller reports it and owns the context.
+ * Listening on iface:port, IPv4 only; port 0 picks a free one. *bound gets
+ * the port listened on. */
+struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, void *user,
+                                       const char *iface, int port, int *bound);
+/* A client context: no listening, connections give up after 2 s. */
+struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user);
+
+/* Clients reconnect with backoff: the first retry this long after a loss,
+ * each next one twice as late, up to MZ_GEN_WIRE_BACKOFF_MAX_MS; a client
+ * resets its backoff to the first once a link is up. */
+#define MZ_GEN_WIRE_BACKOFF_FIRST_MS 100
+#define MZ_GEN_WIRE_BACKOFF_MAX_MS 2000
+
+/* Schedules `retry` on ctx's service thread *backoff_ms from now, then
+ * doubles *backoff_ms (capped). From the service thread. */
+void mz_gen_wire_retry(struct lws_context *ctx, lws_sorted_usec_list_t *sul,
+                       void (*retry)(lws_sorted_usec_list_t *), int *backoff_ms);
+
+/* Services ctx until *quit is set (then lws_cancel_service wakes it).
+ * false: the service loop failed. */
+bool mz_gen_wire_serve(struct lws_context *ctx, const atomic_bool *quit);
 
 #endif

@@ -2,6 +2,7 @@
 #include "mz_render.h"
 
 #include "mz_error.h"
+#include "mz_gpu_util.h"
 #include "mz_log.h"
 #include "mz_time.h"
 
@@ -16,26 +17,15 @@
 
 /* An image sampled by the composite, with the layout it was left in. */
 typedef struct texture {
-    VkImage image;
-    VkDeviceMemory memory;
-    VkImageView view;
-    int width, height;
+    mz_gpu_image img;
     bool ready; /* cleared and in SHADER_READ_ONLY_OPTIMAL */
 } texture;
-
-/* A host-visible buffer, mapped for its whole life. */
-typedef struct host_buffer {
-    VkBuffer buffer;
-    VkDeviceMemory memory;
-    uint8_t *map;
-    VkDeviceSize size;
-} host_buffer;
 
 typedef struct frame_slot {
     VkCommandBuffer cmd;
     VkFence fence;
     VkSemaphore acquired;
-    host_buffer frame_staging, overlay_staging;
+    mz_gpu_buffer frame_staging, overlay_staging;
     bool frame_pending, overlay_pending; /* staging holds pixels to upload */
 } frame_slot;
 
@@ -54,7 +44,7 @@ struct mz_render {
     VkExtent2D extent;
     uint32_t image_count;
     VkImage images[MAX_TARGET_IMAGES];
-    VkDeviceMemory image_memory[MAX_TARGET_IMAGES]; /* headless only */
+    mz_gpu_image offscreen[MAX_TARGET_IMAGES]; /* headless only: owns images[i], views[i] */
     VkImageView views[MAX_TARGET_IMAGES];
     VkFramebuffer framebuffers[MAX_TARGET_IMAGES];
     VkSemaphore rendered[MAX_TARGET_IMAGES]; /* per image: reused only once it is re-acquired */
@@ -82,7 +72,7 @@ struct mz_render {
     uint64_t fade_start_ns;
     double fade_len_s; /* the fade running now; 0 = none */
 
-    host_buffer readback;
+    mz_gpu_buffer readback;
     int last_image; /* the image last presented, -1 before the first */
 };
 
@@ -101,120 +91,40 @@ static void queue_wait_idle(mz_render *r)
 
 /* ---- memory helpers ---- */
 
-static bool alloc_memory(mz_render *r, VkMemoryRequirements req, VkMemoryPropertyFlags want,
-                         VkMemoryPropertyFlags fallback, VkDeviceMemory *out)
-{
-    int type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, want);
-    if (type < 0 && fallback) type = mz_gpu_memory_type(r->gpu, req.memoryTypeBits, fallback);
-    if (type < 0) return mz_fail("render: no suitable memory type");
-    VkMemoryAllocateInfo ai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-                               .allocationSize = req.size,
-                               .memoryTypeIndex = (uint32_t)type};
-    return vk_check(vkAllocateMemory(r->dev, &ai, NULL, out), "vkAllocateMemory");
-}
-
-static void host_buffer_destroy(mz_render *r, host_buffer *b)
-{
-    if (b->buffer) vkDestroyBuffer(r->dev, b->buffer, NULL);
-    if (b->memory) vkFreeMemory(r->dev, b->memory, NULL); /* unmaps */
-    memset(b, 0, sizeof *b);
-}
-
 /* Makes b at least `size` bytes. The caller has made sure the GPU is done with it. */
-static bool host_buffer_reserve(mz_render *r, host_buffer *b, VkDeviceSize size,
+static bool host_buffer_reserve(mz_render *r, mz_gpu_buffer *b, VkDeviceSize size,
                                 VkBufferUsageFlags usage, bool read_back)
 {
     if (b->size >= size) return true;
-    host_buffer_destroy(r, b);
-    VkBufferCreateInfo bi = {.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-                             .size = size,
-                             .usage = usage,
-                             .sharingMode = VK_SHARING_MODE_EXCLUSIVE};
-    if (!vk_check(vkCreateBuffer(r->dev, &bi, NULL, &b->buffer), "vkCreateBuffer")) return false;
-    VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(r->dev, b->buffer, &req);
-    const VkMemoryPropertyFlags visible =
-        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    mz_gpu_buffer_destroy(r->gpu, b);
     /* Reading back from uncached memory is slow: prefer cached for readback. */
-    VkMemoryPropertyFlags want = read_back ? visible | VK_MEMORY_PROPERTY_HOST_CACHED_BIT : visible;
-    void *map;
-    if (!alloc_memory(r, req, want, visible, &b->memory) ||
-        !vk_check(vkBindBufferMemory(r->dev, b->buffer, b->memory, 0), "vkBindBufferMemory") ||
-        !vk_check(vkMapMemory(r->dev, b->memory, 0, VK_WHOLE_SIZE, 0, &map), "vkMapMemory")) {
-        host_buffer_destroy(r, b);
-        return false;
-    }
-    b->map = map;
-    b->size = size;
-    return true;
-}
-
-static bool make_view(mz_render *r, VkImage image, VkFormat format, VkImageView *out)
-{
-    VkImageViewCreateInfo vi = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
-        .image = image,
-        .viewType = VK_IMAGE_VIEW_TYPE_2D,
-        .format = format,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
-    };
-    return vk_check(vkCreateImageView(r->dev, &vi, NULL, out), "vkCreateImageView");
-}
-
-static bool make_image(mz_render *r, int w, int h, VkFormat format, VkImageUsageFlags usage,
-                       VkImage *image, VkDeviceMemory *memory, VkImageView *view)
-{
-    VkImageCreateInfo ii = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
-        .imageType = VK_IMAGE_TYPE_2D,
-        .format = format,
-        .extent = {(uint32_t)w, (uint32_t)h, 1},
-        .mipLevels = 1,
-        .arrayLayers = 1,
-        .samples = VK_SAMPLE_COUNT_1_BIT,
-        .tiling = VK_IMAGE_TILING_OPTIMAL,
-        .usage = usage,
-        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-    };
-    if (!vk_check(vkCreateImage(r->dev, &ii, NULL, image), "vkCreateImage")) return false;
-    VkMemoryRequirements req;
-    vkGetImageMemoryRequirements(r->dev, *image, &req);
-    return alloc_memory(r, req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, memory) &&
-           vk_check(vkBindImageMemory(r->dev, *image, *memory, 0), "vkBindImageMemory") &&
-           make_view(r, *image, format, view);
+    VkMemoryPropertyFlags want =
+        VK_MEMORY_PROPERTY_HOST_COHERENT_BIT | (read_back ? VK_MEMORY_PROPERTY_HOST_CACHED_BIT : 0);
+    return mz_gpu_buffer_create(r->gpu, b, size, usage, want, NULL);
 }
 
 /* ---- textures ---- */
 
 static void texture_destroy(mz_render *r, texture *t)
 {
-    if (t->view) vkDestroyImageView(r->dev, t->view, NULL);
-    if (t->image) vkDestroyImage(r->dev, t->image, NULL);
-    if (t->memory) vkFreeMemory(r->dev, t->memory, NULL);
-    memset(t, 0, sizeof *t);
+    mz_gpu_image_destroy(r->gpu, &t->img);
+    t->ready = false;
 }
 
 static bool texture_create(mz_render *r, texture *t, int w, int h)
 {
     texture_destroy(r, t);
-    t->width = w;
-    t->height = h;
-    if (make_image(r, w, h, VK_FORMAT_R8G8B8A8_UNORM,
-                   VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, &t->image,
-                   &t->memory, &t->view))
-        return true;
-    texture_destroy(r, t);
-    return false;
+    return mz_gpu_image_create(r->gpu, &t->img, (uint32_t)w, (uint32_t)h, VK_FORMAT_R8G8B8A8_UNORM,
+                               VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, NULL);
 }
 
 static void write_sets(mz_render *r)
 {
     for (int i = 0; i < 2; i++) {
         VkDescriptorImageInfo info[3] = {
-            {r->sampler, r->frames[i].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
-            {r->sampler, r->frames[i ^ 1].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
-            {r->sampler, r->overlay.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {r->sampler, r->frames[i].img.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {r->sampler, r->frames[i ^ 1].img.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {r->sampler, r->overlay.img.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
         };
         VkWriteDescriptorSet w = {
             .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
@@ -239,45 +149,44 @@ static void wait_frames(mz_render *r)
 static void texture_barrier(VkCommandBuffer cmd, texture *t, bool was_ready, VkImageLayout to)
 {
     bool to_transfer = to == VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
-    VkImageMemoryBarrier b = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .srcAccessMask = to_transfer ? 0 : VK_ACCESS_TRANSFER_WRITE_BIT,
-        .dstAccessMask = to_transfer ? VK_ACCESS_TRANSFER_WRITE_BIT : VK_ACCESS_SHADER_READ_BIT,
-        .oldLayout = to_transfer ? (was_ready ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL
-                                              : VK_IMAGE_LAYOUT_UNDEFINED)
-                                 : VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-        .newLayout = to,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = t->image,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
-    };
     /* Into transfer: after earlier frames' fragment reads (write-after-read
      * needs only the execution dependency). Out: before this frame's reads. */
     VkPipelineStageFlags src =
         to_transfer ? VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT : VK_PIPELINE_STAGE_TRANSFER_BIT;
-    VkPipelineStageFlags dst =
-        to_transfer ? VK_PIPELINE_STAGE_TRANSFER_BIT : VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
     if (to_transfer && !was_ready) src = VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT;
-    vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
+    mz_gpu_image_barrier(
+        cmd,
+        &(mz_gpu_barrier_desc){
+            .image = t->img.image,
+            .from = to_transfer ? (was_ready ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL
+                                             : VK_IMAGE_LAYOUT_UNDEFINED)
+                                : VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+            .to = to,
+            .src_access = to_transfer ? 0 : VK_ACCESS_TRANSFER_WRITE_BIT,
+            .dst_access = to_transfer ? VK_ACCESS_TRANSFER_WRITE_BIT : VK_ACCESS_SHADER_READ_BIT,
+            .src_stage = src,
+            .dst_stage = to_transfer ? VK_PIPELINE_STAGE_TRANSFER_BIT
+                                     : VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+        });
 }
 
 /* Uploads staging pixels into t, or clears it when staging is NULL, leaving
  * it ready to sample. */
-static void record_upload(VkCommandBuffer cmd, texture *t, const host_buffer *staging,
+static void record_upload(VkCommandBuffer cmd, texture *t, const mz_gpu_buffer *staging,
                           const VkClearColorValue *clear)
 {
     texture_barrier(cmd, t, t->ready, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL);
     if (staging) {
         VkBufferImageCopy copy = {
             .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-            .imageExtent = {(uint32_t)t->width, (uint32_t)t->height, 1},
+            .imageExtent = {t->img.width, t->img.height, 1},
         };
-        vkCmdCopyBufferToImage(cmd, staging->buffer, t->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                               1, &copy);
+        vkCmdCopyBufferToImage(cmd, staging->buffer, t->img.image,
+                               VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
     } else {
         VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-        vkCmdClearColorImage(cmd, t->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, clear, 1, &range);
+        vkCmdClearColorImage(cmd, t->img.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, clear, 1,
+                             &range);
     }
     texture_barrier(cmd, t, true, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
     t->ready = true;
@@ -289,16 +198,15 @@ static void target_destroy(mz_render *r)
 {
     for (uint32_t i = 0; i < r->image_count; i++) {
         if (r->framebuffers[i]) vkDestroyFramebuffer(r->dev, r->framebuffers[i], NULL);
-        if (r->views[i]) vkDestroyImageView(r->dev, r->views[i], NULL);
         if (r->rendered[i]) vkDestroySemaphore(r->dev, r->rendered[i], NULL);
-        if (r->image_memory[i]) { /* headless images are ours; swapchain ones are not */
-            vkDestroyImage(r->dev, r->images[i], NULL);
-            vkFreeMemory(r->dev, r->image_memory[i], NULL);
-        }
+        /* headless images are ours (with their views); swapchain ones are not */
+        if (r->offscreen[i].image)
+            mz_gpu_image_destroy(r->gpu, &r->offscreen[i]);
+        else if (r->views[i])
+            vkDestroyImageView(r->dev, r->views[i], NULL);
         r->framebuffers[i] = VK_NULL_HANDLE;
         r->views[i] = VK_NULL_HANDLE;
         r->rendered[i] = VK_NULL_HANDLE;
-        r->image_memory[i] = VK_NULL_HANDLE;
         r->images[i] = VK_NULL_HANDLE;
     }
     r->image_count = 0;
@@ -404,7 +312,7 @@ static bool make_swapchain(mz_render *r)
     vkGetSwapchainImagesKHR(r->dev, r->swapchain, &n, r->images);
     r->image_count = n;
     for (uint32_t i = 0; i < n; i++)
-        if (!make_view(r, r->images[i], r->format, &r->views[i])) return false;
+        if (!mz_gpu_image_view(r->gpu, r->images[i], r->format, &r->views[i])) return false;
     return true;
 }
 
@@ -415,11 +323,14 @@ static bool make_offscreen(mz_render *r)
     if (!r->want_w || !r->want_h) return true;
     r->can_read_back = true;
     r->image_count = FRAMES_IN_FLIGHT;
-    for (uint32_t i = 0; i < r->image_count; i++)
-        if (!make_image(r, r->want_w, r->want_h, r->format,
-                        VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                        &r->images[i], &r->image_memory[i], &r->views[i]))
+    for (uint32_t i = 0; i < r->image_count; i++) {
+        if (!mz_gpu_image_create(
+                r->gpu, &r->offscreen[i], (uint32_t)r->want_w, (uint32_t)r->want_h, r->format,
+                VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT, NULL))
             return false;
+        r->images[i] = r->offscreen[i].image;
+        r->views[i] = r->offscreen[i].view;
+    }
     return true;
 }
 
@@ -458,23 +369,6 @@ static bool target_build(mz_render *r)
 static bool make_pipeline(mz_render *r)
 {
     bool headless = !r->surface;
-    VkAttachmentDescription color = {
-        .format = r->format,
-        .samples = VK_SAMPLE_COUNT_1_BIT,
-        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* the composite writes every pixel */
-        .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
-        .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
-        .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-        .finalLayout =
-            headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-    };
-    VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-    VkSubpassDescription sub = {
-        .pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS,
-        .colorAttachmentCount = 1,
-        .pColorAttachments = &ref,
-    };
     /* The layout change waits for the acquire semaphore (signalled before
      * COLOR_ATTACHMENT_OUTPUT) and, headless, for the last readback. */
     VkSubpassDependency dep = {
@@ -486,86 +380,12 @@ static bool make_pipeline(mz_render *r)
         .srcAccessMask = 0,
         .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
     };
-    VkRenderPassCreateInfo pi = {
-        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO,
-        .attachmentCount = 1,
-        .pAttachments = &color,
-        .subpassCount = 1,
-        .pSubpasses = &sub,
-        .dependencyCount = 1,
-        .pDependencies = &dep,
-    };
-    if (!vk_check(vkCreateRenderPass(r->dev, &pi, NULL, &r->pass), "vkCreateRenderPass"))
-        return false;
-
-    VkShaderModule vs, fs;
-    VkShaderModuleCreateInfo vi = {.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-                                   .codeSize = sizeof fullscreen_vert,
-                                   .pCode = fullscreen_vert};
-    VkShaderModuleCreateInfo fi = {.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-                                   .codeSize = sizeof composite_frag,
-                                   .pCode = composite_frag};
-    if (!vk_check(vkCreateShaderModule(r->dev, &vi, NULL, &vs), "vkCreateShaderModule"))
-        return false;
-    if (!vk_check(vkCreateShaderModule(r->dev, &fi, NULL, &fs), "vkCreateShaderModule")) {
-        vkDestroyShaderModule(r->dev, vs, NULL);
-        return false;
-    }
-    VkPipelineShaderStageCreateInfo stages[2] = {
-        {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_VERTEX_BIT,
-         .module = vs,
-         .pName = "main"},
-        {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
-         .module = fs,
-         .pName = "main"},
-    };
-    VkPipelineVertexInputStateCreateInfo vin = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-    VkPipelineInputAssemblyStateCreateInfo ia = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
-        .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST};
-    VkPipelineViewportStateCreateInfo vp = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
-        .viewportCount = 1,
-        .scissorCount = 1};
-    VkPipelineRasterizationStateCreateInfo rs = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-        .polygonMode = VK_POLYGON_MODE_FILL,
-        .cullMode = VK_CULL_MODE_NONE,
-        .lineWidth = 1.0f};
-    VkPipelineMultisampleStateCreateInfo ms = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-        .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
-    VkPipelineColorBlendAttachmentState blend = {.colorWriteMask = 0xf};
-    VkPipelineColorBlendStateCreateInfo cb = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
-        .attachmentCount = 1,
-        .pAttachments = &blend};
-    VkDynamicState dyn[2] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-    VkPipelineDynamicStateCreateInfo ds = {.sType =
-                                               VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
-                                           .dynamicStateCount = 2,
-                                           .pDynamicStates = dyn};
-    VkGraphicsPipelineCreateInfo gi = {
-        .sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
-        .stageCount = 2,
-        .pStages = stages,
-        .pVertexInputState = &vin,
-        .pInputAssemblyState = &ia,
-        .pViewportState = &vp,
-        .pRasterizationState = &rs,
-        .pMultisampleState = &ms,
-        .pColorBlendState = &cb,
-        .pDynamicState = &ds,
-        .layout = r->layout,
-        .renderPass = r->pass,
-    };
-    VkResult res = vkCreateGraphicsPipelines(r->dev, VK_NULL_HANDLE, 1, &gi, NULL, &r->pipeline);
-    vkDestroyShaderModule(r->dev, vs, NULL);
-    vkDestroyShaderModule(r->dev, fs, NULL);
-    return vk_check(res, "vkCreateGraphicsPipelines");
+    VkImageLayout final_layout =
+        headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+    return mz_gpu_color_pass(r->gpu, r->format, final_layout, &dep, 1, &r->pass) &&
+           mz_gpu_fullscreen_pipeline(r->gpu, r->layout, r->pass, fullscreen_vert,
+                                      sizeof fullscreen_vert, composite_frag, sizeof composite_frag,
+                                      &r->pipeline);
 }
 
 typedef struct composite_push {
@@ -585,15 +405,6 @@ static bool make_fixed(mz_render *r)
                                           .bindingCount = 3,
                                           .pBindings = bind};
     VkPushConstantRange push = {VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(composite_push)};
-    VkSamplerCreateInfo si = {
-        .sType = VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO,
-        .magFilter = VK_FILTER_LINEAR,
-        .minFilter = VK_FILTER_LINEAR,
-        .mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST,
-        .addressModeU = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
-        .addressModeV = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
-        .addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
-    };
     VkDescriptorPoolSize ps = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 6};
     VkDescriptorPoolCreateInfo dpi = {.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
                                       .maxSets = 2,
@@ -612,7 +423,7 @@ static bool make_fixed(mz_render *r)
                                       .pPushConstantRanges = &push};
     if (!vk_check(vkCreatePipelineLayout(r->dev, &pli, NULL, &r->layout),
                   "vkCreatePipelineLayout") ||
-        !vk_check(vkCreateSampler(r->dev, &si, NULL, &r->sampler), "vkCreateSampler") ||
+        !mz_gpu_linear_sampler(r->gpu, &r->sampler) ||
         !vk_check(vkCreateDescriptorPool(r->dev, &dpi, NULL, &r->pool), "vkCreateDescriptorPool") ||
         !vk_check(vkCreateCommandPool(r->dev, &cpi, NULL, &r->cmd_pool), "vkCreateCommandPool"))
         return false;
@@ -686,10 +497,10 @@ void mz_render_destroy(mz_render *r)
         frame_slot *s = &r->slots[i];
         if (s->fence) vkDestroyFence(r->dev, s->fence, NULL);
         if (s->acquired) vkDestroySemaphore(r->dev, s->acquired, NULL);
-        host_buffer_destroy(r, &s->frame_staging);
-        host_buffer_destroy(r, &s->overlay_staging);
+        mz_gpu_buffer_destroy(r->gpu, &s->frame_staging);
+        mz_gpu_buffer_destroy(r->gpu, &s->overlay_staging);
     }
-    host_buffer_destroy(r, &r->readback);
+    mz_gpu_buffer_destroy(r->gpu, &r->readback);
     texture_destroy(r, &r->frames[0]);
     texture_destroy(r, &r->frames[1]);
     texture_destroy(r, &r->overlay);
@@ -724,7 +535,7 @@ void mz_render_crossfade(mz_render *r, double seconds)
 
 /* Copies rows into a slot's staging buffer, growing it when needed (after
  * the slot's last frame is done with it). */
-static bool stage(mz_render *r, host_buffer *b, const uint8_t *rgba, int w, int h, int pitch)
+static bool stage(mz_render *r, mz_gpu_buffer *b, const uint8_t *rgba, int w, int h, int pitch)
 {
     VkDeviceSize size = (VkDeviceSize)w * (VkDeviceSize)h * 4;
     if (!host_buffer_reserve(r, b, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, false)) return false;
@@ -733,7 +544,7 @@ static bool stage(mz_render *r, host_buffer *b, const uint8_t *rgba, int w, int 
         memcpy(b->map, rgba, (size_t)size);
     } else {
         for (int y = 0; y < h; y++)
-            memcpy(b->map + (size_t)y * row, rgba + (size_t)y * (size_t)pitch, row);
+            memcpy((uint8_t *)b->map + (size_t)y * row, rgba + (size_t)y * (size_t)pitch, row);
     }
     return true;
 }
@@ -744,7 +555,8 @@ bool mz_render_set_frame(mz_render *r, const uint8_t *rgba, int width, int heigh
     frame_slot *s = &r->slots[r->slot];
     vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
     bool fade = r->fade_s > 0 && r->has_frame;
-    if (width != r->frames[r->current].width || height != r->frames[r->current].height) {
+    if ((uint32_t)width != r->frames[r->current].img.width ||
+        (uint32_t)height != r->frames[r->current].img.height) {
         /* New size: both textures are remade; the old picture is gone, so cut. */
         wait_frames(r);
         for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
@@ -782,7 +594,7 @@ bool mz_render_set_overlay(mz_render *r, const uint8_t *rgba, int width, int hei
     if (width <= 0 || height <= 0 || pitch < width * 4)
         return mz_fail("render: bad overlay %dx%d pitch %d", width, height, pitch);
     vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
-    if (width != r->overlay.width || height != r->overlay.height) {
+    if ((uint32_t)width != r->overlay.img.width || (uint32_t)height != r->overlay.img.height) {
         wait_frames(r);
         for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
             r->slots[i].overlay_pending = false;
@@ -800,9 +612,9 @@ static void letterbox(const mz_render *r, float rect[4])
 {
     float tw = (float)r->extent.width, th = (float)r->extent.height;
     const texture *f = &r->frames[r->current];
-    float scale = tw / (float)f->width;
-    if ((float)f->height * scale > th) scale = th / (float)f->height;
-    float w = (float)f->width * scale / tw, h = (float)f->height * scale / th;
+    float scale = tw / (float)f->img.width;
+    if ((float)f->img.height * scale > th) scale = th / (float)f->img.height;
+    float w = (float)f->img.width * scale / tw, h = (float)f->img.height * scale / th;
     rect[0] = (1.0f - w) * 0.5f;
     rect[1] = (1.0f - h) * 0.5f;
     rect[2] = rect[0] + w;
@@ -811,44 +623,30 @@ static void letterbox(const mz_render *r, float rect[4])
 
 static void record_readback(mz_render *r, VkCommandBuffer cmd, VkImage image)
 {
-    bool headless = !r->surface;
-    VkImageMemoryBarrier to_src = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
-        .srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
-        .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
-        .oldLayout =
-            headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-        .newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .image = image,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
-    };
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
-                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0, NULL, 1, &to_src);
-    VkBufferImageCopy copy = {
-        .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .imageExtent = {r->extent.width, r->extent.height, 1},
-    };
-    vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, r->readback.buffer, 1,
-                           &copy);
-    VkBufferMemoryBarrier to_host = {
-        .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
-        .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-        .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-        .buffer = r->readback.buffer,
-        .size = VK_WHOLE_SIZE,
-    };
-    VkImageMemoryBarrier back = to_src;
-    back.srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    back.dstAccessMask = 0;
-    back.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-    back.newLayout = to_src.oldLayout;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
-                         NULL, 1, &to_host, headless ? 0 : 1, &back);
+    /* Headless images already end the pass in TRANSFER_SRC; swapchain ones
+     * go there and back to PRESENT_SRC. */
+    VkImageLayout shown =
+        r->surface ? VK_IMAGE_LAYOUT_PRESENT_SRC_KHR : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    mz_gpu_image_barrier(cmd, &(mz_gpu_barrier_desc){
+                                  .image = image,
+                                  .from = shown,
+                                  .to = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                  .src_access = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                                  .dst_access = VK_ACCESS_TRANSFER_READ_BIT,
+                                  .src_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                                  .dst_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                              });
+    mz_gpu_record_readback(cmd, image, r->extent.width, r->extent.height, r->readback.buffer);
+    if (!r->surface) return;
+    mz_gpu_image_barrier(cmd, &(mz_gpu_barrier_desc){
+                                  .image = image,
+                                  .from = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                  .to = shown,
+                                  .src_access = VK_ACCESS_TRANSFER_READ_BIT,
+                                  .dst_access = 0,
+                                  .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                  .dst_stage = VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                              });
 }
 
 static bool present(mz_render *r, bool *presented, bool capture)
@@ -908,18 +706,7 @@ static bool present(mz_render *r, bool *presented, bool capture)
         else
             pc.fade = (float)t;
     }
-    VkRenderPassBeginInfo rp = {
-        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-        .renderPass = r->pass,
-        .framebuffer = r->framebuffers[image],
-        .renderArea = {{0, 0}, r->extent},
-    };
-    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-    VkViewport vp = {0, 0, (float)r->extent.width, (float)r->extent.height, 0, 1};
-    VkRect2D sc = {{0, 0}, r->extent};
-    vkCmdSetViewport(cmd, 0, 1, &vp);
-    vkCmdSetScissor(cmd, 0, 1, &sc);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->pipeline);
+    mz_gpu_begin_fullscreen(cmd, r->pass, r->framebuffers[image], r->extent, r->pipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 1,
                             &r->sets[r->current], 0, NULL);
     vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof pc, &pc);

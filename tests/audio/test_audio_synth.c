@@ -176,16 +176,6 @@ static void run_mix(mz_mix *m, float *buf, size_t *pos, double seconds)
     }
 }
 
-static double min_window_rms(const float *x, size_t n, size_t win)
-{
-    double m = 1e9;
-    for (size_t i = 0; i + win <= n; i += win / 2) {
-        double r = mz_audio_measure_rms(x + i, win);
-        if (r < m) m = r;
-    }
-    return m;
-}
-
 static mz_plan drone_plan(float valence, float energy)
 {
     mz_scene_params p = {.valence = valence, .energy = energy, .brightness = 1};
@@ -219,9 +209,9 @@ static void test_crossfade_has_no_click_or_gap(void)
         double bound = 1.25 * (steady_a > steady_b ? steady_a : steady_b);
         /* Levels in 20 ms windows: the chord's own beating makes them vary,
          * so the crossfade is compared with the quietest steady window. */
-        double win_a = min_window_rms(mono + RATE / 2, RATE, RATE / 50);
-        double win_b = min_window_rms(mono + fade_end, total - fade_end, RATE / 50);
-        double gap = min_window_rms(mono + change, fade_end - change, RATE / 50);
+        double win_a = mz_audio_measure_min_rms(mono + RATE / 2, RATE, RATE / 50);
+        double win_b = mz_audio_measure_min_rms(mono + fade_end, total - fade_end, RATE / 50);
+        double gap = mz_audio_measure_min_rms(mono + change, fade_end - change, RATE / 50);
         printf("  transition %.1f s: max jump %.4f during, %.4f / %.4f steady; quietest 20 ms "
                "rms %.4f during, %.4f / %.4f steady\n",
                transitions[t], during, steady_a, steady_b, gap, win_a, win_b);

@@ -7,6 +7,8 @@
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_test.h"
+
+#include "audio_test_util.h"
 #include "mz_time.h"
 
 #include <stdio.h>
@@ -118,16 +120,6 @@ static void test_drone_has_its_pitch(void)
     free_capture(&c);
 }
 
-static double min_window_rms(const float *x, size_t n, size_t win)
-{
-    double m = 1e9;
-    for (size_t i = 0; i + win <= n; i += win / 2) {
-        double r = mz_audio_measure_rms(x + i, win);
-        if (r < m) m = r;
-    }
-    return m;
-}
-
 /* A drone in A major crossfades to one in D minor: nowhere in the capture
  * does a sample jump further than the steady drones do, and the level never
  * drops into a gap. */
@@ -149,9 +141,9 @@ static void test_scene_change_crossfades(void)
     double steady_a = mz_audio_measure_max_jump(c.mono + from, at(0.5));
     double steady_b = mz_audio_measure_max_jump(c.mono + tail, c.n - tail);
     double all = mz_audio_measure_max_jump(c.mono + from, c.n - from);
-    double quiet_a = min_window_rms(c.mono + from, at(0.5), RATE / 50);
-    double quiet_b = min_window_rms(c.mono + tail, c.n - tail, RATE / 50);
-    double quiet = min_window_rms(c.mono + from, c.n - from, RATE / 50);
+    double quiet_a = mz_audio_measure_min_rms(c.mono + from, at(0.5), RATE / 50);
+    double quiet_b = mz_audio_measure_min_rms(c.mono + tail, c.n - tail, RATE / 50);
+    double quiet = mz_audio_measure_min_rms(c.mono + from, c.n - from, RATE / 50);
     double *head = spectrum(&c, 0.3, 0.8), *end = spectrum(&c, (double)tail / RATE, 0);
     double f_a = mz_audio_measure_peak_hz(head, FFT, RATE, 50, 1000);
     double f_b = mz_audio_measure_peak_hz(end, FFT, RATE, 50, 1000);
@@ -282,31 +274,21 @@ static void test_sea_moves_with_the_camera(void)
     free_capture(&c);
 }
 
-static int warnings;
-static char last_warning[512];
-
-static void count_warnings(mz_log_level level, const char *line, void *user)
-{
-    (void)user;
-    if (level > MZ_LOG_WARN) return;
-    warnings++;
-    snprintf(last_warning, sizeof last_warning, "%s", line);
-}
+static audio_warnings warned;
 
 /* An author's file plays (decoded on the worker thread); a missing one is
  * reported once and skipped. */
 static void test_story_files_play(void)
 {
-    mz_log_set_sink(count_warnings, NULL);
-    warnings = 0;
+    audio_warnings_start(&warned);
     mz_audio *a = open_audio((mz_audio_desc){0});
     const char *files[] = {"tests/audio/data/tone440.ogg", "tests/audio/data/missing.wav"};
     mz_audio_set_scene(a, NULL, NULL, 0, files, 2, 0.1f);
     mz_time_sleep_ms(1000);
     mz_audio_close(a);
     mz_log_set_sink(NULL, NULL);
-    MZ_CHECK(warnings == 1);
-    MZ_CHECK_HAS(last_warning, "missing.wav");
+    MZ_CHECK(warned.count == 1);
+    MZ_CHECK_HAS(warned.last, "missing.wav");
     capture c = read_capture();
     if (!c.mono) return;
     double *pw = spectrum(&c, 0.3, 0);
@@ -319,14 +301,13 @@ static void test_story_files_play(void)
 
 static void test_unknown_device_runs_silent(void)
 {
-    mz_log_set_sink(count_warnings, NULL);
-    warnings = 0;
+    audio_warnings_start(&warned);
     mz_audio *a = mz_audio_open(&(mz_audio_desc){.device = "no such device", .narrate = true});
     mz_log_set_sink(NULL, NULL);
     MZ_CHECK(a && mz_audio_is_silent(a));
-    MZ_CHECK(warnings == 1);
-    MZ_CHECK_HAS(last_warning, "'no such device'");
-    MZ_CHECK_HAS(last_warning, "without sound");
+    MZ_CHECK(warned.count == 1);
+    MZ_CHECK_HAS(warned.last, "'no such device'");
+    MZ_CHECK_HAS(warned.last, "without sound");
     mz_audio_close(a);
 }
 

@@ -1,15 +1,7 @@
 #!/bin/sh
 # `maze play --headless --record`: the generator renders every turn, frames are
 # written, and the trace times each new scene's first frame. Also `maze gen`.
-set -u
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-check() { # check NAME CONDITION...
-  name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
-has() { grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/../lib.sh"
 
 printf 'descend\nmake it rain\nopen barrel\n' > "$T/in.txt"
 "$MZ_MAZE" play tests/story/fixtures/cellar --headless --inputs "$T/in.txt" --record "$T/rec" \
@@ -31,4 +23,4 @@ check "gen wrote y4m" test "$(wc -c < "$T/gen/gen.y4m")" -eq $((47 + 4 * (6 + 64
 check "gen reports no validation errors" has "$T/gen.txt" "validation errors 0"
 "$MZ_MAZE" gen > /dev/null 2>&1
 check "gen without a prompt exits 2" test $? -eq 2
-exit $fails
+finish

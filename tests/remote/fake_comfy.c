@@ -11,6 +11,8 @@
 #define _GNU_SOURCE /* memmem */
 #include "fake_comfy.h"
 
+#include "fake_loop.h"
+
 #include "mz_gen_proto.h"
 #include "wire.h"
 
@@ -32,10 +34,7 @@ typedef struct session {
 } session;
 
 struct fake_comfy {
-    struct lws_context *ctx;
-    pthread_t thread;
-    atomic_bool quit;
-    int port;
+    fake_loop loop;
     bool fail;
     pthread_mutex_t lock;
     fake_comfy_log log;
@@ -123,7 +122,7 @@ static void on_step(lws_sorted_usec_list_t *sul)
         f->step = -1;
         return;
     }
-    lws_sul_schedule(f->ctx, 0, &f->step_timer, on_step, STEP_US);
+    lws_sul_schedule(f->loop.ctx, 0, &f->step_timer, on_step, STEP_US);
 }
 
 static int respond(struct lws *wsi, int status, const char *type, const void *body, size_t len)
@@ -186,7 +185,7 @@ static int on_prompt(fake_comfy *f, struct lws *wsi, session *s)
     cJSON_Delete(req);
     snprintf(f->prompt_id, sizeof f->prompt_id, "p-%d", ++f->prompt_number);
     f->step = 0;
-    lws_sul_schedule(f->ctx, 0, &f->step_timer, on_step, STEP_US);
+    lws_sul_schedule(f->loop.ctx, 0, &f->step_timer, on_step, STEP_US);
     char reply[128];
     snprintf(reply, sizeof reply, "{\"prompt_id\":\"%s\",\"number\":%d,\"node_errors\":{}}",
              f->prompt_id, f->prompt_number);
@@ -288,46 +287,22 @@ static const struct lws_protocols protocols[] = {
     {0},
 };
 
-static void *service(void *arg)
-{
-    fake_comfy *f = arg;
-    while (!atomic_load(&f->quit))
-        if (lws_service(f->ctx, 0) < 0) break;
-    return NULL;
-}
-
 fake_comfy *fake_comfy_start(bool fail)
 {
     fake_comfy *f = calloc(1, sizeof *f);
-    atomic_init(&f->quit, false);
     pthread_mutex_init(&f->lock, NULL);
     f->fail = fail;
     f->step = -1;
-    struct lws_context_creation_info info = {
-        .port = 0,
-        .iface = "127.0.0.1",
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = f,
-        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    f->ctx = lws_create_context(&info);
-    struct lws_vhost *vh = f->ctx ? lws_get_vhost_by_name(f->ctx, "default") : NULL;
-    f->port = vh ? lws_get_vhost_listen_port(vh) : -1;
-    if (f->port <= 0) {
-        if (f->ctx) lws_context_destroy(f->ctx);
+    if (!fake_loop_start(&f->loop, protocols, f)) {
         free(f);
         return NULL;
     }
-    pthread_create(&f->thread, NULL, service, f);
     return f;
 }
 
 int fake_comfy_port(const fake_comfy *f)
 {
-    return f->port;
+    return f->loop.port;
 }
 
 void fake_comfy_log_get(fake_comfy *f, fake_comfy_log *out)
@@ -339,11 +314,9 @@ void fake_comfy_log_get(fake_comfy *f, fake_comfy_log *out)
 
 void fake_comfy_stop(fake_comfy *f)
 {
-    atomic_store(&f->quit, true);
-    lws_cancel_service(f->ctx);
-    pthread_join(f->thread, NULL);
+    fake_loop_stop(&f->loop);
     lws_sul_cancel(&f->step_timer);
-    lws_context_destroy(f->ctx);
+    fake_loop_close(&f->loop);
     mz_gen_wire_reset(&f->wire);
     pthread_mutex_destroy(&f->lock);
     free(f);

@@ -1,6 +1,8 @@
 /* A misbehaving generation server (see fake_server.h). */
 #include "fake_server.h"
 
+#include "fake_loop.h"
+
 #include "mz_gen_proto.h"
 #include "wire.h"
 
@@ -10,12 +12,9 @@
 #include <string.h>
 
 struct fake_server {
-    struct lws_context *ctx;
-    pthread_t thread;
-    atomic_bool quit;
+    fake_loop loop;
     atomic_int connections;
     fake_mode mode;
-    int port;
 };
 
 static void send_json(mz_gen_wire *w, const mz_gen_proto_msg *m)
@@ -123,45 +122,21 @@ static const struct lws_protocols protocols[] = {
     {0},
 };
 
-static void *service(void *arg)
-{
-    fake_server *f = arg;
-    while (!atomic_load(&f->quit))
-        if (lws_service(f->ctx, 0) < 0) break;
-    return NULL;
-}
-
 fake_server *fake_server_start(fake_mode mode)
 {
     fake_server *f = calloc(1, sizeof *f);
     f->mode = mode;
-    atomic_init(&f->quit, false);
     atomic_init(&f->connections, 0);
-    struct lws_context_creation_info info = {
-        .port = 0,
-        .iface = "127.0.0.1",
-        .protocols = protocols,
-        .gid = -1,
-        .uid = -1,
-        .user = f,
-        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
-    };
-    lws_set_log_level(LLL_ERR, NULL);
-    f->ctx = lws_create_context(&info);
-    struct lws_vhost *vh = f->ctx ? lws_get_vhost_by_name(f->ctx, "default") : NULL;
-    f->port = vh ? lws_get_vhost_listen_port(vh) : -1;
-    if (f->port <= 0) {
-        if (f->ctx) lws_context_destroy(f->ctx);
+    if (!fake_loop_start(&f->loop, protocols, f)) {
         free(f);
         return NULL;
     }
-    pthread_create(&f->thread, NULL, service, f);
     return f;
 }
 
 int fake_server_port(const fake_server *f)
 {
-    return f->port;
+    return f->loop.port;
 }
 
 int fake_server_connections(fake_server *f)
@@ -171,9 +146,7 @@ int fake_server_connections(fake_server *f)
 
 void fake_server_stop(fake_server *f)
 {
-    atomic_store(&f->quit, true);
-    lws_cancel_service(f->ctx);
-    pthread_join(f->thread, NULL);
-    lws_context_destroy(f->ctx);
+    fake_loop_stop(&f->loop);
+    fake_loop_close(&f->loop);
     free(f);
 }

@@ -75,9 +75,7 @@ bool raw_exchange(int port, const raw_msg *msgs, int count, double timeout_ms, r
     memset(reply, 0, sizeof *reply);
     exchange x = {.msgs = msgs, .count = count, .reply = reply};
     mz_gen_wire_init(&x.wire, NULL, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
-    struct lws_context_creation_info info = {
-        .port = CONTEXT_PORT_NO_LISTEN, .protocols = protocols, .gid = -1, .uid = -1, .user = &x};
-    struct lws_context *ctx = lws_create_context(&info);
+    struct lws_context *ctx = mz_gen_wire_client(protocols, &x);
     if (!ctx) return false;
     struct lws_client_connect_info ci = {
         .context = ctx,

@@ -1,16 +1,8 @@
 #!/bin/sh
 # `maze play --headless`, `maze lint` and `maze graph`: outputs and exit codes.
 # Runs from the source folder with $MZ_MAZE set by ctest.
-set -u
+. "$(dirname "$0")/../lib.sh"
 FIX=tests/story/fixtures
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-check() { # check NAME CONDITION...
-  name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
-has() { grep -qF -- "$2" "$1"; }
 
 # play: a replay gives the same trace; the trace has one JSON object per turn
 printf 'descend\r\nmake it rain\nopen barrel\nnever read\n' > "$T/in.txt"
@@ -97,5 +89,4 @@ fi
 check "graph of a broken story exits 1" test $? -eq 1
 check "graph error names file:line" has "$T/g.err" "$FIX/syntax/story.lua:7:"
 
-echo "$fails failed"
-test $fails -eq 0
+finish
