@@ -64,6 +64,9 @@ typedef struct proc {
     bool quit, stop; /* stop: cancel() ended the scene in flight */
     bool pending;    /* `next` holds a request the worker has not started */
     job next;
+    /* pending || stop, for the renderer to read between bands without the
+     * lock: the frame being drawn is no longer wanted. */
+    atomic_bool interrupt;
 
     /* Worker-only from here. */
     job cur;
@@ -347,11 +350,12 @@ static bool next_frame(proc *pr)
     internal_size(pr, w, h, &iw, &ih);
     proc_uniforms u;
     fill_uniforms(pr, &p, morph, iw, ih, &u);
-    const uint8_t *px = proc_vk_render(pr->vk, &u, w, h, iw, ih);
-    if (!px) {
+    const uint8_t *px;
+    if (!proc_vk_render(pr->vk, &u, w, h, iw, ih, &pr->interrupt, &px)) {
         mz_log_error("procedural: %s", mz_error());
         return false;
     }
+    if (!px) return false; /* superseded or cancelled while drawing */
     pr->last_frame = px;
     pr->last_w = w;
     pr->last_h = h;
@@ -384,6 +388,7 @@ static void *worker(void *arg)
             memset(&pr->next, 0, sizeof pr->next);
             pr->pending = false;
             pr->stop = false;
+            atomic_store(&pr->interrupt, false);
             pthread_mutex_unlock(&pr->lock);
             start_scene(pr);
             pthread_mutex_lock(&pr->lock);
@@ -392,6 +397,7 @@ static void *worker(void *arg)
         if (pr->stop) {
             pr->active = false;
             pr->stop = false;
+            atomic_store(&pr->interrupt, false);
         }
         if (!pr->active) {
             pthread_cond_wait(&pr->wake, &pr->lock);
@@ -440,6 +446,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     pr->sink = sink;
+    atomic_init(&pr->interrupt, false);
     pthread_mutex_init(&pr->lock, NULL);
     pthread_cond_init(&pr->wake, NULL);
     pr->gpu = desc->gpu;
@@ -461,7 +468,8 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     uint32_t iw, ih;
     internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
     fill_uniforms(pr, &p, 0.5f, iw, ih, &u);
-    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih) ||
+    const uint8_t *px;
+    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px) ||
         pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");
         proc_close(pr);
@@ -496,6 +504,7 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
     job_clear(&pr->next);
     pr->next = j;
     pr->pending = true;
+    atomic_store(&pr->interrupt, true);
     pthread_cond_signal(&pr->wake);
     pthread_mutex_unlock(&pr->lock);
     return true;
@@ -508,6 +517,7 @@ static void proc_cancel(void *self)
     job_clear(&pr->next);
     pr->pending = false;
     pr->stop = true;
+    atomic_store(&pr->interrupt, true);
     pthread_mutex_unlock(&pr->lock);
 }
 

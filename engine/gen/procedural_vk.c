@@ -3,7 +3,10 @@
  * compute one: on lavapipe it is the faster of the two (platform.md).
  *
  * One frame in flight: render, wait, hand back the pixels. On lavapipe the
- * "GPU" is the same two cores, so overlapping frames would not add speed. */
+ * "GPU" is the same two cores, so overlapping frames would not add speed.
+ * A frame is drawn in horizontal bands, one submit each, so a frame whose
+ * scene was superseded stops at the next band instead of holding the new
+ * scene's first frame back for a whole frame. */
 #include "procedural_internal.h"
 
 #include "mz_error.h"
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #define FORMAT VK_FORMAT_R8G8B8A8_UNORM
+#define BANDS 4
 
 typedef struct buffer {
     VkBuffer buf;
@@ -34,7 +38,8 @@ typedef struct image {
 struct proc_vk {
     mz_gpu *gpu;
     VkDevice dev;
-    VkRenderPass pass;
+    VkRenderPass pass;      /* the first band: the image's old contents are not needed */
+    VkRenderPass pass_keep; /* later bands: the bands drawn before stay */
     VkDescriptorSetLayout set_layout;
     VkPipelineLayout layout;
     VkPipeline pipeline;
@@ -173,16 +178,18 @@ static VkShaderModule shader(proc_vk *vk, const uint32_t *code, size_t bytes)
     return m;
 }
 
-static bool create_pass(proc_vk *vk)
+/* Both passes leave the image ready to copy from; `initial` is the layout
+ * the image is in before (UNDEFINED discards its contents). */
+static bool create_pass(proc_vk *vk, VkImageLayout initial, VkRenderPass *out)
 {
     VkAttachmentDescription color = {
         .format = FORMAT,
         .samples = VK_SAMPLE_COUNT_1_BIT,
-        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* every pixel is drawn */
+        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* every pixel of the band is drawn */
         .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
         .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
         .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+        .initialLayout = initial,
         .finalLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
     };
     VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
@@ -216,7 +223,7 @@ static bool create_pass(proc_vk *vk)
         .dependencyCount = 2,
         .pDependencies = deps,
     };
-    return vk_ok(vkCreateRenderPass(vk->dev, &info, NULL, &vk->pass), "vkCreateRenderPass");
+    return vk_ok(vkCreateRenderPass(vk->dev, &info, NULL, out), "vkCreateRenderPass");
 }
 
 static bool create_pipeline(proc_vk *vk)
@@ -389,8 +396,10 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
     static const uint8_t black[4] = {0, 0, 0, 255};
     if (!buffer_create(vk, &vk->uniforms, sizeof(proc_uniforms), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
                        false, "procedural uniforms") ||
-        !create_pass(vk) || !create_pipeline(vk) || !create_descriptors(vk) ||
-        !create_commands(vk) || !proc_vk_set_conditioning(vk, black, 1, 1)) {
+        !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->pass) ||
+        !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) ||
+        !create_pipeline(vk) || !create_descriptors(vk) || !create_commands(vk) ||
+        !proc_vk_set_conditioning(vk, black, 1, 1)) {
         proc_vk_destroy(vk);
         return NULL;
     }
@@ -421,6 +430,7 @@ void proc_vk_destroy(proc_vk *vk)
     if (vk->layout) vkDestroyPipelineLayout(vk->dev, vk->layout, NULL);
     if (vk->set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->set_layout, NULL);
     if (vk->pass) vkDestroyRenderPass(vk->dev, vk->pass, NULL);
+    if (vk->pass_keep) vkDestroyRenderPass(vk->dev, vk->pass_keep, NULL);
     free(vk);
 }
 
@@ -550,39 +560,9 @@ static void record_upscale(proc_vk *vk)
                   VK_ACCESS_TRANSFER_READ_BIT);
 }
 
-const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
-                              uint32_t iw, uint32_t ih)
+/* Records the copy of the finished frame to the readback buffer. */
+static void record_readback(proc_vk *vk, uint32_t w, uint32_t h, bool scaled)
 {
-    bool scaled = iw != w || ih != h;
-    if ((vk->target.width != iw || vk->target.height != ih ||
-         (scaled && (vk->output.width != w || vk->output.height != h)) ||
-         (!scaled && vk->output.img)) &&
-        !make_target(vk, w, h, iw, ih))
-        return NULL;
-    memcpy(vk->uniforms.map, u, sizeof *u);
-
-    VkCommandBufferBeginInfo begin = {
-        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-    };
-    if (!vk_ok(vkBeginCommandBuffer(vk->cmd, &begin), "vkBeginCommandBuffer")) return NULL;
-    if (vk->cond_dirty) record_conditioning_upload(vk);
-    VkRenderPassBeginInfo pass = {
-        .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-        .renderPass = vk->pass,
-        .framebuffer = vk->framebuffer,
-        .renderArea = {{0, 0}, {iw, ih}},
-    };
-    vkCmdBeginRenderPass(vk->cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
-    vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->pipeline);
-    VkViewport viewport = {0, 0, (float)iw, (float)ih, 0, 1};
-    VkRect2D scissor = {{0, 0}, {iw, ih}};
-    vkCmdSetViewport(vk->cmd, 0, 1, &viewport);
-    vkCmdSetScissor(vk->cmd, 0, 1, &scissor);
-    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set, 0,
-                            NULL);
-    vkCmdDraw(vk->cmd, 3, 1, 0, 0);
-    vkCmdEndRenderPass(vk->cmd);
     if (scaled) record_upscale(vk);
     VkBufferImageCopy copy = {
         .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
@@ -601,8 +581,12 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     };
     vkCmdPipelineBarrier(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0,
                          NULL, 1, &to_host, 0, NULL);
-    if (!vk_ok(vkEndCommandBuffer(vk->cmd), "vkEndCommandBuffer")) return NULL;
+}
 
+/* Ends the command buffer, submits it and waits for it. */
+static bool submit_and_wait(proc_vk *vk)
+{
+    if (!vk_ok(vkEndCommandBuffer(vk->cmd), "vkEndCommandBuffer")) return false;
     VkSubmitInfo submit = {
         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
         .commandBufferCount = 1,
@@ -611,11 +595,55 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     mz_gpu_queue_lock(vk->gpu);
     VkResult r = vkQueueSubmit(mz_gpu_queue(vk->gpu), 1, &submit, vk->fence);
     mz_gpu_queue_unlock(vk->gpu);
-    if (!vk_ok(r, "vkQueueSubmit")) return NULL;
+    if (!vk_ok(r, "vkQueueSubmit")) return false;
     r = vkWaitForFences(vk->dev, 1, &vk->fence, VK_TRUE, UINT64_MAX);
     vkResetFences(vk->dev, 1, &vk->fence);
-    if (!vk_ok(r, "vkWaitForFences")) return NULL;
-    vk->cond_dirty = false;
+    return vk_ok(r, "vkWaitForFences");
+}
+
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h, uint32_t iw,
+                    uint32_t ih, const atomic_bool *stop, const uint8_t **out)
+{
+    *out = NULL;
+    bool scaled = iw != w || ih != h;
+    bool remade = vk->target.width != iw || vk->target.height != ih ||
+                  (scaled && (vk->output.width != w || vk->output.height != h)) ||
+                  (!scaled && vk->output.img);
+    if (remade && !make_target(vk, w, h, iw, ih)) return false;
+    memcpy(vk->uniforms.map, u, sizeof *u);
+
+    VkCommandBufferBeginInfo begin = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    VkViewport viewport = {0, 0, (float)iw, (float)ih, 0, 1};
+    uint32_t bands = ih < BANDS ? 1 : BANDS;
+    for (uint32_t band = 0; band < bands; band++) {
+        /* A frame that remade the targets is finished: the last frame's
+         * pixels went with the old readback buffer. */
+        if (band > 0 && !remade && atomic_load(stop)) return true;
+        uint32_t y0 = ih * band / bands, y1 = ih * (band + 1) / bands;
+        VkRect2D area = {{0, (int32_t)y0}, {iw, y1 - y0}};
+        if (!vk_ok(vkBeginCommandBuffer(vk->cmd, &begin), "vkBeginCommandBuffer")) return false;
+        if (vk->cond_dirty) record_conditioning_upload(vk);
+        VkRenderPassBeginInfo pass = {
+            .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+            .renderPass = band ? vk->pass_keep : vk->pass,
+            .framebuffer = vk->framebuffer,
+            .renderArea = area,
+        };
+        vkCmdBeginRenderPass(vk->cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
+        vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->pipeline);
+        vkCmdSetViewport(vk->cmd, 0, 1, &viewport);
+        vkCmdSetScissor(vk->cmd, 0, 1, &area);
+        vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1,
+                                &vk->set, 0, NULL);
+        vkCmdDraw(vk->cmd, 3, 1, 0, 0);
+        vkCmdEndRenderPass(vk->cmd);
+        if (band == bands - 1) record_readback(vk, w, h, scaled);
+        if (!submit_and_wait(vk)) return false;
+        vk->cond_dirty = false;
+    }
     if (!vk->readback.coherent) {
         VkMappedMemoryRange range = {
             .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
@@ -624,5 +652,6 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
         };
         vkInvalidateMappedMemoryRanges(vk->dev, 1, &range);
     }
-    return vk->readback.map;
+    *out = vk->readback.map;
+    return true;
 }
