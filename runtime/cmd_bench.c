@@ -147,8 +147,8 @@ static int run_bench(const mz_command *cmd, int argc, char **argv)
         {0},
     };
     int npos = 0;
-    mz_args_result r = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
-    if (r != MZ_ARGS_OK) return r == MZ_ARGS_HELP ? 0 : 2;
+    int rc = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
+    if (rc != MZ_ARGS_CONTINUE) return rc;
     if (changes < 1 || frames < 1 || soak_frames < 0)
         return mz_args_usage_error(cmd, "counts must be positive");
 

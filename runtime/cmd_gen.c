@@ -34,8 +34,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     };
     const char *prompt = NULL;
     int npos = 0;
-    mz_args_result r = mz_args_parse(cmd, args, argc, argv, &prompt, 1, &npos);
-    if (r != MZ_ARGS_OK) return r == MZ_ARGS_HELP ? 0 : 2;
+    int rc = mz_args_parse(cmd, args, argc, argv, &prompt, 1, &npos);
+    if (rc != MZ_ARGS_CONTINUE) return rc;
     if (npos != 1) return mz_args_usage_error(cmd, "give one PROMPT (quote it)");
     if (frames < 1 || frames > 1000000)
         return mz_args_usage_error(cmd, "--frames must be 1..1000000");

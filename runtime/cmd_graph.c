@@ -15,14 +15,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
     };
     const char *story = NULL;
     int n = 0;
-    switch (mz_args_parse(cmd, args, argc, argv, &story, 1, &n)) {
-    case MZ_ARGS_HELP:
-        return 0;
-    case MZ_ARGS_ERROR:
-        return 2;
-    case MZ_ARGS_OK:
-        break;
-    }
+    int rc = mz_args_parse(cmd, args, argc, argv, &story, 1, &n);
+    if (rc != MZ_ARGS_CONTINUE) return rc;
     if (n != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     FILE *out = output ? fopen(output, "w") : stdout;
     if (!out) {

@@ -19,14 +19,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const mz_arg args[] = {{0}};
     const char *stories[64];
     int n = 0;
-    switch (mz_args_parse(cmd, args, argc, argv, stories, 64, &n)) {
-    case MZ_ARGS_HELP:
-        return 0;
-    case MZ_ARGS_ERROR:
-        return 2;
-    case MZ_ARGS_OK:
-        break;
-    }
+    int rc = mz_args_parse(cmd, args, argc, argv, stories, 64, &n);
+    if (rc != MZ_ARGS_CONTINUE) return rc;
     if (n == 0) return mz_args_usage_error(cmd, "which stories? (e.g. stories/*)");
     int total = 0;
     for (int i = 0; i < n; i++) {

@@ -34,14 +34,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
     };
     const char *story = NULL;
     int npos = 0;
-    switch (mz_args_parse(cmd, args, argc, argv, &story, 1, &npos)) {
-    case MZ_ARGS_HELP:
-        return 0;
-    case MZ_ARGS_ERROR:
-        return 2;
-    case MZ_ARGS_OK:
-        break;
-    }
+    int rc = mz_args_parse(cmd, args, argc, argv, &story, 1, &npos);
+    if (rc != MZ_ARGS_CONTINUE) return rc;
     if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
     if (fps < 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
     if (frames_per_turn < 0 || frames_per_turn > 100000)

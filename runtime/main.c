@@ -11,6 +11,7 @@ static const mz_command *const commands[] = {
     &mz_cmd_graph,
     &mz_cmd_gen,
     &mz_cmd_bench,
+    &mz_cmd_serve,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -79,7 +79,7 @@ static const char *kind_hint(mz_arg_kind kind)
     }
 }
 
-mz_args_result mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **argv,
+int mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **argv,
                              const char **positional, int max_positional, int *npositional)
 {
     int npos = 0;
@@ -93,7 +93,7 @@ mz_args_result mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc
         if (!options_done && word[0] == '-' && word[1] != '\0') {
             if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
                 mz_args_print_help(cmd, args);
-                return MZ_ARGS_HELP;
+                return 0;
             }
             /* "--name=value" and "--name value" both work. */
             const char *eq = strchr(word, '=');
@@ -103,28 +103,28 @@ mz_args_result mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc
                 a++;
             if (!a || !a->name) {
                 mz_args_usage_error(cmd, "unknown option '%s'", word);
-                return MZ_ARGS_ERROR;
+                return 2;
             }
             const char *text = eq ? eq + 1 : NULL;
             if (a->kind != MZ_ARG_FLAG && !text) {
                 if (i + 1 >= argc) {
                     mz_args_usage_error(cmd, "%s needs %s", a->name, kind_hint(a->kind));
-                    return MZ_ARGS_ERROR;
+                    return 2;
                 }
                 text = argv[++i];
             }
             if (!parse_value(a, text)) {
                 mz_args_usage_error(cmd, "%s: '%s' is not %s", a->name, text, kind_hint(a->kind));
-                return MZ_ARGS_ERROR;
+                return 2;
             }
             continue;
         }
         if (npos >= max_positional) {
             mz_args_usage_error(cmd, "unexpected argument '%s'", word);
-            return MZ_ARGS_ERROR;
+            return 2;
         }
         positional[npos++] = word;
     }
     if (npositional) *npositional = npos;
-    return MZ_ARGS_OK;
+    return MZ_ARGS_CONTINUE;
 }

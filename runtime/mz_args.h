@@ -34,16 +34,16 @@ typedef struct mz_command {
     int (*run)(const struct mz_command *cmd, int argc, char **argv);
 } mz_command;
 
-typedef enum mz_args_result {
-    MZ_ARGS_OK,
-    MZ_ARGS_HELP,  /* --help was printed: exit 0 */
-    MZ_ARGS_ERROR, /* a message was printed: exit 2 */
-} mz_args_result;
+/* mz_args_parse's "go on": any other result is the exit status to return. */
+#define MZ_ARGS_CONTINUE (-1)
 
 /* Parses argv (argv[0] is the subcommand name). Positional arguments are
  * collected into positional[] (at most max_positional, else an error); their
- * count goes to *npositional. */
-mz_args_result mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **argv,
+ * count goes to *npositional. Returns MZ_ARGS_CONTINUE, or 0 after printing
+ * --help, or 2 after printing a usage error; callers write
+ *     int rc = mz_args_parse(...);
+ *     if (rc != MZ_ARGS_CONTINUE) return rc; */
+int mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **argv,
                              const char **positional, int max_positional, int *npositional);
 
 void mz_args_print_help(const mz_command *cmd, const mz_arg *args);

@@ -9,5 +9,6 @@ extern const mz_command mz_cmd_lint;
 extern const mz_command mz_cmd_graph;
 extern const mz_command mz_cmd_gen;
 extern const mz_command mz_cmd_bench;
+extern const mz_command mz_cmd_serve;
 
 #endif

@@ -6,7 +6,16 @@
  * one being filled by the producer and one held by the consumer (the frame
  * the last poll returned, valid until the next poll). Slot buffers are
  * allocated at open for the default size and only grow when a request asks
- * for bigger frames, so memory is bounded by slots x the largest frame. */
+ * for bigger frames, so memory is bounded by slots x the largest frame.
+ *
+ * Fallback: a remote backend (backend->remote) gets a second, local backend
+ * beside it (desc->fallback, normally procedural), opened and warmed up at
+ * open. The owner's thread supervises in poll/wait/submit: when the remote
+ * reports itself unhealthy, or makes no frame of the current scene within
+ * desc->deadline_s, the fallback takes the scene over at once, starting from
+ * the frame on screen; when the remote delivers a frame of the current scene
+ * again, it takes back over. Backends are only ever called from the owner's
+ * thread, so the switch needs no locking beyond the ring's. */
 #include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_backends.h"
@@ -15,6 +24,7 @@
 #include "mz_log.h"
 #include "mz_time.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +38,10 @@
 
 static const mz_gen_backend *const backends[] = {
     &mz_gen_procedural_backend,
+    &mz_gen_remote_backend,
+    &mz_gen_comfy_backend,
 };
+#define MAX_CONDITIONING 4
 #define BACKEND_COUNT (sizeof backends / sizeof backends[0])
 
 typedef enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_READY, SLOT_HELD } slot_state;
@@ -40,14 +53,24 @@ typedef struct ring_slot {
     mz_frame frame;
 } ring_slot;
 
-/* A backend in use. A remote backend's fallback will sit in a second one;
- * only frames from the active one reach the ring. */
+/* A backend in use: the primary, and a remote backend's fallback; only
+ * frames from the active one reach the ring. */
 struct mz_gen_sink {
     mz_gen *gen;
-    const mz_gen_backend *backend;
+    const mz_gen_backend *backend; /* NULL: no such backend (no fallback) */
     void *self;
     bool healthy;
+    char why[160]; /* its last health report */
 };
+
+/* The current scene as submitted, kept to hand it to the fallback. */
+typedef struct scene_copy {
+    mz_scene_request req;
+    char *strings; /* prompt, negative and tags, NUL-separated */
+    const char *tags[64];
+    mz_frame cond[MAX_CONDITIONING];
+    size_t count;
+} scene_copy;
 
 struct mz_gen {
     pthread_mutex_t lock;
@@ -63,7 +86,14 @@ struct mz_gen {
     int held; /* slot the consumer holds, or -1 */
 
     mz_gen_sink primary;
+    mz_gen_sink fallback;
     mz_gen_sink *active;
+    uint64_t deadline_ns;   /* no frame from the primary for this long: fall back */
+    uint64_t progress_ns;   /* the primary's last sign of life in this scene */
+    uint32_t primary_frames; /* of the current scene, from the primary */
+    uint32_t scene_frames;  /* frames the scene has; 0: open-ended */
+    bool primary_back;      /* the primary made a frame while standing in */
+    scene_copy last;        /* owner thread only */
 
     /* The scene in flight. */
     uint64_t current;        /* 0: none (cancelled or nothing submitted) */
@@ -123,7 +153,10 @@ static bool still_wanted(const mz_gen *g, const mz_gen_sink *sink, uint64_t scen
 static bool pace(mz_gen *g, const mz_gen_sink *sink, const mz_frame *f)
 {
     uint64_t now = mz_time_ns();
-    if (f->index == 0 || !g->pace_origin_ns) g->pace_origin_ns = now;
+    /* The clock starts at this frame: after a switch between backends the
+     * first frame may have any index. */
+    if (f->index == 0 || !g->pace_origin_ns)
+        g->pace_origin_ns = now - (uint64_t)(f->index * g->period_ns);
     uint64_t due = g->pace_origin_ns + (uint64_t)(f->index * g->period_ns);
     if (now > due + (uint64_t)g->period_ns) {
         g->pace_origin_ns = now - (uint64_t)(f->index * g->period_ns);
@@ -176,6 +209,18 @@ bool mz_gen_sink_push(mz_gen_sink *sink, const mz_frame *frame)
     mz_gen *g = sink->gen;
     size_t bytes = (size_t)frame->width * frame->height * 4;
     pthread_mutex_lock(&g->lock);
+    if (sink == &g->primary && frame->scene_id == g->current && !g->closing) {
+        g->progress_ns = mz_time_ns();
+        if (g->active != sink) {
+            /* Back while the fallback stands in: the owner switches at its
+             * next poll; meanwhile keep the remote scene going. */
+            g->primary_back = true;
+            pthread_cond_broadcast(&g->ready);
+            pthread_mutex_unlock(&g->lock);
+            return true;
+        }
+        g->primary_frames++;
+    }
     if (!still_wanted(g, sink, frame->scene_id) || (g->realtime && !pace(g, sink, frame))) {
         pthread_mutex_unlock(&g->lock);
         return false;
@@ -226,6 +271,8 @@ void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
     pthread_mutex_lock(&g->lock);
     bool changed = sink->healthy != healthy;
     sink->healthy = healthy;
+    snprintf(sink->why, sizeof sink->why, "%s", why ? why : "");
+    pthread_cond_broadcast(&g->ready); /* a waiting owner supervises now */
     pthread_mutex_unlock(&g->lock);
     if (changed)
         mz_log_warn("gen: %s is %s%s%s", sink->backend->name, healthy ? "healthy" : "unhealthy",
@@ -239,6 +286,18 @@ static const mz_gen_backend *find_backend(const char *uri)
     return NULL;
 }
 
+static void open_fallback(mz_gen *g, const mz_gen_desc *desc);
+
+/* desc->deadline_s, else MZ_GEN_DEADLINE (seconds, for operators and for
+ * tests on slow builds), else 1 s. */
+static double deadline_s(const mz_gen_desc *desc)
+{
+    if (desc->deadline_s > 0) return desc->deadline_s;
+    const char *env = getenv("MZ_GEN_DEADLINE");
+    double s = env ? atof(env) : 0;
+    return s > 0 && s <= 3600 ? s : 1.0;
+}
+
 mz_gen *mz_gen_open(const mz_gen_desc *desc)
 {
     static const mz_gen_desc defaults = {0};
@@ -246,7 +305,8 @@ mz_gen *mz_gen_open(const mz_gen_desc *desc)
     const char *uri = desc->uri && desc->uri[0] ? desc->uri : "procedural";
     const mz_gen_backend *be = find_backend(uri);
     if (!be) {
-        mz_fail("gen: no backend for '%s' (known: procedural)", uri);
+        mz_fail("gen: no backend for '%s' (known: procedural, ws://host:port, "
+                "comfy://host:port?workflow=FILE)", uri);
         return NULL;
     }
     return mz_gen_open_backend(desc, be);
@@ -290,6 +350,8 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
     }
     g->primary = (mz_gen_sink){.gen = g, .backend = be, .healthy = true};
     g->active = &g->primary;
+    g->deadline_ns = (uint64_t)(deadline_s(desc) * 1e9);
+    if (be->remote) open_fallback(g, desc);
     g->primary.self = be->open(desc, &g->primary);
     if (!g->primary.self) {
         mz_fail_context("gen: opening '%s'", be->name);
@@ -297,6 +359,124 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
         return NULL;
     }
     return g;
+}
+
+/* The fallback is opened at open, not at the first failure, so switching
+ * costs no device creation or shader compile. Without one (desc->fallback
+ * "", or it cannot open) the remote backend runs alone. */
+static void open_fallback(mz_gen *g, const mz_gen_desc *desc)
+{
+    const char *uri = desc->fallback ? desc->fallback : "procedural";
+    if (!uri[0]) return;
+    const mz_gen_backend *fb = find_backend(uri);
+    if (!fb || fb->remote || fb->version != MZ_GEN_BACKEND_VERSION) {
+        mz_log_warn("gen: fallback '%s' is not a local backend; running without one", uri);
+        return;
+    }
+    mz_gen_desc fdesc = *desc;
+    fdesc.uri = uri;
+    g->fallback = (mz_gen_sink){.gen = g, .backend = fb, .healthy = true};
+    g->fallback.self = fb->open(&fdesc, &g->fallback);
+    if (!g->fallback.self) {
+        mz_log_warn("gen: fallback '%s' did not open (%s); running without one", uri, mz_error());
+        g->fallback.backend = NULL;
+    }
+}
+
+static void scene_copy_clear(scene_copy *c)
+{
+    free(c->strings);
+    for (size_t i = 0; i < c->count; i++) free((void *)c->cond[i].rgba);
+    memset(c, 0, sizeof *c);
+}
+
+/* Keeps the request for the fallback; on OOM the fallback gets no scene. */
+static void scene_copy_set(scene_copy *c, const mz_scene_request *req, const mz_frame *cond,
+                           size_t count)
+{
+    scene_copy_clear(c);
+    size_t tags = req->tag_count < 64 ? req->tag_count : 64;
+    size_t len = strlen(req->prompt) + 1 + (req->negative ? strlen(req->negative) + 1 : 0);
+    for (size_t i = 0; i < tags; i++) len += strlen(req->tags[i]) + 1;
+    char *p = c->strings = malloc(len);
+    if (!p) return;
+    c->req = *req;
+    c->req.prompt = p;
+    p = stpcpy(p, req->prompt) + 1;
+    if (req->negative) {
+        c->req.negative = p;
+        p = stpcpy(p, req->negative) + 1;
+    }
+    for (size_t i = 0; i < tags; i++) {
+        c->tags[i] = p;
+        p = stpcpy(p, req->tags[i]) + 1;
+    }
+    c->req.tags = tags ? c->tags : NULL;
+    c->req.tag_count = tags;
+    size_t first = count > MAX_CONDITIONING ? count - MAX_CONDITIONING : 0;
+    for (size_t i = first; i < count; i++) {
+        size_t bytes = (size_t)cond[i].width * cond[i].height * 4;
+        uint8_t *px = malloc(bytes);
+        if (!px) break;
+        memcpy(px, cond[i].rgba, bytes);
+        c->cond[c->count] = cond[i];
+        c->cond[c->count++].rgba = px;
+    }
+}
+
+/* Switches between a remote primary and its fallback (see the top of this
+ * file). Owner thread; lock not held. */
+static void supervise(mz_gen *g)
+{
+    if (!g->fallback.backend) return;
+    enum { STAY, FALL_BACK, RETURN } action = STAY;
+    char why[200] = "";
+    mz_frame shown = {0};
+    pthread_mutex_lock(&g->lock);
+    uint64_t now = mz_time_ns();
+    bool complete = g->scene_frames && g->primary_frames >= g->scene_frames;
+    if (g->active == &g->primary) {
+        /* A full ring stalls the producer, not the server. */
+        if (g->qlen >= g->ring_frames) g->progress_ns = now;
+        if (!g->primary.healthy) {
+            action = FALL_BACK;
+            snprintf(why, sizeof why, "%s", g->primary.why);
+        } else if (g->current && !complete && now - g->progress_ns > g->deadline_ns) {
+            action = FALL_BACK;
+            snprintf(why, sizeof why, "no frame from %s for %.1f s", g->primary.backend->name,
+                     (double)(now - g->progress_ns) / 1e9);
+        }
+    } else if (g->primary_back && g->primary.healthy) {
+        action = RETURN;
+    }
+    if (action == FALL_BACK) {
+        g->active = &g->fallback;
+        /* The held frame stays valid until the owner's next poll: this is it. */
+        if (g->held >= 0) shown = g->slots[g->held].frame;
+    } else if (action == RETURN) {
+        g->active = &g->primary;
+        g->progress_ns = now;
+    }
+    if (action != STAY) {
+        g->primary_back = false;
+        g->pace_origin_ns = 0;
+    }
+    /* A scene the remote finished before it went away needs no stand-in. */
+    bool resume = g->current && !complete;
+    pthread_mutex_unlock(&g->lock);
+
+    if (action == FALL_BACK) {
+        mz_log_warn("gen: falling back to %s: %s", g->fallback.backend->name, why);
+        if (resume && g->last.strings) {
+            bool have_shown = shown.rgba != NULL;
+            g->fallback.backend->submit(g->fallback.self, &g->last.req,
+                                        have_shown ? &shown : g->last.cond,
+                                        have_shown ? 1 : g->last.count);
+        }
+    } else if (action == RETURN) {
+        mz_log_warn("gen: %s is back; leaving the fallback", g->primary.backend->name);
+        g->fallback.backend->cancel(g->fallback.self);
+    }
 }
 
 bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *conditioning,
@@ -310,13 +490,29 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
     g->first_seen = false;
     g->pace_origin_ns = 0;
     g->period_ns = 1e9 / (req->fps > 0 ? req->fps : 30.0);
+    g->progress_ns = g->submit_ns;
+    g->primary_frames = 0;
+    g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s *
+                                                            (req->fps > 0 ? req->fps : 30.0f))
+                                          : 0;
+    g->primary_back = false;
     purge_queue(g);
+    bool standing_in = g->active != &g->primary;
     pthread_mutex_unlock(&g->lock);
-    return g->active->backend->submit(g->active->self, req, conditioning, count);
+    if (!g->fallback.backend)
+        return g->primary.backend->submit(g->primary.self, req, conditioning, count);
+    scene_copy_set(&g->last, req, conditioning, count);
+    /* The remote always gets the scene, so it can come back with it. */
+    bool ok = g->primary.backend->submit(g->primary.self, req, conditioning, count);
+    if (standing_in)
+        ok = g->fallback.backend->submit(g->fallback.self, req, conditioning, count);
+    supervise(g);
+    return ok || standing_in;
 }
 
 bool mz_gen_poll(mz_gen *g, mz_frame *out)
 {
+    supervise(g);
     pthread_mutex_lock(&g->lock);
     if (g->held >= 0) {
         g->slots[g->held].state = SLOT_FREE;
@@ -337,14 +533,21 @@ bool mz_gen_poll(mz_gen *g, mz_frame *out)
 
 bool mz_gen_wait(mz_gen *g, mz_frame *out, double timeout_ms)
 {
-    if (mz_gen_poll(g, out)) return true;
-    struct timespec ts;
-    deadline_after(&ts, (uint64_t)(timeout_ms > 0 ? timeout_ms * 1e6 : 0));
-    pthread_mutex_lock(&g->lock);
-    while (!g->qlen && pthread_cond_timedwait(&g->ready, &g->lock, &ts) == 0) {
+    uint64_t end = mz_time_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms * 1e6 : 0);
+    for (;;) {
+        if (mz_gen_poll(g, out)) return true;
+        uint64_t now = mz_time_ns();
+        if (now >= end) return false;
+        /* With a fallback, wake at least every 20 ms to check the deadline. */
+        uint64_t slice = end - now;
+        if (g->fallback.backend && slice > 20000000u) slice = 20000000u;
+        struct timespec ts;
+        deadline_after(&ts, slice);
+        pthread_mutex_lock(&g->lock);
+        /* A late wake-up (the primary back, health changed) costs one slice. */
+        if (!g->qlen) pthread_cond_timedwait(&g->ready, &g->lock, &ts);
+        pthread_mutex_unlock(&g->lock);
     }
-    pthread_mutex_unlock(&g->lock);
-    return mz_gen_poll(g, out);
 }
 
 void mz_gen_cancel(mz_gen *g)
@@ -354,8 +557,10 @@ void mz_gen_cancel(mz_gen *g)
     purge_queue(g);
     if (g->held >= 0) g->slots[g->held].state = SLOT_FREE;
     g->held = -1;
+    bool standing_in = g->active != &g->primary;
     pthread_mutex_unlock(&g->lock);
-    g->active->backend->cancel(g->active->self);
+    g->primary.backend->cancel(g->primary.self);
+    if (standing_in) g->fallback.backend->cancel(g->fallback.self);
 }
 
 static int compare_double(const void *a, const void *b)
@@ -403,6 +608,8 @@ void mz_gen_close(mz_gen *g)
     pthread_cond_broadcast(&g->space);
     pthread_mutex_unlock(&g->lock);
     if (g->primary.self) g->primary.backend->close(g->primary.self);
+    if (g->fallback.self) g->fallback.backend->close(g->fallback.self);
+    scene_copy_clear(&g->last);
     for (int i = 0; g->slots && i < g->nslots; i++)
         free(g->slots[i].rgba);
     free(g->slots);

@@ -35,6 +35,10 @@ typedef struct mz_gen_backend {
     bool (*submit)(void *self, const mz_scene_request *req, const mz_frame *cond, size_t count);
     void (*cancel)(void *self);
     void (*close)(void *self);
+    /* Frames come from a server that may be absent, late or broken: the
+     * front opens desc->fallback beside this backend and switches to it
+     * (see mz_gen.c). Zero for local backends. */
+    bool remote;
 } mz_gen_backend;
 
 /* Opens a generator on a given backend instead of one chosen by URI: for

@@ -1,0 +1,479 @@
+/* The `remote` backend: a client of docs/protocol.md on its own service
+ * thread. Scenes go out as the owner submits them; frames stream into the
+ * sink as they arrive. The connection is kept up with backoff, and every
+ * change of the server's state goes to the sink (mz_gen_sink_health), which
+ * is how the front knows to fall back. Nothing here ever blocks the owner:
+ * submit and cancel only leave a note for the service thread. */
+#include "mz_error.h"
+#include "mz_gen_backends.h"
+#include "mz_gen_proto.h"
+#include "mz_log.h"
+#include "wire.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 2000
+
+/* A scene with copies of everything it points to. */
+typedef struct scene {
+    mz_gen_proto_msg msg;
+    uint8_t *cond[MZ_GEN_PROTO_MAX_CONDITIONING];
+    uint32_t cond_w[MZ_GEN_PROTO_MAX_CONDITIONING], cond_h[MZ_GEN_PROTO_MAX_CONDITIONING];
+} scene;
+
+typedef enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_HELLO, LINK_READY } link_state;
+
+typedef struct remote {
+    mz_gen_sink *sink;
+    bool realtime;                  /* the front's pace, asked of the server */
+    mz_gen_proto_encoding encoding; /* asked of the server: ?encoding= in the URI */
+    char uri[256];
+    char host[128], path[128];
+    int port;
+    struct lws_context *ctx;
+    pthread_t thread;
+    atomic_bool quit;
+
+    /* Owner -> service thread, under lock. */
+    pthread_mutex_t lock;
+    scene *want; /* a newer scene to send */
+    bool want_cancel;
+
+    /* Service thread only. */
+    struct lws *wsi;
+    mz_gen_wire wire;
+    link_state link;
+    scene *current;    /* the scene in flight; resent after a reconnect */
+    bool current_done; /* the server said done: nothing to resend */
+    int backoff_ms;
+    lws_sorted_usec_list_t retry;
+    uint8_t *pixels; /* decoded frame */
+    size_t pixels_cap;
+    bool healthy;
+    char last_why[768];
+} remote;
+
+static void scene_free(scene *s)
+{
+    if (!s) return;
+    for (int i = 0; i < MZ_GEN_PROTO_MAX_CONDITIONING; i++)
+        free(s->cond[i]);
+    free(s);
+}
+
+static bool remote_accepts(const char *uri)
+{
+    return uri && !strncmp(uri, "ws://", 5);
+}
+
+/* Reports a change of the server's state once, not on every event. */
+static void set_health(remote *r, bool healthy, const char *why)
+{
+    if (atomic_load(&r->quit)) return;
+    if (r->healthy == healthy && !strcmp(r->last_why, why)) return;
+    r->healthy = healthy;
+    snprintf(r->last_why, sizeof r->last_why, "%s", why);
+    mz_gen_sink_health(r->sink, healthy, why);
+}
+
+static bool send_msg(remote *r, const mz_gen_proto_msg *m)
+{
+    size_t len;
+    char *text = mz_gen_proto_encode(m, &len);
+    bool ok = text && mz_gen_wire_send_text(&r->wire, text, len);
+    free(text);
+    return ok;
+}
+
+static bool send_scene(remote *r)
+{
+    scene *s = r->current;
+    if (!send_msg(r, &s->msg)) return false;
+    for (int i = 0; i < s->msg.conditioning; i++) {
+        size_t payload = (size_t)s->cond_w[i] * s->cond_h[i] * 4;
+        uint8_t *msg = mz_gen_wire_send_binary(&r->wire, MZ_GEN_PROTO_HEADER_SIZE + payload);
+        if (!msg) return false;
+        mz_gen_proto_frame h = {.scene_id = s->msg.id,
+                                .index = (uint32_t)i,
+                                .conditioning = true,
+                                .width = s->cond_w[i],
+                                .height = s->cond_h[i],
+                                .encoding = MZ_GEN_PROTO_RAW,
+                                .payload_size = payload};
+        mz_gen_proto_frame_header(&h, msg);
+        memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, s->cond[i], payload);
+    }
+    return true;
+}
+
+static void connect_now(lws_sorted_usec_list_t *sul);
+
+/* The connection is gone (or never came): report it, retry later. */
+static void link_lost(remote *r, const char *why)
+{
+    if (r->link == LINK_DOWN) return;
+    r->link = LINK_DOWN;
+    r->wsi = NULL;
+    mz_gen_wire_reset(&r->wire);
+    if (atomic_load(&r->quit)) return; /* closing: nothing to report or retry */
+    char what[768];
+    snprintf(what, sizeof what, "%s: %s", r->uri, why);
+    if (r->healthy || strcmp(r->last_why, what))
+        mz_log_warn("remote: %s (retrying in %d ms)", what, r->backoff_ms);
+    set_health(r, false, what);
+    if (!atomic_load(&r->quit))
+        lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, (lws_usec_t)r->backoff_ms * 1000);
+    r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+}
+
+static void connect_now(lws_sorted_usec_list_t *sul)
+{
+    remote *r = lws_container_of(sul, remote, retry);
+    struct lws_client_connect_info ci = {
+        .context = r->ctx,
+        .address = r->host,
+        .port = r->port,
+        .path = r->path,
+        .host = r->host,
+        .origin = r->host,
+        .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
+        .local_protocol_name = MZ_GEN_PROTO_SUBPROTOCOL,
+        .pwsi = &r->wsi,
+        .userdata = r,
+    };
+    r->link = LINK_CONNECTING;
+    mz_gen_wire_init(&r->wire, NULL, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
+    if (!lws_client_connect_via_info(&ci)) link_lost(r, "cannot start a connection");
+}
+
+/* Takes what the owner left: a new scene or a cancel. */
+static void take_requests(remote *r)
+{
+    pthread_mutex_lock(&r->lock);
+    scene *want = r->want;
+    bool cancel = r->want_cancel;
+    r->want = NULL;
+    r->want_cancel = false;
+    pthread_mutex_unlock(&r->lock);
+    if (cancel && r->current && !want) {
+        if (r->link == LINK_READY)
+            send_msg(r, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_CANCEL, .id = r->current->msg.id});
+        r->current_done = true;
+    }
+    if (want) {
+        scene_free(r->current);
+        r->current = want;
+        r->current_done = false;
+        if (r->link == LINK_READY && !send_scene(r))
+            mz_log_error("remote: cannot queue a scene: out of memory");
+    }
+}
+
+/* A protocol error of the server: drop the connection (the caller returns
+ * -1 to lws) and say why. */
+static int refuse(remote *r, mz_gen_proto_status code, const char *what)
+{
+    char why[768];
+    snprintf(why, sizeof why, "%s from the server (%s): %s", what, mz_gen_proto_status_code(code),
+             mz_error());
+    lws_close_reason(r->wsi,
+                     code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
+                                                    : LWS_CLOSE_STATUS_PROTOCOL_ERR,
+                     NULL, 0);
+    link_lost(r, why);
+    return -1;
+}
+
+static int on_text(remote *r, const char *text, size_t len)
+{
+    mz_gen_proto_msg *m = malloc(sizeof *m);
+    if (!m) return -1;
+    int rc = 0;
+    mz_gen_proto_status s = mz_gen_proto_decode(text, len, m);
+    if (s != MZ_GEN_PROTO_OK) {
+        rc = refuse(r, s, "bad message");
+    } else if (r->link == LINK_HELLO) {
+        if (m->type != MZ_GEN_PROTO_WELCOME) {
+            mz_fail("'%s' before welcome", m->type == MZ_GEN_PROTO_ERROR ? m->message : "message");
+            rc = refuse(r, m->type == MZ_GEN_PROTO_ERROR ? m->code : MZ_GEN_PROTO_BAD_MESSAGE,
+                        "refused");
+        } else {
+            r->link = LINK_READY;
+            r->backoff_ms = BACKOFF_FIRST_MS;
+            mz_log_info("remote: connected to %s (%s, backend %s)", r->uri, m->peer, m->backend);
+            char why[768];
+            snprintf(why, sizeof why, "connected to %s", r->uri);
+            set_health(r, true, why);
+            if (r->current && !r->current_done && !send_scene(r)) rc = -1;
+        }
+    } else if (m->type == MZ_GEN_PROTO_DONE) {
+        if (r->current && m->id == r->current->msg.id) r->current_done = true;
+    } else if (m->type == MZ_GEN_PROTO_ERROR) {
+        char why[768];
+        snprintf(why, sizeof why, "%s: server error %s: %s", r->uri,
+                 mz_gen_proto_status_code(m->code), m->message);
+        mz_log_warn("remote: %s", why);
+        /* A scene the server cannot make is as bad as no server: fall back
+         * until a frame comes again. */
+        set_health(r, false, why);
+        if (m->fatal) {
+            mz_fail("%s", m->message);
+            rc = refuse(r, m->code, "fatal error");
+        }
+    }
+    /* accepted, progress: nothing to do; frames are what count. */
+    free(m);
+    return rc;
+}
+
+static int on_binary(remote *r, const uint8_t *data, size_t len)
+{
+    mz_gen_proto_frame f;
+    mz_gen_proto_status s = mz_gen_proto_frame_parse(data, len, MZ_GEN_PROTO_MAX_FRAME_BYTES, &f);
+    if (s != MZ_GEN_PROTO_OK) return refuse(r, s, "bad frame");
+    if (!r->current || f.scene_id != r->current->msg.id || f.conditioning)
+        return 0; /* a superseded scene's frame still in flight */
+    size_t need = (size_t)f.width * f.height * 4;
+    if (need > r->pixels_cap) {
+        free(r->pixels);
+        r->pixels = malloc(need);
+        r->pixels_cap = r->pixels ? need : 0;
+        if (!r->pixels) return -1;
+    }
+    s = mz_gen_proto_frame_pixels(&f, r->pixels);
+    if (s != MZ_GEN_PROTO_OK) return refuse(r, s, "undecodable frame");
+    char why[768];
+    snprintf(why, sizeof why, "connected to %s", r->uri);
+    set_health(r, true, why);
+    mz_frame out = {.scene_id = f.scene_id,
+                    .index = f.index,
+                    .time_s = (double)f.time_us / 1e6,
+                    .width = f.width,
+                    .height = f.height,
+                    .transitional = f.transitional,
+                    .rgba = r->pixels};
+    if (!mz_gen_sink_push(r->sink, &out) && r->link == LINK_READY && !r->current_done) {
+        /* The front has moved on (superseded or cancelled): stop the server. */
+        r->current_done = true;
+        send_msg(r, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_CANCEL, .id = f.scene_id});
+    }
+    return 0;
+}
+
+static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                    size_t len)
+{
+    (void)user;
+    remote *r = lws_context_user(lws_get_context(wsi));
+    switch (reason) {
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        take_requests(r);
+        return 0;
+    case LWS_CALLBACK_CLIENT_ESTABLISHED: {
+        r->wsi = wsi;
+        r->wire.wsi = wsi;
+        r->link = LINK_HELLO;
+        mz_gen_proto_msg hello = {.type = MZ_GEN_PROTO_HELLO,
+                                  .version = MZ_GEN_PROTO_VERSION,
+                                  .encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW) |
+                                               MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_PNG) |
+                                               MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_JPEG),
+                                  .max_frame_bytes = MZ_GEN_PROTO_MAX_FRAME_BYTES};
+        snprintf(hello.peer, sizeof hello.peer, "maze");
+        return send_msg(r, &hello) ? 0 : -1;
+    }
+    case LWS_CALLBACK_CLIENT_RECEIVE:
+        if (wsi != r->wsi) return -1;
+        switch (mz_gen_wire_receive(&r->wire, in, len)) {
+        case MZ_GEN_WIRE_PARTIAL:
+            return 0;
+        case MZ_GEN_WIRE_TOO_LARGE:
+            mz_fail("a %s message over %zu bytes", r->wire.in_binary ? "binary" : "text",
+                    r->wire.in_binary ? r->wire.max_binary : r->wire.max_text);
+            return refuse(r, MZ_GEN_PROTO_TOO_LARGE, "oversized message");
+        case MZ_GEN_WIRE_COMPLETE:
+            return r->wire.in_binary ? on_binary(r, r->wire.in, r->wire.in_len)
+                                     : on_text(r, (const char *)r->wire.in, r->wire.in_len);
+        }
+        return 0;
+    case LWS_CALLBACK_CLIENT_WRITEABLE:
+        if (wsi != r->wsi) return -1;
+        return mz_gen_wire_writeable(&r->wire) ? 0 : -1;
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+        if (r->link == LINK_CONNECTING || wsi == r->wsi)
+            link_lost(r, in && len ? (const char *)in : "connection failed");
+        return 0;
+    case LWS_CALLBACK_CLIENT_CLOSED:
+        if (wsi == r->wsi) link_lost(r, "connection closed");
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static const struct lws_protocols protocols[] = {
+    {.name = MZ_GEN_PROTO_SUBPROTOCOL, .callback = on_event, .rx_buffer_size = 64 * 1024},
+    {0},
+};
+
+static void *service(void *arg)
+{
+    remote *r = arg;
+    lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, 1);
+    while (!atomic_load(&r->quit))
+        if (lws_service(r->ctx, 0) < 0) break;
+    return NULL;
+}
+
+static void remote_close(void *self);
+
+static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
+{
+    remote *r = calloc(1, sizeof *r);
+    if (!r) {
+        mz_fail("remote: out of memory");
+        return NULL;
+    }
+    r->sink = sink;
+    r->realtime = desc->realtime;
+    r->backoff_ms = BACKOFF_FIRST_MS;
+    atomic_init(&r->quit, false);
+    pthread_mutex_init(&r->lock, NULL);
+    snprintf(r->uri, sizeof r->uri, "%s", desc->uri);
+    char parse[256];
+    snprintf(parse, sizeof parse, "%s", desc->uri);
+    /* ws://host:port[/path][?encoding=raw|png|jpeg] */
+    char *query = strchr(parse, '?');
+    if (query) {
+        *query++ = 0;
+        char name[16] = "";
+        if (sscanf(query, "encoding=%15[a-z]", name) != 1 ||
+            !mz_gen_proto_encoding_of(name, &r->encoding)) {
+            mz_fail("remote: '%s': the only option is ?encoding=raw|png|jpeg", desc->uri);
+            remote_close(r);
+            return NULL;
+        }
+    }
+    const char *scheme, *host, *path;
+    if (lws_parse_uri(parse, &scheme, &host, &r->port, &path) || !*host) {
+        mz_fail("remote: cannot parse '%s' (want ws://host:port)", desc->uri);
+        remote_close(r);
+        return NULL;
+    }
+    snprintf(r->host, sizeof r->host, "%s", host);
+    snprintf(r->path, sizeof r->path, "/%s", path);
+    struct lws_context_creation_info info = {
+        .port = CONTEXT_PORT_NO_LISTEN,
+        .protocols = protocols,
+        .gid = -1,
+        .uid = -1,
+        .user = r,
+        .connect_timeout_secs = 2,
+    };
+    lws_set_log_level(LLL_ERR, NULL);
+    r->ctx = lws_create_context(&info);
+    if (!r->ctx) {
+        mz_fail("remote: cannot create a libwebsockets context");
+        remote_close(r);
+        return NULL;
+    }
+    if (pthread_create(&r->thread, NULL, service, r)) {
+        mz_fail("remote: cannot start the service thread");
+        lws_context_destroy(r->ctx);
+        r->ctx = NULL;
+        remote_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+static bool remote_submit(void *self, const mz_scene_request *req, const mz_frame *cond,
+                          size_t count)
+{
+    remote *r = self;
+    scene *s = calloc(1, sizeof *s);
+    if (!s) return mz_fail("remote: out of memory");
+    mz_gen_proto_msg *m = &s->msg;
+    m->type = MZ_GEN_PROTO_SCENE;
+    m->id = req->id;
+    snprintf(m->prompt, sizeof m->prompt, "%s", req->prompt ? req->prompt : "");
+    snprintf(m->negative, sizeof m->negative, "%s", req->negative ? req->negative : "");
+    m->seed = req->seed;
+    m->width = req->width > 0 ? req->width : 640;
+    m->height = req->height > 0 ? req->height : 360;
+    m->fps = req->fps > 0 ? req->fps : 30;
+    m->duration = req->duration_s;
+    m->transition = req->transition_s;
+    m->realtime = r->realtime;
+    m->encoding = r->encoding;
+    for (size_t i = 0; i < req->tag_count && m->tag_count < MZ_GEN_PROTO_MAX_TAGS; i++)
+        snprintf(m->tags[m->tag_count++], MZ_GEN_PROTO_MAX_TAG, "%s", req->tags[i]);
+    /* The newest frames matter most: keep the last MAX_CONDITIONING. */
+    size_t first =
+        count > MZ_GEN_PROTO_MAX_CONDITIONING ? count - MZ_GEN_PROTO_MAX_CONDITIONING : 0;
+    for (size_t i = first; i < count; i++) {
+        int k = m->conditioning;
+        size_t bytes = (size_t)cond[i].width * cond[i].height * 4;
+        s->cond[k] = malloc(bytes);
+        if (!s->cond[k]) {
+            scene_free(s);
+            return mz_fail("remote: out of memory");
+        }
+        memcpy(s->cond[k], cond[i].rgba, bytes);
+        s->cond_w[k] = cond[i].width;
+        s->cond_h[k] = cond[i].height;
+        m->conditioning++;
+    }
+    pthread_mutex_lock(&r->lock);
+    scene_free(r->want);
+    r->want = s;
+    r->want_cancel = false;
+    pthread_mutex_unlock(&r->lock);
+    lws_cancel_service(r->ctx);
+    return true;
+}
+
+static void remote_cancel(void *self)
+{
+    remote *r = self;
+    pthread_mutex_lock(&r->lock);
+    scene_free(r->want);
+    r->want = NULL;
+    r->want_cancel = true;
+    pthread_mutex_unlock(&r->lock);
+    lws_cancel_service(r->ctx);
+}
+
+static void remote_close(void *self)
+{
+    remote *r = self;
+    if (r->ctx) {
+        atomic_store(&r->quit, true);
+        lws_cancel_service(r->ctx);
+        pthread_join(r->thread, NULL);
+        lws_sul_cancel(&r->retry);
+        lws_context_destroy(r->ctx);
+    }
+    mz_gen_wire_reset(&r->wire);
+    scene_free(r->want);
+    scene_free(r->current);
+    free(r->pixels);
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+const mz_gen_backend mz_gen_remote_backend = {
+    .version = MZ_GEN_BACKEND_VERSION,
+    .name = "remote",
+    .accepts = remote_accepts,
+    .open = remote_open,
+    .submit = remote_submit,
+    .cancel = remote_cancel,
+    .close = remote_close,
+    .remote = true,
+};

@@ -1,0 +1,50 @@
+/* mz_gen_server — the engine's own generation server: serves a local
+ * generator backend (normally `procedural`) to remote clients over
+ * docs/protocol.md. `maze serve` is a thin wrapper around it.
+ *
+ * Each client gets its own mz_gen (one scene in flight per connection, as
+ * the protocol says); all connections share one service thread, the one
+ * that calls mz_gen_server_run. Queues are bounded: at most
+ * max_queue_frames frames wait per client, after which its generator waits.
+ *
+ * Threading: create/run/destroy on one thread; mz_gen_server_stop may be
+ * called from any thread or a signal handler. Errors: NULL/false +
+ * mz_error(). */
+#ifndef MZ_GEN_SERVER_H
+#define MZ_GEN_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct mz_gen_server mz_gen_server;
+struct mz_gen_backend; /* mz_gen_backend.h */
+
+typedef struct mz_gen_server_desc {
+    const char *bind;     /* address to listen on; NULL -> "127.0.0.1" */
+    int port;             /* 0 -> a free port (see mz_gen_server_port) */
+    const char *backend;  /* generator URI per client; NULL -> "procedural" */
+    int max_clients;      /* 0 -> 8; more are refused with error `busy` */
+    int max_queue_frames; /* 0 -> MZ_GEN_PROTO_MAX_QUEUE */
+    void *gpu;            /* optional mz_gpu* shared by the clients' generators */
+    /* Serve this backend instead of the one `backend` names (tests and
+     * benchmarks: a synthetic generator isolates the protocol's cost). */
+    const struct mz_gen_backend *impl;
+} mz_gen_server_desc;
+
+typedef struct mz_gen_server_stats {
+    int clients;          /* connected now */
+    uint64_t connections; /* accepted since create */
+    uint64_t scenes, frames_sent;
+    uint64_t refused; /* over max_clients, or closed for a protocol error */
+} mz_gen_server_stats;
+
+/* Listens at once; the port is bound when this returns. */
+mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc);
+int mz_gen_server_port(const mz_gen_server *s);
+/* Services clients until mz_gen_server_stop; then closes every connection. */
+bool mz_gen_server_run(mz_gen_server *s);
+void mz_gen_server_stop(mz_gen_server *s);
+void mz_gen_server_stats_get(const mz_gen_server *s, mz_gen_server_stats *out);
+void mz_gen_server_destroy(mz_gen_server *s);
+
+#endif

@@ -1,0 +1,58 @@
+/* wire — one WebSocket peer's message queues, shared by the remote backend,
+ * the generation server and the ComfyUI adapter (private to engine/gen).
+ *
+ * Outgoing messages are queued whole and written in chunks from the
+ * connection's WRITEABLE callback, so a 3.5 MB frame never stalls the other
+ * connections of the same service loop. Incoming fragments are reassembled
+ * into one buffer whose size is checked before it grows.
+ *
+ * Threading: only the thread servicing the lws context touches a wire.
+ * Ownership: the wire owns its queued copies and its receive buffer;
+ * mz_gen_wire_reset frees them. */
+#ifndef MZ_GEN_WIRE_H
+#define MZ_GEN_WIRE_H
+
+#include <libwebsockets.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mz_gen_wire_msg mz_gen_wire_msg;
+
+typedef struct mz_gen_wire {
+    struct lws *wsi;
+    mz_gen_wire_msg *head, *tail;
+    int queued;                  /* messages waiting, text and binary */
+    int queued_binary;           /* of which frames: what the queue-depth limit counts */
+    size_t max_text, max_binary; /* receive limits */
+    uint8_t *in;                 /* the message being received */
+    size_t in_len, in_cap;
+    bool in_binary;
+    bool in_overflow; /* the current message went over its limit */
+} mz_gen_wire;
+
+typedef enum mz_gen_wire_rx {
+    MZ_GEN_WIRE_PARTIAL,  /* more fragments to come */
+    MZ_GEN_WIRE_COMPLETE, /* w->in holds w->in_len bytes of one message */
+    MZ_GEN_WIRE_TOO_LARGE /* over max_text / max_binary: close the connection */
+} mz_gen_wire_rx;
+
+void mz_gen_wire_init(mz_gen_wire *w, struct lws *wsi, size_t max_text, size_t max_binary);
+
+/* Queue a copy of a text message. */
+bool mz_gen_wire_send_text(mz_gen_wire *w, const char *text, size_t len);
+/* Queue a binary message of `len` bytes and return where to write them
+ * (valid until the next wire call), or NULL when out of memory. */
+uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len);
+
+/* From the WRITEABLE callback: writes the next chunk and asks for another
+ * callback while anything is left. false: the connection failed. */
+bool mz_gen_wire_writeable(mz_gen_wire *w);
+
+/* From the RECEIVE callback with the callback's bytes. */
+mz_gen_wire_rx mz_gen_wire_receive(mz_gen_wire *w, const void *in, size_t len);
+
+/* Frees queued messages and the receive buffer; the wire can be reused. */
+void mz_gen_wire_reset(mz_gen_wire *w);
+
+#endif

@@ -1,0 +1,25 @@
+/* A misbehaving generation server for fault tests: speaks just enough of
+ * docs/protocol.md to get a client to a scene, then does one wrong thing.
+ * Runs on its own thread on 127.0.0.1 at a free port. */
+#ifndef FAKE_SERVER_H
+#define FAKE_SERVER_H
+
+typedef enum fake_mode {
+    FAKE_STALL,           /* accepts the scene, never sends a frame */
+    FAKE_GARBAGE,         /* random bytes as a binary message */
+    FAKE_TRUNCATED,       /* a frame header promising more than follows */
+    FAKE_OVERSIZED_FRAME, /* a 4096x4096 raw frame header: over the frame limit */
+    FAKE_OVERSIZED_TEXT,  /* a 70 KB text message */
+    FAKE_BAD_VERSION,     /* welcome with protocol version 2 */
+    FAKE_STALL_MIDWAY,    /* three good frames, then silence */
+} fake_mode;
+
+typedef struct fake_server fake_server;
+
+fake_server *fake_server_start(fake_mode mode);
+int fake_server_port(const fake_server *f);
+/* Connections the fake has seen (the client reconnects after each fault). */
+int fake_server_connections(fake_server *f);
+void fake_server_stop(fake_server *f);
+
+#endif
