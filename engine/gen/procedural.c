@@ -7,8 +7,9 @@
  * frame): that image is the dissolve's starting point, shown just before
  * the scene's frame 0, so frame 0 is the dissolve's first step and every
  * frame pushed is one drawn for the scene. The parameters move from the old
- * values to the new over transition_s. Everything is a function of frame counts, never of wall
- * time, so the same requests in the same order give the same pixels. */
+ * values to the new over transition_s. Everything is a function of frame
+ * counts, never of wall time, so the same requests in the same order give
+ * the same pixels. */
 #include "mz_gen_backends.h"
 #include "procedural_internal.h"
 
