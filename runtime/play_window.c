@@ -70,15 +70,11 @@ struct mz_player {
     uint64_t input_ns; /* last keystroke */
 
     /* frames and timing */
-    uint64_t scene_id;   /* the session's last scene request */
-    bool waiting_first;  /* the new scene's first frame is not on screen yet */
-    bool scene_on_way;   /* ...but it has been handed to the renderer */
-    uint64_t arrived_ns; /* when that frame came out of the generator */
-    double present_ms;   /* the last scene's first frame: arrival -> presented */
-    /* A scene's frame 0 continues the picture on screen (the generator hands
-     * it on at once); frame 1 is the first drawn for the new scene. */
-    bool waiting_new;
-    double new_content_ms; /* input accepted -> frame 1 presented */
+    uint64_t scene_id;     /* the session's last scene request */
+    bool waiting_first;    /* the new scene's first frame is not on screen yet */
+    bool scene_on_way;     /* ...but it has been handed to the renderer */
+    uint64_t arrived_ns;   /* when that frame came out of the generator */
+    double present_ms;     /* the last scene's first frame: arrival -> presented */
     uint64_t accepted_ns;  /* input accepted -> the first frame presented */
     double first_frame_ms; /* the last scene's */
     uint8_t *last_rgba;    /* the last frame taken from the generator (the ring's copy
@@ -174,7 +170,6 @@ static void on_turn(const mz_story_turn *t, void *user)
     if (id != p->scene_id) {
         p->scene_id = id;
         p->waiting_first = true;
-        p->waiting_new = true;
         p->scene_on_way = false;
         snprintf(p->prompt, sizeof p->prompt, "%s", t->prompt ? t->prompt : "");
     }
@@ -513,19 +508,19 @@ static void author_text(mz_player *p, char *out, size_t size)
     mz_gen_stats_get(p->gen, &st);
     snprintf(out, size,
              "scene     %s%s\nmatched   %s\nprompt    %.300s\n"
-             "latency   %.1f ms to the first frame, %.1f ms to new content\n"
+             "latency   %.1f ms from the input to the first frame on screen\n"
              "          (generator's first frame p50 %.1f, p95 %.1f ms)\n"
              "fps       %.1f shown, %.1f generated\nbackend   %s%s on %s\nturn      %d",
              p->scene, p->ended ? " (ending)" : "", p->matched[0] ? p->matched : "-", p->prompt,
-             p->first_frame_ms, p->new_content_ms, st.first_frame_p50_ms, st.first_frame_p95_ms,
-             p->fps, st.fps, st.backend, st.fallback_active ? " (fallback)" : "",
-             mz_gpu_device_name(p->gpu), p->turns);
+             p->first_frame_ms, st.first_frame_p50_ms, st.first_frame_p95_ms, p->fps, st.fps,
+             st.backend, st.fallback_active ? " (fallback)" : "", mz_gpu_device_name(p->gpu),
+             p->turns);
 }
 
 static bool draw_overlay(mz_player *p)
 {
     double now = secs_since(p->start_ns);
-    bool working = p->waiting_new || !p->have_frame;
+    bool working = p->waiting_first || !p->have_frame;
     /* Animated parts redraw ten times a second; the rest only on change. */
     bool animating = working || p->show_author || p->notice[0];
     if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
@@ -608,13 +603,6 @@ static bool present(mz_player *p)
                     "(generator %.1f ms; out of the generator -> on screen %.1f ms; "
                     "%.1f fps shown, %.1f generated)",
                     p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps);
-    }
-    if (p->waiting_new && p->shown.scene_id == p->scene_id && p->shown.index >= 1) {
-        p->waiting_new = false;
-        p->new_content_ms = mz_time_ms_since(p->accepted_ns);
-        p->overlay_dirty = true;
-        mz_log_info("new content of scene %s on screen %.1f ms after the input", p->scene,
-                    p->new_content_ms);
     }
     return true;
 }

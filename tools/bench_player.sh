@@ -48,10 +48,8 @@ fields() { grep 'first frame of scene' "$work/log" | tail -n +2 |
 pct() { sort -n | awk -v what="$1" '{ v[NR] = $1 } END {
   printf "%s (%d scene changes): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", what, NR,
     v[int((NR + 1) * 0.5)], v[int(NR * 0.95 + 0.999)], v[NR] }'; }
-fields | awk '{ print $1 }' | pct "input -> first frame (frame 0) presented, 1280x720 window"
+fields | awk '{ print $1 }' | pct "input -> first frame of the new scene presented, 1280x720 window"
 fields | awk '{ print $2 }' | pct "  the generator's part (submit -> frame ready)"
 fields | awk '{ print $3 }' | pct "  out of the generator -> presented"
-grep 'new content of scene' "$work/log" | tail -n +2 | sed -n 's/.* on screen \([0-9.]*\) ms after.*/\1/p' |
-  pct "input -> first new-content frame (frame 1) presented"
 fields | awk '{ f += $4; g += $5 } END { printf "  displayed %.1f fps, generated %.1f fps (the second before each scene change)\n", f / NR, g / NR }'
 grep -o '"first_frame_ms":[0-9.]*' "$work/trace" | tail -n +2 | cut -d: -f2 | pct "  (the trace's first_frame_ms)"

@@ -711,11 +711,6 @@ void main()
     vec2 frag = gl_FragCoord.xy;
     vec2 uv = frag * u.res.zw;
     float morph = u.clock.y;
-    // The first frame of a new scene is the conditioning frame itself.
-    if (morph >= 0.999) {
-        out_color = vec4(texture(conditioning, uv).rgb, 1.0);
-        return;
-    }
     vec2 p = vec2(frag.x - 0.5 * u.res.x, 0.5 * u.res.y - frag.y) * u.res.w;
     vec3 col = grade(scene(p), p);
     if (morph > 0.0) {

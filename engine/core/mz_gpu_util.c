@@ -140,17 +140,18 @@ VkShaderModule mz_gpu_shader_module(mz_gpu *gpu, const uint32_t *code, size_t by
     return m;
 }
 
-bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout final_layout,
+bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout initial_layout,
+                       VkImageLayout final_layout,
                        const VkSubpassDependency *deps, uint32_t dep_count, VkRenderPass *out)
 {
     VkAttachmentDescription color = {
         .format = format,
         .samples = VK_SAMPLE_COUNT_1_BIT,
-        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* every pixel is drawn */
+        .loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE, /* every pixel of the area is drawn */
         .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
         .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
         .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+        .initialLayout = initial_layout,
         .finalLayout = final_layout,
     };
     VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
@@ -273,19 +274,18 @@ bool mz_gpu_linear_sampler(mz_gpu *gpu, VkSampler *out)
 }
 
 void mz_gpu_begin_fullscreen(VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer framebuffer,
-                             VkExtent2D extent, VkPipeline pipeline)
+                             VkExtent2D extent, VkRect2D area, VkPipeline pipeline)
 {
     VkRenderPassBeginInfo begin = {
         .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
         .renderPass = pass,
         .framebuffer = framebuffer,
-        .renderArea = {{0, 0}, extent},
+        .renderArea = area,
     };
     vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
     VkViewport viewport = {0, 0, (float)extent.width, (float)extent.height, 0, 1};
-    VkRect2D scissor = {{0, 0}, extent};
     vkCmdSetViewport(cmd, 0, 1, &viewport);
-    vkCmdSetScissor(cmd, 0, 1, &scissor);
+    vkCmdSetScissor(cmd, 0, 1, &area);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline);
 }
 

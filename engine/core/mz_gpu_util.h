@@ -55,10 +55,13 @@ bool mz_gpu_image_view(mz_gpu *gpu, VkImage image, VkFormat format, VkImageView 
 /* A shader module from embedded SPIR-V (`bytes` long); VK_NULL_HANDLE on failure. */
 VkShaderModule mz_gpu_shader_module(mz_gpu *gpu, const uint32_t *code, size_t bytes);
 
-/* A render pass with one colour attachment that is fully overwritten
- * (loadOp DONT_CARE) and left in `final_layout`, one subpass, and the
- * caller's external dependencies. */
-bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout final_layout,
+/* A render pass with one colour attachment whose render area is fully
+ * overwritten (loadOp DONT_CARE), taken from `initial_layout` (UNDEFINED
+ * discards the old contents; another layout keeps what lies outside the
+ * render area) to `final_layout`, one subpass, and the caller's external
+ * dependencies. */
+bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout initial_layout,
+                       VkImageLayout final_layout,
                        const VkSubpassDependency *deps, uint32_t dep_count, VkRenderPass *out);
 
 /* A graphics pipeline drawing a fullscreen triangle (3 vertices, no vertex
@@ -70,11 +73,12 @@ bool mz_gpu_fullscreen_pipeline(mz_gpu *gpu, VkPipelineLayout layout, VkRenderPa
 /* A bilinear sampler clamping to the edge: how both modules sample images. */
 bool mz_gpu_linear_sampler(mz_gpu *gpu, VkSampler *out);
 
-/* Records the start of a fullscreen pass over all of `extent`: begins the
- * render pass, sets viewport and scissor, binds the pipeline. The caller
+/* Records the start of a fullscreen pass: begins the render pass over
+ * `area` (all of `extent`, or a part such as a band), sets the viewport to
+ * the whole extent and the scissor to `area`, binds the pipeline. The caller
  * binds its descriptors, draws 3 vertices and ends the pass. */
 void mz_gpu_begin_fullscreen(VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer framebuffer,
-                             VkExtent2D extent, VkPipeline pipeline);
+                             VkExtent2D extent, VkRect2D area, VkPipeline pipeline);
 
 /* Records the copy of `image` (in TRANSFER_SRC_OPTIMAL, width x height, 4
  * bytes a pixel) into `buffer` and the barrier that makes it visible to the

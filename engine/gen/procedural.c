@@ -4,10 +4,12 @@
  * Continuity: the worker keeps what is on screen between scenes — the
  * parameters of the last frame, the camera and the world clock. A new scene
  * starts from the conditioning frame (or, without one, from its own last
- * frame): frame 0 is that image, then the image dissolves into the new scene
- * while the parameters move from the old values to the new over
- * transition_s. Everything is a function of frame counts, never of wall
- * time, so the same requests in the same order give the same pixels. */
+ * frame): that image is the dissolve's starting point, shown just before
+ * the scene's frame 0, so frame 0 is the dissolve's first step and every
+ * frame pushed is one drawn for the scene. The parameters move from the old
+ * values to the new over transition_s. Everything is a function of frame
+ * counts, never of wall time, so the same requests in the same order give
+ * the same pixels. */
 #include "mz_gen_backends.h"
 #include "procedural_internal.h"
 
@@ -43,7 +45,6 @@ typedef struct job {
     char *prompt; /* prompt + tags, one string for the interpreter */
     uint8_t *cond;
     uint32_t cond_w, cond_h;
-    bool frame0_sent; /* submit already pushed the conditioning frame as frame 0 */
 } job;
 
 /* The camera carries across scenes: positions and smoothed velocities. */
@@ -64,6 +65,9 @@ typedef struct proc {
     bool quit, stop; /* stop: cancel() ended the scene in flight */
     bool pending;    /* `next` holds a request the worker has not started */
     job next;
+    /* pending || stop, for the renderer to read between bands without the
+     * lock: the frame being drawn is no longer wanted. */
+    atomic_bool interrupt;
 
     /* Worker-only from here. */
     job cur;
@@ -79,12 +83,6 @@ typedef struct proc {
     bool cpu_device;           /* lavapipe: draw smaller, scale up */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
     uint32_t last_w, last_h;
-    /* The image the scene starts from (its frame 0): the conditioning
-     * frame, or a copy of this generator's last frame. */
-    const uint8_t *start;
-    uint32_t start_w, start_h;
-    uint8_t *own_start;
-    size_t own_start_cap;
 } proc;
 
 static void job_clear(job *j)
@@ -301,31 +299,13 @@ static void start_scene(proc *pr)
     pr->to = to;
     pr->index = 0;
     pr->active = true;
-    pr->start = NULL;
-    if (pr->cur.cond) {
-        pr->start = pr->cur.cond;
-        pr->start_w = pr->cur.cond_w;
-        pr->start_h = pr->cur.cond_h;
-    } else if (pr->last_frame) {
-        /* No frames given: continue from what this generator made last
-         * (copied: the next render overwrites it). */
-        size_t bytes = (size_t)pr->last_w * pr->last_h * 4;
-        if (pr->own_start_cap < bytes) {
-            free(pr->own_start);
-            pr->own_start = malloc(bytes);
-            pr->own_start_cap = pr->own_start ? bytes : 0;
-        }
-        if (pr->own_start) {
-            memcpy(pr->own_start, pr->last_frame, bytes);
-            pr->start = pr->own_start;
-            pr->start_w = pr->last_w;
-            pr->start_h = pr->last_h;
-        }
-    }
-    if (pr->start && !proc_vk_set_conditioning(pr->vk, pr->start, pr->start_w, pr->start_h)) {
+    /* No frames given: continue from what this generator made last (the
+     * readback still holds it; set_conditioning copies it). */
+    bool given = pr->cur.cond != NULL;
+    const uint8_t *start = given ? pr->cur.cond : pr->last_frame;
+    if (start && !proc_vk_set_conditioning(pr->vk, start, given ? pr->cur.cond_w : pr->last_w,
+                                           given ? pr->cur.cond_h : pr->last_h))
         mz_log_error("procedural: conditioning frame: %s", mz_error());
-        pr->start = NULL;
-    }
     place_anchors(pr, &to);
 }
 
@@ -360,31 +340,26 @@ static bool next_frame(proc *pr)
 
     float scene_s = (float)pr->index / fps;
     bool continuing = pr->continuing;
-    float t = continuing ? smooth01(scene_s / trans) : 1.0f;
-    float morph = continuing ? 1.0f - smooth01(scene_s / (trans * 0.8f)) : 0.0f;
+    /* The dissolve's clock: the conditioning image was shown one frame
+     * before frame 0. */
+    float since = scene_s + 1.0f / fps;
+    float t = continuing ? smooth01(since / trans) : 1.0f;
+    float morph = continuing ? 1.0f - smooth01(since / (trans * 0.8f)) : 0.0f;
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
 
+    uint32_t iw, ih;
+    internal_size(pr, w, h, &iw, &ih);
+    proc_uniforms u;
+    fill_uniforms(pr, &p, morph, iw, ih, &u);
     const uint8_t *px;
-    bool push = true;
-    if (pr->index == 0 && continuing && pr->start && pr->start_w == w && pr->start_h == h) {
-        /* Frame 0 is the image the scene continues from: no need to draw,
-         * and submit may have handed it on already. */
-        px = pr->start;
-        push = !pr->cur.frame0_sent;
-    } else {
-        uint32_t iw, ih;
-        internal_size(pr, w, h, &iw, &ih);
-        proc_uniforms u;
-        fill_uniforms(pr, &p, morph, iw, ih, &u);
-        px = proc_vk_render(pr->vk, &u, w, h, iw, ih);
-        if (!px) {
-            mz_log_error("procedural: %s", mz_error());
-            return false;
-        }
-        pr->last_frame = px;
-        pr->last_w = w;
-        pr->last_h = h;
+    if (!proc_vk_render(pr->vk, &u, w, h, iw, ih, &pr->interrupt, &px)) {
+        mz_log_error("procedural: %s", mz_error());
+        return false;
     }
+    if (!px) return false; /* superseded or cancelled while drawing */
+    pr->last_frame = px;
+    pr->last_w = w;
+    pr->last_h = h;
     pr->shown = p;
     pr->have_shown = true;
     mz_frame f = {
@@ -400,7 +375,7 @@ static bool next_frame(proc *pr)
     camera_step(&pr->cam, &p, dt);
     pr->world_s += dt;
     pr->index++;
-    return !push || mz_gen_sink_push(pr->sink, &f);
+    return mz_gen_sink_push(pr->sink, &f);
 }
 
 static void *worker(void *arg)
@@ -414,6 +389,7 @@ static void *worker(void *arg)
             memset(&pr->next, 0, sizeof pr->next);
             pr->pending = false;
             pr->stop = false;
+            atomic_store(&pr->interrupt, false);
             pthread_mutex_unlock(&pr->lock);
             start_scene(pr);
             pthread_mutex_lock(&pr->lock);
@@ -422,6 +398,7 @@ static void *worker(void *arg)
         if (pr->stop) {
             pr->active = false;
             pr->stop = false;
+            atomic_store(&pr->interrupt, false);
         }
         if (!pr->active) {
             pthread_cond_wait(&pr->wake, &pr->lock);
@@ -455,7 +432,6 @@ static void proc_close(void *self)
     }
     job_clear(&pr->cur);
     job_clear(&pr->next);
-    free(pr->own_start);
     proc_vk_destroy(pr->vk);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
@@ -471,6 +447,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     pr->sink = sink;
+    atomic_init(&pr->interrupt, false);
     pthread_mutex_init(&pr->lock, NULL);
     pthread_cond_init(&pr->wake, NULL);
     pr->gpu = desc->gpu;
@@ -492,7 +469,8 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     uint32_t iw, ih;
     internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
     fill_uniforms(pr, &p, 0.5f, iw, ih, &u);
-    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih) ||
+    const uint8_t *px;
+    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px) ||
         pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");
         proc_close(pr);
@@ -518,16 +496,6 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
         job_clear(&j);
         return mz_fail("procedural: out of memory for a scene request");
     }
-    /* Frame 0 of a continuing scene is the conditioning frame itself: hand
-     * it on now, so the consumer has the new scene's first frame at once
-     * instead of after the frame the worker may be drawing. */
-    uint32_t w = req->width > 0 ? (uint32_t)req->width : DEFAULT_W;
-    uint32_t h = req->height > 0 ? (uint32_t)req->height : DEFAULT_H;
-    if (j.cond && j.cond_w == w && j.cond_h == h) {
-        mz_frame f0 = {
-            .scene_id = req->id, .width = w, .height = h, .transitional = true, .rgba = j.cond};
-        j.frame0_sent = mz_gen_sink_push(pr->sink, &f0);
-    }
     /* Only the prompt string is kept: tags and the negative are in it. */
     j.req.prompt = j.prompt;
     j.req.negative = NULL;
@@ -537,6 +505,7 @@ static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame 
     job_clear(&pr->next);
     pr->next = j;
     pr->pending = true;
+    atomic_store(&pr->interrupt, true);
     pthread_cond_signal(&pr->wake);
     pthread_mutex_unlock(&pr->lock);
     return true;
@@ -549,6 +518,7 @@ static void proc_cancel(void *self)
     job_clear(&pr->next);
     pr->pending = false;
     pr->stop = true;
+    atomic_store(&pr->interrupt, true);
     pthread_mutex_unlock(&pr->lock);
 }
 

@@ -10,6 +10,7 @@
 
 #include "mz_gpu.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,10 +45,12 @@ void proc_vk_destroy(proc_vk *vk);
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t width, uint32_t height);
 
 /* Renders one frame: draws it at iw x ih (u->res must say so), scales it
- * to width x height when that differs, and returns its RGBA8 pixels, rows
- * top to bottom, valid until the next call (targets are remade when the
- * sizes change). NULL + mz_fail() on error. */
-const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width, uint32_t height,
-                              uint32_t iw, uint32_t ih);
+ * to width x height when that differs, and sets *out to its RGBA8 pixels,
+ * rows top to bottom, valid until the next call (targets are remade when
+ * the sizes change). The frame is drawn in bands; when *stop is set between
+ * two, the frame is given up: true with *out NULL (the pixels of the last
+ * finished frame stay where they were). False + mz_fail() on error. */
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width, uint32_t height,
+                    uint32_t iw, uint32_t ih, const atomic_bool *stop, const uint8_t **out);
 
 #endif

@@ -3,7 +3,10 @@
  * compute one: on lavapipe it is the faster of the two (platform.md).
  *
  * One frame in flight: render, wait, hand back the pixels. On lavapipe the
- * "GPU" is the same two cores, so overlapping frames would not add speed. */
+ * "GPU" is the same two cores, so overlapping frames would not add speed.
+ * A frame is drawn in horizontal bands, one submit each, so a frame whose
+ * scene was superseded stops at the next band instead of holding the new
+ * scene's first frame back for a whole frame. */
 #include "procedural_internal.h"
 
 #include "mz_error.h"
@@ -16,11 +19,13 @@
 #include <string.h>
 
 #define FORMAT VK_FORMAT_R8G8B8A8_UNORM
+#define BANDS 4
 
 struct proc_vk {
     mz_gpu *gpu;
     VkDevice dev;
-    VkRenderPass pass;
+    VkRenderPass pass;      /* the first band: the image's old contents are not needed */
+    VkRenderPass pass_keep; /* later bands: the bands drawn before stay */
     VkDescriptorSetLayout set_layout;
     VkPipelineLayout layout;
     VkPipeline pipeline;
@@ -58,7 +63,9 @@ static bool buffer_create(proc_vk *vk, mz_gpu_buffer *b, VkDeviceSize size,
                                 name);
 }
 
-static bool create_pass(proc_vk *vk)
+/* Both passes leave the image ready to copy from; `initial` is the layout
+ * the image is in before (UNDEFINED discards its contents). */
+static bool create_pass(proc_vk *vk, VkImageLayout initial, VkRenderPass *out)
 {
     VkSubpassDependency deps[2] = {
         {/* the previous frame's copy reads the image before this frame writes it */
@@ -76,8 +83,8 @@ static bool create_pass(proc_vk *vk)
          .srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
          .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT},
     };
-    return mz_gpu_color_pass(vk->gpu, FORMAT, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, deps, 2,
-                             &vk->pass);
+    return mz_gpu_color_pass(vk->gpu, FORMAT, initial, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, deps,
+                             2, out);
 }
 
 static bool create_pipeline(proc_vk *vk)
@@ -179,7 +186,8 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
     static const uint8_t black[4] = {0, 0, 0, 255};
     if (!buffer_create(vk, &vk->uniforms, sizeof(proc_uniforms), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
                        false, "procedural uniforms") ||
-        !create_pass(vk) || !create_pipeline(vk) || !create_descriptors(vk) ||
+        !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->pass) ||
+        !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) || !create_pipeline(vk) || !create_descriptors(vk) ||
         !create_commands(vk) || !proc_vk_set_conditioning(vk, black, 1, 1)) {
         proc_vk_destroy(vk);
         return NULL;
@@ -211,6 +219,7 @@ void proc_vk_destroy(proc_vk *vk)
     if (vk->layout) vkDestroyPipelineLayout(vk->dev, vk->layout, NULL);
     if (vk->set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->set_layout, NULL);
     if (vk->pass) vkDestroyRenderPass(vk->dev, vk->pass, NULL);
+    if (vk->pass_keep) vkDestroyRenderPass(vk->dev, vk->pass_keep, NULL);
     free(vk);
 }
 
@@ -337,33 +346,10 @@ static void record_upscale(proc_vk *vk)
                      VK_ACCESS_TRANSFER_READ_BIT);
 }
 
-const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
-                              uint32_t iw, uint32_t ih)
+/* Ends the command buffer, submits it and waits for it. */
+static bool submit_and_wait(proc_vk *vk)
 {
-    bool scaled = iw != w || ih != h;
-    if ((vk->target.width != iw || vk->target.height != ih ||
-         (scaled && (vk->output.width != w || vk->output.height != h)) ||
-         (!scaled && vk->output.image)) &&
-        !make_target(vk, w, h, iw, ih))
-        return NULL;
-    memcpy(vk->uniforms.map, u, sizeof *u);
-
-    VkCommandBufferBeginInfo begin = {
-        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-    };
-    if (!vk_ok(vkBeginCommandBuffer(vk->cmd, &begin), "vkBeginCommandBuffer")) return NULL;
-    if (vk->cond_dirty) record_conditioning_upload(vk);
-    mz_gpu_begin_fullscreen(vk->cmd, vk->pass, vk->framebuffer, (VkExtent2D){iw, ih}, vk->pipeline);
-    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1, &vk->set, 0,
-                            NULL);
-    vkCmdDraw(vk->cmd, 3, 1, 0, 0);
-    vkCmdEndRenderPass(vk->cmd);
-    if (scaled) record_upscale(vk);
-    mz_gpu_record_readback(vk->cmd, scaled ? vk->output.image : vk->target.image, w, h,
-                           vk->readback.buffer);
-    if (!vk_ok(vkEndCommandBuffer(vk->cmd), "vkEndCommandBuffer")) return NULL;
-
+    if (!vk_ok(vkEndCommandBuffer(vk->cmd), "vkEndCommandBuffer")) return false;
     VkSubmitInfo submit = {
         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
         .commandBufferCount = 1,
@@ -372,11 +358,50 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
     mz_gpu_queue_lock(vk->gpu);
     VkResult r = vkQueueSubmit(mz_gpu_queue(vk->gpu), 1, &submit, vk->fence);
     mz_gpu_queue_unlock(vk->gpu);
-    if (!vk_ok(r, "vkQueueSubmit")) return NULL;
+    if (!vk_ok(r, "vkQueueSubmit")) return false;
     r = vkWaitForFences(vk->dev, 1, &vk->fence, VK_TRUE, UINT64_MAX);
     vkResetFences(vk->dev, 1, &vk->fence);
-    if (!vk_ok(r, "vkWaitForFences")) return NULL;
-    vk->cond_dirty = false;
+    return vk_ok(r, "vkWaitForFences");
+}
+
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h, uint32_t iw,
+                    uint32_t ih, const atomic_bool *stop, const uint8_t **out)
+{
+    *out = NULL;
+    bool scaled = iw != w || ih != h;
+    bool remade = vk->target.width != iw || vk->target.height != ih ||
+                  (scaled && (vk->output.width != w || vk->output.height != h)) ||
+                  (!scaled && vk->output.image);
+    if (remade && !make_target(vk, w, h, iw, ih)) return false;
+    memcpy(vk->uniforms.map, u, sizeof *u);
+
+    VkCommandBufferBeginInfo begin = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    uint32_t bands = ih < BANDS ? 1 : BANDS;
+    for (uint32_t band = 0; band < bands; band++) {
+        /* A frame that remade the targets is finished: the last frame's
+         * pixels went with the old readback buffer. */
+        if (band > 0 && !remade && atomic_load(stop)) return true;
+        uint32_t y0 = ih * band / bands, y1 = ih * (band + 1) / bands;
+        VkRect2D area = {{0, (int32_t)y0}, {iw, y1 - y0}};
+        if (!vk_ok(vkBeginCommandBuffer(vk->cmd, &begin), "vkBeginCommandBuffer")) return false;
+        if (vk->cond_dirty) record_conditioning_upload(vk);
+        mz_gpu_begin_fullscreen(vk->cmd, band ? vk->pass_keep : vk->pass, vk->framebuffer,
+                                (VkExtent2D){iw, ih}, area, vk->pipeline);
+        vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1,
+                                &vk->set, 0, NULL);
+        vkCmdDraw(vk->cmd, 3, 1, 0, 0);
+        vkCmdEndRenderPass(vk->cmd);
+        if (band == bands - 1) {
+            if (scaled) record_upscale(vk);
+            mz_gpu_record_readback(vk->cmd, scaled ? vk->output.image : vk->target.image, w, h,
+                                   vk->readback.buffer);
+        }
+        if (!submit_and_wait(vk)) return false;
+        vk->cond_dirty = false;
+    }
     if (!vk->readback.coherent) {
         VkMappedMemoryRange range = {
             .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
@@ -385,5 +410,6 @@ const uint8_t *proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, u
         };
         vkInvalidateMappedMemoryRanges(vk->dev, 1, &range);
     }
-    return vk->readback.map;
+    *out = vk->readback.map;
+    return true;
 }

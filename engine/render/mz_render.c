@@ -382,7 +382,8 @@ static bool make_pipeline(mz_render *r)
     };
     VkImageLayout final_layout =
         headless ? VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL : VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
-    return mz_gpu_color_pass(r->gpu, r->format, final_layout, &dep, 1, &r->pass) &&
+    return mz_gpu_color_pass(r->gpu, r->format, VK_IMAGE_LAYOUT_UNDEFINED, final_layout, &dep, 1,
+                             &r->pass) &&
            mz_gpu_fullscreen_pipeline(r->gpu, r->layout, r->pass, fullscreen_vert,
                                       sizeof fullscreen_vert, composite_frag, sizeof composite_frag,
                                       &r->pipeline);
@@ -706,7 +707,8 @@ static bool present(mz_render *r, bool *presented, bool capture)
         else
             pc.fade = (float)t;
     }
-    mz_gpu_begin_fullscreen(cmd, r->pass, r->framebuffers[image], r->extent, r->pipeline);
+    mz_gpu_begin_fullscreen(cmd, r->pass, r->framebuffers[image], r->extent,
+                            (VkRect2D){{0, 0}, r->extent}, r->pipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, r->layout, 0, 1,
                             &r->sets[r->current], 0, NULL);
     vkCmdPushConstants(cmd, r->layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof pc, &pc);
