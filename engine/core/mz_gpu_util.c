@@ -141,8 +141,8 @@ VkShaderModule mz_gpu_shader_module(mz_gpu *gpu, const uint32_t *code, size_t by
 }
 
 bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout initial_layout,
-                       VkImageLayout final_layout,
-                       const VkSubpassDependency *deps, uint32_t dep_count, VkRenderPass *out)
+                       VkImageLayout final_layout, const VkSubpassDependency *deps,
+                       uint32_t dep_count, VkRenderPass *out)
 {
     VkAttachmentDescription color = {
         .format = format,

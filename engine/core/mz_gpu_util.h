@@ -61,8 +61,8 @@ VkShaderModule mz_gpu_shader_module(mz_gpu *gpu, const uint32_t *code, size_t by
  * render area) to `final_layout`, one subpass, and the caller's external
  * dependencies. */
 bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout initial_layout,
-                       VkImageLayout final_layout,
-                       const VkSubpassDependency *deps, uint32_t dep_count, VkRenderPass *out);
+                       VkImageLayout final_layout, const VkSubpassDependency *deps,
+                       uint32_t dep_count, VkRenderPass *out);
 
 /* A graphics pipeline drawing a fullscreen triangle (3 vertices, no vertex
  * input) with the two shaders, no blending, and dynamic viewport and scissor. */

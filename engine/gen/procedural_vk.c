@@ -187,8 +187,9 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
     if (!buffer_create(vk, &vk->uniforms, sizeof(proc_uniforms), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
                        false, "procedural uniforms") ||
         !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->pass) ||
-        !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) || !create_pipeline(vk) || !create_descriptors(vk) ||
-        !create_commands(vk) || !proc_vk_set_conditioning(vk, black, 1, 1)) {
+        !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) ||
+        !create_pipeline(vk) || !create_descriptors(vk) || !create_commands(vk) ||
+        !proc_vk_set_conditioning(vk, black, 1, 1)) {
         proc_vk_destroy(vk);
         return NULL;
     }
