@@ -6,6 +6,7 @@
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_stats.h"
 #include "mz_time.h"
 
 #include <stdio.h>
@@ -37,12 +38,6 @@ static long rss_kib(void)
         if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
     fclose(f);
     return kib;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 typedef struct bench_result {
@@ -81,9 +76,9 @@ static bool bench_size(mz_gen *gen, int w, int h, int changes, long frames, uint
         for (int k = 0; k < 3; k++)
             mz_gen_wait(gen, &f, 10000);
     }
-    qsort(lat, (size_t)changes, sizeof *lat, compare_double);
-    out->p50 = lat[(changes - 1) / 2];
-    out->p95 = lat[(int)((changes - 1) * 0.95 + 0.5)];
+    mz_stats_sort(lat, (size_t)changes);
+    out->p50 = mz_stats_percentile(lat, (size_t)changes, 0.50);
+    out->p95 = mz_stats_percentile(lat, (size_t)changes, 0.95);
     free(lat);
 
     mz_scene_request req = {
