@@ -7,7 +7,8 @@
 
 static int run(const mz_command *cmd, int argc, char **argv)
 {
-    bool headless = false, fullscreen = false, narrate = false, no_vsync = false;
+    bool headless = false, fullscreen = false, narrate = false, no_vsync = false, mute = false;
+    double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
     const char *load = NULL, *save_dir = NULL;
     long seed = 1, frames_per_turn = 0;
@@ -28,6 +29,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
         {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
+        {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)"},
+        {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
         {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
         {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
         {0},
@@ -37,6 +40,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
     int rc = mz_args_parse(cmd, args, argc, argv, &story, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
     if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
+    if (volume < 0 || volume > 1) return mz_args_usage_error(cmd, "--volume must be in 0..1");
     if (fps < 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
     if (frames_per_turn < 0 || frames_per_turn > 100000)
         return mz_args_usage_error(cmd, "--frames-per-turn must be 0..100000");
@@ -53,6 +57,9 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .fps = (float)fps,
             .fullscreen = fullscreen,
             .narrate = narrate,
+            /* 0 means "default" in the desc: a volume of 0 is asked as mute. */
+            .volume = volume > 0 ? (float)volume : 1.0f,
+            .muted = mute || volume == 0,
             .no_vsync = no_vsync,
             .trace = trace,
             .save_dir = save_dir,
@@ -79,8 +86,8 @@ const mz_command mz_cmd_play = {
     .usage = "[STORY] [--headless --inputs FILE] [--seed N] [--trace FILE] [options]",
     .details = "STORY is a story folder (or its story.lua); without one, the window offers\n"
                "the stories under stories/. In the window: type and press Enter; Up/Down\n"
-               "for history; F1 author's overlay; F5/F9 quick save/load; F11 fullscreen;\n"
-               "F12 screenshot; Esc to quit.\n"
+               "for history; F1 author's overlay; F5/F9 quick save/load; F6 sound on/off;\n"
+               "F7/F8 volume down/up; F11 fullscreen; F12 screenshot; Esc to quit.\n"
                "With --headless, each line of the inputs file is one thing the viewer\n"
                "types; a transcript goes to stdout and --trace writes one JSON object per\n"
                "turn (turn, input, scene, prompt, matched, score, reply, ending, error).\n"

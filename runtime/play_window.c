@@ -9,6 +9,7 @@
 #include "mz_log.h"
 #include "mz_record.h"
 #include "mz_render.h"
+#include "mz_scene_interp.h"
 #include "mz_session.h"
 #include "mz_time.h"
 #include "overlay.h"
@@ -179,9 +180,12 @@ static void on_turn(const mz_story_turn *t, void *user)
     p->ended = t->ended;
     snprintf(p->ending, sizeof p->ending, "%s", t->ending ? t->ending : "");
     if (!(t->reply && *t->reply)) p->reply[0] = '\0';
-    /* Sound follows the story's tags (the scene's parameters stay inside the
-     * generator); the story's files are relative to the working directory. */
-    mz_audio_set_scene(p->audio, NULL, t->sound, t->sound_count, t->sound_files,
+    /* Sound follows the story's tags and what the prompt describes (rain in
+     * the prompt rains in the speakers too), read by the same interpreter the
+     * procedural generator uses. */
+    mz_scene_params params;
+    mz_scene_interpret(NULL, p->prompt, NULL, &params, NULL);
+    mz_audio_set_scene(p->audio, &params, t->sound, t->sound_count, t->sound_files,
                        t->sound_file_count, t->transition_s);
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
 }
@@ -240,6 +244,15 @@ static void quick_path(const mz_player *p, char *out, size_t size)
     const char *name = strrchr(p->story_path, '/');
     name = name && name[1] ? name + 1 : p->story_path;
     snprintf(out, size, "%s/%s.quicksave", p->desc.save_dir ? p->desc.save_dir : ".", name);
+}
+
+static void change_volume(mz_player *p, float step)
+{
+    float v = mz_audio_volume(p->audio) + step;
+    mz_audio_set_volume(p->audio, v < 0 ? 0 : v > 1 ? 1 : v);
+    char msg[64];
+    snprintf(msg, sizeof msg, "Volume %d%%", (int)(mz_audio_volume(p->audio) * 100 + 0.5f));
+    set_notice(p, msg);
 }
 
 static void quick_save(mz_player *p)
@@ -361,6 +374,14 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
         break;
     case SDLK_F5:
         quick_save(p);
+        break;
+    case SDLK_F6:
+        mz_audio_set_muted(p->audio, !mz_audio_muted(p->audio));
+        set_notice(p, mz_audio_muted(p->audio) ? "Sound off (F6 turns it on)" : "Sound on");
+        break;
+    case SDLK_F7:
+    case SDLK_F8:
+        change_volume(p, k->sym == SDLK_F8 ? 0.1f : -0.1f);
         break;
     case SDLK_F9:
         quick_load(p);
@@ -675,7 +696,8 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
-    ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){.narrate = d->narrate}));
+    ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){
+                    .narrate = d->narrate, .volume = d->volume, .muted = d->muted}));
     ok = ok && (d->story ? start_story(p, d->story) : list_stories(p));
     if (!ok) {
         mz_player_destroy(p);
@@ -776,6 +798,11 @@ uint32_t mz_player_validation_errors(const mz_player *p)
 double mz_player_first_frame_ms(const mz_player *p)
 {
     return p->first_frame_ms;
+}
+
+mz_audio *mz_player_audio(const mz_player *p)
+{
+    return p->audio;
 }
 
 int mz_play_window(const mz_player_desc *desc)

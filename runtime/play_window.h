@@ -15,6 +15,7 @@
 #ifndef MZ_PLAY_WINDOW_H
 #define MZ_PLAY_WINDOW_H
 
+#include "mz_audio.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,6 +33,8 @@ typedef struct mz_player_desc {
     float fps;                 /* scene frames per second; 0 -> the generator's (30) */
     bool fullscreen;
     bool narrate; /* speak captions (when audio is available) */
+    float volume; /* 0..1; 0 -> 1 (F7/F8 change it) */
+    bool muted;   /* start muted (F6 toggles) */
     bool no_vsync;
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
@@ -59,6 +62,8 @@ int mz_player_band_top(const mz_player *p);
 uint32_t mz_player_validation_errors(const mz_player *p);
 /* The last scene's input -> first frame presented, ms. */
 double mz_player_first_frame_ms(const mz_player *p);
+/* The player's sound (silent without a device); owned by the player. */
+mz_audio *mz_player_audio(const mz_player *p);
 
 /* The whole windowed run: returns the process exit status (2 with a message
  * on stderr when there is no display). */

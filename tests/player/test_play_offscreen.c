@@ -108,6 +108,7 @@ static void test_flow(void)
                                                 .gen_height = 180,
                                                 .trace = trace_path,
                                                 .save_dir = dir,
+                                                .volume = 0.5f,
                                                 .offscreen = true});
     MZ_CHECK_MSG(player, "%s", mz_error());
     if (!player) return;
@@ -186,6 +187,23 @@ static void test_flow(void)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "ls %s/maze-*.png >/dev/null 2>&1", dir);
     MZ_CHECK(system(cmd) == 0);
+
+    /* F6 mutes and unmutes; F7/F8 step the volume (started at 0.5) */
+    mz_audio *audio = mz_player_audio(player);
+    MZ_CHECK(!mz_audio_muted(audio) && fabsf(mz_audio_volume(audio) - 0.5f) < 1e-4f);
+    key(SDLK_F6);
+    step(1);
+    MZ_CHECK(mz_audio_muted(audio));
+    key(SDLK_F6);
+    key(SDLK_F8);
+    key(SDLK_F8);
+    step(1);
+    MZ_CHECK(!mz_audio_muted(audio));
+    MZ_CHECK_MSG(fabsf(mz_audio_volume(audio) - 0.7f) < 1e-4f, "volume %.3f",
+                 (double)mz_audio_volume(audio));
+    for (int i = 0; i < 12; i++) key(SDLK_F7);
+    step(1);
+    MZ_CHECK(mz_audio_volume(audio) == 0.0f);
 
     /* F5 saves in the cellar; the treasure is an ending; F9 goes back to
      * the cellar; the ending again, and Enter restarts the story */
