@@ -519,8 +519,11 @@ static bool take_frames(mz_player *p, double wait_ms)
         }
         got = true;
     }
-    if (got && !mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h)) return false;
-    return true;
+    if (!got) return true;
+    /* The sound's listener stands where the picture's camera does. */
+    mz_audio_set_listener(p->audio, p->shown.camera_x, 0, -p->shown.camera_z,
+                          p->shown.camera_yaw);
+    return mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h);
 }
 
 static void author_text(mz_player *p, char *out, size_t size)

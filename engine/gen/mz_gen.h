@@ -34,6 +34,11 @@ typedef struct mz_frame {
     double time_s;       /* timestamp within the scene: index / fps */
     uint32_t width, height;
     bool transitional;   /* still morphing from the previous scene */
+    /* Where the view was taken from, so sound can move with the picture:
+     * ground position (x across, z forward, world units) and heading in
+     * radians (positive turns right). All 0 when the backend has no camera
+     * (remote servers do not send one). */
+    float camera_x, camera_z, camera_yaw;
     const uint8_t *rgba; /* width*height*4 bytes, rows top to bottom, tightly packed */
 } mz_frame;
 

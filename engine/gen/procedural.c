@@ -32,6 +32,9 @@
 #define FIRE_DEPTH 9.0
 #define LAYER_NEAR 12.0 /* streaming layers live between these depths */
 #define LAYER_SPAN 66.0
+/* The shader's yaw is an offset in screen heights; the 16:9 view (1.78
+ * screen heights across) is taken as a 60 degree lens. */
+#define YAW_RADIANS (1.047 / 1.78)
 #define ORBIT_PIVOT 40.0 /* depth the orbiting camera circles around */
 /* On a CPU (lavapipe) frames are drawn smaller and scaled up: a quarter of
  * the pixels, at most CPU_MAX_PIXELS, and small frames in full. The land
@@ -370,6 +373,9 @@ static bool next_frame(proc *pr)
         .height = h,
         .transitional = t < 1.0f,
         .rgba = px,
+        .camera_x = (float)pr->cam.x,
+        .camera_z = (float)pr->cam.z,
+        .camera_yaw = (float)(pr->cam.yaw * YAW_RADIANS),
     };
     double dt = 1.0 / fps;
     camera_step(&pr->cam, &p, dt);

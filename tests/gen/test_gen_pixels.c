@@ -139,6 +139,39 @@ static void frames_move(void)
     free(f10);
 }
 
+/* The camera pose each frame reports, over `n` frames of `prompt`. */
+static void camera_path(const char *prompt, int n, float *yaw, float *z)
+{
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.gpu = gpu});
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    if (!g) return;
+    mz_scene_request r = {.id = 1, .prompt = prompt, .seed = 1, .width = W, .height = H};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    mz_frame f;
+    for (int i = 0; i < n && mz_gen_wait(g, &f, 20000); i++) {
+        yaw[i] = f.camera_yaw;
+        z[i] = f.camera_z;
+    }
+    mz_gen_close(g);
+}
+
+/* Frames say where their camera stands, so sound can follow it: a pan
+ * turns, a dolly moves forward, a still camera stays. */
+static void frames_report_their_camera(void)
+{
+    enum { N = 40 };
+    float yaw[N] = {0}, z[N] = {0};
+    camera_path("the sea, pan right", N, yaw, z);
+    MZ_CHECK_MSG(yaw[N - 1] > yaw[1] + 0.01f, "pan: yaw %.4f -> %.4f", (double)yaw[1],
+                 (double)yaw[N - 1]);
+    camera_path("the sea, dolly forward", N, yaw, z);
+    MZ_CHECK_MSG(z[N - 1] > z[1], "dolly: z %.3f -> %.3f", (double)z[1], (double)z[N - 1]);
+    camera_path("the sea, still camera", N, yaw, z);
+    MZ_CHECK_MSG(fabsf(yaw[N - 1] - yaw[1]) < 1e-3f && fabsf(z[N - 1] - z[1]) < 1e-3f,
+                 "still: yaw %.4f -> %.4f, z %.3f -> %.3f", (double)yaw[1], (double)yaw[N - 1],
+                 (double)z[1], (double)z[N - 1]);
+}
+
 static void unknown_words_still_render(void)
 {
     uint8_t *px = render("zxqv blorptangle wibble", 1, 2);
@@ -247,6 +280,7 @@ int main(void)
     MZ_RUN(the_negative_prompt_removes_things);
     MZ_RUN(the_same_seed_gives_the_same_frames);
     MZ_RUN(frames_move);
+    MZ_RUN(frames_report_their_camera);
     MZ_RUN(unknown_words_still_render);
     MZ_RUN(a_new_scene_continues_from_the_last_frame);
     MZ_RUN(reference_images_hold);
