@@ -86,7 +86,8 @@ const mz_command mz_cmd_play = {
     .usage = "[STORY] [--headless --inputs FILE] [--seed N] [--trace FILE] [options]",
     .details = "STORY is a story folder (or its story.lua); without one, the window offers\n"
                "the stories under stories/. In the window: type and press Enter; Up/Down\n"
-               "for history; F1 author's overlay; F5/F9 quick save/load; F6 sound on/off;\n"
+               "for history; F1 author's overlay; F2 reload the story after editing it;\n"
+               "F5/F9 quick save/load; F6 sound on/off; "
                "F7/F8 volume down/up; F11 fullscreen; F12 screenshot; Esc to quit.\n"
                "With --headless, each line of the inputs file is one thing the viewer\n"
                "types; a transcript goes to stdout and --trace writes one JSON object per\n"

@@ -158,8 +158,9 @@ static void on_turn(const mz_story_turn *t, void *user)
     bool changed = t->scene_changed || p->restored;
     p->restored = false;
     if (t->error) {
+        /* The author sees where (file:line); the scene stays the last good one. */
         mz_log_error("%s", t->error);
-        set_notice(p, "The story hit an error (see the log).");
+        set_notice(p, t->error);
     }
     snprintf(p->matched, sizeof p->matched, "%s", t->matched ? t->matched : "");
     if (t->reply && *t->reply) {
@@ -244,6 +245,20 @@ static void quick_path(const mz_player *p, char *out, size_t size)
     const char *name = strrchr(p->story_path, '/');
     name = name && name[1] ? name + 1 : p->story_path;
     snprintf(out, size, "%s/%s.quicksave", p->desc.save_dir ? p->desc.save_dir : ".", name);
+}
+
+/* F2: the author edited the story; play on from the same scene and state.
+ * A story that no longer loads is reported (file:line) and the old one plays on. */
+static void reload_story(mz_player *p)
+{
+    if (mz_session_reload(p->session)) {
+        set_notice(p, "Story reloaded");
+        return;
+    }
+    mz_log_error("reload: %s", mz_error());
+    char msg[sizeof p->notice];
+    snprintf(msg, sizeof msg, "Not reloaded: %s", mz_error());
+    set_notice(p, msg);
 }
 
 static void change_volume(mz_player *p, float step)
@@ -371,6 +386,9 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
         break;
     case SDLK_F1:
         p->show_author = !p->show_author;
+        break;
+    case SDLK_F2:
+        reload_story(p);
         break;
     case SDLK_F5:
         quick_save(p);
@@ -801,6 +819,11 @@ uint32_t mz_player_validation_errors(const mz_player *p)
 double mz_player_first_frame_ms(const mz_player *p)
 {
     return p->first_frame_ms;
+}
+
+const char *mz_player_notice(const mz_player *p)
+{
+    return p->notice;
 }
 
 mz_audio *mz_player_audio(const mz_player *p)

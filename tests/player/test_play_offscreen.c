@@ -8,6 +8,7 @@
 
 #include <SDL.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define W 640
 #define H 360
@@ -297,6 +298,56 @@ static void test_load(void)
     MZ_CHECK_HAS(mz_error(), "x.save");
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    MZ_CHECK(f && fputs(text, f) >= 0);
+    if (f) fclose(f);
+}
+
+/* F2 after an edit: a broken story is reported with file:line and the old
+ * one plays on in the same scene; once mended, the edit shows. */
+static void test_reload(void)
+{
+    char story_dir[600], story[700];
+    snprintf(story_dir, sizeof story_dir, "%s/edited", dir);
+    snprintf(story, sizeof story, "%s/story.lua", story_dir);
+    MZ_CHECK(mkdir(story_dir, 0700) == 0);
+    static const char *good =
+        "story { title = \"Edited\", start = \"a\" }\n"
+        "scene \"a\" { prompt = \"a forest at noon\", caption = \"Trees.\",\n"
+        "  on = { { \"go on\", to = \"b\" } } }\n"
+        "ending \"b\" { prompt = \"a desert at dusk\", caption = \"Sand.\" }\n";
+    write_file(story, good);
+    player = mz_player_create(&(mz_player_desc){.story = story_dir,
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(run_until_scene("a", 20));
+
+    write_file(story, "story { title = \"Edited\", start = \"a\" }\n"
+                      "scene \"a\" { prompt = \"a forest\", on = { { \"go on\", to = } } }\n");
+    key(SDLK_F2);
+    step(1);
+    MZ_CHECK_HAS(mz_player_notice(player), "Not reloaded");
+    MZ_CHECK_HAS(mz_player_notice(player), "story.lua:2:");
+    MZ_CHECK_STR(mz_player_scene(player), "a");
+    type("go on"); /* the old story still plays */
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("b", 20));
+
+    write_file(story, good);
+    key(SDLK_F2);
+    step(1);
+    MZ_CHECK_STR(mz_player_notice(player), "Story reloaded");
+    MZ_CHECK_STR(mz_player_scene(player), "b");
+    mz_player_destroy(player);
+}
+
 static void test_picker(void)
 {
     mz_player *p = mz_player_create(&(mz_player_desc){
@@ -322,6 +373,7 @@ int main(void)
     snprintf(trace_path, sizeof trace_path, "%s/trace", dir);
     MZ_RUN(test_flow);
     MZ_RUN(test_load);
+    MZ_RUN(test_reload);
     MZ_RUN(test_picker);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
