@@ -3,7 +3,7 @@
 # windowed player, at 1280x720 under Xvfb with the embedded generator.
 # Walks stories/cellar down and up the stairs ROUNDS times (xdotool), then
 # prints p50/p95 of the trace's first_frame_ms and the displayed fps.
-# MZ_PLAY_ARGS adds options to `maze play` (e.g. --no-vsync, --gen-size 320x180).
+# MZ_PLAY_ARGS adds options to `maze play` (e.g. --no-vsync, --size 320x180).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAZE=${MZ_MAZE:-build/maze}

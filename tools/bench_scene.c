@@ -1,6 +1,6 @@
-/* scene_bench — how long the prompt interpreter takes: p50/p95 per prompt
+/* bench_scene — how long the prompt interpreter takes: p50/p95 per prompt
  * for a set of typical prompts, and the built-in lexicon's parse time.
- * Usage: scene_bench [rounds] */
+ * Usage: bench_scene [rounds] */
 #include "mz_scene_interp.h"
 #include "mz_stats.h"
 #include "mz_time.h"
