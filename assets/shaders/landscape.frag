@@ -623,8 +623,10 @@ vec3 room(vec2 p, Sky s, Look l)
             if (aw.x < win_half.x && aw.y < win_half.y && aw.x > 0.025 && abs(w.y - 0.1) > 0.025) {
                 // Glass: the sky beyond, the far land or sea below the eye.
                 vec2 q = vec2(rd.x / rd.z, rd.y / rd.z - 0.02);
-                vec3 c = q.y > 0.0 ? sky_colour(q, q.y, s, l, true)
-                                   : fog_colour(s) * (0.35 + 0.15 * noise2(vec2(q.x * 30.0, ti)));
+                // Below the eye: the land, or the sea with the sky's glints.
+                vec3 below = fog_colour(s) * (0.35 + 0.15 * noise2(vec2(q.x * 30.0, ti)));
+                below = mix(below, s.horizon * (0.25 + 0.5 * smoothstep(0.6, 0.9, noise2(vec2(q.x * 40.0, q.y * 200.0 + ti)))), l.water);
+                vec3 c = q.y > 0.0 ? sky_colour(q, q.y, s, l, true) : below;
                 c = mix(c, fog_colour(s), u.sky.z * 0.7);
                 // Rain on the glass: drops that run down in wavering trails.
                 float rain = u.weather.x;
@@ -741,6 +743,12 @@ vec3 scene(vec2 p)
 {
     Look l = look_of(int(u.setting.x));
     if (u.setting.z > 0.001) l = mix_look(l, look_of(int(u.setting.y)), u.setting.z);
+    // A room is there or not, never a ghost over a landscape: an outdoor
+    // setting that comes with it (a lighthouse's room by the sea) is what
+    // lies beyond its window; walking out, it goes halfway through the
+    // change, under the dissolve.
+    bool in_room = int(u.setting.x) == 6 || (int(u.setting.y) == 6 && u.setting.z >= 0.5);
+    l.room = in_room ? 1.0 - u.view.w : 0.0;
     Sky s = make_sky(u.sky.x, u.weather.z, u.sky.y, l);
     if (l.room > 0.999) return room(p, s, l); // nothing outdoors shows
     float hz = u.view.z;
