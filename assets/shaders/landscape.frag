@@ -24,13 +24,13 @@ const float TOWER_DEPTH = 38.0;
 struct Look {
     float far_h, far_ridge, mid_h, dunes;
     float trees, conifer, buildings, rocks;
-    float water, beach, snowcap, cave, room, space, fire;
+    float water, beach, snowcap, cave, space, fire;
     vec3 far_col, mid_col, ground_col;
 };
 
 Look look_of(int s)
 {
-    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                   vec3(0.20, 0.28, 0.22), vec3(0.10, 0.20, 0.06), vec3(0.16, 0.30, 0.07));
     if (s == 1) { // sea
         l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0; l.beach = 1.0;
@@ -53,8 +53,8 @@ Look look_of(int s)
         l.water = 0.2 + 0.4 * u.weather.x; // wet streets mirror the lit windows
         l.far_col = vec3(0.16, 0.17, 0.20); l.mid_col = vec3(0.13, 0.13, 0.15);
         l.ground_col = vec3(0.07, 0.07, 0.08);
-    } else if (s == 6) { // interior: a built room, or a cave opening on the outside
-        l.cave = u.view.w; l.room = 1.0 - u.view.w; l.fire = 0.7 * u.view.w; l.far_h = 3.0;
+    } else if (s == 6) { // interior: a cave opening on the outside (rooms: room())
+        l.cave = u.view.w; l.fire = 0.7 * u.view.w; l.far_h = 3.0;
         l.ground_col = vec3(0.12, 0.09, 0.07);
     } else if (s == 7) { // space, the moon
         l.space = 1.0; l.far_h = 3.0; l.far_ridge = 0.6; l.mid_h = 0.6; l.trees = 0.0;
@@ -82,7 +82,7 @@ Look mix_look(Look a, Look b, float t)
     m.trees = mix(a.trees, b.trees, t); m.conifer = mix(a.conifer, b.conifer, t);
     m.buildings = mix(a.buildings, b.buildings, t); m.rocks = mix(a.rocks, b.rocks, t);
     m.water = mix(a.water, b.water, t); m.beach = mix(a.beach, b.beach, t); m.snowcap = mix(a.snowcap, b.snowcap, t);
-    m.cave = mix(a.cave, b.cave, t); m.room = mix(a.room, b.room, t); m.space = mix(a.space, b.space, t);
+    m.cave = mix(a.cave, b.cave, t); m.space = mix(a.space, b.space, t);
     m.fire = mix(a.fire, b.fire, t);
     m.far_col = mix(a.far_col, b.far_col, t); m.mid_col = mix(a.mid_col, b.mid_col, t);
     m.ground_col = mix(a.ground_col, b.ground_col, t);
@@ -743,14 +743,14 @@ vec3 scene(vec2 p)
 {
     Look l = look_of(int(u.setting.x));
     if (u.setting.z > 0.001) l = mix_look(l, look_of(int(u.setting.y)), u.setting.z);
+    Sky s = make_sky(u.sky.x, u.weather.z, u.sky.y, l);
     // A room is there or not, never a ghost over a landscape: an outdoor
     // setting that comes with it (a lighthouse's room by the sea) is what
     // lies beyond its window; walking out, it goes halfway through the
-    // change, under the dissolve.
+    // change, under the dissolve. (One call of room(): lavapipe inlines
+    // every call, and a second copy costs a fifth of the frame rate.)
     bool in_room = int(u.setting.x) == 6 || (int(u.setting.y) == 6 && u.setting.z >= 0.5);
-    l.room = in_room ? 1.0 - u.view.w : 0.0;
-    Sky s = make_sky(u.sky.x, u.weather.z, u.sky.y, l);
-    if (l.room > 0.999) return room(p, s, l); // nothing outdoors shows
+    if (in_room && u.view.w < 0.5) return room(p, s, l);
     float hz = u.view.z;
     vec3 fogc = fog_colour(s);
     float fogd = 0.0012 + u.sky.z * 0.06 + u.weather.x * 0.006;
@@ -915,7 +915,6 @@ vec3 scene(vec2 p)
             col = mix(col, vec3(0.95, 0.97, 1.0) * (0.3 + s.day * 0.8), flake * (0.9 - fi * 0.2) * (1.0 - indoors));
         }
     }
-    if (l.room > 0.001) col = mix(col, room(p, s, l), l.room); // walking in or out
     return col;
 }
 
