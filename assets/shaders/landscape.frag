@@ -612,10 +612,17 @@ vec3 room(vec2 p, Sky s, Look l)
     vec3 out_rad = mix(s.horizon, s.zenith, 0.4) * 0.8 + s.sun_col * 0.25 +
                    vec3(0.6, 0.65, 0.8) * u.clock.z;
 
+    // The surface's own material first, each kind evaluated at one place
+    // (lavapipe inlines every call: code size is frame rate).
+    bool wall = t == tz || t == tx;
+    vec2 wc = t == tz ? h.xy : t == tx ? h.zy : h.y < 1.0 ? h.zx : h.xz;
+    if (wall)
+        mat = stone_wall(wc, floor(seed) + (t == tx ? 11.0 : 0.0));
+    else
+        mat = planks(wc, h.y < 1.0 ? 0.24 : 0.2, h.y < 1.0 ? vec3(0.30, 0.18, 0.09) : vec3(0.16, 0.10, 0.06));
     if (t == tz) {
         n = vec3(0.0, 0.0, -1.0);
         edge.w = 9.0;
-        mat = stone_wall(vec2(h.x, h.y), floor(seed));
         vec2 w = vec2(h.x - win_x, h.y - win_y);
         vec2 aw = abs(w);
         if (aw.x < win_half.x + 0.08 && aw.y < win_half.y + 0.08) {
@@ -626,7 +633,13 @@ vec3 room(vec2 p, Sky s, Look l)
                 // Below the eye: the land, or the sea with the sky's glints.
                 vec3 below = fog_colour(s) * (0.35 + 0.15 * noise2(vec2(q.x * 30.0, ti)));
                 below = mix(below, s.horizon * (0.25 + 0.5 * smoothstep(0.6, 0.9, noise2(vec2(q.x * 40.0, q.y * 200.0 + ti)))), l.water);
-                vec3 c = q.y > 0.0 ? sky_colour(q, q.y, s, l, true) : below;
+                // (The plain sky and its clouds: the full sky_colour, inlined
+                // once more, would slow every setting on lavapipe.)
+                vec3 c = below;
+                if (q.y > 0.0) {
+                    c = sky_colour(q, q.y, s, l, false);
+                    c = mix(c, s.ambient * 1.2 + s.sun_col * 0.7, cloud_cover(q, q.y, 2) * 0.9);
+                }
                 c = mix(c, fog_colour(s), u.sky.z * 0.7);
                 // Rain on the glass: drops that run down in wavering trails.
                 float rain = u.weather.x;
@@ -650,7 +663,6 @@ vec3 room(vec2 p, Sky s, Look l)
     } else if (t == tx) {
         n = vec3(-sign(rd.x), 0.0, 0.0);
         edge.x = 9.0;
-        mat = stone_wall(vec2(h.z, h.y), floor(seed) + 11.0);
         if (sign(h.x) == side) { // the hearth: a sooty opening under a mantel
             float dz = abs(h.z - hearth_z);
             if (dz < 0.75 && h.y < 0.95) {
@@ -670,11 +682,9 @@ vec3 room(vec2 p, Sky s, Look l)
     } else if (h.y < 1.0) {
         n = vec3(0.0, 1.0, 0.0);
         edge.y = 9.0;
-        mat = planks(vec2(h.z, h.x), 0.24, vec3(0.30, 0.18, 0.09));
     } else {
         n = vec3(0.0, -1.0, 0.0);
         edge.z = 9.0;
-        mat = planks(vec2(h.x, h.z), 0.2, vec3(0.16, 0.10, 0.06));
     }
     // Beams across the ceiling, in front of whatever lies beyond them.
     if (rd.y > 0.0) {
