@@ -53,8 +53,8 @@ Look look_of(int s)
         l.water = 0.2 + 0.4 * u.weather.x; // wet streets mirror the lit windows
         l.far_col = vec3(0.16, 0.17, 0.20); l.mid_col = vec3(0.13, 0.13, 0.15);
         l.ground_col = vec3(0.07, 0.07, 0.08);
-    } else if (s == 6) { // interior, cave
-        l.cave = 1.0; l.fire = 0.7; l.far_h = 3.0;
+    } else if (s == 6) { // interior: a cave opening on the outside (rooms: room())
+        l.cave = u.view.w; l.fire = 0.7 * u.view.w; l.far_h = 3.0;
         l.ground_col = vec3(0.12, 0.09, 0.07);
     } else if (s == 7) { // space, the moon
         l.space = 1.0; l.far_h = 3.0; l.far_ridge = 0.6; l.mid_h = 0.6; l.trees = 0.0;
@@ -517,11 +517,250 @@ vec3 fire_glow(vec2 p, vec2 at, float size, float amount, out float flame)
     return vec3(1.0, 0.45, 0.12) * amount * flick * 0.9 * exp(-length(p - at) * 3.0);
 }
 
+// ------------------------------------------------------------------ rooms
+// A built room, ray-cast as a box around the camera so its walls stand
+// straight in true perspective: stone walls, floor planks, beams across the
+// ceiling, a window in the back wall onto the sky and weather, a hearth in a
+// side wall, a lamp, and the light of each pooling with distance.
+const vec3 ROOM = vec3(2.6, 2.6, 5.6); // half width, height, depth
+
+// Diffuse light from a point: Lambert, with a falloff that keeps near
+// surfaces from burning out.
+vec3 point_light(vec3 pos, vec3 n, vec3 at, vec3 col)
+{
+    vec3 d = at - pos;
+    float r2 = dot(d, d);
+    return col * max(dot(n, d * inversesqrt(r2)), 0.0) / (0.4 + r2);
+}
+
+// Courses of stone blocks on a wall, (x along, y up): colour and mortar.
+vec3 stone_wall(vec2 w, float seed)
+{
+    float row = floor(w.y / 0.34);
+    vec2 b = vec2(w.x / 0.62 + 0.5 * mod(row, 2.0) + 0.3 * hash11(row + seed), w.y / 0.34);
+    vec2 cell = floor(b);
+    vec2 f = fract(b);
+    float mortar = fall(0.0, 0.07, min(min(f.x, 1.0 - f.x) * 0.62, min(f.y, 1.0 - f.y) * 0.34) - 0.012);
+    float hb = hash12(cell + seed);
+    vec3 c = mix(vec3(0.30, 0.27, 0.23), vec3(0.42, 0.40, 0.36), hb) * (0.8 + 0.35 * noise2(w * 9.0));
+    return mix(c, vec3(0.10, 0.09, 0.08), mortar);
+}
+
+// Planks running along x, `width` wide, ends staggered.
+vec3 planks(vec2 w, float width, vec3 wood)
+{
+    float row = floor(w.y / width);
+    float len = 1.6 + hash11(row) * 1.2;
+    float seg = floor(w.x / len + hash11(row + 3.0));
+    float gap = fall(0.0, 0.05, min(fract(w.y / width), 1.0 - fract(w.y / width)) - 0.03) *
+                fall(0.0, 0.01, abs(fract(w.x / len + hash11(row + 3.0)) - 0.5) - 0.49);
+    float grain = noise2(vec2(w.x * 1.5, w.y * 40.0) + row * 7.0);
+    vec3 c = wood * (0.75 + 0.5 * hash12(vec2(row, seg))) * (0.8 + 0.3 * grain);
+    return c * (0.35 + 0.65 * gap);
+}
+
+// A seated figure facing the fire, as a silhouette in the plane z = 0 of
+// its own (x, y) coordinates: chair back, head, shoulders, knees.
+float sitter(vec2 q)
+{
+    float chair = step(abs(q.x - 0.28), 0.05) * step(0.0, q.y) * step(q.y, 1.15) +
+                  step(abs(q.x), 0.3) * step(abs(q.y - 0.45), 0.05) +
+                  step(abs(q.x + 0.25), 0.04) * step(0.0, q.y) * step(q.y, 0.45);
+    float body = step(length((q - vec2(0.08, 0.78)) / vec2(0.2, 0.3)), 1.0);
+    float head = step(length(q - vec2(0.02, 1.16)), 0.12);
+    float legs = step(abs(q.y - 0.5), 0.08) * step(-0.3, q.x) * step(q.x, 0.15) +
+                 step(abs(q.x + 0.28), 0.06) * step(0.0, q.y) * step(q.y, 0.52);
+    return clamp(chair + body + head + legs, 0.0, 1.0);
+}
+
+vec3 room(vec2 p, Sky s, Look l)
+{
+    float ti = u.clock.x, seed = u.setting.w;
+    float side = fract(seed * 0.37) < 0.5 ? -1.0 : 1.0; // the hearth's wall
+    // The camera breathes about a spot by the front wall, a little towards
+    // the hearth so it stays in view; a pan turns it a little.
+    vec3 ro = vec3(0.25 * sin(ti * 0.07 + seed) + 0.35 * side, 1.5 + 0.04 * sin(ti * 0.11),
+                   0.7 + 0.35 * sin(ti * 0.05));
+    float yaw = 0.2 * sin(u.cam.w) + 0.04 * sin(ti * 0.09 + 1.0);
+    vec3 rd = normalize(vec3(p.x, p.y + 0.05, 1.0));
+    rd.xz = vec2(rd.x * cos(yaw) + rd.z * sin(yaw), rd.z * cos(yaw) - rd.x * sin(yaw));
+
+    // The box: nearest of side wall, floor or ceiling, back wall.
+    float tx = abs(rd.x) > 1e-4 ? (sign(rd.x) * ROOM.x - ro.x) / rd.x : 1e9;
+    float ty = abs(rd.y) > 1e-4 ? ((rd.y > 0.0 ? ROOM.y : 0.0) - ro.y) / rd.y : 1e9;
+    float tz = (ROOM.z - ro.z) / max(rd.z, 1e-4);
+    float t = min(tx, min(ty, tz));
+    vec3 h = ro + rd * t;
+    vec3 n;
+    vec3 mat;
+    vec3 emit = vec3(0.0);
+    vec4 edge = vec4(ROOM.x - abs(h.x), h.y, ROOM.y - h.y, ROOM.z - h.z);
+
+    // Where things are: the window in the back wall, the hearth in a side wall.
+    float win_x = (hash11(floor(seed) + 0.5) - 0.5) * 1.6;
+    vec2 win_half = vec2(0.55, 0.6);
+    float win_y = 1.55;
+    float hearth_z = 4.3 + 0.4 * hash11(floor(seed) + 2.5);
+    float fire = u.light.w;
+    float flick = 0.75 + 0.25 * noise1(ti * 7.0) * noise1(ti * 3.1 + 5.0) * 2.0;
+    vec3 fire_pos = vec3(side * (ROOM.x - 0.35), 0.35, hearth_z);
+    // A lamp when asked for, and a candle's worth when nothing else lights the room.
+    float lamp = max(u.light.z, 0.35 * (1.0 - fire) * (1.0 - s.day));
+    vec3 lamp_pos = vec3(-side * 1.1, 1.05, 3.4);
+
+    // Outside: what the window shows and how much light it lets in.
+    vec3 out_rad = mix(s.horizon, s.zenith, 0.4) * 0.8 + s.sun_col * 0.25 +
+                   vec3(0.6, 0.65, 0.8) * u.clock.z;
+
+    // The surface's own material first, each kind evaluated at one place
+    // (lavapipe inlines every call: code size is frame rate).
+    bool wall = t == tz || t == tx;
+    vec2 wc = t == tz ? h.xy : t == tx ? h.zy : h.y < 1.0 ? h.zx : h.xz;
+    if (wall)
+        mat = stone_wall(wc, floor(seed) + (t == tx ? 11.0 : 0.0));
+    else
+        mat = planks(wc, h.y < 1.0 ? 0.24 : 0.2, h.y < 1.0 ? vec3(0.30, 0.18, 0.09) : vec3(0.16, 0.10, 0.06));
+    if (t == tz) {
+        n = vec3(0.0, 0.0, -1.0);
+        edge.w = 9.0;
+        vec2 w = vec2(h.x - win_x, h.y - win_y);
+        vec2 aw = abs(w);
+        if (aw.x < win_half.x + 0.08 && aw.y < win_half.y + 0.08) {
+            mat = vec3(0.16, 0.10, 0.06); // the frame
+            if (aw.x < win_half.x && aw.y < win_half.y && aw.x > 0.025 && abs(w.y - 0.1) > 0.025) {
+                // Glass: the sky beyond, the far land or sea below the eye.
+                vec2 q = vec2(rd.x / rd.z, rd.y / rd.z - 0.02);
+                // Below the eye: the land, or the sea with the sky's glints.
+                vec3 below = fog_colour(s) * (0.35 + 0.15 * noise2(vec2(q.x * 30.0, ti)));
+                below = mix(below, s.horizon * (0.25 + 0.5 * smoothstep(0.6, 0.9, noise2(vec2(q.x * 40.0, q.y * 200.0 + ti)))), l.water);
+                // (The plain sky and its clouds: the full sky_colour, inlined
+                // once more, would slow every setting on lavapipe.)
+                vec3 c = below;
+                if (q.y > 0.0) {
+                    c = sky_colour(q, q.y, s, l, false);
+                    c = mix(c, s.ambient * 1.2 + s.sun_col * 0.7, cloud_cover(q, q.y, 2) * 0.9);
+                }
+                c = mix(c, fog_colour(s), u.sky.z * 0.7);
+                // Rain on the glass: drops that run down in wavering trails.
+                float rain = u.weather.x;
+                if (rain > 0.01) {
+                    c *= 1.0 - 0.3 * rain;
+                    vec2 g = vec2(w.x * 28.0 + 0.3 * sin(w.y * 9.0 + floor(w.x * 28.0)), w.y);
+                    float col_id = floor(g.x);
+                    float speed = 0.15 + 0.4 * hash11(col_id + 1.3);
+                    float y = fract(w.y * 0.7 + ti * speed + hash11(col_id));
+                    float trail = step(hash11(col_id + 7.0), rain) * fall(0.0, 0.12, abs(fract(g.x) - 0.5) - 0.08) *
+                                  (smoothstep(0.0, 0.5, y) * fall(0.9, 1.0, y));
+                    vec2 dg = vec2(w.x * 60.0, w.y * 60.0 + ti * 0.2);
+                    float bead = step(hash12(floor(dg)), 0.12 * rain) * fall(0.15, 0.35, length(fract(dg) - 0.5));
+                    c += (out_rad * 0.6 + vec3(0.05)) * (trail * 0.7 + bead * 0.5);
+                }
+                emit = c;
+                mat = vec3(0.0);
+            }
+        }
+        // Daylight through the window spills on the wall around it.
+    } else if (t == tx) {
+        n = vec3(-sign(rd.x), 0.0, 0.0);
+        edge.x = 9.0;
+        if (sign(h.x) == side) { // the hearth: a sooty opening under a mantel
+            float dz = abs(h.z - hearth_z);
+            if (dz < 0.75 && h.y < 0.95) {
+                mat = vec3(0.03, 0.025, 0.02);
+                if (fire > 0.01) {
+                    float flame;
+                    vec3 glow = fire_glow(vec2(h.z, h.y), vec2(hearth_z, 0.12), 0.5, fire, flame);
+                    emit = glow * 0.6;
+                    emit = mix(emit, vec3(0.04, 0.02, 0.01), clamp(-flame, 0.0, 1.0));
+                    emit = mix(emit, mix(vec3(1.8, 0.45, 0.08), vec3(2.2, 1.7, 0.7), flame * flame),
+                               clamp(flame * 1.6, 0.0, 1.0));
+                }
+            } else if (dz < 0.95 && h.y < 1.12) {
+                mat = vec3(0.22, 0.13, 0.07); // mantel and jambs
+            }
+        }
+    } else if (h.y < 1.0) {
+        n = vec3(0.0, 1.0, 0.0);
+        edge.y = 9.0;
+    } else {
+        n = vec3(0.0, -1.0, 0.0);
+        edge.z = 9.0;
+    }
+    // Beams across the ceiling, in front of whatever lies beyond them.
+    if (rd.y > 0.0) {
+        float tb = (ROOM.y - 0.28 - ro.y) / rd.y;
+        float bz = ro.z + rd.z * tb;
+        if (tb < t && fract(bz / 1.4 + 0.3) < 0.13 && bz < ROOM.z) {
+            t = tb;
+            h = ro + rd * tb;
+            n = vec3(0.0, -1.0, 0.0);
+            edge = vec4(ROOM.x - abs(h.x), 9.0, 9.0, 9.0);
+            mat = vec3(0.14, 0.08, 0.04) * (0.8 + 0.4 * noise2(vec2(h.x * 2.0, bz * 30.0)));
+            emit = vec3(0.0);
+        }
+    }
+
+    // A figure sits by the fire when figures are asked for.
+    float fig = 0.0;
+    if (u.el1.y > 0.01) {
+        float fz = hearth_z - 0.4;
+        float tf = (fz - ro.z) / max(rd.z, 1e-4);
+        if (tf < t) {
+            vec3 fh = ro + rd * tf;
+            fig = sitter(vec2((fh.x - side * (ROOM.x - 1.3)) * side, fh.y));
+        }
+    }
+
+    // Light: the window's sky light, the fire, the lamp; corners stay dark.
+    vec3 win_pos = vec3(win_x, win_y, ROOM.z - 0.3);
+    vec3 light = vec3(0.012, 0.012, 0.016);
+    light += point_light(h, n, win_pos, out_rad * 2.2);
+    // The pale patch the window throws on the floor.
+    float patch_ = fall(0.0, 0.5, length((h.xz - vec2(win_x, ROOM.z - 1.6)) / vec2(0.7, 1.1))) * step(h.y, 0.01);
+    light += (s.sun_col * 0.8 + out_rad * 0.4) * patch_;
+    vec3 fire_col = vec3(1.0, 0.45, 0.14) * fire * flick * 3.0;
+    light += point_light(h, n, fire_pos, fire_col);
+    float lamp_flick = 0.92 + 0.08 * noise1(ti * 5.0 + 2.0);
+    light += point_light(h, n, lamp_pos, vec3(1.0, 0.62, 0.28) * lamp * lamp_flick * 2.6);
+    float ao = smoothstep(0.0, 0.7, min(min(edge.x, edge.y), min(edge.z, edge.w)));
+    vec3 col = mat * light * (0.45 + 0.55 * ao) + emit;
+
+    // The lamp's flame and halo, and the fire's glow in the air by the hearth.
+    vec3 to_lamp = lamp_pos - ro;
+    float lamp_d = length(to_lamp);
+    float off = length(cross(rd, to_lamp / lamp_d)) * lamp_d;
+    col += vec3(1.0, 0.7, 0.35) * lamp * lamp_flick * (fall(0.02, 0.05, off) * 2.0 + 0.2 * exp(-off * 4.0));
+
+    if (fig > 0.0) {
+        // Rim-lit on the fire's side.
+        vec3 sil = vec3(0.006, 0.005, 0.004) + fire_col * 0.006;
+        col = mix(col, sil, fig);
+    }
+
+    // Dust motes drifting through the light.
+    vec2 m = vec2(p.x * 26.0 + sin(ti * 0.13) * 0.8, p.y * 26.0 + ti * 0.12);
+    vec2 mc = floor(m);
+    float hm = hash12(mc + floor(seed));
+    if (hm > 0.93) {
+        vec2 at = hash22(mc) * 0.7 + 0.15 + 0.1 * vec2(sin(ti * 0.5 + hm * 30.0), cos(ti * 0.4 + hm * 20.0));
+        float mote = fall(0.0, 0.09, length(fract(m) - at));
+        col += (light * 0.25 + out_rad * 0.05) * mote;
+    }
+    return col;
+}
+
 vec3 scene(vec2 p)
 {
     Look l = look_of(int(u.setting.x));
     if (u.setting.z > 0.001) l = mix_look(l, look_of(int(u.setting.y)), u.setting.z);
     Sky s = make_sky(u.sky.x, u.weather.z, u.sky.y, l);
+    // A room is there or not, never a ghost over a landscape: an outdoor
+    // setting that comes with it (a lighthouse's room by the sea) is what
+    // lies beyond its window; walking out, it goes halfway through the
+    // change, under the dissolve. (One call of room(): lavapipe inlines
+    // every call, and a second copy costs a fifth of the frame rate.)
+    bool in_room = int(u.setting.x) == 6 || (int(u.setting.y) == 6 && u.setting.z >= 0.5);
+    if (in_room && u.view.w < 0.5) return room(p, s, l);
     float hz = u.view.z;
     vec3 fogc = fog_colour(s);
     float fogd = 0.0012 + u.sky.z * 0.06 + u.weather.x * 0.006;

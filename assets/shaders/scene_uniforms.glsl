@@ -24,7 +24,8 @@ layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
     vec4 setting;   // setting, setting2, setting2 weight, terrain seed offset
     vec4 mid_depth; // the three streaming layers' depths, near to far
     vec4 mid_id;    // their content ids (a layer gets new content each lap)
-    vec4 view;      // depths over which a passing layer sinks away (from, to), horizon y, -
+    vec4 view;      // depths over which a passing layer sinks away (from, to), horizon y,
+                    // cave (interiors: 0 a built room .. 1 a natural cave)
 } u;
 
 #endif

@@ -58,6 +58,7 @@ mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_par
     m.brightness = lerp(a->brightness, b->brightness, t);
     m.valence = lerp(a->valence, b->valence, t);
     m.energy = lerp(a->energy, b->energy, t);
+    m.cave = lerp(a->cave, b->cave, t);
     m.camera_speed = lerp(a->camera_speed, b->camera_speed, t);
     return m;
 }

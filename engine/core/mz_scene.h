@@ -87,6 +87,10 @@ typedef struct mz_scene_params {
     /* Mood: valence -1 (dread) .. 1 (joy); energy 0 (calm) .. 1 (frantic). */
     float valence, energy;
 
+    /* Inside what, for the interior setting: 0 a built room (walls, floor,
+     * beams, a window), 1 a natural cave opening on the outside. */
+    float cave;
+
     mz_camera camera;
     float camera_speed; /* signed; 1 = a gentle default speed */
 

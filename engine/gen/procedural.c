@@ -263,7 +263,7 @@ static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph,
     set4(u->setting, p->setting, p->setting2, p->setting2_weight, unit(seed) * 997.0);
     layers(&pr->cam, u);
     double horizon = -0.08 + 0.06 * (camera_height(&pr->cam) - 1.6) / 6.0;
-    set4(u->view, LAYER_NEAR, LAYER_NEAR + 6.0, horizon, 0);
+    set4(u->view, LAYER_NEAR, LAYER_NEAR + 6.0, horizon, p->cave);
 }
 
 /* Where the landmark and the fire stand: placed in view when first asked

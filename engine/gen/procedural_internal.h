@@ -31,7 +31,7 @@ typedef struct proc_uniforms {
     float setting[4];   /* setting, setting2, setting2 weight, terrain seed offset */
     float mid_depth[4]; /* streaming layers' depths, near to far */
     float mid_id[4];    /* their content ids */
-    float view[4];      /* sink-away depths (from, to), horizon y, - */
+    float view[4];      /* sink-away depths (from, to), horizon y, cave (0 room .. 1 cave) */
 } proc_uniforms;
 
 typedef struct proc_vk proc_vk;

@@ -44,6 +44,7 @@ const mz_scene_param mz_scene_param_table[] = {
     {"valence", MZ_PARAM_FLOAT, P(valence), -1, 1, 0},
     /* Neutral energy sits above calm, so "very calm" is calmer than "calm". */
     {"energy", MZ_PARAM_FLOAT, P(energy), 0, 1, 0.3f},
+    {"cave", MZ_PARAM_FLOAT, P(cave), 0, 1, 0},
     {"camera", MZ_PARAM_CAMERA, P(camera), 0, 0, 0},
     {"camera_speed", MZ_PARAM_FLOAT, P(camera_speed), -3, 3, 0},
 };

@@ -8,6 +8,7 @@
 #include "mz_record.h"
 #include "mz_test.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #define W 160
@@ -77,6 +78,91 @@ static double mean_abs_diff(const uint8_t *a, const uint8_t *b)
     for (int i = 0; i < BYTES; i++)
         if (i % 4 != 3) s += abs((int)a[i] - (int)b[i]);
     return s / (W * H * 3);
+}
+
+static double luma_at(const uint8_t *px, int x, int y)
+{
+    const uint8_t *q = px + (y * W + x) * 4;
+    return 0.2126 * q[0] + 0.7152 * q[1] + 0.0722 * q[2];
+}
+
+/* Straight vertical edges: the most rows in which one column holds a sharp
+ * step of luma (sharper than the steps beside it), as a share of the
+ * height. Window frames and walls' corners stack theirs in one column; the
+ * ragged, soft edge of rock wanders across columns. */
+static double straight_vertical_edge(const uint8_t *px)
+{
+    int best = 0;
+    for (int x = 1; x + 2 < W; x++) {
+        int n = 0;
+        for (int y = 0; y < H; y++) {
+            double d = fabs(luma_at(px, x + 1, y) - luma_at(px, x, y));
+            n += d > 20.0 && d > fabs(luma_at(px, x, y) - luma_at(px, x - 1, y)) &&
+                 d >= fabs(luma_at(px, x + 2, y) - luma_at(px, x + 1, y));
+        }
+        if (n > best) best = n;
+    }
+    return (double)best / H;
+}
+
+/* Share of the picture brighter than `level` (0..255 luma). */
+static double bright_share(const uint8_t *px, double level)
+{
+    int n = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            n += luma_at(px, x, y) > level;
+    return (double)n / (W * H);
+}
+
+/* Mean red minus blue over columns [x0, x1): how warm that part is. */
+static double warmth(const uint8_t *px, int x0, int x1)
+{
+    double s = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = x0; x < x1; x++)
+            s += px[(y * W + x) * 4] - px[(y * W + x) * 4 + 2];
+    return s / ((x1 - x0) * H);
+}
+
+/* Interiors: a room is built (straight walls, a window onto a bright sky
+ * that fills only a small part of the view), a cave is rock around a wide
+ * opening. */
+static void a_room_is_not_a_cave(void)
+{
+    uint8_t *room = render("a small room on a sunny afternoon", 3, 12);
+    uint8_t *cave = render("a cave on a sunny afternoon", 3, 12);
+    double room_edge = straight_vertical_edge(room), cave_edge = straight_vertical_edge(cave);
+    double room_sky = bright_share(room, 100), cave_sky = bright_share(cave, 100);
+    MZ_CHECK_MSG(room_edge > 0.22 && cave_edge < 0.18, "vertical edges: room %.2f, cave %.2f",
+                 room_edge, cave_edge);
+    MZ_CHECK_MSG(room_sky > 0.01 && room_sky < 0.12 && cave_sky > 0.15,
+                 "bright share: room %.3f, cave %.3f", room_sky, cave_sky);
+    free(room);
+    free(cave);
+}
+
+/* A fire in the hearth warms and lights its side of the room. */
+static void a_fire_warms_the_room_near_it(void)
+{
+    uint8_t *cold = render("a room at night", 5, 12);
+    uint8_t *lit = render("a room at night, a fire in the hearth", 5, 12);
+    double left = warmth(lit, 0, W / 3), right = warmth(lit, W - W / 3, W);
+    int x0 = left > right ? 0 : W - W / 3; /* the hearth's side */
+    double near_luma = 0, far_luma = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W / 3; x++) {
+            near_luma += luma_at(lit, x0 + x, y);
+            far_luma += luma_at(lit, W - W / 3 - x0 + x, y);
+        }
+    MZ_CHECK_MSG(fabs(left - right) > 8.0, "warmth left %.1f right %.1f", left, right);
+    MZ_CHECK_MSG(near_luma > 1.3 * far_luma, "luma near the fire %.0f, away %.0f", near_luma,
+                 far_luma);
+    MZ_CHECK_MSG(warmth(lit, x0, x0 + W / 3) > warmth(cold, x0, x0 + W / 3) + 10.0,
+                 "the fire's side: %.1f with it, %.1f without",
+                 warmth(lit, x0, x0 + W / 3), warmth(cold, x0, x0 + W / 3));
+    free(cold);
+    free(lit);
 }
 
 static void night_is_darker_than_noon(void)
@@ -244,6 +330,7 @@ static void reference_images_hold(void)
         {"seashore at dusk with a lighthouse", "lighthouse_dusk.png"},
         {"a city at night", "city_night.png"},
         {"a cave with a fire", "cave_fire.png"},
+        {"a low room at night, a fire in the hearth, a keeper in a chair", "room_fire.png"},
     };
     bool update = getenv("MZ_UPDATE_GOLDEN") && getenv("MZ_UPDATE_GOLDEN")[0] == '1';
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
@@ -283,6 +370,8 @@ int main(void)
     MZ_RUN(frames_report_their_camera);
     MZ_RUN(unknown_words_still_render);
     MZ_RUN(a_new_scene_continues_from_the_last_frame);
+    MZ_RUN(a_room_is_not_a_cave);
+    MZ_RUN(a_fire_warms_the_room_near_it);
     MZ_RUN(reference_images_hold);
     uint32_t errors = mz_gpu_validation_errors(gpu);
     MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
