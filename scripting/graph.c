@@ -202,6 +202,11 @@ static const char *arena_string(loader *ld, int idx)
     return story_graph_strdup(ld->g, s, n);
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int ref_function(lua_State *L, int idx)
 {
     lua_pushvalue(L, idx);
@@ -508,17 +513,37 @@ static void read_story(loader *ld)
     }
     lua_pop(L, 1);
 
-    /* synonyms: word -> { alternatives } */
+    /* synonyms: word -> { alternatives }. Added in sorted order: Lua's table
+     * order changes from one state to the next, and when two alternatives
+     * stem alike the lexicon keeps the first, so replays depend on it. */
     type = rawfield(L, t, "synonyms");
     if (type == LUA_TTABLE) {
+        size_t n = 0;
         lua_pushnil(L);
         while (lua_next(L, -2)) {
+            n++;
+            lua_pop(L, 1);
+        }
+        const char **words = arena_alloc(g->arena, (n ? n : 1) * sizeof *words);
+        size_t nwords = 0;
+        lua_pushnil(L);
+        while (words && lua_next(L, -2)) {
+            const char *w = NULL;
+            if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE &&
+                (w = arena_string(ld, -2)))
+                words[nwords++] = w;
+            else
+                problem(ld, true, file, line, "story: synonyms must map words to lists of words");
+            lua_pop(L, 1);
+        }
+        if (words) qsort(words, nwords, sizeof *words, compare_strings);
+        for (size_t i = 0; i < nwords; i++) {
             const char **alts = NULL;
             size_t count = 0;
-            bool ok = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE &&
-                      list_at(ld, -1, &alts, &count) &&
-                      mz_lexicon_add_synonyms(g->lex, lua_tostring(L, -2), alts, count);
-            if (!ok)
+            lua_pushstring(L, words[i]);
+            lua_rawget(L, -2);
+            if (!(list_at(ld, -1, &alts, &count) &&
+                  mz_lexicon_add_synonyms(g->lex, words[i], alts, count)))
                 problem(ld, true, file, line, "story: synonyms must map words to lists of words");
             lua_pop(L, 1);
         }
