@@ -174,11 +174,14 @@ static int edit_distance(const uint32_t *a, int la, const uint32_t *b, int lb, i
 
 /* Credit for a word that is not the pattern's word: a typo of it, with at
  * most 1 edit in 4-6 letters, 2 in longer words, none in shorter ones (so
- * "up" never becomes "cup"). */
+ * "up" never becomes "cup"). A short word whose first letter differs is
+ * taken as another word, not a typo: "give" is not "dive", "have" not "cave"
+ * (people rarely mistype the first letter). */
 static float typo_credit(const mz_tok *p, const mz_tok *u)
 {
     int shorter = p->len < u->len ? p->len : u->len;
     int k = shorter < 4 ? 0 : shorter < 7 ? 1 : 2;
+    if (k == 1 && p->cp[0] != u->cp[0]) return 0;
     /* Each letter of one word missing from the other needs its own edit. */
     if (k == 0 || __builtin_popcount(p->letters & ~u->letters) > k ||
         __builtin_popcount(u->letters & ~p->letters) > k)

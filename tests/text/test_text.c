@@ -258,6 +258,9 @@ static void test_match_short_words_exact(void)
     MZ_CHECK(score(lx, "up", "upp") == 0);
     MZ_CHECK(score(lx, "cat", "car") == 0);
     MZ_CHECK(score(lx, "door", "dor") == 0);          /* 3 letters: no typo allowed */
+    MZ_CHECK(score(lx, "dive", "give") == 0);         /* a short word's first letter: another word */
+    MZ_CHECK(score(lx, "cave", "have a look") == 0);
+    MZ_CHECK(score(lx, "lamp", "lmap") > 0.5f);       /* same first letter: a typo */
     MZ_CHECK(score(lx, "door", "doer") > 0.5f);       /* 4 letters: one */
     MZ_CHECK(score(lx, "door", "dear") == 0);         /* but not two */
     MZ_CHECK(score(lx, "lantern", "lentarn") > 0.5f); /* 7 letters: two */
