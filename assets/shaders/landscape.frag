@@ -13,6 +13,11 @@
 #include "scene_uniforms.glsl"
 
 layout(set = 0, binding = 1) uniform sampler2D conditioning;
+// Two pipelines are made from this shader: with ROOMS false the room code is
+// compiled out, and outdoor frames do not pay for it (lavapipe runs every
+// function it compiled into one shader more slowly). The generator picks the
+// pipeline with proc_draws_room(), which mirrors the test in scene().
+layout(constant_id = 0) const bool ROOMS = true;
 layout(location = 0) out vec4 out_color;
 
 const float PI = 3.14159265;
@@ -760,7 +765,7 @@ vec3 scene(vec2 p)
     // change, under the dissolve. (One call of room(): lavapipe inlines
     // every call, and a second copy costs a fifth of the frame rate.)
     bool in_room = int(u.setting.x) == 6 || (int(u.setting.y) == 6 && u.setting.z >= 0.5);
-    if (in_room && u.view.w < 0.5) return room(p, s, l);
+    if (ROOMS && in_room && u.view.w < 0.5) return room(p, s, l);
     float hz = u.view.z;
     vec3 fogc = fog_colour(s);
     float fogd = 0.0012 + u.sky.z * 0.06 + u.weather.x * 0.006;

@@ -175,7 +175,8 @@ bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout initial_layou
 
 bool mz_gpu_fullscreen_pipeline(mz_gpu *gpu, VkPipelineLayout layout, VkRenderPass pass,
                                 const uint32_t *vert, size_t vert_bytes, const uint32_t *frag,
-                                size_t frag_bytes, VkPipeline *out)
+                                size_t frag_bytes, const VkSpecializationInfo *frag_constants,
+                                VkPipeline *out)
 {
     VkDevice dev = mz_gpu_device(gpu);
     VkShaderModule vs = mz_gpu_shader_module(gpu, vert, vert_bytes);
@@ -190,7 +191,8 @@ bool mz_gpu_fullscreen_pipeline(mz_gpu *gpu, VkPipelineLayout layout, VkRenderPa
             {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
              .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
              .module = fs,
-             .pName = "main"},
+             .pName = "main",
+             .pSpecializationInfo = frag_constants},
         };
         VkPipelineVertexInputStateCreateInfo vertex = {
             .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};

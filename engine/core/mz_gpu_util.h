@@ -65,10 +65,13 @@ bool mz_gpu_color_pass(mz_gpu *gpu, VkFormat format, VkImageLayout initial_layou
                        uint32_t dep_count, VkRenderPass *out);
 
 /* A graphics pipeline drawing a fullscreen triangle (3 vertices, no vertex
- * input) with the two shaders, no blending, and dynamic viewport and scissor. */
+ * input) with the two shaders, no blending, and dynamic viewport and scissor.
+ * `frag_constants` sets the fragment shader's specialisation constants (NULL:
+ * their defaults). */
 bool mz_gpu_fullscreen_pipeline(mz_gpu *gpu, VkPipelineLayout layout, VkRenderPass pass,
                                 const uint32_t *vert, size_t vert_bytes, const uint32_t *frag,
-                                size_t frag_bytes, VkPipeline *out);
+                                size_t frag_bytes, const VkSpecializationInfo *frag_constants,
+                                VkPipeline *out);
 
 /* A bilinear sampler clamping to the edge: how both modules sample images. */
 bool mz_gpu_linear_sampler(mz_gpu *gpu, VkSampler *out);

@@ -468,16 +468,21 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(mz_gpu_physical(pr->gpu), &props);
     pr->cpu_device = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    /* Warm-up: lavapipe compiles the shader on its first draw (~100 ms);
-     * doing that here keeps it out of the first scene's latency. */
+    /* Warm-up: lavapipe compiles a pipeline on its first draw (~100 ms);
+     * drawing once outdoors and once in a room here keeps that out of the
+     * first scenes' latency. */
     proc_uniforms u;
-    mz_scene_params p = mz_scene_params_default();
+    mz_scene_params outdoors = mz_scene_params_default(), room = outdoors;
+    room.setting = MZ_SETTING_INTERIOR;
     uint32_t iw, ih;
     internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
-    fill_uniforms(pr, &p, 0.5f, iw, ih, &u);
     const uint8_t *px;
-    if (!proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px) ||
-        pthread_create(&pr->thread, NULL, worker, pr) != 0) {
+    bool warm = true;
+    for (int i = 0; i < 2 && warm; i++) {
+        fill_uniforms(pr, i ? &room : &outdoors, 0.5f, iw, ih, &u);
+        warm = proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px);
+    }
+    if (!warm || pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");
         proc_close(pr);
         return NULL;

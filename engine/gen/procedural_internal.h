@@ -9,6 +9,7 @@
 #define MZ_PROCEDURAL_INTERNAL_H
 
 #include "mz_gpu.h"
+#include "mz_scene.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -33,6 +34,15 @@ typedef struct proc_uniforms {
     float mid_id[4];    /* their content ids */
     float view[4];      /* sink-away depths (from, to), horizon y, cave (0 room .. 1 cave) */
 } proc_uniforms;
+
+/* Whether a frame with these uniforms is a built room: the test scene() in
+ * landscape.frag makes, mirrored so the room pipeline is only used then. */
+static inline bool proc_draws_room(const proc_uniforms *u)
+{
+    bool in_room = (int)u->setting[0] == MZ_SETTING_INTERIOR ||
+                   ((int)u->setting[1] == MZ_SETTING_INTERIOR && u->setting[2] >= 0.5f);
+    return in_room && u->view[3] < 0.5f;
+}
 
 typedef struct proc_vk proc_vk;
 

@@ -28,7 +28,7 @@ struct proc_vk {
     VkRenderPass pass_keep; /* later bands: the bands drawn before stay */
     VkDescriptorSetLayout set_layout;
     VkPipelineLayout layout;
-    VkPipeline pipeline;
+    VkPipeline pipeline[2]; /* [0] outdoors (room code compiled out), [1] rooms */
     VkDescriptorPool pool;
     VkDescriptorSet set;
     VkSampler sampler;
@@ -110,11 +110,17 @@ static bool create_pipeline(proc_vk *vk)
                "vkCreatePipelineLayout"))
         return false;
 
-    if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->layout, vk->pass, fullscreen_vert,
-                                    sizeof fullscreen_vert, landscape_frag, sizeof landscape_frag,
-                                    &vk->pipeline))
-        return false;
-    mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline, "procedural landscape");
+    static const char *const names[2] = {"procedural outdoors", "procedural rooms"};
+    for (VkBool32 rooms = 0; rooms < 2; rooms++) {
+        VkSpecializationMapEntry entry = {.constantID = 0, .offset = 0, .size = sizeof rooms};
+        VkSpecializationInfo spec = {
+            .mapEntryCount = 1, .pMapEntries = &entry, .dataSize = sizeof rooms, .pData = &rooms};
+        if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->layout, vk->pass, fullscreen_vert,
+                                        sizeof fullscreen_vert, landscape_frag,
+                                        sizeof landscape_frag, &spec, &vk->pipeline[rooms]))
+            return false;
+        mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->pipeline[rooms], names[rooms]);
+    }
     return true;
 }
 
@@ -216,7 +222,8 @@ void proc_vk_destroy(proc_vk *vk)
     if (vk->cmd_pool) vkDestroyCommandPool(vk->dev, vk->cmd_pool, NULL);
     if (vk->sampler) vkDestroySampler(vk->dev, vk->sampler, NULL);
     if (vk->pool) vkDestroyDescriptorPool(vk->dev, vk->pool, NULL);
-    if (vk->pipeline) vkDestroyPipeline(vk->dev, vk->pipeline, NULL);
+    for (int i = 0; i < 2; i++)
+        if (vk->pipeline[i]) vkDestroyPipeline(vk->dev, vk->pipeline[i], NULL);
     if (vk->layout) vkDestroyPipelineLayout(vk->dev, vk->layout, NULL);
     if (vk->set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->set_layout, NULL);
     if (vk->pass) vkDestroyRenderPass(vk->dev, vk->pass, NULL);
@@ -390,7 +397,7 @@ bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
         if (!vk_ok(vkBeginCommandBuffer(vk->cmd, &begin), "vkBeginCommandBuffer")) return false;
         if (vk->cond_dirty) record_conditioning_upload(vk);
         mz_gpu_begin_fullscreen(vk->cmd, band ? vk->pass_keep : vk->pass, vk->framebuffer,
-                                (VkExtent2D){iw, ih}, area, vk->pipeline);
+                                (VkExtent2D){iw, ih}, area, vk->pipeline[proc_draws_room(u)]);
         vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1,
                                 &vk->set, 0, NULL);
         vkCmdDraw(vk->cmd, 3, 1, 0, 0);

@@ -386,7 +386,7 @@ static bool make_pipeline(mz_render *r)
                              &r->pass) &&
            mz_gpu_fullscreen_pipeline(r->gpu, r->layout, r->pass, fullscreen_vert,
                                       sizeof fullscreen_vert, composite_frag, sizeof composite_frag,
-                                      &r->pipeline);
+                                      NULL, &r->pipeline);
 }
 
 typedef struct composite_push {
