@@ -202,6 +202,19 @@ static const char *arena_string(loader *ld, int idx)
     return story_graph_strdup(ld->g, s, n);
 }
 
+/* Entries of the table at idx, of any kind of key ([-0, +0]). */
+static size_t table_size(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        n++;
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
 static int compare_strings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -490,12 +503,7 @@ static void read_story(loader *ld)
     /* characters: name -> description */
     type = rawfield(L, t, "characters");
     if (type == LUA_TTABLE) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            n++;
-            lua_pop(L, 1);
-        }
+        size_t n = table_size(L, -1);
         g->char_names = arena_alloc(g->arena, (n ? n : 1) * sizeof *g->char_names);
         g->char_texts = arena_alloc(g->arena, (n ? n : 1) * sizeof *g->char_texts);
         lua_pushnil(L);
@@ -518,12 +526,7 @@ static void read_story(loader *ld)
      * stem alike the lexicon keeps the first, so replays depend on it. */
     type = rawfield(L, t, "synonyms");
     if (type == LUA_TTABLE) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            n++;
-            lua_pop(L, 1);
-        }
+        size_t n = table_size(L, -1);
         const char **words = arena_alloc(g->arena, (n ? n : 1) * sizeof *words);
         size_t nwords = 0;
         lua_pushnil(L);
