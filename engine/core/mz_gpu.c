@@ -334,7 +334,7 @@ int mz_gpu_memory_type(const mz_gpu *gpu, uint32_t type_bits, VkMemoryPropertyFl
 
 void mz_gpu_name(const mz_gpu *gpu, VkObjectType type, uint64_t handle, const char *name)
 {
-    if (!gpu->set_name) return;
+    if (!gpu->set_name || !name) return;
     VkDebugUtilsObjectNameInfoEXT info = {
         .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_OBJECT_NAME_INFO_EXT,
         .objectType = type,

@@ -56,7 +56,8 @@ uint32_t mz_gpu_validation_errors(const mz_gpu *gpu);
 int mz_gpu_memory_type(const mz_gpu *gpu, uint32_t type_bits, VkMemoryPropertyFlags props);
 
 /* Names a Vulkan object for validation messages and debuggers (RenderDoc);
- * a no-op unless validation is on. `name` is copied by the driver. */
+ * a no-op unless validation is on, or when `name` is NULL. `name` is copied
+ * by the driver. */
 void mz_gpu_name(const mz_gpu *gpu, VkObjectType type, uint64_t handle, const char *name);
 
 #endif

@@ -10,11 +10,6 @@ bool mz_gpu_check(VkResult r, const char *what)
     return r == VK_SUCCESS ? true : mz_fail("gpu: %s failed (VkResult %d)", what, (int)r);
 }
 
-static void name(mz_gpu *gpu, VkObjectType type, uint64_t handle, const char *label)
-{
-    if (label) mz_gpu_name(gpu, type, handle, label);
-}
-
 /* Memory of a type with `want`, else with `fallback` (0: any type allowed). */
 static bool alloc_memory(mz_gpu *gpu, VkMemoryRequirements req, VkMemoryPropertyFlags want,
                          VkMemoryPropertyFlags fallback, VkDeviceMemory *out, bool *coherent)
@@ -47,7 +42,7 @@ bool mz_gpu_buffer_create(mz_gpu *gpu, mz_gpu_buffer *b, VkDeviceSize size,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
     };
     if (!mz_gpu_check(vkCreateBuffer(dev, &info, NULL, &b->buffer), "vkCreateBuffer")) return false;
-    name(gpu, VK_OBJECT_TYPE_BUFFER, (uint64_t)b->buffer, label);
+    mz_gpu_name(gpu, VK_OBJECT_TYPE_BUFFER, (uint64_t)b->buffer, label);
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(dev, b->buffer, &req);
     const VkMemoryPropertyFlags visible =
@@ -103,7 +98,7 @@ bool mz_gpu_image_create(mz_gpu *gpu, mz_gpu_image *im, uint32_t width, uint32_t
         .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
     };
     if (!mz_gpu_check(vkCreateImage(dev, &info, NULL, &im->image), "vkCreateImage")) return false;
-    name(gpu, VK_OBJECT_TYPE_IMAGE, (uint64_t)im->image, label);
+    mz_gpu_name(gpu, VK_OBJECT_TYPE_IMAGE, (uint64_t)im->image, label);
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(dev, im->image, &req);
     /* Only images that are drawn to or sampled need a view. */
