@@ -202,7 +202,8 @@ static void test_flow(void)
     MZ_CHECK(!mz_audio_muted(audio));
     MZ_CHECK_MSG(fabsf(mz_audio_volume(audio) - 0.7f) < 1e-4f, "volume %.3f",
                  (double)mz_audio_volume(audio));
-    for (int i = 0; i < 12; i++) key(SDLK_F7);
+    for (int i = 0; i < 12; i++)
+        key(SDLK_F7);
     step(1);
     MZ_CHECK(mz_audio_volume(audio) == 0.0f);
 
@@ -274,20 +275,26 @@ static void test_flow(void)
 }
 
 /* --load: the quick save made in the cellar starts the story there */
+/* A small offscreen player for the tests that only follow the flow. */
+static mz_player *small_player(const char *story, const char *load)
+{
+    mz_player *p = mz_player_create(&(mz_player_desc){.story = story,
+                                                      .load = load,
+                                                      .width = 320,
+                                                      .height = 180,
+                                                      .gen_width = 160,
+                                                      .gen_height = 90,
+                                                      .offscreen = true});
+    MZ_CHECK_MSG(p, "%s", mz_error());
+    return p;
+}
+
 static void test_load(void)
 {
     char save[160];
     snprintf(save, sizeof save, "%s/cellar.quicksave", dir);
-    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
-                                                .load = save,
-                                                .width = 320,
-                                                .height = 180,
-                                                .gen_width = 160,
-                                                .gen_height = 90,
-                                                .offscreen = true});
-    MZ_CHECK_MSG(player, "%s", mz_error());
-    if (!player)
-        return;
+    player = small_player("stories/cellar", save);
+    if (!player) return;
     MZ_CHECK(run_until_scene("cellar", 20));
     mz_player_destroy(player);
 
@@ -319,13 +326,7 @@ static void test_reload(void)
         "  on = { { \"go on\", to = \"b\" } } }\n"
         "ending \"b\" { prompt = \"a desert at dusk\", caption = \"Sand.\" }\n";
     write_file(story, good);
-    player = mz_player_create(&(mz_player_desc){.story = story_dir,
-                                                .width = 320,
-                                                .height = 180,
-                                                .gen_width = 160,
-                                                .gen_height = 90,
-                                                .offscreen = true});
-    MZ_CHECK_MSG(player, "%s", mz_error());
+    player = small_player(story_dir, NULL);
     if (!player) return;
     MZ_CHECK(run_until_scene("a", 20));
 
@@ -350,9 +351,7 @@ static void test_reload(void)
 
 static void test_picker(void)
 {
-    mz_player *p = mz_player_create(&(mz_player_desc){
-        .width = 320, .height = 180, .gen_width = 160, .gen_height = 90, .offscreen = true});
-    MZ_CHECK_MSG(p, "%s", mz_error());
+    mz_player *p = small_player(NULL, NULL); /* no story: the picker */
     if (!p) return;
     player = p;
     step(2);
