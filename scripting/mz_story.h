@@ -57,6 +57,8 @@ typedef struct mz_story_turn {
     const char *ending;     /* its name, or NULL */
     const char *error;      /* "file:line: message" if story code failed this turn
                                (the turn was rolled back), else NULL */
+    int transition;         /* index in the scene's `on` of the transition that
+                               matched (taken or refused), or -1 */
 } mz_story_turn;
 
 mz_story *mz_story_load(const mz_story_desc *desc);
@@ -88,6 +90,40 @@ bool mz_story_restore(mz_story *s, const char *path, mz_story_turn *out);
 typedef void (*mz_story_report_fn)(const char *file, int line, const char *message, void *user);
 /* Returns the number of problems found (a story that cannot load is one). */
 int mz_story_lint(const char *path, mz_story_report_fn report, void *user);
+/* The graph as loaded, for tools (maze test): scenes in declaration order,
+ * each with its transitions. Strings belong to the story and stay valid
+ * until it is reloaded or destroyed. */
+typedef struct mz_story_scene_info {
+    const char *id, *file;
+    int line;
+    bool ending;
+    const char *prompt; /* the static prompt, or NULL when it is a function */
+    size_t transition_count;
+} mz_story_scene_info;
+
+typedef struct mz_story_transition_info {
+    const char *const *patterns;
+    size_t pattern_count;
+    const char *to; /* a static target, or NULL (stays, or a `to` function) */
+    int to_scene;   /* index of `to`, or -1 */
+    bool dynamic;   /* `to` is a function */
+    bool conditional; /* it has a `when` */
+    const char *file;
+    int line;
+} mz_story_transition_info;
+
+size_t mz_story_scene_count(const mz_story *s);
+/* false when i (or t) is out of range. */
+bool mz_story_scene_get(const mz_story *s, size_t i, mz_story_scene_info *out);
+bool mz_story_transition_get(const mz_story *s, size_t i, size_t t,
+                              mz_story_transition_info *out);
+/* The current scene's index, -1 before begin. */
+int mz_story_scene_index(const mz_story *s);
+/* A hash of where the story is and what it holds (scene, state, items,
+ * modifiers, visit counts with 3 or more counted as 3): for searches that
+ * should not explore the same situation twice. */
+uint64_t mz_story_state_digest(const mz_story *s);
+
 /* Writes the graph in Graphviz DOT. */
 bool mz_story_graph_dot(const char *path, FILE *out);
 

@@ -249,6 +249,7 @@ static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float
         .ended = sc->ending,
         .ending = sc->ending ? sc->id : NULL,
         .error = s->error[0] ? s->error : NULL,
+        .transition = s->matched_transition,
     };
 }
 
@@ -365,6 +366,7 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
         if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return false;
         if (!open && !tr->refuse) continue; /* invisible */
         *score = cands[c].score;
+        s->matched_transition = (int)cands[c].transition;
         story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
         if (!open) {
             story_buf_puts(&s->reply, tr->refuse);
@@ -402,6 +404,7 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 static void begin_turn(mz_story *s)
 {
     s->error[0] = '\0';
+    s->matched_transition = -1;
     reset(&s->reply);
     reset(&s->matched);
 }

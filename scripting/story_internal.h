@@ -177,6 +177,7 @@ struct mz_story {
     /* The turn handed out, and the next one being made. */
     char input[STORY_MAX_INPUT + 1];
     story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
+    int matched_transition; /* this turn's, or -1 */
     char error[MZ_ERROR_MAX];
 };
 
