@@ -57,8 +57,8 @@ typedef struct mz_story_turn {
     const char *ending;     /* its name, or NULL */
     const char *error;      /* "file:line: message" if story code failed this turn
                                (the turn was rolled back), else NULL */
-    int transition;         /* index in the scene's `on` of the transition that
-                               matched (taken or refused), or -1 */
+    int transition;         /* index in the scene's `on` of the transition taken
+                               (not one its `when` refused), or -1 */
 } mz_story_turn;
 
 mz_story *mz_story_load(const mz_story_desc *desc);
@@ -123,6 +123,16 @@ int mz_story_scene_index(const mz_story *s);
  * modifiers, visit counts with 3 or more counted as 3): for searches that
  * should not explore the same situation twice. */
 uint64_t mz_story_state_digest(const mz_story *s);
+
+/* A copy of the play state (scene, `s`, items, visits, random generator,
+ * modifiers, turn number, the prompt and caption shown) in memory: for
+ * undo, and for searches that branch from one state. NULL + mz_error() when
+ * out of memory. Restoring fails when the story was reloaded with another
+ * number of scenes since; *out (may be NULL) gets the restored turn. */
+typedef struct mz_story_snapshot mz_story_snapshot;
+mz_story_snapshot *mz_story_snapshot_take(const mz_story *s);
+bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_story_turn *out);
+void mz_story_snapshot_free(mz_story_snapshot *snap);
 
 /* Writes the graph in Graphviz DOT. */
 bool mz_story_graph_dot(const char *path, FILE *out);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mz_story.h"
+
 #define MZ_WALK_NAME_MAX 128
 
 typedef struct mz_walk_result {
@@ -35,6 +37,9 @@ typedef struct mz_walk_hooks {
     /* Optional: each prompt shown on entering a scene; a message makes it a
      * problem (the test suite asks the generator whether it can read it). */
     const char *(*check_prompt)(const char *prompt, void *user);
+    /* Optional: after the beginning and after every input, with the story
+     * being played (a coverage search starts from these states). */
+    void (*turn)(mz_story *s, const mz_story_turn *t, void *user);
     void *user;
 } mz_walk_hooks;
 

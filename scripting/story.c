@@ -366,12 +366,12 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
         if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return false;
         if (!open && !tr->refuse) continue; /* invisible */
         *score = cands[c].score;
-        s->matched_transition = (int)cands[c].transition;
         story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
         if (!open) {
             story_buf_puts(&s->reply, tr->refuse);
             return true;
         }
+        s->matched_transition = (int)cands[c].transition;
         if (!run_hook(s, tr->effect_ref)) return false;
         int target;
         if (!target_of(s, sc, tr, &target)) return false;

@@ -2,6 +2,7 @@
  * that explore a story from outside (maze test: coverage, random play). */
 #include "story_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 size_t mz_story_scene_count(const mz_story *s)
@@ -62,4 +63,85 @@ uint64_t mz_story_state_digest(const mz_story *s)
     for (int m = 0; m < p->modifier_count; m++)
         h = story_hash(p->modifiers[m], strlen(p->modifiers[m]) + 1, h);
     return h;
+}
+
+/* ---- snapshots ---- */
+
+struct mz_story_snapshot {
+    story_play play; /* play.visits points at `visits` below */
+    size_t scene_count;
+    char *state, *prompt, *caption; /* good_state, and what the viewer saw */
+    size_t state_len;
+    uint32_t visits[]; /* scene_count */
+};
+
+static char *copy_buf(const story_buf *b)
+{
+    char *out = malloc(b->len + 1);
+    if (out) {
+        if (b->len) memcpy(out, b->data, b->len);
+        out[b->len] = '\0';
+    }
+    return out;
+}
+
+mz_story_snapshot *mz_story_snapshot_take(const mz_story *s)
+{
+    size_t n = s->g->scene_count;
+    mz_story_snapshot *snap = malloc(sizeof *snap + n * sizeof snap->visits[0]);
+    if (!snap) {
+        mz_fail("out of memory");
+        return NULL;
+    }
+    snap->play = s->play;
+    snap->scene_count = n;
+    memcpy(snap->visits, s->play.visits, n * sizeof snap->visits[0]);
+    snap->state = copy_buf(&s->good_state);
+    snap->state_len = s->good_state.len;
+    snap->prompt = copy_buf(&s->prompt);
+    snap->caption = copy_buf(&s->caption);
+    if (!snap->state || !snap->prompt || !snap->caption) {
+        mz_story_snapshot_free(snap);
+        mz_fail("out of memory");
+        return NULL;
+    }
+    return snap;
+}
+
+static void set_buf(story_buf *b, const char *text)
+{
+    b->len = 0;
+    b->failed = false;
+    story_buf_puts(b, text);
+}
+
+bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_story_turn *out)
+{
+    if (!snap->play.begun) return mz_fail("the snapshot was taken before the story began");
+    if (snap->scene_count != s->g->scene_count)
+        return mz_fail("the story changed since (%zu scenes, not %zu)", s->g->scene_count,
+                       snap->scene_count);
+    if (!story_state_read(s, s->g, snap->state, snap->state_len))
+        return mz_fail("%s", s->error);
+    uint32_t *visits = s->play.visits;
+    s->play = snap->play;
+    s->play.visits = visits;
+    memcpy(visits, snap->visits, snap->scene_count * sizeof *visits);
+    set_buf(&s->good_state, snap->state);
+    set_buf(&s->prompt, snap->prompt);
+    set_buf(&s->caption, snap->caption);
+    s->error[0] = '\0';
+    s->matched_transition = -1;
+    s->reply.len = s->matched.len = 0;
+    s->input[0] = '\0';
+    return !out || mz_story_refresh(s, out);
+}
+
+void mz_story_snapshot_free(mz_story_snapshot *snap)
+{
+    if (!snap) return;
+    free(snap->state);
+    free(snap->prompt);
+    free(snap->caption);
+    free(snap);
 }

@@ -143,6 +143,11 @@ static void check_expectation(walk *w, int line, const char *after, const char *
     }
 }
 
+static void after_turn(walk *w, mz_story *s, const mz_story_turn *t)
+{
+    if (w->h && w->h->turn) w->h->turn(s, t, w->h->user);
+}
+
 static void check_prompt(walk *w, int line, const char *prompt)
 {
     const char *msg = w->h && w->h->check_prompt ? w->h->check_prompt(prompt, w->h->user) : NULL;
@@ -170,8 +175,10 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
         problem(&w, 0, "begin: %s", mz_error());
     else if (t.error)
         problem(&w, 0, "begin: story error: %s", t.error);
-    else
+    else {
         check_prompt(&w, 0, t.prompt);
+        after_turn(&w, s, &t);
+    }
     digest_turn(&r->digest, &t);
     char after[QUOTE_MAX + 3] = "the beginning";
     for (int i = 0; s && i < l.count; i++) {
@@ -190,6 +197,7 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
             problem(&w, i + 1, "%s", mz_error());
         else if (t.error)
             problem(&w, i + 1, "story error: %s", t.error);
+        after_turn(&w, s, &t);
         snprintf(after, sizeof after, "\"%.*s\"", QUOTE_MAX, line);
         digest_turn(&r->digest, &t);
         if (t.scene_changed && !t.error) check_prompt(&w, i + 1, t.prompt);

@@ -104,7 +104,7 @@ static void every_ending_of_every_story_is_walked(void)
     MZ_CHECK_MSG(n >= 2, "found %d stories", n);
     for (int i = 0; i < n; i++) {
         int printed = 0, played = 0;
-        mz_walk_hooks h = {print_problem, print_done, prompt_is_read, &printed};
+        mz_walk_hooks h = {print_problem, print_done, prompt_is_read, NULL, &printed};
         int failed = mz_walk_story(names[i], NULL, 0, &h, &played);
         MZ_CHECK_MSG(!failed && !printed, "%s: %d failed (above)", names[i], failed);
         MZ_CHECK_MSG(played > 0, "%s has no walkthroughs", names[i]);
@@ -119,7 +119,7 @@ static void every_demo_reaches_an_ending(void)
         char file[PATH_LEN + 16];
         if (snprintf(file, sizeof file, "%s/demo.txt", names[i]) >= (int)sizeof file) continue;
         int printed = 0;
-        mz_walk_hooks h = {print_problem, NULL, prompt_is_read, &printed};
+        mz_walk_hooks h = {print_problem, NULL, prompt_is_read, NULL, &printed};
         mz_walk_result r;
         MZ_CHECK_MSG(!mz_walk_file(names[i], file, &h, &r), "%s: problems (above)", file);
         MZ_CHECK_MSG(r.ended, "%s: the demo does not reach an ending", file);
