@@ -540,6 +540,7 @@ static void read_story(loader *ld)
             lua_pop(L, 1);
         }
         if (words) qsort(words, nwords, sizeof *words, compare_strings);
+        g->synonyms = arena_alloc(g->arena, (nwords ? nwords : 1) * sizeof *g->synonyms);
         for (size_t i = 0; i < nwords; i++) {
             const char **alts = NULL;
             size_t count = 0;
@@ -548,6 +549,8 @@ static void read_story(loader *ld)
             if (!(list_at(ld, -1, &alts, &count) &&
                   mz_lexicon_add_synonyms(g->lex, words[i], alts, count)))
                 problem(ld, true, file, line, "story: synonyms must map words to lists of words");
+            else if (g->synonyms)
+                g->synonyms[g->synonym_count++] = (struct story_synonyms){words[i], alts, count};
             lua_pop(L, 1);
         }
     } else if (type != LUA_TNIL) {

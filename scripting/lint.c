@@ -1,5 +1,5 @@
 /* lint.c — authoring tools: problems with file:line, and the graph as DOT. */
-#include "story_internal.h"
+#include "lint_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,10 +55,7 @@ static int lint_finish(lint_ctx *ctx, mz_story_report_fn report, void *user)
     return ctx->count;
 }
 
-static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
-    MZ_PRINTF(4, 5);
-
-static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
+void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
 {
     char msg[MZ_ERROR_MAX];
     va_list ap;
@@ -184,6 +181,7 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
         return lint_finish(&ctx, report, user);
     }
     check_reachable(g, &ctx);
+    lint_refs(g, &ctx);
     for (size_t i = 0; i < g->scene_count; i++) {
         story_scene *sc = &g->scenes[i];
         bool way_on = false;

@@ -116,6 +116,12 @@ typedef struct story_graph {
     int story_line;
     const char **char_names, **char_texts;
     size_t char_count;
+    struct story_synonyms {
+        const char *word;
+        const char **alternatives;
+        size_t count;
+    } * synonyms; /* as declared, sorted by word (for lint) */
+    size_t synonym_count;
     float transition_s;
     bool narrate;
     story_scene *scenes;
