@@ -84,11 +84,29 @@ static void add_error(mz_explore_report *r, const char *message)
     if (copy) r->errors[r->error_count++] = (mz_explore_error){copy, 1};
 }
 
+/* The run-time half of lint's declared-state check: a field the story
+ * wrote that story.vars does not declare, once per field. */
+static void check_declared(mz_explore_report *r, mz_story *s, int from)
+{
+    char name[64], key[96], msg[MZ_ERROR_MAX];
+    if (!mz_story_undeclared_field(s, name, sizeof name)) return;
+    snprintf(key, sizeof key, "the state field '%s' ", name);
+    for (size_t i = 0; i < r->error_count; i++)
+        if (strstr(r->errors[i].message, key)) return;
+    const mz_explore_scene *sc = &r->scenes[from];
+    snprintf(msg, sizeof msg,
+             "%s:%d: scene '%s': %sis not declared in story { vars = ... }, "
+             "but the story wrote it here",
+             sc->file, sc->line, sc->id, key);
+    add_error(r, msg);
+}
+
 /* What one turn played from scene `from` tells; `to` is the scene after. */
-static void record(mz_explore_report *r, int from, int to, const mz_story_turn *t)
+static void record(mz_explore_report *r, mz_story *s, int from, int to, const mz_story_turn *t)
 {
     r->turns++;
     if (t->error) add_error(r, t->error);
+    check_declared(r, s, from);
     mz_explore_scene *sc = &r->scenes[from];
     if (t->transition >= 0 && (size_t)t->transition < sc->transition_count)
         sc->transitions[t->transition].taken++;
@@ -172,7 +190,7 @@ static void walked(mz_story *s, const mz_story_turn *t, void *user)
 {
     search *x = user;
     int scene = mz_story_scene_index(s);
-    if (t->turn > 0) record(x->out, x->from, scene, t);
+    if (t->turn > 0) record(x->out, s, x->from, scene, t);
     x->from = scene;
     if (t->error) return;
     if (t->turn == 0) x->out->scenes[scene].visits++;
@@ -207,7 +225,7 @@ bool mz_explore_coverage(const mz_explore_desc *desc, mz_explore_report *out)
             const char *line = pick_line(s, scene, k);
             if (!line) break;
             mz_story_input(s, line, strlen(line), &t);
-            record(out, scene, mz_story_scene_index(s), &t);
+            record(out, s, scene, mz_story_scene_index(s), &t);
             /* A line that matched nothing only adds a modifier (or a reply):
              * following it would multiply states without opening a way. */
             if (!t.matched || t.ended || t.error) continue;
@@ -313,7 +331,7 @@ static void play_one(mz_story *s, story_rng *rng, int max_turns, mz_explore_repo
         mz_story_input(s, line, strlen(line), &t);
         int from = scene;
         scene = mz_story_scene_index(s);
-        record(r, from, scene, &t);
+        record(r, s, from, scene, &t);
         turns++;
         unmatched = t.matched ? 0 : unmatched + 1;
         if (unmatched == 3) r->scenes[from].stuck++;

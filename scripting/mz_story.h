@@ -124,6 +124,10 @@ int mz_story_scene_index(const mz_story *s);
  * should not explore the same situation twice. */
 uint64_t mz_story_state_digest(const mz_story *s);
 
+/* A top-level field of `s` that story.vars does not declare (the story
+ * wrote it), copied into name (cap bytes); false when there is none. */
+bool mz_story_undeclared_field(mz_story *s, char *name, size_t cap);
+
 /* A copy of the play state (scene, `s`, items, visits, random generator,
  * modifiers, turn number, the prompt and caption shown) in memory: for
  * undo, and for searches that branch from one state. NULL + mz_error() when

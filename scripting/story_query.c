@@ -2,6 +2,7 @@
  * that explore a story from outside (maze test: coverage, random play). */
 #include "story_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,28 @@ uint64_t mz_story_state_digest(const mz_story *s)
     for (int m = 0; m < p->modifier_count; m++)
         h = story_hash(p->modifiers[m], strlen(p->modifiers[m]) + 1, h);
     return h;
+}
+
+bool mz_story_undeclared_field(mz_story *s, char *name, size_t cap)
+{
+    lua_State *L = s->g->vm->L;
+    const char *vars = s->g->initial_vars ? s->g->initial_vars : "{}";
+    char err[64];
+    size_t pos = 0;
+    if (!story_serial_read(L, vars, strlen(vars), &pos, err, sizeof err)) return false;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->g->vm->s_ref);
+    bool found = false;
+    lua_pushnil(L);
+    while (!found && lua_next(L, -2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) continue;
+        lua_pushvalue(L, -1);
+        found = lua_rawget(L, -4) == LUA_TNIL;
+        lua_pop(L, 1);
+        if (found) snprintf(name, cap, "%s", lua_tostring(L, -1));
+    }
+    lua_pop(L, found ? 3 : 2);
+    return found;
 }
 
 /* ---- snapshots ---- */

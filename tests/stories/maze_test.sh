@@ -33,17 +33,18 @@ fi
 check "holes exit 1" test $? -eq 1
 cat "$T/holes.out"
 H=$FIX/holes/story.lua
-check "coverage: condition never true" grep -qxF "  $H:14: scene 'hall': transition 'open the blue door' never taken" "$T/holes.out"
-check "coverage: scene never reached" grep -qxF "  $H:20: scene 'vault' never reached" "$T/holes.out"
-check "coverage: the error" grep -qF "error (1 time): $H:15: attempt to index a nil value (local 't')" "$T/holes.out"
+check "coverage: condition never true" grep -qxF "  $H:15: scene 'hall': transition 'open the blue door' never taken" "$T/holes.out"
+check "coverage: scene never reached" grep -qxF "  $H:22: scene 'vault' never reached" "$T/holes.out"
+check "coverage: undeclared field at run time" grep -qxF "  error (1 time): $H:11: scene 'hall': the state field 'sung' is not declared in story { vars = ... }, but the story wrote it here" "$T/holes.out"
+check "coverage: the error" grep -qF "$H:16: attempt to index a nil value (local 't')" "$T/holes.out"
 check "random: turns per second" grep -qE '^random playthroughs of .*: 40 runs \(seeds 3\.\.42\), [0-9]+ turns in [0-9.]+ s \([0-9]+ turns/s, no rendering\)$' "$T/holes.out"
 check "random: endings counted" grep -qE '^  endings: street [0-9]+, none \(turn limit\) [0-9]+$' "$T/holes.out"
 check "random: turn spread" grep -qE '^  turns per playthrough: min [0-9]+, p50 [0-9]+, p95 [0-9]+, max 200$' "$T/holes.out"
 check "random: visits" grep -qE '^  visits: hall 40, vault 0, loop [0-9]+, loop2 [0-9]+, street [0-9]+$' "$T/holes.out"
 check "random: stuck viewers" grep -qE '^  stuck viewers \(3 unmatched lines in a row\):.* loop [0-9]+' "$T/holes.out"
-check "random: the loop never left" grep -qxF "  $H:25: loop never left: playthroughs went round scene 'loop' until the turn limit" "$T/holes.out"
-check "random: dead end" grep -qxF "  $H:30: dead end: no playthrough reached an ending after scene 'loop2'" "$T/holes.out"
-check "random: errors with file:line" grep -qE "^  error \([0-9]+ times\): $H:15: attempt to index" "$T/holes.out"
+check "random: the loop never left" grep -qxF "  $H:27: loop never left: playthroughs went round scene 'loop' until the turn limit" "$T/holes.out"
+check "random: dead end" grep -qxF "  $H:32: dead end: no playthrough reached an ending after scene 'loop2'" "$T/holes.out"
+check "random: errors with file:line" grep -qE "^  error \([0-9]+ times\): $H:16: attempt to index" "$T/holes.out"
 check "html: an svg" has "$T/holes.html" "<svg"
 check "html: unreached in red" has "$T/holes.html" 'fill="red">vault</text>'
 # Seeded: a second run reports the same.
