@@ -205,7 +205,10 @@ static bool start_story(mz_player *p, const char *path)
                                                       .gen = p->gen,
                                                       .width = p->desc.gen_width,
                                                       .height = p->desc.gen_height,
-                                                      .fps = p->desc.fps});
+                                                      .fps = p->desc.fps,
+                                                      .at = p->desc.at,
+                                                      .sets = p->desc.sets,
+                                                      .set_count = (size_t)p->desc.set_count});
     p->scene_id = 0;
     p->unreported = false;
     if (!p->session) return false;
@@ -258,6 +261,20 @@ static void reload_story(mz_player *p)
     mz_log_error("reload: %s", mz_error());
     char msg[sizeof p->notice];
     snprintf(msg, sizeof msg, "Not reloaded: %s", mz_error());
+    set_notice(p, msg);
+}
+
+/* Ctrl+Z: the last turn taken back (the story may forbid it). */
+static void undo_turn(mz_player *p)
+{
+    p->accepted_ns = mz_time_ns();
+    if (mz_session_undo(p->session)) {
+        if (p->turns > 0) p->turns--;
+        set_notice(p, "Undone.");
+        return;
+    }
+    char msg[sizeof p->notice];
+    snprintf(msg, sizeof msg, "Cannot undo: %s", mz_error());
     set_notice(p, msg);
 }
 
@@ -423,6 +440,9 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
         break;
     case SDLK_w:
         if (ctrl) mz_input_delete_word(in);
+        break;
+    case SDLK_z:
+        if (ctrl) undo_turn(p);
         break;
     case SDLK_DELETE:
         mz_input_delete(in);

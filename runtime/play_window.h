@@ -39,6 +39,9 @@ typedef struct mz_player_desc {
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
+    const char *at;          /* start (and restart) in this scene, or NULL */
+    const char *const *sets; /* "NAME=VALUE" state set at each start */
+    int set_count;
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);

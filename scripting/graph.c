@@ -480,7 +480,8 @@ static void read_story(loader *ld)
     const char *file = g->story_file;
     int line = g->story_line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
-                                        "blocked", "vars",  "transition", "narrate",    NULL};
+                                        "blocked", "vars",  "transition", "narrate",    "undo",
+                                        NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -498,6 +499,12 @@ static void read_story(loader *ld)
         g->narrate = lua_toboolean(L, -1);
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "story: 'narrate' must be true or false");
+    lua_pop(L, 1);
+    type = rawfield(L, t, "undo");
+    if (type == LUA_TBOOLEAN)
+        g->no_undo = !lua_toboolean(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'undo' must be true or false");
     lua_pop(L, 1);
 
     /* characters: name -> description */

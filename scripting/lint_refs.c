@@ -133,10 +133,8 @@ static size_t edit_distance(const char *a, const char *b)
     return row[m];
 }
 
-/* " (did you mean 'x'?)" for the closest name within a third of its length
- * (at least one edit), or "". */
-static void did_you_mean(const char *name, const char *const *names, size_t count, char *out,
-                         size_t cap)
+void story_closest_hint(const char *name, const char *const *names, size_t count, char *out,
+                        size_t cap)
 {
     size_t best = 99, limit = strlen(name) / 3 > 1 ? strlen(name) / 3 : 1;
     const char *found = NULL;
@@ -151,6 +149,17 @@ static void did_you_mean(const char *name, const char *const *names, size_t coun
         snprintf(out, cap, " (did you mean '%s'?)", found);
     else
         out[0] = '\0';
+}
+
+void story_did_you_mean(const story_graph *g, const char *name, char *out, size_t cap)
+{
+    const char **ids = malloc((g->scene_count ? g->scene_count : 1) * sizeof *ids);
+    out[0] = '\0';
+    if (!ids) return;
+    for (size_t i = 0; i < g->scene_count; i++)
+        ids[i] = g->scenes[i].id;
+    story_closest_hint(name, ids, g->scene_count, out, cap);
+    free(ids);
 }
 
 /* ---- names ---- */
@@ -348,16 +357,16 @@ static void report_uses(refs *r, lint_ctx *ctx)
                     r->uses[j].file == u->file && !strcmp(r->uses[j].name, u->name);
         if (again) continue;
         if (u->kind == 's' && !set_has(&r->declared, u->name)) {
-            did_you_mean(u->name, r->declared.names, r->declared.count, hint, sizeof hint);
+            story_closest_hint(u->name, r->declared.names, r->declared.count, hint, sizeof hint);
             lint_report(ctx, u->file, u->line,
                         "s.%s: the state field '%s' is not declared in story { vars = ... }%s",
                         u->name, u->name, hint);
         } else if (u->kind == 'h' && !r->given_dynamically && !set_has(&r->given, u->name)) {
-            did_you_mean(u->name, r->given.names, r->given.count, hint, sizeof hint);
+            story_closest_hint(u->name, r->given.names, r->given.count, hint, sizeof hint);
             lint_report(ctx, u->file, u->line, "has(\"%s\"): no code ever gives the item '%s'%s",
                         u->name, u->name, hint);
         } else if (u->kind == 'v' && story_graph_find(r->g, u->name) < 0) {
-            did_you_mean(u->name, r->scenes.names, r->scenes.count, hint, sizeof hint);
+            story_closest_hint(u->name, r->scenes.names, r->scenes.count, hint, sizeof hint);
             lint_report(ctx, u->file, u->line, "visits(\"%s\"): there is no scene '%s'%s",
                         u->name, u->name, hint);
         }

@@ -69,6 +69,24 @@ const char *mz_story_path(const mz_story *s); /* the story.lua path */
 bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken captions */
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
+/* Begins in `scene` instead of the start scene (authors testing from a
+ * point: `maze play --at`), with the initial state; its enter hook runs.
+ * false + mz_error() naming the closest scene when there is no such scene. */
+bool mz_story_begin_at(mz_story *s, const char *scene, mz_story_turn *out);
+/* Sets the state field `name` (which story.vars must declare) to `value`,
+ * read as true/false, a number, or else a string, after begin (`--set`). */
+bool mz_story_set(mz_story *s, const char *name, const char *value, mz_story_turn *out);
+
+/* Undo: a bounded history of the states before each turn. Push before a
+ * turn; undo goes back one. A story may switch undo off (story { undo =
+ * false }): then mz_story_history_undo fails and says so. */
+typedef struct mz_story_history mz_story_history;
+mz_story_history *mz_story_history_create(size_t capacity); /* 0 -> 32 */
+void mz_story_history_destroy(mz_story_history *h);
+void mz_story_history_push(mz_story_history *h, const mz_story *s);
+void mz_story_history_clear(mz_story_history *h);
+bool mz_story_history_undo(mz_story_history *h, mz_story *s, mz_story_turn *out);
+bool mz_story_undo_allowed(const mz_story *s);
 /* false only for misuse (before begin); story errors come back in out->error. */
 bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *out);
 

@@ -447,19 +447,19 @@ bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *ou
     return true;
 }
 
-bool mz_story_begin(mz_story *s, mz_story_turn *out)
+static bool begin_at(mz_story *s, int start, mz_story_turn *out)
 {
     story_graph *g = s->g;
     begin_turn(s);
     s->input[0] = '\0';
     story_play *p = &s->play;
     p->begun = true;
-    p->scene = g->start;
+    p->scene = start;
     p->turn = 0;
     p->modifier_count = 0;
     story_rng_seed(&p->rng, s->seed);
     memset(p->visits, 0, g->scene_count * sizeof *p->visits);
-    p->visits[g->start] = 1;
+    p->visits[start] = 1;
     /* The initial state: story.vars and no items. */
     reset(&s->scratch);
     story_buf_puts(&s->scratch, g->initial_vars);
@@ -469,19 +469,35 @@ bool mz_story_begin(mz_story *s, mz_story_turn *out)
     s->scratch = t;
     if (!story_state_read(s, g, s->good_state.data, s->good_state.len))
         return mz_fail("%s", s->error);
-    bool ok = run_hook(s, g->scenes[g->start].enter_ref) && story_compose(s) && story_commit(s);
+    bool ok = run_hook(s, g->scenes[start].enter_ref) && story_compose(s) && story_commit(s);
     if (!ok) {
         /* Nothing good came before: start from the initial state, with the
          * static parts of the prompt. */
         story_state_read(s, g, s->good_state.data, s->good_state.len);
         reset(&s->prompt);
         if (g->style) join(&s->prompt, g->style, strlen(g->style));
-        const char *static_prompt = g->scenes[g->start].prompt;
+        const char *static_prompt = g->scenes[start].prompt;
         if (static_prompt) join(&s->prompt, static_prompt, strlen(static_prompt));
         reset(&s->caption);
     }
     story_fill_turn(s, out, true, 0);
     return true;
+}
+
+bool mz_story_begin(mz_story *s, mz_story_turn *out)
+{
+    return begin_at(s, s->g->start, out);
+}
+
+bool mz_story_begin_at(mz_story *s, const char *scene, mz_story_turn *out)
+{
+    int i = scene ? story_graph_find(s->g, scene) : -1;
+    if (i < 0) {
+        char hint[160];
+        story_did_you_mean(s->g, scene ? scene : "", hint, sizeof hint);
+        return mz_fail("%s: there is no scene '%s'%s", s->g->path, scene ? scene : "", hint);
+    }
+    return begin_at(s, i, out);
 }
 
 /* ---- life cycle ---- */

@@ -124,6 +124,7 @@ typedef struct story_graph {
     size_t synonym_count;
     float transition_s;
     bool narrate;
+    bool no_undo; /* story { undo = false } */
     story_scene *scenes;
     size_t scene_count;
     int *index; /* open-addressing hash of scene ids, index_size slots, -1 empty */
@@ -153,6 +154,12 @@ typedef struct story_load_options {
 story_graph *story_graph_load(const char *path, const story_load_options *opt);
 void story_graph_destroy(story_graph *g);
 int story_graph_find(const story_graph *g, const char *id); /* index or -1 */
+/* " (did you mean 'x'?)" naming the closest of names (within a third of
+ * the name's length, at least one edit), or "" (lint_refs.c). */
+void story_closest_hint(const char *name, const char *const *names, size_t count, char *out,
+                        size_t cap);
+/* The same among the graph's scene ids. */
+void story_did_you_mean(const story_graph *g, const char *name, char *out, size_t cap);
 /* Compiles the scene's patterns once. */
 bool story_graph_compile_scene(story_graph *g, story_scene *sc);
 /* Copies a string into the graph's arena. */

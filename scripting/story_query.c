@@ -168,3 +168,61 @@ void mz_story_snapshot_free(mz_story_snapshot *snap)
     free(snap->caption);
     free(snap);
 }
+
+/* ---- setting state from outside ---- */
+
+/* Pushes `value` as Lua reads it from a command line [-0, +1]. */
+static void push_value(lua_State *L, const char *value)
+{
+    char *end;
+    double number = strtod(value, &end);
+    if (!strcmp(value, "true") || !strcmp(value, "false"))
+        lua_pushboolean(L, value[0] == 't');
+    else if (*value && !*end && number == (double)(lua_Integer)number)
+        lua_pushinteger(L, (lua_Integer)number);
+    else if (*value && !*end)
+        lua_pushnumber(L, number);
+    else
+        lua_pushstring(L, value);
+}
+
+bool mz_story_set(mz_story *s, const char *name, const char *value, mz_story_turn *out)
+{
+    if (!s->play.begun) return mz_fail("mz_story_set: the story has not begun");
+    lua_State *L = s->g->vm->L;
+    const char *vars = s->g->initial_vars ? s->g->initial_vars : "{}";
+    char err[64];
+    size_t pos = 0;
+    if (!story_serial_read(L, vars, strlen(vars), &pos, err, sizeof err))
+        return mz_fail("%s: %s", s->g->path, err);
+    lua_getfield(L, -1, name);
+    bool declared = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (!declared) {
+        const char *names[64];
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_pop(L, 1);
+            if (lua_type(L, -1) == LUA_TSTRING && n < 64) names[n++] = lua_tostring(L, -1);
+        }
+        char hint[160];
+        story_closest_hint(name, names, n, hint, sizeof hint);
+        lua_pop(L, 1);
+        return mz_fail("%s: story.vars declares no '%s'%s", s->g->path, name, hint);
+    }
+    lua_pop(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->g->vm->s_ref);
+    push_value(L, value);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+    /* The set value is the new last good state. */
+    story_buf state = {0};
+    bool ok = story_state_write(s, s->g, &state);
+    if (ok) {
+        set_buf(&s->good_state, state.data);
+    }
+    story_buf_free(&state);
+    if (!ok) return mz_fail("%s", s->error);
+    return mz_story_refresh(s, out);
+}

@@ -181,8 +181,16 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
     }
     digest_turn(&r->digest, &t);
     char after[QUOTE_MAX + 3] = "the beginning";
+    mz_story_history *history = mz_story_history_create(0);
     for (int i = 0; s && i < l.count; i++) {
         const char *line = l.line[i];
+        if (!strcmp(line, "undo") && mz_story_undo_allowed(s)) {
+            if (!mz_story_history_undo(history, s, &t))
+                problem(&w, i + 1, "undo: %s", mz_error());
+            snprintf(after, sizeof after, "undo");
+            digest_turn(&r->digest, &t);
+            continue;
+        }
         if (!strncmp(line, "#expect ", 8)) {
             check_expectation(&w, i + 1, after, line + 8, &t);
             r->expectations++;
@@ -193,6 +201,7 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
             problem(&w, i + 1, "input after the ending %s", or_null(t.ending));
             break;
         }
+        mz_story_history_push(history, s);
         if (!mz_story_input(s, line, strlen(line), &t))
             problem(&w, i + 1, "%s", mz_error());
         else if (t.error)
@@ -205,6 +214,7 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
     }
     r->ended = t.ended;
     if (t.ending) snprintf(r->ending, sizeof r->ending, "%s", t.ending);
+    mz_story_history_destroy(history);
     mz_story_destroy(s);
     free_lines(&l);
     return r->problems;

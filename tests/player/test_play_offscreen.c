@@ -349,6 +349,38 @@ static void test_reload(void)
     mz_player_destroy(player);
 }
 
+/* --at and --set in the window, and Ctrl+Z takes a turn back. */
+static void test_at_and_undo(void)
+{
+    static const char *const sets[] = {"candle=false"};
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true,
+                                                .at = "cellar",
+                                                .sets = sets,
+                                                .set_count = 1});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(run_until_scene("cellar", 20));
+    type("open the barrel"); /* candle=false: too dark, refused */
+    key(SDLK_RETURN);
+    step(2);
+    MZ_CHECK_STR(mz_player_scene(player), "cellar");
+    type("light the candle");
+    key(SDLK_RETURN);
+    type("open the barrel");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("treasure", 20));
+    key_mod(SDLK_z, KMOD_LCTRL);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    MZ_CHECK_STR(mz_player_notice(player), "Undone.");
+    MZ_CHECK(mz_player_turns(player) == 2);
+    mz_player_destroy(player);
+}
+
 static void test_picker(void)
 {
     mz_player *p = small_player(NULL, NULL); /* no story: the picker */
@@ -373,6 +405,7 @@ int main(void)
     MZ_RUN(test_flow);
     MZ_RUN(test_load);
     MZ_RUN(test_reload);
+    MZ_RUN(test_at_and_undo);
     MZ_RUN(test_picker);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
