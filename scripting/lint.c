@@ -92,6 +92,15 @@ static void check_reachable(const story_graph *g, lint_ctx *ctx)
     bool dynamic = false;
     seen[g->start] = true;
     queue[tail++] = g->start;
+    /* The story's own transitions lead on from every scene. */
+    for (size_t t = 0; t < g->global.on_count; t++) {
+        int to = g->global.on[t].to_scene;
+        dynamic |= g->global.on[t].to_ref != LUA_NOREF;
+        if (to >= 0 && !seen[to]) {
+            seen[to] = true;
+            queue[tail++] = to;
+        }
+    }
     while (head < tail) {
         const story_scene *sc = &g->scenes[queue[head++]];
         for (size_t t = 0; t < sc->on_count; t++) {

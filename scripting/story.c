@@ -351,6 +351,62 @@ static size_t rank(mz_story *s, story_scene *sc, candidate *out, size_t cap, flo
     return n;
 }
 
+/* Takes the first candidate whose `when` lets it (or that refuses):
+ * 1 taken or refused, 0 none, -1 story code failed. `sc` is the scene or the
+ * story's own transitions (g->global). */
+static int take_first(mz_story *s, story_scene *sc, const candidate *cands, size_t n,
+                      bool *changed, int *visited, float *score)
+{
+    for (size_t c = 0; c < n; c++) {
+        story_transition *tr = &sc->on[cands[c].transition];
+        bool open = true;
+        if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return -1;
+        if (!open && !tr->refuse) continue; /* invisible */
+        *score = cands[c].score;
+        story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
+        if (!open) {
+            story_buf_puts(&s->reply, tr->refuse);
+            return 1;
+        }
+        if (sc != &s->g->global) s->matched_transition = (int)cands[c].transition;
+        if (!run_hook(s, tr->effect_ref)) return -1;
+        int target;
+        if (!target_of(s, sc, tr, &target)) return -1;
+        if (tr->reply) story_buf_puts(&s->reply, tr->reply);
+        if (target >= 0) {
+            *changed = true;
+            return move_to(s, target, visited) ? 1 : -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* After hint_after lines in a row that matched nothing: the scene's hint,
+ * or one of its own patterns as a suggestion. */
+static bool give_hint(mz_story *s, story_scene *sc)
+{
+    s->play.unmatched = 0;
+    if (s->reply.len) story_buf_put(&s->reply, "\n", 1);
+    if (sc->hint) {
+        story_buf_puts(&s->reply, sc->hint);
+        return true;
+    }
+    bool is_nil;
+    if (sc->hint_ref != LUA_NOREF)
+        return call_text(s, sc->hint_ref, NULL, "the hint function", true, &s->reply, &is_nil);
+    for (size_t t = 0; t < sc->on_count; t++) {
+        bool open = true;
+        if (sc->on[t].when_ref != LUA_NOREF && !call_condition(s, sc->on[t].when_ref, &open))
+            return false;
+        if (!open || !sc->on[t].pattern_count) continue;
+        story_buf_puts(&s->reply, "You could try: ");
+        story_buf_puts(&s->reply, sc->on[t].patterns[0]);
+        return true;
+    }
+    return true;
+}
+
 /* The turn proper; false when story code failed (s->error says why). */
 static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 {
@@ -359,46 +415,38 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     if (sc->ending) return true; /* the story is over: nothing moves */
     if (!story_graph_compile_scene(g, sc)) return fail(s, mz_error());
     candidate cands[64];
-    size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], score);
-    for (size_t c = 0; c < n; c++) {
-        story_transition *tr = &sc->on[cands[c].transition];
-        bool open = true;
-        if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return false;
-        if (!open && !tr->refuse) continue; /* invisible */
-        *score = cands[c].score;
-        story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
-        if (!open) {
-            story_buf_puts(&s->reply, tr->refuse);
-            return true;
-        }
-        s->matched_transition = (int)cands[c].transition;
-        if (!run_hook(s, tr->effect_ref)) return false;
-        int target;
-        if (!target_of(s, sc, tr, &target)) return false;
-        if (tr->reply) story_buf_puts(&s->reply, tr->reply);
-        if (target >= 0) {
-            *changed = true;
-            return move_to(s, target, visited);
-        }
-        return true;
+    size_t cap = sizeof cands / sizeof cands[0];
+    int taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
+    if (!taken && g->global.on_count) {
+        if (!story_graph_compile_scene(g, &g->global)) return fail(s, mz_error());
+        float best;
+        size_t n = rank(s, &g->global, cands, cap, &best);
+        if (best > *score) *score = best;
+        taken = take_first(s, &g->global, cands, n, changed, visited, score);
+    }
+    if (taken) {
+        s->play.unmatched = 0;
+        return taken > 0;
     }
     /* Whatever the story does with unmatched words, it gets them moderated:
      * they may end up in a prompt. */
     char moderated[STORY_MAX_INPUT + 1];
     mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
-    bool is_nil;
+    bool is_nil, ok = true;
     switch (sc->otherwise) {
     case STORY_OTHERWISE_MODIFY:
         add_modifier(s, moderated);
-        return true;
+        break;
     case STORY_OTHERWISE_REPLY:
         if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
-        return true;
+        break;
     case STORY_OTHERWISE_FUNCTION:
-        return call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true, &s->reply,
-                         &is_nil);
+        ok = call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true, &s->reply,
+                       &is_nil);
+        break;
     }
-    return true;
+    if (ok && g->hint_after && ++s->play.unmatched >= g->hint_after) ok = give_hint(s, sc);
+    return ok;
 }
 
 static void begin_turn(mz_story *s)
@@ -457,6 +505,7 @@ static bool begin_at(mz_story *s, int start, mz_story_turn *out)
     p->scene = start;
     p->turn = 0;
     p->modifier_count = 0;
+    p->unmatched = 0;
     story_rng_seed(&p->rng, s->seed);
     memset(p->visits, 0, g->scene_count * sizeof *p->visits);
     p->visits[start] = 1;

@@ -86,6 +86,8 @@ typedef struct story_scene {
     int prompt_ref;
     const char *caption;
     int caption_ref;
+    const char *hint; /* shown after hint_after unmatched lines; or hint_ref */
+    int hint_ref;
     const char **sound;
     size_t sound_count;
     const char **sound_files; /* joined with the story folder */
@@ -124,7 +126,9 @@ typedef struct story_graph {
     size_t synonym_count;
     float transition_s;
     bool narrate;
-    bool no_undo; /* story { undo = false } */
+    bool no_undo;   /* story { undo = false } */
+    int hint_after; /* unmatched lines in a row before a hint; 0: never */
+    story_scene global; /* story { on = ... }: transitions for every scene */
     story_scene *scenes;
     size_t scene_count;
     int *index; /* open-addressing hash of scene ids, index_size slots, -1 empty */
@@ -177,6 +181,7 @@ typedef struct story_play {
     uint32_t *visits; /* per scene index of the current graph */
     int modifier_count;
     char modifiers[STORY_MAX_MODIFIERS][STORY_MAX_INPUT + 1];
+    int unmatched; /* lines in a row that matched nothing, for hints */
 } story_play;
 
 struct mz_story {

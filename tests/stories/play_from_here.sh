@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `maze play --at SCENE --set NAME=VALUE`, `undo` lines headless and in
-# walkthroughs, and a story that switches undo off.
+# walkthroughs, a story that switches undo off; story-wide transitions and
+# hints.
 . "$(dirname "$0")/../lib.sh"
 export ALSOFT_DRIVERS=null
 FIX=tests/stories/fixtures
@@ -41,4 +42,10 @@ check "undo off: no undo" sh -c "! grep -q '^< undo' '$T/noundo.out'"
 # undo in a walkthrough
 "$MZ_MAZE" test stories/cellar $FIX/undo.txt > "$T/walk.out"
 check "walkthrough with undo passes" grep -qxF "PASS $FIX/undo.txt (5 inputs, 6 expectations, ending treasure)" "$T/walk.out"
+# Story-wide transitions (a scene overrides them) and hints after N unmatched
+# lines: the fixture's walkthrough checks each with #expect.
+"$MZ_MAZE" test $FIX/helpful > "$T/helpful.out"
+check "story-wide transitions and hints" grep -qxF "PASS $FIX/helpful/walkthroughs/street.txt (16 inputs, 15 expectations, ending street)" "$T/helpful.out"
+"$MZ_MAZE" lint $FIX/helpful > /dev/null 2>&1
+check "story-wide targets count as reachable" test $? -eq 0
 finish
