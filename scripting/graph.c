@@ -491,7 +491,7 @@ static void read_story(loader *ld)
     int line = g->story_line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
                                         "blocked", "vars",  "transition", "narrate",    "undo",
-                                        "on",      "hints", NULL};
+                                        "on",      "hints", "disambiguate", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -525,6 +525,12 @@ static void read_story(loader *ld)
         g->hint_after = 0;
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "story: 'hints' must be a number of lines, or false");
+    lua_pop(L, 1);
+    type = rawfield(L, t, "disambiguate");
+    if (type == LUA_TBOOLEAN)
+        g->no_disambiguate = !lua_toboolean(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'disambiguate' must be true or false");
     lua_pop(L, 1);
     type = rawfield(L, t, "undo");
     if (type == LUA_TBOOLEAN)

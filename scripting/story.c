@@ -351,17 +351,54 @@ static size_t rank(mz_story *s, story_scene *sc, candidate *out, size_t cap, flo
     return n;
 }
 
+#define STORY_ASK_MARGIN 0.1f /* scores this close are a tie worth asking about */
+
+/* Whether the candidate after c is as good, open, and goes elsewhere: then
+ * the viewer is asked which one was meant (*asked), and nothing is taken. */
+static bool ask_between(mz_story *s, story_scene *sc, const candidate *cands, size_t n, size_t c,
+                        bool *asked)
+{
+    *asked = false;
+    const story_transition *a = &sc->on[cands[c].transition];
+    if (s->g->no_disambiguate || cands[c].score >= 0.999f) return true;
+    for (size_t d = c + 1; d < n && cands[c].score - cands[d].score < STORY_ASK_MARGIN; d++) {
+        const story_transition *b = &sc->on[cands[d].transition];
+        bool open = true;
+        if (b->when_ref != LUA_NOREF && !call_condition(s, b->when_ref, &open)) return false;
+        const char *p = a->patterns[cands[c].pattern], *q = b->patterns[cands[d].pattern];
+        /* The same words twice are the author's own order (a fallback after
+         * a conditional variant); the same place with no effect is no choice. */
+        bool same = !strcmp(p, q) || (a->to && b->to && !strcmp(a->to, b->to) &&
+                                      a->effect_ref == LUA_NOREF && b->effect_ref == LUA_NOREF);
+        if (!open || same) continue;
+        char first = p[0] >= 'a' && p[0] <= 'z' ? (char)(p[0] - 'a' + 'A') : p[0];
+        story_buf_put(&s->reply, &first, 1);
+        story_buf_puts(&s->reply, p + 1);
+        story_buf_puts(&s->reply, ", or ");
+        story_buf_puts(&s->reply, q);
+        story_buf_puts(&s->reply, "? (1 or 2)");
+        s->play.pending[0] = (int)cands[c].transition;
+        s->play.pending[1] = (int)cands[d].transition;
+        s->play.pending_global = sc == &s->g->global;
+        s->play.asking = *asked = true;
+        return true;
+    }
+    return true;
+}
+
 /* Takes the first candidate whose `when` lets it (or that refuses):
- * 1 taken or refused, 0 none, -1 story code failed. `sc` is the scene or the
- * story's own transitions (g->global). */
+ * 1 taken, refused or asked about, 0 none, -1 story code failed. `sc` is the
+ * scene or the story's own transitions (g->global). */
 static int take_first(mz_story *s, story_scene *sc, const candidate *cands, size_t n,
                       bool *changed, int *visited, float *score)
 {
     for (size_t c = 0; c < n; c++) {
         story_transition *tr = &sc->on[cands[c].transition];
-        bool open = true;
+        bool open = true, asked;
         if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return -1;
         if (!open && !tr->refuse) continue; /* invisible */
+        if (open && !ask_between(s, sc, cands, n, c, &asked)) return -1;
+        if (open && asked) return 1;
         *score = cands[c].score;
         story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
         if (!open) {
@@ -407,6 +444,30 @@ static bool give_hint(mz_story *s, story_scene *sc)
     return true;
 }
 
+/* The line after a question: "1", "2", or words that say one of the two
+ * better than the other take that transition (its `when` asked again).
+ * Anything else is a new line. Same results as take_first. */
+static int answer(mz_story *s, bool *changed, int *visited, float *score)
+{
+    story_play *p = &s->play;
+    if (!p->asking) return 0;
+    p->asking = false;
+    story_scene *sc = p->pending_global ? &s->g->global : &s->g->scenes[p->scene];
+    int pick = !strcmp(s->input, "1") ? 0 : !strcmp(s->input, "2") ? 1 : -1;
+    if (pick < 0) {
+        candidate cands[64];
+        float best, of[2] = {0, 0};
+        size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], &best);
+        for (size_t c = 0; c < n; c++)
+            for (int k = 0; k < 2; k++)
+                if (cands[c].transition == (size_t)p->pending[k]) of[k] = cands[c].score;
+        if (of[0] != of[1]) pick = of[0] > of[1] ? 0 : 1;
+    }
+    if (pick < 0) return 0;
+    candidate chosen = {(size_t)p->pending[pick], 0, 1.0f};
+    return take_first(s, sc, &chosen, 1, changed, visited, score);
+}
+
 /* The turn proper; false when story code failed (s->error says why). */
 static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 {
@@ -416,7 +477,9 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     if (!story_graph_compile_scene(g, sc)) return fail(s, mz_error());
     candidate cands[64];
     size_t cap = sizeof cands / sizeof cands[0];
-    int taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
+    int taken = answer(s, changed, visited, score);
+    if (!taken)
+        taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
     if (!taken && g->global.on_count) {
         if (!story_graph_compile_scene(g, &g->global)) return fail(s, mz_error());
         float best;
@@ -506,6 +569,7 @@ static bool begin_at(mz_story *s, int start, mz_story_turn *out)
     p->turn = 0;
     p->modifier_count = 0;
     p->unmatched = 0;
+    p->asking = false;
     story_rng_seed(&p->rng, s->seed);
     memset(p->visits, 0, g->scene_count * sizeof *p->visits);
     p->visits[start] = 1;

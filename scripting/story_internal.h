@@ -128,6 +128,7 @@ typedef struct story_graph {
     bool narrate;
     bool no_undo;   /* story { undo = false } */
     int hint_after; /* unmatched lines in a row before a hint; 0: never */
+    bool no_disambiguate; /* story { disambiguate = false }: ties go to the first */
     story_scene global; /* story { on = ... }: transitions for every scene */
     story_scene *scenes;
     size_t scene_count;
@@ -182,6 +183,11 @@ typedef struct story_play {
     int modifier_count;
     char modifiers[STORY_MAX_MODIFIERS][STORY_MAX_INPUT + 1];
     int unmatched; /* lines in a row that matched nothing, for hints */
+    /* A question asked ("Climb the stairs, or climb the ladder?"): the two
+     * transitions (of the scene, or of the story when pending_global). */
+    int pending[2];
+    bool pending_global;
+    bool asking;
 } story_play;
 
 struct mz_story {

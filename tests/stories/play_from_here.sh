@@ -48,4 +48,9 @@ check "walkthrough with undo passes" grep -qxF "PASS $FIX/undo.txt (5 inputs, 6 
 check "story-wide transitions and hints" grep -qxF "PASS $FIX/helpful/walkthroughs/street.txt (16 inputs, 15 expectations, ending street)" "$T/helpful.out"
 "$MZ_MAZE" lint $FIX/helpful > /dev/null 2>&1
 check "story-wide targets count as reachable" test $? -eq 0
+# Disambiguation: a tie is asked about, answered by number or words; a story
+# may switch it off (then the first listed wins, as before).
+"$MZ_MAZE" test $FIX/choices $FIX/nochoices > "$T/choices.out"
+check "disambiguation walkthroughs pass" test $? -eq 0
+check "five of them" grep -qxF "5 walkthroughs in 2 stories: 5 passed, 0 failed" "$T/choices.out"
 finish
