@@ -96,8 +96,10 @@ const mz_command mz_cmd_play = {
     .usage = "[STORY] [--headless --inputs FILE] [--seed N] [--trace FILE] [options]",
     .details = "STORY is a story folder (or its story.lua); without one, the window offers\n"
                "the stories under stories/. In the window: type and press Enter; Up/Down\n"
-               "for history; Ctrl+Z takes a turn back; F1 author's overlay; F2 reload\n"
-               "the story after editing it;\n"
+               "for history; Ctrl+Z takes a turn back; F1 author's overlay; F3 the story's\n"
+               "state (vars, items, visits, the match and its runner-up); F2 reload\n"
+               "the story after editing it (saving a .lua file of the story reloads it\n"
+               "too);\n"
                "F5/F9 quick save/load; F6 sound on/off; F7/F8 volume down/up;\n"
                "F11 fullscreen; F12 screenshot; Esc to quit.\n"
                "With --headless, each line of the inputs file is one thing the viewer\n"

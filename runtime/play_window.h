@@ -72,6 +72,9 @@ mz_audio *mz_player_audio(const mz_player *p);
 
 /* The whole windowed run: returns the process exit status (2 with a message
  * on stderr when there is no display). */
+/* The F3 state inspector's text as last drawn, or NULL while it is hidden. */
+const char *mz_player_inspector(const mz_player *p);
+
 int mz_play_window(const mz_player_desc *desc);
 
 #endif

@@ -142,6 +142,11 @@ int mz_story_scene_index(const mz_story *s);
  * should not explore the same situation twice. */
 uint64_t mz_story_state_digest(const mz_story *s);
 
+/* The live state for the author's inspector (F3), as lines of text:
+ * "vars  {...}", "items {...}", "visits id N, ...", and the last match with
+ * its score and the runner-up pattern. Returns the length (as snprintf). */
+size_t mz_story_inspect(const mz_story *s, char *buf, size_t cap);
+
 /* A top-level field of `s` that story.vars does not declare (the story
  * wrote it), copied into name (cap bytes); false when there is none. */
 bool mz_story_undeclared_field(mz_story *s, char *name, size_t cap);

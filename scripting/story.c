@@ -400,6 +400,11 @@ static int take_first(mz_story *s, story_scene *sc, const candidate *cands, size
         if (open && !ask_between(s, sc, cands, n, c, &asked)) return -1;
         if (open && asked) return 1;
         *score = cands[c].score;
+        if (c + 1 < n) {
+            snprintf(s->runner_up, sizeof s->runner_up, "%s",
+                     sc->on[cands[c + 1].transition].patterns[cands[c + 1].pattern]);
+            s->runner_up_score = cands[c + 1].score;
+        }
         story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
         if (!open) {
             story_buf_puts(&s->reply, tr->refuse);
@@ -516,6 +521,7 @@ static void begin_turn(mz_story *s)
 {
     s->error[0] = '\0';
     s->matched_transition = -1;
+    s->runner_up[0] = '\0';
     reset(&s->reply);
     reset(&s->matched);
 }

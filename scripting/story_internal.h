@@ -202,6 +202,8 @@ struct mz_story {
     char input[STORY_MAX_INPUT + 1];
     story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
     int matched_transition; /* this turn's, or -1 */
+    char runner_up[128];    /* the next best pattern of this turn's match, or "" */
+    float runner_up_score;
     char error[MZ_ERROR_MAX];
 };
 

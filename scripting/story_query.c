@@ -88,6 +88,28 @@ bool mz_story_undeclared_field(mz_story *s, char *name, size_t cap)
     return found;
 }
 
+size_t mz_story_inspect(const mz_story *s, char *buf, size_t cap)
+{
+    /* good_state is "s\nitems" as sorted text, as of the last good turn. */
+    const char *state = s->good_state.data ? s->good_state.data : "";
+    const char *nl = strchr(state, '\n');
+    int vars_len = nl ? (int)(nl - state) : (int)strlen(state);
+    size_t n = (size_t)snprintf(buf, cap, "vars    %.*s\nitems   %s\nvisits ", vars_len, state,
+                                nl ? nl + 1 : "{}");
+    for (size_t i = 0; i < s->g->scene_count; i++)
+        if (s->play.visits[i])
+            n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, " %s %u",
+                                  s->g->scenes[i].id, s->play.visits[i]);
+    const char *matched = s->matched.len ? s->matched.data : NULL;
+    n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0,
+                          "\nmatch   %s%s%s", matched ? "\"" : "(none)", matched ? matched : "",
+                          matched ? "\"" : "");
+    if (s->runner_up[0])
+        n += (size_t)snprintf(buf + (n < cap ? n : cap), n < cap ? cap - n : 0,
+                              "\nrunner-up \"%s\" %.2f", s->runner_up, s->runner_up_score);
+    return n;
+}
+
 /* ---- snapshots ---- */
 
 struct mz_story_snapshot {
