@@ -357,10 +357,10 @@ bool mz_explore_random(const mz_explore_desc *desc, mz_explore_report *out)
     bool ok = false;
     *out = (mz_explore_report){0};
     for (int i = 0; i < runs; i++) {
-        /* A fresh load per run: the story's own random() gets the run's seed. */
-        mz_story_destroy(s);
-        s = mz_story_load(&(mz_story_desc){.path = desc->story, .seed = seed + (uint64_t)i});
-        if (!s) goto done;
+        /* One load; each run's begin restarts the story's own random() from
+         * the run's seed. */
+        if (i == 0 && !(s = mz_story_load(&(mz_story_desc){.path = desc->story}))) goto done;
+        mz_story_reseed(s, seed + (uint64_t)i);
         if (i == 0) {
             if (!report_init(s, out)) goto done;
             size_t n = out->scene_count ? out->scene_count : 1;

@@ -69,6 +69,9 @@ const char *mz_story_path(const mz_story *s); /* the story.lua path */
 bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken captions */
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
+/* The seed the next begin starts the story's random generator from (0 -> 1):
+ * many playthroughs of one loaded story, each with its own seed. */
+void mz_story_reseed(mz_story *s, uint64_t seed);
 /* Begins in `scene` instead of the start scene (authors testing from a
  * point: `maze play --at`), with the initial state; its enter hook runs.
  * false + mz_error() naming the closest scene when there is no such scene. */

@@ -44,6 +44,11 @@ bool mz_story_transition_get(const mz_story *s, size_t i, size_t t,
     return true;
 }
 
+void mz_story_reseed(mz_story *s, uint64_t seed)
+{
+    s->seed = seed ? seed : 1;
+}
+
 int mz_story_scene_index(const mz_story *s)
 {
     return s->play.begun ? s->play.scene : -1;
