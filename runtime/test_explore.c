@@ -100,55 +100,6 @@ static bool print_random(const mz_test_explore_desc *d, const mz_explore_report 
     return print_errors(r);
 }
 
-static void dot_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fputc('\\', f);
-        if ((unsigned char)*s >= 0x20) fputc(*s, f);
-    }
-}
-
-static void dot_id(FILE *f, const char *s)
-{
-    fputc('"', f);
-    dot_escaped(f, s);
-    fputc('"', f);
-}
-
-/* The graph with each scene filled by its share of visits (white to deep
- * green), unreached scenes and never-taken transitions in red and dashed. */
-static void write_dot(FILE *f, const mz_explore_report *r)
-{
-    uint32_t most = 1;
-    for (size_t i = 0; i < r->scene_count; i++)
-        if (r->scenes[i].visits > most) most = r->scenes[i].visits;
-    fputs("digraph story {\n  rankdir=LR;\n  node [style=filled, fontname=\"Helvetica\"];\n"
-          "  edge [fontname=\"Helvetica\", fontsize=10];\n",
-          f);
-    for (size_t i = 0; i < r->scene_count; i++) {
-        const mz_explore_scene *sc = &r->scenes[i];
-        fputs("  ", f);
-        dot_id(f, sc->id);
-        int shade = (int)(255 - 160.0 * sc->visits / most);
-        fprintf(f, " [shape=%s, label=\"", sc->ending ? "doubleoctagon" : "box");
-        dot_escaped(f, sc->id);
-        fprintf(f, "\\n%u visits\", fillcolor=\"#%02x%02x%02x\"%s];\n", sc->visits, shade, 255, shade,
-                sc->visits ? "" : ", color=red, fontcolor=red, style=\"filled,dashed\"");
-        for (size_t t = 0; t < sc->transition_count; t++) {
-            const mz_explore_transition *tr = &sc->transitions[t];
-            if (tr->to_scene < 0) continue;
-            fputs("  ", f);
-            dot_id(f, sc->id);
-            fputs(" -> ", f);
-            dot_id(f, r->scenes[tr->to_scene].id);
-            fputs(" [label=", f);
-            dot_id(f, tr->pattern);
-            fprintf(f, "%s];\n", tr->taken ? "" : ", color=red, fontcolor=red, style=dashed");
-        }
-    }
-    fputs("}\n", f);
-}
-
 /* Graphviz draws it as SVG, put inside a page with a legend. */
 static bool write_html(const char *path, const char *story, const mz_explore_report *r)
 {
@@ -157,7 +108,7 @@ static bool write_html(const char *path, const char *story, const mz_explore_rep
     snprintf(svg_path, sizeof svg_path, "%s.svg", path);
     FILE *f = fopen(dot_path, "w");
     if (!f) return mz_fail("cannot write %s", dot_path);
-    write_dot(f, r);
+    mz_explore_write_dot(r, f);
     fclose(f);
     snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s' '%s'", svg_path, dot_path);
     bool drawn = !strchr(svg_path, '\'') && system(cmd) == 0;

@@ -4,7 +4,7 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_walk.h"
-#include "story_internal.h" /* the seeded random generator */
+#include "lint_internal.h" /* the seeded random generator, DOT strings */
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -391,4 +391,40 @@ done:
     mz_story_destroy(s);
     if (!ok) mz_explore_report_free(out);
     return ok;
+}
+
+/* ---- the graph coloured by visits ---- */
+
+void mz_explore_write_dot(const mz_explore_report *r, FILE *f)
+{
+    uint32_t most = 1;
+    for (size_t i = 0; i < r->scene_count; i++)
+        if (r->scenes[i].visits > most) most = r->scenes[i].visits;
+    fputs("digraph story {\n  rankdir=LR;\n  node [style=filled, fontname=\"Helvetica\"];\n"
+          "  edge [fontname=\"Helvetica\", fontsize=10];\n",
+          f);
+    for (size_t i = 0; i < r->scene_count; i++) {
+        const mz_explore_scene *sc = &r->scenes[i];
+        char label[300];
+        snprintf(label, sizeof label, "%s\n%u visits", sc->id, sc->visits);
+        int shade = (int)(255 - 160.0 * sc->visits / most);
+        fputs("  ", f);
+        story_dot_string(f, sc->id);
+        fprintf(f, " [shape=%s, label=", sc->ending ? "doubleoctagon" : "box");
+        story_dot_string(f, label);
+        fprintf(f, ", fillcolor=\"#%02x%02x%02x\"%s];\n", shade, 255, shade,
+                sc->visits ? "" : ", color=red, fontcolor=red, style=\"filled,dashed\"");
+        for (size_t t = 0; t < sc->transition_count; t++) {
+            const mz_explore_transition *tr = &sc->transitions[t];
+            if (tr->to_scene < 0) continue;
+            fputs("  ", f);
+            story_dot_string(f, sc->id);
+            fputs(" -> ", f);
+            story_dot_string(f, r->scenes[tr->to_scene].id);
+            fputs(" [label=", f);
+            story_dot_string(f, tr->pattern);
+            fprintf(f, "%s];\n", tr->taken ? "" : ", color=red, fontcolor=red, style=dashed");
+        }
+    }
+    fputs("}\n", f);
 }

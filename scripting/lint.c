@@ -215,7 +215,7 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
 
 /* ---- DOT ---- */
 
-static void dot_string(FILE *out, const char *s)
+void story_dot_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -235,14 +235,14 @@ bool mz_story_graph_dot(const char *path, FILE *out)
     story_graph *g = story_graph_load(path, &opt);
     if (!g) return false;
     fputs("digraph ", out);
-    dot_string(out, g->title);
+    story_dot_string(out, g->title);
     fputs(" {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
           "  edge [fontname=\"Helvetica\", fontsize=10];\n",
           out);
     for (size_t i = 0; i < g->scene_count; i++) {
         const story_scene *sc = &g->scenes[i];
         fputs("  ", out);
-        dot_string(out, sc->id);
+        story_dot_string(out, sc->id);
         if (sc->ending)
             fputs(" [shape=doubleoctagon", out);
         else
@@ -263,17 +263,17 @@ bool mz_story_graph_dot(const char *path, FILE *out)
                 story_buf_puts(&label, tr->patterns[p]);
             }
             fputs("  ", out);
-            dot_string(out, sc->id);
+            story_dot_string(out, sc->id);
             fputs(" -> ", out);
             if (tr->to) {
-                dot_string(out, tr->to);
+                story_dot_string(out, tr->to);
             } else {
                 /* A `to` function: where it goes is known only in play. */
                 fputs("\"?\"", out);
                 dynamic = true;
             }
             fputs(" [label=", out);
-            dot_string(out, label.data ? label.data : "");
+            story_dot_string(out, label.data ? label.data : "");
             if (tr->when_ref != LUA_NOREF) fputs(", style=dashed", out);
             if (tr->to && tr->to_scene < 0) fputs(", color=red", out);
             fputs("];\n", out);

@@ -5,6 +5,8 @@
 
 #include "story_internal.h"
 
+#include <stdio.h>
+
 typedef struct lint_ctx lint_ctx;
 
 void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
@@ -14,5 +16,8 @@ void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...
  * scenes, words under two synonyms, stop-word-only patterns, characters
  * that describe themselves, NUL and zero-width characters in strings. */
 void lint_refs(story_graph *g, lint_ctx *ctx);
+
+/* s as a quoted Graphviz string ("\n" for newlines, control bytes dropped). */
+void story_dot_string(FILE *out, const char *s);
 
 #endif

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct mz_explore_desc {
     const char *story; /* folder */
@@ -72,5 +73,9 @@ typedef struct mz_explore_report {
 bool mz_explore_coverage(const mz_explore_desc *desc, mz_explore_report *out);
 bool mz_explore_random(const mz_explore_desc *desc, mz_explore_report *out);
 void mz_explore_report_free(mz_explore_report *r);
+
+/* The graph in Graphviz DOT, each scene shaded by its visits (white to
+ * green), scenes never entered and transitions never taken red and dashed. */
+void mz_explore_write_dot(const mz_explore_report *r, FILE *out);
 
 #endif
