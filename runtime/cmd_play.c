@@ -10,7 +10,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
     bool headless = false, fullscreen = false, narrate = false, no_vsync = false, mute = false;
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
-    const char *load = NULL, *save_dir = NULL, *at = NULL;
+    const char *load = NULL, *save_dir = NULL, *at = NULL, *lang = NULL;
     mz_arg_list sets = {0};
     long seed = 1, frames_per_turn = 0;
     int size[2] = {0, 0}, window[2] = {1280, 720};
@@ -30,6 +30,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
         {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
         {"--at", MZ_ARG_STRING, &at, "SCENE", "start in SCENE instead of the start scene"},
+        {"--lang", MZ_ARG_STRING, &lang, "CODE",
+         "play in one of the story's languages (its first)"},
         {"--set", MZ_ARG_LIST, &sets, "NAME=VALUE",
          "start with state field NAME = VALUE (repeatable)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
@@ -68,6 +70,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .trace = trace,
             .save_dir = save_dir,
             .at = at,
+            .lang = lang,
             .sets = sets.items,
             .set_count = sets.count,
         });
@@ -85,6 +88,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .fps = (float)fps,
         .frames_per_turn = (int)frames_per_turn,
         .at = at,
+        .lang = lang,
         .sets = sets.items,
         .set_count = sets.count,
     });

@@ -17,6 +17,7 @@ typedef struct mz_play_headless_desc {
     float fps;               /* 0 -> 30 */
     int frames_per_turn;     /* 0 -> one second's worth */
     const char *at;          /* begin in this scene (--at), or NULL */
+    const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
     const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
     int set_count;
 } mz_play_headless_desc;

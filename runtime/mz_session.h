@@ -56,6 +56,7 @@ typedef struct mz_session_desc {
     const char *at;
     const char *const *sets;
     size_t set_count;
+    const char *lang; /* one of the story's languages, or NULL: its first. Copied. */
 } mz_session_desc;
 
 mz_session *mz_session_create(const mz_session_desc *desc);

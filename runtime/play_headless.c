@@ -119,6 +119,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         .height = desc->height,
         .fps = desc->fps,
         .at = desc->at,
+        .lang = desc->lang,
         .sets = desc->sets,
         .set_count = (size_t)desc->set_count,
     });

@@ -253,6 +253,7 @@ static bool start_story(mz_player *p, const char *path)
                                                       .height = p->desc.gen_height,
                                                       .fps = p->desc.fps,
                                                       .at = p->desc.at,
+                                                      .lang = p->desc.lang,
                                                       .sets = p->desc.sets,
                                                       .set_count = (size_t)p->desc.set_count});
     p->scene_id = 0;

@@ -40,6 +40,7 @@ typedef struct mz_player_desc {
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
     const char *at;          /* start (and restart) in this scene, or NULL */
+    const char *lang;        /* the story's language to play in (--lang), or NULL: its first */
     const char *const *sets; /* "NAME=VALUE" state set at each start */
     int set_count;
 } mz_player_desc;

@@ -137,6 +137,39 @@ static const struct story_source *find_source(const story_graph *g, const char *
     return NULL;
 }
 
+/* The line (1-based) of src's byte at pos. */
+static int line_at(const struct story_source *src, size_t pos)
+{
+    size_t lo = 0, hi = src->line_count;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (src->line_starts[mid] <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (int)lo + 1;
+}
+
+/* The line of the first quoted `text` in src[from..end), 0 when it is not
+ * there; *after (may be NULL) gets the offset just past it. */
+static int quoted_line(const struct story_source *src, const char *text, size_t from, size_t end,
+                       size_t *after)
+{
+    size_t n = strlen(text);
+    for (size_t p = from; src && p + n + 2 <= end; p++) {
+        char q = src->text[p];
+        if ((q == '"' || q == '\'') && src->text[p + n + 1] == q &&
+            !memcmp(src->text + p + 1, text, n)) {
+            if (after) *after = p + n + 2;
+            return line_at(src, p);
+        }
+    }
+    return 0;
+}
+
+static int language_index(const story_graph *g, const char *code);
+
 /* ---- the loader ---- */
 typedef struct loader {
     story_graph *g;
@@ -144,6 +177,9 @@ typedef struct loader {
     const story_load_options *opt;
     int fatal;
     char first[MZ_ERROR_MAX];
+    /* Registry tables indexed by language (1-based): each per-language
+     * file's table of id -> text, and the ids of it that were looked up. */
+    int files_ref, used_ref;
 } loader;
 
 static void problem(loader *ld, bool fatal, const char *file, int line, const char *fmt, ...)
@@ -240,7 +276,8 @@ static void check_fields(loader *ld, int t, const char *const *known, bool array
             const char *const *n = known;
             while (*n && strcmp(*n, k))
                 n++;
-            if (!*n) problem(ld, false, file, line, "%s: unknown field '%s'", what, k);
+            if (!*n && !(array && language_index(ld->g, k) >= 0))
+                problem(ld, false, file, line, "%s: unknown field '%s'", what, k);
         } else if (!(array && lua_isinteger(L, -1))) {
             problem(ld, false, file, line, "%s: unexpected %s key", what, luaL_typename(L, -1));
         }
@@ -283,12 +320,266 @@ static bool string_list(loader *ld, int t, const char *key, const char ***out, s
     return ok;
 }
 
+/* ---- languages ---- */
+
+static int language_index(const story_graph *g, const char *code)
+{
+    for (size_t i = 0; i < g->language_count; i++)
+        if (!strcmp(g->languages[i], code)) return (int)i;
+    return -1;
+}
+
+int story_pick_language(const story_graph *g, lua_State *L)
+{
+    int type = lua_type(L, -1);
+    if (type != LUA_TTABLE || !g->language_count) return type;
+    int v = lua_gettop(L);
+    lua_pushstring(L, g->languages[g->lang]);
+    if (lua_rawget(L, v) == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_pushstring(L, g->languages[0]);
+        lua_rawget(L, v);
+    }
+    lua_replace(L, v);
+    return lua_type(L, v);
+}
+
+/* Problems only lint wants to hear about: playing in a language with a
+ * text missing falls back on the first language's, quietly. */
+#define lint_problem(ld, ...)                                                                      \
+    do {                                                                                           \
+        if ((ld)->opt->problem) problem((ld), false, __VA_ARGS__);                                 \
+    } while (0)
+
+/* The per-language file's entry for `id` in language li [-0, +1], marked
+ * as used; nil when there is none. */
+static int translation(loader *ld, size_t li, const char *id)
+{
+    lua_State *L = ld->L;
+    if (ld->files_ref == LUA_NOREF) {
+        lua_pushnil(L);
+        return LUA_TNIL;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ld->files_ref);
+    if (lua_rawgeti(L, -1, (lua_Integer)li + 1) != LUA_TTABLE) {
+        lua_pop(L, 2);
+        lua_pushnil(L);
+        return LUA_TNIL;
+    }
+    int type = rawfield(L, lua_gettop(L), id);
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    if (type != LUA_TNIL) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ld->used_ref);
+        lua_rawgeti(L, -1, (lua_Integer)li + 1);
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, id);
+        lua_pop(L, 2);
+    }
+    return type;
+}
+
+/* A table of texts by language: each declared language should have one,
+ * and nothing else should be there. */
+static void check_by_language(loader *ld, int v, const char *id, const char *file, int line)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    for (size_t li = 0; li < g->language_count; li++) {
+        if (rawfield(L, v, g->languages[li]) == LUA_TNIL)
+            lint_problem(ld, file, line, "%s: no '%s' text", id, g->languages[li]);
+        lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, v)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            lint_problem(ld, file, line, "%s: a %s key among the languages", id,
+                         luaL_typename(L, -1));
+        else if (language_index(g, lua_tostring(L, -1)) < 0)
+            lint_problem(ld, file, line, "%s: '%s' is not one of the story's languages", id,
+                         lua_tostring(L, -1));
+    }
+}
+
+/* Each language after the first: its per-language file should have `id`. */
+static void check_translated(loader *ld, const char *id, const char *file, int line)
+{
+    for (size_t li = 1; li < ld->g->language_count; li++) {
+        if (translation(ld, li, id) == LUA_TNIL)
+            lint_problem(ld, file, line, "%s: no '%s' translation (lang/%s.lua [\"%s\"])", id,
+                         ld->g->languages[li], ld->g->languages[li], id);
+        lua_pop(ld->L, 1);
+    }
+}
+
+/* The value on top in the language played [-1, +1]: a table by language
+ * gives its entry, else the first language's; a plain value (string or
+ * function) is in the first language and the per-language files give the
+ * others, under `id`. */
+static int in_language(loader *ld, bool by_language, const char *id, const char *file, int line)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    if (by_language) {
+        check_by_language(ld, lua_gettop(L), id, file, line);
+        return story_pick_language(g, L);
+    }
+    /* A function may return a table by language: nothing to miss. */
+    if (lua_type(L, -1) != LUA_TFUNCTION) check_translated(ld, id, file, line);
+    if (g->lang > 0 && translation(ld, g->lang, id) != LUA_TNIL)
+        lua_replace(L, -2);
+    else if (g->lang > 0)
+        lua_pop(L, 1);
+    return lua_type(L, -1);
+}
+
+/* t[key] in the language played [-0, +1] (see in_language). */
+static int push_text(loader *ld, int t, const char *key, const char *id, const char *file, int line)
+{
+    int type = rawfield(ld->L, t, key);
+    if (!ld->g->language_count || type == LUA_TNIL) return type;
+    return in_language(ld, type == LUA_TTABLE, id, file, line);
+}
+
+/* The patterns of transition t in the language played [-0, +1]: a table
+ * whose list part holds them (t itself for the first language). */
+static void push_patterns(loader *ld, int t, const char *id, const char *file, int line)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    bool played = false;
+    for (size_t li = 0; li < g->language_count; li++) {
+        bool have = rawfield(L, t, g->languages[li]) == LUA_TTABLE;
+        if (!have && li > 0) {
+            lua_pop(L, 1);
+            have = translation(ld, li, id) == LUA_TTABLE;
+        }
+        if (!have && li > 0)
+            lint_problem(ld, file, line, "%s: no '%s' patterns (%s = { ... } or lang/%s.lua [\"%s\"])",
+                         id, g->languages[li], g->languages[li], g->languages[li], id);
+        if (have && li == g->lang && !played) {
+            played = true;
+            continue; /* stays pushed */
+        }
+        lua_pop(L, 1);
+    }
+    if (!played) lua_pushvalue(L, t);
+}
+
+/* story { languages = { "en", "fr" } }, and the language desc->lang asks
+ * for; before the scenes, whose texts depend on it. */
+static void read_languages(loader *ld)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    const char *want = ld->opt->desc->lang;
+    if (g->vm->story_ref == LUA_NOREF) return; /* read_story says so */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->story_ref);
+    int type = rawfield(L, lua_gettop(L), "languages");
+    const char **codes = NULL;
+    size_t n = 0;
+    bool ok = list_at(ld, -1, &codes, &n);
+    lua_pop(L, 2);
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t len = strlen(codes[i]);
+        ok = len >= 2 && len < 16 && strspn(codes[i], "abcdefghijklmnopqrstuvwxyz-_") == len;
+        for (size_t j = 0; ok && j < i; j++)
+            ok = strcmp(codes[i], codes[j]) != 0;
+    }
+    if (!ok || (type == LUA_TTABLE && !n)) {
+        problem(ld, true, g->story_file, g->story_line,
+                "story: 'languages' must list language codes, each once: { \"en\", \"fr\" }");
+        n = 0;
+    }
+    g->languages = codes;
+    g->language_count = n;
+    if (want && *want) {
+        int i = language_index(g, want);
+        char list[256] = "";
+        for (size_t j = 0; j < n; j++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "",
+                     codes[j]);
+        if (i < 0 && n)
+            problem(ld, true, g->story_file, g->story_line,
+                    "the story has no language '%s' (it has %s)", want, list);
+        else if (i < 0)
+            problem(ld, true, g->story_file, g->story_line,
+                    "the story declares no languages, so it has no '%s' (story { languages = "
+                    "{ ... } })",
+                    want);
+        else
+            g->lang = (size_t)i;
+    }
+    lua_newtable(L);
+    lua_newtable(L);
+    for (size_t li = 1; li < n; li++) {
+        char path[1024];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/lang/%s.lua", g->dir, codes[li]);
+        lua_newtable(L);
+        lua_rawseti(L, -2, (lua_Integer)li + 1);
+        if (stat(path, &st) != 0) continue;
+        g->vm->loading = true;
+        bool ran = story_vm_run_file(g->vm, path, 1);
+        g->vm->loading = false;
+        if (!ran)
+            lua_problem(ld, g->vm->error);
+        else if (lua_type(L, -1) != LUA_TTABLE)
+            problem(ld, true, path, 1, "a language file must return a table of texts by id");
+        if (ran && lua_type(L, -1) == LUA_TTABLE)
+            lua_rawseti(L, -3, (lua_Integer)li + 1);
+        else if (ran)
+            lua_pop(L, 1);
+    }
+    ld->used_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    ld->files_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Ids in the per-language files that translate nothing: a scene renamed, a
+ * typo. Reported at their line in the file. */
+static void check_unused_translations(loader *ld)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    if (!ld->opt->problem || ld->files_ref == LUA_NOREF) return;
+    for (size_t li = 1; li < g->language_count; li++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/lang/%s.lua", g->dir, g->languages[li]);
+        const struct story_source *src = find_source(g, path);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ld->files_ref);
+        lua_rawgeti(L, -1, (lua_Integer)li + 1);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ld->used_ref);
+        lua_rawgeti(L, -1, (lua_Integer)li + 1);
+        lua_pushnil(L);
+        while (lua_next(L, -4)) {
+            lua_pop(L, 1);
+            if (lua_type(L, -1) != LUA_TSTRING) {
+                problem(ld, false, path, 0, "ids must be strings");
+                continue;
+            }
+            const char *id = lua_tostring(L, -1);
+            lua_pushvalue(L, -1);
+            bool used = lua_rawget(L, -3) != LUA_TNIL;
+            lua_pop(L, 1);
+            if (!used)
+                problem(ld, false, path, src ? quoted_line(src, id, 0, src->len, NULL) : 0,
+                        "'%s' translates nothing in the story", id);
+        }
+        lua_pop(L, 4);
+    }
+}
+
 /* prompt/caption: a string or a function. */
 static void text_or_function(loader *ld, int body, const char *key, const char **text, int *ref,
                              bool required, const story_scene *sc)
 {
     lua_State *L = ld->L;
-    int type = rawfield(L, body, key);
+    char id[300];
+    snprintf(id, sizeof id, "%s.%s", sc->id, key);
+    /* Prompts stay in the generator's language. */
+    int type = strcmp(key, "prompt") ? push_text(ld, body, key, id, sc->file, sc->line)
+                                     : rawfield(L, body, key);
     *text = NULL;
     *ref = LUA_NOREF;
     if (type == LUA_TSTRING)
@@ -315,10 +606,11 @@ static int optional_function(loader *ld, int t, const char *key, const char *fil
     return ref;
 }
 
-static const char *optional_string(loader *ld, int t, const char *key, const char *file, int line,
-                                   const char *what)
+/* t[key], a string; translated (see push_text) when id is not NULL. */
+static const char *optional_string(loader *ld, int t, const char *key, const char *id,
+                                   const char *file, int line, const char *what)
 {
-    int type = rawfield(ld->L, t, key);
+    int type = id ? push_text(ld, t, key, id, file, line) : rawfield(ld->L, t, key);
     const char *s = NULL;
     if (type == LUA_TSTRING)
         s = arena_string(ld, -1);
@@ -329,27 +621,37 @@ static const char *optional_string(loader *ld, int t, const char *key, const cha
     return s;
 }
 
+
 static void read_transition(loader *ld, story_scene *sc, int t, story_transition *tr, size_t n)
 {
     lua_State *L = ld->L;
-    static const char *const known[] = {"to", "when", "effect", "reply", "refuse", NULL};
-    char what[300];
+    static const char *const known[] = {"to", "when", "effect", "reply", "refuse", "id", NULL};
+    char what[300], id[300], sub[320];
     snprintf(what, sizeof what, "scene '%s', transition %zu", sc->id, n);
     tr->file = sc->file;
     tr->line = sc->line;
     tr->to_ref = tr->when_ref = tr->effect_ref = LUA_NOREF;
     tr->to_scene = -1;
     check_fields(ld, t, known, true, sc->file, sc->line, what);
-    size_t count = lua_rawlen(L, t);
+    /* Its stable id for the per-language files: "scene.ID", else "scene.N". */
+    if (rawfield(L, t, "id") == LUA_TSTRING)
+        snprintf(id, sizeof id, "%s.%s", sc->id, lua_tostring(L, -1));
+    else
+        snprintf(id, sizeof id, "%s.%zu", sc->id, n);
+    lua_pop(L, 1);
+    push_patterns(ld, t, id, sc->file, sc->line);
+    int list = lua_gettop(L);
+    size_t count = lua_rawlen(L, list);
     tr->patterns = arena_alloc(ld->g->arena, (count ? count : 1) * sizeof *tr->patterns);
     for (size_t i = 1; tr->patterns && i <= count; i++) {
-        if (lua_rawgeti(L, t, (lua_Integer)i) == LUA_TSTRING && lua_rawlen(L, -1) > 0)
+        if (lua_rawgeti(L, list, (lua_Integer)i) == LUA_TSTRING && lua_rawlen(L, -1) > 0)
             tr->patterns[tr->pattern_count++] = arena_string(ld, -1);
         else
             problem(ld, true, sc->file, sc->line, "%s: pattern %zu must be a non-empty string",
                     what, i);
         lua_pop(L, 1);
     }
+    lua_pop(L, 1); /* list */
     if (count == 0)
         problem(ld, true, sc->file, sc->line, "%s has no patterns (what might the viewer type?)",
                 what);
@@ -363,8 +665,10 @@ static void read_transition(loader *ld, story_scene *sc, int t, story_transition
     lua_pop(L, 1);
     tr->when_ref = optional_function(ld, t, "when", sc->file, sc->line, what);
     tr->effect_ref = optional_function(ld, t, "effect", sc->file, sc->line, what);
-    tr->reply = optional_string(ld, t, "reply", sc->file, sc->line, what);
-    tr->refuse = optional_string(ld, t, "refuse", sc->file, sc->line, what);
+    snprintf(sub, sizeof sub, "%s.reply", id);
+    tr->reply = optional_string(ld, t, "reply", sub, sc->file, sc->line, what);
+    snprintf(sub, sizeof sub, "%s.refuse", id);
+    tr->refuse = optional_string(ld, t, "refuse", sub, sc->file, sc->line, what);
 }
 
 /* The `on` list of a scene (or of the story: transitions for every scene). */
@@ -461,7 +765,9 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
         static const char *const oknown[] = {"modify", "reply", NULL};
         int t = lua_gettop(L);
         check_fields(ld, t, oknown, false, sc->file, sc->line, "otherwise");
-        sc->otherwise_reply = optional_string(ld, t, "reply", sc->file, sc->line, "otherwise");
+        char id[300];
+        snprintf(id, sizeof id, "%s.otherwise", sc->id);
+        sc->otherwise_reply = optional_string(ld, t, "reply", id, sc->file, sc->line, "otherwise");
         int m = rawfield(L, t, "modify");
         bool modify = m == LUA_TNIL ? !sc->otherwise_reply : lua_toboolean(L, -1);
         lua_pop(L, 1);
@@ -473,6 +779,31 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     }
     lua_pop(L, 1);
     lua_pop(L, 1); /* body */
+}
+
+/* The story's synonyms in the language played [-0, +1]: story.synonyms
+ * keyed by language ({ en = { climb = {...} }, fr = {...} }: a language
+ * mapping to a table of lists), or in the first language with the others
+ * under "synonyms" in the per-language files. */
+static int push_synonyms(loader *ld, int t)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    int type = rawfield(L, t, "synonyms");
+    if (!g->language_count || type != LUA_TTABLE) return type;
+    int v = lua_gettop(L);
+    bool by_language = false;
+    for (size_t li = 0; li < g->language_count && !by_language; li++) {
+        if (rawfield(L, v, g->languages[li]) == LUA_TTABLE) {
+            lua_pushnil(L);
+            if (lua_next(L, -2)) {
+                by_language = lua_type(L, -1) == LUA_TTABLE;
+                lua_pop(L, 2);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return in_language(ld, by_language, "synonyms", g->story_file, g->story_line);
 }
 
 static void read_story(loader *ld)
@@ -491,13 +822,13 @@ static void read_story(loader *ld)
     int line = g->story_line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
                                         "blocked", "vars",  "transition", "narrate",    "undo",
-                                        "on",      "hints", "disambiguate", NULL};
+                                        "on",      "hints", "disambiguate", "languages", NULL};
     check_fields(ld, t, known, false, file, line, "story");
-    g->title = optional_string(ld, t, "title", file, line, "story");
+    g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
-    g->start_id = optional_string(ld, t, "start", file, line, "story");
+    g->start_id = optional_string(ld, t, "start", NULL, file, line, "story");
     if (!g->start_id) problem(ld, true, file, line, "story: 'start' (the first scene) is missing");
-    g->style = optional_string(ld, t, "style", file, line, "story");
+    g->style = optional_string(ld, t, "style", NULL, file, line, "story");
     int type = rawfield(L, t, "transition");
     if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0)
         g->transition_s = (float)lua_tonumber(L, -1);
@@ -563,7 +894,7 @@ static void read_story(loader *ld)
     /* synonyms: word -> { alternatives }. Added in sorted order: Lua's table
      * order changes from one state to the next, and when two alternatives
      * stem alike the lexicon keeps the first, so replays depend on it. */
-    type = rawfield(L, t, "synonyms");
+    type = push_synonyms(ld, t);
     if (type == LUA_TTABLE) {
         size_t n = table_size(L, -1);
         const char **words = arena_alloc(g->arena, (n ? n : 1) * sizeof *words);
@@ -636,24 +967,8 @@ static void find_transition_lines(story_graph *g)
         for (size_t t = 0; t < sc->on_count; t++) {
             story_transition *tr = &sc->on[t];
             if (!tr->pattern_count) continue;
-            size_t n = strlen(tr->patterns[0]);
-            for (size_t p = pos; p + n + 2 <= end; p++) {
-                char q = src->text[p];
-                if ((q == '"' || q == '\'') && src->text[p + n + 1] == q &&
-                    !memcmp(src->text + p + 1, tr->patterns[0], n)) {
-                    size_t lo = 0, hi = src->line_count;
-                    while (hi - lo > 1) {
-                        size_t mid = (lo + hi) / 2;
-                        if (src->line_starts[mid] <= p)
-                            lo = mid;
-                        else
-                            hi = mid;
-                    }
-                    tr->line = (int)lo + 1;
-                    pos = p + n + 2;
-                    break;
-                }
-            }
+            int line = quoted_line(src, tr->patterns[0], pos, end, &pos);
+            if (line) tr->line = line;
         }
     }
 }
@@ -709,7 +1024,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     g->arena = arena;
     g->files_hash = STORY_HASH_INIT;
     g->start = -1;
-    loader ld = {.g = g, .opt = opt};
+    loader ld = {.g = g, .opt = opt, .files_ref = LUA_NOREF, .used_ref = LUA_NOREF};
     if (!resolve_paths(g, path)) {
         if (opt->problem) opt->problem(path, 0, mz_error(), opt->user);
         story_graph_destroy(g);
@@ -726,7 +1041,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     lua_State *L = ld.L = g->vm->L;
 
     g->vm->loading = true;
-    bool ran = story_vm_run_file(g->vm, g->path);
+    bool ran = story_vm_run_file(g->vm, g->path, 0);
     g->vm->loading = false;
     if (!ran) {
         lua_problem(&ld, g->vm->error);
@@ -735,6 +1050,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
         return NULL;
     }
 
+    read_languages(&ld);
     lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
     size_t n = lua_rawlen(L, -1);
     g->scenes = calloc(n ? n : 1, sizeof *g->scenes);
@@ -756,6 +1072,9 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     read_story(&ld);
     find_transition_lines(g);
     resolve(&ld);
+    check_unused_translations(&ld);
+    luaL_unref(L, LUA_REGISTRYINDEX, ld.files_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, ld.used_ref);
     /* The declarations are in C now; Lua collects its copies as play goes. */
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, g->vm->ids_ref);

@@ -35,6 +35,9 @@ typedef struct mz_story_desc {
     uint32_t instruction_budget; /* per callback; 0 -> 1,000,000 */
     size_t memory_limit;         /* bytes for the Lua state; 0 -> 64 MiB */
     size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX; at most 1024 */
+    /* One of the story's languages ("fr"); NULL -> its first. Loading fails,
+     * naming the ones it has, for a language the story does not declare. */
+    const char *lang;
 } mz_story_desc;
 
 typedef struct mz_story_turn {
@@ -66,6 +69,12 @@ void mz_story_destroy(mz_story *s);
 
 const char *mz_story_title(const mz_story *s);
 const char *mz_story_path(const mz_story *s); /* the story.lua path */
+/* The languages the story declares (story { languages = ... }), first the
+ * one its plain strings are in; 0 when it declares none. */
+size_t mz_story_language_count(const mz_story *s);
+const char *mz_story_language(const mz_story *s, size_t i); /* NULL out of range */
+/* The language it plays in, or NULL when it declares none. */
+const char *mz_story_lang(const mz_story *s);
 bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken captions */
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);

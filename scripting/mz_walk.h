@@ -26,6 +26,7 @@ typedef struct mz_walk_result {
     bool ended;
     char ending[MZ_WALK_NAME_MAX];
     uint64_t digest; /* of every turn's scene, prompt, caption and reply */
+    char lang[16];   /* the language played (`#lang fr`; else the story's first), or "" */
 } mz_walk_result;
 
 typedef struct mz_walk_hooks {

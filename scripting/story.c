@@ -88,7 +88,8 @@ static bool run_hook(mz_story *s, int ref)
 }
 
 /* Calls function `ref`(s[, text]) that must return a string (or nil when
- * nil_ok) into out [-0, +0]. *is_nil tells which. */
+ * nil_ok), or a table of them by language, into out [-0, +0]. *is_nil
+ * tells which. */
 static bool call_text(mz_story *s, int ref, const char *text, const char *what, bool nil_ok,
                       story_buf *out, bool *is_nil)
 {
@@ -96,7 +97,7 @@ static bool call_text(mz_story *s, int ref, const char *text, const char *what, 
     push_call(s, ref);
     if (text) lua_pushstring(L, text);
     if (!story_vm_call(s->g->vm, text ? 2 : 1, 1)) return fail(s, s->g->vm->error);
-    int type = lua_type(L, -1);
+    int type = story_pick_language(s->g, L);
     *is_nil = type == LUA_TNIL;
     bool ok = type == LUA_TSTRING || (nil_ok && type == LUA_TNIL);
     if (ok && type == LUA_TSTRING) {
@@ -638,6 +639,10 @@ mz_story *mz_story_load(const mz_story_desc *desc)
     s->desc = *desc;
     s->path_arg = strdup(desc->path);
     s->desc.path = s->path_arg;
+    if (desc->lang) {
+        snprintf(s->lang_arg, sizeof s->lang_arg, "%s", desc->lang);
+        s->desc.lang = s->lang_arg;
+    }
     for (size_t i = 0; i < desc->blocked_count; i++)
         blocked[i] = strdup(desc->blocked_words[i] ? desc->blocked_words[i] : "");
     s->desc.blocked_words = (const char *const *)blocked;
@@ -681,6 +686,18 @@ const char *mz_story_title(const mz_story *s)
 const char *mz_story_path(const mz_story *s)
 {
     return s->g->path;
+}
+size_t mz_story_language_count(const mz_story *s)
+{
+    return s->g->language_count;
+}
+const char *mz_story_language(const mz_story *s, size_t i)
+{
+    return i < s->g->language_count ? s->g->languages[i] : NULL;
+}
+const char *mz_story_lang(const mz_story *s)
+{
+    return mz_story_language(s, s->g->lang);
 }
 bool mz_story_narrate(const mz_story *s)
 {

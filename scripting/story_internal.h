@@ -112,6 +112,10 @@ typedef struct story_graph {
     const char *path; /* story.lua */
     const char *dir;  /* its folder */
     const char *title, *style;
+    /* story { languages = {...} }: the first is the one plain strings are
+     * in; `lang` indexes the one this load plays in. None declared: 0. */
+    const char **languages;
+    size_t language_count, lang;
     const char *start_id;
     int start;
     const char *story_file;
@@ -165,6 +169,10 @@ void story_closest_hint(const char *name, const char *const *names, size_t count
                         size_t cap);
 /* The same among the graph's scene ids. */
 void story_did_you_mean(const story_graph *g, const char *name, char *out, size_t cap);
+/* Replaces a table keyed by language on the top of the stack with its
+ * entry in the language played (else the first language's) [-1, +1], and
+ * returns the type of what is on top. */
+int story_pick_language(const story_graph *g, lua_State *L);
 /* Compiles the scene's patterns once. */
 bool story_graph_compile_scene(story_graph *g, story_scene *sc);
 /* Copies a string into the graph's arena. */
@@ -194,6 +202,7 @@ struct mz_story {
     story_graph *g;
     story_play play;
     char *path_arg;     /* desc.path, copied */
+    char lang_arg[16];  /* desc.lang, copied */
     mz_story_desc desc; /* with blocked_words deep-copied */
     uint64_t seed;
     size_t max_input;
@@ -241,8 +250,9 @@ void story_vm_destroy(story_vm *vm);
 /* The one pcall wrapper [-(nargs+1), +nresults on success, +0 on error]. On
  * error vm->error holds "file:line: message". */
 bool story_vm_call(story_vm *vm, int nargs, int nresults);
-/* Runs the file in the sandbox with the loading budget. */
-bool story_vm_run_file(story_vm *vm, const char *path);
+/* Runs the file in the sandbox with the loading budget; nresults of what it
+ * returns are pushed on success. */
+bool story_vm_run_file(story_vm *vm, const char *path, int nresults);
 /* Reads a whole file (malloc'd, NUL-terminated). */
 char *story_read_file(const char *path, size_t max, size_t *len);
 /* A path inside the story folder (no "..", not absolute), else NULL + message. */

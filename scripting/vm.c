@@ -166,7 +166,7 @@ bool story_check_relative(const char *name, char *err, size_t errcap)
     return true;
 }
 
-bool story_vm_run_file(story_vm *vm, const char *path)
+bool story_vm_run_file(story_vm *vm, const char *path, int nresults)
 {
     size_t len;
     char *text = story_read_file(path, 64u << 20, &len);
@@ -184,7 +184,7 @@ bool story_vm_run_file(story_vm *vm, const char *path)
         lua_pop(vm->L, 1);
         return false;
     }
-    return story_vm_call(vm, 0, 0);
+    return story_vm_call(vm, 0, nresults);
 }
 
 /* setmetatable without __gc: finalisers run with hooks off, where the

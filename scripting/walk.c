@@ -164,10 +164,14 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
         return r->problems;
     }
     uint64_t seed = 1;
-    for (int i = 0; i < l.count; i++)
+    const char *lang = NULL;
+    for (int i = 0; i < l.count; i++) {
         if (!strncmp(l.line[i], "#seed ", 6)) seed = strtoull(l.line[i] + 6, NULL, 10);
+        if (!strncmp(l.line[i], "#lang ", 6)) lang = l.line[i] + 6;
+    }
 
-    mz_story *s = mz_story_load(&(mz_story_desc){.path = story, .seed = seed});
+    mz_story *s = mz_story_load(&(mz_story_desc){.path = story, .seed = seed, .lang = lang});
+    if (s && mz_story_lang(s)) snprintf(r->lang, sizeof r->lang, "%s", mz_story_lang(s));
     mz_story_turn t = {0};
     if (!s)
         problem(&w, 0, "%s", mz_error());
@@ -254,7 +258,9 @@ typedef struct story_walk {
     const char *story;
     const mz_walk_hooks *h;
     mz_story *declared; /* the story as loaded once, for its endings */
-    bool *reached;      /* per scene: an ending reached by a walkthrough named after it */
+    /* per language and scene (language * scenes + scene): an ending reached
+     * by a walkthrough named after it, in that language */
+    bool *reached;
     int failed, played;
 } story_walk;
 
@@ -290,7 +296,11 @@ static void walk_one(story_walk *sw, const char *file, const char *promise)
                 strcmp(info.id, promise))
                 continue;
             declared = true;
-            sw->reached[i] |= r.ended && !strcmp(r.ending, promise);
+            size_t lang = 0;
+            while (lang + 1 < mz_story_language_count(sw->declared) &&
+                   strcmp(mz_story_language(sw->declared, lang), r.lang))
+                lang++;
+            sw->reached[lang * count + i] |= r.ended && !strcmp(r.ending, promise);
         }
         if (!declared) problem(&w, 0, "the story has no ending \"%s\"", promise);
     }
@@ -312,7 +322,9 @@ int mz_walk_story(const char *story, const char *const *extra, size_t extra_coun
         return 1;
     }
     size_t scenes = mz_story_scene_count(sw.declared);
-    sw.reached = calloc(scenes ? scenes : 1, sizeof *sw.reached);
+    size_t langs = mz_story_language_count(sw.declared);
+    if (!langs) langs = 1;
+    sw.reached = calloc(scenes ? scenes * langs : 1, sizeof *sw.reached);
     char dir[PATH_MAX_LEN], file[PATH_MAX_LEN];
     snprintf(dir, sizeof dir, "%s/walkthroughs", story);
     size_t n = 0;
@@ -327,12 +339,21 @@ int mz_walk_story(const char *story, const char *const *extra, size_t extra_coun
     free(names);
     for (size_t i = 0; i < extra_count; i++)
         walk_one(&sw, extra[i], NULL);
-    for (size_t i = 0; sw.reached && i < scenes; i++) {
+    /* Every ending, in every language the story declares. */
+    for (size_t k = 0; sw.reached && k < scenes * langs; k++) {
         mz_story_scene_info info;
-        if (!mz_story_scene_get(sw.declared, i, &info) || !info.ending || sw.reached[i]) continue;
+        size_t i = k % scenes;
+        if (!mz_story_scene_get(sw.declared, i, &info) || !info.ending || sw.reached[k]) continue;
         walk where = {h, &none, info.file};
-        problem(&where, info.line, "no walkthrough reaches the ending \"%s\" (add %s/%s.txt)",
-                info.id, dir, info.id);
+        const char *lang = mz_story_language(sw.declared, k / scenes);
+        if (langs > 1)
+            problem(&where, info.line,
+                    "no walkthrough in '%s' reaches the ending \"%s\" (add %s/%s.%s.txt with "
+                    "#lang %s)",
+                    lang, info.id, dir, info.id, lang, lang);
+        else
+            problem(&where, info.line, "no walkthrough reaches the ending \"%s\" (add %s/%s.txt)",
+                    info.id, dir, info.id);
     }
     free(sw.reached);
     mz_story_destroy(sw.declared);
