@@ -1030,14 +1030,11 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
         story_graph_destroy(g);
         return NULL;
     }
-    g->lex = mz_lexicon_create();
-    g->vm = g->lex ? story_vm_create(opt->desc, g) : NULL;
+    g->vm = story_vm_create(opt->desc, g);
     if (!g->vm) {
         story_graph_destroy(g);
         return NULL;
     }
-    for (size_t i = 0; i < opt->desc->blocked_count; i++)
-        mz_lexicon_add_blocked(g->lex, opt->desc->blocked_words[i]);
     lua_State *L = ld.L = g->vm->L;
 
     g->vm->loading = true;
@@ -1051,6 +1048,14 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     }
 
     read_languages(&ld);
+    /* Matching in the language played: its stop words and stemmer. */
+    g->lex = mz_lexicon_create_lang(g->language_count ? g->languages[g->lang] : NULL);
+    if (!g->lex) {
+        story_graph_destroy(g);
+        return NULL;
+    }
+    for (size_t i = 0; i < opt->desc->blocked_count; i++)
+        mz_lexicon_add_blocked(g->lex, opt->desc->blocked_words[i]);
     lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
     size_t n = lua_rawlen(L, -1);
     g->scenes = calloc(n ? n : 1, sizeof *g->scenes);

@@ -34,6 +34,11 @@ typedef struct mz_lexicon mz_lexicon;
 
 /* A lexicon with the built-in English stop words and no synonyms. */
 mz_lexicon *mz_lexicon_create(void);
+/* A lexicon for a language ("fr"; NULL or "en": English as above): its
+ * stop words and its Snowball stemmer where there are (French and German
+ * have stop words, and French elisions, "l'escalier", are split); a
+ * language with neither matches whole folded words. */
+mz_lexicon *mz_lexicon_create_lang(const char *lang);
 void mz_lexicon_destroy(mz_lexicon *lx);
 
 /* `alternatives` (words or phrases, e.g. "ascend", "go up") mean the same as

@@ -38,6 +38,19 @@ size_t mz_text_next_word(const unsigned char *s, size_t len, size_t *pos, uint32
  * MZ_TEXT_MAX_WORD code points. Words with non-ASCII letters are kept. */
 size_t mz_text_stem(uint32_t *w, size_t len);
 
+/* ---- languages other than English (text_lang.c) ---- */
+
+/* The filler words of a language (folded) and whether it elides with an
+ * apostrophe; false (none) for a language without such data. */
+bool mz_text_lang_info(const char *code, const char *const **stop, size_t *stop_count,
+                       bool *elide);
+struct sb_stemmer;
+/* A Snowball stemmer for the language code ("fr"), or NULL when there is none. */
+struct sb_stemmer *mz_text_snowball_new(const char *code);
+void mz_text_snowball_free(struct sb_stemmer *st);
+/* Stems w[0..len) in place; returns the new length. */
+size_t mz_text_snowball_stem(struct sb_stemmer *st, uint32_t *w, size_t len);
+
 /* ---- tokens ---- */
 
 typedef struct mz_tok {

@@ -48,6 +48,8 @@ struct mz_lexicon {
     word_map stop;      /* folded, unstemmed stop word -> words[] */
     word_map syn_first; /* stem of an alternative's first word -> syns[] */
     word_map block;     /* run letters -> blocked[] */
+    struct sb_stemmer *snowball; /* a language's own stemmer, or NULL: English's */
+    bool elide;                  /* an apostrophe separates words ("l'escalier") */
 };
 
 /* Filler a viewer types around a command. Checked before stemming, so that
@@ -160,16 +162,29 @@ static size_t read_words(const mz_lexicon *lx, const char *text, size_t len, uin
                          mz_tok *tok)
 {
     const unsigned char *s = (const unsigned char *)text;
+    unsigned char *split = NULL;
+    if (lx->elide && (split = malloc(len ? len : 1))) {
+        /* "l'escalier" is two words: ' and U+2019 become spaces. */
+        memcpy(split, text, len);
+        for (size_t i = 0; i < len; i++) {
+            if (split[i] == '\'')
+                split[i] = ' ';
+            else if (i + 2 < len && split[i] == 0xE2 && split[i + 1] == 0x80 && split[i + 2] == 0x99)
+                memset(split + i, ' ', 3);
+        }
+        s = split;
+    }
     size_t n = 0, used = 0, pos = 0;
     while (n < MZ_TEXT_MAX_TOKENS) {
         uint32_t *w = pool + used;
         size_t k = mz_text_next_word(s, len, &pos, w);
         if (k == 0) break;
         bool stop = is_stop(lx, w, k);
-        k = mz_text_stem(w, k);
+        k = lx->snowball ? mz_text_snowball_stem(lx->snowball, w, k) : mz_text_stem(w, k);
         tok[n++] = mz_tok_make(w, k, stop);
         used += k;
     }
+    free(split);
     return n;
 }
 
@@ -230,23 +245,41 @@ void mz_lexicon_each_variant(const mz_lexicon *lx, const mz_tok *t,
     }
 }
 
-mz_lexicon *mz_lexicon_create(void)
+static mz_lexicon *create_with(const char *const *stop, size_t count)
 {
     mz_lexicon *lx = calloc(1, sizeof *lx);
     if (!lx) {
         mz_fail("text: out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < sizeof stop_words / sizeof stop_words[0]; i++) {
+    for (size_t i = 0; i < count; i++) {
         uint32_t w[MZ_TEXT_MAX_WORD];
         size_t pos = 0, index;
-        size_t n =
-            mz_text_next_word((const unsigned char *)stop_words[i], strlen(stop_words[i]), &pos, w);
+        size_t n = mz_text_next_word((const unsigned char *)stop[i], strlen(stop[i]), &pos, w);
         if (!add_word(lx, w, n, &index) || !map_put(&lx->stop, lx->words[index].hash, index)) {
             mz_lexicon_destroy(lx);
             return NULL;
         }
     }
+    return lx;
+}
+
+mz_lexicon *mz_lexicon_create(void)
+{
+    return create_with(stop_words, sizeof stop_words / sizeof stop_words[0]);
+}
+
+mz_lexicon *mz_lexicon_create_lang(const char *lang)
+{
+    if (!lang || !strcmp(lang, "en")) return mz_lexicon_create();
+    const char *const *stop;
+    size_t count;
+    bool elide;
+    mz_text_lang_info(lang, &stop, &count, &elide);
+    mz_lexicon *lx = create_with(stop, count);
+    if (!lx) return NULL;
+    lx->elide = elide;
+    lx->snowball = mz_text_snowball_new(lang);
     return lx;
 }
 
@@ -261,6 +294,7 @@ void mz_lexicon_destroy(mz_lexicon *lx)
     free(lx->stop.slot);
     free(lx->syn_first.slot);
     free(lx->block.slot);
+    mz_text_snowball_free(lx->snowball);
     free(lx);
 }
 

@@ -299,6 +299,34 @@ static void test_match_other_scripts(void)
     mz_lexicon_destroy(lx);
 }
 
+/* A language's own stop words and Snowball stemmer: French verb forms
+ * meet, elisions split, filler ignored; English keeps its own stemmer. */
+static void test_match_french(void)
+{
+    mz_lexicon *fr = mz_lexicon_create_lang("fr");
+    MZ_CHECK(fr != NULL);
+    MZ_CHECK(score(fr, "ouvrir la porte", "ouvrez la porte") == 1.0f);
+    MZ_CHECK(score(fr, "ouvrir la porte", "j'ouvre la porte, s'il vous plaît") == 1.0f);
+    MZ_CHECK(score(fr, "monter l'escalier", "je veux monter les escaliers") == 1.0f);
+    MZ_CHECK(score(fr, "monter l'escalier", "Monter l’escalier !") == 1.0f);
+    MZ_CHECK(score(fr, "allumer la lampe", "allumez la lanterne") < 1.0f);
+    MZ_CHECK(score(fr, "allumer la lampe", "chanter") < MZ_MATCH_THRESHOLD);
+    /* The English lexicon reads French as unknown words: no such luck. */
+    mz_lexicon *en = mz_lexicon_create_lang("en");
+    MZ_CHECK(score(en, "ouvrir la porte", "ouvrez la porte") < 1.0f);
+    MZ_CHECK(score(en, "climb lighthouse", "climbing the lighthouse") == 1.0f);
+    mz_lexicon_destroy(en);
+    mz_lexicon_destroy(fr);
+    mz_lexicon *de = mz_lexicon_create_lang("de");
+    MZ_CHECK(score(de, "die Tür öffnen", "ich möchte die Türen öffnen") == 1.0f);
+    mz_lexicon_destroy(de);
+    /* No stop words or stemmer for the language: whole folded words. */
+    mz_lexicon *xx = mz_lexicon_create_lang("tlh");
+    MZ_CHECK(xx != NULL);
+    MZ_CHECK(score(xx, "Qapla batlh", "qapla batlh") == 1.0f);
+    mz_lexicon_destroy(xx);
+}
+
 static void test_errors(void)
 {
     mz_lexicon *lx = lighthouse_lexicon();
@@ -391,6 +419,7 @@ int main(void)
     MZ_RUN(test_match_short_words_exact);
     MZ_RUN(test_match_synonyms_and_stop_words);
     MZ_RUN(test_match_other_scripts);
+    MZ_RUN(test_match_french);
     MZ_RUN(test_errors);
     MZ_RUN(test_moderate);
     MZ_RUN(test_lexicon_growth);
