@@ -402,17 +402,6 @@ static void check_by_language(loader *ld, int v, const char *id, const char *fil
     }
 }
 
-/* Each language after the first: its per-language file should have `id`. */
-static void check_translated(loader *ld, const char *id, const char *file, int line)
-{
-    for (size_t li = 1; li < ld->g->language_count; li++) {
-        if (translation(ld, li, id) == LUA_TNIL)
-            lint_problem(ld, file, line, "%s: no '%s' translation (lang/%s.lua [\"%s\"])", id,
-                         ld->g->languages[li], ld->g->languages[li], id);
-        lua_pop(ld->L, 1);
-    }
-}
-
 /* The value on top in the language played [-1, +1]: a table by language
  * gives its entry, else the first language's; a plain value (string or
  * function) is in the first language and the per-language files give the
@@ -426,11 +415,17 @@ static int in_language(loader *ld, bool by_language, const char *id, const char 
         return story_pick_language(g, L);
     }
     /* A function may return a table by language: nothing to miss. */
-    if (lua_type(L, -1) != LUA_TFUNCTION) check_translated(ld, id, file, line);
-    if (g->lang > 0 && translation(ld, g->lang, id) != LUA_TNIL)
-        lua_replace(L, -2);
-    else if (g->lang > 0)
-        lua_pop(L, 1);
+    bool report = lua_type(L, -1) != LUA_TFUNCTION;
+    for (size_t li = 1; li < g->language_count; li++) {
+        int type = translation(ld, li, id);
+        if (type == LUA_TNIL && report)
+            lint_problem(ld, file, line, "%s: no '%s' translation (lang/%s.lua [\"%s\"])", id,
+                         g->languages[li], g->languages[li], id);
+        if (type != LUA_TNIL && li == g->lang)
+            lua_replace(L, -2);
+        else
+            lua_pop(L, 1);
+    }
     return lua_type(L, -1);
 }
 

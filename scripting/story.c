@@ -87,6 +87,25 @@ static bool run_hook(mz_story *s, int ref)
     return story_vm_call(s->g->vm, 1, 0) || fail(s, s->g->vm->error);
 }
 
+/* The few words the story runtime says itself, in the language played
+ * (English for a language not here). */
+typedef struct phrases {
+    const char *lang, *or, *which, *try;
+} phrases;
+
+static const phrases *phrases_of(const story_graph *g)
+{
+    static const phrases all[] = {
+        {"en", ", or ", "? (1 or 2)", "You could try: "},
+        {"fr", ", ou ", " ? (1 ou 2)", "Vous pourriez essayer : "},
+        {"de", " oder ", "? (1 oder 2)", "Versuchen Sie: "},
+    };
+    const char *lang = g->language_count ? g->languages[g->lang] : "en";
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!strcmp(all[i].lang, lang)) return &all[i];
+    return &all[0];
+}
+
 /* Calls function `ref`(s[, text]) that must return a string (or nil when
  * nil_ok), or a table of them by language, into out [-0, +0]. *is_nil
  * tells which. */
@@ -375,9 +394,9 @@ static bool ask_between(mz_story *s, story_scene *sc, const candidate *cands, si
         char first = p[0] >= 'a' && p[0] <= 'z' ? (char)(p[0] - 'a' + 'A') : p[0];
         story_buf_put(&s->reply, &first, 1);
         story_buf_puts(&s->reply, p + 1);
-        story_buf_puts(&s->reply, ", or ");
+        story_buf_puts(&s->reply, phrases_of(s->g)->or);
         story_buf_puts(&s->reply, q);
-        story_buf_puts(&s->reply, "? (1 or 2)");
+        story_buf_puts(&s->reply, phrases_of(s->g)->which);
         s->play.pending[0] = (int)cands[c].transition;
         s->play.pending[1] = (int)cands[d].transition;
         s->play.pending_global = sc == &s->g->global;
@@ -443,7 +462,7 @@ static bool give_hint(mz_story *s, story_scene *sc)
         if (sc->on[t].when_ref != LUA_NOREF && !call_condition(s, sc->on[t].when_ref, &open))
             return false;
         if (!open || !sc->on[t].pattern_count) continue;
-        story_buf_puts(&s->reply, "You could try: ");
+        story_buf_puts(&s->reply, phrases_of(s->g)->try);
         story_buf_puts(&s->reply, sc->on[t].patterns[0]);
         return true;
     }

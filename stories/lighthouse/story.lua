@@ -54,6 +54,7 @@ story {
   blocked = { "gore", "corpse" }, -- never painted, whatever the viewer types
   transition = 1.5,
   narrate = true, -- captions are spoken when the player runs with sound
+  languages = { "en", "fr" }, -- French: lang/fr.lua
 }
 
 -- The boat is a clock: it is lost if the lamp is not lit before this turn.
@@ -185,12 +186,20 @@ scene "cottage" {
     { "shed", "back door", to = "oil_shed" },
     { "leave", "path", "outside", to = "cliff_path" },
   },
+  -- A function's text can come by language, in a table.
   otherwise = function(s, text)
     if s.knows_marianne then
-      return "The keeper stares into the fire. \"She had a bell,\" he mutters. "
-        .. "\"I still hear it, some nights.\""
+      return {
+        en = "The keeper stares into the fire. \"She had a bell,\" he mutters. "
+          .. "\"I still hear it, some nights.\"",
+        fr = "Le gardien fixe le feu. « Elle avait une cloche, » marmonne-t-il. "
+          .. "« Je l'entends encore, certaines nuits. »",
+      }
     end
-    return "The keeper grunts. \"Talk sense, or go and light my lamp.\""
+    return {
+      en = "The keeper grunts. \"Talk sense, or go and light my lamp.\"",
+      fr = "Le gardien grogne. « Parlez raisonnablement, ou allez allumer ma lampe. »",
+    }
   end,
 }
 

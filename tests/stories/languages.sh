@@ -25,6 +25,13 @@ check "and says which there are" grep -qF "$B/story.lua:2: the story has no lang
 "$MZ_MAZE" play stories/cellar --headless --inputs "$T/fr.txt" --lang fr > "$T/cellar.out" 2>&1
 check "a story with no languages refuses --lang" grep -qF "the story declares no languages, so it has no 'fr'" "$T/cellar.out"
 
+# The lighthouse in French: its own stemmer ("passer" meets "passé") and
+# the runtime's own words in French too.
+printf 'maison\npasser par la porte de derrière\n1\n' > "$T/q.txt"
+"$MZ_MAZE" play stories/lighthouse --headless --lang fr --inputs "$T/q.txt" > "$T/q.out" 2>&1
+check "the question is asked in French" grep -qF '"Porte de derrière, ou que s'"'"'est-il passé ? (1 ou 2)"' "$T/q.out"
+check "and answered" grep -qF "[3] oil_shed: Il fait noir" "$T/q.out"
+
 # maze test: each walkthrough in its #lang, and every ending in every language.
 "$MZ_MAZE" test $B > "$T/test.out" 2>&1
 check "walkthroughs in both languages pass" test $? -eq 0
