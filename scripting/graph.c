@@ -369,7 +369,7 @@ static int translation(loader *ld, size_t li, const char *id)
     int type = rawfield(L, lua_gettop(L), id);
     lua_replace(L, -3);
     lua_pop(L, 1);
-    if (type != LUA_TNIL) {
+    if (type != LUA_TNIL && ld->opt->problem) { /* only lint asks what was used */
         lua_rawgeti(L, LUA_REGISTRYINDEX, ld->used_ref);
         lua_rawgeti(L, -1, (lua_Integer)li + 1);
         lua_pushboolean(L, 1);
@@ -417,6 +417,7 @@ static int in_language(loader *ld, bool by_language, const char *id, const char 
     /* A function may return a table by language: nothing to miss. */
     bool report = lua_type(L, -1) != LUA_TFUNCTION;
     for (size_t li = 1; li < g->language_count; li++) {
+        if (!ld->opt->problem && li != g->lang) continue; /* playing: one language */
         int type = translation(ld, li, id);
         if (type == LUA_TNIL && report)
             lint_problem(ld, file, line, "%s: no '%s' translation (lang/%s.lua [\"%s\"])", id,
@@ -445,6 +446,7 @@ static void push_patterns(loader *ld, int t, const char *id, const char *file, i
     story_graph *g = ld->g;
     bool played = false;
     for (size_t li = 0; li < g->language_count; li++) {
+        if (!ld->opt->problem && li != g->lang) continue; /* playing: one language */
         bool have = rawfield(L, t, g->languages[li]) == LUA_TTABLE;
         if (!have && li > 0) {
             lua_pop(L, 1);

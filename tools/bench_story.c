@@ -2,7 +2,12 @@
  * load time, and per-turn latency (viewer text in -> composed prompt out)
  * over 20,000 turns, most of them matching a transition.
  *
- *   bench_story [scenes] [turns]
+ *   bench_story [scenes] [turns] [languages] [play]
+ *
+ * With languages 2 or 3 the story declares en, fr(, de), each further one
+ * in lang/CODE.lua with every caption and pattern (the same words: what is
+ * measured is the loading and the matching, not the translation), and the
+ * turns are played in `play` (en by default; fr: its Snowball stemmer).
  *
  * Targets on a 2-core machine: load < 300 ms, p99 turn < 1 ms. */
 #include "mz_error.h"
@@ -13,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,16 +65,26 @@ static uint32_t below(uint32_t n)
 typedef struct gen_scene {
     int pattern_count;
     char patterns[10][40];
+    bool refuse[10]; /* the transition has a refusal to translate */
 } gen_scene;
 
-static bool write_story(const char *path, int scenes, gen_scene *out)
+static const char *const codes[] = {"en", "fr", "de"};
+
+static bool write_story(const char *path, int scenes, int languages, gen_scene *out)
 {
     FILE *f = fopen(path, "w");
     if (!f) return false;
     fprintf(f, "story {\n  title = \"Bench\",\n  start = \"s0\",\n  style = \"oil painting, "
                "soft light\",\n  characters = { hero = \"a tall woman in a blue coat\" },\n"
                "  synonyms = { climb = { \"go up\", \"ascend\" } },\n  vars = { n = 0, gold = 3 "
-               "},\n}\n\n");
+               "},\n");
+    if (languages > 1) {
+        fprintf(f, "  languages = {");
+        for (int l = 0; l < languages; l++)
+            fprintf(f, " \"%s\",", codes[l]);
+        fprintf(f, " },\n");
+    }
+    fprintf(f, "}\n\n");
     for (int i = 0; i < scenes; i++) {
         bool ending = i > 0 && below(100) == 0;
         fprintf(f, "%s \"s%d\" {\n", ending ? "ending" : "scene", i);
@@ -101,6 +117,7 @@ static bool write_story(const char *path, int scenes, gen_scene *out)
                 int to = (int)below((uint32_t)scenes);
                 fprintf(f, "    { \"%s\", to = \"s%d\"", pat, to);
                 uint32_t extra = below(10);
+                g->refuse[g->pattern_count - 1] = extra == 0;
                 if (extra == 0)
                     fprintf(f, ", when = function(s) return s.gold > 0 end, refuse = \"No.\"");
                 else if (extra == 1)
@@ -114,6 +131,29 @@ static bool write_story(const char *path, int scenes, gen_scene *out)
         fprintf(f, "}\n\n");
     }
     return fclose(f) == 0;
+}
+
+/* lang/CODE.lua: every caption, refusal and pattern of the story by id.
+ * Returns its size in bytes, or -1. */
+static long write_language(const char *dir, const char *code, int scenes, const gen_scene *gen)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/lang", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/lang/%s.lua", dir, code);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fprintf(f, "return {\n  synonyms = { climb = { \"go up\", \"ascend\" } },\n");
+    for (int i = 0; i < scenes; i++) {
+        fprintf(f, "  [\"s%d.caption\"] = \"Scene %d (%s).\",\n", i, i, code);
+        for (int t = 0; t < gen[i].pattern_count; t++) {
+            fprintf(f, "  [\"s%d.%d\"] = { \"%s\" },\n", i, t + 1, gen[i].patterns[t]);
+            if (gen[i].refuse[t]) fprintf(f, "  [\"s%d.%d.refuse\"] = \"Non.\",\n", i, t + 1);
+        }
+    }
+    fprintf(f, "}\n");
+    long bytes = ftell(f);
+    return fclose(f) == 0 ? bytes : -1;
 }
 
 /* CPU time of the process: other programs on a shared machine inflate the
@@ -138,8 +178,10 @@ int main(int argc, char **argv)
 {
     int scenes = argc > 1 ? atoi(argv[1]) : 10000;
     int turns = argc > 2 ? atoi(argv[2]) : 20000;
-    if (scenes < 2 || turns < 1) {
-        fprintf(stderr, "usage: bench_story [scenes>=2] [turns>=1]\n");
+    int languages = argc > 3 ? atoi(argv[3]) : 1;
+    const char *play = argc > 4 ? argv[4] : NULL;
+    if (scenes < 2 || turns < 1 || languages < 1 || languages > 3) {
+        fprintf(stderr, "usage: bench_story [scenes>=2] [turns>=1] [languages 1..3] [play]\n");
         return 2;
     }
     char dir[] = "/tmp/mz_bench_story_XXXXXX";
@@ -147,10 +189,16 @@ int main(int argc, char **argv)
     char path[128];
     snprintf(path, sizeof path, "%s/story.lua", dir);
     gen_scene *gen = calloc((size_t)scenes, sizeof *gen);
-    if (!gen || !write_story(path, scenes, gen)) {
+    if (!gen || !write_story(path, scenes, languages, gen)) {
         fprintf(stderr, "bench_story: cannot write %s\n", path);
         return 1;
     }
+    long lang_bytes[3] = {0};
+    for (int l = 1; l < languages; l++)
+        if ((lang_bytes[l] = write_language(dir, codes[l], scenes, gen)) < 0) {
+            fprintf(stderr, "bench_story: cannot write %s/lang/%s.lua\n", dir, codes[l]);
+            return 1;
+        }
     FILE *f = fopen(path, "r");
     fseek(f, 0, SEEK_END);
     long bytes = ftell(f);
@@ -158,7 +206,7 @@ int main(int argc, char **argv)
 
     uint64_t t0 = mz_time_ns();
     double c0 = cpu_ms();
-    mz_story *s = mz_story_load(&(mz_story_desc){.path = path, .seed = 7});
+    mz_story *s = mz_story_load(&(mz_story_desc){.path = path, .seed = 7, .lang = play});
     double load_ms = mz_time_ms_since(t0), load_cpu_ms = cpu_ms() - c0;
     if (!s) {
         fprintf(stderr, "bench_story: %s\n", mz_error());
@@ -189,6 +237,12 @@ int main(int argc, char **argv)
     }
     mz_stats_sort(ms, (size_t)turns);
     printf("bench_story: %d scenes, %.1f MiB of Lua\n", scenes, (double)bytes / (1 << 20));
+    if (languages > 1) {
+        printf("  languages: %d, played in %s;", languages, mz_story_lang(s));
+        for (int l = 1; l < languages; l++)
+            printf(" lang/%s.lua %.1f MiB", codes[l], (double)lang_bytes[l] / (1 << 20));
+        printf("\n");
+    }
     printf("  load: %.1f ms (%.1f ms of CPU)\n", load_ms, load_cpu_ms);
     printf("  turns: %d (%d matched, %d moved, %d story errors)\n", turns, matched, moves, errors);
     printf("  turn latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", ms[turns / 2],
@@ -196,6 +250,12 @@ int main(int argc, char **argv)
     print_rss();
     mz_story_destroy(s);
     unlink(path);
+    for (int l = 1; l < languages; l++) {
+        snprintf(path, sizeof path, "%s/lang/%s.lua", dir, codes[l]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/lang", dir);
+    rmdir(path);
     rmdir(dir);
     free(ms);
     free(gen);
