@@ -162,8 +162,8 @@ static size_t read_words(const mz_lexicon *lx, const char *text, size_t len, uin
                          mz_tok *tok)
 {
     const unsigned char *s = (const unsigned char *)text;
-    unsigned char *split = NULL;
-    if (lx->elide && (split = malloc(len ? len : 1))) {
+    unsigned char *split = NULL, local[1024]; /* viewer lines fit: no allocation per turn */
+    if (lx->elide && (split = len <= sizeof local ? local : malloc(len))) {
         /* "l'escalier" is two words: ' and U+2019 become spaces. */
         memcpy(split, text, len);
         for (size_t i = 0; i < len; i++) {
@@ -184,7 +184,7 @@ static size_t read_words(const mz_lexicon *lx, const char *text, size_t len, uin
         tok[n++] = mz_tok_make(w, k, stop);
         used += k;
     }
-    free(split);
+    if (split != local) free(split);
     return n;
 }
 
