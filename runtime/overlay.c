@@ -11,10 +11,14 @@
 enum { FONT_TEXT, FONT_ITALIC, FONT_MONO, FONT_COUNT };
 static const char *const font_files[FONT_COUNT] = {"DejaVuSans.ttf", "DejaVuSans-Oblique.ttf",
                                                    "DejaVuSansMono.ttf"};
+/* Chinese, Japanese and Korean, which DejaVu lacks (fonts-noto-cjk); it has
+ * Latin too, so a caption that needs it is drawn with it whole. */
+static const char cjk_font[] = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 struct mz_overlay {
     char font_dir[512];
     TTF_Font *fonts[FONT_COUNT];
+    TTF_Font *cjk; /* NULL when fonts-noto-cjk is not installed: boxes, as before */
     int font_px; /* the size the fonts were opened at */
     SDL_Surface *surface;
     int band_top;
@@ -35,6 +39,8 @@ static bool open_fonts(mz_overlay *o, int px)
             return mz_fail("overlay: cannot open font %s: %s (install fonts-dejavu-core)", path,
                            TTF_GetError());
     }
+    if (o->cjk) TTF_CloseFont(o->cjk);
+    o->cjk = TTF_OpenFont(cjk_font, px);
     o->font_px = px;
     return true;
 }
@@ -65,6 +71,7 @@ void mz_overlay_destroy(mz_overlay *o)
     if (!o) return;
     for (int i = 0; i < FONT_COUNT; i++)
         if (o->fonts[i]) TTF_CloseFont(o->fonts[i]);
+    if (o->cjk) TTF_CloseFont(o->cjk);
     SDL_FreeSurface(o->surface);
     SDL_free(o);
     TTF_Quit(); /* reference counted by SDL_ttf */
@@ -81,12 +88,52 @@ static void fill(SDL_Surface *s, int x, int y, int w, int h, Uint8 r, Uint8 g, U
     SDL_FillRect(s, &rect, SDL_MapRGBA(s->format, r, g, b, a));
 }
 
-/* Renders text (wrapped to wrap px when wrap > 0); NULL for empty text. */
+/* What a text needs of the fonts: the script that decides its direction
+ * and shaping ("Arab", "Hebr"; NULL for left to right), and whether it has
+ * characters only the CJK font has. */
+typedef struct script_need {
+    const char *rtl_script;
+    bool cjk;
+} script_need;
+
+static script_need needs_of(const char *s)
+{
+    script_need need = {0};
+    Uint32 *cps = (Uint32 *)SDL_iconv_string("UTF-32LE", "UTF-8", s, SDL_strlen(s) + 1);
+    for (size_t i = 0; cps && cps[i]; i++) {
+        Uint32 c = cps[i];
+        if (!need.rtl_script && c >= 0x590 && c <= 0x5FF) need.rtl_script = "Hebr";
+        if (!need.rtl_script && ((c >= 0x600 && c <= 0x6FF) || (c >= 0x750 && c <= 0x77F) ||
+                                 (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF)))
+            need.rtl_script = "Arab";
+        need.cjk |= (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+                    (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || c >= 0x20000;
+    }
+    SDL_free(cps);
+    return need;
+}
+
+/* Renders text (wrapped to wrap px when wrap > 0); NULL for empty text.
+ * Arabic and Hebrew are shaped right to left (SDL_ttf's HarfBuzz) and their
+ * wrapped lines aligned right; CJK text falls back on the CJK font. */
 static SDL_Surface *text(mz_overlay *o, int font, const char *s, SDL_Color c, int wrap)
 {
     if (!s || !*s) return NULL;
-    return wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(o->fonts[font], s, c, (Uint32)wrap)
-                    : TTF_RenderUTF8_Blended(o->fonts[font], s, c);
+    script_need need = needs_of(s);
+    TTF_Font *f = need.cjk && o->cjk ? o->cjk : o->fonts[font];
+    if (need.rtl_script) {
+        TTF_SetFontDirection(f, TTF_DIRECTION_RTL);
+        TTF_SetFontScriptName(f, need.rtl_script);
+        TTF_SetFontWrappedAlign(f, TTF_WRAPPED_ALIGN_RIGHT);
+    }
+    SDL_Surface *out = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(f, s, c, (Uint32)wrap)
+                                : TTF_RenderUTF8_Blended(f, s, c);
+    if (need.rtl_script) {
+        TTF_SetFontDirection(f, TTF_DIRECTION_LTR);
+        TTF_SetFontScriptName(f, "Latn");
+        TTF_SetFontWrappedAlign(f, TTF_WRAPPED_ALIGN_LEFT);
+    }
+    return out;
 }
 
 static void blit(SDL_Surface *src, SDL_Surface *dst, int x, int y, float alpha)

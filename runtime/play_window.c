@@ -269,6 +269,7 @@ static bool start_story(mz_player *p, const char *path)
     }
     p->narrate = p->desc.narrate || mz_story_narrate(story);
     mz_audio_set_narration(p->audio, p->narrate);
+    mz_audio_set_voice(p->audio, mz_story_lang(story)); /* espeak-ng names voices by language */
     p->accepted_ns = mz_time_ns();
     p->turns = 0;
     p->ended = false;

@@ -44,7 +44,7 @@ typedef struct bus_place {
 
 struct mz_audio {
     bool silent;
-    char *voice;
+    char voice[32]; /* under `lock`: the language of the story playing can change it */
     ALCdevice *device;
     ALCcontext *context;
     set_thread_context_fn set_thread_context; /* NULL: fall back to process-wide */
@@ -378,11 +378,12 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&a->wake_worker, &a->lock);
         if (a->quit) break;
         if (a->say_text) {
-            char *text = a->say_text;
+            char *text = a->say_text, voice[sizeof a->voice];
             uint32_t id = a->say_id;
             a->say_text = NULL;
+            memcpy(voice, a->voice, sizeof voice);
             pthread_mutex_unlock(&a->lock);
-            mz_clip *clip = mz_speech_synth(text, a->voice);
+            mz_clip *clip = mz_speech_synth(text, voice);
             if (!clip && !speech_warned) {
                 mz_log_warn("audio: narration unavailable: %s", mz_error());
                 speech_warned = true;
@@ -444,11 +445,9 @@ mz_audio *mz_audio_open(const mz_audio_desc *desc)
     a->volume = d.volume > 0 ? clamp01(d.volume) : 1.0f;
     a->muted = d.muted;
     a->narrate = d.narrate;
-    a->voice = dup_str(d.voice ? d.voice : "en");
+    snprintf(a->voice, sizeof a->voice, "%s", d.voice ? d.voice : "en");
     a->mix = malloc(sizeof *a->mix);
-    if (!a->voice || !a->mix) {
-        free(a->voice);
-        free(a->mix);
+    if (!a->mix) {
         free(a);
         return NULL;
     }
@@ -505,7 +504,6 @@ void mz_audio_close(mz_audio *a)
         free(a->files[i]);
     for (int i = 0; i < a->nseen_tags; i++)
         free(a->seen_tags[i]);
-    free(a->voice);
     pthread_cond_destroy(&a->wake_worker);
     pthread_mutex_destroy(&a->lock);
     free(a);
@@ -614,6 +612,22 @@ void mz_audio_set_narration(mz_audio *a, bool on)
     mz_clip_free(a->speech_ready);
     a->speech_ready = NULL;
     a->stop_speech = true;
+    pthread_mutex_unlock(&a->lock);
+}
+
+void mz_audio_set_voice(mz_audio *a, const char *voice)
+{
+    if (!a) return;
+    pthread_mutex_lock(&a->lock);
+    snprintf(a->voice, sizeof a->voice, "%s", voice && *voice ? voice : "en");
+    pthread_mutex_unlock(&a->lock);
+}
+
+void mz_audio_voice(mz_audio *a, char *out, size_t cap)
+{
+    if (!a || !cap) return;
+    pthread_mutex_lock(&a->lock);
+    snprintf(out, cap, "%s", a->voice);
     pthread_mutex_unlock(&a->lock);
 }
 

@@ -91,6 +91,10 @@ void mz_audio_say(mz_audio *a, const char *text);
 
 /* Turns narration on or off (off also stops what is being spoken). */
 void mz_audio_set_narration(mz_audio *a, bool on);
+/* The espeak-ng voice for what is said next ("fr"; NULL or "" -> "en"),
+ * e.g. the language of the story playing; mz_audio_voice copies it out. */
+void mz_audio_set_voice(mz_audio *a, const char *voice);
+void mz_audio_voice(mz_audio *a, char *out, size_t cap);
 bool mz_audio_narration(const mz_audio *a);
 
 /* Master volume 0..1 (clamped) and mute; changes ramp over ~20 ms and are

@@ -25,6 +25,12 @@ static void test_no_device_runs_silent(void)
     mz_audio_set_scene(a, &p, tags, 2, files, 1, 1.0f);
     mz_audio_set_listener(a, 1, 2, 3, 0.5f);
     mz_audio_set_narration(a, true);
+    char voice[32];
+    mz_audio_voice(a, voice, sizeof voice);
+    MZ_CHECK_STR(voice, "en");
+    mz_audio_set_voice(a, "fr"); /* a French story is narrated in French */
+    mz_audio_voice(a, voice, sizeof voice);
+    MZ_CHECK_STR(voice, "fr");
     mz_audio_say(a, "Nobody hears this.");
     mz_audio_set_volume(a, 2.0f);
     mz_audio_set_muted(a, true);
