@@ -137,8 +137,7 @@ static const struct story_source *find_source(const story_graph *g, const char *
     return NULL;
 }
 
-/* The line (1-based) of src's byte at pos. */
-static int line_at(const struct story_source *src, size_t pos)
+int story_source_line(const struct story_source *src, size_t pos)
 {
     size_t lo = 0, hi = src->line_count;
     while (hi - lo > 1) {
@@ -162,7 +161,7 @@ static int quoted_line(const struct story_source *src, const char *text, size_t 
         if ((q == '"' || q == '\'') && src->text[p + n + 1] == q &&
             !memcmp(src->text + p + 1, text, n)) {
             if (after) *after = p + n + 2;
-            return line_at(src, p);
+            return story_source_line(src, p);
         }
     }
     return 0;

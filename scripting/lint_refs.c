@@ -217,19 +217,6 @@ static void add_use(refs *r, char kind, const char *name, size_t n, const char *
     r->uses[r->use_count++] = (use){story_graph_strdup(r->g, name, n), file, line, kind};
 }
 
-static int line_of(const struct story_source *src, size_t offset)
-{
-    size_t lo = 0, hi = src->line_count;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (src->line_starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (int)lo + 1;
-}
-
 static bool punct(const struct story_source *src, const tokens *ts, size_t i, char c)
 {
     return i < ts->count && ts->t[i].kind == TOK_PUNCT && src->text[ts->t[i].start] == c;
@@ -291,7 +278,7 @@ static void scan_source(refs *r, const struct story_source *src, lint_ctx *ctx)
     lex(src->text, src->len, &ts);
     for (size_t i = 0; i < ts.count; i++) {
         const tok *t = &ts.t[i];
-        int line = line_of(src, t->start);
+        int line = story_source_line(src, t->start);
         if (t->kind == TOK_STRING) {
             const char *what = invisible_in(src->text + t->body, t->body_len);
             if (what)
@@ -388,7 +375,7 @@ static int literal_line(story_graph *g, const char *text, int nth)
         char q = src->text[p];
         if ((q == '"' || q == '\'') && src->text[p + n + 1] == q &&
             !memcmp(src->text + p + 1, text, n) && nth-- == 0)
-            return line_of(src, p);
+            return story_source_line(src, p);
     }
     return g->story_line;
 }

@@ -159,6 +159,8 @@ typedef struct story_load_options {
     void *user;
 } story_load_options;
 
+/* The line (1-based) of the byte at pos of a loaded file (graph.c). */
+int story_source_line(const struct story_source *src, size_t pos);
 /* Loads and validates (graph.c). NULL + mz_error() when it cannot be played. */
 story_graph *story_graph_load(const char *path, const story_load_options *opt);
 void story_graph_destroy(story_graph *g);
