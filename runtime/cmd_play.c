@@ -71,6 +71,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .inputs_path = inputs,
         .seed = (uint64_t)seed,
         .trace_path = trace,
+        .load_path = load,
         .generator = generator,
         .record_dir = record,
         .width = size[0],
@@ -96,7 +97,8 @@ const mz_command mz_cmd_play = {
                "procedural generator by default). In the window, and headless with a\n"
                "generator, the trace gains first_frame_ms: input accepted -> first frame of\n"
                "the new scene shown (in the window: presented on screen).\n"
-               "Exit status: 0 played, 1 the story (or the generator) cannot load, 2 usage\n"
-               "(or no display for the window).",
+               "--load FILE starts from a save, in the window or headless.\n"
+               "Exit status: 0 played, 1 the story, the save (--load) or the generator\n"
+               "cannot load, 2 usage (or no display for the window).",
     .run = run,
 };

@@ -9,6 +9,7 @@ typedef struct mz_play_headless_desc {
     const char *inputs_path; /* one viewer line per line (any bytes; CRLF is fine) */
     uint64_t seed;           /* 0 -> 1 */
     const char *trace_path;  /* JSON lines, or NULL */
+    const char *load_path;   /* start from this save instead of the start scene, or NULL */
     /* The generator: used when a URI or a record folder is given (the
      * story alone otherwise). Each turn then shows frames_per_turn frames. */
     const char *generator;   /* URI; NULL with record_dir -> "procedural" */
@@ -20,8 +21,8 @@ typedef struct mz_play_headless_desc {
 
 /* Plays the inputs through the story with no window, printing a transcript
  * on stdout (and, with a generator, making the frames each turn shows). Returns the exit code: 0 played (story errors during play are
- * reported and play goes on), 1 the story cannot load, 2 the inputs cannot
- * be read. */
+ * reported and play goes on), 1 the story or the save cannot load, 2 the
+ * inputs cannot be read. */
 int mz_play_headless(const mz_play_headless_desc *desc);
 
 #endif

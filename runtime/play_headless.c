@@ -126,7 +126,14 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         return 1;
     }
     printf("%s\n", mz_story_title(mz_session_story(ss)));
-    mz_session_begin(ss);
+    if (desc->load_path && !mz_session_load(ss, desc->load_path)) {
+        fprintf(stderr, "maze play: cannot load the save: %s\n", mz_error());
+        mz_session_destroy(ss);
+        pictures_close(&pc);
+        free(inputs);
+        return 1;
+    }
+    if (!desc->load_path) mz_session_begin(ss);
     const mz_story_turn *t = mz_session_turn(ss);
     show(t);
     bool pictures_ok = pictures_turn(&pc, ss);

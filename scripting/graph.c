@@ -137,6 +137,57 @@ static const struct story_source *find_source(const story_graph *g, const char *
     return NULL;
 }
 
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Whether the line t..end begins another declaration. */
+static bool starts_declaration(const char *t, const char *end)
+{
+    static const char *const words[] = {"scene", "ending", "story"};
+    while (t < end && (*t == ' ' || *t == '\t'))
+        t++;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if ((size_t)(end - t) > n && !memcmp(t, words[i], n) && !ident_char(t[n])) return true;
+    }
+    return false;
+}
+
+/* Whether `key =` (or `["key"] =`) starts at p, within t..end. */
+static bool field_at(const char *t, const char *p, const char *end, const char *key, size_t n)
+{
+    if ((size_t)(end - p) < n || memcmp(p, key, n)) return false;
+    const char *q = p + n;
+    char quote = p > t ? p[-1] : '\0';
+    if (quote == '"' || quote == '\'') {
+        if (p - t < 2 || p[-2] != '[' || end - q < 2 || q[0] != quote || q[1] != ']') return false;
+        q += 2;
+    } else if ((p > t && ident_char(p[-1])) || (q < end && ident_char(*q))) {
+        return false;
+    }
+    while (q < end && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < end && *q == '=' && (q + 1 >= end || q[1] != '=');
+}
+
+int story_graph_field_line(const story_graph *g, const char *file, int line, const char *key)
+{
+    const struct story_source *src = find_source(g, file);
+    if (!src || line < 1 || (size_t)line > src->line_count) return line;
+    size_t n = strlen(key);
+    for (size_t l = (size_t)line - 1; l < src->line_count; l++) {
+        const char *t = src->text + src->line_starts[l];
+        const char *end =
+            l + 1 < src->line_count ? src->text + src->line_starts[l + 1] : src->text + src->len;
+        if (l >= (size_t)line && starts_declaration(t, end)) break;
+        for (const char *p = t; p < end; p++)
+            if (field_at(t, p, end, key, n)) return (int)l + 1;
+    }
+    return line;
+}
+
 /* ---- the loader ---- */
 typedef struct loader {
     story_graph *g;
@@ -144,6 +195,8 @@ typedef struct loader {
     const story_load_options *opt;
     int fatal;
     char first[MZ_ERROR_MAX];
+    const char *file; /* the declaration being read, for problems with its text */
+    int line;
 } loader;
 
 static void problem(loader *ld, bool fatal, const char *file, int line, const char *fmt, ...)
@@ -195,11 +248,26 @@ static int rawfield(lua_State *L, int t, const char *k)
     return lua_rawget(L, t);
 }
 
+/* Every text the story gives C goes through here: C strings end at a NUL,
+ * so one inside would cut the text short without a word. */
 static const char *arena_string(loader *ld, int idx)
 {
     size_t n;
     const char *s = lua_tolstring(ld->L, idx, &n);
+    if (memchr(s, '\0', n))
+        problem(ld, true, ld->file ? ld->file : ld->g->path, ld->line,
+                "text with a NUL byte in it (\"%s\\0...\")", s);
     return story_graph_strdup(ld->g, s, n);
+}
+
+/* Reports a text longer than max, at the line of its field. */
+static void check_size(loader *ld, const char *text, size_t max, const char *file, int line,
+                       const char *what, const char *key)
+{
+    size_t n = text ? strlen(text) : 0;
+    if (n > max)
+        problem(ld, true, file, story_graph_field_line(ld->g, file, line, key),
+                "%s: '%s' is %zu bytes, more than the %zu allowed", what, key, n, max);
 }
 
 /* Entries of the table at idx, of any kind of key ([-0, +0]). */
@@ -240,7 +308,9 @@ static void check_fields(loader *ld, int t, const char *const *known, bool array
             const char *const *n = known;
             while (*n && strcmp(*n, k))
                 n++;
-            if (!*n) problem(ld, false, file, line, "%s: unknown field '%s'", what, k);
+            if (!*n)
+                problem(ld, false, file, story_graph_field_line(ld->g, file, line, k),
+                        "%s: unknown field '%s'", what, k);
         } else if (!(array && lua_isinteger(L, -1))) {
             problem(ld, false, file, line, "%s: unexpected %s key", what, luaL_typename(L, -1));
         }
@@ -285,7 +355,7 @@ static bool string_list(loader *ld, int t, const char *key, const char ***out, s
 
 /* prompt/caption: a string or a function. */
 static void text_or_function(loader *ld, int body, const char *key, const char **text, int *ref,
-                             bool required, const story_scene *sc)
+                             bool required, size_t max, const story_scene *sc)
 {
     lua_State *L = ld->L;
     int type = rawfield(L, body, key);
@@ -299,6 +369,9 @@ static void text_or_function(loader *ld, int body, const char *key, const char *
         problem(ld, true, sc->file, sc->line, "scene '%s': %s %s (a string or a function)", sc->id,
                 key, type == LUA_TNIL ? "is missing" : "has the wrong type");
     lua_pop(L, 1);
+    char what[300];
+    snprintf(what, sizeof what, "scene '%s'", sc->id);
+    check_size(ld, *text, max, sc->file, sc->line, what, key);
 }
 
 static int optional_function(loader *ld, int t, const char *key, const char *file, int line,
@@ -365,6 +438,8 @@ static void read_transition(loader *ld, story_scene *sc, int t, story_transition
     tr->effect_ref = optional_function(ld, t, "effect", sc->file, sc->line, what);
     tr->reply = optional_string(ld, t, "reply", sc->file, sc->line, what);
     tr->refuse = optional_string(ld, t, "refuse", sc->file, sc->line, what);
+    check_size(ld, tr->reply, MZ_STORY_MAX_REPLY, sc->file, sc->line, what, "reply");
+    check_size(ld, tr->refuse, MZ_STORY_MAX_REPLY, sc->file, sc->line, what, "refuse");
 }
 
 static void read_scene(loader *ld, int decl, story_scene *sc)
@@ -382,6 +457,8 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     rawfield(L, decl, "ending");
     sc->ending = lua_toboolean(L, -1);
     lua_pop(L, 4);
+    ld->file = sc->file;
+    ld->line = sc->line;
     sc->prompt_ref = sc->caption_ref = sc->otherwise_ref = LUA_NOREF;
     sc->enter_ref = sc->leave_ref = LUA_NOREF;
     sc->transition_s = -1;
@@ -395,8 +472,10 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     char what[300];
     snprintf(what, sizeof what, "scene '%s'", sc->id);
     check_fields(ld, body, known, false, sc->file, sc->line, what);
-    text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, sc);
-    text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false, sc);
+    text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, MZ_STORY_MAX_PROMPT,
+                     sc);
+    text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false,
+                     MZ_STORY_MAX_CAPTION, sc);
     if (!string_list(ld, body, "sound", &sc->sound, &sc->sound_count))
         problem(ld, true, sc->file, sc->line, "%s: 'sound' must be a list of tags", what);
     const char **files;
@@ -452,6 +531,8 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
         int t = lua_gettop(L);
         check_fields(ld, t, oknown, false, sc->file, sc->line, "otherwise");
         sc->otherwise_reply = optional_string(ld, t, "reply", sc->file, sc->line, "otherwise");
+        check_size(ld, sc->otherwise_reply, MZ_STORY_MAX_REPLY, sc->file, sc->line, "otherwise",
+                   "reply");
         int m = rawfield(L, t, "modify");
         bool modify = m == LUA_TNIL ? !sc->otherwise_reply : lua_toboolean(L, -1);
         lua_pop(L, 1);
@@ -479,6 +560,8 @@ static void read_story(loader *ld)
     int t = lua_gettop(L);
     const char *file = g->story_file;
     int line = g->story_line;
+    ld->file = file;
+    ld->line = line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
                                         "blocked", "vars",  "transition", "narrate",    NULL};
     check_fields(ld, t, known, false, file, line, "story");
@@ -487,6 +570,7 @@ static void read_story(loader *ld)
     g->start_id = optional_string(ld, t, "start", file, line, "story");
     if (!g->start_id) problem(ld, true, file, line, "story: 'start' (the first scene) is missing");
     g->style = optional_string(ld, t, "style", file, line, "story");
+    check_size(ld, g->style, MZ_STORY_MAX_PROMPT, file, line, "story", "style");
     int type = rawfield(L, t, "transition");
     if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0)
         g->transition_s = (float)lua_tonumber(L, -1);
@@ -510,7 +594,9 @@ static void read_story(loader *ld)
         while (g->char_names && g->char_texts && lua_next(L, -2)) {
             if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
                 g->char_names[g->char_count] = arena_string(ld, -2);
-                g->char_texts[g->char_count++] = arena_string(ld, -1);
+                g->char_texts[g->char_count] = arena_string(ld, -1);
+                check_size(ld, g->char_texts[g->char_count++], MZ_STORY_MAX_PROMPT, file, line,
+                           "story", "characters");
             } else {
                 problem(ld, true, file, line, "story: characters must map names to descriptions");
             }
@@ -684,6 +770,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     lua_State *L = ld.L = g->vm->L;
 
     g->vm->loading = true;
+    story_vm_clock_start(g->vm);
     bool ran = story_vm_run_file(g->vm, g->path);
     g->vm->loading = false;
     if (!ran) {

@@ -26,6 +26,12 @@
 
 typedef struct mz_story mz_story;
 
+/* The most a story's text may be, in bytes (docs/story-api.md): a longer
+ * static text fails the load, a longer one made in play fails the turn. */
+#define MZ_STORY_MAX_PROMPT 8192  /* the composed prompt, characters expanded */
+#define MZ_STORY_MAX_CAPTION 8192
+#define MZ_STORY_MAX_REPLY 2048
+
 typedef struct mz_story_desc {
     const char *path;  /* story folder, or its story.lua */
     uint64_t seed;     /* 0 -> 1 */
@@ -33,6 +39,10 @@ typedef struct mz_story_desc {
     const char *const *blocked_words;
     size_t blocked_count;
     uint32_t instruction_budget; /* per callback; 0 -> 1,000,000 */
+    /* CPU time a turn's story code may take (all its callbacks together,
+     * pattern matching included), and loading the story's files. */
+    uint32_t time_limit_ms;      /* 0 -> 250 */
+    uint32_t load_time_limit_ms; /* 0 -> 5,000 */
     size_t memory_limit;         /* bytes for the Lua state; 0 -> 64 MiB */
     size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX; at most 1024 */
 } mz_story_desc;

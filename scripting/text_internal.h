@@ -22,6 +22,12 @@
  * their maximal invalid prefix (at least one byte), as Unicode recommends. */
 uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used);
 
+/* What mz_text_sanitize makes one space, and what it drops (controls and
+ * invisible characters). Matching drops the same inside words, so a
+ * pattern with a zero-width space in it reads as the viewer's text does. */
+bool mz_text_is_space(uint32_t c);
+bool mz_text_is_dropped(uint32_t c);
+
 /* ---- folding, words, stemming (text_fold.c) ---- */
 
 /* Folds one character for matching: writes 1 or 2 code points to out and

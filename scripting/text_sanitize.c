@@ -75,24 +75,24 @@ static size_t utf8_encode(uint32_t c, char *out)
     return 4;
 }
 
-enum char_kind { KEEP, SPACE, DROP };
-
-static enum char_kind kind_of(uint32_t c)
+bool mz_text_is_space(uint32_t c)
 {
-    if ((c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-        (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-        c == 0x3000)
-        return SPACE;
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
+}
+
+bool mz_text_is_dropped(uint32_t c)
+{
     /* C0, DEL, C1; invisible characters that can hide or reorder text on
      * screen: zero-width space, LRM/RLM, bidi embeddings, overrides and
      * isolates, word joiner and invisible operators, BOM, Arabic letter mark,
      * interlinear annotations, tag characters. ZWNJ/ZWJ (U+200C/D) stay:
      * scripts and emoji sequences need them. */
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x200B || c == 0x200E || c == 0x200F ||
-        (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
-        c == 0x061C || (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F))
-        return DROP;
-    return KEEP;
+    if (mz_text_is_space(c)) return false;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x200B || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+           c == 0x061C || (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F);
 }
 
 size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_t max_bytes)
@@ -108,9 +108,8 @@ size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_
         size_t used;
         uint32_t c = mz_utf8_decode(s + i, len - i, &used);
         i += used;
-        enum char_kind k = kind_of(c);
-        if (k == DROP) continue;
-        if (k == SPACE) {
+        if (mz_text_is_dropped(c)) continue;
+        if (mz_text_is_space(c)) {
             space = n > 0;
             continue;
         }

@@ -59,7 +59,7 @@ check "clean stories lint 0" test $? -eq 0
 check "problems lint 1" test $? -eq 1
 for line in \
   "$FIX/lintme/story.lua:16: scene 'b': prompt is missing (a string or a function)" \
-  "$FIX/lintme/story.lua:21: scene 'c': unknown field 'colour'" \
+  "$FIX/lintme/story.lua:23: scene 'c': unknown field 'colour'" \
   "$FIX/lintme/story.lua:11: scene 'a': transition to unknown scene 'nowhere'" \
   "$FIX/lintme/story.lua:26: scene 'island' cannot be reached from the start scene 'a'" \
   "$FIX/lintme/story.lua:31: ending 'home' cannot be reached from the start scene 'a'" \

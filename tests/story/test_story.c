@@ -512,7 +512,8 @@ static void broken_callbacks(void)
         {"dump", ":19: attempt to call a nil value (field 'dump')"},
         {"debugger", ":20: attempt to index a nil value (global 'debug')"},
         {"finaliser", ":21: __gc metamethods are not allowed"},
-        {"function", ": s.f holds a function; state can hold only"},
+        {"function", ":8: s.f holds a function (defined at " FIX "broken/story.lua:23); state can "
+                     "hold only"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         t = say(s, cases[i].input);
