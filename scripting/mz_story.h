@@ -2,7 +2,8 @@
  *
  * A story is a folder with story.lua (API: docs/story-api.md). Loading runs
  * it once in a fresh sandboxed Lua state (allow-listed globals, a capped
- * allocator, an instruction budget per call) and validates the graph.
+ * allocator, an instruction budget per call, a CPU-time limit per turn and
+ * per load) and validates the graph.
  * Every host -> Lua call goes through one pcall wrapper; a Lua error, a
  * runaway loop or a bad transition becomes an error message of the form
  * "stories/x/story.lua:42: message" and the story keeps its last good state.
