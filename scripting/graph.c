@@ -223,7 +223,7 @@ static void problem(loader *ld, bool fatal, const char *file, int line, const ch
 static void lua_problem(loader *ld, const char *error)
 {
     const char *colon = strchr(error, ':');
-    char file[160];
+    char file[4096];
     int line = 0;
     if (colon && (size_t)(colon - error) < sizeof file) {
         char *end;
