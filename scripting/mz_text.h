@@ -19,8 +19,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define MZ_TEXT_DEFAULT_MAX 280 /* bytes of viewer text kept by default */
+
+/* Decodes the UTF-8 character at s (len >= 1 bytes) into *cp. False for an
+ * invalid or overlong sequence, a surrogate or a value past U+10FFFF (*cp
+ * is then U+FFFD). *used gets the bytes read: the character's, or the
+ * maximal invalid prefix (at least one byte), as Unicode recommends. The
+ * one UTF-8 decoder of the engine: text, the input line, the trace. */
+bool mz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp, size_t *used);
 
 /* Copies `in` (len bytes, not necessarily NUL-terminated) into `out`
  * (cap bytes, cap >= 1, always NUL-terminated): invalid UTF-8 sequences and

@@ -1,54 +1,58 @@
-/* text_sanitize.c — UTF-8 decoding and mz_text_sanitize: whatever bytes a
+/* text_sanitize.c — the UTF-8 decoder (the engine's one) and mz_text_sanitize: whatever bytes a
  * viewer sends, what comes out is valid UTF-8 with no control or
  * direction-changing characters, single spaces, and a bounded length. */
 #include "text_internal.h"
 
 #define REPLACEMENT 0xFFFDu
 
-uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used)
+bool mz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp, size_t *used)
 {
     unsigned char b = s[0];
+    *cp = REPLACEMENT;
     if (b < 0x80) {
         *used = 1;
-        return b;
+        *cp = b;
+        return true;
     }
     /* The lead byte fixes the length and the range of the first continuation
      * byte; narrowing that range is what rejects overlongs (E0, F0),
      * surrogates (ED) and values past U+10FFFF (F4). */
     size_t need;
-    uint32_t cp;
+    uint32_t c;
     unsigned char lo = 0x80, hi = 0xBF;
     if (b >= 0xC2 && b <= 0xDF) {
         need = 1;
-        cp = b & 0x1Fu;
+        c = b & 0x1Fu;
     } else if (b >= 0xE0 && b <= 0xEF) {
         need = 2;
-        cp = b & 0x0Fu;
+        c = b & 0x0Fu;
         if (b == 0xE0)
             lo = 0xA0;
         else if (b == 0xED)
             hi = 0x9F;
     } else if (b >= 0xF0 && b <= 0xF4) {
         need = 3;
-        cp = b & 0x07u;
+        c = b & 0x07u;
         if (b == 0xF0)
             lo = 0x90;
         else if (b == 0xF4)
             hi = 0x8F;
     } else {
         *used = 1;
-        return REPLACEMENT;
+        return false;
     }
     size_t i = 1;
     for (; i <= need && i < len; i++) {
-        unsigned char c = s[i];
-        if (c < lo || c > hi) break;
+        unsigned char k = s[i];
+        if (k < lo || k > hi) break;
         lo = 0x80;
         hi = 0xBF;
-        cp = (cp << 6) | (c & 0x3Fu);
+        c = (c << 6) | (k & 0x3Fu);
     }
     *used = i;
-    return i == need + 1 ? cp : REPLACEMENT;
+    if (i != need + 1) return false;
+    *cp = c;
+    return true;
 }
 
 static size_t utf8_encode(uint32_t c, char *out)
