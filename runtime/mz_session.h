@@ -78,8 +78,8 @@ bool mz_session_load(mz_session *session, const char *path);
 /* Re-reads the story's files; the scene and state carry over. */
 bool mz_session_reload(mz_session *session);
 
-/* Writes s as a JSON string: escapes quotes, backslashes and control
- * characters, and replaces invalid UTF-8 with U+FFFD. NULL -> null. */
+/* Writes s as a JSON string (escaped by cJSON), invalid UTF-8 replaced
+ * with U+FFFD. NULL -> null. */
 void mz_json_string(FILE *out, const char *s);
 
 #endif
