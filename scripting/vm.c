@@ -531,21 +531,18 @@ static int l_format(lua_State *L)
     }
     luaL_pushresult(&b);
     lua_replace(L, 1);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    story_vm_check_time(L);
+    return lua_tocfunction(L, lua_upvalueindex(1))(L); /* in this frame, as l_guarded */
 }
 
 /* Library functions in C run without hooks: each call checks the clock
- * first, so a loop of long calls stops within one call of the limit. */
+ * first, so a loop of long calls stops within one call of the limit. The
+ * function runs in this frame, so its errors name the caller's file:line
+ * and the function as Lua would. */
 static int l_guarded(lua_State *L)
 {
     story_vm_check_time(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
 /* Wraps every C function of the library table at idx [-0, +0]. */
@@ -643,7 +640,6 @@ static void vm_sandbox(story_vm *vm)
     lua_setfield(L, env, "tostring");
     for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
         luaL_requiref(L, libs[i].name, libs[i].open, 0);
-        if (libs[i].open != luaopen_math) guard_library(L, -1);
         lua_setfield(L, env, libs[i].name);
     }
     /* string.dump exposes bytecode; the string table is also the strings'
@@ -652,10 +648,16 @@ static void vm_sandbox(story_vm *vm)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_getfield(L, -1, "format");
+    guard_library(L, -2);
     lua_pushcclosure(L, l_format, 1);
     lua_setfield(L, -2, "format");
     story_pattern_bind(L, lua_gettop(L));
     lua_pop(L, 1);
+    lua_getfield(L, env, "table");
+    guard_library(L, -1);
+    lua_getfield(L, env, "utf8");
+    guard_library(L, -1);
+    lua_pop(L, 2);
     lua_getfield(L, env, "math");
     lua_pushnil(L);
     lua_setfield(L, -2, "randomseed"); /* math.random is rebound to the seeded one */

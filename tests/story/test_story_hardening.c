@@ -472,6 +472,7 @@ static void messages_keep_their_place(void)
         "    { 'crash', effect = function(s) local t = nil; return t.x end },\n"
         "    { 'loop', effect = function(s) s.a = {}; s.a.b = s.a end },\n"
         "    { 'spin', effect = function(s) while true do end end },\n"
+        "    { 'argue', effect = function(s) return string.rep() end },\n"
         "  },\n"
         "}\n";
     char path[400];
@@ -493,6 +494,11 @@ static void messages_keep_their_place(void)
         snprintf(expect, sizeof expect, "%s:7: the story ran too long", path);
         MZ_CHECK_MSG(t.error && !strncmp(t.error, expect, strlen(expect)), "got %s",
                      t.error ? t.error : "(none)");
+        /* a library function's error, checked by the clock's wrapper, keeps its place */
+        t = say(s, "argue");
+        snprintf(expect, sizeof expect,
+                 "%s:8: bad argument #1 to 'rep' (string expected, got no value)", path);
+        MZ_CHECK_STR(t.error, expect);
         mz_story_destroy(s);
     }
     write_file(path, "story { title = 'Long',\n", 24);
