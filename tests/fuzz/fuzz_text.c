@@ -2,7 +2,7 @@
  * moderation, pattern compilation, utterances and scoring, as every line a
  * viewer or the audience page types goes through them.
  *
- * Input: the first line is compiled as an author's pattern (authors are
+ * Input: all of it is escaped for a terminal; the first line is compiled as an author's pattern (authors are
  * less trusted than they look: stories are downloaded), the rest is what the
  * viewer typed. What must hold for any input is checked: clean, bounded,
  * idempotent sanitising and moderation; scores in [0,1]; a pattern scoring
@@ -56,6 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     check_sanitize(in, size, 0);
     check_sanitize(said, said_len, size % 600); /* the length cap varies with the input */
+
+    /* Escaped for a terminal: clean UTF-8 with nothing that acts on it. */
+    size_t need = mz_text_escape(in, size, out, sizeof out);
+    FUZZ_CHECK(need >= size);
+    if (need < sizeof out) FUZZ_CHECK(strlen(out) == need && clean_utf8(out, need));
 
     /* Moderation and utterances take C strings: the text up to a NUL. */
     size_t removed = mz_lexicon_moderate(lx, said, out, sizeof out);
