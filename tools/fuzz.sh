@@ -3,7 +3,8 @@
 # input (tests/fuzz: proto, frame, save, text), SECONDS each (default 600).
 #
 # Builds the libFuzzer targets with clang and ASan/UBSan in build-fuzz/, and
-# runs each from its committed seed corpus (tests/fuzz/corpus/NAME). Inputs
+# runs each from its committed seed corpus (tests/fuzz/corpus/NAME), with
+# tests/fuzz/NAME.dict where there is one (the format's words). Inputs
 # that reach new code go to build-fuzz/corpus/NAME, not into the repository;
 # a crash, leak, timeout or broken invariant leaves its input in
 # build-fuzz/findings/NAME/ and makes the run fail. To keep a finding as a
@@ -31,10 +32,12 @@ for t in "${targets[@]}"; do
   work=build-fuzz/corpus/$t findings=build-fuzz/findings/$t log=build-fuzz/fuzz_$t.log
   mkdir -p "$work" "$findings"
   say "$t: ${seconds} s from tests/fuzz/corpus/$t"
+  dict=()
+  [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
   # -timeout: one input taking 10 s is a finding (a hang), not patience.
   if ./build-fuzz/tests/fuzz/fuzz_"$t" "$work" "tests/fuzz/corpus/$t" -max_total_time="$seconds" \
     -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$findings/" \
-    -print_final_stats=1 >"$log" 2>&1; then
+    -print_final_stats=1 "${dict[@]}" >"$log" 2>&1; then
     # The last status line: executions, coverage, corpus size.
     say "$t: $(grep -E '^#[0-9]+' "$log" | tail -1 | tr -s ' ')"
     say "$t: $(grep -E 'stat::(number_of_executed_units|average_exec_per_sec)' "$log" | tr -s ' ' | paste -sd ' ')"
