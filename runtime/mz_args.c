@@ -48,6 +48,12 @@ static bool parse_value(const mz_arg *a, const char *text)
     case MZ_ARG_STRING:
         *(const char **)a->value = text;
         return true;
+    case MZ_ARG_LIST: {
+        mz_arg_list *list = a->value;
+        if (list->count == MZ_ARG_LIST_MAX) return false;
+        list->items[list->count++] = text;
+        return true;
+    }
     case MZ_ARG_INT: {
         long v = strtol(text, &end, 0);
         if (errno || end == text || *end || !in_range(a, (double)v)) return false;
@@ -83,6 +89,7 @@ static const char *kind_hint(const mz_arg *a, char *buf, size_t cap)
     case MZ_ARG_INT: what = "an integer"; break;
     case MZ_ARG_FLOAT: what = a->min < a->max ? "a number" : "a finite number"; break;
     case MZ_ARG_SIZE: return "WIDTHxHEIGHT, 16..8192 each";
+    case MZ_ARG_LIST: return "a value (at most 32 of them)";
     default: return "a value";
     }
     if (a->min < a->max) /* %.16g: integers up to 2^53 in full, 0.5 as 0.5 */

@@ -44,6 +44,9 @@ refused "--port: '70000' is not an integer in 0..65535" serve --port 70000
 refused "--max-clients: '0' is not an integer in 1..1024" serve --max-clients 0
 refused "--changes: '0' is not an integer in 1..1000000" bench --changes 0
 refused "--frames: '-1' is not an integer in 0..100000000" bench --frames -1
+refused "--random: '-3' is not an integer in 0..1000000" test tests/story/fixtures/cellar --random -3
+refused "--max-turns: 'nan' is not an integer in 0..1000000" test tests/story/fixtures/cellar \
+  --max-turns nan
 
 # In range, the same parser takes the value (the help shows the range).
 "$MZ_MAZE" gen --help > "$T/help.txt"
