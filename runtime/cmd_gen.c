@@ -20,13 +20,17 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     const char *then = NULL, *out = "out/gen", *uri = NULL;
     bool y4m = false;
     const mz_arg args[] = {
-        {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)"},
-        {"--frames", MZ_ARG_INT, &frames, "N", "frames to write (default 60)"},
+        {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)", 0,
+         MZ_ARG_MAX_SEED},
+        {"--frames", MZ_ARG_INT, &frames, "N", "frames to write (default 60)", 1, 1000000},
         {"--size", MZ_ARG_SIZE, size, "WxH", "frame size (default 640x360)"},
-        {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time (default 30)"},
+        {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time, 1..240 (default 30)",
+         1, 240},
         {"--then", MZ_ARG_STRING, &then, "PROMPT", "a second scene continuing from the first"},
-        {"--then-at", MZ_ARG_INT, &then_at, "N", "frame where --then starts (default: halfway)"},
-        {"--transition", MZ_ARG_FLOAT, &transition, "S", "seconds the change takes (default 1)"},
+        {"--then-at", MZ_ARG_INT, &then_at, "N", "frame where --then starts (default: halfway)", 0,
+         1000000},
+        {"--transition", MZ_ARG_FLOAT, &transition, "S",
+         "seconds the change takes, 0..60 (default 1)", 0, 60},
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
@@ -37,9 +41,9 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     int rc = mz_args_parse(cmd, args, argc, argv, &prompt, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
     if (npos != 1) return mz_args_usage_error(cmd, "give one PROMPT (quote it)");
-    if (frames < 1 || frames > 1000000)
-        return mz_args_usage_error(cmd, "--frames must be 1..1000000");
-    if (fps <= 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
+    if (then_at >= frames)
+        return mz_args_usage_error(cmd, "--then-at %ld is not a frame of the %ld made", then_at,
+                                   frames);
     if (then_at < 0) then_at = frames / 2;
     if (y4m && (size[0] % 2 || size[1] % 2))
         return mz_args_usage_error(cmd, "--y4m needs an even --size");

@@ -18,14 +18,15 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const mz_arg args[] = {
         {"--headless", MZ_ARG_FLAG, &headless, NULL, "play with no window (needs --inputs)"},
         {"--inputs", MZ_ARG_STRING, &inputs, "FILE", "viewer lines to play, one per line"},
-        {"--seed", MZ_ARG_INT, &seed, "N", "random seed: same seed + inputs, same play (1)"},
+        {"--seed", MZ_ARG_INT, &seed, "N", "random seed: same seed + inputs, same play (1)", 0,
+         MZ_ARG_MAX_SEED},
         {"--trace", MZ_ARG_STRING, &trace, "FILE", "write each turn as a line of JSON"},
         {"--generator", MZ_ARG_STRING, &generator, "URI", "render scenes with this generator"},
         {"--record", MZ_ARG_STRING, &record, "DIR", "headless: write the frames shown as PNGs"},
         {"--size", MZ_ARG_SIZE, size, "WxH", "frame size (640x360)"},
-        {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time (30)"},
+        {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time, 1..240 (30)", 1, 240},
         {"--frames-per-turn", MZ_ARG_INT, &frames_per_turn, "N",
-         "headless: frames each turn shows (1 s worth)"},
+         "headless: frames each turn shows (1 s worth)", 0, 100000},
         {"--window", MZ_ARG_SIZE, window, "WxH", "window size (1280x720)"},
         {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
         {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
@@ -33,7 +34,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--set", MZ_ARG_LIST, &sets, "NAME=VALUE",
          "start with state field NAME = VALUE (repeatable)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
-        {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)"},
+        {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)", 0,
+         1},
         {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
         {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
         {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
@@ -43,11 +45,6 @@ static int run(const mz_command *cmd, int argc, char **argv)
     int npos = 0;
     int rc = mz_args_parse(cmd, args, argc, argv, &story, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
-    if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
-    if (volume < 0 || volume > 1) return mz_args_usage_error(cmd, "--volume must be in 0..1");
-    if (fps < 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
-    if (frames_per_turn < 0 || frames_per_turn > 100000)
-        return mz_args_usage_error(cmd, "--frames-per-turn must be 0..100000");
     if (!headless)
         return mz_play_window(&(mz_player_desc){
             .story = npos ? story : NULL, /* none: pick from stories/ */

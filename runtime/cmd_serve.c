@@ -23,20 +23,18 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
     long port = 8765, max_clients = 8;
     const char *backend = "procedural", *bind = "127.0.0.1";
     const mz_arg args[] = {
-        {"--port", MZ_ARG_INT, &port, "N", "port to listen on; 0 picks a free one (default 8765)"},
+        {"--port", MZ_ARG_INT, &port, "N", "port to listen on; 0 picks a free one (default 8765)", 0,
+         65535},
         {"--bind", MZ_ARG_STRING, &bind, "ADDR",
          "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"},
         {"--backend", MZ_ARG_STRING, &backend, "URI", "generator to serve (default procedural)"},
         {"--max-clients", MZ_ARG_INT, &max_clients, "N",
-         "clients served at once; more are refused as busy (default 8)"},
+         "clients served at once; more are refused as busy (default 8)", 1, 1024},
         {0},
     };
     int npos = 0;
     int rc = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
-    if (port < 0 || port > 65535) return mz_args_usage_error(cmd, "--port must be in 0..65535");
-    if (max_clients < 1 || max_clients > 1024)
-        return mz_args_usage_error(cmd, "--max-clients must be in 1..1024");
 
     /* A server's log is its record of who connected: info unless MZ_LOG says. */
     if (!getenv("MZ_LOG")) mz_log_set_level(MZ_LOG_INFO);

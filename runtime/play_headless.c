@@ -1,4 +1,9 @@
-/* play_headless.c — the story alone, fed from a file of viewer lines. */
+/* play_headless.c — the story alone, fed from a file of viewer lines.
+ *
+ * The transcript on stdout is written a line at a time (a killed run keeps
+ * every line it printed), and everything in it that came from the story or a
+ * viewer is escaped: a viewer's ESC or OSC sequence shows as text instead of
+ * clearing or retitling the operator's terminal. */
 #include "mz_play.h"
 #include "mz_session.h"
 
@@ -6,6 +11,7 @@
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_record.h"
+#include "mz_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,15 +45,35 @@ static char *read_all(const char *path, size_t *len)
     return data;
 }
 
+/* Writes text that came from a story or a viewer, escaped. */
+static void put_text(FILE *f, const char *s, size_t n)
+{
+    char small[1024];
+    size_t need = mz_text_escape(s, n, small, sizeof small);
+    char *big = need < sizeof small ? NULL : malloc(need + 1);
+    if (big) mz_text_escape(s, n, big, need + 1);
+    fputs(big ? big : small, f); /* out of memory: cut short, still escaped */
+    free(big);
+}
+
+/* prefix (ours), then s escaped, then suffix and the end of the line. */
+static void put_line(FILE *f, const char *prefix, const char *s, const char *suffix)
+{
+    fputs(prefix, f);
+    put_text(f, s, strlen(s));
+    fputs(suffix, f);
+    fputc('\n', f);
+}
+
 static void show(const mz_story_turn *t)
 {
     if (t->scene_changed) {
-        printf("[%d] %s", t->turn, t->scene);
-        if (t->caption[0]) printf(": %s", t->caption);
-        printf("\n");
+        printf("[%d] ", t->turn);
+        put_text(stdout, t->scene, strlen(t->scene));
+        put_line(stdout, t->caption[0] ? ": " : "", t->caption, "");
     }
-    if (t->reply) printf("    \"%s\"\n", t->reply);
-    if (t->error) fprintf(stderr, "%s\n", t->error);
+    if (t->reply) put_line(stdout, "    \"", t->reply, "\"");
+    if (t->error) put_line(stderr, "", t->error, "");
 }
 
 /* The generator side of a headless play: frames made, shown (to the
@@ -97,6 +123,7 @@ static bool pictures_turn(pictures *pc, mz_session *ss)
 
 int mz_play_headless(const mz_play_headless_desc *desc)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* before anything is written to it */
     size_t len = 0;
     char *inputs = read_all(desc->inputs_path, &len);
     if (!inputs) {
@@ -105,7 +132,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
     }
     pictures pc;
     if (!pictures_open(&pc, desc)) {
-        fprintf(stderr, "maze play: %s\n", mz_error());
+        put_line(stderr, "maze play: ", mz_error(), "");
         pictures_close(&pc);
         free(inputs);
         return 1;
@@ -123,16 +150,16 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         .set_count = (size_t)desc->set_count,
     });
     if (!ss) {
-        fprintf(stderr, "maze play: %s\n", mz_error());
+        put_line(stderr, "maze play: ", mz_error(), "");
         pictures_close(&pc);
         free(inputs);
         return 1;
     }
-    printf("%s\n", mz_story_title(mz_session_story(ss)));
+    put_line(stdout, "", mz_story_title(mz_session_story(ss)), "");
     bool started = desc->load_path ? mz_session_load(ss, desc->load_path) : mz_session_begin(ss);
     if (!started) {
-        fprintf(stderr, "maze play: %s%s\n", desc->load_path ? "cannot load the save: " : "",
-                mz_error());
+        put_line(stderr, desc->load_path ? "maze play: cannot load the save: " : "maze play: ",
+                 mz_error(), "");
         mz_session_destroy(ss);
         pictures_close(&pc);
         free(inputs);
@@ -153,11 +180,13 @@ int mz_play_headless(const mz_play_headless_desc *desc)
             if (mz_session_undo(ss))
                 show(t = mz_session_turn(ss));
             else
-                printf("    (%s)\n", mz_error());
+                put_line(stdout, "    (", mz_error(), ")");
         } else if (t->ended) {
             left++;
         } else {
-            printf("> %.*s\n", (int)n, inputs + pos);
+            fputs("> ", stdout);
+            put_text(stdout, inputs + pos, n);
+            fputc('\n', stdout);
             mz_session_input(ss, inputs + pos, n);
             t = mz_session_turn(ss);
             show(t);
@@ -165,12 +194,14 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         }
         pos = end + 1;
     }
+    char after[64];
+    snprintf(after, sizeof after, "' after %d turns%s", t->turn,
+             t->ended && left ? " (inputs left over)" : "");
     if (t->ended)
-        printf("the story ended at '%s' after %d turns%s\n", t->ending, t->turn,
-               left ? " (inputs left over)" : "");
+        put_line(stdout, "the story ended at '", t->ending, after);
     else
-        printf("the inputs ran out at '%s' after %d turns\n", t->scene, t->turn);
-    if (!pictures_ok) fprintf(stderr, "maze play: frames: %s\n", mz_error());
+        put_line(stdout, "the inputs ran out at '", t->scene, after);
+    if (!pictures_ok) put_line(stderr, "maze play: frames: ", mz_error(), "");
     if (pc.recorded) printf("%ld frames recorded in %s/\n", pc.recorded, pc.record_dir);
     mz_session_destroy(ss);
     pictures_close(&pc);

@@ -38,6 +38,15 @@ bool mz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp, size_t *used
  * character boundary. Returns the length written. */
 size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_t max_bytes);
 
+/* Text for a terminal or a log line, with nothing that could act on the
+ * terminal: every character sanitising would drop or treat as a line break
+ * (C0 including newlines, DEL, C1, bidi and invisible characters) becomes a
+ * visible escape (\n, \x1b, \u202e), as does each byte of invalid UTF-8 (\xff);
+ * a backslash becomes \\. Everything else is copied as it is. Writes at most
+ * cap - 1 bytes and a NUL (cap may be 0) and returns the length of the whole
+ * escaped text, as snprintf does: a result >= cap means it was cut. */
+size_t mz_text_escape(const char *in, size_t len, char *out, size_t cap);
+
 typedef struct mz_lexicon mz_lexicon;
 
 /* A lexicon with the built-in English stop words and no synonyms. */

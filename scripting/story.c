@@ -586,7 +586,9 @@ bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *ou
     if (!s->play.begun) return mz_fail("mz_story_input: the story has not begun");
     begin_turn(s);
     mz_text_sanitize(text ? text : "", text ? len : 0, s->input, sizeof s->input, s->max_input);
-    if (s->play.turn < INT_MAX) s->play.turn++; /* a save may start near the end */
+    /* A save may say any turn up to INT_MAX: the count stops there rather
+     * than overflow (found by fuzz_save). */
+    if (s->play.turn < INT_MAX) s->play.turn++;
     /* A copy of the play state (12 KiB at most) makes roll-back trivial. */
     story_play *saved = malloc(sizeof *saved);
     if (!saved) return mz_fail("out of memory");

@@ -1,7 +1,10 @@
 /* text_sanitize.c — the UTF-8 decoder (the engine's one) and mz_text_sanitize: whatever bytes a
  * viewer sends, what comes out is valid UTF-8 with no control or
- * direction-changing characters, single spaces, and a bounded length. */
+ * direction-changing characters, single spaces, and a bounded length.
+ * mz_text_escape shows the same characters as escapes instead. */
 #include "text_internal.h"
+
+#include <stdio.h>
 
 #define REPLACEMENT 0xFFFDu
 
@@ -126,5 +129,42 @@ size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_
         space = false;
     }
     out[n] = '\0';
+    return n;
+}
+
+size_t mz_text_escape(const char *in, size_t len, char *out, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t used;
+        uint32_t c = mz_utf8_decode(s + i, len - i, &used);
+        char esc[16];
+        const char *put = esc;
+        size_t bytes;
+        if (c == REPLACEMENT && !(used == 3 && s[i] == 0xEF)) { /* invalid: one byte shown */
+            used = 1;
+            bytes = (size_t)snprintf(esc, sizeof esc, "\\x%02x", s[i]);
+        } else if (c == '\\') {
+            put = "\\\\";
+            bytes = 2;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            esc[0] = '\\';
+            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            bytes = 2;
+        } else if (c < 0x20 || c == 0x7F) {
+            bytes = (size_t)snprintf(esc, sizeof esc, "\\x%02x", (unsigned)c);
+        } else if ((c >= 0x80 && c <= 0x9F) || kind_of(c) == DROP) {
+            bytes = (size_t)snprintf(esc, sizeof esc, c > 0xFFFF ? "\\U%08x" : "\\u%04x",
+                                     (unsigned)c);
+        } else {
+            put = (const char *)s + i;
+            bytes = used;
+        }
+        i += used;
+        for (size_t k = 0; k < bytes; k++, n++)
+            if (n + 1 < cap) out[n] = put[k];
+    }
+    if (cap) out[n < cap ? n : cap - 1] = '\0';
     return n;
 }

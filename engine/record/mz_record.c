@@ -3,6 +3,7 @@
 #include "mz_error.h"
 
 #include <errno.h>
+#include <math.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,11 @@ mz_record_y4m *mz_record_y4m_open(const char *path, uint32_t w, uint32_t h, doub
 {
     if (w % 2 || h % 2) {
         mz_fail("%s: y4m needs an even size, not %ux%u", path, w, h);
+        return NULL;
+    }
+    /* The header keeps the rate in thousandths: below that it would say 0. */
+    if (!isfinite(fps) || fps < 0.001 || fps > 1e6) {
+        mz_fail("%s: y4m frame rate %g is not in 0.001..1000000", path, fps);
         return NULL;
     }
     mz_record_y4m *y = calloc(1, sizeof *y);

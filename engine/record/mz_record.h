@@ -25,7 +25,7 @@ uint8_t *mz_record_png_read(const char *path, uint32_t *width, uint32_t *height)
 typedef struct mz_record_y4m mz_record_y4m;
 
 /* A YUV4MPEG2 (4:2:0, BT.601, full range) stream of width x height at fps;
- * width and height must be even. */
+ * width and height must be even, fps finite and in 0.001..1000000. */
 mz_record_y4m *mz_record_y4m_open(const char *path, uint32_t width, uint32_t height, double fps);
 bool mz_record_y4m_write(mz_record_y4m *y, const uint8_t *rgba);
 /* Flushes and closes; false if anything could not be written. */

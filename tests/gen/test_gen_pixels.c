@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define W 160
 #define H 90
@@ -320,6 +321,45 @@ static void a_new_scene_continues_from_the_last_frame(void)
     free(last);
 }
 
+/* How far a W x H frame is from the reference image at path. A reference
+ * that cannot be read or has another size is a failure with a message,
+ * never a comparison skipped: a test that stops comparing must not pass. */
+static bool reference_diff(const char *path, const uint8_t *px, double *diff, char *why,
+                           size_t cap)
+{
+    uint32_t w = 0, h = 0;
+    uint8_t *ref = mz_record_png_read(path, &w, &h);
+    bool ok = ref && w == W && h == H;
+    if (!ref)
+        snprintf(why, cap, "%s", mz_error());
+    else if (!ok)
+        snprintf(why, cap, "%s is %ux%u, the frames %dx%d (MZ_UPDATE_GOLDEN=1 remakes it)", path,
+                 w, h, W, H);
+    else
+        *diff = mean_abs_diff(px, ref);
+    free(ref);
+    return ok;
+}
+
+static void a_reference_of_another_size_fails(void)
+{
+    char path[] = "/tmp/mz_golden_XXXXXX";
+    int fd = mkstemp(path);
+    MZ_CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    uint8_t *px = calloc(1, BYTES), small[32 * 18 * 4] = {0};
+    MZ_CHECK(mz_record_png_write(path, small, 32, 18));
+    double d = -1;
+    char why[512] = "";
+    MZ_CHECK(!reference_diff(path, px, &d, why, sizeof why));
+    MZ_CHECK_HAS(why, "is 32x18, the frames 160x90");
+    MZ_CHECK(d == -1);
+    unlink(path);
+    MZ_CHECK(!reference_diff(path, px, &d, why, sizeof why)); /* and one that is gone */
+    free(px);
+}
+
 /* Reference images: the look of a few prompts, within a tolerance (any
  * deliberate change of the shader means looking at and updating these). */
 static void reference_images_hold(void)
@@ -340,14 +380,11 @@ static void reference_images_hold(void)
         if (update) {
             MZ_CHECK_MSG(mz_record_png_write(path, px, W, H), "%s", mz_error());
         } else {
-            uint32_t w = 0, h = 0;
-            uint8_t *ref = mz_record_png_read(path, &w, &h);
-            MZ_CHECK_MSG(ref != NULL, "%s", mz_error());
-            if (ref && w == W && h == H) {
-                double d = mean_abs_diff(px, ref);
-                MZ_CHECK_MSG(d < 3.0, "%s differs from its reference by %.2f", refs[i].file, d);
-            }
-            free(ref);
+            double d = 0;
+            char why[512];
+            bool ok = reference_diff(path, px, &d, why, sizeof why);
+            MZ_CHECK_MSG(ok, "%s", why);
+            MZ_CHECK_MSG(d < 3.0, "%s differs from its reference by %.2f", refs[i].file, d);
         }
         free(px);
     }
@@ -372,6 +409,7 @@ int main(void)
     MZ_RUN(a_new_scene_continues_from_the_last_frame);
     MZ_RUN(a_room_is_not_a_cave);
     MZ_RUN(a_fire_warms_the_room_near_it);
+    MZ_RUN(a_reference_of_another_size_fails);
     MZ_RUN(reference_images_hold);
     uint32_t errors = mz_gpu_validation_errors(gpu);
     MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
