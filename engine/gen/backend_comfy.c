@@ -503,12 +503,14 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
         return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
+        if (wsi != c->wsi) return 0; /* a dropped connection's last bytes */
         switch (mz_gen_wire_receive(&c->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
             return 0;
         case MZ_GEN_WIRE_TOO_LARGE:
             ws_lost(c, "a message over the size limit");
-            return -1;
+            mz_gen_wire_kill(wsi);
+            return 0;
         case MZ_GEN_WIRE_COMPLETE:
             if (c->wire.in_binary)
                 on_ws_binary(c, c->wire.in, c->wire.in_len);

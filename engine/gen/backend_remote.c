@@ -169,8 +169,8 @@ static void take_requests(remote *r)
     }
 }
 
-/* A protocol error of the server: drop the connection (the caller returns
- * -1 to lws) and say why. */
+/* A protocol error of the server: drop the connection and say why.
+ * Returns -1, which the RECEIVE callback turns into mz_gen_wire_kill. */
 static int refuse(remote *r, mz_gen_proto_status code, const char *what)
 {
     char why[768];
@@ -282,20 +282,28 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         snprintf(hello.peer, sizeof hello.peer, "maze");
         return send_msg(r, &hello) ? 0 : -1;
     }
-    case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (wsi != r->wsi) return -1;
+    case LWS_CALLBACK_CLIENT_RECEIVE: {
+        if (wsi != r->wsi) return 0; /* a dropped connection's last bytes */
+        int rc = 0;
         switch (mz_gen_wire_receive(&r->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
-            return 0;
+            break;
         case MZ_GEN_WIRE_TOO_LARGE:
             mz_fail("a %s message over %zu bytes", r->wire.in_binary ? "binary" : "text",
                     r->wire.in_binary ? r->wire.max_binary : r->wire.max_text);
-            return refuse(r, MZ_GEN_PROTO_TOO_LARGE, "oversized message");
+            rc = refuse(r, MZ_GEN_PROTO_TOO_LARGE, "oversized message");
+            break;
         case MZ_GEN_WIRE_COMPLETE:
-            return r->wire.in_binary ? on_binary(r, r->wire.in, r->wire.in_len)
-                                     : on_text(r, (const char *)r->wire.in, r->wire.in_len);
+            rc = r->wire.in_binary ? on_binary(r, r->wire.in, r->wire.in_len)
+                                   : on_text(r, (const char *)r->wire.in, r->wire.in_len);
+            break;
+        }
+        if (rc) {
+            link_lost(r, "out of memory");
+            mz_gen_wire_kill(wsi);
         }
         return 0;
+    }
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         if (wsi != r->wsi) return -1;
         return mz_gen_wire_writeable(&r->wire) ? 0 : -1;

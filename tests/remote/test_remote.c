@@ -258,6 +258,8 @@ static void test_server_refuses_bad_clients(void)
         const char *code, *says;
     } cases[] = {
         {"binary before hello", {{true, garbage, sizeof garbage}}, 1, "bad_message", "hello"},
+        {"empty text", {{false, "", 0}}, 1, "bad_message", "malformed JSON"},
+        {"empty binary", {{true, "", 0}}, 1, "bad_message", "hello"},
         {"not JSON", {TEXT("{\"type\": hello")}, 1, "bad_message", "malformed JSON"},
         {"wrong version",
          {TEXT("{\"type\":\"hello\",\"version\":7}")},
@@ -356,6 +358,7 @@ static void test_faulty_servers(void)
         {FAKE_STALL, "stalling server"},         {FAKE_GARBAGE, "garbage frame"},
         {FAKE_TRUNCATED, "truncated frame"},     {FAKE_OVERSIZED_FRAME, "oversized frame"},
         {FAKE_OVERSIZED_TEXT, "oversized text"}, {FAKE_BAD_VERSION, "wrong protocol version"},
+        {FAKE_EMPTY_TEXT, "empty text message"}, {FAKE_EMPTY_BINARY, "empty binary message"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         fake_server *f = fake_server_start(faults[i].mode);
@@ -368,6 +371,32 @@ static void test_faulty_servers(void)
         MZ_CHECK(fake_server_connections(f) >= 1);
         fake_server_stop(f);
     }
+}
+
+/* A frame header announcing 2^40 bytes, then bytes forever: the client
+ * stops reading at its frame limit, drops the connection and reconnects,
+ * again and again, without touching freed memory (this once corrupted the
+ * heap of the plain build). */
+static void test_endless_frame(void)
+{
+    fake_server *f = fake_server_start(FAKE_ENDLESS);
+    mz_gen *g = f ? open_remote(fake_server_port(f), NULL) : NULL;
+    MZ_CHECK(g != NULL);
+    if (g) {
+        expect_fallback(g, "frame announcing 2^40 bytes");
+        uint64_t t0 = mz_time_ns();
+        while (fake_server_connections(f) < 4 && mz_time_ms_since(t0) < 60000) {
+            mz_frame fr;
+            mz_gen_wait(g, &fr, 50);
+        }
+        MZ_CHECK_MSG(fake_server_connections(f) >= 4, "%d connections",
+                     fake_server_connections(f));
+        mz_gen_stats s;
+        mz_gen_stats_get(g, &s);
+        MZ_CHECK(s.fallback_active);
+    }
+    mz_gen_close(g);
+    if (f) fake_server_stop(f);
 }
 
 /* Frames, then silence: the deadline runs from the last frame. */
@@ -528,6 +557,7 @@ int main(void)
     MZ_RUN(test_server_refuses_bad_clients);
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
+    MZ_RUN(test_endless_frame);
     MZ_RUN(test_stall_midway);
     MZ_RUN(test_realtime_pace);
     MZ_RUN(test_server_killed_and_back);
