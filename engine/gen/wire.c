@@ -141,7 +141,8 @@ struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, vo
         .gid = -1,
         .uid = -1,
         .user = user,
-        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
+        /* RFC 6455 8.1: text that is not UTF-8 closes the connection (1007). */
+        .options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8,
     };
     lws_set_log_level(LLL_ERR, NULL);
     struct lws_context *ctx = lws_create_context(&info);
@@ -161,6 +162,7 @@ struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, vo
         .uid = -1,
         .user = user,
         .connect_timeout_secs = 2,
+        .options = LWS_SERVER_OPTION_VALIDATE_UTF8,
     };
     lws_set_log_level(LLL_ERR, NULL);
     return lws_create_context(&info);

@@ -5,6 +5,7 @@
 #include "fake_server.h"
 #include "mz_gen_proto.h"
 #include "raw_client.h"
+#include "tcp_ws.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gen_server.h"
@@ -311,6 +312,83 @@ static void test_server_refuses_bad_clients(void)
     server_stop(&st);
 }
 
+/* RFC 6455: a server closes on text that is not UTF-8 (1007), and keeps
+ * serving others. */
+static void test_server_strict_framing(void)
+{
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 8));
+    int port = mz_gen_server_port(st.server);
+    static const char bad_utf8[] = "{\"type\":\"hello\",\"version\":1,\"client\":\"\xff\xfe\"}";
+    const struct {
+        const char *name;
+        bool masked;
+        const char *text;
+        int close;
+    } cases[] = {
+        {"invalid UTF-8", true, bad_utf8, 1007},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int status;
+        int fd = tcp_ws_open(port, "/", NULL, &status);
+        MZ_CHECK_MSG(fd >= 0, "%s: upgrade answered %d", cases[i].name, status);
+        if (fd < 0) continue;
+        MZ_CHECK(tcp_ws_send(fd, 1, cases[i].masked, cases[i].text, strlen(cases[i].text)));
+        char text[512];
+        int code = tcp_ws_wait_close(fd, 3000, false, text, sizeof text);
+        MZ_CHECK_MSG(code == cases[i].close, "%s: close %d (first text '%s')", cases[i].name, code,
+                     text);
+        MZ_CHECK_MSG(!strstr(text, "welcome"), "%s: welcomed", cases[i].name);
+        close(fd);
+    }
+    /* A well-formed client on the same socket code is welcomed. */
+    int status;
+    int fd = tcp_ws_open(port, "/", NULL, &status);
+    char text[512] = "";
+    MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, true, hello, strlen(hello)));
+    tcp_ws_wait_close(fd, 5000, true, text, sizeof text);
+    MZ_CHECK_HAS(text, "\"welcome\"");
+    if (fd >= 0) close(fd);
+    server_stop(&st);
+}
+
+typedef struct captured {
+    pthread_mutex_t lock;
+    char text[8192];
+} captured;
+
+static void capture(mz_log_level level, const char *line, void *user)
+{
+    (void)level;
+    captured *c = user;
+    pthread_mutex_lock(&c->lock);
+    size_t n = strlen(c->text);
+    snprintf(c->text + n, sizeof c->text - n, "%s\n", line);
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* A client's self-chosen name with an escape sequence and a newline reaches
+ * the log escaped: one line, no ESC. */
+static void test_log_escapes_network_text(void)
+{
+    static captured log = {PTHREAD_MUTEX_INITIALIZER, ""};
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 8));
+    mz_log_set_level(MZ_LOG_INFO);
+    mz_log_set_sink(capture, &log);
+    static const char evil[] = "{\"type\":\"hello\",\"version\":1,"
+                               "\"client\":\"x\\u001b]0;owned\\u0007\\nmaze: info: forged\"}";
+    raw_reply r;
+    MZ_CHECK(raw_exchange(mz_gen_server_port(st.server), (raw_msg[]){TEXT(evil)}, 1, 5000, &r));
+    MZ_CHECK_MSG(r.welcomed, "%s: %s", r.code, r.message);
+    server_stop(&st);
+    mz_log_set_sink(NULL, NULL);
+    mz_log_set_level(MZ_LOG_WARN);
+    MZ_CHECK_HAS(log.text, "(x\\x1b]0;owned\\x07\\x0amaze: info: forged)");
+    MZ_CHECK_MSG(!strchr(log.text, '\x1b') && !strchr(log.text, '\a'), "raw control bytes logged");
+    MZ_CHECK_MSG(!strstr(log.text, "\nmaze: info: forged"), "a forged line: %s", log.text);
+}
+
 /* Submits an open-ended scene and checks that frames flow from the fallback
  * within the deadline plus a margin for the first procedural frame. */
 static void expect_fallback(mz_gen *g, const char *what)
@@ -555,6 +633,8 @@ int main(void)
     MZ_RUN(test_jpeg_encoding);
     MZ_RUN(test_several_clients);
     MZ_RUN(test_server_refuses_bad_clients);
+    MZ_RUN(test_server_strict_framing);
+    MZ_RUN(test_log_escapes_network_text);
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
     MZ_RUN(test_endless_frame);
