@@ -30,7 +30,7 @@ typedef struct remote {
     bool realtime;                  /* the front's pace, asked of the server */
     mz_gen_proto_encoding encoding; /* asked of the server: ?encoding= in the URI */
     char uri[256];
-    char host[128], path[128];
+    char host[128], path[320];
     int port;
     struct lws_context *ctx;
     pthread_t thread;
@@ -52,6 +52,7 @@ typedef struct remote {
     uint8_t *pixels; /* decoded frame */
     size_t pixels_cap;
     bool healthy;
+    bool idle_closed; /* the server closed an idle connection: not a fault */
     char last_why[768];
 } remote;
 
@@ -118,6 +119,13 @@ static void link_lost(remote *r, const char *why)
     r->wsi = NULL;
     mz_gen_wire_reset(&r->wire);
     if (atomic_load(&r->quit)) return; /* closing: nothing to report or retry */
+    if (r->idle_closed) {
+        /* Nothing was in flight: come back quietly, without a fallback. */
+        r->idle_closed = false;
+        mz_log_info("remote: %s closed an idle connection; reconnecting", r->uri);
+        mz_gen_wire_retry(r->ctx, &r->retry, connect_now, &r->backoff_ms);
+        return;
+    }
     char what[768];
     snprintf(what, sizeof what, "%s: %s", r->uri, why);
     if (r->healthy || strcmp(r->last_why, what))
@@ -135,7 +143,7 @@ static void connect_now(lws_sorted_usec_list_t *sul)
         .port = r->port,
         .path = r->path,
         .host = r->host,
-        .origin = r->host,
+        /* No Origin: that header is what marks a browser to the server. */
         .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
         .local_protocol_name = MZ_GEN_PROTO_SUBPROTOCOL,
         .pwsi = &r->wsi,
@@ -208,6 +216,8 @@ static int on_text(remote *r, const char *text, size_t len)
         }
     } else if (m->type == MZ_GEN_PROTO_DONE) {
         if (r->current && m->id == r->current->msg.id) r->current_done = true;
+    } else if (m->type == MZ_GEN_PROTO_ERROR && m->code == MZ_GEN_PROTO_TIMEOUT) {
+        r->idle_closed = true;
     } else if (m->type == MZ_GEN_PROTO_ERROR) {
         char why[768];
         snprintf(why, sizeof why, "%s: server error %s: %s", r->uri,
@@ -346,21 +356,31 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     r->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&r->quit, false);
     pthread_mutex_init(&r->lock, NULL);
-    snprintf(r->uri, sizeof r->uri, "%s", desc->uri);
     char parse[256];
     snprintf(parse, sizeof parse, "%s", desc->uri);
-    /* ws://host:port[/path][?encoding=raw|png|jpeg] */
+    /* ws://host:port[/path][?encoding=raw|png|jpeg][&token=TOKEN]. The URI
+     * as logged and reported leaves the token out. */
     char *query = strchr(parse, '?');
-    if (query) {
-        *query++ = 0;
+    snprintf(r->uri, sizeof r->uri, "%.*s", query ? (int)(query - parse) : 255, parse);
+    char token[160] = "";
+    for (char *opt = query ? query + 1 : NULL, *next; opt; opt = next) {
+        next = strchr(opt, '&');
+        if (next) *next++ = 0;
         char name[16] = "";
-        if (sscanf(query, "encoding=%15[a-z]", name) != 1 ||
-            !mz_gen_proto_encoding_of(name, &r->encoding)) {
-            mz_fail("remote: '%s': the only option is ?encoding=raw|png|jpeg", desc->uri);
+        bool ok = false;
+        if (!strncmp(opt, "encoding=", 9))
+            ok = sscanf(opt + 9, "%15[a-z]", name) == 1 && !strcmp(name, opt + 9) &&
+                 mz_gen_proto_encoding_of(name, &r->encoding);
+        else if (!strncmp(opt, "token=", 6))
+            ok = opt[6] && strlen(opt + 6) < sizeof token &&
+                 snprintf(token, sizeof token, "%s", opt + 6) > 0;
+        if (!ok) {
+            mz_fail("remote: '%s': options are ?encoding=raw|png|jpeg and &token=TOKEN", r->uri);
             remote_close(r);
             return NULL;
         }
     }
+    if (query) *query = 0;
     const char *scheme, *host, *path;
     if (lws_parse_uri(parse, &scheme, &host, &r->port, &path) || !*host) {
         mz_fail("remote: cannot parse '%s' (want ws://host:port)", desc->uri);
@@ -368,7 +388,7 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     snprintf(r->host, sizeof r->host, "%s", host);
-    snprintf(r->path, sizeof r->path, "/%s", path);
+    snprintf(r->path, sizeof r->path, "/%s%s%s", path, token[0] ? "?token=" : "", token);
     r->ctx = mz_gen_wire_client(protocols, r);
     if (!r->ctx) {
         mz_fail("remote: cannot create a libwebsockets context");

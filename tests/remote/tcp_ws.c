@@ -111,7 +111,7 @@ int tcp_ws_wait_close(int fd, int timeout_ms, bool until_text, char *text, size_
         if (len > sizeof body || !read_full(fd, body, (size_t)len, timeout_ms)) return 0;
         int opcode = h[0] & 0x0f;
         if (opcode == 8) return len >= 2 ? body[0] << 8 | body[1] : 0;
-        if (opcode == 1 && text && !text[0]) {
+        if (opcode == 1 && text) {
             size_t n = len < cap - 1 ? (size_t)len : cap - 1;
             memcpy(text, body, n);
             text[n] = 0;

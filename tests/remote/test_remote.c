@@ -389,6 +389,104 @@ static void test_log_escapes_network_text(void)
     MZ_CHECK_MSG(!strstr(log.text, "\nmaze: info: forged"), "a forged line: %s", log.text);
 }
 
+static bool upgrades(int port, const char *path, const char *origin)
+{
+    int status;
+    int fd = tcp_ws_open(port, path, origin, &status);
+    if (fd >= 0) close(fd);
+    return fd >= 0;
+}
+
+/* A token, when the server has one, must come with the handshake; a
+ * browser's Origin must be allowed; programs send no Origin. */
+static void test_token_and_origin(void)
+{
+    mz_gen_server_desc d = {.token = "s3cret-Token_1", .allow_origins = "https://kiosk.example"};
+    mz_gen_server *s = mz_gen_server_create(&d);
+    MZ_CHECK(s != NULL);
+    if (!s) return;
+    server_thread st = {.server = s};
+    pthread_create(&st.thread, NULL, serve, s);
+    int port = mz_gen_server_port(s);
+    MZ_CHECK(!upgrades(port, "/", NULL));
+    MZ_CHECK(!upgrades(port, "/?token=s3cret-Token_", NULL));
+    MZ_CHECK(!upgrades(port, "/?token=s3cret-Token_12", NULL));
+    MZ_CHECK(upgrades(port, "/?token=s3cret-Token_1", NULL));
+    MZ_CHECK(!upgrades(port, "/?token=s3cret-Token_1", "https://evil.example"));
+    MZ_CHECK(!upgrades(port, "/?token=s3cret-Token_1", "https://kiosk.example.evil"));
+    MZ_CHECK(upgrades(port, "/?token=s3cret-Token_1", "https://kiosk.example"));
+    mz_gen_server_stats ss;
+    mz_gen_server_stats_get(s, &ss);
+    MZ_CHECK_MSG(ss.denied == 5, "%llu denied", (unsigned long long)ss.denied);
+
+    /* The remote backend takes the token from its URI. */
+    char uri[96];
+    snprintf(uri, sizeof uri, "ws://127.0.0.1:%d/?token=s3cret-Token_1&encoding=jpeg", port);
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+    mz_scene_request r = scene(80, "a lantern in the fog", 4, 3 / 30.0f);
+    uint8_t *f[3] = {0};
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(g && collect(g, 80, f, 3, 10000) == 3);
+    free_frames(f, 3);
+    mz_gen_close(g);
+    server_stop(&st);
+
+    /* Bound beyond loopback with no token given: one is made. */
+    mz_gen_server *open = mz_gen_server_create(&(mz_gen_server_desc){.bind = "0.0.0.0"});
+    MZ_CHECK(open != NULL);
+    if (!open) return;
+    const char *t = mz_gen_server_token(open);
+    MZ_CHECK_MSG(strlen(t) == 32 && strspn(t, "0123456789abcdef") == 32, "token '%s'", t);
+    st.server = open;
+    pthread_create(&st.thread, NULL, serve, open);
+    char path[64];
+    snprintf(path, sizeof path, "/?token=%s", t);
+    MZ_CHECK(!upgrades(mz_gen_server_port(open), "/", NULL));
+    MZ_CHECK(upgrades(mz_gen_server_port(open), path, NULL));
+    server_stop(&st);
+    /* Loopback and no token: none required. */
+    MZ_CHECK(server_start(&st, 0, 2));
+    MZ_CHECK(!mz_gen_server_token(st.server)[0]);
+    server_stop(&st);
+}
+
+/* Clients that say hello and go quiet are closed after the idle timeout,
+ * so they cannot hold every slot: a real client gets in afterwards. */
+static void test_idle_clients_closed(void)
+{
+    mz_gen_server *s =
+        mz_gen_server_create(&(mz_gen_server_desc){.max_clients = 2, .idle_timeout_s = 1});
+    MZ_CHECK(s != NULL);
+    if (!s) return;
+    server_thread st = {.server = s};
+    pthread_create(&st.thread, NULL, serve, s);
+    int port = mz_gen_server_port(s);
+    int fds[2];
+    for (int i = 0; i < 2; i++) {
+        int status;
+        fds[i] = tcp_ws_open(port, "/", NULL, &status);
+        MZ_CHECK(fds[i] >= 0 && tcp_ws_send(fds[i], 1, true, hello, strlen(hello)));
+    }
+    for (int i = 0; i < 2; i++) {
+        char text[512];
+        int code = fds[i] >= 0 ? tcp_ws_wait_close(fds[i], 20000, false, text, sizeof text) : 0;
+        MZ_CHECK_MSG(code == 1001, "close %d", code);
+        MZ_CHECK_HAS(text, "\"timeout\"");
+        if (fds[i] >= 0) close(fds[i]);
+    }
+    mz_gen *g = open_remote(port, "");
+    mz_scene_request r = scene(90, "a bridge at dawn", 6, 3 / 30.0f);
+    uint8_t *f[3] = {0};
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(g && collect(g, 90, f, 3, 10000) == 3);
+    free_frames(f, 3);
+    mz_gen_close(g);
+    mz_gen_server_stats ss;
+    mz_gen_server_stats_get(s, &ss);
+    MZ_CHECK_MSG(ss.idle == 2, "%llu closed idle", (unsigned long long)ss.idle);
+    server_stop(&st);
+}
+
 /* Submits an open-ended scene and checks that frames flow from the fallback
  * within the deadline plus a margin for the first procedural frame. */
 static void expect_fallback(mz_gen *g, const char *what)
@@ -635,6 +733,8 @@ int main(void)
     MZ_RUN(test_server_refuses_bad_clients);
     MZ_RUN(test_server_strict_framing);
     MZ_RUN(test_log_escapes_network_text);
+    MZ_RUN(test_token_and_origin);
+    MZ_RUN(test_idle_clients_closed);
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
     MZ_RUN(test_endless_frame);
