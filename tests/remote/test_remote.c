@@ -103,6 +103,18 @@ static void free_frames(uint8_t **f, int n)
         free(f[i]);
 }
 
+/* A well-behaved client on g gets a 3-frame scene; g is closed. */
+static void expect_served(mz_gen *g, uint64_t id, const char *prompt)
+{
+    mz_scene_request r = scene(id, prompt, 2, 3 / 30.0f);
+    uint8_t *f[3] = {0};
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK_MSG(g && collect(g, id, f, 3, 10000) == 3, "scene %llu not served",
+                 (unsigned long long)id);
+    free_frames(f, 3);
+    mz_gen_close(g);
+}
+
 /* ---- tests ------------------------------------------------------------- */
 
 static void test_frames_match_local(void)
@@ -298,13 +310,7 @@ static void test_server_refuses_bad_clients(void)
     free(big);
 
     /* Still serving: a well-behaved client gets its frames. */
-    mz_gen *g = open_remote(port, "");
-    mz_scene_request r = scene(50, "a quiet harbour", 2, 3 / 30.0f);
-    uint8_t *f[3] = {0};
-    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
-    MZ_CHECK(collect(g, 50, f, 3, 10000) == 3);
-    free_frames(f, 3);
-    mz_gen_close(g);
+    expect_served(open_remote(port, ""), 50, "a quiet harbour");
     mz_gen_server_stats ss;
     mz_gen_server_stats_get(st.server, &ss);
     MZ_CHECK_MSG(ss.refused == sizeof cases / sizeof cases[0], "%llu refused",
@@ -422,13 +428,8 @@ static void test_token_and_origin(void)
     /* The remote backend takes the token from its URI. */
     char uri[96];
     snprintf(uri, sizeof uri, "ws://127.0.0.1:%d/?token=s3cret-Token_1&encoding=jpeg", port);
-    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
-    mz_scene_request r = scene(80, "a lantern in the fog", 4, 3 / 30.0f);
-    uint8_t *f[3] = {0};
-    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
-    MZ_CHECK(g && collect(g, 80, f, 3, 10000) == 3);
-    free_frames(f, 3);
-    mz_gen_close(g);
+    expect_served(mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""}), 80,
+                  "a lantern in the fog");
     server_stop(&st);
 
     /* Bound beyond loopback with no token given: one is made. */
@@ -474,13 +475,7 @@ static void test_idle_clients_closed(void)
         MZ_CHECK_HAS(text, "\"timeout\"");
         if (fds[i] >= 0) close(fds[i]);
     }
-    mz_gen *g = open_remote(port, "");
-    mz_scene_request r = scene(90, "a bridge at dawn", 6, 3 / 30.0f);
-    uint8_t *f[3] = {0};
-    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
-    MZ_CHECK(g && collect(g, 90, f, 3, 10000) == 3);
-    free_frames(f, 3);
-    mz_gen_close(g);
+    expect_served(open_remote(port, ""), 90, "a bridge at dawn");
     mz_gen_server_stats ss;
     mz_gen_server_stats_get(s, &ss);
     MZ_CHECK_MSG(ss.idle == 2, "%llu closed idle", (unsigned long long)ss.idle);
