@@ -38,7 +38,7 @@ typedef struct client {
     bool closing; /* a fatal error is queued: close once it is sent */
     enum lws_close_status close_status;
     uint64_t connected_ns;
-    uint64_t last_io_ns; /* the last byte received or chunk written */
+    uint64_t last_io_ns;      /* the last byte received or chunk written */
     uint32_t max_frame_bytes; /* from the client's hello */
     mz_gen *gen;
     /* The scene whose conditioning frames are arriving. */
@@ -505,9 +505,9 @@ static bool is_loopback(const char *iface)
 static bool make_token(mz_gen_server *s, const char *token, const char *iface)
 {
     if (token && token[0]) {
-        if (strlen(token) > MAX_TOKEN || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                       "abcdefghijklmnopqrstuvwxyz0123456789-._~") !=
-                                             strlen(token))
+        if (strlen(token) > MAX_TOKEN ||
+            strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "abcdefghijklmnopqrstuvwxyz0123456789-._~") != strlen(token))
             return mz_fail("serve: a token is 1 to %d of A-Z a-z 0-9 - . _ ~", MAX_TOKEN);
         snprintf(s->token, sizeof s->token, "%s", token);
         return true;
@@ -533,7 +533,8 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->max_queue = desc->max_queue_frames > 0 ? desc->max_queue_frames : MZ_GEN_PROTO_MAX_QUEUE;
     s->gpu = desc->gpu;
     s->impl = desc->impl;
-    s->idle_ns = (uint64_t)((desc->idle_timeout_s > 0 ? desc->idle_timeout_s : IDLE_TIMEOUT_S) * 1e9);
+    s->idle_ns =
+        (uint64_t)((desc->idle_timeout_s > 0 ? desc->idle_timeout_s : IDLE_TIMEOUT_S) * 1e9);
     atomic_init(&s->stop, false);
     const char *iface = desc->bind ? desc->bind : "127.0.0.1";
     if (!make_token(s, desc->token, iface)) {

@@ -560,8 +560,7 @@ static void test_endless_frame(void)
             mz_frame fr;
             mz_gen_wait(g, &fr, 50);
         }
-        MZ_CHECK_MSG(fake_server_connections(f) >= 4, "%d connections",
-                     fake_server_connections(f));
+        MZ_CHECK_MSG(fake_server_connections(f) >= 4, "%d connections", fake_server_connections(f));
         mz_gen_stats s;
         mz_gen_stats_get(g, &s);
         MZ_CHECK(s.fallback_active);
