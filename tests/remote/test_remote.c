@@ -352,7 +352,8 @@ static void test_server_strict_framing(void)
     int fd = tcp_ws_open(port, "/", NULL, &status);
     char text[512] = "";
     MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, true, hello, strlen(hello)));
-    tcp_ws_wait_close(fd, 5000, true, text, sizeof text);
+    /* Generous: a hello opens a generator, seconds on a loaded machine. */
+    tcp_ws_wait_close(fd, 60000, true, text, sizeof text);
     MZ_CHECK_HAS(text, "\"welcome\"");
     if (fd >= 0) close(fd);
     server_stop(&st);
@@ -384,9 +385,20 @@ static void test_log_escapes_network_text(void)
     mz_log_set_sink(capture, &log);
     static const char evil[] = "{\"type\":\"hello\",\"version\":1,"
                                "\"client\":\"x\\u001b]0;owned\\u0007\\nmaze: info: forged\"}";
-    raw_reply r;
-    MZ_CHECK(raw_exchange(mz_gen_server_port(st.server), (raw_msg[]){TEXT(evil)}, 1, 5000, &r));
-    MZ_CHECK_MSG(r.welcomed, "%s: %s", r.code, r.message);
+    int status;
+    int fd = tcp_ws_open(mz_gen_server_port(st.server), "/", NULL, &status);
+    char text[512] = "";
+    MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, true, evil, sizeof evil - 1));
+    tcp_ws_wait_close(fd, 60000, true, text, sizeof text);
+    MZ_CHECK_HAS(text, "\"welcome\"");
+    if (fd >= 0) close(fd);
+    /* The name is logged when the client leaves. */
+    mz_gen_server_stats ss;
+    uint64_t t0 = mz_time_ns();
+    do {
+        mz_time_sleep_ms(20);
+        mz_gen_server_stats_get(st.server, &ss);
+    } while (ss.clients > 0 && mz_time_ms_since(t0) < 10000);
     server_stop(&st);
     mz_log_set_sink(NULL, NULL);
     mz_log_set_level(MZ_LOG_WARN);
@@ -618,7 +630,9 @@ static void test_realtime_pace(void)
     uint64_t first = 0, last = 0;
     int n = 0;
     uint64_t t0 = mz_time_ns();
-    while (n < 11 && mz_time_ms_since(t0) < 5000) {
+    /* The first frame may take seconds on a loaded machine; the pace is
+     * measured from it. */
+    while (n < 11 && mz_time_ms_since(t0) < 30000) {
         mz_frame fr;
         if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 70) continue;
         last = mz_time_ns();
