@@ -373,8 +373,10 @@ static void client_free(client *c)
 #ifdef __GLIBC__
     /* A client's frames (8 MB each at 1080p, queues, its generator's ring)
      * come from several threads' arenas, which glibc keeps after free():
-     * four gone 1080p clients left ~250 MB resident. Hand it back. */
-    malloc_trim(0);
+     * four gone 1080p clients left ~250 MB resident. Hand it back once the
+     * last client is gone: trimming walks every arena, too slow to do on
+     * this thread while others are being served. */
+    if (s->stats.clients == 0) malloc_trim(0);
 #endif
 }
 
