@@ -119,8 +119,8 @@ static void misbehave(fake_server *f, conn *cn, const mz_gen_proto_msg *scene)
 static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
-    conn *cn = user;
-    mz_gen_wire *w = &cn->wire;
+    conn *cn = user; /* NULL in callbacks of no connection */
+    mz_gen_wire *w = cn ? &cn->wire : NULL;
     fake_server *f = lws_context_user(lws_get_context(wsi));
     switch (reason) {
     case LWS_CALLBACK_ESTABLISHED:
