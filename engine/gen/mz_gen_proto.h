@@ -40,6 +40,7 @@ typedef enum mz_gen_proto_status {
     MZ_GEN_PROTO_BUSY,
     MZ_GEN_PROTO_UNSUPPORTED,
     MZ_GEN_PROTO_INTERNAL,
+    MZ_GEN_PROTO_TIMEOUT,
     MZ_GEN_PROTO_STATUS_COUNT
 } mz_gen_proto_status;
 

@@ -19,6 +19,7 @@ static const char *const status_codes[MZ_GEN_PROTO_STATUS_COUNT] = {
     [MZ_GEN_PROTO_BUSY] = "busy",
     [MZ_GEN_PROTO_UNSUPPORTED] = "unsupported",
     [MZ_GEN_PROTO_INTERNAL] = "internal",
+    [MZ_GEN_PROTO_TIMEOUT] = "timeout",
 };
 
 static const char *const type_names[] = {
