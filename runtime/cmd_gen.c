@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_provenance.h"
 #include "mz_record.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
     const char *then = NULL, *out = "out/gen", *uri = NULL;
-    bool y4m = false;
+    bool y4m = false, no_metadata = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)"},
         {"--frames", MZ_ARG_INT, &frames, "N", "frames to write (default 60)"},
@@ -30,6 +31,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
+        {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
+         "PNGs without provenance (prompt, seed, DigitalSourceType)"},
         {0},
     };
     const char *prompt = NULL;
@@ -86,7 +89,13 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         }
         have = true;
         snprintf(path, sizeof path, "%s/frame_%05ld.png", out, i);
-        if (!mz_record_png_write(path, f.rgba, f.width, f.height)) goto done;
+        mz_provenance_frame pf = {.gen = gen,
+                                  .turn = -1,
+                                  .prompt = then && i >= then_at ? then : prompt,
+                                  .seed = (uint64_t)seed};
+        if (!mz_provenance_png_write(&(mz_provenance){.off = no_metadata}, &pf, path, f.rgba,
+                                     f.width, f.height))
+            goto done;
         if (video && !mz_record_y4m_write(video, f.rgba)) goto done;
         /* A live counter on a terminal; a line every tenth of the way in logs. */
         if (tty || (i + 1) % step == 0 || i + 1 == frames) {

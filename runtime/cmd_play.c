@@ -8,6 +8,7 @@
 static int run(const mz_command *cmd, int argc, char **argv)
 {
     bool headless = false, fullscreen = false, narrate = false, no_vsync = false, mute = false;
+    bool no_metadata = false;
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
     const char *load = NULL, *save_dir = NULL;
@@ -33,6 +34,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
         {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
         {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
+        {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
+         "PNGs without provenance (the prompt may hold the viewer's words)"},
         {0},
     };
     const char *story = NULL;
@@ -63,6 +66,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .no_vsync = no_vsync,
             .trace = trace,
             .save_dir = save_dir,
+            .no_metadata = no_metadata,
         });
     if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
@@ -77,6 +81,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .height = size[1],
         .fps = (float)fps,
         .frames_per_turn = (int)frames_per_turn,
+        .no_metadata = no_metadata,
     });
 }
 

@@ -2,6 +2,7 @@
 #ifndef MZ_PLAY_H
 #define MZ_PLAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct mz_play_headless_desc {
@@ -16,6 +17,7 @@ typedef struct mz_play_headless_desc {
     int width, height;       /* 0 -> 640x360 */
     float fps;               /* 0 -> 30 */
     int frames_per_turn;     /* 0 -> one second's worth */
+    bool no_metadata;        /* recorded PNGs without provenance */
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

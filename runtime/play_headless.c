@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_provenance.h"
 #include "mz_record.h"
 
 #include <stdio.h>
@@ -58,6 +59,7 @@ typedef struct pictures {
     const char *record_dir;
     int frames_per_turn;
     long recorded;
+    mz_provenance provenance;
 } pictures;
 
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
@@ -68,6 +70,10 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     float fps = desc->fps > 0 ? desc->fps : 30.0f;
     pc->frames_per_turn = desc->frames_per_turn > 0 ? desc->frames_per_turn : (int)(fps + 0.5f);
     if (pc->record_dir && !mz_record_make_dir(pc->record_dir)) return false;
+    pc->provenance.off = desc->no_metadata;
+    if (pc->record_dir && !desc->no_metadata &&
+        !mz_provenance_story(&pc->provenance, desc->story_path))
+        return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
     mz_gen_desc gd = {.uri = desc->generator, .gpu = pc->gpu};
     return (pc->gen = mz_gen_open(&gd)) != NULL;
@@ -89,7 +95,9 @@ static bool pictures_turn(pictures *pc, mz_session *ss)
         if (!pc->record_dir) continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/frame_%06ld.png", pc->record_dir, pc->recorded);
-        if (!mz_record_png_write(path, f.rgba, f.width, f.height)) return false;
+        mz_provenance_frame pf = mz_provenance_turn(mz_session_turn(ss), pc->gen);
+        if (!mz_provenance_png_write(&pc->provenance, &pf, path, f.rgba, f.width, f.height))
+            return false;
         pc->recorded++;
     }
     return true;

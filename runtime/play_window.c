@@ -7,6 +7,7 @@
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
+#include "mz_provenance.h"
 #include "mz_record.h"
 #include "mz_render.h"
 #include "mz_scene_interp.h"
@@ -665,7 +666,11 @@ static void screenshot(mz_player *p)
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(path, sizeof path, "%s/maze-%s-%03d.png", p->desc.save_dir ? p->desc.save_dir : ".",
              stamp, ++p->screenshots % 1000);
-    if (mz_record_png_write(path, rgba, (uint32_t)w, (uint32_t)h)) {
+    mz_provenance prov = {.off = p->desc.no_metadata};
+    if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
+    mz_provenance_frame pf =
+        mz_provenance_turn(p->session ? mz_session_turn(p->session) : NULL, p->gen);
+    if (mz_provenance_png_write(&prov, &pf, path, rgba, (uint32_t)w, (uint32_t)h)) {
         snprintf(msg, sizeof msg, "Screenshot: %s", path);
         mz_log_info("%s", msg);
         set_notice(p, msg);

@@ -39,6 +39,7 @@ typedef struct mz_player_desc {
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
+    bool no_metadata;     /* F12 screenshots without provenance */
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);

@@ -185,8 +185,14 @@ static void test_flow(void)
     /* F12 writes a PNG into the save folder */
     key(SDLK_F12);
     step(1);
-    char cmd[256];
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "ls %s/maze-*.png >/dev/null 2>&1", dir);
+    MZ_CHECK(system(cmd) == 0);
+    /* ...carrying its provenance, as exiftool reads it */
+    snprintf(cmd, sizeof cmd,
+             "exiftool -s3 -DigitalSourceType -Seed -Prompt %s/maze-*.png | tr '\\n' '|' | "
+             "grep -Eq '^http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia\\|[0-9]+\\|.+'",
+             dir);
     MZ_CHECK(system(cmd) == 0);
 
     /* F6 mutes and unmutes; F7/F8 step the volume (started at 0.5) */
