@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_manifest.h"
 #include "mz_provenance.h"
 #include "mz_record.h"
 
@@ -51,11 +52,26 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     mz_gpu *gpu = NULL;
     mz_gen *gen = NULL;
     mz_record_y4m *video = NULL;
+    mz_manifest *manifest = NULL;
     char path[4096];
     if (!mz_record_make_dir(out)) goto done;
     if (!(gpu = mz_gpu_create(NULL))) goto done;
     mz_gen_desc desc = {.uri = uri, .gpu = gpu};
     if (!(gen = mz_gen_open(&desc))) goto done;
+    if (!no_metadata && !(manifest = mz_manifest_create(&(mz_manifest_desc){
+                              .command = "gen",
+                              .generator = uri,
+                              .seed = (uint64_t)seed,
+                              .width = size[0],
+                              .height = size[1],
+                              .fps = (float)fps,
+                              .prompt = prompt,
+                              .then = then,
+                              .frames = frames,
+                              .then_at = then_at,
+                              .transition = (float)transition,
+                          })))
+        goto done;
     if (y4m) {
         snprintf(path, sizeof path, "%s/gen.y4m", out);
         if (!(video = mz_record_y4m_open(path, (uint32_t)size[0], (uint32_t)size[1], fps)))
@@ -88,7 +104,9 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
             goto done;
         }
         have = true;
-        snprintf(path, sizeof path, "%s/frame_%05ld.png", out, i);
+        char name[32];
+        snprintf(name, sizeof name, "frame_%05ld.png", i);
+        snprintf(path, sizeof path, "%s/%s", out, name);
         mz_provenance_frame pf = {.gen = gen,
                                   .turn = -1,
                                   .prompt = then && i >= then_at ? then : prompt,
@@ -96,6 +114,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         if (!mz_provenance_png_write(&(mz_provenance){.off = no_metadata}, &pf, path, f.rgba,
                                      f.width, f.height))
             goto done;
+        if (manifest) mz_manifest_file(manifest, name);
         if (video && !mz_record_y4m_write(video, f.rgba)) goto done;
         /* A live counter on a terminal; a line every tenth of the way in logs. */
         if (tty || (i + 1) % step == 0 || i + 1 == frames) {
@@ -107,6 +126,14 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     }
     mz_gen_stats st;
     mz_gen_stats_get(gen, &st);
+    if (video) {
+        bool closed = mz_record_y4m_close(video);
+        video = NULL;
+        if (!closed) goto done;
+        if (manifest) mz_manifest_file(manifest, "gen.y4m");
+    }
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    if (manifest && !mz_manifest_write(manifest, path, st.backend)) goto done;
     printf("%smaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", tty ? "\n" : "", frames,
            out, st.first_frame_ms, mz_gpu_validation_errors(gpu));
     status = 0;
@@ -116,6 +143,7 @@ done:
         fprintf(stderr, "maze gen: %s\n", mz_error());
         status = 1;
     }
+    mz_manifest_destroy(manifest);
     mz_gen_close(gen);
     mz_gpu_destroy(gpu);
     return status;

@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_manifest.h"
 #include "mz_provenance.h"
 #include "mz_record.h"
 
@@ -60,6 +61,7 @@ typedef struct pictures {
     int frames_per_turn;
     long recorded;
     mz_provenance provenance;
+    mz_manifest *manifest; /* with a recording, unless --no-metadata */
 } pictures;
 
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
@@ -74,13 +76,38 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     if (pc->record_dir && !desc->no_metadata &&
         !mz_provenance_story(&pc->provenance, desc->story_path))
         return false;
+    if (pc->record_dir && !desc->no_metadata &&
+        !(pc->manifest = mz_manifest_create(&(mz_manifest_desc){
+              .command = "play",
+              .generator = desc->generator,
+              .story = &pc->provenance,
+              .story_path = desc->story_path,
+              .seed = desc->seed ? desc->seed : 1,
+              .width = desc->width,
+              .height = desc->height,
+              .fps = desc->fps,
+              .frames_per_turn = pc->frames_per_turn,
+          })))
+        return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
     mz_gen_desc gd = {.uri = desc->generator, .gpu = pc->gpu};
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 
+/* Writes the recording's manifest (after its last frame). */
+static bool pictures_finish(pictures *pc)
+{
+    if (!pc->manifest) return true;
+    mz_gen_stats st;
+    mz_gen_stats_get(pc->gen, &st);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.json", pc->record_dir);
+    return mz_manifest_write(pc->manifest, path, st.backend);
+}
+
 static void pictures_close(pictures *pc)
 {
+    mz_manifest_destroy(pc->manifest);
     mz_gen_close(pc->gen);
     mz_gpu_destroy(pc->gpu);
 }
@@ -89,15 +116,19 @@ static void pictures_close(pictures *pc)
 static bool pictures_turn(pictures *pc, mz_session *ss)
 {
     mz_frame f;
+    if (pc->manifest) mz_manifest_turn(pc->manifest, mz_session_turn(ss));
     for (int i = 0; pc->gen && i < pc->frames_per_turn; i++) {
         if (!mz_gen_wait(pc->gen, &f, 10000)) return mz_fail("the generator made no frame in 10 s");
         mz_session_frame_shown(ss, &f);
         if (!pc->record_dir) continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/frame_%06ld.png", pc->record_dir, pc->recorded);
+        char name[32];
+        snprintf(name, sizeof name, "frame_%06ld.png", pc->recorded);
+        snprintf(path, sizeof path, "%s/%s", pc->record_dir, name);
         mz_provenance_frame pf = mz_provenance_turn(mz_session_turn(ss), pc->gen);
         if (!mz_provenance_png_write(&pc->provenance, &pf, path, f.rgba, f.width, f.height))
             return false;
+        if (pc->manifest) mz_manifest_file(pc->manifest, name);
         pc->recorded++;
     }
     return true;
@@ -147,6 +178,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
             left++;
         } else {
             printf("> %.*s\n", (int)n, inputs + pos);
+            if (pc.manifest) mz_manifest_input(pc.manifest, inputs + pos, n);
             mz_session_input(ss, inputs + pos, n);
             t = mz_session_turn(ss);
             show(t);
@@ -159,6 +191,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
                left ? " (inputs left over)" : "");
     else
         printf("the inputs ran out at '%s' after %d turns\n", t->scene, t->turn);
+    pictures_ok = pictures_ok && pictures_finish(&pc);
     if (!pictures_ok) fprintf(stderr, "maze play: frames: %s\n", mz_error());
     if (pc.recorded) printf("%ld frames recorded in %s/\n", pc.recorded, pc.record_dir);
     mz_session_destroy(ss);
