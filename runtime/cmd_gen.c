@@ -7,6 +7,7 @@
 #include "mz_gpu.h"
 #include "mz_manifest.h"
 #include "mz_provenance.h"
+#include "mz_recorder.h"
 #include "mz_record.h"
 
 #include <stdio.h>
@@ -19,7 +20,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     long seed = 1, frames = 60, then_at = -1;
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
-    const char *then = NULL, *out = "out/gen", *uri = NULL;
+    const char *then = NULL, *out = "out/gen", *uri = NULL, *video_path = NULL;
     bool y4m = false, no_metadata = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)"},
@@ -32,6 +33,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
+        {"--video", MZ_ARG_STRING, &video_path, "FILE",
+         "also a video with sound and the prompts as subtitles (.mp4 or .webm)"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (prompt, seed, DigitalSourceType)"},
         {0},
@@ -45,14 +48,16 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         return mz_args_usage_error(cmd, "--frames must be 1..1000000");
     if (fps <= 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
     if (then_at < 0) then_at = frames / 2;
-    if (y4m && (size[0] % 2 || size[1] % 2))
-        return mz_args_usage_error(cmd, "--y4m needs an even --size");
+    if ((y4m || video_path) && (size[0] % 2 || size[1] % 2))
+        return mz_args_usage_error(cmd, "--y4m and --video need an even --size");
 
     int status = 1;
     mz_gpu *gpu = NULL;
     mz_gen *gen = NULL;
     mz_record_y4m *video = NULL;
     mz_manifest *manifest = NULL;
+    mz_recorder *recorder = NULL;
+    mz_provenance provenance = {.off = no_metadata};
     char path[4096];
     if (!mz_record_make_dir(out)) goto done;
     if (!(gpu = mz_gpu_create(NULL))) goto done;
@@ -77,6 +82,18 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         if (!(video = mz_record_y4m_open(path, (uint32_t)size[0], (uint32_t)size[1], fps)))
             goto done;
     }
+    if (video_path && !(recorder = mz_recorder_open(&(mz_recorder_desc){
+                            .path = video_path,
+                            .width = size[0],
+                            .height = size[1],
+                            .fps = (float)fps,
+                            .provenance = &provenance,
+                            .title = prompt,
+                            .generator = uri,
+                            .seed = (uint64_t)seed,
+                        })))
+        goto done;
+    if (recorder) mz_recorder_scene(recorder, prompt, (float)transition);
     printf("maze gen: \"%s\", %dx%d, seed %ld, on %s\n", prompt, size[0], size[1], seed,
            mz_gpu_device_name(gpu));
     mz_scene_request req = {.id = 1,
@@ -98,6 +115,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
             next.prompt = then;
             printf("%smaze gen: frame %ld: %s\n", tty ? "\n" : "", i, then);
             if (!mz_gen_submit(gen, &next, have ? &f : NULL, have ? 1 : 0)) goto done;
+            if (recorder) mz_recorder_scene(recorder, then, (float)transition);
         }
         if (!mz_gen_wait(gen, &f, 10000)) {
             mz_fail("no frame after 10 s");
@@ -116,6 +134,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
             goto done;
         if (manifest) mz_manifest_file(manifest, name);
         if (video && !mz_record_y4m_write(video, f.rgba)) goto done;
+        if (recorder && !mz_recorder_frame(recorder, &f)) goto done;
         /* A live counter on a terminal; a line every tenth of the way in logs. */
         if (tty || (i + 1) % step == 0 || i + 1 == frames) {
             printf("%sframe %ld/%ld (scene %llu, frame %u%s)%s", tty ? "\r" : "", i + 1, frames,
@@ -132,6 +151,9 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         if (!closed) goto done;
         if (manifest) mz_manifest_file(manifest, "gen.y4m");
     }
+    mz_recorder *finished = recorder;
+    recorder = NULL;
+    if (!mz_recorder_close(finished, st.backend, NULL)) goto done;
     snprintf(path, sizeof path, "%s/manifest.json", out);
     if (manifest && !mz_manifest_write(manifest, path, st.backend)) goto done;
     printf("%smaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", tty ? "\n" : "", frames,
@@ -143,6 +165,7 @@ done:
         fprintf(stderr, "maze gen: %s\n", mz_error());
         status = 1;
     }
+    mz_recorder_close(recorder, NULL, NULL);
     mz_manifest_destroy(manifest);
     mz_gen_close(gen);
     mz_gpu_destroy(gpu);

@@ -11,7 +11,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
     bool no_metadata = false;
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
-    const char *load = NULL, *save_dir = NULL;
+    const char *load = NULL, *save_dir = NULL, *video = NULL;
     long seed = 1, frames_per_turn = 0;
     int size[2] = {0, 0}, window[2] = {1280, 720};
     double fps = 0;
@@ -24,6 +24,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--record", MZ_ARG_STRING, &record, "DIR", "headless: write the frames shown as PNGs"},
         {"--size", MZ_ARG_SIZE, size, "WxH", "frame size (640x360)"},
         {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time (30)"},
+        {"--video", MZ_ARG_STRING, &video, "FILE",
+         "record a video with sound and subtitles (.mp4 or .webm; F10 in the window)"},
         {"--frames-per-turn", MZ_ARG_INT, &frames_per_turn, "N",
          "headless: frames each turn shows (1 s worth)"},
         {"--window", MZ_ARG_SIZE, window, "WxH", "window size (1280x720)"},
@@ -82,6 +84,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .fps = (float)fps,
         .frames_per_turn = (int)frames_per_turn,
         .no_metadata = no_metadata,
+        .video_path = video,
     });
 }
 

@@ -278,7 +278,11 @@ static int run_verify(const mz_command *cmd, int argc, char **argv)
     const char *gen = str(replay, "generator"), *backend = str(root, "backend");
     bool procedural = gen && backend && !strcmp(gen, "procedural") &&
                       !strcmp(backend, "procedural");
-    if (!hashes_only && procedural) {
+    const char *command = str(replay, "command");
+    bool video = command && !strcmp(command, "video");
+    if (video) {
+        printf("note: a video is checked by its hash (its frames are lossy: not re-rendered)\n");
+    } else if (!hashes_only && procedural) {
         char tmp[] = "/tmp/maze-verify-XXXXXX";
         int compared = 0, differ = 0;
         if (!mkdtemp(tmp)) {

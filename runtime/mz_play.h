@@ -17,7 +17,8 @@ typedef struct mz_play_headless_desc {
     int width, height;       /* 0 -> 640x360 */
     float fps;               /* 0 -> 30 */
     int frames_per_turn;     /* 0 -> one second's worth */
-    bool no_metadata;        /* recorded PNGs without provenance */
+    bool no_metadata;        /* recordings without provenance (nor manifest) */
+    const char *video_path;  /* a video of the frames shown, with sound and subtitles, or NULL */
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

@@ -7,6 +7,7 @@
 #include "mz_gpu.h"
 #include "mz_manifest.h"
 #include "mz_provenance.h"
+#include "mz_recorder.h"
 #include "mz_record.h"
 
 #include <stdio.h>
@@ -59,21 +60,30 @@ typedef struct pictures {
     mz_gen *gen;
     const char *record_dir;
     int frames_per_turn;
+    float fps;
+    const char *generator;
     long recorded;
     mz_provenance provenance;
     mz_manifest *manifest; /* with a recording, unless --no-metadata */
+    const char *video_path;
+    mz_recorder *video;    /* opened at the first frame: its size is the video's */
+    uint64_t seed;
 } pictures;
 
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
 {
     memset(pc, 0, sizeof *pc);
-    if (!desc->generator && !desc->record_dir) return true;
+    if (!desc->generator && !desc->record_dir && !desc->video_path) return true;
     pc->record_dir = desc->record_dir;
+    pc->video_path = desc->video_path;
+    pc->seed = desc->seed;
     float fps = desc->fps > 0 ? desc->fps : 30.0f;
+    pc->fps = fps;
+    pc->generator = desc->generator;
     pc->frames_per_turn = desc->frames_per_turn > 0 ? desc->frames_per_turn : (int)(fps + 0.5f);
     if (pc->record_dir && !mz_record_make_dir(pc->record_dir)) return false;
     pc->provenance.off = desc->no_metadata;
-    if (pc->record_dir && !desc->no_metadata &&
+    if ((pc->record_dir || pc->video_path) && !desc->no_metadata &&
         !mz_provenance_story(&pc->provenance, desc->story_path))
         return false;
     if (pc->record_dir && !desc->no_metadata &&
@@ -94,12 +104,38 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 
-/* Writes the recording's manifest (after its last frame). */
+/* A frame into the video; the first one opens it. */
+static bool video_frame(pictures *pc, mz_session *ss, const mz_frame *f, bool new_turn)
+{
+    if (!pc->video) {
+        pc->video = mz_recorder_open(&(mz_recorder_desc){
+            .path = pc->video_path,
+            .width = (int)f->width,
+            .height = (int)f->height,
+            .fps = pc->fps,
+            .provenance = &pc->provenance,
+            .title = mz_story_title(mz_session_story(ss)),
+            .generator = pc->generator,
+            .seed = pc->seed,
+        });
+        if (!pc->video) return false;
+        new_turn = true;
+    }
+    if (new_turn) mz_recorder_turn(pc->video, mz_session_turn(ss));
+    return mz_recorder_frame(pc->video, f);
+}
+
+/* Finishes the video and writes the recording's manifest (after its last
+ * frame). */
 static bool pictures_finish(pictures *pc)
 {
-    if (!pc->manifest) return true;
+    if (!pc->gen) return true;
     mz_gen_stats st;
     mz_gen_stats_get(pc->gen, &st);
+    mz_recorder *video = pc->video;
+    pc->video = NULL;
+    if (!mz_recorder_close(video, st.backend, NULL)) return false;
+    if (!pc->manifest) return true;
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.json", pc->record_dir);
     return mz_manifest_write(pc->manifest, path, st.backend);
@@ -107,6 +143,7 @@ static bool pictures_finish(pictures *pc)
 
 static void pictures_close(pictures *pc)
 {
+    mz_recorder_close(pc->video, NULL, NULL);
     mz_manifest_destroy(pc->manifest);
     mz_gen_close(pc->gen);
     mz_gpu_destroy(pc->gpu);
@@ -120,6 +157,7 @@ static bool pictures_turn(pictures *pc, mz_session *ss)
     for (int i = 0; pc->gen && i < pc->frames_per_turn; i++) {
         if (!mz_gen_wait(pc->gen, &f, 10000)) return mz_fail("the generator made no frame in 10 s");
         mz_session_frame_shown(ss, &f);
+        if (pc->video_path && !video_frame(pc, ss, &f, i == 0)) return false;
         if (!pc->record_dir) continue;
         char path[4096];
         char name[32];
