@@ -69,6 +69,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .trace = trace,
             .save_dir = save_dir,
             .no_metadata = no_metadata,
+            .video = video,
         });
     if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");

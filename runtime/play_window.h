@@ -39,7 +39,8 @@ typedef struct mz_player_desc {
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
-    bool no_metadata;     /* F12 screenshots without provenance */
+    bool no_metadata;     /* screenshots and videos without provenance */
+    const char *video;    /* --video FILE: record from the start (F10 stops and starts) */
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);
@@ -49,6 +50,9 @@ mz_player *mz_player_create(const mz_player_desc *desc);
 bool mz_player_step(mz_player *p);
 bool mz_player_failed(const mz_player *p);
 void mz_player_destroy(mz_player *p);
+
+/* A video is being recorded (--video, F10). */
+bool mz_player_recording(const mz_player *p);
 
 /* What tests look at. */
 const char *mz_player_scene(const mz_player *p); /* current scene id, "" before */

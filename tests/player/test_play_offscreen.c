@@ -369,6 +369,67 @@ static void test_picker(void)
     mz_player_destroy(p);
 }
 
+/* The recording dot: saturated red pixels in the top-left corner. */
+static int red_dots(const uint8_t *img, int w, int h)
+{
+    int n = 0;
+    for (int y = 0; y < h / 4; y++)
+        for (int x = 0; x < w / 3; x++) {
+            const uint8_t *p = img + ((size_t)y * w + x) * 4;
+            n += p[0] > 200 && p[1] < 60 && p[2] < 60;
+        }
+    return n;
+}
+
+/* --video records from the start, with the indicator on screen; F10 stops
+ * it. The file has the picture, the sound and the subtitles of the play. */
+static void test_video(void)
+{
+    char path[160], cmd[600];
+    snprintf(path, sizeof path, "%s/play.mp4", dir);
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true,
+                                                .video = path});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(mz_player_recording(player));
+    MZ_CHECK(run_until_scene("stairs", 20));
+    int w, h;
+    uint8_t *rec = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK_MSG(rec && red_dots(rec, w, h) > 10, "%d red pixels", rec ? red_dots(rec, w, h) : -1);
+    free(rec);
+    type("descend");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    run_for(1.0);
+    key(SDLK_F10);
+    step(2);
+    MZ_CHECK(!mz_player_recording(player));
+    MZ_CHECK_HAS(mz_player_notice(player), "Video saved: ");
+    uint8_t *after = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(after && red_dots(after, w, h) == 0);
+    free(after);
+    mz_player_destroy(player);
+
+    snprintf(cmd, sizeof cmd,
+             "ffprobe -v error -show_entries stream=codec_type -of csv=p=0 %s | sort | tr '\\n' ' ' "
+             "| grep -q '^audio subtitle video $'", path);
+    MZ_CHECK_MSG(system(cmd) == 0, "streams");
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -i %s -map 0:s -f srt - | tr '\\n' ' ' | "
+             "grep -q 'smell of damp.*> descend.*Barrels line the walls'", path);
+    MZ_CHECK_MSG(system(cmd) == 0, "subtitles");
+    /* not silent: the cellar's drips and room tone */
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v info -i %s -map 0:a -af volumedetect -f null - 2>&1 | "
+             "grep -Eq 'mean_volume: -([1-4][0-9]|[0-9])\\.'", path);
+    MZ_CHECK_MSG(system(cmd) == 0, "the soundtrack is silent");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -380,6 +441,7 @@ int main(void)
     MZ_RUN(test_load);
     MZ_RUN(test_reload);
     MZ_RUN(test_picker);
+    MZ_RUN(test_video);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
