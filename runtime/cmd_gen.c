@@ -21,6 +21,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
     const char *then = NULL, *out = "out/gen", *uri = NULL, *video_path = NULL;
+    const char *disclosure = NULL;
     bool y4m = false, no_metadata = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)"},
@@ -35,6 +36,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
         {"--video", MZ_ARG_STRING, &video_path, "FILE",
          "also a video with sound and the prompts as subtitles (.mp4 or .webm)"},
+        {"--disclosure", MZ_ARG_STRING, &disclosure, "TEXT",
+         "burn this label into the video (e.g. \"" MZ_PROVENANCE_DISCLOSURE "\")"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (prompt, seed, DigitalSourceType)"},
         {0},
@@ -91,6 +94,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
                             .title = prompt,
                             .generator = uri,
                             .seed = (uint64_t)seed,
+                            .disclosure = disclosure,
                         })))
         goto done;
     if (recorder) mz_recorder_scene(recorder, prompt, (float)transition);

@@ -8,7 +8,8 @@
 static int run(const mz_command *cmd, int argc, char **argv)
 {
     bool headless = false, fullscreen = false, narrate = false, no_vsync = false, mute = false;
-    bool no_metadata = false;
+    bool no_metadata = false, no_disclosure = false, video_disclosure = false;
+    const char *disclosure = NULL;
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
     const char *load = NULL, *save_dir = NULL, *video = NULL;
@@ -36,6 +37,11 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
         {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
         {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
+        {"--disclosure", MZ_ARG_STRING, &disclosure, "TEXT",
+         "the label saying scenes are generated (default: the story's)"},
+        {"--no-disclosure", MZ_ARG_FLAG, &no_disclosure, NULL, "no such label on screen"},
+        {"--video-disclosure", MZ_ARG_FLAG, &video_disclosure, NULL,
+         "burn the label into the video's picture too"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (the prompt may hold the viewer's words)"},
         {0},
@@ -70,6 +76,9 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .save_dir = save_dir,
             .no_metadata = no_metadata,
             .video = video,
+            .disclosure = disclosure,
+            .no_disclosure = no_disclosure,
+            .video_disclosure = video_disclosure,
         });
     if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
@@ -86,6 +95,9 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .frames_per_turn = (int)frames_per_turn,
         .no_metadata = no_metadata,
         .video_path = video,
+        .disclosure = disclosure,
+        .no_disclosure = no_disclosure,
+        .video_disclosure = video_disclosure,
     });
 }
 

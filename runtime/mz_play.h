@@ -19,6 +19,9 @@ typedef struct mz_play_headless_desc {
     int frames_per_turn;     /* 0 -> one second's worth */
     bool no_metadata;        /* recordings without provenance (nor manifest) */
     const char *video_path;  /* a video of the frames shown, with sound and subtitles, or NULL */
+    const char *disclosure;  /* the label's text (NULL: the story's), burnt into the video */
+    bool no_disclosure;      /*   with video_disclosure; no_disclosure: none */
+    bool video_disclosure;
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

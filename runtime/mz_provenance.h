@@ -47,6 +47,12 @@ mz_provenance_frame mz_provenance_turn(const mz_story_turn *turn, mz_gen *gen);
  * trainedAlgorithmicMedia. */
 const char *mz_provenance_source_type(const char *backend);
 
+/* The on-screen disclosure label (docs/provenance.md): the installation's
+ * choice (off, or its own text) over the story's (mz_story_disclosure) over
+ * MZ_PROVENANCE_DISCLOSURE. NULL: no label. story may be NULL. */
+#define MZ_PROVENANCE_DISCLOSURE "Scenes generated as you play"
+const char *mz_provenance_disclosure(bool off, const char *installation, const mz_story *story);
+
 /* Writes the PNG with its provenance (bare when p is NULL or p->off). */
 bool mz_provenance_png_write(const mz_provenance *p, const mz_provenance_frame *f, const char *path,
                              const uint8_t *rgba, uint32_t width, uint32_t height);

@@ -68,6 +68,7 @@ typedef struct pictures {
     const char *video_path;
     mz_recorder *video;    /* opened at the first frame: its size is the video's */
     uint64_t seed;
+    const mz_play_headless_desc *desc;
 } pictures;
 
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
@@ -76,6 +77,7 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     if (!desc->generator && !desc->record_dir && !desc->video_path) return true;
     pc->record_dir = desc->record_dir;
     pc->video_path = desc->video_path;
+    pc->desc = desc;
     pc->seed = desc->seed;
     float fps = desc->fps > 0 ? desc->fps : 30.0f;
     pc->fps = fps;
@@ -117,6 +119,11 @@ static bool video_frame(pictures *pc, mz_session *ss, const mz_frame *f, bool ne
             .title = mz_story_title(mz_session_story(ss)),
             .generator = pc->generator,
             .seed = pc->seed,
+            .disclosure = pc->desc->video_disclosure
+                              ? mz_provenance_disclosure(pc->desc->no_disclosure,
+                                                         pc->desc->disclosure,
+                                                         mz_session_story(ss))
+                              : NULL,
         });
         if (!pc->video) return false;
         new_turn = true;

@@ -119,7 +119,13 @@ static void set_notice(mz_player *p, const char *msg)
     p->overlay_dirty = true;
 }
 
-/* ---- the video (--video FILE, F10) ---- */
+/* ---- the video (--video FILE, F10) and the disclosure label ---- */
+
+static const char *disclosure(const mz_player *p)
+{
+    return mz_provenance_disclosure(p->desc.no_disclosure, p->desc.disclosure,
+                                    p->session ? mz_session_story(p->session) : NULL);
+}
 
 static void video_stop(mz_player *p)
 {
@@ -175,6 +181,7 @@ static void video_frame(mz_player *p, const mz_frame *f)
             .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
             .generator = p->desc.gen,
             .seed = p->desc.seed,
+            .disclosure = p->desc.video_disclosure ? disclosure(p) : NULL,
         });
         if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
     }
@@ -660,7 +667,7 @@ static bool draw_overlay(mz_player *p)
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
     mz_overlay_state st = {.time_s = now, .working = working};
-    char author[3000], ending[300], rec[32];
+    char author[3000], ending[600], rec[32];
     if (p->video_on) {
         snprintf(rec, sizeof rec, "REC %d:%02d", p->video_secs / 60, p->video_secs % 60);
         st.recording = rec;
@@ -686,9 +693,13 @@ static bool draw_overlay(mz_player *p)
             author_text(p, author, sizeof author);
             st.author = author;
         }
+        st.disclosure = disclosure(p);
         if (p->ended && !p->notice[0]) {
-            snprintf(ending, sizeof ending, "The end%s%s.\nEnter or R to play again, Esc to quit.",
-                     p->ending[0] ? ": " : "", p->ending);
+            /* the credits say it too */
+            snprintf(ending, sizeof ending,
+                     "The end%s%s.%s%s\nEnter or R to play again, Esc to quit.",
+                     p->ending[0] ? ": " : "", p->ending, st.disclosure ? "\n" : "",
+                     st.disclosure ? st.disclosure : "");
             st.notice = ending;
         }
     }

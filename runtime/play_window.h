@@ -41,6 +41,9 @@ typedef struct mz_player_desc {
     bool offscreen;       /* no window (see above) */
     bool no_metadata;     /* screenshots and videos without provenance */
     const char *video;    /* --video FILE: record from the start (F10 stops and starts) */
+    const char *disclosure; /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
+    bool no_disclosure;     /* no label */
+    bool video_disclosure;  /* burn the label into videos */
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);

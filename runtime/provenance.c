@@ -74,6 +74,15 @@ const char *mz_provenance_source_type(const char *backend)
                                                          : MZ_RECORD_SOURCE_ALGORITHMIC;
 }
 
+const char *mz_provenance_disclosure(bool off, const char *installation, const mz_story *story)
+{
+    const char *label = off            ? NULL
+                        : installation ? installation
+                        : story && mz_story_disclosure(story) ? mz_story_disclosure(story)
+                                                              : MZ_PROVENANCE_DISCLOSURE;
+    return label && *label ? label : NULL;
+}
+
 mz_provenance_frame mz_provenance_turn(const mz_story_turn *t, mz_gen *gen)
 {
     if (!t) return (mz_provenance_frame){.gen = gen, .turn = -1};

@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_manifest.h"
 #include "mz_scene_interp.h"
+#include "overlay.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,36 @@ struct mz_recorder {
     float *samples;
     size_t samples_cap;
     char *prompt; /* the last prompt the sound was set from */
-    const char *disclosure;
+    uint8_t *label; /* the disclosure at the video's size, straight-alpha RGBA; NULL: none */
+    uint8_t *burnt; /* a frame with the label on it */
 };
+
+/* Draws the disclosure once, as the window's overlay draws it. */
+static bool draw_label(mz_recorder *r, const char *text)
+{
+    mz_overlay *o = mz_overlay_create(NULL);
+    SDL_Surface *s = o ? mz_overlay_draw(o, r->w, r->h, &(mz_overlay_state){.disclosure = text})
+                       : NULL;
+    size_t row = (size_t)r->w * 4;
+    bool ok = s && (r->label = malloc(row * r->h)) && (r->burnt = malloc(row * r->h));
+    for (int y = 0; ok && y < r->h; y++)
+        memcpy(r->label + y * row, (const uint8_t *)s->pixels + y * s->pitch, row);
+    mz_overlay_destroy(o);
+    return ok ? true : mz_fail("recording: cannot draw the disclosure: %s", mz_error());
+}
+
+/* The frame with the label blended over it. */
+static const uint8_t *burn_label(mz_recorder *r, const uint8_t *rgba)
+{
+    size_t n = (size_t)r->w * r->h * 4;
+    for (size_t i = 0; i < n; i += 4) {
+        unsigned a = r->label[i + 3];
+        for (int c = 0; c < 3; c++)
+            r->burnt[i + c] = (uint8_t)((rgba[i + c] * (255 - a) + r->label[i + c] * a + 127) / 255);
+        r->burnt[i + 3] = 255;
+    }
+    return r->burnt;
+}
 
 /* The sound of a prompt: what the generator would read in it, plus tags. */
 static void set_sound(mz_recorder *r, const char *prompt, const char *const *tags, size_t ntags,
@@ -91,11 +120,12 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
             .height = d->height,
             .fps = (float)r->fps,
         });
-    if (!r->video || (p && !r->manifest)) {
+    if (!r->video || (p && !r->manifest) || (d->disclosure && !draw_label(r, d->disclosure))) {
+        mz_manifest_destroy(r->manifest); /* nothing to vouch for */
+        r->manifest = NULL;
         mz_recorder_close(r, NULL, NULL);
         return NULL;
     }
-    r->disclosure = d->disclosure;
     return r;
 }
 
@@ -140,7 +170,8 @@ bool mz_recorder_frame(mz_recorder *r, const mz_frame *f)
     }
     mz_audio_offline_render(r->audio, r->samples, n);
     r->frames++;
-    return mz_record_video_frame(r->video, f->rgba, r->samples, n);
+    const uint8_t *rgba = r->label ? burn_label(r, f->rgba) : f->rgba;
+    return mz_record_video_frame(r->video, rgba, r->samples, n);
 }
 
 mz_record_video_stats mz_recorder_stats(mz_recorder *r)
@@ -163,6 +194,8 @@ bool mz_recorder_close(mz_recorder *r, const char *backend, mz_record_video_stat
     mz_audio_offline_destroy(r->audio);
     free(r->samples);
     free(r->prompt);
+    free(r->label);
+    free(r->burnt);
     free(r);
     return ok;
 }

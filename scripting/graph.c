@@ -479,8 +479,9 @@ static void read_story(loader *ld)
     int t = lua_gettop(L);
     const char *file = g->story_file;
     int line = g->story_line;
-    static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
-                                        "blocked", "vars",  "transition", "narrate",    NULL};
+    static const char *const known[] = {"title",      "start",      "style",   "characters",
+                                        "synonyms",   "blocked",    "vars",    "transition",
+                                        "narrate",    "disclosure", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -499,6 +500,15 @@ static void read_story(loader *ld)
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "story: 'narrate' must be true or false");
     lua_pop(L, 1);
+    type = rawfield(L, t, "disclosure");
+    bool off = type == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (off)
+        g->disclosure = "";
+    else if (type == LUA_TSTRING)
+        g->disclosure = optional_string(ld, t, "disclosure", file, line, "story");
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'disclosure' must be a label (a string) or false");
 
     /* characters: name -> description */
     type = rawfield(L, t, "characters");

@@ -118,6 +118,7 @@ typedef struct story_graph {
     size_t char_count;
     float transition_s;
     bool narrate;
+    const char *disclosure; /* the story's label; "" = off; NULL = the default */
     story_scene *scenes;
     size_t scene_count;
     int *index; /* open-addressing hash of scene ids, index_size slots, -1 empty */

@@ -62,4 +62,13 @@ check "--no-metadata: no provenance tags, no manifest" sh -c "
   test ! -e '$T/bare.mp4.json'"
 "$MZ_MAZE" gen "a lighthouse" --frames 3 --size 64x36 --out "$T/bad" --video "$T/x.avi" > /dev/null 2> "$T/bad.txt"
 check "an unknown container is refused by name" sh -c "test $? -eq 1 && grep -q 'x.avi: a video is .mp4 or .webm' '$T/bad.txt'"
+# the disclosure burnt in: the top-left corner differs from the frame as made, the rest not
+"$MZ_MAZE" gen "a lighthouse at night" --frames 1 --size 320x180 --out "$T/lbl" \
+  --video "$T/lbl.mp4" --disclosure "Scenes generated as you play" > /dev/null 2>&1
+ffmpeg -v error -i "$T/lbl.mp4" -frames:v 1 "$T/lbl_frame.png"
+corner() { compare -metric MAE -crop "$2" "$1" "$3" null: 2>&1 | sed 's/.*(\(.*\))/\1/'; }
+tl=$(corner "$T/lbl_frame.png" 160x30+0+0 "$T/lbl/frame_00000.png")
+rest=$(corner "$T/lbl_frame.png" 320x120+0+60 "$T/lbl/frame_00000.png")
+check "burnt-in label: the corner changed ($tl), the picture not ($rest)" \
+  awk -v a="$tl" -v b="$rest" 'BEGIN { exit !(a > 0.03 && b < 0.02) }'
 finish

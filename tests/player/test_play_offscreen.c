@@ -381,6 +381,18 @@ static int red_dots(const uint8_t *img, int w, int h)
     return n;
 }
 
+/* The disclosure label: light grey text on a dark plate, top left. */
+static int label_pixels(const uint8_t *img, int w, int h)
+{
+    int n = 0;
+    for (int y = 0; y < h / 8; y++)
+        for (int x = 0; x < w / 2; x++) {
+            const uint8_t *p = img + ((size_t)y * w + x) * 4;
+            n += p[0] > 120 && abs(p[0] - p[1]) < 12 && abs(p[1] - p[2]) < 12;
+        }
+    return n;
+}
+
 /* --video records from the start, with the indicator on screen; F10 stops
  * it. The file has the picture, the sound and the subtitles of the play. */
 static void test_video(void)
@@ -401,6 +413,8 @@ static void test_video(void)
     int w, h;
     uint8_t *rec = mz_player_screenshot(player, &w, &h);
     MZ_CHECK_MSG(rec && red_dots(rec, w, h) > 10, "%d red pixels", rec ? red_dots(rec, w, h) : -1);
+    MZ_CHECK_MSG(rec && label_pixels(rec, w, h) > 40, "%d label pixels",
+                 rec ? label_pixels(rec, w, h) : -1);
     free(rec);
     type("descend");
     key(SDLK_RETURN);
