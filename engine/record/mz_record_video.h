@@ -45,7 +45,8 @@ typedef struct mz_record_video_desc {
 typedef struct mz_record_video_stats {
     uint64_t frames;        /* handed in */
     uint64_t dropped;       /* of those, dropped because the encoder was behind */
-    double encode_cpu_ms;   /* the encoder thread's CPU time per frame encoded (mean) */
+    double encode_cpu_ms;   /* the recorder's thread's CPU time per frame encoded (mean);
+                               a codec's own threads (libx264's) are not in it */
 } mz_record_video_stats;
 
 mz_record_video *mz_record_video_open(const mz_record_video_desc *desc);
