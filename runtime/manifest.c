@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct mz_manifest {
     cJSON *root, *replay, *inputs, *turns, *files;
@@ -141,10 +140,7 @@ bool mz_manifest_write(mz_manifest *m, const char *path, const char *backend)
         cJSON_DeleteItemFromObject(f, "sha256");
         cJSON_AddStringToObject(f, "sha256", hex);
     }
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    mz_provenance_now(when);
     /* C2PA's actions assertion: created, by which software, of what kind */
     char agent[96];
     snprintf(agent, sizeof agent, "%s, %s generator", MZ_PROVENANCE_SOFTWARE, backend);

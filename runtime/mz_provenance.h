@@ -47,6 +47,9 @@ mz_provenance_frame mz_provenance_turn(const mz_story_turn *turn, mz_gen *gen);
  * trainedAlgorithmicMedia. */
 const char *mz_provenance_source_type(const char *backend);
 
+/* Now, in UTC, ISO 8601 ("2026-12-06T04:14:42Z"). */
+void mz_provenance_now(char out[32]);
+
 /* The on-screen disclosure label (docs/provenance.md): the installation's
  * choice (off, or its own text) over the story's (mz_story_disclosure) over
  * MZ_PROVENANCE_DISCLOSURE. NULL: no label. story may be NULL. */

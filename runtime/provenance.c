@@ -74,6 +74,14 @@ const char *mz_provenance_source_type(const char *backend)
                                                          : MZ_RECORD_SOURCE_ALGORITHMIC;
 }
 
+void mz_provenance_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 const char *mz_provenance_disclosure(bool off, const char *installation, const mz_story *story)
 {
     const char *label = off            ? NULL
@@ -101,10 +109,7 @@ bool mz_provenance_png_write(const mz_provenance *p, const mz_provenance_frame *
     snprintf(generator, sizeof generator, "%s (%s)", backend, MZ_PROVENANCE_SOFTWARE);
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)f->seed);
     snprintf(turn, sizeof turn, "%d", f->turn);
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    mz_provenance_now(stamp);
     mz_record_meta m = {.source_type = mz_provenance_source_type(backend)};
     mz_record_meta_add(&m, "Software", MZ_PROVENANCE_SOFTWARE);
     mz_record_meta_add(&m, "Generator", generator);
