@@ -51,6 +51,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         return mz_args_usage_error(cmd, "--frames must be 1..1000000");
     if (fps <= 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
     if (then_at < 0) then_at = frames / 2;
+    if (video_path && !mz_record_video_path_ok(video_path))
+        return mz_args_usage_error(cmd, "%s", mz_error());
     if ((y4m || video_path) && (size[0] % 2 || size[1] % 2))
         return mz_args_usage_error(cmd, "--y4m and --video need an even --size");
 

@@ -1,6 +1,8 @@
 /* maze play — play a story. */
 #include "mz_commands.h"
 #include "mz_play.h"
+#include "mz_error.h"
+#include "mz_record_video.h"
 #include "play_window.h"
 
 #include <stdio.h>
@@ -53,6 +55,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
     if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
     if (volume < 0 || volume > 1) return mz_args_usage_error(cmd, "--volume must be in 0..1");
     if (fps < 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
+    if (video && !mz_record_video_path_ok(video)) return mz_args_usage_error(cmd, "%s", mz_error());
     if (frames_per_turn < 0 || frames_per_turn > 100000)
         return mz_args_usage_error(cmd, "--frames-per-turn must be 0..100000");
     if (!headless)

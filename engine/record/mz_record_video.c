@@ -360,12 +360,23 @@ static bool open_subtitles(mz_record_video *v, bool webm)
     return open_track(v, &v->sub, "subtitle encoder", &opts);
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n > t && !strcmp(s + n - t, tail);
+}
+
+bool mz_record_video_path_ok(const char *path)
+{
+    return ends_with(path, ".mp4") || ends_with(path, ".webm")
+               ? true
+               : mz_fail("%s: a video is .mp4 or .webm", path);
+}
+
 static bool open_file(mz_record_video *v, const mz_record_video_desc *d)
 {
-    size_t len = strlen(d->path);
-    bool mp4 = len > 4 && !strcmp(d->path + len - 4, ".mp4");
-    bool webm = len > 5 && !strcmp(d->path + len - 5, ".webm");
-    if (!mp4 && !webm) return mz_fail("%s: a video is .mp4 or .webm", d->path);
+    if (!mz_record_video_path_ok(d->path)) return false;
+    bool mp4 = ends_with(d->path, ".mp4"), webm = !mp4;
     int err = avformat_alloc_output_context2(&v->oc, NULL, mp4 ? "mp4" : "webm", d->path);
     if (err < 0) return av_fail(err, d->path);
     if (!open_video(v, webm, d->fps > 0 ? d->fps : 30)) return false;

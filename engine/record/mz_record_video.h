@@ -51,6 +51,10 @@ typedef struct mz_record_video_stats {
 
 mz_record_video *mz_record_video_open(const mz_record_video_desc *desc);
 
+/* Whether path names a container this module writes (.mp4, .webm); false
+ * with the message in mz_error() otherwise. For checking options early. */
+bool mz_record_video_path_ok(const char *path);
+
 /* The next frame (width*height RGBA) and the audio that follows it
  * (audio_frames stereo frames; NULL/0: none). */
 bool mz_record_video_frame(mz_record_video *v, const uint8_t *rgba, const float *audio,

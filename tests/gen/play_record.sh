@@ -7,7 +7,7 @@ printf 'descend\nmake it rain\nopen barrel\n' > "$T/in.txt"
 "$MZ_MAZE" play tests/story/fixtures/cellar --headless --inputs "$T/in.txt" --record "$T/rec" \
   --size 160x90 --frames-per-turn 6 --trace "$T/t.jsonl" > "$T/out.txt" 2> "$T/err.txt"
 check "play with a generator exits 0" test $? -eq 0
-check "4 turns x 6 frames recorded" test "$(ls "$T/rec" | wc -l)" -eq 24
+check "4 turns x 6 frames recorded" test "$(ls "$T/rec" | grep -c '^frame_.*\.png$')" -eq 24
 check "transcript says so" has "$T/out.txt" "24 frames recorded in $T/rec/"
 check "no validation errors" test ! -s "$T/err.txt"
 check "frames are PNGs" sh -c "head -c 8 '$T/rec/frame_000023.png' | od -c | grep -q 'P   N   G'"

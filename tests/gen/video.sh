@@ -61,7 +61,7 @@ check "--no-metadata: no provenance tags, no manifest" sh -c "
   ! ffprobe -v error -show_entries format_tags -of default=nw=1 '$T/bare.mp4' | grep -q DigitalSourceType &&
   test ! -e '$T/bare.mp4.json'"
 "$MZ_MAZE" gen "a lighthouse" --frames 3 --size 64x36 --out "$T/bad" --video "$T/x.avi" > /dev/null 2> "$T/bad.txt"
-check "an unknown container is refused by name" sh -c "test $? -eq 1 && grep -q 'x.avi: a video is .mp4 or .webm' '$T/bad.txt'"
+check "an unknown container is a usage error, named" sh -c "test $? -eq 2 && grep -q 'x.avi: a video is .mp4 or .webm' '$T/bad.txt'"
 # the disclosure burnt in: the top-left corner differs from the frame as made, the rest not
 "$MZ_MAZE" gen "a lighthouse at night" --frames 1 --size 320x180 --out "$T/lbl" \
   --video "$T/lbl.mp4" --disclosure "Scenes generated as you play" > /dev/null 2>&1
