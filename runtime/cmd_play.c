@@ -125,7 +125,7 @@ const mz_command mz_cmd_play = {
                "the story after editing it (saving a .lua file of the story reloads it\n"
                "too);\n"
                "F5/F9 quick save/load; F6 sound on/off; F7/F8 volume down/up;\n"
-               "F11 fullscreen; F12 screenshot; Esc to quit.\n"
+               "F10 start/stop a video; F11 fullscreen; F12 screenshot; Esc to quit.\n"
                "With --headless, each line of the inputs file is one thing the viewer\n"
                "types (a line `undo` takes the last turn back, unless the story has\n"
                "undo = false); a transcript goes to stdout and --trace writes one JSON object per\n"
