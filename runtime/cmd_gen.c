@@ -5,6 +5,9 @@
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_manifest.h"
+#include "mz_provenance.h"
+#include "mz_recorder.h"
 #include "mz_record.h"
 
 #include <stdio.h>
@@ -17,8 +20,9 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     long seed = 1, frames = 60, then_at = -1;
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
-    const char *then = NULL, *out = "out/gen", *uri = NULL;
-    bool y4m = false;
+    const char *then = NULL, *out = "out/gen", *uri = NULL, *video_path = NULL;
+    const char *disclosure = NULL;
+    bool y4m = false, no_metadata = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)", 0,
          MZ_ARG_MAX_SEED},
@@ -34,6 +38,12 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
+        {"--video", MZ_ARG_STRING, &video_path, "FILE",
+         "also a video with sound and the prompts as subtitles (.mp4 or .webm)"},
+        {"--disclosure", MZ_ARG_STRING, &disclosure, "TEXT",
+         "burn this label into the video (e.g. \"" MZ_PROVENANCE_DISCLOSURE "\")"},
+        {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
+         "PNGs without provenance (prompt, seed, DigitalSourceType)"},
         {0},
     };
     const char *prompt = NULL;
@@ -45,23 +55,55 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         return mz_args_usage_error(cmd, "--then-at %ld is not a frame of the %ld made", then_at,
                                    frames);
     if (then_at < 0) then_at = frames / 2;
-    if (y4m && (size[0] % 2 || size[1] % 2))
-        return mz_args_usage_error(cmd, "--y4m needs an even --size");
+    if (video_path && !mz_record_video_path_ok(video_path))
+        return mz_args_usage_error(cmd, "%s", mz_error());
+    if ((y4m || video_path) && (size[0] % 2 || size[1] % 2))
+        return mz_args_usage_error(cmd, "--y4m and --video need an even --size");
 
     int status = 1;
     mz_gpu *gpu = NULL;
     mz_gen *gen = NULL;
     mz_record_y4m *video = NULL;
+    mz_manifest *manifest = NULL;
+    mz_recorder *recorder = NULL;
+    mz_provenance provenance = {.off = no_metadata};
     char path[4096];
     if (!mz_record_make_dir(out)) goto done;
     if (!(gpu = mz_gpu_create(NULL))) goto done;
     mz_gen_desc desc = {.uri = uri, .gpu = gpu};
     if (!(gen = mz_gen_open(&desc))) goto done;
+    if (!no_metadata && !(manifest = mz_manifest_create(&(mz_manifest_desc){
+                              .command = "gen",
+                              .generator = uri,
+                              .seed = (uint64_t)seed,
+                              .width = size[0],
+                              .height = size[1],
+                              .fps = (float)fps,
+                              .prompt = prompt,
+                              .then = then,
+                              .frames = frames,
+                              .then_at = then_at,
+                              .transition = (float)transition,
+                          })))
+        goto done;
     if (y4m) {
         snprintf(path, sizeof path, "%s/gen.y4m", out);
         if (!(video = mz_record_y4m_open(path, (uint32_t)size[0], (uint32_t)size[1], fps)))
             goto done;
     }
+    if (video_path && !(recorder = mz_recorder_open(&(mz_recorder_desc){
+                            .path = video_path,
+                            .width = size[0],
+                            .height = size[1],
+                            .fps = (float)fps,
+                            .provenance = &provenance,
+                            .title = prompt,
+                            .generator = uri,
+                            .seed = (uint64_t)seed,
+                            .disclosure = disclosure,
+                        })))
+        goto done;
+    if (recorder) mz_recorder_scene(recorder, prompt, (float)transition);
     printf("maze gen: \"%s\", %dx%d, seed %ld, on %s\n", prompt, size[0], size[1], seed,
            mz_gpu_device_name(gpu));
     mz_scene_request req = {.id = 1,
@@ -83,15 +125,26 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
             next.prompt = then;
             printf("%smaze gen: frame %ld: %s\n", tty ? "\n" : "", i, then);
             if (!mz_gen_submit(gen, &next, have ? &f : NULL, have ? 1 : 0)) goto done;
+            if (recorder) mz_recorder_scene(recorder, then, (float)transition);
         }
         if (!mz_gen_wait(gen, &f, 10000)) {
             mz_fail("no frame after 10 s");
             goto done;
         }
         have = true;
-        snprintf(path, sizeof path, "%s/frame_%05ld.png", out, i);
-        if (!mz_record_png_write(path, f.rgba, f.width, f.height)) goto done;
+        char name[32];
+        snprintf(name, sizeof name, "frame_%05ld.png", i);
+        snprintf(path, sizeof path, "%s/%s", out, name);
+        mz_provenance_frame pf = {.gen = gen,
+                                  .turn = -1,
+                                  .prompt = then && i >= then_at ? then : prompt,
+                                  .seed = (uint64_t)seed};
+        if (!mz_provenance_png_write(&(mz_provenance){.off = no_metadata}, &pf, path, f.rgba,
+                                     f.width, f.height))
+            goto done;
+        if (manifest) mz_manifest_file(manifest, name);
         if (video && !mz_record_y4m_write(video, f.rgba)) goto done;
+        if (recorder && !mz_recorder_frame(recorder, &f)) goto done;
         /* A live counter on a terminal; a line every tenth of the way in logs. */
         if (tty || (i + 1) % step == 0 || i + 1 == frames) {
             printf("%sframe %ld/%ld (scene %llu, frame %u%s)%s", tty ? "\r" : "", i + 1, frames,
@@ -102,6 +155,17 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     }
     mz_gen_stats st;
     mz_gen_stats_get(gen, &st);
+    if (video) {
+        bool closed = mz_record_y4m_close(video);
+        video = NULL;
+        if (!closed) goto done;
+        if (manifest) mz_manifest_file(manifest, "gen.y4m");
+    }
+    mz_recorder *finished = recorder;
+    recorder = NULL;
+    if (!mz_recorder_close(finished, st.backend, NULL)) goto done;
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    if (manifest && !mz_manifest_write(manifest, path, st.backend)) goto done;
     printf("%smaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", tty ? "\n" : "", frames,
            out, st.first_frame_ms, mz_gpu_validation_errors(gpu));
     status = 0;
@@ -111,6 +175,8 @@ done:
         fprintf(stderr, "maze gen: %s\n", mz_error());
         status = 1;
     }
+    mz_recorder_close(recorder, NULL, NULL);
+    mz_manifest_destroy(manifest);
     mz_gen_close(gen);
     mz_gpu_destroy(gpu);
     return status;

@@ -2,6 +2,7 @@
 #ifndef MZ_PLAY_H
 #define MZ_PLAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct mz_play_headless_desc {
@@ -17,6 +18,11 @@ typedef struct mz_play_headless_desc {
     int width, height;       /* 0 -> 640x360 */
     float fps;               /* 0 -> 30 */
     int frames_per_turn;     /* 0 -> one second's worth */
+    bool no_metadata;        /* recordings without provenance (nor manifest) */
+    const char *video_path;  /* a video of the frames shown, with sound and subtitles, or NULL */
+    const char *disclosure;  /* the label's text (NULL: the story's), burnt into the video */
+    bool no_disclosure;      /*   with video_disclosure; no_disclosure: none */
+    bool video_disclosure;
     const char *at;          /* begin in this scene (--at), or NULL */
     const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
     int set_count;

@@ -7,6 +7,8 @@
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
+#include "mz_provenance.h"
+#include "mz_recorder.h"
 #include "mz_record.h"
 #include "mz_render.h"
 #include "mz_scene_interp.h"
@@ -61,6 +63,13 @@ struct mz_player {
 
     mz_session *session;
     mz_audio *audio;
+    /* the video (--video, F10): opened at the first frame after it is asked for */
+    bool video_on;
+    mz_recorder *video;
+    char video_path[700];
+    uint64_t video_ns;
+    int video_secs; /* shown on the indicator */
+    int videos;
     bool narrate;
     bool restored; /* the next turn comes from a save: treat it as a scene change */
     char scene[128];
@@ -116,6 +125,85 @@ static void set_notice(mz_player *p, const char *msg)
     p->overlay_dirty = true;
 }
 
+/* ---- the video (--video FILE, F10) and the disclosure label ---- */
+
+static const char *disclosure(const mz_player *p)
+{
+    return mz_provenance_disclosure(p->desc.no_disclosure, p->desc.disclosure,
+                                    p->session ? mz_session_story(p->session) : NULL);
+}
+
+static void video_stop(mz_player *p)
+{
+    p->video_on = false;
+    p->overlay_dirty = true;
+    if (!p->video) return;
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    mz_record_video_stats vs;
+    char msg[900];
+    if (mz_recorder_close(p->video, st.backend, &vs))
+        snprintf(msg, sizeof msg, "Video saved: %s (%llu frames, %llu dropped)", p->video_path,
+                 (unsigned long long)vs.frames, (unsigned long long)vs.dropped);
+    else
+        snprintf(msg, sizeof msg, "Video: %s", mz_error());
+    p->video = NULL;
+    mz_log_info("%s", msg);
+    set_notice(p, msg);
+}
+
+/* F10: the first recording goes to --video FILE, later ones beside the
+ * screenshots. */
+static void video_toggle(mz_player *p)
+{
+    if (p->video_on) {
+        video_stop(p);
+        return;
+    }
+    if (p->desc.video && !p->videos)
+        snprintf(p->video_path, sizeof p->video_path, "%s", p->desc.video);
+    else
+        snprintf(p->video_path, sizeof p->video_path, "%s/maze-%lld-%d.mp4",
+                 p->desc.save_dir ? p->desc.save_dir : ".", (long long)time(NULL), p->videos);
+    p->videos++;
+    p->video_on = true;
+    p->video_ns = mz_time_ns();
+    p->video_secs = 0;
+    p->overlay_dirty = true;
+}
+
+static void video_frame(mz_player *p, const mz_frame *f)
+{
+    if (!p->video) {
+        mz_provenance prov = {.off = p->desc.no_metadata};
+        if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
+        p->video = mz_recorder_open(&(mz_recorder_desc){
+            .path = p->video_path,
+            .width = (int)f->width,
+            .height = (int)f->height,
+            .fps = p->desc.fps,
+            .realtime = true,
+            .provenance = &prov,
+            .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
+            .generator = p->desc.gen,
+            .seed = p->desc.seed,
+            .disclosure = p->desc.video_disclosure ? disclosure(p) : NULL,
+        });
+        if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
+    }
+    if (!p->video || !mz_recorder_frame(p->video, f)) {
+        char msg[800];
+        snprintf(msg, sizeof msg, "Video stopped: %s", mz_error());
+        mz_log_error("%s", msg);
+        video_stop(p);
+        set_notice(p, msg);
+        return;
+    }
+    int secs = (int)(mz_time_ms_since(p->video_ns) / 1000.0);
+    if (secs != p->video_secs) p->overlay_dirty = true;
+    p->video_secs = secs;
+}
+
 /* ---- window and GPU ---- */
 
 static bool make_surface(VkInstance instance, void *user, VkSurfaceKHR *out)
@@ -161,6 +249,7 @@ static bool open_window(mz_player *p)
 static void on_turn(const mz_story_turn *t, void *user)
 {
     mz_player *p = user;
+    if (p->video) mz_recorder_turn(p->video, t);
     bool changed = t->scene_changed || p->restored;
     p->restored = false;
     if (t->error) {
@@ -472,6 +561,9 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
     case SDLK_F9:
         quick_load(p);
         break;
+    case SDLK_F10:
+        video_toggle(p);
+        break;
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         if (p->ended && in->len == 0)
@@ -598,6 +690,7 @@ static bool take_frames(mz_player *p, double wait_ms)
         memcpy(p->last_rgba, f.rgba, n);
         p->shown = f;
         p->shown.rgba = p->last_rgba;
+        if (p->video_on) video_frame(p, &f);
         p->have_frame = true;
         p->unreported = true;
         /* The session keeps the pixels pointer of the frame last reported:
@@ -645,7 +738,11 @@ static bool draw_overlay(mz_player *p)
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
     mz_overlay_state st = {.time_s = now, .working = working};
-    char author[3000], ending[300];
+    char author[3000], ending[600], rec[32];
+    if (p->video_on) {
+        snprintf(rec, sizeof rec, "REC %d:%02d", p->video_secs / 60, p->video_secs % 60);
+        st.recording = rec;
+    }
     if (p->mode == MODE_PICK) {
         st.menu_title = "Choose a story (\xe2\x86\x91 \xe2\x86\x93, Enter)";
         st.menu_items = (const char *const *)p->stories;
@@ -667,6 +764,7 @@ static bool draw_overlay(mz_player *p)
             author_text(p, author, sizeof author);
             st.author = author;
         }
+        st.disclosure = disclosure(p);
         p->inspector[0] = '\0';
         if (p->show_inspector) {
             /* Read live each time it is drawn: after a turn, an undo or a reload. */
@@ -684,8 +782,11 @@ static bool draw_overlay(mz_player *p)
             }
         }
         if (p->ended && !p->notice[0]) {
-            snprintf(ending, sizeof ending, "The end%s%s.\nEnter or R to play again, Esc to quit.",
-                     p->ending[0] ? ": " : "", p->ending);
+            /* the credits say it too */
+            snprintf(ending, sizeof ending,
+                     "The end%s%s.%s%s\nEnter or R to play again, Esc to quit.",
+                     p->ending[0] ? ": " : "", p->ending, st.disclosure ? "\n" : "",
+                     st.disclosure ? st.disclosure : "");
             st.notice = ending;
         }
     }
@@ -752,7 +853,11 @@ static void screenshot(mz_player *p)
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(path, sizeof path, "%s/maze-%s-%03d.png", p->desc.save_dir ? p->desc.save_dir : ".",
              stamp, ++p->screenshots % 1000);
-    if (mz_record_png_write(path, rgba, (uint32_t)w, (uint32_t)h)) {
+    mz_provenance prov = {.off = p->desc.no_metadata};
+    if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
+    mz_provenance_frame pf =
+        mz_provenance_turn(p->session ? mz_session_turn(p->session) : NULL, p->gen);
+    if (mz_provenance_png_write(&prov, &pf, path, rgba, (uint32_t)w, (uint32_t)h)) {
         snprintf(msg, sizeof msg, "Screenshot: %s", path);
         mz_log_info("%s", msg);
         set_notice(p, msg);
@@ -808,6 +913,7 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){
                     .narrate = d->narrate, .volume = d->volume, .muted = d->muted}));
     ok = ok && (d->story ? start_story(p, d->story) : list_stories(p));
+    if (ok && d->video) video_toggle(p);
     if (!ok) {
         mz_player_destroy(p);
         return NULL;
@@ -848,6 +954,11 @@ bool mz_player_step(mz_player *p)
     return true;
 }
 
+bool mz_player_recording(const mz_player *p)
+{
+    return p->video_on;
+}
+
 bool mz_player_failed(const mz_player *p)
 {
     return p->failed;
@@ -861,6 +972,7 @@ const char *mz_player_inspector(const mz_player *p)
 void mz_player_destroy(mz_player *p)
 {
     if (!p) return;
+    video_stop(p);
     if (p->watch_fd >= 0) close(p->watch_fd);
     mz_gen_close(p->gen);
     mz_session_destroy(p->session);

@@ -39,6 +39,11 @@ typedef struct mz_player_desc {
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
+    bool no_metadata;     /* screenshots and videos without provenance */
+    const char *video;    /* --video FILE: record from the start (F10 stops and starts) */
+    const char *disclosure; /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
+    bool no_disclosure;     /* no label */
+    bool video_disclosure;  /* burn the label into videos */
     const char *at;          /* start (and restart) in this scene, or NULL */
     const char *const *sets; /* "NAME=VALUE" state set at each start */
     int set_count;
@@ -51,6 +56,9 @@ mz_player *mz_player_create(const mz_player_desc *desc);
 bool mz_player_step(mz_player *p);
 bool mz_player_failed(const mz_player *p);
 void mz_player_destroy(mz_player *p);
+
+/* A video is being recorded (--video, F10). */
+bool mz_player_recording(const mz_player *p);
 
 /* What tests look at. */
 const char *mz_player_scene(const mz_player *p); /* current scene id, "" before */

@@ -575,7 +575,7 @@ static void read_story(loader *ld)
     ld->line = line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
                                         "blocked", "vars",  "transition", "narrate",    "undo",
-                                        "on",      "hints", "disambiguate", NULL};
+                                        "on",      "hints", "disambiguate", "disclosure", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -595,6 +595,15 @@ static void read_story(loader *ld)
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "story: 'narrate' must be true or false");
     lua_pop(L, 1);
+    type = rawfield(L, t, "disclosure");
+    bool off = type == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (off)
+        g->disclosure = "";
+    else if (type == LUA_TSTRING)
+        g->disclosure = optional_string(ld, t, "disclosure", file, line, "story");
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'disclosure' must be a label (a string) or false");
     /* Transitions for every scene (help, inventory...), tried after the
      * scene's own: a scene overrides them by saying the same. */
     g->global = (story_scene){.id = "(story)", .file = file, .line = line, .prompt_ref = LUA_NOREF,

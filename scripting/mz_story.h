@@ -78,6 +78,9 @@ void mz_story_destroy(mz_story *s);
 const char *mz_story_title(const mz_story *s);
 const char *mz_story_path(const mz_story *s); /* the story.lua path */
 bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken captions */
+/* The story's disclosure label: its own text, "" when it turns the label
+ * off (disclosure = false), NULL when it leaves the player's default. */
+const char *mz_story_disclosure(const mz_story *s);
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
 /* The seed the next begin starts the story's random generator from (0 -> 1):

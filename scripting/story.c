@@ -728,3 +728,7 @@ bool mz_story_narrate(const mz_story *s)
 {
     return s->g->narrate;
 }
+const char *mz_story_disclosure(const mz_story *s)
+{
+    return s->g->disclosure;
+}

@@ -126,6 +126,7 @@ typedef struct story_graph {
     size_t synonym_count;
     float transition_s;
     bool narrate;
+    const char *disclosure; /* the story's label; "" = off; NULL = the default */
     bool no_undo;   /* story { undo = false } */
     int hint_after; /* unmatched lines in a row before a hint; 0: never */
     bool no_disambiguate; /* story { disambiguate = false }: ties go to the first */

@@ -53,3 +53,5 @@ fields | awk '{ print $2 }' | pct "  the generator's part (submit -> frame ready
 fields | awk '{ print $3 }' | pct "  out of the generator -> presented"
 fields | awk '{ f += $4; g += $5 } END { printf "  displayed %.1f fps, generated %.1f fps (the second before each scene change)\n", f / NR, g / NR }'
 grep -o '"first_frame_ms":[0-9.]*' "$work/trace" | tail -n +2 | cut -d: -f2 | pct "  (the trace's first_frame_ms)"
+# With --video in MZ_PLAY_ARGS: what the recording kept and dropped.
+grep -o 'Video saved: .*' "$work/log" || true

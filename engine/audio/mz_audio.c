@@ -21,7 +21,7 @@
 #define MAX_CACHE 64
 #define MAX_SEEN_TAGS 32
 #define MAX_OWNED_SPEECH 8
-#define CLIP_LEVEL 0.8f
+
 #define POLL_MS 5.0
 
 typedef enum clip_state { CLIP_WANTED, CLIP_DECODING, CLIP_READY, CLIP_FAILED } clip_state;
@@ -222,7 +222,7 @@ static void apply_requests(mz_audio *a)
     }
     if (clips) {
         for (int i = 0; i < nready; i++)
-            mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
+            mz_mix_add_clip(a->mix, ready[i], MZ_AUDIO_CLIP_LEVEL, transition);
         mz_mix_keep_clips(a->mix, ready, nready, transition);
     }
     if (stop) mz_mix_speak(a->mix, NULL);

@@ -12,6 +12,7 @@
  * fallback while it works and switches back at its first preview. */
 #include "http.h"
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_gen_backends.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
@@ -242,7 +243,7 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     }
     uint8_t *png;
     size_t png_len;
-    bool ok = mz_gen_png_encode(rgba, w, h, &png, &png_len);
+    bool ok = mz_record_png_encode(rgba, w, h, NULL, &png, &png_len);
     free(grey);
     if (!ok) return false;
     static const char boundary[] = "mazeboundary7d1f3a";

@@ -4,6 +4,7 @@
 #include "mz_gen_server.h"
 
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_proto.h"
@@ -289,7 +290,7 @@ static bool pump(client *c)
         bool ok = c->encoding == MZ_GEN_PROTO_JPEG
                       ? mz_gen_jpeg_encode(f.rgba, f.width, f.height, 90, &encoded, &payload)
                   : c->encoding == MZ_GEN_PROTO_PNG
-                      ? mz_gen_png_encode(f.rgba, f.width, f.height, &encoded, &payload)
+                      ? mz_record_png_encode(f.rgba, f.width, f.height, NULL, &encoded, &payload)
                       : true;
         uint8_t *msg =
             ok ? mz_gen_wire_send_binary(&c->wire, MZ_GEN_PROTO_HEADER_SIZE + payload) : NULL;

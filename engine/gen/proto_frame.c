@@ -157,25 +157,6 @@ mz_gen_proto_status mz_gen_proto_frame_pixels(const mz_gen_proto_frame *f, uint8
 
 /* ---- image codecs ------------------------------------------------------ */
 
-bool mz_gen_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint8_t **out, size_t *len)
-{
-    png_image img = {
-        .version = PNG_IMAGE_VERSION, .width = w, .height = h, .format = PNG_FORMAT_RGBA};
-    png_alloc_size_t size = 0;
-    *out = NULL;
-    if (!png_image_write_to_memory(&img, NULL, &size, 0, rgba, 0, NULL))
-        return mz_fail("PNG encode: %s", img.message);
-    *out = malloc(size);
-    if (!*out) return mz_fail("PNG encode: out of memory");
-    if (!png_image_write_to_memory(&img, *out, &size, 0, rgba, 0, NULL)) {
-        free(*out);
-        *out = NULL;
-        return mz_fail("PNG encode: %s", img.message);
-    }
-    *len = size;
-    return true;
-}
-
 /* Whether an image of iw x ih, read from its header, is what is wanted. */
 static bool image_size_ok(const char *kind, uint32_t iw, uint32_t ih, const image_want *want)
 {

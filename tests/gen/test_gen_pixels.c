@@ -378,7 +378,7 @@ static void reference_images_hold(void)
         char path[512];
         snprintf(path, sizeof path, "tests/gen/golden/%s", refs[i].file);
         if (update) {
-            MZ_CHECK_MSG(mz_record_png_write(path, px, W, H), "%s", mz_error());
+            MZ_CHECK_MSG(mz_record_png_write(path, px, W, H, NULL), "%s", mz_error());
         } else {
             double d = 0;
             char why[512];

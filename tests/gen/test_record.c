@@ -29,7 +29,7 @@ static void png_round_trip_keeps_pixels(void)
         px[i * 4 + 3] = 255;
     }
     MZ_CHECK(mz_record_make_dir(at("a/b")));
-    MZ_CHECK(mz_record_png_write(at("a/b/t.png"), px, 7, 5));
+    MZ_CHECK(mz_record_png_write(at("a/b/t.png"), px, 7, 5, NULL));
     uint32_t w = 0, h = 0;
     uint8_t *back = mz_record_png_read(at("a/b/t.png"), &w, &h);
     MZ_CHECK(back && w == 7 && h == 5);

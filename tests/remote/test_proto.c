@@ -1,6 +1,7 @@
 /* The wire format: round trips, every validation branch that guards the
  * engine, and random / mutated bytes that must end in a status, not a crash. */
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_gen_proto.h"
 #include "mz_test.h"
 
@@ -191,8 +192,9 @@ static void test_frames(void)
 {
     enum { W = 32, H = 16 };
     uint8_t rgba[W * H * 4];
+    /* Frames are opaque (PNG payloads carry RGB): alpha 255. */
     for (size_t i = 0; i < sizeof rgba; i++)
-        rgba[i] = (uint8_t)(i * 7 + i / 64);
+        rgba[i] = i % 4 == 3 ? 255 : (uint8_t)(i * 7 + i / 64);
     mz_gen_proto_frame f = {.scene_id = 5,
                             .index = 3,
                             .transitional = true,
@@ -230,7 +232,7 @@ static void test_frames(void)
     /* PNG: round trip; a PNG of another size than the header says is refused. */
     uint8_t *png;
     size_t png_len;
-    MZ_CHECK(mz_gen_png_encode(rgba, W, H, &png, &png_len));
+    MZ_CHECK(mz_record_png_encode(rgba, W, H, NULL, &png, &png_len));
     f.encoding = MZ_GEN_PROTO_PNG;
     f.payload_size = png_len;
     msg = frame_message(&f, png, &len);
