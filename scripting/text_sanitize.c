@@ -154,7 +154,7 @@ size_t mz_text_escape(const char *in, size_t len, char *out, size_t cap)
             bytes = 2;
         } else if (c < 0x20 || c == 0x7F) {
             bytes = (size_t)snprintf(esc, sizeof esc, "\\x%02x", (unsigned)c);
-        } else if ((c >= 0x80 && c <= 0x9F) || kind_of(c) == DROP) {
+        } else if ((c >= 0x80 && c <= 0x9F) || mz_text_is_dropped(c)) {
             bytes = (size_t)snprintf(esc, sizeof esc, c > 0xFFFF ? "\\U%08x" : "\\u%04x",
                                      (unsigned)c);
         } else {

@@ -349,7 +349,7 @@ static void a_reference_of_another_size_fails(void)
     if (fd < 0) return;
     close(fd);
     uint8_t *px = calloc(1, BYTES), small[32 * 18 * 4] = {0};
-    MZ_CHECK(mz_record_png_write(path, small, 32, 18));
+    MZ_CHECK(mz_record_png_write(path, small, 32, 18, NULL));
     double d = -1;
     char why[512] = "";
     MZ_CHECK(!reference_diff(path, px, &d, why, sizeof why));
