@@ -6,11 +6,50 @@
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_record.h"
+#include "mz_scene_interp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* --explain: which words became what, what was drawn from them, and which
+ * words were not understood. Nothing is rendered. */
+static int explain(const char *prompt)
+{
+    mz_scene_params p;
+    mz_scene_trace why;
+    mz_scene_interpret(NULL, prompt, NULL, &p, &why);
+    printf("maze gen --explain \"%s\"\n\nwords understood:\n", prompt);
+    for (int i = 0; i < why.count; i++) {
+        const mz_scene_trace_item *it = &why.item[i];
+        printf("  %-24.*s -> %s", (int)it->length, prompt + it->offset, it->name);
+        if (it->kind == MZ_SCENE_TRACE_ENTITY) printf(" (a name)");
+        if (it->negated) printf(" [negated]");
+        if (it->kind == MZ_SCENE_TRACE_EFFECT && !it->negated && it->intensity != 1)
+            printf(" [x%.2f]", it->intensity);
+        printf(": %s\n", it->effects && *it->effects ? it->effects : "-");
+    }
+    if (why.dropped) printf("  (and %d more)\n", why.dropped);
+    printf("\nnot understood (%d):", why.unknown);
+    for (int i = 0; i < why.unknown && i < MZ_SCENE_TRACE_MAX; i++)
+        printf(" %.*s", (int)why.unknown_word[i].length, prompt + why.unknown_word[i].offset);
+    printf("%s\n\nsubjects drawn (%d):\n", why.unknown > MZ_SCENE_TRACE_MAX ? " ..." : "",
+           p.subject_count);
+    for (int i = 0; i < p.subject_count; i++) {
+        const mz_subject *s = &p.subject[i];
+        printf("  %s, %s, %s, build %.2f, size %.2f, colour %.2f %.2f %.2f", mz_subject_kind_name(s->kind),
+               mz_pose_name(s->pose), mz_place_name(s->place), s->build, s->size, s->colour.r,
+               s->colour.g, s->colour.b);
+        if (s->beard > 0) printf(", beard %.2f %.2f %.2f", s->hair.r, s->hair.g, s->hair.b);
+        if (s->entity) printf(", entity #%08x", s->entity);
+        printf("\n");
+    }
+    char line[1024];
+    mz_scene_params_describe(&p, line, sizeof line);
+    printf("\nscene: %s\n", line);
+    return 0;
+}
 
 static int run_gen(const mz_command *cmd, int argc, char **argv)
 {
@@ -18,7 +57,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
     const char *then = NULL, *out = "out/gen", *uri = NULL;
-    bool y4m = false;
+    bool y4m = false, explain_only = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)"},
         {"--frames", MZ_ARG_INT, &frames, "N", "frames to write (default 60)"},
@@ -30,6 +69,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
+        {"--explain", MZ_ARG_FLAG, &explain_only, NULL,
+         "print which words became what (and which were not understood); render nothing"},
         {0},
     };
     const char *prompt = NULL;
@@ -37,6 +78,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     int rc = mz_args_parse(cmd, args, argc, argv, &prompt, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
     if (npos != 1) return mz_args_usage_error(cmd, "give one PROMPT (quote it)");
+    if (explain_only) return explain(prompt);
     if (frames < 1 || frames > 1000000)
         return mz_args_usage_error(cmd, "--frames must be 1..1000000");
     if (fps <= 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
