@@ -28,22 +28,30 @@ static const char *const prompts[] = {
 };
 #define PROMPT_COUNT (sizeof prompts / sizeof prompts[0])
 
-static long rss_kib(void)
+/* A line of /proc/self/status in KiB: "VmRSS" now, "VmHWM" the peak. */
+static long status_kib(const char *field)
 {
     FILE *f = fopen("/proc/self/status", "r");
     if (!f) return -1;
-    char line[256];
+    char line[256], fmt[32];
+    snprintf(fmt, sizeof fmt, "%s: %%ld kB", field);
     long kib = -1;
     while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+        if (sscanf(line, fmt, &kib) == 1) break;
     fclose(f);
     return kib;
+}
+
+static long rss_kib(void)
+{
+    return status_kib("VmRSS");
 }
 
 typedef struct bench_result {
     double p50, p95; /* submit -> the new scene's first frame ready */
     double fps;
-    long rss_kib;
+    long rss_kib, peak_kib;
+    uint32_t drawn_w, drawn_h; /* what the generator drew before scaling (0: not said) */
 } bench_result;
 
 /* One size: `changes` scene changes (each timed from submit to its first
@@ -89,6 +97,9 @@ static bool bench_size(mz_gen *gen, int w, int h, int changes, long frames, uint
         if (!mz_gen_wait(gen, &f, 10000)) return mz_fail("no frame after 10 s");
     out->fps = (double)frames * 1000.0 / mz_time_ms_since(t0);
     out->rss_kib = rss_kib();
+    out->peak_kib = status_kib("VmHWM");
+    out->drawn_w = f.drawn_width;
+    out->drawn_h = f.drawn_height;
     return true;
 fail:
     free(lat);
@@ -122,8 +133,9 @@ static bool soak(mz_gen *gen, int w, int h, long frames, uint64_t *next_id)
     }
     long rss_end = rss_kib();
     printf("memory: %ld frames at %dx%d in %.1f s; RSS %ld KiB after warm-up, %ld KiB at the "
-           "end (%+ld KiB)\n",
-           frames, w, h, mz_time_ms_since(t0) / 1000.0, rss_start, rss_end, rss_end - rss_start);
+           "end (%+ld KiB), peak %ld KiB\n",
+           frames, w, h, mz_time_ms_since(t0) / 1000.0, rss_start, rss_end, rss_end - rss_start,
+           status_kib("VmHWM"));
     return true;
 }
 
@@ -165,9 +177,16 @@ static int run_bench(const mz_command *cmd, int argc, char **argv)
     for (int i = 0; i < nsizes; i++) {
         bench_result b = {0};
         if (!bench_size(gen, sizes[i][0], sizes[i][1], (int)changes, frames, &id, &b)) goto done;
-        printf("%dx%d: first frame p50 %.1f ms, p95 %.1f ms (%ld changes); %.1f fps sustained; "
-               "RSS %ld KiB\n",
-               sizes[i][0], sizes[i][1], b.p50, b.p95, changes, b.fps, b.rss_kib);
+        char drawn[64] = "size drawn not reported";
+        if (b.drawn_w)
+            snprintf(drawn, sizeof drawn, "drawn at %ux%u%s", b.drawn_w, b.drawn_h,
+                     b.drawn_w != (uint32_t)sizes[i][0] || b.drawn_h != (uint32_t)sizes[i][1]
+                         ? " and scaled up"
+                         : "");
+        printf("%dx%d frames (%s): first frame p50 %.1f ms, p95 %.1f ms (%ld changes); %.1f fps "
+               "sustained; RSS %ld KiB, peak %ld KiB\n",
+               sizes[i][0], sizes[i][1], drawn, b.p50, b.p95, changes, b.fps, b.rss_kib,
+               b.peak_kib);
         fflush(stdout);
     }
     if (soak_frames && !soak(gen, sizes[0][0], sizes[0][1], soak_frames, &id)) goto done;

@@ -87,8 +87,9 @@ struct mz_player {
     uint64_t presented;
     uint64_t present_ns;
     uint64_t fps_ns;
-    int fps_count;
+    int fps_count; /* distinct frames presented since fps_ns */
     double fps;
+    bool fresh; /* a frame from the generator not yet presented */
 
     char notice[1024];
     uint64_t notice_ns;
@@ -525,6 +526,7 @@ static bool take_frames(mz_player *p, double wait_ms)
             p->last_h = (int)f.height;
         }
         memcpy(p->last_rgba, f.rgba, n);
+        p->fresh = true;
         p->shown = f;
         p->shown.rgba = p->last_rgba;
         p->have_frame = true;
@@ -552,9 +554,14 @@ static void author_text(mz_player *p, char *out, size_t size)
              "scene     %s%s\nmatched   %s\nprompt    %.300s\n"
              "latency   %.1f ms from the input to the first frame on screen\n"
              "          (generator's first frame p50 %.1f, p95 %.1f ms)\n"
-             "fps       %.1f shown, %.1f generated\nbackend   %s%s on %s\nturn      %d",
+             "fps       %.1f shown, %.1f generated\n"
+             "size      %dx%d frames, drawn at %ux%u, shown in %dx%d\n"
+             "backend   %s%s on %s\nturn      %d",
              p->scene, p->ended ? " (ending)" : "", p->matched[0] ? p->matched : "-", p->prompt,
              p->first_frame_ms, st.first_frame_p50_ms, st.first_frame_p95_ms, p->fps, st.fps,
+             p->last_w, p->last_h, p->shown.drawn_width ? p->shown.drawn_width : (unsigned)p->last_w,
+             p->shown.drawn_height ? p->shown.drawn_height : (unsigned)p->last_h, p->draw_w,
+             p->draw_h,
              st.backend, st.fallback_active ? " (fallback)" : "", mz_gpu_device_name(p->gpu),
              p->turns);
 }
@@ -623,7 +630,10 @@ static bool present(mz_player *p)
     if (!mz_render_present(p->render, &presented)) return false;
     if (!presented) return true;
     p->presented++;
-    p->fps_count++;
+    /* The rate shown counts distinct frames on screen, not presents (an
+     * overlay change presents the same frame again). */
+    p->fps_count += p->fresh;
+    p->fresh = false;
     if (secs_since(p->fps_ns) >= 1.0) {
         p->fps = p->fps_count / secs_since(p->fps_ns);
         p->fps_count = 0;
@@ -643,8 +653,10 @@ static bool present(mz_player *p)
         /* bench_player.sh reads this line for the split of first_frame_ms */
         mz_log_info("first frame of scene %s on screen %.1f ms after the input "
                     "(generator %.1f ms; out of the generator -> on screen %.1f ms; "
-                    "%.1f fps shown, %.1f generated)",
-                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps);
+                    "%.1f fps shown, %.1f generated; %dx%d frames drawn at %ux%u, window %dx%d)",
+                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps,
+                    p->last_w, p->last_h, p->shown.drawn_width, p->shown.drawn_height, p->draw_w,
+                    p->draw_h);
     }
     return true;
 }

@@ -39,6 +39,9 @@ typedef struct mz_frame {
      * radians (positive turns right). All 0 when the backend has no camera
      * (remote servers do not send one). */
     float camera_x, camera_z, camera_yaw;
+    /* The size the backend drew before scaling to width x height (the
+     * procedural one draws smaller on a CPU); 0 where it does not say. */
+    uint32_t drawn_width, drawn_height;
     const uint8_t *rgba; /* width*height*4 bytes, rows top to bottom, tightly packed */
 } mz_frame;
 

@@ -376,6 +376,8 @@ static bool next_frame(proc *pr)
         .camera_x = (float)pr->cam.x,
         .camera_z = (float)pr->cam.z,
         .camera_yaw = (float)(pr->cam.yaw * YAW_RADIANS),
+        .drawn_width = iw,
+        .drawn_height = ih,
     };
     double dt = 1.0 / fps;
     camera_step(&pr->cam, &p, dt);
