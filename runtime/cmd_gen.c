@@ -56,7 +56,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     long seed = 1, frames = 60, then_at = -1;
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
-    const char *then = NULL, *out = "out/gen", *uri = NULL;
+    const char *then = NULL, *out = "out/gen", *uri = NULL, *quality = "auto";
     bool y4m = false, explain_only = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)"},
@@ -69,6 +69,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
+        {"--quality", MZ_ARG_STRING, &quality, "Q",
+         "auto (default: on a CPU fewer pixels are drawn and scaled up) or reference (all)"},
         {"--explain", MZ_ARG_FLAG, &explain_only, NULL,
          "print which words became what (and which were not understood); render nothing"},
         {0},
@@ -79,6 +81,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     if (rc != MZ_ARGS_CONTINUE) return rc;
     if (npos != 1) return mz_args_usage_error(cmd, "give one PROMPT (quote it)");
     if (explain_only) return explain(prompt);
+    mz_gen_quality q;
+    if (!mz_gen_quality_parse(quality, &q)) return mz_args_usage_error(cmd, "%s", mz_error());
     if (frames < 1 || frames > 1000000)
         return mz_args_usage_error(cmd, "--frames must be 1..1000000");
     if (fps <= 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
@@ -93,7 +97,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     char path[4096];
     if (!mz_record_make_dir(out)) goto done;
     if (!(gpu = mz_gpu_create(NULL))) goto done;
-    mz_gen_desc desc = {.uri = uri, .gpu = gpu};
+    mz_gen_desc desc = {.uri = uri, .gpu = gpu, .quality = q};
     if (!(gen = mz_gen_open(&desc))) goto done;
     if (y4m) {
         snprintf(path, sizeof path, "%s/gen.y4m", out);
@@ -140,8 +144,10 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     }
     mz_gen_stats st;
     mz_gen_stats_get(gen, &st);
-    printf("%smaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", tty ? "\n" : "", frames,
-           out, st.first_frame_ms, mz_gpu_validation_errors(gpu));
+    printf("%smaze gen: %ld frames in %s/ (drawn at %ux%u); first frame %.1f ms; validation "
+           "errors %u\n",
+           tty ? "\n" : "", frames, out, f.drawn_width, f.drawn_height, st.first_frame_ms,
+           mz_gpu_validation_errors(gpu));
     status = 0;
 done:
     if (status) fprintf(stderr, "\nmaze gen: %s\n", mz_error());

@@ -58,6 +58,12 @@ typedef struct mz_scene_request {
     float fps;          /* 0 -> 30 */
 } mz_scene_request;
 
+/* How much of the picture a backend may save on a slow device. */
+typedef enum mz_gen_quality {
+    MZ_GEN_QUALITY_AUTO,      /* the procedural backend draws fewer pixels on a CPU and scales up */
+    MZ_GEN_QUALITY_REFERENCE, /* every pixel drawn: the look to compare against */
+} mz_gen_quality;
+
 typedef struct mz_gen_desc {
     const char *uri;  /* NULL or "" -> "procedural" */
     int ring_frames;  /* frames buffered between producer and consumer; 0 -> 8 */
@@ -67,6 +73,7 @@ typedef struct mz_gen_desc {
     const char *fallback; /* remote backends: used while the server is absent or late;
                              NULL -> "procedural", "" -> none */
     float deadline_s;     /* remote: no frame for this long -> fallback; 0 -> 1.0 */
+    mz_gen_quality quality;
 } mz_gen_desc;
 
 typedef struct mz_gen_stats {
@@ -80,6 +87,9 @@ typedef struct mz_gen_stats {
 } mz_gen_stats;
 
 mz_gen *mz_gen_open(const mz_gen_desc *desc);
+
+/* "auto" or "reference" -> *out; false + mz_error() for anything else. */
+bool mz_gen_quality_parse(const char *name, mz_gen_quality *out);
 
 /* Starts a new scene, superseding the one in flight. `conditioning` are the
  * last frames shown (oldest first; may be NULL/0): the new scene begins as

@@ -33,7 +33,15 @@ typedef struct proc_uniforms {
     float mid_depth[4]; /* streaming layers' depths, near to far */
     float mid_id[4];    /* their content ids */
     float view[4];      /* sink-away depths (from, to), horizon y, cave (0 room .. 1 cave) */
+    float subjects[4];  /* how many subjects follow, - , -, - */
+    /* Four vec4s per subject (assets/shaders/subjects.glsl reads them):
+     * kind, pose, place, presence · world x, depth (0: not drawn outdoors),
+     * size, build · colour rgb, beard · hair rgb, screen x it was placed at. */
+    float subj[MZ_SCENE_MAX_SUBJECTS * 4][4];
 } proc_uniforms;
+/* std430 lays SceneBlock out as tightly packed vec4s: 16 + 4 per subject. */
+_Static_assert(sizeof(proc_uniforms) == (16 + MZ_SCENE_MAX_SUBJECTS * 4) * 16,
+               "proc_uniforms must mirror SceneBlock");
 
 /* Whether a frame with these uniforms is a built room: the test scene() in
  * landscape.frag makes, mirrored so the room pipeline is only used then. */
