@@ -90,6 +90,7 @@ struct mz_player {
     int fps_count; /* distinct frames presented since fps_ns */
     double fps;
     bool fresh; /* a frame from the generator not yet presented */
+    int gen_w, gen_h; /* the size scenes are generated at now (adapt_size) */
 
     char notice[1024];
     uint64_t notice_ns;
@@ -204,8 +205,8 @@ static bool start_story(mz_player *p, const char *path)
                                                       .on_turn = on_turn,
                                                       .user = p,
                                                       .gen = p->gen,
-                                                      .width = p->desc.gen_width,
-                                                      .height = p->desc.gen_height,
+                                                      .width = p->gen_w,
+                                                      .height = p->gen_h,
                                                       .fps = p->desc.fps});
     p->scene_id = 0;
     p->unreported = false;
@@ -546,6 +547,29 @@ static bool take_frames(mz_player *p, double wait_ms)
     return mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h);
 }
 
+/* Without a --size, frames are generated at the window's size; while the
+ * generator holds under 24 fps (a CPU at 720p), the next scene asks for a
+ * quarter less, down to 640x360. Judged two seconds into a scene, once its
+ * dissolve and first-frame costs are past. */
+#define AUTO_MIN_W 640
+#define AUTO_FPS 24.0
+static void adapt_size(mz_player *p)
+{
+    if (p->desc.gen_width || !p->session || p->gen_w <= AUTO_MIN_W || !p->scene_on_way ||
+        secs_since(p->arrived_ns) < 2.0)
+        return;
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    if (st.fps <= 0 || st.fps >= AUTO_FPS * 0.95) return;
+    int w = p->gen_w * 3 / 4;
+    w = w < AUTO_MIN_W ? AUTO_MIN_W : w & ~1;
+    p->gen_h = (int)((long)p->gen_h * w / p->gen_w) & ~1;
+    p->gen_w = w;
+    mz_session_set_size(p->session, p->gen_w, p->gen_h);
+    mz_log_info("generating at %dx%d from the next scene on (%.1f fps at the size before)", p->gen_w,
+                p->gen_h, st.fps);
+}
+
 static void author_text(mz_player *p, char *out, size_t size)
 {
     mz_gen_stats st;
@@ -638,6 +662,7 @@ static bool present(mz_player *p)
         p->fps = p->fps_count / secs_since(p->fps_ns);
         p->fps_count = 0;
         p->fps_ns = mz_time_ns();
+        adapt_size(p);
     }
     if (p->unreported && p->session) {
         p->unreported = false;
@@ -699,6 +724,8 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     p->desc = *desc;
     mz_player_desc *d = &p->desc;
     if (d->width <= 0 || d->height <= 0) d->width = 1280, d->height = 720;
+    p->gen_w = d->gen_width > 0 ? d->gen_width : d->width & ~1;
+    p->gen_h = d->gen_height > 0 ? d->gen_height : d->height & ~1;
     if (!d->seed) d->seed = 1;
     p->refresh_hz = 60.0;
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
@@ -811,6 +838,14 @@ int mz_player_turns(const mz_player *p)
 uint64_t mz_player_frames_presented(const mz_player *p)
 {
     return p->presented;
+}
+
+void mz_player_frame_size(const mz_player *p, int *width, int *height, int *drawn_w, int *drawn_h)
+{
+    *width = p->have_frame ? p->last_w : 0;
+    *height = p->have_frame ? p->last_h : 0;
+    *drawn_w = p->have_frame ? (int)p->shown.drawn_width : 0;
+    *drawn_h = p->have_frame ? (int)p->shown.drawn_height : 0;
 }
 
 uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height)
