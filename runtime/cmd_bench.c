@@ -279,7 +279,7 @@ static int run_bench(const mz_command *cmd, int argc, char **argv)
         if (b.drawn_w)
             snprintf(drawn, sizeof drawn, "drawn at %ux%u%s", b.drawn_w, b.drawn_h,
                      b.drawn_w != (uint32_t)sizes[i][0] || b.drawn_h != (uint32_t)sizes[i][1]
-                         ? " and scaled up"
+                         ? " and upsampled over frames"
                          : "");
         printf("%dx%d frames (%s): first frame p50 %.1f ms, p95 %.1f ms (%ld changes); %.1f fps "
                "sustained; RSS %ld KiB, peak %ld KiB\n",

@@ -19,6 +19,9 @@ layout(set = 0, binding = 1) uniform sampler2D conditioning;
 // pipeline with proc_draws_room(), which mirrors the test in scene().
 layout(constant_id = 0) const bool ROOMS = true;
 layout(location = 0) out vec4 out_color;
+// The depth of what the pixel shows (world units; 1e6 the sky, rooms too:
+// their camera barely moves), written to alpha for the resolve pass.
+float g_depth = 1e6;
 
 const float PI = 3.14159265;
 const float FAR_DEPTH = 220.0;
@@ -747,7 +750,7 @@ vec3 room(vec2 p, Sky s, Look l)
     // (a plane of constant depth), lit by the fire, the lamp and the window.
     float door_x = win_x > 0.0 ? win_x - 1.5 : win_x + 1.5;
     float ts_near = t;
-    for (int i = 0; i < int(u.subjects.x); i++) {
+    for (int i = 0; i < int(u.misc.x); i++) {
         vec4 a = u.subj[i * 4];
         int kind = int(a.x), place = int(a.z), pose = int(a.y);
         if (a.w < 0.01 || kind == K_WINDOW || kind == K_BOAT) continue;
@@ -826,6 +829,7 @@ vec3 scene(vec2 p)
         if (t.depth < near.depth && t.depth < ground_t) near = t;
     }
     vec3 col = near.col;
+    if (near.depth < ground_t) g_depth = near.depth;
     if (near.depth >= ground_t && p.y >= hz) {
         col = sky_colour(q, q.y, s, l, true);
         col = mix(col, fogc, u.sky.z * 0.6 * exp(-q.y * 6.0));
@@ -845,6 +849,7 @@ vec3 scene(vec2 p)
             }
         }
         col = ground(p, ground_t, hz, l, s, fogc, fogd, mirror);
+        g_depth = ground_t;
     }
 
     // Ships: sailing boats on the water, drifting slowly along.
@@ -895,7 +900,7 @@ vec3 scene(vec2 p)
 
     // The prompt's subjects, standing on the ground at their depths, lit by
     // the sky and a fire near them, fading into the fog with distance.
-    for (int i = 0; i < int(u.subjects.x); i++) {
+    for (int i = 0; i < int(u.misc.x); i++) {
         vec4 a = u.subj[i * 4], b = u.subj[i * 4 + 1];
         float d = b.y;
         if (a.w < 0.01 || d <= 0.0 || near.depth < d) continue;
@@ -910,6 +915,7 @@ vec3 scene(vec2 p)
         vec3 lit = s.ambient * 0.9 + s.sun_col * 0.55 + vec3(1.6, 0.75, 0.3) * near_fire + vec3(0.02);
         vec3 c = mix(subject_colour(i, part, lit), fogc, 1.0 - exp(-d * fogd));
         col = mix(col, c, a.w);
+        g_depth = d;
     }
 
     // Where a fire burns: in front on the ground; in a cave, on its floor.
@@ -1018,7 +1024,9 @@ vec3 grade(vec3 c, vec2 p)
 
 void main()
 {
-    vec2 frag = gl_FragCoord.xy;
+    // Drawn smaller than the frame, each frame's samples are jittered
+    // (u.misc.yz, in pixels) for the resolve pass to gather.
+    vec2 frag = gl_FragCoord.xy + u.misc.yz;
     vec2 uv = frag * u.res.zw;
     float morph = u.clock.y;
     vec2 p = vec2(frag.x - 0.5 * u.res.x, 0.5 * u.res.y - frag.y) * u.res.w;
@@ -1032,5 +1040,5 @@ void main()
         vec3 old = texture(conditioning, uv + warp).rgb;
         col = mix(col, old, k * k * (3.0 - 2.0 * k));
     }
-    out_color = vec4(col, 1.0);
+    out_color = vec4(col, u.misc.w > 0.5 ? g_depth / (g_depth + 10.0) : 1.0);
 }

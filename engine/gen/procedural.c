@@ -92,6 +92,13 @@ typedef struct proc {
     double landmark_x, fire_x;
     bool landmark_placed;
     anchors placed_from, placed_to; /* the old scene's subjects, the new one's */
+    /* The view the last frame was drawn from, for the resolve pass's
+     * reprojection; drawn counts frames for the jitter sequence. */
+    struct {
+        double x, z, yaw, height, horizon;
+        bool valid;
+    } last_view;
+    uint64_t drawn;
     bool cpu_device;           /* lavapipe: draw smaller, scale up */
     bool reference;            /* MZ_GEN_QUALITY_REFERENCE: always draw every pixel */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
@@ -253,7 +260,7 @@ static void layers(const camera *c, proc_uniforms *u)
 static void fill_subjects(const mz_scene_params *p, const anchors *at, proc_uniforms *u)
 {
     int n = p->subject_count < MZ_SCENE_MAX_SUBJECTS ? p->subject_count : MZ_SCENE_MAX_SUBJECTS;
-    u->subjects[0] = (float)n;
+    u->misc[0] = (float)n;
     for (int i = 0; i < n; i++) {
         const mz_subject *s = &p->subject[i];
         float(*v)[4] = &u->subj[i * 4];
@@ -404,6 +411,50 @@ static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, 
     if (*ih < 1) *ih = 1;
 }
 
+/* The Halton sequence (base 2, 3): sub-pixel offsets that cover a pixel
+ * evenly over a few frames. */
+static float halton(uint64_t i, unsigned base)
+{
+    float f = 1, r = 0;
+    for (i = i % 16 + 1; i; i /= base) {
+        f /= (float)base;
+        r += f * (float)(i % base);
+    }
+    return r;
+}
+
+/* Jitter and reprojection for a frame drawn smaller than its size: the
+ * samples move by a sub-pixel offset each frame, and the resolve pass
+ * builds on the frame before, except at a scene's first frame (a cut, or a
+ * dissolve's first step, which is all but the image on screen): nothing of
+ * the old scene is carried over. During a dissolve the newest samples
+ * weigh more, so the change is not smeared. */
+static void resolve_for(proc *pr, float morph, proc_uniforms *u, proc_resolve *rs)
+{
+    float jx = halton(pr->drawn, 2) - 0.5f, jy = halton(pr->drawn, 3) - 0.5f;
+    u->misc[1] = jx;
+    u->misc[2] = jy;
+    u->misc[3] = 1; /* depth in alpha */
+    bool cut = !pr->last_view.valid || pr->index == 0;
+    double height = camera_height(&pr->cam);
+    memset(rs, 0, sizeof *rs);
+    set4(rs->jitter, jx, jy, cut ? 1 : 0, 0.12 + 0.6 * morph);
+    set4(rs->motion, pr->cam.x - pr->last_view.x, 0, height - pr->last_view.height,
+         pr->cam.z - pr->last_view.z);
+    set4(rs->view, u->view[2], pr->last_view.horizon, pr->cam.yaw, pr->last_view.yaw);
+}
+
+static void remember_view(proc *pr, const proc_uniforms *u)
+{
+    pr->last_view.x = pr->cam.x;
+    pr->last_view.z = pr->cam.z;
+    pr->last_view.yaw = pr->cam.yaw;
+    pr->last_view.height = camera_height(&pr->cam);
+    pr->last_view.horizon = u->view[2];
+    pr->last_view.valid = true;
+    pr->drawn++;
+}
+
 /* Renders and pushes the next frame of the current scene. False when the
  * scene is over (superseded, finished, or an error). */
 static bool next_frame(proc *pr)
@@ -429,12 +480,15 @@ static bool next_frame(proc *pr)
     proc_uniforms u;
     /* mz_scene_params_mix hands out the old scene's subjects until halfway. */
     fill_uniforms(pr, &p, morph, iw, ih, t < 0.5f ? &pr->placed_from : &pr->placed_to, &u);
+    proc_resolve rs = {{0}};
+    if (iw != w || ih != h) resolve_for(pr, morph, &u, &rs);
     const uint8_t *px;
-    if (!proc_vk_render(pr->vk, &u, w, h, iw, ih, &pr->interrupt, &px)) {
+    if (!proc_vk_render(pr->vk, &u, &rs, w, h, iw, ih, &pr->interrupt, &px)) {
         mz_log_error("procedural: %s", mz_error());
         return false;
     }
     if (!px) return false; /* superseded or cancelled while drawing */
+    remember_view(pr, &u);
     pr->last_frame = px;
     pr->last_w = w;
     pr->last_h = h;
@@ -556,9 +610,10 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
     const uint8_t *px;
     bool warm = true;
+    proc_resolve rs = {.jitter = {0, 0, 1, 1}}; /* the resolve pass is warmed up too */
     for (int i = 0; i < 2 && warm; i++) {
         fill_uniforms(pr, i ? &room : &outdoors, 0.5f, iw, ih, &pr->placed_to, &u);
-        warm = proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px);
+        warm = proc_vk_render(pr->vk, &u, &rs, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px);
     }
     if (!warm || pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");

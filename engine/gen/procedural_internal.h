@@ -33,7 +33,7 @@ typedef struct proc_uniforms {
     float mid_depth[4]; /* streaming layers' depths, near to far */
     float mid_id[4];    /* their content ids */
     float view[4];      /* sink-away depths (from, to), horizon y, cave (0 room .. 1 cave) */
-    float subjects[4];  /* how many subjects follow, - , -, - */
+    float misc[4];      /* subjects in subj[], sample jitter x, y (pixels), 1: depth in alpha */
     /* Four vec4s per subject (assets/shaders/subjects.glsl reads them):
      * kind, pose, place, presence · world x, depth (0: not drawn outdoors),
      * size, build · colour rgb, beard · hair rgb, screen x it was placed at. */
@@ -52,6 +52,17 @@ static inline bool proc_draws_room(const proc_uniforms *u)
     return in_room && u->view[3] < 0.5f;
 }
 
+/* Mirrors ResolveBlock in assets/shaders/resolve.frag: how a frame drawn
+ * smaller (with jittered samples) is built up to full size from the frames
+ * before it. */
+typedef struct proc_resolve {
+    float size[4];   /* frame width, height, drawn width, height (filled by proc_vk) */
+    float jitter[4]; /* sample offset x, y (drawn pixels), reset (1: no history), newest weight */
+    float motion[4]; /* camera moved since the last frame: x, -, height, forward */
+    float view[4];   /* horizon y now, before; yaw now, before (screen units) */
+} proc_resolve;
+_Static_assert(sizeof(proc_resolve) == 4 * 16, "proc_resolve must mirror ResolveBlock");
+
 typedef struct proc_vk proc_vk;
 
 /* NULL + mz_fail() on error. The gpu must outlive the renderer. */
@@ -62,13 +73,16 @@ void proc_vk_destroy(proc_vk *vk);
  * render on. */
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t width, uint32_t height);
 
-/* Renders one frame: draws it at iw x ih (u->res must say so), scales it
- * to width x height when that differs, and sets *out to its RGBA8 pixels,
+/* Renders one frame: draws it at iw x ih (u->res must say so); when that
+ * is smaller than width x height, resolves it to full size from its
+ * jittered samples and the frames before (`rs`; a reset after new targets
+ * is forced here), and sets *out to its RGBA8 pixels,
  * rows top to bottom, valid until the next call (targets are remade when
  * the sizes change). The frame is drawn in bands; when *stop is set between
  * two, the frame is given up: true with *out NULL (the pixels of the last
  * finished frame stay where they were). False + mz_fail() on error. */
-bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width, uint32_t height,
-                    uint32_t iw, uint32_t ih, const atomic_bool *stop, const uint8_t **out);
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs, uint32_t width,
+                    uint32_t height, uint32_t iw, uint32_t ih, const atomic_bool *stop,
+                    const uint8_t **out);
 
 #endif

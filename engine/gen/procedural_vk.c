@@ -1,5 +1,7 @@
 /* The procedural generator's Vulkan side: a fullscreen fragment pass into an
- * offscreen image, copied to a host buffer. A fragment shader rather than a
+ * offscreen image, copied to a host buffer. Drawn smaller than the frame (on
+ * a CPU), a second pass (resolve.frag) builds the full-size frame from the
+ * drawn one's jittered samples and the frames before it. A fragment shader rather than a
  * compute one: on lavapipe it is the faster of the two (platform.md).
  *
  * One frame in flight: render, wait, hand back the pixels. On lavapipe the
@@ -14,6 +16,7 @@
 
 #include "fullscreen_vert.h"
 #include "landscape_frag.h"
+#include "resolve_frag.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +41,23 @@ struct proc_vk {
     mz_gpu_buffer uniforms;
 
     mz_gpu_image target; /* drawn at the internal size */
-    mz_gpu_image output; /* the frame size, when that differs: target scaled up */
     VkFramebuffer framebuffer;
     mz_gpu_buffer readback;
+
+    /* Temporal upsampling, when the internal size is smaller: resolve.frag
+     * builds the frame into history[at ^ 1] from the target and history[at]. */
+    VkRenderPass resolve_pass;
+    VkDescriptorSetLayout resolve_set_layout;
+    VkPipelineLayout resolve_layout;
+    VkPipeline resolve_pipeline;
+    VkDescriptorPool resolve_pool;
+    VkDescriptorSet resolve_set[2]; /* [i] reads history[i] */
+    mz_gpu_buffer resolve_params;
+    mz_gpu_image history[2];
+    VkFramebuffer history_fb[2];
+    VkImageLayout history_layout[2];
+    int at;             /* the history holding the last frame */
+    bool history_valid; /* it holds a frame of the current size */
 
     mz_gpu_image cond;
     mz_gpu_buffer staging;
@@ -124,6 +141,86 @@ static bool create_pipeline(proc_vk *vk)
     return true;
 }
 
+static bool create_resolve(proc_vk *vk)
+{
+    VkDescriptorSetLayoutBinding bindings[3] = {
+        {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
+        {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
+        {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
+    };
+    VkDescriptorSetLayoutCreateInfo set_info = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+        .bindingCount = 3,
+        .pBindings = bindings,
+    };
+    VkPipelineLayoutCreateInfo layout_info = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+        .setLayoutCount = 1,
+        .pSetLayouts = &vk->resolve_set_layout,
+    };
+    VkDescriptorPoolSize sizes[2] = {
+        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 4},
+        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2},
+    };
+    VkDescriptorPoolCreateInfo pool = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+        .maxSets = 2,
+        .poolSizeCount = 2,
+        .pPoolSizes = sizes,
+    };
+    if (!vk_ok(vkCreateDescriptorSetLayout(vk->dev, &set_info, NULL, &vk->resolve_set_layout),
+               "vkCreateDescriptorSetLayout") ||
+        !vk_ok(vkCreatePipelineLayout(vk->dev, &layout_info, NULL, &vk->resolve_layout),
+               "vkCreatePipelineLayout") ||
+        !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->resolve_pass) ||
+        !mz_gpu_fullscreen_pipeline(vk->gpu, vk->resolve_layout, vk->resolve_pass, fullscreen_vert,
+                                    sizeof fullscreen_vert, resolve_frag, sizeof resolve_frag, NULL,
+                                    &vk->resolve_pipeline) ||
+        !vk_ok(vkCreateDescriptorPool(vk->dev, &pool, NULL, &vk->resolve_pool),
+               "vkCreateDescriptorPool") ||
+        !buffer_create(vk, &vk->resolve_params, sizeof(proc_resolve),
+                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false, "procedural resolve params"))
+        return false;
+    mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->resolve_pipeline,
+                "procedural resolve");
+    VkDescriptorSetLayout layouts[2] = {vk->resolve_set_layout, vk->resolve_set_layout};
+    VkDescriptorSetAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = vk->resolve_pool,
+        .descriptorSetCount = 2,
+        .pSetLayouts = layouts,
+    };
+    return vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, vk->resolve_set),
+                 "vkAllocateDescriptorSets");
+}
+
+/* Points the resolve sets at the targets of the current size. */
+static void write_resolve_sets(proc_vk *vk)
+{
+    for (int i = 0; i < 2; i++) {
+        VkDescriptorImageInfo images[2] = {
+            {vk->sampler, vk->target.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {vk->sampler, vk->history[i].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+        };
+        VkDescriptorBufferInfo params = {vk->resolve_params.buffer, 0, sizeof(proc_resolve)};
+        VkWriteDescriptorSet writes[2] = {
+            {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+             .dstSet = vk->resolve_set[i],
+             .dstBinding = 0,
+             .descriptorCount = 2,
+             .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+             .pImageInfo = images},
+            {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+             .dstSet = vk->resolve_set[i],
+             .dstBinding = 2,
+             .descriptorCount = 1,
+             .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+             .pBufferInfo = &params},
+        };
+        vkUpdateDescriptorSets(vk->dev, 2, writes, 0, NULL);
+    }
+}
+
 static bool create_descriptors(proc_vk *vk)
 {
     VkDescriptorPoolSize sizes[2] = {
@@ -194,7 +291,8 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
                        false, "procedural uniforms") ||
         !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->pass) ||
         !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) ||
-        !create_pipeline(vk) || !create_descriptors(vk) || !create_commands(vk) ||
+        !create_pipeline(vk) || !create_descriptors(vk) || !create_resolve(vk) ||
+        !create_commands(vk) ||
         !proc_vk_set_conditioning(vk, black, 1, 1)) {
         proc_vk_destroy(vk);
         return NULL;
@@ -206,8 +304,14 @@ static void destroy_target(proc_vk *vk)
 {
     if (vk->framebuffer) vkDestroyFramebuffer(vk->dev, vk->framebuffer, NULL);
     vk->framebuffer = VK_NULL_HANDLE;
+    for (int i = 0; i < 2; i++) {
+        if (vk->history_fb[i]) vkDestroyFramebuffer(vk->dev, vk->history_fb[i], NULL);
+        vk->history_fb[i] = VK_NULL_HANDLE;
+        mz_gpu_image_destroy(vk->gpu, &vk->history[i]);
+        vk->history_layout[i] = VK_IMAGE_LAYOUT_UNDEFINED;
+    }
+    vk->history_valid = false;
     mz_gpu_image_destroy(vk->gpu, &vk->target);
-    mz_gpu_image_destroy(vk->gpu, &vk->output);
     mz_gpu_buffer_destroy(vk->gpu, &vk->readback);
 }
 
@@ -218,6 +322,12 @@ void proc_vk_destroy(proc_vk *vk)
     mz_gpu_image_destroy(vk->gpu, &vk->cond);
     mz_gpu_buffer_destroy(vk->gpu, &vk->staging);
     mz_gpu_buffer_destroy(vk->gpu, &vk->uniforms);
+    mz_gpu_buffer_destroy(vk->gpu, &vk->resolve_params);
+    if (vk->resolve_pipeline) vkDestroyPipeline(vk->dev, vk->resolve_pipeline, NULL);
+    if (vk->resolve_layout) vkDestroyPipelineLayout(vk->dev, vk->resolve_layout, NULL);
+    if (vk->resolve_set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->resolve_set_layout, NULL);
+    if (vk->resolve_pool) vkDestroyDescriptorPool(vk->dev, vk->resolve_pool, NULL);
+    if (vk->resolve_pass) vkDestroyRenderPass(vk->dev, vk->resolve_pass, NULL);
     if (vk->fence) vkDestroyFence(vk->dev, vk->fence, NULL);
     if (vk->cmd_pool) vkDestroyCommandPool(vk->dev, vk->cmd_pool, NULL);
     if (vk->sampler) vkDestroySampler(vk->dev, vk->sampler, NULL);
@@ -235,16 +345,30 @@ static bool make_target(proc_vk *vk, uint32_t w, uint32_t h, uint32_t iw, uint32
 {
     destroy_target(vk);
     bool scaled = iw != w || ih != h;
-    if (!mz_gpu_image_create(vk->gpu, &vk->target, iw, ih, FORMAT,
-                             VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                             "procedural target") ||
-        (scaled &&
-         !mz_gpu_image_create(vk->gpu, &vk->output, w, h, FORMAT,
-                              VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                              "procedural output")) ||
+    VkImageUsageFlags full = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                             VK_IMAGE_USAGE_SAMPLED_BIT;
+    if (!mz_gpu_image_create(vk->gpu, &vk->target, iw, ih, FORMAT, full, "procedural target") ||
         !buffer_create(vk, &vk->readback, (VkDeviceSize)w * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                        true, "procedural readback"))
         return false;
+    for (int i = 0; scaled && i < 2; i++) {
+        VkFramebufferCreateInfo info = {
+            .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
+            .renderPass = vk->resolve_pass,
+            .attachmentCount = 1,
+            .width = w,
+            .height = h,
+            .layers = 1,
+        };
+        if (!mz_gpu_image_create(vk->gpu, &vk->history[i], w, h, FORMAT, full,
+                                 "procedural history"))
+            return false;
+        info.pAttachments = &vk->history[i].view;
+        if (!vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->history_fb[i]),
+                   "vkCreateFramebuffer"))
+            return false;
+    }
+    if (scaled) write_resolve_sets(vk);
     VkFramebufferCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
         .renderPass = vk->pass,
@@ -318,40 +442,45 @@ static void record_conditioning_upload(proc_vk *vk)
                                   });
 }
 
-/* A layout change of the upscaled image between two transfers. */
-static void transfer_barrier(proc_vk *vk, VkImage img, VkImageLayout from, VkImageLayout to,
-                             VkAccessFlags src_access, VkAccessFlags dst_access)
+/* Builds the full-size frame into the other history image (resolve.frag)
+ * and leaves it ready to copy from. */
+static void record_resolve(proc_vk *vk)
 {
+    int read = vk->at, write = vk->at ^ 1;
+    VkImageLayout ro = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
-                                      .image = img,
-                                      .from = from,
-                                      .to = to,
-                                      .src_access = src_access,
-                                      .dst_access = dst_access,
-                                      .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
-                                      .dst_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                      .image = vk->target.image,
+                                      .from = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                      .to = ro,
+                                      .src_access = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                                      .dst_access = VK_ACCESS_SHADER_READ_BIT,
+                                      .src_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                                      .dst_stage = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
                                   });
-}
-
-/* Scales the drawn image up to the frame size (bilinear) and leaves the
- * result ready to copy from. */
-static void record_upscale(proc_vk *vk)
-{
-    transfer_barrier(vk, vk->output.image, VK_IMAGE_LAYOUT_UNDEFINED,
-                     VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_READ_BIT,
-                     VK_ACCESS_TRANSFER_WRITE_BIT);
-    VkImageBlit blit = {
-        .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .srcOffsets = {{0, 0, 0}, {(int32_t)vk->target.width, (int32_t)vk->target.height, 1}},
-        .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .dstOffsets = {{0, 0, 0}, {(int32_t)vk->output.width, (int32_t)vk->output.height, 1}},
-    };
-    vkCmdBlitImage(vk->cmd, vk->target.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                   vk->output.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
-                   VK_FILTER_LINEAR);
-    transfer_barrier(vk, vk->output.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                     VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
-                     VK_ACCESS_TRANSFER_READ_BIT);
+    for (int i = 0; i < 2; i++) {
+        /* Both in the layout their descriptors name (the one written is
+         * then drawn over from UNDEFINED). */
+        if (vk->history_layout[i] == ro) continue;
+        mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
+                                          .image = vk->history[i].image,
+                                          .from = vk->history_layout[i],
+                                          .to = ro,
+                                          .src_access = VK_ACCESS_TRANSFER_READ_BIT,
+                                          .dst_access = VK_ACCESS_SHADER_READ_BIT,
+                                          .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                          .dst_stage = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                                      });
+        vk->history_layout[i] = ro;
+    }
+    VkExtent2D full = {vk->history[write].width, vk->history[write].height};
+    mz_gpu_begin_fullscreen(vk->cmd, vk->resolve_pass, vk->history_fb[write], full,
+                            (VkRect2D){{0, 0}, full}, vk->resolve_pipeline);
+    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->resolve_layout, 0, 1,
+                            &vk->resolve_set[read], 0, NULL);
+    vkCmdDraw(vk->cmd, 3, 1, 0, 0);
+    vkCmdEndRenderPass(vk->cmd);
+    vk->history_layout[write] = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    vk->at = write;
 }
 
 /* Ends the command buffer, submits it and waits for it. */
@@ -372,16 +501,27 @@ static bool submit_and_wait(proc_vk *vk)
     return vk_ok(r, "vkWaitForFences");
 }
 
-bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h, uint32_t iw,
-                    uint32_t ih, const atomic_bool *stop, const uint8_t **out)
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs, uint32_t w,
+                    uint32_t h, uint32_t iw, uint32_t ih, const atomic_bool *stop,
+                    const uint8_t **out)
 {
     *out = NULL;
     bool scaled = iw != w || ih != h;
     bool remade = vk->target.width != iw || vk->target.height != ih ||
-                  (scaled && (vk->output.width != w || vk->output.height != h)) ||
-                  (!scaled && vk->output.image);
+                  vk->readback.size != (VkDeviceSize)w * h * 4 ||
+                  (scaled && (vk->history[0].width != w || vk->history[0].height != h)) ||
+                  (!scaled && vk->history[0].image);
     if (remade && !make_target(vk, w, h, iw, ih)) return false;
     memcpy(vk->uniforms.map, u, sizeof *u);
+    if (scaled) {
+        proc_resolve r = *rs;
+        r.size[0] = (float)w;
+        r.size[1] = (float)h;
+        r.size[2] = (float)iw;
+        r.size[3] = (float)ih;
+        if (!vk->history_valid) r.jitter[2] = 1; /* nothing to build on: start over */
+        memcpy(vk->resolve_params.map, &r, sizeof r);
+    }
 
     VkCommandBufferBeginInfo begin = {
         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -403,13 +543,14 @@ bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
         vkCmdDraw(vk->cmd, 3, 1, 0, 0);
         vkCmdEndRenderPass(vk->cmd);
         if (band == bands - 1) {
-            if (scaled) record_upscale(vk);
-            mz_gpu_record_readback(vk->cmd, scaled ? vk->output.image : vk->target.image, w, h,
-                                   vk->readback.buffer);
+            if (scaled) record_resolve(vk);
+            mz_gpu_record_readback(vk->cmd, scaled ? vk->history[vk->at].image : vk->target.image,
+                                   w, h, vk->readback.buffer);
         }
         if (!submit_and_wait(vk)) return false;
         vk->cond_dirty = false;
     }
+    vk->history_valid = scaled;
     if (!vk->readback.coherent) {
         VkMappedMemoryRange range = {
             .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,

@@ -80,12 +80,17 @@ static double whiteness(const uint8_t *px)
     return s / (W * H);
 }
 
-static double mean_abs_diff(const uint8_t *a, const uint8_t *b)
+static double mean_abs_diff_n(const uint8_t *a, const uint8_t *b, int pixels)
 {
     double s = 0;
-    for (int i = 0; i < BYTES; i++)
-        if (i % 4 != 3) s += abs((int)a[i] - (int)b[i]);
-    return s / (W * H * 3);
+    for (int i = 0; i < pixels * 4; i++)
+        if (i % 4 != 3) s += abs(a[i] - b[i]);
+    return s / (pixels * 3.0);
+}
+
+static double mean_abs_diff(const uint8_t *a, const uint8_t *b)
+{
+    return mean_abs_diff_n(a, b, W * H);
 }
 
 static double luma_at(const uint8_t *px, int x, int y)
@@ -439,6 +444,108 @@ static void position_words_place_subjects(void)
     MZ_CHECK_MSG(l.cx < SW * 0.4 && r.cx > SW * 0.6, "left at %.0f, right at %.0f", l.cx, r.cx);
 }
 
+/* ---- temporal upsampling: 640x360 is drawn at 320x180 on a CPU ---- */
+
+#define TW 640
+#define TH 360
+
+/* The detail a frame holds beyond half its size: RMSE (0..255) against its
+ * own copy averaged 2x2 and scaled back up (bilinear). */
+static double detail_beyond_half(const uint8_t *px)
+{
+    double sum = 0;
+    for (int y = 0; y < TH; y++)
+        for (int x = 0; x < TW; x++) {
+            /* Bilinear between the half-size pixels around (x, y). */
+            double fx = fmin(fmax((x + 0.5) / 2 - 0.5, 0), TW / 2 - 1);
+            double fy = fmin(fmax((y + 0.5) / 2 - 0.5, 0), TH / 2 - 1);
+            int x0 = (int)fx, y0 = (int)fy, x1 = x0 + (x0 < TW / 2 - 1), y1 = y0 + (y0 < TH / 2 - 1);
+            for (int c = 0; c < 3; c++) {
+                double h[2][2];
+                for (int j = 0; j < 2; j++)
+                    for (int i = 0; i < 2; i++) {
+                        int hx = i ? x1 : x0, hy = j ? y1 : y0;
+                        h[j][i] = (px[((2 * hy) * TW + 2 * hx) * 4 + c] +
+                                   px[((2 * hy) * TW + 2 * hx + 1) * 4 + c] +
+                                   px[((2 * hy + 1) * TW + 2 * hx) * 4 + c] +
+                                   px[((2 * hy + 1) * TW + 2 * hx + 1) * 4 + c]) /
+                                  4.0;
+                    }
+                double tx = fx - x0, ty = fy - y0;
+                double up = (h[0][0] * (1 - tx) + h[0][1] * tx) * (1 - ty) +
+                            (h[1][0] * (1 - tx) + h[1][1] * tx) * ty;
+                double d = px[(y * TW + x) * 4 + c] - up;
+                sum += d * d;
+            }
+        }
+    return sqrt(sum / (TW * TH * 3.0));
+}
+
+/* Frame `at` (640x360) of `a` from frame 0, then, when given, `b` from
+ * frame `cut_at` on (a cut: a dissolve of one frame). Caller frees. */
+static uint8_t *sequence(mz_gen_quality q, const char *a, const char *b, int cut_at, int at)
+{
+    mz_gen_desc d = {.gpu = gpu, .quality = q};
+    mz_gen *g = mz_gen_open(&d);
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    uint8_t *out = calloc(1, (size_t)TW * TH * 4);
+    if (!g) return out;
+    mz_scene_request r = {.id = 1, .prompt = a, .seed = 5, .width = TW, .height = TH};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    mz_frame f;
+    for (int i = 0; i <= at; i++) {
+        if (b && i == cut_at) {
+            mz_scene_request next = r;
+            next.id = 2;
+            next.prompt = b;
+            next.transition_s = 0.001f;
+            MZ_CHECK(mz_gen_submit(g, &next, &f, 1));
+        }
+        bool got = mz_gen_wait(g, &f, 20000);
+        MZ_CHECK_MSG(got, "frame %d", i);
+        if (!got) break;
+        if (i == at) memcpy(out, f.rgba, (size_t)TW * TH * 4);
+    }
+    mz_gen_close(g);
+    return out;
+}
+
+/* Drawn at a quarter of the pixels, a frame one second into a scene holds
+ * most of the detail of one drawn in full: the jittered samples of the
+ * frames before are gathered, not just the newest scaled up. */
+static void frames_drawn_smaller_gather_detail(void)
+{
+    const char *prompt = "a lighthouse on a rocky shore at dusk, a city far off, lit windows";
+    uint8_t *a = sequence(MZ_GEN_QUALITY_AUTO, prompt, NULL, 0, 30);
+    uint8_t *r = sequence(MZ_GEN_QUALITY_REFERENCE, prompt, NULL, 0, 30);
+    double da = detail_beyond_half(a), dr = detail_beyond_half(r);
+    printf("  detail beyond 320x180 at frame 30: %.2f auto, %.2f reference (%.0f %%)\n", da, dr,
+           100 * da / dr);
+    MZ_CHECK_MSG(da > 0.6 * dr, "auto %.2f against reference %.2f", da, dr);
+    MZ_CHECK_MSG(mean_abs_diff_n(a, r, TW * TH) < 6, "auto and reference differ by %.2f",
+                 mean_abs_diff_n(a, r, TW * TH));
+    free(a);
+    free(r);
+}
+
+/* After a cut nothing of the old scene lingers: the new scene's third
+ * frame matches the reference render of the same sequence. */
+static void no_ghost_after_a_cut(void)
+{
+    const char *a = "a city at night, lit windows", *b = "snowy mountains at noon";
+    uint8_t *x = sequence(MZ_GEN_QUALITY_AUTO, a, b, 20, 22);
+    uint8_t *r = sequence(MZ_GEN_QUALITY_REFERENCE, a, b, 20, 22);
+    uint8_t *old = sequence(MZ_GEN_QUALITY_REFERENCE, a, NULL, 0, 19);
+    double to_ref = mean_abs_diff_n(x, r, TW * TH), to_old = mean_abs_diff_n(x, old, TW * TH);
+    printf("  two frames after the cut: %.2f from the reference, %.2f from the old scene\n",
+           to_ref, to_old);
+    MZ_CHECK_MSG(to_ref < 8 && to_old > 40, "%.2f from the reference, %.2f from the old scene",
+                 to_ref, to_old);
+    free(x);
+    free(r);
+    free(old);
+}
+
 /* Reference images: the look of a few prompts, within a tolerance (any
  * deliberate change of the shader means looking at and updating these). */
 static void reference_images_hold(void)
@@ -494,6 +601,8 @@ int main(void)
     MZ_RUN(the_keeper_and_the_dog_look_the_same_in_both_scenes);
     MZ_RUN(the_keeper_is_the_same_size_in_two_scenes);
     MZ_RUN(position_words_place_subjects);
+    MZ_RUN(frames_drawn_smaller_gather_detail);
+    MZ_RUN(no_ghost_after_a_cut);
     MZ_RUN(reference_images_hold);
     uint32_t errors = mz_gpu_validation_errors(gpu);
     MZ_CHECK_MSG(errors == 0, "%u validation errors", errors);
