@@ -24,15 +24,20 @@
 #define FORMAT VK_FORMAT_R8G8B8A8_UNORM
 #define BANDS 4
 
+/* A pass's set layout, pipeline layout and descriptor pool (make_sets). */
+typedef struct pass_sets {
+    VkDescriptorSetLayout set_layout;
+    VkPipelineLayout layout;
+    VkDescriptorPool pool;
+} pass_sets;
+
 struct proc_vk {
     mz_gpu *gpu;
     VkDevice dev;
     VkRenderPass pass;      /* the first band: the image's old contents are not needed */
     VkRenderPass pass_keep; /* later bands: the bands drawn before stay */
-    VkDescriptorSetLayout set_layout;
-    VkPipelineLayout layout;
     VkPipeline pipeline[2]; /* [0] outdoors (room code compiled out), [1] rooms */
-    VkDescriptorPool pool;
+    pass_sets main;
     VkDescriptorSet set;
     VkSampler sampler;
     VkCommandPool cmd_pool;
@@ -47,10 +52,8 @@ struct proc_vk {
     /* Temporal upsampling, when the internal size is smaller: resolve.frag
      * builds the frame into history[at ^ 1] from the target and history[at]. */
     VkRenderPass resolve_pass;
-    VkDescriptorSetLayout resolve_set_layout;
-    VkPipelineLayout resolve_layout;
+    pass_sets resolve;
     VkPipeline resolve_pipeline;
-    VkDescriptorPool resolve_pool;
     VkDescriptorSet resolve_set[2]; /* [i] reads history[i] */
     mz_gpu_buffer resolve_params;
     mz_gpu_image history[2];
@@ -104,35 +107,71 @@ static bool create_pass(proc_vk *vk, VkImageLayout initial, VkRenderPass *out)
                              2, out);
 }
 
-static bool create_pipeline(proc_vk *vk)
+/* A pass's descriptor plumbing: the set layout for `types` (one descriptor
+ * each, fragment stage), a pipeline layout with it, and `count` sets from
+ * a pool of their own. */
+static bool make_sets(proc_vk *vk, const VkDescriptorType *types, uint32_t n, uint32_t count,
+                      pass_sets *out, VkDescriptorSet *sets)
 {
-    VkDescriptorSetLayoutBinding bindings[2] = {
-        {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-        {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-    };
+    VkDescriptorSetLayoutBinding bindings[4];
+    VkDescriptorPoolSize sizes[4];
+    for (uint32_t i = 0; i < n; i++) {
+        bindings[i] =
+            (VkDescriptorSetLayoutBinding){i, types[i], 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL};
+        sizes[i] = (VkDescriptorPoolSize){types[i], count};
+    }
     VkDescriptorSetLayoutCreateInfo set_info = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .bindingCount = 2,
+        .bindingCount = n,
         .pBindings = bindings,
     };
-    if (!vk_ok(vkCreateDescriptorSetLayout(vk->dev, &set_info, NULL, &vk->set_layout),
+    if (!vk_ok(vkCreateDescriptorSetLayout(vk->dev, &set_info, NULL, &out->set_layout),
                "vkCreateDescriptorSetLayout"))
         return false;
     VkPipelineLayoutCreateInfo layout_info = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
         .setLayoutCount = 1,
-        .pSetLayouts = &vk->set_layout,
+        .pSetLayouts = &out->set_layout,
     };
-    if (!vk_ok(vkCreatePipelineLayout(vk->dev, &layout_info, NULL, &vk->layout),
-               "vkCreatePipelineLayout"))
+    VkDescriptorPoolCreateInfo pool = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+        .maxSets = count,
+        .poolSizeCount = n,
+        .pPoolSizes = sizes,
+    };
+    if (!vk_ok(vkCreatePipelineLayout(vk->dev, &layout_info, NULL, &out->layout),
+               "vkCreatePipelineLayout") ||
+        !vk_ok(vkCreateDescriptorPool(vk->dev, &pool, NULL, &out->pool), "vkCreateDescriptorPool"))
         return false;
+    VkDescriptorSetLayout layouts[2] = {out->set_layout, out->set_layout};
+    VkDescriptorSetAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = out->pool,
+        .descriptorSetCount = count,
+        .pSetLayouts = layouts,
+    };
+    return vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, sets), "vkAllocateDescriptorSets");
+}
+
+static void destroy_sets(proc_vk *vk, pass_sets *p)
+{
+    if (p->pool) vkDestroyDescriptorPool(vk->dev, p->pool, NULL);
+    if (p->layout) vkDestroyPipelineLayout(vk->dev, p->layout, NULL);
+    if (p->set_layout) vkDestroyDescriptorSetLayout(vk->dev, p->set_layout, NULL);
+}
+
+static bool create_pipeline(proc_vk *vk)
+{
+    static const VkDescriptorType types[2] = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                              VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
+    if (!make_sets(vk, types, 2, 1, &vk->main, &vk->set)) return false;
 
     static const char *const names[2] = {"procedural outdoors", "procedural rooms"};
     for (VkBool32 rooms = 0; rooms < 2; rooms++) {
         VkSpecializationMapEntry entry = {.constantID = 0, .offset = 0, .size = sizeof rooms};
         VkSpecializationInfo spec = {
             .mapEntryCount = 1, .pMapEntries = &entry, .dataSize = sizeof rooms, .pData = &rooms};
-        if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->layout, vk->pass, fullscreen_vert,
+        if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->main.layout, vk->pass, fullscreen_vert,
                                         sizeof fullscreen_vert, landscape_frag,
                                         sizeof landscape_frag, &spec, &vk->pipeline[rooms]))
             return false;
@@ -143,55 +182,20 @@ static bool create_pipeline(proc_vk *vk)
 
 static bool create_resolve(proc_vk *vk)
 {
-    VkDescriptorSetLayoutBinding bindings[3] = {
-        {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-        {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-        {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-    };
-    VkDescriptorSetLayoutCreateInfo set_info = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .bindingCount = 3,
-        .pBindings = bindings,
-    };
-    VkPipelineLayoutCreateInfo layout_info = {
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-        .setLayoutCount = 1,
-        .pSetLayouts = &vk->resolve_set_layout,
-    };
-    VkDescriptorPoolSize sizes[2] = {
-        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 4},
-        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2},
-    };
-    VkDescriptorPoolCreateInfo pool = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-        .maxSets = 2,
-        .poolSizeCount = 2,
-        .pPoolSizes = sizes,
-    };
-    if (!vk_ok(vkCreateDescriptorSetLayout(vk->dev, &set_info, NULL, &vk->resolve_set_layout),
-               "vkCreateDescriptorSetLayout") ||
-        !vk_ok(vkCreatePipelineLayout(vk->dev, &layout_info, NULL, &vk->resolve_layout),
-               "vkCreatePipelineLayout") ||
+    static const VkDescriptorType types[3] = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                                              VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                                              VK_DESCRIPTOR_TYPE_STORAGE_BUFFER};
+    if (!make_sets(vk, types, 3, 2, &vk->resolve, vk->resolve_set) ||
         !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->resolve_pass) ||
-        !mz_gpu_fullscreen_pipeline(vk->gpu, vk->resolve_layout, vk->resolve_pass, fullscreen_vert,
+        !mz_gpu_fullscreen_pipeline(vk->gpu, vk->resolve.layout, vk->resolve_pass, fullscreen_vert,
                                     sizeof fullscreen_vert, resolve_frag, sizeof resolve_frag, NULL,
                                     &vk->resolve_pipeline) ||
-        !vk_ok(vkCreateDescriptorPool(vk->dev, &pool, NULL, &vk->resolve_pool),
-               "vkCreateDescriptorPool") ||
         !buffer_create(vk, &vk->resolve_params, sizeof(proc_resolve),
                        VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false, "procedural resolve params"))
         return false;
     mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->resolve_pipeline,
                 "procedural resolve");
-    VkDescriptorSetLayout layouts[2] = {vk->resolve_set_layout, vk->resolve_set_layout};
-    VkDescriptorSetAllocateInfo alloc = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorPool = vk->resolve_pool,
-        .descriptorSetCount = 2,
-        .pSetLayouts = layouts,
-    };
-    return vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, vk->resolve_set),
-                 "vkAllocateDescriptorSets");
+    return true;
 }
 
 /* Points the resolve sets at the targets of the current size. */
@@ -221,28 +225,10 @@ static void write_resolve_sets(proc_vk *vk)
     }
 }
 
+/* The sampler, and the main set's uniforms (the conditioning image is set
+ * by proc_vk_set_conditioning). */
 static bool create_descriptors(proc_vk *vk)
 {
-    VkDescriptorPoolSize sizes[2] = {
-        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1},
-        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1},
-    };
-    VkDescriptorPoolCreateInfo pool = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-        .maxSets = 1,
-        .poolSizeCount = 2,
-        .pPoolSizes = sizes,
-    };
-    if (!vk_ok(vkCreateDescriptorPool(vk->dev, &pool, NULL, &vk->pool), "vkCreateDescriptorPool"))
-        return false;
-    VkDescriptorSetAllocateInfo alloc = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorPool = vk->pool,
-        .descriptorSetCount = 1,
-        .pSetLayouts = &vk->set_layout,
-    };
-    if (!vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, &vk->set), "vkAllocateDescriptorSets"))
-        return false;
     if (!mz_gpu_linear_sampler(vk->gpu, &vk->sampler)) return false;
     VkDescriptorBufferInfo ubo = {vk->uniforms.buffer, 0, sizeof(proc_uniforms)};
     VkWriteDescriptorSet write = {
@@ -292,8 +278,7 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
         !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->pass) ||
         !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) ||
         !create_pipeline(vk) || !create_descriptors(vk) || !create_resolve(vk) ||
-        !create_commands(vk) ||
-        !proc_vk_set_conditioning(vk, black, 1, 1)) {
+        !create_commands(vk) || !proc_vk_set_conditioning(vk, black, 1, 1)) {
         proc_vk_destroy(vk);
         return NULL;
     }
@@ -324,18 +309,14 @@ void proc_vk_destroy(proc_vk *vk)
     mz_gpu_buffer_destroy(vk->gpu, &vk->uniforms);
     mz_gpu_buffer_destroy(vk->gpu, &vk->resolve_params);
     if (vk->resolve_pipeline) vkDestroyPipeline(vk->dev, vk->resolve_pipeline, NULL);
-    if (vk->resolve_layout) vkDestroyPipelineLayout(vk->dev, vk->resolve_layout, NULL);
-    if (vk->resolve_set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->resolve_set_layout, NULL);
-    if (vk->resolve_pool) vkDestroyDescriptorPool(vk->dev, vk->resolve_pool, NULL);
+    destroy_sets(vk, &vk->resolve);
     if (vk->resolve_pass) vkDestroyRenderPass(vk->dev, vk->resolve_pass, NULL);
     if (vk->fence) vkDestroyFence(vk->dev, vk->fence, NULL);
     if (vk->cmd_pool) vkDestroyCommandPool(vk->dev, vk->cmd_pool, NULL);
     if (vk->sampler) vkDestroySampler(vk->dev, vk->sampler, NULL);
-    if (vk->pool) vkDestroyDescriptorPool(vk->dev, vk->pool, NULL);
     for (int i = 0; i < 2; i++)
         if (vk->pipeline[i]) vkDestroyPipeline(vk->dev, vk->pipeline[i], NULL);
-    if (vk->layout) vkDestroyPipelineLayout(vk->dev, vk->layout, NULL);
-    if (vk->set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->set_layout, NULL);
+    destroy_sets(vk, &vk->main);
     if (vk->pass) vkDestroyRenderPass(vk->dev, vk->pass, NULL);
     if (vk->pass_keep) vkDestroyRenderPass(vk->dev, vk->pass_keep, NULL);
     free(vk);
@@ -475,7 +456,7 @@ static void record_resolve(proc_vk *vk)
     VkExtent2D full = {vk->history[write].width, vk->history[write].height};
     mz_gpu_begin_fullscreen(vk->cmd, vk->resolve_pass, vk->history_fb[write], full,
                             (VkRect2D){{0, 0}, full}, vk->resolve_pipeline);
-    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->resolve_layout, 0, 1,
+    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->resolve.layout, 0, 1,
                             &vk->resolve_set[read], 0, NULL);
     vkCmdDraw(vk->cmd, 3, 1, 0, 0);
     vkCmdEndRenderPass(vk->cmd);
@@ -538,7 +519,7 @@ bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs,
         if (vk->cond_dirty) record_conditioning_upload(vk);
         mz_gpu_begin_fullscreen(vk->cmd, band ? vk->pass_keep : vk->pass, vk->framebuffer,
                                 (VkExtent2D){iw, ih}, area, vk->pipeline[proc_draws_room(u)]);
-        vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1,
+        vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->main.layout, 0, 1,
                                 &vk->set, 0, NULL);
         vkCmdDraw(vk->cmd, 3, 1, 0, 0);
         vkCmdEndRenderPass(vk->cmd);
