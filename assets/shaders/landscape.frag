@@ -16,7 +16,7 @@ layout(set = 0, binding = 1) uniform sampler2D conditioning;
 // Two pipelines are made from this shader: with ROOMS false the room code is
 // compiled out, and outdoor frames do not pay for it (lavapipe runs every
 // function it compiled into one shader more slowly). The generator picks the
-// pipeline with proc_draws_room(), which mirrors the test in scene().
+// room pipeline with proc_draws_room() exactly for frames that are a room.
 layout(constant_id = 0) const bool ROOMS = true;
 layout(location = 0) out vec4 out_color;
 // The depth of what the pixel shows (world units; 1e6 the sky, rooms too:
@@ -812,10 +812,11 @@ vec3 scene(vec2 p)
     // A room is there or not, never a ghost over a landscape: an outdoor
     // setting that comes with it (a lighthouse's room by the sea) is what
     // lies beyond its window; walking out, it goes halfway through the
-    // change, under the dissolve. (One call of room(): lavapipe inlines
-    // every call, and a second copy costs a fifth of the frame rate.)
-    bool in_room = int(u.setting.x) == 6 || (int(u.setting.y) == 6 && u.setting.z >= 0.5);
-    if (ROOMS && in_room && u.view.w < 0.5) return room(p, s, l);
+    // change, under the dissolve. The generator decides (proc_draws_room)
+    // and picks the pipeline with ROOMS on exactly then, so the test lives
+    // in one place. (One call of room(): lavapipe inlines every call, and a
+    // second copy costs a fifth of the frame rate.)
+    if (ROOMS) return room(p, s, l);
     float hz = u.view.z;
     vec3 fogc = fog_colour(s);
     float fogd = 0.0012 + u.sky.z * 0.06 + u.weather.x * 0.006;

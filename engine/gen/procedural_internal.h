@@ -43,8 +43,9 @@ typedef struct proc_uniforms {
 _Static_assert(sizeof(proc_uniforms) == (16 + MZ_SCENE_MAX_SUBJECTS * 4) * 16,
                "proc_uniforms must mirror SceneBlock");
 
-/* Whether a frame with these uniforms is a built room: the test scene() in
- * landscape.frag makes, mirrored so the room pipeline is only used then. */
+/* Whether a frame with these uniforms is a built room: the only place this
+ * is decided; the room pipeline (landscape.frag with ROOMS on) draws the
+ * room, the other the landscape. */
 static inline bool proc_draws_room(const proc_uniforms *u)
 {
     bool in_room = (int)u->setting[0] == MZ_SETTING_INTERIOR ||
@@ -62,6 +63,22 @@ typedef struct proc_resolve {
     float view[4];   /* horizon y now, before; yaw now, before (screen units) */
 } proc_resolve;
 _Static_assert(sizeof(proc_resolve) == 4 * 16, "proc_resolve must mirror ResolveBlock");
+
+/* The shaders name settings and subject kinds by number (look_of() in
+ * landscape.frag, the K_* constants in subjects.glsl): they must stay these. */
+_Static_assert(MZ_SETTING_SEA == 1 && MZ_SETTING_FOREST == 2 && MZ_SETTING_DESERT == 3 &&
+                   MZ_SETTING_MOUNTAINS == 4 && MZ_SETTING_CITY == 5 &&
+                   MZ_SETTING_INTERIOR == 6 && MZ_SETTING_SPACE == 7 && MZ_SETTING_SNOW == 8 &&
+                   MZ_SETTING_LAKE == 9,
+               "landscape.frag's look_of() numbers the settings");
+_Static_assert(MZ_SUBJECT_PERSON == 0 && MZ_SUBJECT_DOG == 1 && MZ_SUBJECT_CAT == 2 &&
+                   MZ_SUBJECT_BIRD == 3 && MZ_SUBJECT_HORSE == 4 && MZ_SUBJECT_BOAT == 5 &&
+                   MZ_SUBJECT_LANTERN == 6 && MZ_SUBJECT_DOOR == 7 && MZ_SUBJECT_STAIRS == 8 &&
+                   MZ_SUBJECT_TABLE == 9 && MZ_SUBJECT_BED == 10 && MZ_SUBJECT_WINDOW == 11 &&
+                   MZ_SUBJECT_BARREL == 12 && MZ_SUBJECT_CHEST == 13 && MZ_SUBJECT_BELL == 14 &&
+                   MZ_POSE_SEATED == 1 && MZ_POSE_LYING == 3 && MZ_PLACE_FIRE == 1 &&
+                   MZ_PLACE_RIGHT == 8,
+               "subjects.glsl numbers the kinds, poses and places");
 
 typedef struct proc_vk proc_vk;
 
