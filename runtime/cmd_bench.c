@@ -244,9 +244,8 @@ static int run_bench(const mz_command *cmd, int argc, char **argv)
          "measure this size only (default 640x360 and 1280x720)"},
         {"--frames", MZ_ARG_INT, &soak_frames, "N", "also run N frames and report memory growth"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
-        {"--quality", MZ_ARG_STRING, &quality, "Q", "auto (default) or reference (every pixel drawn)"},
-        {"--detail", MZ_ARG_FLAG, &detail, NULL,
-         "also measure detail: auto against reference quality, 1 s into three scenes"},
+        {"--quality", MZ_ARG_STRING, &quality, "Q", "auto (default) or reference (all pixels drawn)"},
+        {"--detail", MZ_ARG_FLAG, &detail, NULL, "also: detail kept, auto against reference"},
         {0},
     };
     int npos = 0;

@@ -69,10 +69,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
-        {"--quality", MZ_ARG_STRING, &quality, "Q",
-         "auto (default: on a CPU fewer pixels are drawn and scaled up) or reference (all)"},
-        {"--explain", MZ_ARG_FLAG, &explain_only, NULL,
-         "print which words became what (and which were not understood); render nothing"},
+        {"--quality", MZ_ARG_STRING, &quality, "Q", "auto (default) or reference (all pixels drawn)"},
+        {"--explain", MZ_ARG_FLAG, &explain_only, NULL, "what the words became; renders nothing"},
         {0},
     };
     const char *prompt = NULL;
