@@ -22,7 +22,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--generator", MZ_ARG_STRING, &generator, "URI", "render scenes with this generator"},
         {"--record", MZ_ARG_STRING, &record, "DIR", "headless: write the frames shown as PNGs"},
         {"--size", MZ_ARG_SIZE, size, "WxH",
-         "frame size (window: the window's, less while under 24 fps; headless: 640x360)"},
+         "frame size (window: the window's, at most 640x360 on a CPU; headless: 640x360)"},
         {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time (30)"},
         {"--frames-per-turn", MZ_ARG_INT, &frames_per_turn, "N",
          "headless: frames each turn shows (1 s worth)"},

@@ -547,10 +547,10 @@ static bool take_frames(mz_player *p, double wait_ms)
     return mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h);
 }
 
-/* Without a --size, frames are generated at the window's size; while the
- * generator holds under 24 fps (a CPU at 720p), the next scene asks for a
- * quarter less, down to 640x360. Judged two seconds into a scene, once its
- * dissolve and first-frame costs are past. */
+/* Without a --size, frames are generated at the window's size (see
+ * start_size); while the generator holds under 24 fps, the next scene asks
+ * for a quarter less, down to 640x360. Judged two seconds into a scene, once
+ * its dissolve and first-frame costs are past. */
 #define AUTO_MIN_W 640
 #define AUTO_FPS 24.0
 static void adapt_size(mz_player *p)
@@ -568,6 +568,23 @@ static void adapt_size(mz_player *p)
     mz_session_set_size(p->session, p->gen_w, p->gen_h);
     mz_log_info("generating at %dx%d from the next scene on (%.1f fps at the size before)", p->gen_w,
                 p->gen_h, st.fps);
+}
+
+/* The size the first scene is generated at: --size, else the window's; on
+ * a CPU (lavapipe) no larger than 640x360, the largest measured to hold 24
+ * fps on the 2-core machines we test on (adapt_size steps down from there). */
+static void start_size(mz_player *p)
+{
+    const mz_player_desc *d = &p->desc;
+    p->gen_w = d->gen_width > 0 ? d->gen_width : d->width & ~1;
+    p->gen_h = d->gen_height > 0 ? d->gen_height : d->height & ~1;
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(mz_gpu_physical(p->gpu), &props);
+    if (d->gen_width <= 0 && props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU &&
+        p->gen_w > AUTO_MIN_W) {
+        p->gen_h = (int)((long)p->gen_h * AUTO_MIN_W / p->gen_w) & ~1;
+        p->gen_w = AUTO_MIN_W;
+    }
 }
 
 static void author_text(mz_player *p, char *out, size_t size)
@@ -724,8 +741,6 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     p->desc = *desc;
     mz_player_desc *d = &p->desc;
     if (d->width <= 0 || d->height <= 0) d->width = 1280, d->height = 720;
-    p->gen_w = d->gen_width > 0 ? d->gen_width : d->width & ~1;
-    p->gen_h = d->gen_height > 0 ? d->gen_height : d->height & ~1;
     if (!d->seed) d->seed = 1;
     p->refresh_hz = 60.0;
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
@@ -754,6 +769,7 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
     ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
     ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){

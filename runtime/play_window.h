@@ -28,9 +28,10 @@ typedef struct mz_player_desc {
     const char *gen;           /* generator URI; NULL -> procedural */
     uint64_t seed;             /* 0 -> 1 */
     int width, height;         /* window / target size; 0 -> 1280x720 */
-    int gen_width, gen_height; /* size scenes are generated at; 0 -> the window's,
-                                  stepped down (not below 640x360) for the next
-                                  scene while the generator holds under 24 fps */
+    int gen_width, gen_height; /* size scenes are generated at; 0 -> the window's
+                                  (on a CPU at most 640x360), stepped down (not
+                                  below 640x360) while the generator holds under
+                                  24 fps */
     float fps;                 /* scene frames per second; 0 -> the generator's (30) */
     bool fullscreen;
     bool narrate; /* speak captions (when audio is available) */
