@@ -1,6 +1,7 @@
 /* maze lint — find problems in stories, each with file:line. */
 #include "mz_commands.h"
 
+#include "lint_prompts.h"
 #include "mz_story.h"
 
 #include <stdio.h>
@@ -25,8 +26,12 @@ static int run(const mz_command *cmd, int argc, char **argv)
     int total = 0;
     for (int i = 0; i < n; i++) {
         int found = mz_story_lint(stories[i], report, NULL);
+        int warned = found ? 0 : mz_lint_prompts(stories[i], stdout);
+        fflush(stdout);
         if (found)
             fprintf(stderr, "%s: %d problem%s\n", stories[i], found, found == 1 ? "" : "s");
+        else if (warned)
+            fprintf(stderr, "%s: ok, %d warning%s\n", stories[i], warned, warned == 1 ? "" : "s");
         else
             fprintf(stderr, "%s: ok\n", stories[i]);
         total += found;
@@ -41,7 +46,14 @@ const mz_command mz_cmd_lint = {
     .details = "Checks: Lua errors, missing prompts, wrong field types and unknown fields,\n"
                "transitions to undefined scenes, scenes that cannot be reached, dead ends\n"
                "(no way on and not an ending), patterns shadowed by an earlier one, unknown\n"
-               "{character} names and missing sound files. Problems go to stdout as\n"
-               "file:line: message. Exit status: 0 no problems, 1 problems, 2 usage.",
+               "{character} names and missing sound files; state fields story.vars does\n"
+               "not declare, has() of items no code gives, visits() of unknown scenes, a\n"
+               "word under two synonyms, patterns of stop words only, characters that\n"
+               "describe themselves, NUL and zero-width characters in strings (with \"did\n"
+               "you mean\" for near names). Problems go to stdout as file:line: message.\n"
+               "A story without problems also gets warnings (file:line: warning: ...) for\n"
+               "prompt words the embedded generator does not know, with what it will draw\n"
+               "instead, and for prompts that name no setting; they do not change the exit\n"
+               "status. Exit status: 0 no problems, 1 problems, 2 usage.",
     .run = run,
 };

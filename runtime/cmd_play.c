@@ -10,7 +10,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
     bool headless = false, fullscreen = false, narrate = false, no_vsync = false, mute = false;
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
-    const char *load = NULL, *save_dir = NULL;
+    const char *load = NULL, *save_dir = NULL, *at = NULL;
+    mz_arg_list sets = {0};
     long seed = 1, frames_per_turn = 0;
     int size[2] = {0, 0}, window[2] = {1280, 720};
     double fps = 0;
@@ -29,6 +30,9 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--window", MZ_ARG_SIZE, window, "WxH", "window size (1280x720)"},
         {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
         {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
+        {"--at", MZ_ARG_STRING, &at, "SCENE", "start in SCENE instead of the start scene"},
+        {"--set", MZ_ARG_LIST, &sets, "NAME=VALUE",
+         "start with state field NAME = VALUE (repeatable)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
         {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)"},
         {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
@@ -64,6 +68,9 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .no_vsync = no_vsync,
             .trace = trace,
             .save_dir = save_dir,
+            .at = at,
+            .sets = sets.items,
+            .set_count = sets.count,
         });
     if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
     if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
@@ -78,6 +85,9 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .height = size[1],
         .fps = (float)fps,
         .frames_per_turn = (int)frames_per_turn,
+        .at = at,
+        .sets = sets.items,
+        .set_count = sets.count,
     });
 }
 
@@ -87,16 +97,22 @@ const mz_command mz_cmd_play = {
     .usage = "[STORY] [--headless --inputs FILE] [--seed N] [--trace FILE] [options]",
     .details = "STORY is a story folder (or its story.lua); without one, the window offers\n"
                "the stories under stories/. In the window: type and press Enter; Up/Down\n"
-               "for history; F1 author's overlay; F2 reload the story after editing it;\n"
+               "for history; Ctrl+Z takes a turn back; F1 author's overlay; F3 the story's\n"
+               "state (vars, items, visits, the match and its runner-up); F2 reload\n"
+               "the story after editing it (saving a .lua file of the story reloads it\n"
+               "too);\n"
                "F5/F9 quick save/load; F6 sound on/off; F7/F8 volume down/up;\n"
                "F11 fullscreen; F12 screenshot; Esc to quit.\n"
                "With --headless, each line of the inputs file is one thing the viewer\n"
-               "types; a transcript goes to stdout and --trace writes one JSON object per\n"
+               "types (a line `undo` takes the last turn back, unless the story has\n"
+               "undo = false); a transcript goes to stdout and --trace writes one JSON object per\n"
                "turn (turn, input, scene, prompt, matched, score, reply, ending, error).\n"
                "With --generator or --record, each turn also renders frames (the\n"
                "procedural generator by default). In the window, and headless with a\n"
                "generator, the trace gains first_frame_ms: input accepted -> first frame of\n"
                "the new scene shown (in the window: presented on screen).\n"
+               "--at SCENE and --set NAME=VALUE start from a chosen point, to test a\n"
+               "part of a story without playing up to it; every restart starts there too.\n"
                "Exit status: 0 played, 1 the story (or the generator) cannot load, 2 usage\n"
                "(or no display for the window).",
     .run = run,

@@ -8,6 +8,7 @@
 static const mz_command *const commands[] = {
     &mz_cmd_play,
     &mz_cmd_lint,
+    &mz_cmd_test,
     &mz_cmd_graph,
     &mz_cmd_gen,
     &mz_cmd_bench,

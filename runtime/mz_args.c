@@ -42,6 +42,12 @@ static bool parse_value(const mz_arg *a, const char *text)
     case MZ_ARG_STRING:
         *(const char **)a->value = text;
         return true;
+    case MZ_ARG_LIST: {
+        mz_arg_list *list = a->value;
+        if (list->count == MZ_ARG_LIST_MAX) return false;
+        list->items[list->count++] = text;
+        return true;
+    }
     case MZ_ARG_INT: {
         long v = strtol(text, &end, 0);
         if (errno || end == text || *end) return false;
@@ -75,6 +81,7 @@ static const char *kind_hint(mz_arg_kind kind)
     case MZ_ARG_INT: return "an integer";
     case MZ_ARG_FLOAT: return "a number";
     case MZ_ARG_SIZE: return "WIDTHxHEIGHT, 16..8192 each";
+    case MZ_ARG_LIST: return "a value (at most 32 of them)";
     default: return "a value";
     }
 }

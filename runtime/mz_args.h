@@ -16,7 +16,14 @@ typedef enum mz_arg_kind {
     MZ_ARG_INT,    /* long* */
     MZ_ARG_FLOAT,  /* double* */
     MZ_ARG_SIZE,   /* int[2]*, from "WxH" */
+    MZ_ARG_LIST,   /* mz_arg_list*: each use adds one (points into argv) */
 } mz_arg_kind;
+
+#define MZ_ARG_LIST_MAX 32
+typedef struct mz_arg_list {
+    const char *items[MZ_ARG_LIST_MAX];
+    int count;
+} mz_arg_list;
 
 typedef struct mz_arg {
     const char *name;    /* "--seed" */

@@ -6,6 +6,7 @@
 
 extern const mz_command mz_cmd_play;
 extern const mz_command mz_cmd_lint;
+extern const mz_command mz_cmd_test;
 extern const mz_command mz_cmd_graph;
 extern const mz_command mz_cmd_gen;
 extern const mz_command mz_cmd_bench;

@@ -16,10 +16,14 @@ typedef struct mz_play_headless_desc {
     int width, height;       /* 0 -> 640x360 */
     float fps;               /* 0 -> 30 */
     int frames_per_turn;     /* 0 -> one second's worth */
+    const char *at;          /* begin in this scene (--at), or NULL */
+    const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
+    int set_count;
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript
- * on stdout (and, with a generator, making the frames each turn shows). Returns the exit code: 0 played (story errors during play are
+ * on stdout. A line `undo` takes the last turn back (unless the story
+ * switched undo off: then it is an input like any other) (and, with a generator, making the frames each turn shows). Returns the exit code: 0 played (story errors during play are
  * reported and play goes on), 1 the story cannot load, 2 the inputs cannot
  * be read. */
 int mz_play_headless(const mz_play_headless_desc *desc);

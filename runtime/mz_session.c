@@ -14,6 +14,10 @@ struct mz_session {
     void *user;
     mz_story_turn turn;
     bool begun;
+    mz_story_history *history; /* for undo */
+    char *at;                  /* begin here (NULL: the start scene) */
+    char **sets;               /* "NAME=VALUE" applied after begin */
+    size_t set_count;
 
     /* The generator side (all unused when gen is NULL). */
     mz_gen *gen;
@@ -184,8 +188,14 @@ mz_session *mz_session_create(const mz_session_desc *desc)
         .blocked_count = desc->blocked_count,
     };
     ss->story = mz_story_load(&sd);
-    if (!ss->story) {
-        free(ss);
+    ss->history = mz_story_history_create(0);
+    ss->at = desc->at ? strdup(desc->at) : NULL;
+    ss->sets = desc->set_count ? calloc(desc->set_count, sizeof *ss->sets) : NULL;
+    for (size_t i = 0; ss->sets && i < desc->set_count; i++)
+        if ((ss->sets[i] = strdup(desc->sets[i]))) ss->set_count++;
+    if (!ss->story || !ss->history || (desc->at && !ss->at) || ss->set_count != desc->set_count) {
+        if (ss->story) mz_fail("out of memory");
+        mz_session_destroy(ss);
         return NULL;
     }
     if (desc->trace_path) {
@@ -205,6 +215,11 @@ void mz_session_destroy(mz_session *ss)
     flush_pending(ss);
     free(ss->scene_prompt);
     if (ss->trace) fclose(ss->trace);
+    mz_story_history_destroy(ss->history);
+    free(ss->at);
+    for (size_t i = 0; i < ss->set_count; i++)
+        free(ss->sets[i]);
+    free(ss->sets);
     mz_story_destroy(ss->story);
     free(ss);
 }
@@ -219,11 +234,30 @@ const mz_story_turn *mz_session_turn(const mz_session *ss)
     return ss->begun ? &ss->turn : NULL;
 }
 
+/* Each "NAME=VALUE" of --set, after begin. */
+static bool apply_sets(mz_session *ss)
+{
+    for (size_t i = 0; i < ss->set_count; i++) {
+        char *eq = strchr(ss->sets[i], '=');
+        if (!eq || eq == ss->sets[i])
+            return mz_fail("--set %s: write NAME=VALUE", ss->sets[i]);
+        *eq = '\0';
+        bool ok = mz_story_set(ss->story, ss->sets[i], eq + 1, &ss->turn);
+        *eq = '=';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 bool mz_session_begin(mz_session *ss)
 {
     flush_pending(ss);
     ss->input_ns = mz_time_ns();
-    if (!mz_story_begin(ss->story, &ss->turn)) return false;
+    mz_story_history_clear(ss->history);
+    bool ok = ss->at ? mz_story_begin_at(ss->story, ss->at, &ss->turn)
+                     : mz_story_begin(ss->story, &ss->turn);
+    if (!ok || !apply_sets(ss)) return false;
+    ss->turn.scene_changed = true; /* --set refreshed it: it is still the first scene */
     turn_done(ss, true, true);
     return true;
 }
@@ -232,7 +266,19 @@ bool mz_session_input(mz_session *ss, const char *text, size_t len)
 {
     flush_pending(ss);
     ss->input_ns = mz_time_ns();
+    mz_story_history_push(ss->history, ss->story);
     if (!mz_story_input(ss->story, text, len, &ss->turn)) return false;
+    turn_done(ss, true, false);
+    return true;
+}
+
+bool mz_session_undo(mz_session *ss)
+{
+    flush_pending(ss);
+    ss->input_ns = mz_time_ns();
+    if (!mz_story_history_undo(ss->history, ss->story, &ss->turn)) return false;
+    /* The scene shown before the undone turn comes back as a new scene. */
+    ss->turn.scene_changed = true;
     turn_done(ss, true, false);
     return true;
 }
@@ -261,6 +307,7 @@ bool mz_session_load(mz_session *ss, const char *path)
 {
     flush_pending(ss);
     if (!mz_story_restore(ss->story, path, &ss->turn)) return false;
+    mz_story_history_clear(ss->history);
     turn_done(ss, false, true);
     return true;
 }
@@ -269,6 +316,7 @@ bool mz_session_reload(mz_session *ss)
 {
     flush_pending(ss);
     if (!mz_story_reload(ss->story)) return false;
+    mz_story_history_clear(ss->history);
     if (!ss->begun) return true;
     mz_story_refresh(ss->story, &ss->turn);
     turn_done(ss, false, true);

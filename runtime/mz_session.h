@@ -50,6 +50,12 @@ typedef struct mz_session_desc {
     mz_gen *gen;       /* scenes go here; NULL -> the story alone. Not owned. */
     int width, height; /* frame size asked of the generator; 0 -> its default */
     float fps;         /* 0 -> the generator's default */
+    /* Play from here (`maze play --at SCENE --set NAME=VALUE`): begin (and
+     * every restart) enters `at` instead of the start scene, then sets each
+     * "NAME=VALUE". Copied. */
+    const char *at;
+    const char *const *sets;
+    size_t set_count;
 } mz_session_desc;
 
 mz_session *mz_session_create(const mz_session_desc *desc);
@@ -61,6 +67,10 @@ const mz_story_turn *mz_session_turn(const mz_session *session);
 
 bool mz_session_begin(mz_session *session); /* also restarts */
 bool mz_session_input(mz_session *session, const char *text, size_t len);
+/* Takes the last turn back (a bounded history of 32 turns; cleared by
+ * begin, load and reload). false + mz_error() when there is nothing to undo
+ * or the story switched undo off. */
+bool mz_session_undo(mz_session *session);
 
 /* The frame now on screen, polled from desc.gen. It is the conditioning of
  * the next scene change: the struct is copied, its pixels must stay valid

@@ -118,6 +118,9 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         .width = desc->width,
         .height = desc->height,
         .fps = desc->fps,
+        .at = desc->at,
+        .sets = desc->sets,
+        .set_count = (size_t)desc->set_count,
     });
     if (!ss) {
         fprintf(stderr, "maze play: %s\n", mz_error());
@@ -126,7 +129,13 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         return 1;
     }
     printf("%s\n", mz_story_title(mz_session_story(ss)));
-    mz_session_begin(ss);
+    if (!mz_session_begin(ss)) {
+        fprintf(stderr, "maze play: %s\n", mz_error());
+        mz_session_destroy(ss);
+        pictures_close(&pc);
+        free(inputs);
+        return 1;
+    }
     const mz_story_turn *t = mz_session_turn(ss);
     show(t);
     bool pictures_ok = pictures_turn(&pc, ss);
@@ -135,7 +144,15 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         char *nl = memchr(inputs + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - inputs) : len, n = end - pos;
         if (n && inputs[pos + n - 1] == '\r') n--;
-        if (t->ended) {
+        bool undo = n == 4 && !memcmp(inputs + pos, "undo", 4) &&
+                    mz_story_undo_allowed(mz_session_story(ss));
+        if (undo) {
+            printf("< undo\n");
+            if (mz_session_undo(ss))
+                show(t = mz_session_turn(ss));
+            else
+                printf("    (%s)\n", mz_error());
+        } else if (t->ended) {
             left++;
         } else {
             printf("> %.*s\n", (int)n, inputs + pos);

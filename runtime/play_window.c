@@ -17,12 +17,15 @@
 #include <SDL.h>
 #include <SDL_vulkan.h>
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_STORIES 64
 #define INPUT_IDLE_S 8.0 /* an untouched, empty input line starts fading after this */
@@ -38,7 +41,10 @@ typedef enum mode {
 struct mz_player {
     mz_player_desc desc;
     mode mode;
-    bool quit, failed, confirm_quit, show_author;
+    bool quit, failed, confirm_quit, show_author, show_inspector;
+    char inspector[3000]; /* the F3 text last drawn ("" when hidden) */
+    float score;          /* the last turn's match score */
+    int watch_fd;         /* inotify on the story folder (-1: none) */
 
     SDL_Window *window;
     mz_gpu *gpu;
@@ -165,6 +171,7 @@ static void on_turn(const mz_story_turn *t, void *user)
         set_notice(p, t->error);
     }
     snprintf(p->matched, sizeof p->matched, "%s", t->matched ? t->matched : "");
+    p->score = t->score;
     if (t->reply && *t->reply) {
         snprintf(p->reply, sizeof p->reply, "%s", t->reply);
         p->reply_ns = mz_time_ns();
@@ -193,6 +200,45 @@ static void on_turn(const mz_story_turn *t, void *user)
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
 }
 
+/* Reload on save: inotify on the story's folder (the files right in it;
+ * editors that save by renaming a temporary file show up as IN_MOVED_TO). */
+static void watch_story(mz_player *p, const char *story_lua)
+{
+    if (p->watch_fd >= 0) close(p->watch_fd);
+    p->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", story_lua);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (p->watch_fd >= 0 && inotify_add_watch(p->watch_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+        mz_log_warn("cannot watch %s for changes: %s (F2 still reloads)", dir, strerror(errno));
+        close(p->watch_fd);
+        p->watch_fd = -1;
+    }
+}
+
+static void reload_story(mz_player *p);
+
+/* A .lua file of the story was saved: reload, once for a burst of events. */
+static void poll_watch(mz_player *p)
+{
+    if (p->watch_fd < 0 || p->mode != MODE_PLAY) return;
+    _Alignas(struct inotify_event) char buf[4096];
+    bool lua = false;
+    ssize_t n;
+    while ((n = read(p->watch_fd, buf, sizeof buf)) > 0)
+        for (char *at = buf; at < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)at;
+            size_t len = ev->len ? strlen(ev->name) : 0;
+            lua |= len > 4 && !strcmp(ev->name + len - 4, ".lua");
+            at += sizeof *ev + ev->len;
+        }
+    if (lua) reload_story(p);
+}
+
 static bool start_story(mz_player *p, const char *path)
 {
     mz_session_destroy(p->session);
@@ -207,12 +253,16 @@ static bool start_story(mz_player *p, const char *path)
                                                       .gen = p->gen,
                                                       .width = p->gen_w,
                                                       .height = p->gen_h,
-                                                      .fps = p->desc.fps});
+                                                      .fps = p->desc.fps,
+                                                      .at = p->desc.at,
+                                                      .sets = p->desc.sets,
+                                                      .set_count = (size_t)p->desc.set_count});
     p->scene_id = 0;
     p->unreported = false;
     if (!p->session) return false;
     mz_story *story = mz_session_story(p->session);
     snprintf(p->story_path, sizeof p->story_path, "%s", path);
+    watch_story(p, mz_story_path(story));
     if (p->window) {
         char title[256];
         snprintf(title, sizeof title, "%s \xe2\x80\x94 maze", mz_story_title(story));
@@ -260,6 +310,20 @@ static void reload_story(mz_player *p)
     mz_log_error("reload: %s", mz_error());
     char msg[sizeof p->notice];
     snprintf(msg, sizeof msg, "Not reloaded: %s", mz_error());
+    set_notice(p, msg);
+}
+
+/* Ctrl+Z: the last turn taken back (the story may forbid it). */
+static void undo_turn(mz_player *p)
+{
+    p->accepted_ns = mz_time_ns();
+    if (mz_session_undo(p->session)) {
+        if (p->turns > 0) p->turns--;
+        set_notice(p, "Undone.");
+        return;
+    }
+    char msg[sizeof p->notice];
+    snprintf(msg, sizeof msg, "Cannot undo: %s", mz_error());
     set_notice(p, msg);
 }
 
@@ -392,6 +456,10 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
     case SDLK_F2:
         reload_story(p);
         break;
+    case SDLK_F3:
+        p->show_inspector = !p->show_inspector;
+        p->overlay_dirty = true;
+        break;
     case SDLK_F5:
         quick_save(p);
         break;
@@ -425,6 +493,9 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
         break;
     case SDLK_w:
         if (ctrl) mz_input_delete_word(in);
+        break;
+    case SDLK_z:
+        if (ctrl) undo_turn(p);
         break;
     case SDLK_DELETE:
         mz_input_delete(in);
@@ -612,7 +683,7 @@ static bool draw_overlay(mz_player *p)
     double now = secs_since(p->start_ns);
     bool working = p->waiting_first || !p->have_frame;
     /* Animated parts redraw ten times a second; the rest only on change. */
-    bool animating = working || p->show_author || p->notice[0];
+    bool animating = working || p->show_author || p->show_inspector || p->notice[0];
     if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
         secs_since(p->overlay_ns) < 0.25)
         return true;
@@ -643,6 +714,22 @@ static bool draw_overlay(mz_player *p)
         if (p->show_author) {
             author_text(p, author, sizeof author);
             st.author = author;
+        }
+        p->inspector[0] = '\0';
+        if (p->show_inspector) {
+            /* Read live each time it is drawn: after a turn, an undo or a reload. */
+            size_t n = (size_t)snprintf(p->inspector, sizeof p->inspector,
+                                        "F3 state  (score %.2f)\n", p->score);
+            if (n < sizeof p->inspector)
+                mz_story_inspect(mz_session_story(p->session), p->inspector + n,
+                                 sizeof p->inspector - n);
+            if (st.author) {
+                size_t used = strlen(author);
+                snprintf(author + used, sizeof author - used, "\n\n%.*s",
+                         (int)(sizeof author - used - 3), p->inspector);
+            } else {
+                st.author = p->inspector;
+            }
         }
         if (p->ended && !p->notice[0]) {
             snprintf(ending, sizeof ending, "The end%s%s.\nEnter or R to play again, Esc to quit.",
@@ -734,6 +821,7 @@ static void screenshot(mz_player *p)
 mz_player *mz_player_create(const mz_player_desc *desc)
 {
     mz_player *p = calloc(1, sizeof *p);
+    if (p) p->watch_fd = -1;
     if (!p) {
         mz_fail("out of memory");
         return NULL;
@@ -789,6 +877,7 @@ bool mz_player_step(mz_player *p)
     while (!p->quit && SDL_PollEvent(&e))
         handle_event(p, &e);
     if (p->quit) return false;
+    poll_watch(p);
     if (p->mode == MODE_PLAY && !take_frames(p, 0)) {
         p->failed = true;
         return false;
@@ -819,9 +908,15 @@ bool mz_player_failed(const mz_player *p)
     return p->failed;
 }
 
+const char *mz_player_inspector(const mz_player *p)
+{
+    return p->inspector[0] ? p->inspector : NULL;
+}
+
 void mz_player_destroy(mz_player *p)
 {
     if (!p) return;
+    if (p->watch_fd >= 0) close(p->watch_fd);
     mz_gen_close(p->gen);
     mz_session_destroy(p->session);
     mz_audio_close(p->audio);

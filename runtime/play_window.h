@@ -41,6 +41,9 @@ typedef struct mz_player_desc {
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
+    const char *at;          /* start (and restart) in this scene, or NULL */
+    const char *const *sets; /* "NAME=VALUE" state set at each start */
+    int set_count;
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);
@@ -74,6 +77,9 @@ mz_audio *mz_player_audio(const mz_player *p);
 
 /* The whole windowed run: returns the process exit status (2 with a message
  * on stderr when there is no display). */
+/* The F3 state inspector's text as last drawn, or NULL while it is hidden. */
+const char *mz_player_inspector(const mz_player *p);
+
 int mz_play_window(const mz_player_desc *desc);
 
 #endif

@@ -367,12 +367,37 @@ static void read_transition(loader *ld, story_scene *sc, int t, story_transition
     tr->refuse = optional_string(ld, t, "refuse", sc->file, sc->line, what);
 }
 
+/* The `on` list of a scene (or of the story: transitions for every scene). */
+static void read_on(loader *ld, int body, story_scene *sc, const char *what)
+{
+    lua_State *L = ld->L;
+    int type = rawfield(L, body, "on");
+    if (type == LUA_TTABLE) {
+        size_t n = lua_rawlen(L, -1);
+        sc->on = arena_alloc(ld->g->arena, (n ? n : 1) * sizeof *sc->on);
+        for (size_t i = 1; sc->on && i <= n; i++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TTABLE)
+                read_transition(ld, sc, lua_gettop(L), &sc->on[sc->on_count++], i);
+            else
+                problem(ld, true, sc->file, sc->line,
+                        "%s: transition %zu must be a table { \"pattern\", to = \"scene\" }", what,
+                        i);
+            lua_pop(L, 1);
+        }
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, sc->file, sc->line, "%s: 'on' must be a list of transitions", what);
+    }
+    lua_pop(L, 1);
+
+}
+
 static void read_scene(loader *ld, int decl, story_scene *sc)
 {
     lua_State *L = ld->L;
     story_graph *g = ld->g;
     static const char *const known[] = {"prompt",    "caption", "sound", "sound_files", "on",
-                                        "otherwise", "enter",   "leave", "transition",  NULL};
+                                        "otherwise", "enter",   "leave", "transition",  "hint",
+                                        NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");
@@ -382,7 +407,7 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     rawfield(L, decl, "ending");
     sc->ending = lua_toboolean(L, -1);
     lua_pop(L, 4);
-    sc->prompt_ref = sc->caption_ref = sc->otherwise_ref = LUA_NOREF;
+    sc->prompt_ref = sc->caption_ref = sc->otherwise_ref = sc->hint_ref = LUA_NOREF;
     sc->enter_ref = sc->leave_ref = LUA_NOREF;
     sc->transition_s = -1;
     if (rawfield(L, decl, "body") != LUA_TTABLE) {
@@ -397,6 +422,7 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     check_fields(ld, body, known, false, sc->file, sc->line, what);
     text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, sc);
     text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false, sc);
+    text_or_function(ld, body, "hint", &sc->hint, &sc->hint_ref, false, sc);
     if (!string_list(ld, body, "sound", &sc->sound, &sc->sound_count))
         problem(ld, true, sc->file, sc->line, "%s: 'sound' must be a list of tags", what);
     const char **files;
@@ -424,23 +450,7 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
         problem(ld, true, sc->file, sc->line, "%s: 'transition' must be seconds (>= 0)", what);
     lua_pop(L, 1);
 
-    type = rawfield(L, body, "on");
-    if (type == LUA_TTABLE) {
-        size_t n = lua_rawlen(L, -1);
-        sc->on = arena_alloc(g->arena, (n ? n : 1) * sizeof *sc->on);
-        for (size_t i = 1; sc->on && i <= n; i++) {
-            if (lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TTABLE)
-                read_transition(ld, sc, lua_gettop(L), &sc->on[sc->on_count++], i);
-            else
-                problem(ld, true, sc->file, sc->line,
-                        "%s: transition %zu must be a table { \"pattern\", to = \"scene\" }", what,
-                        i);
-            lua_pop(L, 1);
-        }
-    } else if (type != LUA_TNIL) {
-        problem(ld, true, sc->file, sc->line, "%s: 'on' must be a list of transitions", what);
-    }
-    lua_pop(L, 1);
+    read_on(ld, body, sc, what);
 
     sc->otherwise = STORY_OTHERWISE_MODIFY;
     type = rawfield(L, body, "otherwise");
@@ -480,7 +490,8 @@ static void read_story(loader *ld)
     const char *file = g->story_file;
     int line = g->story_line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
-                                        "blocked", "vars",  "transition", "narrate",    NULL};
+                                        "blocked", "vars",  "transition", "narrate",    "undo",
+                                        "on",      "hints", "disambiguate", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -498,6 +509,34 @@ static void read_story(loader *ld)
         g->narrate = lua_toboolean(L, -1);
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "story: 'narrate' must be true or false");
+    lua_pop(L, 1);
+    /* Transitions for every scene (help, inventory...), tried after the
+     * scene's own: a scene overrides them by saying the same. */
+    g->global = (story_scene){.id = "(story)", .file = file, .line = line, .prompt_ref = LUA_NOREF,
+                              .caption_ref = LUA_NOREF, .hint_ref = LUA_NOREF,
+                              .otherwise_ref = LUA_NOREF, .enter_ref = LUA_NOREF,
+                              .leave_ref = LUA_NOREF, .transition_s = -1};
+    read_on(ld, t, &g->global, "story");
+    g->hint_after = 3;
+    type = rawfield(L, t, "hints");
+    if (type == LUA_TNUMBER && lua_tointeger(L, -1) >= 0)
+        g->hint_after = (int)lua_tointeger(L, -1);
+    else if (type == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+        g->hint_after = 0;
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'hints' must be a number of lines, or false");
+    lua_pop(L, 1);
+    type = rawfield(L, t, "disambiguate");
+    if (type == LUA_TBOOLEAN)
+        g->no_disambiguate = !lua_toboolean(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'disambiguate' must be true or false");
+    lua_pop(L, 1);
+    type = rawfield(L, t, "undo");
+    if (type == LUA_TBOOLEAN)
+        g->no_undo = !lua_toboolean(L, -1);
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'undo' must be true or false");
     lua_pop(L, 1);
 
     /* characters: name -> description */
@@ -540,6 +579,7 @@ static void read_story(loader *ld)
             lua_pop(L, 1);
         }
         if (words) qsort(words, nwords, sizeof *words, compare_strings);
+        g->synonyms = arena_alloc(g->arena, (nwords ? nwords : 1) * sizeof *g->synonyms);
         for (size_t i = 0; i < nwords; i++) {
             const char **alts = NULL;
             size_t count = 0;
@@ -548,6 +588,8 @@ static void read_story(loader *ld)
             if (!(list_at(ld, -1, &alts, &count) &&
                   mz_lexicon_add_synonyms(g->lex, words[i], alts, count)))
                 problem(ld, true, file, line, "story: synonyms must map words to lists of words");
+            else if (g->synonyms)
+                g->synonyms[g->synonym_count++] = (struct story_synonyms){words[i], alts, count};
             lua_pop(L, 1);
         }
     } else if (type != LUA_TNIL) {
@@ -623,8 +665,8 @@ static void resolve(loader *ld)
     if (g->start_id && g->start < 0)
         problem(ld, true, g->story_file, g->story_line,
                 "story: the start scene '%s' is not declared", g->start_id);
-    for (size_t i = 0; i < g->scene_count; i++) {
-        story_scene *sc = &g->scenes[i];
+    for (size_t i = 0; i <= g->scene_count; i++) {
+        story_scene *sc = i < g->scene_count ? &g->scenes[i] : &g->global;
         for (size_t t = 0; t < sc->on_count; t++) {
             story_transition *tr = &sc->on[t];
             if (!tr->to) continue;
@@ -755,9 +797,9 @@ bool story_graph_compile_scene(story_graph *g, story_scene *sc)
 void story_graph_destroy(story_graph *g)
 {
     if (!g) return;
-    for (size_t i = 0; i < g->scene_count; i++)
-        for (size_t t = 0; t < g->scenes[i].on_count; t++) {
-            story_transition *tr = &g->scenes[i].on[t];
+    for (size_t i = 0; i <= g->scene_count; i++)
+        for (size_t t = 0; t < (i < g->scene_count ? g->scenes[i] : g->global).on_count; t++) {
+            story_transition *tr = &(i < g->scene_count ? g->scenes[i] : g->global).on[t];
             for (size_t p = 0; tr->compiled && p < tr->pattern_count; p++)
                 if (tr->compiled[p]) mz_pattern_destroy(tr->compiled[p]);
         }

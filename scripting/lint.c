@@ -1,5 +1,5 @@
 /* lint.c — authoring tools: problems with file:line, and the graph as DOT. */
-#include "story_internal.h"
+#include "lint_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,10 +55,7 @@ static int lint_finish(lint_ctx *ctx, mz_story_report_fn report, void *user)
     return ctx->count;
 }
 
-static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
-    MZ_PRINTF(4, 5);
-
-static void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
+void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
 {
     char msg[MZ_ERROR_MAX];
     va_list ap;
@@ -95,6 +92,15 @@ static void check_reachable(const story_graph *g, lint_ctx *ctx)
     bool dynamic = false;
     seen[g->start] = true;
     queue[tail++] = g->start;
+    /* The story's own transitions lead on from every scene. */
+    for (size_t t = 0; t < g->global.on_count; t++) {
+        int to = g->global.on[t].to_scene;
+        dynamic |= g->global.on[t].to_ref != LUA_NOREF;
+        if (to >= 0 && !seen[to]) {
+            seen[to] = true;
+            queue[tail++] = to;
+        }
+    }
     while (head < tail) {
         const story_scene *sc = &g->scenes[queue[head++]];
         for (size_t t = 0; t < sc->on_count; t++) {
@@ -184,6 +190,7 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
         return lint_finish(&ctx, report, user);
     }
     check_reachable(g, &ctx);
+    lint_refs(g, &ctx);
     for (size_t i = 0; i < g->scene_count; i++) {
         story_scene *sc = &g->scenes[i];
         bool way_on = false;
@@ -208,7 +215,7 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
 
 /* ---- DOT ---- */
 
-static void dot_string(FILE *out, const char *s)
+void story_dot_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -228,14 +235,14 @@ bool mz_story_graph_dot(const char *path, FILE *out)
     story_graph *g = story_graph_load(path, &opt);
     if (!g) return false;
     fputs("digraph ", out);
-    dot_string(out, g->title);
+    story_dot_string(out, g->title);
     fputs(" {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
           "  edge [fontname=\"Helvetica\", fontsize=10];\n",
           out);
     for (size_t i = 0; i < g->scene_count; i++) {
         const story_scene *sc = &g->scenes[i];
         fputs("  ", out);
-        dot_string(out, sc->id);
+        story_dot_string(out, sc->id);
         if (sc->ending)
             fputs(" [shape=doubleoctagon", out);
         else
@@ -256,17 +263,17 @@ bool mz_story_graph_dot(const char *path, FILE *out)
                 story_buf_puts(&label, tr->patterns[p]);
             }
             fputs("  ", out);
-            dot_string(out, sc->id);
+            story_dot_string(out, sc->id);
             fputs(" -> ", out);
             if (tr->to) {
-                dot_string(out, tr->to);
+                story_dot_string(out, tr->to);
             } else {
                 /* A `to` function: where it goes is known only in play. */
                 fputs("\"?\"", out);
                 dynamic = true;
             }
             fputs(" [label=", out);
-            dot_string(out, label.data ? label.data : "");
+            story_dot_string(out, label.data ? label.data : "");
             if (tr->when_ref != LUA_NOREF) fputs(", style=dashed", out);
             if (tr->to && tr->to_scene < 0) fputs(", color=red", out);
             fputs("];\n", out);

@@ -57,6 +57,8 @@ typedef struct mz_story_turn {
     const char *ending;     /* its name, or NULL */
     const char *error;      /* "file:line: message" if story code failed this turn
                                (the turn was rolled back), else NULL */
+    int transition;         /* index in the scene's `on` of the transition taken
+                               (not one its `when` refused), or -1 */
 } mz_story_turn;
 
 mz_story *mz_story_load(const mz_story_desc *desc);
@@ -67,6 +69,27 @@ const char *mz_story_path(const mz_story *s); /* the story.lua path */
 bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken captions */
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
+/* The seed the next begin starts the story's random generator from (0 -> 1):
+ * many playthroughs of one loaded story, each with its own seed. */
+void mz_story_reseed(mz_story *s, uint64_t seed);
+/* Begins in `scene` instead of the start scene (authors testing from a
+ * point: `maze play --at`), with the initial state; its enter hook runs.
+ * false + mz_error() naming the closest scene when there is no such scene. */
+bool mz_story_begin_at(mz_story *s, const char *scene, mz_story_turn *out);
+/* Sets the state field `name` (which story.vars must declare) to `value`,
+ * read as true/false, a number, or else a string, after begin (`--set`). */
+bool mz_story_set(mz_story *s, const char *name, const char *value, mz_story_turn *out);
+
+/* Undo: a bounded history of the states before each turn. Push before a
+ * turn; undo goes back one. A story may switch undo off (story { undo =
+ * false }): then mz_story_history_undo fails and says so. */
+typedef struct mz_story_history mz_story_history;
+mz_story_history *mz_story_history_create(size_t capacity); /* 0 -> 32 */
+void mz_story_history_destroy(mz_story_history *h);
+void mz_story_history_push(mz_story_history *h, const mz_story *s);
+void mz_story_history_clear(mz_story_history *h);
+bool mz_story_history_undo(mz_story_history *h, mz_story *s, mz_story_turn *out);
+bool mz_story_undo_allowed(const mz_story *s);
 /* false only for misuse (before begin); story errors come back in out->error. */
 bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *out);
 
@@ -88,6 +111,59 @@ bool mz_story_restore(mz_story *s, const char *path, mz_story_turn *out);
 typedef void (*mz_story_report_fn)(const char *file, int line, const char *message, void *user);
 /* Returns the number of problems found (a story that cannot load is one). */
 int mz_story_lint(const char *path, mz_story_report_fn report, void *user);
+/* The graph as loaded, for tools (maze test): scenes in declaration order,
+ * each with its transitions. Strings belong to the story and stay valid
+ * until it is reloaded or destroyed. */
+typedef struct mz_story_scene_info {
+    const char *id, *file;
+    int line;
+    bool ending;
+    const char *prompt; /* the static prompt, or NULL when it is a function */
+    size_t transition_count;
+} mz_story_scene_info;
+
+typedef struct mz_story_transition_info {
+    const char *const *patterns;
+    size_t pattern_count;
+    const char *to; /* a static target, or NULL (stays, or a `to` function) */
+    int to_scene;   /* index of `to`, or -1 */
+    bool dynamic;   /* `to` is a function */
+    bool conditional; /* it has a `when` */
+    const char *file;
+    int line;
+} mz_story_transition_info;
+
+size_t mz_story_scene_count(const mz_story *s);
+/* false when i (or t) is out of range. */
+bool mz_story_scene_get(const mz_story *s, size_t i, mz_story_scene_info *out);
+bool mz_story_transition_get(const mz_story *s, size_t i, size_t t,
+                              mz_story_transition_info *out);
+/* The current scene's index, -1 before begin. */
+int mz_story_scene_index(const mz_story *s);
+/* A hash of where the story is and what it holds (scene, state, items,
+ * modifiers, visit counts with 3 or more counted as 3): for searches that
+ * should not explore the same situation twice. */
+uint64_t mz_story_state_digest(const mz_story *s);
+
+/* The live state for the author's inspector (F3), as lines of text:
+ * "vars  {...}", "items {...}", "visits id N, ...", and the last match with
+ * its score and the runner-up pattern. Returns the length (as snprintf). */
+size_t mz_story_inspect(const mz_story *s, char *buf, size_t cap);
+
+/* A top-level field of `s` that story.vars does not declare (the story
+ * wrote it), copied into name (cap bytes); false when there is none. */
+bool mz_story_undeclared_field(mz_story *s, char *name, size_t cap);
+
+/* A copy of the play state (scene, `s`, items, visits, random generator,
+ * modifiers, turn number, the prompt and caption shown) in memory: for
+ * undo, and for searches that branch from one state. NULL + mz_error() when
+ * out of memory. Restoring fails when the story was reloaded with another
+ * number of scenes since; *out (may be NULL) gets the restored turn. */
+typedef struct mz_story_snapshot mz_story_snapshot;
+mz_story_snapshot *mz_story_snapshot_take(const mz_story *s);
+bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_story_turn *out);
+void mz_story_snapshot_free(mz_story_snapshot *snap);
+
 /* Writes the graph in Graphviz DOT. */
 bool mz_story_graph_dot(const char *path, FILE *out);
 

@@ -55,6 +55,9 @@ size_t mz_lexicon_moderate(const mz_lexicon *lx, const char *text, char *out, si
 typedef struct mz_pattern mz_pattern;
 mz_pattern *mz_pattern_compile(const mz_lexicon *lx, const char *pattern);
 void mz_pattern_destroy(mz_pattern *p);
+/* Whether the pattern is made only of stop words ("go", "let it be"): then
+ * stop words count when matching, and it claims any line that has them. */
+bool mz_pattern_stop_only(const mz_pattern *p);
 
 /* What a viewer typed, normalised once and scored against many patterns. */
 typedef struct mz_utterance mz_utterance;

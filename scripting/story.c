@@ -249,6 +249,7 @@ static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float
         .ended = sc->ending,
         .ending = sc->ending ? sc->id : NULL,
         .error = s->error[0] ? s->error : NULL,
+        .transition = s->matched_transition,
     };
 }
 
@@ -350,6 +351,128 @@ static size_t rank(mz_story *s, story_scene *sc, candidate *out, size_t cap, flo
     return n;
 }
 
+#define STORY_ASK_MARGIN 0.1f /* scores this close are a tie worth asking about */
+
+/* Whether the candidate after c is as good, open, and goes elsewhere: then
+ * the viewer is asked which one was meant (*asked), and nothing is taken. */
+static bool ask_between(mz_story *s, story_scene *sc, const candidate *cands, size_t n, size_t c,
+                        bool *asked)
+{
+    *asked = false;
+    const story_transition *a = &sc->on[cands[c].transition];
+    if (s->g->no_disambiguate || cands[c].score >= 0.999f) return true;
+    for (size_t d = c + 1; d < n && cands[c].score - cands[d].score < STORY_ASK_MARGIN; d++) {
+        const story_transition *b = &sc->on[cands[d].transition];
+        bool open = true;
+        if (b->when_ref != LUA_NOREF && !call_condition(s, b->when_ref, &open)) return false;
+        const char *p = a->patterns[cands[c].pattern], *q = b->patterns[cands[d].pattern];
+        /* The same words twice are the author's own order (a fallback after
+         * a conditional variant); the same place with no effect is no choice. */
+        bool same = !strcmp(p, q) || (a->to && b->to && !strcmp(a->to, b->to) &&
+                                      a->effect_ref == LUA_NOREF && b->effect_ref == LUA_NOREF);
+        if (!open || same) continue;
+        char first = p[0] >= 'a' && p[0] <= 'z' ? (char)(p[0] - 'a' + 'A') : p[0];
+        story_buf_put(&s->reply, &first, 1);
+        story_buf_puts(&s->reply, p + 1);
+        story_buf_puts(&s->reply, ", or ");
+        story_buf_puts(&s->reply, q);
+        story_buf_puts(&s->reply, "? (1 or 2)");
+        s->play.pending[0] = (int)cands[c].transition;
+        s->play.pending[1] = (int)cands[d].transition;
+        s->play.pending_global = sc == &s->g->global;
+        s->play.asking = *asked = true;
+        return true;
+    }
+    return true;
+}
+
+/* Takes the first candidate whose `when` lets it (or that refuses):
+ * 1 taken, refused or asked about, 0 none, -1 story code failed. `sc` is the
+ * scene or the story's own transitions (g->global). */
+static int take_first(mz_story *s, story_scene *sc, const candidate *cands, size_t n,
+                      bool *changed, int *visited, float *score)
+{
+    for (size_t c = 0; c < n; c++) {
+        story_transition *tr = &sc->on[cands[c].transition];
+        bool open = true, asked;
+        if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return -1;
+        if (!open && !tr->refuse) continue; /* invisible */
+        if (open && !ask_between(s, sc, cands, n, c, &asked)) return -1;
+        if (open && asked) return 1;
+        *score = cands[c].score;
+        if (c + 1 < n) {
+            snprintf(s->runner_up, sizeof s->runner_up, "%s",
+                     sc->on[cands[c + 1].transition].patterns[cands[c + 1].pattern]);
+            s->runner_up_score = cands[c + 1].score;
+        }
+        story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
+        if (!open) {
+            story_buf_puts(&s->reply, tr->refuse);
+            return 1;
+        }
+        if (sc != &s->g->global) s->matched_transition = (int)cands[c].transition;
+        if (!run_hook(s, tr->effect_ref)) return -1;
+        int target;
+        if (!target_of(s, sc, tr, &target)) return -1;
+        if (tr->reply) story_buf_puts(&s->reply, tr->reply);
+        if (target >= 0) {
+            *changed = true;
+            return move_to(s, target, visited) ? 1 : -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* After hint_after lines in a row that matched nothing: the scene's hint,
+ * or one of its own patterns as a suggestion. */
+static bool give_hint(mz_story *s, story_scene *sc)
+{
+    s->play.unmatched = 0;
+    if (s->reply.len) story_buf_put(&s->reply, "\n", 1);
+    if (sc->hint) {
+        story_buf_puts(&s->reply, sc->hint);
+        return true;
+    }
+    bool is_nil;
+    if (sc->hint_ref != LUA_NOREF)
+        return call_text(s, sc->hint_ref, NULL, "the hint function", true, &s->reply, &is_nil);
+    for (size_t t = 0; t < sc->on_count; t++) {
+        bool open = true;
+        if (sc->on[t].when_ref != LUA_NOREF && !call_condition(s, sc->on[t].when_ref, &open))
+            return false;
+        if (!open || !sc->on[t].pattern_count) continue;
+        story_buf_puts(&s->reply, "You could try: ");
+        story_buf_puts(&s->reply, sc->on[t].patterns[0]);
+        return true;
+    }
+    return true;
+}
+
+/* The line after a question: "1", "2", or words that say one of the two
+ * better than the other take that transition (its `when` asked again).
+ * Anything else is a new line. Same results as take_first. */
+static int answer(mz_story *s, bool *changed, int *visited, float *score)
+{
+    story_play *p = &s->play;
+    if (!p->asking) return 0;
+    p->asking = false;
+    story_scene *sc = p->pending_global ? &s->g->global : &s->g->scenes[p->scene];
+    int pick = !strcmp(s->input, "1") ? 0 : !strcmp(s->input, "2") ? 1 : -1;
+    if (pick < 0) {
+        candidate cands[64];
+        float best, of[2] = {0, 0};
+        size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], &best);
+        for (size_t c = 0; c < n; c++)
+            for (int k = 0; k < 2; k++)
+                if (cands[c].transition == (size_t)p->pending[k]) of[k] = cands[c].score;
+        if (of[0] != of[1]) pick = of[0] > of[1] ? 0 : 1;
+    }
+    if (pick < 0) return 0;
+    candidate chosen = {(size_t)p->pending[pick], 0, 1.0f};
+    return take_first(s, sc, &chosen, 1, changed, visited, score);
+}
+
 /* The turn proper; false when story code failed (s->error says why). */
 static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 {
@@ -358,50 +481,47 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     if (sc->ending) return true; /* the story is over: nothing moves */
     if (!story_graph_compile_scene(g, sc)) return fail(s, mz_error());
     candidate cands[64];
-    size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], score);
-    for (size_t c = 0; c < n; c++) {
-        story_transition *tr = &sc->on[cands[c].transition];
-        bool open = true;
-        if (tr->when_ref != LUA_NOREF && !call_condition(s, tr->when_ref, &open)) return false;
-        if (!open && !tr->refuse) continue; /* invisible */
-        *score = cands[c].score;
-        story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
-        if (!open) {
-            story_buf_puts(&s->reply, tr->refuse);
-            return true;
-        }
-        if (!run_hook(s, tr->effect_ref)) return false;
-        int target;
-        if (!target_of(s, sc, tr, &target)) return false;
-        if (tr->reply) story_buf_puts(&s->reply, tr->reply);
-        if (target >= 0) {
-            *changed = true;
-            return move_to(s, target, visited);
-        }
-        return true;
+    size_t cap = sizeof cands / sizeof cands[0];
+    int taken = answer(s, changed, visited, score);
+    if (!taken)
+        taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
+    if (!taken && g->global.on_count) {
+        if (!story_graph_compile_scene(g, &g->global)) return fail(s, mz_error());
+        float best;
+        size_t n = rank(s, &g->global, cands, cap, &best);
+        if (best > *score) *score = best;
+        taken = take_first(s, &g->global, cands, n, changed, visited, score);
+    }
+    if (taken) {
+        s->play.unmatched = 0;
+        return taken > 0;
     }
     /* Whatever the story does with unmatched words, it gets them moderated:
      * they may end up in a prompt. */
     char moderated[STORY_MAX_INPUT + 1];
     mz_lexicon_moderate(g->lex, s->input, moderated, sizeof moderated);
-    bool is_nil;
+    bool is_nil, ok = true;
     switch (sc->otherwise) {
     case STORY_OTHERWISE_MODIFY:
         add_modifier(s, moderated);
-        return true;
+        break;
     case STORY_OTHERWISE_REPLY:
         if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
-        return true;
+        break;
     case STORY_OTHERWISE_FUNCTION:
-        return call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true, &s->reply,
-                         &is_nil);
+        ok = call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true, &s->reply,
+                       &is_nil);
+        break;
     }
-    return true;
+    if (ok && g->hint_after && ++s->play.unmatched >= g->hint_after) ok = give_hint(s, sc);
+    return ok;
 }
 
 static void begin_turn(mz_story *s)
 {
     s->error[0] = '\0';
+    s->matched_transition = -1;
+    s->runner_up[0] = '\0';
     reset(&s->reply);
     reset(&s->matched);
 }
@@ -444,19 +564,21 @@ bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *ou
     return true;
 }
 
-bool mz_story_begin(mz_story *s, mz_story_turn *out)
+static bool begin_at(mz_story *s, int start, mz_story_turn *out)
 {
     story_graph *g = s->g;
     begin_turn(s);
     s->input[0] = '\0';
     story_play *p = &s->play;
     p->begun = true;
-    p->scene = g->start;
+    p->scene = start;
     p->turn = 0;
     p->modifier_count = 0;
+    p->unmatched = 0;
+    p->asking = false;
     story_rng_seed(&p->rng, s->seed);
     memset(p->visits, 0, g->scene_count * sizeof *p->visits);
-    p->visits[g->start] = 1;
+    p->visits[start] = 1;
     /* The initial state: story.vars and no items. */
     reset(&s->scratch);
     story_buf_puts(&s->scratch, g->initial_vars);
@@ -466,19 +588,35 @@ bool mz_story_begin(mz_story *s, mz_story_turn *out)
     s->scratch = t;
     if (!story_state_read(s, g, s->good_state.data, s->good_state.len))
         return mz_fail("%s", s->error);
-    bool ok = run_hook(s, g->scenes[g->start].enter_ref) && story_compose(s) && story_commit(s);
+    bool ok = run_hook(s, g->scenes[start].enter_ref) && story_compose(s) && story_commit(s);
     if (!ok) {
         /* Nothing good came before: start from the initial state, with the
          * static parts of the prompt. */
         story_state_read(s, g, s->good_state.data, s->good_state.len);
         reset(&s->prompt);
         if (g->style) join(&s->prompt, g->style, strlen(g->style));
-        const char *static_prompt = g->scenes[g->start].prompt;
+        const char *static_prompt = g->scenes[start].prompt;
         if (static_prompt) join(&s->prompt, static_prompt, strlen(static_prompt));
         reset(&s->caption);
     }
     story_fill_turn(s, out, true, 0);
     return true;
+}
+
+bool mz_story_begin(mz_story *s, mz_story_turn *out)
+{
+    return begin_at(s, s->g->start, out);
+}
+
+bool mz_story_begin_at(mz_story *s, const char *scene, mz_story_turn *out)
+{
+    int i = scene ? story_graph_find(s->g, scene) : -1;
+    if (i < 0) {
+        char hint[160];
+        story_did_you_mean(s->g, scene ? scene : "", hint, sizeof hint);
+        return mz_fail("%s: there is no scene '%s'%s", s->g->path, scene ? scene : "", hint);
+    }
+    return begin_at(s, i, out);
 }
 
 /* ---- life cycle ---- */

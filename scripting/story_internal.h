@@ -86,6 +86,8 @@ typedef struct story_scene {
     int prompt_ref;
     const char *caption;
     int caption_ref;
+    const char *hint; /* shown after hint_after unmatched lines; or hint_ref */
+    int hint_ref;
     const char **sound;
     size_t sound_count;
     const char **sound_files; /* joined with the story folder */
@@ -116,8 +118,18 @@ typedef struct story_graph {
     int story_line;
     const char **char_names, **char_texts;
     size_t char_count;
+    struct story_synonyms {
+        const char *word;
+        const char **alternatives;
+        size_t count;
+    } * synonyms; /* as declared, sorted by word (for lint) */
+    size_t synonym_count;
     float transition_s;
     bool narrate;
+    bool no_undo;   /* story { undo = false } */
+    int hint_after; /* unmatched lines in a row before a hint; 0: never */
+    bool no_disambiguate; /* story { disambiguate = false }: ties go to the first */
+    story_scene global; /* story { on = ... }: transitions for every scene */
     story_scene *scenes;
     size_t scene_count;
     int *index; /* open-addressing hash of scene ids, index_size slots, -1 empty */
@@ -147,6 +159,12 @@ typedef struct story_load_options {
 story_graph *story_graph_load(const char *path, const story_load_options *opt);
 void story_graph_destroy(story_graph *g);
 int story_graph_find(const story_graph *g, const char *id); /* index or -1 */
+/* " (did you mean 'x'?)" naming the closest of names (within a third of
+ * the name's length, at least one edit), or "" (lint_refs.c). */
+void story_closest_hint(const char *name, const char *const *names, size_t count, char *out,
+                        size_t cap);
+/* The same among the graph's scene ids. */
+void story_did_you_mean(const story_graph *g, const char *name, char *out, size_t cap);
 /* Compiles the scene's patterns once. */
 bool story_graph_compile_scene(story_graph *g, story_scene *sc);
 /* Copies a string into the graph's arena. */
@@ -164,6 +182,12 @@ typedef struct story_play {
     uint32_t *visits; /* per scene index of the current graph */
     int modifier_count;
     char modifiers[STORY_MAX_MODIFIERS][STORY_MAX_INPUT + 1];
+    int unmatched; /* lines in a row that matched nothing, for hints */
+    /* A question asked ("Climb the stairs, or climb the ladder?"): the two
+     * transitions (of the scene, or of the story when pending_global). */
+    int pending[2];
+    bool pending_global;
+    bool asking;
 } story_play;
 
 struct mz_story {
@@ -177,6 +201,9 @@ struct mz_story {
     /* The turn handed out, and the next one being made. */
     char input[STORY_MAX_INPUT + 1];
     story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
+    int matched_transition; /* this turn's, or -1 */
+    char runner_up[128];    /* the next best pattern of this turn's match, or "" */
+    float runner_up_score;
     char error[MZ_ERROR_MAX];
 };
 

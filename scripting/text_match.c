@@ -190,6 +190,11 @@ static float typo_credit(const mz_tok *p, const mz_tok *u)
     return d <= k ? 1.0f - TYPO_COST * (float)d : 0;
 }
 
+bool mz_pattern_stop_only(const mz_pattern *p)
+{
+    return p && p->stop_only;
+}
+
 float mz_pattern_score(const mz_pattern *p, const mz_utterance *u)
 {
     if (!p || !u || u->count == 0) return 0;

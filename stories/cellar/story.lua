@@ -16,7 +16,7 @@ story {
     blow = { "put out", "snuff" },
     light = { "relight", "rekindle" },
   },
-  vars = { candle = true, found_tunnel = false }, -- initial state
+  vars = { candle = true, found_tunnel = false, muddled = 0 }, -- initial state
 }
 
 scene "stairs" {
@@ -78,7 +78,7 @@ scene "tunnel" {
   },
   -- A function decides the reply: after a few tries the cat gives a hint.
   otherwise = function(s, text)
-    s.muddled = (s.muddled or 0) + 1
+    s.muddled = s.muddled + 1
     if s.muddled >= 2 then
       return "The cat looks back at you, as if to say: this way. Out."
     end

@@ -366,6 +366,87 @@ static void test_reload(void)
     mz_player_destroy(player);
 }
 
+/* --at and --set in the window, and Ctrl+Z takes a turn back. */
+static void test_at_and_undo(void)
+{
+    static const char *const sets[] = {"candle=false"};
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true,
+                                                .at = "cellar",
+                                                .sets = sets,
+                                                .set_count = 1});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(run_until_scene("cellar", 20));
+    type("open the barrel"); /* candle=false: too dark, refused */
+    key(SDLK_RETURN);
+    step(2);
+    MZ_CHECK_STR(mz_player_scene(player), "cellar");
+    type("light the candle");
+    key(SDLK_RETURN);
+    type("open the barrel");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("treasure", 20));
+    key_mod(SDLK_z, KMOD_LCTRL);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    MZ_CHECK_STR(mz_player_notice(player), "Undone.");
+    MZ_CHECK(mz_player_turns(player) == 2);
+    mz_player_destroy(player);
+}
+
+/* F3 shows the live state; saving a story file reloads it by itself. */
+static void test_inspector_and_watch(void)
+{
+    char story_dir[600], story[700];
+    snprintf(story_dir, sizeof story_dir, "%s/watched", dir);
+    snprintf(story, sizeof story, "%s/story.lua", story_dir);
+    MZ_CHECK(mkdir(story_dir, 0700) == 0);
+    static const char *v1 =
+        "story { title = \"Watched\", start = \"a\", vars = { coins = 0 } }\n"
+        "scene \"a\" { prompt = \"a forest at noon\", caption = \"Trees.\",\n"
+        "  on = { { \"take a coin\", effect = function(s) s.coins = s.coins + 1 end },\n"
+        "         { \"take the key\", effect = function(s) give(\"key\") end },\n"
+        "         { \"go on\", to = \"b\" } } }\n"
+        "ending \"b\" { prompt = \"a desert at dusk\", caption = \"Sand.\" }\n";
+    write_file(story, v1);
+    player = small_player(story_dir, NULL);
+    if (!player) return;
+    MZ_CHECK(run_until_scene("a", 20));
+    MZ_CHECK(mz_player_inspector(player) == NULL);
+    key(SDLK_F3);
+    step(1);
+    MZ_CHECK_HAS(mz_player_inspector(player), "vars    {\"coins\"=0}");
+    MZ_CHECK_HAS(mz_player_inspector(player), "visits  a 1");
+    type("take a coin");
+    key(SDLK_RETURN);
+    type("take the key");
+    key(SDLK_RETURN);
+    step(2);
+    MZ_CHECK_HAS(mz_player_inspector(player), "vars    {\"coins\"=1}");
+    MZ_CHECK_HAS(mz_player_inspector(player), "items   {\"key\"=true}");
+    MZ_CHECK_HAS(mz_player_inspector(player), "match   \"take the key\"");
+    MZ_CHECK_HAS(mz_player_inspector(player), "runner-up \"take a coin\"");
+
+    /* Saved in an editor: reloaded with no key pressed, state kept. */
+    char edited[1200];
+    snprintf(edited, sizeof edited, "%s", v1);
+    char *caption = strstr(edited, "Trees.");
+    if (caption) memcpy(caption, "Pines.", 6);
+    write_file(story, edited);
+    for (int i = 0; i < 200 && !strstr(mz_player_notice(player), "reloaded"); i++)
+        step(1);
+    MZ_CHECK_STR(mz_player_notice(player), "Story reloaded");
+    MZ_CHECK_HAS(mz_player_inspector(player), "vars    {\"coins\"=1}");
+    key(SDLK_F3);
+    step(1);
+    MZ_CHECK(mz_player_inspector(player) == NULL);
+    mz_player_destroy(player);
+}
+
 static void test_picker(void)
 {
     mz_player *p = small_player(NULL, NULL); /* no story: the picker */
@@ -391,6 +472,8 @@ int main(void)
     MZ_RUN(test_load);
     MZ_RUN(frames_are_generated_at_the_window_size);
     MZ_RUN(test_reload);
+    MZ_RUN(test_at_and_undo);
+    MZ_RUN(test_inspector_and_watch);
     MZ_RUN(test_picker);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -1,0 +1,58 @@
+/* mz_walk — playing walkthroughs: files of viewer lines with `#expect`
+ * checks (format: docs/story-api.md, "Testing your story"). Used by
+ * `maze test` and by the test suite; built on the public mz_story API.
+ *
+ * Every problem is handed to the caller with the file and line it is about
+ * (the `#expect` line that failed, the input that raised a story error, the
+ * story file's `ending` that no walkthrough reaches).
+ *
+ * Ownership: strings passed to the hooks are valid during the call only.
+ * Threading: none of its own; one call at a time per hooks. Errors: problems
+ * go to the hooks; nothing here fails otherwise. */
+#ifndef MZ_WALK_H
+#define MZ_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mz_story.h"
+
+#define MZ_WALK_NAME_MAX 128
+
+typedef struct mz_walk_result {
+    int inputs, expectations;
+    int problems; /* failed expectations, story errors, input after the ending... */
+    bool ended;
+    char ending[MZ_WALK_NAME_MAX];
+    uint64_t digest; /* of every turn's scene, prompt, caption and reply */
+} mz_walk_result;
+
+typedef struct mz_walk_hooks {
+    /* Each problem, as it is found. file is the walkthrough (or the story
+     * file, for a story-wide problem); line 0 when there is none. */
+    void (*problem)(const char *file, int line, const char *message, void *user);
+    /* After each walkthrough of mz_walk_story, with its result. */
+    void (*done)(const char *file, const mz_walk_result *r, void *user);
+    /* Optional: each prompt shown on entering a scene; a message makes it a
+     * problem (the test suite asks the generator whether it can read it). */
+    const char *(*check_prompt)(const char *prompt, void *user);
+    /* Optional: after the beginning and after every input, with the story
+     * being played (a coverage search starts from these states). */
+    void (*turn)(mz_story *s, const mz_story_turn *t, void *user);
+    void *user;
+} mz_walk_hooks;
+
+/* Plays `file` on the story folder `story`. Returns r->problems. */
+int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz_walk_result *r);
+
+/* Plays every .txt file in the story's walkthroughs/ folder (sorted by name) and then
+ * each of `extra`. Each walkthrough must also replay identically, and one in
+ * walkthroughs/ must end in the ending it is named after (`bell.txt`,
+ * `bell.cellar.txt`: ending "bell"); every ending the story declares must be
+ * reached by one. Returns the number of walkthroughs that failed plus the
+ * story-wide problems; *count (may be NULL) gets how many were played. */
+int mz_walk_story(const char *story, const char *const *extra, size_t extra_count,
+                  const mz_walk_hooks *h, int *count);
+
+#endif
