@@ -31,9 +31,20 @@ static float lerp_hours(float a, float b, float t)
     return h;
 }
 
+/* Subjects are there or not: the old ones fade by halfway, the new ones
+ * come in after, so nothing is drawn half one thing and half another. */
+static void fade_subjects(mz_scene_params *m, float t)
+{
+    float fade = t < 0.5f ? 1.0f - 2.0f * t : 2.0f * t - 1.0f;
+    for (int i = 0; i < m->subject_count && i < MZ_SCENE_MAX_SUBJECTS; i++)
+        m->subject[i].presence *= fade;
+}
+
 mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_params *b, float t)
 {
-    mz_scene_params m = t < 0.5f ? *a : *b;
+    /* The pointer is chosen, not the struct: GCC 12 at -O2 miscompiled the
+     * struct select once the subjects loop below was added (t acted as 1). */
+    mz_scene_params m = *(t < 0.5f ? a : b);
     if (a->setting != b->setting) {
         m.setting = b->setting;
         m.setting2 = a->setting;
@@ -60,11 +71,7 @@ mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_par
     m.energy = lerp(a->energy, b->energy, t);
     m.cave = lerp(a->cave, b->cave, t);
     m.camera_speed = lerp(a->camera_speed, b->camera_speed, t);
-    /* Subjects are there or not: the old ones fade by halfway, the new ones
-     * come in after, so nothing is drawn half one thing and half another. */
-    float fade = t < 0.5f ? 1.0f - 2.0f * t : 2.0f * t - 1.0f;
-    for (int i = 0; i < m.subject_count; i++)
-        m.subject[i].presence *= fade;
+    fade_subjects(&m, t);
     return m;
 }
 
