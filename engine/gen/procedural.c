@@ -610,10 +610,12 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
     const uint8_t *px;
     bool warm = true;
-    proc_resolve rs = {.jitter = {0, 0, 1, 1}}; /* the resolve pass is warmed up too */
+    /* At the drawn size only: the resolve pass compiles on the first scene
+     * drawn smaller, so a server's every session does not pay for it. */
+    proc_resolve rs = {0};
     for (int i = 0; i < 2 && warm; i++) {
         fill_uniforms(pr, i ? &room : &outdoors, 0.5f, iw, ih, &pr->placed_to, &u);
-        warm = proc_vk_render(pr->vk, &u, &rs, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px);
+        warm = proc_vk_render(pr->vk, &u, &rs, iw, ih, iw, ih, &pr->interrupt, &px);
     }
     if (!warm || pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");
