@@ -9,20 +9,59 @@
 #include "mz_provenance.h"
 #include "mz_recorder.h"
 #include "mz_record.h"
+#include "mz_scene_interp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* --explain: which words became what, what was drawn from them, and which
+ * words were not understood. Nothing is rendered. */
+static int explain(const char *prompt)
+{
+    mz_scene_params p;
+    mz_scene_trace why;
+    mz_scene_interpret(NULL, prompt, NULL, &p, &why);
+    printf("maze gen --explain \"%s\"\n\nwords understood:\n", prompt);
+    for (int i = 0; i < why.count; i++) {
+        const mz_scene_trace_item *it = &why.item[i];
+        printf("  %-24.*s -> %s", (int)it->length, prompt + it->offset, it->name);
+        if (it->kind == MZ_SCENE_TRACE_ENTITY) printf(" (a name)");
+        if (it->negated) printf(" [negated]");
+        if (it->kind == MZ_SCENE_TRACE_EFFECT && !it->negated && it->intensity != 1)
+            printf(" [x%.2f]", it->intensity);
+        printf(": %s\n", it->effects && *it->effects ? it->effects : "-");
+    }
+    if (why.dropped) printf("  (and %d more)\n", why.dropped);
+    printf("\nnot understood (%d):", why.unknown);
+    for (int i = 0; i < why.unknown && i < MZ_SCENE_TRACE_MAX; i++)
+        printf(" %.*s", (int)why.unknown_word[i].length, prompt + why.unknown_word[i].offset);
+    printf("%s\n\nsubjects drawn (%d):\n", why.unknown > MZ_SCENE_TRACE_MAX ? " ..." : "",
+           p.subject_count);
+    for (int i = 0; i < p.subject_count; i++) {
+        const mz_subject *s = &p.subject[i];
+        printf("  %s, %s, %s, build %.2f, size %.2f, colour %.2f %.2f %.2f", mz_subject_kind_name(s->kind),
+               mz_pose_name(s->pose), mz_place_name(s->place), s->build, s->size, s->colour.r,
+               s->colour.g, s->colour.b);
+        if (s->beard > 0) printf(", beard %.2f %.2f %.2f", s->hair.r, s->hair.g, s->hair.b);
+        if (s->entity) printf(", entity #%08x", s->entity);
+        printf("\n");
+    }
+    char line[1024];
+    mz_scene_params_describe(&p, line, sizeof line);
+    printf("\nscene: %s\n", line);
+    return 0;
+}
+
 static int run_gen(const mz_command *cmd, int argc, char **argv)
 {
     long seed = 1, frames = 60, then_at = -1;
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
-    const char *then = NULL, *out = "out/gen", *uri = NULL, *video_path = NULL;
+    const char *then = NULL, *out = "out/gen", *uri = NULL, *video_path = NULL, *quality = "auto";
     const char *disclosure = NULL;
-    bool y4m = false, no_metadata = false;
+    bool y4m = false, no_metadata = false, explain_only = false;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)", 0,
          MZ_ARG_MAX_SEED},
@@ -44,6 +83,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
          "burn this label into the video (e.g. \"" MZ_PROVENANCE_DISCLOSURE "\")"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (prompt, seed, DigitalSourceType)"},
+        {"--quality", MZ_ARG_STRING, &quality, "Q", "auto (default) or reference (all pixels drawn)"},
+        {"--explain", MZ_ARG_FLAG, &explain_only, NULL, "what the words became; renders nothing"},
         {0},
     };
     const char *prompt = NULL;
@@ -51,6 +92,9 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     int rc = mz_args_parse(cmd, args, argc, argv, &prompt, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
     if (npos != 1) return mz_args_usage_error(cmd, "give one PROMPT (quote it)");
+    if (explain_only) return explain(prompt);
+    mz_gen_quality q;
+    if (!mz_gen_quality_parse(quality, &q)) return mz_args_usage_error(cmd, "%s", mz_error());
     if (then_at >= frames)
         return mz_args_usage_error(cmd, "--then-at %ld is not a frame of the %ld made", then_at,
                                    frames);
@@ -70,7 +114,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     char path[4096];
     if (!mz_record_make_dir(out)) goto done;
     if (!(gpu = mz_gpu_create(NULL))) goto done;
-    mz_gen_desc desc = {.uri = uri, .gpu = gpu};
+    mz_gen_desc desc = {.uri = uri, .gpu = gpu, .quality = q};
     if (!(gen = mz_gen_open(&desc))) goto done;
     if (!no_metadata && !(manifest = mz_manifest_create(&(mz_manifest_desc){
                               .command = "gen",
@@ -166,8 +210,10 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     if (!mz_recorder_close(finished, st.backend, NULL)) goto done;
     snprintf(path, sizeof path, "%s/manifest.json", out);
     if (manifest && !mz_manifest_write(manifest, path, st.backend)) goto done;
-    printf("%smaze gen: %ld frames in %s/; first frame %.1f ms; validation errors %u\n", tty ? "\n" : "", frames,
-           out, st.first_frame_ms, mz_gpu_validation_errors(gpu));
+    printf("%smaze gen: %ld frames in %s/ (drawn at %ux%u); first frame %.1f ms; validation "
+           "errors %u\n",
+           tty ? "\n" : "", frames, out, f.drawn_width, f.drawn_height, st.first_frame_ms,
+           mz_gpu_validation_errors(gpu));
     status = 0;
 done:
     if (status) fprintf(stderr, "\nmaze gen: %s\n", mz_error());

@@ -306,3 +306,9 @@ bool mz_session_reload(mz_session *ss)
     turn_done(ss, false, true);
     return true;
 }
+
+void mz_session_set_size(mz_session *ss, int width, int height)
+{
+    ss->width = width;
+    ss->height = height;
+}

@@ -78,6 +78,9 @@ bool mz_session_undo(mz_session *session);
  * frame is reported here). */
 void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
 
+/* The frame size asked of the generator from the next scene on. */
+void mz_session_set_size(mz_session *session, int width, int height);
+
 /* The id of the last scene request submitted to desc.gen (0: none yet). A
  * frame with this scene_id is the new scene's; the window shows "working"
  * until the first one is on screen. */

@@ -102,8 +102,10 @@ struct mz_player {
     uint64_t presented;
     uint64_t present_ns;
     uint64_t fps_ns;
-    int fps_count;
+    int fps_count; /* distinct frames presented since fps_ns */
     double fps;
+    bool fresh; /* a frame from the generator not yet presented */
+    int gen_w, gen_h; /* the size scenes are generated at now (adapt_size) */
 
     char notice[1024];
     uint64_t notice_ns;
@@ -338,8 +340,8 @@ static bool start_story(mz_player *p, const char *path)
                                                       .on_turn = on_turn,
                                                       .user = p,
                                                       .gen = p->gen,
-                                                      .width = p->desc.gen_width,
-                                                      .height = p->desc.gen_height,
+                                                      .width = p->gen_w,
+                                                      .height = p->gen_h,
                                                       .fps = p->desc.fps,
                                                       .at = p->desc.at,
                                                       .sets = p->desc.sets,
@@ -688,6 +690,7 @@ static bool take_frames(mz_player *p, double wait_ms)
             p->last_h = (int)f.height;
         }
         memcpy(p->last_rgba, f.rgba, n);
+        p->fresh = true;
         p->shown = f;
         p->shown.rgba = p->last_rgba;
         if (p->video_on) video_frame(p, &f);
@@ -708,6 +711,46 @@ static bool take_frames(mz_player *p, double wait_ms)
     return mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h);
 }
 
+/* Without a --size, frames are generated at the window's size (see
+ * start_size); while the generator holds under 24 fps, the next scene asks
+ * for a quarter less, down to 640x360. Judged two seconds into a scene, once
+ * its dissolve and first-frame costs are past. */
+#define AUTO_MIN_W 640
+#define AUTO_FPS 24.0
+static void adapt_size(mz_player *p)
+{
+    if (p->desc.gen_width || !p->session || p->gen_w <= AUTO_MIN_W || !p->scene_on_way ||
+        secs_since(p->arrived_ns) < 2.0)
+        return;
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    if (st.fps <= 0 || st.fps >= AUTO_FPS * 0.95) return;
+    int w = p->gen_w * 3 / 4;
+    w = w < AUTO_MIN_W ? AUTO_MIN_W : w & ~1;
+    p->gen_h = (int)((long)p->gen_h * w / p->gen_w) & ~1;
+    p->gen_w = w;
+    mz_session_set_size(p->session, p->gen_w, p->gen_h);
+    mz_log_info("generating at %dx%d from the next scene on (%.1f fps at the size before)", p->gen_w,
+                p->gen_h, st.fps);
+}
+
+/* The size the first scene is generated at: --size, else the window's; on
+ * a CPU (lavapipe) no larger than 640x360, the largest measured to hold 24
+ * fps on the 2-core machines we test on (adapt_size steps down from there). */
+static void start_size(mz_player *p)
+{
+    const mz_player_desc *d = &p->desc;
+    p->gen_w = d->gen_width > 0 ? d->gen_width : d->width & ~1;
+    p->gen_h = d->gen_height > 0 ? d->gen_height : d->height & ~1;
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(mz_gpu_physical(p->gpu), &props);
+    if (d->gen_width <= 0 && props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU &&
+        p->gen_w > AUTO_MIN_W) {
+        p->gen_h = (int)((long)p->gen_h * AUTO_MIN_W / p->gen_w) & ~1;
+        p->gen_w = AUTO_MIN_W;
+    }
+}
+
 static void author_text(mz_player *p, char *out, size_t size)
 {
     mz_gen_stats st;
@@ -716,9 +759,14 @@ static void author_text(mz_player *p, char *out, size_t size)
              "scene     %s%s\nmatched   %s\nprompt    %.300s\n"
              "latency   %.1f ms from the input to the first frame on screen\n"
              "          (generator's first frame p50 %.1f, p95 %.1f ms)\n"
-             "fps       %.1f shown, %.1f generated\nbackend   %s%s on %s\nturn      %d",
+             "fps       %.1f shown, %.1f generated\n"
+             "size      %dx%d frames, drawn at %ux%u, shown in %dx%d\n"
+             "backend   %s%s on %s\nturn      %d",
              p->scene, p->ended ? " (ending)" : "", p->matched[0] ? p->matched : "-", p->prompt,
              p->first_frame_ms, st.first_frame_p50_ms, st.first_frame_p95_ms, p->fps, st.fps,
+             p->last_w, p->last_h, p->shown.drawn_width ? p->shown.drawn_width : (unsigned)p->last_w,
+             p->shown.drawn_height ? p->shown.drawn_height : (unsigned)p->last_h, p->draw_w,
+             p->draw_h,
              st.backend, st.fallback_active ? " (fallback)" : "", mz_gpu_device_name(p->gpu),
              p->turns);
 }
@@ -811,11 +859,15 @@ static bool present(mz_player *p)
     if (!mz_render_present(p->render, &presented)) return false;
     if (!presented) return true;
     p->presented++;
-    p->fps_count++;
+    /* The rate shown counts distinct frames on screen, not presents (an
+     * overlay change presents the same frame again). */
+    p->fps_count += p->fresh;
+    p->fresh = false;
     if (secs_since(p->fps_ns) >= 1.0) {
         p->fps = p->fps_count / secs_since(p->fps_ns);
         p->fps_count = 0;
         p->fps_ns = mz_time_ns();
+        adapt_size(p);
     }
     if (p->unreported && p->session) {
         p->unreported = false;
@@ -831,8 +883,10 @@ static bool present(mz_player *p)
         /* bench_player.sh reads this line for the split of first_frame_ms */
         mz_log_info("first frame of scene %s on screen %.1f ms after the input "
                     "(generator %.1f ms; out of the generator -> on screen %.1f ms; "
-                    "%.1f fps shown, %.1f generated)",
-                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps);
+                    "%.1f fps shown, %.1f generated; %dx%d frames drawn at %ux%u, window %dx%d)",
+                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps,
+                    p->last_w, p->last_h, p->shown.drawn_width, p->shown.drawn_height, p->draw_w,
+                    p->draw_h);
     }
     return true;
 }
@@ -908,6 +962,7 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
     ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
     ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){
@@ -1006,6 +1061,14 @@ int mz_player_turns(const mz_player *p)
 uint64_t mz_player_frames_presented(const mz_player *p)
 {
     return p->presented;
+}
+
+void mz_player_frame_size(const mz_player *p, int *width, int *height, int *drawn_w, int *drawn_h)
+{
+    *width = p->have_frame ? p->last_w : 0;
+    *height = p->have_frame ? p->last_h : 0;
+    *drawn_w = p->have_frame ? (int)p->shown.drawn_width : 0;
+    *drawn_h = p->have_frame ? (int)p->shown.drawn_height : 0;
 }
 
 uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height)

@@ -295,6 +295,23 @@ static mz_player *small_player(const char *story, const char *load)
     return p;
 }
 
+/* Without a frame size, scenes are generated at the window's size (a
+ * small window here, which a CPU holds at 24 fps). */
+static void frames_are_generated_at_the_window_size(void)
+{
+    player = mz_player_create(&(mz_player_desc){
+        .story = "stories/cellar", .width = 320, .height = 180, .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(run_until_scene("stairs", 20));
+    int w, h, dw, dh;
+    mz_player_frame_size(player, &w, &h, &dw, &dh);
+    MZ_CHECK_MSG(w == 320 && h == 180 && dw == 320 && dh == 180, "%dx%d drawn at %dx%d", w, h, dw,
+                 dh);
+    mz_player_destroy(player);
+    player = NULL;
+}
+
 static void test_load(void)
 {
     char save[160];
@@ -534,6 +551,7 @@ int main(void)
     snprintf(trace_path, sizeof trace_path, "%s/trace", dir);
     MZ_RUN(test_flow);
     MZ_RUN(test_load);
+    MZ_RUN(frames_are_generated_at_the_window_size);
     MZ_RUN(test_reload);
     MZ_RUN(test_at_and_undo);
     MZ_RUN(test_inspector_and_watch);
