@@ -1,6 +1,8 @@
 /* maze play — play a story. */
 #include "mz_commands.h"
 #include "mz_play.h"
+#include "mz_error.h"
+#include "mz_record_video.h"
 #include "play_window.h"
 
 #include <stdio.h>
@@ -8,9 +10,11 @@
 static int run(const mz_command *cmd, int argc, char **argv)
 {
     bool headless = false, fullscreen = false, narrate = false, no_vsync = false, mute = false;
+    bool no_metadata = false, no_disclosure = false, video_disclosure = false;
+    const char *disclosure = NULL;
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
-    const char *load = NULL, *save_dir = NULL, *at = NULL, *lang = NULL;
+    const char *load = NULL, *save_dir = NULL, *at = NULL, *lang = NULL, *video = NULL;
     mz_arg_list sets = {0};
     long seed = 1, frames_per_turn = 0;
     int size[2] = {0, 0}, window[2] = {1280, 720};
@@ -18,14 +22,18 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const mz_arg args[] = {
         {"--headless", MZ_ARG_FLAG, &headless, NULL, "play with no window (needs --inputs)"},
         {"--inputs", MZ_ARG_STRING, &inputs, "FILE", "viewer lines to play, one per line"},
-        {"--seed", MZ_ARG_INT, &seed, "N", "random seed: same seed + inputs, same play (1)"},
+        {"--seed", MZ_ARG_INT, &seed, "N", "random seed: same seed + inputs, same play (1)", 0,
+         MZ_ARG_MAX_SEED},
         {"--trace", MZ_ARG_STRING, &trace, "FILE", "write each turn as a line of JSON"},
         {"--generator", MZ_ARG_STRING, &generator, "URI", "render scenes with this generator"},
         {"--record", MZ_ARG_STRING, &record, "DIR", "headless: write the frames shown as PNGs"},
-        {"--size", MZ_ARG_SIZE, size, "WxH", "frame size (640x360)"},
-        {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time (30)"},
+        {"--size", MZ_ARG_SIZE, size, "WxH",
+         "frame size (window: the window's, at most 640x360 on a CPU; headless: 640x360)"},
+        {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time, 1..240 (30)", 1, 240},
+        {"--video", MZ_ARG_STRING, &video, "FILE",
+         "record a video with sound and subtitles (.mp4 or .webm; F10 in the window)"},
         {"--frames-per-turn", MZ_ARG_INT, &frames_per_turn, "N",
-         "headless: frames each turn shows (1 s worth)"},
+         "headless: frames each turn shows (1 s worth)", 0, 100000},
         {"--window", MZ_ARG_SIZE, window, "WxH", "window size (1280x720)"},
         {"--fullscreen", MZ_ARG_FLAG, &fullscreen, NULL, "start fullscreen (F11 toggles)"},
         {"--load", MZ_ARG_STRING, &load, "FILE", "start from a save (F5 saves, F9 loads)"},
@@ -35,21 +43,25 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--set", MZ_ARG_LIST, &sets, "NAME=VALUE",
          "start with state field NAME = VALUE (repeatable)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
-        {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)"},
+        {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)", 0,
+         1},
         {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
         {"--save-dir", MZ_ARG_STRING, &save_dir, "DIR", "quick saves and F12 screenshots (.)"},
         {"--no-vsync", MZ_ARG_FLAG, &no_vsync, NULL, "present without waiting for the display"},
+        {"--disclosure", MZ_ARG_STRING, &disclosure, "TEXT",
+         "the label saying scenes are generated (default: the story's)"},
+        {"--no-disclosure", MZ_ARG_FLAG, &no_disclosure, NULL, "no such label on screen"},
+        {"--video-disclosure", MZ_ARG_FLAG, &video_disclosure, NULL,
+         "burn the label into the video's picture too"},
+        {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
+         "PNGs without provenance (the prompt may hold the viewer's words)"},
         {0},
     };
     const char *story = NULL;
     int npos = 0;
     int rc = mz_args_parse(cmd, args, argc, argv, &story, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
-    if (seed < 0) return mz_args_usage_error(cmd, "--seed must be 0 or more");
-    if (volume < 0 || volume > 1) return mz_args_usage_error(cmd, "--volume must be in 0..1");
-    if (fps < 0 || fps > 240) return mz_args_usage_error(cmd, "--fps must be in (0, 240]");
-    if (frames_per_turn < 0 || frames_per_turn > 100000)
-        return mz_args_usage_error(cmd, "--frames-per-turn must be 0..100000");
+    if (video && !mz_record_video_path_ok(video)) return mz_args_usage_error(cmd, "%s", mz_error());
     if (!headless)
         return mz_play_window(&(mz_player_desc){
             .story = npos ? story : NULL, /* none: pick from stories/ */
@@ -69,6 +81,11 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .no_vsync = no_vsync,
             .trace = trace,
             .save_dir = save_dir,
+            .no_metadata = no_metadata,
+            .video = video,
+            .disclosure = disclosure,
+            .no_disclosure = no_disclosure,
+            .video_disclosure = video_disclosure,
             .at = at,
             .lang = lang,
             .sets = sets.items,
@@ -81,12 +98,18 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .inputs_path = inputs,
         .seed = (uint64_t)seed,
         .trace_path = trace,
+        .load_path = load,
         .generator = generator,
         .record_dir = record,
         .width = size[0],
         .height = size[1],
         .fps = (float)fps,
         .frames_per_turn = (int)frames_per_turn,
+        .no_metadata = no_metadata,
+        .video_path = video,
+        .disclosure = disclosure,
+        .no_disclosure = no_disclosure,
+        .video_disclosure = video_disclosure,
         .at = at,
         .lang = lang,
         .sets = sets.items,
@@ -105,7 +128,7 @@ const mz_command mz_cmd_play = {
                "the story after editing it (saving a .lua file of the story reloads it\n"
                "too);\n"
                "F5/F9 quick save/load; F6 sound on/off; F7/F8 volume down/up;\n"
-               "F11 fullscreen; F12 screenshot; Esc to quit.\n"
+               "F10 start/stop a video; F11 fullscreen; F12 screenshot; Esc to quit.\n"
                "With --headless, each line of the inputs file is one thing the viewer\n"
                "types (a line `undo` takes the last turn back, unless the story has\n"
                "undo = false); a transcript goes to stdout and --trace writes one JSON object per\n"
@@ -116,7 +139,8 @@ const mz_command mz_cmd_play = {
                "the new scene shown (in the window: presented on screen).\n"
                "--at SCENE and --set NAME=VALUE start from a chosen point, to test a\n"
                "part of a story without playing up to it; every restart starts there too.\n"
-               "Exit status: 0 played, 1 the story (or the generator) cannot load, 2 usage\n"
-               "(or no display for the window).",
+               "--load FILE starts from a save, in the window or headless.\n"
+               "Exit status: 0 played, 1 the story, the save (--load) or the generator\n"
+               "cannot load, 2 usage (or no display for the window).",
     .run = run,
 };

@@ -165,10 +165,11 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--junit", MZ_ARG_STRING, &junit, "FILE", "also write the results as JUnit XML"},
         {"--coverage", MZ_ARG_FLAG, &coverage, NULL,
          "search the graph: what no input sequence reaches"},
-        {"--random", MZ_ARG_INT, &runs, "N", "play N random playthroughs"},
-        {"--seed", MZ_ARG_INT, &seed, "S", "first seed of the random playthroughs (1)"},
+        {"--random", MZ_ARG_INT, &runs, "N", "play N random playthroughs", 0, 1000000},
+        {"--seed", MZ_ARG_INT, &seed, "S", "first seed of the random playthroughs (1)", 0,
+         MZ_ARG_MAX_SEED},
         {"--max-turns", MZ_ARG_INT, &max_turns, "N",
-         "turns per random playthrough (200) or search depth (40)"},
+         "turns per random playthrough (200) or search depth (40)", 0, 1000000},
         {"--html", MZ_ARG_STRING, &html, "FILE",
          "with --random or --coverage: the graph coloured by visits"},
         {0},
@@ -181,8 +182,6 @@ static int run(const mz_command *cmd, int argc, char **argv)
     if (is_walkthrough(pos[0]))
         return mz_args_usage_error(cmd, "%s: name its story first (maze test STORY FILE.txt)",
                                    pos[0]);
-    if (runs < 0 || max_turns < 0 || seed < 0)
-        return mz_args_usage_error(cmd, "--random, --seed and --max-turns take numbers >= 0");
     if (html && !runs && !coverage)
         return mz_args_usage_error(cmd, "--html needs --random N or --coverage");
 

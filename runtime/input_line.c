@@ -1,36 +1,9 @@
 /* input_line — see input_line.h. */
 #include "input_line.h"
 
-#include <string.h>
+#include "mz_text.h"
 
-/* Decodes one codepoint at s (n bytes available): its length in bytes, or 0
- * when the bytes there are not valid UTF-8 (overlong, surrogate, too large,
- * truncated). */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len;
-    unsigned min;
-    if ((s[0] & 0xe0) == 0xc0) {
-        len = 2, min = 0x80, *cp = s[0] & 0x1f;
-    } else if ((s[0] & 0xf0) == 0xe0) {
-        len = 3, min = 0x800, *cp = s[0] & 0x0f;
-    } else if ((s[0] & 0xf8) == 0xf0) {
-        len = 4, min = 0x10000, *cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3f);
-    }
-    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff)) return 0;
-    return len;
-}
+#include <string.h>
 
 static bool is_continuation(char c)
 {
@@ -91,10 +64,10 @@ size_t mz_input_insert(mz_input_line *in, const char *utf8)
     const unsigned char *s = (const unsigned char *)utf8;
     size_t n = strlen(utf8), added = 0;
     for (size_t i = 0; i < n && in->chars < MZ_INPUT_MAX_CHARS;) {
-        unsigned cp;
-        size_t len = utf8_decode(s + i, n - i, &cp);
-        if (len == 0) {
-            i++;
+        uint32_t cp;
+        size_t len;
+        if (!mz_utf8_next(s + i, n - i, &cp, &len)) { /* invalid bytes are dropped */
+            i += len;
             continue;
         }
         const unsigned char *src = s + i;

@@ -13,6 +13,7 @@ static const mz_command *const commands[] = {
     &mz_cmd_gen,
     &mz_cmd_bench,
     &mz_cmd_serve,
+    &mz_cmd_verify,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -1,6 +1,7 @@
 #include "mz_args.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,11 @@ int mz_args_usage_error(const mz_command *cmd, const char *fmt, ...)
     return 2;
 }
 
+static bool in_range(const mz_arg *a, double v)
+{
+    return a->min >= a->max || (v >= a->min && v <= a->max);
+}
+
 static bool parse_value(const mz_arg *a, const char *text)
 {
     char *end = NULL;
@@ -50,13 +56,13 @@ static bool parse_value(const mz_arg *a, const char *text)
     }
     case MZ_ARG_INT: {
         long v = strtol(text, &end, 0);
-        if (errno || end == text || *end) return false;
+        if (errno || end == text || *end || !in_range(a, (double)v)) return false;
         *(long *)a->value = v;
         return true;
     }
     case MZ_ARG_FLOAT: {
         double v = strtod(text, &end);
-        if (errno || end == text || *end) return false;
+        if (errno || end == text || *end || !isfinite(v) || !in_range(a, v)) return false;
         *(double *)a->value = v;
         return true;
     }
@@ -75,15 +81,22 @@ static bool parse_value(const mz_arg *a, const char *text)
     return false;
 }
 
-static const char *kind_hint(mz_arg_kind kind)
+/* What a's value must be: "an integer in 0..65535", "a number in 1..240". */
+static const char *kind_hint(const mz_arg *a, char *buf, size_t cap)
 {
-    switch (kind) {
-    case MZ_ARG_INT: return "an integer";
-    case MZ_ARG_FLOAT: return "a number";
+    const char *what;
+    switch (a->kind) {
+    case MZ_ARG_INT: what = "an integer"; break;
+    case MZ_ARG_FLOAT: what = a->min < a->max ? "a number" : "a finite number"; break;
     case MZ_ARG_SIZE: return "WIDTHxHEIGHT, 16..8192 each";
     case MZ_ARG_LIST: return "a value (at most 32 of them)";
     default: return "a value";
     }
+    if (a->min < a->max) /* %.16g: integers up to 2^53 in full, 0.5 as 0.5 */
+        snprintf(buf, cap, "%s in %.16g..%.16g", what, a->min, a->max);
+    else
+        snprintf(buf, cap, "%s", what);
+    return buf;
 }
 
 int mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **argv,
@@ -113,15 +126,17 @@ int mz_args_parse(const mz_command *cmd, const mz_arg *args, int argc, char **ar
                 return 2;
             }
             const char *text = eq ? eq + 1 : NULL;
+            char hint[96];
             if (a->kind != MZ_ARG_FLAG && !text) {
                 if (i + 1 >= argc) {
-                    mz_args_usage_error(cmd, "%s needs %s", a->name, kind_hint(a->kind));
+                    mz_args_usage_error(cmd, "%s needs %s", a->name, kind_hint(a, hint, sizeof hint));
                     return 2;
                 }
                 text = argv[++i];
             }
             if (!parse_value(a, text)) {
-                mz_args_usage_error(cmd, "%s: '%s' is not %s", a->name, text, kind_hint(a->kind));
+                mz_args_usage_error(cmd, "%s: '%s' is not %s", a->name, text,
+                                    kind_hint(a, hint, sizeof hint));
                 return 2;
             }
             continue;

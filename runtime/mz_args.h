@@ -31,7 +31,16 @@ typedef struct mz_arg {
     void *value;
     const char *metavar; /* "N", "FILE" */
     const char *help;
+    /* MZ_ARG_INT and MZ_ARG_FLOAT: the values accepted, inclusive. Both 0
+     * (the default) accept any integer, or any finite number: NaN and the
+     * infinities are never accepted. Anything else is a usage error naming
+     * the option, the value and the range. */
+    double min, max;
 } mz_arg;
+
+/* The largest seed: 2^53 - 1, which traces (JSON numbers) and the remote
+ * protocol carry exactly. */
+#define MZ_ARG_MAX_SEED 9007199254740991.0
 
 typedef struct mz_command {
     const char *name;

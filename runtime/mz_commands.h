@@ -11,5 +11,6 @@ extern const mz_command mz_cmd_graph;
 extern const mz_command mz_cmd_gen;
 extern const mz_command mz_cmd_bench;
 extern const mz_command mz_cmd_serve;
+extern const mz_command mz_cmd_verify;
 
 #endif

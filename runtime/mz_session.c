@@ -1,7 +1,10 @@
 #include "mz_session.h"
 
 #include "mz_error.h"
+#include "mz_text.h"
 #include "mz_time.h"
+
+#include <cjson/cJSON.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,54 +34,35 @@ struct mz_session {
     bool trace_pending;       /* the turn's trace line waits for its first frame */
 };
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static int utf8_valid(const unsigned char *s)
-{
-    if (s[0] < 0x80) return 1;
-    int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (!n || s[0] > 0xf4) return 0;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80) return 0;              /* also stops at the NUL */
-    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0) return 0;  /* overlong */
-    if (n == 3 && s[0] == 0xed && s[1] >= 0xa0) return 0; /* surrogates */
-    if (n == 4 && s[0] == 0xf0 && s[1] < 0x90) return 0;  /* overlong */
-    if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
-    return n;
-}
-
+/* cJSON copies bytes as they are: what is not valid UTF-8 becomes U+FFFD
+ * first, so the trace is always valid JSON. */
 void mz_json_string(FILE *out, const char *s)
 {
     if (!s) {
         fputs("null", out);
         return;
     }
-    fputc('"', out);
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        if (c == '"' || c == '\\') {
-            fputc('\\', out);
-            fputc(c, out);
-            p++;
-        } else if (c == '\n') {
-            fputs("\\n", out);
-            p++;
-        } else if (c == '\t') {
-            fputs("\\t", out);
-            p++;
-        } else if (c < 0x20 || c == 0x7f) {
-            fprintf(out, "\\u%04x", c);
-            p++;
+    size_t n = strlen(s), len = 0;
+    char *valid = malloc(n * 3 + 1); /* one invalid byte becomes three */
+    for (size_t i = 0; valid && i < n;) {
+        uint32_t cp;
+        size_t used;
+        if (mz_utf8_next((const unsigned char *)s + i, n - i, &cp, &used)) {
+            memcpy(valid + len, s + i, used);
+            len += used;
         } else {
-            int n = utf8_valid(p);
-            if (n)
-                fwrite(p, 1, (size_t)n, out);
-            else
-                fputs("\\ufffd", out);
-            p += n ? n : 1;
+            memcpy(valid + len, "\xEF\xBF\xBD", 3);
+            len += 3;
         }
+        i += used;
     }
-    fputc('"', out);
+    if (valid) valid[len] = '\0';
+    cJSON *item = valid ? cJSON_CreateString(valid) : NULL;
+    char *text = item ? cJSON_PrintUnformatted(item) : NULL;
+    fputs(text ? text : "null", out); /* null only when out of memory */
+    cJSON_free(text);
+    cJSON_Delete(item);
+    free(valid);
 }
 
 /* first_frame_ms < 0: no first frame to report (null). The field is only
@@ -322,4 +306,10 @@ bool mz_session_reload(mz_session *ss)
     mz_story_refresh(ss->story, &ss->turn);
     turn_done(ss, false, true);
     return true;
+}
+
+void mz_session_set_size(mz_session *ss, int width, int height)
+{
+    ss->width = width;
+    ss->height = height;
 }

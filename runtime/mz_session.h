@@ -79,6 +79,9 @@ bool mz_session_undo(mz_session *session);
  * frame is reported here). */
 void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
 
+/* The frame size asked of the generator from the next scene on. */
+void mz_session_set_size(mz_session *session, int width, int height);
+
 /* The id of the last scene request submitted to desc.gen (0: none yet). A
  * frame with this scene_id is the new scene's; the window shows "working"
  * until the first one is on screen. */
@@ -89,8 +92,8 @@ bool mz_session_load(mz_session *session, const char *path);
 /* Re-reads the story's files; the scene and state carry over. */
 bool mz_session_reload(mz_session *session);
 
-/* Writes s as a JSON string: escapes quotes, backslashes and control
- * characters, and replaces invalid UTF-8 with U+FFFD. NULL -> null. */
+/* Writes s as a JSON string (escaped by cJSON), invalid UTF-8 replaced
+ * with U+FFFD. NULL -> null. */
 void mz_json_string(FILE *out, const char *s);
 
 #endif

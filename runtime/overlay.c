@@ -268,6 +268,21 @@ static void draw_menu(mz_overlay *o, SDL_Surface *s, const mz_overlay_state *st)
     }
 }
 
+/* A small label on a dim plate at the top left; with dot, a red recording
+ * dot before it. Returns the y below it. */
+static int draw_label(mz_overlay *o, SDL_Surface *s, const char *msg, bool dot, int y)
+{
+    SDL_Surface *t = text(o, FONT_MONO, msg, dim, 0);
+    if (!t) return y;
+    int pad = o->font_px / 4, d = dot ? t->h * 3 / 5 : 0, x = o->font_px / 2;
+    fill(s, x, y, t->w + 2 * pad + (dot ? d + pad : 0), t->h + 2 * pad, 0, 0, 0, 120);
+    if (dot) fill(s, x + pad, y + pad + (t->h - d) / 2, d, d, 230, 30, 30, 255);
+    blit(t, s, x + pad + (dot ? d + pad : 0), y + pad, 1.0f);
+    y += t->h + 2 * pad + pad;
+    SDL_FreeSurface(t);
+    return y;
+}
+
 SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_overlay_state *st)
 {
     if (!o->surface || o->surface->w != width || o->surface->h != height) {
@@ -292,6 +307,8 @@ SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_over
     int bottom = st->input ? draw_input(o, s, st) : height;
     draw_captions(o, s, st, bottom);
     if (st->working) draw_working(o, s, st->time_s);
+    int y = draw_label(o, s, st->disclosure, false, o->font_px / 2);
+    draw_label(o, s, st->recording, true, y);
     if (st->author) draw_box(o, s, st->author, FONT_MONO, px, px, false);
     if (st->notice) draw_box(o, s, st->notice, FONT_TEXT, 0, 0, true);
     return s;

@@ -31,6 +31,8 @@ typedef struct mz_overlay_state {
     double time_s;              /* animation clock */
     const char *notice;         /* a centred box (quit? / the end / saved), may hold '\n' */
     const char *author;         /* the author's overlay text; NULL hides it */
+    const char *disclosure;     /* top left, small: "Scenes generated as you play"; NULL none */
+    const char *recording;      /* below it, after a red dot: "REC 0:12"; NULL when not recording */
     /* the story picker: shown instead of everything else when item_count > 0 */
     const char *menu_title;
     const char *const *menu_items;

@@ -1,11 +1,20 @@
-/* play_headless.c — the story alone, fed from a file of viewer lines. */
+/* play_headless.c — the story alone, fed from a file of viewer lines.
+ *
+ * The transcript on stdout is written a line at a time (a killed run keeps
+ * every line it printed), and everything in it that came from the story or a
+ * viewer is escaped: a viewer's ESC or OSC sequence shows as text instead of
+ * clearing or retitling the operator's terminal. */
 #include "mz_play.h"
 #include "mz_session.h"
 
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
+#include "mz_manifest.h"
+#include "mz_provenance.h"
+#include "mz_recorder.h"
 #include "mz_record.h"
+#include "mz_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,15 +48,35 @@ static char *read_all(const char *path, size_t *len)
     return data;
 }
 
+/* Writes text that came from a story or a viewer, escaped. */
+static void put_text(FILE *f, const char *s, size_t n)
+{
+    char small[1024];
+    size_t need = mz_text_escape(s, n, small, sizeof small);
+    char *big = need < sizeof small ? NULL : malloc(need + 1);
+    if (big) mz_text_escape(s, n, big, need + 1);
+    fputs(big ? big : small, f); /* out of memory: cut short, still escaped */
+    free(big);
+}
+
+/* prefix (ours), then s escaped, then suffix and the end of the line. */
+static void put_line(FILE *f, const char *prefix, const char *s, const char *suffix)
+{
+    fputs(prefix, f);
+    put_text(f, s, strlen(s));
+    fputs(suffix, f);
+    fputc('\n', f);
+}
+
 static void show(const mz_story_turn *t)
 {
     if (t->scene_changed) {
-        printf("[%d] %s", t->turn, t->scene);
-        if (t->caption[0]) printf(": %s", t->caption);
-        printf("\n");
+        printf("[%d] ", t->turn);
+        put_text(stdout, t->scene, strlen(t->scene));
+        put_line(stdout, t->caption[0] ? ": " : "", t->caption, "");
     }
-    if (t->reply) printf("    \"%s\"\n", t->reply);
-    if (t->error) fprintf(stderr, "%s\n", t->error);
+    if (t->reply) put_line(stdout, "    \"", t->reply, "\"");
+    if (t->error) put_line(stderr, "", t->error, "");
 }
 
 /* The generator side of a headless play: frames made, shown (to the
@@ -57,24 +86,98 @@ typedef struct pictures {
     mz_gen *gen;
     const char *record_dir;
     int frames_per_turn;
+    float fps;
+    const char *generator;
     long recorded;
+    mz_provenance provenance;
+    mz_manifest *manifest; /* with a recording, unless --no-metadata */
+    const char *video_path;
+    mz_recorder *video;    /* opened at the first frame: its size is the video's */
+    uint64_t seed;
+    const mz_play_headless_desc *desc;
 } pictures;
 
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
 {
     memset(pc, 0, sizeof *pc);
-    if (!desc->generator && !desc->record_dir) return true;
+    if (!desc->generator && !desc->record_dir && !desc->video_path) return true;
     pc->record_dir = desc->record_dir;
+    pc->video_path = desc->video_path;
+    pc->desc = desc;
+    pc->seed = desc->seed;
     float fps = desc->fps > 0 ? desc->fps : 30.0f;
+    pc->fps = fps;
+    pc->generator = desc->generator;
     pc->frames_per_turn = desc->frames_per_turn > 0 ? desc->frames_per_turn : (int)(fps + 0.5f);
     if (pc->record_dir && !mz_record_make_dir(pc->record_dir)) return false;
+    pc->provenance.off = desc->no_metadata;
+    if ((pc->record_dir || pc->video_path) && !desc->no_metadata &&
+        !mz_provenance_story(&pc->provenance, desc->story_path))
+        return false;
+    if (pc->record_dir && !desc->no_metadata &&
+        !(pc->manifest = mz_manifest_create(&(mz_manifest_desc){
+              .command = "play",
+              .generator = desc->generator,
+              .story = &pc->provenance,
+              .story_path = desc->story_path,
+              .seed = desc->seed ? desc->seed : 1,
+              .width = desc->width,
+              .height = desc->height,
+              .fps = desc->fps,
+              .frames_per_turn = pc->frames_per_turn,
+          })))
+        return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
     mz_gen_desc gd = {.uri = desc->generator, .gpu = pc->gpu};
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 
+/* A frame into the video; the first one opens it. */
+static bool video_frame(pictures *pc, mz_session *ss, const mz_frame *f, bool new_turn)
+{
+    if (!pc->video) {
+        pc->video = mz_recorder_open(&(mz_recorder_desc){
+            .path = pc->video_path,
+            .width = (int)f->width,
+            .height = (int)f->height,
+            .fps = pc->fps,
+            .provenance = &pc->provenance,
+            .title = mz_story_title(mz_session_story(ss)),
+            .generator = pc->generator,
+            .seed = pc->seed,
+            .disclosure = pc->desc->video_disclosure
+                              ? mz_provenance_disclosure(pc->desc->no_disclosure,
+                                                         pc->desc->disclosure,
+                                                         mz_session_story(ss))
+                              : NULL,
+        });
+        if (!pc->video) return false;
+        new_turn = true;
+    }
+    if (new_turn) mz_recorder_turn(pc->video, mz_session_turn(ss));
+    return mz_recorder_frame(pc->video, f);
+}
+
+/* Finishes the video and writes the recording's manifest (after its last
+ * frame). */
+static bool pictures_finish(pictures *pc)
+{
+    if (!pc->gen) return true;
+    mz_gen_stats st;
+    mz_gen_stats_get(pc->gen, &st);
+    mz_recorder *video = pc->video;
+    pc->video = NULL;
+    if (!mz_recorder_close(video, st.backend, NULL)) return false;
+    if (!pc->manifest) return true;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.json", pc->record_dir);
+    return mz_manifest_write(pc->manifest, path, st.backend);
+}
+
 static void pictures_close(pictures *pc)
 {
+    mz_recorder_close(pc->video, NULL, NULL);
+    mz_manifest_destroy(pc->manifest);
     mz_gen_close(pc->gen);
     mz_gpu_destroy(pc->gpu);
 }
@@ -83,13 +186,20 @@ static void pictures_close(pictures *pc)
 static bool pictures_turn(pictures *pc, mz_session *ss)
 {
     mz_frame f;
+    if (pc->manifest) mz_manifest_turn(pc->manifest, mz_session_turn(ss));
     for (int i = 0; pc->gen && i < pc->frames_per_turn; i++) {
         if (!mz_gen_wait(pc->gen, &f, 10000)) return mz_fail("the generator made no frame in 10 s");
         mz_session_frame_shown(ss, &f);
+        if (pc->video_path && !video_frame(pc, ss, &f, i == 0)) return false;
         if (!pc->record_dir) continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/frame_%06ld.png", pc->record_dir, pc->recorded);
-        if (!mz_record_png_write(path, f.rgba, f.width, f.height)) return false;
+        char name[32];
+        snprintf(name, sizeof name, "frame_%06ld.png", pc->recorded);
+        snprintf(path, sizeof path, "%s/%s", pc->record_dir, name);
+        mz_provenance_frame pf = mz_provenance_turn(mz_session_turn(ss), pc->gen);
+        if (!mz_provenance_png_write(&pc->provenance, &pf, path, f.rgba, f.width, f.height))
+            return false;
+        if (pc->manifest) mz_manifest_file(pc->manifest, name);
         pc->recorded++;
     }
     return true;
@@ -97,6 +207,7 @@ static bool pictures_turn(pictures *pc, mz_session *ss)
 
 int mz_play_headless(const mz_play_headless_desc *desc)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* before anything is written to it */
     size_t len = 0;
     char *inputs = read_all(desc->inputs_path, &len);
     if (!inputs) {
@@ -105,7 +216,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
     }
     pictures pc;
     if (!pictures_open(&pc, desc)) {
-        fprintf(stderr, "maze play: %s\n", mz_error());
+        put_line(stderr, "maze play: ", mz_error(), "");
         pictures_close(&pc);
         free(inputs);
         return 1;
@@ -124,14 +235,16 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         .set_count = (size_t)desc->set_count,
     });
     if (!ss) {
-        fprintf(stderr, "maze play: %s\n", mz_error());
+        put_line(stderr, "maze play: ", mz_error(), "");
         pictures_close(&pc);
         free(inputs);
         return 1;
     }
-    printf("%s\n", mz_story_title(mz_session_story(ss)));
-    if (!mz_session_begin(ss)) {
-        fprintf(stderr, "maze play: %s\n", mz_error());
+    put_line(stdout, "", mz_story_title(mz_session_story(ss)), "");
+    bool started = desc->load_path ? mz_session_load(ss, desc->load_path) : mz_session_begin(ss);
+    if (!started) {
+        put_line(stderr, desc->load_path ? "maze play: cannot load the save: " : "maze play: ",
+                 mz_error(), "");
         mz_session_destroy(ss);
         pictures_close(&pc);
         free(inputs);
@@ -152,11 +265,14 @@ int mz_play_headless(const mz_play_headless_desc *desc)
             if (mz_session_undo(ss))
                 show(t = mz_session_turn(ss));
             else
-                printf("    (%s)\n", mz_error());
+                put_line(stdout, "    (", mz_error(), ")");
         } else if (t->ended) {
             left++;
         } else {
-            printf("> %.*s\n", (int)n, inputs + pos);
+            fputs("> ", stdout);
+            put_text(stdout, inputs + pos, n);
+            fputc('\n', stdout);
+            if (pc.manifest) mz_manifest_input(pc.manifest, inputs + pos, n);
             mz_session_input(ss, inputs + pos, n);
             t = mz_session_turn(ss);
             show(t);
@@ -164,12 +280,15 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         }
         pos = end + 1;
     }
+    char after[64];
+    snprintf(after, sizeof after, "' after %d turns%s", t->turn,
+             t->ended && left ? " (inputs left over)" : "");
     if (t->ended)
-        printf("the story ended at '%s' after %d turns%s\n", t->ending, t->turn,
-               left ? " (inputs left over)" : "");
+        put_line(stdout, "the story ended at '", t->ending, after);
     else
-        printf("the inputs ran out at '%s' after %d turns\n", t->scene, t->turn);
-    if (!pictures_ok) fprintf(stderr, "maze play: frames: %s\n", mz_error());
+        put_line(stdout, "the inputs ran out at '", t->scene, after);
+    pictures_ok = pictures_ok && pictures_finish(&pc);
+    if (!pictures_ok) put_line(stderr, "maze play: frames: ", mz_error(), "");
     if (pc.recorded) printf("%ld frames recorded in %s/\n", pc.recorded, pc.record_dir);
     mz_session_destroy(ss);
     pictures_close(&pc);

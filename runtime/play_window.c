@@ -7,6 +7,8 @@
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
+#include "mz_provenance.h"
+#include "mz_recorder.h"
 #include "mz_record.h"
 #include "mz_render.h"
 #include "mz_scene_interp.h"
@@ -61,6 +63,13 @@ struct mz_player {
 
     mz_session *session;
     mz_audio *audio;
+    /* the video (--video, F10): opened at the first frame after it is asked for */
+    bool video_on;
+    mz_recorder *video;
+    char video_path[700];
+    uint64_t video_ns;
+    int video_secs; /* shown on the indicator */
+    int videos;
     bool narrate;
     bool restored; /* the next turn comes from a save: treat it as a scene change */
     char scene[128];
@@ -93,8 +102,10 @@ struct mz_player {
     uint64_t presented;
     uint64_t present_ns;
     uint64_t fps_ns;
-    int fps_count;
+    int fps_count; /* distinct frames presented since fps_ns */
     double fps;
+    bool fresh; /* a frame from the generator not yet presented */
+    int gen_w, gen_h; /* the size scenes are generated at now (adapt_size) */
 
     char notice[1024];
     uint64_t notice_ns;
@@ -114,6 +125,85 @@ static void set_notice(mz_player *p, const char *msg)
     snprintf(p->notice, sizeof p->notice, "%s", msg);
     p->notice_ns = mz_time_ns();
     p->overlay_dirty = true;
+}
+
+/* ---- the video (--video FILE, F10) and the disclosure label ---- */
+
+static const char *disclosure(const mz_player *p)
+{
+    return mz_provenance_disclosure(p->desc.no_disclosure, p->desc.disclosure,
+                                    p->session ? mz_session_story(p->session) : NULL);
+}
+
+static void video_stop(mz_player *p)
+{
+    p->video_on = false;
+    p->overlay_dirty = true;
+    if (!p->video) return;
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    mz_record_video_stats vs;
+    char msg[900];
+    if (mz_recorder_close(p->video, st.backend, &vs))
+        snprintf(msg, sizeof msg, "Video saved: %s (%llu frames, %llu dropped)", p->video_path,
+                 (unsigned long long)vs.frames, (unsigned long long)vs.dropped);
+    else
+        snprintf(msg, sizeof msg, "Video: %s", mz_error());
+    p->video = NULL;
+    mz_log_info("%s", msg);
+    set_notice(p, msg);
+}
+
+/* F10: the first recording goes to --video FILE, later ones beside the
+ * screenshots. */
+static void video_toggle(mz_player *p)
+{
+    if (p->video_on) {
+        video_stop(p);
+        return;
+    }
+    if (p->desc.video && !p->videos)
+        snprintf(p->video_path, sizeof p->video_path, "%s", p->desc.video);
+    else
+        snprintf(p->video_path, sizeof p->video_path, "%s/maze-%lld-%d.mp4",
+                 p->desc.save_dir ? p->desc.save_dir : ".", (long long)time(NULL), p->videos);
+    p->videos++;
+    p->video_on = true;
+    p->video_ns = mz_time_ns();
+    p->video_secs = 0;
+    p->overlay_dirty = true;
+}
+
+static void video_frame(mz_player *p, const mz_frame *f)
+{
+    if (!p->video) {
+        mz_provenance prov = {.off = p->desc.no_metadata};
+        if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
+        p->video = mz_recorder_open(&(mz_recorder_desc){
+            .path = p->video_path,
+            .width = (int)f->width,
+            .height = (int)f->height,
+            .fps = p->desc.fps,
+            .realtime = true,
+            .provenance = &prov,
+            .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
+            .generator = p->desc.gen,
+            .seed = p->desc.seed,
+            .disclosure = p->desc.video_disclosure ? disclosure(p) : NULL,
+        });
+        if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
+    }
+    if (!p->video || !mz_recorder_frame(p->video, f)) {
+        char msg[800];
+        snprintf(msg, sizeof msg, "Video stopped: %s", mz_error());
+        mz_log_error("%s", msg);
+        video_stop(p);
+        set_notice(p, msg);
+        return;
+    }
+    int secs = (int)(mz_time_ms_since(p->video_ns) / 1000.0);
+    if (secs != p->video_secs) p->overlay_dirty = true;
+    p->video_secs = secs;
 }
 
 /* ---- window and GPU ---- */
@@ -161,6 +251,7 @@ static bool open_window(mz_player *p)
 static void on_turn(const mz_story_turn *t, void *user)
 {
     mz_player *p = user;
+    if (p->video) mz_recorder_turn(p->video, t);
     bool changed = t->scene_changed || p->restored;
     p->restored = false;
     if (t->error) {
@@ -249,8 +340,8 @@ static bool start_story(mz_player *p, const char *path)
                                                       .on_turn = on_turn,
                                                       .user = p,
                                                       .gen = p->gen,
-                                                      .width = p->desc.gen_width,
-                                                      .height = p->desc.gen_height,
+                                                      .width = p->gen_w,
+                                                      .height = p->gen_h,
                                                       .fps = p->desc.fps,
                                                       .at = p->desc.at,
                                                       .lang = p->desc.lang,
@@ -474,6 +565,9 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
     case SDLK_F9:
         quick_load(p);
         break;
+    case SDLK_F10:
+        video_toggle(p);
+        break;
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         if (p->ended && in->len == 0)
@@ -598,8 +692,10 @@ static bool take_frames(mz_player *p, double wait_ms)
             p->last_h = (int)f.height;
         }
         memcpy(p->last_rgba, f.rgba, n);
+        p->fresh = true;
         p->shown = f;
         p->shown.rgba = p->last_rgba;
+        if (p->video_on) video_frame(p, &f);
         p->have_frame = true;
         p->unreported = true;
         /* The session keeps the pixels pointer of the frame last reported:
@@ -617,6 +713,46 @@ static bool take_frames(mz_player *p, double wait_ms)
     return mz_render_set_frame(p->render, p->last_rgba, p->last_w, p->last_h);
 }
 
+/* Without a --size, frames are generated at the window's size (see
+ * start_size); while the generator holds under 24 fps, the next scene asks
+ * for a quarter less, down to 640x360. Judged two seconds into a scene, once
+ * its dissolve and first-frame costs are past. */
+#define AUTO_MIN_W 640
+#define AUTO_FPS 24.0
+static void adapt_size(mz_player *p)
+{
+    if (p->desc.gen_width || !p->session || p->gen_w <= AUTO_MIN_W || !p->scene_on_way ||
+        secs_since(p->arrived_ns) < 2.0)
+        return;
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    if (st.fps <= 0 || st.fps >= AUTO_FPS * 0.95) return;
+    int w = p->gen_w * 3 / 4;
+    w = w < AUTO_MIN_W ? AUTO_MIN_W : w & ~1;
+    p->gen_h = (int)((long)p->gen_h * w / p->gen_w) & ~1;
+    p->gen_w = w;
+    mz_session_set_size(p->session, p->gen_w, p->gen_h);
+    mz_log_info("generating at %dx%d from the next scene on (%.1f fps at the size before)", p->gen_w,
+                p->gen_h, st.fps);
+}
+
+/* The size the first scene is generated at: --size, else the window's; on
+ * a CPU (lavapipe) no larger than 640x360, the largest measured to hold 24
+ * fps on the 2-core machines we test on (adapt_size steps down from there). */
+static void start_size(mz_player *p)
+{
+    const mz_player_desc *d = &p->desc;
+    p->gen_w = d->gen_width > 0 ? d->gen_width : d->width & ~1;
+    p->gen_h = d->gen_height > 0 ? d->gen_height : d->height & ~1;
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(mz_gpu_physical(p->gpu), &props);
+    if (d->gen_width <= 0 && props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU &&
+        p->gen_w > AUTO_MIN_W) {
+        p->gen_h = (int)((long)p->gen_h * AUTO_MIN_W / p->gen_w) & ~1;
+        p->gen_w = AUTO_MIN_W;
+    }
+}
+
 static void author_text(mz_player *p, char *out, size_t size)
 {
     mz_gen_stats st;
@@ -625,9 +761,14 @@ static void author_text(mz_player *p, char *out, size_t size)
              "scene     %s%s\nmatched   %s\nprompt    %.300s\n"
              "latency   %.1f ms from the input to the first frame on screen\n"
              "          (generator's first frame p50 %.1f, p95 %.1f ms)\n"
-             "fps       %.1f shown, %.1f generated\nbackend   %s%s on %s\nturn      %d",
+             "fps       %.1f shown, %.1f generated\n"
+             "size      %dx%d frames, drawn at %ux%u, shown in %dx%d\n"
+             "backend   %s%s on %s\nturn      %d",
              p->scene, p->ended ? " (ending)" : "", p->matched[0] ? p->matched : "-", p->prompt,
              p->first_frame_ms, st.first_frame_p50_ms, st.first_frame_p95_ms, p->fps, st.fps,
+             p->last_w, p->last_h, p->shown.drawn_width ? p->shown.drawn_width : (unsigned)p->last_w,
+             p->shown.drawn_height ? p->shown.drawn_height : (unsigned)p->last_h, p->draw_w,
+             p->draw_h,
              st.backend, st.fallback_active ? " (fallback)" : "", mz_gpu_device_name(p->gpu),
              p->turns);
 }
@@ -647,7 +788,11 @@ static bool draw_overlay(mz_player *p)
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
     mz_overlay_state st = {.time_s = now, .working = working};
-    char author[3000], ending[300];
+    char author[3000], ending[600], rec[32];
+    if (p->video_on) {
+        snprintf(rec, sizeof rec, "REC %d:%02d", p->video_secs / 60, p->video_secs % 60);
+        st.recording = rec;
+    }
     if (p->mode == MODE_PICK) {
         st.menu_title = "Choose a story (\xe2\x86\x91 \xe2\x86\x93, Enter)";
         st.menu_items = (const char *const *)p->stories;
@@ -669,6 +814,7 @@ static bool draw_overlay(mz_player *p)
             author_text(p, author, sizeof author);
             st.author = author;
         }
+        st.disclosure = disclosure(p);
         p->inspector[0] = '\0';
         if (p->show_inspector) {
             /* Read live each time it is drawn: after a turn, an undo or a reload. */
@@ -686,8 +832,11 @@ static bool draw_overlay(mz_player *p)
             }
         }
         if (p->ended && !p->notice[0]) {
-            snprintf(ending, sizeof ending, "The end%s%s.\nEnter or R to play again, Esc to quit.",
-                     p->ending[0] ? ": " : "", p->ending);
+            /* the credits say it too */
+            snprintf(ending, sizeof ending,
+                     "The end%s%s.%s%s\nEnter or R to play again, Esc to quit.",
+                     p->ending[0] ? ": " : "", p->ending, st.disclosure ? "\n" : "",
+                     st.disclosure ? st.disclosure : "");
             st.notice = ending;
         }
     }
@@ -712,11 +861,15 @@ static bool present(mz_player *p)
     if (!mz_render_present(p->render, &presented)) return false;
     if (!presented) return true;
     p->presented++;
-    p->fps_count++;
+    /* The rate shown counts distinct frames on screen, not presents (an
+     * overlay change presents the same frame again). */
+    p->fps_count += p->fresh;
+    p->fresh = false;
     if (secs_since(p->fps_ns) >= 1.0) {
         p->fps = p->fps_count / secs_since(p->fps_ns);
         p->fps_count = 0;
         p->fps_ns = mz_time_ns();
+        adapt_size(p);
     }
     if (p->unreported && p->session) {
         p->unreported = false;
@@ -732,8 +885,10 @@ static bool present(mz_player *p)
         /* bench_player.sh reads this line for the split of first_frame_ms */
         mz_log_info("first frame of scene %s on screen %.1f ms after the input "
                     "(generator %.1f ms; out of the generator -> on screen %.1f ms; "
-                    "%.1f fps shown, %.1f generated)",
-                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps);
+                    "%.1f fps shown, %.1f generated; %dx%d frames drawn at %ux%u, window %dx%d)",
+                    p->scene, p->first_frame_ms, st.first_frame_ms, p->present_ms, p->fps, st.fps,
+                    p->last_w, p->last_h, p->shown.drawn_width, p->shown.drawn_height, p->draw_w,
+                    p->draw_h);
     }
     return true;
 }
@@ -754,7 +909,11 @@ static void screenshot(mz_player *p)
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(path, sizeof path, "%s/maze-%s-%03d.png", p->desc.save_dir ? p->desc.save_dir : ".",
              stamp, ++p->screenshots % 1000);
-    if (mz_record_png_write(path, rgba, (uint32_t)w, (uint32_t)h)) {
+    mz_provenance prov = {.off = p->desc.no_metadata};
+    if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
+    mz_provenance_frame pf =
+        mz_provenance_turn(p->session ? mz_session_turn(p->session) : NULL, p->gen);
+    if (mz_provenance_png_write(&prov, &pf, path, rgba, (uint32_t)w, (uint32_t)h)) {
         snprintf(msg, sizeof msg, "Screenshot: %s", path);
         mz_log_info("%s", msg);
         set_notice(p, msg);
@@ -805,11 +964,13 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
     ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
     ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){
                     .narrate = d->narrate, .volume = d->volume, .muted = d->muted}));
     ok = ok && (d->story ? start_story(p, d->story) : list_stories(p));
+    if (ok && d->video) video_toggle(p);
     if (!ok) {
         mz_player_destroy(p);
         return NULL;
@@ -850,6 +1011,11 @@ bool mz_player_step(mz_player *p)
     return true;
 }
 
+bool mz_player_recording(const mz_player *p)
+{
+    return p->video_on;
+}
+
 bool mz_player_failed(const mz_player *p)
 {
     return p->failed;
@@ -863,6 +1029,7 @@ const char *mz_player_inspector(const mz_player *p)
 void mz_player_destroy(mz_player *p)
 {
     if (!p) return;
+    video_stop(p);
     if (p->watch_fd >= 0) close(p->watch_fd);
     mz_gen_close(p->gen);
     mz_session_destroy(p->session);
@@ -896,6 +1063,14 @@ int mz_player_turns(const mz_player *p)
 uint64_t mz_player_frames_presented(const mz_player *p)
 {
     return p->presented;
+}
+
+void mz_player_frame_size(const mz_player *p, int *width, int *height, int *drawn_w, int *drawn_h)
+{
+    *width = p->have_frame ? p->last_w : 0;
+    *height = p->have_frame ? p->last_h : 0;
+    *drawn_w = p->have_frame ? (int)p->shown.drawn_width : 0;
+    *drawn_h = p->have_frame ? (int)p->shown.drawn_height : 0;
 }
 
 uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height)

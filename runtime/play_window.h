@@ -28,8 +28,10 @@ typedef struct mz_player_desc {
     const char *gen;           /* generator URI; NULL -> procedural */
     uint64_t seed;             /* 0 -> 1 */
     int width, height;         /* window / target size; 0 -> 1280x720 */
-    int gen_width, gen_height; /* size scenes are generated at; 0 -> the generator's
-                                  default (640x360: lavapipe keeps 30 fps) */
+    int gen_width, gen_height; /* size scenes are generated at; 0 -> the window's
+                                  (on a CPU at most 640x360), stepped down (not
+                                  below 640x360) while the generator holds under
+                                  24 fps */
     float fps;                 /* scene frames per second; 0 -> the generator's (30) */
     bool fullscreen;
     bool narrate; /* speak captions (when audio is available) */
@@ -39,6 +41,11 @@ typedef struct mz_player_desc {
     const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
+    bool no_metadata;     /* screenshots and videos without provenance */
+    const char *video;    /* --video FILE: record from the start (F10 stops and starts) */
+    const char *disclosure; /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
+    bool no_disclosure;     /* no label */
+    bool video_disclosure;  /* burn the label into videos */
     const char *at;          /* start (and restart) in this scene, or NULL */
     const char *lang;        /* the story's language to play in (--lang), or NULL: its first */
     const char *const *sets; /* "NAME=VALUE" state set at each start */
@@ -53,11 +60,17 @@ bool mz_player_step(mz_player *p);
 bool mz_player_failed(const mz_player *p);
 void mz_player_destroy(mz_player *p);
 
+/* A video is being recorded (--video, F10). */
+bool mz_player_recording(const mz_player *p);
+
 /* What tests look at. */
 const char *mz_player_scene(const mz_player *p); /* current scene id, "" before */
 bool mz_player_scene_shown(const mz_player *p);  /* its first frame is on screen */
 int mz_player_turns(const mz_player *p);
 uint64_t mz_player_frames_presented(const mz_player *p);
+/* The size of the frames on screen, and the size the generator drew them
+ * at before scaling (0s before the first frame). */
+void mz_player_frame_size(const mz_player *p, int *width, int *height, int *drawn_w, int *drawn_h);
 /* Presents once more and reads it back (malloc'd RGBA; caller frees). */
 uint8_t *mz_player_screenshot(mz_player *p, int *width, int *height);
 /* The captions band's top row in the last overlay drawn, -1 if none. */

@@ -83,6 +83,8 @@ static int declare(lua_State *L, bool ending)
     size_t len;
     luaL_checklstring(L, 1, &len);
     luaL_argcheck(L, len > 0, 1, "a scene id cannot be empty");
+    luaL_argcheck(L, !memchr(lua_tostring(L, 1), '\0', len), 1,
+                  "a scene id cannot contain a NUL byte");
     lua_settop(L, 1);
     lua_rawgeti(L, LUA_REGISTRYINDEX, vm->ids_ref); /* 2 */
     lua_pushvalue(L, 1);
@@ -135,9 +137,11 @@ static int l_include(lua_State *L)
                           MAX_INCLUDE_DEPTH);
     const char *path = lua_pushfstring(L, "%s/%s", vm->graph->dir, name);
     const char *chunkname = lua_pushfstring(L, "@%s", path);
+    if (!story_inside_folder(vm->graph->dir, path, err, sizeof err))
+        return luaL_error(L, "include: '%s' %s", name, err);
     size_t len;
     char *text = story_read_file(path, 64u << 20, &len);
-    if (!text) return luaL_error(L, "include: cannot read '%s'", path);
+    if (!text) return luaL_error(L, "include: %s", mz_error());
     bool fresh = story_graph_add_source(vm->graph, path, text, len);
     int rc = fresh ? luaL_loadbufferx(L, text, len, chunkname, "t") : LUA_OK;
     free(text); /* before anything can raise */

@@ -168,6 +168,56 @@ static int quoted_line(const struct story_source *src, const char *text, size_t 
 }
 
 static int language_index(const story_graph *g, const char *code);
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Whether the line t..end begins another declaration. */
+static bool starts_declaration(const char *t, const char *end)
+{
+    static const char *const words[] = {"scene", "ending", "story"};
+    while (t < end && (*t == ' ' || *t == '\t'))
+        t++;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if ((size_t)(end - t) > n && !memcmp(t, words[i], n) && !ident_char(t[n])) return true;
+    }
+    return false;
+}
+
+/* Whether `key =` (or `["key"] =`) starts at p, within t..end. */
+static bool field_at(const char *t, const char *p, const char *end, const char *key, size_t n)
+{
+    if ((size_t)(end - p) < n || memcmp(p, key, n)) return false;
+    const char *q = p + n;
+    char quote = p > t ? p[-1] : '\0';
+    if (quote == '"' || quote == '\'') {
+        if (p - t < 2 || p[-2] != '[' || end - q < 2 || q[0] != quote || q[1] != ']') return false;
+        q += 2;
+    } else if ((p > t && ident_char(p[-1])) || (q < end && ident_char(*q))) {
+        return false;
+    }
+    while (q < end && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < end && *q == '=' && (q + 1 >= end || q[1] != '=');
+}
+
+int story_graph_field_line(const story_graph *g, const char *file, int line, const char *key)
+{
+    const struct story_source *src = find_source(g, file);
+    if (!src || line < 1 || (size_t)line > src->line_count) return line;
+    size_t n = strlen(key);
+    for (size_t l = (size_t)line - 1; l < src->line_count; l++) {
+        const char *t = src->text + src->line_starts[l];
+        const char *end =
+            l + 1 < src->line_count ? src->text + src->line_starts[l + 1] : src->text + src->len;
+        if (l >= (size_t)line && starts_declaration(t, end)) break;
+        for (const char *p = t; p < end; p++)
+            if (field_at(t, p, end, key, n)) return (int)l + 1;
+    }
+    return line;
+}
 
 /* ---- the loader ---- */
 typedef struct loader {
@@ -179,6 +229,8 @@ typedef struct loader {
     /* Registry tables indexed by language (1-based): each per-language
      * file's table of id -> text, and the ids of it that were looked up. */
     int files_ref, used_ref;
+    const char *file; /* the declaration being read, for problems with its text */
+    int line;
 } loader;
 
 static void problem(loader *ld, bool fatal, const char *file, int line, const char *fmt, ...)
@@ -205,7 +257,7 @@ static void problem(loader *ld, bool fatal, const char *file, int line, const ch
 static void lua_problem(loader *ld, const char *error)
 {
     const char *colon = strchr(error, ':');
-    char file[160];
+    char file[4096];
     int line = 0;
     if (colon && (size_t)(colon - error) < sizeof file) {
         char *end;
@@ -230,11 +282,27 @@ static int rawfield(lua_State *L, int t, const char *k)
     return lua_rawget(L, t);
 }
 
+/* Every text the story gives C goes through here: C strings end at a NUL,
+ * so one inside would cut the text short without a word. (Lint finds NULs
+ * in the story's strings at their own line, so it is told only there.) */
 static const char *arena_string(loader *ld, int idx)
 {
     size_t n;
     const char *s = lua_tolstring(ld->L, idx, &n);
+    if (memchr(s, '\0', n) && !ld->opt->problem)
+        problem(ld, true, ld->file ? ld->file : ld->g->path, ld->line,
+                "text with a NUL byte in it (\"%s\\0...\")", s);
     return story_graph_strdup(ld->g, s, n);
+}
+
+/* Reports a text longer than max, at the line of its field. */
+static void check_size(loader *ld, const char *text, size_t max, const char *file, int line,
+                       const char *what, const char *key)
+{
+    size_t n = text ? strlen(text) : 0;
+    if (n > max)
+        problem(ld, true, file, story_graph_field_line(ld->g, file, line, key),
+                "%s: '%s' is %zu bytes, more than the %zu allowed", what, key, n, max);
 }
 
 /* Entries of the table at idx, of any kind of key ([-0, +0]). */
@@ -276,7 +344,8 @@ static void check_fields(loader *ld, int t, const char *const *known, bool array
             while (*n && strcmp(*n, k))
                 n++;
             if (!*n && !(array && language_index(ld->g, k) >= 0))
-                problem(ld, false, file, line, "%s: unknown field '%s'", what, k);
+                problem(ld, false, file, story_graph_field_line(ld->g, file, line, k),
+                        "%s: unknown field '%s'", what, k);
         } else if (!(array && lua_isinteger(L, -1))) {
             problem(ld, false, file, line, "%s: unexpected %s key", what, luaL_typename(L, -1));
         }
@@ -568,7 +637,7 @@ static void check_unused_translations(loader *ld)
 
 /* prompt/caption: a string or a function. */
 static void text_or_function(loader *ld, int body, const char *key, const char **text, int *ref,
-                             bool required, const story_scene *sc)
+                             bool required, size_t max, const story_scene *sc)
 {
     lua_State *L = ld->L;
     char id[300];
@@ -586,6 +655,9 @@ static void text_or_function(loader *ld, int body, const char *key, const char *
         problem(ld, true, sc->file, sc->line, "scene '%s': %s %s (a string or a function)", sc->id,
                 key, type == LUA_TNIL ? "is missing" : "has the wrong type");
     lua_pop(L, 1);
+    char what[300];
+    snprintf(what, sizeof what, "scene '%s'", sc->id);
+    check_size(ld, *text, max, sc->file, sc->line, what, key);
 }
 
 static int optional_function(loader *ld, int t, const char *key, const char *file, int line,
@@ -665,6 +737,8 @@ static void read_transition(loader *ld, story_scene *sc, int t, story_transition
     tr->reply = optional_string(ld, t, "reply", sub, sc->file, sc->line, what);
     snprintf(sub, sizeof sub, "%s.refuse", id);
     tr->refuse = optional_string(ld, t, "refuse", sub, sc->file, sc->line, what);
+    check_size(ld, tr->reply, MZ_STORY_MAX_REPLY, sc->file, sc->line, what, "reply");
+    check_size(ld, tr->refuse, MZ_STORY_MAX_REPLY, sc->file, sc->line, what, "refuse");
 }
 
 /* The `on` list of a scene (or of the story: transitions for every scene). */
@@ -707,6 +781,8 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     rawfield(L, decl, "ending");
     sc->ending = lua_toboolean(L, -1);
     lua_pop(L, 4);
+    ld->file = sc->file;
+    ld->line = sc->line;
     sc->prompt_ref = sc->caption_ref = sc->otherwise_ref = sc->hint_ref = LUA_NOREF;
     sc->enter_ref = sc->leave_ref = LUA_NOREF;
     sc->transition_s = -1;
@@ -720,9 +796,11 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     char what[300];
     snprintf(what, sizeof what, "scene '%s'", sc->id);
     check_fields(ld, body, known, false, sc->file, sc->line, what);
-    text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, sc);
-    text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false, sc);
-    text_or_function(ld, body, "hint", &sc->hint, &sc->hint_ref, false, sc);
+    text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, MZ_STORY_MAX_PROMPT,
+                     sc);
+    text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false,
+                     MZ_STORY_MAX_CAPTION, sc);
+    text_or_function(ld, body, "hint", &sc->hint, &sc->hint_ref, false, MZ_STORY_MAX_REPLY, sc);
     if (!string_list(ld, body, "sound", &sc->sound, &sc->sound_count))
         problem(ld, true, sc->file, sc->line, "%s: 'sound' must be a list of tags", what);
     const char **files;
@@ -764,6 +842,8 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
         char id[300];
         snprintf(id, sizeof id, "%s.otherwise", sc->id);
         sc->otherwise_reply = optional_string(ld, t, "reply", id, sc->file, sc->line, "otherwise");
+        check_size(ld, sc->otherwise_reply, MZ_STORY_MAX_REPLY, sc->file, sc->line, "otherwise",
+                   "reply");
         int m = rawfield(L, t, "modify");
         bool modify = m == LUA_TNIL ? !sc->otherwise_reply : lua_toboolean(L, -1);
         lua_pop(L, 1);
@@ -816,15 +896,18 @@ static void read_story(loader *ld)
     int t = lua_gettop(L);
     const char *file = g->story_file;
     int line = g->story_line;
+    ld->file = file;
+    ld->line = line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
                                         "blocked", "vars",  "transition", "narrate",    "undo",
-                                        "on",      "hints", "disambiguate", "languages", NULL};
+                                        "on",      "hints", "disambiguate", "languages", "disclosure", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
     g->start_id = optional_string(ld, t, "start", NULL, file, line, "story");
     if (!g->start_id) problem(ld, true, file, line, "story: 'start' (the first scene) is missing");
     g->style = optional_string(ld, t, "style", NULL, file, line, "story");
+    check_size(ld, g->style, MZ_STORY_MAX_PROMPT, file, line, "story", "style");
     int type = rawfield(L, t, "transition");
     if (type == LUA_TNUMBER && lua_tonumber(L, -1) >= 0)
         g->transition_s = (float)lua_tonumber(L, -1);
@@ -837,6 +920,15 @@ static void read_story(loader *ld)
     else if (type != LUA_TNIL)
         problem(ld, true, file, line, "story: 'narrate' must be true or false");
     lua_pop(L, 1);
+    type = rawfield(L, t, "disclosure");
+    bool off = type == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (off)
+        g->disclosure = "";
+    else if (type == LUA_TSTRING)
+        g->disclosure = optional_string(ld, t, "disclosure", NULL, file, line, "story");
+    else if (type != LUA_TNIL)
+        problem(ld, true, file, line, "story: 'disclosure' must be a label (a string) or false");
     /* Transitions for every scene (help, inventory...), tried after the
      * scene's own: a scene overrides them by saying the same. */
     g->global = (story_scene){.id = "(story)", .file = file, .line = line, .prompt_ref = LUA_NOREF,
@@ -876,7 +968,9 @@ static void read_story(loader *ld)
         while (g->char_names && g->char_texts && lua_next(L, -2)) {
             if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
                 g->char_names[g->char_count] = arena_string(ld, -2);
-                g->char_texts[g->char_count++] = arena_string(ld, -1);
+                g->char_texts[g->char_count] = arena_string(ld, -1);
+                check_size(ld, g->char_texts[g->char_count++], MZ_STORY_MAX_PROMPT, file, line,
+                           "story", "characters");
             } else {
                 problem(ld, true, file, line, "story: characters must map names to descriptions");
             }
@@ -1034,6 +1128,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     lua_State *L = ld.L = g->vm->L;
 
     g->vm->loading = true;
+    story_vm_clock_start(g->vm);
     bool ran = story_vm_run_file(g->vm, g->path, 0);
     g->vm->loading = false;
     if (!ran) {

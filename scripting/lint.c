@@ -197,7 +197,7 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
         for (size_t t = 0; t < sc->on_count; t++)
             way_on |= sc->on[t].to || sc->on[t].to_ref != LUA_NOREF;
         if (sc->ending && sc->on_count)
-            lint_report(&ctx, sc->file, sc->line,
+            lint_report(&ctx, sc->file, story_graph_field_line(g, sc->file, sc->line, "on"),
                         "ending '%s' has transitions, but an ending finishes the story", sc->id);
         else if (!sc->ending && !way_on)
             lint_report(&ctx, sc->file, sc->line,

@@ -2,7 +2,8 @@
  *
  * A story is a folder with story.lua (API: docs/story-api.md). Loading runs
  * it once in a fresh sandboxed Lua state (allow-listed globals, a capped
- * allocator, an instruction budget per call) and validates the graph.
+ * allocator, an instruction budget per call, a CPU-time limit per turn and
+ * per load) and validates the graph.
  * Every host -> Lua call goes through one pcall wrapper; a Lua error, a
  * runaway loop or a bad transition becomes an error message of the form
  * "stories/x/story.lua:42: message" and the story keeps its last good state.
@@ -26,6 +27,12 @@
 
 typedef struct mz_story mz_story;
 
+/* The most a story's text may be, in bytes (docs/story-api.md): a longer
+ * static text fails the load, a longer one made in play fails the turn. */
+#define MZ_STORY_MAX_PROMPT 8192  /* the composed prompt, characters expanded */
+#define MZ_STORY_MAX_CAPTION 8192
+#define MZ_STORY_MAX_REPLY 2048
+
 typedef struct mz_story_desc {
     const char *path;  /* story folder, or its story.lua */
     uint64_t seed;     /* 0 -> 1 */
@@ -33,6 +40,10 @@ typedef struct mz_story_desc {
     const char *const *blocked_words;
     size_t blocked_count;
     uint32_t instruction_budget; /* per callback; 0 -> 1,000,000 */
+    /* CPU time a turn's story code may take (all its callbacks together,
+     * pattern matching included), and loading the story's files. */
+    uint32_t time_limit_ms;      /* 0 -> 250 */
+    uint32_t load_time_limit_ms; /* 0 -> 5,000 */
     size_t memory_limit;         /* bytes for the Lua state; 0 -> 64 MiB */
     size_t max_input_bytes;      /* 0 -> MZ_TEXT_DEFAULT_MAX; at most 1024 */
     /* One of the story's languages ("fr"); NULL -> its first. Loading fails,
@@ -76,6 +87,9 @@ const char *mz_story_language(const mz_story *s, size_t i); /* NULL out of range
 /* The language it plays in, or NULL when it declares none. */
 const char *mz_story_lang(const mz_story *s);
 bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken captions */
+/* The story's disclosure label: its own text, "" when it turns the label
+ * off (disclosure = false), NULL when it leaves the player's default. */
+const char *mz_story_disclosure(const mz_story *s);
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
 /* The seed the next begin starts the story's random generator from (0 -> 1):

@@ -19,8 +19,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define MZ_TEXT_DEFAULT_MAX 280 /* bytes of viewer text kept by default */
+
+/* Decodes the UTF-8 character at s (len >= 1 bytes) into *cp. False for an
+ * invalid or overlong sequence, a surrogate or a value past U+10FFFF (*cp
+ * is then U+FFFD). *used gets the bytes read: the character's, or the
+ * maximal invalid prefix (at least one byte), as Unicode recommends. The
+ * one UTF-8 decoder of the engine: text, the input line, the trace. */
+bool mz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp, size_t *used);
 
 /* Copies `in` (len bytes, not necessarily NUL-terminated) into `out`
  * (cap bytes, cap >= 1, always NUL-terminated): invalid UTF-8 sequences and
@@ -29,6 +37,15 @@
  * result is cut to at most max_bytes (0 -> MZ_TEXT_DEFAULT_MAX) on a
  * character boundary. Returns the length written. */
 size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_t max_bytes);
+
+/* Text for a terminal or a log line, with nothing that could act on the
+ * terminal: every character sanitising would drop or treat as a line break
+ * (C0 including newlines, DEL, C1, bidi and invisible characters) becomes a
+ * visible escape (\n, \x1b, \u202e), as does each byte of invalid UTF-8 (\xff);
+ * a backslash becomes \\. Everything else is copied as it is. Writes at most
+ * cap - 1 bytes and a NUL (cap may be 0) and returns the length of the whole
+ * escaped text, as snprintf does: a result >= cap means it was cut. */
+size_t mz_text_escape(const char *in, size_t len, char *out, size_t cap);
 
 typedef struct mz_lexicon mz_lexicon;
 

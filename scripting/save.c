@@ -13,21 +13,25 @@
  *   items {"rope"=true}
  *   end
  *
- * Writing goes to a temporary file in the same folder, flushed and fsync'd,
- * then renamed over the target, so a crash leaves the old save or the new
- * one, never half of one. Reading checks everything before changing
- * anything. A reload writes a save in memory and restores it into the
- * freshly loaded graph. */
+ * Writing goes to a temporary file in the same folder (locked while it is
+ * written), flushed and fsync'd, then renamed over the target and the
+ * folder fsync'd, so a crash leaves the old save or the new one, never half
+ * of one; the next save removes a temporary file a crash left (no lock). Reading checks everything
+ * before changing anything. A reload writes a save in memory and restores it into the freshly
+ * loaded graph. */
 #include "story_internal.h"
 
 #include "mz_log.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SAVE_VERSION 1
@@ -69,6 +73,61 @@ static bool save_write(const mz_story *s, story_buf *out)
     return true;
 }
 
+/* A temporary file of a save is locked while it is written: one nobody
+ * holds a lock on was left by a save that crashed. Removes those of path
+ * (named path.tmp.XXXXXX). */
+static void remove_stale_temps(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t base_len = strlen(base);
+    char dir[4096];
+    if (dir_len >= sizeof dir) return;
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(dir_len ? dir_len : 1), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *name = e->d_name;
+        if (strlen(name) != base_len + 11 || strncmp(name, base, base_len) ||
+            strncmp(name + base_len, ".tmp.", 5))
+            continue;
+        char stale[4400];
+        snprintf(stale, sizeof stale, "%s/%s", dir, name);
+        int fd = open(stale, O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fcntl(fd, F_SETLK, &lock) == 0) {
+            mz_log_info("removing %s, left by a save that did not finish", stale);
+            unlink(stale);
+        }
+        close(fd);
+    }
+    closedir(d);
+}
+
+/* After a rename, the folder's entry is what must reach the disk. */
+static bool sync_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (slash && (size_t)(slash - path) >= sizeof dir) return false;
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
 bool mz_story_save(const mz_story *s, const char *path)
 {
     if (!s->play.begun) return mz_fail("cannot save %s: the story has not begun", path);
@@ -83,10 +142,16 @@ bool mz_story_save(const mz_story *s, const char *path)
         story_buf_free(&text);
         return mz_fail("out of memory");
     }
+    remove_stale_temps(path);
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     bool ok = fd >= 0;
     const char *step = "create";
+    if (ok) {
+        struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        step = "lock";
+        ok = fcntl(fd, F_SETLK, &lock) == 0;
+    }
     size_t done = 0;
     while (ok && done < text.len) {
         ssize_t w = write(fd, text.data + done, text.len - done);
@@ -99,10 +164,6 @@ bool mz_story_save(const mz_story *s, const char *path)
         step = "sync";
         ok = fsync(fd) == 0;
     }
-    if (fd >= 0 && close(fd) != 0 && ok) {
-        step = "close";
-        ok = false;
-    }
     if (ok) {
         step = "rename";
         ok = rename(tmp, path) == 0;
@@ -111,6 +172,12 @@ bool mz_story_save(const mz_story *s, const char *path)
         mz_fail("cannot save %s (%s: %s)", path, step, strerror(errno));
         if (fd >= 0) unlink(tmp);
     }
+    /* Closing drops the lock, after the rename: the temporary name never
+     * looks abandoned while it still exists. */
+    if (fd >= 0 && close(fd) != 0 && ok)
+        ok = mz_fail("cannot save %s (close: %s)", path, strerror(errno));
+    if (ok && !sync_folder(path))
+        ok = mz_fail("cannot save %s (sync of its folder: %s)", path, strerror(errno));
     free(tmp);
     story_buf_free(&text);
     return ok;
@@ -129,26 +196,64 @@ typedef struct save_data {
     size_t state_len, items_len;
     int modifier_count;
     char modifiers[STORY_MAX_MODIFIERS][STORY_MAX_INPUT + 1];
-    /* visits: pairs kept in the text, parsed again when applied */
-    const char **visit_lines;
-    size_t visit_count;
+    /* visits: pairs kept in the text, parsed when applied */
+    struct save_visit {
+        const char *text;
+        size_t len;
+        int line;
+    } * visits;
+    size_t visit_count, visit_cap;
 } save_data;
 
 static void save_data_free(save_data *d)
 {
     free(d->title);
     free(d->scene);
-    free(d->visit_lines);
+    free(d->visits);
 }
 
+/* A quoted string that fills the rest of the line. NUL is refused: the
+ * value becomes a C string (a scene id, a modifier). */
 static bool quoted_value(const char *line, size_t len, char **out, const char *name,
                          const char *what)
 {
     size_t pos = 0, n;
     free(*out);
     *out = story_serial_unquote(line, len, &pos, &n);
-    if (!*out || pos != len) return mz_fail("%s: bad %s line", name, what);
+    if (!*out || pos != len || memchr(*out, '\0', n)) return mz_fail("%s: bad %s line", name, what);
     return true;
+}
+
+/* An unsigned number in base 10 or 16 that is all of text[0..len) and at
+ * most max. The text is not NUL-terminated (sscanf would run strlen over
+ * the rest of the save on every line, which made big saves quadratic). */
+static bool parse_number(const char *text, size_t len, int base, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0) return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        int d = c >= '0' && c <= '9'                 ? c - '0'
+                : base == 16 && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : base == 16 && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                     : -1;
+        if (d < 0 || v > (max - (uint64_t)d) / (uint64_t)base) return false;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    *out = v;
+    return true;
+}
+
+/* The next space-separated word of text[*pos..len). */
+static size_t next_word(const char *text, size_t len, size_t *pos, const char **word)
+{
+    while (*pos < len && text[*pos] == ' ')
+        (*pos)++;
+    *word = text + *pos;
+    size_t start = *pos;
+    while (*pos < len && text[*pos] != ' ')
+        (*pos)++;
+    return *pos - start;
 }
 
 static bool parse_save(const char *text, size_t len, const char *name, save_data *d)
@@ -162,8 +267,11 @@ static bool parse_save(const char *text, size_t len, const char *name, save_data
         p += n + (nl ? 1 : 0);
         line_no++;
         if (line_no == 1) {
-            if (sscanf(line, "maze-save %d", &d->version) != 1)
+            uint64_t version;
+            if (n < 10 || memcmp(line, "maze-save ", 10) ||
+                !parse_number(line + 10, n - 10, 10, 1000000, &version))
                 return mz_fail("%s is not a maze save", name);
+            d->version = (int)version;
             if (d->version != SAVE_VERSION)
                 return mz_fail("%s is a save of format version %d; this maze reads version %d",
                                name, d->version, SAVE_VERSION);
@@ -182,20 +290,31 @@ static bool parse_save(const char *text, size_t len, const char *name, save_data
         } else if (KEY("scene")) {
             if (!quoted_value(val, vlen, &d->scene, name, "scene")) return false;
         } else if (KEY("hash")) {
-            d->has_hash = sscanf(val, "%" SCNx64, &d->hash) == 1;
+            d->has_hash = parse_number(val, vlen, 16, UINT64_MAX, &d->hash);
         } else if (KEY("seed")) {
-            d->has_seed = sscanf(val, "%" SCNu64, &d->seed) == 1;
+            d->has_seed = parse_number(val, vlen, 10, UINT64_MAX, &d->seed);
         } else if (KEY("turn")) {
-            if (sscanf(val, "%d", &d->turn) != 1 || d->turn < 0)
-                return mz_fail("%s:%d: bad turn", name, line_no);
+            uint64_t turn;
+            if (!parse_number(val, vlen, 10, INT_MAX, &turn))
+                return mz_fail("%s:%d: bad turn (0 to %d)", name, line_no, INT_MAX);
+            d->turn = (int)turn;
         } else if (KEY("rng")) {
-            d->has_rng = sscanf(val, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64, &d->rng.s[0],
-                                &d->rng.s[1], &d->rng.s[2], &d->rng.s[3]) == 4;
+            size_t pos = 0, wl;
+            int words = 0;
+            const char *w;
+            bool good = true;
+            while (good && (wl = next_word(val, vlen, &pos, &w)) > 0)
+                good = words < 4 && parse_number(w, wl, 16, UINT64_MAX, &d->rng.s[words++]);
+            d->has_rng = good && words == 4;
         } else if (KEY("visit")) {
-            const char **v = realloc(d->visit_lines, (d->visit_count + 1) * sizeof *v);
-            if (!v) return mz_fail("out of memory");
-            d->visit_lines = v;
-            v[d->visit_count++] = val;
+            if (d->visit_count == d->visit_cap) {
+                size_t cap = d->visit_cap ? d->visit_cap * 2 : 64;
+                struct save_visit *v = realloc(d->visits, cap * sizeof *v);
+                if (!v) return mz_fail("out of memory");
+                d->visits = v;
+                d->visit_cap = cap;
+            }
+            d->visits[d->visit_count++] = (struct save_visit){val, vlen, line_no};
         } else if (KEY("modifier")) {
             char *m = NULL;
             if (d->modifier_count == STORY_MAX_MODIFIERS ||
@@ -241,16 +360,16 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
     if (ok && !visits) ok = mz_fail("out of memory");
     for (size_t i = 0; ok && i < d->visit_count; i++) {
         size_t pos = 0, n;
-        const char *line = d->visit_lines[i];
-        const char *eol = memchr(line, '\n', (size_t)(text + len - line));
-        size_t line_len = eol ? (size_t)(eol - line) : (size_t)(text + len - line);
-        char *id = story_serial_unquote(line, line_len, &pos, &n);
-        unsigned count;
-        if (!id || sscanf(line + pos, " %u", &count) != 1) {
-            ok = mz_fail("%s: bad visit line", name);
+        const struct save_visit *line = &d->visits[i];
+        char *id = story_serial_unquote(line->text, line->len, &pos, &n);
+        uint64_t count;
+        if (!id || memchr(id, '\0', n) || pos >= line->len || line->text[pos] != ' ' ||
+            !parse_number(line->text + pos + 1, line->len - pos - 1, 10, UINT32_MAX, &count)) {
+            ok = mz_fail("%s:%d: bad visit line (a scene and a count, 0 to %" PRIu32 ")", name,
+                         line->line, UINT32_MAX);
         } else {
             int v = story_graph_find(g, id);
-            if (v >= 0) visits[v] = count; /* scenes since removed are forgotten */
+            if (v >= 0) visits[v] = (uint32_t)count; /* scenes since removed are forgotten */
         }
         free(id);
     }

@@ -177,10 +177,27 @@ static bool write_value(lua_State *L, int idx, const char *what, int depth, stor
     }
     case LUA_TTABLE:
         break;
+    case LUA_TFUNCTION: {
+        char defined[MZ_ERROR_MAX / 2];
+        story_vm_where_defined(L, idx, defined, sizeof defined);
+        snprintf(err, errcap,
+                 "%s holds a function (defined at %s); state can hold only strings, numbers, "
+                 "booleans and tables of them",
+                 what, defined);
+        return false;
+    }
     default:
         snprintf(err, errcap,
                  "%s holds a %s; state can hold only strings, numbers, booleans and tables of them",
                  what, luaL_typename(L, idx));
+        return false;
+    }
+    if (lua_getmetatable(L, idx)) {
+        lua_pop(L, 1);
+        snprintf(err, errcap,
+                 "%s has a metatable; state tables must be plain (saves and roll-backs keep "
+                 "only values)",
+                 what);
         return false;
     }
     if (depth >= SERIAL_MAX_DEPTH) {

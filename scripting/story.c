@@ -9,6 +9,8 @@
 
 #include <lauxlib.h>
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,7 @@
 bool story_state_write(mz_story *s, story_graph *g, story_buf *out)
 {
     lua_State *L = g->vm->L;
-    char err[512];
+    char err[400];
     lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
     bool ok = story_serial_write(L, -1, "s", out, err, sizeof err);
     lua_pop(L, 1);
@@ -27,7 +29,11 @@ bool story_state_write(mz_story *s, story_graph *g, story_buf *out)
         ok = story_serial_write(L, -1, "items", out, err, sizeof err);
         lua_pop(L, 1);
     }
-    if (!ok) snprintf(s->error, sizeof s->error, "%s: %s", g->path, err);
+    /* The state is checked after the turn's code ran: the last place that
+     * code was seen running is the best line to give. */
+    if (!ok)
+        snprintf(s->error, sizeof s->error, "%.600s: %s", g->vm->where[0] ? g->vm->where : g->path,
+                 err);
     return ok;
 }
 
@@ -106,11 +112,21 @@ static const phrases *phrases_of(const story_graph *g)
     return &all[0];
 }
 
+/* The problem with text a story made, or NULL: a NUL byte would cut it
+ * short without a word, and sizes are bounded. */
+static const char *text_problem(const char *text, size_t n, size_t max, char *why, size_t cap)
+{
+    if (memchr(text, '\0', n)) return "text with a NUL byte";
+    if (n <= max) return NULL;
+    snprintf(why, cap, "%zu bytes, more than the %zu allowed", n, max);
+    return why;
+}
+
 /* Calls function `ref`(s[, text]) that must return a string (or nil when
- * nil_ok), or a table of them by language, into out [-0, +0]. *is_nil
- * tells which. */
+ * nil_ok), or a table of them by language, of at most max bytes into out
+ * [-0, +0]. *is_nil tells which. */
 static bool call_text(mz_story *s, int ref, const char *text, const char *what, bool nil_ok,
-                      story_buf *out, bool *is_nil)
+                      size_t max, story_buf *out, bool *is_nil)
 {
     lua_State *L = s->g->vm->L;
     push_call(s, ref);
@@ -119,18 +135,25 @@ static bool call_text(mz_story *s, int ref, const char *text, const char *what, 
     int type = story_pick_language(s->g, L);
     *is_nil = type == LUA_TNIL;
     bool ok = type == LUA_TSTRING || (nil_ok && type == LUA_TNIL);
+    char why[80];
+    const char *bad = NULL;
     if (ok && type == LUA_TSTRING) {
         size_t n;
         const char *str = lua_tolstring(L, -1, &n);
-        story_buf_put(out, str, n);
-    } else if (!ok) {
-        char where[200], msg[MZ_ERROR_MAX];
+        bad = text_problem(str, n, max, why, sizeof why);
+        if (!bad) story_buf_put(out, str, n);
+    }
+    if (!ok || bad) {
+        char where[MZ_ERROR_MAX / 2], msg[MZ_ERROR_MAX];
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         story_vm_where_defined(L, -1, where, sizeof where);
         lua_pop(L, 1);
-        snprintf(msg, sizeof msg, "%s: %s returned %s, not a string", where, what,
-                 luaL_typename(L, -1));
-        fail(s, msg);
+        if (bad)
+            snprintf(msg, sizeof msg, "%s: %s returned %s", where, what, bad);
+        else
+            snprintf(msg, sizeof msg, "%s: %s returned %s, not a string", where, what,
+                     luaL_typename(L, -1));
+        ok = fail(s, msg);
     }
     lua_pop(L, 1);
     return ok;
@@ -155,11 +178,14 @@ static void reset(story_buf *b)
     story_buf_put(b, "", 0);
 }
 
-/* `{name}` becomes the character's description, word for word. */
-static void expand_characters(const story_graph *g, const char *text, size_t n, story_buf *out)
+/* `{name}` becomes the character's description, word for word. False
+ * once out grows past max (the rest is not expanded). */
+static bool expand_characters(const story_graph *g, const char *text, size_t n, size_t max,
+                              story_buf *out)
 {
     size_t i = 0;
     while (i < n) {
+        if (out->len > max) return false;
         const char *open = memchr(text + i, '{', n - i);
         if (!open) break;
         size_t o = (size_t)(open - text), k = o + 1;
@@ -186,6 +212,7 @@ static void expand_characters(const story_graph *g, const char *text, size_t n, 
         i = k + 1;
     }
     story_buf_put(out, text + i, n - i);
+    return out->len <= max;
 }
 
 static void join(story_buf *out, const char *part, size_t n)
@@ -203,23 +230,33 @@ static bool story_compose(mz_story *s)
     reset(&s->scratch);
     if (sc->prompt)
         story_buf_puts(&s->scratch, sc->prompt);
-    else if (!call_text(s, sc->prompt_ref, NULL, "the prompt function", false, &s->scratch,
-                        &is_nil))
+    else if (!call_text(s, sc->prompt_ref, NULL, "the prompt function", false, MZ_STORY_MAX_PROMPT,
+                        &s->scratch, &is_nil))
         return false;
     reset(&s->next_prompt);
     if (g->style) join(&s->next_prompt, g->style, strlen(g->style));
+    bool fits = true;
     if (s->scratch.len) {
         if (s->next_prompt.len) story_buf_put(&s->next_prompt, ", ", 2);
-        expand_characters(g, s->scratch.data, s->scratch.len, &s->next_prompt);
+        fits = expand_characters(g, s->scratch.data, s->scratch.len, MZ_STORY_MAX_PROMPT,
+                                 &s->next_prompt);
     }
     for (int m = 0; m < s->play.modifier_count; m++)
         join(&s->next_prompt, s->play.modifiers[m], strlen(s->play.modifiers[m]));
+    if (!fits || s->next_prompt.len > MZ_STORY_MAX_PROMPT) {
+        char msg[MZ_ERROR_MAX];
+        snprintf(msg, sizeof msg,
+                 "%s:%d: scene '%s': the prompt is longer than %d bytes (with its {characters} "
+                 "expanded)",
+                 sc->file, sc->line, sc->id, MZ_STORY_MAX_PROMPT);
+        return fail(s, msg);
+    }
     reset(&s->next_caption);
     if (sc->caption)
         story_buf_puts(&s->next_caption, sc->caption);
     else if (sc->caption_ref != LUA_NOREF &&
-             !call_text(s, sc->caption_ref, NULL, "the caption function", true, &s->next_caption,
-                        &is_nil))
+             !call_text(s, sc->caption_ref, NULL, "the caption function", true,
+                        MZ_STORY_MAX_CAPTION, &s->next_caption, &is_nil))
         return false;
     if (s->next_prompt.failed || s->next_caption.failed) return fail(s, "out of memory");
     return true;
@@ -277,6 +314,7 @@ bool mz_story_refresh(mz_story *s, mz_story_turn *out)
 {
     if (!s->play.begun) return mz_fail("mz_story_refresh: the story has not begun");
     s->error[0] = '\0';
+    story_vm_clock_start(s->g->vm);
     if (story_compose(s)) swap_prompt(s);
     story_fill_turn(s, out, false, 0);
     return true;
@@ -312,7 +350,7 @@ static bool target_of(mz_story *s, const story_scene *sc, const story_transition
     if (tr->to_ref == LUA_NOREF) return true;
     bool is_nil;
     reset(&s->scratch);
-    if (!call_text(s, tr->to_ref, NULL, "the 'to' function", true, &s->scratch, &is_nil))
+    if (!call_text(s, tr->to_ref, NULL, "the 'to' function", true, SIZE_MAX, &s->scratch, &is_nil))
         return false;
     if (is_nil) return true;
     *target = story_graph_find(s->g, s->scratch.data);
@@ -456,7 +494,8 @@ static bool give_hint(mz_story *s, story_scene *sc)
     }
     bool is_nil;
     if (sc->hint_ref != LUA_NOREF)
-        return call_text(s, sc->hint_ref, NULL, "the hint function", true, &s->reply, &is_nil);
+        return call_text(s, sc->hint_ref, NULL, "the hint function", true, MZ_STORY_MAX_REPLY,
+                         &s->reply, &is_nil);
     for (size_t t = 0; t < sc->on_count; t++) {
         bool open = true;
         if (sc->on[t].when_ref != LUA_NOREF && !call_condition(s, sc->on[t].when_ref, &open))
@@ -529,8 +568,8 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
         if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
         break;
     case STORY_OTHERWISE_FUNCTION:
-        ok = call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true, &s->reply,
-                       &is_nil);
+        ok = call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true,
+                       MZ_STORY_MAX_REPLY, &s->reply, &is_nil);
         break;
     }
     if (ok && g->hint_after && ++s->play.unmatched >= g->hint_after) ok = give_hint(s, sc);
@@ -540,6 +579,7 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 static void begin_turn(mz_story *s)
 {
     s->error[0] = '\0';
+    story_vm_clock_start(s->g->vm);
     s->matched_transition = -1;
     s->runner_up[0] = '\0';
     reset(&s->reply);
@@ -566,7 +606,9 @@ bool mz_story_input(mz_story *s, const char *text, size_t len, mz_story_turn *ou
     if (!s->play.begun) return mz_fail("mz_story_input: the story has not begun");
     begin_turn(s);
     mz_text_sanitize(text ? text : "", text ? len : 0, s->input, sizeof s->input, s->max_input);
-    s->play.turn++;
+    /* A save may say any turn up to INT_MAX: the count stops there rather
+     * than overflow (found by fuzz_save). */
+    if (s->play.turn < INT_MAX) s->play.turn++;
     /* A copy of the play state (12 KiB at most) makes roll-back trivial. */
     story_play *saved = malloc(sizeof *saved);
     if (!saved) return mz_fail("out of memory");
@@ -721,4 +763,8 @@ const char *mz_story_lang(const mz_story *s)
 bool mz_story_narrate(const mz_story *s)
 {
     return s->g->narrate;
+}
+const char *mz_story_disclosure(const mz_story *s)
+{
+    return s->g->disclosure;
 }

@@ -130,6 +130,7 @@ typedef struct story_graph {
     size_t synonym_count;
     float transition_s;
     bool narrate;
+    const char *disclosure; /* the story's label; "" = off; NULL = the default */
     bool no_undo;   /* story { undo = false } */
     int hint_after; /* unmatched lines in a row before a hint; 0: never */
     bool no_disambiguate; /* story { disambiguate = false }: ties go to the first */
@@ -177,6 +178,9 @@ void story_did_you_mean(const story_graph *g, const char *name, char *out, size_
 int story_pick_language(const story_graph *g, lua_State *L);
 /* Compiles the scene's patterns once. */
 bool story_graph_compile_scene(story_graph *g, story_scene *sc);
+/* The line of `key = ...` in the declaration at file:line (the first
+ * after it, before the next declaration); `line` when not found. */
+int story_graph_field_line(const story_graph *g, const char *file, int line, const char *key);
 /* Copies a string into the graph's arena. */
 const char *story_graph_strdup(story_graph *g, const char *s, size_t n);
 
@@ -224,14 +228,33 @@ bool story_state_write(mz_story *s, story_graph *g, story_buf *out);
 bool story_state_read(mz_story *s, story_graph *g, const char *text, size_t len);
 
 /* ---- the Lua state (vm.c) ---- */
+/* Creation order of the state's tables, functions, userdata and threads
+ * (and, lazily, of anything else whose identity shows): what `pairs`,
+ * tostring and %p use instead of addresses, which change between runs. */
+typedef struct story_ids {
+    struct story_id {
+        uintptr_t key; /* the object's address; 0: empty slot */
+        uint64_t id;
+    } * slot;
+    size_t cap, count;
+    uint64_t next;
+} story_ids;
+
 struct story_vm {
     lua_State *L;
     size_t used, limit;
     bool capped; /* the limit applies only while story code runs */
     uint32_t budget, load_budget, instructions;
-    bool killed;     /* the budget ran out: every hook raises until the call returns */
-    char where[160]; /* last "file:line" seen by the hook during this call */
+    /* CPU time per turn (or load): the instruction budget cannot see inside
+     * C functions. Read through the cheap wall clock (vm.c). */
+    uint64_t time_limit_ns, load_time_limit_ns;
+    uint64_t clock_wall, clock_cpu, clock_next; /* when the turn began; next check */
+    bool clock_cpu_known;
+    bool killed;      /* out of budget or time: every hook raises until the call returns */
+    bool out_of_time; /* killed by the clock rather than the budget */
+    char where[MZ_ERROR_MAX / 2]; /* last "file:line" seen by the hook during this call */
     char error[MZ_ERROR_MAX];
+    story_ids ids;
     bool loading; /* story/scene/ending/include are allowed */
     story_graph *graph;
     story_play *play;     /* NULL until the graph is attached to a mz_story */
@@ -255,16 +278,35 @@ bool story_vm_call(story_vm *vm, int nargs, int nresults);
 /* Runs the file in the sandbox with the loading budget; nresults of what it
  * returns are pushed on success. */
 bool story_vm_run_file(story_vm *vm, const char *path, int nresults);
-/* Reads a whole file (malloc'd, NUL-terminated). */
+/* Reads a whole regular file (malloc'd, NUL-terminated); refuses others
+ * (a FIFO would block). */
 char *story_read_file(const char *path, size_t max, size_t *len);
 /* A path inside the story folder (no "..", not absolute), else NULL + message. */
 bool story_check_relative(const char *name, char *err, size_t errcap);
+/* Whether path, with every symbolic link followed, is inside folder dir. */
+bool story_inside_folder(const char *dir, const char *path, char *err, size_t errcap);
 
 /* "file:line" of the function at idx (its definition). */
 void story_vm_where_defined(lua_State *L, int idx, char *out, size_t cap);
 
 /* The sandbox's vm, from inside a binding. */
 story_vm *story_vm_of(lua_State *L);
+
+/* Starts the clock of a turn or a load: every call until the next start
+ * shares its time limit. */
+void story_vm_clock_start(story_vm *vm);
+/* Raises "file:line: the story ran too long" once the turn is out of time
+ * (for C functions that may run long: pattern matching). */
+void story_vm_check_time(lua_State *L);
+/* "file:line" of the Lua code running at `level`, with the whole path. */
+void story_vm_where(lua_State *L, int level, char *out, size_t cap);
+/* The object's creation number (see story_ids) [-0, +0]. */
+uint64_t story_vm_id(lua_State *L, int idx);
+/* tostring without addresses [-0, +1]. */
+const char *story_vm_tostring(lua_State *L, int idx, size_t *len);
+
+/* string.find, match, gmatch and gsub, interruptible (pattern.c). */
+void story_pattern_bind(lua_State *L, int string_table);
 
 /* Registers story, scene, ending, include, visits, give... (bind_story.c) */
 void story_bind(story_vm *vm);

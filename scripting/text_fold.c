@@ -86,6 +86,7 @@ static uint32_t cyrillic_lower(uint32_t c)
 
 int mz_text_fold(uint32_t c, uint32_t out[2])
 {
+    if (mz_text_is_dropped(c)) return 0; /* as sanitising drops them from viewer text */
     if (c < 0x80) {
         if (c >= 'A' && c <= 'Z')
             c += 'a' - 'A';

@@ -17,10 +17,20 @@
 
 /* ---- UTF-8 (text_sanitize.c) ---- */
 
-/* Decodes the character at s (len >= 1 bytes). Invalid and overlong
- * sequences, surrogates and values past U+10FFFF give U+FFFD and consume
- * their maximal invalid prefix (at least one byte), as Unicode recommends. */
-uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used);
+/* mz_utf8_next for text that is read on whatever it holds: U+FFFD for
+ * what is not valid. */
+static inline uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used)
+{
+    uint32_t c;
+    mz_utf8_next(s, len, &c, used);
+    return c;
+}
+
+/* What mz_text_sanitize makes one space, and what it drops (controls and
+ * invisible characters). Matching drops the same inside words, so a
+ * pattern with a zero-width space in it reads as the viewer's text does. */
+bool mz_text_is_space(uint32_t c);
+bool mz_text_is_dropped(uint32_t c);
 
 /* ---- folding, words, stemming (text_fold.c) ---- */
 

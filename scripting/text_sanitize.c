@@ -1,54 +1,61 @@
-/* text_sanitize.c — UTF-8 decoding and mz_text_sanitize: whatever bytes a
+/* text_sanitize.c — the UTF-8 decoder (the engine's one) and mz_text_sanitize: whatever bytes a
  * viewer sends, what comes out is valid UTF-8 with no control or
- * direction-changing characters, single spaces, and a bounded length. */
+ * direction-changing characters, single spaces, and a bounded length.
+ * mz_text_escape shows the same characters as escapes instead. */
 #include "text_internal.h"
+
+#include <stdio.h>
 
 #define REPLACEMENT 0xFFFDu
 
-uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used)
+bool mz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp, size_t *used)
 {
     unsigned char b = s[0];
+    *cp = REPLACEMENT;
     if (b < 0x80) {
         *used = 1;
-        return b;
+        *cp = b;
+        return true;
     }
     /* The lead byte fixes the length and the range of the first continuation
      * byte; narrowing that range is what rejects overlongs (E0, F0),
      * surrogates (ED) and values past U+10FFFF (F4). */
     size_t need;
-    uint32_t cp;
+    uint32_t c;
     unsigned char lo = 0x80, hi = 0xBF;
     if (b >= 0xC2 && b <= 0xDF) {
         need = 1;
-        cp = b & 0x1Fu;
+        c = b & 0x1Fu;
     } else if (b >= 0xE0 && b <= 0xEF) {
         need = 2;
-        cp = b & 0x0Fu;
+        c = b & 0x0Fu;
         if (b == 0xE0)
             lo = 0xA0;
         else if (b == 0xED)
             hi = 0x9F;
     } else if (b >= 0xF0 && b <= 0xF4) {
         need = 3;
-        cp = b & 0x07u;
+        c = b & 0x07u;
         if (b == 0xF0)
             lo = 0x90;
         else if (b == 0xF4)
             hi = 0x8F;
     } else {
         *used = 1;
-        return REPLACEMENT;
+        return false;
     }
     size_t i = 1;
     for (; i <= need && i < len; i++) {
-        unsigned char c = s[i];
-        if (c < lo || c > hi) break;
+        unsigned char k = s[i];
+        if (k < lo || k > hi) break;
         lo = 0x80;
         hi = 0xBF;
-        cp = (cp << 6) | (c & 0x3Fu);
+        c = (c << 6) | (k & 0x3Fu);
     }
     *used = i;
-    return i == need + 1 ? cp : REPLACEMENT;
+    if (i != need + 1) return false;
+    *cp = c;
+    return true;
 }
 
 static size_t utf8_encode(uint32_t c, char *out)
@@ -75,24 +82,24 @@ static size_t utf8_encode(uint32_t c, char *out)
     return 4;
 }
 
-enum char_kind { KEEP, SPACE, DROP };
-
-static enum char_kind kind_of(uint32_t c)
+bool mz_text_is_space(uint32_t c)
 {
-    if ((c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-        (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-        c == 0x3000)
-        return SPACE;
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
+}
+
+bool mz_text_is_dropped(uint32_t c)
+{
     /* C0, DEL, C1; invisible characters that can hide or reorder text on
      * screen: zero-width space, LRM/RLM, bidi embeddings, overrides and
      * isolates, word joiner and invisible operators, BOM, Arabic letter mark,
      * interlinear annotations, tag characters. ZWNJ/ZWJ (U+200C/D) stay:
      * scripts and emoji sequences need them. */
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x200B || c == 0x200E || c == 0x200F ||
-        (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
-        c == 0x061C || (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F))
-        return DROP;
-    return KEEP;
+    if (mz_text_is_space(c)) return false;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x200B || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+           c == 0x061C || (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F);
 }
 
 size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_t max_bytes)
@@ -108,9 +115,8 @@ size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_
         size_t used;
         uint32_t c = mz_utf8_decode(s + i, len - i, &used);
         i += used;
-        enum char_kind k = kind_of(c);
-        if (k == DROP) continue;
-        if (k == SPACE) {
+        if (mz_text_is_dropped(c)) continue;
+        if (mz_text_is_space(c)) {
             space = n > 0;
             continue;
         }
@@ -123,5 +129,42 @@ size_t mz_text_sanitize(const char *in, size_t len, char *out, size_t cap, size_
         space = false;
     }
     out[n] = '\0';
+    return n;
+}
+
+size_t mz_text_escape(const char *in, size_t len, char *out, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t used;
+        uint32_t c = mz_utf8_decode(s + i, len - i, &used);
+        char esc[16];
+        const char *put = esc;
+        size_t bytes;
+        if (c == REPLACEMENT && !(used == 3 && s[i] == 0xEF)) { /* invalid: one byte shown */
+            used = 1;
+            bytes = (size_t)snprintf(esc, sizeof esc, "\\x%02x", s[i]);
+        } else if (c == '\\') {
+            put = "\\\\";
+            bytes = 2;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            esc[0] = '\\';
+            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            bytes = 2;
+        } else if (c < 0x20 || c == 0x7F) {
+            bytes = (size_t)snprintf(esc, sizeof esc, "\\x%02x", (unsigned)c);
+        } else if ((c >= 0x80 && c <= 0x9F) || mz_text_is_dropped(c)) {
+            bytes = (size_t)snprintf(esc, sizeof esc, c > 0xFFFF ? "\\U%08x" : "\\u%04x",
+                                     (unsigned)c);
+        } else {
+            put = (const char *)s + i;
+            bytes = used;
+        }
+        i += used;
+        for (size_t k = 0; k < bytes; k++, n++)
+            if (n + 1 < cap) out[n] = put[k];
+    }
+    if (cap) out[n < cap ? n : cap - 1] = '\0';
     return n;
 }

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int mz_test_failed_checks;
@@ -54,8 +55,11 @@ static int mz_test_passed, mz_test_failed;
         }                                                                              \
     } while (0)
 
+/* MZ_TEST_ONLY=name runs that one test of a program (for debugging). */
 #define MZ_RUN(fn)                                                                     \
     do {                                                                               \
+        const char *mz_only_ = getenv("MZ_TEST_ONLY");                                 \
+        if (mz_only_ && strcmp(mz_only_, #fn)) break;                                  \
         int mz_before_ = mz_test_failed_checks;                                        \
         fn();                                                                          \
         if (mz_test_failed_checks == mz_before_) {                                     \

@@ -2,7 +2,9 @@
 # tools/bench_player.sh [ROUNDS] — input -> first frame on screen in the
 # windowed player, at 1280x720 under Xvfb with the embedded generator.
 # Walks stories/cellar down and up the stairs ROUNDS times (xdotool), then
-# prints p50/p95 of the trace's first_frame_ms and the displayed fps.
+# prints p50/p95 of the trace's first_frame_ms, the sizes frames were
+# generated and drawn at, and the displayed fps (distinct frames presented
+# per second, not presents).
 # MZ_PLAY_ARGS adds options to `maze play` (e.g. --no-vsync, --size 320x180).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,14 +44,18 @@ xdotool key --window "$win" Escape Return
 wait "$app" || true
 # The player's info line for each scene shown (the first is the story's start):
 # "first frame of scene S on screen A ms after the input (generator G ms;
-#  out of the generator -> on screen P ms; F fps shown, G generated)"
+#  out of the generator -> on screen P ms; F fps shown, G generated;
+#  WxH frames drawn at DxE, window XxY)"
 fields() { grep 'first frame of scene' "$work/log" | tail -n +2 |
-  sed -n 's/.* on screen \([0-9.]*\) ms after the input (generator \([0-9.]*\) ms; .* on screen \([0-9.]*\) ms; \([0-9.]*\) fps shown, \([0-9.]*\) generated).*/\1 \2 \3 \4 \5/p'; }
+  sed -n 's/.* on screen \([0-9.]*\) ms after the input (generator \([0-9.]*\) ms; .* on screen \([0-9.]*\) ms; \([0-9.]*\) fps shown, \([0-9.]*\) generated; \([0-9x]*\) frames drawn at \([0-9x]*\), window \([0-9x]*\)).*/\1 \2 \3 \4 \5 \6 \7 \8/p'; }
 pct() { sort -n | awk -v what="$1" '{ v[NR] = $1 } END {
   printf "%s (%d scene changes): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", what, NR,
     v[int((NR + 1) * 0.5)], v[int(NR * 0.95 + 0.999)], v[NR] }'; }
-fields | awk '{ print $1 }' | pct "input -> first frame of the new scene presented, 1280x720 window"
+fields | tail -n 1 | awk '{ printf "frames generated at %s, drawn at %s, shown in a %s window\n", $6, $7, $8 }'
+fields | awk '{ print $1 }' | pct "input -> first frame of the new scene presented"
 fields | awk '{ print $2 }' | pct "  the generator's part (submit -> frame ready)"
 fields | awk '{ print $3 }' | pct "  out of the generator -> presented"
-fields | awk '{ f += $4; g += $5 } END { printf "  displayed %.1f fps, generated %.1f fps (the second before each scene change)\n", f / NR, g / NR }'
+fields | awk '{ f += $4; g += $5 } END { printf "  displayed %.1f fps (distinct frames presented), generated %.1f fps (the second before each scene change)\n", f / NR, g / NR }'
 grep -o '"first_frame_ms":[0-9.]*' "$work/trace" | tail -n +2 | cut -d: -f2 | pct "  (the trace's first_frame_ms)"
+# With --video in MZ_PLAY_ARGS: what the recording kept and dropped.
+grep -o 'Video saved: .*' "$work/log" || true

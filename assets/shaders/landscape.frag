@@ -16,13 +16,17 @@ layout(set = 0, binding = 1) uniform sampler2D conditioning;
 // Two pipelines are made from this shader: with ROOMS false the room code is
 // compiled out, and outdoor frames do not pay for it (lavapipe runs every
 // function it compiled into one shader more slowly). The generator picks the
-// pipeline with proc_draws_room(), which mirrors the test in scene().
+// room pipeline with proc_draws_room() exactly for frames that are a room.
 layout(constant_id = 0) const bool ROOMS = true;
 layout(location = 0) out vec4 out_color;
+// The depth of what the pixel shows (world units; 1e6 the sky, rooms too:
+// their camera barely moves), written to alpha for the resolve pass.
+float g_depth = 1e6;
 
 const float PI = 3.14159265;
 const float FAR_DEPTH = 220.0;
 const float TOWER_DEPTH = 38.0;
+#include "subjects.glsl"
 
 // What a setting looks like, as numbers, so two settings blend by mixing
 // their looks (one render, not two).
@@ -742,6 +746,52 @@ vec3 room(vec2 p, Sky s, Look l)
         col = mix(col, sil, fig);
     }
 
+    // The prompt's subjects, each at its spot in the room, facing the camera
+    // (a plane of constant depth), lit by the fire, the lamp and the window.
+    float door_x = win_x > 0.0 ? win_x - 1.5 : win_x + 1.5;
+    float ts_near = t;
+    for (int i = 0; i < int(u.misc.x); i++) {
+        vec4 a = u.subj[i * 4];
+        int kind = int(a.x), place = int(a.z), pose = int(a.y);
+        if (a.w < 0.01 || kind == K_WINDOW || kind == K_BOAT) continue;
+        float hint = u.subj[i * 4 + 3].w;
+        // x, z on the floor; y the height it stands on.
+        vec3 spot = vec3(clamp(hint * 3.2, -ROOM.x + 0.7, ROOM.x - 0.7), 0.0, 3.0 + 0.5 * float(i % 2));
+        bool animal = kind == K_DOG || kind == K_CAT || kind == K_BIRD;
+        bool small = kind == K_LANTERN || kind == K_BELL || kind == K_CHEST || kind == K_CAT || kind == K_BIRD;
+        if (place == 1 || (place == 0 && (pose == POSE_SEATED || (animal && pose == POSE_LYING))))
+            spot = kind == K_PERSON ? vec3(side * (ROOM.x - 1.7), 0.0, hearth_z - 0.4)
+                                    : vec3(side * (ROOM.x - 0.95), 0.0, hearth_z + 0.25);
+        if (kind == K_TABLE || place == 2) spot = vec3(-side * 0.9, 0.0, 3.8);
+        if (place == 2 && small) spot.y = 0.78;
+        if (place == 2 && kind == K_PERSON) spot.x -= side * 0.95;
+        if (kind == K_DOOR) spot = vec3(door_x, 0.0, ROOM.z - 0.02);
+        else if (place == 3) spot = vec3(door_x, 0.0, ROOM.z - 0.8);
+        if (place == 4) spot = vec3(win_x, small ? 1.0 : 0.0, ROOM.z - (small ? 0.35 : 0.9));
+        if (place == 5) spot.z = ROOM.z - 0.6;
+        if (place == 6) spot.z = 2.2;
+        if (place == 7 || place == 8) spot.x = (place == 7 ? -1.4 : 1.4);
+        if (kind == K_STAIRS) spot = vec3(-side * (ROOM.x - 1.1), 0.0, ROOM.z - 1.0);
+        if (kind == K_BED) spot = vec3(-side * (ROOM.x - 1.15), 0.0, 2.6);
+        float ts = (spot.z - ro.z) / max(rd.z, 1e-4);
+        if (ts <= 0.0 || ts > ts_near) continue;
+        vec3 hs = ro + rd * ts;
+        float size = u.subj[i * 4 + 1].z;
+        vec2 q = vec2(hs.x - spot.x, hs.y - spot.y);
+        vec2 bound = subject_bounds(kind) * size;
+        if (abs(q.x) > bound.x || q.y < -0.02 || q.y > bound.y) continue;
+        // Faces the fire by the hearth, the room's middle elsewhere.
+        float facing = place == 1 || pose == POSE_SEATED ? side : (spot.x > 0.0 ? -1.0 : 1.0);
+        int part = subject_part(i, q, facing);
+        if (part == PART_NONE) continue;
+        vec3 nrm = vec3(0.0, 0.0, -1.0);
+        vec3 lit = vec3(0.03, 0.028, 0.03) + point_light(hs, nrm, fire_pos, fire_col) * 1.4 +
+                   point_light(hs, nrm, lamp_pos, vec3(1.0, 0.62, 0.28) * lamp * 2.6) +
+                   point_light(hs, nrm, win_pos, out_rad * 2.2) + s.ambient * 0.15;
+        col = mix(col, subject_colour(i, part, lit), a.w);
+        ts_near = ts;
+    }
+
     // Dust motes drifting through the light.
     vec2 m = vec2(p.x * 26.0 + sin(ti * 0.13) * 0.8, p.y * 26.0 + ti * 0.12);
     vec2 mc = floor(m);
@@ -762,10 +812,11 @@ vec3 scene(vec2 p)
     // A room is there or not, never a ghost over a landscape: an outdoor
     // setting that comes with it (a lighthouse's room by the sea) is what
     // lies beyond its window; walking out, it goes halfway through the
-    // change, under the dissolve. (One call of room(): lavapipe inlines
-    // every call, and a second copy costs a fifth of the frame rate.)
-    bool in_room = int(u.setting.x) == 6 || (int(u.setting.y) == 6 && u.setting.z >= 0.5);
-    if (ROOMS && in_room && u.view.w < 0.5) return room(p, s, l);
+    // change, under the dissolve. The generator decides (proc_draws_room)
+    // and picks the pipeline with ROOMS on exactly then, so the test lives
+    // in one place. (One call of room(): lavapipe inlines every call, and a
+    // second copy costs a fifth of the frame rate.)
+    if (ROOMS) return room(p, s, l);
     float hz = u.view.z;
     vec3 fogc = fog_colour(s);
     float fogd = 0.0012 + u.sky.z * 0.06 + u.weather.x * 0.006;
@@ -779,6 +830,7 @@ vec3 scene(vec2 p)
         if (t.depth < near.depth && t.depth < ground_t) near = t;
     }
     vec3 col = near.col;
+    if (near.depth < ground_t) g_depth = near.depth;
     if (near.depth >= ground_t && p.y >= hz) {
         col = sky_colour(q, q.y, s, l, true);
         col = mix(col, fogc, u.sky.z * 0.6 * exp(-q.y * 6.0));
@@ -798,6 +850,7 @@ vec3 scene(vec2 p)
             }
         }
         col = ground(p, ground_t, hz, l, s, fogc, fogd, mirror);
+        g_depth = ground_t;
     }
 
     // Ships: sailing boats on the water, drifting slowly along.
@@ -844,6 +897,26 @@ vec3 scene(vec2 p)
             float head = step(length(vec2(fx, wy - 1.62)), 0.17);
             col = mix(col, fogc * 0.15 + vec3(0.01), max(body, head) * (1.0 - 0.5 * (1.0 - exp(-d * fogd))));
         }
+    }
+
+    // The prompt's subjects, standing on the ground at their depths, lit by
+    // the sky and a fire near them, fading into the fog with distance.
+    for (int i = 0; i < int(u.misc.x); i++) {
+        vec4 a = u.subj[i * 4], b = u.subj[i * 4 + 1];
+        float d = b.y;
+        if (a.w < 0.01 || d <= 0.0 || near.depth < d) continue;
+        int kind = int(a.x);
+        vec2 q = vec2(u.cam.x + (p.x + u.cam.w) * d - b.x, u.cam.z + (p.y - hz) * d);
+        vec2 bound = subject_bounds(kind) * b.z;
+        if (abs(q.x) > bound.x || q.y < -0.02 || q.y > bound.y) continue;
+        float facing = int(a.z) == 1 ? sign(u.grade.w - b.x + 1e-3) : (u.subj[i * 4 + 3].w > 0.0 ? -1.0 : 1.0);
+        int part = subject_part(i, q, facing);
+        if (part == PART_NONE) continue;
+        float near_fire = max(u.light.w, l.fire) * exp(-abs(b.x - u.grade.w) * 0.6) * exp(-abs(d - 9.0) * 0.3);
+        vec3 lit = s.ambient * 0.9 + s.sun_col * 0.55 + vec3(1.6, 0.75, 0.3) * near_fire + vec3(0.02);
+        vec3 c = mix(subject_colour(i, part, lit), fogc, 1.0 - exp(-d * fogd));
+        col = mix(col, c, a.w);
+        g_depth = d;
     }
 
     // Where a fire burns: in front on the ground; in a cave, on its floor.
@@ -952,7 +1025,9 @@ vec3 grade(vec3 c, vec2 p)
 
 void main()
 {
-    vec2 frag = gl_FragCoord.xy;
+    // Drawn smaller than the frame, each frame's samples are jittered
+    // (u.misc.yz, in pixels) for the resolve pass to gather.
+    vec2 frag = gl_FragCoord.xy + u.misc.yz;
     vec2 uv = frag * u.res.zw;
     float morph = u.clock.y;
     vec2 p = vec2(frag.x - 0.5 * u.res.x, 0.5 * u.res.y - frag.y) * u.res.w;
@@ -966,5 +1041,5 @@ void main()
         vec3 old = texture(conditioning, uv + warp).rgb;
         col = mix(col, old, k * k * (3.0 - 2.0 * k));
     }
-    out_color = vec4(col, 1.0);
+    out_color = vec4(col, u.misc.w > 0.5 ? g_depth / (g_depth + 10.0) : 1.0);
 }

@@ -26,6 +26,9 @@ layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
     vec4 mid_id;    // their content ids (a layer gets new content each lap)
     vec4 view;      // depths over which a passing layer sinks away (from, to), horizon y,
                     // cave (interiors: 0 a built room .. 1 a natural cave)
+    vec4 misc;      // how many subjects subj[] holds, sample jitter x, y (pixels),
+                    // 1: alpha carries depth (d / (d + 10)) for the resolve pass
+    vec4 subj[24];  // 4 per subject (MZ_SCENE_MAX_SUBJECTS = 6); see subjects.glsl
 } u;
 
 #endif

@@ -21,7 +21,7 @@
 #define MAX_CACHE 64
 #define MAX_SEEN_TAGS 32
 #define MAX_OWNED_SPEECH 8
-#define CLIP_LEVEL 0.8f
+
 #define POLL_MS 5.0
 
 typedef enum clip_state { CLIP_WANTED, CLIP_DECODING, CLIP_READY, CLIP_FAILED } clip_state;
@@ -59,6 +59,11 @@ struct mz_audio {
 
     pthread_mutex_t lock;
     pthread_cond_t wake_worker;
+    /* Under `lock`: the mixer says whether it made its sources (1) or not
+     * (-1, with the OpenAL error); mz_audio_open waits for it. */
+    pthread_cond_t mixer_ready;
+    int mixer_state;
+    ALenum mixer_error;
     /* Under `lock`: what the player asked for, taken by the threads. */
     bool quit;
     bool scene_pending;
@@ -217,7 +222,7 @@ static void apply_requests(mz_audio *a)
     }
     if (clips) {
         for (int i = 0; i < nready; i++)
-            mz_mix_add_clip(a->mix, ready[i], CLIP_LEVEL, transition);
+            mz_mix_add_clip(a->mix, ready[i], MZ_AUDIO_CLIP_LEVEL, transition);
         mz_mix_keep_clips(a->mix, ready, nready, transition);
     }
     if (stop) mz_mix_speak(a->mix, NULL);
@@ -274,10 +279,18 @@ static void *mixer_main(void *arg)
 
     ALuint src[MZ_BUS_COUNT], buf[MZ_BUS_COUNT][MZ_AUDIO_QUEUE];
     alGenSources(MZ_BUS_COUNT, src);
-    alGenBuffers(MZ_BUS_COUNT * MZ_AUDIO_QUEUE, &buf[0][0]);
     ALenum err = alGetError();
-    if (err != AL_NO_ERROR) {
-        mz_log_warn("audio: OpenAL could not make sources (error 0x%x); running silent", err);
+    if (err == AL_NO_ERROR) {
+        alGenBuffers(MZ_BUS_COUNT * MZ_AUDIO_QUEUE, &buf[0][0]);
+        err = alGetError();
+        if (err != AL_NO_ERROR) alDeleteSources(MZ_BUS_COUNT, src);
+    }
+    pthread_mutex_lock(&a->lock);
+    a->mixer_state = err == AL_NO_ERROR ? 1 : -1;
+    a->mixer_error = err;
+    pthread_cond_broadcast(&a->mixer_ready);
+    pthread_mutex_unlock(&a->lock);
+    if (err != AL_NO_ERROR) { /* mz_audio_open goes silent and says so */
         if (a->set_thread_context) a->set_thread_context(NULL);
         return NULL;
     }
@@ -454,6 +467,7 @@ mz_audio *mz_audio_open(const mz_audio_desc *desc)
     mz_mix_init(a->mix, master_gain(a));
     pthread_mutex_init(&a->lock, NULL);
     pthread_cond_init(&a->wake_worker, NULL);
+    pthread_cond_init(&a->mixer_ready, NULL);
 
     a->device = alcOpenDevice(d.device);
     if (!a->device) {
@@ -474,6 +488,21 @@ mz_audio *mz_audio_open(const mz_audio_desc *desc)
         a->set_thread_context =
             (set_thread_context_fn)alcGetProcAddress(a->device, "alcSetThreadContext");
     a->mixer_started = pthread_create(&a->mixer, NULL, mixer_main, a) == 0;
+    /* Sources are made on the mixer's thread (its context); without them
+     * nothing can play, and every call must know it: silent, not half-open. */
+    pthread_mutex_lock(&a->lock);
+    while (a->mixer_started && a->mixer_state == 0)
+        pthread_cond_wait(&a->mixer_ready, &a->lock);
+    bool no_sources = a->mixer_state < 0;
+    pthread_mutex_unlock(&a->lock);
+    if (no_sources) {
+        char why[96];
+        snprintf(why, sizeof why, "OpenAL could not make sources (error 0x%x)",
+                 (unsigned)a->mixer_error);
+        stop_threads(a);
+        go_silent(a, why);
+        return a;
+    }
     a->worker_started = a->mixer_started && pthread_create(&a->worker, NULL, worker_main, a) == 0;
     if (!a->worker_started) {
         stop_threads(a);
@@ -505,6 +534,7 @@ void mz_audio_close(mz_audio *a)
     for (int i = 0; i < a->nseen_tags; i++)
         free(a->seen_tags[i]);
     pthread_cond_destroy(&a->wake_worker);
+    pthread_cond_destroy(&a->mixer_ready);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }

@@ -20,6 +20,8 @@
 /* One streaming buffer: 50 ms. Four are queued per source. */
 #define MZ_AUDIO_BLOCK 2205
 #define MZ_AUDIO_QUEUE 4
+/* An author's file plays at this gain on the ambience. */
+#define MZ_AUDIO_CLIP_LEVEL 0.8f
 
 /* ---- sound files and speech: decoded audio ---- */
 

@@ -46,13 +46,55 @@ bool mz_log_enabled(mz_log_level level)
     return on;
 }
 
+/* Length of the valid UTF-8 sequence at s that is not a C1 control, or 0. */
+static int printable_utf8(const unsigned char *s)
+{
+    if (s[0] >= 0x20 && s[0] < 0x7f) return 1;
+    int n = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+            : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+            : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                           : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80) return 0;
+    if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) return 0; /* C1: U+0080..U+009F */
+    if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;
+    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;
+    return n;
+}
+
+/* Log lines quote names, messages and errors that came from the network or
+ * from viewers: escape every control character and invalid byte, so none of
+ * them can move the cursor, retitle a terminal or forge a line of its own. */
+static void escape(const char *in, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+    while (*s && o + 5 < cap) {
+        int n = printable_utf8(s);
+        if (n) {
+            memcpy(out + o, s, (size_t)n);
+            o += (size_t)n;
+            s += n;
+        } else {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[*s >> 4];
+            out[o++] = hex[*s & 15];
+            s++;
+        }
+    }
+    out[o] = 0;
+}
+
 void mz_log(mz_log_level level, const char *fmt, ...)
 {
-    char line[2048];
+    char raw[2048], line[4 * 2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    escape(raw, line, sizeof line);
     pthread_mutex_lock(&logger.lock);
     if (level <= logger.level) {
         if (logger.sink)

@@ -3,7 +3,8 @@
  * The level and sink are process-wide settings made once by the program at
  * start-up (the only process-wide state in the engine); logging itself is
  * thread-safe. MZ_LOG=error|warn|info|debug in the environment sets the level
- * when mz_log_init() is called. */
+ * when mz_log_init() is called. A line is one line: control characters and
+ * bytes that are not UTF-8 are written as \xNN. */
 #ifndef MZ_LOG_H
 #define MZ_LOG_H
 

@@ -31,9 +31,20 @@ static float lerp_hours(float a, float b, float t)
     return h;
 }
 
+/* Subjects are there or not: the old ones fade by halfway, the new ones
+ * come in after, so nothing is drawn half one thing and half another. */
+static void fade_subjects(mz_scene_params *m, float t)
+{
+    float fade = t < 0.5f ? 1.0f - 2.0f * t : 2.0f * t - 1.0f;
+    for (int i = 0; i < m->subject_count && i < MZ_SCENE_MAX_SUBJECTS; i++)
+        m->subject[i].presence *= fade;
+}
+
 mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_params *b, float t)
 {
-    mz_scene_params m = t < 0.5f ? *a : *b;
+    /* The pointer is chosen, not the struct: GCC 12 at -O2 miscompiled the
+     * struct select once the subjects loop below was added (t acted as 1). */
+    mz_scene_params m = *(t < 0.5f ? a : b);
     if (a->setting != b->setting) {
         m.setting = b->setting;
         m.setting2 = a->setting;
@@ -60,5 +71,28 @@ mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_par
     m.energy = lerp(a->energy, b->energy, t);
     m.cave = lerp(a->cave, b->cave, t);
     m.camera_speed = lerp(a->camera_speed, b->camera_speed, t);
+    fade_subjects(&m, t);
     return m;
+}
+
+const char *mz_subject_kind_name(mz_subject_kind k)
+{
+    static const char *const names[MZ_SUBJECT_COUNT] = {
+        "person", "dog",     "cat",  "bird",   "horse", "boat",
+        "lantern", "door", "stairs", "table", "bed",   "window", "barrel", "chest", "bell"};
+    return (unsigned)k < MZ_SUBJECT_COUNT ? names[k] : "?";
+}
+
+const char *mz_pose_name(mz_pose p)
+{
+    static const char *const names[MZ_POSE_COUNT] = {"standing", "seated", "walking", "lying"};
+    return (unsigned)p < MZ_POSE_COUNT ? names[p] : "?";
+}
+
+const char *mz_place_name(mz_place p)
+{
+    static const char *const names[MZ_PLACE_COUNT] = {
+        "anywhere", "by the fire", "at the table", "at the door", "by the window",
+        "far off",  "near",        "left",         "right"};
+    return (unsigned)p < MZ_PLACE_COUNT ? names[p] : "?";
 }

@@ -63,6 +63,64 @@ typedef struct mz_rgb {
     float r, g, b; /* linear, 0..1 */
 } mz_rgb;
 
+/* Things the prompt names one by one and the generator draws as such ("an
+ * old keeper with a white beard", "a grey sheepdog by the fire"). */
+typedef enum mz_subject_kind {
+    MZ_SUBJECT_PERSON,
+    MZ_SUBJECT_DOG,
+    MZ_SUBJECT_CAT,
+    MZ_SUBJECT_BIRD,
+    MZ_SUBJECT_HORSE,
+    MZ_SUBJECT_BOAT,
+    MZ_SUBJECT_LANTERN,
+    MZ_SUBJECT_DOOR,
+    MZ_SUBJECT_STAIRS,
+    MZ_SUBJECT_TABLE,
+    MZ_SUBJECT_BED,
+    MZ_SUBJECT_WINDOW,
+    MZ_SUBJECT_BARREL, /* barrels, casks, cans, an oil tank */
+    MZ_SUBJECT_CHEST,  /* a chest, a crate, coins */
+    MZ_SUBJECT_BELL,
+    MZ_SUBJECT_COUNT
+} mz_subject_kind;
+
+typedef enum mz_pose {
+    MZ_POSE_STANDING,
+    MZ_POSE_SEATED, /* in a chair */
+    MZ_POSE_WALKING,
+    MZ_POSE_LYING, /* asleep, curled up */
+    MZ_POSE_COUNT
+} mz_pose;
+
+/* Where a subject goes, from the prompt's words for position. */
+typedef enum mz_place {
+    MZ_PLACE_ANY, /* by its seed, in view */
+    MZ_PLACE_FIRE,
+    MZ_PLACE_TABLE, /* on or at the table */
+    MZ_PLACE_DOOR,
+    MZ_PLACE_WINDOW,
+    MZ_PLACE_FAR,
+    MZ_PLACE_NEAR,
+    MZ_PLACE_LEFT,
+    MZ_PLACE_RIGHT,
+    MZ_PLACE_COUNT
+} mz_place;
+
+typedef struct mz_subject {
+    mz_subject_kind kind;
+    mz_pose pose;
+    mz_place place;
+    float build;     /* 0 slight .. 1 heavy; 0.5 usual */
+    float size;      /* 1 = the kind's usual size */
+    mz_rgb colour;   /* coat (people), coat or fur (animals), paint or cloth (things) */
+    mz_rgb hair;     /* people: hair and beard */
+    float beard;     /* 0 none .. 1 full */
+    uint32_t entity; /* the named one's seed ("keeper"); 0 = anyone */
+    float presence;  /* 1 there .. 0 gone: fades over a scene change */
+} mz_subject;
+
+#define MZ_SCENE_MAX_SUBJECTS 6
+
 typedef struct mz_scene_params {
     mz_setting setting;
     /* Secondary setting blended in (a forest by a lake): weight 0..1. */
@@ -97,13 +155,22 @@ typedef struct mz_scene_params {
     /* Seeds of named entities (the lighthouse, "the keeper"): the same name
      * gives the same seed in every scene so its look persists. 0 = unused. */
     uint32_t entity_seed[4];
+
+    /* The subjects named, in prompt order (the first MZ_SCENE_MAX_SUBJECTS). */
+    int subject_count;
+    mz_subject subject[MZ_SCENE_MAX_SUBJECTS];
 } mz_scene_params;
+
+/* Names for the enums above, for traces and --explain. */
+const char *mz_subject_kind_name(mz_subject_kind k);
+const char *mz_pose_name(mz_pose p);
+const char *mz_place_name(mz_place p);
 
 /* Neutral daytime plain: what an empty or unknown prompt renders. */
 mz_scene_params mz_scene_params_default(void);
 
 /* Interpolates a → b by t in [0,1]. Discrete fields (setting, camera) switch
- * at t = 0.5 except that the outgoing setting is kept as setting2 with a
+ * at t = 0.5 (subjects too: a's fade out by then, b's fade in after) except that the outgoing setting is kept as setting2 with a
  * fading weight, so renderers can crossfade geometry. */
 mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_params *b, float t);
 

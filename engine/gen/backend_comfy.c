@@ -12,6 +12,7 @@
  * fallback while it works and switches back at its first preview. */
 #include "http.h"
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_gen_backends.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
@@ -21,6 +22,7 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,13 +91,17 @@ static bool comfy_accepts(const char *uri)
     return uri && !strncmp(uri, "comfy://", 8);
 }
 
-/* fmt takes the URI and `detail`. Called from both threads: the sink hears
- * changes only, the log every failure. */
-static void health(comfy *c, bool ok, const char *fmt, const char *detail)
+/* Called from both threads: the sink hears changes only, the log every
+ * failure. The format is a literal at every call (checked by the compiler). */
+static void health(comfy *c, bool ok, const char *fmt, ...) MZ_PRINTF(3, 4);
+static void health(comfy *c, bool ok, const char *fmt, ...)
 {
     if (atomic_load(&c->quit)) return;
     char why[256];
-    snprintf(why, sizeof why, fmt, c->uri, detail);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
     if (!ok) mz_log_warn("comfy: %s", why);
     if (atomic_exchange(&c->healthy, ok) != (int)ok) mz_gen_sink_health(c->sink, ok, why);
 }
@@ -127,7 +133,7 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
                       .height = (uint32_t)dh,
                       .transitional = preview,
                       .rgba = frame};
-        health(c, true, "%s%s", ": making frames");
+        health(c, true, "%s: making frames", c->uri);
         mz_gen_sink_push(c->sink, &f);
     }
     if (frame != rgba) free(frame);
@@ -152,14 +158,34 @@ static bool replace(cJSON *parent, cJSON *item, cJSON *with)
     return cJSON_ReplaceItemViaPointer(parent, item, with);
 }
 
+typedef struct sub {
+    const char *key, *text;
+    double number; /* NAN: a text-only placeholder */
+} placeholder;
+
+/* Writes s with every placeholder replaced into out (when not NULL) and
+ * returns the length: called once to size the buffer exactly, once to fill. */
+static size_t expand(const char *s, const placeholder *subs, int n, char *out)
+{
+    size_t len = 0;
+    while (*s) {
+        int i = 0;
+        while (i < n && strncmp(s, subs[i].key, strlen(subs[i].key)))
+            i++;
+        size_t tl = i < n ? strlen(subs[i].text) : 1;
+        if (out) memcpy(out + len, i < n ? subs[i].text : s, tl);
+        len += tl;
+        s += i < n ? strlen(subs[i].key) : 1;
+    }
+    if (out) out[len] = 0;
+    return len;
+}
+
 /* Replaces every {{name}} in one string: a string that is exactly one
  * numeric placeholder becomes a number (ComfyUI wants ints for seeds). */
 static bool fill_string(cJSON *parent, cJSON *item, const values *v)
 {
-    struct {
-        const char *key, *text;
-        double number;
-    } subs[8];
+    placeholder subs[8];
     char seed[24], w[16], h[16], frames[16], fps[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)v->seed);
     snprintf(w, sizeof w, "%d", v->width);
@@ -167,39 +193,22 @@ static bool fill_string(cJSON *parent, cJSON *item, const values *v)
     snprintf(frames, sizeof frames, "%d", v->frames);
     snprintf(fps, sizeof fps, "%g", v->fps);
     int n = 0;
-    subs[n].key = "{{prompt}}", subs[n].text = v->prompt, subs[n++].number = NAN;
-    subs[n].key = "{{negative}}", subs[n].text = v->negative, subs[n++].number = NAN;
-    subs[n].key = "{{image}}", subs[n].text = v->image, subs[n++].number = NAN;
-    subs[n].key = "{{seed}}", subs[n].text = seed, subs[n++].number = (double)v->seed;
-    subs[n].key = "{{width}}", subs[n].text = w, subs[n++].number = v->width;
-    subs[n].key = "{{height}}", subs[n].text = h, subs[n++].number = v->height;
-    subs[n].key = "{{frames}}", subs[n].text = frames, subs[n++].number = v->frames;
-    subs[n].key = "{{fps}}", subs[n].text = fps, subs[n++].number = v->fps;
+    subs[n++] = (placeholder){"{{prompt}}", v->prompt, NAN};
+    subs[n++] = (placeholder){"{{negative}}", v->negative, NAN};
+    subs[n++] = (placeholder){"{{image}}", v->image, NAN};
+    subs[n++] = (placeholder){"{{seed}}", seed, (double)v->seed};
+    subs[n++] = (placeholder){"{{width}}", w, v->width};
+    subs[n++] = (placeholder){"{{height}}", h, v->height};
+    subs[n++] = (placeholder){"{{frames}}", frames, v->frames};
+    subs[n++] = (placeholder){"{{fps}}", fps, v->fps};
     const char *s = item->valuestring;
     if (!strstr(s, "{{")) return true;
     for (int i = 0; i < n; i++)
         if (!strcmp(s, subs[i].key) && !isnan(subs[i].number))
             return replace(parent, item, cJSON_CreateNumber(subs[i].number));
-    size_t cap = strlen(s) + 1;
-    for (int i = 0; i < n; i++)
-        cap += strlen(subs[i].text) * 8; /* a placeholder may repeat */
-    char *out = malloc(cap), *o = out;
+    char *out = malloc(expand(s, subs, n, NULL) + 1);
     if (!out) return false;
-    while (*s) {
-        int i = 0;
-        while (i < n && strncmp(s, subs[i].key, strlen(subs[i].key)))
-            i++;
-        size_t tl = i < n ? strlen(subs[i].text) : 1;
-        if ((size_t)(o - out) + tl + 1 > cap) break;
-        if (i < n) {
-            memcpy(o, subs[i].text, tl);
-            o += tl;
-            s += strlen(subs[i].key);
-        } else {
-            *o++ = *s++;
-        }
-    }
-    *o = 0;
+    expand(s, subs, n, out);
     cJSON *rep = cJSON_CreateString(out);
     free(out);
     return replace(parent, item, rep);
@@ -234,7 +243,7 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     }
     uint8_t *png;
     size_t png_len;
-    bool ok = mz_gen_png_encode(rgba, w, h, &png, &png_len);
+    bool ok = mz_record_png_encode(rgba, w, h, NULL, &png, &png_len);
     free(grey);
     if (!ok) return false;
     static const char boundary[] = "mazeboundary7d1f3a";
@@ -329,7 +338,7 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
     mz_gen_http_response r;
     if (!mz_gen_http_request(c->host, c->port, "GET", path, NULL, NULL, 0, MAX_IMAGE_REPLY,
                              HTTP_TIMEOUT_S, &c->quit, &r)) {
-        health(c, false, "%s: fetching a frame: %s", mz_error());
+        health(c, false, "%s: fetching a frame: %s", c->uri, mz_error());
         return;
     }
     if (r.status == 200)
@@ -344,7 +353,7 @@ static void start_job(comfy *c, job *j)
     char image[600] = "", prompt_id[64];
     if (!upload(c, j, image, sizeof image) ||
         !queue_prompt(c, j, image, prompt_id, sizeof prompt_id)) {
-        health(c, false, "%s: %s", mz_error());
+        health(c, false, "%s: %s", c->uri, mz_error());
         return;
     }
     pthread_mutex_lock(&c->lock);
@@ -396,7 +405,7 @@ static void ws_lost(comfy *c, const char *why)
     c->ws_up = c->connecting = false;
     c->wsi = NULL;
     mz_gen_wire_reset(&c->wire);
-    health(c, false, "%s: /ws: %s", why);
+    health(c, false, "%s: /ws: %s", c->uri, why);
     if (!atomic_load(&c->quit)) mz_gen_wire_retry(c->ctx, &c->retry, connect_ws, &c->backoff_ms);
 }
 
@@ -446,7 +455,7 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
     if (!cJSON_IsString(type) || !cJSON_IsObject(data)) {
         mz_log_debug("comfy: ignoring a /ws message that is not {type, data}");
     } else if (!strcmp(type->valuestring, "status")) {
-        health(c, true, "%s%s", ": connected");
+        health(c, true, "%s: connected", c->uri);
     } else if (!strcmp(type->valuestring, "progress") && ours(c, data, &scene_id)) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, "value");
         const cJSON *mx = cJSON_GetObjectItemCaseSensitive(data, "max");
@@ -471,7 +480,7 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
     } else if (!strcmp(type->valuestring, "execution_error") && ours(c, data, &scene_id)) {
         char msg[200];
         copy_field(data, "exception_message", msg, sizeof msg);
-        health(c, false, "%s: the workflow failed: %s", msg);
+        health(c, false, "%s: the workflow failed: %s", c->uri, msg);
     }
     cJSON_Delete(m);
 }
@@ -503,12 +512,14 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
         return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
+        if (wsi != c->wsi) return 0; /* a dropped connection's last bytes */
         switch (mz_gen_wire_receive(&c->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
             return 0;
         case MZ_GEN_WIRE_TOO_LARGE:
             ws_lost(c, "a message over the size limit");
-            return -1;
+            mz_gen_wire_kill(wsi);
+            return 0;
         case MZ_GEN_WIRE_COMPLETE:
             if (c->wire.in_binary)
                 on_ws_binary(c, c->wire.in, c->wire.in_len);

@@ -30,7 +30,7 @@ typedef struct remote {
     bool realtime;                  /* the front's pace, asked of the server */
     mz_gen_proto_encoding encoding; /* asked of the server: ?encoding= in the URI */
     char uri[256];
-    char host[128], path[128];
+    char host[128], path[320];
     int port;
     struct lws_context *ctx;
     pthread_t thread;
@@ -52,6 +52,7 @@ typedef struct remote {
     uint8_t *pixels; /* decoded frame */
     size_t pixels_cap;
     bool healthy;
+    bool idle_closed; /* the server closed an idle connection: not a fault */
     char last_why[768];
 } remote;
 
@@ -118,6 +119,13 @@ static void link_lost(remote *r, const char *why)
     r->wsi = NULL;
     mz_gen_wire_reset(&r->wire);
     if (atomic_load(&r->quit)) return; /* closing: nothing to report or retry */
+    if (r->idle_closed) {
+        /* Nothing was in flight: come back quietly, without a fallback. */
+        r->idle_closed = false;
+        mz_log_info("remote: %s closed an idle connection; reconnecting", r->uri);
+        mz_gen_wire_retry(r->ctx, &r->retry, connect_now, &r->backoff_ms);
+        return;
+    }
     char what[768];
     snprintf(what, sizeof what, "%s: %s", r->uri, why);
     if (r->healthy || strcmp(r->last_why, what))
@@ -135,7 +143,7 @@ static void connect_now(lws_sorted_usec_list_t *sul)
         .port = r->port,
         .path = r->path,
         .host = r->host,
-        .origin = r->host,
+        /* No Origin: that header is what marks a browser to the server. */
         .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
         .local_protocol_name = MZ_GEN_PROTO_SUBPROTOCOL,
         .pwsi = &r->wsi,
@@ -169,8 +177,8 @@ static void take_requests(remote *r)
     }
 }
 
-/* A protocol error of the server: drop the connection (the caller returns
- * -1 to lws) and say why. */
+/* A protocol error of the server: drop the connection and say why.
+ * Returns -1, which the RECEIVE callback turns into mz_gen_wire_kill. */
 static int refuse(remote *r, mz_gen_proto_status code, const char *what)
 {
     char why[768];
@@ -208,6 +216,8 @@ static int on_text(remote *r, const char *text, size_t len)
         }
     } else if (m->type == MZ_GEN_PROTO_DONE) {
         if (r->current && m->id == r->current->msg.id) r->current_done = true;
+    } else if (m->type == MZ_GEN_PROTO_ERROR && m->code == MZ_GEN_PROTO_TIMEOUT) {
+        r->idle_closed = true;
     } else if (m->type == MZ_GEN_PROTO_ERROR) {
         char why[768];
         snprintf(why, sizeof why, "%s: server error %s: %s", r->uri,
@@ -282,20 +292,28 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         snprintf(hello.peer, sizeof hello.peer, "maze");
         return send_msg(r, &hello) ? 0 : -1;
     }
-    case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (wsi != r->wsi) return -1;
+    case LWS_CALLBACK_CLIENT_RECEIVE: {
+        if (wsi != r->wsi) return 0; /* a dropped connection's last bytes */
+        int rc = 0;
         switch (mz_gen_wire_receive(&r->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
-            return 0;
+            break;
         case MZ_GEN_WIRE_TOO_LARGE:
             mz_fail("a %s message over %zu bytes", r->wire.in_binary ? "binary" : "text",
                     r->wire.in_binary ? r->wire.max_binary : r->wire.max_text);
-            return refuse(r, MZ_GEN_PROTO_TOO_LARGE, "oversized message");
+            rc = refuse(r, MZ_GEN_PROTO_TOO_LARGE, "oversized message");
+            break;
         case MZ_GEN_WIRE_COMPLETE:
-            return r->wire.in_binary ? on_binary(r, r->wire.in, r->wire.in_len)
-                                     : on_text(r, (const char *)r->wire.in, r->wire.in_len);
+            rc = r->wire.in_binary ? on_binary(r, r->wire.in, r->wire.in_len)
+                                   : on_text(r, (const char *)r->wire.in, r->wire.in_len);
+            break;
+        }
+        if (rc) {
+            link_lost(r, "out of memory");
+            mz_gen_wire_kill(wsi);
         }
         return 0;
+    }
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         if (wsi != r->wsi) return -1;
         return mz_gen_wire_writeable(&r->wire) ? 0 : -1;
@@ -338,21 +356,31 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     r->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&r->quit, false);
     pthread_mutex_init(&r->lock, NULL);
-    snprintf(r->uri, sizeof r->uri, "%s", desc->uri);
     char parse[256];
     snprintf(parse, sizeof parse, "%s", desc->uri);
-    /* ws://host:port[/path][?encoding=raw|png|jpeg] */
+    /* ws://host:port[/path][?encoding=raw|png|jpeg][&token=TOKEN]. The URI
+     * as logged and reported leaves the token out. */
     char *query = strchr(parse, '?');
-    if (query) {
-        *query++ = 0;
+    snprintf(r->uri, sizeof r->uri, "%.*s", query ? (int)(query - parse) : 255, parse);
+    char token[160] = "";
+    for (char *opt = query ? query + 1 : NULL, *next; opt; opt = next) {
+        next = strchr(opt, '&');
+        if (next) *next++ = 0;
         char name[16] = "";
-        if (sscanf(query, "encoding=%15[a-z]", name) != 1 ||
-            !mz_gen_proto_encoding_of(name, &r->encoding)) {
-            mz_fail("remote: '%s': the only option is ?encoding=raw|png|jpeg", desc->uri);
+        bool ok = false;
+        if (!strncmp(opt, "encoding=", 9))
+            ok = sscanf(opt + 9, "%15[a-z]", name) == 1 && !strcmp(name, opt + 9) &&
+                 mz_gen_proto_encoding_of(name, &r->encoding);
+        else if (!strncmp(opt, "token=", 6))
+            ok = opt[6] && strlen(opt + 6) < sizeof token &&
+                 snprintf(token, sizeof token, "%s", opt + 6) > 0;
+        if (!ok) {
+            mz_fail("remote: '%s': options are ?encoding=raw|png|jpeg and &token=TOKEN", r->uri);
             remote_close(r);
             return NULL;
         }
     }
+    if (query) *query = 0;
     const char *scheme, *host, *path;
     if (lws_parse_uri(parse, &scheme, &host, &r->port, &path) || !*host) {
         mz_fail("remote: cannot parse '%s' (want ws://host:port)", desc->uri);
@@ -360,7 +388,7 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     snprintf(r->host, sizeof r->host, "%s", host);
-    snprintf(r->path, sizeof r->path, "/%s", path);
+    snprintf(r->path, sizeof r->path, "/%s%s%s", path, token[0] ? "?token=" : "", token);
     r->ctx = mz_gen_wire_client(protocols, r);
     if (!r->ctx) {
         mz_fail("remote: cannot create a libwebsockets context");

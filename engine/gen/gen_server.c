@@ -4,6 +4,7 @@
 #include "mz_gen_server.h"
 
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_proto.h"
@@ -13,12 +14,19 @@
 
 #include <math.h>
 #include <stdatomic.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TICK_US 1000
 #define HELLO_TIMEOUT_S 5
+#define IDLE_TIMEOUT_S 60
+#define TOKEN_BYTES 16 /* a made token: 128 random bits, as hex */
+#define MAX_TOKEN 128
 
 typedef enum phase { PHASE_HELLO, PHASE_READY, PHASE_CONDITIONING } phase;
 
@@ -31,6 +39,7 @@ typedef struct client {
     bool closing; /* a fatal error is queued: close once it is sent */
     enum lws_close_status close_status;
     uint64_t connected_ns;
+    uint64_t last_io_ns;      /* the last byte received or chunk written */
     uint32_t max_frame_bytes; /* from the client's hello */
     mz_gen *gen;
     /* The scene whose conditioning frames are arriving. */
@@ -58,7 +67,11 @@ struct mz_gen_server {
     void *gpu;
     int port;
     atomic_bool stop;
+    char token[MAX_TOKEN + 1];
+    char origins[1024]; /* ",a,b," so a match is a strstr of ",x," */
+    uint64_t idle_ns;
     client *clients;
+    client *pump_next; /* where the next round of pumping starts */
     mz_gen_server_stats stats;
 };
 
@@ -88,8 +101,12 @@ static void send_error(client *c, mz_gen_proto_status code, uint64_t id, bool fa
         c->close_status = code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
                           : code == MZ_GEN_PROTO_BUSY
                               ? (enum lws_close_status)1013 /* try again later */
-                              : LWS_CLOSE_STATUS_PROTOCOL_ERR;
-        c->server->stats.refused++;
+                          : code == MZ_GEN_PROTO_TIMEOUT ? LWS_CLOSE_STATUS_GOINGAWAY
+                                                         : LWS_CLOSE_STATUS_PROTOCOL_ERR;
+        if (code == MZ_GEN_PROTO_TIMEOUT)
+            c->server->stats.idle++;
+        else
+            c->server->stats.refused++;
     }
 }
 
@@ -251,18 +268,20 @@ static void on_binary(client *c, const uint8_t *data, size_t len)
     }
 }
 
-/* Moves ready frames of the client's scene into its send queue, up to the
- * queue limit and, for realtime scenes, no earlier than their time. */
-static void pump(client *c)
+/* Moves one ready frame of the client's scene into its send queue, if the
+ * queue has room and, for realtime scenes, the frame's time has come.
+ * One at a time, so that encoding one client's frames (PNG at 1080p costs
+ * tens of ms each) never holds the loop for a whole queue: see on_tick. */
+static bool pump(client *c)
 {
     mz_gen_server *s = c->server;
     while (c->active && !c->closing && c->wire.queued_binary < s->max_queue) {
         uint64_t now = mz_time_ns();
         if (c->realtime && c->sent > 0 &&
             now < c->first_sent_ns + (uint64_t)(c->sent / c->fps * 1e9))
-            return;
+            return false;
         mz_frame f;
-        if (!mz_gen_poll(c->gen, &f)) return;
+        if (!mz_gen_poll(c->gen, &f)) return false;
         if (f.scene_id != c->scene_id) continue;
         size_t payload = (size_t)f.width * f.height * 4;
         uint8_t *encoded = NULL;
@@ -271,7 +290,7 @@ static void pump(client *c)
         bool ok = c->encoding == MZ_GEN_PROTO_JPEG
                       ? mz_gen_jpeg_encode(f.rgba, f.width, f.height, 90, &encoded, &payload)
                   : c->encoding == MZ_GEN_PROTO_PNG
-                      ? mz_gen_png_encode(f.rgba, f.width, f.height, &encoded, &payload)
+                      ? mz_record_png_encode(f.rgba, f.width, f.height, NULL, &encoded, &payload)
                       : true;
         uint8_t *msg =
             ok ? mz_gen_wire_send_binary(&c->wire, MZ_GEN_PROTO_HEADER_SIZE + payload) : NULL;
@@ -279,7 +298,7 @@ static void pump(client *c)
             free(encoded);
             send_error(c, MZ_GEN_PROTO_INTERNAL, c->scene_id, true,
                        ok ? "out of memory" : mz_error());
-            return;
+            return false;
         }
         mz_gen_proto_frame h = {.scene_id = f.scene_id,
                                 .index = f.index,
@@ -300,19 +319,40 @@ static void pump(client *c)
             send_msg(c, &(mz_gen_proto_msg){
                             .type = MZ_GEN_PROTO_DONE, .id = c->scene_id, .frames = c->sent});
         }
+        return true;
     }
+    return false;
 }
 
+/* Closes clients that said nothing in time; then pumps frames round-robin,
+ * one per client per round, each tick starting one client further on, so
+ * no client's frames wait behind a whole queue of another's. */
 static void on_tick(lws_sorted_usec_list_t *sul)
 {
     mz_gen_server *s = lws_container_of(sul, mz_gen_server, tick);
     uint64_t now = mz_time_ns();
     for (client *c = s->clients; c; c = c->next) {
-        if (c->phase == PHASE_HELLO && !c->closing &&
+        if (c->closing) continue;
+        if (c->phase == PHASE_HELLO &&
             now - c->connected_ns > (uint64_t)HELLO_TIMEOUT_S * 1000000000u)
-            send_error(c, MZ_GEN_PROTO_BAD_MESSAGE, 0, true, "no hello within 5 s");
-        pump(c);
+            send_error(c, MZ_GEN_PROTO_TIMEOUT, 0, true, "no hello within 5 s");
+        /* Quiet with a scene streaming and nothing waiting is the
+         * generator's doing, not the client's. */
+        else if (c->phase != PHASE_HELLO && now - c->last_io_ns > s->idle_ns &&
+                 (!c->active || c->wire.queued > 0))
+            send_error(c, MZ_GEN_PROTO_TIMEOUT, 0, true,
+                       "nothing sent or read for the idle timeout");
     }
+    client *start = s->pump_next ? s->pump_next : s->clients;
+    for (bool moved = true; moved && start;) {
+        moved = false;
+        client *c = start;
+        do {
+            moved |= pump(c);
+            c = c->next ? c->next : s->clients;
+        } while (c != start);
+    }
+    s->pump_next = start && start->next ? start->next : s->clients;
     lws_sul_schedule(s->ctx, 0, &s->tick, on_tick, TICK_US);
 }
 
@@ -324,12 +364,62 @@ static void client_free(client *c)
             *p = c->next;
             break;
         }
+    if (s->pump_next == c) s->pump_next = NULL;
     s->stats.clients--;
     mz_log_info("serve: %s disconnected (%d clients)", c->peer, s->stats.clients);
     if (c->gen) mz_gen_close(c->gen);
     drop_conditioning(c);
     mz_gen_wire_reset(&c->wire);
     free(c);
+#ifdef __GLIBC__
+    /* A client's frames (8 MB each at 1080p, queues, its generator's ring)
+     * come from several threads' arenas, which glibc keeps after free():
+     * four gone 1080p clients left ~250 MB resident. Hand it back once the
+     * last client is gone: trimming walks every arena, too slow to do on
+     * this thread while others are being served. */
+    if (s->stats.clients == 0) malloc_trim(0);
+#endif
+}
+
+/* Equal without an early exit, so the time taken says nothing about how
+ * much of a guess was right. */
+static bool token_equal(const char *given, const char *want)
+{
+    size_t gl = strlen(given), wl = strlen(want);
+    unsigned diff = gl != wl;
+    for (size_t i = 0; i < wl; i++)
+        diff |= (unsigned char)(i < gl ? given[i] : 0) ^ (unsigned char)want[i];
+    return diff == 0;
+}
+
+/* The handshake: the Origin must be allowed (if there is one) and the token
+ * right (if one is required). Nonzero refuses the connection. */
+static int admit(mz_gen_server *s, struct lws *wsi)
+{
+    char peer[64], origin[256], arg[MAX_TOKEN + 8];
+    lws_get_peer_simple(wsi, peer, sizeof peer);
+    int olen = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+    if (olen > 0) {
+        char key[sizeof origin + 2] = ",";
+        if (olen >= (int)sizeof origin ||
+            lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+            snprintf(origin, sizeof origin, "(too long)");
+        snprintf(key + 1, sizeof key - 1, "%s,", origin);
+        if (!strstr(s->origins, key)) {
+            mz_log_warn("serve: %s: refused: Origin '%s' is not in --allow-origin", peer, origin);
+            s->stats.denied++;
+            return 1;
+        }
+    }
+    if (s->token[0]) {
+        const char *given = lws_get_urlarg_by_name(wsi, "token=", arg, sizeof arg);
+        if (!given || !token_equal(given, s->token)) {
+            mz_log_warn("serve: %s: refused: %s token", peer, given ? "wrong" : "no");
+            s->stats.denied++;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -339,6 +429,8 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     client *c = slot ? *slot : NULL;
     mz_gen_server *s = lws_context_user(lws_get_context(wsi));
     switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return admit(s, wsi);
     case LWS_CALLBACK_ESTABLISHED:
         c = calloc(1, sizeof *c);
         if (!c) return -1;
@@ -346,7 +438,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         c->server = s;
         mz_gen_wire_init(&c->wire, wsi, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
         lws_get_peer_simple(wsi, c->peer, sizeof c->peer - 40);
-        c->connected_ns = mz_time_ns();
+        c->connected_ns = c->last_io_ns = mz_time_ns();
         c->next = s->clients;
         s->clients = c;
         s->stats.clients++;
@@ -360,6 +452,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return 0;
     case LWS_CALLBACK_RECEIVE:
         if (!c || c->closing) return 0;
+        c->last_io_ns = mz_time_ns();
         switch (mz_gen_wire_receive(&c->wire, in, len)) {
         case MZ_GEN_WIRE_PARTIAL:
             return 0;
@@ -373,12 +466,15 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
                 on_binary(c, c->wire.in, c->wire.in_len);
             else
                 on_text(c, (const char *)c->wire.in, c->wire.in_len);
+            /* Again: a hello opens a generator, which can take seconds. */
+            c->last_io_ns = mz_time_ns();
             pump(c);
             return 0;
         }
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         if (!c) return 0;
+        if (c->wire.queued) c->last_io_ns = mz_time_ns();
         if (!mz_gen_wire_writeable(&c->wire)) return -1;
         if (c->closing && c->wire.queued == 0) {
             lws_close_reason(wsi, c->close_status, NULL, 0);
@@ -403,6 +499,31 @@ static const struct lws_protocols protocols[] = {
     {0},
 };
 
+static bool is_loopback(const char *iface)
+{
+    return !strncmp(iface, "127.", 4) || !strcmp(iface, "localhost") || !strcmp(iface, "::1");
+}
+
+/* The desc's token, or a random one when the address is not loopback. */
+static bool make_token(mz_gen_server *s, const char *token, const char *iface)
+{
+    if (token && token[0]) {
+        if (strlen(token) > MAX_TOKEN ||
+            strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "abcdefghijklmnopqrstuvwxyz0123456789-._~") != strlen(token))
+            return mz_fail("serve: a token is 1 to %d of A-Z a-z 0-9 - . _ ~", MAX_TOKEN);
+        snprintf(s->token, sizeof s->token, "%s", token);
+        return true;
+    }
+    if (is_loopback(iface)) return true;
+    uint8_t r[TOKEN_BYTES];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+        return mz_fail("serve: no random bytes for a token");
+    for (int i = 0; i < TOKEN_BYTES; i++)
+        snprintf(s->token + 2 * i, 3, "%02x", r[i]);
+    return true;
+}
+
 mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
 {
     mz_gen_server *s = calloc(1, sizeof *s);
@@ -415,8 +536,15 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->max_queue = desc->max_queue_frames > 0 ? desc->max_queue_frames : MZ_GEN_PROTO_MAX_QUEUE;
     s->gpu = desc->gpu;
     s->impl = desc->impl;
+    s->idle_ns =
+        (uint64_t)((desc->idle_timeout_s > 0 ? desc->idle_timeout_s : IDLE_TIMEOUT_S) * 1e9);
     atomic_init(&s->stop, false);
     const char *iface = desc->bind ? desc->bind : "127.0.0.1";
+    if (!make_token(s, desc->token, iface)) {
+        free(s);
+        return NULL;
+    }
+    snprintf(s->origins, sizeof s->origins, ",%s,", desc->allow_origins ? desc->allow_origins : "");
     s->ctx = mz_gen_wire_listen(protocols, s, iface, desc->port, &s->port);
     if (!s->ctx) {
         mz_fail("serve: cannot listen on %s:%d", iface, desc->port);
@@ -430,6 +558,11 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
 int mz_gen_server_port(const mz_gen_server *s)
 {
     return s->port;
+}
+
+const char *mz_gen_server_token(const mz_gen_server *s)
+{
+    return s->token;
 }
 
 bool mz_gen_server_run(mz_gen_server *s)

@@ -614,3 +614,14 @@ void mz_gen_close(mz_gen *g)
     pthread_mutex_destroy(&g->lock);
     free(g);
 }
+
+bool mz_gen_quality_parse(const char *name, mz_gen_quality *out)
+{
+    if (name && strcmp(name, "auto") == 0)
+        *out = MZ_GEN_QUALITY_AUTO;
+    else if (name && strcmp(name, "reference") == 0)
+        *out = MZ_GEN_QUALITY_REFERENCE;
+    else
+        return mz_fail("unknown quality '%s' (auto or reference)", name ? name : "");
+    return true;
+}

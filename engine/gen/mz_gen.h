@@ -39,6 +39,9 @@ typedef struct mz_frame {
      * radians (positive turns right). All 0 when the backend has no camera
      * (remote servers do not send one). */
     float camera_x, camera_z, camera_yaw;
+    /* The size the backend drew before scaling to width x height (the
+     * procedural one draws smaller on a CPU); 0 where it does not say. */
+    uint32_t drawn_width, drawn_height;
     const uint8_t *rgba; /* width*height*4 bytes, rows top to bottom, tightly packed */
 } mz_frame;
 
@@ -55,6 +58,12 @@ typedef struct mz_scene_request {
     float fps;          /* 0 -> 30 */
 } mz_scene_request;
 
+/* How much of the picture a backend may save on a slow device. */
+typedef enum mz_gen_quality {
+    MZ_GEN_QUALITY_AUTO,      /* the procedural backend draws fewer pixels on a CPU and scales up */
+    MZ_GEN_QUALITY_REFERENCE, /* every pixel drawn: the look to compare against */
+} mz_gen_quality;
+
 typedef struct mz_gen_desc {
     const char *uri;  /* NULL or "" -> "procedural" */
     int ring_frames;  /* frames buffered between producer and consumer; 0 -> 8 */
@@ -64,6 +73,7 @@ typedef struct mz_gen_desc {
     const char *fallback; /* remote backends: used while the server is absent or late;
                              NULL -> "procedural", "" -> none */
     float deadline_s;     /* remote: no frame for this long -> fallback; 0 -> 1.0 */
+    mz_gen_quality quality;
 } mz_gen_desc;
 
 typedef struct mz_gen_stats {
@@ -77,6 +87,9 @@ typedef struct mz_gen_stats {
 } mz_gen_stats;
 
 mz_gen *mz_gen_open(const mz_gen_desc *desc);
+
+/* "auto" or "reference" -> *out; false + mz_error() for anything else. */
+bool mz_gen_quality_parse(const char *name, mz_gen_quality *out);
 
 /* Starts a new scene, superseding the one in flight. `conditioning` are the
  * last frames shown (oldest first; may be NULL/0): the new scene begins as

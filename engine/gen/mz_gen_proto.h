@@ -40,6 +40,7 @@ typedef enum mz_gen_proto_status {
     MZ_GEN_PROTO_BUSY,
     MZ_GEN_PROTO_UNSUPPORTED,
     MZ_GEN_PROTO_INTERNAL,
+    MZ_GEN_PROTO_TIMEOUT,
     MZ_GEN_PROTO_STATUS_COUNT
 } mz_gen_proto_status;
 
@@ -133,9 +134,9 @@ mz_gen_proto_status mz_gen_proto_frame_parse(const uint8_t *msg, size_t len,
  * f->width*f->height*4 bytes; an image of another size is BAD_FRAME. */
 mz_gen_proto_status mz_gen_proto_frame_pixels(const mz_gen_proto_frame *f, uint8_t *rgba);
 
-/* Image codecs, also used by the ComfyUI adapter. PNG encode: *out is
- * malloc'd, free() it. Decode: *rgba malloc'd, dimensions at most max_dim. */
-bool mz_gen_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint8_t **out, size_t *len);
+/* Image codecs, also used by the ComfyUI adapter (PNGs are encoded by
+ * engine/record's mz_record_png_encode). Decode: *rgba malloc'd, dimensions
+ * at most max_dim. */
 /* quality 1..100; *out malloc'd, free() it. */
 bool mz_gen_jpeg_encode(const uint8_t *rgba, uint32_t w, uint32_t h, int quality, uint8_t **out,
                         size_t *len);

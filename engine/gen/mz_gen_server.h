@@ -29,6 +29,17 @@ typedef struct mz_gen_server_desc {
     /* Serve this backend instead of the one `backend` names (tests and
      * benchmarks: a synthetic generator isolates the protocol's cost). */
     const struct mz_gen_backend *impl;
+    /* Clients must connect with ?token=TOKEN. NULL or "": none on
+     * loopback; on any other address a random one is made (see
+     * mz_gen_server_token). Compared in constant time. */
+    const char *token;
+    /* Comma-separated Origin values allowed to connect. A WebSocket
+     * handshake with any other Origin header (browsers always send one) is
+     * refused; clients that send none (programs) are not affected. */
+    const char *allow_origins;
+    /* A client that has said hello and then neither sent nor read anything
+     * for this long is closed (error `timeout`). 0 -> 60. */
+    float idle_timeout_s;
 } mz_gen_server_desc;
 
 typedef struct mz_gen_server_stats {
@@ -36,11 +47,16 @@ typedef struct mz_gen_server_stats {
     uint64_t connections; /* accepted since create */
     uint64_t scenes, frames_sent;
     uint64_t refused; /* over max_clients, or closed for a protocol error */
+    uint64_t denied;  /* handshakes refused: bad or missing token, Origin not allowed */
+    uint64_t idle;    /* closed after idle_timeout_s */
 } mz_gen_server_stats;
 
 /* Listens at once; the port is bound when this returns. */
 mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc);
 int mz_gen_server_port(const mz_gen_server *s);
+/* The token clients must present ("" when none is required): the one in
+ * the desc, or the one made for a non-loopback address. */
+const char *mz_gen_server_token(const mz_gen_server *s);
 /* Services clients until mz_gen_server_stop; then closes every connection. */
 bool mz_gen_server_run(mz_gen_server *s);
 void mz_gen_server_stop(mz_gen_server *s);

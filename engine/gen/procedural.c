@@ -42,6 +42,14 @@
 #define CPU_MAX_PIXELS (512.0 * 288.0)
 #define CPU_FULL_PIXELS (320.0 * 180.0)
 
+/* Where a scene's subjects stand outdoors, fixed in the world when the
+ * scene starts so the camera moves past them. */
+typedef struct anchors {
+    double x[MZ_SCENE_MAX_SUBJECTS];     /* world x */
+    double depth[MZ_SCENE_MAX_SUBJECTS]; /* 0: not drawn outdoors (furniture) */
+    double screen[MZ_SCENE_MAX_SUBJECTS];
+} anchors;
+
 /* A request as the worker keeps it: copies of everything. */
 typedef struct job {
     mz_scene_request req;
@@ -83,7 +91,16 @@ typedef struct proc {
     double world_s;
     double landmark_x, fire_x;
     bool landmark_placed;
+    anchors placed_from, placed_to; /* the old scene's subjects, the new one's */
+    /* The view the last frame was drawn from, for the resolve pass's
+     * reprojection; drawn counts frames for the jitter sequence. */
+    struct {
+        double x, z, yaw, height, horizon;
+        bool valid;
+    } last_view;
+    uint64_t drawn;
     bool cpu_device;           /* lavapipe: draw smaller, scale up */
+    bool reference;            /* MZ_GEN_QUALITY_REFERENCE: always draw every pixel */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
     uint32_t last_w, last_h;
 } proc;
@@ -239,8 +256,23 @@ static void layers(const camera *c, proc_uniforms *u)
     set4(u->mid_id, fmod(id[0], 997.0), fmod(id[1], 997.0), fmod(id[2], 997.0), 0);
 }
 
+/* The subjects of *p, placed by `at`. */
+static void fill_subjects(const mz_scene_params *p, const anchors *at, proc_uniforms *u)
+{
+    int n = p->subject_count < MZ_SCENE_MAX_SUBJECTS ? p->subject_count : MZ_SCENE_MAX_SUBJECTS;
+    u->misc[0] = (float)n;
+    for (int i = 0; i < n; i++) {
+        const mz_subject *s = &p->subject[i];
+        float(*v)[4] = &u->subj[i * 4];
+        set4(v[0], s->kind, s->pose, s->place, s->presence);
+        set4(v[1], at->x[i], at->depth[i], s->size, s->build);
+        set4(v[2], s->colour.r, s->colour.g, s->colour.b, s->beard);
+        set4(v[3], s->hair.r, s->hair.g, s->hair.b, at->screen[i]);
+    }
+}
+
 static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph, uint32_t w,
-                          uint32_t h, proc_uniforms *u)
+                          uint32_t h, const anchors *placed, proc_uniforms *u)
 {
     uint64_t seed = pr->cur.req.seed;
     uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(seed ^ 0x1a2b3c);
@@ -264,6 +296,7 @@ static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph,
     layers(&pr->cam, u);
     double horizon = -0.08 + 0.06 * (camera_height(&pr->cam) - 1.6) / 6.0;
     set4(u->view, LAYER_NEAR, LAYER_NEAR + 6.0, horizon, p->cave);
+    fill_subjects(p, placed, u);
 }
 
 /* Where the landmark and the fire stand: placed in view when first asked
@@ -283,6 +316,51 @@ static void place_anchors(proc *pr, const mz_scene_params *p)
     }
     double fire_screen = -screen_x * 0.6;
     pr->fire_x = pr->cam.x + (fire_screen + pr->cam.yaw) * FIRE_DEPTH;
+}
+
+static bool spot_of_its_own(mz_place place)
+{
+    return place == MZ_PLACE_FIRE || place == MZ_PLACE_LEFT || place == MZ_PLACE_RIGHT;
+}
+
+/* Where each subject stands outdoors, from the prompt's place words and the
+ * seeds (the same request places them the same way): spread across the
+ * view, by the fire, far off, near, left or right. Furniture, doors, stairs
+ * and windows are drawn in rooms only; a boat floats further out. */
+static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
+{
+    memset(out, 0, sizeof *out);
+    /* Places with no outdoor spot of their own (the door, the table) count
+     * as anywhere. */
+    int spread = 0, k = 0;
+    for (int i = 0; i < p->subject_count; i++)
+        spread += !spot_of_its_own(p->subject[i].place);
+    for (int i = 0; i < p->subject_count && i < MZ_SCENE_MAX_SUBJECTS; i++) {
+        const mz_subject *s = &p->subject[i];
+        uint64_t seed = pr->cur.req.seed ^ ((uint64_t)s->entity << 20) ^ (uint64_t)i * 0x51ed27;
+        double jitter = (unit(seed) - 0.5) * 0.12;
+        double screen = -0.45 + 0.9 * (k + 0.5) / (spread ? spread : 1) + jitter;
+        double depth = 6.5 + 2.5 * unit(seed ^ 0x77);
+        k += !spot_of_its_own(s->place);
+        switch (s->place) {
+        case MZ_PLACE_FAR: depth = 26.0; break;
+        case MZ_PLACE_NEAR: depth = 3.5; break;
+        case MZ_PLACE_LEFT: screen = -0.55 + jitter * 0.5; break;
+        case MZ_PLACE_RIGHT: screen = 0.55 + jitter * 0.5; break;
+        case MZ_PLACE_FIRE:
+            depth = FIRE_DEPTH - 0.5;
+            screen = (pr->fire_x - pr->cam.x) / FIRE_DEPTH - pr->cam.yaw + (i % 2 ? 0.16 : -0.16);
+            break;
+        default: break;
+        }
+        if (s->kind == MZ_SUBJECT_BOAT) depth = s->place == MZ_PLACE_NEAR ? 9.0 : 18.0;
+        bool indoor_only = s->kind == MZ_SUBJECT_DOOR || s->kind == MZ_SUBJECT_STAIRS ||
+                           s->kind == MZ_SUBJECT_TABLE || s->kind == MZ_SUBJECT_BED ||
+                           s->kind == MZ_SUBJECT_WINDOW;
+        out->screen[i] = screen;
+        out->depth[i] = indoor_only ? 0.0 : depth;
+        out->x[i] = pr->cam.x + (screen + pr->cam.yaw) * depth;
+    }
 }
 
 /* ------------------------------------------------------------ the worker */
@@ -310,17 +388,20 @@ static void start_scene(proc *pr)
                                            given ? pr->cur.cond_h : pr->last_h))
         mz_log_error("procedural: conditioning frame: %s", mz_error());
     place_anchors(pr, &to);
+    pr->placed_from = pr->placed_to;
+    place_subjects(pr, &to, &pr->placed_to);
 }
 
-/* The size frames are drawn at before scaling to w x h. MZ_GEN_SCALE
- * (0.25..1) overrides, for comparing quality and speed. */
+/* The size frames are drawn at before scaling to w x h: all of it in
+ * reference quality. MZ_GEN_SCALE (0.25..1) overrides, for comparing
+ * quality and speed. */
 static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, uint32_t *ih)
 {
     double scale = 1.0;
     const char *env = getenv("MZ_GEN_SCALE");
     if (env && atof(env) >= 0.25 && atof(env) <= 1.0)
         scale = atof(env);
-    else if (pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
+    else if (!pr->reference && pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
         double px = (double)w * h, want = fmin(px / 4.0, CPU_MAX_PIXELS);
         scale = sqrt(fmax(want, CPU_FULL_PIXELS) / px);
     }
@@ -328,6 +409,50 @@ static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, 
     *ih = (uint32_t)(h * scale + 0.5);
     if (*iw < 1) *iw = 1;
     if (*ih < 1) *ih = 1;
+}
+
+/* The Halton sequence (base 2, 3): sub-pixel offsets that cover a pixel
+ * evenly over a few frames. */
+static float halton(uint64_t i, unsigned base)
+{
+    float f = 1, r = 0;
+    for (i = i % 16 + 1; i; i /= base) {
+        f /= (float)base;
+        r += f * (float)(i % base);
+    }
+    return r;
+}
+
+/* Jitter and reprojection for a frame drawn smaller than its size: the
+ * samples move by a sub-pixel offset each frame, and the resolve pass
+ * builds on the frame before, except at a scene's first frame (a cut, or a
+ * dissolve's first step, which is all but the image on screen): nothing of
+ * the old scene is carried over. During a dissolve the newest samples
+ * weigh more, so the change is not smeared. */
+static void resolve_for(proc *pr, float morph, proc_uniforms *u, proc_resolve *rs)
+{
+    float jx = halton(pr->drawn, 2) - 0.5f, jy = halton(pr->drawn, 3) - 0.5f;
+    u->misc[1] = jx;
+    u->misc[2] = jy;
+    u->misc[3] = 1; /* depth in alpha */
+    bool cut = !pr->last_view.valid || pr->index == 0;
+    double height = camera_height(&pr->cam);
+    memset(rs, 0, sizeof *rs);
+    set4(rs->jitter, jx, jy, cut ? 1 : 0, 0.12 + 0.6 * morph);
+    set4(rs->motion, pr->cam.x - pr->last_view.x, 0, height - pr->last_view.height,
+         pr->cam.z - pr->last_view.z);
+    set4(rs->view, u->view[2], pr->last_view.horizon, pr->cam.yaw, pr->last_view.yaw);
+}
+
+static void remember_view(proc *pr, const proc_uniforms *u)
+{
+    pr->last_view.x = pr->cam.x;
+    pr->last_view.z = pr->cam.z;
+    pr->last_view.yaw = pr->cam.yaw;
+    pr->last_view.height = camera_height(&pr->cam);
+    pr->last_view.horizon = u->view[2];
+    pr->last_view.valid = true;
+    pr->drawn++;
 }
 
 /* Renders and pushes the next frame of the current scene. False when the
@@ -353,13 +478,17 @@ static bool next_frame(proc *pr)
     uint32_t iw, ih;
     internal_size(pr, w, h, &iw, &ih);
     proc_uniforms u;
-    fill_uniforms(pr, &p, morph, iw, ih, &u);
+    /* mz_scene_params_mix hands out the old scene's subjects until halfway. */
+    fill_uniforms(pr, &p, morph, iw, ih, t < 0.5f ? &pr->placed_from : &pr->placed_to, &u);
+    proc_resolve rs = {{0}};
+    if (iw != w || ih != h) resolve_for(pr, morph, &u, &rs);
     const uint8_t *px;
-    if (!proc_vk_render(pr->vk, &u, w, h, iw, ih, &pr->interrupt, &px)) {
+    if (!proc_vk_render(pr->vk, &u, &rs, w, h, iw, ih, &pr->interrupt, &px)) {
         mz_log_error("procedural: %s", mz_error());
         return false;
     }
     if (!px) return false; /* superseded or cancelled while drawing */
+    remember_view(pr, &u);
     pr->last_frame = px;
     pr->last_w = w;
     pr->last_h = h;
@@ -376,6 +505,8 @@ static bool next_frame(proc *pr)
         .camera_x = (float)pr->cam.x,
         .camera_z = (float)pr->cam.z,
         .camera_yaw = (float)(pr->cam.yaw * YAW_RADIANS),
+        .drawn_width = iw,
+        .drawn_height = ih,
     };
     double dt = 1.0 / fps;
     camera_step(&pr->cam, &p, dt);
@@ -468,6 +599,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(mz_gpu_physical(pr->gpu), &props);
     pr->cpu_device = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    pr->reference = desc->quality == MZ_GEN_QUALITY_REFERENCE;
     /* Warm-up: lavapipe compiles a pipeline on its first draw (~100 ms);
      * drawing once outdoors and once in a room here keeps that out of the
      * first scenes' latency. */
@@ -478,9 +610,12 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
     const uint8_t *px;
     bool warm = true;
+    /* At the drawn size only: the resolve pass compiles on the first scene
+     * drawn smaller, so a server's every session does not pay for it. */
+    proc_resolve rs = {0};
     for (int i = 0; i < 2 && warm; i++) {
-        fill_uniforms(pr, i ? &room : &outdoors, 0.5f, iw, ih, &u);
-        warm = proc_vk_render(pr->vk, &u, DEFAULT_W, DEFAULT_H, iw, ih, &pr->interrupt, &px);
+        fill_uniforms(pr, i ? &room : &outdoors, 0.5f, iw, ih, &pr->placed_to, &u);
+        warm = proc_vk_render(pr->vk, &u, &rs, iw, ih, iw, ih, &pr->interrupt, &px);
     }
     if (!warm || pthread_create(&pr->thread, NULL, worker, pr) != 0) {
         if (!pr->thread) mz_fail_context("procedural: warming up");

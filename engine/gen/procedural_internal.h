@@ -33,16 +33,52 @@ typedef struct proc_uniforms {
     float mid_depth[4]; /* streaming layers' depths, near to far */
     float mid_id[4];    /* their content ids */
     float view[4];      /* sink-away depths (from, to), horizon y, cave (0 room .. 1 cave) */
+    float misc[4];      /* subjects in subj[], sample jitter x, y (pixels), 1: depth in alpha */
+    /* Four vec4s per subject (assets/shaders/subjects.glsl reads them):
+     * kind, pose, place, presence · world x, depth (0: not drawn outdoors),
+     * size, build · colour rgb, beard · hair rgb, screen x it was placed at. */
+    float subj[MZ_SCENE_MAX_SUBJECTS * 4][4];
 } proc_uniforms;
+/* std430 lays SceneBlock out as tightly packed vec4s: 16 + 4 per subject. */
+_Static_assert(sizeof(proc_uniforms) == (16 + MZ_SCENE_MAX_SUBJECTS * 4) * 16,
+               "proc_uniforms must mirror SceneBlock");
 
-/* Whether a frame with these uniforms is a built room: the test scene() in
- * landscape.frag makes, mirrored so the room pipeline is only used then. */
+/* Whether a frame with these uniforms is a built room: the only place this
+ * is decided; the room pipeline (landscape.frag with ROOMS on) draws the
+ * room, the other the landscape. */
 static inline bool proc_draws_room(const proc_uniforms *u)
 {
     bool in_room = (int)u->setting[0] == MZ_SETTING_INTERIOR ||
                    ((int)u->setting[1] == MZ_SETTING_INTERIOR && u->setting[2] >= 0.5f);
     return in_room && u->view[3] < 0.5f;
 }
+
+/* Mirrors ResolveBlock in assets/shaders/resolve.frag: how a frame drawn
+ * smaller (with jittered samples) is built up to full size from the frames
+ * before it. */
+typedef struct proc_resolve {
+    float size[4];   /* frame width, height, drawn width, height (filled by proc_vk) */
+    float jitter[4]; /* sample offset x, y (drawn pixels), reset (1: no history), newest weight */
+    float motion[4]; /* camera moved since the last frame: x, -, height, forward */
+    float view[4];   /* horizon y now, before; yaw now, before (screen units) */
+} proc_resolve;
+_Static_assert(sizeof(proc_resolve) == 4 * 16, "proc_resolve must mirror ResolveBlock");
+
+/* The shaders name settings and subject kinds by number (look_of() in
+ * landscape.frag, the K_* constants in subjects.glsl): they must stay these. */
+_Static_assert(MZ_SETTING_SEA == 1 && MZ_SETTING_FOREST == 2 && MZ_SETTING_DESERT == 3 &&
+                   MZ_SETTING_MOUNTAINS == 4 && MZ_SETTING_CITY == 5 &&
+                   MZ_SETTING_INTERIOR == 6 && MZ_SETTING_SPACE == 7 && MZ_SETTING_SNOW == 8 &&
+                   MZ_SETTING_LAKE == 9,
+               "landscape.frag's look_of() numbers the settings");
+_Static_assert(MZ_SUBJECT_PERSON == 0 && MZ_SUBJECT_DOG == 1 && MZ_SUBJECT_CAT == 2 &&
+                   MZ_SUBJECT_BIRD == 3 && MZ_SUBJECT_HORSE == 4 && MZ_SUBJECT_BOAT == 5 &&
+                   MZ_SUBJECT_LANTERN == 6 && MZ_SUBJECT_DOOR == 7 && MZ_SUBJECT_STAIRS == 8 &&
+                   MZ_SUBJECT_TABLE == 9 && MZ_SUBJECT_BED == 10 && MZ_SUBJECT_WINDOW == 11 &&
+                   MZ_SUBJECT_BARREL == 12 && MZ_SUBJECT_CHEST == 13 && MZ_SUBJECT_BELL == 14 &&
+                   MZ_POSE_SEATED == 1 && MZ_POSE_LYING == 3 && MZ_PLACE_FIRE == 1 &&
+                   MZ_PLACE_RIGHT == 8,
+               "subjects.glsl numbers the kinds, poses and places");
 
 typedef struct proc_vk proc_vk;
 
@@ -54,13 +90,16 @@ void proc_vk_destroy(proc_vk *vk);
  * render on. */
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t width, uint32_t height);
 
-/* Renders one frame: draws it at iw x ih (u->res must say so), scales it
- * to width x height when that differs, and sets *out to its RGBA8 pixels,
+/* Renders one frame: draws it at iw x ih (u->res must say so); when that
+ * is smaller than width x height, resolves it to full size from its
+ * jittered samples and the frames before (`rs`; a reset after new targets
+ * is forced here), and sets *out to its RGBA8 pixels,
  * rows top to bottom, valid until the next call (targets are remade when
  * the sizes change). The frame is drawn in bands; when *stop is set between
  * two, the frame is given up: true with *out NULL (the pixels of the last
  * finished frame stay where they were). False + mz_fail() on error. */
-bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t width, uint32_t height,
-                    uint32_t iw, uint32_t ih, const atomic_bool *stop, const uint8_t **out);
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs, uint32_t width,
+                    uint32_t height, uint32_t iw, uint32_t ih, const atomic_bool *stop,
+                    const uint8_t **out);
 
 #endif

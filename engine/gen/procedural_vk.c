@@ -1,5 +1,7 @@
 /* The procedural generator's Vulkan side: a fullscreen fragment pass into an
- * offscreen image, copied to a host buffer. A fragment shader rather than a
+ * offscreen image, copied to a host buffer. Drawn smaller than the frame (on
+ * a CPU), a second pass (resolve.frag) builds the full-size frame from the
+ * drawn one's jittered samples and the frames before it. A fragment shader rather than a
  * compute one: on lavapipe it is the faster of the two (platform.md).
  *
  * One frame in flight: render, wait, hand back the pixels. On lavapipe the
@@ -14,6 +16,7 @@
 
 #include "fullscreen_vert.h"
 #include "landscape_frag.h"
+#include "resolve_frag.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +24,20 @@
 #define FORMAT VK_FORMAT_R8G8B8A8_UNORM
 #define BANDS 4
 
+/* A pass's set layout, pipeline layout and descriptor pool (make_sets). */
+typedef struct pass_sets {
+    VkDescriptorSetLayout set_layout;
+    VkPipelineLayout layout;
+    VkDescriptorPool pool;
+} pass_sets;
+
 struct proc_vk {
     mz_gpu *gpu;
     VkDevice dev;
     VkRenderPass pass;      /* the first band: the image's old contents are not needed */
     VkRenderPass pass_keep; /* later bands: the bands drawn before stay */
-    VkDescriptorSetLayout set_layout;
-    VkPipelineLayout layout;
     VkPipeline pipeline[2]; /* [0] outdoors (room code compiled out), [1] rooms */
-    VkDescriptorPool pool;
+    pass_sets main;
     VkDescriptorSet set;
     VkSampler sampler;
     VkCommandPool cmd_pool;
@@ -38,9 +46,21 @@ struct proc_vk {
     mz_gpu_buffer uniforms;
 
     mz_gpu_image target; /* drawn at the internal size */
-    mz_gpu_image output; /* the frame size, when that differs: target scaled up */
     VkFramebuffer framebuffer;
     mz_gpu_buffer readback;
+
+    /* Temporal upsampling, when the internal size is smaller: resolve.frag
+     * builds the frame into history[at ^ 1] from the target and history[at]. */
+    VkRenderPass resolve_pass;
+    pass_sets resolve;
+    VkPipeline resolve_pipeline;
+    VkDescriptorSet resolve_set[2]; /* [i] reads history[i] */
+    mz_gpu_buffer resolve_params;
+    mz_gpu_image history[2];
+    VkFramebuffer history_fb[2];
+    VkImageLayout history_layout[2];
+    int at;             /* the history holding the last frame */
+    bool history_valid; /* it holds a frame of the current size */
 
     mz_gpu_image cond;
     mz_gpu_buffer staging;
@@ -87,35 +107,71 @@ static bool create_pass(proc_vk *vk, VkImageLayout initial, VkRenderPass *out)
                              2, out);
 }
 
-static bool create_pipeline(proc_vk *vk)
+/* A pass's descriptor plumbing: the set layout for `types` (one descriptor
+ * each, fragment stage), a pipeline layout with it, and `count` sets from
+ * a pool of their own. */
+static bool make_sets(proc_vk *vk, const VkDescriptorType *types, uint32_t n, uint32_t count,
+                      pass_sets *out, VkDescriptorSet *sets)
 {
-    VkDescriptorSetLayoutBinding bindings[2] = {
-        {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-        {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL},
-    };
+    VkDescriptorSetLayoutBinding bindings[4];
+    VkDescriptorPoolSize sizes[4];
+    for (uint32_t i = 0; i < n; i++) {
+        bindings[i] =
+            (VkDescriptorSetLayoutBinding){i, types[i], 1, VK_SHADER_STAGE_FRAGMENT_BIT, NULL};
+        sizes[i] = (VkDescriptorPoolSize){types[i], count};
+    }
     VkDescriptorSetLayoutCreateInfo set_info = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .bindingCount = 2,
+        .bindingCount = n,
         .pBindings = bindings,
     };
-    if (!vk_ok(vkCreateDescriptorSetLayout(vk->dev, &set_info, NULL, &vk->set_layout),
+    if (!vk_ok(vkCreateDescriptorSetLayout(vk->dev, &set_info, NULL, &out->set_layout),
                "vkCreateDescriptorSetLayout"))
         return false;
     VkPipelineLayoutCreateInfo layout_info = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
         .setLayoutCount = 1,
-        .pSetLayouts = &vk->set_layout,
+        .pSetLayouts = &out->set_layout,
     };
-    if (!vk_ok(vkCreatePipelineLayout(vk->dev, &layout_info, NULL, &vk->layout),
-               "vkCreatePipelineLayout"))
+    VkDescriptorPoolCreateInfo pool = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+        .maxSets = count,
+        .poolSizeCount = n,
+        .pPoolSizes = sizes,
+    };
+    if (!vk_ok(vkCreatePipelineLayout(vk->dev, &layout_info, NULL, &out->layout),
+               "vkCreatePipelineLayout") ||
+        !vk_ok(vkCreateDescriptorPool(vk->dev, &pool, NULL, &out->pool), "vkCreateDescriptorPool"))
         return false;
+    VkDescriptorSetLayout layouts[2] = {out->set_layout, out->set_layout};
+    VkDescriptorSetAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = out->pool,
+        .descriptorSetCount = count,
+        .pSetLayouts = layouts,
+    };
+    return vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, sets), "vkAllocateDescriptorSets");
+}
+
+static void destroy_sets(proc_vk *vk, pass_sets *p)
+{
+    if (p->pool) vkDestroyDescriptorPool(vk->dev, p->pool, NULL);
+    if (p->layout) vkDestroyPipelineLayout(vk->dev, p->layout, NULL);
+    if (p->set_layout) vkDestroyDescriptorSetLayout(vk->dev, p->set_layout, NULL);
+}
+
+static bool create_pipeline(proc_vk *vk)
+{
+    static const VkDescriptorType types[2] = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                              VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER};
+    if (!make_sets(vk, types, 2, 1, &vk->main, &vk->set)) return false;
 
     static const char *const names[2] = {"procedural outdoors", "procedural rooms"};
     for (VkBool32 rooms = 0; rooms < 2; rooms++) {
         VkSpecializationMapEntry entry = {.constantID = 0, .offset = 0, .size = sizeof rooms};
         VkSpecializationInfo spec = {
             .mapEntryCount = 1, .pMapEntries = &entry, .dataSize = sizeof rooms, .pData = &rooms};
-        if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->layout, vk->pass, fullscreen_vert,
+        if (!mz_gpu_fullscreen_pipeline(vk->gpu, vk->main.layout, vk->pass, fullscreen_vert,
                                         sizeof fullscreen_vert, landscape_frag,
                                         sizeof landscape_frag, &spec, &vk->pipeline[rooms]))
             return false;
@@ -124,28 +180,55 @@ static bool create_pipeline(proc_vk *vk)
     return true;
 }
 
+static bool create_resolve(proc_vk *vk)
+{
+    static const VkDescriptorType types[3] = {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                                              VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                                              VK_DESCRIPTOR_TYPE_STORAGE_BUFFER};
+    if (!make_sets(vk, types, 3, 2, &vk->resolve, vk->resolve_set) ||
+        !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->resolve_pass) ||
+        !mz_gpu_fullscreen_pipeline(vk->gpu, vk->resolve.layout, vk->resolve_pass, fullscreen_vert,
+                                    sizeof fullscreen_vert, resolve_frag, sizeof resolve_frag, NULL,
+                                    &vk->resolve_pipeline) ||
+        !buffer_create(vk, &vk->resolve_params, sizeof(proc_resolve),
+                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, false, "procedural resolve params"))
+        return false;
+    mz_gpu_name(vk->gpu, VK_OBJECT_TYPE_PIPELINE, (uint64_t)vk->resolve_pipeline,
+                "procedural resolve");
+    return true;
+}
+
+/* Points the resolve sets at the targets of the current size. */
+static void write_resolve_sets(proc_vk *vk)
+{
+    for (int i = 0; i < 2; i++) {
+        VkDescriptorImageInfo images[2] = {
+            {vk->sampler, vk->target.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+            {vk->sampler, vk->history[i].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+        };
+        VkDescriptorBufferInfo params = {vk->resolve_params.buffer, 0, sizeof(proc_resolve)};
+        VkWriteDescriptorSet writes[2] = {
+            {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+             .dstSet = vk->resolve_set[i],
+             .dstBinding = 0,
+             .descriptorCount = 2,
+             .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+             .pImageInfo = images},
+            {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+             .dstSet = vk->resolve_set[i],
+             .dstBinding = 2,
+             .descriptorCount = 1,
+             .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+             .pBufferInfo = &params},
+        };
+        vkUpdateDescriptorSets(vk->dev, 2, writes, 0, NULL);
+    }
+}
+
+/* The sampler, and the main set's uniforms (the conditioning image is set
+ * by proc_vk_set_conditioning). */
 static bool create_descriptors(proc_vk *vk)
 {
-    VkDescriptorPoolSize sizes[2] = {
-        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1},
-        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1},
-    };
-    VkDescriptorPoolCreateInfo pool = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-        .maxSets = 1,
-        .poolSizeCount = 2,
-        .pPoolSizes = sizes,
-    };
-    if (!vk_ok(vkCreateDescriptorPool(vk->dev, &pool, NULL, &vk->pool), "vkCreateDescriptorPool"))
-        return false;
-    VkDescriptorSetAllocateInfo alloc = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-        .descriptorPool = vk->pool,
-        .descriptorSetCount = 1,
-        .pSetLayouts = &vk->set_layout,
-    };
-    if (!vk_ok(vkAllocateDescriptorSets(vk->dev, &alloc, &vk->set), "vkAllocateDescriptorSets"))
-        return false;
     if (!mz_gpu_linear_sampler(vk->gpu, &vk->sampler)) return false;
     VkDescriptorBufferInfo ubo = {vk->uniforms.buffer, 0, sizeof(proc_uniforms)};
     VkWriteDescriptorSet write = {
@@ -194,8 +277,8 @@ proc_vk *proc_vk_create(mz_gpu *gpu)
                        false, "procedural uniforms") ||
         !create_pass(vk, VK_IMAGE_LAYOUT_UNDEFINED, &vk->pass) ||
         !create_pass(vk, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, &vk->pass_keep) ||
-        !create_pipeline(vk) || !create_descriptors(vk) || !create_commands(vk) ||
-        !proc_vk_set_conditioning(vk, black, 1, 1)) {
+        !create_pipeline(vk) || !create_descriptors(vk) || !create_resolve(vk) ||
+        !create_commands(vk) || !proc_vk_set_conditioning(vk, black, 1, 1)) {
         proc_vk_destroy(vk);
         return NULL;
     }
@@ -206,8 +289,14 @@ static void destroy_target(proc_vk *vk)
 {
     if (vk->framebuffer) vkDestroyFramebuffer(vk->dev, vk->framebuffer, NULL);
     vk->framebuffer = VK_NULL_HANDLE;
+    for (int i = 0; i < 2; i++) {
+        if (vk->history_fb[i]) vkDestroyFramebuffer(vk->dev, vk->history_fb[i], NULL);
+        vk->history_fb[i] = VK_NULL_HANDLE;
+        mz_gpu_image_destroy(vk->gpu, &vk->history[i]);
+        vk->history_layout[i] = VK_IMAGE_LAYOUT_UNDEFINED;
+    }
+    vk->history_valid = false;
     mz_gpu_image_destroy(vk->gpu, &vk->target);
-    mz_gpu_image_destroy(vk->gpu, &vk->output);
     mz_gpu_buffer_destroy(vk->gpu, &vk->readback);
 }
 
@@ -218,14 +307,16 @@ void proc_vk_destroy(proc_vk *vk)
     mz_gpu_image_destroy(vk->gpu, &vk->cond);
     mz_gpu_buffer_destroy(vk->gpu, &vk->staging);
     mz_gpu_buffer_destroy(vk->gpu, &vk->uniforms);
+    mz_gpu_buffer_destroy(vk->gpu, &vk->resolve_params);
+    if (vk->resolve_pipeline) vkDestroyPipeline(vk->dev, vk->resolve_pipeline, NULL);
+    destroy_sets(vk, &vk->resolve);
+    if (vk->resolve_pass) vkDestroyRenderPass(vk->dev, vk->resolve_pass, NULL);
     if (vk->fence) vkDestroyFence(vk->dev, vk->fence, NULL);
     if (vk->cmd_pool) vkDestroyCommandPool(vk->dev, vk->cmd_pool, NULL);
     if (vk->sampler) vkDestroySampler(vk->dev, vk->sampler, NULL);
-    if (vk->pool) vkDestroyDescriptorPool(vk->dev, vk->pool, NULL);
     for (int i = 0; i < 2; i++)
         if (vk->pipeline[i]) vkDestroyPipeline(vk->dev, vk->pipeline[i], NULL);
-    if (vk->layout) vkDestroyPipelineLayout(vk->dev, vk->layout, NULL);
-    if (vk->set_layout) vkDestroyDescriptorSetLayout(vk->dev, vk->set_layout, NULL);
+    destroy_sets(vk, &vk->main);
     if (vk->pass) vkDestroyRenderPass(vk->dev, vk->pass, NULL);
     if (vk->pass_keep) vkDestroyRenderPass(vk->dev, vk->pass_keep, NULL);
     free(vk);
@@ -235,16 +326,30 @@ static bool make_target(proc_vk *vk, uint32_t w, uint32_t h, uint32_t iw, uint32
 {
     destroy_target(vk);
     bool scaled = iw != w || ih != h;
-    if (!mz_gpu_image_create(vk->gpu, &vk->target, iw, ih, FORMAT,
-                             VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                             "procedural target") ||
-        (scaled &&
-         !mz_gpu_image_create(vk->gpu, &vk->output, w, h, FORMAT,
-                              VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                              "procedural output")) ||
+    VkImageUsageFlags full = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                             VK_IMAGE_USAGE_SAMPLED_BIT;
+    if (!mz_gpu_image_create(vk->gpu, &vk->target, iw, ih, FORMAT, full, "procedural target") ||
         !buffer_create(vk, &vk->readback, (VkDeviceSize)w * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                        true, "procedural readback"))
         return false;
+    for (int i = 0; scaled && i < 2; i++) {
+        VkFramebufferCreateInfo info = {
+            .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
+            .renderPass = vk->resolve_pass,
+            .attachmentCount = 1,
+            .width = w,
+            .height = h,
+            .layers = 1,
+        };
+        if (!mz_gpu_image_create(vk->gpu, &vk->history[i], w, h, FORMAT, full,
+                                 "procedural history"))
+            return false;
+        info.pAttachments = &vk->history[i].view;
+        if (!vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->history_fb[i]),
+                   "vkCreateFramebuffer"))
+            return false;
+    }
+    if (scaled) write_resolve_sets(vk);
     VkFramebufferCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
         .renderPass = vk->pass,
@@ -318,40 +423,45 @@ static void record_conditioning_upload(proc_vk *vk)
                                   });
 }
 
-/* A layout change of the upscaled image between two transfers. */
-static void transfer_barrier(proc_vk *vk, VkImage img, VkImageLayout from, VkImageLayout to,
-                             VkAccessFlags src_access, VkAccessFlags dst_access)
+/* Builds the full-size frame into the other history image (resolve.frag)
+ * and leaves it ready to copy from. */
+static void record_resolve(proc_vk *vk)
 {
+    int read = vk->at, write = vk->at ^ 1;
+    VkImageLayout ro = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
-                                      .image = img,
-                                      .from = from,
-                                      .to = to,
-                                      .src_access = src_access,
-                                      .dst_access = dst_access,
-                                      .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
-                                      .dst_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                      .image = vk->target.image,
+                                      .from = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                      .to = ro,
+                                      .src_access = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                                      .dst_access = VK_ACCESS_SHADER_READ_BIT,
+                                      .src_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                                      .dst_stage = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
                                   });
-}
-
-/* Scales the drawn image up to the frame size (bilinear) and leaves the
- * result ready to copy from. */
-static void record_upscale(proc_vk *vk)
-{
-    transfer_barrier(vk, vk->output.image, VK_IMAGE_LAYOUT_UNDEFINED,
-                     VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_READ_BIT,
-                     VK_ACCESS_TRANSFER_WRITE_BIT);
-    VkImageBlit blit = {
-        .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .srcOffsets = {{0, 0, 0}, {(int32_t)vk->target.width, (int32_t)vk->target.height, 1}},
-        .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-        .dstOffsets = {{0, 0, 0}, {(int32_t)vk->output.width, (int32_t)vk->output.height, 1}},
-    };
-    vkCmdBlitImage(vk->cmd, vk->target.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                   vk->output.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
-                   VK_FILTER_LINEAR);
-    transfer_barrier(vk, vk->output.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                     VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
-                     VK_ACCESS_TRANSFER_READ_BIT);
+    for (int i = 0; i < 2; i++) {
+        /* Both in the layout their descriptors name (the one written is
+         * then drawn over from UNDEFINED). */
+        if (vk->history_layout[i] == ro) continue;
+        mz_gpu_image_barrier(vk->cmd, &(mz_gpu_barrier_desc){
+                                          .image = vk->history[i].image,
+                                          .from = vk->history_layout[i],
+                                          .to = ro,
+                                          .src_access = VK_ACCESS_TRANSFER_READ_BIT,
+                                          .dst_access = VK_ACCESS_SHADER_READ_BIT,
+                                          .src_stage = VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                          .dst_stage = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                                      });
+        vk->history_layout[i] = ro;
+    }
+    VkExtent2D full = {vk->history[write].width, vk->history[write].height};
+    mz_gpu_begin_fullscreen(vk->cmd, vk->resolve_pass, vk->history_fb[write], full,
+                            (VkRect2D){{0, 0}, full}, vk->resolve_pipeline);
+    vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->resolve.layout, 0, 1,
+                            &vk->resolve_set[read], 0, NULL);
+    vkCmdDraw(vk->cmd, 3, 1, 0, 0);
+    vkCmdEndRenderPass(vk->cmd);
+    vk->history_layout[write] = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    vk->at = write;
 }
 
 /* Ends the command buffer, submits it and waits for it. */
@@ -372,16 +482,27 @@ static bool submit_and_wait(proc_vk *vk)
     return vk_ok(r, "vkWaitForFences");
 }
 
-bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h, uint32_t iw,
-                    uint32_t ih, const atomic_bool *stop, const uint8_t **out)
+bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs, uint32_t w,
+                    uint32_t h, uint32_t iw, uint32_t ih, const atomic_bool *stop,
+                    const uint8_t **out)
 {
     *out = NULL;
     bool scaled = iw != w || ih != h;
     bool remade = vk->target.width != iw || vk->target.height != ih ||
-                  (scaled && (vk->output.width != w || vk->output.height != h)) ||
-                  (!scaled && vk->output.image);
+                  vk->readback.size != (VkDeviceSize)w * h * 4 ||
+                  (scaled && (vk->history[0].width != w || vk->history[0].height != h)) ||
+                  (!scaled && vk->history[0].image);
     if (remade && !make_target(vk, w, h, iw, ih)) return false;
     memcpy(vk->uniforms.map, u, sizeof *u);
+    if (scaled) {
+        proc_resolve r = *rs;
+        r.size[0] = (float)w;
+        r.size[1] = (float)h;
+        r.size[2] = (float)iw;
+        r.size[3] = (float)ih;
+        if (!vk->history_valid) r.jitter[2] = 1; /* nothing to build on: start over */
+        memcpy(vk->resolve_params.map, &r, sizeof r);
+    }
 
     VkCommandBufferBeginInfo begin = {
         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -398,18 +519,19 @@ bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, uint32_t w, uint32_t h,
         if (vk->cond_dirty) record_conditioning_upload(vk);
         mz_gpu_begin_fullscreen(vk->cmd, band ? vk->pass_keep : vk->pass, vk->framebuffer,
                                 (VkExtent2D){iw, ih}, area, vk->pipeline[proc_draws_room(u)]);
-        vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->layout, 0, 1,
+        vkCmdBindDescriptorSets(vk->cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, vk->main.layout, 0, 1,
                                 &vk->set, 0, NULL);
         vkCmdDraw(vk->cmd, 3, 1, 0, 0);
         vkCmdEndRenderPass(vk->cmd);
         if (band == bands - 1) {
-            if (scaled) record_upscale(vk);
-            mz_gpu_record_readback(vk->cmd, scaled ? vk->output.image : vk->target.image, w, h,
-                                   vk->readback.buffer);
+            if (scaled) record_resolve(vk);
+            mz_gpu_record_readback(vk->cmd, scaled ? vk->history[vk->at].image : vk->target.image,
+                                   w, h, vk->readback.buffer);
         }
         if (!submit_and_wait(vk)) return false;
         vk->cond_dirty = false;
     }
+    vk->history_valid = scaled;
     if (!vk->readback.coherent) {
         VkMappedMemoryRange range = {
             .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,

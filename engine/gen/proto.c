@@ -19,6 +19,7 @@ static const char *const status_codes[MZ_GEN_PROTO_STATUS_COUNT] = {
     [MZ_GEN_PROTO_BUSY] = "busy",
     [MZ_GEN_PROTO_UNSUPPORTED] = "unsupported",
     [MZ_GEN_PROTO_INTERNAL] = "internal",
+    [MZ_GEN_PROTO_TIMEOUT] = "timeout",
 };
 
 static const char *const type_names[] = {
@@ -32,9 +33,12 @@ static const char *const type_names[] = {
 static const char *const encoding_names[] = {"raw", "png", "jpeg"};
 #define ENCODING_COUNT 3
 
-/* Integers above this are sent as strings: doubles (cJSON, JavaScript) hold
- * integers exactly only up to 2^53. */
+/* Doubles (cJSON, JavaScript) hold integers exactly only up to 2^53: readers
+ * take numbers below it. Writers send numbers only below 10^15, because
+ * cJSON prints 15 significant digits when they read back "equal enough":
+ * 8446740737955161 went out as 8.44674073795516e+15 (found by fuzz_proto). */
 #define EXACT_DOUBLE_INT 9007199254740992.0
+#define PRINTED_EXACT_INT 1e15
 
 const char *mz_gen_proto_status_code(mz_gen_proto_status s)
 {
@@ -72,7 +76,7 @@ mz_gen_proto_limits mz_gen_proto_default_limits(void)
 
 static bool add_u64(cJSON *o, const char *name, uint64_t v)
 {
-    if ((double)v < EXACT_DOUBLE_INT) return cJSON_AddNumberToObject(o, name, (double)v) != NULL;
+    if ((double)v < PRINTED_EXACT_INT) return cJSON_AddNumberToObject(o, name, (double)v) != NULL;
     char text[24];
     snprintf(text, sizeof text, "%llu", (unsigned long long)v);
     return cJSON_AddStringToObject(o, name, text) != NULL;

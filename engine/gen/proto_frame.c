@@ -127,6 +127,15 @@ mz_gen_proto_status mz_gen_proto_frame_parse(const uint8_t *msg, size_t len,
     return MZ_GEN_PROTO_OK;
 }
 
+/* What an image being decoded may be: each side at most max_dim and, when
+ * width is nonzero, exactly width x height. */
+typedef struct image_want {
+    uint32_t max_dim, width, height;
+} image_want;
+
+static bool image_decode(const uint8_t *data, size_t len, const image_want *want, uint8_t **rgba,
+                         uint32_t *w, uint32_t *h);
+
 mz_gen_proto_status mz_gen_proto_frame_pixels(const mz_gen_proto_frame *f, uint8_t *rgba)
 {
     if (f->encoding == MZ_GEN_PROTO_RAW) {
@@ -135,49 +144,39 @@ mz_gen_proto_status mz_gen_proto_frame_pixels(const mz_gen_proto_frame *f, uint8
     }
     uint8_t *pixels;
     uint32_t w, h;
-    if (!mz_gen_image_decode(f->payload, f->payload_size, MZ_GEN_PROTO_MAX_DIM, &pixels, &w, &h))
+    /* The image must be the header's size, checked from the image's own
+     * header before anything is allocated or decoded: a 16x16 frame whose PNG
+     * says 4096x4096 is refused, not inflated to 64 MB first. */
+    image_want want = {MZ_GEN_PROTO_MAX_DIM, f->width, f->height};
+    if (!image_decode(f->payload, f->payload_size, &want, &pixels, &w, &h))
         return MZ_GEN_PROTO_BAD_FRAME;
-    mz_gen_proto_status s = MZ_GEN_PROTO_OK;
-    if (w != f->width || h != f->height) {
-        mz_fail("frame header says %ux%u, its image is %ux%u", f->width, f->height, w, h);
-        s = MZ_GEN_PROTO_BAD_FRAME;
-    } else {
-        memcpy(rgba, pixels, (size_t)w * h * 4);
-    }
+    memcpy(rgba, pixels, (size_t)w * h * 4);
     free(pixels);
-    return s;
+    return MZ_GEN_PROTO_OK;
 }
 
 /* ---- image codecs ------------------------------------------------------ */
 
-bool mz_gen_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, uint8_t **out, size_t *len)
+/* Whether an image of iw x ih, read from its header, is what is wanted. */
+static bool image_size_ok(const char *kind, uint32_t iw, uint32_t ih, const image_want *want)
 {
-    png_image img = {
-        .version = PNG_IMAGE_VERSION, .width = w, .height = h, .format = PNG_FORMAT_RGBA};
-    png_alloc_size_t size = 0;
-    *out = NULL;
-    if (!png_image_write_to_memory(&img, NULL, &size, 0, rgba, 0, NULL))
-        return mz_fail("PNG encode: %s", img.message);
-    *out = malloc(size);
-    if (!*out) return mz_fail("PNG encode: out of memory");
-    if (!png_image_write_to_memory(&img, *out, &size, 0, rgba, 0, NULL)) {
-        free(*out);
-        *out = NULL;
-        return mz_fail("PNG encode: %s", img.message);
-    }
-    *len = size;
+    if (iw == 0 || ih == 0 || iw > want->max_dim || ih > want->max_dim)
+        return mz_fail("%s of %ux%u is outside 1..%u", kind, iw, ih, want->max_dim);
+    if (want->width && (iw != want->width || ih != want->height))
+        return mz_fail("frame header says %ux%u, its image is %ux%u", want->width, want->height,
+                       iw, ih);
     return true;
 }
 
-static bool png_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
+static bool png_decode(const uint8_t *data, size_t len, const image_want *want, uint8_t **rgba,
                        uint32_t *w, uint32_t *h)
 {
     png_image img = {.version = PNG_IMAGE_VERSION};
     if (!png_image_begin_read_from_memory(&img, data, len))
         return mz_fail("PNG decode: %s", img.message);
-    if (img.width == 0 || img.height == 0 || img.width > max_dim || img.height > max_dim) {
+    if (!image_size_ok("PNG", img.width, img.height, want)) {
         png_image_free(&img);
-        return mz_fail("PNG of %ux%u is outside 1..%u", img.width, img.height, max_dim);
+        return false;
     }
     img.format = PNG_FORMAT_RGBA;
     *rgba = malloc(PNG_IMAGE_SIZE(img));
@@ -217,7 +216,7 @@ static void jpeg_quiet(j_common_ptr cinfo, int level)
     (void)level;
 }
 
-static bool jpeg_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
+static bool jpeg_decode(const uint8_t *data, size_t len, const image_want *want, uint8_t **rgba,
                         uint32_t *w, uint32_t *h)
 {
     struct jpeg_decompress_struct cinfo;
@@ -236,11 +235,9 @@ static bool jpeg_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)len);
     jpeg_read_header(&cinfo, TRUE);
-    if (cinfo.image_width == 0 || cinfo.image_height == 0 || cinfo.image_width > max_dim ||
-        cinfo.image_height > max_dim) {
-        uint32_t iw = cinfo.image_width, ih = cinfo.image_height;
+    if (!image_size_ok("JPEG", cinfo.image_width, cinfo.image_height, want)) {
         jpeg_destroy_decompress(&cinfo);
-        return mz_fail("JPEG of %ux%u is outside 1..%u", iw, ih, max_dim);
+        return false;
     }
     cinfo.out_color_space = JCS_RGB;
     jpeg_start_decompress(&cinfo);
@@ -305,15 +302,22 @@ bool mz_gen_jpeg_encode(const uint8_t *rgba, uint32_t w, uint32_t h, int quality
     return true;
 }
 
-bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
+static bool image_decode(const uint8_t *data, size_t len, const image_want *want, uint8_t **rgba,
                          uint32_t *w, uint32_t *h)
 {
     static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     *rgba = NULL;
-    if (len >= 8 && !memcmp(data, png_sig, 8)) return png_decode(data, len, max_dim, rgba, w, h);
+    if (len >= 8 && !memcmp(data, png_sig, 8)) return png_decode(data, len, want, rgba, w, h);
     if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-        return jpeg_decode(data, len, max_dim, rgba, w, h);
+        return jpeg_decode(data, len, want, rgba, w, h);
     return mz_fail("image is neither PNG nor JPEG");
+}
+
+bool mz_gen_image_decode(const uint8_t *data, size_t len, uint32_t max_dim, uint8_t **rgba,
+                         uint32_t *w, uint32_t *h)
+{
+    image_want any = {max_dim, 0, 0};
+    return image_decode(data, len, &any, rgba, w, h);
 }
 
 void mz_gen_image_scale(const uint8_t *src, uint32_t sw, uint32_t sh, uint8_t *dst, uint32_t dw,

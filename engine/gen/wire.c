@@ -94,7 +94,8 @@ mz_gen_wire_rx mz_gen_wire_receive(mz_gen_wire *w, const void *in, size_t len)
         w->in_overflow = true;
         return MZ_GEN_WIRE_TOO_LARGE;
     }
-    if (need > w->in_cap) {
+    /* `!w->in`: an empty first message still needs the byte its NUL goes in. */
+    if (need > w->in_cap || !w->in) {
         /* Grow to what the current ws frame announces, so a 3.5 MB frame
          * costs one or two reallocs, not one per fragment. */
         size_t cap = need + lws_remaining_packet_payload(w->wsi);
@@ -110,6 +111,11 @@ mz_gen_wire_rx mz_gen_wire_receive(mz_gen_wire *w, const void *in, size_t len)
     if (!lws_is_final_fragment(w->wsi)) return MZ_GEN_WIRE_PARTIAL;
     w->in[w->in_len] = 0; /* text messages can be read as C strings */
     return MZ_GEN_WIRE_COMPLETE;
+}
+
+void mz_gen_wire_kill(struct lws *wsi)
+{
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
 void mz_gen_wire_reset(mz_gen_wire *w)
@@ -135,7 +141,8 @@ struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, vo
         .gid = -1,
         .uid = -1,
         .user = user,
-        .options = LWS_SERVER_OPTION_DISABLE_IPV6,
+        /* RFC 6455 8.1: text that is not UTF-8 closes the connection (1007). */
+        .options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8,
     };
     lws_set_log_level(LLL_ERR, NULL);
     struct lws_context *ctx = lws_create_context(&info);
@@ -155,6 +162,7 @@ struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, vo
         .uid = -1,
         .user = user,
         .connect_timeout_secs = 2,
+        .options = LWS_SERVER_OPTION_VALIDATE_UTF8,
     };
     lws_set_log_level(LLL_ERR, NULL);
     return lws_create_context(&info);

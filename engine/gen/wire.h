@@ -53,6 +53,14 @@ bool mz_gen_wire_writeable(mz_gen_wire *w);
 /* From the RECEIVE callback with the callback's bytes. */
 mz_gen_wire_rx mz_gen_wire_receive(mz_gen_wire *w, const void *in, size_t len);
 
+/* Closes wsi from inside its own RECEIVE callback, which must then return
+ * 0. libwebsockets 4.1 must never be told to close by a nonzero return
+ * from RECEIVE: it goes on parsing the rest of what it read into its
+ * receive buffer without rewinding it, and writes past the buffer's end (a
+ * frame that announces 2^40 bytes corrupted the heap that way). Here the
+ * connection is closed from the service loop instead, after the parser. */
+void mz_gen_wire_kill(struct lws *wsi);
+
 /* Frees queued messages and the receive buffer; the wire can be reused. */
 void mz_gen_wire_reset(mz_gen_wire *w);
 

@@ -3,6 +3,7 @@
 #include "mz_error.h"
 
 #include <errno.h>
+#include <math.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +42,81 @@ static void png_warning_fn(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h)
+void mz_record_meta_add(mz_record_meta *meta, const char *key, const char *value)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) return mz_fail("%s: %s", path, strerror(errno));
+    if (value && meta->count < MZ_RECORD_MAX_TAGS)
+        meta->tags[meta->count++] = (mz_record_tag){key, value};
+}
+
+/* The XMP packet for a DigitalSourceType term (a plain word: nothing to
+ * escape). */
+static bool xmp_packet(const char *term, char *buf, size_t cap)
+{
+    for (const char *c = term; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+            return mz_fail("png: '%s' is not a DigitalSourceType term", term);
+    int n = snprintf(buf, cap,
+                     "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                     " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                     "  <rdf:Description rdf:about=\"\"\n"
+                     "    xmlns:Iptc4xmpExt=\"http://iptc.org/std/Iptc4xmpExt/2008-02-29/\"\n"
+                     "    Iptc4xmpExt:DigitalSourceType="
+                     "\"http://cv.iptc.org/newscodes/digitalsourcetype/%s\"/>\n"
+                     " </rdf:RDF>\n"
+                     "</x:xmpmeta>\n"
+                     "<?xpacket end=\"r\"?>",
+                     term);
+    return n > 0 && (size_t)n < cap ? true : mz_fail("png: DigitalSourceType term too long");
+}
+
+/* Where encoded bytes go: a file (png_init_io) or a growing buffer. */
+typedef struct png_sink {
+    FILE *file;
+    uint8_t *data;
+    size_t len, cap;
+} png_sink;
+
+static void sink_write(png_structp png, png_bytep bytes, png_size_t n)
+{
+    png_sink *s = png_get_io_ptr(png);
+    if (s->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 65536;
+        while (cap < s->len + n)
+            cap *= 2;
+        uint8_t *bigger = realloc(s->data, cap);
+        if (!bigger) png_error(png, "out of memory");
+        s->data = bigger;
+        s->cap = cap;
+    }
+    memcpy(s->data + s->len, bytes, n);
+    s->len += n;
+}
+
+static void sink_flush(png_structp png)
+{
+    (void)png;
+}
+
+/* The one PNG encoder: every PNG the engine writes comes through here. */
+static bool png_encode(png_sink *sink, const uint8_t *rgba, uint32_t w, uint32_t h,
+                       const mz_record_meta *meta)
+{
+    char xmp[1024];
+    png_text text[MZ_RECORD_MAX_TAGS + 1];
+    int ntext = 0;
+    for (int i = 0; meta && i < meta->count && i < MZ_RECORD_MAX_TAGS; i++)
+        text[ntext++] = (png_text){.compression = PNG_ITXT_COMPRESSION_NONE,
+                                   .key = (char *)meta->tags[i].key,
+                                   .text = (char *)meta->tags[i].value,
+                                   .itxt_length = strlen(meta->tags[i].value)};
+    if (meta && meta->source_type) {
+        if (!xmp_packet(meta->source_type, xmp, sizeof xmp)) return false;
+        text[ntext++] = (png_text){.compression = PNG_ITXT_COMPRESSION_NONE,
+                                   .key = "XML:com.adobe.xmp",
+                                   .text = xmp,
+                                   .itxt_length = strlen(xmp)};
+    }
     png_structp png =
         png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_error_fn, png_warning_fn);
     png_infop info = png ? png_create_info_struct(png) : NULL;
@@ -54,11 +126,15 @@ bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t w, uint
     if (ok && setjmp(png_jmpbuf(png))) {
         ok = false;
     } else if (ok) {
-        png_init_io(png, f);
+        if (sink->file)
+            png_init_io(png, sink->file);
+        else
+            png_set_write_fn(png, sink, sink_write, sink_flush);
         png_set_compression_level(png, 2);
         png_set_filter(png, 0, PNG_FILTER_SUB);
         png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                      PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+        if (ntext) png_set_text(png, info, text, ntext);
         png_write_info(png, info);
         for (uint32_t y = 0; y < h; y++) {
             const uint8_t *src = rgba + (size_t)y * w * 4;
@@ -70,9 +146,32 @@ bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t w, uint
     }
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
     free(row);
-    if (fclose(f) != 0 && ok) ok = mz_fail("%s: %s", path, strerror(errno));
+    return ok;
+}
+
+bool mz_record_png_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h,
+                         const mz_record_meta *meta)
+{
+    png_sink sink = {.file = fopen(path, "wb")};
+    if (!sink.file) return mz_fail("%s: %s", path, strerror(errno));
+    bool ok = png_encode(&sink, rgba, w, h, meta);
+    if (fclose(sink.file) != 0 && ok) ok = mz_fail("%s: %s", path, strerror(errno));
     if (!ok) mz_fail_context("writing %s", path);
     return ok;
+}
+
+bool mz_record_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, const mz_record_meta *meta,
+                          uint8_t **out, size_t *len)
+{
+    png_sink sink = {0};
+    *out = NULL;
+    if (!png_encode(&sink, rgba, w, h, meta)) {
+        free(sink.data);
+        return false;
+    }
+    *out = sink.data;
+    *len = sink.len;
+    return true;
 }
 
 uint8_t *mz_record_png_read(const char *path, uint32_t *width, uint32_t *height)
@@ -130,6 +229,11 @@ mz_record_y4m *mz_record_y4m_open(const char *path, uint32_t w, uint32_t h, doub
 {
     if (w % 2 || h % 2) {
         mz_fail("%s: y4m needs an even size, not %ux%u", path, w, h);
+        return NULL;
+    }
+    /* The header keeps the rate in thousandths: below that it would say 0. */
+    if (!isfinite(fps) || fps < 0.001 || fps > 1e6) {
+        mz_fail("%s: y4m frame rate %g is not in 0.001..1000000", path, fps);
         return NULL;
     }
     mz_record_y4m *y = calloc(1, sizeof *y);

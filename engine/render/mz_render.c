@@ -37,6 +37,7 @@ struct mz_render {
 
     int want_w, want_h; /* the drawable, as last told */
     bool recreate;      /* the target no longer matches: rebuild before drawing */
+    bool lost;          /* VK_ERROR_DEVICE_LOST seen: every call fails from then on */
 
     /* the target: swapchain images, or offscreen images when headless */
     VkFormat format;
@@ -80,6 +81,20 @@ static bool vk_check(VkResult res, const char *what)
 {
     if (res == VK_SUCCESS) return true;
     return mz_fail("render: %s failed (VkResult %d)", what, (int)res);
+}
+
+/* Every fence wait goes through here: a wait that fails means the GPU is
+ * gone (device lost) or out of memory, and drawing on regardless would
+ * reuse resources it may still hold. A lost device stays lost. */
+static bool wait_fence(mz_render *r, VkFence fence)
+{
+    if (r->lost) return mz_fail("render: the GPU device was lost");
+    VkResult res = vkWaitForFences(r->dev, 1, &fence, VK_TRUE, UINT64_MAX);
+    if (res == VK_ERROR_DEVICE_LOST) {
+        r->lost = true;
+        return mz_fail("render: the GPU device was lost (vkWaitForFences)");
+    }
+    return vk_check(res, "vkWaitForFences");
 }
 
 static void queue_wait_idle(mz_render *r)
@@ -139,10 +154,11 @@ static void write_sets(mz_render *r)
 }
 
 /* Waits until no submitted frame uses any resource of ours. */
-static void wait_frames(mz_render *r)
+static bool wait_frames(mz_render *r)
 {
     for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
-        vkWaitForFences(r->dev, 1, &r->slots[i].fence, VK_TRUE, UINT64_MAX);
+        if (!wait_fence(r, r->slots[i].fence)) return false;
+    return true;
 }
 
 /* Records the barrier that moves a texture to `to`, after its last use. */
@@ -338,7 +354,7 @@ static bool make_offscreen(mz_render *r)
  * the presentation engine may still hold semaphores of the old images. */
 static bool target_build(mz_render *r)
 {
-    wait_frames(r);
+    if (!wait_frames(r)) return false;
     queue_wait_idle(r);
     target_destroy(r);
     r->recreate = false;
@@ -489,8 +505,10 @@ mz_render *mz_render_create(const mz_render_desc *desc)
 void mz_render_destroy(mz_render *r)
 {
     if (!r) return;
+    /* Destroying goes on whatever the waits say: a lost device holds
+     * nothing to wait for, and its objects must be freed all the same. */
     for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
-        if (r->slots[i].fence) vkWaitForFences(r->dev, 1, &r->slots[i].fence, VK_TRUE, UINT64_MAX);
+        if (r->slots[i].fence) (void)wait_fence(r, r->slots[i].fence);
     queue_wait_idle(r);
     target_destroy(r);
     if (r->swapchain) vkDestroySwapchainKHR(r->dev, r->swapchain, NULL);
@@ -554,12 +572,12 @@ bool mz_render_set_frame(mz_render *r, const uint8_t *rgba, int width, int heigh
 {
     if (!rgba || width <= 0 || height <= 0) return mz_fail("render: empty frame");
     frame_slot *s = &r->slots[r->slot];
-    vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
+    if (!wait_fence(r, s->fence)) return false;
     bool fade = r->fade_s > 0 && r->has_frame;
     if ((uint32_t)width != r->frames[r->current].img.width ||
         (uint32_t)height != r->frames[r->current].img.height) {
         /* New size: both textures are remade; the old picture is gone, so cut. */
-        wait_frames(r);
+        if (!wait_frames(r)) return false;
         for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
             r->slots[i].frame_pending = false;
         if (!texture_create(r, &r->frames[0], width, height) ||
@@ -594,9 +612,9 @@ bool mz_render_set_overlay(mz_render *r, const uint8_t *rgba, int width, int hei
     }
     if (width <= 0 || height <= 0 || pitch < width * 4)
         return mz_fail("render: bad overlay %dx%d pitch %d", width, height, pitch);
-    vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
+    if (!wait_fence(r, s->fence)) return false;
     if ((uint32_t)width != r->overlay.img.width || (uint32_t)height != r->overlay.img.height) {
-        wait_frames(r);
+        if (!wait_frames(r)) return false;
         for (int i = 0; i < FRAMES_IN_FLIGHT; i++)
             r->slots[i].overlay_pending = false;
         if (!texture_create(r, &r->overlay, width, height)) return false;
@@ -659,8 +677,7 @@ static bool present(mz_render *r, bool *presented, bool capture)
         r->recreate = r->surface != VK_NULL_HANDLE;
         return true;
     }
-    if (!vk_check(vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX), "vkWaitForFences"))
-        return false;
+    if (!wait_fence(r, s->fence)) return false;
 
     uint32_t image;
     if (r->surface) {
@@ -750,9 +767,9 @@ static bool present(mz_render *r, bool *presented, bool capture)
         r->recreate = true;
     else if (!vk_check(pres, "vkQueuePresentKHR"))
         return false;
+    /* A capture is read by the caller now: only once the GPU is done. */
+    if (capture && !wait_fence(r, s->fence)) return false;
     *presented = true;
-    if (capture) /* the caller reads the pixels now */
-        vkWaitForFences(r->dev, 1, &s->fence, VK_TRUE, UINT64_MAX);
     return true;
 }
 

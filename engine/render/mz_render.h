@@ -20,7 +20,10 @@
  *
  * Ownership: the caller keeps the mz_gpu alive until mz_render_destroy.
  * Pixels passed in are copied before the call returns.
- * Errors: false / NULL with the message in mz_error(). */
+ * Errors: false / NULL with the message in mz_error(). A lost device
+ * (VK_ERROR_DEVICE_LOST from a fence wait) is not recovered here: from then on
+ * every call fails with "the GPU device was lost", and the program decides
+ * (the player stops with that message rather than drawing on a dead device). */
 #ifndef MZ_RENDER_H
 #define MZ_RENDER_H
 

@@ -50,6 +50,16 @@ extern const int mz_scene_param_count;
 extern const char *const mz_scene_setting_names[MZ_SETTING_COUNT];
 extern const char *const mz_scene_camera_names[MZ_CAMERA_COUNT];
 
+/* A subject's parts that take a colour ("a yellow coat", "a white beard");
+ * the body's parts (a leg, an ear) are drawn with it and take none. */
+typedef enum mz_scene_part {
+    MZ_PART_COAT,
+    MZ_PART_BEARD,
+    MZ_PART_HAIR,
+    MZ_PART_BODY,
+    MZ_PART_COUNT
+} mz_scene_part;
+
 typedef enum mz_scene_op {
     MZ_OP_SET,   /* key=value */
     MZ_OP_IMPLY, /* key?=value: only where no word sets the key with '=' */
@@ -76,6 +86,12 @@ typedef struct mz_scene_entry {
     float intensity; /* modifiers */
     bool adjective;  /* weak and implied when it describes an unknown thing */
     uint32_t entity; /* seed of `name` if marked entity, else 0 */
+    /* What it says about subjects (mz_subject); -1 where it says nothing. */
+    int8_t subject;    /* subject=KIND: a new subject of that kind */
+    int8_t part;       /* part=coat|beard|hair|body: a colour before it goes there */
+    int8_t pose;       /* pose=...: of the subject named last in the clause */
+    int8_t place;      /* place=...: likewise */
+    float build, size; /* build=, size=: for the next subject named */
     int n_effects;
     mz_scene_effect effect[MZ_SCENE_EFFECTS_MAX];
 } mz_scene_entry;

@@ -170,8 +170,18 @@ static int32_t match(const mz_scene_lexicon *lx, const token *tok, int n, int i,
 
 /* ------------------------------------------------------------------ applying effects */
 
+/* What the words before a subject said about it ("a stout man in a yellow
+ * coat"): kept until the subject comes, forgotten at the clause's end. */
+typedef struct pending {
+    bool has_colour;
+    mz_rgb colour;
+    float build, size; /* < 0: not said */
+} pending;
+
 typedef struct state {
     mz_scene_params *out;
+    int subject;   /* the subject named last in this clause, or -1 */
+    pending about; /* for the next subject or part */
     uint64_t set_explicitly; /* bit per parameter: a '=' effect set it */
     int n_settings;
     uint8_t setting[MZ_SCENE_MAX_WORDS];
@@ -298,6 +308,124 @@ static void flush_name(state *st, const char *prompt, const token *tok, int firs
           last->off + last->len - tok[first].off, 1, false, seed, "");
 }
 
+/* ------------------------------------------------------------------ subjects */
+
+/* The colour an adjective gives a thing: its tint, or for "black"/"dark"
+ * (brightness only) a near black. False when it names no colour. */
+static bool entry_colour(const mz_scene_entry *e, mz_rgb *out)
+{
+    bool dark = false;
+    for (int f = 0; f < e->n_effects; f++) {
+        const mz_scene_param *p = &mz_scene_param_table[e->effect[f].param];
+        if (p->type == MZ_PARAM_RGB) {
+            *out = (mz_rgb){e->effect[f].v[0], e->effect[f].v[1], e->effect[f].v[2]};
+            return true;
+        }
+        dark |= strcmp(p->name, "brightness") == 0 && e->effect[f].v[0] < 1;
+    }
+    if (dark) *out = (mz_rgb){0.05f, 0.045f, 0.04f};
+    return dark;
+}
+
+/* Whether the words after tok[i] (in its clause, past unknown words and
+ * other describing words) reach a subject or one of its parts: then an
+ * adjective at i describes that thing, not the scene. */
+static bool describes_subject(const mz_scene_lexicon *lx, const token *tok, int n, int i)
+{
+    for (int reach = 0; i < n && reach < 3 && !tok[i].clause_start; reach++) {
+        int words = 1;
+        int32_t ei = match(lx, tok, n, i, &words);
+        if (ei >= 0) {
+            const mz_scene_entry *e = &lx->entry[ei];
+            if (e->subject >= 0 || e->part >= 0) return true;
+            if (!e->adjective && e->build < 0 && e->size < 0) return false;
+        }
+        i += words;
+    }
+    return false;
+}
+
+static float unit_of(uint32_t x, int salt)
+{
+    x ^= (uint32_t)salt * 0x9e3779b9u;
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return (float)(x >> 8) / 16777216.0f;
+}
+
+/* A subject's look where the prompt says nothing: from its entity seed, so a
+ * named one ("the keeper") looks the same in every scene; from its kind and
+ * place in the prompt otherwise. */
+static mz_subject default_subject(mz_subject_kind kind, uint32_t entity, int index)
+{
+    static const mz_rgb coats[] = {{0.30f, 0.22f, 0.14f}, {0.16f, 0.20f, 0.32f},
+                                   {0.35f, 0.12f, 0.10f}, {0.20f, 0.26f, 0.16f},
+                                   {0.25f, 0.25f, 0.27f}, {0.42f, 0.34f, 0.20f}};
+    static const mz_rgb hair[] = {{0.10f, 0.07f, 0.05f}, {0.35f, 0.22f, 0.10f},
+                                  {0.55f, 0.55f, 0.55f}, {0.05f, 0.05f, 0.05f}};
+    static const mz_rgb kind_colour[MZ_SUBJECT_COUNT] = {
+        [MZ_SUBJECT_DOG] = {0.35f, 0.24f, 0.14f},     [MZ_SUBJECT_CAT] = {0.12f, 0.11f, 0.10f},
+        [MZ_SUBJECT_BIRD] = {0.10f, 0.10f, 0.11f},    [MZ_SUBJECT_HORSE] = {0.30f, 0.18f, 0.10f},
+        [MZ_SUBJECT_BOAT] = {0.32f, 0.20f, 0.12f},    [MZ_SUBJECT_LANTERN] = {0.55f, 0.42f, 0.18f},
+        [MZ_SUBJECT_DOOR] = {0.26f, 0.16f, 0.09f},    [MZ_SUBJECT_STAIRS] = {0.30f, 0.28f, 0.26f},
+        [MZ_SUBJECT_TABLE] = {0.30f, 0.19f, 0.10f},   [MZ_SUBJECT_BED] = {0.55f, 0.50f, 0.42f},
+        [MZ_SUBJECT_WINDOW] = {0.20f, 0.14f, 0.08f},  [MZ_SUBJECT_BARREL] = {0.33f, 0.21f, 0.11f},
+        [MZ_SUBJECT_CHEST] = {0.28f, 0.17f, 0.08f},   [MZ_SUBJECT_BELL] = {0.55f, 0.40f, 0.18f},
+    };
+    uint32_t seed = entity ? entity : (uint32_t)(kind * 977 + index * 131 + 7);
+    mz_subject s = {.kind = kind, .build = 0.5f, .size = 1, .entity = entity, .presence = 1};
+    s.colour = kind == MZ_SUBJECT_PERSON ? coats[(int)(unit_of(seed, 1) * 6) % 6] : kind_colour[kind];
+    s.hair = hair[(int)(unit_of(seed, 2) * 4) % 4];
+    s.build = 0.35f + 0.3f * unit_of(seed, 3);
+    return s;
+}
+
+/* A subject word: a new subject (or the one already named with the same
+ * entity), with what the words before it said. */
+static void add_subject(state *st, const mz_scene_entry *e, uint32_t entity)
+{
+    mz_scene_params *p = st->out;
+    int at = -1;
+    for (int i = 0; i < p->subject_count && entity; i++)
+        if (p->subject[i].entity == entity) at = i;
+    if (at < 0 && p->subject_count < MZ_SCENE_MAX_SUBJECTS) {
+        at = p->subject_count++;
+        p->subject[at] = default_subject((mz_subject_kind)e->subject, entity, at);
+    }
+    st->subject = at;
+    if (at < 0) return; /* the first MZ_SCENE_MAX_SUBJECTS named are drawn */
+    mz_subject *s = &p->subject[at];
+    if (st->about.has_colour) s->colour = st->about.colour;
+    if (st->about.build >= 0) s->build = st->about.build;
+    if (st->about.size >= 0) s->size = st->about.size;
+    st->about = (pending){.build = -1, .size = -1};
+}
+
+/* Whatever an entry says about subjects: parts, pose, place, build, size. */
+static void apply_subject(state *st, const mz_scene_entry *e, uint32_t entity)
+{
+    if (e->build >= 0) st->about.build = e->build;
+    if (e->size >= 0) st->about.size = e->size;
+    if (e->subject >= 0) add_subject(st, e, entity);
+    if (st->subject < 0) return;
+    mz_subject *s = &st->out->subject[st->subject];
+    if (e->part >= 0) {
+        bool coloured = st->about.has_colour;
+        if (e->part == MZ_PART_COAT && coloured) s->colour = st->about.colour;
+        if (e->part == MZ_PART_HAIR && coloured) s->hair = st->about.colour;
+        if (e->part == MZ_PART_BEARD) {
+            s->beard = 1;
+            if (coloured) s->hair = st->about.colour;
+        }
+        st->about.has_colour = false;
+    }
+    if (e->pose >= 0) s->pose = (mz_pose)e->pose;
+    if (e->place >= 0) s->place = (mz_place)e->place;
+}
+
 bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt, const mz_scene_params *base,
                         mz_scene_params *out, mz_scene_trace *why)
 {
@@ -312,7 +440,8 @@ bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt, const mz
     int n = tokenise(lx, prompt, tok, MZ_SCENE_MAX_WORDS, &more);
     if (why) why->truncated = more;
 
-    state st = {.out = &p, .why = why};
+    state st = {.out = &p, .why = why, .subject = -1, .about = {.build = -1, .size = -1}};
+    p.subject_count = 0;
     float k = 1;       /* pending modifier */
     int negation = -1; /* words a pending negation may still skip; -1 = none */
     bool last_negated = false;
@@ -321,12 +450,16 @@ bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt, const mz
         if (tok[i].clause_start) {
             k = 1;
             negation = -1;
+            st.subject = -1;
+            st.about = (pending){.build = -1, .size = -1};
             flush_name(&st, prompt, tok, name_first, name_count);
             name_count = 0;
         }
         int words = 1;
         int32_t ei = match(lx, tok, n, i, &words);
         if (ei < 0) {
+            if (why && why->unknown < MZ_SCENE_TRACE_MAX)
+                why->unknown_word[why->unknown] = (mz_scene_trace_word){tok[i].off, tok[i].len};
             if (why) why->unknown++;
             if (negation >= 0) negation--;
             if (tok[i].capitalised) {
@@ -363,16 +496,20 @@ bool mz_scene_interpret(const mz_scene_lexicon *lx, const char *prompt, const mz
                   e->items);
             break;
         case MZ_ENTRY_EFFECT: {
-            bool negated = negation >= 0, on_thing = false;
+            bool negated = negation >= 0, on_thing = false, on_subject = false;
             int next_words;
-            if (e->adjective && i < n && !tok[i].clause_start &&
-                match(lx, tok, n, i, &next_words) < 0) {
+            if (e->adjective && !negated && describes_subject(lx, tok, n, i) &&
+                entry_colour(e, &st.about.colour)) {
+                on_subject = st.about.has_colour = true; /* the coat is yellow, not the scene */
+            } else if (e->adjective && i < n && !tok[i].clause_start &&
+                       match(lx, tok, n, i, &next_words) < 0) {
                 on_thing = true;
                 k *= ADJECTIVE_ON_THING;
             }
-            for (int f = 0; f < e->n_effects; f++)
+            for (int f = 0; f < e->n_effects && !on_subject; f++)
                 apply(&st, &e->effect[f], k, negated, on_thing);
             uint32_t seed = e->entity && !negated ? add_entity(&p, e->entity) : 0;
+            if (!negated) apply_subject(&st, e, e->entity);
             trace(why, MZ_SCENE_TRACE_EFFECT, e->name, strlen(e->name), off, len, k, negated, seed,
                   e->items);
             last_negated = negated;

@@ -100,12 +100,19 @@ typedef struct mz_scene_trace_item {
 
 #define MZ_SCENE_TRACE_MAX 32
 
+/* A word of the prompt the lexicon does not know: bytes into the prompt. */
+typedef struct mz_scene_trace_word {
+    uint32_t offset, length;
+} mz_scene_trace_word;
+
 typedef struct mz_scene_trace {
     int count;      /* items filled */
     int dropped;    /* matches beyond MZ_SCENE_TRACE_MAX, not recorded */
-    int unknown;    /* words ignored */
+    int unknown;    /* words ignored (capitalised ones may still make a name) */
     bool truncated; /* the prompt had more than MZ_SCENE_MAX_WORDS words */
     mz_scene_trace_item item[MZ_SCENE_TRACE_MAX];
+    /* The first MZ_SCENE_TRACE_MAX of the `unknown` words, in prompt order. */
+    mz_scene_trace_word unknown_word[MZ_SCENE_TRACE_MAX];
 } mz_scene_trace;
 
 /* Interprets `prompt` (any bytes, NUL-terminated) on top of `base` (NULL =

@@ -58,6 +58,15 @@ const char *const mz_scene_setting_names[MZ_SETTING_COUNT] = {
 const char *const mz_scene_camera_names[MZ_CAMERA_COUNT] = {"drift", "still", "pan",
                                                             "dolly", "orbit", "rise"};
 
+/* The values subject items take in the file (subject=dog pose=seated). */
+static const char *const subject_names[MZ_SUBJECT_COUNT] = {
+    "person", "dog", "cat", "bird", "horse", "boat", "lantern", "door", "stairs", "table", "bed",
+    "window", "barrel", "chest", "bell"};
+static const char *const pose_names[MZ_POSE_COUNT] = {"standing", "seated", "walking", "lying"};
+static const char *const place_names[MZ_PLACE_COUNT] = {"any",    "fire", "table", "door", "window",
+                                                        "far",    "near", "left",  "right"};
+static const char *const part_names[MZ_PART_COUNT] = {"coat", "beard", "hair", "body"};
+
 /* ------------------------------------------------------------------ hashing and the map */
 
 uint32_t mz_scene_hash(const char *s, size_t len)
@@ -246,6 +255,40 @@ static bool parse_effect(char *item, mz_scene_effect *fx)
     return mz_fail("bad key '%s'", key);
 }
 
+/* A subject item (subject=, part=, pose=, place=, build=, size=) into *e.
+ * False with no error set when `it` is not one. */
+static bool parse_subject_item(const char *it, mz_scene_entry *e, bool *ok)
+{
+    static const struct {
+        const char *key;
+        const char *const *names;
+        int n;
+        size_t offset;
+    } enums[] = {
+        {"subject=", subject_names, MZ_SUBJECT_COUNT, offsetof(mz_scene_entry, subject)},
+        {"part=", part_names, MZ_PART_COUNT, offsetof(mz_scene_entry, part)},
+        {"pose=", pose_names, MZ_POSE_COUNT, offsetof(mz_scene_entry, pose)},
+        {"place=", place_names, MZ_PLACE_COUNT, offsetof(mz_scene_entry, place)},
+    };
+    for (size_t i = 0; i < sizeof enums / sizeof *enums; i++) {
+        size_t n = strlen(enums[i].key);
+        if (strncmp(it, enums[i].key, n) != 0) continue;
+        float v = 0;
+        *ok = parse_enum(it + n, enums[i].names, enums[i].n, &v);
+        *((int8_t *)e + enums[i].offset) = (int8_t)v;
+        return true;
+    }
+    if (strncmp(it, "build=", 6) == 0) {
+        *ok = parse_number(it + 6, 0, 1, &e->build);
+        return true;
+    }
+    if (strncmp(it, "size=", 5) == 0) {
+        *ok = parse_number(it + 5, 0.25f, 3, &e->size);
+        return true;
+    }
+    return false;
+}
+
 /* Fills *e from the items part of a line; strtok's the string it is given. */
 static bool parse_items(char *items, mz_scene_entry *e, bool *is_entity)
 {
@@ -269,6 +312,9 @@ static bool parse_items(char *items, mz_scene_entry *e, bool *is_entity)
             kind = MZ_ENTRY_CARRY;
         } else if (strcmp(it, "stop") == 0) {
             kind = MZ_ENTRY_STOP;
+        } else if (parse_subject_item(it, e, &effects)) {
+            if (!effects) return false;
+            continue;
         } else if (strncmp(it, "intensity=", 10) == 0) {
             kind = MZ_ENTRY_MODIFIER;
             if (!parse_number(it + 10, 0, 4, &e->intensity)) return false;
@@ -304,7 +350,7 @@ static bool add_line(mz_scene_lexicon *lx, char *line, bool dup_check)
     if (!colon) return mz_fail("expected 'phrase, ...: items'");
     *colon = '\0';
 
-    mz_scene_entry e = {0};
+    mz_scene_entry e = {.subject = -1, .part = -1, .pose = -1, .place = -1, .build = -1, .size = -1};
     char *items_text = trim(colon + 1);
     e.items = strdup(items_text);
     if (!e.items) return mz_fail("out of memory");

@@ -624,7 +624,8 @@ ending "beacon" {
   prompt = function(s)
     if turn() < BOAT_LOST_TURN then
       return "a tall white lighthouse on the cliff, its lighthouse beam sweeping over a "
-        .. "stormy sea at night, a small fishing boat turning away from the rocks, stars "
+        .. "stormy sea at night, a small fishing boat turning away from the rocks, "
+        .. "{keeper} standing at the foot of the tower with {dog}, stars "
         .. "breaking through the clouds, hopeful, camera rise"
     end
     return "a tall white lighthouse on the cliff, its lighthouse beam sweeping over a "

@@ -1,6 +1,7 @@
 /* See audio_test_util.h. */
 #include "audio_test_util.h"
 
+#include "mz_audio.h"
 #include "mz_log.h"
 
 #include <stdio.h>
@@ -18,4 +19,10 @@ void audio_warnings_start(audio_warnings *w)
 {
     memset(w, 0, sizeof *w);
     mz_log_set_sink(collect, w);
+}
+
+bool audio_opened_silent(const mz_audio *a, const audio_warnings *w, const char *why)
+{
+    return a && mz_audio_is_silent(a) && w->count == 1 && strstr(w->last, why) &&
+           strstr(w->last, "without sound");
 }

@@ -29,7 +29,7 @@ static void png_round_trip_keeps_pixels(void)
         px[i * 4 + 3] = 255;
     }
     MZ_CHECK(mz_record_make_dir(at("a/b")));
-    MZ_CHECK(mz_record_png_write(at("a/b/t.png"), px, 7, 5));
+    MZ_CHECK(mz_record_png_write(at("a/b/t.png"), px, 7, 5, NULL));
     uint32_t w = 0, h = 0;
     uint8_t *back = mz_record_png_read(at("a/b/t.png"), &w, &h);
     MZ_CHECK(back && w == 7 && h == 5);
@@ -74,6 +74,18 @@ static void y4m_has_header_and_frames(void)
     MZ_CHECK_HAS(mz_error(), "even");
 }
 
+/* A rate the header cannot say ("F0:1000", or NaN printed as a number) is
+ * refused rather than written as a broken video. */
+static void y4m_refuses_bad_rates(void)
+{
+    const double bad[] = {NAN, INFINITY, -INFINITY, 0, -30, 0.0001, 2e6};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        MZ_CHECK_MSG(mz_record_y4m_open(at("rate.y4m"), 4, 2, bad[i]) == NULL, "fps %g", bad[i]);
+        MZ_CHECK_HAS(mz_error(), "frame rate");
+    }
+    MZ_CHECK(access(at("rate.y4m"), F_OK) != 0); /* nothing was created */
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/mz_test_record_XXXXXX");
@@ -81,6 +93,7 @@ int main(void)
     MZ_RUN(png_round_trip_keeps_pixels);
     MZ_RUN(png_errors_name_the_file);
     MZ_RUN(y4m_has_header_and_frames);
+    MZ_RUN(y4m_refuses_bad_rates);
     unlink(at("a/b/t.png"));
     rmdir(at("a/b"));
     rmdir(at("a"));

@@ -32,7 +32,7 @@ static Uint8 *draw(mz_overlay *o, const char *caption, const char *shot)
         }
         char path[512];
         snprintf(path, sizeof path, "%s/captions-%s.png", dir, shot);
-        MZ_CHECK(mz_record_png_write(path, rgb, W, H));
+        MZ_CHECK(mz_record_png_write(path, rgb, W, H, NULL));
         free(rgb);
     }
     return px;

@@ -185,8 +185,14 @@ static void test_flow(void)
     /* F12 writes a PNG into the save folder */
     key(SDLK_F12);
     step(1);
-    char cmd[256];
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "ls %s/maze-*.png >/dev/null 2>&1", dir);
+    MZ_CHECK(system(cmd) == 0);
+    /* ...carrying its provenance, as exiftool reads it */
+    snprintf(cmd, sizeof cmd,
+             "exiftool -s3 -DigitalSourceType -Seed -Prompt %s/maze-*.png | tr '\\n' '|' | "
+             "grep -Eq '^http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia\\|[0-9]+\\|.+'",
+             dir);
     MZ_CHECK(system(cmd) == 0);
 
     /* F6 mutes and unmutes; F7/F8 step the volume (started at 0.5) */
@@ -287,6 +293,23 @@ static mz_player *small_player(const char *story, const char *load)
                                                       .offscreen = true});
     MZ_CHECK_MSG(p, "%s", mz_error());
     return p;
+}
+
+/* Without a frame size, scenes are generated at the window's size (a
+ * small window here, which a CPU holds at 24 fps). */
+static void frames_are_generated_at_the_window_size(void)
+{
+    player = mz_player_create(&(mz_player_desc){
+        .story = "stories/cellar", .width = 320, .height = 180, .offscreen = true});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(run_until_scene("stairs", 20));
+    int w, h, dw, dh;
+    mz_player_frame_size(player, &w, &h, &dw, &dh);
+    MZ_CHECK_MSG(w == 320 && h == 180 && dw == 320 && dh == 180, "%dx%d drawn at %dx%d", w, h, dw,
+                 dh);
+    mz_player_destroy(player);
+    player = NULL;
 }
 
 static void test_load(void)
@@ -444,6 +467,81 @@ static void test_picker(void)
     mz_player_destroy(p);
 }
 
+/* The recording dot: saturated red pixels in the top-left corner. */
+static int red_dots(const uint8_t *img, int w, int h)
+{
+    int n = 0;
+    for (int y = 0; y < h / 4; y++)
+        for (int x = 0; x < w / 3; x++) {
+            const uint8_t *p = img + ((size_t)y * w + x) * 4;
+            n += p[0] > 200 && p[1] < 60 && p[2] < 60;
+        }
+    return n;
+}
+
+/* The disclosure label: light grey text on a dark plate, top left. */
+static int label_pixels(const uint8_t *img, int w, int h)
+{
+    int n = 0;
+    for (int y = 0; y < h / 8; y++)
+        for (int x = 0; x < w / 2; x++) {
+            const uint8_t *p = img + ((size_t)y * w + x) * 4;
+            n += p[0] > 120 && abs(p[0] - p[1]) < 12 && abs(p[1] - p[2]) < 12;
+        }
+    return n;
+}
+
+/* --video records from the start, with the indicator on screen; F10 stops
+ * it. The file has the picture, the sound and the subtitles of the play. */
+static void test_video(void)
+{
+    char path[160], cmd[600];
+    snprintf(path, sizeof path, "%s/play.mp4", dir);
+    player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
+                                                .width = 320,
+                                                .height = 180,
+                                                .gen_width = 160,
+                                                .gen_height = 90,
+                                                .offscreen = true,
+                                                .video = path});
+    MZ_CHECK_MSG(player, "%s", mz_error());
+    if (!player) return;
+    MZ_CHECK(mz_player_recording(player));
+    MZ_CHECK(run_until_scene("stairs", 20));
+    int w, h;
+    uint8_t *rec = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK_MSG(rec && red_dots(rec, w, h) > 10, "%d red pixels", rec ? red_dots(rec, w, h) : -1);
+    MZ_CHECK_MSG(rec && label_pixels(rec, w, h) > 40, "%d label pixels",
+                 rec ? label_pixels(rec, w, h) : -1);
+    free(rec);
+    type("descend");
+    key(SDLK_RETURN);
+    MZ_CHECK(run_until_scene("cellar", 20));
+    run_for(1.0);
+    key(SDLK_F10);
+    step(2);
+    MZ_CHECK(!mz_player_recording(player));
+    MZ_CHECK_HAS(mz_player_notice(player), "Video saved: ");
+    uint8_t *after = mz_player_screenshot(player, &w, &h);
+    MZ_CHECK(after && red_dots(after, w, h) == 0);
+    free(after);
+    mz_player_destroy(player);
+
+    snprintf(cmd, sizeof cmd,
+             "ffprobe -v error -show_entries stream=codec_type -of csv=p=0 %s | sort | tr '\\n' ' ' "
+             "| grep -q '^audio subtitle video $'", path);
+    MZ_CHECK_MSG(system(cmd) == 0, "streams");
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -i %s -map 0:s -f srt - | tr '\\n' ' ' | "
+             "grep -q 'smell of damp.*> descend.*Barrels line the walls'", path);
+    MZ_CHECK_MSG(system(cmd) == 0, "subtitles");
+    /* not silent: the cellar's drips and room tone */
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v info -i %s -map 0:a -af volumedetect -f null - 2>&1 | "
+             "grep -Eq 'mean_volume: -([1-4][0-9]|[0-9])\\.'", path);
+    MZ_CHECK_MSG(system(cmd) == 0, "the soundtrack is silent");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -453,10 +551,12 @@ int main(void)
     snprintf(trace_path, sizeof trace_path, "%s/trace", dir);
     MZ_RUN(test_flow);
     MZ_RUN(test_load);
+    MZ_RUN(frames_are_generated_at_the_window_size);
     MZ_RUN(test_reload);
     MZ_RUN(test_at_and_undo);
     MZ_RUN(test_inspector_and_watch);
     MZ_RUN(test_picker);
+    MZ_RUN(test_video);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

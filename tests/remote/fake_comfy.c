@@ -14,6 +14,7 @@
 #include "fake_loop.h"
 
 #include "mz_gen_proto.h"
+#include "mz_record.h"
 #include "wire.h"
 
 #include <cjson/cJSON.h>
@@ -57,7 +58,7 @@ static void solid_png(uint8_t r, uint8_t g, uint8_t b, uint32_t w, uint32_t h, u
         rgba[4 * i + 2] = b;
         rgba[4 * i + 3] = 255;
     }
-    mz_gen_png_encode(rgba, w, h, png, len);
+    mz_record_png_encode(rgba, w, h, NULL, png, len);
     free(rgba);
 }
 

@@ -17,6 +17,37 @@ struct fake_server {
     fake_mode mode;
 };
 
+/* Per connection: the wire, and for FAKE_ENDLESS whether the endless frame
+ * has begun (its bytes go out raw, past lws's framing). */
+typedef struct conn {
+    mz_gen_wire wire;
+    bool endless, endless_started;
+} conn;
+
+/* Writes a WebSocket header for a binary frame of 2^40 bytes by hand: lws
+ * only frames what it is given whole. */
+static int endless_header(struct lws *wsi)
+{
+    uint8_t b[LWS_PRE + 10] = {0};
+    uint8_t *h = b + LWS_PRE;
+    h[0] = 0x82; /* FIN, binary */
+    h[1] = 127;  /* 64-bit length follows */
+    uint64_t n = 1ull << 40;
+    for (int i = 0; i < 8; i++)
+        h[2 + i] = (uint8_t)(n >> (56 - 8 * i));
+    return lws_write(wsi, h, 10, LWS_WRITE_RAW) == 10 ? 0 : -1;
+}
+
+/* Then 64 KiB of payload per WRITEABLE, until the client goes. */
+static int endless_chunk(struct lws *wsi)
+{
+    static uint8_t b[LWS_PRE + 65536];
+    memset(b + LWS_PRE, 0x4d, 65536);
+    if (lws_write(wsi, b + LWS_PRE, 65536, LWS_WRITE_RAW) < 0) return -1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
 static void send_json(mz_gen_wire *w, const mz_gen_proto_msg *m)
 {
     size_t len;
@@ -25,12 +56,22 @@ static void send_json(mz_gen_wire *w, const mz_gen_proto_msg *m)
     free(text);
 }
 
-static void misbehave(fake_server *f, mz_gen_wire *w, const mz_gen_proto_msg *scene)
+static void misbehave(fake_server *f, conn *cn, const mz_gen_proto_msg *scene)
 {
+    mz_gen_wire *w = &cn->wire;
     uint64_t id = scene->id;
     switch (f->mode) {
     case FAKE_STALL:
     case FAKE_BAD_VERSION:
+        return;
+    case FAKE_EMPTY_TEXT:
+        mz_gen_wire_send_text(w, "", 0);
+        return;
+    case FAKE_EMPTY_BINARY:
+        mz_gen_wire_send_binary(w, 0);
+        return;
+    case FAKE_ENDLESS:
+        cn->endless = true; /* after the queued `accepted` */
         return;
     case FAKE_GARBAGE: {
         uint8_t *b = mz_gen_wire_send_binary(w, 1000);
@@ -78,11 +119,13 @@ static void misbehave(fake_server *f, mz_gen_wire *w, const mz_gen_proto_msg *sc
 static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
-    mz_gen_wire *w = user;
+    conn *cn = user; /* NULL in callbacks of no connection */
+    mz_gen_wire *w = cn ? &cn->wire : NULL;
     fake_server *f = lws_context_user(lws_get_context(wsi));
     switch (reason) {
     case LWS_CALLBACK_ESTABLISHED:
         atomic_fetch_add(&f->connections, 1);
+        cn->endless = cn->endless_started = false;
         mz_gen_wire_init(w, wsi, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
         return 0;
     case LWS_CALLBACK_RECEIVE:
@@ -98,14 +141,21 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
                     send_json(w, &r);
                 } else if (m->type == MZ_GEN_PROTO_SCENE) {
                     send_json(w, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_ACCEPTED, .id = m->id});
-                    misbehave(f, w, m);
+                    misbehave(f, cn, m);
                 }
             }
             free(m);
         }
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-        return mz_gen_wire_writeable(w) ? 0 : -1;
+        if (cn->endless && w->queued == 0) {
+            bool started = cn->endless_started;
+            cn->endless_started = true;
+            return started ? endless_chunk(wsi) : endless_header(wsi) || endless_chunk(wsi);
+        }
+        if (!mz_gen_wire_writeable(w)) return -1;
+        if (cn->endless && w->queued == 0) lws_callback_on_writable(wsi);
+        return 0;
     case LWS_CALLBACK_CLOSED:
         mz_gen_wire_reset(w);
         return 0;
@@ -117,7 +167,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 static const struct lws_protocols protocols[] = {
     {.name = MZ_GEN_PROTO_SUBPROTOCOL,
      .callback = on_event,
-     .per_session_data_size = sizeof(mz_gen_wire),
+     .per_session_data_size = sizeof(conn),
      .rx_buffer_size = 64 * 1024},
     {0},
 };

@@ -12,6 +12,9 @@ typedef enum fake_mode {
     FAKE_OVERSIZED_TEXT,  /* a 70 KB text message */
     FAKE_BAD_VERSION,     /* welcome with protocol version 2 */
     FAKE_STALL_MIDWAY,    /* three good frames, then silence */
+    FAKE_EMPTY_TEXT,      /* a 0-byte text message */
+    FAKE_EMPTY_BINARY,    /* a 0-byte binary message */
+    FAKE_ENDLESS,         /* a frame header announcing 2^40 bytes, then bytes forever */
 } fake_mode;
 
 typedef struct fake_server fake_server;

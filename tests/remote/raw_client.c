@@ -83,7 +83,6 @@ bool raw_exchange(int port, const raw_msg *msgs, int count, double timeout_ms, r
         .port = port,
         .path = "/",
         .host = "127.0.0.1",
-        .origin = "127.0.0.1",
         .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
     };
     bool ok = lws_client_connect_via_info(&ci) != NULL;

@@ -101,6 +101,46 @@ static void test_scene_through_comfy(void)
     fake_comfy_stop(f);
 }
 
+/* A placeholder repeated more often than any guess of the buffer allowed:
+ * every copy is filled in, nothing is cut (the adapter once truncated the
+ * string silently). */
+static void test_placeholder_repeated(void)
+{
+    char path[] = "/tmp/maze_wf_XXXXXX";
+    int fd = mkstemp(path);
+    MZ_CHECK(fd >= 0);
+    FILE *wf = fdopen(fd, "w");
+    fputs("{\"6\":{\"class_type\":\"CLIPTextEncode\",\"inputs\":{\"text\":\"", wf);
+    for (int i = 0; i < 16; i++)
+        fputs("{{prompt}}|", wf);
+    fputs("END\"}}}", wf);
+    fclose(wf);
+    fake_comfy *f = fake_comfy_start(false);
+    char uri[256];
+    snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), path);
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    char prompt[301];
+    memset(prompt, 'p', 300);
+    prompt[300] = 0;
+    mz_scene_request r = {.id = 9, .prompt = prompt, .seed = 1, .width = W, .height = H};
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    fake_comfy_log log;
+    uint64_t t0 = mz_time_ns();
+    do {
+        mz_time_sleep_ms(10);
+        fake_comfy_log_get(f, &log);
+    } while (!log.prompts && mz_time_ms_since(t0) < 5000);
+    int copies = 0;
+    for (const char *p = log.workflow; (p = strstr(p, prompt)); p += 300)
+        copies++;
+    MZ_CHECK_MSG(copies == 16, "%d copies of the prompt", copies);
+    MZ_CHECK_HAS(log.workflow, "|END\"");
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+    unlink(path);
+}
+
 static void test_failing_workflow_falls_back(void)
 {
     fake_comfy *f = fake_comfy_start(true);
@@ -225,6 +265,7 @@ int main(void)
     mz_log_init();
     signal(SIGPIPE, SIG_IGN);
     MZ_RUN(test_scene_through_comfy);
+    MZ_RUN(test_placeholder_repeated);
     MZ_RUN(test_failing_workflow_falls_back);
     MZ_RUN(test_bad_uris);
     MZ_RUN(test_http_client);

@@ -1,12 +1,14 @@
 /* The wire format: round trips, every validation branch that guards the
  * engine, and random / mutated bytes that must end in a status, not a crash. */
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_gen_proto.h"
 #include "mz_test.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 static mz_gen_proto_status decode_str(const char *s, mz_gen_proto_msg *m)
 {
@@ -44,6 +46,26 @@ static void test_scene_round_trip(void)
     MZ_CHECK(d.realtime && d.conditioning == 2 && d.tag_count == 2);
     MZ_CHECK_STR(d.tags[1], "wind");
     free(text);
+}
+
+/* Every u64 goes through encode -> decode unchanged, those near 2^53 too:
+ * cJSON printed 8446740737955161 as 8.44674073795516e+15 (found by
+ * fuzz_proto; its input is in tests/fuzz/corpus/proto). */
+static void test_u64_round_trips(void)
+{
+    static const uint64_t values[] = {1, 999999999999999u, 1000000000000000u,
+                                      8446740737955161u, 9007199254740991u, 9007199254740993u,
+                                      18446744073709551615u};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        mz_gen_proto_msg m = {.type = MZ_GEN_PROTO_SCENE, .id = values[i], .seed = values[i],
+                              .width = 64, .height = 64, .fps = 30};
+        size_t len;
+        char *text = mz_gen_proto_encode(&m, &len);
+        mz_gen_proto_msg d;
+        MZ_CHECK(text && mz_gen_proto_decode(text, len, &d) == MZ_GEN_PROTO_OK);
+        MZ_CHECK_MSG(d.seed == values[i] && d.id == values[i], "%s", text ? text : "");
+        free(text);
+    }
 }
 
 static void test_control_round_trips(void)
@@ -170,8 +192,9 @@ static void test_frames(void)
 {
     enum { W = 32, H = 16 };
     uint8_t rgba[W * H * 4];
+    /* Frames are opaque (PNG payloads carry RGB): alpha 255. */
     for (size_t i = 0; i < sizeof rgba; i++)
-        rgba[i] = (uint8_t)(i * 7 + i / 64);
+        rgba[i] = i % 4 == 3 ? 255 : (uint8_t)(i * 7 + i / 64);
     mz_gen_proto_frame f = {.scene_id = 5,
                             .index = 3,
                             .transitional = true,
@@ -209,7 +232,7 @@ static void test_frames(void)
     /* PNG: round trip; a PNG of another size than the header says is refused. */
     uint8_t *png;
     size_t png_len;
-    MZ_CHECK(mz_gen_png_encode(rgba, W, H, &png, &png_len));
+    MZ_CHECK(mz_record_png_encode(rgba, W, H, NULL, &png, &png_len));
     f.encoding = MZ_GEN_PROTO_PNG;
     f.payload_size = png_len;
     msg = frame_message(&f, png, &len);
@@ -228,6 +251,29 @@ static void test_frames(void)
     MZ_CHECK_HAS(mz_error(), "its image is 32x16");
     free(big);
     free(msg);
+    /* A PNG whose own header claims 4096x4096 inside a 32x16 frame (a
+     * decompression bomb's shape) is refused from the headers alone, before
+     * 64 MB are allocated and inflated: the message is the size mismatch,
+     * not a decoder error from the data that does not fill 4096x4096. */
+    f.width = W;
+    uint8_t *bomb = malloc(png_len);
+    memcpy(bomb, png, png_len);
+    for (int k = 0; k < 2; k++) { /* IHDR width and height, big-endian */
+        bomb[16 + 4 * k] = 0;
+        bomb[17 + 4 * k] = 0;
+        bomb[18 + 4 * k] = 0x10;
+        bomb[19 + 4 * k] = 0;
+    }
+    uint32_t crc = (uint32_t)crc32(0, bomb + 12, 17); /* over "IHDR" and its 13 bytes */
+    for (int k = 0; k < 4; k++)
+        bomb[29 + k] = (uint8_t)(crc >> (24 - 8 * k));
+    msg = frame_message(&f, bomb, &len);
+    MZ_CHECK(mz_gen_proto_frame_parse(msg, len, MZ_GEN_PROTO_MAX_FRAME_BYTES, &p) ==
+             MZ_GEN_PROTO_OK);
+    MZ_CHECK(mz_gen_proto_frame_pixels(&p, out) == MZ_GEN_PROTO_BAD_FRAME);
+    MZ_CHECK_HAS(mz_error(), "frame header says 32x16, its image is 4096x4096");
+    free(msg);
+    free(bomb);
     /* Truncated PNG. */
     uint8_t *dec;
     uint32_t w, h;
@@ -331,6 +377,7 @@ static void test_random_bytes(void)
 int main(void)
 {
     MZ_RUN(test_scene_round_trip);
+    MZ_RUN(test_u64_round_trips);
     MZ_RUN(test_control_round_trips);
     MZ_RUN(test_rejections);
     MZ_RUN(test_long_fields);

@@ -121,6 +121,48 @@ static void negation_and_intensity(void)
     MZ_CHECK(interp("static shot").camera == MZ_CAMERA_STILL);
 }
 
+/* Subjects: kinds, colours from the description (not the scene's), pose,
+ * place, build; the same named one is one subject; unknown words are kept. */
+static void subjects_from_the_description(void)
+{
+    const char *prompt = "a low room, an old keeper with a white beard and a yellow oilskin coat "
+                         "slumped in a chair, a shaggy grey sheepdog with one torn ear asleep by "
+                         "the fire, the keeper's lantern on the table";
+    mz_scene_params p;
+    mz_scene_trace why;
+    MZ_CHECK(mz_scene_interpret(NULL, prompt, NULL, &p, &why));
+    MZ_CHECK(p.subject_count == 3);
+    const mz_subject *k = &p.subject[0], *d = &p.subject[1], *l = &p.subject[2];
+    MZ_CHECK(k->kind == MZ_SUBJECT_PERSON && k->pose == MZ_POSE_SEATED && k->beard > 0);
+    MZ_CHECK(k->colour.r == 1.0f && k->colour.b < 0.3f); /* yellow coat */
+    MZ_CHECK(k->hair.r == 1.0f && k->hair.g == 1.0f);    /* white beard */
+    MZ_CHECK(k->entity == mz_scene_entity_seed("keeper"));
+    MZ_CHECK(d->kind == MZ_SUBJECT_DOG && d->pose == MZ_POSE_LYING && d->place == MZ_PLACE_FIRE);
+    MZ_CHECK(d->colour.r == 0.5f && d->colour.g == 0.5f); /* grey */
+    MZ_CHECK(l->kind == MZ_SUBJECT_LANTERN && l->place == MZ_PLACE_TABLE);
+    /* The colour words went to the subjects, not to the scene. */
+    MZ_CHECK(p.tint_weight == 0 && p.saturation == 1.0f);
+    /* "shaggy", "torn" are not understood, and the trace says so. */
+    bool shaggy = false, torn = false;
+    for (int i = 0; i < why.unknown && i < MZ_SCENE_TRACE_MAX; i++) {
+        shaggy |= !strncmp(prompt + why.unknown_word[i].offset, "shaggy", why.unknown_word[i].length);
+        torn |= !strncmp(prompt + why.unknown_word[i].offset, "torn", why.unknown_word[i].length);
+    }
+    MZ_CHECK(shaggy && torn);
+    /* Build and size words are for the subject named next; the same entity
+     * named twice is one subject. */
+    p = interp("a stout fisherman, a small black cat, the fisherman again");
+    MZ_CHECK(p.subject_count == 2 && p.subject[0].build > 0.8f && p.subject[1].size < 1);
+    MZ_CHECK(p.subject[1].kind == MZ_SUBJECT_CAT && p.subject[1].colour.r < 0.1f);
+    MZ_CHECK(p.brightness == 1.0f); /* "black" was the cat's */
+    /* "no dog" draws no dog; subjects fade over a change, halfway each way. */
+    MZ_CHECK(interp("a room, no dog").subject_count == 0);
+    mz_scene_params a = interp("a dog"), b = interp("a cat");
+    MZ_CHECK(mz_scene_params_mix(&a, &b, 0.25f).subject[0].kind == MZ_SUBJECT_DOG);
+    MZ_CHECK(mz_scene_params_mix(&a, &b, 0.25f).subject[0].presence == 0.5f);
+    MZ_CHECK(mz_scene_params_mix(&a, &b, 0.75f).subject[0].kind == MZ_SUBJECT_CAT);
+}
+
 static void unknown_words_give_the_default(void)
 {
     mz_scene_params d = mz_scene_params_default(), p;
@@ -377,6 +419,7 @@ int main(void)
     MZ_RUN(entities_persist);
     MZ_RUN(later_words_override);
     MZ_RUN(a_full_prompt);
+    MZ_RUN(subjects_from_the_description);
     MZ_RUN(lexicon_errors_and_additions);
     MZ_RUN(robust_to_any_bytes);
     return mz_test_finish();

@@ -22,7 +22,7 @@ check "found the broken stories" test "$count" -ge 7
 U=tests/stories/fixtures/unread/story.lua
 "$MZ_MAZE" lint tests/stories/fixtures/unread > "$T/unread.out" 2> "$T/unread.err"
 check "warnings alone exit 0" test $? -eq 0
-check "unknown words, and what it draws instead" grep -qxF "$U:8: warning: scene 'gate': the generator does not know 'wrought', 'gate', 'mirror'; it will draw: forest+interior 0.35 14.0h el.trees 0.90 cam drift 1.00" "$T/unread.out"
+check "unknown words, and what it draws instead" grep -qxF "$U:8: warning: scene 'gate': the generator does not know 'wrought', 'mirror'; it will draw: forest+interior 0.35 14.0h el.trees 0.90 cam drift 1.00" "$T/unread.out"
 check "no setting" grep -qxF "$U:13: warning: ending 'hall': the prompt names no setting (sea, forest, city, interior...: see docs/vocabulary.md); it will draw: plain 14.0h cam drift 1.00" "$T/unread.out"
 check "warnings counted" grep -qxF "tests/stories/fixtures/unread: ok, 3 warnings" "$T/unread.err"
 finish

@@ -21,7 +21,7 @@ printf 'say "hi"\\ \001\033[2J \377\376 caf\303\251\n' > "$T/odd.txt"
 "$MZ_MAZE" play $FIX/cellar --headless --inputs "$T/odd.txt" --trace "$T/odd.jsonl" > /dev/null
 check "odd input sanitised and escaped" has "$T/odd.jsonl" '"input":"say \"hi\"\\ [2J �� café"'
 "$MZ_MAZE" play $FIX/bytes --headless --inputs "$T/odd.txt" --trace "$T/bytes.jsonl" > /dev/null
-check "author bytes escaped" has "$T/bytes.jsonl" '"prompt":"bad \ufffd byte, tab\there, quote \" and \u0001 end"'
+check "author bytes escaped" has "$T/bytes.jsonl" '"prompt":"bad � byte, tab\there, quote \" and \u0001 end"'
 if command -v python3 > /dev/null; then
   check "trace is JSON" python3 -c 'import json,sys; [json.loads(l) for f in sys.argv[1:] for l in open(f, encoding="utf-8")]' "$T/odd.jsonl" "$T/bytes.jsonl"
 fi
@@ -59,7 +59,7 @@ check "clean stories lint 0" test $? -eq 0
 check "problems lint 1" test $? -eq 1
 for line in \
   "$FIX/lintme/story.lua:16: scene 'b': prompt is missing (a string or a function)" \
-  "$FIX/lintme/story.lua:21: scene 'c': unknown field 'colour'" \
+  "$FIX/lintme/story.lua:23: scene 'c': unknown field 'colour'" \
   "$FIX/lintme/story.lua:11: scene 'a': transition to unknown scene 'nowhere'" \
   "$FIX/lintme/story.lua:26: scene 'island' cannot be reached from the start scene 'a'" \
   "$FIX/lintme/story.lua:31: ending 'home' cannot be reached from the start scene 'a'" \

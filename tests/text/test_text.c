@@ -97,6 +97,37 @@ static const char *folded(const char *text)
     return out;
 }
 
+/* Text for a terminal: what sanitising would drop shows as an escape. */
+static void test_escape(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain, caf\xc3\xa9 \xe2\x9c\x93", "plain, caf\xc3\xa9 \xe2\x9c\x93"},
+        {"\x1b]0;title\x07", "\\x1b]0;title\\x07"},
+        {"a\nb\rc\td", "a\\nb\\rc\\td"},
+        {"back\\slash", "back\\\\slash"},
+        {"\xc2\x9b" "2J \xe2\x80\xae \xe2\x80\x8b", "\\u009b2J \\u202e \\u200b"},
+        {"\xf3\xa0\x80\x81", "\\U000e0001"},           /* a tag character */
+        {"\xff\xc3(\xed\xa0\x80", "\\xff\\xc3(\\xed\\xa0\\x80"}, /* invalid, byte by byte */
+        {"\xef\xbf\xbd", "\xef\xbf\xbd"},              /* U+FFFD itself is text */
+        {"\x7f", "\\x7f"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = mz_text_escape(cases[i].in, strlen(cases[i].in), out, sizeof out);
+        MZ_CHECK_STR(out, cases[i].out);
+        MZ_CHECK(n == strlen(cases[i].out));
+    }
+    /* A NUL inside the text is shown, not an end. */
+    MZ_CHECK(mz_text_escape("a\0b", 3, out, sizeof out) == 6);
+    MZ_CHECK_STR(out, "a\\x00b");
+    /* Like snprintf: cut to the buffer, the full length returned. */
+    MZ_CHECK(mz_text_escape("\x1b\x1b", 2, out, 6) == 8);
+    MZ_CHECK_STR(out, "\\x1b\\");
+    MZ_CHECK(mz_text_escape("abc", 3, NULL, 0) == 3);
+}
+
 static void test_fold(void)
 {
     MZ_CHECK_STR(folded("CLIMB the Lighthouse!!"), "climb the lighthouse");
@@ -411,6 +442,7 @@ int main(void)
     MZ_RUN(test_sanitize_controls);
     MZ_RUN(test_sanitize_whitespace);
     MZ_RUN(test_sanitize_length_cap);
+    MZ_RUN(test_escape);
     MZ_RUN(test_fold);
     MZ_RUN(test_stem);
     MZ_RUN(test_match_lighthouse);

@@ -1,0 +1,55 @@
+/* mz_recorder — a playthrough video being made: the frames shown, the
+ * soundscape of each scene (rendered offline by mz_audio_offline, so it
+ * needs no sound device and stays in step with the frames), the story's
+ * captions and the viewer's lines as subtitles, the provenance as container
+ * metadata, and a manifest sidecar (FILE.json) when it closes.
+ *
+ * It joins engine/record (the encoder) and engine/audio (the mixer), which
+ * do not know each other. Used by `maze gen --video`, `maze play --headless
+ * --video` and the window (--video, F10).
+ *
+ * Ownership: open/close; strings are copied. Threading: one thread (the
+ * encoder has its own). Errors: NULL / false + mz_error(). */
+#ifndef MZ_RECORDER_H
+#define MZ_RECORDER_H
+
+#include "mz_gen.h"
+#include "mz_provenance.h"
+#include "mz_record_video.h"
+#include "mz_story.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct mz_recorder mz_recorder;
+
+typedef struct mz_recorder_desc {
+    const char *path;            /* FILE.mp4 or FILE.webm (required) */
+    int width, height;           /* of the frames (required; even) */
+    float fps;                   /* 0 -> 30 */
+    bool realtime;               /* the window: drop frames rather than stall */
+    const mz_provenance *provenance; /* NULL or off: no metadata, no manifest */
+    const char *title;           /* the container's title (story title or prompt) */
+    const char *generator;       /* URI for the manifest; NULL -> procedural */
+    uint64_t seed;
+    const char *disclosure;      /* burnt into the picture's corner; NULL -> none */
+} mz_recorder_desc;
+
+mz_recorder *mz_recorder_open(const mz_recorder_desc *desc);
+
+/* A story turn: the sound follows its scene and the subtitles show the
+ * viewer's line and the caption (or the story's reply). */
+void mz_recorder_turn(mz_recorder *r, const mz_story_turn *turn);
+/* A scene without a story (maze gen): its prompt is the sound and caption. */
+void mz_recorder_scene(mz_recorder *r, const char *prompt, float transition_s);
+
+/* The next frame shown (its size must be the desc's), with 1/fps s of sound. */
+bool mz_recorder_frame(mz_recorder *r, const mz_frame *frame);
+
+mz_record_video_stats mz_recorder_stats(mz_recorder *r);
+
+/* Finishes the video and writes FILE.json (the manifest). backend: the
+ * generator that made the frames (mz_gen_stats.backend). */
+bool mz_recorder_close(mz_recorder *r, const char *backend, mz_record_video_stats *stats);
+
+#endif
