@@ -11,6 +11,7 @@
 #include "mz_log.h"
 #include "mz_time.h"
 #include "wire.h"
+#include "ws_guard.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -70,6 +71,7 @@ struct mz_gen_server {
     char token[MAX_TOKEN + 1];
     char origins[1024]; /* ",a,b," so a match is a strstr of ",x," */
     uint64_t idle_ns;
+    mz_gen_ws_guard *guard; /* unmasked client frames */
     client *clients;
     client *pump_next; /* where the next round of pumping starts */
     mz_gen_server_stats stats;
@@ -324,7 +326,19 @@ static bool pump(client *c)
     return false;
 }
 
-/* Closes clients that said nothing in time; then pumps frames round-robin,
+/* RFC 6455 5.1: the connection fails: what is queued is dropped, and the
+ * close (1002) goes next. */
+static void refuse_unmasked(client *c)
+{
+    mz_log_warn("serve: %s: an unmasked frame (closing)", c->peer);
+    c->closing = true;
+    c->close_status = LWS_CLOSE_STATUS_PROTOCOL_ERR;
+    c->server->stats.refused++;
+    mz_gen_wire_reset(&c->wire);
+    lws_callback_on_writable(c->wire.wsi);
+}
+
+/* Closes clients that sent an unmasked frame or said nothing in time; then pumps frames round-robin,
  * one per client per round, each tick starting one client further on, so
  * no client's frames wait behind a whole queue of another's. */
 static void on_tick(lws_sorted_usec_list_t *sul)
@@ -333,7 +347,9 @@ static void on_tick(lws_sorted_usec_list_t *sul)
     uint64_t now = mz_time_ns();
     for (client *c = s->clients; c; c = c->next) {
         if (c->closing) continue;
-        if (c->phase == PHASE_HELLO &&
+        if (mz_gen_ws_guard_refused(s->guard, lws_get_socket_fd(c->wire.wsi)))
+            refuse_unmasked(c);
+        else if (c->phase == PHASE_HELLO &&
             now - c->connected_ns > (uint64_t)HELLO_TIMEOUT_S * 1000000000u)
             send_error(c, MZ_GEN_PROTO_TIMEOUT, 0, true, "no hello within 5 s");
         /* Quiet with a scene streaming and nothing waiting is the
@@ -429,6 +445,12 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     client *c = slot ? *slot : NULL;
     mz_gen_server *s = lws_context_user(lws_get_context(wsi));
     switch (reason) {
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+        /* Before anything is read from the socket. */
+        return mz_gen_ws_guard_watch(s->guard, lws_get_socket_fd(wsi), wsi) ? 0 : -1;
+    case LWS_CALLBACK_WSI_DESTROY:
+        mz_gen_ws_guard_forget(s->guard, wsi);
+        return 0;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return admit(s, wsi);
     case LWS_CALLBACK_ESTABLISHED:
@@ -545,9 +567,11 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
         return NULL;
     }
     snprintf(s->origins, sizeof s->origins, ",%s,", desc->allow_origins ? desc->allow_origins : "");
-    s->ctx = mz_gen_wire_listen(protocols, s, iface, desc->port, &s->port);
+    s->guard = mz_gen_ws_guard_create();
+    s->ctx = s->guard ? mz_gen_wire_listen(protocols, s, iface, desc->port, &s->port) : NULL;
     if (!s->ctx) {
-        mz_fail("serve: cannot listen on %s:%d", iface, desc->port);
+        if (s->guard) mz_fail("serve: cannot listen on %s:%d", iface, desc->port);
+        mz_gen_ws_guard_destroy(s->guard);
         free(s);
         return NULL;
     }
@@ -567,7 +591,10 @@ const char *mz_gen_server_token(const mz_gen_server *s)
 
 bool mz_gen_server_run(mz_gen_server *s)
 {
-    return mz_gen_wire_serve(s->ctx, &s->stop) || mz_fail("serve: the service loop failed");
+    mz_gen_ws_guard_enter(s->guard);
+    bool ok = mz_gen_wire_serve(s->ctx, &s->stop);
+    mz_gen_ws_guard_enter(NULL);
+    return ok || mz_fail("serve: the service loop failed");
 }
 
 void mz_gen_server_stop(mz_gen_server *s)
@@ -590,5 +617,6 @@ void mz_gen_server_destroy(mz_gen_server *s)
     /* Connections lws closed without a CLOSED callback. */
     while (s->clients)
         client_free(s->clients);
+    mz_gen_ws_guard_destroy(s->guard);
     free(s);
 }

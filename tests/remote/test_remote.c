@@ -333,6 +333,8 @@ static void test_server_strict_framing(void)
         int close;
     } cases[] = {
         {"invalid UTF-8", true, bad_utf8, 1007},
+        /* RFC 6455 5.1: a server must close on a frame a client did not mask. */
+        {"unmasked", false, hello, 1002},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int status;
@@ -355,7 +357,32 @@ static void test_server_strict_framing(void)
     /* Generous: a hello opens a generator, seconds on a loaded machine. */
     tcp_ws_wait_close(fd, 60000, true, text, sizeof text);
     MZ_CHECK_HAS(text, "\"welcome\"");
+    /* Later in the session, after a masked frame with a 64-bit length (a
+     * conditioning frame over 64 KiB), an unmasked frame still closes it,
+     * and is not read: that cancel would have been a valid message. */
+    static const char with_cond[] =
+        "{\"type\":\"scene\",\"id\":5,\"prompt\":\"fog\",\"negative\":\"\",\"seed\":1,"
+        "\"width\":16,\"height\":16,\"fps\":30,\"duration\":0.1,\"conditioning\":1}";
+    static const char cancel[] = "{\"type\":\"cancel\",\"id\":5}";
+    enum { CW = 200, CH = 100 };
+    static uint8_t cond[MZ_GEN_PROTO_HEADER_SIZE + CW * CH * 4];
+    mz_gen_proto_frame_header(&(mz_gen_proto_frame){.scene_id = 5,
+                                                    .conditioning = true,
+                                                    .width = CW,
+                                                    .height = CH,
+                                                    .payload_size = CW * CH * 4},
+                              cond);
+    MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, true, with_cond, strlen(with_cond)) &&
+             tcp_ws_send(fd, 2, true, cond, sizeof cond));
+    tcp_ws_wait_close(fd, 60000, true, text, sizeof text);
+    MZ_CHECK_HAS(text, "\"accepted\"");
+    MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, false, cancel, strlen(cancel)));
+    int code = fd >= 0 ? tcp_ws_wait_close(fd, 10000, false, NULL, 0) : 0;
+    MZ_CHECK_MSG(code == 1002, "close %d after an unmasked frame in a session", code);
     if (fd >= 0) close(fd);
+    mz_gen_server_stats ss;
+    mz_gen_server_stats_get(st.server, &ss);
+    MZ_CHECK_MSG(ss.refused == 2, "%llu refused", (unsigned long long)ss.refused);
     server_stop(&st);
 }
 
