@@ -26,6 +26,9 @@
 #define TICK_US 1000
 #define HELLO_TIMEOUT_S 5
 #define IDLE_TIMEOUT_S 60
+/* A closing client that does not read its error and close in this time is
+ * cut off: it must not keep its slot, nor its queue. */
+#define CLOSE_GRACE_S 5
 #define TOKEN_BYTES 16 /* a made token: 128 random bits, as hex */
 #define MAX_TOKEN 128
 
@@ -38,7 +41,9 @@ typedef struct client {
     char peer[64];
     phase phase;
     bool closing; /* a fatal error is queued: close once it is sent */
+    bool cut_off; /* ... it was not read within CLOSE_GRACE_S: killed */
     enum lws_close_status close_status;
+    uint64_t closing_ns;
     uint64_t connected_ns;
     uint64_t last_io_ns;      /* the last byte received or chunk written */
     uint32_t max_frame_bytes; /* from the client's hello */
@@ -77,15 +82,34 @@ struct mz_gen_server {
     mz_gen_server_stats stats;
 };
 
+static void drop_conditioning(client *c);
+
+/* From a fatal error on: nothing more is made or sent but what is queued
+ * of text (the error), then the close. The generator and the frames not
+ * yet begun are freed now, not when the client goes: a client that does
+ * not read would otherwise keep them (200 MB at 1080p) as long as it
+ * keeps its socket open. */
+static void begin_close(client *c, enum lws_close_status status)
+{
+    if (c->closing) return;
+    c->closing = true;
+    c->close_status = status;
+    c->closing_ns = mz_time_ns();
+    c->active = false;
+    if (c->gen) mz_gen_close(c->gen);
+    c->gen = NULL;
+    drop_conditioning(c);
+    mz_gen_wire_drop_frames(&c->wire);
+    lws_callback_on_writable(c->wire.wsi);
+}
+
 static void send_msg(client *c, const mz_gen_proto_msg *m)
 {
     size_t len;
     char *text = mz_gen_proto_encode(m, &len);
     if (!text || !mz_gen_wire_send_text(&c->wire, text, len)) {
         mz_log_error("serve: %s: cannot queue a message: %s", c->peer, mz_error());
-        c->closing = true;
-        c->close_status = LWS_CLOSE_STATUS_UNEXPECTED_CONDITION;
-        lws_callback_on_writable(c->wire.wsi);
+        begin_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION);
     }
     free(text);
 }
@@ -99,12 +123,11 @@ static void send_error(client *c, mz_gen_proto_status code, uint64_t id, bool fa
                 fatal ? " (closing)" : "", message);
     send_msg(c, &m);
     if (fatal && !c->closing) {
-        c->closing = true;
-        c->close_status = code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
-                          : code == MZ_GEN_PROTO_BUSY
-                              ? (enum lws_close_status)1013 /* try again later */
-                          : code == MZ_GEN_PROTO_TIMEOUT ? LWS_CLOSE_STATUS_GOINGAWAY
-                                                         : LWS_CLOSE_STATUS_PROTOCOL_ERR;
+        begin_close(c, code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
+                       : code == MZ_GEN_PROTO_BUSY
+                           ? (enum lws_close_status)1013 /* try again later */
+                       : code == MZ_GEN_PROTO_TIMEOUT ? LWS_CLOSE_STATUS_GOINGAWAY
+                                                      : LWS_CLOSE_STATUS_PROTOCOL_ERR);
         if (code == MZ_GEN_PROTO_TIMEOUT)
             c->server->stats.idle++;
         else
@@ -331,11 +354,9 @@ static bool pump(client *c)
 static void refuse_unmasked(client *c)
 {
     mz_log_warn("serve: %s: an unmasked frame (closing)", c->peer);
-    c->closing = true;
-    c->close_status = LWS_CLOSE_STATUS_PROTOCOL_ERR;
-    c->server->stats.refused++;
     mz_gen_wire_reset(&c->wire);
-    lws_callback_on_writable(c->wire.wsi);
+    begin_close(c, LWS_CLOSE_STATUS_PROTOCOL_ERR);
+    c->server->stats.refused++;
 }
 
 /* Closes clients that sent an unmasked frame or said nothing in time; then pumps frames round-robin,
@@ -346,7 +367,14 @@ static void on_tick(lws_sorted_usec_list_t *sul)
     mz_gen_server *s = lws_container_of(sul, mz_gen_server, tick);
     uint64_t now = mz_time_ns();
     for (client *c = s->clients; c; c = c->next) {
-        if (c->closing) continue;
+        if (c->closing) {
+            if (!c->cut_off && now - c->closing_ns > (uint64_t)CLOSE_GRACE_S * 1000000000u) {
+                mz_log_warn("serve: %s: does not read its close: cut off", c->peer);
+                c->cut_off = true;
+                mz_gen_wire_kill(c->wire.wsi);
+            }
+            continue;
+        }
         if (mz_gen_ws_guard_refused(s->guard, lws_get_socket_fd(c->wire.wsi)))
             refuse_unmasked(c);
         else if (c->phase == PHASE_HELLO &&

@@ -57,6 +57,24 @@ uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len)
     return m ? m->data + LWS_PRE : NULL;
 }
 
+void mz_gen_wire_drop_frames(mz_gen_wire *w)
+{
+    mz_gen_wire_msg **p = &w->head, *last = NULL;
+    while (*p) {
+        mz_gen_wire_msg *m = *p;
+        if (m->binary && m->sent == 0) {
+            *p = m->next;
+            w->queued--;
+            w->queued_binary--;
+            free(m);
+        } else {
+            last = m;
+            p = &m->next;
+        }
+    }
+    w->tail = last;
+}
+
 bool mz_gen_wire_writeable(mz_gen_wire *w)
 {
     mz_gen_wire_msg *m = w->head;

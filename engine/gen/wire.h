@@ -46,6 +46,10 @@ bool mz_gen_wire_send_text(mz_gen_wire *w, const char *text, size_t len);
  * (valid until the next wire call), or NULL when out of memory. */
 uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len);
 
+/* Frees the queued binary messages not yet begun (one being written stays,
+ * so the stream stays whole); text messages stay. */
+void mz_gen_wire_drop_frames(mz_gen_wire *w);
+
 /* From the WRITEABLE callback: writes the next chunk and asks for another
  * callback while anything is left. false: the connection failed. */
 bool mz_gen_wire_writeable(mz_gen_wire *w);
