@@ -24,7 +24,7 @@ void mz_gen_wire_init(mz_gen_wire *w, struct lws *wsi, size_t max_text, size_t m
     w->max_binary = max_binary;
 }
 
-static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
+mz_gen_wire_msg *mz_gen_wire_msg_new(size_t len, bool binary)
 {
     mz_gen_wire_msg *m = malloc(sizeof *m + LWS_PRE + len);
     if (!m) return NULL;
@@ -32,14 +32,35 @@ static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
     m->binary = binary;
     m->len = len;
     m->sent = 0;
+    return m;
+}
+
+uint8_t *mz_gen_wire_msg_data(mz_gen_wire_msg *m)
+{
+    return m->data + LWS_PRE;
+}
+
+void mz_gen_wire_msg_free(mz_gen_wire_msg *m)
+{
+    free(m);
+}
+
+void mz_gen_wire_push(mz_gen_wire *w, mz_gen_wire_msg *m)
+{
     if (w->tail)
         w->tail->next = m;
     else
         w->head = m;
     w->tail = m;
     w->queued++;
-    w->queued_binary += binary;
+    w->queued_binary += m->binary;
     if (w->wsi) lws_callback_on_writable(w->wsi);
+}
+
+static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
+{
+    mz_gen_wire_msg *m = mz_gen_wire_msg_new(len, binary);
+    if (m) mz_gen_wire_push(w, m);
     return m;
 }
 
