@@ -59,6 +59,12 @@ timeout 120 "$MZ_MAZE" lint $FIX/slowload > "$T/slow.out" 2>&1
 check "lint of a runaway load exits 1" test $? -eq 1
 check "lint reports it" grep -qxF "$FIX/slowload/story.lua:3: the story ran too long (over 5000 ms of CPU time in one load)" "$T/slow.out"
 
+# an ending with transitions is reported at the line of its `on`, not of
+# the declaration (item 13; unknown fields: story_commands, lintme:23)
+"$MZ_MAZE" lint $FIX/endingon > "$T/endingon.out" 2>&1
+check "lint of an ending with transitions exits 1" test $? -eq 1
+check "reported at the line of its on" grep -qxF "$FIX/endingon/story.lua:11: ending 'door' has transitions, but an ending finishes the story" "$T/endingon.out"
+
 # --turn-limit-ms (maze play, maze test): a turn of about 90 ms of CPU time
 # passes under the default 250 ms and fails at its line under 50 ms; play
 # goes on after it.
