@@ -98,10 +98,16 @@ static void post_error(mz_gen_producer *p, mz_gen_proto_status code, uint64_t id
     pthread_mutex_unlock(&p->lock);
 }
 
-/* Under lock: news that ends what the thread is waiting for. */
+/* Under lock: news for the thread. */
 static bool news(const mz_gen_producer *p)
 {
     return p->quit || p->next_scene || p->cancel;
+}
+
+/* Under lock: news that ends scene `id` (a cancel of another scene does not). */
+static bool superseded(const mz_gen_producer *p, uint64_t id)
+{
+    return p->quit || p->next_scene || (p->cancel && p->cancel_id == id);
 }
 
 /* Waits under lock until news or the monotonic time `until_ns`. */
@@ -217,11 +223,11 @@ static void make_frame(mz_gen_producer *p, mz_gen *g, making *mk)
     if (mk->realtime && mk->sent > 0) {
         uint64_t due = mk->first_ns + (uint64_t)(mk->sent / mk->fps * 1e9);
         pthread_mutex_lock(&p->lock);
-        while (!news(p) && mz_time_ns() < due)
+        while (!superseded(p, mk->id) && mz_time_ns() < due)
             wait_until(p, due);
-        bool superseded = news(p);
+        bool gone = superseded(p, mk->id);
         pthread_mutex_unlock(&p->lock);
-        if (superseded) return;
+        if (gone) return;
     }
     mz_gen_wire_msg *msg = encode(&f, mk->encoding);
     mz_gen_producer_event *e = msg ? calloc(1, sizeof *e) : NULL;
@@ -235,12 +241,12 @@ static void make_frame(mz_gen_producer *p, mz_gen *g, making *mk)
     e->id = mk->id;
     e->msg = msg;
     pthread_mutex_lock(&p->lock);
-    while (!news(p) && p->frame_waiting)
+    while (!superseded(p, mk->id) && p->frame_waiting)
         pthread_cond_wait(&p->wake, &p->lock);
-    bool superseded = news(p);
-    if (!superseded) post(p, e);
+    bool gone = superseded(p, mk->id);
+    if (!gone) post(p, e);
     pthread_mutex_unlock(&p->lock);
-    if (superseded) {
+    if (gone) {
         mz_gen_producer_event_free(e);
         return;
     }
