@@ -196,7 +196,8 @@ static mz_gen_wire_msg *encode(const mz_frame *f, mz_gen_proto_encoding encoding
               : encoding == MZ_GEN_PROTO_PNG
                   ? mz_record_png_encode(f->rgba, f->width, f->height, NULL, &encoded, &payload)
                   : true;
-    mz_gen_wire_msg *msg = ok ? mz_gen_wire_msg_new(MZ_GEN_PROTO_HEADER_SIZE + payload, true) : NULL;
+    mz_gen_wire_msg *msg =
+        ok ? mz_gen_wire_msg_new(MZ_GEN_PROTO_HEADER_SIZE + payload, true) : NULL;
     if (ok && !msg) mz_fail("out of memory");
     if (msg) {
         uint8_t *out = mz_gen_wire_msg_data(msg);

@@ -32,10 +32,10 @@ struct mz_gen_backend;
 typedef struct mz_gen_producer mz_gen_producer;
 
 typedef struct mz_gen_producer_desc {
-    const char *backend;                /* generator URI (copied) */
-    const struct mz_gen_backend *impl;  /* or this backend (tests, benchmarks) */
-    void *gpu;                          /* optional mz_gpu* for the generator */
-    atomic_int *alive;                  /* +1 now, -1 when the thread has ended */
+    const char *backend;               /* generator URI (copied) */
+    const struct mz_gen_backend *impl; /* or this backend (tests, benchmarks) */
+    void *gpu;                         /* optional mz_gpu* for the generator */
+    atomic_int *alive;                 /* +1 now, -1 when the thread has ended */
 } mz_gen_producer_desc;
 
 typedef enum mz_gen_producer_state {

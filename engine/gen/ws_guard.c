@@ -23,11 +23,11 @@ typedef enum phase {
 typedef struct conn {
     const void *owner;
     phase phase;
-    int crlf;          /* how much of "\r\n\r\n" ends the data so far */
-    uint8_t head[14];  /* the frame header so far */
-    int head_len;      /* bytes in head */
-    int head_need;     /* its full length, once its second byte says */
-    uint64_t left;     /* payload bytes still to come */
+    int crlf;         /* how much of "\r\n\r\n" ends the data so far */
+    uint8_t head[14]; /* the frame header so far */
+    int head_len;     /* bytes in head */
+    int head_need;    /* its full length, once its second byte says */
+    uint64_t left;    /* payload bytes still to come */
 } conn;
 
 struct mz_gen_ws_guard {
