@@ -91,6 +91,33 @@ check(b"over 1000 bytes" in body, f"the 413 says why: {body!r}")
 status, _, body = request(port, "POST", "/echo", body=b"", headers=auth)
 check(status == 200 and json.loads(body)["body_len"] == 0, f"an empty body passes (got {status})")
 
+# --- /metrics parses as Prometheus text (the Prometheus client's own parser)
+from prometheus_client.parser import text_string_to_metric_families
+status, hdrs, body = request(port, "GET", "/metrics")
+check(status == 200, f"/metrics answers 200 (got {status})")
+check(hdrs.get("content-type") == "text/plain; version=0.0.4; charset=utf-8",
+      f"/metrics content type: {hdrs.get('content-type')}")
+check(body.endswith(b"\n"), "the last line ends with a line feed")
+families = {f.name: f for f in text_string_to_metric_families(body.decode())}
+check(families["maze_sessions"].type == "counter", "sessions is a counter")
+check([s.value for s in families["maze_sessions"].samples if s.name == "maze_sessions_total"] == [7],
+      "sessions_total is 7")
+ends = {s.labels["reason"]: s.value for s in families["maze_session_ends"].samples
+        if s.name == "maze_session_ends_total"}
+check(ends == {"idle": 3, 'odd "value"\\ with\nnewline': 1}, f"labelled counters: {ends}")
+check(families["maze_rss_bytes"].type == "gauge" and
+      families["maze_rss_bytes"].samples[0].value == 52428800, "the gauge")
+check(families["maze_rss_bytes"].documentation == "Resident memory of the player.\nSecond line.",
+      f"HELP round-trips: {families['maze_rss_bytes'].documentation!r}")
+hist = families["maze_turn_seconds"]
+buckets = {s.labels["le"]: s.value for s in hist.samples if s.name.endswith("_bucket")}
+check(hist.type == "histogram", "the histogram's type")
+check(buckets["0.005"] == 1 and buckets["0.025"] == 3 and buckets["0.5"] == 4 and
+      buckets["10"] == 4 and buckets["+Inf"] == 5, f"cumulative buckets: {buckets}")
+check([s.value for s in hist.samples if s.name == "maze_turn_seconds_count"] == [5], "count")
+check(abs([s.value for s in hist.samples if s.name == "maze_turn_seconds_sum"][0] - 12.344) < 1e-9,
+      "sum")
+
 # --- other paths and methods
 status, _, _ = request(port, "GET", "/nothing")
 check(status == 404, f"an unknown path answers 404 (got {status})")

@@ -7,10 +7,12 @@
  *   GET  /echo       public: the request as JSON
  *   POST /echo       token:  the request and its body as JSON
  *   GET  /count      public: {"ws": open WebSocket connections}
+ *   GET  /metrics    public: a registry with each kind of metric
  *   WS   /ws/echo    public: echoes each message; "all:TEXT" broadcasts
  *                    TEXT to every /ws/echo connection instead
  *   WS   /ws/op      token:  sends "hello N" on open
  * Events are logged to stderr: "open N /path", "close N". */
+#include "mz_metrics.h"
 #include "mz_web.h"
 
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 static mz_web *web;
+static mz_metrics *metrics;
 
 static void echo(void *user, const mz_web_request *req, mz_web_response *resp)
 {
@@ -47,6 +50,42 @@ static void count(void *user, const mz_web_request *req, mz_web_response *resp)
 {
     (void)user, (void)req;
     mz_web_printf(resp, "{\"ws\":%d}\n", mz_web_ws_count(web));
+}
+
+static void serve_metrics(void *user, const mz_web_request *req, mz_web_response *resp)
+{
+    (void)user, (void)req;
+    size_t len;
+    char *text = mz_metrics_text(metrics, &len);
+    if (!text) return mz_web_error(resp, 500, mz_error());
+    mz_web_status(resp, 200, MZ_METRICS_CONTENT_TYPE);
+    mz_web_write(resp, text, len);
+    free(text);
+}
+
+/* One of each kind, with values web.py checks after parsing. */
+static mz_metrics *make_metrics(void)
+{
+    mz_metrics *m = mz_metrics_create();
+    int c = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_COUNTER, "maze_sessions_total",
+                                                "Visitor sessions started."});
+    int e1 = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_COUNTER, "maze_session_ends_total",
+                                                 "Sessions ended, by why.", "reason", "idle"});
+    int e2 = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_COUNTER, "maze_session_ends_total",
+                                                 "Sessions ended, by why.", "reason",
+                                                 "odd \"value\"\\ with\nnewline"});
+    int g = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_GAUGE, "maze_rss_bytes",
+                                                "Resident memory of the player.\nSecond line."});
+    int h = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_HISTOGRAM, "maze_turn_seconds",
+                                                "Viewer text to the scene's first frame."});
+    mz_metrics_inc(m, c, 7);
+    mz_metrics_inc(m, e1, 3);
+    mz_metrics_inc(m, e2, 1);
+    mz_metrics_set(m, g, 52428800);
+    const double turns[] = {0.004, 0.02, 0.02, 0.3, 12};
+    for (size_t i = 0; i < sizeof turns / sizeof turns[0]; i++)
+        mz_metrics_observe(m, h, turns[i]);
+    return m;
 }
 
 static void on_open(void *user, uint64_t conn, const mz_web_request *req)
@@ -85,6 +124,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--max-ws")) desc.max_ws = atoi(argv[i + 1]);
         if (!strcmp(argv[i], "--token-file")) token_file = argv[i + 1];
     }
+    metrics = make_metrics();
     web = mz_web_create(&desc);
     if (!web) {
         fprintf(stderr, "web_fixture: %s\n", mz_error());
@@ -95,11 +135,13 @@ int main(int argc, char **argv)
     if (!mz_web_route(web, "GET", "/echo", false, echo, NULL) ||
         !mz_web_route(web, "POST", "/echo", true, echo, NULL) ||
         !mz_web_route(web, "GET", "/count", false, count, NULL) ||
+        !mz_web_route(web, "GET", "/metrics", false, serve_metrics, NULL) ||
         !mz_web_ws_endpoint(web, "/ws/echo", false, &echo_cb) ||
         !mz_web_ws_endpoint(web, "/ws/op", true, &op_cb) ||
         (token_file && !mz_web_write_token_file(web, token_file)) || !mz_web_start(web)) {
         fprintf(stderr, "web_fixture: %s\n", mz_error());
         mz_web_destroy(web);
+        mz_metrics_destroy(metrics);
         return 1;
     }
     /* A route after the start is refused with a message. */
@@ -115,5 +157,6 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, stdin))
         ;
     mz_web_destroy(web);
+    mz_metrics_destroy(metrics);
     return 0;
 }
