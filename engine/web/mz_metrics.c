@@ -178,6 +178,33 @@ void mz_metrics_observe(mz_metrics *m, int id, double v)
     pthread_mutex_unlock(&m->mu);
 }
 
+void mz_metrics_set_total(mz_metrics *m, int id, double total)
+{
+    pthread_mutex_lock(&m->mu);
+    series *s = get(m, id, MZ_METRIC_COUNTER);
+    if (s && total >= s->value) s->value = total;
+    pthread_mutex_unlock(&m->mu);
+}
+
+void mz_metrics_set_histogram(mz_metrics *m, int id, const unsigned long long *cumulative,
+                              unsigned long long count, double sum)
+{
+    pthread_mutex_lock(&m->mu);
+    series *s = get(m, id, MZ_METRIC_HISTOGRAM);
+    if (s) {
+        /* Stored per bucket; a count that went backwards is read as 0. */
+        unsigned long long below = 0;
+        for (int i = 0; i <= s->n_bounds; i++) {
+            unsigned long long upto = i < s->n_bounds ? cumulative[i] : count;
+            s->counts[i] = upto > below ? upto - below : 0;
+            below = upto > below ? upto : below;
+        }
+        s->count = count;
+        s->value = sum;
+    }
+    pthread_mutex_unlock(&m->mu);
+}
+
 double mz_metrics_value(mz_metrics *m, int id)
 {
     pthread_mutex_lock(&m->mu);

@@ -51,6 +51,14 @@ void mz_metrics_inc(mz_metrics *m, int id, double by);
 void mz_metrics_set(mz_metrics *m, int id, double v);
 void mz_metrics_observe(mz_metrics *m, int id, double v);
 
+/* For counts kept elsewhere (a supervisor's, read when /metrics is asked):
+ * a counter's total (ignored when lower than now: a counter never goes
+ * down), and a histogram's state: cumulative[i] observations <= bound i,
+ * one entry per bound (the +Inf bucket is count), their sum and count. */
+void mz_metrics_set_total(mz_metrics *m, int id, double total);
+void mz_metrics_set_histogram(mz_metrics *m, int id, const unsigned long long *cumulative,
+                              unsigned long long count, double sum);
+
 /* A counter's or gauge's value; a histogram's count. */
 double mz_metrics_value(mz_metrics *m, int id);
 /* The q-quantile (0..1) of a histogram, interpolated within its bucket

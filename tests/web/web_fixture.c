@@ -12,6 +12,7 @@
  *                    TEXT to every /ws/echo connection instead
  *   WS   /ws/op      token:  sends "hello N" on open
  * Events are logged to stderr: "open N /path", "close N". */
+#include "fixture.h"
 #include "mz_metrics.h"
 #include "mz_web.h"
 
@@ -151,11 +152,7 @@ int main(int argc, char **argv)
         mz_web_destroy(web);
         return 1;
     }
-    printf("port=%d token=%s\n", mz_web_port(web), mz_web_token(web));
-    fflush(stdout);
-    char line[64];
-    while (fgets(line, sizeof line, stdin))
-        ;
+    fixture_serve(web);
     mz_web_destroy(web);
     mz_metrics_destroy(metrics);
     return 0;
