@@ -39,7 +39,8 @@ struct mz_console {
 
 static const mz_metric_desc series_desc[M_COUNT] = {
     [M_SESSIONS] = {MZ_METRIC_COUNTER, "maze_sessions_total", "Visitor sessions started."},
-    [M_ENDINGS] = {MZ_METRIC_COUNTER, "maze_endings_total", "Visitor sessions that reached an ending."},
+    [M_ENDINGS] = {MZ_METRIC_COUNTER, "maze_endings_total",
+                   "Visitor sessions that reached an ending."},
     [M_RESTARTS] = {MZ_METRIC_COUNTER, "maze_restarts_total",
                     "Player processes restarted by the watchdog or the operator."},
     [M_FALLBACKS] = {MZ_METRIC_COUNTER, "maze_fallbacks_total",
@@ -52,7 +53,8 @@ static const mz_metric_desc series_desc[M_COUNT] = {
     [M_UPTIME] = {MZ_METRIC_GAUGE, "maze_uptime_seconds", "Seconds since maze exhibit started."},
     [M_RSS] = {MZ_METRIC_GAUGE, "maze_player_rss_bytes", "Resident memory of the player process."},
     [M_FPS] = {MZ_METRIC_GAUGE, "maze_displayed_fps", "Frames shown per second."},
-    [M_SESSIONS_TODAY] = {MZ_METRIC_GAUGE, "maze_sessions_today", "Visitor sessions since midnight."},
+    [M_SESSIONS_TODAY] = {MZ_METRIC_GAUGE, "maze_sessions_today",
+                          "Visitor sessions since midnight."},
 };
 
 static void read_status(mz_console *c, mz_console_status *st)
@@ -98,7 +100,8 @@ static double first_frame_p95_ms(mz_console *c, const mz_console_status *st)
 {
     double q;
     if (st->first_frame_p95_ms >= 0) return st->first_frame_p95_ms;
-    if (c->id[M_FIRST_FRAME] >= 0 && mz_metrics_quantile(c->metrics, c->id[M_FIRST_FRAME], 0.95, &q))
+    if (c->id[M_FIRST_FRAME] >= 0 &&
+        mz_metrics_quantile(c->metrics, c->id[M_FIRST_FRAME], 0.95, &q))
         return q * 1000;
     return -1;
 }
@@ -181,8 +184,8 @@ static void on_status(void *user, const mz_web_request *req, mz_web_response *re
     send_json(resp, o);
 }
 
-static const char *const actions[] = {"attract", "pause",   "resume", "mute", "unmute",
-                                      "volume",  "story",   "restart", "stop"};
+static const char *const actions[] = {"attract", "pause", "resume",  "mute", "unmute",
+                                      "volume",  "story", "restart", "stop"};
 
 /* The action's value from the request: the volume, or the story's index
  * (given as a number or by name). false with the reason. */

@@ -29,8 +29,7 @@ struct mz_metrics {
     int n, cap;
 };
 
-static const double default_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                        0.5,   1,    2.5,   5,    10};
+static const double default_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
 mz_metrics *mz_metrics_create(void)
 {
@@ -81,15 +80,14 @@ static bool check(const mz_metrics *m, const mz_metric_desc *d)
     if (!valid_name(d->name, true))
         return mz_fail("metrics: '%s' is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)",
                        d->name ? d->name : "(null)");
-    if (d->label && (!valid_name(d->label, false) || !strcmp(d->label, "le") ||
-                     !strncmp(d->label, "__", 2)))
+    if (d->label &&
+        (!valid_name(d->label, false) || !strcmp(d->label, "le") || !strncmp(d->label, "__", 2)))
         return mz_fail("metrics: %s: '%s' is not a label name", d->name, d->label);
     if (d->n_buckets < 0 || d->n_buckets > MZ_METRICS_MAX_BUCKETS)
         return mz_fail("metrics: %s: 0 to %d buckets", d->name, MZ_METRICS_MAX_BUCKETS);
     for (int i = 0; i < d->n_buckets; i++)
         if (!isfinite(d->buckets[i]) || (i > 0 && d->buckets[i] <= d->buckets[i - 1]))
-            return mz_fail("metrics: %s: bucket bounds are finite and strictly ascending",
-                           d->name);
+            return mz_fail("metrics: %s: bucket bounds are finite and strictly ascending", d->name);
     for (int i = 0; i < m->n; i++) {
         const series *s = &m->s[i];
         if (strcmp(s->name, d->name)) continue;

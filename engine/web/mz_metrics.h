@@ -21,16 +21,16 @@
 typedef struct mz_metrics mz_metrics;
 
 typedef enum mz_metric_type {
-    MZ_METRIC_COUNTER, /* only goes up: sessions, endings, restarts */
-    MZ_METRIC_GAUGE,   /* a level: RSS, fps, connected phones */
+    MZ_METRIC_COUNTER,  /* only goes up: sessions, endings, restarts */
+    MZ_METRIC_GAUGE,    /* a level: RSS, fps, connected phones */
     MZ_METRIC_HISTOGRAM /* a distribution: latencies, in seconds */
 } mz_metric_type;
 
 typedef struct mz_metric_desc {
     mz_metric_type type;
-    const char *name;  /* [a-zA-Z_:][a-zA-Z0-9_:]*; counters end in _total */
-    const char *help;  /* one line of text (escaped on output) */
-    const char *label; /* optional: one label name ([a-zA-Z_][a-zA-Z0-9_]*, not "le") */
+    const char *name;        /* [a-zA-Z_:][a-zA-Z0-9_:]*; counters end in _total */
+    const char *help;        /* one line of text (escaped on output) */
+    const char *label;       /* optional: one label name ([a-zA-Z_][a-zA-Z0-9_]*, not "le") */
     const char *label_value; /* its value, any UTF-8 (escaped on output) */
     /* Histograms: upper bounds, strictly ascending and finite (+Inf is
      * added); n_buckets 0: 5 ms to 10 s, Prometheus' default bounds. */

@@ -40,9 +40,11 @@ static void fake_status(void *user, mz_console_status *st)
     st->sessions = 40, st->sessions_today = 12, st->endings = 9, st->restarts = 1;
     st->fallbacks = 2, st->turns = 333;
     /* 20 first frames: 10 under 0.25 s, 8 more under 0.5 s, 2 under 1 s. */
-    st->first_frame = (mz_console_histogram){
-        .n = 4, .bounds_s = {0.25, 0.5, 1, 2}, .cumulative = {10, 18, 20, 20}, .count = 20,
-        .sum_s = 7.5};
+    st->first_frame = (mz_console_histogram){.n = 4,
+                                             .bounds_s = {0.25, 0.5, 1, 2},
+                                             .cumulative = {10, 18, 20, 20},
+                                             .count = 20,
+                                             .sum_s = 7.5};
     st->turn_latency = (mz_console_histogram){
         .n = 2, .bounds_s = {0.01, 0.1}, .cumulative = {300, 330}, .count = 333, .sum_s = 4};
     snprintf(st->errors[0], sizeof st->errors[0], "generator: the connection to gpu-1 was lost");
@@ -69,13 +71,14 @@ static bool fake_control(void *user, const char *action, double value)
 static void fake_sessions(void *user, char *out, size_t cap)
 {
     (void)user;
-    snprintf(out, cap,
-             "[{\"start\":\"2026-12-06T18:40:00Z\",\"end\":\"2026-12-06T18:44:10Z\",\"seconds\":250,"
-             "\"story\":\"stories/lighthouse\",\"seed\":7,\"turns\":9,\"ending\":\"home\","
-             "\"reason\":\"ending\"},"
-             "{\"start\":\"2026-12-06T18:30:00Z\",\"end\":\"2026-12-06T18:31:30Z\",\"seconds\":90,"
-             "\"story\":\"stories/forest\",\"seed\":6,\"turns\":2,\"ending\":null,"
-             "\"reason\":\"idle\"}]");
+    snprintf(
+        out, cap,
+        "[{\"start\":\"2026-12-06T18:40:00Z\",\"end\":\"2026-12-06T18:44:10Z\",\"seconds\":250,"
+        "\"story\":\"stories/lighthouse\",\"seed\":7,\"turns\":9,\"ending\":\"home\","
+        "\"reason\":\"ending\"},"
+        "{\"start\":\"2026-12-06T18:30:00Z\",\"end\":\"2026-12-06T18:31:30Z\",\"seconds\":90,"
+        "\"story\":\"stories/forest\",\"seed\":6,\"turns\":2,\"ending\":null,"
+        "\"reason\":\"idle\"}]");
 }
 
 static void serve_check(void *user, const mz_web_request *req, mz_web_response *resp)

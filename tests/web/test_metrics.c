@@ -20,9 +20,9 @@ static void test_text(void)
     int rss = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_GAUGE, "maze_rss_bytes",
                                                   "Resident memory with a \\ and a\nnewline."});
     double bounds[] = {0.1, 0.5, 1};
-    int lat = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_HISTOGRAM, "maze_turn_seconds",
-                                                  "Turn latency.", .buckets = bounds,
-                                                  .n_buckets = 3});
+    int lat =
+        mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_HISTOGRAM, "maze_turn_seconds",
+                                            "Turn latency.", .buckets = bounds, .n_buckets = 3});
     MZ_CHECK(sessions == 0 && idle == 1 && odd == 2 && rss == 3 && lat == 4);
     mz_metrics_inc(m, sessions, 2);
     mz_metrics_inc(m, sessions, 1);
@@ -92,8 +92,8 @@ static void test_refused(void)
 static void test_quantile(void)
 {
     mz_metrics *m = mz_metrics_create();
-    int h = mz_metrics_add(m, &(mz_metric_desc){MZ_METRIC_HISTOGRAM, "maze_first_frame_seconds",
-                                                "First frame."});
+    int h = mz_metrics_add(
+        m, &(mz_metric_desc){MZ_METRIC_HISTOGRAM, "maze_first_frame_seconds", "First frame."});
     double q;
     MZ_CHECK(!mz_metrics_quantile(m, h, 0.95, &q));
     /* 100 observations: 90 at 30 ms (bucket 25–50 ms), 10 at 0.3 s (0.25–0.5). */

@@ -26,10 +26,10 @@ static mz_metrics *metrics;
 static void echo(void *user, const mz_web_request *req, mz_web_response *resp)
 {
     (void)user;
-    const char *fields[][2] = {{"method", req->method}, {"path", req->path},
-                               {"query", req->query},   {"cookie", req->cookie},
-                               {"client_ip", req->client_ip},
-                               {"content_type", req->content_type}, {"body", req->body}};
+    const char *fields[][2] = {
+        {"method", req->method}, {"path", req->path},           {"query", req->query},
+        {"cookie", req->cookie}, {"client_ip", req->client_ip}, {"content_type", req->content_type},
+        {"body", req->body}};
     mz_web_printf(resp, "{\"authorized\":%s,\"body_len\":%zu", req->authorized ? "true" : "false",
                   req->body_len);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
