@@ -21,9 +21,10 @@
  * handler and every WebSocket callback, one at a time. Handlers must not
  * block long (they hold up every other client). From any thread:
  * mz_web_ws_send / _broadcast / _close / _count (they queue under a mutex
- * and wake the service thread with lws_cancel_service). To serve
- * data another thread produces, keep a copy under your own mutex (publish
- * it there, read it in the handler): see runtime/exhibit_console.c.
+ * and wake the service thread with lws_cancel_service). To serve data
+ * another thread produces, read it in the handler through something
+ * thread-safe: a copy you publish under your own mutex, or a getter that
+ * locks (as runtime/exhibit_console.c's status callback does).
  *
  * Ownership: the desc's strings and route paths are copied. Request fields
  * are valid during the call only. A response body is copied.
