@@ -17,7 +17,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-/* ---- growable byte buffer (serial.c) ---- */
+/* ---- growable byte buffer (buf.c) ---- */
 typedef struct story_buf {
     char *data; /* always NUL-terminated once anything was put */
     size_t len, cap;
@@ -28,10 +28,10 @@ void story_buf_put(story_buf *b, const char *s, size_t n);
 void story_buf_puts(story_buf *b, const char *s);
 void story_buf_printf(story_buf *b, const char *fmt, ...) MZ_PRINTF(2, 3);
 void story_buf_free(story_buf *b);
-/* Appends s as a quoted string with escapes ("a\"b\n"). */
-void story_buf_quote(story_buf *b, const char *s, size_t n);
 
 /* ---- values in text (serial.c): state, saves ---- */
+/* Appends s as a quoted string with escapes ("a\"b\n"). */
+void story_buf_quote(story_buf *b, const char *s, size_t n);
 /* Appends the value at idx: strings, numbers, booleans and tables of them,
  * keys sorted so equal states give equal text. On other values (functions,
  * cycles) returns false with a message naming the path (`what`.key). */
