@@ -589,7 +589,7 @@ static void read_languages(loader *ld)
         bool ran = story_vm_run_file(g->vm, path, 1);
         g->vm->loading = false;
         if (!ran)
-            lua_problem(ld, g->vm->error);
+            lua_problem(ld, mz_error());
         else if (lua_type(L, -1) != LUA_TTABLE)
             problem(ld, true, path, 1, "a language file must return a table of texts by id");
         if (ran && lua_type(L, -1) == LUA_TTABLE)
@@ -1132,8 +1132,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     bool ran = story_vm_run_file(g->vm, g->path, 0);
     g->vm->loading = false;
     if (!ran) {
-        lua_problem(&ld, g->vm->error);
-        if (!opt->problem) mz_fail("%s", g->vm->error);
+        lua_problem(&ld, mz_error()); /* mz_error() stays the load's error */
         story_graph_destroy(g);
         return NULL;
     }

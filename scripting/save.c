@@ -380,9 +380,11 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
         story_buf_put(&state, d->items, d->items_len);
         /* Reading it into the graph is the last check, and it changes only
          * the tables, which the caller's graph or the old state replace. */
-        ok = !state.failed && story_state_read(s, g, state.data, state.len);
-        if (!ok) mz_fail("%s: %s", name, s->error);
-        s->error[0] = '\0';
+        if (state.failed)
+            ok = mz_fail("out of memory");
+        else
+            ok = story_state_read(g, state.data, state.len);
+        if (!ok) mz_fail_context("%s", name);
     }
     if (ok) {
         if (!reload && d->hash != g->files_hash)

@@ -219,13 +219,15 @@ struct mz_story {
     int matched_transition; /* this turn's, or -1 */
     char runner_up[128];    /* the next best pattern of this turn's match, or "" */
     float runner_up_score;
-    char error[MZ_ERROR_MAX];
+    /* This turn's mz_error() when its story code failed (turn.error), or "". */
+    char turn_error[MZ_ERROR_MAX];
 };
 
-/* Serialises s and the items (state.c) into out; false + s->error. */
-bool story_state_write(mz_story *s, story_graph *g, story_buf *out);
-/* Restores what story_state_write wrote, in place (tables keep their identity). */
-bool story_state_read(mz_story *s, story_graph *g, const char *text, size_t len);
+/* Serialises s and the items (state.c) into out; false + mz_error(). */
+bool story_state_write(story_graph *g, story_buf *out);
+/* Restores what story_state_write wrote, in place (tables keep their
+ * identity); false + mz_error(). */
+bool story_state_read(story_graph *g, const char *text, size_t len);
 
 /* ---- the Lua state (vm.c) ---- */
 /* Creation order of the state's tables, functions, userdata and threads
@@ -253,7 +255,6 @@ struct story_vm {
     bool killed;      /* out of budget or time: every hook raises until the call returns */
     bool out_of_time; /* killed by the clock rather than the budget */
     char where[MZ_ERROR_MAX / 2]; /* last "file:line" seen by the hook during this call */
-    char error[MZ_ERROR_MAX];
     story_ids ids;
     bool loading; /* story/scene/ending/include are allowed */
     story_graph *graph;
@@ -273,10 +274,10 @@ bool story_graph_add_source(story_graph *g, const char *path, const char *text, 
 story_vm *story_vm_create(const mz_story_desc *desc, story_graph *g);
 void story_vm_destroy(story_vm *vm);
 /* The one pcall wrapper [-(nargs+1), +nresults on success, +0 on error]. On
- * error vm->error holds "file:line: message". */
+ * error false + mz_error(): "file:line: message". */
 bool story_vm_call(story_vm *vm, int nargs, int nresults);
 /* Runs the file in the sandbox with the loading budget; nresults of what it
- * returns are pushed on success. */
+ * returns are pushed on success, else false + mz_error(). */
 bool story_vm_run_file(story_vm *vm, const char *path, int nresults);
 /* Reads a whole regular file (malloc'd, NUL-terminated); refuses others
  * (a FIFO would block). */

@@ -316,12 +316,11 @@ bool story_vm_call(story_vm *vm, int nargs, int nresults)
     lua_remove(L, base);
     if (rc == LUA_OK) return true;
     if (rc == LUA_ERRMEM)
-        snprintf(vm->error, sizeof vm->error,
-                 "%s: out of memory (a story may use %zu MiB; is something growing forever?)",
-                 vm->where, vm->limit >> 20);
+        mz_fail("%s: out of memory (a story may use %zu MiB; is something growing forever?)",
+                vm->where, vm->limit >> 20);
     else
-        snprintf(vm->error, sizeof vm->error, "%s",
-                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error in error handling");
+        mz_fail("%s",
+                lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error in error handling");
     lua_pop(L, 1);
     lua_gc(L, LUA_GCCOLLECT, 0);
     return false;
@@ -402,10 +401,7 @@ bool story_vm_run_file(story_vm *vm, const char *path, int nresults)
 {
     size_t len;
     char *text = story_read_file(path, 64u << 20, &len);
-    if (!text) {
-        snprintf(vm->error, sizeof vm->error, "%s", mz_error());
-        return false;
-    }
+    if (!text) return false;
     story_graph_add_source(vm->graph, path, text, len);
     lua_pushfstring(vm->L, "@%s", path);
     int rc = luaL_loadbufferx(vm->L, text, len, lua_tostring(vm->L, -1), "t");
@@ -413,7 +409,7 @@ bool story_vm_run_file(story_vm *vm, const char *path, int nresults)
     lua_remove(vm->L, -2);
     if (rc != LUA_OK) {
         vm_full_source(vm, vm->L, -1);
-        snprintf(vm->error, sizeof vm->error, "%s", lua_tostring(vm->L, -1));
+        mz_fail("%s", lua_tostring(vm->L, -1));
         lua_pop(vm->L, 1);
         return false;
     }
