@@ -539,8 +539,8 @@ static void read_languages(loader *ld)
     lua_State *L = ld->L;
     story_graph *g = ld->g;
     const char *want = ld->opt->desc->lang;
-    if (g->vm->story_ref == LUA_NOREF) return; /* read_story says so */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->story_ref);
+    if (g->story_ref == LUA_NOREF) return; /* read_story says so */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->story_ref);
     int type = rawfield(L, lua_gettop(L), "languages");
     const char **codes = NULL;
     size_t n = 0;
@@ -886,13 +886,12 @@ static void read_story(loader *ld)
 {
     lua_State *L = ld->L;
     story_graph *g = ld->g;
-    story_vm *vm = g->vm;
     g->transition_s = 1.0f;
-    if (vm->story_ref == LUA_NOREF) {
+    if (g->story_ref == LUA_NOREF) {
         problem(ld, true, g->path, 1, "the story has no story { title = ..., start = ... }");
         return;
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->story_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->story_ref);
     int t = lua_gettop(L);
     const char *file = g->story_file;
     int line = g->story_line;
@@ -1083,6 +1082,12 @@ static void resolve(loader *ld)
     }
 }
 
+/* The state's load callback: every file it runs is kept. */
+static void keep_source(void *g, const char *path, const char *text, size_t len)
+{
+    story_graph_add_source(g, path, text, len);
+}
+
 static bool resolve_paths(story_graph *g, const char *path)
 {
     struct stat st;
@@ -1112,6 +1117,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
         return NULL;
     }
     g->arena = arena;
+    g->decls_ref = g->ids_ref = g->story_ref = LUA_NOREF;
     g->files_hash = STORY_HASH_INIT;
     g->start = -1;
     loader ld = {.g = g, .opt = opt, .files_ref = LUA_NOREF, .used_ref = LUA_NOREF};
@@ -1120,11 +1126,12 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
         story_graph_destroy(g);
         return NULL;
     }
-    g->vm = story_vm_create(opt->desc, g);
+    g->vm = story_vm_create(opt->desc, keep_source, g);
     if (!g->vm) {
         story_graph_destroy(g);
         return NULL;
     }
+    story_bind(g);
     lua_State *L = ld.L = g->vm->L;
 
     g->vm->loading = true;
@@ -1146,7 +1153,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     }
     for (size_t i = 0; i < opt->desc->blocked_count; i++)
         mz_lexicon_add_blocked(g->lex, opt->desc->blocked_words[i]);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->decls_ref);
     size_t n = lua_rawlen(L, -1);
     g->scenes = calloc(n ? n : 1, sizeof *g->scenes);
     if (!g->scenes) {
@@ -1171,10 +1178,10 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     luaL_unref(L, LUA_REGISTRYINDEX, ld.files_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.used_ref);
     /* The declarations are in C now; Lua collects its copies as play goes. */
-    luaL_unref(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
-    luaL_unref(L, LUA_REGISTRYINDEX, g->vm->ids_ref);
-    luaL_unref(L, LUA_REGISTRYINDEX, g->vm->story_ref);
-    g->vm->decls_ref = g->vm->ids_ref = g->vm->story_ref = LUA_NOREF;
+    luaL_unref(L, LUA_REGISTRYINDEX, g->decls_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, g->ids_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, g->story_ref);
+    g->decls_ref = g->ids_ref = g->story_ref = LUA_NOREF;
 
     if (ld.fatal && !opt->problem) {
         if (ld.fatal > 1)

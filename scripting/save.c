@@ -437,7 +437,7 @@ bool mz_story_reload(mz_story *s)
         /* The new graph needs its own visits array; apply_save makes it. */
         uint32_t *old_visits = s->play.visits;
         s->play.visits = NULL;
-        g->vm->play = &s->play;
+        g->play = &s->play;
         ok = ok && apply_save(s, g, text.data, text.len, "the running story", true);
         story_buf_free(&text);
         if (!ok) {
@@ -456,7 +456,7 @@ bool mz_story_reload(mz_story *s)
         }
         free(s->play.visits);
         s->play.visits = visits;
-        g->vm->play = &s->play;
+        g->play = &s->play;
     }
     story_graph_destroy(s->g);
     s->g = g;

@@ -701,7 +701,7 @@ mz_story *mz_story_load(const mz_story_desc *desc)
     s->g = story_graph_load(s->desc.path, &opt);
     if (s->g) {
         s->play.visits = calloc(s->g->scene_count ? s->g->scene_count : 1, sizeof *s->play.visits);
-        s->g->vm->play = &s->play;
+        s->g->play = &s->play;
     }
     if (!s->g || !s->play.visits) {
         if (s->g) mz_fail("out of memory");

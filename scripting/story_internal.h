@@ -106,8 +106,16 @@ typedef struct story_arena story_arena;
 
 /* Everything one loading of the story's files produced. */
 typedef struct story_vm story_vm;
+typedef struct story_play story_play;
 typedef struct story_graph {
-    story_vm *vm;
+    story_vm *vm; /* owned; its user pointer is this graph (the bindings' way in) */
+    /* The play state the bindings (visits, random...) work on: set by the
+     * mz_story that plays this graph; NULL while it loads. */
+    story_play *play;
+    /* While loading (bind_story.c records, graph.c reads): registry refs
+     * of the list of declarations, id -> declaration, the story{} table. */
+    int decls_ref, ids_ref, story_ref;
+    int include_depth;
     story_arena *arena;
     const char *path; /* story.lua */
     const char *dir;  /* its folder */
@@ -188,7 +196,7 @@ const char *story_graph_strdup(story_graph *g, const char *s, size_t n);
 #define STORY_MAX_MODIFIERS 3
 #define STORY_MAX_INPUT 1024 /* bytes of viewer text kept at most */
 
-typedef struct story_play {
+struct story_play {
     bool begun;
     int scene; /* index in the current graph */
     int turn;
@@ -202,7 +210,7 @@ typedef struct story_play {
     int pending[2];
     bool pending_global;
     bool asking;
-} story_play;
+};
 
 struct mz_story {
     story_graph *g;
@@ -230,6 +238,9 @@ bool story_state_write(story_graph *g, story_buf *out);
 bool story_state_read(story_graph *g, const char *text, size_t len);
 
 /* ---- the Lua state (vm.c) ---- */
+/* Told of each file the state loads, with its text (valid during the call). */
+typedef void (*story_vm_load_fn)(void *user, const char *path, const char *text, size_t len);
+
 /* Creation order of the state's tables, functions, userdata and threads
  * (and, lazily, of anything else whose identity shows): what `pairs`,
  * tostring and %p use instead of addresses, which change between runs. */
@@ -257,22 +268,29 @@ struct story_vm {
     char where[MZ_ERROR_MAX / 2]; /* last "file:line" seen by the hook during this call */
     story_ids ids;
     bool loading; /* story/scene/ending/include are allowed */
-    story_graph *graph;
-    story_play *play;     /* NULL until the graph is attached to a mz_story */
     int s_ref, items_ref; /* the state table and the item set */
-    int decls_ref;        /* while loading: list of declarations */
-    int ids_ref;          /* while loading: id -> declaration */
-    int story_ref;        /* while loading: the story{} table */
-    int include_depth;
+    story_vm_load_fn load;
+    void *user;
+    char **paths; /* every file loaded, in order: for whole names in messages */
+    size_t path_count;
 };
 
 /* Keeps a copy of a file the story loaded (graph.c): hashed for saves,
  * scanned for lines. False if it was already loaded. */
 bool story_graph_add_source(story_graph *g, const char *path, const char *text, size_t len);
 
-/* A sandboxed state: allow-listed globals, the story API bound. */
-story_vm *story_vm_create(const mz_story_desc *desc, story_graph *g);
+/* A sandboxed state: allow-listed globals, each library function checking
+ * the clock. It knows no story: the host binds its API (story_bind), hears
+ * of every file loaded through `load`, and finds itself from bindings
+ * through `user` (story_vm_user). NULL + mz_error(). */
+story_vm *story_vm_create(const mz_story_desc *desc, story_vm_load_fn load, void *user);
 void story_vm_destroy(story_vm *vm);
+/* Compiles a file's text as the chunk "@path", like luaL_loadbufferx
+ * [-0, +1]: LUA_OK and the chunk, or an error status and the message. The
+ * load callback sees each file's text the first time. With `once`, a file
+ * loaded before is refused: STORY_VM_AGAIN and nothing pushed. */
+#define STORY_VM_AGAIN (-1)
+int story_vm_load(story_vm *vm, const char *path, const char *text, size_t len, bool once);
 /* The one pcall wrapper [-(nargs+1), +nresults on success, +0 on error]. On
  * error false + mz_error(): "file:line: message". */
 bool story_vm_call(story_vm *vm, int nargs, int nresults);
@@ -290,8 +308,18 @@ bool story_inside_folder(const char *dir, const char *path, char *err, size_t er
 /* "file:line" of the function at idx (its definition). */
 void story_vm_where_defined(lua_State *L, int idx, char *out, size_t cap);
 
-/* The sandbox's vm, from inside a binding. */
-story_vm *story_vm_of(lua_State *L);
+/* The sandbox's vm, from inside a binding: the allocator's user data. */
+static inline story_vm *story_vm_of(lua_State *L)
+{
+    void *ud;
+    lua_getallocf(L, &ud);
+    return ud;
+}
+/* The host's pointer given at creation. */
+static inline void *story_vm_user(lua_State *L)
+{
+    return story_vm_of(L)->user;
+}
 
 /* Starts the clock of a turn or a load: every call until the next start
  * shares its time limit. */
@@ -309,8 +337,10 @@ const char *story_vm_tostring(lua_State *L, int idx, size_t *len);
 /* string.find, match, gmatch and gsub, interruptible (pattern.c). */
 void story_pattern_bind(lua_State *L, int string_table);
 
-/* Registers story, scene, ending, include, visits, give... (bind_story.c) */
-void story_bind(story_vm *vm);
+/* Registers story, scene, ending, include, visits, give... in g's state,
+ * and the interruptible string patterns (bind_story.c); the story API's
+ * functions reach g through story_vm_user. */
+void story_bind(story_graph *g);
 
 /* Replaces the contents of the table at dst with those of the table at src
  * (shallow), keeping dst's identity [-0, +0]. */
