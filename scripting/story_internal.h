@@ -168,12 +168,31 @@ typedef struct story_load_options {
     void *user;
 } story_load_options;
 
-/* The line (1-based) of the byte at pos of a loaded file (graph.c). */
-int story_source_line(const struct story_source *src, size_t pos);
-/* Loads and validates (graph.c). NULL + mz_error() when it cannot be played. */
+/* Loads and validates (load.c). NULL + mz_error() when it cannot be played. */
 story_graph *story_graph_load(const char *path, const story_load_options *opt);
+
+/* The graph as data (graph.c). An empty graph: NULL + mz_error(). */
+story_graph *story_graph_create(void);
 void story_graph_destroy(story_graph *g);
+/* Zeroed memory, or a copy of a string, in the graph's arena (freed with it). */
+void *story_graph_alloc(story_graph *g, size_t n);
+const char *story_graph_strdup(story_graph *g, const char *s, size_t n);
+/* Builds the index of scene ids; false + mz_error(). */
+bool story_graph_index(story_graph *g);
 int story_graph_find(const story_graph *g, const char *id); /* index or -1 */
+/* The index of a language code among the story's, or -1. */
+int story_graph_language(const story_graph *g, const char *code);
+/* Keeps a copy of a file the story loaded: hashed for saves, scanned for
+ * lines. False if it was already loaded or out of memory. */
+bool story_graph_add_source(story_graph *g, const char *path, const char *text, size_t len);
+/* The loaded file at path, or NULL. */
+const struct story_source *story_graph_source(const story_graph *g, const char *path);
+/* The line (1-based) of the byte at pos of a loaded file. */
+int story_source_line(const struct story_source *src, size_t pos);
+/* The line of the first quoted `text` in src[from..end), 0 when it is not
+ * there; *after (may be NULL) gets the offset just past it. */
+int story_source_quoted_line(const struct story_source *src, const char *text, size_t from,
+                             size_t end, size_t *after);
 /* " (did you mean 'x'?)" naming the closest of names (within a third of
  * the name's length, at least one edit), or "" (lint_refs.c). */
 void story_closest_hint(const char *name, const char *const *names, size_t count, char *out,
@@ -189,8 +208,6 @@ bool story_graph_compile_scene(story_graph *g, story_scene *sc);
 /* The line of `key = ...` in the declaration at file:line (the first
  * after it, before the next declaration); `line` when not found. */
 int story_graph_field_line(const story_graph *g, const char *file, int line, const char *key);
-/* Copies a string into the graph's arena. */
-const char *story_graph_strdup(story_graph *g, const char *s, size_t n);
 
 /* ---- the play state (lives in mz_story; the graph's bindings reach it) ---- */
 #define STORY_MAX_MODIFIERS 3
@@ -274,10 +291,6 @@ struct story_vm {
     char **paths; /* every file loaded, in order: for whole names in messages */
     size_t path_count;
 };
-
-/* Keeps a copy of a file the story loaded (graph.c): hashed for saves,
- * scanned for lines. False if it was already loaded. */
-bool story_graph_add_source(story_graph *g, const char *path, const char *text, size_t len);
 
 /* A sandboxed state: allow-listed globals, each library function checking
  * the clock. It knows no story: the host binds its API (story_bind), hears
