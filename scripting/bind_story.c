@@ -7,7 +7,11 @@
  * checks its arguments with luaL_check*; none keeps a C resource across a
  * call that can raise. Each reaches its graph (and through it the play
  * state) as the state's user pointer. */
-#include "story_internal.h"
+#include "bind_story.h"
+
+#include "pattern.h"
+#include "play.h"
+#include "vm.h"
 
 #include <lauxlib.h>
 
@@ -49,8 +53,8 @@ static int l_story(lua_State *L)
     story_graph *g = loading_graph(L, "story");
     luaL_checktype(L, 1, LUA_TTABLE);
     if (g->story_ref != LUA_NOREF)
-        return luaL_error(L, "story { ... } is declared twice (first at %s:%d)",
-                          g->story_file, g->story_line);
+        return luaL_error(L, "story { ... } is declared twice (first at %s:%d)", g->story_file,
+                          g->story_line);
     int line = caller_position(L);
     g->story_file = story_graph_strdup(g, lua_tostring(L, -1), lua_rawlen(L, -1));
     g->story_line = line;

@@ -2,7 +2,7 @@
  * it composes (prompts, replies), state as text, files read whole. An
  * allocation that fails marks the buffer failed rather than stop anyone:
  * callers check `failed` once, at the end. */
-#include "story_internal.h"
+#include "buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

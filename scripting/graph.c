@@ -1,10 +1,14 @@
 /* graph.c — the story graph as data: its arena, the scene index, the
  * files it was loaded from (and lines in them), its languages, compiled
  * patterns. Filled by the loader (load.c), read by play and lint. */
-#include "story_internal.h"
+#include "graph.h"
+
+#include "rng.h"
+#include "vm.h"
 
 #include <lauxlib.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +169,8 @@ int story_source_line(const struct story_source *src, size_t pos)
     return (int)lo + 1;
 }
 
-int story_source_quoted_line(const struct story_source *src, const char *text, size_t from, size_t end,
-                             size_t *after)
+int story_source_quoted_line(const struct story_source *src, const char *text, size_t from,
+                             size_t end, size_t *after)
 {
     size_t n = strlen(text);
     for (size_t p = from; src && p + n + 2 <= end; p++) {
@@ -229,6 +233,60 @@ int story_graph_field_line(const story_graph *g, const char *file, int line, con
             if (field_at(t, p, end, key, n)) return (int)l + 1;
     }
     return line;
+}
+
+/* ---- "did you mean" ---- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64) return 99;
+    size_t row[65];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best =
+                diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+void story_closest_hint(const char *name, const char *const *names, size_t count, char *out,
+                        size_t cap)
+{
+    size_t best = 99, limit = strlen(name) / 3 > 1 ? strlen(name) / 3 : 1;
+    const char *found = NULL;
+    for (size_t i = 0; i < count; i++) {
+        size_t d = edit_distance(name, names[i]);
+        if (d && d <= limit && d < best) {
+            best = d;
+            found = names[i];
+        }
+    }
+    if (found)
+        snprintf(out, cap, " (did you mean '%s'?)", found);
+    else
+        out[0] = '\0';
+}
+
+void story_did_you_mean(const story_graph *g, const char *name, char *out, size_t cap)
+{
+    const char **ids = malloc((g->scene_count ? g->scene_count : 1) * sizeof *ids);
+    out[0] = '\0';
+    if (!ids) return;
+    for (size_t i = 0; i < g->scene_count; i++)
+        ids[i] = g->scenes[i].id;
+    story_closest_hint(name, ids, g->scene_count, out, cap);
+    free(ids);
 }
 
 /* ---- languages ---- */

@@ -1,6 +1,9 @@
 /* lint.c — authoring tools: problems with file:line, and the graph as DOT. */
 #include "lint_internal.h"
 
+#include "buf.h"
+#include "load.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

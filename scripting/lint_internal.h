@@ -3,7 +3,8 @@
 #ifndef MZ_LINT_INTERNAL_H
 #define MZ_LINT_INTERNAL_H
 
-#include "story_internal.h"
+#include "graph.h"
+#include "mz_error.h"
 
 #include <stdio.h>
 

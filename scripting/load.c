@@ -4,7 +4,11 @@
  * Reading uses raw accesses only (no metamethods run outside the sandbox's
  * pcall). Problems are reported with the file and line of the declaration;
  * in play mode the first fatal one fails the load, the others are logged. */
-#include "story_internal.h"
+#include "load.h"
+
+#include "bind_story.h"
+#include "serial.h"
+#include "vm.h"
 
 #include "mz_log.h"
 
@@ -295,8 +299,9 @@ static void push_patterns(loader *ld, int t, const char *id, const char *file, i
             have = translation(ld, li, id) == LUA_TTABLE;
         }
         if (!have && li > 0)
-            lint_problem(ld, file, line, "%s: no '%s' patterns (%s = { ... } or lang/%s.lua [\"%s\"])",
-                         id, g->languages[li], g->languages[li], g->languages[li], id);
+            lint_problem(ld, file, line,
+                         "%s: no '%s' patterns (%s = { ... } or lang/%s.lua [\"%s\"])", id,
+                         g->languages[li], g->languages[li], g->languages[li], id);
         if (have && li == g->lang && !played) {
             played = true;
             continue; /* stays pushed */
@@ -402,7 +407,8 @@ static void check_unused_translations(loader *ld)
             bool used = lua_rawget(L, -3) != LUA_TNIL;
             lua_pop(L, 1);
             if (!used)
-                problem(ld, false, path, src ? story_source_quoted_line(src, id, 0, src->len, NULL) : 0,
+                problem(ld, false, path,
+                        src ? story_source_quoted_line(src, id, 0, src->len, NULL) : 0,
                         "'%s' translates nothing in the story", id);
         }
         lua_pop(L, 4);
@@ -462,7 +468,6 @@ static const char *optional_string(loader *ld, int t, const char *key, const cha
     lua_pop(ld->L, 1);
     return s;
 }
-
 
 static void read_transition(loader *ld, story_scene *sc, int t, story_transition *tr, size_t n)
 {
@@ -536,16 +541,15 @@ static void read_on(loader *ld, int body, story_scene *sc, const char *what)
         problem(ld, true, sc->file, sc->line, "%s: 'on' must be a list of transitions", what);
     }
     lua_pop(L, 1);
-
 }
 
 static void read_scene(loader *ld, int decl, story_scene *sc)
 {
     lua_State *L = ld->L;
     story_graph *g = ld->g;
-    static const char *const known[] = {"prompt",    "caption", "sound", "sound_files", "on",
-                                        "otherwise", "enter",   "leave", "transition",  "hint",
-                                        NULL};
+    static const char *const known[] = {"prompt",     "caption",   "sound", "sound_files",
+                                        "on",         "otherwise", "enter", "leave",
+                                        "transition", "hint",      NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");
@@ -671,9 +675,10 @@ static void read_story(loader *ld)
     int line = g->story_line;
     ld->file = file;
     ld->line = line;
-    static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
-                                        "blocked", "vars",  "transition", "narrate",    "undo",
-                                        "on",      "hints", "disambiguate", "languages", "disclosure", NULL};
+    static const char *const known[] = {"title",        "start",     "style",      "characters",
+                                        "synonyms",     "blocked",   "vars",       "transition",
+                                        "narrate",      "undo",      "on",         "hints",
+                                        "disambiguate", "languages", "disclosure", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -704,10 +709,16 @@ static void read_story(loader *ld)
         problem(ld, true, file, line, "story: 'disclosure' must be a label (a string) or false");
     /* Transitions for every scene (help, inventory...), tried after the
      * scene's own: a scene overrides them by saying the same. */
-    g->global = (story_scene){.id = "(story)", .file = file, .line = line, .prompt_ref = LUA_NOREF,
-                              .caption_ref = LUA_NOREF, .hint_ref = LUA_NOREF,
-                              .otherwise_ref = LUA_NOREF, .enter_ref = LUA_NOREF,
-                              .leave_ref = LUA_NOREF, .transition_s = -1};
+    g->global = (story_scene){.id = "(story)",
+                              .file = file,
+                              .line = line,
+                              .prompt_ref = LUA_NOREF,
+                              .caption_ref = LUA_NOREF,
+                              .hint_ref = LUA_NOREF,
+                              .otherwise_ref = LUA_NOREF,
+                              .enter_ref = LUA_NOREF,
+                              .leave_ref = LUA_NOREF,
+                              .transition_s = -1};
     read_on(ld, t, &g->global, "story");
     g->hint_after = 3;
     type = rawfield(L, t, "hints");
@@ -958,4 +969,3 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     }
     return g;
 }
-

@@ -21,6 +21,11 @@
  * loaded graph. */
 #include "story_internal.h"
 
+#include "load.h"
+#include "serial.h"
+#include "state.h"
+#include "vm.h"
+
 #include "mz_log.h"
 
 #include <dirent.h>

@@ -7,7 +7,9 @@
  * line. Floats always show a '.', 'e', "inf" or "nan" so they read back as
  * floats. Keys are sorted (numbers, then strings bytewise): equal states
  * give equal text. */
-#include "story_internal.h"
+#include "serial.h"
+
+#include "vm.h"
 
 #include <lauxlib.h>
 
@@ -405,24 +407,4 @@ bool story_serial_read(lua_State *L, const char *text, size_t len, size_t *pos, 
                        size_t errcap)
 {
     return read_value(L, text, len, pos, 0, err, errcap);
-}
-
-void story_table_replace(lua_State *L, int dst, int src)
-{
-    dst = lua_absindex(L, dst);
-    src = lua_absindex(L, src);
-    /* Assigning nil to a field during traversal is allowed (lua_next). */
-    lua_pushnil(L);
-    while (lua_next(L, dst)) {
-        lua_pop(L, 1);
-        lua_pushvalue(L, -1);
-        lua_pushnil(L);
-        lua_rawset(L, dst);
-    }
-    lua_pushnil(L);
-    while (lua_next(L, src)) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, dst);
-    }
 }

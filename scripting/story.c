@@ -5,6 +5,10 @@
  * and the turn reports the error with the last good scene and prompt. */
 #include "story_internal.h"
 
+#include "load.h"
+#include "state.h"
+#include "vm.h"
+
 #include "mz_log.h"
 
 #include <lauxlib.h>
@@ -13,57 +17,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- state as text ---- */
-
-bool story_state_write(story_graph *g, story_buf *out)
-{
-    lua_State *L = g->vm->L;
-    char err[400];
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
-    bool ok = story_serial_write(L, -1, "s", out, err, sizeof err);
-    lua_pop(L, 1);
-    if (ok) {
-        story_buf_put(out, "\n", 1);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
-        ok = story_serial_write(L, -1, "items", out, err, sizeof err);
-        lua_pop(L, 1);
-    }
-    /* The state is checked after the turn's code ran: the last place that
-     * code was seen running is the best line to give. */
-    if (!ok) mz_fail("%.600s: %s", g->vm->where[0] ? g->vm->where : g->path, err);
-    return ok;
-}
-
-bool story_state_read(story_graph *g, const char *text, size_t len)
-{
-    lua_State *L = g->vm->L;
-    char err[256];
-    size_t pos = 0;
-    bool ok = story_serial_read(L, text, len, &pos, err, sizeof err);
-    if (ok && (pos >= len || text[pos] != '\n' || lua_type(L, -1) != LUA_TTABLE)) {
-        snprintf(err, sizeof err, "bad state");
-        lua_pop(L, 1);
-        ok = false;
-    }
-    pos++;
-    if (ok && !story_serial_read(L, text, len, &pos, err, sizeof err)) {
-        lua_pop(L, 1);
-        ok = false;
-    }
-    if (ok && lua_type(L, -1) != LUA_TTABLE) {
-        snprintf(err, sizeof err, "bad items");
-        lua_pop(L, 2);
-        ok = false;
-    }
-    if (!ok) return mz_fail("cannot read the story state: %s", err);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
-    story_table_replace(L, -1, -2);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
-    story_table_replace(L, -1, -4);
-    lua_pop(L, 4);
-    return true;
-}
 
 /* ---- calling story code ---- */
 

@@ -2,6 +2,10 @@
  * that explore a story from outside (maze test: coverage, random play). */
 #include "story_internal.h"
 
+#include "serial.h"
+#include "state.h"
+#include "vm.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

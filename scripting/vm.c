@@ -9,7 +9,9 @@
  * (with the interruptible string patterns, which use this file's clock) and
  * hears of each file loaded through the load callback. */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "story_internal.h"
+#include "vm.h"
+
+#include "buf.h"
 
 #include "mz_log.h"
 
