@@ -6,7 +6,7 @@
  *
  * The story's files are read as Lua tokens (comments skipped, strings
  * kept whole), so a name in a comment or inside a string is not a use. */
-#include "lint_internal.h"
+#include "lint_refs.h"
 
 #include "serial.h"
 #include "vm.h"
