@@ -15,7 +15,9 @@
 #define MZ_TEXT_MAX_TOKENS 128 /* words kept from one text; the rest is ignored */
 #define MZ_TEXT_MAX_WORD 32    /* code points kept from one word */
 
-/* ---- UTF-8 (text_sanitize.c) ---- */
+/* ---- characters (text_char.c) ---- */
+
+#define MZ_UTF8_REPLACEMENT 0xFFFDu /* what mz_utf8_next gives for invalid bytes */
 
 /* mz_utf8_next for text that is read on whatever it holds: U+FFFD for
  * what is not valid. */
