@@ -1,7 +1,7 @@
 /* text_char.c — characters: the UTF-8 decoder (the engine's one) and the
  * classes sanitising and matching share (what becomes a space, what is
  * dropped). */
-#include "text_internal.h"
+#include "text_char.h"
 
 bool mz_utf8_next(const unsigned char *s, size_t len, uint32_t *cp, size_t *used)
 {
