@@ -2,7 +2,7 @@
  *
  * Declarations (story, scene, ending, include) work only while the story
  * loads; they record what they are given, with the file and line of the
- * call, and graph.c reads it all once the files have run. The play helpers
+ * call, and load.c reads it all once the files have run. The play helpers
  * (visits, give, random...) work only while the story plays. Every binding
  * checks its arguments with luaL_check*; none keeps a C resource across a
  * call that can raise. Each reaches its graph (and through it the play

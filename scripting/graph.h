@@ -67,7 +67,7 @@ typedef struct story_graph {
     /* The play state the bindings (visits, random...) work on: set by the
      * mz_story that plays this graph; NULL while it loads. */
     story_play *play;
-    /* While loading (bind_story.c records, graph.c reads): registry refs
+    /* While loading (bind_story.c records, load.c reads): registry refs
      * of the list of declarations, id -> declaration, the story{} table. */
     int decls_ref, ids_ref, story_ref;
     int include_depth;
