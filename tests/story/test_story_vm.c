@@ -47,13 +47,20 @@ static int l_is_user(lua_State *L)
     return 1;
 }
 
+/* A state with default budgets whose loads are counted in l. */
+static story_vm *make(loads *l)
+{
+    story_vm *vm = story_vm_create(&(mz_story_desc){0}, on_load, l);
+    MZ_CHECK(vm != NULL);
+    if (vm) story_vm_clock_start(vm);
+    return vm;
+}
+
 static void a_leaf_told_of_each_file(void)
 {
     loads l = {0};
-    story_vm *vm = story_vm_create(&(mz_story_desc){0}, on_load, &l);
-    MZ_CHECK(vm != NULL);
+    story_vm *vm = make(&l);
     if (!vm) return;
-    story_vm_clock_start(vm);
     const char *text = "return 40 + 2\n";
     const char *path = put("main.lua", text);
     MZ_CHECK(story_vm_run_file(vm, path, 1));
@@ -81,10 +88,8 @@ static void a_leaf_told_of_each_file(void)
 static void failures_through_mz_error(void)
 {
     loads l = {0};
-    story_vm *vm = story_vm_create(&(mz_story_desc){0}, on_load, &l);
-    MZ_CHECK(vm != NULL);
+    story_vm *vm = make(&l);
     if (!vm) return;
-    story_vm_clock_start(vm);
     char expect[600];
     const char *path = put("boom.lua", "local x = 1\nerror(\"boom\")\n");
     snprintf(expect, sizeof expect, "%s:2: boom", path);
