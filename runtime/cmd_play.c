@@ -16,7 +16,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
     const char *load = NULL, *save_dir = NULL, *at = NULL, *lang = NULL, *video = NULL;
     mz_arg_list sets = {0};
-    long seed = 1, frames_per_turn = 0;
+    long seed = 1, frames_per_turn = 0, turn_limit_ms = 250;
     int size[2] = {0, 0}, window[2] = {1280, 720};
     double fps = 0;
     const mz_arg args[] = {
@@ -55,6 +55,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "burn the label into the video's picture too"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (the prompt may hold the viewer's words)"},
+        MZ_ARG_TURN_LIMIT(turn_limit_ms),
         {0},
     };
     const char *story = NULL;
@@ -88,6 +89,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .video_disclosure = video_disclosure,
             .at = at,
             .lang = lang,
+            .turn_limit_ms = (uint32_t)turn_limit_ms,
             .sets = sets.items,
             .set_count = sets.count,
         });
@@ -112,6 +114,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .video_disclosure = video_disclosure,
         .at = at,
         .lang = lang,
+        .turn_limit_ms = (uint32_t)turn_limit_ms,
         .sets = sets.items,
         .set_count = sets.count,
     });

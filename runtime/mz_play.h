@@ -27,6 +27,7 @@ typedef struct mz_play_headless_desc {
     const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
     const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
     int set_count;
+    uint32_t turn_limit_ms;  /* --turn-limit-ms; 0 -> 250 */
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

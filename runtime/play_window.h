@@ -50,6 +50,7 @@ typedef struct mz_player_desc {
     const char *lang;        /* the story's language to play in (--lang), or NULL: its first */
     const char *const *sets; /* "NAME=VALUE" state set at each start */
     int set_count;
+    uint32_t turn_limit_ms;  /* --turn-limit-ms; 0 -> 250 */
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);

@@ -42,6 +42,7 @@ typedef struct mz_walk_hooks {
      * being played (a coverage search starts from these states). */
     void (*turn)(mz_story *s, const mz_story_turn *t, void *user);
     void *user;
+    uint32_t turn_limit_ms; /* the story's time limit per turn (mz_story_desc); 0 -> 250 */
 } mz_walk_hooks;
 
 /* Plays `file` on the story folder `story`. Returns r->problems. */

@@ -170,7 +170,8 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
         if (!strncmp(l.line[i], "#lang ", 6)) lang = l.line[i] + 6;
     }
 
-    mz_story *s = mz_story_load(&(mz_story_desc){.path = story, .seed = seed, .lang = lang});
+    mz_story *s = mz_story_load(&(mz_story_desc){
+        .path = story, .seed = seed, .lang = lang, .time_limit_ms = h ? h->turn_limit_ms : 0});
     if (s && mz_story_lang(s)) snprintf(r->lang, sizeof r->lang, "%s", mz_story_lang(s));
     mz_story_turn t = {0};
     if (!s)
@@ -280,7 +281,7 @@ static void walk_one(story_walk *sw, const char *file, const char *promise)
      * replay's Lua state at another address, so it gets another string-hash
      * seed: anything that depends on the order of a Lua table's keys shows. */
     mz_story *hold = mz_story_load(&(mz_story_desc){.path = sw->story});
-    mz_walk_hooks quiet = {0};
+    mz_walk_hooks quiet = {.turn_limit_ms = sw->h ? sw->h->turn_limit_ms : 0};
     mz_walk_file(sw->story, file, &quiet, &again);
     mz_story_destroy(hold);
     if (!r.problems && again.digest != r.digest) problem(&w, 0, "a second play differs");

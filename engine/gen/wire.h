@@ -46,6 +46,18 @@ bool mz_gen_wire_send_text(mz_gen_wire *w, const char *text, size_t len);
  * (valid until the next wire call), or NULL when out of memory. */
 uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len);
 
+/* A message made on any thread (the server's producers encode frames on
+ * theirs) and queued later, on the service thread, by mz_gen_wire_push,
+ * which takes it over. data gives where its len bytes go. */
+mz_gen_wire_msg *mz_gen_wire_msg_new(size_t len, bool binary);
+uint8_t *mz_gen_wire_msg_data(mz_gen_wire_msg *m);
+void mz_gen_wire_msg_free(mz_gen_wire_msg *m);
+void mz_gen_wire_push(mz_gen_wire *w, mz_gen_wire_msg *m);
+
+/* Frees the queued binary messages not yet begun (one being written stays,
+ * so the stream stays whole); text messages stay. */
+void mz_gen_wire_drop_frames(mz_gen_wire *w);
+
 /* From the WRITEABLE callback: writes the next chunk and asks for another
  * callback while anything is left. false: the connection failed. */
 bool mz_gen_wire_writeable(mz_gen_wire *w);
