@@ -145,12 +145,12 @@ static void *flat_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     return f;
 }
 
-static bool flat_submit(void *self, const mz_scene_request *req, const mz_frame *c, size_t n)
+static bool flat_submit(void *self, mz_gen_job *job)
 {
-    (void)c, (void)n;
     flat *f = self;
     pthread_mutex_lock(&f->lock);
-    f->req = *req;
+    f->req = job->req;
+    mz_gen_job_release(job);
     f->req.prompt = NULL; /* not used, and not ours to keep */
     f->req.negative = NULL;
     f->req.tags = NULL;

@@ -39,14 +39,6 @@ typedef struct image_ref {
     char filename[256], subfolder[256], type[32];
 } image_ref;
 
-/* A request and the last conditioning frame, copied. */
-typedef struct job {
-    mz_scene_request req;
-    char *prompt, *negative;
-    uint8_t *cond;
-    uint32_t cond_w, cond_h;
-} job;
-
 typedef struct comfy {
     mz_gen_sink *sink;
     char uri[512], host[128], client_id[48];
@@ -57,7 +49,7 @@ typedef struct comfy {
 
     pthread_mutex_t lock; /* guards everything down to `cond` */
     pthread_cond_t wake;
-    job *want;
+    mz_gen_job *want;
     bool want_cancel;
     uint64_t scene_id;  /* the scene ComfyUI works on; 0: none */
     char prompt_id[64]; /* ComfyUI's id for it */
@@ -77,13 +69,14 @@ typedef struct comfy {
     lws_sorted_usec_list_t retry;
 } comfy;
 
-static void job_free(job *j)
+static int scene_width(const mz_scene_request *req)
 {
-    if (!j) return;
-    free(j->prompt);
-    free(j->negative);
-    free(j->cond);
-    free(j);
+    return req->width > 0 ? req->width : 640;
+}
+
+static int scene_height(const mz_scene_request *req)
+{
+    return req->height > 0 ? req->height : 360;
 }
 
 static bool comfy_accepts(const char *uri)
@@ -228,12 +221,14 @@ static bool fill_tree(cJSON *node, const values *v)
 
 /* ---- the worker: HTTP ---------------------------------------------------- */
 
-static bool upload(comfy *c, const job *j, char *name, size_t cap)
+static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
 {
-    uint32_t w = j->cond ? j->cond_w : (uint32_t)j->req.width;
-    uint32_t h = j->cond ? j->cond_h : (uint32_t)j->req.height;
+    /* img2img takes one image: the last frame shown. */
+    const mz_frame *cond = j->cond_count ? &j->cond[j->cond_count - 1] : NULL;
+    uint32_t w = cond ? cond->width : (uint32_t)scene_width(&j->req);
+    uint32_t h = cond ? cond->height : (uint32_t)scene_height(&j->req);
     uint8_t *grey = NULL;
-    const uint8_t *rgba = j->cond;
+    const uint8_t *rgba = cond ? cond->rgba : NULL;
     if (!rgba) {
         /* The first scene has no frame shown yet: img2img starts from grey. */
         grey = malloc((size_t)w * h * 4);
@@ -288,15 +283,16 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     return ok;
 }
 
-static bool queue_prompt(comfy *c, const job *j, const char *image, char *prompt_id, size_t cap)
+static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, char *prompt_id,
+                         size_t cap)
 {
     float fps = j->req.fps > 0 ? j->req.fps : 30;
-    values v = {.prompt = j->prompt,
-                .negative = j->negative ? j->negative : "",
+    values v = {.prompt = j->req.prompt,
+                .negative = j->req.negative ? j->req.negative : "",
                 .image = image,
                 .seed = j->req.seed,
-                .width = j->req.width,
-                .height = j->req.height,
+                .width = scene_width(&j->req),
+                .height = scene_height(&j->req),
                 .frames = j->req.duration_s > 0 ? (int)ceil(j->req.duration_s * fps) : 1,
                 .fps = fps};
     cJSON *body = cJSON_CreateObject();
@@ -348,7 +344,7 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
     mz_gen_http_free(&r);
 }
 
-static void start_job(comfy *c, job *j)
+static void start_job(comfy *c, const mz_gen_job *j)
 {
     char image[600] = "", prompt_id[64];
     if (!upload(c, j, image, sizeof image) ||
@@ -368,17 +364,17 @@ static void *worker(void *arg)
     pthread_mutex_lock(&c->lock);
     while (!atomic_load(&c->quit)) {
         if (c->want) {
-            job *j = c->want;
+            mz_gen_job *j = c->want;
             c->want = NULL;
             c->scene_id = j->req.id;
             c->prompt_id[0] = 0;
-            c->width = j->req.width;
-            c->height = j->req.height;
+            c->width = scene_width(&j->req);
+            c->height = scene_height(&j->req);
             c->next_index = 0;
             c->fetch_count = 0;
             pthread_mutex_unlock(&c->lock);
             start_job(c, j);
-            job_free(j);
+            mz_gen_job_release(j);
             pthread_mutex_lock(&c->lock);
         } else if (c->fetch_count > 0) {
             image_ref ref = c->fetch[0];
@@ -645,38 +641,12 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     return c;
 }
 
-static bool comfy_submit(void *self, const mz_scene_request *req, const mz_frame *cond,
-                         size_t count)
+static bool comfy_submit(void *self, mz_gen_job *j)
 {
     comfy *c = self;
-    job *j = calloc(1, sizeof *j);
-    if (!j) return mz_fail("comfy: out of memory");
-    j->req = *req;
-    j->req.width = req->width > 0 ? req->width : 640;
-    j->req.height = req->height > 0 ? req->height : 360;
-    j->req.tags = NULL;
-    j->req.tag_count = 0;
-    j->prompt = strdup(req->prompt ? req->prompt : "");
-    j->negative = req->negative ? strdup(req->negative) : NULL;
-    bool ok = j->prompt && (!req->negative || j->negative);
-    if (ok && count > 0) {
-        /* img2img takes one image: the last frame shown. */
-        const mz_frame *last = &cond[count - 1];
-        size_t bytes = (size_t)last->width * last->height * 4;
-        j->cond = malloc(bytes);
-        ok = j->cond != NULL;
-        if (ok) {
-            memcpy(j->cond, last->rgba, bytes);
-            j->cond_w = last->width;
-            j->cond_h = last->height;
-        }
-    }
-    if (!ok) {
-        job_free(j);
-        return mz_fail("comfy: out of memory");
-    }
+    const mz_scene_request *req = &j->req;
     pthread_mutex_lock(&c->lock);
-    job_free(c->want);
+    mz_gen_job_release(c->want);
     c->want = j;
     c->scene_id = req->id; /* previews of older scenes stop at once */
     c->prompt_id[0] = 0;
@@ -689,7 +659,7 @@ static void comfy_cancel(void *self)
 {
     comfy *c = self;
     pthread_mutex_lock(&c->lock);
-    job_free(c->want);
+    mz_gen_job_release(c->want);
     c->want = NULL;
     c->scene_id = 0;
     c->prompt_id[0] = 0;
@@ -712,7 +682,7 @@ static void comfy_close(void *self)
         lws_context_destroy(c->ctx);
     }
     mz_gen_wire_reset(&c->wire);
-    job_free(c->want);
+    mz_gen_job_release(c->want);
     cJSON_Delete(c->workflow);
     pthread_cond_destroy(&c->wake);
     pthread_mutex_destroy(&c->lock);

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A scene with copies of everything it points to. */
+/* A scene as sent: the message, and the front's job for its conditioning
+ * frames. */
 typedef struct scene {
     mz_gen_proto_msg msg;
-    uint8_t *cond[MZ_GEN_PROTO_MAX_CONDITIONING];
-    uint32_t cond_w[MZ_GEN_PROTO_MAX_CONDITIONING], cond_h[MZ_GEN_PROTO_MAX_CONDITIONING];
+    mz_gen_job *job;
 } scene;
 
 typedef enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_HELLO, LINK_READY } link_state;
@@ -59,8 +59,7 @@ typedef struct remote {
 static void scene_free(scene *s)
 {
     if (!s) return;
-    for (int i = 0; i < MZ_GEN_PROTO_MAX_CONDITIONING; i++)
-        free(s->cond[i]);
+    mz_gen_job_release(s->job);
     free(s);
 }
 
@@ -93,18 +92,19 @@ static bool send_scene(remote *r)
     scene *s = r->current;
     if (!send_msg(r, &s->msg)) return false;
     for (int i = 0; i < s->msg.conditioning; i++) {
-        size_t payload = (size_t)s->cond_w[i] * s->cond_h[i] * 4;
+        const mz_frame *c = &s->job->cond[i];
+        size_t payload = (size_t)c->width * c->height * 4;
         uint8_t *msg = mz_gen_wire_send_binary(&r->wire, MZ_GEN_PROTO_HEADER_SIZE + payload);
         if (!msg) return false;
         mz_gen_proto_frame h = {.scene_id = s->msg.id,
                                 .index = (uint32_t)i,
                                 .conditioning = true,
-                                .width = s->cond_w[i],
-                                .height = s->cond_h[i],
+                                .width = c->width,
+                                .height = c->height,
                                 .encoding = MZ_GEN_PROTO_RAW,
                                 .payload_size = payload};
         mz_gen_proto_frame_header(&h, msg);
-        memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, s->cond[i], payload);
+        memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, c->rgba, payload);
     }
     return true;
 }
@@ -405,16 +405,20 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     return r;
 }
 
-static bool remote_submit(void *self, const mz_scene_request *req, const mz_frame *cond,
-                          size_t count)
+static bool remote_submit(void *self, mz_gen_job *job)
 {
     remote *r = self;
+    const mz_scene_request *req = &job->req;
     scene *s = calloc(1, sizeof *s);
-    if (!s) return mz_fail("remote: out of memory");
+    if (!s) {
+        mz_gen_job_release(job);
+        return mz_fail("remote: out of memory");
+    }
+    s->job = job;
     mz_gen_proto_msg *m = &s->msg;
     m->type = MZ_GEN_PROTO_SCENE;
     m->id = req->id;
-    snprintf(m->prompt, sizeof m->prompt, "%s", req->prompt ? req->prompt : "");
+    snprintf(m->prompt, sizeof m->prompt, "%s", req->prompt);
     snprintf(m->negative, sizeof m->negative, "%s", req->negative ? req->negative : "");
     m->seed = req->seed;
     m->width = req->width > 0 ? req->width : 640;
@@ -426,22 +430,10 @@ static bool remote_submit(void *self, const mz_scene_request *req, const mz_fram
     m->encoding = r->encoding;
     for (size_t i = 0; i < req->tag_count && m->tag_count < MZ_GEN_PROTO_MAX_TAGS; i++)
         snprintf(m->tags[m->tag_count++], MZ_GEN_PROTO_MAX_TAG, "%s", req->tags[i]);
-    /* The newest frames matter most: keep the last MAX_CONDITIONING. */
-    size_t first =
-        count > MZ_GEN_PROTO_MAX_CONDITIONING ? count - MZ_GEN_PROTO_MAX_CONDITIONING : 0;
-    for (size_t i = first; i < count; i++) {
-        int k = m->conditioning;
-        size_t bytes = (size_t)cond[i].width * cond[i].height * 4;
-        s->cond[k] = malloc(bytes);
-        if (!s->cond[k]) {
-            scene_free(s);
-            return mz_fail("remote: out of memory");
-        }
-        memcpy(s->cond[k], cond[i].rgba, bytes);
-        s->cond_w[k] = cond[i].width;
-        s->cond_h[k] = cond[i].height;
-        m->conditioning++;
-    }
+    /* The job keeps the newest frames, as many as the protocol carries. */
+    _Static_assert(MZ_GEN_MAX_CONDITIONING <= MZ_GEN_PROTO_MAX_CONDITIONING,
+                   "a scene message carries every conditioning frame of a job");
+    m->conditioning = (int)job->cond_count;
     pthread_mutex_lock(&r->lock);
     scene_free(r->want);
     r->want = s;

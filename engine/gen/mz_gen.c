@@ -42,7 +42,6 @@ static const mz_gen_backend *const backends[] = {
     &mz_gen_remote_backend,
     &mz_gen_comfy_backend,
 };
-#define MAX_CONDITIONING 4
 #define BACKEND_COUNT (sizeof backends / sizeof backends[0])
 
 typedef enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_READY, SLOT_HELD } slot_state;
@@ -63,15 +62,6 @@ struct mz_gen_sink {
     bool healthy;
     char why[160]; /* its last health report */
 };
-
-/* The current scene as submitted, kept to hand it to the fallback. */
-typedef struct scene_copy {
-    mz_scene_request req;
-    char *strings; /* prompt, negative and tags, NUL-separated */
-    const char *tags[64];
-    mz_frame cond[MAX_CONDITIONING];
-    size_t count;
-} scene_copy;
 
 struct mz_gen {
     pthread_mutex_t lock;
@@ -94,7 +84,7 @@ struct mz_gen {
     uint32_t primary_frames; /* of the current scene, from the primary */
     uint32_t scene_frames;  /* frames the scene has; 0: open-ended */
     bool primary_back;      /* the primary made a frame while standing in */
-    scene_copy last;        /* owner thread only */
+    mz_gen_job *last;       /* the current scene, for the fallback; owner thread only */
 
     /* The scene in flight. */
     uint64_t current;        /* 0: none (cancelled or nothing submitted) */
@@ -384,47 +374,6 @@ static void open_fallback(mz_gen *g, const mz_gen_desc *desc)
     }
 }
 
-static void scene_copy_clear(scene_copy *c)
-{
-    free(c->strings);
-    for (size_t i = 0; i < c->count; i++) free((void *)c->cond[i].rgba);
-    memset(c, 0, sizeof *c);
-}
-
-/* Keeps the request for the fallback; on OOM the fallback gets no scene. */
-static void scene_copy_set(scene_copy *c, const mz_scene_request *req, const mz_frame *cond,
-                           size_t count)
-{
-    scene_copy_clear(c);
-    size_t tags = req->tag_count < 64 ? req->tag_count : 64;
-    size_t len = strlen(req->prompt) + 1 + (req->negative ? strlen(req->negative) + 1 : 0);
-    for (size_t i = 0; i < tags; i++) len += strlen(req->tags[i]) + 1;
-    char *p = c->strings = malloc(len);
-    if (!p) return;
-    c->req = *req;
-    c->req.prompt = p;
-    p = stpcpy(p, req->prompt) + 1;
-    if (req->negative) {
-        c->req.negative = p;
-        p = stpcpy(p, req->negative) + 1;
-    }
-    for (size_t i = 0; i < tags; i++) {
-        c->tags[i] = p;
-        p = stpcpy(p, req->tags[i]) + 1;
-    }
-    c->req.tags = tags ? c->tags : NULL;
-    c->req.tag_count = tags;
-    size_t first = count > MAX_CONDITIONING ? count - MAX_CONDITIONING : 0;
-    for (size_t i = first; i < count; i++) {
-        size_t bytes = (size_t)cond[i].width * cond[i].height * 4;
-        uint8_t *px = malloc(bytes);
-        if (!px) break;
-        memcpy(px, cond[i].rgba, bytes);
-        c->cond[c->count] = cond[i];
-        c->cond[c->count++].rgba = px;
-    }
-}
-
 /* Switches between a remote primary and its fallback (see the top of this
  * file). Owner thread; lock not held. */
 static void supervise(mz_gen *g)
@@ -468,11 +417,11 @@ static void supervise(mz_gen *g)
 
     if (action == FALL_BACK) {
         mz_log_warn("gen: falling back to %s: %s", g->fallback.backend->name, why);
-        if (resume && g->last.strings) {
-            bool have_shown = shown.rgba != NULL;
-            g->fallback.backend->submit(g->fallback.self, &g->last.req,
-                                        have_shown ? &shown : g->last.cond,
-                                        have_shown ? 1 : g->last.count);
+        if (resume && g->last) {
+            /* The frame on screen is newer than the scene's conditioning. */
+            mz_gen_job *job =
+                shown.rgba ? mz_gen_job_make(&g->last->req, &shown, 1) : mz_gen_job_retain(g->last);
+            if (job) g->fallback.backend->submit(g->fallback.self, job);
         }
     } else if (action == RETURN) {
         mz_log_warn("gen: %s is back; leaving the fallback", g->primary.backend->name);
@@ -485,6 +434,9 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
 {
     if (!req || req->id == 0) return mz_fail("gen: a scene request needs a nonzero id");
     if (!req->prompt) return mz_fail("gen: scene %llu has no prompt", (unsigned long long)req->id);
+    /* The one copy of the scene: every backend shares it by reference. */
+    mz_gen_job *job = mz_gen_job_make(req, conditioning, count);
+    if (!job) return false;
     pthread_mutex_lock(&g->lock);
     g->current = req->id;
     g->submit_ns = mz_time_ns();
@@ -500,13 +452,12 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
     purge_queue(g);
     bool standing_in = g->active != &g->primary;
     pthread_mutex_unlock(&g->lock);
-    if (!g->fallback.backend)
-        return g->primary.backend->submit(g->primary.self, req, conditioning, count);
-    scene_copy_set(&g->last, req, conditioning, count);
+    mz_gen_job_release(g->last);
+    g->last = job;
     /* The remote always gets the scene, so it can come back with it. */
-    bool ok = g->primary.backend->submit(g->primary.self, req, conditioning, count);
-    if (standing_in)
-        ok = g->fallback.backend->submit(g->fallback.self, req, conditioning, count);
+    bool ok = g->primary.backend->submit(g->primary.self, mz_gen_job_retain(job));
+    if (!g->fallback.backend) return ok;
+    if (standing_in) ok = g->fallback.backend->submit(g->fallback.self, mz_gen_job_retain(job));
     supervise(g);
     return ok || standing_in;
 }
@@ -604,7 +555,7 @@ void mz_gen_close(mz_gen *g)
     pthread_mutex_unlock(&g->lock);
     if (g->primary.self) g->primary.backend->close(g->primary.self);
     if (g->fallback.self) g->fallback.backend->close(g->fallback.self);
-    scene_copy_clear(&g->last);
+    mz_gen_job_release(g->last);
     for (int i = 0; g->slots && i < g->nslots; i++)
         free(g->slots[i].rgba);
     free(g->slots);

@@ -50,13 +50,12 @@ typedef struct anchors {
     double screen[MZ_SCENE_MAX_SUBJECTS];
 } anchors;
 
-/* A request as the worker keeps it: copies of everything. */
-typedef struct job {
-    mz_scene_request req;
-    char *prompt; /* prompt + tags, one string for the interpreter */
-    uint8_t *cond;
-    uint32_t cond_w, cond_h;
-} job;
+/* A request as the worker keeps it: the front's job, and the one string
+ * the interpreter reads. */
+typedef struct task {
+    mz_gen_job *job;
+    char *prompt; /* prompt + tags + negatives */
+} task;
 
 /* The camera carries across scenes: positions and smoothed velocities. */
 typedef struct camera {
@@ -75,13 +74,14 @@ typedef struct proc {
     pthread_cond_t wake;
     bool quit, stop; /* stop: cancel() ended the scene in flight */
     bool pending;    /* `next` holds a request the worker has not started */
-    job next;
+    task next;
     /* pending || stop, for the renderer to read between bands without the
      * lock: the frame being drawn is no longer wanted. */
     atomic_bool interrupt;
 
     /* Worker-only from here. */
-    job cur;
+    task cur;
+    uint64_t seed; /* cur's (0 before the first scene: the warm-up's) */
     bool active;
     bool continuing; /* the scene starts from an image: morph from it */
     uint32_t index;
@@ -105,10 +105,10 @@ typedef struct proc {
     uint32_t last_w, last_h;
 } proc;
 
-static void job_clear(job *j)
+static void task_clear(task *j)
 {
     free(j->prompt);
-    free(j->cond);
+    mz_gen_job_release(j->job);
     memset(j, 0, sizeof *j);
 }
 
@@ -274,7 +274,7 @@ static void fill_subjects(const mz_scene_params *p, const anchors *at, proc_unif
 static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph, uint32_t w,
                           uint32_t h, const anchors *placed, proc_uniforms *u)
 {
-    uint64_t seed = pr->cur.req.seed;
+    uint64_t seed = pr->seed;
     uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(seed ^ 0x1a2b3c);
     double t = pr->world_s;
     memset(u, 0, sizeof *u);
@@ -304,7 +304,7 @@ static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph,
  * place of the frame), then fixed in the world so the camera moves past. */
 static void place_anchors(proc *pr, const mz_scene_params *p)
 {
-    uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(pr->cur.req.seed ^ 0x1a2b3c);
+    uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(pr->seed ^ 0x1a2b3c);
     double screen_x = (unit(landmark) < 0.5 ? -1 : 1) * (0.22 + 0.3 * unit(landmark ^ 0x55));
     double on_screen = (pr->landmark_x - pr->cam.x) / TOWER_DEPTH - pr->cam.yaw;
     bool wanted = p->element[MZ_EL_TOWER] > 0.01f;
@@ -337,7 +337,7 @@ static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
         spread += !spot_of_its_own(p->subject[i].place);
     for (int i = 0; i < p->subject_count && i < MZ_SCENE_MAX_SUBJECTS; i++) {
         const mz_subject *s = &p->subject[i];
-        uint64_t seed = pr->cur.req.seed ^ ((uint64_t)s->entity << 20) ^ (uint64_t)i * 0x51ed27;
+        uint64_t seed = pr->seed ^ ((uint64_t)s->entity << 20) ^ (uint64_t)i * 0x51ed27;
         double jitter = (unit(seed) - 0.5) * 0.12;
         double screen = -0.45 + 0.9 * (k + 0.5) / (spread ? spread : 1) + jitter;
         double depth = 6.5 + 2.5 * unit(seed ^ 0x77);
@@ -367,25 +367,28 @@ static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
 
 static void start_scene(proc *pr)
 {
+    pr->seed = pr->cur.job->req.seed;
     mz_scene_params to;
     if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
     if (mz_log_enabled(MZ_LOG_DEBUG)) {
         char line[512];
         mz_scene_params_describe(&to, line, sizeof line);
-        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.req.id,
+        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.job->req.id,
                      pr->cur.prompt, line);
     }
-    pr->continuing = pr->have_shown || pr->cur.cond;
+    /* The newest conditioning frame is the image to continue from. */
+    const mz_frame *cond =
+        pr->cur.job->cond_count ? &pr->cur.job->cond[pr->cur.job->cond_count - 1] : NULL;
+    pr->continuing = pr->have_shown || cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
     pr->index = 0;
     pr->active = true;
     /* No frames given: continue from what this generator made last (the
      * readback still holds it; set_conditioning copies it). */
-    bool given = pr->cur.cond != NULL;
-    const uint8_t *start = given ? pr->cur.cond : pr->last_frame;
-    if (start && !proc_vk_set_conditioning(pr->vk, start, given ? pr->cur.cond_w : pr->last_w,
-                                           given ? pr->cur.cond_h : pr->last_h))
+    const uint8_t *start = cond ? cond->rgba : pr->last_frame;
+    if (start && !proc_vk_set_conditioning(pr->vk, start, cond ? cond->width : pr->last_w,
+                                           cond ? cond->height : pr->last_h))
         mz_log_error("procedural: conditioning frame: %s", mz_error());
     place_anchors(pr, &to);
     pr->placed_from = pr->placed_to;
@@ -459,7 +462,7 @@ static void remember_view(proc *pr, const proc_uniforms *u)
  * scene is over (superseded, finished, or an error). */
 static bool next_frame(proc *pr)
 {
-    const mz_scene_request *r = &pr->cur.req;
+    const mz_scene_request *r = &pr->cur.job->req;
     float fps = r->fps > 0 ? r->fps : DEFAULT_FPS;
     uint32_t w = r->width > 0 ? (uint32_t)r->width : DEFAULT_W;
     uint32_t h = r->height > 0 ? (uint32_t)r->height : DEFAULT_H;
@@ -521,7 +524,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&pr->lock);
     while (!pr->quit) {
         if (pr->pending) {
-            job_clear(&pr->cur);
+            task_clear(&pr->cur);
             pr->cur = pr->next;
             memset(&pr->next, 0, sizeof pr->next);
             pr->pending = false;
@@ -567,8 +570,8 @@ static void proc_close(void *self)
         pthread_mutex_unlock(&pr->lock);
         pthread_join(pr->thread, NULL);
     }
-    job_clear(&pr->cur);
-    job_clear(&pr->next);
+    task_clear(&pr->cur);
+    task_clear(&pr->next);
     proc_vk_destroy(pr->vk);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
@@ -625,30 +628,16 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     return pr;
 }
 
-static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame *cond, size_t count)
+static bool proc_submit(void *self, mz_gen_job *job)
 {
     proc *pr = self;
-    job j = {.req = *req};
-    j.prompt = compose_prompt(req);
-    const mz_frame *last = count ? &cond[count - 1] : NULL;
-    if (last && last->rgba && last->width && last->height) {
-        size_t bytes = (size_t)last->width * last->height * 4;
-        j.cond = malloc(bytes);
-        if (j.cond) memcpy(j.cond, last->rgba, bytes);
-        j.cond_w = last->width;
-        j.cond_h = last->height;
-    }
-    if (!j.prompt || (last && last->rgba && !j.cond)) {
-        job_clear(&j);
+    task j = {.job = job, .prompt = compose_prompt(&job->req)};
+    if (!j.prompt) {
+        task_clear(&j);
         return mz_fail("procedural: out of memory for a scene request");
     }
-    /* Only the prompt string is kept: tags and the negative are in it. */
-    j.req.prompt = j.prompt;
-    j.req.negative = NULL;
-    j.req.tags = NULL;
-    j.req.tag_count = 0;
     pthread_mutex_lock(&pr->lock);
-    job_clear(&pr->next);
+    task_clear(&pr->next);
     pr->next = j;
     pr->pending = true;
     atomic_store(&pr->interrupt, true);
@@ -661,7 +650,7 @@ static void proc_cancel(void *self)
 {
     proc *pr = self;
     pthread_mutex_lock(&pr->lock);
-    job_clear(&pr->next);
+    task_clear(&pr->next);
     pr->pending = false;
     pr->stop = true;
     atomic_store(&pr->interrupt, true);

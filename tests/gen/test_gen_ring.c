@@ -16,6 +16,7 @@
 
 static mz_gen_sink *fake_sink;
 static uint64_t fake_last_submit;
+static mz_gen_job *fake_job; /* the last job submitted, kept by the fake */
 static int fake_cancels;
 
 static bool fake_accepts(const char *uri)
@@ -28,12 +29,12 @@ static void *fake_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     fake_sink = sink;
     return &fake_sink;
 }
-static bool fake_submit(void *self, const mz_scene_request *req, const mz_frame *c, size_t n)
+static bool fake_submit(void *self, mz_gen_job *job)
 {
     (void)self;
-    (void)c;
-    (void)n;
-    fake_last_submit = req->id;
+    fake_last_submit = job->req.id;
+    mz_gen_job_release(fake_job);
+    fake_job = job;
     return true;
 }
 static void fake_cancel(void *self)
@@ -44,6 +45,8 @@ static void fake_cancel(void *self)
 static void fake_close(void *self)
 {
     (void)self;
+    mz_gen_job_release(fake_job);
+    fake_job = NULL;
 }
 
 static const mz_gen_backend fake = {
@@ -230,6 +233,46 @@ static void bad_requests_and_backends_are_refused(void)
     MZ_CHECK_HAS(mz_error(), "version");
 }
 
+/* The front copies a scene once; the backend's job stays whole after the
+ * caller's strings and pixels are gone, and keeps the newest frames. */
+static void the_backend_owns_its_copy_of_the_scene(void)
+{
+    mz_gen *g = open_fake(8, false);
+    char prompt[] = "a lighthouse", negative[] = "fog", tag[] = "storm";
+    const char *tags[] = {tag};
+    uint8_t px[6][W * H * 4];
+    mz_frame cond[6];
+    for (int i = 0; i < 6; i++) {
+        memset(px[i], 10 * i, sizeof px[i]);
+        cond[i] = (mz_frame){.width = W, .height = H, .index = (uint32_t)i, .rgba = px[i]};
+    }
+    mz_scene_request r = {
+        .id = 7, .prompt = prompt, .negative = negative, .tags = tags, .tag_count = 1};
+    MZ_CHECK(mz_gen_submit(g, &r, cond, 6));
+    memset(prompt, 'x', sizeof prompt - 1);
+    memset(negative, 'x', sizeof negative - 1);
+    memset(tag, 'x', sizeof tag - 1);
+    memset(px, 0xee, sizeof px);
+    MZ_CHECK(fake_job && fake_job->req.id == 7);
+    MZ_CHECK_STR(fake_job->req.prompt, "a lighthouse");
+    MZ_CHECK_STR(fake_job->req.negative, "fog");
+    MZ_CHECK(fake_job->req.tag_count == 1);
+    MZ_CHECK_STR(fake_job->req.tags[0], "storm");
+    MZ_CHECK(fake_job->cond_count == MZ_GEN_MAX_CONDITIONING);
+    for (size_t i = 0; i < fake_job->cond_count; i++) {
+        const mz_frame *c = &fake_job->cond[i];
+        MZ_CHECK(c->index == i + 2 && c->width == W && c->height == H);
+        MZ_CHECK(c->rgba[0] == 10 * (i + 2) && c->rgba[W * H * 4 - 1] == 10 * (i + 2));
+    }
+    /* The front's own reference goes with the next scene; the fake's stays. */
+    mz_gen_job *first = mz_gen_job_retain(fake_job);
+    submit(g, 8, 30);
+    MZ_CHECK(fake_job != first && fake_job->cond_count == 0);
+    MZ_CHECK_STR(first->req.prompt, "a lighthouse");
+    mz_gen_job_release(first);
+    mz_gen_close(g);
+}
+
 int main(void)
 {
     MZ_RUN(frames_come_out_in_order);
@@ -241,5 +284,6 @@ int main(void)
     MZ_RUN(cancel_discards_and_stops);
     MZ_RUN(stats_measure_first_frames);
     MZ_RUN(bad_requests_and_backends_are_refused);
+    MZ_RUN(the_backend_owns_its_copy_of_the_scene);
     return mz_test_finish();
 }
