@@ -1,6 +1,7 @@
 /* maze play — play a story. */
 #include "mz_commands.h"
 #include "mz_play.h"
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_record_video.h"
 #include "play_window.h"
@@ -17,7 +18,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const char *load = NULL, *save_dir = NULL, *at = NULL, *lang = NULL, *video = NULL;
     mz_arg_list sets = {0};
     long seed = 1, frames_per_turn = 0;
-    int size[2] = {0, 0}, window[2] = {1280, 720};
+    int size[2] = {0, 0}, window[2] = {MZ_DEFAULT_WINDOW_WIDTH, MZ_DEFAULT_WINDOW_HEIGHT};
     double fps = 0;
     const mz_arg args[] = {
         {"--headless", MZ_ARG_FLAG, &headless, NULL, "play with no window (needs --inputs)"},

@@ -6,7 +6,9 @@
  * clearing or retitling the operator's terminal. */
 #include "mz_play.h"
 #include "mz_session.h"
+#include "gen_env.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
@@ -105,7 +107,7 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     pc->video_path = desc->video_path;
     pc->desc = desc;
     pc->seed = desc->seed;
-    float fps = desc->fps > 0 ? desc->fps : 30.0f;
+    float fps = desc->fps > 0 ? desc->fps : MZ_DEFAULT_FPS;
     pc->fps = fps;
     pc->generator = desc->generator;
     pc->frames_per_turn = desc->frames_per_turn > 0 ? desc->frames_per_turn : (int)(fps + 0.5f);
@@ -129,6 +131,7 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
         return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
     mz_gen_desc gd = {.uri = desc->generator, .gpu = pc->gpu};
+    mz_gen_desc_from_env(&gd);
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 

@@ -4,6 +4,7 @@
 #include "input_line.h"
 #include "mz_error.h"
 #include "mz_audio.h"
+#include "mz_defaults.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
@@ -13,6 +14,7 @@
 #include "mz_render.h"
 #include "mz_scene_interp.h"
 #include "mz_session.h"
+#include "gen_env.h"
 #include "mz_time.h"
 #include "overlay.h"
 
@@ -935,7 +937,8 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     }
     p->desc = *desc;
     mz_player_desc *d = &p->desc;
-    if (d->width <= 0 || d->height <= 0) d->width = 1280, d->height = 720;
+    if (d->width <= 0 || d->height <= 0)
+        d->width = MZ_DEFAULT_WINDOW_WIDTH, d->height = MZ_DEFAULT_WINDOW_HEIGHT;
     if (!d->seed) d->seed = 1;
     p->refresh_hz = 60.0;
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
@@ -963,7 +966,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * host memory anyway, and on one shared queue the display's composite
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
-    ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    mz_gen_desc gd = {.uri = d->gen, .realtime = true};
+    mz_gen_desc_from_env(&gd);
+    ok = ok && (p->gen = mz_gen_open(&gd));
     if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */

@@ -54,6 +54,7 @@ typedef struct comfy {
     uint64_t scene_id;  /* the scene ComfyUI works on; 0: none */
     char prompt_id[64]; /* ComfyUI's id for it */
     int width, height;
+    float fps;
     uint32_t next_index;
     image_ref fetch[MAX_FETCH];
     int fetch_count;
@@ -68,16 +69,6 @@ typedef struct comfy {
     int backoff_ms;
     lws_sorted_usec_list_t retry;
 } comfy;
-
-static int scene_width(const mz_scene_request *req)
-{
-    return req->width > 0 ? req->width : 640;
-}
-
-static int scene_height(const mz_scene_request *req)
-{
-    return req->height > 0 ? req->height : 360;
-}
 
 static bool comfy_accepts(const char *uri)
 {
@@ -111,6 +102,7 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
     pthread_mutex_lock(&c->lock);
     bool current = scene_id == c->scene_id;
     int dw = c->width, dh = c->height;
+    double fps = c->fps;
     uint32_t index = current ? c->next_index++ : 0;
     pthread_mutex_unlock(&c->lock);
     uint8_t *frame = rgba;
@@ -121,7 +113,7 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
     if (current && frame) {
         mz_frame f = {.scene_id = scene_id,
                       .index = index,
-                      .time_s = index / 30.0,
+                      .time_s = index / fps,
                       .width = (uint32_t)dw,
                       .height = (uint32_t)dh,
                       .transitional = preview,
@@ -225,8 +217,8 @@ static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
 {
     /* img2img takes one image: the last frame shown. */
     const mz_frame *cond = j->cond_count ? &j->cond[j->cond_count - 1] : NULL;
-    uint32_t w = cond ? cond->width : (uint32_t)scene_width(&j->req);
-    uint32_t h = cond ? cond->height : (uint32_t)scene_height(&j->req);
+    uint32_t w = cond ? cond->width : (uint32_t)j->req.width;
+    uint32_t h = cond ? cond->height : (uint32_t)j->req.height;
     uint8_t *grey = NULL;
     const uint8_t *rgba = cond ? cond->rgba : NULL;
     if (!rgba) {
@@ -286,13 +278,13 @@ static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
 static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, char *prompt_id,
                          size_t cap)
 {
-    float fps = j->req.fps > 0 ? j->req.fps : 30;
+    float fps = j->req.fps;
     values v = {.prompt = j->req.prompt,
                 .negative = j->req.negative ? j->req.negative : "",
                 .image = image,
                 .seed = j->req.seed,
-                .width = scene_width(&j->req),
-                .height = scene_height(&j->req),
+                .width = j->req.width,
+                .height = j->req.height,
                 .frames = j->req.duration_s > 0 ? (int)ceil(j->req.duration_s * fps) : 1,
                 .fps = fps};
     cJSON *body = cJSON_CreateObject();
@@ -368,8 +360,9 @@ static void *worker(void *arg)
             c->want = NULL;
             c->scene_id = j->req.id;
             c->prompt_id[0] = 0;
-            c->width = scene_width(&j->req);
-            c->height = scene_height(&j->req);
+            c->width = j->req.width;
+            c->height = j->req.height;
+            c->fps = j->req.fps;
             c->next_index = 0;
             c->fetch_count = 0;
             pthread_mutex_unlock(&c->lock);

@@ -421,9 +421,9 @@ static bool remote_submit(void *self, mz_gen_job *job)
     snprintf(m->prompt, sizeof m->prompt, "%s", req->prompt);
     snprintf(m->negative, sizeof m->negative, "%s", req->negative ? req->negative : "");
     m->seed = req->seed;
-    m->width = req->width > 0 ? req->width : 640;
-    m->height = req->height > 0 ? req->height : 360;
-    m->fps = req->fps > 0 ? req->fps : 30;
+    m->width = req->width;
+    m->height = req->height;
+    m->fps = req->fps;
     m->duration = req->duration_s;
     m->transition = req->transition_s;
     m->realtime = r->realtime;

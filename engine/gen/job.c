@@ -24,7 +24,7 @@ mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, s
     }
     memset(job, 0, sizeof *job);
     atomic_init(&job->refs, 1);
-    job->req = *req;
+    job->req = mz_scene_request_defaults(req);
     const char **tag = (const char **)(job + 1);
     char *p = (char *)(tag + tags);
     job->req.prompt = p;

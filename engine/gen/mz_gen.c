@@ -20,6 +20,7 @@
 #include "mz_gen_backend.h"
 #include "mz_gen_backends.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_stats.h"
@@ -32,7 +33,6 @@
 #include <string.h>
 #include <time.h>
 
-#define DEFAULT_RING 8
 #define MAX_RING 256
 #define LATENCY_WINDOW 256
 #define FPS_WINDOW 128
@@ -279,39 +279,50 @@ static const mz_gen_backend *find_backend(const char *uri)
 
 static void open_fallback(mz_gen *g, const mz_gen_desc *desc);
 
-/* desc->deadline_s, else MZ_GEN_DEADLINE (seconds, for operators and for
- * tests on slow builds), else 1 s. */
-static double deadline_s(const mz_gen_desc *desc)
+mz_scene_request mz_scene_request_defaults(const mz_scene_request *req)
 {
-    if (desc->deadline_s > 0) return desc->deadline_s;
-    const char *env = getenv("MZ_GEN_DEADLINE");
-    double s = env ? atof(env) : 0;
-    return s > 0 && s <= 3600 ? s : 1.0;
+    mz_scene_request r = *req;
+    if (r.width <= 0) r.width = MZ_DEFAULT_FRAME_WIDTH;
+    if (r.height <= 0) r.height = MZ_DEFAULT_FRAME_HEIGHT;
+    if (!(r.fps > 0)) r.fps = MZ_DEFAULT_FPS;
+    if (!(r.transition_s > 0)) r.transition_s = MZ_DEFAULT_TRANSITION_S;
+    return r;
+}
+
+mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc)
+{
+    mz_gen_desc d = desc ? *desc : (mz_gen_desc){0};
+    if (!d.uri || !d.uri[0]) d.uri = "procedural";
+    if (d.ring_frames <= 0) d.ring_frames = MZ_DEFAULT_RING_FRAMES;
+    if (d.ring_frames > MAX_RING) d.ring_frames = MAX_RING;
+    if (!d.fallback) d.fallback = "procedural";
+    if (!(d.deadline_s > 0)) d.deadline_s = MZ_DEFAULT_DEADLINE_S;
+    if (!(d.scale >= 0.25f && d.scale <= 1.0f)) d.scale = 0;
+    return d;
 }
 
 mz_gen *mz_gen_open(const mz_gen_desc *desc)
 {
-    static const mz_gen_desc defaults = {0};
-    if (!desc) desc = &defaults;
-    const char *uri = desc->uri && desc->uri[0] ? desc->uri : "procedural";
-    const mz_gen_backend *be = find_backend(uri);
+    mz_gen_desc d = mz_gen_desc_defaults(desc);
+    const mz_gen_backend *be = find_backend(d.uri);
     if (!be) {
         mz_fail("gen: no backend for '%s' (known: procedural, ws://host:port, "
-                "comfy://host:port?workflow=FILE)", uri);
+                "comfy://host:port?workflow=FILE)",
+                d.uri);
         return NULL;
     }
-    return mz_gen_open_backend(desc, be);
+    return mz_gen_open_backend(&d, be);
 }
 
-mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
+mz_gen *mz_gen_open_backend(const mz_gen_desc *given, const mz_gen_backend *be)
 {
     if (be->version != MZ_GEN_BACKEND_VERSION) {
         mz_fail("gen: backend '%s' has version %u, this engine needs %u", be->name, be->version,
                 MZ_GEN_BACKEND_VERSION);
         return NULL;
     }
-    int ring = desc->ring_frames > 0 ? desc->ring_frames : DEFAULT_RING;
-    if (ring > MAX_RING) ring = MAX_RING;
+    const mz_gen_desc d = mz_gen_desc_defaults(given), *desc = &d;
+    int ring = desc->ring_frames;
     mz_gen *g = calloc(1, sizeof *g);
     if (!g) {
         mz_fail("gen: out of memory");
@@ -324,10 +335,10 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
     g->ring_frames = ring;
     g->nslots = ring + 2;
     g->held = -1;
-    g->period_ns = 1e9 / 30.0;
+    g->period_ns = 1e9 / MZ_DEFAULT_FPS;
     g->slots = calloc((size_t)g->nslots, sizeof *g->slots);
     g->queue = calloc((size_t)g->nslots, sizeof *g->queue);
-    const size_t default_bytes = 640 * 360 * 4;
+    const size_t default_bytes = MZ_DEFAULT_FRAME_WIDTH * MZ_DEFAULT_FRAME_HEIGHT * 4;
     bool ok = g->slots && g->queue;
     for (int i = 0; ok && i < g->nslots; i++) {
         g->slots[i].rgba = malloc(default_bytes);
@@ -341,7 +352,7 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
     }
     g->primary = (mz_gen_sink){.gen = g, .backend = be, .healthy = true};
     g->active = &g->primary;
-    g->deadline_ns = (uint64_t)(deadline_s(desc) * 1e9);
+    g->deadline_ns = (uint64_t)(desc->deadline_s * 1e9);
     if (be->remote) open_fallback(g, desc);
     g->primary.self = be->open(desc, &g->primary);
     if (!g->primary.self) {
@@ -357,7 +368,7 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
  * "", or it cannot open) the remote backend runs alone. */
 static void open_fallback(mz_gen *g, const mz_gen_desc *desc)
 {
-    const char *uri = desc->fallback ? desc->fallback : "procedural";
+    const char *uri = desc->fallback;
     if (!uri[0]) return;
     const mz_gen_backend *fb = find_backend(uri);
     if (!fb || fb->remote || fb->version != MZ_GEN_BACKEND_VERSION) {
@@ -442,12 +453,10 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
     g->submit_ns = mz_time_ns();
     g->first_seen = false;
     g->pace_origin_ns = 0;
-    g->period_ns = 1e9 / (req->fps > 0 ? req->fps : 30.0);
+    g->period_ns = 1e9 / job->req.fps;
     g->progress_ns = g->submit_ns;
     g->primary_frames = 0;
-    g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s *
-                                                            (req->fps > 0 ? req->fps : 30.0f))
-                                          : 0;
+    g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s * job->req.fps) : 0;
     g->primary_back = false;
     purge_queue(g);
     bool standing_in = g->active != &g->primary;

@@ -26,7 +26,9 @@
  * each holder owns one reference and gives it back with
  * mz_gen_job_release; the last release frees it. */
 typedef struct mz_gen_job {
-    mz_scene_request req; /* prompt, negative and tags point into the job */
+    /* With its defaults filled in (mz_scene_request_defaults); prompt,
+     * negative and tags point into the job. */
+    mz_scene_request req;
     /* The last frames shown, oldest first, at most MZ_GEN_MAX_CONDITIONING:
      * rgba points into the job. */
     mz_frame cond[MZ_GEN_MAX_CONDITIONING];
@@ -56,7 +58,8 @@ typedef struct mz_gen_backend {
     uint32_t version;
     const char *name;
     bool (*accepts)(const char *uri);
-    /* Returns the backend's state, or NULL + mz_fail(). */
+    /* Returns the backend's state, or NULL + mz_fail(). desc has its
+     * defaults filled in (mz_gen_desc_defaults). */
     void *(*open)(const mz_gen_desc *desc, mz_gen_sink *sink);
     /* Takes over one reference to job (released by the backend when done
      * with it, also when submit fails); never blocks on work. */

@@ -13,6 +13,7 @@
 #include "mz_gen_backends.h"
 #include "procedural_internal.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_scene.h"
@@ -24,10 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_W 640
-#define DEFAULT_H 360
-#define DEFAULT_FPS 30.0f
-#define DEFAULT_TRANSITION_S 1.0f
 #define TOWER_DEPTH 38.0 /* keep in step with landscape.frag */
 #define FIRE_DEPTH 9.0
 #define LAYER_NEAR 12.0 /* streaming layers live between these depths */
@@ -101,6 +98,7 @@ typedef struct proc {
     uint64_t drawn;
     bool cpu_device;           /* lavapipe: draw smaller, scale up */
     bool reference;            /* MZ_GEN_QUALITY_REFERENCE: always draw every pixel */
+    float scale;               /* mz_gen_desc.scale: 0, or the fraction drawn */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
     uint32_t last_w, last_h;
 } proc;
@@ -396,14 +394,13 @@ static void start_scene(proc *pr)
 }
 
 /* The size frames are drawn at before scaling to w x h: all of it in
- * reference quality. MZ_GEN_SCALE (0.25..1) overrides, for comparing
- * quality and speed. */
+ * reference quality. The desc's scale overrides, for comparing quality and
+ * speed. */
 static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, uint32_t *ih)
 {
     double scale = 1.0;
-    const char *env = getenv("MZ_GEN_SCALE");
-    if (env && atof(env) >= 0.25 && atof(env) <= 1.0)
-        scale = atof(env);
+    if (pr->scale > 0)
+        scale = pr->scale;
     else if (!pr->reference && pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
         double px = (double)w * h, want = fmin(px / 4.0, CPU_MAX_PIXELS);
         scale = sqrt(fmax(want, CPU_FULL_PIXELS) / px);
@@ -463,10 +460,8 @@ static void remember_view(proc *pr, const proc_uniforms *u)
 static bool next_frame(proc *pr)
 {
     const mz_scene_request *r = &pr->cur.job->req;
-    float fps = r->fps > 0 ? r->fps : DEFAULT_FPS;
-    uint32_t w = r->width > 0 ? (uint32_t)r->width : DEFAULT_W;
-    uint32_t h = r->height > 0 ? (uint32_t)r->height : DEFAULT_H;
-    float trans = r->transition_s > 0 ? r->transition_s : DEFAULT_TRANSITION_S;
+    float fps = r->fps, trans = r->transition_s;
+    uint32_t w = (uint32_t)r->width, h = (uint32_t)r->height;
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
 
     float scene_s = (float)pr->index / fps;
@@ -603,6 +598,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     vkGetPhysicalDeviceProperties(mz_gpu_physical(pr->gpu), &props);
     pr->cpu_device = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     pr->reference = desc->quality == MZ_GEN_QUALITY_REFERENCE;
+    pr->scale = desc->scale;
     /* Warm-up: lavapipe compiles a pipeline on its first draw (~100 ms);
      * drawing once outdoors and once in a room here keeps that out of the
      * first scenes' latency. */
@@ -610,7 +606,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     mz_scene_params outdoors = mz_scene_params_default(), room = outdoors;
     room.setting = MZ_SETTING_INTERIOR;
     uint32_t iw, ih;
-    internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
+    internal_size(pr, MZ_DEFAULT_FRAME_WIDTH, MZ_DEFAULT_FRAME_HEIGHT, &iw, &ih);
     const uint8_t *px;
     bool warm = true;
     /* At the drawn size only: the resolve pass compiles on the first scene

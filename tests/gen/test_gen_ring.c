@@ -19,13 +19,15 @@ static uint64_t fake_last_submit;
 static mz_gen_job *fake_job; /* the last job submitted, kept by the fake */
 static int fake_cancels;
 
+static mz_gen_desc fake_desc; /* as the fake was opened */
+
 static bool fake_accepts(const char *uri)
 {
     return strcmp(uri, "fake") == 0;
 }
 static void *fake_open(const mz_gen_desc *desc, mz_gen_sink *sink)
 {
-    (void)desc;
+    fake_desc = *desc;
     fake_sink = sink;
     return &fake_sink;
 }
@@ -273,6 +275,29 @@ static void the_backend_owns_its_copy_of_the_scene(void)
     mz_gen_close(g);
 }
 
+/* Zero fields mean the defaults, filled in one place before any backend
+ * sees them. */
+static void backends_get_the_defaults_filled_in(void)
+{
+    mz_gen *g = open_fake(0, false);
+    MZ_CHECK(fake_desc.ring_frames == 8 && fake_desc.deadline_s == 1.0f);
+    MZ_CHECK_STR(fake_desc.uri, "procedural");
+    MZ_CHECK_STR(fake_desc.fallback, "procedural");
+    submit(g, 1, 0);
+    MZ_CHECK(fake_job->req.width == 640 && fake_job->req.height == 360);
+    MZ_CHECK(fake_job->req.fps == 30.0f && fake_job->req.transition_s == 1.0f);
+    MZ_CHECK(fake_job->req.duration_s == 0); /* open-ended stays open-ended */
+    mz_scene_request r = {
+        .id = 2, .prompt = "x", .width = 320, .height = 200, .fps = 12, .transition_s = 0.5f};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(fake_job->req.width == 320 && fake_job->req.height == 200);
+    MZ_CHECK(fake_job->req.fps == 12 && fake_job->req.transition_s == 0.5f);
+    mz_gen_close(g);
+    mz_gen_desc d = mz_gen_desc_defaults(&(mz_gen_desc){.fallback = "", .ring_frames = 9999});
+    MZ_CHECK_STR(d.fallback, "");
+    MZ_CHECK(d.ring_frames == 256);
+}
+
 int main(void)
 {
     MZ_RUN(frames_come_out_in_order);
@@ -285,5 +310,6 @@ int main(void)
     MZ_RUN(stats_measure_first_frames);
     MZ_RUN(bad_requests_and_backends_are_refused);
     MZ_RUN(the_backend_owns_its_copy_of_the_scene);
+    MZ_RUN(backends_get_the_defaults_filled_in);
     return mz_test_finish();
 }

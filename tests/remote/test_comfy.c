@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <math.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,6 +51,7 @@ static void test_scene_through_comfy(void)
                           .seed = 123456789,
                           .width = W,
                           .height = H,
+                          .fps = 10,
                           .duration_s = 2};
     /* The /ws link comes up on its own thread; give it a moment. */
     fake_comfy_log log;
@@ -67,6 +69,8 @@ static void test_scene_through_comfy(void)
         mz_frame fr;
         if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 5) continue;
         MZ_CHECK(fr.width == W && fr.height == H);
+        MZ_CHECK_MSG(fabs(fr.time_s - fr.index / 10.0) < 1e-9, "frame %u at %.3f s", fr.index,
+                     fr.time_s);
         const uint8_t *mid = fr.rgba + ((size_t)(H / 2) * W + W / 2) * 4;
         if (fr.transitional) {
             MZ_CHECK_MSG(finals == 0, "a preview after the finished frames");
