@@ -17,7 +17,7 @@
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "mz_time.h"
-#include "wire.h"
+#include "ws_client.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -59,15 +59,9 @@ typedef struct comfy {
     image_ref fetch[MAX_FETCH];
     int fetch_count;
     pthread_t worker;
+    bool worker_started;
 
-    /* The /ws link: its service thread only. */
-    struct lws_context *ctx;
-    pthread_t ws_thread;
-    struct lws *wsi;
-    mz_gen_wire wire;
-    bool ws_up, connecting;
-    int backoff_ms;
-    lws_sorted_usec_list_t retry;
+    mz_gen_ws_client *ws; /* the /ws link */
 } comfy;
 
 static bool comfy_accepts(const char *uri)
@@ -386,36 +380,19 @@ static void *worker(void *arg)
 
 /* ---- the /ws link -------------------------------------------------------- */
 
-static void connect_ws(lws_sorted_usec_list_t *sul);
-
-static void ws_lost(comfy *c, const char *why)
+static void ws_down(mz_gen_ws_client *ws, void *user, const char *why, int retry_ms)
 {
-    if (!c->ws_up && !c->connecting) return;
-    c->ws_up = c->connecting = false;
-    c->wsi = NULL;
-    mz_gen_wire_reset(&c->wire);
+    (void)ws, (void)retry_ms;
+    comfy *c = user;
     health(c, false, "%s: /ws: %s", c->uri, why);
-    if (!atomic_load(&c->quit)) mz_gen_wire_retry(c->ctx, &c->retry, connect_ws, &c->backoff_ms);
 }
 
-static void connect_ws(lws_sorted_usec_list_t *sul)
+static bool ws_up(mz_gen_ws_client *ws, void *user)
 {
-    comfy *c = lws_container_of(sul, comfy, retry);
-    char path[96];
-    snprintf(path, sizeof path, "/ws?clientId=%s", c->client_id);
-    struct lws_client_connect_info ci = {
-        .context = c->ctx,
-        .address = c->host,
-        .port = c->port,
-        .path = path,
-        .host = c->host,
-        .origin = c->host,
-        .local_protocol_name = "comfy",
-        .pwsi = &c->wsi,
-    };
-    c->connecting = true;
-    mz_gen_wire_init(&c->wire, NULL, MZ_GEN_PROTO_MAX_TEXT * 4, MZ_GEN_PROTO_MAX_MESSAGE);
-    if (!lws_client_connect_via_info(&ci)) ws_lost(c, "cannot start a connection");
+    comfy *c = user;
+    mz_gen_ws_client_reset_backoff(ws);
+    mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
+    return true;
 }
 
 /* Is this ComfyUI message about our prompt? */
@@ -486,59 +463,15 @@ static void on_ws_binary(comfy *c, const uint8_t *data, size_t len)
     if (id) push_image(c, id, data + 8, len - 8, true);
 }
 
-static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                    size_t len)
+static bool on_ws_message(mz_gen_ws_client *ws, void *user, const uint8_t *data, size_t len,
+                          bool binary)
 {
-    (void)user;
-    comfy *c = lws_context_user(lws_get_context(wsi));
-    switch (reason) {
-    case LWS_CALLBACK_CLIENT_ESTABLISHED:
-        c->wsi = wsi;
-        c->wire.wsi = wsi;
-        c->ws_up = true;
-        c->connecting = false;
-        c->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
-        mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
-        return 0;
-    case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (wsi != c->wsi) return 0; /* a dropped connection's last bytes */
-        switch (mz_gen_wire_receive(&c->wire, in, len)) {
-        case MZ_GEN_WIRE_PARTIAL:
-            return 0;
-        case MZ_GEN_WIRE_TOO_LARGE:
-            ws_lost(c, "a message over the size limit");
-            mz_gen_wire_kill(wsi);
-            return 0;
-        case MZ_GEN_WIRE_COMPLETE:
-            if (c->wire.in_binary)
-                on_ws_binary(c, c->wire.in, c->wire.in_len);
-            else
-                on_ws_text(c, (const char *)c->wire.in, c->wire.in_len);
-            return 0;
-        }
-        return 0;
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        ws_lost(c, in && len ? (const char *)in : "connection failed");
-        return 0;
-    case LWS_CALLBACK_CLIENT_CLOSED:
-        ws_lost(c, "connection closed");
-        return 0;
-    default:
-        return 0;
-    }
-}
-
-static const struct lws_protocols protocols[] = {
-    {.name = "comfy", .callback = on_event, .rx_buffer_size = 64 * 1024},
-    {0},
-};
-
-static void *ws_service(void *arg)
-{
-    comfy *c = arg;
-    lws_sul_schedule(c->ctx, 0, &c->retry, connect_ws, 1);
-    mz_gen_wire_serve(c->ctx, &c->quit);
-    return NULL;
+    (void)ws;
+    if (binary)
+        on_ws_binary(user, data, len);
+    else
+        on_ws_text(user, (const char *)data, len);
+    return true;
 }
 
 /* ---- the backend --------------------------------------------------------- */
@@ -594,7 +527,6 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     c->sink = sink;
-    c->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&c->quit, false);
     atomic_init(&c->healthy, -1);
     pthread_mutex_init(&c->lock, NULL);
@@ -608,26 +540,28 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         comfy_close(c);
         return NULL;
     }
-    c->ctx = mz_gen_wire_client(protocols, c);
-    if (!c->ctx) {
-        mz_fail("comfy: cannot create a libwebsockets context");
-        comfy_close(c);
-        return NULL;
-    }
-    if (pthread_create(&c->ws_thread, NULL, ws_service, c)) {
-        lws_context_destroy(c->ctx);
-        c->ctx = NULL;
-        mz_fail("comfy: cannot start a thread");
-        comfy_close(c);
-        return NULL;
-    }
+    char path[96];
+    snprintf(path, sizeof path, "/ws?clientId=%s", c->client_id);
     if (pthread_create(&c->worker, NULL, worker, c)) {
-        atomic_store(&c->quit, true);
-        lws_cancel_service(c->ctx);
-        pthread_join(c->ws_thread, NULL);
-        lws_context_destroy(c->ctx);
-        c->ctx = NULL;
         mz_fail("comfy: cannot start a thread");
+        comfy_close(c);
+        return NULL;
+    }
+    c->worker_started = true;
+    c->ws = mz_gen_ws_client_open(&(mz_gen_ws_client_desc){
+        .host = c->host,
+        .port = c->port,
+        .path = path,
+        .origin = c->host,
+        .max_text = MZ_GEN_PROTO_MAX_TEXT * 4,
+        .max_binary = MZ_GEN_PROTO_MAX_MESSAGE,
+        .user = c,
+        .up = ws_up,
+        .message = on_ws_message,
+        .down = ws_down,
+    });
+    if (!c->ws) {
+        mz_fail_context("comfy");
         comfy_close(c);
         return NULL;
     }
@@ -664,17 +598,13 @@ static void comfy_close(void *self)
 {
     comfy *c = self;
     atomic_store(&c->quit, true);
-    if (c->ctx) {
+    if (c->worker_started) {
         pthread_mutex_lock(&c->lock);
         pthread_cond_signal(&c->wake);
         pthread_mutex_unlock(&c->lock);
         pthread_join(c->worker, NULL);
-        lws_cancel_service(c->ctx);
-        pthread_join(c->ws_thread, NULL);
-        lws_sul_cancel(&c->retry);
-        lws_context_destroy(c->ctx);
     }
-    mz_gen_wire_reset(&c->wire);
+    mz_gen_ws_client_close(c->ws);
     mz_gen_job_release(c->want);
     cJSON_Delete(c->workflow);
     pthread_cond_destroy(&c->wake);
