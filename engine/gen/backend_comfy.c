@@ -207,6 +207,17 @@ static bool fill_tree(cJSON *node, const values *v)
 
 /* ---- the worker: HTTP ---------------------------------------------------- */
 
+/* A call to this ComfyUI server, given up when the backend closes. */
+static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
+{
+    req->host = c->host;
+    req->port = c->port;
+    req->max_body = max_reply;
+    req->timeout_s = HTTP_TIMEOUT_S;
+    req->abort = &c->quit;
+    return mz_gen_http_do(req, r);
+}
+
 static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
 {
     /* img2img takes one image: the last frame shown. */
@@ -227,32 +238,17 @@ static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
     bool ok = mz_record_png_encode(rgba, w, h, NULL, &png, &png_len);
     free(grey);
     if (!ok) return false;
-    static const char boundary[] = "mazeboundary7d1f3a";
-    char head[512], tail[256];
-    int hn = snprintf(head, sizeof head,
-                      "--%s\r\nContent-Disposition: form-data; name=\"image\"; "
-                      "filename=\"maze_%s_%llu.png\"\r\nContent-Type: image/png\r\n\r\n",
-                      boundary, c->client_id, (unsigned long long)j->req.id);
-    int tn = snprintf(tail, sizeof tail,
-                      "\r\n--%s\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\n"
-                      "true\r\n--%s--\r\n",
-                      boundary, boundary);
-    size_t len = (size_t)hn + png_len + (size_t)tn;
-    char *body = malloc(len);
-    if (!body) {
-        free(png);
-        return mz_fail("out of memory");
-    }
-    memcpy(body, head, (size_t)hn);
-    memcpy(body + hn, png, png_len);
-    memcpy(body + hn + png_len, tail, (size_t)tn);
-    free(png);
-    char type[96];
-    snprintf(type, sizeof type, "multipart/form-data; boundary=%s", boundary);
+    char filename[96];
+    snprintf(filename, sizeof filename, "maze_%s_%llu.png", c->client_id,
+             (unsigned long long)j->req.id);
+    const mz_gen_http_part parts[] = {
+        {.name = "image", .filename = filename, .type = "image/png", .data = png, .len = png_len},
+        {.name = "overwrite", .data = "true", .len = 4},
+    };
     mz_gen_http_response r;
-    ok = mz_gen_http_request(c->host, c->port, "POST", "/upload/image", type, body, len,
-                             MAX_JSON_REPLY, HTTP_TIMEOUT_S, &c->quit, &r);
-    free(body);
+    ok = http(c, &(mz_gen_http_request){.path = "/upload/image", .parts = parts, .part_count = 2},
+              MAX_JSON_REPLY, &r);
+    free(png);
     if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(reply, "name");
@@ -293,8 +289,12 @@ static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, char 
     cJSON_Delete(body);
     if (!text) return mz_fail("out of memory building the workflow");
     mz_gen_http_response r;
-    bool ok = mz_gen_http_request(c->host, c->port, "POST", "/prompt", "application/json", text,
-                                  strlen(text), MAX_JSON_REPLY, HTTP_TIMEOUT_S, &c->quit, &r);
+    bool ok = http(c,
+                   &(mz_gen_http_request){.path = "/prompt",
+                                          .content_type = "application/json",
+                                          .body = text,
+                                          .body_len = strlen(text)},
+                   MAX_JSON_REPLY, &r);
     free(text);
     if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
@@ -318,8 +318,7 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
         return;
     snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", f, s, t);
     mz_gen_http_response r;
-    if (!mz_gen_http_request(c->host, c->port, "GET", path, NULL, NULL, 0, MAX_IMAGE_REPLY,
-                             HTTP_TIMEOUT_S, &c->quit, &r)) {
+    if (!http(c, &(mz_gen_http_request){.path = path}, MAX_IMAGE_REPLY, &r)) {
         health(c, false, "%s: fetching a frame: %s", c->uri, mz_error());
         return;
     }
