@@ -12,7 +12,6 @@
 #include "mz_recorder.h"
 #include "mz_record.h"
 #include "mz_render.h"
-#include "mz_scene_interp.h"
 #include "mz_session.h"
 #include "gen_env.h"
 #include "mz_time.h"
@@ -281,11 +280,10 @@ static void on_turn(const mz_story_turn *t, void *user)
     p->ended = t->ended;
     snprintf(p->ending, sizeof p->ending, "%s", t->ending ? t->ending : "");
     if (!(t->reply && *t->reply)) p->reply[0] = '\0';
-    /* Sound follows the story's tags and what the prompt describes (rain in
-     * the prompt rains in the speakers too), read by the same interpreter the
-     * procedural generator uses. */
+    /* Sound follows the story's tags and what the scene describes (rain in
+     * the prompt rains in the speakers too), as the generator read it. */
     mz_scene_params params;
-    mz_scene_interpret(NULL, p->prompt, NULL, &params, NULL);
+    if (!mz_gen_scene_params(p->gen, &params)) params = mz_scene_params_default();
     mz_audio_set_scene(p->audio, &params, t->sound, t->sound_count, t->sound_files,
                        t->sound_file_count, t->transition_s);
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);

@@ -1,10 +1,52 @@
-/* Scene jobs: one copy of a request and its conditioning frames, shared by
- * reference between the front and its backends (see mz_gen_backend.h). */
+/* Scene jobs: one copy of a request and its conditioning frames, and the
+ * one reading of its words, shared by reference between the front and its
+ * backends (see mz_gen_backend.h). */
 #include "mz_error.h"
 #include "mz_gen_backend.h"
+#include "mz_log.h"
+#include "mz_scene_interp.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The one string the interpreter reads: the prompt, then the story's tags
+ * (words it may know: "storm", "night"), then each comma-separated item of
+ * the negative prompt as "no ITEM" (its negation rule turns "no rain" into
+ * rain 0). Items are clauses of their own, so nothing reaches across. */
+static char *compose_prompt(const mz_scene_request *req)
+{
+    const char *neg = req->negative ? req->negative : "";
+    size_t n = strlen(req->prompt) + 1 + strlen(neg) * 6 + 8;
+    for (size_t i = 0; i < req->tag_count; i++)
+        n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    strcpy(s, req->prompt);
+    size_t at = strlen(s);
+    for (size_t i = 0; i < req->tag_count; i++)
+        if (req->tags[i]) at += (size_t)sprintf(s + at, ". %s", req->tags[i]);
+    while (*neg) {
+        size_t len = strcspn(neg, ",");
+        if (len) at += (size_t)sprintf(s + at, ". no %.*s", (int)len, neg);
+        neg += len + (neg[len] == ',');
+    }
+    return s;
+}
+
+/* The scene's parameters, read once for every backend and the sound. A
+ * prompt the interpreter refuses (or no memory) reads as the default scene. */
+static void interpret(const mz_scene_request *req, mz_scene_params *out)
+{
+    char *text = compose_prompt(req);
+    if (!text || !mz_scene_interpret(NULL, text, NULL, out, NULL)) *out = mz_scene_params_default();
+    if (text && mz_log_enabled(MZ_LOG_DEBUG)) {
+        char line[512];
+        mz_scene_params_describe(out, line, sizeof line);
+        mz_log_debug("gen: scene %llu \"%s\" -> %s", (unsigned long long)req->id, text, line);
+    }
+    free(text);
+}
 
 mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, size_t count)
 {
@@ -45,6 +87,7 @@ mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, s
         job->cond[job->cond_count++].rgba = (const uint8_t *)p;
         p += bytes;
     }
+    interpret(&job->req, &job->params);
     return job;
 }
 

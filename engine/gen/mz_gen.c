@@ -471,6 +471,12 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
     return ok || standing_in;
 }
 
+bool mz_gen_scene_params(const mz_gen *g, mz_scene_params *out)
+{
+    if (g->last) *out = g->last->params;
+    return g->last != NULL;
+}
+
 bool mz_gen_poll(mz_gen *g, mz_frame *out)
 {
     supervise(g);

@@ -22,6 +22,8 @@
 #ifndef MZ_GEN_H
 #define MZ_GEN_H
 
+#include "mz_scene.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -107,6 +109,11 @@ bool mz_gen_quality_parse(const char *name, mz_gen_quality *out);
  * their continuation. Never blocks on rendering or the network. */
 bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *conditioning,
                    size_t count);
+
+/* The scene parameters the generator read in the scene last submitted
+ * (its prompt, tags and negative prompt, read once at submit), for what
+ * else follows the scene, such as its sound: false before any submit. */
+bool mz_gen_scene_params(const mz_gen *g, mz_scene_params *out);
 
 /* The next frame if one is ready: true and *out filled, else false at once. */
 bool mz_gen_poll(mz_gen *g, mz_frame *out);

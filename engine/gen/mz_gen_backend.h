@@ -33,6 +33,9 @@ typedef struct mz_gen_job {
      * rgba points into the job. */
     mz_frame cond[MZ_GEN_MAX_CONDITIONING];
     size_t cond_count;
+    /* What engine/scene's interpreter reads in the prompt, the tags and
+     * the negative prompt (each item as "no ITEM"). */
+    mz_scene_params params;
     atomic_int refs; /* job.c's */
 } mz_gen_job;
 

@@ -1,5 +1,5 @@
-/* The "procedural" backend: prompt -> scene parameters (engine/scene's
- * interpreter) -> frames from a fragment shader, on a worker thread.
+/* The "procedural" backend: the scene parameters the front read from the
+ * request (the job's) -> frames from a fragment shader, on a worker thread.
  *
  * Continuity: the worker keeps what is on screen between scenes — the
  * parameters of the last frame, the camera and the world clock. A new scene
@@ -17,7 +17,6 @@
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_scene.h"
-#include "mz_scene_interp.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -47,13 +46,6 @@ typedef struct anchors {
     double screen[MZ_SCENE_MAX_SUBJECTS];
 } anchors;
 
-/* A request as the worker keeps it: the front's job, and the one string
- * the interpreter reads. */
-typedef struct task {
-    mz_gen_job *job;
-    char *prompt; /* prompt + tags + negatives */
-} task;
-
 /* The camera carries across scenes: positions and smoothed velocities. */
 typedef struct camera {
     double x, z, yaw, rise;
@@ -71,13 +63,13 @@ typedef struct proc {
     pthread_cond_t wake;
     bool quit, stop; /* stop: cancel() ended the scene in flight */
     bool pending;    /* `next` holds a request the worker has not started */
-    task next;
+    mz_gen_job *next;
     /* pending || stop, for the renderer to read between bands without the
      * lock: the frame being drawn is no longer wanted. */
     atomic_bool interrupt;
 
     /* Worker-only from here. */
-    task cur;
+    mz_gen_job *cur;
     uint64_t seed; /* cur's (0 before the first scene: the warm-up's) */
     bool active;
     bool continuing; /* the scene starts from an image: morph from it */
@@ -103,13 +95,6 @@ typedef struct proc {
     uint32_t last_w, last_h;
 } proc;
 
-static void task_clear(task *j)
-{
-    free(j->prompt);
-    mz_gen_job_release(j->job);
-    memset(j, 0, sizeof *j);
-}
-
 static uint32_t mix32(uint64_t x)
 {
     x ^= x >> 33;
@@ -129,30 +114,6 @@ static float smooth01(float t)
 {
     t = t < 0 ? 0 : t > 1 ? 1 : t;
     return t * t * (3 - 2 * t);
-}
-
-/* The one string the interpreter reads: the prompt, then the story's tags
- * (words it may know: "storm", "night"), then each comma-separated item of
- * the negative prompt as "no ITEM" (its negation rule turns "no rain" into
- * rain 0). Items are clauses of their own, so nothing reaches across. */
-static char *compose_prompt(const mz_scene_request *req)
-{
-    const char *neg = req->negative ? req->negative : "";
-    size_t n = strlen(req->prompt) + 1 + strlen(neg) * 6 + 8;
-    for (size_t i = 0; i < req->tag_count; i++)
-        n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
-    char *s = malloc(n);
-    if (!s) return NULL;
-    strcpy(s, req->prompt);
-    size_t at = strlen(s);
-    for (size_t i = 0; i < req->tag_count; i++)
-        if (req->tags[i]) at += (size_t)sprintf(s + at, ". %s", req->tags[i]);
-    while (*neg) {
-        size_t len = strcspn(neg, ",");
-        if (len) at += (size_t)sprintf(s + at, ". no %.*s", (int)len, neg);
-        neg += len + (neg[len] == ',');
-    }
-    return s;
 }
 
 /* ------------------------------------------------------------ the camera */
@@ -365,18 +326,10 @@ static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
 
 static void start_scene(proc *pr)
 {
-    pr->seed = pr->cur.job->req.seed;
-    mz_scene_params to;
-    if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
-    if (mz_log_enabled(MZ_LOG_DEBUG)) {
-        char line[512];
-        mz_scene_params_describe(&to, line, sizeof line);
-        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.job->req.id,
-                     pr->cur.prompt, line);
-    }
+    pr->seed = pr->cur->req.seed;
+    mz_scene_params to = pr->cur->params;
     /* The newest conditioning frame is the image to continue from. */
-    const mz_frame *cond =
-        pr->cur.job->cond_count ? &pr->cur.job->cond[pr->cur.job->cond_count - 1] : NULL;
+    const mz_frame *cond = pr->cur->cond_count ? &pr->cur->cond[pr->cur->cond_count - 1] : NULL;
     pr->continuing = pr->have_shown || cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
@@ -459,7 +412,7 @@ static void remember_view(proc *pr, const proc_uniforms *u)
  * scene is over (superseded, finished, or an error). */
 static bool next_frame(proc *pr)
 {
-    const mz_scene_request *r = &pr->cur.job->req;
+    const mz_scene_request *r = &pr->cur->req;
     float fps = r->fps, trans = r->transition_s;
     uint32_t w = (uint32_t)r->width, h = (uint32_t)r->height;
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
@@ -519,9 +472,9 @@ static void *worker(void *arg)
     pthread_mutex_lock(&pr->lock);
     while (!pr->quit) {
         if (pr->pending) {
-            task_clear(&pr->cur);
+            mz_gen_job_release(pr->cur);
             pr->cur = pr->next;
-            memset(&pr->next, 0, sizeof pr->next);
+            pr->next = NULL;
             pr->pending = false;
             pr->stop = false;
             atomic_store(&pr->interrupt, false);
@@ -565,8 +518,8 @@ static void proc_close(void *self)
         pthread_mutex_unlock(&pr->lock);
         pthread_join(pr->thread, NULL);
     }
-    task_clear(&pr->cur);
-    task_clear(&pr->next);
+    mz_gen_job_release(pr->cur);
+    mz_gen_job_release(pr->next);
     proc_vk_destroy(pr->vk);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
@@ -627,14 +580,9 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
 static bool proc_submit(void *self, mz_gen_job *job)
 {
     proc *pr = self;
-    task j = {.job = job, .prompt = compose_prompt(&job->req)};
-    if (!j.prompt) {
-        task_clear(&j);
-        return mz_fail("procedural: out of memory for a scene request");
-    }
     pthread_mutex_lock(&pr->lock);
-    task_clear(&pr->next);
-    pr->next = j;
+    mz_gen_job_release(pr->next);
+    pr->next = job;
     pr->pending = true;
     atomic_store(&pr->interrupt, true);
     pthread_cond_signal(&pr->wake);
@@ -646,7 +594,8 @@ static void proc_cancel(void *self)
 {
     proc *pr = self;
     pthread_mutex_lock(&pr->lock);
-    task_clear(&pr->next);
+    mz_gen_job_release(pr->next);
+    pr->next = NULL;
     pr->pending = false;
     pr->stop = true;
     atomic_store(&pr->interrupt, true);

@@ -298,6 +298,25 @@ static void backends_get_the_defaults_filled_in(void)
     MZ_CHECK(d.ring_frames == 256);
 }
 
+/* The scene is read once, at submit: prompt, tags and negative prompt
+ * together; backends and the sound (mz_gen_scene_params) get that one
+ * reading. The player used to read the bare prompt for its sound. */
+static void the_scene_is_read_once_for_everyone(void)
+{
+    mz_gen *g = open_fake(8, false);
+    mz_scene_params p;
+    MZ_CHECK(!mz_gen_scene_params(g, &p));
+    const char *tags[] = {"rain"};
+    mz_scene_request r = {
+        .id = 3, .prompt = "fog over the fields", .negative = "fog", .tags = tags, .tag_count = 1};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(mz_gen_scene_params(g, &p));
+    MZ_CHECK_MSG(p.rain > 0.2f && p.fog == 0.0f, "rain %.2f fog %.2f", (double)p.rain,
+                 (double)p.fog);
+    MZ_CHECK(!memcmp(&p, &fake_job->params, sizeof p));
+    mz_gen_close(g);
+}
+
 int main(void)
 {
     MZ_RUN(frames_come_out_in_order);
@@ -311,5 +330,6 @@ int main(void)
     MZ_RUN(bad_requests_and_backends_are_refused);
     MZ_RUN(the_backend_owns_its_copy_of_the_scene);
     MZ_RUN(backends_get_the_defaults_filled_in);
+    MZ_RUN(the_scene_is_read_once_for_everyone);
     return mz_test_finish();
 }
