@@ -9,6 +9,8 @@
 #ifndef MZ_SCENE_UNIFORMS_GLSL
 #define MZ_SCENE_UNIFORMS_GLSL
 
+#include "scene_enums.glsl"
+
 layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
     vec4 res;       // width, height, 1/width, 1/height
     vec4 clock;     // world time (s), morph (1 = the conditioning frame), lightning flash, -
@@ -28,7 +30,7 @@ layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
                     // cave (interiors: 0 a built room .. 1 a natural cave)
     vec4 misc;      // how many subjects subj[] holds, sample jitter x, y (pixels),
                     // 1: alpha carries depth (d / (d + 10)) for the resolve pass
-    vec4 subj[24];  // 4 per subject (MZ_SCENE_MAX_SUBJECTS = 6); see subjects.glsl
+    vec4 subj[MZ_SCENE_MAX_SUBJECTS * 4]; // 4 per subject; see subjects.glsl
 } u;
 
 #endif
