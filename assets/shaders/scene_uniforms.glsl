@@ -1,5 +1,5 @@
 // scene_uniforms.glsl — what the procedural generator tells its shader each
-// frame. Mirrored by proc_uniforms in engine/gen/procedural_internal.h:
+// frame. Mirrored by proc_uniforms in engine/gen/procedural_vk.h:
 // change both together (vec4s only, so the C side is float[4]s).
 //
 // A storage buffer, not a uniform buffer, on purpose: lavapipe "inlines"

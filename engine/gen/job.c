@@ -1,6 +1,7 @@
 /* Scene jobs: one copy of a request and its conditioning frames, and the
  * one reading of its words, shared by reference between the front and its
  * backends (see mz_gen_backend.h). */
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_gen_backend.h"
 #include "mz_log.h"
@@ -46,6 +47,16 @@ static void interpret(const mz_scene_request *req, mz_scene_params *out)
         mz_log_debug("gen: scene %llu \"%s\" -> %s", (unsigned long long)req->id, text, line);
     }
     free(text);
+}
+
+mz_scene_request mz_scene_request_defaults(const mz_scene_request *req)
+{
+    mz_scene_request r = *req;
+    if (r.width <= 0) r.width = MZ_DEFAULT_FRAME_WIDTH;
+    if (r.height <= 0) r.height = MZ_DEFAULT_FRAME_HEIGHT;
+    if (!(r.fps > 0)) r.fps = MZ_DEFAULT_FPS;
+    if (!(r.transition_s > 0)) r.transition_s = MZ_DEFAULT_TRANSITION_S;
+    return r;
 }
 
 mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, size_t count)

@@ -279,16 +279,6 @@ static const mz_gen_backend *find_backend(const char *uri)
 
 static void open_fallback(mz_gen *g, const mz_gen_desc *desc);
 
-mz_scene_request mz_scene_request_defaults(const mz_scene_request *req)
-{
-    mz_scene_request r = *req;
-    if (r.width <= 0) r.width = MZ_DEFAULT_FRAME_WIDTH;
-    if (r.height <= 0) r.height = MZ_DEFAULT_FRAME_HEIGHT;
-    if (!(r.fps > 0)) r.fps = MZ_DEFAULT_FPS;
-    if (!(r.transition_s > 0)) r.transition_s = MZ_DEFAULT_TRANSITION_S;
-    return r;
-}
-
 mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc)
 {
     mz_gen_desc d = desc ? *desc : (mz_gen_desc){0};

@@ -11,7 +11,7 @@
  * counts, never of wall time, so the same requests in the same order give
  * the same pixels. */
 #include "mz_gen_backends.h"
-#include "procedural_internal.h"
+#include "procedural_vk.h"
 
 #include "mz_defaults.h"
 #include "mz_error.h"

@@ -4,7 +4,7 @@
  * from the shader files. Both sides are vec4s (std430: 16 bytes each), so a
  * member's offset is its index. */
 #include "mz_test.h"
-#include "procedural_internal.h"
+#include "procedural_vk.h"
 
 #include <stddef.h>
 #include <stdio.h>

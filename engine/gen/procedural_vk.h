@@ -1,12 +1,13 @@
-/* procedural_internal — the procedural backend's pieces (private to engine/gen).
+/* procedural_vk — the procedural backend's Vulkan side (private to
+ * engine/gen), and the blocks its shaders read.
  *
  * procedural.c runs the worker thread: requests, scene parameters, camera,
- * timing. procedural_vk.c is its Vulkan side: one fragment-shader pass into
- * an offscreen RGBA8 image, read back to host memory. The renderer is used
- * by one thread at a time (the worker); it takes the gpu's queue lock
- * around its submits, so it can share a device with the display renderer. */
-#ifndef MZ_PROCEDURAL_INTERNAL_H
-#define MZ_PROCEDURAL_INTERNAL_H
+ * timing; it calls down into this, never the other way. procedural_vk.c: one fragment-shader pass
+ * into an offscreen RGBA8 image, read back to host memory. The renderer is used by one thread at a
+ * time (the worker); it takes the gpu's queue lock around its submits, so it can share a device
+ * with the display renderer. */
+#ifndef MZ_PROCEDURAL_VK_H
+#define MZ_PROCEDURAL_VK_H
 
 #include "mz_gpu.h"
 #include "mz_scene.h"
