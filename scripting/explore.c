@@ -4,7 +4,8 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_walk.h"
-#include "lint_internal.h" /* the seeded random generator, DOT strings */
+#include "lint_internal.h" /* DOT strings */
+#include "rng.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -2,6 +2,10 @@
  * that explore a story from outside (maze test: coverage, random play). */
 #include "story_internal.h"
 
+#include "serial.h"
+#include "state.h"
+#include "vm.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,8 +175,7 @@ bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_st
     if (snap->scene_count != s->g->scene_count)
         return mz_fail("the story changed since (%zu scenes, not %zu)", s->g->scene_count,
                        snap->scene_count);
-    if (!story_state_read(s, s->g, snap->state, snap->state_len))
-        return mz_fail("%s", s->error);
+    if (!story_state_read(s->g, snap->state, snap->state_len)) return false;
     uint32_t *visits = s->play.visits;
     s->play = snap->play;
     s->play.visits = visits;
@@ -180,7 +183,6 @@ bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_st
     set_buf(&s->good_state, snap->state);
     set_buf(&s->prompt, snap->prompt);
     set_buf(&s->caption, snap->caption);
-    s->error[0] = '\0';
     s->matched_transition = -1;
     s->reply.len = s->matched.len = 0;
     s->input[0] = '\0';
@@ -245,11 +247,8 @@ bool mz_story_set(mz_story *s, const char *name, const char *value, mz_story_tur
     lua_pop(L, 1);
     /* The set value is the new last good state. */
     story_buf state = {0};
-    bool ok = story_state_write(s, s->g, &state);
-    if (ok) {
-        set_buf(&s->good_state, state.data);
-    }
+    bool ok = story_state_write(s->g, &state);
+    if (ok) set_buf(&s->good_state, state.data);
     story_buf_free(&state);
-    if (!ok) return mz_fail("%s", s->error);
-    return mz_story_refresh(s, out);
+    return ok && mz_story_refresh(s, out);
 }

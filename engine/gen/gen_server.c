@@ -11,6 +11,7 @@
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "mz_time.h"
+#include "mz_token.h"
 #include "wire.h"
 #include "ws_guard.h"
 
@@ -18,7 +19,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,6 @@
 /* A closing client that does not read its error and close in this time is
  * cut off: it must not keep its slot, nor its queue. */
 #define CLOSE_GRACE_S 5
-#define TOKEN_BYTES 16 /* a made token: 128 random bits, as hex */
 #define MAX_TOKEN 128
 
 typedef enum phase { PHASE_HELLO, PHASE_READY, PHASE_CONDITIONING } phase;
@@ -392,17 +391,6 @@ static void client_free(client *c)
     s->trim_pending = s->stats.clients == 0;
 }
 
-/* Equal without an early exit, so the time taken says nothing about how
- * much of a guess was right. */
-static bool token_equal(const char *given, const char *want)
-{
-    size_t gl = strlen(given), wl = strlen(want);
-    unsigned diff = gl != wl;
-    for (size_t i = 0; i < wl; i++)
-        diff |= (unsigned char)(i < gl ? given[i] : 0) ^ (unsigned char)want[i];
-    return diff == 0;
-}
-
 /* The handshake: the Origin must be allowed (if there is one) and the token
  * right (if one is required). Nonzero refuses the connection. */
 static int admit(mz_gen_server *s, struct lws *wsi)
@@ -424,7 +412,7 @@ static int admit(mz_gen_server *s, struct lws *wsi)
     }
     if (s->token[0]) {
         const char *given = lws_get_urlarg_by_name(wsi, "token=", arg, sizeof arg);
-        if (!given || !token_equal(given, s->token)) {
+        if (!given || !mz_token_equal(given, s->token)) {
             mz_log_warn("serve: %s: refused: %s token", peer, given ? "wrong" : "no");
             s->stats.denied++;
             return 1;
@@ -523,20 +511,13 @@ static bool is_loopback(const char *iface)
 static bool make_token(mz_gen_server *s, const char *token, const char *iface)
 {
     if (token && token[0]) {
-        if (strlen(token) > MAX_TOKEN ||
-            strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                          "abcdefghijklmnopqrstuvwxyz0123456789-._~") != strlen(token))
+        if (!mz_token_valid(token, 1, MAX_TOKEN))
             return mz_fail("serve: a token is 1 to %d of A-Z a-z 0-9 - . _ ~", MAX_TOKEN);
         snprintf(s->token, sizeof s->token, "%s", token);
         return true;
     }
     if (is_loopback(iface)) return true;
-    uint8_t r[TOKEN_BYTES];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-        return mz_fail("serve: no random bytes for a token");
-    for (int i = 0; i < TOKEN_BYTES; i++)
-        snprintf(s->token + 2 * i, 3, "%02x", r[i]);
-    return true;
+    return mz_token_random(s->token, sizeof s->token);
 }
 
 mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
