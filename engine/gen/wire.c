@@ -213,11 +213,3 @@ bool mz_gen_wire_serve(struct lws_context *ctx, const atomic_bool *quit)
         if (lws_service(ctx, 0) < 0) return false;
     return true;
 }
-
-void mz_gen_wire_retry(struct lws_context *ctx, lws_sorted_usec_list_t *sul,
-                       void (*retry)(lws_sorted_usec_list_t *), int *backoff_ms)
-{
-    lws_sul_schedule(ctx, 0, sul, retry, (lws_usec_t)*backoff_ms * 1000);
-    *backoff_ms =
-        *backoff_ms * 2 > MZ_GEN_WIRE_BACKOFF_MAX_MS ? MZ_GEN_WIRE_BACKOFF_MAX_MS : *backoff_ms * 2;
-}
