@@ -6,7 +6,6 @@
 
 #include "gen_producer.h"
 #include "mz_error.h"
-#include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"

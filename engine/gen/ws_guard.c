@@ -4,6 +4,7 @@
 
 #include "mz_error.h"
 
+#include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@ typedef struct conn {
     const void *owner;
     phase phase;
     int crlf;         /* how much of "\r\n\r\n" ends the data so far */
+    int ws;           /* how much of "websocket" the request has shown */
     uint8_t head[14]; /* the frame header so far */
     int head_len;     /* bytes in head */
     int head_need;    /* its full length, once its second byte says */
@@ -36,6 +38,9 @@ struct mz_gen_ws_guard {
 };
 
 static _Thread_local mz_gen_ws_guard *entered;
+
+static const char WS[] = "websocket";
+#define WS_LEN ((int)sizeof WS - 1)
 
 mz_gen_ws_guard *mz_gen_ws_guard_create(void)
 {
@@ -117,8 +122,16 @@ static size_t follow(conn *c, const uint8_t *p, size_t n)
             /* Counts the run of "\r\n\r\n" so far: a CR always starts one
              * anew, an LF continues it only after a CR. */
             c->crlf = p[i] == (c->crlf % 2 ? '\n' : '\r') ? c->crlf + 1 : p[i] == '\r';
+            /* An upgrade names "websocket" (no prefix of it repeats, so a
+             * mismatch can only start it over). */
+            if (c->ws < WS_LEN)
+                c->ws = tolower(p[i]) == WS[c->ws] ? c->ws + 1 : tolower(p[i]) == WS[0];
             i++;
-            if (c->crlf == 4) c->phase = PHASE_HEADER;
+            /* Frames follow an upgrade request; after any other request,
+             * another request (HTTP keep-alive). */
+            if (c->crlf == 4)
+                *c =
+                    (conn){.owner = c->owner, .phase = c->ws == WS_LEN ? PHASE_HEADER : PHASE_HTTP};
             break;
         case PHASE_HEADER: {
             size_t start = i - (size_t)(c->head_len < (int)i ? c->head_len : (int)i);
