@@ -32,7 +32,7 @@ static mz_gen *open_comfy(const fake_comfy *f, const char *fallback)
 
 static void test_scene_through_comfy(void)
 {
-    fake_comfy *f = fake_comfy_start(false);
+    fake_comfy *f = fake_comfy_start(NULL);
     MZ_CHECK(f != NULL);
     mz_gen *g = open_comfy(f, "");
     MZ_CHECK_MSG(g != NULL, "%s", mz_error());
@@ -119,7 +119,7 @@ static void test_placeholder_repeated(void)
         fputs("{{prompt}}|", wf);
     fputs("END\"}}}", wf);
     fclose(wf);
-    fake_comfy *f = fake_comfy_start(false);
+    fake_comfy *f = fake_comfy_start(NULL);
     char uri[256];
     snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), path);
     mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
@@ -147,7 +147,7 @@ static void test_placeholder_repeated(void)
 
 static void test_failing_workflow_falls_back(void)
 {
-    fake_comfy *f = fake_comfy_start(true);
+    fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.fail = true});
     mz_gen *g = f ? open_comfy(f, NULL) : NULL;
     MZ_CHECK(g != NULL);
     if (g) {
