@@ -9,7 +9,12 @@
  * follows ComfyUI's /ws: progress, binary previews (pushed as transitional
  * frames as they arrive) and `executed` (which images to fetch). ComfyUI
  * makes whole clips, slower than the story's deadline: the front shows the
- * fallback while it works and switches back at its first preview. */
+ * fallback while it works and switches back at its first preview.
+ *
+ * ComfyUI runs every queued prompt to its end, in order, so a superseded
+ * prompt is cancelled on the server (deleted from the queue, interrupted if
+ * running). The prompt_id is made here, before the POST, because /ws
+ * messages of a prompt can arrive before the POST's reply. */
 #include "http.h"
 #include "mz_error.h"
 #include "mz_record.h"
@@ -31,9 +36,10 @@
 #define MAX_WORKFLOW (1 << 20)
 #define MAX_JSON_REPLY (1 << 20)
 #define MAX_IMAGE_REPLY (64 << 20)
-#define MAX_FETCH 256
 #define HTTP_TIMEOUT_S 10.0
-#define PREVIEW_IMAGE 1 /* ComfyUI's BinaryEventTypes.PREVIEW_IMAGE */
+/* ComfyUI's BinaryEventTypes (protocol.py). */
+#define PREVIEW_IMAGE 1
+#define PREVIEW_IMAGE_WITH_METADATA 4
 
 typedef struct image_ref {
     char filename[256], subfolder[256], type[32];
@@ -52,12 +58,15 @@ typedef struct comfy {
     mz_gen_job *want;
     bool want_cancel;
     uint64_t scene_id;  /* the scene ComfyUI works on; 0: none */
-    char prompt_id[64]; /* ComfyUI's id for it */
+    char prompt_id[64]; /* ComfyUI's id for it; "": not queued yet */
+    char stale[64];     /* a superseded prompt still to cancel on the server */
+    char running[64];   /* the prompt ComfyUI says it runs (any client's) */
+    uint64_t prompts;   /* queued so far, for unique prompt ids */
     int width, height;
     float fps;
     uint32_t next_index;
-    image_ref fetch[MAX_FETCH];
-    int fetch_count;
+    image_ref *fetch; /* finished images to fetch, in order */
+    size_t fetch_count, fetch_cap;
     pthread_t worker;
     bool worker_started;
 
@@ -139,7 +148,7 @@ static bool replace(cJSON *parent, cJSON *item, cJSON *with)
 
 typedef struct sub {
     const char *key, *text;
-    double number; /* NAN: a text-only placeholder */
+    bool numeric; /* alone in its string, it becomes a JSON number */
 } placeholder;
 
 /* Writes s with every placeholder replaced into out (when not NULL) and
@@ -161,7 +170,8 @@ static size_t expand(const char *s, const placeholder *subs, int n, char *out)
 }
 
 /* Replaces every {{name}} in one string: a string that is exactly one
- * numeric placeholder becomes a number (ComfyUI wants ints for seeds). */
+ * numeric placeholder becomes a number (ComfyUI wants ints for seeds),
+ * written from its decimal text: a double would alter seeds above 2^53. */
 static bool fill_string(cJSON *parent, cJSON *item, const values *v)
 {
     placeholder subs[8];
@@ -172,19 +182,19 @@ static bool fill_string(cJSON *parent, cJSON *item, const values *v)
     snprintf(frames, sizeof frames, "%d", v->frames);
     snprintf(fps, sizeof fps, "%g", v->fps);
     int n = 0;
-    subs[n++] = (placeholder){"{{prompt}}", v->prompt, NAN};
-    subs[n++] = (placeholder){"{{negative}}", v->negative, NAN};
-    subs[n++] = (placeholder){"{{image}}", v->image, NAN};
-    subs[n++] = (placeholder){"{{seed}}", seed, (double)v->seed};
-    subs[n++] = (placeholder){"{{width}}", w, v->width};
-    subs[n++] = (placeholder){"{{height}}", h, v->height};
-    subs[n++] = (placeholder){"{{frames}}", frames, v->frames};
-    subs[n++] = (placeholder){"{{fps}}", fps, v->fps};
+    subs[n++] = (placeholder){"{{prompt}}", v->prompt, false};
+    subs[n++] = (placeholder){"{{negative}}", v->negative, false};
+    subs[n++] = (placeholder){"{{image}}", v->image, false};
+    subs[n++] = (placeholder){"{{seed}}", seed, true};
+    subs[n++] = (placeholder){"{{width}}", w, true};
+    subs[n++] = (placeholder){"{{height}}", h, true};
+    subs[n++] = (placeholder){"{{frames}}", frames, true};
+    subs[n++] = (placeholder){"{{fps}}", fps, true};
     const char *s = item->valuestring;
     if (!strstr(s, "{{")) return true;
     for (int i = 0; i < n; i++)
-        if (!strcmp(s, subs[i].key) && !isnan(subs[i].number))
-            return replace(parent, item, cJSON_CreateNumber(subs[i].number));
+        if (!strcmp(s, subs[i].key) && subs[i].numeric)
+            return replace(parent, item, cJSON_CreateRaw(subs[i].text));
     char *out = malloc(expand(s, subs, n, NULL) + 1);
     if (!out) return false;
     expand(s, subs, n, out);
@@ -207,6 +217,37 @@ static bool fill_tree(cJSON *node, const values *v)
 
 /* ---- the worker: HTTP ---------------------------------------------------- */
 
+static void copy_field(const cJSON *o, const char *name, char *out, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    snprintf(out, cap, "%s", cJSON_IsString(v) ? v->valuestring : "");
+}
+
+/* validate_prompt's node_errors, {id: {errors: [{message, details}],
+ * class_type}}, as "node 4 (CheckpointLoaderSimple): Value not in list:
+ * ckpt_name: ...; ...". false: there are none. */
+static bool describe_node_errors(const cJSON *reply, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = 0;
+    const cJSON *node, *e;
+    cJSON_ArrayForEach(node, cJSON_GetObjectItemCaseSensitive(reply, "node_errors"))
+    {
+        char cls[128], msg[256], details[512];
+        copy_field(node, "class_type", cls, sizeof cls);
+        cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(node, "errors"))
+        {
+            copy_field(e, "message", msg, sizeof msg);
+            copy_field(e, "details", details, sizeof details);
+            if (len < cap)
+                len += (size_t)snprintf(out + len, cap - len, "%snode %s (%s): %s%s%s",
+                                        len ? "; " : "", node->string ? node->string : "?",
+                                        cls[0] ? cls : "?", msg, details[0] ? ": " : "", details);
+        }
+    }
+    return len > 0;
+}
+
 /* A call to this ComfyUI server, given up when the backend closes. */
 static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
 {
@@ -216,6 +257,32 @@ static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_ht
     req->timeout_s = HTTP_TIMEOUT_S;
     req->abort = &c->quit;
     return mz_gen_http_do(req, r);
+}
+
+static bool post_json(comfy *c, const char *path, const char *text, mz_gen_http_response *r)
+{
+    return http(c,
+                &(mz_gen_http_request){.path = path,
+                                       .content_type = "application/json",
+                                       .body = text,
+                                       .body_len = strlen(text)},
+                MAX_JSON_REPLY, r);
+}
+
+/* ComfyUI runs every queued prompt to its end: a superseded one is deleted
+ * from the queue (server.py post_queue) in case it waits, and interrupted
+ * (post_interrupt, which with a prompt_id stops only that prompt) in case it
+ * runs. Each call does nothing for a prompt in the other state, or done. */
+static void cancel_prompt(comfy *c, const char *prompt_id)
+{
+    char body[128];
+    mz_gen_http_response r;
+    snprintf(body, sizeof body, "{\"delete\":[\"%s\"]}", prompt_id);
+    bool ok = post_json(c, "/queue", body, &r);
+    if (ok) mz_gen_http_free(&r);
+    snprintf(body, sizeof body, "{\"prompt_id\":\"%s\"}", prompt_id);
+    if (ok && (ok = post_json(c, "/interrupt", body, &r))) mz_gen_http_free(&r);
+    if (!ok) mz_log_warn("comfy: cancelling prompt %s: %s", prompt_id, mz_error());
 }
 
 static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
@@ -265,8 +332,10 @@ static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
     return ok;
 }
 
-static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, char *prompt_id,
-                         size_t cap)
+/* Queues the workflow as prompt_id (server.py post_prompt takes the
+ * client's). A 200 may still carry node_errors: the outputs they name are
+ * skipped, the others run. */
+static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, const char *prompt_id)
 {
     float fps = j->req.fps;
     values v = {.prompt = j->req.prompt,
@@ -282,28 +351,28 @@ static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, char 
     char *text = NULL;
     if (body && wf && fill_tree(wf, &v) && cJSON_AddItemToObject(body, "prompt", wf)) {
         wf = NULL;
-        if (cJSON_AddStringToObject(body, "client_id", c->client_id))
+        if (cJSON_AddStringToObject(body, "client_id", c->client_id) &&
+            cJSON_AddStringToObject(body, "prompt_id", prompt_id))
             text = cJSON_PrintUnformatted(body);
     }
     cJSON_Delete(wf);
     cJSON_Delete(body);
     if (!text) return mz_fail("out of memory building the workflow");
     mz_gen_http_response r;
-    bool ok = http(c,
-                   &(mz_gen_http_request){.path = "/prompt",
-                                          .content_type = "application/json",
-                                          .body = text,
-                                          .body_len = strlen(text)},
-                   MAX_JSON_REPLY, &r);
+    bool ok = post_json(c, "/prompt", text, &r);
     free(text);
     if (!ok) return false;
-    cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(reply, "prompt_id");
-    ok = cJSON_IsString(id) && strlen(id->valuestring) < cap;
-    if (ok)
-        snprintf(prompt_id, cap, "%s", id->valuestring);
-    else
-        mz_fail("/prompt answered %d: %.160s", r.status, r.body);
+    cJSON *reply = cJSON_ParseWithLength(r.body, r.len);
+    char errors[MZ_ERROR_MAX - 64];
+    bool node_errors = describe_node_errors(reply, errors, sizeof errors);
+    ok = r.status == 200;
+    if (ok && node_errors)
+        mz_log_warn("comfy: prompt %s is queued, but ComfyUI skips the outputs of %s", prompt_id,
+                    errors);
+    else if (node_errors)
+        mz_fail("/prompt refused the workflow: %s", errors);
+    else if (!ok)
+        mz_fail("/prompt answered %d: %.600s", r.status, r.body);
     cJSON_Delete(reply);
     mz_gen_http_free(&r);
     return ok;
@@ -329,17 +398,13 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
     mz_gen_http_free(&r);
 }
 
-static void start_job(comfy *c, const mz_gen_job *j)
+static void start_job(comfy *c, const mz_gen_job *j, const char *prompt_id)
 {
-    char image[600] = "", prompt_id[64];
-    if (!upload(c, j, image, sizeof image) ||
-        !queue_prompt(c, j, image, prompt_id, sizeof prompt_id)) {
+    char image[600] = "";
+    if (!upload(c, j, image, sizeof image) || !queue_prompt(c, j, image, prompt_id)) {
         health(c, false, "%s: %s", c->uri, mz_error());
         return;
     }
-    pthread_mutex_lock(&c->lock);
-    if (c->scene_id == j->req.id) snprintf(c->prompt_id, sizeof c->prompt_id, "%s", prompt_id);
-    pthread_mutex_unlock(&c->lock);
     mz_log_info("comfy: scene %llu queued as prompt %s", (unsigned long long)j->req.id, prompt_id);
 }
 
@@ -348,23 +413,34 @@ static void *worker(void *arg)
     comfy *c = arg;
     pthread_mutex_lock(&c->lock);
     while (!atomic_load(&c->quit)) {
-        if (c->want) {
+        if (c->stale[0]) {
+            char stale[sizeof c->stale];
+            memcpy(stale, c->stale, sizeof stale);
+            c->stale[0] = 0;
+            pthread_mutex_unlock(&c->lock);
+            cancel_prompt(c, stale);
+            pthread_mutex_lock(&c->lock);
+        } else if (c->want) {
             mz_gen_job *j = c->want;
             c->want = NULL;
             c->scene_id = j->req.id;
-            c->prompt_id[0] = 0;
+            /* Named before it is queued: its /ws messages may come first. */
+            snprintf(c->prompt_id, sizeof c->prompt_id, "%s-%llu", c->client_id,
+                     (unsigned long long)++c->prompts);
+            char prompt_id[sizeof c->prompt_id];
+            memcpy(prompt_id, c->prompt_id, sizeof prompt_id);
             c->width = j->req.width;
             c->height = j->req.height;
             c->fps = j->req.fps;
             c->next_index = 0;
             c->fetch_count = 0;
             pthread_mutex_unlock(&c->lock);
-            start_job(c, j);
+            start_job(c, j, prompt_id);
             mz_gen_job_release(j);
             pthread_mutex_lock(&c->lock);
         } else if (c->fetch_count > 0) {
             image_ref ref = c->fetch[0];
-            memmove(c->fetch, c->fetch + 1, sizeof ref * (size_t)--c->fetch_count);
+            memmove(c->fetch, c->fetch + 1, sizeof ref * --c->fetch_count);
             uint64_t id = c->scene_id;
             pthread_mutex_unlock(&c->lock);
             fetch_image(c, id, &ref);
@@ -391,7 +467,12 @@ static bool ws_up(mz_gen_ws_client *ws, void *user)
     comfy *c = user;
     mz_gen_ws_client_reset_backoff(ws);
     mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
-    return true;
+    /* comfy_api/feature_flags.py: previews then name their prompt
+     * (PREVIEW_IMAGE_WITH_METADATA); a server that predates it ignores this. */
+    static const char flags[] =
+        "{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}";
+    mz_gen_wire *w = mz_gen_ws_client_wire(ws);
+    return w && mz_gen_wire_send_text(w, flags, sizeof flags - 1);
 }
 
 /* Is this ComfyUI message about our prompt? */
@@ -405,10 +486,41 @@ static bool ours(comfy *c, const cJSON *data, uint64_t *scene_id)
     return match;
 }
 
-static void copy_field(const cJSON *o, const char *name, char *out, size_t cap)
+/* Which prompt ComfyUI runs, whoever queued it: execution_start and
+ * executing name it; executing {node: null}, execution_success, _error and
+ * _interrupted end it. Previews without a prompt_id are the running one's. */
+static void track_running(comfy *c, const char *type, const cJSON *data)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    snprintf(out, cap, "%s", cJSON_IsString(v) ? v->valuestring : "");
+    const cJSON *pid = cJSON_GetObjectItemCaseSensitive(data, "prompt_id");
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(data, "node");
+    if (!cJSON_IsString(pid)) return;
+    bool starts =
+        !strcmp(type, "execution_start") || (!strcmp(type, "executing") && cJSON_IsString(node));
+    bool ends = (!strcmp(type, "executing") && cJSON_IsNull(node)) ||
+                !strcmp(type, "execution_success") || !strcmp(type, "execution_error") ||
+                !strcmp(type, "execution_interrupted");
+    pthread_mutex_lock(&c->lock);
+    if (starts)
+        snprintf(c->running, sizeof c->running, "%s", pid->valuestring);
+    else if (ends && !strcmp(c->running, pid->valuestring))
+        c->running[0] = 0;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static bool add_fetch(comfy *c, const cJSON *img)
+{
+    if (c->fetch_count == c->fetch_cap) {
+        size_t cap = c->fetch_cap ? 2 * c->fetch_cap : 16;
+        image_ref *grown = realloc(c->fetch, cap * sizeof *grown);
+        if (!grown) return false;
+        c->fetch = grown;
+        c->fetch_cap = cap;
+    }
+    image_ref *ref = &c->fetch[c->fetch_count++];
+    copy_field(img, "filename", ref->filename, sizeof ref->filename);
+    copy_field(img, "subfolder", ref->subfolder, sizeof ref->subfolder);
+    copy_field(img, "type", ref->type, sizeof ref->type);
+    return true;
 }
 
 static void on_ws_text(comfy *c, const char *text, size_t len)
@@ -417,7 +529,9 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(m, "data");
     uint64_t scene_id;
-    if (!cJSON_IsString(type) || !cJSON_IsObject(data)) {
+    bool valid = cJSON_IsString(type) && cJSON_IsObject(data);
+    if (valid) track_running(c, type->valuestring, data);
+    if (!valid) {
         mz_log_debug("comfy: ignoring a /ws message that is not {type, data}");
     } else if (!strcmp(type->valuestring, "status")) {
         health(c, true, "%s: connected", c->uri);
@@ -431,35 +545,63 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
         const cJSON *output = cJSON_GetObjectItemCaseSensitive(data, "output");
         const cJSON *images = cJSON_GetObjectItemCaseSensitive(output, "images");
         const cJSON *img;
+        int lost = 0;
         pthread_mutex_lock(&c->lock);
         cJSON_ArrayForEach(img, images)
         {
-            if (c->fetch_count == MAX_FETCH) break;
-            image_ref *ref = &c->fetch[c->fetch_count++];
-            copy_field(img, "filename", ref->filename, sizeof ref->filename);
-            copy_field(img, "subfolder", ref->subfolder, sizeof ref->subfolder);
-            copy_field(img, "type", ref->type, sizeof ref->type);
+            lost += !add_fetch(c, img);
         }
         pthread_cond_signal(&c->wake);
         pthread_mutex_unlock(&c->lock);
+        if (lost)
+            mz_log_warn("comfy: out of memory: %d images of scene %llu not fetched", lost,
+                        (unsigned long long)scene_id);
     } else if (!strcmp(type->valuestring, "execution_error") && ours(c, data, &scene_id)) {
         char msg[200];
         copy_field(data, "exception_message", msg, sizeof msg);
         health(c, false, "%s: the workflow failed: %s", c->uri, msg);
+    } else if (!strcmp(type->valuestring, "execution_interrupted") && ours(c, data, &scene_id)) {
+        char node[64], cls[128];
+        copy_field(data, "node_id", node, sizeof node);
+        copy_field(data, "node_type", cls, sizeof cls);
+        health(c, false, "%s: the prompt was interrupted on the server at node %s (%s)", c->uri,
+               node, cls);
     }
     cJSON_Delete(m);
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A preview is shown only if it is the current prompt's: event 4 names its
+ * prompt in metadata (4-byte length, JSON, then the image: server.py
+ * send_image_with_metadata); event 1 (4-byte format, then the image) names
+ * none and may be another client's broadcast, so it counts only while
+ * ComfyUI says it runs our prompt. */
 static void on_ws_binary(comfy *c, const uint8_t *data, size_t len)
 {
     if (len < 8) return;
-    uint32_t event = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | data[2] << 8 | data[3];
-    if (event != PREVIEW_IMAGE) return;
+    uint32_t event = be32(data);
+    const uint8_t *image = data + 8;
+    char pid[sizeof c->prompt_id] = "";
+    if (event == PREVIEW_IMAGE_WITH_METADATA) {
+        uint32_t mlen = be32(data + 4);
+        if (mlen > len - 8) return;
+        cJSON *meta = cJSON_ParseWithLength((const char *)data + 8, mlen);
+        copy_field(meta, "prompt_id", pid, sizeof pid);
+        cJSON_Delete(meta);
+        image = data + 8 + mlen;
+    } else if (event != PREVIEW_IMAGE) {
+        return;
+    }
     pthread_mutex_lock(&c->lock);
-    uint64_t id = c->prompt_id[0] ? c->scene_id : 0;
+    if (event == PREVIEW_IMAGE) memcpy(pid, c->running, sizeof pid);
+    uint64_t id = c->prompt_id[0] && !strcmp(pid, c->prompt_id) ? c->scene_id : 0;
     pthread_mutex_unlock(&c->lock);
-    /* Bytes 4..7 say JPEG (1) or PNG (2); the decoder reads the signature. */
-    if (id) push_image(c, id, data + 8, len - 8, true);
+    /* The decoder reads the image's signature (JPEG or PNG). */
+    if (id) push_image(c, id, image, len - (size_t)(image - data), true);
 }
 
 static bool on_ws_message(mz_gen_ws_client *ws, void *user, const uint8_t *data, size_t len,
@@ -567,6 +709,15 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     return c;
 }
 
+/* The prompt in flight is no longer wanted: the worker cancels it on the
+ * server. Called with the lock held. */
+static void supersede(comfy *c)
+{
+    if (c->prompt_id[0]) memcpy(c->stale, c->prompt_id, sizeof c->stale);
+    c->prompt_id[0] = 0;
+    pthread_cond_signal(&c->wake);
+}
+
 static bool comfy_submit(void *self, mz_gen_job *j)
 {
     comfy *c = self;
@@ -575,7 +726,7 @@ static bool comfy_submit(void *self, mz_gen_job *j)
     mz_gen_job_release(c->want);
     c->want = j;
     c->scene_id = req->id; /* previews of older scenes stop at once */
-    c->prompt_id[0] = 0;
+    supersede(c);
     pthread_cond_signal(&c->wake);
     pthread_mutex_unlock(&c->lock);
     return true;
@@ -588,7 +739,7 @@ static void comfy_cancel(void *self)
     mz_gen_job_release(c->want);
     c->want = NULL;
     c->scene_id = 0;
-    c->prompt_id[0] = 0;
+    supersede(c);
     c->fetch_count = 0;
     pthread_mutex_unlock(&c->lock);
 }
@@ -605,6 +756,7 @@ static void comfy_close(void *self)
     }
     mz_gen_ws_client_close(c->ws);
     mz_gen_job_release(c->want);
+    free(c->fetch);
     cJSON_Delete(c->workflow);
     pthread_cond_destroy(&c->wake);
     pthread_mutex_destroy(&c->lock);

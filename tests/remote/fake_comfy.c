@@ -1,13 +1,26 @@
-/* A small fake ComfyUI for tests: the real message shapes of its HTTP and
- * WebSocket API, with canned images instead of a model.
+/* A small fake ComfyUI for tests: the real message shapes and queue
+ * behaviour of its HTTP and WebSocket API, with canned images instead of a
+ * model. It follows ComfyUI's server.py (PromptServer: post_prompt,
+ * post_interrupt, post_queue, websocket_handler, send_sync, which sends to
+ * the prompt's client_id or, when it has none, to every socket, and
+ * send_image_with_metadata), execution.py (PromptQueue: one prompt runs at a
+ * time, in order; PromptExecutor.execute's execution_start, execution_cached,
+ * executing, executed, execution_success / execution_error /
+ * execution_interrupted), comfy_execution/progress.py
+ * (WebUIProgressHandler.update_handler: previews naming their prompt) and
+ * comfy_api/feature_flags.py (a client's `feature_flags` message asks for
+ * them with supports_preview_metadata).
  *   POST /upload/image (multipart)  -> {"name", "subfolder", "type"}
- *   POST /prompt {prompt, client_id} -> {"prompt_id", "number"}, then on
- *        /ws?clientId=: status, execution_start, executing, 3 x (progress +
- *        binary PREVIEW_IMAGE, PNG), executed {output: {images}}, executing
- *        {node: null}
+ *   POST /prompt {prompt, client_id?, prompt_id?} -> {"prompt_id", "number",
+ *        "node_errors"}, or 400 {error, node_errors}; the prompt joins the queue
+ *   POST /interrupt {prompt_id?}   -> stops the running prompt (if it is that one)
+ *   POST /queue {"delete": [ids]}  -> drops waiting prompts
  *   GET /view?filename=&subfolder=&type= -> the PNG
- * Solid colours make frames recognisable: previews green, outputs red then
- * blue, all at sizes other than the scene's (the adapter scales). */
+ * A running prompt: execution_start, executing, N x (progress + preview),
+ * executed {output: {images}}, executing {node: null}, execution_success.
+ * Solid colours make frames recognisable: previews green (magenta for a
+ * prompt queued without a client_id), outputs red then blue, all at sizes
+ * other than the scene's (the adapter scales). */
 #define _GNU_SOURCE /* memmem */
 #include "fake_comfy.h"
 
@@ -26,26 +39,38 @@
 
 #define STEP_US 30000
 #define MAX_BODY (8 << 20)
+#define MAX_SOCKETS 8
+#define MAX_QUEUE 64
+#define PREVIEW_IMAGE 1
+#define PREVIEW_IMAGE_WITH_METADATA 4
 
 typedef struct session {
-    bool is_ws;
-    char path[128];
+    bool is_ws, metadata;
+    char path[128], client_id[64];
     uint8_t *body;
     size_t len;
+    mz_gen_wire wire;
 } session;
+
+typedef struct job {
+    char id[64], client_id[64]; /* client_id "": broadcast */
+} job;
 
 struct fake_comfy {
     fake_loop loop;
-    bool fail;
+    fake_comfy_opts opts;
     pthread_mutex_t lock;
     fake_comfy_log log;
     /* Service thread only. */
-    struct lws *ws;
-    mz_gen_wire wire;
-    lws_sorted_usec_list_t step_timer;
+    session *socks[MAX_SOCKETS];
+    lws_sorted_usec_list_t step_timer, reply_timer;
+    job queue[MAX_QUEUE]; /* [0] runs when step >= 0 */
+    int queued;
     int step; /* of the running prompt; -1 none */
     int prompt_number;
-    char prompt_id[32];
+    struct lws *reply_wsi; /* a /prompt reply held back by reply_delay_ms */
+    char reply[1024];
+    int reply_status;
 };
 
 static void solid_png(uint8_t r, uint8_t g, uint8_t b, uint32_t w, uint32_t h, uint8_t **png,
@@ -62,65 +87,139 @@ static void solid_png(uint8_t r, uint8_t g, uint8_t b, uint32_t w, uint32_t h, u
     free(rgba);
 }
 
-static void ws_json(fake_comfy *f, const char *fmt, const char *a, const char *b)
+/* send_sync's addressing: the prompt's own client, or everyone. */
+static bool addressed(const session *s, const job *j)
 {
-    if (!f->ws) return;
-    char text[512];
-    int n = snprintf(text, sizeof text, fmt, a, b);
-    mz_gen_wire_send_text(&f->wire, text, (size_t)n);
+    return !j->client_id[0] || !strcmp(s->client_id, j->client_id);
 }
 
-static void ws_preview(fake_comfy *f)
+static void send_text(fake_comfy *f, const job *j, const char *text)
 {
-    if (!f->ws) return;
+    for (int i = 0; i < MAX_SOCKETS; i++)
+        if (f->socks[i] && addressed(f->socks[i], j))
+            mz_gen_wire_send_text(&f->socks[i]->wire, text, strlen(text));
+}
+
+/* {"type": type, "data": {"prompt_id": id, ...extra}} */
+static void send_event(fake_comfy *f, const job *j, const char *type, const char *extra)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "{\"type\":\"%s\",\"data\":{\"prompt_id\":\"%s\"%s%s}}", type,
+             j->id, extra[0] ? "," : "", extra);
+    send_text(f, j, text);
+}
+
+/* A PNG preview: event 1 (4-byte format 2 = PNG, then the image) for
+ * sockets that did not ask, event 4 (4-byte metadata length, the metadata
+ * JSON naming the prompt, then the image) for those that did. */
+static void send_preview(fake_comfy *f, const job *j)
+{
     uint8_t *png;
     size_t len;
-    solid_png(0, 200, 0, 32, 18, &png, &len);
-    uint8_t *msg = mz_gen_wire_send_binary(&f->wire, 8 + len);
-    /* Big-endian event type 1 (PREVIEW_IMAGE), then format 2 (PNG). */
-    static const uint8_t head[8] = {0, 0, 0, 1, 0, 0, 0, 2};
-    memcpy(msg, head, 8);
-    memcpy(msg + 8, png, len);
+    solid_png(j->client_id[0] ? 0 : 200, 200, j->client_id[0] ? 0 : 200, 32, 18, &png, &len);
+    char meta[256];
+    int mlen = snprintf(meta, sizeof meta,
+                        "{\"node_id\":\"3\",\"prompt_id\":\"%s\",\"display_node_id\":\"3\","
+                        "\"parent_node_id\":null,\"real_node_id\":\"3\","
+                        "\"image_type\":\"image/png\"}",
+                        j->id);
+    for (int i = 0; i < MAX_SOCKETS; i++) {
+        session *s = f->socks[i];
+        if (!s || !addressed(s, j)) continue;
+        size_t head = s->metadata ? 8 + (size_t)mlen : 8;
+        uint8_t *msg = mz_gen_wire_send_binary(&s->wire, head + len);
+        if (!msg) continue;
+        memset(msg, 0, 8);
+        msg[3] = s->metadata ? PREVIEW_IMAGE_WITH_METADATA : PREVIEW_IMAGE;
+        if (s->metadata) {
+            msg[4] = (uint8_t)(mlen >> 24), msg[5] = (uint8_t)(mlen >> 16);
+            msg[6] = (uint8_t)(mlen >> 8), msg[7] = (uint8_t)mlen;
+            memcpy(msg + 8, meta, (size_t)mlen);
+        } else {
+            msg[7] = 2;
+        }
+        memcpy(msg + head, png, len);
+    }
     free(png);
 }
 
-/* One step of the fake execution every STEP_US. */
+static void send_executed(fake_comfy *f, const job *j)
+{
+    int n = f->opts.images ? f->opts.images : 2;
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "type", "executed");
+    cJSON *data = cJSON_AddObjectToObject(m, "data");
+    cJSON_AddStringToObject(data, "node", "9");
+    cJSON_AddStringToObject(data, "display_node", "9");
+    cJSON_AddStringToObject(data, "prompt_id", j->id);
+    cJSON *images = cJSON_AddArrayToObject(cJSON_AddObjectToObject(data, "output"), "images");
+    for (int i = 1; i <= n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, i == 2 ? "maze %05d_.png" : "maze_%05d_.png", i);
+        cJSON *img = cJSON_CreateObject();
+        cJSON_AddStringToObject(img, "filename", name);
+        cJSON_AddStringToObject(img, "subfolder", i == 2 ? "clips" : "");
+        cJSON_AddStringToObject(img, "type", "output");
+        cJSON_AddItemToArray(images, img);
+    }
+    char *text = cJSON_PrintUnformatted(m);
+    send_text(f, j, text);
+    free(text);
+    cJSON_Delete(m);
+}
+
+static void on_step(lws_sorted_usec_list_t *sul);
+
+/* The running prompt is over: PromptQueue.task_done, then the next. */
+static void finish_running(fake_comfy *f)
+{
+    f->step = -1;
+    lws_sul_cancel(&f->step_timer);
+    memmove(f->queue, f->queue + 1, sizeof(job) * (size_t)--f->queued);
+    pthread_mutex_lock(&f->lock);
+    f->log.runs_finished++;
+    pthread_mutex_unlock(&f->lock);
+    if (f->queued) {
+        f->step = 0;
+        on_step(&f->step_timer);
+    }
+}
+
+/* One step of the running prompt every STEP_US; step 0 runs at once (the
+ * executor thread does not wait for the /prompt reply to go out). */
 static void on_step(lws_sorted_usec_list_t *sul)
 {
     fake_comfy *f = lws_container_of(sul, fake_comfy, step_timer);
-    const char *id = f->prompt_id;
-    char value[16];
+    const job *j = &f->queue[0];
+    int steps = f->opts.steps ? f->opts.steps : 3;
     int s = f->step++;
+    char extra[128];
     if (s == 0) {
-        ws_json(f, "{\"type\":\"execution_start\",\"data\":{\"prompt_id\":\"%s\"%s}}", id, "");
-    } else if (s == 1) {
-        ws_json(f, "{\"type\":\"executing\",\"data\":{\"node\":\"3\",\"prompt_id\":\"%s\"%s}}", id,
-                "");
-    } else if (s <= 4) {
-        snprintf(value, sizeof value, "%d", s - 1);
-        ws_json(f,
-                "{\"type\":\"progress\",\"data\":{\"value\":%s,\"max\":3,\"prompt_id\":\"%s\","
-                "\"node\":\"3\"}}",
-                value, id);
-        ws_preview(f);
-    } else if (s == 5 && f->fail) {
-        ws_json(f,
-                "{\"type\":\"execution_error\",\"data\":{\"prompt_id\":\"%s\",\"node_id\":\"3\","
-                "\"exception_message\":\"CUDA out of memory%s\"}}",
-                id, "");
-        f->step = -1;
+        send_event(f, j, "execution_start", "\"timestamp\":1");
+        if (f->opts.cached) {
+            send_event(f, j, "execution_cached", "\"nodes\":[\"3\",\"9\"]");
+            send_executed(f, j);
+            send_event(f, j, "execution_success", "\"timestamp\":2");
+            finish_running(f);
+            return;
+        }
+        send_event(f, j, "executing", "\"node\":\"3\",\"display_node\":\"3\"");
+    } else if (s <= steps) {
+        snprintf(extra, sizeof extra, "\"value\":%d,\"max\":%d,\"node\":\"3\"", s, steps);
+        send_event(f, j, "progress", extra);
+        send_preview(f, j);
+    } else if (f->opts.fail) {
+        send_event(f, j, "execution_error",
+                   "\"node_id\":\"3\",\"node_type\":\"KSampler\",\"exception_message\":"
+                   "\"CUDA out of memory\",\"exception_type\":\"torch.OutOfMemoryError\"");
+        finish_running(f);
         return;
-    } else if (s == 5) {
-        ws_json(f,
-                "{\"type\":\"executed\",\"data\":{\"node\":\"9\",\"prompt_id\":\"%s\","
-                "\"output\":{\"images\":[{\"filename\":\"maze_00001_.png\",\"subfolder\":\"\","
-                "\"type\":\"output\"},{\"filename\":\"maze 00002_.png\",\"subfolder\":\"%s\","
-                "\"type\":\"output\"}]}}}",
-                id, "clips");
+    } else if (s == steps + 1) {
+        send_executed(f, j);
     } else {
-        ws_json(f, "{\"type\":\"executing\",\"data\":{\"node\":null,\"prompt_id\":\"%s\"%s}}", id,
-                "");
-        f->step = -1;
+        send_event(f, j, "executing", "\"node\":null");
+        send_event(f, j, "execution_success", "\"timestamp\":2");
+        finish_running(f);
         return;
     }
     lws_sul_schedule(f->loop.ctx, 0, &f->step_timer, on_step, STEP_US);
@@ -167,30 +266,102 @@ static int on_upload(fake_comfy *f, struct lws *wsi, session *s)
                         "{\"name\":\"maze_up.png\",\"subfolder\":\"\",\"type\":\"input\"}");
 }
 
+/* validate_prompt's answer for a checkpoint that is not installed. */
+#define NODE_ERRORS                                                                                \
+    "\"node_errors\":{\"4\":{\"errors\":[{\"type\":\"value_not_in_list\",\"message\":"             \
+    "\"Value not in list\",\"details\":\"ckpt_name: 'sd_xl_base_1.0.safetensors' not in "          \
+    "['v1-5-pruned.safetensors']\",\"extra_info\":{}}],\"dependent_outputs\":[\"9\"],"             \
+    "\"class_type\":\"CheckpointLoaderSimple\"}}"
+
+static void on_reply_due(lws_sorted_usec_list_t *sul)
+{
+    fake_comfy *f = lws_container_of(sul, fake_comfy, reply_timer);
+    if (f->reply_wsi) lws_callback_on_writable(f->reply_wsi);
+}
+
 static int on_prompt(fake_comfy *f, struct lws *wsi, session *s)
 {
     cJSON *req = s->body ? cJSON_ParseWithLength((const char *)s->body, s->len) : NULL;
     const cJSON *wf = cJSON_GetObjectItemCaseSensitive(req, "prompt");
     const cJSON *cid = cJSON_GetObjectItemCaseSensitive(req, "client_id");
-    if (!cJSON_IsObject(wf) || !cJSON_IsString(cid)) {
+    const cJSON *pid = cJSON_GetObjectItemCaseSensitive(req, "prompt_id");
+    if (!cJSON_IsObject(wf) || f->queued == MAX_QUEUE) {
         cJSON_Delete(req);
-        return respond_json(wsi, 400, "{\"error\":{\"type\":\"invalid_prompt\"}}");
+        return respond_json(wsi, 400,
+                            "{\"error\":{\"type\":\"invalid_prompt\"},\"node_errors\":{}}");
     }
-    char *text = cJSON_PrintUnformatted(wf);
+    job *j = &f->queue[f->queued];
+    memset(j, 0, sizeof *j);
+    if (cJSON_IsString(pid))
+        snprintf(j->id, sizeof j->id, "%s", pid->valuestring);
+    else
+        snprintf(j->id, sizeof j->id, "p-%d", f->prompt_number + 1);
+    if (cJSON_IsString(cid)) snprintf(j->client_id, sizeof j->client_id, "%s", cid->valuestring);
     pthread_mutex_lock(&f->lock);
     f->log.prompts++;
-    snprintf(f->log.workflow, sizeof f->log.workflow, "%s", text);
-    snprintf(f->log.client_id, sizeof f->log.client_id, "%s", cid->valuestring);
+    snprintf(f->log.workflow, sizeof f->log.workflow, "%.*s", (int)s->len, (const char *)s->body);
+    snprintf(f->log.client_id, sizeof f->log.client_id, "%s", j->client_id);
     pthread_mutex_unlock(&f->lock);
-    free(text);
     cJSON_Delete(req);
-    snprintf(f->prompt_id, sizeof f->prompt_id, "p-%d", ++f->prompt_number);
-    f->step = 0;
-    lws_sul_schedule(f->loop.ctx, 0, &f->step_timer, on_step, STEP_US);
-    char reply[128];
-    snprintf(reply, sizeof reply, "{\"prompt_id\":\"%s\",\"number\":%d,\"node_errors\":{}}",
-             f->prompt_id, f->prompt_number);
-    return respond_json(wsi, 200, reply);
+    if (f->opts.node_errors == 400)
+        return respond_json(wsi, 400,
+                            "{\"error\":{\"type\":\"prompt_outputs_failed_validation\","
+                            "\"message\":\"Prompt outputs failed validation\",\"details\":\"\","
+                            "\"extra_info\":{}}," NODE_ERRORS "}");
+    f->prompt_number++;
+    f->queued++;
+    pthread_mutex_lock(&f->lock);
+    if (f->queued > f->log.queue_max) f->log.queue_max = f->queued;
+    pthread_mutex_unlock(&f->lock);
+    snprintf(f->reply, sizeof f->reply, "{\"prompt_id\":\"%s\",\"number\":%d,%s}", j->id,
+             f->prompt_number, f->opts.node_errors == 200 ? NODE_ERRORS : "\"node_errors\":{}");
+    if (f->step < 0) {
+        f->step = 0;
+        on_step(&f->step_timer);
+    }
+    if (!f->opts.reply_delay_ms) return respond_json(wsi, 200, f->reply);
+    f->reply_wsi = wsi;
+    lws_sul_schedule(f->loop.ctx, 0, &f->reply_timer, on_reply_due,
+                     (lws_usec_t)f->opts.reply_delay_ms * 1000);
+    return 0;
+}
+
+/* post_interrupt: with a prompt_id, only if that prompt is the one running. */
+static int on_interrupt(fake_comfy *f, struct lws *wsi, session *s)
+{
+    cJSON *req = s->body ? cJSON_ParseWithLength((const char *)s->body, s->len) : NULL;
+    const cJSON *pid = cJSON_GetObjectItemCaseSensitive(req, "prompt_id");
+    if (f->step >= 0 && (!cJSON_IsString(pid) || !strcmp(pid->valuestring, f->queue[0].id))) {
+        send_event(f, &f->queue[0], "execution_interrupted",
+                   "\"node_id\":\"3\",\"node_type\":\"KSampler\",\"executed\":[]");
+        pthread_mutex_lock(&f->lock);
+        f->log.interrupted++;
+        pthread_mutex_unlock(&f->lock);
+        finish_running(f);
+    }
+    cJSON_Delete(req);
+    return respond_json(wsi, 200, "{}");
+}
+
+/* post_queue {"delete": [ids]}: waiting prompts only; the running one stays. */
+static int on_queue(fake_comfy *f, struct lws *wsi, session *s)
+{
+    cJSON *req = s->body ? cJSON_ParseWithLength((const char *)s->body, s->len) : NULL;
+    const cJSON *id;
+    cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(req, "delete"))
+    {
+        for (int i = f->step >= 0 ? 1 : 0; cJSON_IsString(id) && i < f->queued; i++) {
+            if (strcmp(f->queue[i].id, id->valuestring)) continue;
+            memmove(f->queue + i, f->queue + i + 1, sizeof(job) * (size_t)(f->queued - i - 1));
+            f->queued--;
+            pthread_mutex_lock(&f->lock);
+            f->log.deleted++;
+            pthread_mutex_unlock(&f->lock);
+            break;
+        }
+    }
+    cJSON_Delete(req);
+    return respond_json(wsi, 200, "{}");
 }
 
 /* lws_get_urlarg_by_name leaves "name=value" in the buffer and returns
@@ -211,15 +382,58 @@ static int on_view(fake_comfy *f, struct lws *wsi)
     pthread_mutex_lock(&f->lock);
     f->log.views++;
     pthread_mutex_unlock(&f->lock);
+    int n = 0;
+    char tail[8] = "";
     bool first = !strcmp(name, "maze_00001_.png") && !sub[0];
     bool second = !strcmp(name, "maze 00002_.png") && !strcmp(sub, "clips");
-    if (strcmp(type, "output") || (!first && !second)) return respond_json(wsi, 404, "{}");
+    bool later =
+        sscanf(name, "maze_%5d%7s", &n, tail) == 2 && n > 2 && !strcmp(tail, "_.png") && !sub[0];
+    if (strcmp(type, "output") || (!first && !second && !later))
+        return respond_json(wsi, 404, "{}");
     uint8_t *png;
     size_t len;
     solid_png(first ? 220 : 0, 0, first ? 0 : 220, 64, 48, &png, &len);
     int rc = respond(wsi, 200, "image/png", png, len);
     free(png);
     return rc;
+}
+
+static void ws_open(fake_comfy *f, struct lws *wsi, session *s)
+{
+    s->is_ws = true;
+    url_arg(wsi, "clientId=", s->client_id, sizeof s->client_id);
+    pthread_mutex_lock(&f->lock);
+    f->log.ws_connections++;
+    snprintf(f->log.ws_client_id, sizeof f->log.ws_client_id, "%s", s->client_id);
+    pthread_mutex_unlock(&f->lock);
+    mz_gen_wire_init(&s->wire, wsi, 4096, 4096);
+    for (int i = 0; i < MAX_SOCKETS; i++)
+        if (!f->socks[i]) {
+            f->socks[i] = s;
+            break;
+        }
+    char text[256];
+    snprintf(text, sizeof text,
+             "{\"type\":\"status\",\"data\":{\"status\":{\"exec_info\":{\"queue_remaining\":%d}},"
+             "\"sid\":\"%s\"}}",
+             f->queued, s->client_id);
+    mz_gen_wire_send_text(&s->wire, text, strlen(text));
+}
+
+/* websocket_handler: a client's first message may be its feature flags. */
+static void ws_receive(fake_comfy *f, session *s, const void *in, size_t len)
+{
+    cJSON *m = cJSON_ParseWithLength(in, len);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(m, "data");
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "feature_flags") &&
+        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(data, "supports_preview_metadata"))) {
+        s->metadata = true;
+        pthread_mutex_lock(&f->lock);
+        f->log.preview_metadata = true;
+        pthread_mutex_unlock(&f->lock);
+    }
+    cJSON_Delete(m);
 }
 
 static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -242,35 +456,30 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         if (!strcmp(s->path, "/upload/image")) return on_upload(f, wsi, s);
         if (!strcmp(s->path, "/prompt")) return on_prompt(f, wsi, s);
+        if (!strcmp(s->path, "/interrupt")) return on_interrupt(f, wsi, s);
+        if (!strcmp(s->path, "/queue")) return on_queue(f, wsi, s);
         return respond_json(wsi, 404, "{}");
-    case LWS_CALLBACK_ESTABLISHED: {
-        s->is_ws = true;
-        char cid[64];
-        url_arg(wsi, "clientId=", cid, sizeof cid);
-        pthread_mutex_lock(&f->lock);
-        f->log.ws_connections++;
-        snprintf(f->log.ws_client_id, sizeof f->log.ws_client_id, "%s", cid);
-        pthread_mutex_unlock(&f->lock);
-        mz_gen_wire_reset(&f->wire);
-        mz_gen_wire_init(&f->wire, wsi, 4096, 4096);
-        f->ws = wsi;
-        ws_json(f,
-                "{\"type\":\"status\",\"data\":{\"status\":{\"exec_info\":{\"queue_remaining\":0}},"
-                "\"sid\":\"%s\"%s}}",
-                cid, "");
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (wsi != f->reply_wsi) return 0;
+        f->reply_wsi = NULL;
+        return respond_json(wsi, 200, f->reply);
+    case LWS_CALLBACK_ESTABLISHED:
+        ws_open(f, wsi, s);
         return 0;
-    }
+    case LWS_CALLBACK_RECEIVE:
+        ws_receive(f, s, in, len);
+        return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-        return wsi == f->ws && !mz_gen_wire_writeable(&f->wire) ? -1 : 0;
+        return s->is_ws && !mz_gen_wire_writeable(&s->wire) ? -1 : 0;
     case LWS_CALLBACK_CLOSED:
-        if (wsi == f->ws) {
-            f->ws = NULL;
-            mz_gen_wire_reset(&f->wire);
-            f->wire.wsi = NULL;
-        }
+        for (int i = 0; i < MAX_SOCKETS; i++)
+            if (f->socks[i] == s) f->socks[i] = NULL;
+        mz_gen_wire_reset(&s->wire);
+        s->wire.wsi = NULL;
         return 0;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
+        if (wsi == f->reply_wsi) f->reply_wsi = NULL;
         free(s->body);
         s->body = NULL;
         s->len = 0;
@@ -288,11 +497,11 @@ static const struct lws_protocols protocols[] = {
     {0},
 };
 
-fake_comfy *fake_comfy_start(bool fail)
+fake_comfy *fake_comfy_start(const fake_comfy_opts *opts)
 {
     fake_comfy *f = calloc(1, sizeof *f);
     pthread_mutex_init(&f->lock, NULL);
-    f->fail = fail;
+    if (opts) f->opts = *opts;
     f->step = -1;
     if (!fake_loop_start(&f->loop, protocols, f)) {
         free(f);
@@ -317,8 +526,8 @@ void fake_comfy_stop(fake_comfy *f)
 {
     fake_loop_stop(&f->loop);
     lws_sul_cancel(&f->step_timer);
+    lws_sul_cancel(&f->reply_timer);
     fake_loop_close(&f->loop);
-    mz_gen_wire_reset(&f->wire);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }

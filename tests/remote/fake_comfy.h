@@ -8,18 +8,31 @@
 
 typedef struct fake_comfy fake_comfy;
 
+/* How the fake behaves; zero-initialised: two images per prompt, at once. */
+typedef struct fake_comfy_opts {
+    bool fail;          /* executions end in execution_error instead of images */
+    bool cached;        /* the output node is cached: `executed` comes at once */
+    int reply_delay_ms; /* the /prompt reply waits (the /ws messages go first) */
+    int node_errors;    /* 400: the prompt is refused; 200: queued with errors */
+    int images;         /* per `executed`; 0: 2 */
+    int steps;          /* sampler steps, each with a preview; 0: 3 */
+} fake_comfy_opts;
+
 /* What the fake saw, for the test to check. */
 typedef struct fake_comfy_log {
     int uploads, prompts, views, ws_connections;
+    int queue_max;     /* the most prompts queued or running at once */
+    int runs_finished; /* prompts that ran to their end (success or error) */
+    int interrupted, deleted;
     uint32_t upload_w, upload_h;
     uint8_t upload_pixel[4]; /* the first pixel of the last uploaded image */
-    char workflow[8192];     /* the last workflow queued, as JSON */
+    char workflow[8192];     /* the last /prompt body, as sent */
     char client_id[64];      /* of the last /prompt */
     char ws_client_id[64];   /* of the last /ws connection */
+    bool preview_metadata;   /* a /ws client asked for previews naming their prompt */
 } fake_comfy_log;
 
-/* fail: executions end in execution_error instead of images. */
-fake_comfy *fake_comfy_start(bool fail);
+fake_comfy *fake_comfy_start(const fake_comfy_opts *opts);
 int fake_comfy_port(const fake_comfy *f);
 void fake_comfy_log_get(fake_comfy *f, fake_comfy_log *out);
 void fake_comfy_stop(fake_comfy *f);

@@ -1,7 +1,9 @@
-/* The ComfyUI adapter against a fake ComfyUI (fake_comfy.c) speaking the
- * real message shapes: the last frame is uploaded, the example workflow is
+/* The ComfyUI adapter against a fake ComfyUI (fake_comfy.c) that behaves as
+ * the real one does: the last frame is uploaded, the example workflow is
  * queued with its placeholders filled in, previews arrive as transitional
- * frames, then the finished images; a failing workflow falls back. */
+ * frames, then the finished images; a failing workflow falls back;
+ * superseded prompts are cancelled on the server; previews and outputs of
+ * other prompts are not shown; node errors are reported by node. */
 #include "fake_comfy.h"
 #include "http.h"
 #include "mz_error.h"
@@ -30,9 +32,113 @@ static mz_gen *open_comfy(const fake_comfy *f, const char *fallback)
     return mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = fallback, .deadline_s = 0.5f});
 }
 
+/* The /ws link comes up on its own thread; give it a moment. */
+static void wait_ws(fake_comfy *f)
+{
+    fake_comfy_log log;
+    uint64_t t0 = mz_time_ns();
+    do {
+        mz_time_sleep_ms(10);
+        fake_comfy_log_get(f, &log);
+    } while ((!log.ws_connections || !log.preview_metadata) && mz_time_ms_since(t0) < 2000);
+}
+
+/* Log lines, to check the messages the adapter gives. */
+static pthread_mutex_t logged_lock = PTHREAD_MUTEX_INITIALIZER;
+static char logged[16384];
+
+static void capture(mz_log_level level, const char *line, void *user)
+{
+    (void)level, (void)user;
+    pthread_mutex_lock(&logged_lock);
+    size_t n = strlen(logged);
+    snprintf(logged + n, sizeof logged - n, "%s\n", line);
+    pthread_mutex_unlock(&logged_lock);
+    fputs(line, stderr);
+    fputc('\n', stderr);
+}
+
+static bool logged_has(const char *text)
+{
+    pthread_mutex_lock(&logged_lock);
+    bool has = strstr(logged, text) != NULL;
+    pthread_mutex_unlock(&logged_lock);
+    return has;
+}
+
+/* The frames of one scene until `finals` finished ones came or time ran out. */
+typedef struct seen {
+    int previews, finals;
+    int green_previews;   /* this client's prompt */
+    int foreign_previews; /* magenta: a prompt queued without a client_id */
+    uint8_t final_colours[2][4];
+} seen;
+
+static void collect(mz_gen *g, uint64_t scene_id, int finals, double timeout_ms, seen *out)
+{
+    memset(out, 0, sizeof *out);
+    uint64_t t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < timeout_ms && out->finals < finals) {
+        mz_frame fr;
+        if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != scene_id) continue;
+        MZ_CHECK(fr.width == W && fr.height == H);
+        MZ_CHECK_MSG(fabs(fr.time_s - fr.index / 10.0) < 1e-9, "frame %u at %.3f s", fr.index,
+                     fr.time_s);
+        const uint8_t *mid = fr.rgba + ((size_t)(fr.height / 2) * fr.width + fr.width / 2) * 4;
+        if (fr.transitional) {
+            MZ_CHECK_MSG(out->finals == 0, "a preview after the finished frames");
+            out->previews++;
+            out->green_previews += mid[0] == 0 && mid[1] == 200 && mid[2] == 0;
+            out->foreign_previews += mid[0] == 200 && mid[2] == 200;
+        } else if (out->finals < 2) {
+            memcpy(out->final_colours[out->finals++], mid, 4);
+        } else {
+            out->finals++;
+        }
+    }
+}
+
+/* A fake with `opts` and the adapter on it, its /ws up; NULL (nothing
+ * left running) when the adapter did not open. */
+static mz_gen *start(const fake_comfy_opts *opts, const char *fallback, fake_comfy **f)
+{
+    *f = fake_comfy_start(opts);
+    mz_gen *g = open_comfy(*f, fallback);
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    if (!g) {
+        fake_comfy_stop(*f);
+        return NULL;
+    }
+    wait_ws(*f);
+    return g;
+}
+
+static void submit(mz_gen *g, uint64_t id)
+{
+    mz_scene_request r = {
+        .id = id, .prompt = "a hall", .seed = id, .width = W, .height = H, .fps = 10};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+}
+
+/* A call of someone else's (ComfyUI's own page) to the fake. */
+static void post(const fake_comfy *f, const char *path, const char *json)
+{
+    mz_gen_http_response resp;
+    MZ_CHECK(mz_gen_http_do(&(mz_gen_http_request){.host = "127.0.0.1",
+                                                   .port = fake_comfy_port(f),
+                                                   .path = path,
+                                                   .content_type = "application/json",
+                                                   .body = json,
+                                                   .body_len = strlen(json),
+                                                   .max_body = 4096,
+                                                   .timeout_s = 2},
+                            &resp));
+    mz_gen_http_free(&resp);
+}
+
 static void test_scene_through_comfy(void)
 {
-    fake_comfy *f = fake_comfy_start(false);
+    fake_comfy *f = fake_comfy_start(NULL);
     MZ_CHECK(f != NULL);
     mz_gen *g = open_comfy(f, "");
     MZ_CHECK_MSG(g != NULL, "%s", mz_error());
@@ -48,50 +154,29 @@ static void test_scene_through_comfy(void)
     mz_scene_request r = {.id = 5,
                           .prompt = "a \"red\" door in a white wall",
                           .negative = "blur",
-                          .seed = 123456789,
+                          .seed = 18446744073709551557ull, /* above 2^53 */
                           .width = W,
                           .height = H,
                           .fps = 10,
                           .duration_s = 2};
-    /* The /ws link comes up on its own thread; give it a moment. */
-    fake_comfy_log log;
-    uint64_t t0 = mz_time_ns();
-    do {
-        mz_time_sleep_ms(10);
-        fake_comfy_log_get(f, &log);
-    } while (!log.ws_connections && mz_time_ms_since(t0) < 2000);
+    wait_ws(f);
     MZ_CHECK(mz_gen_submit(g, &r, &cond, 1));
 
-    int previews = 0, finals = 0;
-    uint8_t final_colours[2][4] = {{0}};
-    t0 = mz_time_ns();
-    while (mz_time_ms_since(t0) < 5000 && finals < 2) {
-        mz_frame fr;
-        if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 5) continue;
-        MZ_CHECK(fr.width == W && fr.height == H);
-        MZ_CHECK_MSG(fabs(fr.time_s - fr.index / 10.0) < 1e-9, "frame %u at %.3f s", fr.index,
-                     fr.time_s);
-        const uint8_t *mid = fr.rgba + ((size_t)(H / 2) * W + W / 2) * 4;
-        if (fr.transitional) {
-            MZ_CHECK_MSG(finals == 0, "a preview after the finished frames");
-            MZ_CHECK_MSG(mid[1] == 200 && mid[0] == 0, "preview pixel %u,%u,%u", mid[0], mid[1],
-                         mid[2]);
-            previews++;
-        } else {
-            memcpy(final_colours[finals++], mid, 4);
-        }
-    }
-    MZ_CHECK_MSG(previews == 3, "%d previews", previews);
-    MZ_CHECK_MSG(finals == 2, "%d finished frames", finals);
-    MZ_CHECK(final_colours[0][0] == 220 && final_colours[0][2] == 0);
-    MZ_CHECK(final_colours[1][0] == 0 && final_colours[1][2] == 220);
+    seen got;
+    collect(g, 5, 2, 5000, &got);
+    MZ_CHECK_MSG(got.previews == 3 && got.green_previews == 3, "%d previews, %d green",
+                 got.previews, got.green_previews);
+    MZ_CHECK_MSG(got.finals == 2, "%d finished frames", got.finals);
+    MZ_CHECK(got.final_colours[0][0] == 220 && got.final_colours[0][2] == 0);
+    MZ_CHECK(got.final_colours[1][0] == 0 && got.final_colours[1][2] == 220);
 
+    fake_comfy_log log;
     fake_comfy_log_get(f, &log);
     MZ_CHECK(log.uploads == 1 && log.upload_w == 200 && log.upload_h == 100);
     MZ_CHECK(!memcmp(log.upload_pixel, (uint8_t[]){250, 120, 10, 255}, 4));
     MZ_CHECK(log.prompts == 1 && log.views == 2);
     MZ_CHECK_STR(log.client_id, log.ws_client_id);
-    MZ_CHECK_HAS(log.workflow, "\"seed\":123456789");
+    MZ_CHECK_HAS(log.workflow, "\"seed\":18446744073709551557");
     MZ_CHECK_HAS(log.workflow, "\"text\":\"a \\\"red\\\" door in a white wall, cinematic still");
     MZ_CHECK_HAS(log.workflow, "\"text\":\"blur, text, watermark\"");
     MZ_CHECK_HAS(log.workflow, "\"image\":\"maze_up.png\"");
@@ -119,7 +204,7 @@ static void test_placeholder_repeated(void)
         fputs("{{prompt}}|", wf);
     fputs("END\"}}}", wf);
     fclose(wf);
-    fake_comfy *f = fake_comfy_start(false);
+    fake_comfy *f = fake_comfy_start(NULL);
     char uri[256];
     snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), path);
     mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
@@ -127,7 +212,7 @@ static void test_placeholder_repeated(void)
     char prompt[301];
     memset(prompt, 'p', 300);
     prompt[300] = 0;
-    mz_scene_request r = {.id = 9, .prompt = prompt, .seed = 1, .width = W, .height = H};
+    mz_scene_request r = {.id = 9, .prompt = prompt, .seed = 1, .width = W, .height = H, .fps = 10};
     MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
     fake_comfy_log log;
     uint64_t t0 = mz_time_ns();
@@ -147,11 +232,12 @@ static void test_placeholder_repeated(void)
 
 static void test_failing_workflow_falls_back(void)
 {
-    fake_comfy *f = fake_comfy_start(true);
+    fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.fail = true});
     mz_gen *g = f ? open_comfy(f, NULL) : NULL;
     MZ_CHECK(g != NULL);
     if (g) {
-        mz_scene_request r = {.id = 6, .prompt = "a bridge", .seed = 1, .width = W, .height = H};
+        mz_scene_request r = {
+            .id = 6, .prompt = "a bridge", .seed = 1, .width = W, .height = H, .fps = 10};
         MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
         uint64_t t0 = mz_time_ns();
         mz_gen_stats s = {0};
@@ -271,13 +357,154 @@ static void test_bad_uris(void)
     MZ_CHECK_HAS(mz_error(), "is not a JSON object");
 }
 
+/* A prompt queued without a client_id (another user's, from ComfyUI's own
+ * page with no socket) runs first: its previews are broadcast to every
+ * socket. None of them is shown as the scene. */
+static void test_previews_of_other_prompts_dropped(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(NULL, "", &f);
+    if (!g) return;
+    const char *other = "{\"prompt\":{\"3\":{\"class_type\":\"KSampler\",\"inputs\":{}}}}";
+    post(f, "/prompt", other);
+    submit(g, 7);
+    seen s;
+    collect(g, 7, 2, 5000, &s);
+    MZ_CHECK_MSG(s.foreign_previews == 0, "%d previews of another prompt shown",
+                 s.foreign_previews);
+    MZ_CHECK_MSG(s.previews == 3 && s.finals == 2, "%d previews, %d finished", s.previews,
+                 s.finals);
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    MZ_CHECK(log.preview_metadata && log.prompts == 2);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* Scene after scene, faster than ComfyUI finishes them: each superseded
+ * prompt is cancelled on the server, so the queue never holds more than
+ * the current prompt and one stale one, and the last scene is not made to
+ * wait behind the others. */
+static void test_superseded_prompts_cancelled(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.steps = 30}, "", &f);
+    if (!g) return;
+    enum { CHANGES = 8 };
+    for (uint64_t id = 1; id <= CHANGES; id++) {
+        submit(g, id);
+        mz_time_sleep_ms(60);
+    }
+    seen s;
+    collect(g, CHANGES, 2, 10000, &s);
+    MZ_CHECK_MSG(s.finals == 2, "%d finished frames of the last scene", s.finals);
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    MZ_CHECK_MSG(log.queue_max <= 2, "%d prompts queued at once", log.queue_max);
+    /* Every stale prompt was deleted or interrupted: none ran to its end. */
+    MZ_CHECK_MSG(log.interrupted + log.deleted == log.prompts - 1,
+                 "%d prompts, %d interrupted, %d deleted", log.prompts, log.interrupted,
+                 log.deleted);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* The output node is cached: its `executed` comes before the /prompt reply. */
+static void test_cached_output_before_reply(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.cached = true, .reply_delay_ms = 150}, "", &f);
+    if (!g) return;
+    submit(g, 3);
+    seen s;
+    collect(g, 3, 2, 3000, &s);
+    MZ_CHECK_MSG(s.finals == 2, "%d finished frames", s.finals);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* validate_prompt's node_errors, on a 400 (nothing queued) and on a 200
+ * (queued, those outputs skipped): both reported by node id and class, with
+ * the whole message. */
+static void test_node_errors_reported(void)
+{
+    static const char *expected = "node 4 (CheckpointLoaderSimple): Value not in list: ckpt_name: "
+                                  "'sd_xl_base_1.0.safetensors' not in ['v1-5-pruned.safetensors']";
+    for (int status = 400; status >= 200; status -= 200) {
+        logged[0] = 0;
+        fake_comfy *f;
+        mz_gen *g = start(&(fake_comfy_opts){.node_errors = status}, "", &f);
+        if (!g) return;
+        submit(g, 4);
+        seen s;
+        collect(g, 4, 2, status == 200 ? 3000 : 500, &s);
+        MZ_CHECK_MSG(logged_has(expected), "%d: no node error in the log", status);
+        MZ_CHECK(logged_has(status == 200 ? "skips the outputs of" : "refused the workflow"));
+        MZ_CHECK_MSG(s.finals == (status == 200 ? 2 : 0), "%d: %d finished", status, s.finals);
+        mz_gen_close(g);
+        fake_comfy_stop(f);
+    }
+}
+
+/* Someone stops the prompt from ComfyUI's page: the scene falls back. */
+static void test_interrupted_elsewhere(void)
+{
+    logged[0] = 0;
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.steps = 50}, NULL, &f);
+    if (!g) return;
+    submit(g, 8);
+    mz_frame fr;
+    uint64_t t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < 3000 && !(mz_gen_wait(g, &fr, 50) && fr.transitional))
+        ;
+    post(f, "/interrupt", "{}");
+    mz_gen_stats st = {0};
+    t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < 3000 && !st.fallback_active) {
+        mz_gen_wait(g, &fr, 50);
+        mz_gen_stats_get(g, &st);
+    }
+    MZ_CHECK_MSG(st.fallback_active, "still %s after the interrupt", st.backend);
+    MZ_CHECK(logged_has("interrupted on the server at node 3 (KSampler)"));
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* 300 images in one `executed`: every one is fetched and shown. */
+static void test_many_images(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.images = 300, .steps = 1}, "", &f);
+    if (!g) return;
+    submit(g, 2);
+    seen s;
+    collect(g, 2, 300, 20000, &s);
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    mz_gen_stats st;
+    mz_gen_stats_get(g, &st);
+    MZ_CHECK_MSG(log.views == 300, "%d of 300 images fetched", log.views);
+    MZ_CHECK_MSG(s.finals + (int)st.dropped == 300, "%d shown, %llu dropped", s.finals,
+                 (unsigned long long)st.dropped);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
 int main(void)
 {
     mz_log_init();
+    mz_log_set_sink(capture, NULL);
     signal(SIGPIPE, SIG_IGN);
     MZ_RUN(test_scene_through_comfy);
     MZ_RUN(test_placeholder_repeated);
     MZ_RUN(test_failing_workflow_falls_back);
+    MZ_RUN(test_previews_of_other_prompts_dropped);
+    MZ_RUN(test_superseded_prompts_cancelled);
+    MZ_RUN(test_cached_output_before_reply);
+    MZ_RUN(test_node_errors_reported);
+    MZ_RUN(test_interrupted_elsewhere);
+    MZ_RUN(test_many_images);
     MZ_RUN(test_bad_uris);
     MZ_RUN(test_http_client);
     return mz_test_finish();
