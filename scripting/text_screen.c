@@ -15,7 +15,7 @@
 
 #define SCREEN_MAX_BYTES 4096
 #define SCREEN_MAX_LETTERS 64  /* of one entry */
-#define SCREEN_MAX_WORDS 512   /* of one line */
+#define SCREEN_MAX_WORDS (SCREEN_MAX_BYTES / 2 + 1) /* of one line: all of them */
 #define SCREEN_MAX_LANGS 64
 #define SCREEN_GLUED_PHRASE 6 /* letters of a phrase that counts glued inside a word ("s&m" does not) */
 #define SCREEN_PHRASE_WORDS 6 /* words of the longest phrase matched */
@@ -386,27 +386,35 @@ static void make_tok(const uint32_t *letters, size_t n, scr_tok *t)
     t->r = mz_text_squeeze(letters, n, t->letters, t->counts);
 }
 
-/* A token with censored letters ("f*ck") is read with each vowel in their
- * place; with more than two it is read as it is. */
-static bool check_word(const mz_screen *s, const uint32_t *letters, size_t n, scr_tok *t,
-                       mz_screen_result *res)
+/* Letters [0, n) read as a word (whole entries, glued, allowed) or, when
+ * phrase_only, as words joined that may spell a phrase. Censored letters
+ * ("f*ck", "abort*") are read as each vowel and as nothing; a token with
+ * more than two is read as it is. */
+static bool check_letters(const mz_screen *s, const uint32_t *letters, size_t n, scr_tok *t,
+                          bool phrase_only, mz_screen_result *res)
 {
     size_t stars[2], nstars = 0;
     for (size_t i = 0; i < n; i++)
         if (letters[i] == MZ_SKEL_ANY && nstars++ < 2) stars[nstars - 1] = i;
-    if (nstars == 0 || nstars > 2) {
-        make_tok(letters, n, t);
-        return check_runs(s, t, NULL, MZ_SCREEN_WORD, res);
-    }
-    static const char vowels[] = "aeiou";
+    if (nstars > 2) nstars = 0;
+    static const uint32_t fill[] = {'a', 'e', 'i', 'o', 'u', 0};
     uint32_t buf[SCREEN_MAX_BYTES];
-    memcpy(buf, letters, n * sizeof *buf);
-    size_t variants = nstars == 1 ? 5 : 25;
+    size_t variants = nstars == 0 ? 1 : nstars == 1 ? 6 : 36;
     for (size_t v = 0; v < variants; v++) {
-        buf[stars[0]] = (uint32_t)vowels[v % 5];
-        if (nstars == 2) buf[stars[1]] = (uint32_t)vowels[v / 5];
-        make_tok(buf, n, t);
-        if (!check_runs(s, t, NULL, MZ_SCREEN_WORD, res)) return false;
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t c = letters[i];
+            if (nstars > 0 && i == stars[0]) c = fill[v % 6];
+            if (nstars > 1 && i == stars[1]) c = fill[v / 6];
+            if (c) buf[m++] = c;
+        }
+        make_tok(buf, m, t);
+        if (!phrase_only) {
+            if (!check_runs(s, t, NULL, MZ_SCREEN_WORD, res)) return false;
+            continue;
+        }
+        const scr_entry *e = find(s, &s->blocked, runs_hash(t->letters, t->r), t, 0, t->r, true);
+        if (e && e->kind == KIND_PHRASE) return verdict(s, e, MZ_SCREEN_PHRASE, res);
     }
     return true;
 }
@@ -449,14 +457,12 @@ bool mz_screen_check(const mz_screen *s, const char *text, mz_screen_result *res
                                  words, SCREEN_MAX_WORDS);
     size_t run_start = 0;
     for (size_t i = 0; i < nw; i++) {
-        if (!check_word(s, letters + words[i].start, words[i].len, &tok, res)) return false;
+        if (!check_letters(s, letters + words[i].start, words[i].len, &tok, false, res))
+            return false;
         /* A phrase: this word and the next ones, joined. */
         for (size_t k = i + 1; k < nw && k < i + SCREEN_PHRASE_WORDS; k++) {
             size_t n = (size_t)words[k].start + words[k].len - words[i].start;
-            make_tok(letters + words[i].start, n, &tok);
-            const scr_entry *e =
-                find(s, &s->blocked, runs_hash(tok.letters, tok.r), &tok, 0, tok.r, true);
-            if (e && e->kind == KIND_PHRASE) return verdict(s, e, MZ_SCREEN_PHRASE, res);
+            if (!check_letters(s, letters + words[i].start, n, &tok, true, res)) return false;
         }
         if (words[i].len > 2) {
             if (!check_spelled(s, letters, words, run_start, i, &tok, res)) return false;

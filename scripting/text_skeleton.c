@@ -5,7 +5,8 @@
  * leetspeak (0 o, 1 i, 3 e, 4 a, 5 s, 7 t, 8 b, 9 g, @ a, $ s), l and i as
  * one letter (1 and | stand for either), and invisible characters dropped
  * without splitting a word. Signs that are ordinary punctuation at a word's
- * edge (! | + ( *) are letters only between two letters: "b!tch", "sh*t". */
+ * edge (! | + ( *) are letters only between two letters: "b!tch", "sh*t";
+ * a star also at a word's end, "abort*". */
 #include "text_internal.h"
 
 #include <stdlib.h>
@@ -141,6 +142,11 @@ size_t mz_text_skeleton(const unsigned char *s, size_t len, uint32_t *letters, s
             kind = K_SEP; /* at a word's start, or a second sign in a row */
         }
         if (kind == K_SEP || (kind == K_LETTER && k == 0 && pending)) {
+            /* "abort*": a star ending a word stands for its last letter. */
+            if (pending == MZ_SKEL_ANY && n < cap && n < UINT16_MAX) {
+                letters[n++] = MZ_SKEL_ANY;
+                words[nw - 1].len++;
+            }
             pending = 0;
             if (kind == K_SEP) in_word = false;
             continue;
@@ -161,6 +167,10 @@ size_t mz_text_skeleton(const unsigned char *s, size_t len, uint32_t *letters, s
             letters[n++] = seq[j];
             words[nw - 1].len++;
         }
+    }
+    if (pending == MZ_SKEL_ANY && n < cap && n < UINT16_MAX) {
+        letters[n++] = MZ_SKEL_ANY;
+        words[nw - 1].len++;
     }
     return nw;
 }

@@ -56,6 +56,8 @@ static void test_obfuscations(void)
     expect(s, "b!tch", false, MZ_SCREEN_WORD);
     expect(s, "f*ck", false, MZ_SCREEN_WORD);
     expect(s, "sh*t", false, MZ_SCREEN_WORD);
+    expect(s, "un abort*", false, MZ_SCREEN_WORD);
+    expect(s, "a b*ll g*g", false, MZ_SCREEN_PHRASE);
     expect(s, "a55hole", false, MZ_SCREEN_WORD);
     /* Cyrillic а and о, Greek ο, fullwidth, mathematical bold, circled */
     expect(s, "\xd0\xb0ss", false, MZ_SCREEN_WORD);
