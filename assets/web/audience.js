@@ -5,8 +5,8 @@
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
   var words = {
-    sent: 'Sent.', waiting: 'Waiting for the moderator…', queued: 'Accepted: waiting for its turn on screen…',
-    shown: 'On screen now!', counted: 'Your vote is counted.', rejected: 'Not accepted'
+    sent: 'Sent', waiting: 'Waiting for the moderator…', queued: 'Accepted: waiting for its turn on screen…',
+    shown: 'On screen now!', counted: 'Your vote is counted', rejected: 'Not accepted'
   };
   var lineId = 0, mode = 'queue', live = false, myChoice = -1;
 
@@ -28,7 +28,8 @@
     s.hidden = false;
     s.className = 'status ' + state;
     var text = words[state] || state;
-    if (state === 'rejected' && reason) text += ': ' + reason + '.';
+    if (state === 'rejected' && reason && reason !== 'not accepted') text += ': ' + reason;
+    if (!/…$/.test(text)) text += '.';
     s.textContent = text;
     s.setAttribute('data-state', state);
     $('submit').disabled = state === 'waiting' || state === 'queued';
