@@ -130,6 +130,12 @@ static bool submit_scene(mz_session *ss)
     return false;
 }
 
+bool mz_session_set_gen(mz_session *ss, mz_gen *gen)
+{
+    ss->gen = gen; /* the frame shown stays the caller's copy: the scene continues from it */
+    return !gen || !ss->begun || submit_scene(ss);
+}
+
 static void turn_done(mz_session *ss, bool traced, bool new_scene)
 {
     ss->begun = true;

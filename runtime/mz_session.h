@@ -79,6 +79,10 @@ bool mz_session_undo(mz_session *session);
  * frame is reported here). */
 void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
 
+/* Uses gen from now on (the old one closed by its owner: the kiosk reopens
+ * a generator that failed) and sends it the current scene again. */
+bool mz_session_set_gen(mz_session *session, mz_gen *gen);
+
 /* The frame size asked of the generator from the next scene on. */
 void mz_session_set_size(mz_session *session, int width, int height);
 

@@ -109,6 +109,8 @@ struct mz_player {
 
     char notice[1024];
     uint64_t notice_ns;
+    char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
+    uint64_t frames_taken;
     int screenshots;
     bool overlay_dirty;
     uint64_t overlay_ns;
@@ -241,6 +243,7 @@ static bool open_window(mz_player *p)
         dm.refresh_rate > 0)
         p->refresh_hz = dm.refresh_rate;
     SDL_StartTextInput();
+    if (d->kiosk) SDL_ShowCursor(SDL_DISABLE);
     return true;
 }
 
@@ -374,13 +377,19 @@ static bool start_story(mz_player *p, const char *path)
     return mz_session_begin(p->session);
 }
 
+bool mz_player_submit(mz_player *p, const char *text)
+{
+    p->accepted_ns = mz_time_ns();
+    p->turns++;
+    if (mz_session_input(p->session, text, strlen(text))) return true;
+    mz_log_error("story: %s", mz_error());
+    return false;
+}
+
 static void submit_input(mz_player *p)
 {
     char text[MZ_INPUT_MAX_BYTES];
-    if (!mz_input_submit(&p->input, text, sizeof text)) return;
-    p->accepted_ns = mz_time_ns();
-    p->turns++;
-    if (!mz_session_input(p->session, text, strlen(text))) mz_log_error("story: %s", mz_error());
+    if (mz_input_submit(&p->input, text, sizeof text)) mz_player_submit(p, text);
 }
 
 static void quick_path(const mz_player *p, char *out, size_t size)
@@ -624,11 +633,27 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
     }
 }
 
+/* Kiosk: visitors get the keyboard's text keys, never Esc or the F keys
+ * (author keys only when the exhibit's config allows them). */
+static bool kiosk_drops(const mz_player *p, SDL_Keycode key)
+{
+    if (key == SDLK_ESCAPE) return true;
+    bool fkey = (key >= SDLK_F1 && key <= SDLK_F12) || (key >= SDLK_F13 && key <= SDLK_F24);
+    return fkey && !p->desc.author_keys;
+}
+
 static void handle_event(mz_player *p, const SDL_Event *e)
 {
+    const mz_player_desc *d = &p->desc;
+    if (d->kiosk && e->type == SDL_KEYDOWN && kiosk_drops(p, e->key.keysym.sym)) return;
+    if (d->on_key && (e->type == SDL_KEYDOWN || e->type == SDL_TEXTINPUT) &&
+        !d->on_key(d->key_user, e->type == SDL_TEXTINPUT))
+        return;
     switch (e->type) {
     case SDL_QUIT:
-        p->quit = true;
+        /* Only the operator stops a kiosk (the window's close button and
+         * Alt+F4 arrive as SDL_QUIT). */
+        if (!d->kiosk) p->quit = true;
         break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && p->window) {
@@ -692,6 +717,7 @@ static bool take_frames(mz_player *p, double wait_ms)
             p->last_h = (int)f.height;
         }
         memcpy(p->last_rgba, f.rgba, n);
+        p->frames_taken++;
         p->fresh = true;
         p->shown = f;
         p->shown.rgba = p->last_rgba;
@@ -831,7 +857,7 @@ static bool draw_overlay(mz_player *p)
                 st.author = p->inspector;
             }
         }
-        if (p->ended && !p->notice[0]) {
+        if (p->ended && !p->notice[0] && !p->desc.kiosk) {
             /* the credits say it too */
             snprintf(ending, sizeof ending,
                      "The end%s%s.%s%s\nEnter or R to play again, Esc to quit.",
@@ -842,6 +868,8 @@ static bool draw_overlay(mz_player *p)
     }
     if (p->confirm_quit)
         st.notice = "Quit? Enter to quit, Esc to stay.";
+    else if (p->banner[0])
+        st.notice = p->banner;
     else if (p->notice[0])
         st.notice = p->notice;
     SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
@@ -1101,6 +1129,70 @@ const char *mz_player_notice(const mz_player *p)
 mz_audio *mz_player_audio(const mz_player *p)
 {
     return p->audio;
+}
+
+bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input)
+{
+    if (clear_input) mz_input_clear(&p->input);
+    /* Up must not bring back what the last visitor typed. */
+    p->input.history_count = p->input.history_pos = 0;
+    p->desc.seed = seed ? seed : 1;
+    p->desc.load = NULL;
+    p->reply[0] = p->notice[0] = p->caption[0] = '\0';
+    p->overlay_dirty = true;
+    return start_story(p, story);
+}
+
+const mz_story_turn *mz_player_turn(const mz_player *p)
+{
+    return p->session ? mz_session_turn(p->session) : NULL;
+}
+
+const char *mz_player_disclosure(const mz_player *p)
+{
+    return disclosure(p);
+}
+
+const char *mz_player_ending(const mz_player *p)
+{
+    return p->ended ? p->ending : NULL;
+}
+
+void mz_player_set_banner(mz_player *p, const char *text)
+{
+    text = text ? text : "";
+    if (!strcmp(text, p->banner)) return;
+    snprintf(p->banner, sizeof p->banner, "%s", text);
+    p->overlay_dirty = true;
+}
+
+uint64_t mz_player_frames_taken(const mz_player *p)
+{
+    return p->frames_taken;
+}
+
+bool mz_player_reopen_generator(mz_player *p)
+{
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = p->desc.gen, .realtime = true});
+    if (!g) return false;
+    mz_gen_close(p->gen);
+    p->gen = g;
+    if (!p->session) return true;
+    bool ok = mz_session_set_gen(p->session, g);
+    p->scene_id = mz_session_scene_id(p->session);
+    p->scene_on_way = false;
+    return ok;
+}
+
+void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
+                     double *first_frame_p95_ms)
+{
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    *fps = p->fps;
+    snprintf(backend, 32, "%s", st.backend);
+    *fallback = st.fallback_active;
+    *first_frame_p95_ms = st.first_frame_p95_ms;
 }
 
 int mz_play_window(const mz_player_desc *desc)

@@ -16,6 +16,7 @@
 #define MZ_PLAY_WINDOW_H
 
 #include "mz_audio.h"
+#include "mz_story.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,6 +51,14 @@ typedef struct mz_player_desc {
     const char *lang;        /* the story's language to play in (--lang), or NULL: its first */
     const char *const *sets; /* "NAME=VALUE" state set at each start */
     int set_count;
+    /* Kiosk (maze exhibit): no cursor; Esc, window-close and quit events do
+     * nothing; the F keys only with author_keys; no "the end" notice (the
+     * caller shows its own banner). on_key, when set, sees each key press
+     * (text = false) and typed text (true) first; false drops the event. */
+    bool kiosk;
+    bool author_keys;
+    bool (*on_key)(void *user, bool text);
+    void *key_user;
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);
@@ -90,5 +99,27 @@ mz_audio *mz_player_audio(const mz_player *p);
 const char *mz_player_inspector(const mz_player *p);
 
 int mz_play_window(const mz_player_desc *desc);
+
+/* For the kiosk (exhibit_kiosk.c). */
+/* A fresh play of STORY: new state and seed; the input line is kept (the
+ * visitor's first keystroke) unless clear_input. */
+bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input);
+/* The last turn played (its input is the viewer's sanitised text), or NULL. */
+const mz_story_turn *mz_player_turn(const mz_player *p);
+/* The label saying the scenes are generated, or NULL when off. */
+const char *mz_player_disclosure(const mz_player *p);
+/* Plays text as if typed and entered (attract's demo lines). */
+bool mz_player_submit(mz_player *p, const char *text);
+/* The ending reached, or NULL while the story goes on. */
+const char *mz_player_ending(const mz_player *p);
+/* A centred card over everything (copied); NULL or "" hides it. */
+void mz_player_set_banner(mz_player *p, const char *text);
+/* Frames taken from the generator so far. */
+uint64_t mz_player_frames_taken(const mz_player *p);
+/* Closes the generator and opens it again, asking for the current scene. */
+bool mz_player_reopen_generator(mz_player *p);
+/* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
+void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
+                     double *first_frame_p95_ms);
 
 #endif

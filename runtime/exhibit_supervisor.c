@@ -1,0 +1,626 @@
+/* exhibit_supervisor — see exhibit_supervisor.h. */
+#define _GNU_SOURCE /* pipe2 */
+#include "exhibit_supervisor.h"
+
+#include "exhibit_log.h"
+#include "mz_error.h"
+#include "mz_log.h"
+#include "mz_stats.h"
+#include "mz_time.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STABLE_S 10.0      /* a player that lived this long was not crash-looping */
+#define FIRST_BACKOFF_S 0.5
+#define START_GRACE_S 30.0 /* a new player's first report may take this long (Vulkan, fonts) */
+#define QUIT_WAIT_S 3.0    /* a player asked to quit is killed after this */
+#define STDERR_KEPT 16384
+#define LATENCY_WINDOW 256
+#define COMMAND_QUEUE 32
+
+const double mz_exhibit_latency_bounds[MZ_EXHIBIT_LATENCY_BUCKETS] = {
+    100, 250, 500, 1000, 2000, 5000, 10000, 1e300};
+
+typedef enum why { WHY_NONE, WHY_HANG, WHY_RSS, WHY_OPERATOR, WHY_STOP } why;
+
+struct mz_exhibit_sup {
+    mz_exhibit_config cfg;
+    char **argv; /* the child's: exe, "exhibit-player", args..., NULL */
+    mz_exhibit_log *log;
+    uint64_t start_ns;
+
+    /* the player */
+    pid_t pid;
+    int status_fd, command_fd, stderr_fd;
+    mz_exhibit_lines status_lines;
+    uint64_t spawn_ns, beat_ns, quit_ns, restart_at_ns, rss_ns, notify_ns;
+    bool reported; /* this player has sent a status */
+    why killing;   /* why it is being stopped */
+    double backoff_s;
+    bool ready_sent, started_once;
+    char stderr_ring[STDERR_KEPT];
+    size_t stderr_len;
+    char open_session[MZ_EXHIBIT_LINE_MAX]; /* the START message of the session in progress, "" if none */
+
+    pthread_mutex_t lock; /* guards what follows */
+    mz_exhibit_status st;
+    char recent[MZ_EXHIBIT_RECENT_SESSIONS][1024];
+    int recent_count;
+    double latencies[LATENCY_WINDOW];
+    int latency_n, latency_at;
+    int today; /* day of the year sessions_today counts */
+    struct {
+        char cmd[16];
+        double value;
+    } queue[COMMAND_QUEUE];
+    int queued;
+    bool stop;
+};
+
+static volatile sig_atomic_t signalled;
+static void on_signal(int sig)
+{
+    (void)sig;
+    signalled = 1;
+}
+
+static double secs(uint64_t ns)
+{
+    return mz_time_ms_since(ns) / 1000.0;
+}
+
+static void add_error(mz_exhibit_sup *s, const char *msg)
+{
+    pthread_mutex_lock(&s->lock);
+    mz_exhibit_status *st = &s->st;
+    memmove(st->errors[1], st->errors[0], sizeof st->errors[0] * (MZ_EXHIBIT_ERRORS - 1));
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[16];
+    strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+    snprintf(st->errors[0], sizeof st->errors[0], "%s %s", stamp, msg);
+    if (st->error_count < MZ_EXHIBIT_ERRORS) st->error_count++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- the session log ---- */
+
+static int day_of(time_t t)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return tm.tm_year * 400 + tm.tm_yday;
+}
+
+static void log_session(mz_exhibit_sup *s, const char *line)
+{
+    if (s->log && !mz_exhibit_log_write(s->log, line)) mz_log_error("exhibit: %s", mz_error());
+    cJSON *o = cJSON_Parse(line);
+    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(o, "reason");
+    const cJSON *turns = cJSON_GetObjectItemCaseSensitive(o, "turns");
+    pthread_mutex_lock(&s->lock);
+    int today = day_of(time(NULL));
+    if (today != s->today) s->st.sessions_today = 0;
+    s->today = today;
+    s->st.sessions++;
+    s->st.sessions_today++;
+    if (cJSON_IsString(reason) && !strcmp(reason->valuestring, "ending")) s->st.endings++;
+    if (cJSON_IsNumber(turns)) s->st.turns += (uint64_t)turns->valuedouble;
+    /* A cut line would not be JSON: a very long one (many inputs logged)
+     * is only in the file. */
+    if (strlen(line) < sizeof s->recent[0]) {
+        memmove(s->recent[1], s->recent[0],
+                sizeof s->recent[0] * (MZ_EXHIBIT_RECENT_SESSIONS - 1));
+        snprintf(s->recent[0], sizeof s->recent[0], "%s", line);
+        if (s->recent_count < MZ_EXHIBIT_RECENT_SESSIONS) s->recent_count++;
+    }
+    pthread_mutex_unlock(&s->lock);
+    cJSON_Delete(o);
+}
+
+/* The player died mid-session: its line is written here, from what the
+ * session's start message and the last status said. */
+static void log_cut_session(mz_exhibit_sup *s, const char *reason)
+{
+    if (!s->open_session[0]) return;
+    cJSON *o = cJSON_Parse(s->open_session);
+    s->open_session[0] = '\0';
+    if (!o) return;
+    char end[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(end, sizeof end, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON_AddStringToObject(o, "end", end);
+    pthread_mutex_lock(&s->lock);
+    cJSON_AddStringToObject(o, "story", s->st.live.story);
+    cJSON_AddNumberToObject(o, "turns", s->st.live.turn);
+    pthread_mutex_unlock(&s->lock);
+    cJSON_AddNullToObject(o, "ending");
+    cJSON_AddStringToObject(o, "reason", reason);
+    char *line = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (line) log_session(s, line);
+    cJSON_free(line);
+}
+
+static void add_latency(mz_exhibit_sup *s, double ms)
+{
+    pthread_mutex_lock(&s->lock);
+    mz_exhibit_status *st = &s->st;
+    st->latency_count++;
+    st->latency_sum_ms += ms;
+    for (int i = 0; i < MZ_EXHIBIT_LATENCY_BUCKETS; i++)
+        if (ms <= mz_exhibit_latency_bounds[i]) st->latency_buckets[i]++;
+    s->latencies[s->latency_at] = ms;
+    s->latency_at = (s->latency_at + 1) % LATENCY_WINDOW;
+    if (s->latency_n < LATENCY_WINDOW) s->latency_n++;
+    double sorted[LATENCY_WINDOW];
+    memcpy(sorted, s->latencies, sizeof sorted[0] * (size_t)s->latency_n);
+    mz_stats_sort(sorted, (size_t)s->latency_n);
+    st->latency_p95_ms = mz_stats_percentile(sorted, (size_t)s->latency_n, 0.95);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- the player process ---- */
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+static bool spawn(mz_exhibit_sup *s)
+{
+    int st[2] = {-1, -1}, cmd[2] = {-1, -1}, err[2] = {-1, -1};
+    if (pipe2(st, O_CLOEXEC) || pipe2(cmd, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+        int e = errno;
+        for (int i = 0; i < 2; i++)
+            close_fd(&st[i]), close_fd(&cmd[i]), close_fd(&err[i]);
+        return mz_fail("pipe: %s", strerror(e));
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        for (int i = 0; i < 2; i++)
+            close_fd(&st[i]), close_fd(&cmd[i]), close_fd(&err[i]);
+        return mz_fail("fork: %s", strerror(e));
+    }
+    if (pid == 0) {
+        /* The player dies with its supervisor. dup2 clears CLOEXEC on the
+         * copies; every other pipe end closes at exec. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (dup2(st[1], MZ_EXHIBIT_STATUS_FD) < 0 || dup2(cmd[0], MZ_EXHIBIT_COMMAND_FD) < 0 ||
+            dup2(err[1], STDERR_FILENO) < 0)
+            _exit(127);
+        signal(SIGPIPE, SIG_DFL);
+        execv("/proc/self/exe", s->argv);
+        dprintf(STDERR_FILENO, "maze exhibit: cannot start the player: %s\n", strerror(errno));
+        _exit(127);
+    }
+    close(st[1]);
+    close(cmd[0]);
+    close(err[1]);
+    s->status_fd = st[0];
+    s->command_fd = cmd[1];
+    s->stderr_fd = err[0];
+    fcntl(s->status_fd, F_SETFL, O_NONBLOCK);
+    fcntl(s->stderr_fd, F_SETFL, O_NONBLOCK);
+    fcntl(s->command_fd, F_SETFL, O_NONBLOCK); /* a stuck player never blocks us */
+    memset(&s->status_lines, 0, sizeof s->status_lines);
+    s->pid = pid;
+    s->spawn_ns = s->beat_ns = mz_time_ns();
+    s->reported = false;
+    s->killing = WHY_NONE;
+    s->stderr_len = 0;
+    pthread_mutex_lock(&s->lock);
+    if (s->started_once) s->st.restarts++;
+    s->st.pid = pid;
+    pthread_mutex_unlock(&s->lock);
+    s->started_once = true;
+    mz_log_info("exhibit: player %d started", (int)pid);
+    return true;
+}
+
+static void send_command(mz_exhibit_sup *s, const char *cmd, double value)
+{
+    if (s->command_fd < 0) return;
+    mz_exhibit_msg m = {.kind = MZ_EXHIBIT_MSG_COMMAND, .value = value};
+    snprintf(m.text, sizeof m.text, "%s", cmd);
+    if (!mz_exhibit_msg_write(s->command_fd, &m)) mz_log_warn("exhibit: the player missed '%s'", cmd);
+}
+
+/* Stops the player: asks it to quit (it logs its visitor's session), kills
+ * it if it does not within QUIT_WAIT_S; a hung one is killed at once. */
+static void stop_player(mz_exhibit_sup *s, why reason)
+{
+    if (!s->pid || s->killing) return;
+    s->killing = reason;
+    s->quit_ns = mz_time_ns();
+    if (reason == WHY_HANG)
+        kill(s->pid, SIGKILL);
+    else
+        send_command(s, "quit", 0);
+}
+
+static void keep_stderr(mz_exhibit_sup *s, const char *buf, size_t n)
+{
+    if (n >= STDERR_KEPT) {
+        buf += n - STDERR_KEPT;
+        n = STDERR_KEPT;
+    }
+    if (s->stderr_len + n > STDERR_KEPT) {
+        size_t drop = s->stderr_len + n - STDERR_KEPT;
+        memmove(s->stderr_ring, s->stderr_ring + drop, s->stderr_len - drop);
+        s->stderr_len -= drop;
+    }
+    memcpy(s->stderr_ring + s->stderr_len, buf, n);
+    s->stderr_len += n;
+}
+
+static void drain_stderr(mz_exhibit_sup *s)
+{
+    char buf[4096];
+    ssize_t n;
+    while (s->stderr_fd >= 0 && (n = read(s->stderr_fd, buf, sizeof buf)) > 0) {
+        fwrite(buf, 1, (size_t)n, stderr);
+        keep_stderr(s, buf, (size_t)n);
+    }
+}
+
+static void state_path(const mz_exhibit_sup *s, const char *name, char *out, size_t cap)
+{
+    if (name[0] == '/')
+        snprintf(out, cap, "%s", name);
+    else
+        snprintf(out, cap, "%s/%s", s->cfg.state_dir, name);
+}
+
+static void save_crash(mz_exhibit_sup *s, const char *what)
+{
+    char path[1100];
+    state_path(s, "last-crash.log", path, sizeof path);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        mz_log_error("exhibit: %s: %s", path, strerror(errno));
+        return;
+    }
+    time_t now = time(NULL);
+    char stamp[32];
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+    fprintf(f, "# %s: the player %s; its last %zu bytes of stderr:\n", stamp, what,
+            s->stderr_len);
+    fwrite(s->stderr_ring, 1, s->stderr_len, f);
+    fclose(f);
+}
+
+/* The player is gone: log it, and when to start the next. */
+static void reaped(mz_exhibit_sup *s, int wstatus)
+{
+    drain_stderr(s);
+    close_fd(&s->status_fd);
+    close_fd(&s->command_fd);
+    close_fd(&s->stderr_fd);
+    pid_t pid = s->pid;
+    s->pid = 0;
+    double lived = secs(s->spawn_ns);
+    why reason = s->killing;
+    char what[160];
+    if (WIFSIGNALED(wstatus))
+        snprintf(what, sizeof what, "was killed by signal %d (%s)", WTERMSIG(wstatus),
+                 strsignal(WTERMSIG(wstatus)));
+    else
+        snprintf(what, sizeof what, "exited with status %d", WEXITSTATUS(wstatus));
+    pthread_mutex_lock(&s->lock);
+    s->st.pid = 0;
+    s->st.rss_kb = 0;
+    s->st.fds = 0;
+    s->st.player_up = false;
+    if (reason == WHY_HANG) s->st.hangs++;
+    if (reason == WHY_RSS) s->st.rss_restarts++;
+    bool crashed = reason == WHY_HANG || (reason == WHY_NONE);
+    if (reason == WHY_NONE) s->st.crashes++;
+    pthread_mutex_unlock(&s->lock);
+    if (reason == WHY_STOP) return;
+    double wait_s = 0;
+    if (crashed) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "player %d %s after %.1f s", (int)pid,
+                 reason == WHY_HANG ? "hung (no heartbeat) and was killed" : what, lived);
+        mz_log_error("exhibit: %s", msg);
+        add_error(s, msg);
+        save_crash(s, reason == WHY_HANG ? "hung and was killed" : what);
+        log_cut_session(s, reason == WHY_HANG ? "hang" : "crash");
+        if (lived >= STABLE_S) {
+            s->backoff_s = 0;
+        } else {
+            s->backoff_s = s->backoff_s > 0 ? s->backoff_s * 2 : FIRST_BACKOFF_S;
+            if (s->backoff_s > s->cfg.backoff_max_s) s->backoff_s = s->cfg.backoff_max_s;
+            wait_s = s->backoff_s;
+            mz_log_warn("exhibit: restarting in %.1f s (the player keeps failing)", wait_s);
+        }
+    } else {
+        log_cut_session(s, "operator"); /* normally logged by the player itself */
+        mz_log_info("exhibit: player %d %s (%s restart)", (int)pid, what,
+                    reason == WHY_RSS ? "memory" : "operator");
+    }
+    s->restart_at_ns = mz_time_ns() + (uint64_t)(wait_s * 1e9);
+}
+
+static void on_message(mz_exhibit_sup *s, const mz_exhibit_msg *m)
+{
+    switch (m->kind) {
+    case MZ_EXHIBIT_MSG_STATUS:
+        pthread_mutex_lock(&s->lock);
+        s->st.live = m->live;
+        pthread_mutex_unlock(&s->lock);
+        if (!s->reported) mz_log_info("exhibit: player %d is up", (int)s->pid);
+        s->reported = true;
+        break;
+    case MZ_EXHIBIT_MSG_START:
+        snprintf(s->open_session, sizeof s->open_session, "%.*s", (int)sizeof s->open_session - 1, m->text);
+        break;
+    case MZ_EXHIBIT_MSG_SESSION:
+        s->open_session[0] = '\0';
+        log_session(s, m->text);
+        break;
+    case MZ_EXHIBIT_MSG_LATENCY:
+        add_latency(s, m->value);
+        break;
+    case MZ_EXHIBIT_MSG_ERROR:
+        add_error(s, m->text);
+        break;
+    case MZ_EXHIBIT_MSG_COMMAND:
+        break;
+    }
+}
+
+static void read_status(mz_exhibit_sup *s)
+{
+    if (s->status_fd < 0) return;
+    mz_exhibit_lines_read(&s->status_lines, s->status_fd);
+    char line[MZ_EXHIBIT_LINE_MAX];
+    mz_exhibit_msg m;
+    bool any = false;
+    while (mz_exhibit_lines_next(&s->status_lines, line, sizeof line)) {
+        any = true;
+        if (mz_exhibit_msg_parse(line, &m)) on_message(s, &m);
+    }
+    if (any) s->beat_ns = mz_time_ns();
+}
+
+static long read_rss_kb(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+    FILE *f = fopen(path, "r");
+    long pages = 0, rss = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+        fclose(f);
+    }
+    return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static int count_fds(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* Once a second: memory, file descriptors, and whether it still beats. */
+static void watch_player(mz_exhibit_sup *s)
+{
+    if (!s->pid) return;
+    double silent = secs(s->beat_ns);
+    double limit = s->reported ? s->cfg.hang_s : START_GRACE_S;
+    if (silent > limit && s->killing != WHY_HANG) {
+        mz_log_error("exhibit: player %d silent for %.1f s: killing it", (int)s->pid, silent);
+        s->killing = WHY_NONE; /* a quit that never came counts as a hang too */
+        stop_player(s, WHY_HANG);
+    }
+    if (s->killing && s->killing != WHY_HANG && secs(s->quit_ns) > QUIT_WAIT_S)
+        kill(s->pid, SIGKILL);
+    if (secs(s->rss_ns) < 1.0) return;
+    s->rss_ns = mz_time_ns();
+    long rss = read_rss_kb(s->pid);
+    int fds = count_fds(s->pid);
+    pthread_mutex_lock(&s->lock);
+    s->st.rss_kb = rss;
+    s->st.fds = fds;
+    s->st.player_up = s->reported && silent <= s->cfg.hang_s;
+    bool attract = !strcmp(s->st.live.state, "attract");
+    pthread_mutex_unlock(&s->lock);
+    if (rss > s->cfg.max_rss_mb * 1024 && attract && !s->killing) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "player %d uses %ld MB (max_rss_mb %ld): restarting it",
+                 (int)s->pid, rss / 1024, s->cfg.max_rss_mb);
+        mz_log_warn("exhibit: %s", msg);
+        add_error(s, msg);
+        stop_player(s, WHY_RSS);
+    }
+}
+
+static void run_commands(mz_exhibit_sup *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int n = s->queued;
+    __typeof__(s->queue[0]) q[COMMAND_QUEUE];
+    memcpy(q, s->queue, sizeof q[0] * (size_t)n);
+    s->queued = 0;
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(q[i].cmd, "restart"))
+            stop_player(s, WHY_OPERATOR);
+        else if (!strcmp(q[i].cmd, "stop"))
+            mz_exhibit_sup_stop(s);
+        else
+            send_command(s, q[i].cmd, q[i].value);
+    }
+}
+
+static void notify_systemd(mz_exhibit_sup *s)
+{
+    if (!s->ready_sent && s->reported) {
+        sd_notify(0, "READY=1\nSTATUS=the player is up");
+        s->ready_sent = true;
+    }
+    if (secs(s->notify_ns) < 1.0) return;
+    s->notify_ns = mz_time_ns();
+    mz_exhibit_status st;
+    mz_exhibit_sup_status(s, &st);
+    sd_notifyf(0, "WATCHDOG=1\nSTATUS=%s, %llu sessions, %llu restarts",
+               st.player_up ? st.live.state : "starting the player",
+               (unsigned long long)st.sessions, (unsigned long long)st.restarts);
+}
+
+mz_exhibit_sup *mz_exhibit_sup_create(const mz_exhibit_sup_desc *desc)
+{
+    mz_exhibit_sup *s = calloc(1, sizeof *s);
+    char **argv = calloc((size_t)desc->argc + 3, sizeof *argv);
+    if (!s || !argv) {
+        free(s);
+        free(argv);
+        mz_fail("out of memory");
+        return NULL;
+    }
+    s->cfg = *desc->config;
+    s->argv = argv;
+    argv[0] = "maze";
+    argv[1] = "exhibit-player";
+    for (int i = 0; i < desc->argc; i++)
+        argv[i + 2] = desc->argv[i];
+    s->status_fd = s->command_fd = s->stderr_fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    s->start_ns = mz_time_ns();
+    s->today = day_of(time(NULL));
+    char path[1100];
+    state_path(s, s->cfg.session_log, path, sizeof path);
+    s->log = mz_exhibit_log_open(path, (size_t)s->cfg.session_log_kb * 1024,
+                                 (int)s->cfg.session_log_keep);
+    if (!s->log) {
+        mz_exhibit_sup_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+int mz_exhibit_sup_run(mz_exhibit_sup *s)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (!spawn(s)) return 1;
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        bool stop = s->stop || signalled;
+        pthread_mutex_unlock(&s->lock);
+        if (stop && !s->pid) break;
+        if (stop) stop_player(s, WHY_STOP);
+        struct pollfd fds[2] = {{.fd = s->status_fd, .events = POLLIN},
+                                {.fd = s->stderr_fd, .events = POLLIN}};
+        poll(fds, 2, 100);
+        read_status(s);
+        drain_stderr(s);
+        run_commands(s);
+        int wstatus;
+        if (s->pid && waitpid(s->pid, &wstatus, WNOHANG) == s->pid) reaped(s, wstatus);
+        watch_player(s);
+        if (!s->pid && !stop && mz_time_ns() >= s->restart_at_ns && !spawn(s)) {
+            mz_log_error("exhibit: %s", mz_error());
+            s->restart_at_ns = mz_time_ns() + (uint64_t)(s->cfg.backoff_max_s * 1e9);
+        }
+        notify_systemd(s);
+    }
+    sd_notify(0, "STOPPING=1");
+    return 0;
+}
+
+void mz_exhibit_sup_destroy(mz_exhibit_sup *s)
+{
+    if (!s) return;
+    if (s->pid) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+    }
+    close_fd(&s->status_fd);
+    close_fd(&s->command_fd);
+    close_fd(&s->stderr_fd);
+    mz_exhibit_log_close(s->log);
+    pthread_mutex_destroy(&s->lock);
+    free(s->argv);
+    free(s);
+}
+
+void mz_exhibit_sup_status(mz_exhibit_sup *s, mz_exhibit_status *out)
+{
+    pthread_mutex_lock(&s->lock);
+    *out = s->st;
+    pthread_mutex_unlock(&s->lock);
+    out->uptime_s = secs(s->start_ns);
+}
+
+void mz_exhibit_sup_sessions(mz_exhibit_sup *s, char *out, size_t cap)
+{
+    size_t n = (size_t)snprintf(out, cap, "[");
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < s->recent_count && n < cap; i++) {
+        size_t len = strlen(s->recent[i]);
+        if (n + len + 3 > cap) break; /* whole lines only */
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "," : "", s->recent[i]);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (n + 2 <= cap) snprintf(out + n, cap - n, "]");
+}
+
+bool mz_exhibit_sup_command(mz_exhibit_sup *s, const char *cmd, double value)
+{
+    static const char *const known[] = {"attract", "pause",  "resume",  "mute", "unmute",
+                                        "volume",  "story", "restart", "stop"};
+    bool ok = false;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        ok |= !strcmp(cmd, known[i]);
+    if (!ok) return mz_fail("unknown command '%s'", cmd);
+    if (!strcmp(cmd, "story") && (value < 0 || value >= s->cfg.story_count))
+        return mz_fail("no story %g (%d configured)", value, s->cfg.story_count);
+    pthread_mutex_lock(&s->lock);
+    ok = s->queued < COMMAND_QUEUE;
+    if (ok) {
+        snprintf(s->queue[s->queued].cmd, sizeof s->queue[0].cmd, "%s", cmd);
+        s->queue[s->queued++].value = value;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return ok || mz_fail("too many commands waiting");
+}
+
+void mz_exhibit_sup_stop(mz_exhibit_sup *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->stop = true;
+    pthread_mutex_unlock(&s->lock);
+}
