@@ -56,6 +56,21 @@ typedef struct mz_exhibit_config {
     char console_bind[MZ_EXHIBIT_TEXT];
     long console_port;
     char console_token[MZ_EXHIBIT_TEXT]; /* "" -> random, written to state_dir */
+    /* the audience's phones (issue 11: exhibit_audience.c reads these) */
+    char audience[MZ_EXHIBIT_TEXT]; /* off, queue or vote */
+    char audience_bind[MZ_EXHIBIT_TEXT];
+    long audience_port;
+    char audience_url[MZ_EXHIBIT_TEXT]; /* "" -> http://LAN-ADDRESS:PORT/audience */
+    bool qr;
+    char qr_corner[MZ_EXHIBIT_TEXT];
+    bool premoderate;
+    double turn_s, vote_s, moderation_timeout;
+    long audience_max_len, audience_mute_after;
+    double audience_rate_s;
+    char moderation_dir[MZ_EXHIBIT_TEXT], moderation_langs[MZ_EXHIBIT_TEXT];
+    char moderation_list[MZ_EXHIBIT_TEXT], moderation_allow[MZ_EXHIBIT_TEXT];
+    char trace[MZ_EXHIBIT_TEXT]; /* the player's trace (JSON lines); "" -> none */
+    char audience_pages[MZ_EXHIBIT_TEXT]; /* the folder served to phones */
 } mz_exhibit_config;
 
 /* The defaults (what --print-config prints). */

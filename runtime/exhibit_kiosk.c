@@ -1,6 +1,7 @@
 /* exhibit_kiosk — see exhibit_kiosk.h. */
 #include "exhibit_kiosk.h"
 
+#include "exhibit_audience.h"
 #include "exhibit_link.h"
 #include "mz_error.h"
 #include "mz_log.h"
@@ -48,6 +49,7 @@ typedef struct kiosk {
     double last_latency;
     uint64_t status_ns;
     char banner[1024];
+    mz_exhibit_audience *audience; /* the phones (issue 11), or NULL */
 } kiosk;
 
 static double since(uint64_t ns)
@@ -277,9 +279,26 @@ static void play_demo(kiosk *k)
     mz_player_submit(k->p, k->demo[k->demo_next++]);
 }
 
+/* The audience's phones (issue 11): a line whose turn came, or a vote's
+ * winner, plays as the visitor's would (in attract it brings a visitor's
+ * story first); phones voting keep the visitor there. */
+static void audience(kiosk *k)
+{
+    char text[600];
+    mz_exhibit_audience_ask ask = mz_exhibit_audience_poll(k->audience, k->p, text, sizeof text);
+    if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || k->paused || k->state == ENDING ||
+        k->state == CREDITS)
+        return;
+    if (k->state == ATTRACT) start_visitor(k);
+    if (k->state == IDLE_WARNING) set_state(k, PLAYING);
+    k->key_ns = mz_time_ns();
+    if (ask == MZ_EXHIBIT_AUDIENCE_PLAY) mz_player_submit_from(k->p, text, "audience");
+}
+
 /* The visitor cycle's clock, and the banner each state shows. */
 static void tick(kiosk *k)
 {
+    if (k->audience) audience(k);
     const mz_exhibit_config *c = &k->cfg;
     char banner[sizeof k->banner] = "";
     double idle = since(k->key_ns);
@@ -374,7 +393,13 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         .author_keys = c->author_keys,
         .on_key = on_key,
         .key_user = k,
+        .trace = c->trace[0] ? c->trace : NULL,
     });
+    k->audience = k->p ? mz_exhibit_audience_create(c) : NULL;
+    if (k->p && !k->audience && *mz_error()) { /* reported below, as a player that cannot run */
+        mz_player_destroy(k->p);
+        k->p = NULL;
+    }
     int status = 0;
     if (!k->p) {
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
@@ -399,6 +424,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         tick(k);
         if (since(k->status_ns) >= STATUS_EVERY_S) send_status(k);
     }
+    mz_exhibit_audience_destroy(k->audience);
     mz_player_destroy(k->p);
     for (int i = 0; i < k->demo_count; i++)
         free(k->demo[i]);

@@ -72,6 +72,10 @@ bool mz_session_input(mz_session *session, const char *text, size_t len);
  * begin, load and reload). false + mz_error() when there is nothing to undo
  * or the story switched undo off. */
 bool mz_session_undo(mz_session *session);
+/* mz_session_input for a line from elsewhere than the keyboard: its trace
+ * line says "from":source ("audience", issue 11). source is a string
+ * constant (kept, not copied). */
+bool mz_session_input_from(mz_session *session, const char *text, size_t len, const char *source);
 
 /* The frame now on screen, polled from desc.gen. It is the conditioning of
  * the next scene change: the struct is copied, its pixels must stay valid

@@ -305,6 +305,18 @@ static void draw_qr(mz_overlay *o, SDL_Surface *s, const mz_overlay_state *st)
     SDL_UnlockSurface(s);
 }
 
+/* The audience's line (or the vote), at the top centre on a dark plate,
+ * wrapped to half the width: readable from the back of a room. */
+static void draw_audience(mz_overlay *o, SDL_Surface *s, const char *msg)
+{
+    SDL_Surface *t = text(o, FONT_TEXT, msg, white, s->w / 2);
+    if (!t) return;
+    int pad = o->font_px / 3, x = (s->w - t->w) / 2, y = o->font_px / 2;
+    fill(s, x - pad, y, t->w + 2 * pad, t->h + 2 * pad, 0, 0, 0, 170);
+    blit(t, s, x, y + pad, 1.0f);
+    SDL_FreeSurface(t);
+}
+
 SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_overlay_state *st)
 {
     if (!o->surface || o->surface->w != width || o->surface->h != height) {
@@ -333,6 +345,7 @@ SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_over
     draw_label(o, s, st->recording, true, y);
     if (st->author) draw_box(o, s, st->author, FONT_MONO, px, px, false);
     if (st->notice) draw_box(o, s, st->notice, FONT_TEXT, 0, 0, true);
+    if (st->audience && *st->audience) draw_audience(o, s, st->audience);
     if (st->qr) draw_qr(o, s, st);
     return s;
 }

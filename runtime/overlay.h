@@ -37,6 +37,7 @@ typedef struct mz_overlay_state {
     const mz_qr *qr;            /* the audience page's QR code (issue 11); NULL none */
     mz_qr_corner qr_corner;     /* where it goes */
     const char *qr_url;         /* printed by the code, for those without a camera */
+    const char *audience;       /* a line from the audience, or the vote's tally; NULL/"" none */
     /* the story picker: shown instead of everything else when item_count > 0 */
     const char *menu_title;
     const char *const *menu_items;

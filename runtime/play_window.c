@@ -110,6 +110,9 @@ struct mz_player {
     char notice[1024];
     uint64_t notice_ns;
     char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
+    const mz_qr *qr;   /* the audience page's code (mz_player_set_audience) */
+    mz_qr_corner qr_corner;
+    char qr_url[256], audience_line[600];
     uint64_t frames_taken;
     int screenshots;
     bool overlay_dirty;
@@ -377,13 +380,48 @@ static bool start_story(mz_player *p, const char *path)
     return mz_session_begin(p->session);
 }
 
-bool mz_player_submit(mz_player *p, const char *text)
+bool mz_player_submit_from(mz_player *p, const char *text, const char *source)
 {
     p->accepted_ns = mz_time_ns();
     p->turns++;
-    if (mz_session_input(p->session, text, strlen(text))) return true;
+    if (mz_session_input_from(p->session, text, strlen(text), source)) return true;
     mz_log_error("story: %s", mz_error());
     return false;
+}
+
+bool mz_player_submit(mz_player *p, const char *text)
+{
+    return mz_player_submit_from(p, text, NULL);
+}
+
+void mz_player_set_audience(mz_player *p, const mz_qr *qr, mz_qr_corner corner, const char *url,
+                            const char *line)
+{
+    line = line ? line : "";
+    url = url ? url : "";
+    if (p->qr == qr && p->qr_corner == corner && !strcmp(p->qr_url, url) &&
+        !strcmp(p->audience_line, line))
+        return;
+    p->qr = qr;
+    p->qr_corner = corner;
+    snprintf(p->qr_url, sizeof p->qr_url, "%s", url);
+    snprintf(p->audience_line, sizeof p->audience_line, "%s", line);
+    p->overlay_dirty = true;
+}
+
+size_t mz_player_choices(mz_player *p, const char **out, size_t cap)
+{
+    mz_story *story = mz_session_story(p->session);
+    int scene = mz_story_scene_index(story);
+    mz_story_scene_info info;
+    size_t n = 0;
+    if (scene < 0 || !mz_story_scene_get(story, (size_t)scene, &info)) return 0;
+    for (size_t t = 0; t < info.transition_count && n < cap; t++) {
+        mz_story_transition_info tr;
+        if (mz_story_transition_get(story, (size_t)scene, t, &tr) && tr.pattern_count > 0)
+            out[n++] = tr.patterns[0];
+    }
+    return n;
 }
 
 static void submit_input(mz_player *p)
@@ -866,6 +904,10 @@ static bool draw_overlay(mz_player *p)
             st.notice = ending;
         }
     }
+    st.qr = p->qr;
+    st.qr_corner = p->qr_corner;
+    st.qr_url = p->qr_url;
+    st.audience = p->audience_line;
     if (p->confirm_quit)
         st.notice = "Quit? Enter to quit, Esc to stay.";
     else if (p->banner[0])

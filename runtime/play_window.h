@@ -16,6 +16,7 @@
 #define MZ_PLAY_WINDOW_H
 
 #include "mz_audio.h"
+#include "mz_qr.h"
 #include "mz_story.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -118,6 +119,18 @@ void mz_player_set_banner(mz_player *p, const char *text);
 uint64_t mz_player_frames_taken(const mz_player *p);
 /* Closes the generator and opens it again, asking for the current scene. */
 bool mz_player_reopen_generator(mz_player *p);
+/* The audience's phones (issue 11). */
+/* The QR code to the audience page in its corner with the URL (qr is
+ * borrowed, url copied; NULL hides it), and a line over the picture: the
+ * audience's line being played, or the vote's tally (copied; NULL hides). */
+void mz_player_set_audience(mz_player *p, const mz_qr *qr, mz_qr_corner corner, const char *url,
+                            const char *line);
+/* mz_player_submit for a line from elsewhere: the trace says "from":source
+ * (a string constant). */
+bool mz_player_submit_from(mz_player *p, const char *text, const char *source);
+/* The current scene's transitions' first patterns (the story's strings,
+ * valid until the next turn), at most cap; returns how many. */
+size_t mz_player_choices(mz_player *p, const char **out, size_t cap);
 /* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
 void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
                      double *first_frame_p95_ms);
