@@ -29,6 +29,7 @@ struct mz_exhibit_audience {
     char round_scene[128];
     int round_turns;
     int votes_seen;
+    double fps_logged; /* when the kiosk's frame rate was last logged */
 };
 
 /* The first non-loopback IPv4 address, where phones on the LAN reach us. */
@@ -191,5 +192,14 @@ mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_pla
         }
     }
     mz_player_set_audience(p, ea->qr, ea->corner, ea->url, ea->line);
+    if (now - ea->fps_logged >= 5) { /* does a busy page slow the kiosk? (tools/bench_audience.py) */
+        double fps, ff;
+        char backend[32];
+        bool fallback;
+        mz_player_stats(p, &fps, backend, &fallback, &ff);
+        mz_log_info("audience: kiosk at %.1f fps with %d phones connected", fps,
+                    mz_web_ws_count(ea->web));
+        ea->fps_logged = now;
+    }
     return ask;
 }

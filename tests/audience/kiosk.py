@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import webtest  # noqa: E402
 from phones import FAILED, Browser, Phone, check, free_port  # noqa: E402
 
-MAZE = os.path.realpath(sys.argv[1])
+MAZE = os.path.realpath(sys.argv[1] if len(sys.argv) > 1 else "build/maze")
 
 
 def start_xvfb():
