@@ -146,6 +146,11 @@ mz_audience_mode mz_audience_get_mode(const mz_audience *a)
     return a->d.mode;
 }
 
+size_t mz_audience_max_bytes(const mz_audience *a)
+{
+    return a->d.max_bytes;
+}
+
 /* ---- bookkeeping (lock held) ---- */
 
 static void changed(mz_audience *a, uint64_t id, mz_line_state state, const char *who)

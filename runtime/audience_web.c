@@ -27,6 +27,7 @@ struct mz_audience_web {
     bool running;
     pthread_mutex_t stop_lock;
     pthread_cond_t stop;
+    mz_audience_pending waiting[64]; /* the moderation list's, on the web thread */
 };
 
 double mz_audience_web_now(void)
@@ -112,8 +113,9 @@ static void on_state(void *user, const mz_web_request *req, mz_web_response *res
     uint64_t id = mz_web_query(req, "id", arg, sizeof arg) ? strtoull(arg, NULL, 10) : 0;
     const char *reason;
     mz_line_state s = mz_audience_status(aw->aud, who, id, &reason);
-    mz_web_printf(resp, "{\"mode\":\"%s\",\"line\":",
-                  mz_audience_get_mode(aw->aud) == MZ_AUDIENCE_VOTE ? "vote" : "queue");
+    mz_web_printf(resp, "{\"mode\":\"%s\",\"max_len\":%zu,\"line\":",
+                  mz_audience_get_mode(aw->aud) == MZ_AUDIENCE_VOTE ? "vote" : "queue",
+                  mz_audience_max_bytes(aw->aud));
     write_line(resp, id, s, reason);
     mz_web_write(resp, ",\"vote\":", 8);
     write_vote(aw, resp, mz_audience_web_now());
@@ -124,7 +126,7 @@ static void on_moderation_list(void *user, const mz_web_request *req, mz_web_res
 {
     (void)req;
     mz_audience_web *aw = user;
-    static mz_audience_pending waiting[64]; /* the web thread is the only caller */
+    mz_audience_pending *waiting = aw->waiting;
     size_t n = mz_audience_waiting(aw->aud, mz_audience_web_now(), waiting, 64);
     mz_web_printf(resp, "{\"waiting\":[");
     for (size_t i = 0; i < n; i++) {
@@ -268,14 +270,14 @@ mz_audience_web *mz_audience_web_create(mz_web *web, mz_audience *audience)
         aw->running = false;
         ok = mz_fail("audience: cannot start its thread");
     }
-    if (!ok) {
+    if (!ok) { /* the server is not started: nothing calls the routes given it yet */
         mz_audience_web_destroy(aw);
         return NULL;
     }
     return aw;
 }
 
-void mz_audience_web_destroy(mz_audience_web *aw)
+void mz_audience_web_stop(mz_audience_web *aw)
 {
     if (!aw) return;
     pthread_mutex_lock(&aw->stop_lock);
@@ -284,6 +286,12 @@ void mz_audience_web_destroy(mz_audience_web *aw)
     pthread_cond_signal(&aw->stop);
     pthread_mutex_unlock(&aw->stop_lock);
     if (was) pthread_join(aw->pump, NULL);
+}
+
+void mz_audience_web_destroy(mz_audience_web *aw)
+{
+    if (!aw) return;
+    mz_audience_web_stop(aw);
     pthread_cond_destroy(&aw->stop);
     pthread_mutex_destroy(&aw->stop_lock);
     pthread_mutex_destroy(&aw->lock);

@@ -22,7 +22,7 @@ struct mz_exhibit_audience {
     mz_audience_web *aw;
     mz_qr *qr;
     mz_qr_corner corner;
-    char url[MZ_EXHIBIT_TEXT];
+    char url[MZ_EXHIBIT_TEXT + 64];
     char line[600]; /* over the picture */
     double line_until;
     /* the vote round: the scene and turn it was opened on */
@@ -100,8 +100,11 @@ mz_exhibit_audience *mz_exhibit_audience_create(const mz_exhibit_config *cfg)
     if (cfg->audience_url[0]) {
         snprintf(ea->url, sizeof ea->url, "%s", cfg->audience_url);
     } else {
-        char host[64];
-        lan_address(host, sizeof host);
+        char host[MZ_EXHIBIT_TEXT];
+        if (cfg->audience_bind[0] && strcmp(cfg->audience_bind, "0.0.0.0"))
+            snprintf(host, sizeof host, "%s", cfg->audience_bind); /* where phones must go */
+        else
+            lan_address(host, sizeof host);
         snprintf(ea->url, sizeof ea->url, "http://%s:%d/audience", host, mz_web_port(ea->web));
     }
     if (cfg->qr && !(ea->qr = mz_qr_create(ea->url))) goto fail;
@@ -119,8 +122,9 @@ fail:
 void mz_exhibit_audience_destroy(mz_exhibit_audience *ea)
 {
     if (!ea) return;
-    mz_audience_web_destroy(ea->aw);
+    mz_audience_web_stop(ea->aw);
     mz_web_destroy(ea->web);
+    mz_audience_web_destroy(ea->aw);
     mz_audience_destroy(ea->aud);
     mz_screen_destroy(ea->screen);
     mz_qr_destroy(ea->qr);

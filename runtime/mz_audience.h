@@ -120,6 +120,8 @@ int mz_audience_vote_close(mz_audience *a, double now, bool force);
 const char *mz_audience_choice(mz_audience *a, size_t i, char *out, size_t cap);
 
 mz_audience_mode mz_audience_get_mode(const mz_audience *a);
+/* The longest line accepted, in bytes (for the page's text box). */
+size_t mz_audience_max_bytes(const mz_audience *a);
 
 /* A change to a line for its phone's live page: drained in order. */
 typedef struct mz_audience_change {

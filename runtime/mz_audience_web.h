@@ -17,8 +17,10 @@
  * pushes line changes to their phones' WebSockets and the vote's tally.
  * The kiosk takes lines with mz_audience_next / the vote's winner itself.
  *
- * Ownership: the web server and the audience are borrowed and must outlive
- * this; create it before mz_web_start. Errors: NULL + mz_error(). */
+ * Ownership: the web server and the audience are borrowed; create this
+ * before mz_web_start. The web server calls into this until it is
+ * destroyed, and the pump calls the web server: so stop this, destroy the
+ * web server, then destroy this. Errors: NULL + mz_error(). */
 #ifndef MZ_AUDIENCE_WEB_H
 #define MZ_AUDIENCE_WEB_H
 
@@ -28,7 +30,9 @@
 typedef struct mz_audience_web mz_audience_web;
 
 mz_audience_web *mz_audience_web_create(mz_web *web, mz_audience *audience);
-/* Stops the pump; call before destroying the web server or the audience. */
+/* Stops the pump (no more pushes); before mz_web_destroy. */
+void mz_audience_web_stop(mz_audience_web *aw);
+/* After mz_web_destroy (it stops the pump if still running). */
 void mz_audience_web_destroy(mz_audience_web *aw);
 
 /* Seconds on the monotonic clock the audience is given. */

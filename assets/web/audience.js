@@ -77,6 +77,10 @@
     request('GET', '/api/audience/state?id=' + lineId, null, function (code, r) {
       if (!r) return;
       mode = r.mode;
+      if (r.max_len) {
+        $('line').maxLength = r.max_len;
+        $('max').textContent = r.max_len;
+      }
       $('line-label').textContent = mode === 'vote' ? 'Or say it in your words' : 'Your line';
       if (lineId && r.line.state !== 'unknown') show(r.line.state, r.line.reason);
       renderVote(r.vote);

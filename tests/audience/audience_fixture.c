@@ -74,8 +74,9 @@ int main(int argc, char **argv)
         if (winner > -2) printf("winner %d\n", winner);
         fflush(stdout);
     }
-    mz_audience_web_destroy(aw);
+    mz_audience_web_stop(aw);
     mz_web_destroy(web);
+    mz_audience_web_destroy(aw);
     mz_audience_destroy(aud);
     mz_screen_destroy(screen);
     return 0;
