@@ -19,9 +19,9 @@
 #define STATUS_EVERY_S 0.2 /* the heartbeat: hang_s is at least 0.5 s */
 #define MAX_DEMO 64
 
-typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS } kstate;
+typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING } kstate;
 static const char *const state_names[] = {"attract", "playing", "idle_warning", "ending",
-                                          "credits"};
+                                          "credits", "starting"};
 
 typedef struct kiosk {
     mz_exhibit_config cfg;
@@ -116,6 +116,7 @@ static void load_demo(kiosk *k)
 
 static void set_state(kiosk *k, kstate s)
 {
+    if (s != k->state) mz_log_info("exhibit: %s", state_names[s]);
     k->state = s;
     k->state_ns = mz_time_ns();
 }
@@ -139,7 +140,7 @@ static void iso_time(time_t t, char *out, size_t cap)
  * operator. No viewer text unless the config asks for it. */
 static void end_session(kiosk *k, const char *reason)
 {
-    if (k->state == ATTRACT) return;
+    if (k->state == ATTRACT || k->state == STARTING) return;
     char start[32], end[32];
     iso_time(k->session_start, start, sizeof start);
     iso_time(time(NULL), end, sizeof end);
@@ -149,7 +150,9 @@ static void end_session(kiosk *k, const char *reason)
     cJSON_AddStringToObject(o, "end", end);
     cJSON_AddNumberToObject(o, "seconds", (double)(time(NULL) - k->session_start));
     cJSON_AddStringToObject(o, "story", k->cfg.stories[k->story]);
-    cJSON_AddNumberToObject(o, "seed", (double)k->seed);
+    char seed[24]; /* in full: a double would print 53-bit seeds as 8.7e+15 */
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)k->seed);
+    cJSON_AddRawToObject(o, "seed", seed);
     cJSON_AddNumberToObject(o, "turns", mz_player_turns(k->p));
     if (ending)
         cJSON_AddStringToObject(o, "ending", ending);
@@ -306,6 +309,8 @@ static void tick(kiosk *k)
     case ENDING:
         if (since(k->state_ns) >= c->ending_hold) set_state(k, CREDITS);
         break;
+    case STARTING:
+        break;
     case CREDITS: {
         const char *disclosure = mz_player_disclosure(k->p);
         snprintf(banner, sizeof banner, "%s%s%s", c->credits_text, disclosure ? "\n" : "",
@@ -357,6 +362,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     k->cfg = *desc->config;
     k->status_fd = desc->status_fd;
     k->command_fd = desc->command_fd;
+    k->state = STARTING;
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
     load_demo(k);
@@ -380,11 +386,9 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         status = 1;
     } else {
-        k->key_ns = k->frame_ns = mz_time_ns();
-        if (!start_attract(k)) {
-            fprintf(stderr, "maze exhibit: %s\n", mz_error());
-            status = 1;
-        }
+        /* the player began the story: that is attract's first play */
+        k->key_ns = k->frame_ns = k->demo_ns = mz_time_ns();
+        set_state(k, ATTRACT);
     }
     while (!status && !k->quit) {
         read_commands(k);

@@ -969,6 +969,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
     mz_input_clear(&p->input);
 
+    /* SDL turns SIGTERM into SDL_QUIT, which a kiosk ignores: the exhibit's
+     * supervisor stops its player with SIGTERM, so leave it fatal. */
+    if (d->kiosk) SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     bool ok;
     if (d->offscreen) {
         ok = SDL_Init(SDL_INIT_EVENTS) == 0 || mz_fail("SDL_Init: %s", SDL_GetError());
