@@ -76,10 +76,12 @@ static const setting settings[] = {
      "also log what visitors typed (off: no viewer text is kept)"},
     {"console_bind", K_TEXT, AT(console_bind), "127.0.0.1", 0, 0,
      "address the operator console listens on (loopback: this machine only)"},
-    {"console_port", K_INT, AT(console_port), "8090", 0, 65535,
-     "the operator console's port (0: no console)"},
+    {"console_port", K_INT, AT(console_port), "8090", -1, 65535,
+     "the operator console's port (0: any free one, printed; -1: no console)"},
     {"console_token", K_TEXT, AT(console_token), "", 0, 0,
      "operator token; empty: a random one, printed and written to state_dir/console-token"},
+    {"console_dir", K_TEXT, AT(console_dir), "assets/web", 0, 0,
+     "folder of the operator page (operator.html and its files)"},
 };
 #define SETTING_COUNT (int)(sizeof settings / sizeof settings[0])
 

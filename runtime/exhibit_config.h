@@ -56,6 +56,7 @@ typedef struct mz_exhibit_config {
     char console_bind[MZ_EXHIBIT_TEXT];
     long console_port;
     char console_token[MZ_EXHIBIT_TEXT]; /* "" -> random, written to state_dir */
+    char console_dir[MZ_EXHIBIT_TEXT];   /* the operator page's files */
 } mz_exhibit_config;
 
 /* The defaults (what --print-config prints). */
