@@ -30,6 +30,8 @@ static const setting settings[] = {
      "plays at start, the operator can switch"},
     {"generator", K_TEXT, AT(generator), "", 0, 0,
      "generator URI (maze play --generator); empty: the embedded procedural one"},
+    {"generator_fallback", K_TEXT, AT(generator_fallback), "procedural", 0, 0,
+     "what stands in while a remote generator fails; none: nothing (\"Back in a moment\")"},
     {"attract", K_TEXT, AT(attract), "", 0, 0,
      "file of demo lines played while nobody plays; empty: the story's attract.txt, else its "
      "demo.txt"},

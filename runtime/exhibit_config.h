@@ -26,6 +26,7 @@ typedef struct mz_exhibit_config {
     char stories[MZ_EXHIBIT_MAX_STORIES][MZ_EXHIBIT_TEXT];
     int story_count;
     char generator[MZ_EXHIBIT_TEXT]; /* "" -> procedural */
+    char generator_fallback[MZ_EXHIBIT_TEXT]; /* "none" -> none */
     char attract[MZ_EXHIBIT_TEXT];   /* a file of demo lines; "" -> the story's */
     double attract_line_s;
     char attract_text[MZ_EXHIBIT_TEXT];

@@ -43,7 +43,7 @@ typedef struct kiosk {
     int last_turn;
     /* the generator */
     uint64_t frames_seen, frame_ns, retry_ns;
-    bool stalled;
+    bool stalled, gen_fresh;
     uint64_t fallbacks;
     double last_latency;
     uint64_t status_ns;
@@ -327,12 +327,15 @@ static void tick(kiosk *k)
      * lost device, a shader that does not build, a server gone with no
      * fallback): a card over the last good frame, and a new generator. */
     uint64_t frames = mz_player_frames_taken(k->p);
+    /* A generator just opened (a remote one connecting, shaders building)
+     * gets three times as long for its first frame. */
+    double limit = k->gen_fresh ? 3 * c->gen_stall_s : c->gen_stall_s;
     if (frames != k->frames_seen) {
         k->frames_seen = frames;
         k->frame_ns = mz_time_ns();
         if (k->stalled) mz_log_info("exhibit: the generator is back");
-        k->stalled = false;
-    } else if (since(k->frame_ns) >= c->gen_stall_s && since(k->retry_ns) >= c->gen_stall_s) {
+        k->stalled = k->gen_fresh = false;
+    } else if (since(k->frame_ns) >= limit && since(k->retry_ns) >= limit) {
         if (!k->stalled) {
             mz_log_error("exhibit: no frame from the generator for %.1f s: reopening it",
                          since(k->frame_ns));
@@ -341,6 +344,7 @@ static void tick(kiosk *k)
         k->stalled = true;
         k->retry_ns = mz_time_ns();
         k->fallbacks++;
+        k->gen_fresh = true;
         if (!mz_player_reopen_generator(k->p)) {
             mz_log_error("exhibit: %s", mz_error());
             send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
@@ -363,12 +367,14 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     k->status_fd = desc->status_fd;
     k->command_fd = desc->command_fd;
     k->state = STARTING;
+    k->gen_fresh = true;
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
     load_demo(k);
     k->p = mz_player_create(&(mz_player_desc){
         .story = c->stories[0],
         .gen = c->generator[0] ? c->generator : NULL,
+        .gen_fallback = strcmp(c->generator_fallback, "none") ? c->generator_fallback : "",
         .width = (int)c->width,
         .height = (int)c->height,
         .fullscreen = c->fullscreen,

@@ -37,8 +37,9 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 export SDL_VIDEODRIVER=x11
 
+# (no console unless the test asks: 8090 may be taken)
 start_exhibit() {
-  "$MAZE" exhibit "$@" >"$work/log" 2>&1 &
+  "$MAZE" exhibit --console-port -1 "$@" >"$work/log" 2>&1 &
   sup=$!
   pids+=($sup)
 }
