@@ -4,6 +4,7 @@
 #include "exhibit_config.h"
 #include "exhibit_kiosk.h"
 #include "exhibit_link.h"
+#include "exhibit_operator.h"
 #include "exhibit_supervisor.h"
 #include "mz_commands.h"
 #include "mz_error.h"
@@ -87,8 +88,15 @@ static int run_exhibit(const mz_command *cmd, int argc, char **argv)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         return 1;
     }
+    mz_exhibit_operator *op = NULL;
+    if (cfg.console_port >= 0 && !(op = mz_exhibit_operator_start(&cfg, s))) {
+        fprintf(stderr, "maze exhibit: %s\n", mz_error());
+        mz_exhibit_sup_destroy(s);
+        return 1;
+    }
     rc = mz_exhibit_sup_run(s);
     if (rc) fprintf(stderr, "maze exhibit: %s\n", mz_error());
+    mz_exhibit_operator_stop(op);
     mz_exhibit_sup_destroy(s);
     return rc;
 }

@@ -30,6 +30,8 @@ static const setting settings[] = {
      "plays at start, the operator can switch"},
     {"generator", K_TEXT, AT(generator), "", 0, 0,
      "generator URI (maze play --generator); empty: the embedded procedural one"},
+    {"generator_fallback", K_TEXT, AT(generator_fallback), "procedural", 0, 0,
+     "what stands in while a remote generator fails; none: nothing (\"Back in a moment\")"},
     {"attract", K_TEXT, AT(attract), "", 0, 0,
      "file of demo lines played while nobody plays; empty: the story's attract.txt, else its "
      "demo.txt"},
@@ -76,10 +78,12 @@ static const setting settings[] = {
      "also log what visitors typed (off: no viewer text is kept)"},
     {"console_bind", K_TEXT, AT(console_bind), "127.0.0.1", 0, 0,
      "address the operator console listens on (loopback: this machine only)"},
-    {"console_port", K_INT, AT(console_port), "8090", 0, 65535,
-     "the operator console's port (0: no console)"},
+    {"console_port", K_INT, AT(console_port), "8090", -1, 65535,
+     "the operator console's port (0: any free one, printed; -1: no console)"},
     {"console_token", K_TEXT, AT(console_token), "", 0, 0,
      "operator token; empty: a random one, printed and written to state_dir/console-token"},
+    {"console_dir", K_TEXT, AT(console_dir), "assets/web", 0, 0,
+     "folder of the operator page (operator.html and its files)"},
     {"audience", K_TEXT, AT(audience), "off", 0, 0,
      "the audience's phones: off, queue (their lines on screen in turn) or vote (on the "
      "scene's choices)"},

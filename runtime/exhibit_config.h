@@ -26,6 +26,7 @@ typedef struct mz_exhibit_config {
     char stories[MZ_EXHIBIT_MAX_STORIES][MZ_EXHIBIT_TEXT];
     int story_count;
     char generator[MZ_EXHIBIT_TEXT]; /* "" -> procedural */
+    char generator_fallback[MZ_EXHIBIT_TEXT]; /* "none" -> none */
     char attract[MZ_EXHIBIT_TEXT];   /* a file of demo lines; "" -> the story's */
     double attract_line_s;
     char attract_text[MZ_EXHIBIT_TEXT];
@@ -56,6 +57,7 @@ typedef struct mz_exhibit_config {
     char console_bind[MZ_EXHIBIT_TEXT];
     long console_port;
     char console_token[MZ_EXHIBIT_TEXT]; /* "" -> random, written to state_dir */
+    char console_dir[MZ_EXHIBIT_TEXT];   /* the operator page's files */
     /* the audience's phones (issue 11: exhibit_audience.c reads these) */
     char audience[MZ_EXHIBIT_TEXT]; /* off, queue or vote */
     char audience_bind[MZ_EXHIBIT_TEXT];

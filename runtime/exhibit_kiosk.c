@@ -20,9 +20,9 @@
 #define STATUS_EVERY_S 0.2 /* the heartbeat: hang_s is at least 0.5 s */
 #define MAX_DEMO 64
 
-typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS } kstate;
+typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING } kstate;
 static const char *const state_names[] = {"attract", "playing", "idle_warning", "ending",
-                                          "credits"};
+                                          "credits", "starting"};
 
 typedef struct kiosk {
     mz_exhibit_config cfg;
@@ -44,7 +44,7 @@ typedef struct kiosk {
     int last_turn;
     /* the generator */
     uint64_t frames_seen, frame_ns, retry_ns;
-    bool stalled;
+    bool stalled, gen_fresh;
     uint64_t fallbacks;
     double last_latency;
     uint64_t status_ns;
@@ -118,6 +118,7 @@ static void load_demo(kiosk *k)
 
 static void set_state(kiosk *k, kstate s)
 {
+    if (s != k->state) mz_log_info("exhibit: %s", state_names[s]);
     k->state = s;
     k->state_ns = mz_time_ns();
 }
@@ -141,7 +142,7 @@ static void iso_time(time_t t, char *out, size_t cap)
  * operator. No viewer text unless the config asks for it. */
 static void end_session(kiosk *k, const char *reason)
 {
-    if (k->state == ATTRACT) return;
+    if (k->state == ATTRACT || k->state == STARTING) return;
     char start[32], end[32];
     iso_time(k->session_start, start, sizeof start);
     iso_time(time(NULL), end, sizeof end);
@@ -151,7 +152,9 @@ static void end_session(kiosk *k, const char *reason)
     cJSON_AddStringToObject(o, "end", end);
     cJSON_AddNumberToObject(o, "seconds", (double)(time(NULL) - k->session_start));
     cJSON_AddStringToObject(o, "story", k->cfg.stories[k->story]);
-    cJSON_AddNumberToObject(o, "seed", (double)k->seed);
+    char seed[24]; /* in full: a double would print 53-bit seeds as 8.7e+15 */
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)k->seed);
+    cJSON_AddRawToObject(o, "seed", seed);
     cJSON_AddNumberToObject(o, "turns", mz_player_turns(k->p));
     if (ending)
         cJSON_AddStringToObject(o, "ending", ending);
@@ -325,6 +328,8 @@ static void tick(kiosk *k)
     case ENDING:
         if (since(k->state_ns) >= c->ending_hold) set_state(k, CREDITS);
         break;
+    case STARTING:
+        break;
     case CREDITS: {
         const char *disclosure = mz_player_disclosure(k->p);
         snprintf(banner, sizeof banner, "%s%s%s", c->credits_text, disclosure ? "\n" : "",
@@ -341,12 +346,15 @@ static void tick(kiosk *k)
      * lost device, a shader that does not build, a server gone with no
      * fallback): a card over the last good frame, and a new generator. */
     uint64_t frames = mz_player_frames_taken(k->p);
+    /* A generator just opened (a remote one connecting, shaders building)
+     * gets three times as long for its first frame. */
+    double limit = k->gen_fresh ? 3 * c->gen_stall_s : c->gen_stall_s;
     if (frames != k->frames_seen) {
         k->frames_seen = frames;
         k->frame_ns = mz_time_ns();
         if (k->stalled) mz_log_info("exhibit: the generator is back");
-        k->stalled = false;
-    } else if (since(k->frame_ns) >= c->gen_stall_s && since(k->retry_ns) >= c->gen_stall_s) {
+        k->stalled = k->gen_fresh = false;
+    } else if (since(k->frame_ns) >= limit && since(k->retry_ns) >= limit) {
         if (!k->stalled) {
             mz_log_error("exhibit: no frame from the generator for %.1f s: reopening it",
                          since(k->frame_ns));
@@ -355,6 +363,7 @@ static void tick(kiosk *k)
         k->stalled = true;
         k->retry_ns = mz_time_ns();
         k->fallbacks++;
+        k->gen_fresh = true;
         if (!mz_player_reopen_generator(k->p)) {
             mz_log_error("exhibit: %s", mz_error());
             send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
@@ -376,12 +385,15 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     k->cfg = *desc->config;
     k->status_fd = desc->status_fd;
     k->command_fd = desc->command_fd;
+    k->state = STARTING;
+    k->gen_fresh = true;
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
     load_demo(k);
     k->p = mz_player_create(&(mz_player_desc){
         .story = c->stories[0],
         .gen = c->generator[0] ? c->generator : NULL,
+        .gen_fallback = strcmp(c->generator_fallback, "none") ? c->generator_fallback : "",
         .width = (int)c->width,
         .height = (int)c->height,
         .fullscreen = c->fullscreen,
@@ -405,11 +417,9 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         status = 1;
     } else {
-        k->key_ns = k->frame_ns = mz_time_ns();
-        if (!start_attract(k)) {
-            fprintf(stderr, "maze exhibit: %s\n", mz_error());
-            status = 1;
-        }
+        /* the player began the story: that is attract's first play */
+        k->key_ns = k->frame_ns = k->demo_ns = mz_time_ns();
+        set_state(k, ATTRACT);
     }
     while (!status && !k->quit) {
         read_commands(k);

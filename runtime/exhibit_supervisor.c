@@ -348,14 +348,14 @@ static void reaped(mz_exhibit_sup *s, int wstatus)
         add_error(s, msg);
         save_crash(s, reason == WHY_HANG ? "hung and was killed" : what);
         log_cut_session(s, reason == WHY_HANG ? "hang" : "crash");
-        if (lived >= STABLE_S) {
-            s->backoff_s = 0;
-        } else {
-            s->backoff_s = s->backoff_s > 0 ? s->backoff_s * 2 : FIRST_BACKOFF_S;
-            if (s->backoff_s > s->cfg.backoff_max_s) s->backoff_s = s->cfg.backoff_max_s;
-            wait_s = s->backoff_s;
+        /* The first crash after a good run restarts at once (the screen is
+         * back within 3 s); each quick one after it waits twice as long. */
+        if (lived >= STABLE_S) s->backoff_s = 0;
+        wait_s = s->backoff_s;
+        s->backoff_s = s->backoff_s > 0 ? s->backoff_s * 2 : FIRST_BACKOFF_S;
+        if (s->backoff_s > s->cfg.backoff_max_s) s->backoff_s = s->cfg.backoff_max_s;
+        if (wait_s > 0)
             mz_log_warn("exhibit: restarting in %.1f s (the player keeps failing)", wait_s);
-        }
     } else {
         log_cut_session(s, "operator"); /* normally logged by the player itself */
         mz_log_info("exhibit: player %d %s (%s restart)", (int)pid, what,

@@ -1011,6 +1011,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
     mz_input_clear(&p->input);
 
+    /* SDL turns SIGTERM into SDL_QUIT, which a kiosk ignores: the exhibit's
+     * supervisor stops its player with SIGTERM, so leave it fatal. */
+    if (d->kiosk) SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     bool ok;
     if (d->offscreen) {
         ok = SDL_Init(SDL_INIT_EVENTS) == 0 || mz_fail("SDL_Init: %s", SDL_GetError());
@@ -1033,7 +1036,8 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * host memory anyway, and on one shared queue the display's composite
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
-    ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){
+                    .uri = d->gen, .realtime = true, .fallback = d->gen_fallback}));
     if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
@@ -1215,7 +1219,8 @@ uint64_t mz_player_frames_taken(const mz_player *p)
 
 bool mz_player_reopen_generator(mz_player *p)
 {
-    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = p->desc.gen, .realtime = true});
+    mz_gen *g = mz_gen_open(
+        &(mz_gen_desc){.uri = p->desc.gen, .realtime = true, .fallback = p->desc.gen_fallback});
     if (!g) return false;
     mz_gen_close(p->gen);
     p->gen = g;

@@ -28,6 +28,8 @@ typedef struct mz_player_desc {
     const char *stories_dir;   /* NULL -> "stories" */
     const char *load;          /* a save to start from (--load), or NULL */
     const char *gen;           /* generator URI; NULL -> procedural */
+    const char *gen_fallback;  /* a remote generator's stand-in (mz_gen_desc.fallback):
+                                  NULL -> procedural, "" -> none */
     uint64_t seed;             /* 0 -> 1 */
     int width, height;         /* window / target size; 0 -> 1280x720 */
     int gen_width, gen_height; /* size scenes are generated at; 0 -> the window's

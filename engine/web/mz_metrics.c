@@ -29,8 +29,7 @@ struct mz_metrics {
     int n, cap;
 };
 
-static const double default_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                        0.5,   1,    2.5,   5,    10};
+static const double default_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
 mz_metrics *mz_metrics_create(void)
 {
@@ -81,15 +80,14 @@ static bool check(const mz_metrics *m, const mz_metric_desc *d)
     if (!valid_name(d->name, true))
         return mz_fail("metrics: '%s' is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)",
                        d->name ? d->name : "(null)");
-    if (d->label && (!valid_name(d->label, false) || !strcmp(d->label, "le") ||
-                     !strncmp(d->label, "__", 2)))
+    if (d->label &&
+        (!valid_name(d->label, false) || !strcmp(d->label, "le") || !strncmp(d->label, "__", 2)))
         return mz_fail("metrics: %s: '%s' is not a label name", d->name, d->label);
     if (d->n_buckets < 0 || d->n_buckets > MZ_METRICS_MAX_BUCKETS)
         return mz_fail("metrics: %s: 0 to %d buckets", d->name, MZ_METRICS_MAX_BUCKETS);
     for (int i = 0; i < d->n_buckets; i++)
         if (!isfinite(d->buckets[i]) || (i > 0 && d->buckets[i] <= d->buckets[i - 1]))
-            return mz_fail("metrics: %s: bucket bounds are finite and strictly ascending",
-                           d->name);
+            return mz_fail("metrics: %s: bucket bounds are finite and strictly ascending", d->name);
     for (int i = 0; i < m->n; i++) {
         const series *s = &m->s[i];
         if (strcmp(s->name, d->name)) continue;
@@ -174,6 +172,33 @@ void mz_metrics_observe(mz_metrics *m, int id, double v)
         s->counts[i]++;
         s->count++;
         s->value += v;
+    }
+    pthread_mutex_unlock(&m->mu);
+}
+
+void mz_metrics_set_total(mz_metrics *m, int id, double total)
+{
+    pthread_mutex_lock(&m->mu);
+    series *s = get(m, id, MZ_METRIC_COUNTER);
+    if (s && total >= s->value) s->value = total;
+    pthread_mutex_unlock(&m->mu);
+}
+
+void mz_metrics_set_histogram(mz_metrics *m, int id, const unsigned long long *cumulative,
+                              unsigned long long count, double sum)
+{
+    pthread_mutex_lock(&m->mu);
+    series *s = get(m, id, MZ_METRIC_HISTOGRAM);
+    if (s) {
+        /* Stored per bucket; a count that went backwards is read as 0. */
+        unsigned long long below = 0;
+        for (int i = 0; i <= s->n_bounds; i++) {
+            unsigned long long upto = i < s->n_bounds ? cumulative[i] : count;
+            s->counts[i] = upto > below ? upto - below : 0;
+            below = upto > below ? upto : below;
+        }
+        s->count = count;
+        s->value = sum;
     }
     pthread_mutex_unlock(&m->mu);
 }

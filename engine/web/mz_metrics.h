@@ -21,16 +21,16 @@
 typedef struct mz_metrics mz_metrics;
 
 typedef enum mz_metric_type {
-    MZ_METRIC_COUNTER, /* only goes up: sessions, endings, restarts */
-    MZ_METRIC_GAUGE,   /* a level: RSS, fps, connected phones */
+    MZ_METRIC_COUNTER,  /* only goes up: sessions, endings, restarts */
+    MZ_METRIC_GAUGE,    /* a level: RSS, fps, connected phones */
     MZ_METRIC_HISTOGRAM /* a distribution: latencies, in seconds */
 } mz_metric_type;
 
 typedef struct mz_metric_desc {
     mz_metric_type type;
-    const char *name;  /* [a-zA-Z_:][a-zA-Z0-9_:]*; counters end in _total */
-    const char *help;  /* one line of text (escaped on output) */
-    const char *label; /* optional: one label name ([a-zA-Z_][a-zA-Z0-9_]*, not "le") */
+    const char *name;        /* [a-zA-Z_:][a-zA-Z0-9_:]*; counters end in _total */
+    const char *help;        /* one line of text (escaped on output) */
+    const char *label;       /* optional: one label name ([a-zA-Z_][a-zA-Z0-9_]*, not "le") */
     const char *label_value; /* its value, any UTF-8 (escaped on output) */
     /* Histograms: upper bounds, strictly ascending and finite (+Inf is
      * added); n_buckets 0: 5 ms to 10 s, Prometheus' default bounds. */
@@ -50,6 +50,14 @@ int mz_metrics_add(mz_metrics *m, const mz_metric_desc *desc);
 void mz_metrics_inc(mz_metrics *m, int id, double by);
 void mz_metrics_set(mz_metrics *m, int id, double v);
 void mz_metrics_observe(mz_metrics *m, int id, double v);
+
+/* For counts kept elsewhere (a supervisor's, read when /metrics is asked):
+ * a counter's total (ignored when lower than now: a counter never goes
+ * down), and a histogram's state: cumulative[i] observations <= bound i,
+ * one entry per bound (the +Inf bucket is count), their sum and count. */
+void mz_metrics_set_total(mz_metrics *m, int id, double total);
+void mz_metrics_set_histogram(mz_metrics *m, int id, const unsigned long long *cumulative,
+                              unsigned long long count, double sum);
 
 /* A counter's or gauge's value; a histogram's count. */
 double mz_metrics_value(mz_metrics *m, int id);

@@ -132,8 +132,7 @@ struct mz_web {
 void mz_web_status(mz_web_response *resp, int status, const char *content_type)
 {
     resp->status = status;
-    if (content_type)
-        snprintf(resp->content_type, sizeof resp->content_type, "%s", content_type);
+    if (content_type) snprintf(resp->content_type, sizeof resp->content_type, "%s", content_type);
 }
 
 bool mz_web_write(mz_web_response *resp, const void *data, size_t len)
@@ -358,9 +357,8 @@ static int respond(struct lws *wsi, pss *p)
                                         (int)strlen(r->header_value[i]), &ptr, end))
             return -1;
     }
-    if (p->close_after &&
-        lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
-                                    (const unsigned char *)"close", 5, &ptr, end))
+    if (p->close_after && lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+                                                      (const unsigned char *)"close", 5, &ptr, end))
         return -1;
     if (lws_finalize_write_http_header(wsi, start, &ptr, end)) return -1;
     p->responding = true;
@@ -408,10 +406,15 @@ static int run_handler(struct lws *wsi, pss *p)
 static const char *mime_type(const char *path)
 {
     static const char *const types[][2] = {
-        {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-        {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
-        {".txt", "text/plain; charset=utf-8"}, {".webmanifest", "application/manifest+json"},
+        {".html", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".webmanifest", "application/manifest+json"},
     };
     const char *dot = strrchr(path, '.');
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
@@ -844,7 +847,9 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 }
 
 static const struct lws_protocols protocols[] = {
-    {.name = "mz-web", .callback = on_event, .per_session_data_size = sizeof(pss),
+    {.name = "mz-web",
+     .callback = on_event,
+     .per_session_data_size = sizeof(pss),
      .rx_buffer_size = 16 * 1024},
     {0},
 };

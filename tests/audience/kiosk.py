@@ -47,7 +47,7 @@ class Kiosk:
         with open(conf, "w") as f:
             f.write(f"fullscreen = false\nstate_dir = {work}\ntrace = {self.trace}\n"
                     f"audience_port = {self.port}\naudience_bind = 127.0.0.1\n"
-                    f"audience_url = {self.url}\nconsole_port = 0\n"
+                    f"audience_url = {self.url}\nconsole_port = -1\n"
                     f"console_token = audience-test-token-0123456789\n")
             for s in settings:
                 f.write(s + "\n")

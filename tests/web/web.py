@@ -207,6 +207,19 @@ for _ in range(2):
     stop(proc)
 check(len(tokens) == 2, "two starts make two tokens")
 
+# --- 200 phones: each gets a broadcast
+proc, port, token = start([fixture])
+phones = [WebSocket(port, "/ws/echo") for _ in range(200)]
+check(all(p.status == 101 for p in phones), "200 WebSocket connections open")
+status, _, body = request(port, "GET", "/count")
+check(json.loads(body)["ws"] == 200, f"the server counts 200: {body!r}")
+phones[0].send("all:the lamp is lit")
+got = sum(p.recv() == (1, b"the lamp is lit") for p in phones)
+check(got == 200, f"a broadcast reaches all 200 ({got})")
+for p in phones:
+    p.close()
+stop(proc)
+
 # --- a weak configured token is refused with a message
 import subprocess
 r = subprocess.run([fixture, "--token", "short"], stdin=subprocess.DEVNULL, capture_output=True, text=True)

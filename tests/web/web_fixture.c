@@ -12,6 +12,7 @@
  *                    TEXT to every /ws/echo connection instead
  *   WS   /ws/op      token:  sends "hello N" on open
  * Events are logged to stderr: "open N /path", "close N". */
+#include "fixture.h"
 #include "mz_metrics.h"
 #include "mz_web.h"
 
@@ -25,10 +26,10 @@ static mz_metrics *metrics;
 static void echo(void *user, const mz_web_request *req, mz_web_response *resp)
 {
     (void)user;
-    const char *fields[][2] = {{"method", req->method}, {"path", req->path},
-                               {"query", req->query},   {"cookie", req->cookie},
-                               {"client_ip", req->client_ip},
-                               {"content_type", req->content_type}, {"body", req->body}};
+    const char *fields[][2] = {
+        {"method", req->method}, {"path", req->path},           {"query", req->query},
+        {"cookie", req->cookie}, {"client_ip", req->client_ip}, {"content_type", req->content_type},
+        {"body", req->body}};
     mz_web_printf(resp, "{\"authorized\":%s,\"body_len\":%zu", req->authorized ? "true" : "false",
                   req->body_len);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -151,11 +152,7 @@ int main(int argc, char **argv)
         mz_web_destroy(web);
         return 1;
     }
-    printf("port=%d token=%s\n", mz_web_port(web), mz_web_token(web));
-    fflush(stdout);
-    char line[64];
-    while (fgets(line, sizeof line, stdin))
-        ;
+    fixture_serve(web);
     mz_web_destroy(web);
     mz_metrics_destroy(metrics);
     return 0;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# maze exhibit's watchdog: kill -9 of the player mid-session gives a live
+# screen (the attract card drawn by a new player) within 3 s, the session
+# logged with reason crash and the player's last stderr kept; SIGSTOP (no
+# heartbeat for hang_s) gets it killed and replaced; players that keep
+# dying are restarted after a growing back-off, never in a tight loop.
+. "$(dirname "$0")/exhibit_lib.sh"
+
+cat >"$work/exhibit.conf" <<CONF
+hang_s = 3
+state_dir = $work
+CONF
+start_exhibit stories/cellar --config "$work/exhibit.conf"
+window >/dev/null
+card=400x100+440+310
+log=$work/sessions.jsonl
+# live: a kiosk window from player $1 (not the old one) with its card drawn
+live() {
+  local p
+  p=$(player_pid) || return 1
+  [ -n "$p" ] && [ "$p" != "$1" ] || return 1
+  shot live
+  holds "$(bright live $card)" "b > 0.007"
+}
+wait_for 30 live none || fail "the first player never drew its card"
+
+# A visitor starts; the player is killed mid-session.
+win=$(window)
+xdotool type --window "$win" --delay 30 "hello"
+sleep 1
+p1=$(player_pid)
+kill -9 "$p1"
+t0=$(date +%s.%N)
+wait_for 10 live "$p1" || fail "no live screen after kill -9"
+t1=$(date +%s.%N)
+took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+echo "kill -9 -> live screen in $took s"
+holds "$took" "b <= 3.0" || fail "the screen took $took s to come back (3 s allowed)"
+wait_for 5 grep -q '"reason":"crash"' "$log" || fail "the cut session is not logged: $(cat "$log" 2>/dev/null)"
+grep '"reason":"crash"' "$log"
+grep -q "signal 9" "$work/last-crash.log" || fail "last-crash.log does not say what happened"
+echo "last-crash.log: $(head -n1 "$work/last-crash.log")"
+
+# SIGSTOP: the frame loop stops beating; after hang_s (3 s) it is killed.
+p2=$(player_pid)
+sleep 12 # past STABLE_S: this one is not counted as crash-looping
+kill -STOP "$p2"
+t0=$(date +%s.%N)
+wait_for 15 live "$p2" || fail "a stopped player was not replaced"
+took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+echo "SIGSTOP -> a new live player in $took s"
+holds "$took" "b >= 3.0" || fail "replaced before hang_s"
+kill -0 "$p2" 2>/dev/null && fail "the hung player $p2 still exists"
+grep -q "hung" "$work/log" || fail "the hang is not logged"
+
+# Players that die at once: the waits between restarts grow (0.5, 1, 2 s).
+for i in 1 2 3; do
+  p=$(player_pid)
+  wait_for 30 live "" || fail "player $i did not come up"
+  kill -9 "$p"
+  wait_for 10 sh -c "[ -n \"\$(pgrep -P $sup -f exhibit-player)\" ] && [ \"\$(pgrep -P $sup -f exhibit-player)\" != $p ]" ||
+    fail "no restart after crash $i"
+done
+grep -o "restarting in [0-9.]* s" "$work/log" | tr '\n' ' '
+echo
+grep -q "restarting in 0.5 s" "$work/log" && grep -q "restarting in 1.0 s" "$work/log" &&
+  grep -q "restarting in 2.0 s" "$work/log" || fail "no growing back-off"
+kill -0 "$sup" || fail "the supervisor died"
+kill -TERM "$sup"
+wait_for 10 sh -c "! kill -0 $sup 2>/dev/null" || fail "SIGTERM did not stop maze exhibit"
+[ -z "$(pgrep -f "exhibit-player.*$work" || true)" ] || fail "a player outlived its supervisor"
+echo "ok: exhibit watchdog"
