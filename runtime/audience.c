@@ -73,7 +73,11 @@ struct mz_audience {
     char choices[MZ_AUDIENCE_MAX_CHOICES][CHOICE_MAX];
     int counts[MZ_AUDIENCE_MAX_CHOICES];
     mz_lexicon *lex;
-    mz_pattern *patterns[MZ_AUDIENCE_MAX_CHOICES];
+    /* what free text is matched against: each choice, and other ways of
+     * saying it (mz_audience_vote_alias), with the choice each stands for */
+    mz_pattern *patterns[MZ_AUDIENCE_MAX_PATTERNS];
+    int pattern_choice[MZ_AUDIENCE_MAX_PATTERNS];
+    size_t npatterns;
 };
 
 const char *mz_line_state_name(mz_line_state s)
@@ -121,10 +125,19 @@ mz_audience *mz_audience_create(const mz_audience_desc *desc)
 
 static void clear_patterns(mz_audience *a)
 {
-    for (size_t i = 0; i < MZ_AUDIENCE_MAX_CHOICES; i++) {
+    for (size_t i = 0; i < a->npatterns; i++)
         mz_pattern_destroy(a->patterns[i]);
-        a->patterns[i] = NULL;
-    }
+    a->npatterns = 0;
+}
+
+/* Lock held. A pattern that has no words matches nothing and is not kept. */
+static void add_pattern(mz_audience *a, size_t choice, const char *text)
+{
+    if (a->npatterns == MZ_AUDIENCE_MAX_PATTERNS) return;
+    mz_pattern *p = mz_pattern_compile(a->lex, text);
+    if (!p) return;
+    a->patterns[a->npatterns] = p;
+    a->pattern_choice[a->npatterns++] = (int)choice;
 }
 
 void mz_audience_destroy(mz_audience *a)
@@ -266,9 +279,9 @@ static int match_choice(mz_audience *a, const char *text)
 {
     if (a->d.match) return a->d.match(a->d.match_user, text);
     mz_utterance *u = mz_utterance_make(a->lex, text);
-    int best = mz_match_best((const mz_pattern *const *)a->patterns, a->nchoices, u, 0, NULL);
+    int best = mz_match_best((const mz_pattern *const *)a->patterns, a->npatterns, u, 0, NULL);
     mz_utterance_destroy(u);
-    return best;
+    return best < 0 ? -1 : a->pattern_choice[best];
 }
 
 static void count_vote(mz_audience *a, phone *p, int choice)
@@ -487,10 +500,19 @@ bool mz_audience_vote_open(mz_audience *a, const char *const *choices, size_t co
     for (size_t i = 0; i < count; i++) {
         copy(a->choices[i], CHOICE_MAX, choices[i]);
         a->counts[i] = 0;
-        a->patterns[i] = mz_pattern_compile(a->lex, a->choices[i]); /* NULL: matches nothing */
+        add_pattern(a, i, a->choices[i]);
     }
     pthread_mutex_unlock(&a->lock);
     return count > 0 || mz_fail("a vote needs at least one choice");
+}
+
+bool mz_audience_vote_alias(mz_audience *a, size_t choice, const char *pattern)
+{
+    pthread_mutex_lock(&a->lock);
+    bool ok = a->open && choice < a->nchoices && pattern;
+    if (ok) add_pattern(a, choice, pattern);
+    pthread_mutex_unlock(&a->lock);
+    return ok || mz_fail("no open vote has choice %zu", choice);
 }
 
 mz_line_state mz_audience_vote(mz_audience *a, const char *who, const char *ip, int choice,

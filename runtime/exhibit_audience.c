@@ -144,9 +144,15 @@ static mz_exhibit_audience_ask vote(mz_exhibit_audience *ea, mz_player *p, doubl
     int turns = mz_player_turns(p);
     if ((turns != ea->round_turns || strcmp(scene, ea->round_scene)) && mz_player_scene_shown(p)) {
         mz_audience_vote_close(ea->aud, now, true); /* the story moved on without it */
+        mz_story_transition_info tr[MZ_AUDIENCE_MAX_CHOICES];
         const char *choices[MZ_AUDIENCE_MAX_CHOICES];
-        size_t n = mz_player_choices(p, choices, MZ_AUDIENCE_MAX_CHOICES);
-        if (n > 0) mz_audience_vote_open(ea->aud, choices, n, now);
+        size_t n = mz_player_choices(p, tr, MZ_AUDIENCE_MAX_CHOICES);
+        for (size_t i = 0; i < n; i++)
+            choices[i] = tr[i].patterns[0];
+        if (n > 0 && mz_audience_vote_open(ea->aud, choices, n, now))
+            for (size_t i = 0; i < n; i++) /* free text may say it any way the story accepts */
+                for (size_t k = 1; k < tr[i].pattern_count; k++)
+                    mz_audience_vote_alias(ea->aud, i, tr[i].patterns[k]);
         snprintf(ea->round_scene, sizeof ea->round_scene, "%s", scene);
         ea->round_turns = turns;
         ea->votes_seen = 0;

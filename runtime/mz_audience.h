@@ -103,10 +103,14 @@ bool mz_audience_next(mz_audience *a, double now, char *text, size_t cap, uint64
 /* ---- vote mode ---- */
 
 #define MZ_AUDIENCE_MAX_CHOICES 8
+#define MZ_AUDIENCE_MAX_PATTERNS 32 /* choices and their other wordings */
 
 /* Opens a round with up to MZ_AUDIENCE_MAX_CHOICES choices (copied),
  * closing any before it. */
 bool mz_audience_vote_open(mz_audience *a, const char *const *choices, size_t count, double now);
+/* Another way of saying choice `choice` of the open round (a transition's
+ * other patterns: "draught", "tunnel" for "follow cat"), for free text. */
+bool mz_audience_vote_alias(mz_audience *a, size_t choice, const char *pattern);
 /* A button press: choice index for this round. Same states as submit. */
 mz_line_state mz_audience_vote(mz_audience *a, const char *phone, const char *ip, int choice,
                                double now, const char **reason);

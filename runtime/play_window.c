@@ -409,18 +409,16 @@ void mz_player_set_audience(mz_player *p, const mz_qr *qr, mz_qr_corner corner, 
     p->overlay_dirty = true;
 }
 
-size_t mz_player_choices(mz_player *p, const char **out, size_t cap)
+size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap)
 {
     mz_story *story = mz_session_story(p->session);
     int scene = mz_story_scene_index(story);
     mz_story_scene_info info;
     size_t n = 0;
     if (scene < 0 || !mz_story_scene_get(story, (size_t)scene, &info)) return 0;
-    for (size_t t = 0; t < info.transition_count && n < cap; t++) {
-        mz_story_transition_info tr;
-        if (mz_story_transition_get(story, (size_t)scene, t, &tr) && tr.pattern_count > 0)
-            out[n++] = tr.patterns[0];
-    }
+    for (size_t t = 0; t < info.transition_count && n < cap; t++)
+        if (mz_story_transition_get(story, (size_t)scene, t, &out[n]) && out[n].pattern_count > 0)
+            n++;
     return n;
 }
 

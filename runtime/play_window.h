@@ -130,9 +130,10 @@ void mz_player_set_audience(mz_player *p, const mz_qr *qr, mz_qr_corner corner, 
 /* mz_player_submit for a line from elsewhere: the trace says "from":source
  * (a string constant). */
 bool mz_player_submit_from(mz_player *p, const char *text, const char *source);
-/* The current scene's transitions' first patterns (the story's strings,
- * valid until the next turn), at most cap; returns how many. */
-size_t mz_player_choices(mz_player *p, const char **out, size_t cap);
+/* The current scene's transitions that have patterns, at most cap (the
+ * story's strings, valid until the next turn); returns how many. A vote's
+ * choice is a transition's first pattern. */
+size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap);
 /* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
 void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
                      double *first_frame_p95_ms);

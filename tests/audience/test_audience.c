@@ -184,6 +184,10 @@ static void test_vote(void)
              MZ_LINE_COUNTED);
     MZ_CHECK(mz_audience_submit(a, "p5", "5", "sing a song", 102, NULL, &why) == MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "matches no choice");
+    /* the transition's other patterns count for it too */
+    MZ_CHECK(mz_audience_vote_alias(a, 2, "knock"));
+    MZ_CHECK(!mz_audience_vote_alias(a, 5, "nothing"));
+    MZ_CHECK(mz_audience_submit(a, "p5", "5", "knock knock", 108, NULL, &why) == MZ_LINE_COUNTED);
     MZ_CHECK(mz_audience_submit(a, "p6", "6", "climb the f*cking lighthouse", 102, NULL, &why) ==
              MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "not accepted");
@@ -192,7 +196,7 @@ static void test_vote(void)
     int counts[8];
     double left;
     MZ_CHECK(mz_audience_tally(a, 110, counts, 8, &left) == 3);
-    MZ_CHECK(counts[0] == 1 && counts[1] == 3 && counts[2] == 0);
+    MZ_CHECK(counts[0] == 1 && counts[1] == 3 && counts[2] == 1);
     MZ_CHECK(left == 10);
     MZ_CHECK(mz_audience_vote_close(a, 119, false) == -2); /* still open */
     MZ_CHECK(mz_audience_vote_close(a, 120, false) == 1);
