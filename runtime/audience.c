@@ -22,10 +22,10 @@
 #define CHOICE_MAX 128
 
 typedef struct live_line {
-    uint64_t id;     /* 0: free slot */
+    uint64_t id; /* 0: free slot */
     mz_line_state state;
-    double since;    /* submitted (waiting) */
-    uint64_t order;  /* queue position, given when queued */
+    double since;   /* submitted (waiting) */
+    uint64_t order; /* queue position, given when queued */
     char phone[64];
     char ip[64];
     char *text;
@@ -82,8 +82,8 @@ struct mz_audience {
 
 const char *mz_line_state_name(mz_line_state s)
 {
-    static const char *const names[] = {"unknown", "waiting", "queued", "shown", "counted",
-                                        "rejected"};
+    static const char *const names[] = {"unknown", "waiting", "queued",
+                                        "shown",   "counted", "rejected"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }
 
@@ -286,7 +286,8 @@ static int match_choice(mz_audience *a, const char *text)
 
 static void count_vote(mz_audience *a, phone *p, int choice)
 {
-    if (p->round == a->round && p->choice >= 0) a->counts[p->choice]--; /* a phone changes its mind */
+    if (p->round == a->round && p->choice >= 0)
+        a->counts[p->choice]--; /* a phone changes its mind */
     p->round = a->round;
     p->choice = choice;
     a->counts[choice]++;
@@ -314,14 +315,15 @@ static mz_line_state refuse(const char **reason, const char *why)
     return MZ_LINE_REJECTED;
 }
 
-mz_line_state mz_audience_submit(mz_audience *a, const char *who, const char *ip,
-                                 const char *text, double now, uint64_t *id, const char **reason)
+mz_line_state mz_audience_submit(mz_audience *a, const char *who, const char *ip, const char *text,
+                                 double now, uint64_t *id, const char **reason)
 {
     if (id) *id = 0;
     if (reason) *reason = NULL;
     if (!a || !who || !*who) return refuse(reason, "no phone id");
     char line[4096];
-    size_t len = mz_text_sanitize(text, text ? strlen(text) : 0, line, sizeof line, sizeof line - 1);
+    size_t len =
+        mz_text_sanitize(text, text ? strlen(text) : 0, line, sizeof line, sizeof line - 1);
     if (len == 0) return refuse(reason, "empty");
     if (len > a->d.max_bytes) return refuse(reason, "too long");
     pthread_mutex_lock(&a->lock);
@@ -330,7 +332,7 @@ mz_line_state mz_audience_submit(mz_audience *a, const char *who, const char *ip
     const char *why = limits(a, p, ad, now);
     mz_line_state state = MZ_LINE_REJECTED;
     if (why) goto out;
-    if (a->d.mode == MZ_AUDIENCE_VOTE && !a->open) {
+    if (a->d.mode == MZ_AUDIENCE_VOTE && (!a->open || now >= a->closes_at)) {
         why = "no vote open";
         goto out;
     }
@@ -373,8 +375,8 @@ mz_line_state mz_audience_submit(mz_audience *a, const char *who, const char *ip
         goto out;
     }
     state = a->d.premoderate ? MZ_LINE_WAITING : MZ_LINE_QUEUED;
-    *l = (live_line){lid, state, now, state == MZ_LINE_QUEUED ? a->next_order++ : 0, "", "",
-                     copy_text};
+    *l = (live_line){lid, state, now,      state == MZ_LINE_QUEUED ? a->next_order++ : 0,
+                     "",  "",    copy_text};
     copy(l->phone, sizeof l->phone, who);
     copy(l->ip, sizeof l->ip, ip);
     changed(a, lid, state, who);

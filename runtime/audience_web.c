@@ -84,8 +84,8 @@ static void on_vote(void *user, const mz_web_request *req, mz_web_response *resp
     long choice = strtol(req->body, &end, 10);
     if (end == req->body) return mz_web_error(resp, 400, "the body is a choice's number");
     const char *reason;
-    mz_line_state s = mz_audience_vote(aw->aud, who, req->client_ip, (int)choice,
-                                       mz_audience_web_now(), &reason);
+    mz_line_state s =
+        mz_audience_vote(aw->aud, who, req->client_ip, (int)choice, mz_audience_web_now(), &reason);
     write_line(resp, 0, s, reason);
 }
 
@@ -186,7 +186,8 @@ static void push_change(mz_audience_web *aw, const mz_audience_change *c)
     const char *reason = NULL;
     if (c->state == MZ_LINE_REJECTED) mz_audience_status(aw->aud, c->phone, c->id, &reason);
     char msg[256];
-    int n = snprintf(msg, sizeof msg, "{\"type\":\"line\",\"id\":%llu,\"state\":\"%s\",\"reason\":\"%s\"}",
+    int n = snprintf(msg, sizeof msg,
+                     "{\"type\":\"line\",\"id\":%llu,\"state\":\"%s\",\"reason\":\"%s\"}",
                      (unsigned long long)c->id, mz_line_state_name(c->state), reason ? reason : "");
     pthread_mutex_lock(&aw->lock);
     for (size_t i = 0; i < CONNS; i++)

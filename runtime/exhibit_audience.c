@@ -110,7 +110,8 @@ mz_exhibit_audience *mz_exhibit_audience_create(const mz_exhibit_config *cfg)
     if (cfg->qr && !(ea->qr = mz_qr_create(ea->url))) goto fail;
     /* The operator needs the token for /moderate.html: said once, on stderr
      * like the console's. */
-    fprintf(stderr, "maze exhibit: audience page %s (port %d); moderation /moderate.html?token=%s\n",
+    fprintf(stderr,
+            "maze exhibit: audience page %s (port %d); moderation /moderate.html?token=%s\n",
             ea->url, mz_web_port(ea->web), mz_web_token(ea->web));
     return ea;
 fail:
@@ -137,8 +138,8 @@ const char *mz_exhibit_audience_url(const mz_exhibit_audience *ea)
 }
 
 /* vote: a round on each new scene once it shows; the tally over the picture. */
-static mz_exhibit_audience_ask vote(mz_exhibit_audience *ea, mz_player *p, double now,
-                                    char *text, size_t cap)
+static mz_exhibit_audience_ask vote(mz_exhibit_audience *ea, mz_player *p, double now, char *text,
+                                    size_t cap)
 {
     const char *scene = mz_player_scene(p);
     int turns = mz_player_turns(p);
@@ -183,8 +184,8 @@ static mz_exhibit_audience_ask vote(mz_exhibit_audience *ea, mz_player *p, doubl
     return active ? MZ_EXHIBIT_AUDIENCE_ACTIVE : MZ_EXHIBIT_AUDIENCE_NOTHING;
 }
 
-mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_player *p,
-                                                 char *text, size_t cap)
+mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_player *p, char *text,
+                                                 size_t cap)
 {
     if (!ea) return MZ_EXHIBIT_AUDIENCE_NOTHING;
     double now = mz_audience_web_now();
@@ -194,7 +195,8 @@ mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_pla
     } else {
         uint64_t id;
         if (mz_audience_next(ea->aud, now, text, cap, &id)) {
-            snprintf(ea->line, sizeof ea->line, "From the audience: \xe2\x80\x9c%s\xe2\x80\x9d", text);
+            snprintf(ea->line, sizeof ea->line, "From the audience: \xe2\x80\x9c%s\xe2\x80\x9d",
+                     text);
             ea->line_until = now + SHOW_LINE_S;
             ask = MZ_EXHIBIT_AUDIENCE_PLAY;
         } else if (now > ea->line_until) {
@@ -202,7 +204,8 @@ mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_pla
         }
     }
     mz_player_set_audience(p, ea->qr, ea->corner, ea->url, ea->line);
-    if (now - ea->fps_logged >= 5) { /* does a busy page slow the kiosk? (tools/bench_audience.py) */
+    if (now - ea->fps_logged >=
+        5) { /* does a busy page slow the kiosk? (tools/bench_audience.py) */
         double fps, ff;
         char backend[32];
         bool fallback;

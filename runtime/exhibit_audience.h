@@ -31,8 +31,8 @@ typedef enum mz_exhibit_audience_ask {
 
 /* Each tick: updates the QR code and the line or tally over the picture,
  * opens a vote on each new scene shown, and says what the phones ask. */
-mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_player *p,
-                                                 char *text, size_t cap);
+mz_exhibit_audience_ask mz_exhibit_audience_poll(mz_exhibit_audience *ea, mz_player *p, char *text,
+                                                 size_t cap);
 
 /* The page's URL (what the QR code says). */
 const char *mz_exhibit_audience_url(const mz_exhibit_audience *ea);

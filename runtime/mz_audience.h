@@ -33,17 +33,17 @@ typedef enum mz_audience_mode { MZ_AUDIENCE_QUEUE = 0, MZ_AUDIENCE_VOTE } mz_aud
 
 typedef struct mz_audience_desc {
     mz_audience_mode mode;
-    const mz_screen *screen; /* borrowed; NULL: no word screening (tests) */
-    bool premoderate;        /* lines wait for the operator's approval */
-    double turn_s;           /* queue: seconds between lines shown; 0: 8 */
-    double vote_s;           /* vote: seconds a round lasts; 0: 20 */
+    const mz_screen *screen;     /* borrowed; NULL: no word screening (tests) */
+    bool premoderate;            /* lines wait for the operator's approval */
+    double turn_s;               /* queue: seconds between lines shown; 0: 8 */
+    double vote_s;               /* vote: seconds a round lasts; 0: 20 */
     double moderation_timeout_s; /* waiting longer is a rejection; 0: 60 */
-    size_t max_bytes;        /* of a line, after sanitising; 0: 140 */
-    double rate_s;           /* seconds between two lines of one phone; 0: 5 */
-    int ip_burst;            /* lines per rate_s from one address (phones share NATs); 0: 6 */
-    int mute_after;          /* rejected lines before a phone is muted; 0: 3 */
-    double mute_s;           /* how long a mute lasts; 0: 600 */
-    size_t max_waiting;      /* lines queued or awaiting the operator; 0: 256 */
+    size_t max_bytes;            /* of a line, after sanitising; 0: 140 */
+    double rate_s;               /* seconds between two lines of one phone; 0: 5 */
+    int ip_burst;                /* lines per rate_s from one address (phones share NATs); 0: 6 */
+    int mute_after;              /* rejected lines before a phone is muted; 0: 3 */
+    double mute_s;               /* how long a mute lasts; 0: 600 */
+    size_t max_waiting;          /* lines queued or awaiting the operator; 0: 256 */
     /* vote: the choice free text counts toward, or -1; NULL: mz_text
      * matching against the choices. Called with the audience's lock held. */
     int (*match)(void *user, const char *text);

@@ -10,7 +10,7 @@
 #define QUIET 4 /* modules of white around the code */
 
 struct mz_qr {
-    int size; /* with the quiet zone */
+    int size;      /* with the quiet zone */
     uint8_t *dark; /* size * size, 1 for a dark module */
 };
 

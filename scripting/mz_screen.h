@@ -33,9 +33,9 @@
 typedef struct mz_screen mz_screen;
 
 typedef struct mz_screen_desc {
-    const char *dir;       /* a folder with LANG.txt and allow/LANG.txt, or NULL: no lists */
-    const char *languages; /* "en,fr": the lists to load from dir; NULL or "": every one */
-    const char *extra;     /* the installation's own blocked list (a file), or NULL */
+    const char *dir;         /* a folder with LANG.txt and allow/LANG.txt, or NULL: no lists */
+    const char *languages;   /* "en,fr": the lists to load from dir; NULL or "": every one */
+    const char *extra;       /* the installation's own blocked list (a file), or NULL */
     const char *extra_allow; /* the installation's innocent words (a file), or NULL */
     uint64_t salt;           /* for mz_screen_hash; 0: drawn at random */
 } mz_screen_desc;

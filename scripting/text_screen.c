@@ -14,10 +14,11 @@
 #include <time.h>
 
 #define SCREEN_MAX_BYTES 4096
-#define SCREEN_MAX_LETTERS 64  /* of one entry */
+#define SCREEN_MAX_LETTERS 64                       /* of one entry */
 #define SCREEN_MAX_WORDS (SCREEN_MAX_BYTES / 2 + 1) /* of one line: all of them */
 #define SCREEN_MAX_LANGS 64
-#define SCREEN_GLUED_PHRASE 6 /* letters of a phrase that counts glued inside a word ("s&m" does not) */
+#define SCREEN_GLUED_PHRASE                                                                        \
+    6 /* letters of a phrase that counts glued inside a word ("s&m" does not) */
 #define SCREEN_PHRASE_WORDS 6 /* words of the longest phrase matched */
 #define SCREEN_SHORT 3 /* letters of a blocked word that counts inside another only at an edge */
 
@@ -95,7 +96,8 @@ static size_t lang_index(mz_screen *s, const char *lang)
 static int cmp_entry(const void *a, const void *b)
 {
     const scr_entry *x = a, *y = b;
-    return x->hash != y->hash ? (x->hash < y->hash ? -1 : 1) : (x->off > y->off) - (x->off < y->off);
+    return x->hash != y->hash ? (x->hash < y->hash ? -1 : 1)
+                              : (x->off > y->off) - (x->off < y->off);
 }
 
 /* Adds e; the set is in hash order again once sorted is true (a list file
@@ -140,9 +142,14 @@ static bool add(mz_screen *s, scr_set *set, const char *text, const char *lang, 
     }
     memcpy(s->letters + s->pool_len, letters, r * sizeof *letters);
     memcpy(s->counts + s->pool_len, counts, r);
-    scr_entry e = {runs_hash(letters, r), (uint32_t)s->pool_len, (uint8_t)r,
-                   has_spaceless(text) ? KIND_SPACELESS : nw > 1 ? KIND_PHRASE : KIND_WORD,
-                   (uint8_t)n, (uint8_t)lang_index(s, lang)};
+    scr_entry e = {runs_hash(letters, r),
+                   (uint32_t)s->pool_len,
+                   (uint8_t)r,
+                   has_spaceless(text) ? KIND_SPACELESS
+                   : nw > 1            ? KIND_PHRASE
+                                       : KIND_WORD,
+                   (uint8_t)n,
+                   (uint8_t)lang_index(s, lang)};
     s->pool_len += r;
     return set_insert(set, e, sorted);
 }
@@ -315,8 +322,8 @@ static size_t first_with_hash(const scr_set *set, uint32_t h)
 
 /* The blocked entry spelled by runs [i, i + n) of t, each run at least as
  * long as the entry's (so repeated letters never hide a word), or NULL. */
-static const scr_entry *find(const mz_screen *s, const scr_set *set, uint32_t h,
-                             const scr_tok *t, size_t i, size_t n, bool counts)
+static const scr_entry *find(const mz_screen *s, const scr_set *set, uint32_t h, const scr_tok *t,
+                             size_t i, size_t n, bool counts)
 {
     for (size_t k = first_with_hash(set, h); k < set->n && set->e[k].hash == h; k++) {
         const scr_entry *e = &set->e[k];
@@ -372,7 +379,8 @@ static bool check_runs(const mz_screen *s, const scr_tok *t, const bool *aligned
             if (!e) continue;
             bool edge = aligned ? aligned[i] : i == 0 || j == t->r - 1 || plural_after(t, j + 1);
             if (e->kind == KIND_PHRASE && !aligned && e->raw < SCREEN_GLUED_PHRASE) continue;
-            if (e->kind != KIND_SPACELESS && e->raw <= 2) continue; /* "13." is no part of "table" */
+            if (e->kind != KIND_SPACELESS && e->raw <= 2)
+                continue; /* "13." is no part of "table" */
             if (e->kind == KIND_SPACELESS || e->raw > SCREEN_SHORT || edge)
                 return verdict(s, e, aligned ? MZ_SCREEN_SPELLED : MZ_SCREEN_GLUED, res);
         }
@@ -453,8 +461,8 @@ bool mz_screen_check(const mz_screen *s, const char *text, mz_screen_result *res
     static _Thread_local uint32_t letters[SCREEN_MAX_BYTES];
     static _Thread_local mz_skel_word words[SCREEN_MAX_WORDS];
     static _Thread_local scr_tok tok;
-    size_t nw = mz_text_skeleton((const unsigned char *)text, len, letters, SCREEN_MAX_BYTES,
-                                 words, SCREEN_MAX_WORDS);
+    size_t nw = mz_text_skeleton((const unsigned char *)text, len, letters, SCREEN_MAX_BYTES, words,
+                                 SCREEN_MAX_WORDS);
     size_t run_start = 0;
     for (size_t i = 0; i < nw; i++) {
         if (!check_letters(s, letters + words[i].start, words[i].len, &tok, false, res))
@@ -475,12 +483,18 @@ bool mz_screen_check(const mz_screen *s, const char *text, mz_screen_result *res
 const char *mz_screen_reason_name(mz_screen_reason reason)
 {
     switch (reason) {
-    case MZ_SCREEN_OK: return "accepted";
-    case MZ_SCREEN_WORD: return "blocked word";
-    case MZ_SCREEN_GLUED: return "blocked word inside another";
-    case MZ_SCREEN_SPELLED: return "blocked word spelled out";
-    case MZ_SCREEN_PHRASE: return "blocked phrase";
-    case MZ_SCREEN_TOO_LONG: return "too long";
+    case MZ_SCREEN_OK:
+        return "accepted";
+    case MZ_SCREEN_WORD:
+        return "blocked word";
+    case MZ_SCREEN_GLUED:
+        return "blocked word inside another";
+    case MZ_SCREEN_SPELLED:
+        return "blocked word spelled out";
+    case MZ_SCREEN_PHRASE:
+        return "blocked phrase";
+    case MZ_SCREEN_TOO_LONG:
+        return "too long";
     }
     return "unknown";
 }

@@ -51,9 +51,9 @@ static uint32_t latin_lookalike(uint32_t c)
         return k < 26 ? 'a' + k : 'a' + k - 26;
     }
     if (c >= 0x1D7CE && c <= 0x1D7FF) return '0' + (c - 0x1D7CE) % 10;
-    if (c >= 0x24B6 && c <= 0x24CF) return 'a' + (c - 0x24B6); /* circled capitals */
-    if (c >= 0x24D0 && c <= 0x24E9) return 'a' + (c - 0x24D0); /* circled small */
-    if (c >= 0x249C && c <= 0x24B5) return 'a' + (c - 0x249C); /* parenthesised */
+    if (c >= 0x24B6 && c <= 0x24CF) return 'a' + (c - 0x24B6);    /* circled capitals */
+    if (c >= 0x24D0 && c <= 0x24E9) return 'a' + (c - 0x24D0);    /* circled small */
+    if (c >= 0x249C && c <= 0x24B5) return 'a' + (c - 0x249C);    /* parenthesised */
     if (c >= 0x1F130 && c <= 0x1F149) return 'a' + (c - 0x1F130); /* squared */
     if (c >= 0x1F150 && c <= 0x1F169) return 'a' + (c - 0x1F150); /* negative circled */
     if (c >= 0x1F170 && c <= 0x1F189) return 'a' + (c - 0x1F170); /* negative squared */
@@ -77,21 +77,36 @@ static bool invisible(uint32_t c)
 static uint32_t unleet(uint32_t c)
 {
     switch (c) {
-    case '0': return 'o';
-    case '1': return 'i';
-    case '3': return 'e';
-    case '4': return 'a';
-    case '5': return 's';
-    case '7': return 't';
-    case '8': return 'b';
-    case '9': return 'g';
-    case '@': return 'a';
-    case '$': return 's';
-    case 0x20AC: return 'e'; /* € */
-    case 0xA2: return 'c';   /* ¢ */
-    case 0xA5: return 'y';   /* ¥ */
-    case 0xA7: return 's';   /* § */
-    default: return c;
+    case '0':
+        return 'o';
+    case '1':
+        return 'i';
+    case '3':
+        return 'e';
+    case '4':
+        return 'a';
+    case '5':
+        return 's';
+    case '7':
+        return 't';
+    case '8':
+        return 'b';
+    case '9':
+        return 'g';
+    case '@':
+        return 'a';
+    case '$':
+        return 's';
+    case 0x20AC:
+        return 'e'; /* € */
+    case 0xA2:
+        return 'c'; /* ¢ */
+    case 0xA5:
+        return 'y'; /* ¥ */
+    case 0xA7:
+        return 's'; /* § */
+    default:
+        return c;
     }
 }
 
@@ -103,10 +118,14 @@ static uint32_t inner_sign(uint32_t c)
     case '|':
     case 0xA1: /* ¡ */
         return 'i';
-    case '+': return 't';
-    case '(': return 'c';
-    case '*': return MZ_SKEL_ANY;
-    default: return 0;
+    case '+':
+        return 't';
+    case '(':
+        return 'c';
+    case '*':
+        return MZ_SKEL_ANY;
+    default:
+        return 0;
     }
 }
 

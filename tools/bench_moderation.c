@@ -71,13 +71,26 @@ static void t_leet(const char *w, char *dst)
     for (; *w; w++) {
         const char *r = NULL;
         switch (*w) {
-        case 'a': r = next(2) ? "4" : "@"; break;
-        case 'e': r = "3"; break;
-        case 'i': r = next(2) ? "1" : "!"; break;
-        case 'o': r = "0"; break;
-        case 's': r = next(2) ? "5" : "$"; break;
-        case 't': r = "7"; break;
-        default: break;
+        case 'a':
+            r = next(2) ? "4" : "@";
+            break;
+        case 'e':
+            r = "3";
+            break;
+        case 'i':
+            r = next(2) ? "1" : "!";
+            break;
+        case 'o':
+            r = "0";
+            break;
+        case 's':
+            r = next(2) ? "5" : "$";
+            break;
+        case 't':
+            r = "7";
+            break;
+        default:
+            break;
         }
         if (r && next(3))
             dst += sprintf(dst, "%s", r);
@@ -102,17 +115,38 @@ static void t_homoglyph(const char *w, char *dst)
     for (; *w; w++) {
         const char *r = NULL;
         switch (*w) {
-        case 'a': r = "\xd0\xb0"; break; /* Cyrillic а */
-        case 'e': r = "\xd0\xb5"; break;
-        case 'o': r = next(2) ? "\xd0\xbe" : "\xce\xbf"; break; /* Cyrillic о, Greek ο */
-        case 'p': r = "\xd1\x80"; break;
-        case 'c': r = "\xd1\x81"; break;
-        case 'x': r = "\xd1\x85"; break;
-        case 'y': r = "\xd1\x83"; break;
-        case 'i': r = "\xd1\x96"; break;
-        case 's': r = "\xd1\x95"; break;
-        case 'k': r = "\xd0\xba"; break;
-        default: break;
+        case 'a':
+            r = "\xd0\xb0";
+            break; /* Cyrillic а */
+        case 'e':
+            r = "\xd0\xb5";
+            break;
+        case 'o':
+            r = next(2) ? "\xd0\xbe" : "\xce\xbf";
+            break; /* Cyrillic о, Greek ο */
+        case 'p':
+            r = "\xd1\x80";
+            break;
+        case 'c':
+            r = "\xd1\x81";
+            break;
+        case 'x':
+            r = "\xd1\x85";
+            break;
+        case 'y':
+            r = "\xd1\x83";
+            break;
+        case 'i':
+            r = "\xd1\x96";
+            break;
+        case 's':
+            r = "\xd1\x95";
+            break;
+        case 'k':
+            r = "\xd0\xba";
+            break;
+        default:
+            break;
         }
         if (r && next(2))
             dst += sprintf(dst, "%s", r);
@@ -125,7 +159,7 @@ static void t_homoglyph(const char *w, char *dst)
 static void t_zero_width(const char *w, char *dst)
 {
     static const char *const zw[] = {"\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\x8d",
-                                     "\xe2\x81\xa0", "\xc2\xad", "\xef\xbb\xbf"};
+                                     "\xe2\x81\xa0", "\xc2\xad",     "\xef\xbb\xbf"};
     for (; *w; w++) {
         *dst++ = *w;
         if (w[1] && *w != ' ' && next(2)) dst += sprintf(dst, "%s", zw[next(6)]);
@@ -165,7 +199,8 @@ static void t_fullwidth(const char *w, char *dst)
     for (; *w; w++) {
         if (*w > ' ' && *w < 0x7F) {
             unsigned c = 0xFF01u + (unsigned)(*w - '!');
-            dst += sprintf(dst, "%c%c%c", 0xE0 | c >> 12, 0x80 | (c >> 6 & 0x3F), 0x80 | (c & 0x3F));
+            dst +=
+                sprintf(dst, "%c%c%c", 0xE0 | c >> 12, 0x80 | (c >> 6 & 0x3F), 0x80 | (c & 0x3F));
         } else {
             *dst++ = *w;
         }
@@ -173,13 +208,21 @@ static void t_fullwidth(const char *w, char *dst)
     *dst = '\0';
 }
 
-static const trick tricks[] = {t_split, t_leet,   t_repeat, t_homoglyph,
-                               t_zero_width, t_glued, t_star, t_fullwidth};
+static const trick tricks[] = {t_split,      t_leet,  t_repeat, t_homoglyph,
+                               t_zero_width, t_glued, t_star,   t_fullwidth};
 #define NTRICKS (sizeof tricks / sizeof tricks[0])
 
 static const char *const carriers[] = {
-    "%s", "you are a %s", "the lighthouse keeper is a %s", "%s!!!", "open the door %s",
-    "lol %s", "I want to see %s", "%s everywhere", "look at that %s", "go upstairs you %s",
+    "%s",
+    "you are a %s",
+    "the lighthouse keeper is a %s",
+    "%s!!!",
+    "open the door %s",
+    "lol %s",
+    "I want to see %s",
+    "%s everywhere",
+    "look at that %s",
+    "go upstairs you %s",
 };
 
 static bool listed(char **list, size_t n, const char *word)
@@ -215,33 +258,64 @@ static void offensive_line(char **lists[], size_t counts[], size_t nlists, char 
 
 /* Innocent words that hold a blocked one, and ordinary lines. */
 static const char *const scunthorpe[] = {
-    "Scunthorpe", "Sussex", "assassin", "class", "therapist", "grape", "pass", "Essex",
-    "Middlesex", "Penistone", "cocktail", "Hitchcock", "analysis", "analyst", "shiitake",
-    "buttress", "Dickens", "cumulative", "assume", "title", "button", "scrape", "skyscraper",
-    "specialist", "hello", "shell", "grapefruit", "butterfly", "passport", "classic", "massive",
-    "bassoon", "cockatoo", "peacock", "weathercock", "sextant", "sexton", "Wessex", "cumin",
-    "document", "circumstance", "accumulate", "pussycat", "spice", "glass", "grass", "brass",
-    "compass", "embassy", "harass", "cockpit", "shuttlecock", "scuttlebutt", "cucumber",
-    "hancock", "Cockburn", "Clitheroe", "assistant", "assembly", "mass", "trespass", "bypass",
-    "drape", "scrap", "trapeze", "snigger", "analog", "canal", "banal", "Uranus", "titan",
-    "titmouse", "therapists", "grapes", "classes", "assassins", "passenger", "shitake",
-    "spoon", "raccoon", "tycoon", "harpoon", "Dickinson", "cockroach", "Montenegro",
+    "Scunthorpe", "Sussex",   "assassin",   "class",       "therapist",    "grape",
+    "pass",       "Essex",    "Middlesex",  "Penistone",   "cocktail",     "Hitchcock",
+    "analysis",   "analyst",  "shiitake",   "buttress",    "Dickens",      "cumulative",
+    "assume",     "title",    "button",     "scrape",      "skyscraper",   "specialist",
+    "hello",      "shell",    "grapefruit", "butterfly",   "passport",     "classic",
+    "massive",    "bassoon",  "cockatoo",   "peacock",     "weathercock",  "sextant",
+    "sexton",     "Wessex",   "cumin",      "document",    "circumstance", "accumulate",
+    "pussycat",   "spice",    "glass",      "grass",       "brass",        "compass",
+    "embassy",    "harass",   "cockpit",    "shuttlecock", "scuttlebutt",  "cucumber",
+    "hancock",    "Cockburn", "Clitheroe",  "assistant",   "assembly",     "mass",
+    "trespass",   "bypass",   "drape",      "scrap",       "trapeze",      "snigger",
+    "analog",     "canal",    "banal",      "Uranus",      "titan",        "titmouse",
+    "therapists", "grapes",   "classes",    "assassins",   "passenger",    "shitake",
+    "spoon",      "raccoon",  "tycoon",     "harpoon",     "Dickinson",    "cockroach",
+    "Montenegro",
 };
 static const char *const subjects[] = {
-    "the door", "a lighthouse", "the old keeper", "my friend", "the ghost", "a red boat",
-    "the staircase", "our teacher", "the cat", "a storm", "the museum", "this maze",
+    "the door",      "a lighthouse", "the old keeper", "my friend", "the ghost",  "a red boat",
+    "the staircase", "our teacher",  "the cat",        "a storm",   "the museum", "this maze",
 };
 static const char *const verbs[] = {
     "opens", "climbs", "falls", "sings", "waits", "glows", "breaks", "dances", "hides", "grows",
 };
 static const char *const chat[] = {
-    "hello from the back row!", "sooo cool", "go up the stairs", "open the door please",
-    "turn left at the fountain", "can we see the sea?", "more rain!!!", "room 101",
-    "plan B: run", "a b c", "k is for kite", "I am a fan", "pen is mightier", "Mama mia",
-    "le chat est sur la table", "der Hund schläft", "el gato negro duerme", "una regina",
-    "ciao bella", "hasta la vista", "\xf0\x9f\x98\x80\xf0\x9f\x98\x80 yes", "10/10 would climb again",
-    "helloooo", "WOW", "go go go", "the titanic sinks", "a spicy stew", "the analyst smiles",
-    "I passed the exam", "ok", "hmm...", "it is 3 am", "@everyone look up", "$5 for a ticket",
+    "hello from the back row!",
+    "sooo cool",
+    "go up the stairs",
+    "open the door please",
+    "turn left at the fountain",
+    "can we see the sea?",
+    "more rain!!!",
+    "room 101",
+    "plan B: run",
+    "a b c",
+    "k is for kite",
+    "I am a fan",
+    "pen is mightier",
+    "Mama mia",
+    "le chat est sur la table",
+    "der Hund schläft",
+    "el gato negro duerme",
+    "una regina",
+    "ciao bella",
+    "hasta la vista",
+    "\xf0\x9f\x98\x80\xf0\x9f\x98\x80 yes",
+    "10/10 would climb again",
+    "helloooo",
+    "WOW",
+    "go go go",
+    "the titanic sinks",
+    "a spicy stew",
+    "the analyst smiles",
+    "I passed the exam",
+    "ok",
+    "hmm...",
+    "it is 3 am",
+    "@everyone look up",
+    "$5 for a ticket",
 };
 
 static void innocent_line(size_t i, char *out)
@@ -316,8 +390,8 @@ int main(int argc, char **argv)
            100.0 * (double)caught / LINES);
     printf("innocent lines blocked: %zu/%d = %.1f %% (target <= 1 %%)\n", blocked, LINES,
            100.0 * (double)blocked / LINES);
-    printf("time per line: p50 %.1f us, p95 %.1f us, max %.1f us\n", t[LINES], t[2 * LINES * 95 / 100],
-           t[2 * LINES - 1]);
+    printf("time per line: p50 %.1f us, p95 %.1f us, max %.1f us\n", t[LINES],
+           t[2 * LINES * 95 / 100], t[2 * LINES - 1]);
     mz_screen_destroy(s);
     for (size_t i = 0; i < 7; i++) {
         for (size_t k = 0; k < counts[i]; k++)

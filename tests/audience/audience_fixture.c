@@ -39,8 +39,8 @@ int main(int argc, char **argv)
     mz_screen *screen = mz_screen_create(&(mz_screen_desc){.dir = "assets/moderation"});
     d.screen = screen;
     mz_audience *aud = screen ? mz_audience_create(&d) : NULL;
-    mz_web *web = aud ? mz_web_create(&(mz_web_desc){.static_dir = "assets/web", .max_ws = 400})
-                      : NULL;
+    mz_web *web =
+        aud ? mz_web_create(&(mz_web_desc){.static_dir = "assets/web", .max_ws = 400}) : NULL;
     mz_audience_web *aw = web ? mz_audience_web_create(web, aud) : NULL;
     if (!aw || !mz_web_start(web)) {
         fprintf(stderr, "audience_fixture: %s\n", mz_error());

@@ -22,9 +22,15 @@ static void sink(mz_log_level level, const char *line, void *user)
 
 static mz_audience *make(mz_audience_mode mode, bool premoderate)
 {
-    mz_audience *a = mz_audience_create(&(mz_audience_desc){
-        .mode = mode, .screen = screen, .premoderate = premoderate, .turn_s = 8, .vote_s = 20,
-        .moderation_timeout_s = 30, .rate_s = 5, .mute_after = 3, .mute_s = 600});
+    mz_audience *a = mz_audience_create(&(mz_audience_desc){.mode = mode,
+                                                            .screen = screen,
+                                                            .premoderate = premoderate,
+                                                            .turn_s = 8,
+                                                            .vote_s = 20,
+                                                            .moderation_timeout_s = 30,
+                                                            .rate_s = 5,
+                                                            .mute_after = 3,
+                                                            .mute_s = 600});
     MZ_CHECK(a != NULL);
     return a;
 }
@@ -53,7 +59,7 @@ static void test_queue_pace_and_fairness(void)
     MZ_CHECK(shown == id1);
     MZ_CHECK(mz_audience_status(a, "p1", id1, NULL) == MZ_LINE_SHOWN);
     MZ_CHECK(mz_audience_status(a, "p2", id1, NULL) == MZ_LINE_NONE); /* not p2's line */
-    MZ_CHECK(!mz_audience_next(a, 11.9, text, sizeof text, &shown)); /* turn_s is 8 */
+    MZ_CHECK(!mz_audience_next(a, 11.9, text, sizeof text, &shown));  /* turn_s is 8 */
     MZ_CHECK(mz_audience_next(a, 12, text, sizeof text, &shown));
     MZ_CHECK_STR(text, "climb the stairs");
     /* p1 may send again now that its line is shown, and goes after p3 */
@@ -89,7 +95,8 @@ static void test_limits(void)
     int accepted = 0;
     for (int i = 0; i < 10; i++) {
         snprintf(who, sizeof who, "fresh%d", i);
-        accepted += mz_audience_submit(a, who, "10.9.9.9", "hello", 1, NULL, &why) == MZ_LINE_QUEUED;
+        accepted +=
+            mz_audience_submit(a, who, "10.9.9.9", "hello", 1, NULL, &why) == MZ_LINE_QUEUED;
     }
     MZ_CHECK(accepted == 6);
     MZ_CHECK_STR(why, "too fast");
@@ -199,6 +206,10 @@ static void test_vote(void)
     MZ_CHECK(counts[0] == 1 && counts[1] == 3 && counts[2] == 1);
     MZ_CHECK(left == 10);
     MZ_CHECK(mz_audience_vote_close(a, 119, false) == -2); /* still open */
+    /* past the deadline, before the kiosk closes the round: too late */
+    MZ_CHECK(mz_audience_submit(a, "p8", "8", "open the door", 120, NULL, &why) ==
+             MZ_LINE_REJECTED);
+    MZ_CHECK_STR(why, "no vote open");
     MZ_CHECK(mz_audience_vote_close(a, 120, false) == 1);
     MZ_CHECK(mz_audience_vote(a, "p7", "7", 0, 121, &why) == MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "no vote open");

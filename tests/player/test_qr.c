@@ -33,7 +33,8 @@ static const char *scan(mz_overlay *o, const mz_qr *q, mz_qr_corner corner, int 
     uint8_t *rgb = malloc((size_t)w * (size_t)h * 4);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
-            const uint8_t *p = (const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)x * 4;
+            const uint8_t *p =
+                (const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)x * 4;
             uint8_t *d = rgb + ((size_t)y * (size_t)w + (size_t)x) * 4;
             uint8_t bg = (uint8_t)(((x / 7 + y / 5) % 3) * 90); /* a busy scene behind */
             for (int k = 0; k < 3; k++)

@@ -9,8 +9,7 @@
 
 static mz_screen *shipped(void)
 {
-    mz_screen *s = mz_screen_create(&(mz_screen_desc){.dir = "assets/moderation",
-                                                      .salt = 42});
+    mz_screen *s = mz_screen_create(&(mz_screen_desc){.dir = "assets/moderation", .salt = 42});
     MZ_CHECK_MSG(s != NULL, "%s", mz_error());
     return s;
 }
@@ -35,8 +34,8 @@ static void test_lists_load(void)
     mz_screen_destroy(s);
     MZ_CHECK(mz_screen_create(&(mz_screen_desc){.dir = "/nonexistent"}) == NULL);
     MZ_CHECK_HAS(mz_error(), "/nonexistent");
-    MZ_CHECK(mz_screen_create(&(mz_screen_desc){.dir = "assets/moderation",
-                                                .languages = "en,xx"}) == NULL);
+    MZ_CHECK(mz_screen_create(
+                 &(mz_screen_desc){.dir = "assets/moderation", .languages = "en,xx"}) == NULL);
     MZ_CHECK_HAS(mz_error(), "xx.txt");
 }
 
@@ -61,14 +60,23 @@ static void test_obfuscations(void)
     expect(s, "a55hole", false, MZ_SCREEN_WORD);
     /* Cyrillic а and о, Greek ο, fullwidth, mathematical bold, circled */
     expect(s, "\xd0\xb0ss", false, MZ_SCREEN_WORD);
-    expect(s, "c\xd0\xbe\xd0\xbe" "ck", false, MZ_SCREEN_WORD);
-    expect(s, "c\xce\xbf" "ck", false, MZ_SCREEN_WORD);
+    expect(s,
+           "c\xd0\xbe\xd0\xbe"
+           "ck",
+           false, MZ_SCREEN_WORD);
+    expect(s,
+           "c\xce\xbf"
+           "ck",
+           false, MZ_SCREEN_WORD);
     expect(s, "\xef\xbd\x86\xef\xbd\x95\xef\xbd\x83\xef\xbd\x8b", false, MZ_SCREEN_WORD);
     expect(s, "\xf0\x9d\x90\x9f\xf0\x9d\x90\xae\xf0\x9d\x90\x9c\xf0\x9d\x90\xa4", false,
            MZ_SCREEN_WORD);
     expect(s, "\xe2\x93\x95\xe2\x93\xa4\xe2\x93\x92\xe2\x93\x9a", false, MZ_SCREEN_WORD);
     /* zero-width space, soft hyphen, word joiner inside the word */
-    expect(s, "fu\xe2\x80\x8b" "ck", false, MZ_SCREEN_WORD);
+    expect(s,
+           "fu\xe2\x80\x8b"
+           "ck",
+           false, MZ_SCREEN_WORD);
     expect(s, "sh\xc2\xadit", false, MZ_SCREEN_WORD);
     expect(s, "cu\xe2\x81\xa0nt", false, MZ_SCREEN_WORD);
     /* glued to other words */
@@ -80,7 +88,10 @@ static void test_obfuscations(void)
     expect(s, "he likes the ball gag", false, MZ_SCREEN_PHRASE);
     expect(s, "c est une grande folle", false, MZ_SCREEN_PHRASE);
     expect(s, "du arschloch", false, MZ_SCREEN_WORD);
-    expect(s, "\xd0\xb5" "b\xd0\xb0l\xd0\xbe", false, MZ_SCREEN_WORD); /* ebalo, Cyrillic е а о */
+    expect(s,
+           "\xd0\xb5"
+           "b\xd0\xb0l\xd0\xbe",
+           false, MZ_SCREEN_WORD); /* ebalo, Cyrillic е а о */
     mz_screen_destroy(s);
 }
 
@@ -88,17 +99,39 @@ static void test_precision(void)
 {
     mz_screen *s = shipped();
     const char *innocent[] = {
-        "Scunthorpe",           "I live in Sussex",   "the assassin climbs the tower",
-        "a class of students",  "my therapist says",  "eat a grape",
-        "pass the salt",        "Middlesex and Essex", "a glass of water",
-        "the cocktail bar",     "Hitchcock films",    "an analysis of the maze",
-        "the shuttlecock",      "assume nothing",     "a bass guitar",
-        "cumulative effects",   "document the maze",  "the pen is on the table",
-        "Penistone station",    "shiitake mushrooms", "the butter dish",
-        "button up your coat",  "Dickens wrote this", "a hello to the world",
-        "I see a s c e n e",    "go up the stairs",   "open the door",
-        "k is for kite",        "the title of the book", "Cassandra warned us",
-        "I am a fan of the con", "a bite of the pot roast", "a stake in the trio",
+        "Scunthorpe",
+        "I live in Sussex",
+        "the assassin climbs the tower",
+        "a class of students",
+        "my therapist says",
+        "eat a grape",
+        "pass the salt",
+        "Middlesex and Essex",
+        "a glass of water",
+        "the cocktail bar",
+        "Hitchcock films",
+        "an analysis of the maze",
+        "the shuttlecock",
+        "assume nothing",
+        "a bass guitar",
+        "cumulative effects",
+        "document the maze",
+        "the pen is on the table",
+        "Penistone station",
+        "shiitake mushrooms",
+        "the butter dish",
+        "button up your coat",
+        "Dickens wrote this",
+        "a hello to the world",
+        "I see a s c e n e",
+        "go up the stairs",
+        "open the door",
+        "k is for kite",
+        "the title of the book",
+        "Cassandra warned us",
+        "I am a fan of the con",
+        "a bite of the pot roast",
+        "a stake in the trio",
     };
     for (size_t i = 0; i < sizeof innocent / sizeof innocent[0]; i++)
         expect(s, innocent[i], true, MZ_SCREEN_OK);
