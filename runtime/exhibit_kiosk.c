@@ -8,7 +8,9 @@
 #include "play_window.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +21,9 @@
 #define STATUS_EVERY_S 0.2 /* the heartbeat: hang_s is at least 0.5 s */
 #define MAX_DEMO 64
 
-typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING } kstate;
+typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING, STANDBY } kstate;
 static const char *const state_names[] = {"attract", "playing", "idle_warning", "ending",
-                                          "credits", "starting"};
+                                          "credits", "starting", "standby"};
 
 typedef struct kiosk {
     mz_exhibit_config cfg;
@@ -140,7 +142,7 @@ static void iso_time(time_t t, char *out, size_t cap)
  * operator. No viewer text unless the config asks for it. */
 static void end_session(kiosk *k, const char *reason)
 {
-    if (k->state == ATTRACT || k->state == STARTING) return;
+    if (k->state == ATTRACT || k->state == STARTING || k->state == STANDBY) return;
     char start[32], end[32];
     iso_time(k->session_start, start, sizeof start);
     iso_time(time(NULL), end, sizeof end);
@@ -310,6 +312,7 @@ static void tick(kiosk *k)
         if (since(k->state_ns) >= c->ending_hold) set_state(k, CREDITS);
         break;
     case STARTING:
+    case STANDBY:
         break;
     case CREDITS: {
         const char *disclosure = mz_player_disclosure(k->p);
@@ -359,6 +362,27 @@ static void tick(kiosk *k)
     }
 }
 
+/* A standby waits here, its window hidden, until the supervisor says go
+ * (true) or quit, or goes away (false). */
+static bool wait_for_go(kiosk *k)
+{
+    set_state(k, STANDBY);
+    send_status(k);
+    char line[MZ_EXHIBIT_LINE_MAX];
+    mz_exhibit_msg m;
+    for (;;) {
+        struct pollfd pfd = {.fd = k->command_fd, .events = POLLIN};
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) return false;
+        mz_exhibit_lines_read(&k->commands, k->command_fd);
+        while (mz_exhibit_lines_next(&k->commands, line, sizeof line)) {
+            if (!mz_exhibit_msg_parse(line, &m) || m.kind != MZ_EXHIBIT_MSG_COMMAND) continue;
+            if (!strcmp(m.text, "go")) return true;
+            if (!strcmp(m.text, "quit")) return false;
+        }
+        if (k->commands.eof) return false;
+    }
+}
+
 int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
 {
     kiosk *k = calloc(1, sizeof *k);
@@ -383,6 +407,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         .disclosure = c->disclosure[0] ? c->disclosure : NULL,
         .no_metadata = true, /* no screenshots anyway; and never viewer text in files */
         .kiosk = true,
+        .hidden = desc->standby,
         .author_keys = c->author_keys,
         .on_key = on_key,
         .key_user = k,
@@ -392,6 +417,8 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         status = 1;
     } else {
+        if (desc->standby && k->command_fd >= 0 && !wait_for_go(k)) k->quit = true;
+        if (desc->standby) mz_player_show(k->p);
         /* the player began the story: that is attract's first play */
         k->key_ns = k->frame_ns = k->demo_ns = mz_time_ns();
         set_state(k, ATTRACT);

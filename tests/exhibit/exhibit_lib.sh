@@ -39,7 +39,7 @@ export SDL_VIDEODRIVER=x11
 
 # (no console unless the test asks: 8090 may be taken)
 start_exhibit() {
-  "$MAZE" exhibit --console-port -1 "$@" >"$work/log" 2>&1 &
+  MZ_LOG=info "$MAZE" exhibit --console-port -1 "$@" >"$work/log" 2>&1 &
   sup=$!
   pids+=($sup)
 }
@@ -55,7 +55,12 @@ wait_for() {
   return 1
 }
 
-player_pid() { pgrep -P "$sup" -f exhibit-player | head -n1; }
+# the player on screen (a standby's window is hidden)
+player_pid() {
+  local w
+  w=$(xdotool search --onlyvisible --name " maze$" | tail -n1)
+  [ -n "$w" ] && xdotool getwindowpid "$w"
+}
 
 # the kiosk's window (its title names the story)
 window() {
