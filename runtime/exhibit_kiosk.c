@@ -46,6 +46,7 @@ typedef struct kiosk {
     /* the generator */
     uint64_t frames_seen, frame_ns, retry_ns;
     bool stalled, gen_fresh;
+    int reopens; /* in a row, each without a frame */
     uint64_t fallbacks;
     double last_latency;
     uint64_t status_ns;
@@ -331,13 +332,17 @@ static void tick(kiosk *k)
      * fallback): a card over the last good frame, and a new generator. */
     uint64_t frames = mz_player_frames_taken(k->p);
     /* A generator just opened (a remote one connecting, shaders building)
-     * gets three times as long for its first frame. */
-    double limit = k->gen_fresh ? 3 * c->gen_stall_s : c->gen_stall_s;
+     * gets three times as long for its first frame, doubling with each
+     * reopen that brought none (up to 16 times): on an overloaded machine
+     * reopening too soon would never let one finish starting. */
+    double limit = k->gen_fresh ? 3 * c->gen_stall_s * (1 << (k->reopens < 4 ? k->reopens : 4))
+                                : c->gen_stall_s;
     if (frames != k->frames_seen) {
         k->frames_seen = frames;
         k->frame_ns = mz_time_ns();
         if (k->stalled) mz_log_info("exhibit: the generator is back");
         k->stalled = k->gen_fresh = false;
+        k->reopens = 0;
     } else if (since(k->frame_ns) >= limit && since(k->retry_ns) >= limit) {
         if (!k->stalled) {
             mz_log_error("exhibit: no frame from the generator for %.1f s: reopening it",
@@ -347,6 +352,7 @@ static void tick(kiosk *k)
         k->stalled = true;
         k->retry_ns = mz_time_ns();
         k->fallbacks++;
+        k->reopens += k->gen_fresh; /* another one that never drew */
         k->gen_fresh = true;
         if (!mz_player_reopen_generator(k->p)) {
             mz_log_error("exhibit: %s", mz_error());
