@@ -485,6 +485,35 @@ static int count_fds(pid_t pid)
     return n;
 }
 
+/* Before a hung player is killed: each thread's name, state and where in
+ * the kernel it waits, added to what last-crash.log keeps. */
+static void note_threads(child *c)
+{
+    char path[320], line[160];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)c->pid);
+    DIR *d = opendir(path);
+    if (!d) return;
+    keep_stderr(c, "# hung; its threads (name, state, kernel wait):\n", 49);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char comm[64] = "?", stat[512] = "", wchan[64] = "?";
+        const char *names[] = {"comm", "stat", "wchan"};
+        char *outs[] = {comm, stat, wchan};
+        size_t caps[] = {sizeof comm, sizeof stat, sizeof wchan};
+        for (int i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "/proc/%d/task/%s/%s", (int)c->pid, e->d_name, names[i]);
+            FILE *f = fopen(path, "r");
+            if (f && fgets(outs[i], (int)caps[i], f)) outs[i][strcspn(outs[i], "\n")] = '\0';
+            if (f) fclose(f);
+        }
+        const char *paren = strrchr(stat, ')'); /* "pid (comm) S ..." */
+        int n = snprintf(line, sizeof line, "#   %s %s %c %s\n", e->d_name, comm,
+                         paren && paren[1] ? paren[2] : '?', wchan);
+        if (n > 0) keep_stderr(c, line, strlen(line));
+    }
+    closedir(d);
+}
+
 /* Kills a player that stopped beating (the standby: that never got ready),
  * or that did not quit when asked. */
 static void watch_child(mz_exhibit_sup *s, child *c)
@@ -496,6 +525,7 @@ static void watch_child(mz_exhibit_sup *s, child *c)
     if (!waiting && silent > limit && c->killing != WHY_HANG) {
         mz_log_error("exhibit: player %d silent for %.1f s: killing it", (int)c->pid, silent);
         c->killing = WHY_NONE; /* a quit that never came counts as a hang too */
+        note_threads(c);
         stop_player(c, WHY_HANG);
     }
     if (c->killing && c->killing != WHY_HANG && secs(c->quit_ns) > QUIT_WAIT_S)
