@@ -28,14 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for n in $(seq 200 260); do
-  [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
-  Xvfb :$n -screen 0 1280x720x24 -nolisten tcp -ardelay 3600000 >"$dir/xvfb.log" 2>&1 &
-  pids+=($!)
-  export DISPLAY=:$n
-  for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
-  break
-done
+. tests/xvfb.sh
+mz_xvfb 200 260 "$dir/xvfb.log" || { echo "no free X display number" >&2; exit 1; }
+pids+=($xvfb_pid)
 export SDL_VIDEODRIVER=x11 ALSOFT_DRIVERS=${ALSOFT_DRIVERS:-null}
 
 MZ_LOG=info "$MAZE" exhibit "$story" --state-dir "$dir" --console-port 0 \
