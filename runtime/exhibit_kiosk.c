@@ -47,7 +47,8 @@ typedef struct kiosk {
     uint64_t frames_seen, frame_ns, retry_ns;
     bool stalled, gen_fresh;
     int reopens; /* in a row, each without a frame */
-    uint64_t fallbacks;
+    uint64_t fallbacks; /* remote -> embedded switches, and reopens */
+    bool was_fallback;
     double last_latency;
     uint64_t status_ns;
     char banner[1024];
@@ -58,7 +59,7 @@ static double since(uint64_t ns)
     return mz_time_ms_since(ns) / 1000.0;
 }
 
-static void send(kiosk *k, mz_exhibit_msg_kind kind, const char *text, double value)
+static void report(kiosk *k, mz_exhibit_msg_kind kind, const char *text, double value)
 {
     if (k->status_fd < 0) return;
     mz_exhibit_msg m = {.kind = kind, .value = value};
@@ -76,6 +77,8 @@ static void send_status(kiosk *k)
     snprintf(l->scene, sizeof l->scene, "%s", mz_player_scene(k->p));
     l->turn = mz_player_turns(k->p);
     mz_player_stats(k->p, &l->fps, l->backend, &l->fallback, &l->first_frame_p95_ms);
+    k->fallbacks += l->fallback && !k->was_fallback; /* a remote generator gave way */
+    k->was_fallback = l->fallback;
     l->fallbacks = k->fallbacks;
     l->paused = k->paused;
     mz_audio *a = mz_player_audio(k->p);
@@ -168,7 +171,7 @@ static void end_session(kiosk *k, const char *reason)
     }
     char *line = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    if (line) send(k, MZ_EXHIBIT_MSG_SESSION, line, 0);
+    if (line) report(k, MZ_EXHIBIT_MSG_SESSION, line, 0);
     cJSON_free(line);
 }
 
@@ -190,14 +193,14 @@ static void start_visitor(kiosk *k)
     k->inputs = k->cfg.log_viewer_text ? cJSON_CreateArray() : NULL;
     if (!mz_player_new_story(k->p, k->cfg.stories[k->story], k->seed, false)) {
         mz_log_error("exhibit: %s", mz_error());
-        send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
     }
     set_state(k, PLAYING);
     char start[32], text[700];
     iso_time(k->session_start, start, sizeof start);
     snprintf(text, sizeof text, "{\"start\":\"%s\",\"seed\":%llu}", start,
              (unsigned long long)k->seed);
-    send(k, MZ_EXHIBIT_MSG_START, text, 0);
+    report(k, MZ_EXHIBIT_MSG_START, text, 0);
 }
 
 static void to_attract(kiosk *k, const char *reason)
@@ -205,7 +208,7 @@ static void to_attract(kiosk *k, const char *reason)
     end_session(k, reason);
     if (!start_attract(k)) {
         mz_log_error("exhibit: %s", mz_error());
-        send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
     }
 }
 
@@ -277,7 +280,7 @@ static void play_demo(kiosk *k)
     if (since(k->demo_ns) < k->cfg.attract_line_s || !mz_player_scene_shown(k->p)) return;
     k->demo_ns = mz_time_ns();
     if (mz_player_ending(k->p) || k->demo_next >= k->demo_count) {
-        if (!start_attract(k)) send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        if (!start_attract(k)) report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
         return;
     }
     mz_player_submit(k->p, k->demo[k->demo_next++]);
@@ -347,7 +350,7 @@ static void tick(kiosk *k)
         if (!k->stalled) {
             mz_log_error("exhibit: no frame from the generator for %.1f s: reopening it",
                          since(k->frame_ns));
-            send(k, MZ_EXHIBIT_MSG_ERROR, "the generator stopped: reopening it", 0);
+            report(k, MZ_EXHIBIT_MSG_ERROR, "the generator stopped: reopening it", 0);
         }
         k->stalled = true;
         k->retry_ns = mz_time_ns();
@@ -356,7 +359,7 @@ static void tick(kiosk *k)
         k->gen_fresh = true;
         if (!mz_player_reopen_generator(k->p)) {
             mz_log_error("exhibit: %s", mz_error());
-            send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+            report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
         }
     }
     if (k->stalled) snprintf(banner, sizeof banner, "Back in a moment");
@@ -364,7 +367,7 @@ static void tick(kiosk *k)
     double ff = mz_player_first_frame_ms(k->p);
     if (ff > 0 && ff != k->last_latency && mz_player_scene_shown(k->p)) {
         k->last_latency = ff;
-        send(k, MZ_EXHIBIT_MSG_LATENCY, NULL, ff);
+        report(k, MZ_EXHIBIT_MSG_LATENCY, NULL, ff);
     }
 }
 
@@ -435,7 +438,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
             /* the renderer's device is gone, or the window: the supervisor
              * starts a new player */
             fprintf(stderr, "maze exhibit: %s\n", mz_error());
-            send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+            report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
             status = 1;
             break;
         }

@@ -546,7 +546,9 @@ static void watch_memory(mz_exhibit_sup *s)
     s->st.player_up = c->reported && secs(c->beat_ns) <= s->cfg.hang_s;
     bool attract = !strcmp(s->st.live.state, "attract");
     pthread_mutex_unlock(&s->lock);
-    if (rss > s->cfg.max_rss_mb * 1024 && attract && !c->killing) {
+    /* Between visitors only; and not in a player's first STABLE_S, so a
+     * max_rss_mb set below what a player needs cannot churn faster. */
+    if (rss > s->cfg.max_rss_mb * 1024 && attract && !c->killing && secs(c->spawn_ns) >= STABLE_S) {
         char msg[160];
         snprintf(msg, sizeof msg, "player %d uses %ld MB (max_rss_mb %ld): restarting it",
                  (int)c->pid, rss / 1024, s->cfg.max_rss_mb);
