@@ -115,6 +115,7 @@ static int run_player(const mz_command *cmd, int argc, char **argv)
         .config = &cfg,
         .status_fd = linked ? MZ_EXHIBIT_STATUS_FD : -1,
         .command_fd = linked ? MZ_EXHIBIT_COMMAND_FD : -1,
+        .standby = linked && getenv("MZ_EXHIBIT_STANDBY"), /* set by the supervisor */
     });
 }
 

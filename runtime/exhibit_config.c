@@ -61,6 +61,9 @@ static const setting settings[] = {
      "the line saying the scenes are generated; empty: the story's"},
     {"hang_s", K_SECONDS, AT(hang_s), "10", 0.5, 3600,
      "restart the player when its frame loop is silent this long"},
+    {"standby", K_BOOL, AT(standby), "true", 0, 0,
+     "keep a second player ready behind the screen, so a restart shows at once (its memory "
+     "doubles the player's)"},
     {"max_rss_mb", K_INT, AT(max_rss_mb), "2048", 16, 1048576,
      "restart the player at the next attract once its memory (RSS) passes this"},
     {"backoff_max_s", K_SECONDS, AT(backoff_max_s), "30", 0.1, 3600,

@@ -44,6 +44,7 @@ typedef struct mz_exhibit_config {
     char disclosure[MZ_EXHIBIT_TEXT]; /* "" -> the story's */
     /* the watchdog */
     double hang_s;
+    bool standby;
     long max_rss_mb;
     double backoff_max_s;
     double gen_stall_s;

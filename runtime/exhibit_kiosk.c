@@ -9,7 +9,9 @@
 #include "play_window.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +22,9 @@
 #define STATUS_EVERY_S 0.2 /* the heartbeat: hang_s is at least 0.5 s */
 #define MAX_DEMO 64
 
-typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING } kstate;
+typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING, STANDBY } kstate;
 static const char *const state_names[] = {"attract", "playing", "idle_warning", "ending",
-                                          "credits", "starting"};
+                                          "credits", "starting", "standby"};
 
 typedef struct kiosk {
     mz_exhibit_config cfg;
@@ -45,7 +47,9 @@ typedef struct kiosk {
     /* the generator */
     uint64_t frames_seen, frame_ns, retry_ns;
     bool stalled, gen_fresh;
-    uint64_t fallbacks;
+    int reopens; /* in a row, each without a frame */
+    uint64_t fallbacks; /* remote -> embedded switches, and reopens */
+    bool was_fallback;
     double last_latency;
     uint64_t status_ns;
     char banner[1024];
@@ -57,7 +61,7 @@ static double since(uint64_t ns)
     return mz_time_ms_since(ns) / 1000.0;
 }
 
-static void send(kiosk *k, mz_exhibit_msg_kind kind, const char *text, double value)
+static void report(kiosk *k, mz_exhibit_msg_kind kind, const char *text, double value)
 {
     if (k->status_fd < 0) return;
     mz_exhibit_msg m = {.kind = kind, .value = value};
@@ -75,6 +79,8 @@ static void send_status(kiosk *k)
     snprintf(l->scene, sizeof l->scene, "%s", mz_player_scene(k->p));
     l->turn = mz_player_turns(k->p);
     mz_player_stats(k->p, &l->fps, l->backend, &l->fallback, &l->first_frame_p95_ms);
+    k->fallbacks += l->fallback && !k->was_fallback; /* a remote generator gave way */
+    k->was_fallback = l->fallback;
     l->fallbacks = k->fallbacks;
     l->paused = k->paused;
     mz_audio *a = mz_player_audio(k->p);
@@ -142,7 +148,7 @@ static void iso_time(time_t t, char *out, size_t cap)
  * operator. No viewer text unless the config asks for it. */
 static void end_session(kiosk *k, const char *reason)
 {
-    if (k->state == ATTRACT || k->state == STARTING) return;
+    if (k->state == ATTRACT || k->state == STARTING || k->state == STANDBY) return;
     char start[32], end[32];
     iso_time(k->session_start, start, sizeof start);
     iso_time(time(NULL), end, sizeof end);
@@ -167,7 +173,7 @@ static void end_session(kiosk *k, const char *reason)
     }
     char *line = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    if (line) send(k, MZ_EXHIBIT_MSG_SESSION, line, 0);
+    if (line) report(k, MZ_EXHIBIT_MSG_SESSION, line, 0);
     cJSON_free(line);
 }
 
@@ -189,14 +195,14 @@ static void start_visitor(kiosk *k)
     k->inputs = k->cfg.log_viewer_text ? cJSON_CreateArray() : NULL;
     if (!mz_player_new_story(k->p, k->cfg.stories[k->story], k->seed, false)) {
         mz_log_error("exhibit: %s", mz_error());
-        send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
     }
     set_state(k, PLAYING);
     char start[32], text[700];
     iso_time(k->session_start, start, sizeof start);
     snprintf(text, sizeof text, "{\"start\":\"%s\",\"seed\":%llu}", start,
              (unsigned long long)k->seed);
-    send(k, MZ_EXHIBIT_MSG_START, text, 0);
+    report(k, MZ_EXHIBIT_MSG_START, text, 0);
 }
 
 static void to_attract(kiosk *k, const char *reason)
@@ -204,7 +210,7 @@ static void to_attract(kiosk *k, const char *reason)
     end_session(k, reason);
     if (!start_attract(k)) {
         mz_log_error("exhibit: %s", mz_error());
-        send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
     }
 }
 
@@ -276,7 +282,7 @@ static void play_demo(kiosk *k)
     if (since(k->demo_ns) < k->cfg.attract_line_s || !mz_player_scene_shown(k->p)) return;
     k->demo_ns = mz_time_ns();
     if (mz_player_ending(k->p) || k->demo_next >= k->demo_count) {
-        if (!start_attract(k)) send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        if (!start_attract(k)) report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
         return;
     }
     mz_player_submit(k->p, k->demo[k->demo_next++]);
@@ -329,6 +335,7 @@ static void tick(kiosk *k)
         if (since(k->state_ns) >= c->ending_hold) set_state(k, CREDITS);
         break;
     case STARTING:
+    case STANDBY:
         break;
     case CREDITS: {
         const char *disclosure = mz_player_disclosure(k->p);
@@ -347,26 +354,31 @@ static void tick(kiosk *k)
      * fallback): a card over the last good frame, and a new generator. */
     uint64_t frames = mz_player_frames_taken(k->p);
     /* A generator just opened (a remote one connecting, shaders building)
-     * gets three times as long for its first frame. */
-    double limit = k->gen_fresh ? 3 * c->gen_stall_s : c->gen_stall_s;
+     * gets three times as long for its first frame, doubling with each
+     * reopen that brought none (up to 16 times): on an overloaded machine
+     * reopening too soon would never let one finish starting. */
+    double limit = k->gen_fresh ? 3 * c->gen_stall_s * (1 << (k->reopens < 4 ? k->reopens : 4))
+                                : c->gen_stall_s;
     if (frames != k->frames_seen) {
         k->frames_seen = frames;
         k->frame_ns = mz_time_ns();
         if (k->stalled) mz_log_info("exhibit: the generator is back");
         k->stalled = k->gen_fresh = false;
+        k->reopens = 0;
     } else if (since(k->frame_ns) >= limit && since(k->retry_ns) >= limit) {
         if (!k->stalled) {
             mz_log_error("exhibit: no frame from the generator for %.1f s: reopening it",
                          since(k->frame_ns));
-            send(k, MZ_EXHIBIT_MSG_ERROR, "the generator stopped: reopening it", 0);
+            report(k, MZ_EXHIBIT_MSG_ERROR, "the generator stopped: reopening it", 0);
         }
         k->stalled = true;
         k->retry_ns = mz_time_ns();
         k->fallbacks++;
+        k->reopens += k->gen_fresh; /* another one that never drew */
         k->gen_fresh = true;
         if (!mz_player_reopen_generator(k->p)) {
             mz_log_error("exhibit: %s", mz_error());
-            send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+            report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
         }
     }
     if (k->stalled) snprintf(banner, sizeof banner, "Back in a moment");
@@ -374,7 +386,28 @@ static void tick(kiosk *k)
     double ff = mz_player_first_frame_ms(k->p);
     if (ff > 0 && ff != k->last_latency && mz_player_scene_shown(k->p)) {
         k->last_latency = ff;
-        send(k, MZ_EXHIBIT_MSG_LATENCY, NULL, ff);
+        report(k, MZ_EXHIBIT_MSG_LATENCY, NULL, ff);
+    }
+}
+
+/* A standby waits here, its window hidden, until the supervisor says go
+ * (true) or quit, or goes away (false). */
+static bool wait_for_go(kiosk *k)
+{
+    set_state(k, STANDBY);
+    send_status(k);
+    char line[MZ_EXHIBIT_LINE_MAX];
+    mz_exhibit_msg m;
+    for (;;) {
+        struct pollfd pfd = {.fd = k->command_fd, .events = POLLIN};
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) return false;
+        mz_exhibit_lines_read(&k->commands, k->command_fd);
+        while (mz_exhibit_lines_next(&k->commands, line, sizeof line)) {
+            if (!mz_exhibit_msg_parse(line, &m) || m.kind != MZ_EXHIBIT_MSG_COMMAND) continue;
+            if (!strcmp(m.text, "go")) return true;
+            if (!strcmp(m.text, "quit")) return false;
+        }
+        if (k->commands.eof) return false;
     }
 }
 
@@ -402,6 +435,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         .disclosure = c->disclosure[0] ? c->disclosure : NULL,
         .no_metadata = true, /* no screenshots anyway; and never viewer text in files */
         .kiosk = true,
+        .hidden = desc->standby,
         .author_keys = c->author_keys,
         .on_key = on_key,
         .key_user = k,
@@ -417,6 +451,8 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         status = 1;
     } else {
+        if (desc->standby && k->command_fd >= 0 && !wait_for_go(k)) k->quit = true;
+        if (desc->standby) mz_player_show(k->p);
         /* the player began the story: that is attract's first play */
         k->key_ns = k->frame_ns = k->demo_ns = mz_time_ns();
         set_state(k, ATTRACT);
@@ -427,7 +463,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
             /* the renderer's device is gone, or the window: the supervisor
              * starts a new player */
             fprintf(stderr, "maze exhibit: %s\n", mz_error());
-            send(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+            report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
             status = 1;
             break;
         }

@@ -24,6 +24,10 @@ typedef struct mz_exhibit_kiosk_desc {
     const mz_exhibit_config *config;
     int status_fd;  /* -1: none */
     int command_fd; /* -1: none */
+    /* A standby: made ready with its window hidden, it reports "standby"
+     * and waits for the command "go" before it shows and plays (the
+     * supervisor swaps it in for a player that died: no start-up wait). */
+    bool standby;
 } mz_exhibit_kiosk_desc;
 
 int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc);

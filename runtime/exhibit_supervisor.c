@@ -28,6 +28,7 @@
 #define FIRST_BACKOFF_S 0.5
 #define START_GRACE_S 30.0 /* a new player's first report may take this long (Vulkan, fonts) */
 #define QUIT_WAIT_S 3.0    /* a player asked to quit is killed after this */
+#define STANDBY_DELAY_S 2.0 /* after a takeover, the next standby waits (CPU for the screen) */
 #define STDERR_KEPT 16384
 #define LATENCY_WINDOW 256
 #define COMMAND_QUEUE 32
@@ -37,23 +38,28 @@ const double mz_exhibit_latency_bounds[MZ_EXHIBIT_LATENCY_BUCKETS] = {
 
 typedef enum why { WHY_NONE, WHY_HANG, WHY_RSS, WHY_OPERATOR, WHY_STOP } why;
 
+/* A player process: the one on screen (active) or the standby. */
+typedef struct child {
+    pid_t pid; /* 0: none */
+    int status_fd, command_fd, stderr_fd;
+    mz_exhibit_lines lines;
+    uint64_t spawn_ns, beat_ns, quit_ns;
+    bool reported; /* has sent a status (a standby: that it is ready) */
+    why killing;   /* why it is being stopped */
+    char stderr_ring[STDERR_KEPT];
+    size_t stderr_len;
+} child;
+
 struct mz_exhibit_sup {
     mz_exhibit_config cfg;
     char **argv; /* the child's: exe, "exhibit-player", args..., NULL */
     mz_exhibit_log *log;
     uint64_t start_ns;
 
-    /* the player */
-    pid_t pid;
-    int status_fd, command_fd, stderr_fd;
-    mz_exhibit_lines status_lines;
-    uint64_t spawn_ns, beat_ns, quit_ns, restart_at_ns, rss_ns, notify_ns;
-    bool reported; /* this player has sent a status */
-    why killing;   /* why it is being stopped */
+    child active, standby;
+    uint64_t restart_at_ns, standby_at_ns, rss_ns, notify_ns;
     double backoff_s;
     bool ready_sent, started_once;
-    char stderr_ring[STDERR_KEPT];
-    size_t stderr_len;
     char open_session[MZ_EXHIBIT_LINE_MAX]; /* the START message of the session in progress, "" if none */
 
     pthread_mutex_t lock; /* guards what follows */
@@ -185,7 +191,13 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-static bool spawn(mz_exhibit_sup *s)
+static void child_reset(child *c)
+{
+    memset(c, 0, sizeof *c);
+    c->status_fd = c->command_fd = c->stderr_fd = -1;
+}
+
+static bool spawn(mz_exhibit_sup *s, child *c, bool standby)
 {
     int st[2] = {-1, -1}, cmd[2] = {-1, -1}, err[2] = {-1, -1};
     if (pipe2(st, O_CLOEXEC) || pipe2(cmd, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
@@ -209,6 +221,10 @@ static bool spawn(mz_exhibit_sup *s)
             dup2(err[1], STDERR_FILENO) < 0)
             _exit(127);
         signal(SIGPIPE, SIG_DFL);
+        if (standby)
+            setenv("MZ_EXHIBIT_STANDBY", "1", 1);
+        else
+            unsetenv("MZ_EXHIBIT_STANDBY");
         execv("/proc/self/exe", s->argv);
         dprintf(STDERR_FILENO, "maze exhibit: cannot start the player: %s\n", strerror(errno));
         _exit(127);
@@ -216,70 +232,91 @@ static bool spawn(mz_exhibit_sup *s)
     close(st[1]);
     close(cmd[0]);
     close(err[1]);
-    s->status_fd = st[0];
-    s->command_fd = cmd[1];
-    s->stderr_fd = err[0];
-    fcntl(s->status_fd, F_SETFL, O_NONBLOCK);
-    fcntl(s->stderr_fd, F_SETFL, O_NONBLOCK);
-    fcntl(s->command_fd, F_SETFL, O_NONBLOCK); /* a stuck player never blocks us */
-    memset(&s->status_lines, 0, sizeof s->status_lines);
-    s->pid = pid;
-    s->spawn_ns = s->beat_ns = mz_time_ns();
-    s->reported = false;
-    s->killing = WHY_NONE;
-    s->stderr_len = 0;
-    pthread_mutex_lock(&s->lock);
-    if (s->started_once) s->st.restarts++;
-    s->st.pid = pid;
-    pthread_mutex_unlock(&s->lock);
-    s->started_once = true;
-    mz_log_info("exhibit: player %d started", (int)pid);
+    child_reset(c);
+    c->status_fd = st[0];
+    c->command_fd = cmd[1];
+    c->stderr_fd = err[0];
+    fcntl(c->status_fd, F_SETFL, O_NONBLOCK);
+    fcntl(c->stderr_fd, F_SETFL, O_NONBLOCK);
+    fcntl(c->command_fd, F_SETFL, O_NONBLOCK); /* a stuck player never blocks us */
+    c->pid = pid;
+    c->spawn_ns = c->beat_ns = mz_time_ns();
+    mz_log_info("exhibit: %s %d started", standby ? "standby player" : "player", (int)pid);
     return true;
 }
 
-static void send_command(mz_exhibit_sup *s, const char *cmd, double value)
+static void send_command(child *c, const char *cmd, double value)
 {
-    if (s->command_fd < 0) return;
+    if (c->command_fd < 0) return;
     mz_exhibit_msg m = {.kind = MZ_EXHIBIT_MSG_COMMAND, .value = value};
     snprintf(m.text, sizeof m.text, "%s", cmd);
-    if (!mz_exhibit_msg_write(s->command_fd, &m)) mz_log_warn("exhibit: the player missed '%s'", cmd);
+    if (!mz_exhibit_msg_write(c->command_fd, &m)) mz_log_warn("exhibit: the player missed '%s'", cmd);
 }
 
-/* Stops the player: asks it to quit (it logs its visitor's session), kills
+/* Stops a player: asks it to quit (it logs its visitor's session), kills
  * it if it does not within QUIT_WAIT_S; a hung one is killed at once. */
-static void stop_player(mz_exhibit_sup *s, why reason)
+static void stop_player(child *c, why reason)
 {
-    if (!s->pid || s->killing) return;
-    s->killing = reason;
-    s->quit_ns = mz_time_ns();
+    if (!c->pid || c->killing) return;
+    c->killing = reason;
+    c->quit_ns = mz_time_ns();
     if (reason == WHY_HANG)
-        kill(s->pid, SIGKILL);
+        kill(c->pid, SIGKILL);
     else
-        send_command(s, "quit", 0);
+        send_command(c, "quit", 0);
 }
 
-static void keep_stderr(mz_exhibit_sup *s, const char *buf, size_t n)
+/* The standby takes the screen: it shows its window and plays at once. */
+static void promote(mz_exhibit_sup *s)
+{
+    s->active = s->standby;
+    child_reset(&s->standby);
+    s->active.reported = false;
+    /* its life (for the back-off) counts from taking the screen */
+    s->active.spawn_ns = s->active.beat_ns = mz_time_ns();
+    send_command(&s->active, "go", 0);
+    mz_log_info("exhibit: standby player %d takes over", (int)s->active.pid);
+    pthread_mutex_lock(&s->lock);
+    s->st.restarts++;
+    s->st.pid = s->active.pid;
+    pthread_mutex_unlock(&s->lock);
+    /* the next standby starts once this one is up and has had a moment */
+    s->standby_at_ns = mz_time_ns() + (uint64_t)(STANDBY_DELAY_S * 1e9);
+}
+
+static bool start_active(mz_exhibit_sup *s)
+{
+    if (!spawn(s, &s->active, false)) return false;
+    pthread_mutex_lock(&s->lock);
+    if (s->started_once) s->st.restarts++;
+    s->st.pid = s->active.pid;
+    pthread_mutex_unlock(&s->lock);
+    s->started_once = true;
+    return true;
+}
+
+static void keep_stderr(child *c, const char *buf, size_t n)
 {
     if (n >= STDERR_KEPT) {
         buf += n - STDERR_KEPT;
         n = STDERR_KEPT;
     }
-    if (s->stderr_len + n > STDERR_KEPT) {
-        size_t drop = s->stderr_len + n - STDERR_KEPT;
-        memmove(s->stderr_ring, s->stderr_ring + drop, s->stderr_len - drop);
-        s->stderr_len -= drop;
+    if (c->stderr_len + n > STDERR_KEPT) {
+        size_t drop = c->stderr_len + n - STDERR_KEPT;
+        memmove(c->stderr_ring, c->stderr_ring + drop, c->stderr_len - drop);
+        c->stderr_len -= drop;
     }
-    memcpy(s->stderr_ring + s->stderr_len, buf, n);
-    s->stderr_len += n;
+    memcpy(c->stderr_ring + c->stderr_len, buf, n);
+    c->stderr_len += n;
 }
 
-static void drain_stderr(mz_exhibit_sup *s)
+static void drain_stderr(child *c)
 {
     char buf[4096];
     ssize_t n;
-    while (s->stderr_fd >= 0 && (n = read(s->stderr_fd, buf, sizeof buf)) > 0) {
+    while (c->stderr_fd >= 0 && (n = read(c->stderr_fd, buf, sizeof buf)) > 0) {
         fwrite(buf, 1, (size_t)n, stderr);
-        keep_stderr(s, buf, (size_t)n);
+        keep_stderr(c, buf, (size_t)n);
     }
 }
 
@@ -291,7 +328,7 @@ static void state_path(const mz_exhibit_sup *s, const char *name, char *out, siz
         snprintf(out, cap, "%s/%s", s->cfg.state_dir, name);
 }
 
-static void save_crash(mz_exhibit_sup *s, const char *what)
+static void save_crash(mz_exhibit_sup *s, const child *c, const char *what)
 {
     char path[1100];
     state_path(s, "last-crash.log", path, sizeof path);
@@ -306,48 +343,50 @@ static void save_crash(mz_exhibit_sup *s, const char *what)
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
     fprintf(f, "# %s: the player %s; its last %zu bytes of stderr:\n", stamp, what,
-            s->stderr_len);
-    fwrite(s->stderr_ring, 1, s->stderr_len, f);
+            c->stderr_len);
+    fwrite(c->stderr_ring, 1, c->stderr_len, f);
     fclose(f);
 }
 
-/* The player is gone: log it, and when to start the next. */
-static void reaped(mz_exhibit_sup *s, int wstatus)
+/* A player is gone: log it, and when the next one may start. */
+static void reaped(mz_exhibit_sup *s, child *c, int wstatus)
 {
-    drain_stderr(s);
-    close_fd(&s->status_fd);
-    close_fd(&s->command_fd);
-    close_fd(&s->stderr_fd);
-    pid_t pid = s->pid;
-    s->pid = 0;
-    double lived = secs(s->spawn_ns);
-    why reason = s->killing;
+    drain_stderr(c);
+    close_fd(&c->status_fd);
+    close_fd(&c->command_fd);
+    close_fd(&c->stderr_fd);
+    pid_t pid = c->pid;
+    c->pid = 0;
+    bool was_active = c == &s->active;
+    double lived = secs(c->spawn_ns);
+    why reason = c->killing;
     char what[160];
     if (WIFSIGNALED(wstatus))
         snprintf(what, sizeof what, "was killed by signal %d (%s)", WTERMSIG(wstatus),
                  strsignal(WTERMSIG(wstatus)));
     else
         snprintf(what, sizeof what, "exited with status %d", WEXITSTATUS(wstatus));
-    pthread_mutex_lock(&s->lock);
-    s->st.pid = 0;
-    s->st.rss_kb = 0;
-    s->st.fds = 0;
-    s->st.player_up = false;
-    if (reason == WHY_HANG) s->st.hangs++;
-    if (reason == WHY_RSS) s->st.rss_restarts++;
-    bool crashed = reason == WHY_HANG || (reason == WHY_NONE);
-    if (reason == WHY_NONE) s->st.crashes++;
-    pthread_mutex_unlock(&s->lock);
+    bool crashed = reason == WHY_HANG || reason == WHY_NONE;
+    if (was_active) {
+        pthread_mutex_lock(&s->lock);
+        s->st.pid = s->st.fds = 0;
+        s->st.rss_kb = 0;
+        s->st.player_up = false;
+        s->st.hangs += reason == WHY_HANG;
+        s->st.rss_restarts += reason == WHY_RSS;
+        s->st.crashes += reason == WHY_NONE;
+        pthread_mutex_unlock(&s->lock);
+    }
     if (reason == WHY_STOP) return;
     double wait_s = 0;
     if (crashed) {
         char msg[300];
-        snprintf(msg, sizeof msg, "player %d %s after %.1f s", (int)pid,
-                 reason == WHY_HANG ? "hung (no heartbeat) and was killed" : what, lived);
+        snprintf(msg, sizeof msg, "%s %d %s after %.1f s", was_active ? "player" : "standby player",
+                 (int)pid, reason == WHY_HANG ? "hung (no heartbeat) and was killed" : what, lived);
         mz_log_error("exhibit: %s", msg);
         add_error(s, msg);
-        save_crash(s, reason == WHY_HANG ? "hung and was killed" : what);
-        log_cut_session(s, reason == WHY_HANG ? "hang" : "crash");
+        save_crash(s, c, reason == WHY_HANG ? "hung and was killed" : what);
+        if (was_active) log_cut_session(s, reason == WHY_HANG ? "hang" : "crash");
         /* The first crash after a good run restarts at once (the screen is
          * back within 3 s); each quick one after it waits twice as long. */
         if (lived >= STABLE_S) s->backoff_s = 0;
@@ -361,7 +400,11 @@ static void reaped(mz_exhibit_sup *s, int wstatus)
         mz_log_info("exhibit: player %d %s (%s restart)", (int)pid, what,
                     reason == WHY_RSS ? "memory" : "operator");
     }
-    s->restart_at_ns = mz_time_ns() + (uint64_t)(wait_s * 1e9);
+    uint64_t at = mz_time_ns() + (uint64_t)(wait_s * 1e9);
+    if (was_active)
+        s->restart_at_ns = at;
+    else
+        s->standby_at_ns = at;
 }
 
 static void on_message(mz_exhibit_sup *s, const mz_exhibit_msg *m)
@@ -371,11 +414,12 @@ static void on_message(mz_exhibit_sup *s, const mz_exhibit_msg *m)
         pthread_mutex_lock(&s->lock);
         s->st.live = m->live;
         pthread_mutex_unlock(&s->lock);
-        if (!s->reported) mz_log_info("exhibit: player %d is up", (int)s->pid);
-        s->reported = true;
+        if (!s->active.reported) mz_log_info("exhibit: player %d is up", (int)s->active.pid);
+        s->active.reported = true;
         break;
     case MZ_EXHIBIT_MSG_START:
-        snprintf(s->open_session, sizeof s->open_session, "%.*s", (int)sizeof s->open_session - 1, m->text);
+        snprintf(s->open_session, sizeof s->open_session, "%.*s",
+                 (int)sizeof s->open_session - 1, m->text);
         break;
     case MZ_EXHIBIT_MSG_SESSION:
         s->open_session[0] = '\0';
@@ -392,18 +436,27 @@ static void on_message(mz_exhibit_sup *s, const mz_exhibit_msg *m)
     }
 }
 
-static void read_status(mz_exhibit_sup *s)
+/* The active player's messages; the standby only says when it is ready. */
+static void read_status(mz_exhibit_sup *s, child *c)
 {
-    if (s->status_fd < 0) return;
-    mz_exhibit_lines_read(&s->status_lines, s->status_fd);
+    if (c->status_fd < 0) return;
+    mz_exhibit_lines_read(&c->lines, c->status_fd);
     char line[MZ_EXHIBIT_LINE_MAX];
     mz_exhibit_msg m;
     bool any = false;
-    while (mz_exhibit_lines_next(&s->status_lines, line, sizeof line)) {
+    while (mz_exhibit_lines_next(&c->lines, line, sizeof line)) {
         any = true;
-        if (mz_exhibit_msg_parse(line, &m)) on_message(s, &m);
+        if (!mz_exhibit_msg_parse(line, &m)) continue;
+        if (c == &s->active)
+            on_message(s, &m);
+        else if (m.kind == MZ_EXHIBIT_MSG_STATUS && !strcmp(m.live.state, "standby")) {
+            if (!c->reported) mz_log_info("exhibit: standby player %d is ready", (int)c->pid);
+            c->reported = true;
+        }
+        else if (m.kind == MZ_EXHIBIT_MSG_ERROR)
+            add_error(s, m.text);
     }
-    if (any) s->beat_ns = mz_time_ns();
+    if (any) c->beat_ns = mz_time_ns();
 }
 
 static long read_rss_kb(pid_t pid)
@@ -432,36 +485,98 @@ static int count_fds(pid_t pid)
     return n;
 }
 
-/* Once a second: memory, file descriptors, and whether it still beats. */
-static void watch_player(mz_exhibit_sup *s)
+/* Before a hung player is killed: each thread's name, state and where in
+ * the kernel it waits, added to what last-crash.log keeps. */
+static void note_threads(child *c)
 {
-    if (!s->pid) return;
-    double silent = secs(s->beat_ns);
-    double limit = s->reported ? s->cfg.hang_s : START_GRACE_S;
-    if (silent > limit && s->killing != WHY_HANG) {
-        mz_log_error("exhibit: player %d silent for %.1f s: killing it", (int)s->pid, silent);
-        s->killing = WHY_NONE; /* a quit that never came counts as a hang too */
-        stop_player(s, WHY_HANG);
+    char path[320], line[160];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)c->pid);
+    DIR *d = opendir(path);
+    if (!d) return;
+    keep_stderr(c, "# hung; its threads (name, state, kernel wait):\n", 49);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char comm[64] = "?", stat[512] = "", wchan[64] = "?";
+        const char *names[] = {"comm", "stat", "wchan"};
+        char *outs[] = {comm, stat, wchan};
+        size_t caps[] = {sizeof comm, sizeof stat, sizeof wchan};
+        for (int i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "/proc/%d/task/%s/%s", (int)c->pid, e->d_name, names[i]);
+            FILE *f = fopen(path, "r");
+            if (f && fgets(outs[i], (int)caps[i], f)) outs[i][strcspn(outs[i], "\n")] = '\0';
+            if (f) fclose(f);
+        }
+        const char *paren = strrchr(stat, ')'); /* "pid (comm) S ..." */
+        int n = snprintf(line, sizeof line, "#   %s %s %c %s\n", e->d_name, comm,
+                         paren && paren[1] ? paren[2] : '?', wchan);
+        if (n > 0) keep_stderr(c, line, strlen(line));
     }
-    if (s->killing && s->killing != WHY_HANG && secs(s->quit_ns) > QUIT_WAIT_S)
-        kill(s->pid, SIGKILL);
-    if (secs(s->rss_ns) < 1.0) return;
+    closedir(d);
+}
+
+/* Kills a player that stopped beating (the standby: that never got ready),
+ * or that did not quit when asked. */
+static void watch_child(mz_exhibit_sup *s, child *c)
+{
+    if (!c->pid) return;
+    double silent = secs(c->beat_ns);
+    bool waiting = c == &s->standby && c->reported; /* a ready standby is blocked: fine */
+    double limit = c->reported ? s->cfg.hang_s : START_GRACE_S;
+    if (!waiting && silent > limit && c->killing != WHY_HANG) {
+        mz_log_error("exhibit: player %d silent for %.1f s: killing it", (int)c->pid, silent);
+        c->killing = WHY_NONE; /* a quit that never came counts as a hang too */
+        note_threads(c);
+        stop_player(c, WHY_HANG);
+    }
+    if (c->killing && c->killing != WHY_HANG && secs(c->quit_ns) > QUIT_WAIT_S)
+        kill(c->pid, SIGKILL);
+}
+
+/* Once a second: the active player's memory and file descriptors. */
+static void watch_memory(mz_exhibit_sup *s)
+{
+    child *c = &s->active;
+    if (!c->pid || secs(s->rss_ns) < 1.0) return;
     s->rss_ns = mz_time_ns();
-    long rss = read_rss_kb(s->pid);
-    int fds = count_fds(s->pid);
+    long rss = read_rss_kb(c->pid);
+    int fds = count_fds(c->pid);
     pthread_mutex_lock(&s->lock);
     s->st.rss_kb = rss;
     s->st.fds = fds;
-    s->st.player_up = s->reported && silent <= s->cfg.hang_s;
+    s->st.player_up = c->reported && secs(c->beat_ns) <= s->cfg.hang_s;
     bool attract = !strcmp(s->st.live.state, "attract");
     pthread_mutex_unlock(&s->lock);
-    if (rss > s->cfg.max_rss_mb * 1024 && attract && !s->killing) {
+    /* Between visitors only; and not in a player's first STABLE_S, so a
+     * max_rss_mb set below what a player needs cannot churn faster. */
+    if (rss > s->cfg.max_rss_mb * 1024 && attract && !c->killing && secs(c->spawn_ns) >= STABLE_S) {
         char msg[160];
         snprintf(msg, sizeof msg, "player %d uses %ld MB (max_rss_mb %ld): restarting it",
-                 (int)s->pid, rss / 1024, s->cfg.max_rss_mb);
+                 (int)c->pid, rss / 1024, s->cfg.max_rss_mb);
         mz_log_warn("exhibit: %s", msg);
         add_error(s, msg);
-        stop_player(s, WHY_RSS);
+        stop_player(c, WHY_RSS);
+    }
+}
+
+/* Keeps a player on screen: the standby takes over when it is ready, else
+ * a new one starts; and a standby is kept ready behind it. */
+static void keep_players(mz_exhibit_sup *s, bool stop)
+{
+    uint64_t now = mz_time_ns();
+    if (stop) return;
+    if (!s->active.pid && now >= s->restart_at_ns) {
+        if (s->standby.pid && s->standby.reported)
+            promote(s);
+        else if (!s->standby.pid && !start_active(s)) {
+            mz_log_error("exhibit: %s", mz_error());
+            s->restart_at_ns = now + (uint64_t)(s->cfg.backoff_max_s * 1e9);
+        }
+        /* else a standby still starting: it takes over once ready */
+    }
+    if (s->cfg.standby && !s->standby.pid && s->active.pid && s->active.reported &&
+        now >= s->standby_at_ns && !spawn(s, &s->standby, true)) {
+        mz_log_error("exhibit: standby: %s", mz_error());
+        s->standby_at_ns = now + (uint64_t)(s->cfg.backoff_max_s * 1e9);
     }
 }
 
@@ -475,17 +590,17 @@ static void run_commands(mz_exhibit_sup *s)
     pthread_mutex_unlock(&s->lock);
     for (int i = 0; i < n; i++) {
         if (!strcmp(q[i].cmd, "restart"))
-            stop_player(s, WHY_OPERATOR);
+            stop_player(&s->active, WHY_OPERATOR);
         else if (!strcmp(q[i].cmd, "stop"))
             mz_exhibit_sup_stop(s);
         else
-            send_command(s, q[i].cmd, q[i].value);
+            send_command(&s->active, q[i].cmd, q[i].value);
     }
 }
 
 static void notify_systemd(mz_exhibit_sup *s)
 {
-    if (!s->ready_sent && s->reported) {
+    if (!s->ready_sent && s->active.reported) {
         sd_notify(0, "READY=1\nSTATUS=the player is up");
         s->ready_sent = true;
     }
@@ -514,7 +629,8 @@ mz_exhibit_sup *mz_exhibit_sup_create(const mz_exhibit_sup_desc *desc)
     argv[1] = "exhibit-player";
     for (int i = 0; i < desc->argc; i++)
         argv[i + 2] = desc->argv[i];
-    s->status_fd = s->command_fd = s->stderr_fd = -1;
+    child_reset(&s->active);
+    child_reset(&s->standby);
     pthread_mutex_init(&s->lock, NULL);
     s->start_ns = mz_time_ns();
     s->today = day_of(time(NULL));
@@ -535,26 +651,31 @@ int mz_exhibit_sup_run(mz_exhibit_sup *s)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (!spawn(s)) return 1;
+    if (!start_active(s)) return 1;
+    child *kids[2] = {&s->active, &s->standby};
     for (;;) {
         pthread_mutex_lock(&s->lock);
         bool stop = s->stop || signalled;
         pthread_mutex_unlock(&s->lock);
-        if (stop && !s->pid) break;
-        if (stop) stop_player(s, WHY_STOP);
-        struct pollfd fds[2] = {{.fd = s->status_fd, .events = POLLIN},
-                                {.fd = s->stderr_fd, .events = POLLIN}};
-        poll(fds, 2, 100);
-        read_status(s);
-        drain_stderr(s);
-        run_commands(s);
-        int wstatus;
-        if (s->pid && waitpid(s->pid, &wstatus, WNOHANG) == s->pid) reaped(s, wstatus);
-        watch_player(s);
-        if (!s->pid && !stop && mz_time_ns() >= s->restart_at_ns && !spawn(s)) {
-            mz_log_error("exhibit: %s", mz_error());
-            s->restart_at_ns = mz_time_ns() + (uint64_t)(s->cfg.backoff_max_s * 1e9);
+        if (stop && !s->active.pid && !s->standby.pid) break;
+        struct pollfd fds[4];
+        for (int i = 0; i < 2; i++) {
+            if (stop) stop_player(kids[i], WHY_STOP);
+            fds[2 * i] = (struct pollfd){.fd = kids[i]->status_fd, .events = POLLIN};
+            fds[2 * i + 1] = (struct pollfd){.fd = kids[i]->stderr_fd, .events = POLLIN};
         }
+        poll(fds, 4, 100);
+        run_commands(s);
+        for (int i = 0; i < 2; i++) {
+            child *c = kids[i];
+            read_status(s, c);
+            drain_stderr(c);
+            int wstatus;
+            if (c->pid && waitpid(c->pid, &wstatus, WNOHANG) == c->pid) reaped(s, c, wstatus);
+            watch_child(s, c);
+        }
+        watch_memory(s);
+        keep_players(s, stop);
         notify_systemd(s);
     }
     sd_notify(0, "STOPPING=1");
@@ -564,13 +685,17 @@ int mz_exhibit_sup_run(mz_exhibit_sup *s)
 void mz_exhibit_sup_destroy(mz_exhibit_sup *s)
 {
     if (!s) return;
-    if (s->pid) {
-        kill(s->pid, SIGKILL);
-        waitpid(s->pid, NULL, 0);
+    child *kids[2] = {&s->active, &s->standby};
+    for (int i = 0; i < 2; i++) {
+        child *c = kids[i];
+        if (c->pid) {
+            kill(c->pid, SIGKILL);
+            waitpid(c->pid, NULL, 0);
+        }
+        close_fd(&c->status_fd);
+        close_fd(&c->command_fd);
+        close_fd(&c->stderr_fd);
     }
-    close_fd(&s->status_fd);
-    close_fd(&s->command_fd);
-    close_fd(&s->stderr_fd);
     mz_exhibit_log_close(s->log);
     pthread_mutex_destroy(&s->lock);
     free(s->argv);

@@ -224,6 +224,7 @@ static bool open_window(mz_player *p)
     const mz_player_desc *d = &p->desc;
     Uint32 flags = SDL_WINDOW_VULKAN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     if (d->fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    if (d->hidden) flags |= SDL_WINDOW_HIDDEN;
     p->window = SDL_CreateWindow("maze", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, d->width,
                                  d->height, flags);
     if (!p->window) return mz_fail("cannot open a window: %s", SDL_GetError());
@@ -1207,6 +1208,14 @@ void mz_player_set_banner(mz_player *p, const char *text)
     text = text ? text : "";
     if (!strcmp(text, p->banner)) return;
     snprintf(p->banner, sizeof p->banner, "%s", text);
+    p->overlay_dirty = true;
+}
+
+void mz_player_show(mz_player *p)
+{
+    if (!p->window) return;
+    SDL_ShowWindow(p->window);
+    SDL_RaiseWindow(p->window);
     p->overlay_dirty = true;
 }
 

@@ -60,6 +60,7 @@ typedef struct mz_player_desc {
      * (text = false) and typed text (true) first; false drops the event. */
     bool kiosk;
     bool author_keys;
+    bool hidden; /* open the window hidden, until mz_player_show (a standby kiosk) */
     bool (*on_key)(void *user, bool text);
     void *key_user;
 } mz_player_desc;
@@ -117,6 +118,8 @@ bool mz_player_submit(mz_player *p, const char *text);
 const char *mz_player_ending(const mz_player *p);
 /* A centred card over everything (copied); NULL or "" hides it. */
 void mz_player_set_banner(mz_player *p, const char *text);
+/* Shows and raises a window opened hidden. */
+void mz_player_show(mz_player *p);
 /* Frames taken from the generator so far. */
 uint64_t mz_player_frames_taken(const mz_player *p);
 /* Closes the generator and opens it again, asking for the current scene. */

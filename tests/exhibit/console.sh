@@ -9,7 +9,7 @@
 . "$(dirname "$0")/exhibit_lib.sh"
 chromium=$(command -v chromium || command -v chromium-browser) || fail "chromium is not installed (tools/dev)"
 mkdir "$work/web"
-cp assets/web/* "$(dirname "$0")/press_attract.html" "$work/web/"
+cp assets/web/* "$(dirname "$0")"/press_attract.* "$work/web/"
 start_exhibit stories/cellar --state-dir "$work" --console-port 0 --console-dir "$work/web" \
   --idle-warn 600 --idle-reset 900
 win=$(window)
@@ -45,9 +45,9 @@ holds "$(bright playing $card)" "b < 0.003" || fail "a card while the visitor pl
 profile=$work/chromium
 "$chromium" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
   --no-default-browser-check --disable-extensions --user-data-dir="$profile" \
-  "$base/press_attract.html#token=$token" >/dev/null 2>&1 &
+  "$base/press_attract.html#token=$token" >"$work/chromium.log" 2>&1 &
 pids+=($!)
-wait_for 60 sh -c "curl -s '$base/health' | grep -q '\"state\":\"attract\"'" || fail "the press did not bring attract: $(health)"
+wait_for 150 sh -c "curl -s '$base/health' | grep -q '\"state\":\"attract\"'" || fail "the press did not bring attract: $(health); chromium: $(tail -5 "$work/chromium.log")"
 grep -q '"reason":"operator"' "$work/sessions.jsonl" || fail "the session is not logged as ended by the operator: $(cat "$work/sessions.jsonl")"
 wait_for 10 sh -c "import -window root '$work/after.png' && [ \"\$($IM/convert '$work/after.png' -crop $card +repage -colorspace gray -threshold 85% -format '%[fx:mean]' info:)\" != 0 ]" ||
   fail "the screen did not go back to the attract card"

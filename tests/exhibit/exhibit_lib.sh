@@ -5,6 +5,7 @@
 # `bright NAME WxH+X+Y` (the fraction of near-white pixels there),
 # `player_pid`, `wait_for SECONDS CMD...` and `fail`.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "${MZ_SOURCE_DIR:-.}"
 MAZE=$(realpath "${MZ_MAZE:-build/maze}")
 IM=/usr/bin # `convert` elsewhere on PATH may be a stand-in
@@ -23,23 +24,16 @@ fail() {
   exit 1
 }
 
+. "$here/../xvfb.sh"
 if [ -z "${DISPLAY:-}" ]; then
-  for n in $(seq 140 190); do
-    [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
-    # no autorepeat: on a loaded machine a late key-up would type a letter twice
-    Xvfb :$n -screen 0 1280x720x24 -nolisten tcp -ardelay 3600000 >"$work/xvfb.log" 2>&1 &
-    pids+=($!)
-    export DISPLAY=:$n
-    for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
-    break
-  done
-  [ -n "${DISPLAY:-}" ] || fail "no free X display number"
+  mz_xvfb 140 190 "$work/xvfb.log" || fail "no free X display number"
+  pids+=($xvfb_pid)
 fi
 export SDL_VIDEODRIVER=x11
 
 # (no console unless the test asks: 8090 may be taken)
 start_exhibit() {
-  "$MAZE" exhibit --console-port -1 "$@" >"$work/log" 2>&1 &
+  MZ_LOG=info "$MAZE" exhibit --console-port -1 "$@" >"$work/log" 2>&1 &
   sup=$!
   pids+=($sup)
 }
@@ -55,7 +49,12 @@ wait_for() {
   return 1
 }
 
-player_pid() { pgrep -P "$sup" -f exhibit-player | head -n1; }
+# the player on screen (a standby's window is hidden)
+player_pid() {
+  local w
+  w=$(xdotool search --onlyvisible --name " maze$" | tail -n1)
+  [ -n "$w" ] && xdotool getwindowpid "$w"
+}
 
 # the kiosk's window (its title names the story)
 window() {

@@ -21,12 +21,16 @@ card=400x100+440+310
 sky=1280x200+0+60 # above the card: the picture
 wait_for 30 sh -c "import -window root '$work/s.png' && [ \"\$($IM/convert '$work/s.png' -crop $card +repage -colorspace gray -threshold 85% -format '%[fx:mean]' info:)\" != 0 ]" ||
   fail "the kiosk never drew its card"
+# frames flow from the server (on a loaded machine it takes a while to start)
+sky_mean() { "$IM/convert" "$work/$1.png" -crop $sky +repage -colorspace gray -format '%[fx:mean]' info:; }
+wait_for 90 sh -c "import -window root '$work/f.png' && [ \"\$($IM/convert '$work/f.png' -crop $sky +repage -colorspace gray -threshold 3% -format '%[fx:mean]' info:)\" != 0 ]" ||
+  fail "no frame from the remote generator"
 xdotool type --window "$win" --delay 30 "go down the stairs"
 xdotool key --window "$win" Return
 sleep 3
 shot playing
 holds "$(bright playing $card)" "b < 0.003" || fail "a card while the visitor plays"
-pic=$("$IM/convert" "$work/playing.png" -crop $sky +repage -colorspace gray -format '%[fx:mean]' info:)
+pic=$(sky_mean playing)
 
 kill -9 "$server"
 echo "server killed at $(date +%T.%N)"
@@ -35,7 +39,7 @@ wait_for 40 sh -c "import -window root '$work/stalled.png' && [ \"\$($IM/convert
   fail "no 'Back in a moment' card after the generator failed"
 took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 echo "server killed -> card in $took s"
-under=$("$IM/convert" "$work/stalled.png" -crop $sky +repage -colorspace gray -format '%[fx:mean]' info:)
+under=$(sky_mean stalled)
 echo "picture brightness: $pic playing, $under under the card"
 holds "$under" "b > 0.5 * $pic && b > 0.02" || fail "the card is not over the last good frame"
 grep -q "no frame from the generator" "$work/log" || fail "the stall is not logged"
@@ -45,7 +49,6 @@ wait_for 30 sh -c "import -window root '$work/back.png' && [ \"\$($IM/convert '$
   fail "the card stays after the server is back"
 grep -q "the generator is back" "$work/log" || fail "the recovery is not logged"
 p=$(player_pid)
-[ "$(pgrep -P "$sup" -f exhibit-player | wc -l)" -eq 1 ] || fail "more than one player"
 grep -q "was killed\|exited with" "$work/log" && fail "the player was restarted"
 xdotool type --window "$win" --delay 30 "blow out the candle"
 xdotool key --window "$win" Return
