@@ -123,7 +123,8 @@ static const setting settings[] = {
     {"audience_pages", K_TEXT, AT(audience_pages), "assets/web", 0, 0,
      "the folder of the audience's and the moderator's pages"},
     {"trace", K_TEXT, AT(trace), "", 0, 0,
-     "the player's trace, one JSON line a turn (it holds what was typed); empty: none"},
+     "the player's trace, one JSON line a turn (it holds what was typed), in TRACE.PID for "
+     "each player process; empty: none"},
 };
 #define SETTING_COUNT (int)(sizeof settings / sizeof settings[0])
 

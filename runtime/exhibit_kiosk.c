@@ -423,6 +423,10 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
     load_demo(k);
+    /* One trace per player process: a standby starts (and would truncate
+     * the file) while the player it replaces still writes. */
+    char trace[MZ_EXHIBIT_TEXT + 16];
+    snprintf(trace, sizeof trace, "%s.%d", c->trace, (int)getpid());
     k->p = mz_player_create(&(mz_player_desc){
         .story = c->stories[0],
         .gen = c->generator[0] ? c->generator : NULL,
@@ -439,13 +443,8 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         .author_keys = c->author_keys,
         .on_key = on_key,
         .key_user = k,
-        .trace = c->trace[0] ? c->trace : NULL,
+        .trace = c->trace[0] ? trace : NULL,
     });
-    k->audience = k->p ? mz_exhibit_audience_create(c) : NULL;
-    if (k->p && !k->audience && *mz_error()) { /* reported below, as a player that cannot run */
-        mz_player_destroy(k->p);
-        k->p = NULL;
-    }
     int status = 0;
     if (!k->p) {
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
@@ -453,6 +452,13 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     } else {
         if (desc->standby && k->command_fd >= 0 && !wait_for_go(k)) k->quit = true;
         if (desc->standby) mz_player_show(k->p);
+        /* The phones' page once this player is the one on screen (a standby
+         * would find the port taken). */
+        k->audience = k->quit ? NULL : mz_exhibit_audience_create(c);
+        if (!k->quit && !k->audience && *mz_error()) {
+            fprintf(stderr, "maze exhibit: %s\n", mz_error());
+            status = 1;
+        }
         /* the player began the story: that is attract's first play */
         k->key_ns = k->frame_ns = k->demo_ns = mz_time_ns();
         set_state(k, ATTRACT);

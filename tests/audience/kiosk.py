@@ -8,6 +8,7 @@ in vote mode, simulated phones vote and the winning transition is taken.
 
     kiosk.py MAZE [--only NAME]
 """
+import glob
 import json
 import os
 import subprocess
@@ -69,12 +70,22 @@ class Kiosk:
         self.stop()
         raise SystemExit("the kiosk's audience page did not come up:\n" + open(self.log_path).read())
 
+    def trace_text(self):
+        """Every player process's trace (TRACE.PID), in start order."""
+        text = ""
+        for path in sorted(glob.glob(self.trace + ".*"), key=os.path.getmtime):
+            with open(path) as f:
+                text += f.read()
+        return text
+
     def turns(self):
-        try:
-            with open(self.trace) as f:
-                return [json.loads(line) for line in f if line.strip()]
-        except FileNotFoundError:
-            return []
+        turns = []
+        for line in self.trace_text().splitlines():
+            try:
+                turns.append(json.loads(line))
+            except json.JSONDecodeError:  # a line being written
+                pass
+        return turns
 
     def wait_turn(self, pred, timeout=30):
         end = time.monotonic() + timeout
@@ -149,7 +160,8 @@ def test_queue(display, work):
         time.sleep(2.5)
     finally:
         log = k.stop()
-    trace = open(k.trace).read()
+    trace = k.trace_text()
+    check(trace.count('"from":"audience"') >= 1, "the trace was read")
     for piece in (bad, "f.u.c.k", "c0ck"):
         check(piece not in trace, f"{piece!r} absent from the trace (inputs and prompts)")
         check(piece not in log, f"{piece!r} absent from the log")
