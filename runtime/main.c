@@ -14,6 +14,8 @@ static const mz_command *const commands[] = {
     &mz_cmd_bench,
     &mz_cmd_serve,
     &mz_cmd_verify,
+    &mz_cmd_exhibit,
+    &mz_cmd_exhibit_player,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -24,7 +26,8 @@ static void print_help(void)
            "a prompt, and a generator renders the next scene from the frames already shown.\n\n"
            "commands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        printf("  %-8s %s\n", commands[i]->name, commands[i]->summary);
+        if (commands[i]->summary) /* none: internal (exhibit-player) */
+            printf("  %-8s %s\n", commands[i]->name, commands[i]->summary);
     printf("\n'maze COMMAND --help' tells more. MZ_LOG=debug|info|warn|error sets logging.\n");
 }
 

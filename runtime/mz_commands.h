@@ -12,5 +12,7 @@ extern const mz_command mz_cmd_gen;
 extern const mz_command mz_cmd_bench;
 extern const mz_command mz_cmd_serve;
 extern const mz_command mz_cmd_verify;
+extern const mz_command mz_cmd_exhibit;
+extern const mz_command mz_cmd_exhibit_player; /* hidden: the player maze exhibit runs */
 
 #endif

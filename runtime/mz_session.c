@@ -32,6 +32,7 @@ struct mz_session {
     mz_frame shown;           /* the frame on screen: the next scene's conditioning */
     bool have_shown;
     bool trace_pending;       /* the turn's trace line waits for its first frame */
+    const char *source;       /* where the turn's input came from ("audience"), or NULL */
 };
 
 /* cJSON copies bytes as they are: what is not valid UTF-8 becomes U+FFFD
@@ -93,6 +94,10 @@ static void write_trace(mz_session *ss, double first_frame_ms)
     mz_json_string(f, t->ending);
     fputs(",\"error\":", f);
     mz_json_string(f, t->error);
+    if (ss->source) { /* only for lines from elsewhere: keyboard traces stay as they were */
+        fputs(",\"from\":", f);
+        mz_json_string(f, ss->source);
+    }
     fputs("}\n", f);
     fflush(f);
 }
@@ -101,9 +106,11 @@ static void write_trace(mz_session *ss, double first_frame_ms)
  * before the turn it describes is overwritten. */
 static void flush_pending(mz_session *ss)
 {
-    if (!ss->trace_pending) return;
-    ss->trace_pending = false;
-    write_trace(ss, -1);
+    if (ss->trace_pending) {
+        ss->trace_pending = false;
+        write_trace(ss, -1);
+    }
+    ss->source = NULL; /* the next turn's, until it says otherwise */
 }
 
 /* Sends the current scene to the generator, continuing from the frame on
@@ -128,6 +135,12 @@ static bool submit_scene(mz_session *ss)
         return true;
     fprintf(stderr, "maze: the generator refused scene '%s': %s\n", t->scene, mz_error());
     return false;
+}
+
+bool mz_session_set_gen(mz_session *ss, mz_gen *gen)
+{
+    ss->gen = gen; /* the frame shown stays the caller's copy: the scene continues from it */
+    return !gen || !ss->begun || submit_scene(ss);
 }
 
 static void turn_done(mz_session *ss, bool traced, bool new_scene)
@@ -248,14 +261,25 @@ bool mz_session_begin(mz_session *ss)
     return true;
 }
 
-bool mz_session_input(mz_session *ss, const char *text, size_t len)
+static bool input(mz_session *ss, const char *text, size_t len, const char *source)
 {
     flush_pending(ss);
+    ss->source = source;
     ss->input_ns = mz_time_ns();
     mz_story_history_push(ss->history, ss->story);
     if (!mz_story_input(ss->story, text, len, &ss->turn)) return false;
     turn_done(ss, true, false);
     return true;
+}
+
+bool mz_session_input(mz_session *ss, const char *text, size_t len)
+{
+    return input(ss, text, len, NULL);
+}
+
+bool mz_session_input_from(mz_session *ss, const char *text, size_t len, const char *source)
+{
+    return input(ss, text, len, source);
 }
 
 bool mz_session_undo(mz_session *ss)

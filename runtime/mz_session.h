@@ -73,12 +73,20 @@ bool mz_session_input(mz_session *session, const char *text, size_t len);
  * begin, load and reload). false + mz_error() when there is nothing to undo
  * or the story switched undo off. */
 bool mz_session_undo(mz_session *session);
+/* mz_session_input for a line from elsewhere than the keyboard: its trace
+ * line says "from":source ("audience", issue 11). source is a string
+ * constant (kept, not copied). */
+bool mz_session_input_from(mz_session *session, const char *text, size_t len, const char *source);
 
 /* The frame now on screen, polled from desc.gen. It is the conditioning of
  * the next scene change: the struct is copied, its pixels must stay valid
  * until the next call on the session (a polled frame's do if every polled
  * frame is reported here). */
 void mz_session_frame_shown(mz_session *session, const mz_frame *frame);
+
+/* Uses gen from now on (the old one closed by its owner: the kiosk reopens
+ * a generator that failed) and sends it the current scene again. */
+bool mz_session_set_gen(mz_session *session, mz_gen *gen);
 
 /* The frame size asked of the generator from the next scene on. */
 void mz_session_set_size(mz_session *session, int width, int height);

@@ -283,6 +283,40 @@ static int draw_label(mz_overlay *o, SDL_Surface *s, const char *msg, bool dot, 
     return y;
 }
 
+/* The audience page's QR code in its corner, drawn last so nothing covers
+ * it, and its URL on a plate beside it, toward the middle of the screen. */
+static void draw_qr(mz_overlay *o, SDL_Surface *s, const mz_overlay_state *st)
+{
+    int margin = o->font_px / 2, rect[4];
+    mz_qr_place(st->qr, s->w, s->h, st->qr_corner, mz_qr_module_px(st->qr, s->h), margin, rect);
+    SDL_Surface *t = text(o, FONT_MONO, st->qr_url, white, 0);
+    if (t) {
+        bool bottom = st->qr_corner == MZ_QR_BOTTOM_RIGHT || st->qr_corner == MZ_QR_BOTTOM_LEFT;
+        bool right = st->qr_corner == MZ_QR_BOTTOM_RIGHT || st->qr_corner == MZ_QR_TOP_RIGHT;
+        int pad = o->font_px / 4, pw = t->w + 2 * pad, ph = t->h + 2 * pad;
+        int x = right ? s->w - margin - pw : margin;
+        int y = bottom ? rect[1] - ph - pad : rect[1] + rect[3] + pad;
+        fill(s, x, y, pw, ph, 0, 0, 0, 170);
+        blit(t, s, x + pad, y + pad, 1.0f);
+        SDL_FreeSurface(t);
+    }
+    SDL_LockSurface(s);
+    mz_qr_draw(st->qr, s->pixels, s->w, s->h, s->pitch, rect);
+    SDL_UnlockSurface(s);
+}
+
+/* The audience's line (or the vote), at the top centre on a dark plate,
+ * wrapped to half the width: readable from the back of a room. */
+static void draw_audience(mz_overlay *o, SDL_Surface *s, const char *msg)
+{
+    SDL_Surface *t = text(o, FONT_TEXT, msg, white, s->w / 2);
+    if (!t) return;
+    int pad = o->font_px / 3, x = (s->w - t->w) / 2, y = o->font_px / 2;
+    fill(s, x - pad, y, t->w + 2 * pad, t->h + 2 * pad, 0, 0, 0, 170);
+    blit(t, s, x, y + pad, 1.0f);
+    SDL_FreeSurface(t);
+}
+
 SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_overlay_state *st)
 {
     if (!o->surface || o->surface->w != width || o->surface->h != height) {
@@ -311,5 +345,7 @@ SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_over
     draw_label(o, s, st->recording, true, y);
     if (st->author) draw_box(o, s, st->author, FONT_MONO, px, px, false);
     if (st->notice) draw_box(o, s, st->notice, FONT_TEXT, 0, 0, true);
+    if (st->audience && *st->audience) draw_audience(o, s, st->audience);
+    if (st->qr) draw_qr(o, s, st);
     return s;
 }

@@ -15,6 +15,7 @@
 #define MZ_OVERLAY_H
 
 #include "input_line.h"
+#include "mz_qr.h"
 
 #include <SDL.h>
 #include <stdbool.h>
@@ -33,6 +34,10 @@ typedef struct mz_overlay_state {
     const char *author;         /* the author's overlay text; NULL hides it */
     const char *disclosure;     /* top left, small: "Scenes generated as you play"; NULL none */
     const char *recording;      /* below it, after a red dot: "REC 0:12"; NULL when not recording */
+    const mz_qr *qr;            /* the audience page's QR code (issue 11); NULL none */
+    mz_qr_corner qr_corner;     /* where it goes */
+    const char *qr_url;         /* printed by the code, for those without a camera */
+    const char *audience;       /* a line from the audience, or the vote's tally; NULL/"" none */
     /* the story picker: shown instead of everything else when item_count > 0 */
     const char *menu_title;
     const char *const *menu_items;

@@ -110,6 +110,11 @@ struct mz_player {
 
     char notice[1024];
     uint64_t notice_ns;
+    char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
+    const mz_qr *qr;   /* the audience page's code (mz_player_set_audience) */
+    mz_qr_corner qr_corner;
+    char qr_url[256], audience_line[600];
+    uint64_t frames_taken;
     int screenshots;
     bool overlay_dirty;
     uint64_t overlay_ns;
@@ -220,6 +225,7 @@ static bool open_window(mz_player *p)
     const mz_player_desc *d = &p->desc;
     Uint32 flags = SDL_WINDOW_VULKAN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     if (d->fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    if (d->hidden) flags |= SDL_WINDOW_HIDDEN;
     p->window = SDL_CreateWindow("maze", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, d->width,
                                  d->height, flags);
     if (!p->window) return mz_fail("cannot open a window: %s", SDL_GetError());
@@ -242,6 +248,7 @@ static bool open_window(mz_player *p)
         dm.refresh_rate > 0)
         p->refresh_hz = dm.refresh_rate;
     SDL_StartTextInput();
+    if (d->kiosk) SDL_ShowCursor(SDL_DISABLE);
     return true;
 }
 
@@ -375,13 +382,52 @@ static bool start_story(mz_player *p, const char *path)
     return mz_session_begin(p->session);
 }
 
+bool mz_player_submit_from(mz_player *p, const char *text, const char *source)
+{
+    p->accepted_ns = mz_time_ns();
+    p->turns++;
+    if (mz_session_input_from(p->session, text, strlen(text), source)) return true;
+    mz_log_error("story: %s", mz_error());
+    return false;
+}
+
+bool mz_player_submit(mz_player *p, const char *text)
+{
+    return mz_player_submit_from(p, text, NULL);
+}
+
+void mz_player_set_audience(mz_player *p, const mz_qr *qr, mz_qr_corner corner, const char *url,
+                            const char *line)
+{
+    line = line ? line : "";
+    url = url ? url : "";
+    if (p->qr == qr && p->qr_corner == corner && !strcmp(p->qr_url, url) &&
+        !strcmp(p->audience_line, line))
+        return;
+    p->qr = qr;
+    p->qr_corner = corner;
+    snprintf(p->qr_url, sizeof p->qr_url, "%s", url);
+    snprintf(p->audience_line, sizeof p->audience_line, "%s", line);
+    p->overlay_dirty = true;
+}
+
+size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap)
+{
+    mz_story *story = mz_session_story(p->session);
+    int scene = mz_story_scene_index(story);
+    mz_story_scene_info info;
+    size_t n = 0;
+    if (scene < 0 || !mz_story_scene_get(story, (size_t)scene, &info)) return 0;
+    for (size_t t = 0; t < info.transition_count && n < cap; t++)
+        if (mz_story_transition_get(story, (size_t)scene, t, &out[n]) && out[n].pattern_count > 0)
+            n++;
+    return n;
+}
+
 static void submit_input(mz_player *p)
 {
     char text[MZ_INPUT_MAX_BYTES];
-    if (!mz_input_submit(&p->input, text, sizeof text)) return;
-    p->accepted_ns = mz_time_ns();
-    p->turns++;
-    if (!mz_session_input(p->session, text, strlen(text))) mz_log_error("story: %s", mz_error());
+    if (mz_input_submit(&p->input, text, sizeof text)) mz_player_submit(p, text);
 }
 
 static void quick_path(const mz_player *p, char *out, size_t size)
@@ -625,11 +671,27 @@ static void key_play(mz_player *p, const SDL_Keysym *k)
     }
 }
 
+/* Kiosk: visitors get the keyboard's text keys, never Esc or the F keys
+ * (author keys only when the exhibit's config allows them). */
+static bool kiosk_drops(const mz_player *p, SDL_Keycode key)
+{
+    if (key == SDLK_ESCAPE) return true;
+    bool fkey = (key >= SDLK_F1 && key <= SDLK_F12) || (key >= SDLK_F13 && key <= SDLK_F24);
+    return fkey && !p->desc.author_keys;
+}
+
 static void handle_event(mz_player *p, const SDL_Event *e)
 {
+    const mz_player_desc *d = &p->desc;
+    if (d->kiosk && e->type == SDL_KEYDOWN && kiosk_drops(p, e->key.keysym.sym)) return;
+    if (d->on_key && (e->type == SDL_KEYDOWN || e->type == SDL_TEXTINPUT) &&
+        !d->on_key(d->key_user, e->type == SDL_TEXTINPUT))
+        return;
     switch (e->type) {
     case SDL_QUIT:
-        p->quit = true;
+        /* Only the operator stops a kiosk (the window's close button and
+         * Alt+F4 arrive as SDL_QUIT). */
+        if (!d->kiosk) p->quit = true;
         break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && p->window) {
@@ -693,6 +755,7 @@ static bool take_frames(mz_player *p, double wait_ms)
             p->last_h = (int)f.height;
         }
         memcpy(p->last_rgba, f.rgba, n);
+        p->frames_taken++;
         p->fresh = true;
         p->shown = f;
         p->shown.rgba = p->last_rgba;
@@ -832,7 +895,7 @@ static bool draw_overlay(mz_player *p)
                 st.author = p->inspector;
             }
         }
-        if (p->ended && !p->notice[0]) {
+        if (p->ended && !p->notice[0] && !p->desc.kiosk) {
             /* the credits say it too */
             snprintf(ending, sizeof ending,
                      "The end%s%s.%s%s\nEnter or R to play again, Esc to quit.",
@@ -841,8 +904,14 @@ static bool draw_overlay(mz_player *p)
             st.notice = ending;
         }
     }
+    st.qr = p->qr;
+    st.qr_corner = p->qr_corner;
+    st.qr_url = p->qr_url;
+    st.audience = p->audience_line;
     if (p->confirm_quit)
         st.notice = "Quit? Enter to quit, Esc to stay.";
+    else if (p->banner[0])
+        st.notice = p->banner;
     else if (p->notice[0])
         st.notice = p->notice;
     SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
@@ -926,6 +995,15 @@ static void screenshot(mz_player *p)
 
 /* ---- the player ---- */
 
+/* The player's generator, as the desc and the environment ask for it (at
+ * the start, and again when a kiosk reopens a failed one). */
+static mz_gen *open_generator(const mz_player_desc *d)
+{
+    mz_gen_desc gd = {.uri = d->play.generator, .realtime = true, .fallback = d->gen_fallback};
+    mz_gen_desc_from_env(&gd);
+    return mz_gen_open(&gd);
+}
+
 mz_player *mz_player_create(const mz_player_desc *desc)
 {
     mz_player *p = calloc(1, sizeof *p);
@@ -943,6 +1021,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
     mz_input_clear(&p->input);
 
+    /* SDL turns SIGTERM into SDL_QUIT, which a kiosk ignores: the exhibit's
+     * supervisor stops its player with SIGTERM, so leave it fatal. */
+    if (d->kiosk) SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     bool ok;
     if (d->offscreen) {
         ok = SDL_Init(SDL_INIT_EVENTS) == 0 || mz_fail("SDL_Init: %s", SDL_GetError());
@@ -965,9 +1046,7 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * host memory anyway, and on one shared queue the display's composite
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
-    mz_gen_desc gd = {.uri = d->play.generator, .realtime = true};
-    mz_gen_desc_from_env(&gd);
-    ok = ok && (p->gen = mz_gen_open(&gd));
+    ok = ok && (p->gen = open_generator(d));
     if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
@@ -1105,6 +1184,78 @@ const char *mz_player_notice(const mz_player *p)
 mz_audio *mz_player_audio(const mz_player *p)
 {
     return p->audio;
+}
+
+bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input)
+{
+    if (clear_input) mz_input_clear(&p->input);
+    /* Up must not bring back what the last visitor typed. */
+    p->input.history_count = p->input.history_pos = 0;
+    p->desc.play.seed = seed ? seed : 1;
+    p->desc.play.load = NULL;
+    p->reply[0] = p->notice[0] = p->caption[0] = '\0';
+    p->overlay_dirty = true;
+    return start_story(p, story);
+}
+
+const mz_story_turn *mz_player_turn(const mz_player *p)
+{
+    return p->session ? mz_session_turn(p->session) : NULL;
+}
+
+const char *mz_player_disclosure(const mz_player *p)
+{
+    return disclosure(p);
+}
+
+const char *mz_player_ending(const mz_player *p)
+{
+    return p->ended ? p->ending : NULL;
+}
+
+void mz_player_set_banner(mz_player *p, const char *text)
+{
+    text = text ? text : "";
+    if (!strcmp(text, p->banner)) return;
+    snprintf(p->banner, sizeof p->banner, "%s", text);
+    p->overlay_dirty = true;
+}
+
+void mz_player_show(mz_player *p)
+{
+    if (!p->window) return;
+    SDL_ShowWindow(p->window);
+    SDL_RaiseWindow(p->window);
+    p->overlay_dirty = true;
+}
+
+uint64_t mz_player_frames_taken(const mz_player *p)
+{
+    return p->frames_taken;
+}
+
+bool mz_player_reopen_generator(mz_player *p)
+{
+    mz_gen *g = open_generator(&p->desc);
+    if (!g) return false;
+    mz_gen_close(p->gen);
+    p->gen = g;
+    if (!p->session) return true;
+    bool ok = mz_session_set_gen(p->session, g);
+    p->scene_id = mz_session_scene_id(p->session);
+    p->scene_on_way = false;
+    return ok;
+}
+
+void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
+                     double *first_frame_p95_ms)
+{
+    mz_gen_stats st;
+    mz_gen_stats_get(p->gen, &st);
+    *fps = p->fps;
+    snprintf(backend, 32, "%s", st.backend);
+    *fallback = st.fallback_active;
+    *first_frame_p95_ms = st.first_frame_p95_ms;
 }
 
 int mz_play_window(const mz_player_desc *desc)

@@ -17,6 +17,8 @@
 
 #include "mz_audio.h"
 #include "mz_play.h"
+#include "mz_qr.h"
+#include "mz_story.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +28,8 @@ typedef struct mz_player_desc {
     const char *story;         /* folder; NULL -> pick one from stories_dir */
     const char *stories_dir;   /* NULL -> "stories" */
     mz_play_options play;      /* what headless play takes too (mz_play.h) */
+    const char *gen_fallback;  /* a remote generator's stand-in (mz_gen_desc.fallback):
+                                   NULL -> procedural, "" -> none */
     int width, height;         /* window / target size; 0 -> 1280x720 */
     int gen_width, gen_height; /* size scenes are generated at; 0 -> the window's
                                   (on a CPU at most 640x360), stepped down (not
@@ -38,6 +42,15 @@ typedef struct mz_player_desc {
     bool no_vsync;
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
+    /* Kiosk (maze exhibit): no cursor; Esc, window-close and quit events do
+     * nothing; the F keys only with author_keys; no "the end" notice (the
+     * caller shows its own banner). on_key, when set, sees each key press
+     * (text = false) and typed text (true) first; false drops the event. */
+    bool kiosk;
+    bool author_keys;
+    bool hidden; /* open the window hidden, until mz_player_show (a standby kiosk) */
+    bool (*on_key)(void *user, bool text);
+    void *key_user;
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);
@@ -78,5 +91,42 @@ mz_audio *mz_player_audio(const mz_player *p);
 const char *mz_player_inspector(const mz_player *p);
 
 int mz_play_window(const mz_player_desc *desc);
+
+/* For the kiosk (exhibit_kiosk.c). */
+/* A fresh play of STORY: new state and seed; the input line is kept (the
+ * visitor's first keystroke) unless clear_input. */
+bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input);
+/* The last turn played (its input is the viewer's sanitised text), or NULL. */
+const mz_story_turn *mz_player_turn(const mz_player *p);
+/* The label saying the scenes are generated, or NULL when off. */
+const char *mz_player_disclosure(const mz_player *p);
+/* Plays text as if typed and entered (attract's demo lines). */
+bool mz_player_submit(mz_player *p, const char *text);
+/* The ending reached, or NULL while the story goes on. */
+const char *mz_player_ending(const mz_player *p);
+/* A centred card over everything (copied); NULL or "" hides it. */
+void mz_player_set_banner(mz_player *p, const char *text);
+/* Shows and raises a window opened hidden. */
+void mz_player_show(mz_player *p);
+/* Frames taken from the generator so far. */
+uint64_t mz_player_frames_taken(const mz_player *p);
+/* Closes the generator and opens it again, asking for the current scene. */
+bool mz_player_reopen_generator(mz_player *p);
+/* The audience's phones (issue 11). */
+/* The QR code to the audience page in its corner with the URL (qr is
+ * borrowed, url copied; NULL hides it), and a line over the picture: the
+ * audience's line being played, or the vote's tally (copied; NULL hides). */
+void mz_player_set_audience(mz_player *p, const mz_qr *qr, mz_qr_corner corner, const char *url,
+                            const char *line);
+/* mz_player_submit for a line from elsewhere: the trace says "from":source
+ * (a string constant). */
+bool mz_player_submit_from(mz_player *p, const char *text, const char *source);
+/* The current scene's transitions that have patterns, at most cap (the
+ * story's strings, valid until the next turn); returns how many. A vote's
+ * choice is a transition's first pattern. */
+size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap);
+/* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
+void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
+                     double *first_frame_p95_ms);
 
 #endif

@@ -6,7 +6,9 @@ add_library(mz_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/text_fold.c
   ${CMAKE_CURRENT_LIST_DIR}/text_lexicon.c
   ${CMAKE_CURRENT_LIST_DIR}/text_match.c
-  ${CMAKE_CURRENT_LIST_DIR}/text_lang.c)
+  ${CMAKE_CURRENT_LIST_DIR}/text_lang.c
+  ${CMAKE_CURRENT_LIST_DIR}/text_skeleton.c
+  ${CMAKE_CURRENT_LIST_DIR}/text_screen.c)
 target_include_directories(mz_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # Snowball stemmers for languages other than English (libstemmer-dev).
 find_library(STEMMER_LIBRARY stemmer REQUIRED)

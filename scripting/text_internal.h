@@ -45,6 +45,24 @@ void mz_text_snowball_free(struct sb_stemmer *st);
 /* Stems w[0..len) in place; returns the new length. */
 size_t mz_text_snowball_stem(struct sb_stemmer *st, uint32_t *w, size_t len);
 
+/* ---- the moderation normaliser (text_skeleton.c) ---- */
+
+#define MZ_SKEL_ANY 0x2Au /* '*' between letters: a censored letter, any letter */
+
+typedef struct mz_skel_word {
+    uint16_t start, len; /* into the letters array */
+} mz_skel_word;
+
+/* Splits s[0..len) into the words moderation reads (see text_skeleton.c):
+ * their letters go to letters (at most cap, words one after another), their
+ * places to words (at most max_words). Returns the number of words. */
+size_t mz_text_skeleton(const unsigned char *s, size_t len, uint32_t *letters, size_t cap,
+                        mz_skel_word *words, size_t max_words);
+
+/* Runs of equal letters: "baad" -> letters b a d, counts 1 2 1 (capped at
+ * 255). letters and counts have room for n. Returns the number of runs. */
+size_t mz_text_squeeze(const uint32_t *in, size_t n, uint32_t *letters, uint8_t *counts);
+
 /* ---- tokens ---- */
 
 typedef struct mz_tok {

@@ -340,66 +340,18 @@ bool mz_lexicon_add_synonyms(mz_lexicon *lx, const char *canonical, const char *
 #define MZ_BLOCK_MAX 128 /* letters of one viewer word that moderation reads */
 _Static_assert(MZ_BLOCK_MAX <= UINT8_MAX, "a blocked word's runs fit a token");
 
-/* Digits and signs read as the letters they imitate. */
-static uint32_t unleet(uint32_t c)
+/* The letters of a viewer's word as moderation reads them (text_skeleton.c),
+ * one after another; where punctuation split the word, the parts go to
+ * parts, so each part can be checked too. */
+static size_t blocked_letters(const char *s, size_t len, uint32_t *out, mz_skel_word *parts,
+                              size_t *nparts)
 {
-    switch (c) {
-    case '0':
-        return 'o';
-    case '1':
-        return 'i';
-    case '3':
-        return 'e';
-    case '4':
-        return 'a';
-    case '5':
-        return 's';
-    case '7':
-        return 't';
-    case '@':
-        return 'a';
-    case '$':
-        return 's';
-    default:
-        return c;
-    }
-}
-
-/* The letters of s as moderation reads them: folded, unleeted, l and i as
- * one letter (1 and | stand for either). Where punctuation split the word,
- * the offsets go to cuts (if given), so each part can be checked too. */
-static size_t blocked_letters(const unsigned char *s, size_t len, uint32_t *out, size_t *cuts,
-                              size_t *ncuts)
-{
-    size_t n = 0, pos = 0;
-    if (ncuts) *ncuts = 0;
-    while (pos < len) {
-        size_t used;
-        uint32_t f[2];
-        int k = mz_text_fold(unleet(mz_utf8_decode(s + pos, len - pos, &used)), f);
-        pos += used;
-        if (k < 0) {
-            if (cuts && n > 0 && (*ncuts == 0 || cuts[*ncuts - 1] != n)) cuts[(*ncuts)++] = n;
-            continue;
-        }
-        for (int j = 0; j < k && n < MZ_BLOCK_MAX; j++)
-            out[n++] = f[j] == 'l' ? 'i' : f[j];
-    }
-    return n;
-}
-
-static size_t squeeze(const uint32_t *in, size_t n, uint32_t *letters, uint8_t *counts)
-{
-    size_t r = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (r > 0 && letters[r - 1] == in[i]) {
-            if (counts[r - 1] < UINT8_MAX) counts[r - 1]++;
-        } else {
-            letters[r] = in[i];
-            counts[r++] = 1;
-        }
-    }
-    return r;
+    mz_skel_word local[MZ_BLOCK_MAX];
+    if (!parts) parts = local;
+    size_t nw = mz_text_skeleton((const unsigned char *)s, len, out, MZ_BLOCK_MAX, parts,
+                                 MZ_BLOCK_MAX);
+    if (nparts) *nparts = nw;
+    return nw ? (size_t)parts[nw - 1].start + parts[nw - 1].len : 0;
 }
 
 static bool runs_blocked(const mz_lexicon *lx, const uint32_t *letters, const uint8_t *counts,
@@ -425,7 +377,7 @@ static bool letters_blocked(const mz_lexicon *lx, const uint32_t *in, size_t n)
 {
     uint32_t letters[MZ_BLOCK_MAX];
     uint8_t counts[MZ_BLOCK_MAX];
-    size_t r = squeeze(in, n, letters, counts);
+    size_t r = mz_text_squeeze(in, n, letters, counts);
     if (r == 0) return false;
     if (runs_blocked(lx, letters, counts, r)) return true;
     return r >= 2 && letters[r - 1] == 's' && runs_blocked(lx, letters, counts, r - 1);
@@ -436,15 +388,11 @@ static bool letters_blocked(const mz_lexicon *lx, const uint32_t *in, size_t n)
 static bool word_blocked(const mz_lexicon *lx, const char *s, size_t len)
 {
     uint32_t letters[MZ_BLOCK_MAX];
-    size_t cuts[MZ_BLOCK_MAX], ncuts;
-    size_t n = blocked_letters((const unsigned char *)s, len, letters, cuts, &ncuts);
+    mz_skel_word parts[MZ_BLOCK_MAX];
+    size_t nparts, n = blocked_letters(s, len, letters, parts, &nparts);
     if (letters_blocked(lx, letters, n)) return true;
-    size_t start = 0;
-    for (size_t i = 0; i <= ncuts && ncuts > 0; i++) {
-        size_t end = i < ncuts ? cuts[i] : n;
-        if (letters_blocked(lx, letters + start, end - start)) return true;
-        start = end;
-    }
+    for (size_t i = 0; i < nparts && nparts > 1; i++)
+        if (letters_blocked(lx, letters + parts[i].start, parts[i].len)) return true;
     return false;
 }
 
@@ -455,8 +403,7 @@ bool mz_lexicon_add_blocked(mz_lexicon *lx, const char *word)
     uint32_t in[MZ_BLOCK_MAX], letters[MZ_BLOCK_MAX];
     uint8_t counts[MZ_BLOCK_MAX];
     size_t r =
-        squeeze(in, blocked_letters((const unsigned char *)word, strlen(word), in, NULL, NULL),
-                letters, counts);
+        mz_text_squeeze(in, blocked_letters(word, strlen(word), in, NULL, NULL), letters, counts);
     if (r == 0) return mz_fail("blocked word \"%s\" has no letters", word);
     size_t index;
     uint8_t *runs = grow(lx->runs, &lx->runs_cap, lx->runs_len + r, sizeof *runs);

@@ -8,6 +8,7 @@
  * idempotent sanitising and moderation; scores in [0,1]; a pattern scoring
  * exactly 1 against the same text said back. */
 #include "fuzz.h"
+#include "mz_screen.h"
 #include "mz_text.h"
 #include "text_check.h"
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 static mz_lexicon *lx;
+static mz_screen *screen;
 static mz_pattern *fixed[4];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -28,6 +30,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     FUZZ_CHECK(lx && mz_lexicon_add_synonyms(lx, "climb", climb, 3) &&
                mz_lexicon_add_synonyms(lx, "inspect", look, 2) &&
                mz_lexicon_add_blocked(lx, "bad") && mz_lexicon_add_blocked(lx, "wreck"));
+    screen = mz_screen_create(&(mz_screen_desc){.salt = 1});
+    FUZZ_CHECK(screen && mz_screen_block(screen, "wreck", "en") &&
+               mz_screen_block(screen, "red door", "en") && mz_screen_allow(screen, "shipwreck", "en"));
     static const char *const pats[4] = {"climb lighthouse", "go north", "inspect the red door",
                                         "ПРИВЕТ"};
     for (int i = 0; i < 4; i++)
@@ -67,6 +72,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = strlen(out);
     FUZZ_CHECK(n < sizeof out && clean_utf8(out, n) && well_spaced(out, n) && removed <= said_len);
     FUZZ_CHECK(mz_lexicon_moderate(lx, out, again, sizeof again) == 0 && !strcmp(again, out));
+
+    /* Public moderation: any text followed by a blocked word is refused,
+     * and the answer does not change when asked again. */
+    bool shown = mz_screen_check(screen, said, NULL);
+    FUZZ_CHECK(mz_screen_check(screen, said, NULL) == shown);
+    if (said_len + 7 < sizeof again) {
+        memcpy(again, said, said_len);
+        memcpy(again + said_len, " wreck", 7);
+        FUZZ_CHECK(!mz_screen_check(screen, again, NULL));
+    }
 
     mz_utterance *u = mz_utterance_make(lx, said);
     FUZZ_CHECK(u != NULL);

@@ -1,8 +1,10 @@
 /* test_text_fuzz — ~200k random byte strings (fixed seed; every length
- * 0..4096 at least once, most short) through sanitise, moderate, utterance
- * and scoring, checking what must hold for any input: valid UTF-8 out, no
- * control or bidi characters, single inner spaces, the length cap, scores in
- * [0,1], and a text scoring exactly 1 against itself as a pattern. */
+ * 0..4096 at least once, most short) through sanitise, moderate, utterance,
+ * scoring and public moderation, checking what must hold for any input:
+ * valid UTF-8 out, no control or bidi characters, single inner spaces, the
+ * length cap, scores in [0,1], a text scoring exactly 1 against itself as a
+ * pattern, and a blocked word refused whatever comes before it. */
+#include "mz_screen.h"
 #include "mz_test.h"
 #include "mz_text.h"
 #include "text_check.h"
@@ -101,6 +103,9 @@ static void test_random_text(void)
     for (int i = 0; i < 10; i++)
         p[i] = mz_pattern_compile(lx, pats[i]);
 
+    mz_screen *screen = mz_screen_create(&(mz_screen_desc){.salt = 1});
+    MZ_CHECK(mz_screen_block(screen, "wreck", "en"));
+    static char said[LONGEST + 8];
     static unsigned char in[LONGEST + 1];
     static char out[LONGEST + 1], again[LONGEST + 1];
     long failures = 0;
@@ -126,6 +131,12 @@ static void test_random_text(void)
             broken = "moderate: content";
         else if (!broken && t % 4 == 0 && mz_lexicon_moderate(lx, out, again, sizeof again) != 0)
             broken = "moderate: not idempotent";
+
+        /* Whatever comes before it, a blocked word is refused. */
+        memcpy(said, in, len);
+        memcpy(said + len, " wreck", 7);
+        if (strlen(said) == len + 6 && mz_screen_check(screen, said, NULL))
+            broken = "screen: blocked word passed";
 
         mz_utterance *u = mz_utterance_make(lx, (const char *)in);
         if (!u) broken = "utterance: NULL";
@@ -155,6 +166,7 @@ static void test_random_text(void)
     for (int i = 0; i < 10; i++)
         mz_pattern_destroy(p[i]);
     mz_lexicon_destroy(lx);
+    mz_screen_destroy(screen);
 }
 
 int main(void)
