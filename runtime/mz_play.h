@@ -25,6 +25,7 @@ typedef struct mz_play_headless_desc {
     bool video_disclosure;
     const char *at;          /* begin in this scene (--at), or NULL */
     const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
+    const char *profile;     /* the viewer profile's text (--profile FILE's), or NULL */
     const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
     int set_count;
 } mz_play_headless_desc;

@@ -171,6 +171,7 @@ mz_session *mz_session_create(const mz_session_desc *desc)
         .blocked_words = desc->blocked_words,
         .blocked_count = desc->blocked_count,
         .lang = desc->lang,
+        .profile = desc->profile,
     };
     ss->story = mz_story_load(&sd);
     ss->history = mz_story_history_create(0);

@@ -57,6 +57,7 @@ typedef struct mz_session_desc {
     const char *const *sets;
     size_t set_count;
     const char *lang; /* one of the story's languages, or NULL: its first. Copied. */
+    const char *profile; /* the viewer profile's text (mz_story_desc.profile), or NULL. Copied. */
 } mz_session_desc;
 
 mz_session *mz_session_create(const mz_session_desc *desc);

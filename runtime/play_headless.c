@@ -231,6 +231,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         .fps = desc->fps,
         .at = desc->at,
         .lang = desc->lang,
+        .profile = desc->profile,
         .sets = desc->sets,
         .set_count = (size_t)desc->set_count,
     });

@@ -345,6 +345,7 @@ static bool start_story(mz_player *p, const char *path)
                                                       .fps = p->desc.fps,
                                                       .at = p->desc.at,
                                                       .lang = p->desc.lang,
+                                                      .profile = p->desc.profile,
                                                       .sets = p->desc.sets,
                                                       .set_count = (size_t)p->desc.set_count});
     p->scene_id = 0;

@@ -771,7 +771,7 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     story_graph *g = ld->g;
     static const char *const known[] = {"prompt",    "caption", "sound", "sound_files", "on",
                                         "otherwise", "enter",   "leave", "transition",  "hint",
-                                        NULL};
+                                        "variants",  NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");
@@ -900,7 +900,7 @@ static void read_story(loader *ld)
     ld->line = line;
     static const char *const known[] = {"title",   "start", "style",      "characters", "synonyms",
                                         "blocked", "vars",  "transition", "narrate",    "undo",
-                                        "on",      "hints", "disambiguate", "languages", "disclosure", NULL};
+                                        "on",      "hints", "disambiguate", "languages", "disclosure", "viewer", "variants", NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -1083,6 +1083,11 @@ static void resolve(loader *ld)
     }
 }
 
+static void variant_problem(void *ld, bool fatal, const char *file, int line, const char *msg)
+{
+    problem(ld, fatal, file, line, "%s", msg);
+}
+
 static bool resolve_paths(story_graph *g, const char *path)
 {
     struct stat st;
@@ -1168,6 +1173,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     read_story(&ld);
     find_transition_lines(g);
     resolve(&ld);
+    story_variants_read(g, opt->desc->profile, variant_problem, &ld);
     check_unused_translations(&ld);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.files_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.used_ref);
@@ -1218,6 +1224,7 @@ void story_graph_destroy(story_graph *g)
             for (size_t p = 0; tr->compiled && p < tr->pattern_count; p++)
                 if (tr->compiled[p]) mz_pattern_destroy(tr->compiled[p]);
         }
+    story_variants_destroy(g);
     story_vm_destroy(g->vm);
     mz_lexicon_destroy(g->lex);
     for (size_t i = 0; i < g->source_count; i++) {

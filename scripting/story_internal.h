@@ -100,6 +100,8 @@ typedef struct story_scene {
     int enter_ref, leave_ref;
     float transition_s; /* < 0: the story's default */
     bool compiled;
+    struct story_variant *variants; /* what may vary per viewer (variant.c) */
+    size_t variant_count;
 } story_scene;
 
 typedef struct story_arena story_arena;
@@ -150,6 +152,7 @@ typedef struct story_graph {
         size_t line_count;
     } * sources; /* every file loaded, story.lua first */
     size_t source_count;
+    struct story_viewer *viewer; /* the profile and story-wide variants (variant.c) */
 } story_graph;
 
 typedef void (*story_problem_fn)(const char *file, int line, const char *message, void *user);
@@ -184,6 +187,57 @@ int story_graph_field_line(const story_graph *g, const char *file, int line, con
 /* Copies a string into the graph's arena. */
 const char *story_graph_strdup(story_graph *g, const char *s, size_t n);
 
+/* ---- viewer profiles and variants (variant.c) ----
+ * story { viewer = { tone = { "gentle", "eerie" } } } declares the profile
+ * fields a story reads and their values (the first is the default); a
+ * scene's `variants` (and the story's, for its style) list what changes
+ * for a value, or for one seed in N. Nothing else may change. */
+typedef struct story_route {
+    size_t transition; /* index in the scene's `on` */
+    const char *to;
+    int to_scene; /* -1 until resolved, or unknown */
+} story_route;
+
+typedef struct story_variant {
+    const char *file;
+    int line;
+    int field;       /* index of the viewer field it is keyed on, or -1 */
+    size_t value;    /* the value of that field it applies to */
+    uint32_t one_in; /* keyed on the seed instead: one playthrough in N */
+    const char *style, *prompt, *caption;
+    int prompt_ref, caption_ref;
+    story_route *routes;
+    size_t route_count;
+} story_variant;
+
+/* Reads the story's viewer declaration and every scene's variants from the
+ * declarations (before the loader drops them) and builds the read-only
+ * `viewer` global from `profile` (desc.profile's text). Problems go to
+ * `problem`; fatal ones make the load fail. */
+typedef void (*story_variant_problem_fn)(void *user, bool fatal, const char *file, int line,
+                                        const char *message);
+void story_variants_read(story_graph *g, const char *profile, story_variant_problem_fn problem,
+                         void *user);
+void story_variants_destroy(story_graph *g);
+/* Sets the profile from text ("tone = eerie" lines, or "tone=eerie,pace=slow");
+ * fields it does not give keep their first value. false + err on a value
+ * the story does not declare; nothing changes then, nor when !apply (a
+ * check). */
+bool story_viewer_set(story_graph *g, const char *profile, bool apply, char *err, size_t errcap);
+/* The profile as "tone=eerie,pace=slow" (declared fields only) into buf. */
+void story_viewer_text(const story_graph *g, char *buf, size_t cap);
+/* The variant of sc (NULL: the story's) that gives `part` (one of
+ * MZ_STORY_VARIED_*) for this profile and seed, or NULL. */
+const story_variant *story_variant_for(const story_graph *g, const story_scene *sc, uint64_t seed,
+                                       unsigned part);
+/* The route a variant gives transition t of sc, or NULL. */
+const story_route *story_variant_route(const story_graph *g, const story_scene *sc, uint64_t seed,
+                                       size_t t);
+/* What story code that reads `viewer` makes from now on (a MZ_STORY_VARIED_*
+ * bit); returns the previous one. Reads are collected per turn: */
+unsigned story_viewer_part(story_graph *g, unsigned part);
+unsigned story_viewer_reads(story_graph *g); /* the parts read since the last call */
+
 /* ---- the play state (lives in mz_story; the graph's bindings reach it) ---- */
 #define STORY_MAX_MODIFIERS 3
 #define STORY_MAX_INPUT 1024 /* bytes of viewer text kept at most */
@@ -209,6 +263,7 @@ struct mz_story {
     story_play play;
     char *path_arg;     /* desc.path, copied */
     char lang_arg[16];  /* desc.lang, copied */
+    char profile[512];  /* the profile played, as text: desc.profile for reloads */
     mz_story_desc desc; /* with blocked_words deep-copied */
     uint64_t seed;
     size_t max_input;
@@ -217,6 +272,7 @@ struct mz_story {
     char input[STORY_MAX_INPUT + 1];
     story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
     int matched_transition; /* this turn's, or -1 */
+    unsigned varied;        /* this turn's MZ_STORY_VARIED_* from variants */
     char runner_up[128];    /* the next best pattern of this turn's match, or "" */
     float runner_up_score;
     char error[MZ_ERROR_MAX];
