@@ -159,7 +159,7 @@ static bool is_walkthrough(const char *arg)
 static int run(const mz_command *cmd, int argc, char **argv)
 {
     const char *junit = NULL, *html = NULL;
-    bool coverage = false;
+    bool coverage = false, variants = false;
     long runs = 0, seed = 1, max_turns = 0;
     const mz_arg args[] = {
         {"--junit", MZ_ARG_STRING, &junit, "FILE", "also write the results as JUnit XML"},
@@ -172,6 +172,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "turns per random playthrough (200) or search depth (40)", 0, 1000000},
         {"--html", MZ_ARG_STRING, &html, "FILE",
          "with --random or --coverage: the graph coloured by visits"},
+        {"--variants", MZ_ARG_FLAG, &variants, NULL,
+         "also play each walkthrough under every profile the story declares"},
         {0},
     };
     const char *pos[MAX_ARGS];
@@ -194,7 +196,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         r.story = pos[i];
         stories++;
         int count = 0;
-        mz_walk_hooks h = {on_problem, on_done, NULL, NULL, &r};
+        mz_walk_hooks h = {on_problem, on_done, NULL, NULL, &r, .variants = variants};
         mz_walk_story(pos[i], pos + i + 1, (size_t)(extra - i - 1), &h, &count);
         story_problems(&r);
         played += count;
@@ -241,6 +243,10 @@ const mz_command mz_cmd_test = {
         "--random N plays N seeded playthroughs of pattern lines with typos, capitals\n"
         "and noise, global words and nonsense, and reports endings, dead ends, loops\n"
         "never left, turn counts, visits, stuck viewers, errors and turns per second.\n"
+        "--variants plays each walkthrough again under every profile the story's\n"
+        "viewer fields make (one value changed at a time): only the parts its variants\n"
+        "declare may differ, and each play must replay identically (PASS FILE [tone=eerie:\n"
+        "turns whose prompt, caption differed; where a route parted the plays]).\n"
         "Exit status: 0 all passed, 1 a failure or an error found, 2 usage.",
     .run = run,
 };

@@ -42,6 +42,11 @@ typedef struct mz_walk_hooks {
      * being played (a coverage search starts from these states). */
     void (*turn)(mz_story *s, const mz_story_turn *t, void *user);
     void *user;
+    /* Optional: the viewer profile to play with, instead of the file's
+     * `#profile` line (mz_story_desc.profile's text). */
+    const char *profile;
+    /* mz_walk_story also plays each walkthrough with mz_walk_variants. */
+    bool variants;
 } mz_walk_hooks;
 
 /* Plays `file` on the story folder `story`. Returns r->problems. */
@@ -55,5 +60,16 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
  * story-wide problems; *count (may be NULL) gets how many were played. */
 int mz_walk_story(const char *story, const char *const *extra, size_t extra_count,
                   const mz_walk_hooks *h, int *count);
+
+/* Plays `file` again under every other profile the story's viewer fields
+ * make (each value of each field in turn): a part of a turn may differ from
+ * the file's own play only where a variant of the story declares it (or
+ * story code read `viewer` making it; a route or such code in a condition
+ * or effect parts the plays, and comparing stops there), and each play must
+ * replay identically. #expect lines are not checked (they speak of the
+ * file's own profile); story errors are. Each profile's play goes to
+ * h->done, named "FILE [tone=eerie: prompt N, caption N(, parts at turn N)]"
+ * with how many turns differed in each (the prompt: its style or scene part). Returns how many failed. */
+int mz_walk_variants(const char *story, const char *file, const mz_walk_hooks *h);
 
 #endif

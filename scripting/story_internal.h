@@ -235,6 +235,9 @@ const story_route *story_variant_route(const story_graph *g, const story_scene *
                                        size_t t);
 /* What story code that reads `viewer` makes from now on (a MZ_STORY_VARIED_*
  * bit); returns the previous one. Reads are collected per turn: */
+/* Whom a variant is for, "tone=eerie" or "one seed in 3", and what it
+ * gives, "style, caption" (for maze graph). */
+void story_variant_describe(const story_graph *g, const story_variant *v, char *buf, size_t cap);
 unsigned story_viewer_part(story_graph *g, unsigned part);
 unsigned story_viewer_reads(story_graph *g); /* the parts read since the last call */
 

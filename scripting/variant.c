@@ -15,6 +15,7 @@
 
 #include "mz_log.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -551,6 +552,23 @@ const story_route *story_variant_route(const story_graph *g, const story_scene *
                 return &v->routes[r];
     }
     return NULL;
+}
+
+void story_variant_describe(const story_graph *g, const story_variant *v, char *buf, size_t cap)
+{
+    int n = v->field >= 0 ? snprintf(buf, cap, "%s=%s: ", g->viewer->fields[v->field].name,
+                                     g->viewer->fields[v->field].values[v->value])
+                          : snprintf(buf, cap, "one seed in %" PRIu32 ": ", v->one_in);
+    const char *parts[] = {v->style ? "style" : NULL,
+                           v->prompt || v->prompt_ref != LUA_NOREF ? "prompt" : NULL,
+                           v->caption || v->caption_ref != LUA_NOREF ? "caption" : NULL,
+                           v->route_count ? "route" : NULL};
+    const char *sep = "";
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i] || n < 0 || (size_t)n >= cap) continue;
+        n += snprintf(buf + n, cap - (size_t)n, "%s%s", sep, parts[i]);
+        sep = ", ";
+    }
 }
 
 unsigned story_viewer_part(story_graph *g, unsigned part)
