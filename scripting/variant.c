@@ -247,6 +247,7 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
     lua_State *L = rd->L;
     int t = lua_gettop(L);
     char what[300];
+    bool keyed = false, gives = false; /* said, rightly or not (one problem each) */
     v->field = -1;
     v->prompt_ref = v->caption_ref = LUA_NOREF;
     snprintf(what, sizeof what, "%s%s%s, variant %zu", sc ? "scene '" : "story",
@@ -256,6 +257,8 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
         size_t klen = strlen(k);
         int f = field_index(vw, k, klen);
+        keyed |= f >= 0 || !strcmp(k, "one_in");
+        gives |= f < 0 && strcmp(k, "one_in");
         if (f >= 0) {
             size_t len = 0;
             const char *value = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : "";
@@ -298,11 +301,10 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
             lua_pop(L, 1);
         }
     }
-    if (v->field < 0 && !v->one_in)
+    if (!keyed)
         report(rd, true, v->file, v->line,
                "%s: says whom it is for: a viewer field (tone = \"eerie\") or one_in = N", what);
-    if (!v->style && !v->prompt && v->prompt_ref == LUA_NOREF && !v->caption &&
-        v->caption_ref == LUA_NOREF && !v->route_count)
+    if (!gives)
         report(rd, true, v->file, v->line, "%s: changes nothing", what);
 }
 
