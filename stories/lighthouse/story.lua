@@ -97,9 +97,18 @@ scene "cliff_path" {
     end
     return "The cliff path again. The tower is still dark, and the storm is closer."
   end,
-  -- Act one, eerie: the first look at the dark tower.
+  -- Act one, eerie: the first look at the dark tower, by night, in the
+  -- eerie palette (the prompt's own colours win over the style's).
   variants = {
-    { tone = "eerie", caption = function(s)
+    { tone = "eerie", prompt = function(s)
+      if visits("cliff_path") == 1 then
+        return "a dark lighthouse tower on the headland, no beam, one lit window far off, "
+          .. "birds wheeling, a windswept cliff path at night above a green sea, "
+          .. "violet storm clouds, slow dolly forward"
+      end
+      return "a dark lighthouse tower on the headland, no beam, a window glowing green, "
+        .. "a windswept cliff path at midnight above the sea, violet storm, rain, slow pan"
+    end, caption = function(s)
       if visits("cliff_path") == 1 then
         return {
           en = "The lighthouse on Gull Rock should be burning by now. It is dark, and the dark "
