@@ -212,6 +212,7 @@ typedef struct mz_story_viewer_info {
     const char *const *values;
     size_t value_count;
     size_t current;
+    const char *ask; /* the question to ask a viewer for it (in the language played), or NULL */
 } mz_story_viewer_info;
 size_t mz_story_viewer_count(const mz_story *s);
 bool mz_story_viewer_get(const mz_story *s, size_t i, mz_story_viewer_info *out);

@@ -26,7 +26,8 @@ struct story_viewer {
         const char *name;
         const char **values;
         size_t count, current;
-    } * fields; /* sorted by name */
+        const char *ask; /* the question a window asks for it, or NULL */
+    } * fields;          /* sorted by name */
     size_t count;
     story_variant *variants; /* story-wide: the style only */
     size_t variant_count;
@@ -138,6 +139,15 @@ static void read_fields(reader *rd, struct story_viewer *vw, int story)
                 }
                 lua_pop(L, 1);
             }
+            /* { "gentle", "eerie", ask = "How should the night feel?" } */
+            int ask = rawfield(L, -1, "ask");
+            if (story_pick_language(g, L) == LUA_TSTRING) {
+                f->ask = story_graph_strdup(g, lua_tostring(L, -1), lua_rawlen(L, -1));
+            } else if (ask != LUA_TNIL) {
+                report(rd, true, file, line,
+                       "story: viewer.%s: 'ask' must be a question (a string)", f->name);
+            }
+            lua_pop(L, 1);
             if (f->count) vw->count++;
             lua_pop(L, 1);
         }
@@ -241,8 +251,8 @@ static void read_text(reader *rd, const char **text, int *ref, size_t max, const
 
 /* One variant, the table at top, of scene sc (NULL: of the story, whose
  * variants give only a style) [-0, +0]. */
-static void read_variant(reader *rd, const struct story_viewer *vw, const story_scene *sc,
-                         int body, size_t n, story_variant *v)
+static void read_variant(reader *rd, const struct story_viewer *vw, const story_scene *sc, int body,
+                         size_t n, story_variant *v)
 {
     lua_State *L = rd->L;
     int t = lua_gettop(L);
@@ -250,8 +260,8 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
     bool keyed = false, gives = false; /* said, rightly or not (one problem each) */
     v->field = -1;
     v->prompt_ref = v->caption_ref = LUA_NOREF;
-    snprintf(what, sizeof what, "%s%s%s, variant %zu", sc ? "scene '" : "story",
-             sc ? sc->id : "", sc ? "'" : "", n);
+    snprintf(what, sizeof what, "%s%s%s, variant %zu", sc ? "scene '" : "story", sc ? sc->id : "",
+             sc ? "'" : "", n);
     lua_pushnil(L);
     while (lua_next(L, t)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
@@ -304,8 +314,7 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
     if (!keyed)
         report(rd, true, v->file, v->line,
                "%s: says whom it is for: a viewer field (tone = \"eerie\") or one_in = N", what);
-    if (!gives)
-        report(rd, true, v->file, v->line, "%s: changes nothing", what);
+    if (!gives) report(rd, true, v->file, v->line, "%s: changes nothing", what);
 }
 
 /* The `variants` list of the table at `owner` [-0, +0]. */
@@ -522,10 +531,14 @@ static bool applies(const struct story_viewer *vw, const story_scene *sc, const 
 static bool gives(const story_variant *v, unsigned part)
 {
     switch (part) {
-    case MZ_STORY_VARIED_STYLE: return v->style;
-    case MZ_STORY_VARIED_PROMPT: return v->prompt || v->prompt_ref != LUA_NOREF;
-    case MZ_STORY_VARIED_CAPTION: return v->caption || v->caption_ref != LUA_NOREF;
-    default: return false;
+    case MZ_STORY_VARIED_STYLE:
+        return v->style;
+    case MZ_STORY_VARIED_PROMPT:
+        return v->prompt || v->prompt_ref != LUA_NOREF;
+    case MZ_STORY_VARIED_CAPTION:
+        return v->caption || v->caption_ref != LUA_NOREF;
+    default:
+        return false;
     }
 }
 
@@ -598,7 +611,7 @@ bool mz_story_viewer_get(const mz_story *s, size_t i, mz_story_viewer_info *out)
 {
     if (i >= mz_story_viewer_count(s)) return false;
     const struct story_viewer_field *f = &s->g->viewer->fields[i];
-    *out = (mz_story_viewer_info){f->name, f->values, f->count, f->current};
+    *out = (mz_story_viewer_info){f->name, f->values, f->count, f->current, f->ask};
     return true;
 }
 

@@ -38,7 +38,7 @@ static void on_turn(mz_story *s, const mz_story_turn *t, void *user)
         sh->cap = cap;
     }
     sh->turn[sh->count++] = (struct shown_turn){copy(t->scene), copy(t->prompt), copy(t->caption),
-                                                copy(t->reply), copy(t->error), t->varied};
+                                                copy(t->reply), copy(t->error),  t->varied};
 }
 
 static void shown_free(shown *sh)
@@ -75,7 +75,7 @@ typedef struct compare {
     const char *file;
     int problems;
     size_t prompt, caption; /* turns that differed in each */
-    size_t route;                  /* the turn where the plays parted, or 0 */
+    size_t route;           /* the turn where the plays parted, or 0 */
 } compare;
 
 static void problem(compare *c, const char *fmt, ...) MZ_PRINTF(2, 3);
@@ -166,8 +166,8 @@ int mz_walk_variants(const char *story, const char *file, const mz_walk_hooks *h
                 int n = snprintf(name, sizeof name, "%s [%s: prompt %zu, caption %zu", file,
                                  v.profile, c.prompt, c.caption);
                 if (c.route && n > 0 && (size_t)n < sizeof name)
-                    n += snprintf(name + n, sizeof name - (size_t)n, ", parts at turn %zu",
-                                  c.route);
+                    n +=
+                        snprintf(name + n, sizeof name - (size_t)n, ", parts at turn %zu", c.route);
                 if (n > 0 && (size_t)n < sizeof name)
                     snprintf(name + n, sizeof name - (size_t)n, "]");
                 vr.problems = c.problems;

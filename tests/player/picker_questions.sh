@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The window's story picker asks what a story asks before it starts (under
+# Xvfb, typed with xdotool, checked in the trace and the window's pixels):
+# the language of a story told in several, then the viewer's question of a
+# story that asks one (viewer = { tone = { ..., ask = "..." } }).
+set -euo pipefail
+cd "${MZ_SOURCE_DIR:-.}"
+src=$PWD
+MAZE=$(realpath "${MZ_MAZE:-build/maze}")
+IM=/usr/bin
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+if [ -z "${DISPLAY:-}" ]; then
+  for n in $(seq 141 190); do
+    [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
+    Xvfb :$n -screen 0 1280x720x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+    pids+=($!)
+    export DISPLAY=:$n
+    for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
+    break
+  done
+  [ -n "${DISPLAY:-}" ] || fail "no free X display number"
+fi
+export SDL_VIDEODRIVER=x11 ALSOFT_DRIVERS=null
+
+# A stories/ folder of two: the picker lists them sorted.
+mkdir -p "$work/play/stories"
+ln -s "$src/tests/stories/fixtures/bilingual" "$work/play/stories/a_gate"
+ln -s "$src/tests/stories/fixtures/variants" "$work/play/stories/b_well"
+
+wait_trace() { # the trace's first turn, once written
+  for _ in $(seq 300); do
+    [ -s "$work/trace" ] && { head -n1 "$work/trace"; return 0; }
+    kill -0 "$app" 2>/dev/null || { cat "$work/log"; fail "the player died"; }
+    sleep 0.1
+  done
+  fail "no turn in the trace"
+}
+keys() { for k in "$@"; do xdotool key --window "$win" "$k"; sleep 0.3; done; }
+start() {
+  rm -f "$work/trace"
+  (cd "$work/play" && exec "$MAZE" play --window 960x540 --mute --trace "$work/trace") \
+    >"$work/log" 2>&1 &
+  app=$!
+  pids+=($app)
+  win=$(xdotool search --sync --onlyvisible --name "^maze$" | head -n1)
+  [ -n "$win" ] || fail "no window"
+  sleep 1
+}
+
+# The gate, in French: Enter on the first story, Down to Français, Enter.
+start
+"$IM/import" -window "$win" "$work/stories.png"
+keys Return
+sleep 0.5
+"$IM/import" -window "$win" "$work/languages.png"
+[ -n "${MZ_PICKER_SHOTS:-}" ] && cp "$work/languages.png" "$MZ_PICKER_SHOTS/picker-language.png"
+[ ! -s "$work/trace" ] || fail "a story started before its language was chosen"
+# A menu is drawn (text on the dark screen) and it is not the stories' one.
+ink=$("$IM/convert" "$work/languages.png" -colorspace gray -threshold 70% -format '%[fx:mean]' info:)
+awk -v i="$ink" 'BEGIN { exit !(i > 0.0005) }' || fail "no menu drawn ($ink)"
+changed=$("$IM/compare" -metric AE "$work/stories.png" "$work/languages.png" null: 2>&1 || true)
+[ "${changed%% *}" -gt 500 ] || fail "the story list is still shown ($changed pixels changed)"
+keys Down Return
+line=$(wait_trace)
+echo "$line" | grep -qF '"caption":"Une grille, fermée."' || fail "not in French: $line"
+echo "ok   the picker's language choice plays the story in French"
+kill "$app"; wait "$app" 2>/dev/null || true
+
+# The gate in English: the first language is preselected.
+start
+keys Return Return
+line=$(wait_trace)
+echo "$line" | grep -qF '"caption":"A gate, shut."' || fail "not in English: $line"
+echo "ok   Enter twice plays it in its first language"
+kill "$app"; wait "$app" 2>/dev/null || true
+
+# The well asks its question: eerie is the second answer.
+start
+keys Down Return
+sleep 0.5
+[ ! -s "$work/trace" ] || fail "the well started before its question was answered"
+keys Down Return
+line=$(wait_trace)
+echo "$line" | grep -qF '"caption":"A well. Something down there is humming."' || fail "not eerie: $line"
+echo "ok   the viewer's answer picks the story's variant"
+kill "$app"; wait "$app" 2>/dev/null || true
+echo "0 failed"
