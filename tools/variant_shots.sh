@@ -1,28 +1,17 @@
 #!/usr/bin/env bash
 # Screenshots of the lighthouse's first scene under two viewer profiles
 # (docs/variants-gentle.png, docs/variants-eerie.png): the window player
-# under Xvfb (DISPLAY=:81 unless given), the procedural generator, captured
-# from outside with ImageMagick's import once the first frame is shown.
+# under Xvfb (the first free of :81-:89 unless DISPLAY is set) with the
+# procedural generator, captured from outside with ImageMagick's import once
+# the first frame is shown.
 # Usage: tools/variant_shots.sh [OUTDIR]   (from the source folder, after a build)
 set -euo pipefail
 out=${1:-docs}
 mkdir -p "$out"
 MAZE=${MZ_MAZE:-build/maze}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [ -z "${DISPLAY:-}" ]; then
-  export DISPLAY=:81
-  Xvfb $DISPLAY -screen 0 1280x720x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-  pids+=($!)
-  sleep 1
-fi
-export SDL_VIDEODRIVER=x11 ALSOFT_DRIVERS=null
+. tests/player/x11.sh
+start_x 81 89
+export ALSOFT_DRIVERS=null
 for tone in gentle eerie; do
   printf 'tone = %s\n' "$tone" > "$work/$tone.profile"
   "$MAZE" play stories/lighthouse --profile "$work/$tone.profile" --window 960x540 --mute \

@@ -8,28 +8,9 @@ cd "${MZ_SOURCE_DIR:-.}"
 src=$PWD
 MAZE=$(realpath "${MZ_MAZE:-build/maze}")
 IM=/usr/bin
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-if [ -z "${DISPLAY:-}" ]; then
-  for n in $(seq 141 190); do
-    [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
-    Xvfb :$n -screen 0 1280x720x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-    pids+=($!)
-    export DISPLAY=:$n
-    for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
-    break
-  done
-  [ -n "${DISPLAY:-}" ] || fail "no free X display number"
-fi
-export SDL_VIDEODRIVER=x11 ALSOFT_DRIVERS=null
+. tests/player/x11.sh
+start_x 141 190
+export ALSOFT_DRIVERS=null
 
 # A stories/ folder of two: the picker lists them sorted.
 mkdir -p "$work/play/stories"
@@ -43,6 +24,13 @@ wait_trace() { # the trace's first turn, once written
     sleep 0.1
   done
   fail "no turn in the trace"
+}
+first_caption() { # CAPTION WHAT: the story began with CAPTION; the player is closed
+  line=$(wait_trace)
+  echo "$line" | grep -qF "\"caption\":\"$1\"" || fail "$2: $line"
+  echo "ok   $2"
+  kill "$app"
+  wait "$app" 2>/dev/null || true
 }
 keys() { for k in "$@"; do xdotool key --window "$win" "$k"; sleep 0.3; done; }
 start() {
@@ -83,18 +71,12 @@ inked languages || fail "no menu drawn"
 [ "${changed%% *}" -gt 500 ] || fail "the story list is still shown ($changed pixels changed)"
 [ ! -s "$work/trace" ] || fail "a story started before its language was chosen"
 keys Down Return
-line=$(wait_trace)
-echo "$line" | grep -qF '"caption":"Une grille, fermée."' || fail "not in French: $line"
-echo "ok   the picker's language choice plays the story in French"
-kill "$app"; wait "$app" 2>/dev/null || true
+first_caption "Une grille, fermée." "the picker's language choice plays the story in French"
 
 # The gate in English: the first language is preselected.
 start
 keys Return Return
-line=$(wait_trace)
-echo "$line" | grep -qF '"caption":"A gate, shut."' || fail "not in English: $line"
-echo "ok   Enter twice plays it in its first language"
-kill "$app"; wait "$app" 2>/dev/null || true
+first_caption "A gate, shut." "Enter twice plays it in its first language"
 
 # The well asks its question: eerie is the second answer.
 start
@@ -102,8 +84,5 @@ keys Down Return
 sleep 0.5
 [ ! -s "$work/trace" ] || fail "the well started before its question was answered"
 keys Down Return
-line=$(wait_trace)
-echo "$line" | grep -qF '"caption":"A well. Something down there is humming."' || fail "not eerie: $line"
-echo "ok   the viewer's answer picks the story's variant"
-kill "$app"; wait "$app" 2>/dev/null || true
+first_caption "A well. Something down there is humming." "the viewer's answer picks the story's variant"
 echo "0 failed"
