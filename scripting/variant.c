@@ -488,10 +488,14 @@ void story_variants_read(story_graph *g, const char *profile, story_variant_prob
     }
     lua_pop(L, 1);
     make_global(g, vw);
+    /* A profile's value the story lacks is told at the story's viewer
+     * declaration, which lists the values it has. */
     char err[MZ_ERROR_MAX / 2];
     if (!story_viewer_set(g, NULL, true, err, sizeof err) ||
         !story_viewer_set(g, profile, true, err, sizeof err))
-        report(&rd, true, g->path, 0, "%s", err);
+        report(&rd, true, g->story_file ? g->story_file : g->path,
+               g->story_file ? story_graph_field_line(g, g->story_file, g->story_line, "viewer") : 0,
+               "%s", err);
 }
 
 static void free_list(story_variant *v, size_t n)

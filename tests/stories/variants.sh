@@ -21,7 +21,7 @@ check "replies are the same" test "$(grep -c 'Dark water, far down' "$T/eerie.ou
 printf 'tone = bold\n' > "$T/bold.profile"
 "$MZ_MAZE" play $W --headless --inputs "$T/in.txt" --profile "$T/bold.profile" > "$T/bold.out" 2>&1
 check "an undeclared value exits 1" test $? -eq 1
-check "and names the story's values" has "$T/bold.out" "profile: tone = 'bold' is not one of the story's: gentle, eerie"
+check "and names the story's values, at their line" has "$T/bold.out" "$W/story.lua:7: profile: tone = 'bold' is not one of the story's: gentle, eerie"
 "$MZ_MAZE" play $W --headless --inputs "$T/in.txt" --profile "$T/none" > "$T/none.out" 2>&1
 check "a missing profile file exits 1" test $? -eq 1
 check "and says so" has "$T/none.out" "cannot read the profile: cannot open $T/none"
