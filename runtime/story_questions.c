@@ -62,10 +62,11 @@ static void add_item(question *qn, const char *label, const char *value)
 /* The story's viewer questions, read in the language chosen. */
 static bool add_profile_questions(mz_questions *q)
 {
+    if (!q->ask_profile) return true;
     mz_story *s =
         mz_story_load(&(mz_story_desc){.path = q->story, .lang = q->lang[0] ? q->lang : NULL});
     if (!s) return false;
-    for (size_t i = 0; q->ask_profile && i < mz_story_viewer_count(s); i++) {
+    for (size_t i = 0; i < mz_story_viewer_count(s); i++) {
         mz_story_viewer_info info;
         question *qn;
         if (!mz_story_viewer_get(s, i, &info) || !info.ask || !(qn = add(q, info.ask, info.name)))
