@@ -232,20 +232,27 @@ void story_dot_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* A scene's variants, under its name: "tone=eerie: style, caption". */
+/* title, then a line per variant: "tone=eerie: style, caption". */
+static void dot_variant_label(const story_graph *g, const char *title, const story_variant *v,
+                              size_t n, FILE *out)
+{
+    story_buf label = {0};
+    story_buf_puts(&label, title);
+    for (size_t i = 0; i < n; i++) {
+        char what[200];
+        story_variant_describe(g, &v[i], what, sizeof what);
+        story_buf_printf(&label, "\n%s", what);
+    }
+    story_dot_string(out, label.data ? label.data : title);
+    story_buf_free(&label);
+}
+
+/* A scene's variants, under its name. */
 static void dot_variants(const story_graph *g, const story_scene *sc, FILE *out)
 {
     if (!sc->variant_count) return;
-    story_buf label = {0};
-    story_buf_puts(&label, sc->id);
-    for (size_t v = 0; v < sc->variant_count; v++) {
-        char what[200];
-        story_variant_describe(g, &sc->variants[v], what, sizeof what);
-        story_buf_printf(&label, "\n%s", what);
-    }
     fputs(", peripheries=2, label=", out);
-    story_dot_string(out, label.data ? label.data : sc->id);
-    story_buf_free(&label);
+    dot_variant_label(g, sc->id, sc->variants, sc->variant_count, out);
 }
 
 /* Routes that variants give: dotted edges, named for whom. */
@@ -284,6 +291,13 @@ bool mz_story_graph_dot(const char *path, FILE *out)
     fputs(" {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
           "  edge [fontname=\"Helvetica\", fontsize=10];\n",
           out);
+    const story_variant *story_wide;
+    size_t n = story_variants_of_story(g, &story_wide);
+    if (n) { /* the story's own variants: the graph's caption */
+        fputs("  labelloc=t;\n  label=", out);
+        dot_variant_label(g, "story variants", story_wide, n, out);
+        fputs(";\n", out);
+    }
     for (size_t i = 0; i < g->scene_count; i++) {
         const story_scene *sc = &g->scenes[i];
         fputs("  ", out);

@@ -238,6 +238,8 @@ const story_route *story_variant_route(const story_graph *g, const story_scene *
 /* Whom a variant is for, "tone=eerie" or "one seed in 3", and what it
  * gives, "style, caption" (for maze graph). */
 void story_variant_describe(const story_graph *g, const story_variant *v, char *buf, size_t cap);
+/* The story-wide variants: their count, *out the first. */
+size_t story_variants_of_story(const story_graph *g, const story_variant **out);
 unsigned story_viewer_part(story_graph *g, unsigned part);
 unsigned story_viewer_reads(story_graph *g); /* the parts read since the last call */
 

@@ -590,6 +590,12 @@ void story_variant_describe(const story_graph *g, const story_variant *v, char *
     }
 }
 
+size_t story_variants_of_story(const story_graph *g, const story_variant **out)
+{
+    *out = g->viewer ? g->viewer->variants : NULL;
+    return g->viewer ? g->viewer->variant_count : 0;
+}
+
 unsigned story_viewer_part(story_graph *g, unsigned part)
 {
     unsigned was = g->viewer->part;

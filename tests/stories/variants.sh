@@ -65,4 +65,5 @@ check "variant problems at file:line" diff <(sort "$T/want") "$T/got"
 "$MZ_MAZE" graph $W > "$T/graph.dot"
 check "a route in the graph" has "$T/graph.dot" '"bottom" -> "drowned" [label="tone=eerie swim", style=dotted, color=purple];'
 check "variants under the scene" has "$T/graph.dot" 'label="yard\ntone=eerie: caption\none seed in 2: prompt"'
+check "the story's own variants head the graph" has "$T/graph.dot" 'label="story variants\ntone=eerie: style";'
 finish
