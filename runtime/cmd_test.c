@@ -230,23 +230,23 @@ const mz_command mz_cmd_test = {
     .name = "test",
     .summary = "run a story's walkthroughs, coverage search and random playthroughs",
     .usage = "STORY [FILE.txt...] [STORY...] [options]",
-    .details =
-        "Plays every walkthroughs/*.txt of each story, and the walkthrough files named\n"
-        "after it, checking their #expect lines (docs/story-api.md, \"Testing your\n"
-        "story\"). A walkthrough named after an ending (bell.txt, bell.ROUTE.txt) must\n"
-        "end there, every ending needs one, and each must replay identically. Prints\n"
-        "PASS or FAIL per file; a failure names file:line and what happened instead.\n"
-        "--coverage searches the story's states breadth-first from every state the\n"
-        "walkthroughs pass through, trying each transition's first pattern and one\n"
-        "line that matches nothing, and lists every scene, transition and ending never\n"
-        "reached (file:line) and every error, undeclared state fields included.\n"
-        "--random N plays N seeded playthroughs of pattern lines with typos, capitals\n"
-        "and noise, global words and nonsense, and reports endings, dead ends, loops\n"
-        "never left, turn counts, visits, stuck viewers, errors and turns per second.\n"
-        "--variants plays each walkthrough again under every profile the story's\n"
-        "viewer fields make (one value changed at a time): only the parts its variants\n"
-        "declare may differ, and each play must replay identically (PASS FILE [tone=eerie:\n"
-        "turns whose prompt, caption differed; where a route parted the plays]).\n"
-        "Exit status: 0 all passed, 1 a failure or an error found, 2 usage.",
+    .details = "Plays every walkthroughs/*.txt of each story, and the walkthrough files named\n"
+               "after it, checking their #expect lines (docs/story-api.md, \"Testing your\n"
+               "story\"). A walkthrough named after an ending (bell.txt, bell.ROUTE.txt) must\n"
+               "end there, every ending needs one, and each must replay identically. Prints\n"
+               "PASS or FAIL per file; a failure names file:line and what happened instead.\n"
+               "--coverage searches the story's states breadth-first from every state the\n"
+               "walkthroughs pass through, trying each transition's first pattern and one\n"
+               "line that matches nothing, and lists every scene, transition and ending never\n"
+               "reached (file:line) and every error, undeclared state fields included.\n"
+               "--random N plays N seeded playthroughs of pattern lines with typos, capitals\n"
+               "and noise, global words and nonsense, and reports endings, dead ends, loops\n"
+               "never left, turn counts, visits, stuck viewers, errors and turns per second.\n"
+               "--variants plays each walkthrough again under every profile the story's\n"
+               "viewer fields make (one value changed at a time): only the parts its\n"
+               "variants declare may differ, and each play must replay identically\n"
+               "(PASS FILE [tone=eerie: turns whose prompt, caption differed; the turn\n"
+               "where a route parted the plays]).\n"
+               "Exit status: 0 all passed, 1 a failure or an error found, 2 usage.",
     .run = run,
 };

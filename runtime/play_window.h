@@ -48,7 +48,7 @@ typedef struct mz_player_desc {
     bool video_disclosure;  /* burn the label into videos */
     const char *at;          /* start (and restart) in this scene, or NULL */
     const char *lang;        /* the story's language to play in (--lang), or NULL: its first */
-    const char *profile;     /* the viewer profile's text (--profile), or NULL; kept by the caller */
+    const char *profile;     /* the viewer profile's text (--profile) or NULL; caller's */
     const char *const *sets; /* "NAME=VALUE" state set at each start */
     int set_count;
 } mz_player_desc;

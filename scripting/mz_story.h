@@ -60,11 +60,11 @@ typedef struct mz_story_desc {
  * made, in mz_story_turn.varied: everything else is the same for every
  * profile. */
 enum {
-    MZ_STORY_VARIED_STYLE = 1,   /* the palette: the style before the prompt */
-    MZ_STORY_VARIED_PROMPT = 2,  /* the scene's prompt */
+    MZ_STORY_VARIED_STYLE = 1,  /* the palette: the style before the prompt */
+    MZ_STORY_VARIED_PROMPT = 2, /* the scene's prompt */
     MZ_STORY_VARIED_CAPTION = 4,
-    MZ_STORY_VARIED_ROUTE = 8,   /* the transition taken led elsewhere */
-    MZ_STORY_VARIED_CODE = 16,   /* other story code read `viewer`: state may differ */
+    MZ_STORY_VARIED_ROUTE = 8, /* the transition taken led elsewhere */
+    MZ_STORY_VARIED_CODE = 16, /* other story code read `viewer`: state may differ */
 };
 
 typedef struct mz_story_turn {

@@ -69,7 +69,8 @@ int mz_walk_story(const char *story, const char *const *extra, size_t extra_coun
  * replay identically. #expect lines are not checked (they speak of the
  * file's own profile); story errors are. Each profile's play goes to
  * h->done, named "FILE [tone=eerie: prompt N, caption N(, parts at turn N)]"
- * with how many turns differed in each (the prompt: its style or scene part). Returns how many failed. */
+ * with how many turns differed in each (the prompt: its style or scene
+ * part). Returns how many failed. */
 int mz_walk_variants(const char *story, const char *file, const mz_walk_hooks *h);
 
 #endif

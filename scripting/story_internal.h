@@ -215,7 +215,7 @@ typedef struct story_variant {
  * `viewer` global from `profile` (desc.profile's text). Problems go to
  * `problem`; fatal ones make the load fail. */
 typedef void (*story_variant_problem_fn)(void *user, bool fatal, const char *file, int line,
-                                        const char *message);
+                                         const char *message);
 void story_variants_read(story_graph *g, const char *profile, story_variant_problem_fn problem,
                          void *user);
 void story_variants_destroy(story_graph *g);

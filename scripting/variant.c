@@ -494,7 +494,8 @@ void story_variants_read(story_graph *g, const char *profile, story_variant_prob
     if (!story_viewer_set(g, NULL, true, err, sizeof err) ||
         !story_viewer_set(g, profile, true, err, sizeof err))
         report(&rd, true, g->story_file ? g->story_file : g->path,
-               g->story_file ? story_graph_field_line(g, g->story_file, g->story_line, "viewer") : 0,
+               g->story_file ? story_graph_field_line(g, g->story_file, g->story_line, "viewer")
+                             : 0,
                "%s", err);
 }
 

@@ -117,7 +117,8 @@ static void test_mixed_scripts(void)
     free(b);
     a = draw(o, "Rock \xe7\x81\xaf ب", NULL);
     b = draw(o, "Rock \xe5\x8f\xb0 ب", NULL);
-    MZ_CHECK_MSG(a && b && memcmp(a, b, (size_t)W * H * 4) != 0, "two CJK characters drew the same");
+    MZ_CHECK_MSG(a && b && memcmp(a, b, (size_t)W * H * 4) != 0,
+                 "two CJK characters drew the same");
     free(a);
     free(b);
     /* Latin set in DejaVu: as wide as alone (Noto's Latin is wider). */
@@ -130,12 +131,15 @@ static void test_mixed_scripts(void)
     free(px);
     px = draw(o, "Gull Rock lighthouse \xe7\x81\xaf\xe5\x8f\xb0", NULL);
     ink(px, top, &l2, &r2);
-    MZ_CHECK_MSG(l2 == left && r2 > right + 20, "Latin %d..%d alone, %d..%d with CJK", left,
-                 right, l2, r2);
+    MZ_CHECK_MSG(l2 == left && r2 > right + 20, "Latin %d..%d alone, %d..%d with CJK", left, right,
+                 l2, r2);
     free(px);
     /* A long one wraps, between CJK characters too: more lines, all drawn. */
-    px = draw(o, "灯台は暗い。嵐が近づいている。小さな船が港へ急いでいる。灯台は暗い。嵐が近づいている。"
-                 "小さな船が港へ急いでいる。灯台は暗い。 Gull Rock.", NULL);
+    px = draw(
+        o,
+        "灯台は暗い。嵐が近づいている。小さな船が港へ急いでいる。灯台は暗い。嵐が近づいている。"
+        "小さな船が港へ急いでいる。灯台は暗い。 Gull Rock.",
+        NULL);
     int two = mz_overlay_band_top(o);
     ink(px, two, &l2, &r2);
     MZ_CHECK_MSG(two < top - 20 && r2 < W - 20, "band top %d (one line: %d), ink to %d", two, top,
