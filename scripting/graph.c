@@ -613,7 +613,10 @@ static void check_unused_translations(loader *ld)
         snprintf(path, sizeof path, "%s/lang/%s.lua", g->dir, g->languages[li]);
         const struct story_source *src = find_source(g, path);
         lua_rawgeti(L, LUA_REGISTRYINDEX, ld->files_ref);
-        lua_rawgeti(L, -1, (lua_Integer)li + 1);
+        if (lua_rawgeti(L, -1, (lua_Integer)li + 1) != LUA_TTABLE) { /* no lang/CODE.lua */
+            lua_pop(L, 2);
+            continue;
+        }
         lua_rawgeti(L, LUA_REGISTRYINDEX, ld->used_ref);
         lua_rawgeti(L, -1, (lua_Integer)li + 1);
         lua_pushnil(L);
@@ -1173,7 +1176,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     read_story(&ld);
     find_transition_lines(g);
     resolve(&ld);
-    story_variants_read(g, opt->desc->profile, variant_problem, &ld);
+    story_variants_read(g, opt->desc->profile, opt->problem != NULL, variant_problem, &ld);
     check_unused_translations(&ld);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.files_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.used_ref);

@@ -213,11 +213,12 @@ typedef struct story_variant {
 /* Reads the story's viewer declaration and every scene's variants from the
  * declarations (before the loader drops them) and builds the read-only
  * `viewer` global from `profile` (desc.profile's text). Problems go to
- * `problem`; fatal ones make the load fail. */
+ * `problem`; fatal ones make the load fail; with `lint`, also those only
+ * an author wants (a variant's caption missing a language). */
 typedef void (*story_variant_problem_fn)(void *user, bool fatal, const char *file, int line,
                                          const char *message);
-void story_variants_read(story_graph *g, const char *profile, story_variant_problem_fn problem,
-                         void *user);
+void story_variants_read(story_graph *g, const char *profile, bool lint,
+                         story_variant_problem_fn problem, void *user);
 void story_variants_destroy(story_graph *g);
 /* Sets the profile from text ("tone = eerie" lines, or "tone=eerie,pace=slow");
  * fields it does not give keep their first value. false + err on a value

@@ -41,6 +41,7 @@ typedef struct reader {
     lua_State *L;
     story_variant_problem_fn problem;
     void *user;
+    bool lint; /* also what only an author wants to hear (missing translations) */
 } reader;
 
 static void report(reader *rd, bool fatal, const char *file, int line, const char *fmt, ...)
@@ -224,12 +225,31 @@ static void read_routes(reader *rd, story_variant *v, int body, const char *what
     }
 }
 
+/* Lint: a variant's caption in every language the story has, inline (a
+ * per-language file has no ids for variants) [-0, +0]. */
+static void check_languages(reader *rd, const char *what, const story_variant *v)
+{
+    lua_State *L = rd->L;
+    const story_graph *g = rd->g;
+    bool table = lua_type(L, -1) == LUA_TTABLE;
+    if (!rd->lint || g->language_count < 2 || !(table || lua_type(L, -1) == LUA_TSTRING)) return;
+    for (size_t i = table ? 0 : 1; i < g->language_count; i++) {
+        bool has = table && rawfield(L, -1, g->languages[i]) == LUA_TSTRING;
+        if (table) lua_pop(L, 1);
+        if (!has)
+            report(rd, false, v->file, v->line,
+                   "%s: caption: no '%s' text (give { %s = \"...\", %s = \"...\" })", what,
+                   g->languages[i], g->languages[0], g->languages[i]);
+    }
+}
+
 /* A caption or prompt: a string, a function, or (captions) a table by
  * language, at top [-1, +0]. */
 static void read_text(reader *rd, const char **text, int *ref, size_t max, const char *what,
                       const char *key, const story_variant *v)
 {
     lua_State *L = rd->L;
+    if (!strcmp(key, "caption")) check_languages(rd, what, v);
     int type = strcmp(key, "caption") ? lua_type(L, -1) : story_pick_language(rd->g, L);
     if (type == LUA_TSTRING) {
         size_t n;
@@ -456,10 +476,10 @@ void story_viewer_text(const story_graph *g, char *buf, size_t cap)
                                  vw->fields[i].name, vw->fields[i].values[vw->fields[i].current]);
 }
 
-void story_variants_read(story_graph *g, const char *profile, story_variant_problem_fn problem,
-                         void *user)
+void story_variants_read(story_graph *g, const char *profile, bool lint,
+                         story_variant_problem_fn problem, void *user)
 {
-    reader rd = {g, g->vm->L, problem, user};
+    reader rd = {g, g->vm->L, problem, user, lint};
     lua_State *L = rd.L;
     struct story_viewer *vw = g->viewer = calloc(1, sizeof *g->viewer);
     if (!vw) {

@@ -61,6 +61,34 @@ WANT
 "$MZ_MAZE" lint "$T/bad" 2>&1 | grep -v "warning\|problems$" | sort > "$T/got"
 check "variant problems at file:line" diff <(sort "$T/want") "$T/got"
 
+# Lint: a variant's caption in every language (inline: lang/CODE.lua has no
+# ids for variants). Three languages and no lang/ files: lint once crashed
+# reading the file a language does not have.
+mkdir -p "$T/langs"
+cat > "$T/langs/story.lua" <<'LUA'
+story { title = "B", start = "a", languages = { "en", "fr", "de" },
+        viewer = { tone = { "gentle", "eerie" } } }
+scene "a" {
+  prompt = "a forest at night",
+  caption = { en = "A.", fr = "A.", de = "A." },
+  on = { { "walk", fr = { "marcher" }, de = { "gehen" }, to = "b" } },
+  variants = {
+    { tone = "eerie", caption = { en = "Eerie.", fr = "Inquiétant." } },
+    { tone = "gentle", caption = "Gentle." },
+  },
+}
+ending "b" { prompt = "a forest at dawn", caption = { en = "B.", fr = "B.", de = "B." } }
+LUA
+cat > "$T/want" <<WANT
+$T/langs/story.lua:7: scene 'a', variant 1: caption: no 'de' text (give { en = "...", de = "..." })
+$T/langs/story.lua:7: scene 'a', variant 2: caption: no 'fr' text (give { en = "...", fr = "..." })
+$T/langs/story.lua:7: scene 'a', variant 2: caption: no 'de' text (give { en = "...", de = "..." })
+WANT
+"$MZ_MAZE" lint "$T/langs" > "$T/got" 2>&1
+check "lint exits 1 (no crash)" test $? -eq 1
+grep -v "warning\|problems$" "$T/got" > "$T/got2"
+check "variant captions missing a language, at file:line" diff "$T/want" "$T/got2"
+
 # The graph: a variant's route is a dotted edge, a scene's variants are named.
 "$MZ_MAZE" graph $W > "$T/graph.dot"
 check "a route in the graph" has "$T/graph.dot" '"bottom" -> "drowned" [label="tone=eerie swim", style=dotted, color=purple];'
