@@ -113,15 +113,16 @@ static void read_fields(reader *rd, struct story_viewer *vw, int story)
         while (vw->fields && lua_next(L, -2)) {
             size_t count = lua_type(L, -1) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
             struct story_viewer_field *f = &vw->fields[vw->count];
-            if (lua_type(L, -2) != LUA_TSTRING || !count) {
+            size_t len = 0;
+            const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &len) : "";
+            /* Profiles are "name=value,name=value" text: neither may hold those. */
+            if (!count || !len || strcspn(name, "=,\n") != len) {
                 report(rd, true, file, line,
-                       "story: viewer must map each field to its values, the first the default "
-                       "(tone = { \"gentle\", \"eerie\" })");
+                       "story: viewer must map each field (a name) to its values, the first the "
+                       "default (tone = { \"gentle\", \"eerie\" })");
                 lua_pop(L, 1);
                 continue;
             }
-            size_t len;
-            const char *name = lua_tolstring(L, -2, &len);
             f->name = story_graph_strdup(g, name, len);
             f->values = calloc(count, sizeof *f->values);
             for (size_t i = 1; f->values && i <= count; i++) {
@@ -149,7 +150,10 @@ static void read_fields(reader *rd, struct story_viewer *vw, int story)
                        "story: viewer.%s: 'ask' must be a question (a string)", f->name);
             }
             lua_pop(L, 1);
-            if (f->count) vw->count++;
+            if (f->count)
+                vw->count++;
+            else
+                free((void *)f->values);
             lua_pop(L, 1);
         }
         if (vw->count) qsort(vw->fields, vw->count, sizeof *vw->fields, compare_fields);

@@ -39,7 +39,7 @@ check "no FAIL" sh -c "! grep -q '^FAIL' '$T/test.out'"
 # Lint: every variant's targets exist, at file:line.
 mkdir -p "$T/bad"
 cat > "$T/bad/story.lua" <<'LUA'
-story { title = "Bad", start = "a", viewer = { tone = { "gentle", "eerie" } } }
+story { title = "Bad", start = "a", viewer = { tone = { "gentle", "eerie" }, ["a=b"] = { "x" } } }
 scene "a" {
   prompt = "a forest at night",
   on = { { id = "go", "walk", to = "b" } },
@@ -53,6 +53,7 @@ scene "a" {
 ending "b" { prompt = "a forest at dawn" }
 LUA
 cat > "$T/want" <<WANT
+$T/bad/story.lua:1: story: viewer must map each field (a name) to its values, the first the default (tone = { "gentle", "eerie" })
 $T/bad/story.lua:8: scene 'a', variant 3: 'to' must map transitions of the scene (their id = "...", or their place in 'on') to scenes; 'stay' is not one
 $T/bad/story.lua:5: scene 'a', variant 4: says whom it is for: a viewer field (tone = "eerie") or one_in = N
 $T/bad/story.lua:5: scene 'a', variant 2: tone = 'bold' is not one of viewer.tone: gentle, eerie
