@@ -1,6 +1,7 @@
 /* maze bench — the generator's figures: request -> first frame latency,
  * sustained frame rate and memory, at a few sizes. Printed, not asserted:
  * the numbers depend on the machine and on what else runs on it. */
+#include "gen_env.h"
 #include "mz_commands.h"
 
 #include "mz_error.h"
@@ -164,6 +165,7 @@ static bool detail_of(mz_gpu *gpu, const char *uri, mz_gen_quality quality, cons
                       int w, int h, double *out)
 {
     mz_gen_desc desc = {.uri = uri, .gpu = gpu, .quality = quality};
+    mz_gen_desc_from_env(&desc);
     mz_gen *gen = mz_gen_open(&desc);
     if (!gen) return false;
     mz_scene_request req = {.id = 1, .prompt = prompt, .seed = 1, .width = w, .height = h};
@@ -268,6 +270,7 @@ static int run_bench(const mz_command *cmd, int argc, char **argv)
     mz_gen *gen = NULL;
     mz_gpu *gpu = mz_gpu_create(NULL);
     mz_gen_desc desc = {.uri = uri, .gpu = gpu, .quality = q};
+    mz_gen_desc_from_env(&desc);
     if (!gpu || !(gen = mz_gen_open(&desc))) goto done;
     printf("maze bench on %s (%s, %s quality); RSS at start %ld KiB\n", mz_gpu_device_name(gpu),
            uri ? uri : "procedural", quality, rss_kib());

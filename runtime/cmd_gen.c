@@ -3,6 +3,7 @@
 #include "mz_commands.h"
 
 #include "mz_error.h"
+#include "gen_env.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_manifest.h"
@@ -115,6 +116,7 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     if (!mz_record_make_dir(out)) goto done;
     if (!(gpu = mz_gpu_create(NULL))) goto done;
     mz_gen_desc desc = {.uri = uri, .gpu = gpu, .quality = q};
+    mz_gen_desc_from_env(&desc);
     if (!(gen = mz_gen_open(&desc))) goto done;
     if (!no_metadata && !(manifest = mz_manifest_create(&(mz_manifest_desc){
                               .command = "gen",

@@ -1,6 +1,7 @@
 /* maze play — play a story. */
 #include "mz_commands.h"
 #include "mz_play.h"
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_record_video.h"
 #include "play_window.h"
@@ -19,8 +20,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
     const char *profile_path = NULL;
     char profile[MZ_STORY_PROFILE_MAX];
     mz_arg_list sets = {0};
-    long seed = 1, frames_per_turn = 0;
-    int size[2] = {0, 0}, window[2] = {1280, 720};
+    long seed = 1, frames_per_turn = 0, turn_limit_ms = 250;
+    int size[2] = {0, 0}, window[2] = {MZ_DEFAULT_WINDOW_WIDTH, MZ_DEFAULT_WINDOW_HEIGHT};
     double fps = 0;
     const mz_arg args[] = {
         {"--headless", MZ_ARG_FLAG, &headless, NULL, "play with no window (needs --inputs)"},
@@ -60,6 +61,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "burn the label into the video's picture too"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (the prompt may hold the viewer's words)"},
+        MZ_ARG_TURN_LIMIT(turn_limit_ms),
         {0},
     };
     const char *story = NULL;
@@ -71,60 +73,50 @@ static int run(const mz_command *cmd, int argc, char **argv)
         fprintf(stderr, "maze play: %s\n", mz_error());
         return 1;
     }
-    if (!headless)
-        return mz_play_window(&(mz_player_desc){
-            .story = npos ? story : NULL, /* none: pick from stories/ */
-            .load = load,
-            .gen = generator,
-            .seed = (uint64_t)seed,
-            .width = window[0],
-            .height = window[1],
-            .gen_width = size[0],
-            .gen_height = size[1],
-            .fps = (float)fps,
-            .fullscreen = fullscreen,
-            .narrate = narrate,
-            /* 0 means "default" in the desc: a volume of 0 is asked as mute. */
-            .volume = volume > 0 ? (float)volume : 1.0f,
-            .muted = mute || volume == 0,
-            .no_vsync = no_vsync,
-            .trace = trace,
-            .save_dir = save_dir,
-            .no_metadata = no_metadata,
-            .video = video,
-            .disclosure = disclosure,
-            .no_disclosure = no_disclosure,
-            .video_disclosure = video_disclosure,
-            .at = at,
-            .lang = lang,
-            .profile = profile_path ? profile : NULL,
-            .sets = sets.items,
-            .set_count = sets.count,
-        });
-    if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
-    if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
-    return mz_play_headless(&(mz_play_headless_desc){
-        .story_path = story,
-        .inputs_path = inputs,
+    const mz_play_options play = {
         .seed = (uint64_t)seed,
-        .trace_path = trace,
-        .load_path = load,
+        .load = load,
         .generator = generator,
-        .record_dir = record,
-        .width = size[0],
-        .height = size[1],
+        .trace = trace,
         .fps = (float)fps,
-        .frames_per_turn = (int)frames_per_turn,
         .no_metadata = no_metadata,
-        .video_path = video,
+        .video = video,
         .disclosure = disclosure,
         .no_disclosure = no_disclosure,
         .video_disclosure = video_disclosure,
         .at = at,
         .lang = lang,
         .profile = profile_path ? profile : NULL,
+        .turn_limit_ms = (uint32_t)turn_limit_ms,
         .sets = sets.items,
         .set_count = sets.count,
+    };
+    if (!headless)
+        return mz_play_window(&(mz_player_desc){
+            .play = play,
+            .story = npos ? story : NULL, /* none: pick from stories/ */
+            .width = window[0],
+            .height = window[1],
+            .gen_width = size[0],
+            .gen_height = size[1],
+            .fullscreen = fullscreen,
+            .narrate = narrate,
+            /* 0 means "default" in the desc: a volume of 0 is asked as mute. */
+            .volume = volume > 0 ? (float)volume : 1.0f,
+            .muted = mute || volume == 0,
+            .no_vsync = no_vsync,
+            .save_dir = save_dir,
+        });
+    if (npos != 1) return mz_args_usage_error(cmd, "which story? (e.g. stories/lighthouse)");
+    if (!inputs) return mz_args_usage_error(cmd, "--headless needs --inputs FILE");
+    return mz_play_headless(&(mz_play_headless_desc){
+        .play = play,
+        .story_path = story,
+        .inputs_path = inputs,
+        .record_dir = record,
+        .width = size[0],
+        .height = size[1],
+        .frames_per_turn = (int)frames_per_turn,
     });
 }
 

@@ -160,7 +160,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
 {
     const char *junit = NULL, *html = NULL;
     bool coverage = false, variants = false;
-    long runs = 0, seed = 1, max_turns = 0;
+    long runs = 0, seed = 1, max_turns = 0, turn_limit_ms = 250;
     const mz_arg args[] = {
         {"--junit", MZ_ARG_STRING, &junit, "FILE", "also write the results as JUnit XML"},
         {"--coverage", MZ_ARG_FLAG, &coverage, NULL,
@@ -174,6 +174,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "with --random or --coverage: the graph coloured by visits"},
         {"--variants", MZ_ARG_FLAG, &variants, NULL,
          "also play each walkthrough under every profile the story declares"},
+        MZ_ARG_TURN_LIMIT(turn_limit_ms),
         {0},
     };
     const char *pos[MAX_ARGS];
@@ -196,7 +197,13 @@ static int run(const mz_command *cmd, int argc, char **argv)
         r.story = pos[i];
         stories++;
         int count = 0;
-        mz_walk_hooks h = {on_problem, on_done, NULL, NULL, &r, .variants = variants};
+        mz_walk_hooks h = {on_problem,
+                           on_done,
+                           NULL,
+                           NULL,
+                           &r,
+                           .also = variants ? mz_walk_variants : NULL,
+                           .turn_limit_ms = (uint32_t)turn_limit_ms};
         mz_walk_story(pos[i], pos + i + 1, (size_t)(extra - i - 1), &h, &count);
         story_problems(&r);
         played += count;
@@ -207,6 +214,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
             .seed = (uint64_t)seed,
             .max_turns = (int)max_turns,
             .html = html,
+            .turn_limit_ms = (uint32_t)turn_limit_ms,
         };
         if ((coverage || runs) && !mz_test_explore(&ex)) bad++;
         i = extra;

@@ -42,6 +42,14 @@ typedef struct mz_arg {
  * protocol carry exactly. */
 #define MZ_ARG_MAX_SEED 9007199254740991.0
 
+/* The option of the commands that play a story's turns (play, test): the
+ * CPU time one turn's story code may take (mz_story_desc.time_limit_ms).
+ * `var` is a long holding the default, 250. */
+#define MZ_ARG_TURN_LIMIT(var)                                                                     \
+    {"--turn-limit-ms", MZ_ARG_INT, &(var), "MS",                                                  \
+     "CPU time one turn's story code may take; longer fails the turn: 'ran too long' (250)", 1,    \
+     60000}
+
 typedef struct mz_command {
     const char *name;
     const char *summary; /* one line for `maze --help` */

@@ -5,29 +5,37 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct mz_play_headless_desc {
-    const char *story_path;
-    const char *inputs_path; /* one viewer line per line (any bytes; CRLF is fine) */
+/* What both ways of playing take from `maze play`'s options: the command
+ * fills it once and hands it to whichever it runs. */
+typedef struct mz_play_options {
     uint64_t seed;           /* 0 -> 1 */
-    const char *trace_path;  /* JSON lines, or NULL */
-    const char *load_path;   /* start from this save instead of the start scene, or NULL */
-    /* The generator: used when a URI or a record folder is given (the
-     * story alone otherwise). Each turn then shows frames_per_turn frames. */
-    const char *generator;   /* URI; NULL with record_dir -> "procedural" */
-    const char *record_dir;  /* every frame shown as a numbered PNG, or NULL */
-    int width, height;       /* 0 -> 640x360 */
-    float fps;               /* 0 -> 30 */
-    int frames_per_turn;     /* 0 -> one second's worth */
+    const char *load;        /* start from this save instead of the start scene, or NULL */
+    const char *generator;   /* URI; NULL -> "procedural" (headless: see below) */
+    const char *trace;       /* JSON lines, one object per turn, or NULL */
+    float fps;               /* scene frames per second; 0 -> 30 */
     bool no_metadata;        /* recordings without provenance (nor manifest) */
-    const char *video_path;  /* a video of the frames shown, with sound and subtitles, or NULL */
-    const char *disclosure;  /* the label's text (NULL: the story's), burnt into the video */
-    bool no_disclosure;      /*   with video_disclosure; no_disclosure: none */
-    bool video_disclosure;
-    const char *at;          /* begin in this scene (--at), or NULL */
+    const char *video;       /* a video of the frames shown, with sound and subtitles, or NULL */
+    const char *disclosure;  /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
+    bool no_disclosure;      /* no label */
+    bool video_disclosure;   /* burn the label into videos */
+    const char *at;          /* begin (and restart) in this scene (--at), or NULL */
     const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
     const char *profile;     /* the viewer profile's text (--profile FILE's), or NULL */
     const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
     int set_count;
+    uint32_t turn_limit_ms;  /* --turn-limit-ms; 0 -> 250 */
+} mz_play_options;
+
+typedef struct mz_play_headless_desc {
+    mz_play_options play;
+    const char *story_path;
+    const char *inputs_path; /* one viewer line per line (any bytes; CRLF is fine) */
+    /* The generator: used when play.generator, a record folder or a video
+     * is given (the story alone otherwise). Each turn then shows
+     * frames_per_turn frames. */
+    const char *record_dir;  /* every frame shown as a numbered PNG, or NULL */
+    int width, height;       /* 0 -> 640x360 */
+    int frames_per_turn;     /* 0 -> one second's worth */
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

@@ -6,7 +6,9 @@
  * clearing or retitling the operator's terminal. */
 #include "mz_play.h"
 #include "mz_session.h"
+#include "gen_env.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
@@ -100,35 +102,36 @@ typedef struct pictures {
 static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
 {
     memset(pc, 0, sizeof *pc);
-    if (!desc->generator && !desc->record_dir && !desc->video_path) return true;
+    if (!desc->play.generator && !desc->record_dir && !desc->play.video) return true;
     pc->record_dir = desc->record_dir;
-    pc->video_path = desc->video_path;
+    pc->video_path = desc->play.video;
     pc->desc = desc;
-    pc->seed = desc->seed;
-    float fps = desc->fps > 0 ? desc->fps : 30.0f;
+    pc->seed = desc->play.seed;
+    float fps = desc->play.fps > 0 ? desc->play.fps : MZ_DEFAULT_FPS;
     pc->fps = fps;
-    pc->generator = desc->generator;
+    pc->generator = desc->play.generator;
     pc->frames_per_turn = desc->frames_per_turn > 0 ? desc->frames_per_turn : (int)(fps + 0.5f);
     if (pc->record_dir && !mz_record_make_dir(pc->record_dir)) return false;
-    pc->provenance.off = desc->no_metadata;
-    if ((pc->record_dir || pc->video_path) && !desc->no_metadata &&
+    pc->provenance.off = desc->play.no_metadata;
+    if ((pc->record_dir || pc->video_path) && !desc->play.no_metadata &&
         !mz_provenance_story(&pc->provenance, desc->story_path))
         return false;
-    if (pc->record_dir && !desc->no_metadata &&
+    if (pc->record_dir && !desc->play.no_metadata &&
         !(pc->manifest = mz_manifest_create(&(mz_manifest_desc){
               .command = "play",
-              .generator = desc->generator,
+              .generator = desc->play.generator,
               .story = &pc->provenance,
               .story_path = desc->story_path,
-              .seed = desc->seed ? desc->seed : 1,
+              .seed = desc->play.seed ? desc->play.seed : 1,
               .width = desc->width,
               .height = desc->height,
-              .fps = desc->fps,
+              .fps = desc->play.fps,
               .frames_per_turn = pc->frames_per_turn,
           })))
         return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
-    mz_gen_desc gd = {.uri = desc->generator, .gpu = pc->gpu};
+    mz_gen_desc gd = {.uri = desc->play.generator, .gpu = pc->gpu};
+    mz_gen_desc_from_env(&gd);
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 
@@ -145,11 +148,11 @@ static bool video_frame(pictures *pc, mz_session *ss, const mz_frame *f, bool ne
             .title = mz_story_title(mz_session_story(ss)),
             .generator = pc->generator,
             .seed = pc->seed,
-            .disclosure = pc->desc->video_disclosure
-                              ? mz_provenance_disclosure(pc->desc->no_disclosure,
-                                                         pc->desc->disclosure,
-                                                         mz_session_story(ss))
-                              : NULL,
+            .disclosure =
+                pc->desc->play.video_disclosure
+                    ? mz_provenance_disclosure(pc->desc->play.no_disclosure,
+                                               pc->desc->play.disclosure, mz_session_story(ss))
+                    : NULL,
         });
         if (!pc->video) return false;
         new_turn = true;
@@ -223,17 +226,18 @@ int mz_play_headless(const mz_play_headless_desc *desc)
     }
     mz_session *ss = mz_session_create(&(mz_session_desc){
         .story_path = desc->story_path,
-        .seed = desc->seed,
-        .trace_path = desc->trace_path,
+        .seed = desc->play.seed,
+        .trace_path = desc->play.trace,
         .gen = pc.gen,
         .width = desc->width,
         .height = desc->height,
-        .fps = desc->fps,
-        .at = desc->at,
-        .lang = desc->lang,
-        .profile = desc->profile,
-        .sets = desc->sets,
-        .set_count = (size_t)desc->set_count,
+        .fps = desc->play.fps,
+        .at = desc->play.at,
+        .lang = desc->play.lang,
+        .profile = desc->play.profile,
+        .turn_limit_ms = desc->play.turn_limit_ms,
+        .sets = desc->play.sets,
+        .set_count = (size_t)desc->play.set_count,
     });
     if (!ss) {
         put_line(stderr, "maze play: ", mz_error(), "");
@@ -242,10 +246,11 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         return 1;
     }
     put_line(stdout, "", mz_story_title(mz_session_story(ss)), "");
-    bool started = desc->load_path ? mz_session_load(ss, desc->load_path) : mz_session_begin(ss);
+    bool started = desc->play.load ? mz_session_load(ss, desc->play.load) : mz_session_begin(ss);
     if (!started) {
-        put_line(stderr, desc->load_path ? "maze play: cannot load the save: " : "maze play: ",
-                 mz_error(), "");
+        put_line(stderr,
+                 desc->play.load ? "maze play: cannot load the save: " : "maze play: ", mz_error(),
+                 "");
         mz_session_destroy(ss);
         pictures_close(&pc);
         free(inputs);

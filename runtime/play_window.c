@@ -4,6 +4,7 @@
 #include "input_line.h"
 #include "mz_error.h"
 #include "mz_audio.h"
+#include "mz_defaults.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
 #include "mz_log.h"
@@ -11,8 +12,8 @@
 #include "mz_recorder.h"
 #include "mz_record.h"
 #include "mz_render.h"
-#include "mz_scene_interp.h"
 #include "mz_session.h"
+#include "gen_env.h"
 #include "mz_time.h"
 #include "overlay.h"
 #include "story_questions.h"
@@ -135,7 +136,7 @@ static void set_notice(mz_player *p, const char *msg)
 
 static const char *disclosure(const mz_player *p)
 {
-    return mz_provenance_disclosure(p->desc.no_disclosure, p->desc.disclosure,
+    return mz_provenance_disclosure(p->desc.play.no_disclosure, p->desc.play.disclosure,
                                     p->session ? mz_session_story(p->session) : NULL);
 }
 
@@ -166,8 +167,8 @@ static void video_toggle(mz_player *p)
         video_stop(p);
         return;
     }
-    if (p->desc.video && !p->videos)
-        snprintf(p->video_path, sizeof p->video_path, "%s", p->desc.video);
+    if (p->desc.play.video && !p->videos)
+        snprintf(p->video_path, sizeof p->video_path, "%s", p->desc.play.video);
     else
         snprintf(p->video_path, sizeof p->video_path, "%s/maze-%lld-%d.mp4",
                  p->desc.save_dir ? p->desc.save_dir : ".", (long long)time(NULL), p->videos);
@@ -181,19 +182,19 @@ static void video_toggle(mz_player *p)
 static void video_frame(mz_player *p, const mz_frame *f)
 {
     if (!p->video) {
-        mz_provenance prov = {.off = p->desc.no_metadata};
+        mz_provenance prov = {.off = p->desc.play.no_metadata};
         if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
         p->video = mz_recorder_open(&(mz_recorder_desc){
             .path = p->video_path,
             .width = (int)f->width,
             .height = (int)f->height,
-            .fps = p->desc.fps,
+            .fps = p->desc.play.fps,
             .realtime = true,
             .provenance = &prov,
             .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
-            .generator = p->desc.gen,
-            .seed = p->desc.seed,
-            .disclosure = p->desc.video_disclosure ? disclosure(p) : NULL,
+            .generator = p->desc.play.generator,
+            .seed = p->desc.play.seed,
+            .disclosure = p->desc.play.video_disclosure ? disclosure(p) : NULL,
         });
         if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
     }
@@ -283,11 +284,10 @@ static void on_turn(const mz_story_turn *t, void *user)
     p->ended = t->ended;
     snprintf(p->ending, sizeof p->ending, "%s", t->ending ? t->ending : "");
     if (!(t->reply && *t->reply)) p->reply[0] = '\0';
-    /* Sound follows the story's tags and what the prompt describes (rain in
-     * the prompt rains in the speakers too), read by the same interpreter the
-     * procedural generator uses. */
+    /* Sound follows the story's tags and what the scene describes (rain in
+     * the prompt rains in the speakers too), as the generator read it. */
     mz_scene_params params;
-    mz_scene_interpret(NULL, p->prompt, NULL, &params, NULL);
+    if (!mz_gen_scene_params(p->gen, &params)) params = mz_scene_params_default();
     mz_audio_set_scene(p->audio, &params, t->sound, t->sound_count, t->sound_files,
                        t->sound_file_count, t->transition_s);
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
@@ -335,11 +335,12 @@ static void poll_watch(mz_player *p)
 /* The language and profile: given on the command line, else answered. */
 static const char *answer_lang(const mz_player *p)
 {
-    return p->desc.lang || !p->questions ? p->desc.lang : mz_questions_lang(p->questions);
+    return p->desc.play.lang || !p->questions ? p->desc.play.lang : mz_questions_lang(p->questions);
 }
 static const char *answer_profile(const mz_player *p)
 {
-    return p->desc.profile || !p->questions ? p->desc.profile : mz_questions_profile(p->questions);
+    return p->desc.play.profile || !p->questions ? p->desc.play.profile
+                                                 : mz_questions_profile(p->questions);
 }
 
 static bool start_story(mz_player *p, const char *path)
@@ -349,19 +350,20 @@ static bool start_story(mz_player *p, const char *path)
      * the frame on screen, and traces first_frame_ms when the scene's first
      * frame is reported shown (here: once presented). */
     p->session = mz_session_create(&(mz_session_desc){.story_path = path,
-                                                      .seed = p->desc.seed,
-                                                      .trace_path = p->desc.trace,
+                                                      .seed = p->desc.play.seed,
+                                                      .trace_path = p->desc.play.trace,
                                                       .on_turn = on_turn,
                                                       .user = p,
                                                       .gen = p->gen,
                                                       .width = p->gen_w,
                                                       .height = p->gen_h,
-                                                      .fps = p->desc.fps,
-                                                      .at = p->desc.at,
+                                                      .fps = p->desc.play.fps,
+                                                      .at = p->desc.play.at,
                                                       .lang = answer_lang(p),
                                                       .profile = answer_profile(p),
-                                                      .sets = p->desc.sets,
-                                                      .set_count = (size_t)p->desc.set_count});
+                                                      .turn_limit_ms = p->desc.play.turn_limit_ms,
+                                                      .sets = p->desc.play.sets,
+                                                      .set_count = (size_t)p->desc.play.set_count});
     p->scene_id = 0;
     p->unreported = false;
     if (!p->session) return false;
@@ -380,9 +382,9 @@ static bool start_story(mz_player *p, const char *path)
     p->turns = 0;
     p->ended = false;
     p->mode = MODE_PLAY;
-    if (p->desc.load) {
-        const char *load = p->desc.load;
-        p->desc.load = NULL; /* only the first start */
+    if (p->desc.play.load) {
+        const char *load = p->desc.play.load;
+        p->desc.play.load = NULL; /* only the first start */
         p->restored = true;
         return mz_session_load(p->session, load);
     }
@@ -529,7 +531,7 @@ static bool pick_story(mz_player *p, const char *path, bool ask_lang)
 {
     mz_questions_destroy(p->questions);
     snprintf(p->picked, sizeof p->picked, "%s", path);
-    p->questions = mz_questions_create(path, ask_lang && !p->desc.lang, !p->desc.profile);
+    p->questions = mz_questions_create(path, ask_lang && !p->desc.play.lang, !p->desc.play.profile);
     if (!p->questions) return false;
     if (mz_questions_count(p->questions)) {
         p->mode = MODE_ASK;
@@ -968,7 +970,7 @@ static void screenshot(mz_player *p)
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(path, sizeof path, "%s/maze-%s-%03d.png", p->desc.save_dir ? p->desc.save_dir : ".",
              stamp, ++p->screenshots % 1000);
-    mz_provenance prov = {.off = p->desc.no_metadata};
+    mz_provenance prov = {.off = p->desc.play.no_metadata};
     if (!prov.off && p->story_path[0]) mz_provenance_story(&prov, p->story_path);
     mz_provenance_frame pf =
         mz_provenance_turn(p->session ? mz_session_turn(p->session) : NULL, p->gen);
@@ -994,8 +996,9 @@ mz_player *mz_player_create(const mz_player_desc *desc)
     }
     p->desc = *desc;
     mz_player_desc *d = &p->desc;
-    if (d->width <= 0 || d->height <= 0) d->width = 1280, d->height = 720;
-    if (!d->seed) d->seed = 1;
+    if (d->width <= 0 || d->height <= 0)
+        d->width = MZ_DEFAULT_WINDOW_WIDTH, d->height = MZ_DEFAULT_WINDOW_HEIGHT;
+    if (!d->play.seed) d->play.seed = 1;
     p->refresh_hz = 60.0;
     p->start_ns = p->input_ns = p->fps_ns = p->overlay_ns = mz_time_ns();
     mz_input_clear(&p->input);
@@ -1022,14 +1025,16 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * host memory anyway, and on one shared queue the display's composite
      * would wait behind each frame being generated (measured on lavapipe:
      * 115-200 ms from a frame's arrival to the screen, against 20-40 ms). */
-    ok = ok && (p->gen = mz_gen_open(&(mz_gen_desc){.uri = d->gen, .realtime = true}));
+    mz_gen_desc gd = {.uri = d->play.generator, .realtime = true};
+    mz_gen_desc_from_env(&gd);
+    ok = ok && (p->gen = mz_gen_open(&gd));
     if (ok) start_size(p);
     /* Audio never fails the player: with no device it runs silent and says
      * so once (mz_audio logs it). */
     ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){
                     .narrate = d->narrate, .volume = d->volume, .muted = d->muted}));
     ok = ok && (d->story ? pick_story(p, d->story, false) : list_stories(p));
-    if (ok && d->video) video_toggle(p);
+    if (ok && d->play.video) video_toggle(p);
     if (!ok) {
         mz_player_destroy(p);
         return NULL;

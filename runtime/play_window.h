@@ -16,6 +16,7 @@
 #define MZ_PLAY_WINDOW_H
 
 #include "mz_audio.h"
+#include "mz_play.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,33 +25,19 @@ typedef struct mz_player mz_player;
 typedef struct mz_player_desc {
     const char *story;         /* folder; NULL -> pick one from stories_dir */
     const char *stories_dir;   /* NULL -> "stories" */
-    const char *load;          /* a save to start from (--load), or NULL */
-    const char *gen;           /* generator URI; NULL -> procedural */
-    uint64_t seed;             /* 0 -> 1 */
+    mz_play_options play;      /* what headless play takes too (mz_play.h) */
     int width, height;         /* window / target size; 0 -> 1280x720 */
     int gen_width, gen_height; /* size scenes are generated at; 0 -> the window's
                                   (on a CPU at most 640x360), stepped down (not
                                   below 640x360) while the generator holds under
                                   24 fps */
-    float fps;                 /* scene frames per second; 0 -> the generator's (30) */
     bool fullscreen;
     bool narrate; /* speak captions (when audio is available) */
     float volume; /* 0..1; 0 -> 1 (F7/F8 change it) */
     bool muted;   /* start muted (F6 toggles) */
     bool no_vsync;
-    const char *trace;    /* JSON lines, one per turn (first_frame_ms...), or NULL */
     const char *save_dir; /* quick saves and screenshots; NULL -> "." */
     bool offscreen;       /* no window (see above) */
-    bool no_metadata;     /* screenshots and videos without provenance */
-    const char *video;    /* --video FILE: record from the start (F10 stops and starts) */
-    const char *disclosure; /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
-    bool no_disclosure;     /* no label */
-    bool video_disclosure;  /* burn the label into videos */
-    const char *at;          /* start (and restart) in this scene, or NULL */
-    const char *lang;        /* the story's language to play in (--lang), or NULL: its first */
-    const char *profile;     /* the viewer profile's text (--profile) or NULL; caller's */
-    const char *const *sets; /* "NAME=VALUE" state set at each start */
-    int set_count;
 } mz_player_desc;
 
 mz_player *mz_player_create(const mz_player_desc *desc);

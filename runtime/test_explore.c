@@ -145,7 +145,7 @@ bool mz_test_explore(const mz_test_explore_desc *d)
 {
     bool ok = true;
     mz_explore_desc ed = {.story = d->story, .runs = d->runs, .seed = d->seed,
-                          .max_turns = d->max_turns};
+                          .max_turns = d->max_turns, .turn_limit_ms = d->turn_limit_ms};
     mz_explore_report cov = {0}, rnd = {0};
     if (d->coverage) {
         if (!mz_explore_coverage(&ed, &cov)) {

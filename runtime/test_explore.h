@@ -13,6 +13,7 @@ typedef struct mz_test_explore_desc {
     uint64_t seed;
     int max_turns;
     const char *html; /* write the graph here, or NULL */
+    uint32_t turn_limit_ms; /* --turn-limit-ms; 0 -> 250 */
 } mz_test_explore_desc;
 
 /* Prints the reports to stdout. false when the story does not load, when

@@ -2,11 +2,16 @@
  *
  * Declarations (story, scene, ending, include) work only while the story
  * loads; they record what they are given, with the file and line of the
- * call, and graph.c reads it all once the files have run. The play helpers
+ * call, and load.c reads it all once the files have run. The play helpers
  * (visits, give, random...) work only while the story plays. Every binding
  * checks its arguments with luaL_check*; none keeps a C resource across a
- * call that can raise. */
-#include "story_internal.h"
+ * call that can raise. Each reaches its graph (and through it the play
+ * state) as the state's user pointer. */
+#include "bind_story.h"
+
+#include "pattern.h"
+#include "play.h"
+#include "vm.h"
 
 #include <lauxlib.h>
 
@@ -15,19 +20,19 @@
 
 #define MAX_INCLUDE_DEPTH 16
 
-static story_vm *loading_vm(lua_State *L, const char *what)
+static story_graph *loading_graph(lua_State *L, const char *what)
 {
-    story_vm *vm = story_vm_of(L);
-    if (!vm->loading) luaL_error(L, "%s() can be used only while the story loads", what);
-    return vm;
+    if (!story_vm_of(L)->loading)
+        luaL_error(L, "%s() can be used only while the story loads", what);
+    return story_vm_user(L);
 }
 
-static story_vm *playing_vm(lua_State *L, const char *what)
+static story_graph *playing_graph(lua_State *L, const char *what)
 {
-    story_vm *vm = story_vm_of(L);
-    if (vm->loading || !vm->play || !vm->play->begun)
+    story_graph *g = story_vm_user(L);
+    if (story_vm_of(L)->loading || !g->play || !g->play->begun)
         luaL_error(L, "%s() can be used only while the story plays (in a scene's functions)", what);
-    return vm;
+    return g;
 }
 
 /* Pushes the file (without '@') and returns the line of the caller [-0, +1]. */
@@ -45,17 +50,17 @@ static int caller_position(lua_State *L)
 /* story { ... } [-0, +0] */
 static int l_story(lua_State *L)
 {
-    story_vm *vm = loading_vm(L, "story");
+    story_graph *g = loading_graph(L, "story");
     luaL_checktype(L, 1, LUA_TTABLE);
-    if (vm->story_ref != LUA_NOREF)
-        return luaL_error(L, "story { ... } is declared twice (first at %s:%d)",
-                          vm->graph->story_file, vm->graph->story_line);
+    if (g->story_ref != LUA_NOREF)
+        return luaL_error(L, "story { ... } is declared twice (first at %s:%d)", g->story_file,
+                          g->story_line);
     int line = caller_position(L);
-    vm->graph->story_file = story_graph_strdup(vm->graph, lua_tostring(L, -1), lua_rawlen(L, -1));
-    vm->graph->story_line = line;
+    g->story_file = story_graph_strdup(g, lua_tostring(L, -1), lua_rawlen(L, -1));
+    g->story_line = line;
     lua_pop(L, 1);
     lua_pushvalue(L, 1);
-    vm->story_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    g->story_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -79,14 +84,14 @@ static int l_scene_body(lua_State *L)
 static int declare(lua_State *L, bool ending)
 {
     const char *what = ending ? "ending" : "scene";
-    story_vm *vm = loading_vm(L, what);
+    story_graph *g = loading_graph(L, what);
     size_t len;
     luaL_checklstring(L, 1, &len);
     luaL_argcheck(L, len > 0, 1, "a scene id cannot be empty");
     luaL_argcheck(L, !memchr(lua_tostring(L, 1), '\0', len), 1,
                   "a scene id cannot contain a NUL byte");
     lua_settop(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->ids_ref); /* 2 */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->ids_ref); /* 2 */
     lua_pushvalue(L, 1);
     if (lua_rawget(L, 2) == LUA_TTABLE) {
         lua_getfield(L, -1, "file");
@@ -107,7 +112,7 @@ static int declare(lua_State *L, bool ending)
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 3);
     lua_rawset(L, 2);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->decls_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->decls_ref);
     lua_pushvalue(L, 3);
     lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     lua_pop(L, 1);
@@ -128,48 +133,46 @@ static int l_ending(lua_State *L)
 /* include("part.lua") [-0, +0]: runs a file of the story folder. */
 static int l_include(lua_State *L)
 {
-    story_vm *vm = loading_vm(L, "include");
+    story_graph *g = loading_graph(L, "include");
     const char *name = luaL_checkstring(L, 1);
     char err[256];
     if (!story_check_relative(name, err, sizeof err)) return luaL_error(L, "include: %s", err);
-    if (vm->include_depth >= MAX_INCLUDE_DEPTH)
+    if (g->include_depth >= MAX_INCLUDE_DEPTH)
         return luaL_error(L, "include: files include each other more than %d deep",
                           MAX_INCLUDE_DEPTH);
-    const char *path = lua_pushfstring(L, "%s/%s", vm->graph->dir, name);
-    const char *chunkname = lua_pushfstring(L, "@%s", path);
-    if (!story_inside_folder(vm->graph->dir, path, err, sizeof err))
+    const char *path = lua_pushfstring(L, "%s/%s", g->dir, name);
+    if (!story_inside_folder(g->dir, path, err, sizeof err))
         return luaL_error(L, "include: '%s' %s", name, err);
     size_t len;
     char *text = story_read_file(path, 64u << 20, &len);
     if (!text) return luaL_error(L, "include: %s", mz_error());
-    bool fresh = story_graph_add_source(vm->graph, path, text, len);
-    int rc = fresh ? luaL_loadbufferx(L, text, len, chunkname, "t") : LUA_OK;
+    int rc = story_vm_load(story_vm_of(L), path, text, len, true);
     free(text); /* before anything can raise */
-    if (!fresh) return luaL_error(L, "include: '%s' is included twice", name);
+    if (rc == STORY_VM_AGAIN) return luaL_error(L, "include: '%s' is included twice", name);
     if (rc != LUA_OK) return lua_error(L);
-    vm->include_depth++;
+    g->include_depth++;
     lua_call(L, 0, 0);
-    vm->include_depth--;
+    g->include_depth--;
     return 0;
 }
 
 static int l_visits(lua_State *L)
 {
-    story_vm *vm = playing_vm(L, "visits");
+    story_graph *g = playing_graph(L, "visits");
     const char *id = luaL_checkstring(L, 1);
-    int idx = story_graph_find(vm->graph, id);
+    int idx = story_graph_find(g, id);
     if (idx < 0) return luaL_error(L, "visits: there is no scene '%s'", id);
-    lua_pushinteger(L, vm->play->visits[idx]);
+    lua_pushinteger(L, g->play->visits[idx]);
     return 1;
 }
 
 /* give/take/has share the item set [-0, +1]. */
 static int items_op(lua_State *L, const char *what, int op)
 {
-    story_vm *vm = playing_vm(L, what);
+    story_graph *g = playing_graph(L, what);
     luaL_checkstring(L, 1);
     lua_settop(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->items_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
     lua_pushvalue(L, 1);
     bool had = lua_rawget(L, 2) != LUA_TNIL;
     if (op != 0) {
@@ -200,11 +203,11 @@ static int l_has(lua_State *L)
 /* random() -> [0,1); random(m) -> [1,m]; random(m, n) -> [m,n]: as math.random. */
 static int l_random(lua_State *L)
 {
-    story_vm *vm = playing_vm(L, "random");
+    story_graph *g = playing_graph(L, "random");
     lua_Integer lo, hi;
     switch (lua_gettop(L)) {
     case 0:
-        lua_pushnumber(L, story_rng_float(&vm->play->rng));
+        lua_pushnumber(L, story_rng_float(&g->play->rng));
         return 1;
     case 1:
         lo = 1;
@@ -218,35 +221,35 @@ static int l_random(lua_State *L)
         return luaL_error(L, "random: wrong number of arguments");
     }
     luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
-    lua_pushinteger(L, story_rng_range(&vm->play->rng, lo, hi));
+    lua_pushinteger(L, story_rng_range(&g->play->rng, lo, hi));
     return 1;
 }
 
 static int l_chance(lua_State *L)
 {
-    story_vm *vm = playing_vm(L, "chance");
+    story_graph *g = playing_graph(L, "chance");
     lua_Number p = luaL_checknumber(L, 1);
-    lua_pushboolean(L, story_rng_float(&vm->play->rng) < p);
+    lua_pushboolean(L, story_rng_float(&g->play->rng) < p);
     return 1;
 }
 
 static int l_scene_id(lua_State *L)
 {
-    story_vm *vm = playing_vm(L, "scene_id");
-    lua_pushstring(L, vm->graph->scenes[vm->play->scene].id);
+    story_graph *g = playing_graph(L, "scene_id");
+    lua_pushstring(L, g->scenes[g->play->scene].id);
     return 1;
 }
 
 static int l_turn(lua_State *L)
 {
-    story_vm *vm = playing_vm(L, "turn");
-    lua_pushinteger(L, vm->play->turn);
+    story_graph *g = playing_graph(L, "turn");
+    lua_pushinteger(L, g->play->turn);
     return 1;
 }
 
-void story_bind(story_vm *vm)
+void story_bind(story_graph *g)
 {
-    lua_State *L = vm->L;
+    lua_State *L = g->vm->L;
     static const luaL_Reg api[] = {{"story", l_story},
                                    {"scene", l_scene},
                                    {"ending", l_ending},
@@ -262,12 +265,15 @@ void story_bind(story_vm *vm)
                                    {NULL, NULL}};
     lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
     luaL_setfuncs(L, api, 0);
+    lua_getfield(L, -1, "string");
+    story_pattern_bind(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, -1, "math");
     lua_pushcfunction(L, l_random);
     lua_setfield(L, -2, "random");
     lua_pop(L, 2);
     lua_newtable(L);
-    vm->decls_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    g->decls_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_newtable(L);
-    vm->ids_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    g->ids_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }

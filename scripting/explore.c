@@ -4,7 +4,8 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_walk.h"
-#include "lint_internal.h" /* the seeded random generator, DOT strings */
+#include "lint_internal.h" /* DOT strings */
+#include "rng.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -201,7 +202,8 @@ bool mz_explore_coverage(const mz_explore_desc *desc, mz_explore_report *out)
 {
     int max_depth = desc->max_turns > 0 ? desc->max_turns : 40;
     search x = {.out = out, .max_states = desc->max_states > 0 ? (size_t)desc->max_states : 20000};
-    mz_story *s = mz_story_load(&(mz_story_desc){.path = desc->story, .seed = desc->seed});
+    mz_story *s = mz_story_load(&(mz_story_desc){
+        .path = desc->story, .seed = desc->seed, .time_limit_ms = desc->turn_limit_ms});
     if (!s) return false;
     x.queue = malloc(sizeof *x.queue * x.max_states);
     if (!report_init(s, out) || !x.queue) {
@@ -214,7 +216,7 @@ bool mz_explore_coverage(const mz_explore_desc *desc, mz_explore_report *out)
     mz_story_turn t;
     mz_story_begin(s, &t);
     walked(s, &t, &x);
-    mz_walk_hooks hooks = {.turn = walked, .user = &x};
+    mz_walk_hooks hooks = {.turn = walked, .user = &x, .turn_limit_ms = desc->turn_limit_ms};
     mz_walk_story(desc->story, NULL, 0, &hooks, NULL);
     for (size_t head = 0; head < x.tail; head++) {
         state_node node = x.queue[head];
@@ -359,7 +361,9 @@ bool mz_explore_random(const mz_explore_desc *desc, mz_explore_report *out)
     for (int i = 0; i < runs; i++) {
         /* One load; each run's begin restarts the story's own random() from
          * the run's seed. */
-        if (i == 0 && !(s = mz_story_load(&(mz_story_desc){.path = desc->story}))) goto done;
+        if (i == 0 && !(s = mz_story_load(&(mz_story_desc){
+                            .path = desc->story, .time_limit_ms = desc->turn_limit_ms})))
+            goto done;
         mz_story_reseed(s, seed + (uint64_t)i);
         if (i == 0) {
             if (!report_init(s, out)) goto done;

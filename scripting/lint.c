@@ -1,69 +1,18 @@
 /* lint.c — authoring tools: problems with file:line, and the graph as DOT. */
 #include "lint_internal.h"
 
+#include "buf.h"
+#include "graph.h"
+#include "lint_refs.h"
+#include "lint_report.h"
+#include "load.h"
+#include "variant.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Problems are collected, then reported in file and line order, the order
- * an author reads them in. */
-typedef struct lint_problem {
-    char *file, *message;
-    int line, seq;
-} lint_problem;
-
-typedef struct lint_ctx {
-    lint_problem *items;
-    int count, cap;
-} lint_ctx;
-
-static void on_problem(const char *file, int line, const char *message, void *user)
-{
-    lint_ctx *ctx = user;
-    if (ctx->count == ctx->cap) {
-        int cap = ctx->cap ? ctx->cap * 2 : 16;
-        lint_problem *items = realloc(ctx->items, (size_t)cap * sizeof *items);
-        if (!items) return;
-        ctx->items = items;
-        ctx->cap = cap;
-    }
-    ctx->items[ctx->count] = (lint_problem){strdup(file), strdup(message), line, ctx->count};
-    ctx->count++;
-}
-
-static int problem_cmp(const void *pa, const void *pb)
-{
-    const lint_problem *a = pa, *b = pb;
-    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
-    if (c) return c;
-    if (a->line != b->line) return a->line < b->line ? -1 : 1;
-    return a->seq - b->seq;
-}
-
-static int lint_finish(lint_ctx *ctx, mz_story_report_fn report, void *user)
-{
-    if (ctx->count) qsort(ctx->items, (size_t)ctx->count, sizeof *ctx->items, problem_cmp);
-    for (int i = 0; i < ctx->count; i++) {
-        lint_problem *p = &ctx->items[i];
-        if (report) report(p->file ? p->file : "?", p->line, p->message ? p->message : "?", user);
-        free(p->file);
-        free(p->message);
-    }
-    free(ctx->items);
-    return ctx->count;
-}
-
-void lint_report(lint_ctx *ctx, const char *file, int line, const char *fmt, ...)
-{
-    char msg[MZ_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    on_problem(file, line, msg, ctx);
-}
 
 /* Whether `id` appears quoted in the story's text more often than its own
  * declaration: a `to` function may then return it. */
@@ -187,10 +136,10 @@ int mz_story_lint(const char *path, mz_story_report_fn report, void *user)
 {
     lint_ctx ctx = {0};
     mz_story_desc desc = {.path = path};
-    story_load_options opt = {.desc = &desc, .problem = on_problem, .user = &ctx};
+    story_load_options opt = {.desc = &desc, .problem = lint_collect, .user = &ctx};
     story_graph *g = story_graph_load(path, &opt);
     if (!g) {
-        if (!ctx.count) on_problem(path, 0, mz_error(), &ctx);
+        if (!ctx.count) lint_collect(path, 0, mz_error(), &ctx);
         return lint_finish(&ctx, report, user);
     }
     check_reachable(g, &ctx);

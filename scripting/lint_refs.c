@@ -6,7 +6,10 @@
  *
  * The story's files are read as Lua tokens (comments skipped, strings
  * kept whole), so a name in a comment or inside a string is not a use. */
-#include "lint_internal.h"
+#include "lint_refs.h"
+
+#include "serial.h"
+#include "vm.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -107,59 +110,6 @@ static void lex(const char *text, size_t len, tokens *out)
             i++;
         }
     }
-}
-
-/* ---- "did you mean" ---- */
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 64 || m > 64) return 99;
-    size_t row[65];
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t best = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[m];
-}
-
-void story_closest_hint(const char *name, const char *const *names, size_t count, char *out,
-                        size_t cap)
-{
-    size_t best = 99, limit = strlen(name) / 3 > 1 ? strlen(name) / 3 : 1;
-    const char *found = NULL;
-    for (size_t i = 0; i < count; i++) {
-        size_t d = edit_distance(name, names[i]);
-        if (d && d <= limit && d < best) {
-            best = d;
-            found = names[i];
-        }
-    }
-    if (found)
-        snprintf(out, cap, " (did you mean '%s'?)", found);
-    else
-        out[0] = '\0';
-}
-
-void story_did_you_mean(const story_graph *g, const char *name, char *out, size_t cap)
-{
-    const char **ids = malloc((g->scene_count ? g->scene_count : 1) * sizeof *ids);
-    out[0] = '\0';
-    if (!ids) return;
-    for (size_t i = 0; i < g->scene_count; i++)
-        ids[i] = g->scenes[i].id;
-    story_closest_hint(name, ids, g->scene_count, out, cap);
-    free(ids);
 }
 
 /* ---- names ---- */

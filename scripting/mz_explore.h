@@ -29,6 +29,7 @@ typedef struct mz_explore_desc {
     int max_turns;     /* random: turns per playthrough (0 -> 200);
                           coverage: search depth (0 -> 40) */
     int max_states;    /* coverage: distinct states explored (0 -> 20,000) */
+    uint32_t turn_limit_ms; /* the story's time limit per turn (mz_story_desc); 0 -> 250 */
 } mz_explore_desc;
 
 typedef struct mz_explore_transition {

@@ -45,8 +45,12 @@ typedef struct mz_walk_hooks {
     /* Optional: the viewer profile to play with, instead of the file's
      * `#profile` line (mz_story_desc.profile's text). */
     const char *profile;
-    /* mz_walk_story also plays each walkthrough with mz_walk_variants. */
-    bool variants;
+    /* Optional: mz_walk_story also runs this on each walkthrough after
+     * playing it, counting what it returns as failures (`maze test
+     * --variants` passes mz_walk_variants, which plays files through
+     * mz_walk_file: a hook, so walk.c does not call back into it). */
+    int (*also)(const char *story, const char *file, const struct mz_walk_hooks *h);
+    uint32_t turn_limit_ms; /* the story's time limit per turn (mz_story_desc); 0 -> 250 */
 } mz_walk_hooks;
 
 /* Plays `file` on the story folder `story`. Returns r->problems. */

@@ -10,7 +10,9 @@
  * Errors raise Lua errors (longjmp): nothing here holds memory that a raise
  * would leak (captures live in the matcher on the C stack, results in
  * luaL_Buffers on the Lua stack). */
-#include "story_internal.h"
+#include "pattern.h"
+
+#include "vm.h"
 
 #include <ctype.h>
 #include <stddef.h>

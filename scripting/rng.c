@@ -1,7 +1,7 @@
 /* rng.c — the story's seeded random numbers and hashes.
  * xoshiro256** (Blackman & Vigna): small, fast, and the same on every
  * platform, so a playthrough replays exactly from its seed and inputs. */
-#include "story_internal.h"
+#include "rng.h"
 
 uint64_t story_mix(uint64_t x)
 {

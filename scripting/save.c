@@ -21,6 +21,12 @@
  * loaded graph. */
 #include "story_internal.h"
 
+#include "load.h"
+#include "serial.h"
+#include "state.h"
+#include "variant.h"
+#include "vm.h"
+
 #include "mz_log.h"
 
 #include <dirent.h>
@@ -396,9 +402,11 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
         story_buf_put(&state, d->items, d->items_len);
         /* Reading it into the graph is the last check, and it changes only
          * the tables, which the caller's graph or the old state replace. */
-        ok = !state.failed && story_state_read(s, g, state.data, state.len);
-        if (!ok) mz_fail("%s: %s", name, s->error);
-        s->error[0] = '\0';
+        if (state.failed)
+            ok = mz_fail("out of memory");
+        else
+            ok = story_state_read(g, state.data, state.len);
+        if (!ok) mz_fail_context("%s", name);
     }
     if (ok) {
         if (!reload && d->hash != g->files_hash)
@@ -456,7 +464,7 @@ bool mz_story_reload(mz_story *s)
         /* The new graph needs its own visits array; apply_save makes it. */
         uint32_t *old_visits = s->play.visits;
         s->play.visits = NULL;
-        g->vm->play = &s->play;
+        g->play = &s->play;
         ok = ok && apply_save(s, g, text.data, text.len, "the running story", true);
         story_buf_free(&text);
         if (!ok) {
@@ -475,7 +483,7 @@ bool mz_story_reload(mz_story *s)
         }
         free(s->play.visits);
         s->play.visits = visits;
-        g->vm->play = &s->play;
+        g->play = &s->play;
     }
     story_graph_destroy(s->g);
     s->g = g;

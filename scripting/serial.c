@@ -7,66 +7,18 @@
  * line. Floats always show a '.', 'e', "inf" or "nan" so they read back as
  * floats. Keys are sorted (numbers, then strings bytewise): equal states
  * give equal text. */
-#include "story_internal.h"
+#include "serial.h"
+
+#include "vm.h"
 
 #include <lauxlib.h>
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SERIAL_MAX_DEPTH 32
-
-static bool buf_reserve(story_buf *b, size_t extra)
-{
-    if (b->failed) return false;
-    if (b->len + extra + 1 <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *data = realloc(b->data, cap);
-    if (!data) {
-        b->failed = true;
-        return false;
-    }
-    b->data = data;
-    b->cap = cap;
-    return true;
-}
-
-void story_buf_put(story_buf *b, const char *s, size_t n)
-{
-    if (!buf_reserve(b, n)) return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void story_buf_puts(story_buf *b, const char *s)
-{
-    story_buf_put(b, s, strlen(s));
-}
-
-void story_buf_printf(story_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !buf_reserve(b, (size_t)n)) return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void story_buf_free(story_buf *b)
-{
-    free(b->data);
-    *b = (story_buf){0};
-}
 
 void story_buf_quote(story_buf *b, const char *s, size_t n)
 {
@@ -455,24 +407,4 @@ bool story_serial_read(lua_State *L, const char *text, size_t len, size_t *pos, 
                        size_t errcap)
 {
     return read_value(L, text, len, pos, 0, err, errcap);
-}
-
-void story_table_replace(lua_State *L, int dst, int src)
-{
-    dst = lua_absindex(L, dst);
-    src = lua_absindex(L, src);
-    /* Assigning nil to a field during traversal is allowed (lua_next). */
-    lua_pushnil(L);
-    while (lua_next(L, dst)) {
-        lua_pop(L, 1);
-        lua_pushvalue(L, -1);
-        lua_pushnil(L);
-        lua_rawset(L, dst);
-    }
-    lua_pushnil(L);
-    while (lua_next(L, src)) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, dst);
-    }
 }

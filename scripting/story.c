@@ -5,6 +5,11 @@
  * and the turn reports the error with the last good scene and prompt. */
 #include "story_internal.h"
 
+#include "load.h"
+#include "state.h"
+#include "variant.h"
+#include "vm.h"
+
 #include "mz_log.h"
 
 #include <lauxlib.h>
@@ -14,69 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- state as text ---- */
-
-bool story_state_write(mz_story *s, story_graph *g, story_buf *out)
-{
-    lua_State *L = g->vm->L;
-    char err[400];
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
-    bool ok = story_serial_write(L, -1, "s", out, err, sizeof err);
-    lua_pop(L, 1);
-    if (ok) {
-        story_buf_put(out, "\n", 1);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
-        ok = story_serial_write(L, -1, "items", out, err, sizeof err);
-        lua_pop(L, 1);
-    }
-    /* The state is checked after the turn's code ran: the last place that
-     * code was seen running is the best line to give. */
-    if (!ok)
-        snprintf(s->error, sizeof s->error, "%.600s: %s", g->vm->where[0] ? g->vm->where : g->path,
-                 err);
-    return ok;
-}
-
-bool story_state_read(mz_story *s, story_graph *g, const char *text, size_t len)
-{
-    lua_State *L = g->vm->L;
-    char err[256];
-    size_t pos = 0;
-    bool ok = story_serial_read(L, text, len, &pos, err, sizeof err);
-    if (ok && (pos >= len || text[pos] != '\n' || lua_type(L, -1) != LUA_TTABLE)) {
-        snprintf(err, sizeof err, "bad state");
-        lua_pop(L, 1);
-        ok = false;
-    }
-    pos++;
-    if (ok && !story_serial_read(L, text, len, &pos, err, sizeof err)) {
-        lua_pop(L, 1);
-        ok = false;
-    }
-    if (ok && lua_type(L, -1) != LUA_TTABLE) {
-        snprintf(err, sizeof err, "bad items");
-        lua_pop(L, 2);
-        ok = false;
-    }
-    if (!ok) {
-        snprintf(s->error, sizeof s->error, "cannot read the story state: %s", err);
-        return false;
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
-    story_table_replace(L, -1, -2);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->s_ref);
-    story_table_replace(L, -1, -4);
-    lua_pop(L, 4);
-    return true;
-}
-
 /* ---- calling story code ---- */
-
-static bool fail(mz_story *s, const char *msg)
-{
-    if (!s->error[0]) snprintf(s->error, sizeof s->error, "%s", msg);
-    return false;
-}
 
 /* Pushes the function `ref` and the state table [-0, +2]. */
 static void push_call(mz_story *s, int ref)
@@ -90,7 +33,7 @@ static bool run_hook(mz_story *s, int ref)
 {
     if (ref == LUA_NOREF) return true;
     push_call(s, ref);
-    return story_vm_call(s->g->vm, 1, 0) || fail(s, s->g->vm->error);
+    return story_vm_call(s->g->vm, 1, 0);
 }
 
 /* The few words the story runtime says itself, in the language played
@@ -131,7 +74,7 @@ static bool call_text(mz_story *s, int ref, const char *text, const char *what, 
     lua_State *L = s->g->vm->L;
     push_call(s, ref);
     if (text) lua_pushstring(L, text);
-    if (!story_vm_call(s->g->vm, text ? 2 : 1, 1)) return fail(s, s->g->vm->error);
+    if (!story_vm_call(s->g->vm, text ? 2 : 1, 1)) return false;
     int type = story_pick_language(s->g, L);
     *is_nil = type == LUA_TNIL;
     bool ok = type == LUA_TSTRING || (nil_ok && type == LUA_TNIL);
@@ -144,16 +87,14 @@ static bool call_text(mz_story *s, int ref, const char *text, const char *what, 
         if (!bad) story_buf_put(out, str, n);
     }
     if (!ok || bad) {
-        char where[MZ_ERROR_MAX / 2], msg[MZ_ERROR_MAX];
+        char where[MZ_ERROR_MAX / 2];
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         story_vm_where_defined(L, -1, where, sizeof where);
         lua_pop(L, 1);
         if (bad)
-            snprintf(msg, sizeof msg, "%s: %s returned %s", where, what, bad);
+            ok = mz_fail("%s: %s returned %s", where, what, bad);
         else
-            snprintf(msg, sizeof msg, "%s: %s returned %s, not a string", where, what,
-                     luaL_typename(L, -1));
-        ok = fail(s, msg);
+            ok = mz_fail("%s: %s returned %s, not a string", where, what, luaL_typename(L, -1));
     }
     lua_pop(L, 1);
     return ok;
@@ -163,7 +104,7 @@ static bool call_condition(mz_story *s, int ref, bool *result)
 {
     lua_State *L = s->g->vm->L;
     push_call(s, ref);
-    if (!story_vm_call(s->g->vm, 1, 1)) return fail(s, s->g->vm->error);
+    if (!story_vm_call(s->g->vm, 1, 1)) return false;
     *result = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return true;
@@ -271,14 +212,10 @@ static bool story_compose(mz_story *s)
     }
     for (int m = 0; m < s->play.modifier_count; m++)
         join(&s->next_prompt, s->play.modifiers[m], strlen(s->play.modifiers[m]));
-    if (!fits || s->next_prompt.len > MZ_STORY_MAX_PROMPT) {
-        char msg[MZ_ERROR_MAX];
-        snprintf(msg, sizeof msg,
-                 "%s:%d: scene '%s': the prompt is longer than %d bytes (with its {characters} "
-                 "expanded)",
-                 sc->file, sc->line, sc->id, MZ_STORY_MAX_PROMPT);
-        return fail(s, msg);
-    }
+    if (!fits || s->next_prompt.len > MZ_STORY_MAX_PROMPT)
+        return mz_fail("%s:%d: scene '%s': the prompt is longer than %d bytes (with its "
+                       "{characters} expanded)",
+                       sc->file, sc->line, sc->id, MZ_STORY_MAX_PROMPT);
     reset(&s->next_caption);
     v = variant_for(s, sc, MZ_STORY_VARIED_CAPTION);
     const char *caption = v ? v->caption : sc->caption;
@@ -289,7 +226,7 @@ static bool story_compose(mz_story *s)
              !call_part(s, MZ_STORY_VARIED_CAPTION, caption_ref, "the caption function", true,
                         MZ_STORY_MAX_CAPTION, &s->next_caption, &is_nil))
         return false;
-    if (s->next_prompt.failed || s->next_caption.failed) return fail(s, "out of memory");
+    if (s->next_prompt.failed || s->next_caption.failed) return mz_fail("out of memory");
     return true;
 }
 
@@ -306,12 +243,18 @@ static void swap_prompt(mz_story *s)
 static bool story_commit(mz_story *s)
 {
     reset(&s->scratch);
-    if (!story_state_write(s, s->g, &s->scratch)) return false;
+    if (!story_state_write(s->g, &s->scratch)) return false;
     story_buf t = s->good_state;
     s->good_state = s->scratch;
     s->scratch = t;
     swap_prompt(s);
     return true;
+}
+
+/* Story code failed this turn: the turn reports mz_error()'s message. */
+static void turn_failed(mz_story *s)
+{
+    snprintf(s->turn_error, sizeof s->turn_error, "%s", mz_error());
 }
 
 static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float score)
@@ -336,7 +279,7 @@ static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float
         .seed = story_mix(s->seed ^ story_hash(sc->id, strlen(sc->id), STORY_HASH_INIT)),
         .ended = sc->ending,
         .ending = sc->ending ? sc->id : NULL,
-        .error = s->error[0] ? s->error : NULL,
+        .error = s->turn_error[0] ? s->turn_error : NULL,
         .transition = s->matched_transition,
         .varied = s->varied | story_viewer_reads(s->g),
     };
@@ -345,11 +288,14 @@ static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float
 bool mz_story_refresh(mz_story *s, mz_story_turn *out)
 {
     if (!s->play.begun) return mz_fail("mz_story_refresh: the story has not begun");
-    s->error[0] = '\0';
+    s->turn_error[0] = '\0';
     s->varied = 0;
     story_viewer_reads(s->g);
     story_vm_clock_start(s->g->vm);
-    if (story_compose(s)) swap_prompt(s);
+    if (story_compose(s))
+        swap_prompt(s);
+    else
+        turn_failed(s);
     story_fill_turn(s, out, false, 0);
     return true;
 }
@@ -372,7 +318,6 @@ static bool move_to(mz_story *s, int target, int *visited)
 /* The target of a transition: its scene index, or -1 to stay. */
 static bool target_of(mz_story *s, const story_scene *sc, const story_transition *tr, int *target)
 {
-    char msg[MZ_ERROR_MAX];
     *target = -1;
     const story_route *route =
         sc != &s->g->global ? story_variant_route(s->g, sc, s->seed, (size_t)(tr - sc->on)) : NULL;
@@ -380,16 +325,14 @@ static bool target_of(mz_story *s, const story_scene *sc, const story_transition
         s->varied |= MZ_STORY_VARIED_ROUTE;
         *target = route->to_scene;
         if (*target >= 0) return true;
-        snprintf(msg, sizeof msg, "%s:%d: scene '%s': a variant's route to unknown scene '%s'",
-                 tr->file, tr->line, sc->id, route->to);
-        return fail(s, msg);
+        return mz_fail("%s:%d: scene '%s': a variant's route to unknown scene '%s'", tr->file,
+                       tr->line, sc->id, route->to);
     }
     if (tr->to) {
         *target = tr->to_scene;
         if (*target >= 0) return true;
-        snprintf(msg, sizeof msg, "%s:%d: scene '%s': transition to unknown scene '%s'", tr->file,
-                 tr->line, sc->id, tr->to);
-        return fail(s, msg);
+        return mz_fail("%s:%d: scene '%s': transition to unknown scene '%s'", tr->file, tr->line,
+                       sc->id, tr->to);
     }
     if (tr->to_ref == LUA_NOREF) return true;
     bool is_nil;
@@ -400,9 +343,8 @@ static bool target_of(mz_story *s, const story_scene *sc, const story_transition
     if (is_nil) return true;
     *target = story_graph_find(s->g, s->scratch.data);
     if (*target >= 0) return true;
-    snprintf(msg, sizeof msg, "%s:%d: scene '%s': the 'to' function chose unknown scene '%s'",
-             tr->file, tr->line, sc->id, s->scratch.data);
-    return fail(s, msg);
+    return mz_fail("%s:%d: scene '%s': the 'to' function chose unknown scene '%s'", tr->file,
+                   tr->line, sc->id, s->scratch.data);
 }
 
 static void add_modifier(mz_story *s, const char *text)
@@ -577,20 +519,20 @@ static int answer(mz_story *s, bool *changed, int *visited, float *score)
     return take_first(s, sc, &chosen, 1, changed, visited, score);
 }
 
-/* The turn proper; false when story code failed (s->error says why). */
+/* The turn proper; false + mz_error() when story code failed. */
 static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 {
     story_graph *g = s->g;
     story_scene *sc = &g->scenes[s->play.scene];
     if (sc->ending) return true; /* the story is over: nothing moves */
-    if (!story_graph_compile_scene(g, sc)) return fail(s, mz_error());
+    if (!story_graph_compile_scene(g, sc)) return false;
     candidate cands[64];
     size_t cap = sizeof cands / sizeof cands[0];
     int taken = answer(s, changed, visited, score);
     if (!taken)
         taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
     if (!taken && g->global.on_count) {
-        if (!story_graph_compile_scene(g, &g->global)) return fail(s, mz_error());
+        if (!story_graph_compile_scene(g, &g->global)) return false;
         float best;
         size_t n = rank(s, &g->global, cands, cap, &best);
         if (best > *score) *score = best;
@@ -623,7 +565,7 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 
 static void begin_turn(mz_story *s)
 {
-    s->error[0] = '\0';
+    s->turn_error[0] = '\0';
     s->varied = 0;
     story_viewer_reads(s->g);
     story_vm_clock_start(s->g->vm);
@@ -636,15 +578,13 @@ static void begin_turn(mz_story *s)
 /* Story code failed: back to the state after the last good turn. */
 static void roll_back(mz_story *s, const story_play *saved, int visited)
 {
-    char error[MZ_ERROR_MAX];
-    memcpy(error, s->error, sizeof error);
+    turn_failed(s);
     uint32_t *visits = s->play.visits;
     s->play = *saved;
     s->play.visits = visits;
     if (visited >= 0) visits[visited]--;
-    if (!story_state_read(s, s->g, s->good_state.data, s->good_state.len))
-        mz_log_error("%s", s->error); /* cannot happen: we wrote that text */
-    memcpy(s->error, error, sizeof error);
+    if (!story_state_read(s->g, s->good_state.data, s->good_state.len))
+        mz_log_error("%s", mz_error()); /* cannot happen: we wrote that text */
     reset(&s->reply);
 }
 
@@ -695,13 +635,13 @@ static bool begin_at(mz_story *s, int start, mz_story_turn *out)
     story_buf t = s->good_state;
     s->good_state = s->scratch;
     s->scratch = t;
-    if (!story_state_read(s, g, s->good_state.data, s->good_state.len))
-        return mz_fail("%s", s->error);
+    if (!story_state_read(g, s->good_state.data, s->good_state.len)) return false;
     bool ok = run_hook(s, g->scenes[start].enter_ref) && story_compose(s) && story_commit(s);
     if (!ok) {
         /* Nothing good came before: start from the initial state, with the
          * static parts of the prompt. */
-        story_state_read(s, g, s->good_state.data, s->good_state.len);
+        turn_failed(s);
+        story_state_read(g, s->good_state.data, s->good_state.len);
         reset(&s->prompt);
         const char *style = style_of(s, &g->scenes[start]);
         if (style) join(&s->prompt, style, strlen(style));
@@ -762,8 +702,9 @@ mz_story *mz_story_load(const mz_story_desc *desc)
     s->g = story_graph_load(s->desc.path, &opt);
     if (s->g) {
         s->play.visits = calloc(s->g->scene_count ? s->g->scene_count : 1, sizeof *s->play.visits);
-        s->g->vm->play = &s->play;
-        mz_story_profile(s); /* from now on s->desc.profile is the one played */
+        s->g->play = &s->play;
+        /* From now on s->desc.profile is the profile played. */
+        story_viewer_text(s->g, s->profile, sizeof s->profile);
         s->desc.profile = s->profile;
     }
     if (!s->g || !s->play.visits) {

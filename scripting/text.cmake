@@ -2,6 +2,7 @@
 # with no Lua, so it is tested (and usable) without a story.
 add_library(mz_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/text_sanitize.c
+  ${CMAKE_CURRENT_LIST_DIR}/text_char.c
   ${CMAKE_CURRENT_LIST_DIR}/text_fold.c
   ${CMAKE_CURRENT_LIST_DIR}/text_lexicon.c
   ${CMAKE_CURRENT_LIST_DIR}/text_match.c

@@ -8,29 +8,13 @@
 #define MZ_TEXT_INTERNAL_H
 
 #include "mz_text.h"
+#include "text_char.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #define MZ_TEXT_MAX_TOKENS 128 /* words kept from one text; the rest is ignored */
 #define MZ_TEXT_MAX_WORD 32    /* code points kept from one word */
-
-/* ---- UTF-8 (text_sanitize.c) ---- */
-
-/* mz_utf8_next for text that is read on whatever it holds: U+FFFD for
- * what is not valid. */
-static inline uint32_t mz_utf8_decode(const unsigned char *s, size_t len, size_t *used)
-{
-    uint32_t c;
-    mz_utf8_next(s, len, &c, used);
-    return c;
-}
-
-/* What mz_text_sanitize makes one space, and what it drops (controls and
- * invisible characters). Matching drops the same inside words, so a
- * pattern with a zero-width space in it reads as the viewer's text does. */
-bool mz_text_is_space(uint32_t c);
-bool mz_text_is_dropped(uint32_t c);
 
 /* ---- folding, words, stemming (text_fold.c) ---- */
 

@@ -10,8 +10,14 @@
  * each turn says which of them varied (mz_story_turn.varied), which `maze
  * test --variants` holds the story to.
  *
- * Reading uses raw accesses only, as graph.c does. */
-#include "story_internal.h"
+ * Reading uses raw accesses only, as load.c does. Everything read lives in
+ * the graph's arena and goes with the graph. */
+#include "variant.h"
+
+#include "mz_error.h"
+#include "mz_story.h"
+#include "rng.h"
+#include "vm.h"
 
 #include "mz_log.h"
 
@@ -108,7 +114,7 @@ static void read_fields(reader *rd, struct story_viewer *vw, int story)
             n++;
             lua_pop(L, 1);
         }
-        vw->fields = calloc(n ? n : 1, sizeof *vw->fields);
+        vw->fields = story_graph_alloc(g, (n ? n : 1) * sizeof *vw->fields);
         lua_pushnil(L);
         while (vw->fields && lua_next(L, -2)) {
             size_t count = lua_type(L, -1) == LUA_TTABLE ? lua_rawlen(L, -1) : 0;
@@ -124,7 +130,7 @@ static void read_fields(reader *rd, struct story_viewer *vw, int story)
                 continue;
             }
             f->name = story_graph_strdup(g, name, len);
-            f->values = calloc(count, sizeof *f->values);
+            f->values = story_graph_alloc(g, count * sizeof *f->values);
             for (size_t i = 1; f->values && i <= count; i++) {
                 if (lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TSTRING) {
                     const char *v = lua_tolstring(L, -1, &len);
@@ -150,10 +156,7 @@ static void read_fields(reader *rd, struct story_viewer *vw, int story)
                        "story: viewer.%s: 'ask' must be a question (a string)", f->name);
             }
             lua_pop(L, 1);
-            if (f->count)
-                vw->count++;
-            else
-                free((void *)f->values);
+            if (f->count) vw->count++;
             lua_pop(L, 1);
         }
         if (vw->count) qsort(vw->fields, vw->count, sizeof *vw->fields, compare_fields);
@@ -197,7 +200,7 @@ static void read_routes(reader *rd, story_variant *v, int body, const char *what
         n++;
         lua_pop(L, 1);
     }
-    v->routes = calloc(n ? n : 1, sizeof *v->routes);
+    v->routes = story_graph_alloc(rd->g, (n ? n : 1) * sizeof *v->routes);
     lua_pushnil(L);
     while (v->routes && lua_next(L, t)) {
         int key = lua_gettop(L) - 1;
@@ -350,7 +353,7 @@ static void read_list(reader *rd, const struct story_viewer *vw, int owner, cons
     line = story_graph_field_line(rd->g, file, line, "variants");
     if (type == LUA_TTABLE) {
         size_t n = lua_rawlen(L, -1);
-        *out = calloc(n ? n : 1, sizeof **out);
+        *out = story_graph_alloc(rd->g, (n ? n : 1) * sizeof **out);
         for (size_t i = 1; *out && i <= n; i++) {
             story_variant *v = &(*out)[*count];
             v->file = file;
@@ -373,7 +376,7 @@ static void read_list(reader *rd, const struct story_viewer *vw, int owner, cons
  * an error, not nil, so a typo shows. Upvalue 1: the values. */
 static int viewer_index(lua_State *L)
 {
-    story_graph *g = story_vm_of(L)->graph;
+    story_graph *g = story_vm_user(L);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
         return luaL_error(L, "viewer has no field '%s' (the story's viewer declares them)",
@@ -485,22 +488,22 @@ void story_variants_read(story_graph *g, const char *profile, bool lint,
 {
     reader rd = {g, g->vm->L, problem, user, lint};
     lua_State *L = rd.L;
-    struct story_viewer *vw = g->viewer = calloc(1, sizeof *g->viewer);
+    struct story_viewer *vw = g->viewer = story_graph_alloc(g, sizeof *g->viewer);
     if (!vw) {
         report(&rd, true, g->path, 0, "out of memory");
         return;
     }
     vw->data_ref = LUA_NOREF;
     vw->part = MZ_STORY_VARIED_CODE;
-    if (g->vm->story_ref != LUA_NOREF) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->story_ref);
+    if (g->story_ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, g->story_ref);
         int story = lua_gettop(L);
         read_fields(&rd, vw, story);
         read_list(&rd, vw, story, NULL, g->story_file, g->story_line, &vw->variants,
                   &vw->variant_count);
         lua_pop(L, 1);
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->decls_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, g->decls_ref);
     for (size_t i = 0; i < g->scene_count; i++) {
         story_scene *sc = &g->scenes[i];
         int decls = lua_gettop(L);
@@ -521,26 +524,6 @@ void story_variants_read(story_graph *g, const char *profile, bool lint,
                g->story_file ? story_graph_field_line(g, g->story_file, g->story_line, "viewer")
                              : 0,
                "%s", err);
-}
-
-static void free_list(story_variant *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i].routes);
-    free(v);
-}
-
-void story_variants_destroy(story_graph *g)
-{
-    struct story_viewer *vw = g->viewer;
-    for (size_t i = 0; i < g->scene_count; i++)
-        free_list(g->scenes[i].variants, g->scenes[i].variant_count);
-    if (!vw) return;
-    for (size_t i = 0; i < vw->count; i++)
-        free((void *)vw->fields[i].values);
-    free(vw->fields);
-    free_list(vw->variants, vw->variant_count);
-    free(vw);
 }
 
 /* ---- in play ---- */
@@ -635,43 +618,15 @@ unsigned story_viewer_reads(story_graph *g)
     return reads;
 }
 
-/* ---- the public side ---- */
-
-size_t mz_story_viewer_count(const mz_story *s)
+size_t story_viewer_count(const story_graph *g)
 {
-    return s->g->viewer ? s->g->viewer->count : 0;
+    return g->viewer ? g->viewer->count : 0;
 }
 
-bool mz_story_viewer_get(const mz_story *s, size_t i, mz_story_viewer_info *out)
+bool story_viewer_get(const story_graph *g, size_t i, mz_story_viewer_info *out)
 {
-    if (i >= mz_story_viewer_count(s)) return false;
-    const struct story_viewer_field *f = &s->g->viewer->fields[i];
+    if (i >= story_viewer_count(g)) return false;
+    const struct story_viewer_field *f = &g->viewer->fields[i];
     *out = (mz_story_viewer_info){f->name, f->values, f->count, f->current, f->ask};
     return true;
-}
-
-bool mz_story_set_profile(mz_story *s, const char *profile)
-{
-    char err[MZ_ERROR_MAX / 2];
-    if (!story_viewer_set(s->g, profile, true, err, sizeof err)) return mz_fail("%s", err);
-    /* A reload reads the profile played, not the one loaded with. */
-    story_viewer_text(s->g, s->profile, sizeof s->profile);
-    s->desc.profile = s->profile;
-    return true;
-}
-
-bool mz_story_profile_read(const char *path, char *buf, size_t cap)
-{
-    size_t len;
-    char *text = cap ? story_read_file(path, cap - 1, &len) : NULL;
-    if (!text) return mz_fail_context("cannot read the profile");
-    memcpy(buf, text, len + 1);
-    free(text);
-    return true;
-}
-
-const char *mz_story_profile(mz_story *s)
-{
-    story_viewer_text(s->g, s->profile, sizeof s->profile);
-    return s->profile;
 }

@@ -3,10 +3,15 @@
  * Modelled on Redis' script_lua.c: allow-listed globals, an instruction
  * budget enforced by a count hook (once it runs out, the hook fires on every
  * line and instruction so a pcall inside the story cannot swallow the
- * error), a capped allocator, and one pcall wrapper for every call from the
- * host, whose message handler logs a traceback. */
+ * error), a CPU-time limit per turn or load, a capped allocator, and one
+ * pcall wrapper for every call from the host, whose message handler logs a
+ * traceback. It knows nothing of stories: the host binds the story API
+ * (with the interruptible string patterns, which use this file's clock) and
+ * hears of each file loaded through the load callback. */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "story_internal.h"
+#include "vm.h"
+
+#include "buf.h"
 
 #include "mz_log.h"
 
@@ -138,13 +143,6 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-story_vm *story_vm_of(lua_State *L)
-{
-    void *ud;
-    lua_getallocf(L, &ud);
-    return ud;
-}
-
 static uint64_t clock_ns(clockid_t id)
 {
     struct timespec ts;
@@ -247,10 +245,10 @@ static void vm_full_source(story_vm *vm, lua_State *L, int idx)
     idx = lua_absindex(L, idx);
     const char *msg = lua_tostring(L, idx);
     const char *colon = msg && !strncmp(msg, "...", 3) ? strchr(msg + 3, ':') : NULL;
-    if (!colon || !vm->graph) return;
+    if (!colon) return;
     size_t tail = (size_t)(colon - msg) - 3;
-    for (size_t i = 0; i < vm->graph->source_count; i++) {
-        const char *path = vm->graph->sources[i].path;
+    for (size_t i = 0; i < vm->path_count; i++) {
+        const char *path = vm->paths[i];
         size_t n = strlen(path);
         if (n > tail && !memcmp(path + n - tail, msg + 3, tail)) {
             lua_pushfstring(L, "%s%s", path, colon);
@@ -316,12 +314,11 @@ bool story_vm_call(story_vm *vm, int nargs, int nresults)
     lua_remove(L, base);
     if (rc == LUA_OK) return true;
     if (rc == LUA_ERRMEM)
-        snprintf(vm->error, sizeof vm->error,
-                 "%s: out of memory (a story may use %zu MiB; is something growing forever?)",
-                 vm->where, vm->limit >> 20);
+        mz_fail("%s: out of memory (a story may use %zu MiB; is something growing forever?)",
+                vm->where, vm->limit >> 20);
     else
-        snprintf(vm->error, sizeof vm->error, "%s",
-                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error in error handling");
+        mz_fail("%s",
+                lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error in error handling");
     lua_pop(L, 1);
     lua_gc(L, LUA_GCCOLLECT, 0);
     return false;
@@ -398,22 +395,58 @@ bool story_inside_folder(const char *dir, const char *path, char *err, size_t er
     return inside;
 }
 
+/* Adds path to the files loaded; false when it was there or out of memory. */
+static bool vm_add_path(story_vm *vm, const char *path, bool *again)
+{
+    *again = false;
+    for (size_t i = 0; i < vm->path_count; i++)
+        if (!strcmp(vm->paths[i], path)) {
+            *again = true;
+            return false;
+        }
+    char **paths = realloc(vm->paths, (vm->path_count + 1) * sizeof *paths);
+    if (paths) vm->paths = paths;
+    char *copy = paths ? strdup(path) : NULL;
+    if (!copy) return false;
+    vm->paths[vm->path_count++] = copy;
+    return true;
+}
+
+int story_vm_load(story_vm *vm, const char *path, const char *text, size_t len, bool once)
+{
+    /* Nothing here may raise: a caller inside a binding holds the text. */
+    bool again;
+    if (vm_add_path(vm, path, &again))
+        vm->load(vm->user, path, text, len);
+    else if (!again) {
+        lua_pushliteral(vm->L, "not enough memory"); /* Lua's own, never allocated anew */
+        return LUA_ERRMEM;
+    } else if (once) {
+        return STORY_VM_AGAIN;
+    }
+    size_t n = strlen(path);
+    char *chunkname = malloc(n + 2);
+    if (!chunkname) {
+        lua_pushliteral(vm->L, "not enough memory");
+        return LUA_ERRMEM;
+    }
+    chunkname[0] = '@';
+    memcpy(chunkname + 1, path, n + 1);
+    int rc = luaL_loadbufferx(vm->L, text, len, chunkname, "t");
+    free(chunkname);
+    return rc;
+}
+
 bool story_vm_run_file(story_vm *vm, const char *path, int nresults)
 {
     size_t len;
     char *text = story_read_file(path, 64u << 20, &len);
-    if (!text) {
-        snprintf(vm->error, sizeof vm->error, "%s", mz_error());
-        return false;
-    }
-    story_graph_add_source(vm->graph, path, text, len);
-    lua_pushfstring(vm->L, "@%s", path);
-    int rc = luaL_loadbufferx(vm->L, text, len, lua_tostring(vm->L, -1), "t");
+    if (!text) return false;
+    int rc = story_vm_load(vm, path, text, len, false);
     free(text);
-    lua_remove(vm->L, -2);
     if (rc != LUA_OK) {
         vm_full_source(vm, vm->L, -1);
-        snprintf(vm->error, sizeof vm->error, "%s", lua_tostring(vm->L, -1));
+        mz_fail("%s", lua_tostring(vm->L, -1));
         lua_pop(vm->L, 1);
         return false;
     }
@@ -651,7 +684,6 @@ static void vm_sandbox(story_vm *vm)
     guard_library(L, -2);
     lua_pushcclosure(L, l_format, 1);
     lua_setfield(L, -2, "format");
-    story_pattern_bind(L, lua_gettop(L));
     lua_pop(L, 1);
     lua_getfield(L, env, "table");
     guard_library(L, -1);
@@ -681,7 +713,7 @@ static void vm_sandbox(story_vm *vm)
     lua_settop(L, all - 1);
 }
 
-story_vm *story_vm_create(const mz_story_desc *desc, story_graph *g)
+story_vm *story_vm_create(const mz_story_desc *desc, story_vm_load_fn load, void *user)
 {
     story_vm *vm = calloc(1, sizeof *vm);
     if (!vm) {
@@ -695,7 +727,8 @@ story_vm *story_vm_create(const mz_story_desc *desc, story_graph *g)
     vm->budget = desc->instruction_budget ? desc->instruction_budget : 1000000u;
     /* Loading runs the whole file at once: a big story needs far more. */
     vm->load_budget = vm->budget > UINT32_MAX / 100 ? UINT32_MAX : vm->budget * 100;
-    vm->graph = g;
+    vm->load = load;
+    vm->user = user;
     vm->L = lua_newstate(vm_alloc, vm);
     if (!vm->L) {
         free(vm);
@@ -707,8 +740,6 @@ story_vm *story_vm_create(const mz_story_desc *desc, story_graph *g)
     vm->s_ref = luaL_ref(vm->L, LUA_REGISTRYINDEX);
     lua_newtable(vm->L);
     vm->items_ref = luaL_ref(vm->L, LUA_REGISTRYINDEX);
-    vm->decls_ref = vm->story_ref = LUA_NOREF;
-    story_bind(vm);
     return vm;
 }
 
@@ -717,5 +748,8 @@ void story_vm_destroy(story_vm *vm)
     if (!vm) return;
     if (vm->L) lua_close(vm->L);
     free(vm->ids.slot);
+    for (size_t i = 0; i < vm->path_count; i++)
+        free(vm->paths[i]);
+    free(vm->paths);
     free(vm);
 }

@@ -171,8 +171,11 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
         if (!strncmp(l.line[i], "#profile ", 9) && !(h && h->profile)) profile = l.line[i] + 9;
     }
 
-    mz_story *s = mz_story_load(
-        &(mz_story_desc){.path = story, .seed = seed, .lang = lang, .profile = profile});
+    mz_story *s = mz_story_load(&(mz_story_desc){.path = story,
+                                                 .seed = seed,
+                                                 .lang = lang,
+                                                 .profile = profile,
+                                                 .time_limit_ms = h ? h->turn_limit_ms : 0});
     if (s && mz_story_lang(s)) snprintf(r->lang, sizeof r->lang, "%s", mz_story_lang(s));
     mz_story_turn t = {0};
     if (!s)
@@ -282,7 +285,7 @@ static void walk_one(story_walk *sw, const char *file, const char *promise)
      * replay's Lua state at another address, so it gets another string-hash
      * seed: anything that depends on the order of a Lua table's keys shows. */
     mz_story *hold = mz_story_load(&(mz_story_desc){.path = sw->story});
-    mz_walk_hooks quiet = {0};
+    mz_walk_hooks quiet = {.turn_limit_ms = sw->h ? sw->h->turn_limit_ms : 0};
     mz_walk_file(sw->story, file, &quiet, &again);
     mz_story_destroy(hold);
     if (!r.problems && again.digest != r.digest) problem(&w, 0, "a second play differs");
@@ -309,7 +312,7 @@ static void walk_one(story_walk *sw, const char *file, const char *promise)
     sw->failed += r.problems > 0;
     sw->played++;
     if (sw->h && sw->h->done) sw->h->done(file, &r, sw->h->user);
-    if (sw->h && sw->h->variants) sw->failed += mz_walk_variants(sw->story, file, sw->h);
+    if (sw->h && sw->h->also) sw->failed += sw->h->also(sw->story, file, sw->h);
 }
 
 int mz_walk_story(const char *story, const char *const *extra, size_t extra_count,

@@ -55,13 +55,17 @@ static void shown_free(shown *sh)
     *sh = (shown){0};
 }
 
-/* Plays file (with `profile`, NULL: its own) into sh; the result's digest
- * is for the replay check. #expect lines speak of the walkthrough's own
- * profile, so their failures are not this play's. */
-static void play(const char *story, const char *file, const char *profile, shown *sh,
-                 mz_walk_result *r)
+/* Plays file (with `profile`, NULL: its own) into sh, under the caller's
+ * turn limit; the result's digest is for the replay check. #expect lines
+ * speak of the walkthrough's own profile, so their failures are not this
+ * play's. */
+static void play(const char *story, const char *file, const char *profile,
+                 const mz_walk_hooks *caller, shown *sh, mz_walk_result *r)
 {
-    mz_walk_hooks h = {.turn = on_turn, .user = sh, .profile = profile};
+    mz_walk_hooks h = {.turn = on_turn,
+                       .user = sh,
+                       .profile = profile,
+                       .turn_limit_ms = caller ? caller->turn_limit_ms : 0};
     mz_walk_file(story, file, &h, r);
 }
 
@@ -78,9 +82,9 @@ typedef struct compare {
     size_t route;           /* the turn where the plays parted, or 0 */
 } compare;
 
-static void problem(compare *c, const char *fmt, ...) MZ_PRINTF(2, 3);
+static void differs(compare *c, const char *fmt, ...) MZ_PRINTF(2, 3);
 
-static void problem(compare *c, const char *fmt, ...)
+static void differs(compare *c, const char *fmt, ...)
 {
     char msg[MZ_ERROR_MAX];
     va_list ap;
@@ -99,32 +103,32 @@ static void compare_plays(compare *c, const shown *base, const shown *v)
     for (size_t i = 0; i < n && !c->route; i++) {
         const struct shown_turn *a = &base->turn[i], *b = &v->turn[i];
         unsigned allowed = a->varied | b->varied;
-        if (b->error) problem(c, "turn %zu: story error: %s", i, b->error);
+        if (b->error) differs(c, "turn %zu: story error: %s", i, b->error);
         if (allowed & (MZ_STORY_VARIED_ROUTE | MZ_STORY_VARIED_CODE)) {
             c->route = i;
             break;
         }
         if (!same(a->scene, b->scene))
-            problem(c, "turn %zu: scene '%s', not '%s', and no variant routes there", i, b->scene,
+            differs(c, "turn %zu: scene '%s', not '%s', and no variant routes there", i, b->scene,
                     a->scene);
         if (!same(a->reply, b->reply))
-            problem(c, "turn %zu: the reply differs, and replies are not variants: \"%s\"", i,
+            differs(c, "turn %zu: the reply differs, and replies are not variants: \"%s\"", i,
                     b->reply ? b->reply : "(none)");
         if (!same(a->prompt, b->prompt)) {
             if (!(allowed & (MZ_STORY_VARIED_STYLE | MZ_STORY_VARIED_PROMPT)))
-                problem(c, "turn %zu: the prompt differs, and no variant declares it: \"%s\"", i,
+                differs(c, "turn %zu: the prompt differs, and no variant declares it: \"%s\"", i,
                         b->prompt);
             c->prompt++;
         }
         if (!same(a->caption, b->caption)) {
             if (!(allowed & MZ_STORY_VARIED_CAPTION))
-                problem(c, "turn %zu: the caption differs, and no variant declares it: \"%s\"", i,
+                differs(c, "turn %zu: the caption differs, and no variant declares it: \"%s\"", i,
                         b->caption);
             c->caption++;
         }
     }
     if (!c->route && base->count != v->count)
-        problem(c, "%zu turns, not %zu, and no variant routes elsewhere", v->count, base->count);
+        differs(c, "%zu turns, not %zu, and no variant routes elsewhere", v->count, base->count);
 }
 
 /* base's profile with field = value ("tone=eerie,pace=slow"). */
@@ -146,8 +150,9 @@ int mz_walk_variants(const char *story, const char *file, const mz_walk_hooks *h
 {
     shown base = {0};
     mz_walk_result r;
-    play(story, file, NULL, &base, &r);
-    mz_story *s = mz_story_load(&(mz_story_desc){.path = story});
+    play(story, file, NULL, h, &base, &r);
+    mz_story *s = mz_story_load(
+        &(mz_story_desc){.path = story, .time_limit_ms = h ? h->turn_limit_ms : 0});
     int failed = 0;
     for (size_t f = 0; s && base.count && f < mz_story_viewer_count(s); f++) {
         mz_story_viewer_info info;
@@ -157,12 +162,12 @@ int mz_walk_variants(const char *story, const char *file, const mz_walk_hooks *h
             with_value(base.profile, info.name, info.values[k], profile, sizeof profile);
             shown v = {0}, again = {0};
             mz_walk_result vr, ar;
-            play(story, file, profile, &v, &vr);
+            play(story, file, profile, h, &v, &vr);
             if (strcmp(v.profile, base.profile)) {
                 compare c = {h, file, 0, 0, 0, 0};
                 compare_plays(&c, &base, &v);
-                play(story, file, profile, &again, &ar);
-                if (ar.digest != vr.digest) problem(&c, "a second play with %s differs", profile);
+                play(story, file, profile, h, &again, &ar);
+                if (ar.digest != vr.digest) differs(&c, "a second play with %s differs", profile);
                 int n = snprintf(name, sizeof name, "%s [%s: prompt %zu, caption %zu", file,
                                  v.profile, c.prompt, c.caption);
                 if (c.route && n > 0 && (size_t)n < sizeof name)

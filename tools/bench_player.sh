@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # tools/bench_player.sh [ROUNDS] — input -> first frame on screen in the
-# windowed player, at 1280x720 under Xvfb with the embedded generator.
+# windowed player, in a 1280x720 window under Xvfb with the embedded
+# generator. The window is not the frame: scenes are requested at the size
+# the player picks (on a CPU at most 640x360) and the generator may draw them
+# smaller and scale up (320x180 on lavapipe); the first line printed says
+# all three.
 # Walks stories/cellar down and up the stairs ROUNDS times (xdotool), then
 # prints p50/p95 of the trace's first_frame_ms, the sizes frames were
 # generated and drawn at, and the displayed fps (distinct frames presented
@@ -51,7 +55,7 @@ fields() { grep 'first frame of scene' "$work/log" | tail -n +2 |
 pct() { sort -n | awk -v what="$1" '{ v[NR] = $1 } END {
   printf "%s (%d scene changes): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", what, NR,
     v[int((NR + 1) * 0.5)], v[int(NR * 0.95 + 0.999)], v[NR] }'; }
-fields | tail -n 1 | awk '{ printf "frames generated at %s, drawn at %s, shown in a %s window\n", $6, $7, $8 }'
+fields | tail -n 1 | awk '{ printf "frames requested at %s, drawn at %s (then scaled up), shown in a %s window\n", $6, $7, $8 }'
 fields | awk '{ print $1 }' | pct "input -> first frame of the new scene presented"
 fields | awk '{ print $2 }' | pct "  the generator's part (submit -> frame ready)"
 fields | awk '{ print $3 }' | pct "  out of the generator -> presented"

@@ -10,6 +10,7 @@
 // wx = cam.x + (p.x + yaw) * d, and a world height h appears at
 // y = horizon + (h - cam height) / d.
 #include "noise.glsl"
+#include "scene_enums.glsl"
 #include "scene_uniforms.glsl"
 
 layout(set = 0, binding = 1) uniform sampler2D conditioning;
@@ -41,40 +42,40 @@ Look look_of(int s)
 {
     Look l = Look(3.0, 0.2, 1.2, 0.0, 0.12, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                   vec3(0.20, 0.28, 0.22), vec3(0.10, 0.20, 0.06), vec3(0.16, 0.30, 0.07));
-    if (s == 1) { // sea
+    if (s == MZ_SETTING_SEA) { // sea
         l.far_h = 2.5; l.mid_h = 0.0; l.trees = 0.0; l.water = 1.0; l.beach = 1.0;
         l.far_col = vec3(0.22, 0.24, 0.26); l.ground_col = vec3(0.02, 0.07, 0.10);
-    } else if (s == 2) { // forest
+    } else if (s == MZ_SETTING_FOREST) { // forest
         l.far_h = 5.0; l.mid_h = 0.8; l.trees = 1.0; l.conifer = 0.8;
         l.far_col = vec3(0.10, 0.18, 0.14); l.mid_col = vec3(0.04, 0.10, 0.04);
         l.ground_col = vec3(0.05, 0.09, 0.03);
-    } else if (s == 3) { // desert
+    } else if (s == MZ_SETTING_DESERT) { // desert
         l.far_h = 4.0; l.far_ridge = 0.5; l.mid_h = 2.2; l.dunes = 1.0; l.trees = 0.0;
         l.far_col = vec3(0.50, 0.32, 0.20); l.mid_col = vec3(0.62, 0.40, 0.19);
         l.ground_col = vec3(0.60, 0.40, 0.20);
-    } else if (s == 4) { // mountains
+    } else if (s == MZ_SETTING_MOUNTAINS) { // mountains
         l.far_h = 30.0; l.far_ridge = 1.0; l.mid_h = 7.0; l.trees = 0.25; l.conifer = 1.0;
         l.snowcap = 0.55; l.rocks = 0.2;
         l.far_col = vec3(0.30, 0.33, 0.40); l.mid_col = vec3(0.16, 0.18, 0.14);
         l.ground_col = vec3(0.18, 0.22, 0.10);
-    } else if (s == 5) { // city
+    } else if (s == MZ_SETTING_CITY) { // city
         l.far_h = 1.0; l.mid_h = 0.0; l.trees = 0.05; l.buildings = 1.0;
         l.water = 0.2 + 0.4 * u.weather.x; // wet streets mirror the lit windows
         l.far_col = vec3(0.16, 0.17, 0.20); l.mid_col = vec3(0.13, 0.13, 0.15);
         l.ground_col = vec3(0.07, 0.07, 0.08);
-    } else if (s == 6) { // interior: a cave opening on the outside (rooms: room())
+    } else if (s == MZ_SETTING_INTERIOR) { // interior: a cave opening on the outside (rooms: room())
         l.cave = u.view.w; l.fire = 0.7 * u.view.w; l.far_h = 3.0;
         l.ground_col = vec3(0.12, 0.09, 0.07);
-    } else if (s == 7) { // space, the moon
+    } else if (s == MZ_SETTING_SPACE) { // space, the moon
         l.space = 1.0; l.far_h = 3.0; l.far_ridge = 0.6; l.mid_h = 0.6; l.trees = 0.0;
         l.far_col = vec3(0.35, 0.35, 0.36); l.mid_col = vec3(0.42, 0.42, 0.43);
         l.ground_col = vec3(0.40, 0.40, 0.41);
-    } else if (s == 8) { // snowfield
+    } else if (s == MZ_SETTING_SNOW) { // snowfield
         l.far_h = 16.0; l.far_ridge = 0.8; l.mid_h = 1.4; l.trees = 0.15; l.conifer = 1.0;
         l.snowcap = 1.0;
         l.far_col = vec3(0.70, 0.75, 0.85); l.mid_col = vec3(0.85, 0.88, 0.95);
         l.ground_col = vec3(0.90, 0.93, 1.00);
-    } else if (s == 9) { // lake, river
+    } else if (s == MZ_SETTING_LAKE) { // lake, river
         l.far_h = 6.0; l.far_ridge = 0.4; l.mid_h = 0.5; l.trees = 0.7; l.conifer = 0.6;
         l.water = 1.0;
         l.far_col = vec3(0.14, 0.20, 0.18); l.mid_col = vec3(0.05, 0.11, 0.05);
@@ -759,18 +760,18 @@ vec3 room(vec2 p, Sky s, Look l)
         vec3 spot = vec3(clamp(hint * 3.2, -ROOM.x + 0.7, ROOM.x - 0.7), 0.0, 3.0 + 0.5 * float(i % 2));
         bool animal = kind == K_DOG || kind == K_CAT || kind == K_BIRD;
         bool small = kind == K_LANTERN || kind == K_BELL || kind == K_CHEST || kind == K_CAT || kind == K_BIRD;
-        if (place == 1 || (place == 0 && (pose == POSE_SEATED || (animal && pose == POSE_LYING))))
+        if (place == MZ_PLACE_FIRE || (place == MZ_PLACE_ANY && (pose == POSE_SEATED || (animal && pose == POSE_LYING))))
             spot = kind == K_PERSON ? vec3(side * (ROOM.x - 1.7), 0.0, hearth_z - 0.4)
                                     : vec3(side * (ROOM.x - 0.95), 0.0, hearth_z + 0.25);
-        if (kind == K_TABLE || place == 2) spot = vec3(-side * 0.9, 0.0, 3.8);
-        if (place == 2 && small) spot.y = 0.78;
-        if (place == 2 && kind == K_PERSON) spot.x -= side * 0.95;
+        if (kind == K_TABLE || place == MZ_PLACE_TABLE) spot = vec3(-side * 0.9, 0.0, 3.8);
+        if (place == MZ_PLACE_TABLE && small) spot.y = 0.78;
+        if (place == MZ_PLACE_TABLE && kind == K_PERSON) spot.x -= side * 0.95;
         if (kind == K_DOOR) spot = vec3(door_x, 0.0, ROOM.z - 0.02);
-        else if (place == 3) spot = vec3(door_x, 0.0, ROOM.z - 0.8);
-        if (place == 4) spot = vec3(win_x, small ? 1.0 : 0.0, ROOM.z - (small ? 0.35 : 0.9));
-        if (place == 5) spot.z = ROOM.z - 0.6;
-        if (place == 6) spot.z = 2.2;
-        if (place == 7 || place == 8) spot.x = (place == 7 ? -1.4 : 1.4);
+        else if (place == MZ_PLACE_DOOR) spot = vec3(door_x, 0.0, ROOM.z - 0.8);
+        if (place == MZ_PLACE_WINDOW) spot = vec3(win_x, small ? 1.0 : 0.0, ROOM.z - (small ? 0.35 : 0.9));
+        if (place == MZ_PLACE_FAR) spot.z = ROOM.z - 0.6;
+        if (place == MZ_PLACE_NEAR) spot.z = 2.2;
+        if (place == MZ_PLACE_LEFT || place == MZ_PLACE_RIGHT) spot.x = (place == MZ_PLACE_LEFT ? -1.4 : 1.4);
         if (kind == K_STAIRS) spot = vec3(-side * (ROOM.x - 1.1), 0.0, ROOM.z - 1.0);
         if (kind == K_BED) spot = vec3(-side * (ROOM.x - 1.15), 0.0, 2.6);
         float ts = (spot.z - ro.z) / max(rd.z, 1e-4);
@@ -781,7 +782,7 @@ vec3 room(vec2 p, Sky s, Look l)
         vec2 bound = subject_bounds(kind) * size;
         if (abs(q.x) > bound.x || q.y < -0.02 || q.y > bound.y) continue;
         // Faces the fire by the hearth, the room's middle elsewhere.
-        float facing = place == 1 || pose == POSE_SEATED ? side : (spot.x > 0.0 ? -1.0 : 1.0);
+        float facing = place == MZ_PLACE_FIRE || pose == POSE_SEATED ? side : (spot.x > 0.0 ? -1.0 : 1.0);
         int part = subject_part(i, q, facing);
         if (part == PART_NONE) continue;
         vec3 nrm = vec3(0.0, 0.0, -1.0);
@@ -909,7 +910,7 @@ vec3 scene(vec2 p)
         vec2 q = vec2(u.cam.x + (p.x + u.cam.w) * d - b.x, u.cam.z + (p.y - hz) * d);
         vec2 bound = subject_bounds(kind) * b.z;
         if (abs(q.x) > bound.x || q.y < -0.02 || q.y > bound.y) continue;
-        float facing = int(a.z) == 1 ? sign(u.grade.w - b.x + 1e-3) : (u.subj[i * 4 + 3].w > 0.0 ? -1.0 : 1.0);
+        float facing = int(a.z) == MZ_PLACE_FIRE ? sign(u.grade.w - b.x + 1e-3) : (u.subj[i * 4 + 3].w > 0.0 ? -1.0 : 1.0);
         int part = subject_part(i, q, facing);
         if (part == PART_NONE) continue;
         float near_fire = max(u.light.w, l.fire) * exp(-abs(b.x - u.grade.w) * 0.6) * exp(-abs(d - 9.0) * 0.3);

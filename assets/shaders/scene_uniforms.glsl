@@ -1,5 +1,5 @@
 // scene_uniforms.glsl — what the procedural generator tells its shader each
-// frame. Mirrored by proc_uniforms in engine/gen/procedural_internal.h:
+// frame. Mirrored by proc_uniforms in engine/gen/procedural_vk.h:
 // change both together (vec4s only, so the C side is float[4]s).
 //
 // A storage buffer, not a uniform buffer, on purpose: lavapipe "inlines"
@@ -8,6 +8,8 @@
 // JIT code). Storage buffer reads are never inlined.
 #ifndef MZ_SCENE_UNIFORMS_GLSL
 #define MZ_SCENE_UNIFORMS_GLSL
+
+#include "scene_enums.glsl"
 
 layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
     vec4 res;       // width, height, 1/width, 1/height
@@ -28,7 +30,7 @@ layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
                     // cave (interiors: 0 a built room .. 1 a natural cave)
     vec4 misc;      // how many subjects subj[] holds, sample jitter x, y (pixels),
                     // 1: alpha carries depth (d / (d + 10)) for the resolve pass
-    vec4 subj[24];  // 4 per subject (MZ_SCENE_MAX_SUBJECTS = 6); see subjects.glsl
+    vec4 subj[MZ_SCENE_MAX_SUBJECTS * 4]; // 4 per subject; see subjects.glsl
 } u;
 
 #endif

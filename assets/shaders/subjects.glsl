@@ -6,15 +6,21 @@
 #ifndef MZ_SUBJECTS_GLSL
 #define MZ_SUBJECTS_GLSL
 
+#include "scene_enums.glsl"
+
 // Parts, for colour: coat/body, skin, hair and beard, dark (boots, legs,
 // iron), glow (a lantern's flame).
 const int PART_NONE = 0, PART_COAT = 1, PART_SKIN = 2, PART_HAIR = 3, PART_DARK = 4,
           PART_GLOW = 5;
-// Kinds, as mz_subject_kind.
-const int K_PERSON = 0, K_DOG = 1, K_CAT = 2, K_BIRD = 3, K_HORSE = 4, K_BOAT = 5,
-          K_LANTERN = 6, K_DOOR = 7, K_STAIRS = 8, K_TABLE = 9, K_BED = 10, K_WINDOW = 11,
-          K_BARREL = 12, K_CHEST = 13, K_BELL = 14;
-const int POSE_STANDING = 0, POSE_SEATED = 1, POSE_WALKING = 2, POSE_LYING = 3;
+// Kinds and poses: mz_subject_kind and mz_pose, numbered in scene_enums.glsl
+// (generated from mz_scene.h); short names here.
+const int K_PERSON = MZ_SUBJECT_PERSON, K_DOG = MZ_SUBJECT_DOG, K_CAT = MZ_SUBJECT_CAT,
+          K_BIRD = MZ_SUBJECT_BIRD, K_HORSE = MZ_SUBJECT_HORSE, K_BOAT = MZ_SUBJECT_BOAT,
+          K_LANTERN = MZ_SUBJECT_LANTERN, K_DOOR = MZ_SUBJECT_DOOR, K_STAIRS = MZ_SUBJECT_STAIRS,
+          K_TABLE = MZ_SUBJECT_TABLE, K_BED = MZ_SUBJECT_BED, K_WINDOW = MZ_SUBJECT_WINDOW,
+          K_BARREL = MZ_SUBJECT_BARREL, K_CHEST = MZ_SUBJECT_CHEST, K_BELL = MZ_SUBJECT_BELL;
+const int POSE_STANDING = MZ_POSE_STANDING, POSE_SEATED = MZ_POSE_SEATED,
+          POSE_WALKING = MZ_POSE_WALKING, POSE_LYING = MZ_POSE_LYING;
 
 float box(vec2 q, vec2 lo, vec2 hi)
 {

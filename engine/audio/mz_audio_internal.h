@@ -111,7 +111,7 @@ typedef struct mz_insect {
 /* One generator's state; plain data, no allocation. */
 typedef struct mz_synth {
     mz_bed bed;
-    int channels; /* mz_bus_channels of the bed's bus */
+    int channels; /* 2 or 1, as given to mz_synth_init */
     uint32_t rng;
     mz_synth_params params;
     float intensity; /* glides towards params.intensity */
@@ -168,7 +168,9 @@ typedef struct mz_synth {
     } u;
 } mz_synth;
 
-void mz_synth_init(mz_synth *s, mz_bed bed, const mz_synth_params *p, uint32_t seed);
+/* channels: 2 (stereo) or 1 (mono), as the bus the bed plays on takes it
+ * (the mixer's mz_bus_channels; the synth does not know the buses). */
+void mz_synth_init(mz_synth *s, mz_bed bed, int channels, const mz_synth_params *p, uint32_t seed);
 /* New parameters; intensity and brightness glide there over about a second,
  * so retargeting never steps the signal. */
 void mz_synth_retarget(mz_synth *s, const mz_synth_params *p);

@@ -233,8 +233,8 @@ static mz_mix_layer *add_layer(mz_mix *m, mz_bed bed, const mz_synth_params *p)
         l = m->layers[quietest];
     }
     m->seed = m->seed * 1664525u + 1013904223u;
-    mz_synth_init(&l->synth, bed, p, m->seed);
     l->bus = mz_bed_bus(bed);
+    mz_synth_init(&l->synth, bed, mz_bus_channels(l->bus), p, m->seed);
     l->level = l->level_target = l->level_step = 0.0f;
     l->fade = l->fade_target = l->fade_step = 0.0f;
     return l;

@@ -512,11 +512,11 @@ static void render_speech(mz_synth *s, float *out, int frames)
 
 /* ---- the generic part ---- */
 
-void mz_synth_init(mz_synth *s, mz_bed bed, const mz_synth_params *p, uint32_t seed)
+void mz_synth_init(mz_synth *s, mz_bed bed, int channels, const mz_synth_params *p, uint32_t seed)
 {
     memset(s, 0, sizeof *s);
     s->bed = bed;
-    s->channels = mz_bus_channels(mz_bed_bus(bed));
+    s->channels = channels;
     s->rng = seed ? seed : 0x9e3779b9u;
     s->params = *p;
     s->intensity = p->intensity;

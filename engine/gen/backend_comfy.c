@@ -17,7 +17,7 @@
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "mz_time.h"
-#include "wire.h"
+#include "ws_client.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -39,14 +39,6 @@ typedef struct image_ref {
     char filename[256], subfolder[256], type[32];
 } image_ref;
 
-/* A request and the last conditioning frame, copied. */
-typedef struct job {
-    mz_scene_request req;
-    char *prompt, *negative;
-    uint8_t *cond;
-    uint32_t cond_w, cond_h;
-} job;
-
 typedef struct comfy {
     mz_gen_sink *sink;
     char uri[512], host[128], client_id[48];
@@ -57,34 +49,20 @@ typedef struct comfy {
 
     pthread_mutex_t lock; /* guards everything down to `cond` */
     pthread_cond_t wake;
-    job *want;
+    mz_gen_job *want;
     bool want_cancel;
     uint64_t scene_id;  /* the scene ComfyUI works on; 0: none */
     char prompt_id[64]; /* ComfyUI's id for it */
     int width, height;
+    float fps;
     uint32_t next_index;
     image_ref fetch[MAX_FETCH];
     int fetch_count;
     pthread_t worker;
+    bool worker_started;
 
-    /* The /ws link: its service thread only. */
-    struct lws_context *ctx;
-    pthread_t ws_thread;
-    struct lws *wsi;
-    mz_gen_wire wire;
-    bool ws_up, connecting;
-    int backoff_ms;
-    lws_sorted_usec_list_t retry;
+    mz_gen_ws_client *ws; /* the /ws link */
 } comfy;
-
-static void job_free(job *j)
-{
-    if (!j) return;
-    free(j->prompt);
-    free(j->negative);
-    free(j->cond);
-    free(j);
-}
 
 static bool comfy_accepts(const char *uri)
 {
@@ -118,6 +96,7 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
     pthread_mutex_lock(&c->lock);
     bool current = scene_id == c->scene_id;
     int dw = c->width, dh = c->height;
+    double fps = c->fps;
     uint32_t index = current ? c->next_index++ : 0;
     pthread_mutex_unlock(&c->lock);
     uint8_t *frame = rgba;
@@ -128,7 +107,7 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
     if (current && frame) {
         mz_frame f = {.scene_id = scene_id,
                       .index = index,
-                      .time_s = index / 30.0,
+                      .time_s = index / fps,
                       .width = (uint32_t)dw,
                       .height = (uint32_t)dh,
                       .transitional = preview,
@@ -228,12 +207,25 @@ static bool fill_tree(cJSON *node, const values *v)
 
 /* ---- the worker: HTTP ---------------------------------------------------- */
 
-static bool upload(comfy *c, const job *j, char *name, size_t cap)
+/* A call to this ComfyUI server, given up when the backend closes. */
+static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
 {
-    uint32_t w = j->cond ? j->cond_w : (uint32_t)j->req.width;
-    uint32_t h = j->cond ? j->cond_h : (uint32_t)j->req.height;
+    req->host = c->host;
+    req->port = c->port;
+    req->max_body = max_reply;
+    req->timeout_s = HTTP_TIMEOUT_S;
+    req->abort = &c->quit;
+    return mz_gen_http_do(req, r);
+}
+
+static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
+{
+    /* img2img takes one image: the last frame shown. */
+    const mz_frame *cond = j->cond_count ? &j->cond[j->cond_count - 1] : NULL;
+    uint32_t w = cond ? cond->width : (uint32_t)j->req.width;
+    uint32_t h = cond ? cond->height : (uint32_t)j->req.height;
     uint8_t *grey = NULL;
-    const uint8_t *rgba = j->cond;
+    const uint8_t *rgba = cond ? cond->rgba : NULL;
     if (!rgba) {
         /* The first scene has no frame shown yet: img2img starts from grey. */
         grey = malloc((size_t)w * h * 4);
@@ -246,32 +238,17 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     bool ok = mz_record_png_encode(rgba, w, h, NULL, &png, &png_len);
     free(grey);
     if (!ok) return false;
-    static const char boundary[] = "mazeboundary7d1f3a";
-    char head[512], tail[256];
-    int hn = snprintf(head, sizeof head,
-                      "--%s\r\nContent-Disposition: form-data; name=\"image\"; "
-                      "filename=\"maze_%s_%llu.png\"\r\nContent-Type: image/png\r\n\r\n",
-                      boundary, c->client_id, (unsigned long long)j->req.id);
-    int tn = snprintf(tail, sizeof tail,
-                      "\r\n--%s\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\n"
-                      "true\r\n--%s--\r\n",
-                      boundary, boundary);
-    size_t len = (size_t)hn + png_len + (size_t)tn;
-    char *body = malloc(len);
-    if (!body) {
-        free(png);
-        return mz_fail("out of memory");
-    }
-    memcpy(body, head, (size_t)hn);
-    memcpy(body + hn, png, png_len);
-    memcpy(body + hn + png_len, tail, (size_t)tn);
-    free(png);
-    char type[96];
-    snprintf(type, sizeof type, "multipart/form-data; boundary=%s", boundary);
+    char filename[96];
+    snprintf(filename, sizeof filename, "maze_%s_%llu.png", c->client_id,
+             (unsigned long long)j->req.id);
+    const mz_gen_http_part parts[] = {
+        {.name = "image", .filename = filename, .type = "image/png", .data = png, .len = png_len},
+        {.name = "overwrite", .data = "true", .len = 4},
+    };
     mz_gen_http_response r;
-    ok = mz_gen_http_request(c->host, c->port, "POST", "/upload/image", type, body, len,
-                             MAX_JSON_REPLY, HTTP_TIMEOUT_S, &c->quit, &r);
-    free(body);
+    ok = http(c, &(mz_gen_http_request){.path = "/upload/image", .parts = parts, .part_count = 2},
+              MAX_JSON_REPLY, &r);
+    free(png);
     if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(reply, "name");
@@ -288,11 +265,12 @@ static bool upload(comfy *c, const job *j, char *name, size_t cap)
     return ok;
 }
 
-static bool queue_prompt(comfy *c, const job *j, const char *image, char *prompt_id, size_t cap)
+static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, char *prompt_id,
+                         size_t cap)
 {
-    float fps = j->req.fps > 0 ? j->req.fps : 30;
-    values v = {.prompt = j->prompt,
-                .negative = j->negative ? j->negative : "",
+    float fps = j->req.fps;
+    values v = {.prompt = j->req.prompt,
+                .negative = j->req.negative ? j->req.negative : "",
                 .image = image,
                 .seed = j->req.seed,
                 .width = j->req.width,
@@ -311,8 +289,12 @@ static bool queue_prompt(comfy *c, const job *j, const char *image, char *prompt
     cJSON_Delete(body);
     if (!text) return mz_fail("out of memory building the workflow");
     mz_gen_http_response r;
-    bool ok = mz_gen_http_request(c->host, c->port, "POST", "/prompt", "application/json", text,
-                                  strlen(text), MAX_JSON_REPLY, HTTP_TIMEOUT_S, &c->quit, &r);
+    bool ok = http(c,
+                   &(mz_gen_http_request){.path = "/prompt",
+                                          .content_type = "application/json",
+                                          .body = text,
+                                          .body_len = strlen(text)},
+                   MAX_JSON_REPLY, &r);
     free(text);
     if (!ok) return false;
     cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
@@ -336,8 +318,7 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
         return;
     snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", f, s, t);
     mz_gen_http_response r;
-    if (!mz_gen_http_request(c->host, c->port, "GET", path, NULL, NULL, 0, MAX_IMAGE_REPLY,
-                             HTTP_TIMEOUT_S, &c->quit, &r)) {
+    if (!http(c, &(mz_gen_http_request){.path = path}, MAX_IMAGE_REPLY, &r)) {
         health(c, false, "%s: fetching a frame: %s", c->uri, mz_error());
         return;
     }
@@ -348,7 +329,7 @@ static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
     mz_gen_http_free(&r);
 }
 
-static void start_job(comfy *c, job *j)
+static void start_job(comfy *c, const mz_gen_job *j)
 {
     char image[600] = "", prompt_id[64];
     if (!upload(c, j, image, sizeof image) ||
@@ -368,17 +349,18 @@ static void *worker(void *arg)
     pthread_mutex_lock(&c->lock);
     while (!atomic_load(&c->quit)) {
         if (c->want) {
-            job *j = c->want;
+            mz_gen_job *j = c->want;
             c->want = NULL;
             c->scene_id = j->req.id;
             c->prompt_id[0] = 0;
             c->width = j->req.width;
             c->height = j->req.height;
+            c->fps = j->req.fps;
             c->next_index = 0;
             c->fetch_count = 0;
             pthread_mutex_unlock(&c->lock);
             start_job(c, j);
-            job_free(j);
+            mz_gen_job_release(j);
             pthread_mutex_lock(&c->lock);
         } else if (c->fetch_count > 0) {
             image_ref ref = c->fetch[0];
@@ -397,36 +379,19 @@ static void *worker(void *arg)
 
 /* ---- the /ws link -------------------------------------------------------- */
 
-static void connect_ws(lws_sorted_usec_list_t *sul);
-
-static void ws_lost(comfy *c, const char *why)
+static void ws_down(mz_gen_ws_client *ws, void *user, const char *why, int retry_ms)
 {
-    if (!c->ws_up && !c->connecting) return;
-    c->ws_up = c->connecting = false;
-    c->wsi = NULL;
-    mz_gen_wire_reset(&c->wire);
+    (void)ws, (void)retry_ms;
+    comfy *c = user;
     health(c, false, "%s: /ws: %s", c->uri, why);
-    if (!atomic_load(&c->quit)) mz_gen_wire_retry(c->ctx, &c->retry, connect_ws, &c->backoff_ms);
 }
 
-static void connect_ws(lws_sorted_usec_list_t *sul)
+static bool ws_up(mz_gen_ws_client *ws, void *user)
 {
-    comfy *c = lws_container_of(sul, comfy, retry);
-    char path[96];
-    snprintf(path, sizeof path, "/ws?clientId=%s", c->client_id);
-    struct lws_client_connect_info ci = {
-        .context = c->ctx,
-        .address = c->host,
-        .port = c->port,
-        .path = path,
-        .host = c->host,
-        .origin = c->host,
-        .local_protocol_name = "comfy",
-        .pwsi = &c->wsi,
-    };
-    c->connecting = true;
-    mz_gen_wire_init(&c->wire, NULL, MZ_GEN_PROTO_MAX_TEXT * 4, MZ_GEN_PROTO_MAX_MESSAGE);
-    if (!lws_client_connect_via_info(&ci)) ws_lost(c, "cannot start a connection");
+    comfy *c = user;
+    mz_gen_ws_client_reset_backoff(ws);
+    mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
+    return true;
 }
 
 /* Is this ComfyUI message about our prompt? */
@@ -497,59 +462,15 @@ static void on_ws_binary(comfy *c, const uint8_t *data, size_t len)
     if (id) push_image(c, id, data + 8, len - 8, true);
 }
 
-static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                    size_t len)
+static bool on_ws_message(mz_gen_ws_client *ws, void *user, const uint8_t *data, size_t len,
+                          bool binary)
 {
-    (void)user;
-    comfy *c = lws_context_user(lws_get_context(wsi));
-    switch (reason) {
-    case LWS_CALLBACK_CLIENT_ESTABLISHED:
-        c->wsi = wsi;
-        c->wire.wsi = wsi;
-        c->ws_up = true;
-        c->connecting = false;
-        c->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
-        mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
-        return 0;
-    case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (wsi != c->wsi) return 0; /* a dropped connection's last bytes */
-        switch (mz_gen_wire_receive(&c->wire, in, len)) {
-        case MZ_GEN_WIRE_PARTIAL:
-            return 0;
-        case MZ_GEN_WIRE_TOO_LARGE:
-            ws_lost(c, "a message over the size limit");
-            mz_gen_wire_kill(wsi);
-            return 0;
-        case MZ_GEN_WIRE_COMPLETE:
-            if (c->wire.in_binary)
-                on_ws_binary(c, c->wire.in, c->wire.in_len);
-            else
-                on_ws_text(c, (const char *)c->wire.in, c->wire.in_len);
-            return 0;
-        }
-        return 0;
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        ws_lost(c, in && len ? (const char *)in : "connection failed");
-        return 0;
-    case LWS_CALLBACK_CLIENT_CLOSED:
-        ws_lost(c, "connection closed");
-        return 0;
-    default:
-        return 0;
-    }
-}
-
-static const struct lws_protocols protocols[] = {
-    {.name = "comfy", .callback = on_event, .rx_buffer_size = 64 * 1024},
-    {0},
-};
-
-static void *ws_service(void *arg)
-{
-    comfy *c = arg;
-    lws_sul_schedule(c->ctx, 0, &c->retry, connect_ws, 1);
-    mz_gen_wire_serve(c->ctx, &c->quit);
-    return NULL;
+    (void)ws;
+    if (binary)
+        on_ws_binary(user, data, len);
+    else
+        on_ws_text(user, (const char *)data, len);
+    return true;
 }
 
 /* ---- the backend --------------------------------------------------------- */
@@ -605,7 +526,6 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     c->sink = sink;
-    c->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&c->quit, false);
     atomic_init(&c->healthy, -1);
     pthread_mutex_init(&c->lock, NULL);
@@ -619,64 +539,40 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         comfy_close(c);
         return NULL;
     }
-    c->ctx = mz_gen_wire_client(protocols, c);
-    if (!c->ctx) {
-        mz_fail("comfy: cannot create a libwebsockets context");
-        comfy_close(c);
-        return NULL;
-    }
-    if (pthread_create(&c->ws_thread, NULL, ws_service, c)) {
-        lws_context_destroy(c->ctx);
-        c->ctx = NULL;
-        mz_fail("comfy: cannot start a thread");
-        comfy_close(c);
-        return NULL;
-    }
+    char path[96];
+    snprintf(path, sizeof path, "/ws?clientId=%s", c->client_id);
     if (pthread_create(&c->worker, NULL, worker, c)) {
-        atomic_store(&c->quit, true);
-        lws_cancel_service(c->ctx);
-        pthread_join(c->ws_thread, NULL);
-        lws_context_destroy(c->ctx);
-        c->ctx = NULL;
         mz_fail("comfy: cannot start a thread");
+        comfy_close(c);
+        return NULL;
+    }
+    c->worker_started = true;
+    c->ws = mz_gen_ws_client_open(&(mz_gen_ws_client_desc){
+        .host = c->host,
+        .port = c->port,
+        .path = path,
+        .origin = c->host,
+        .max_text = MZ_GEN_PROTO_MAX_TEXT * 4,
+        .max_binary = MZ_GEN_PROTO_MAX_MESSAGE,
+        .user = c,
+        .up = ws_up,
+        .message = on_ws_message,
+        .down = ws_down,
+    });
+    if (!c->ws) {
+        mz_fail_context("comfy");
         comfy_close(c);
         return NULL;
     }
     return c;
 }
 
-static bool comfy_submit(void *self, const mz_scene_request *req, const mz_frame *cond,
-                         size_t count)
+static bool comfy_submit(void *self, mz_gen_job *j)
 {
     comfy *c = self;
-    job *j = calloc(1, sizeof *j);
-    if (!j) return mz_fail("comfy: out of memory");
-    j->req = *req;
-    j->req.width = req->width > 0 ? req->width : 640;
-    j->req.height = req->height > 0 ? req->height : 360;
-    j->req.tags = NULL;
-    j->req.tag_count = 0;
-    j->prompt = strdup(req->prompt ? req->prompt : "");
-    j->negative = req->negative ? strdup(req->negative) : NULL;
-    bool ok = j->prompt && (!req->negative || j->negative);
-    if (ok && count > 0) {
-        /* img2img takes one image: the last frame shown. */
-        const mz_frame *last = &cond[count - 1];
-        size_t bytes = (size_t)last->width * last->height * 4;
-        j->cond = malloc(bytes);
-        ok = j->cond != NULL;
-        if (ok) {
-            memcpy(j->cond, last->rgba, bytes);
-            j->cond_w = last->width;
-            j->cond_h = last->height;
-        }
-    }
-    if (!ok) {
-        job_free(j);
-        return mz_fail("comfy: out of memory");
-    }
+    const mz_scene_request *req = &j->req;
     pthread_mutex_lock(&c->lock);
-    job_free(c->want);
+    mz_gen_job_release(c->want);
     c->want = j;
     c->scene_id = req->id; /* previews of older scenes stop at once */
     c->prompt_id[0] = 0;
@@ -689,7 +585,7 @@ static void comfy_cancel(void *self)
 {
     comfy *c = self;
     pthread_mutex_lock(&c->lock);
-    job_free(c->want);
+    mz_gen_job_release(c->want);
     c->want = NULL;
     c->scene_id = 0;
     c->prompt_id[0] = 0;
@@ -701,18 +597,14 @@ static void comfy_close(void *self)
 {
     comfy *c = self;
     atomic_store(&c->quit, true);
-    if (c->ctx) {
+    if (c->worker_started) {
         pthread_mutex_lock(&c->lock);
         pthread_cond_signal(&c->wake);
         pthread_mutex_unlock(&c->lock);
         pthread_join(c->worker, NULL);
-        lws_cancel_service(c->ctx);
-        pthread_join(c->ws_thread, NULL);
-        lws_sul_cancel(&c->retry);
-        lws_context_destroy(c->ctx);
     }
-    mz_gen_wire_reset(&c->wire);
-    job_free(c->want);
+    mz_gen_ws_client_close(c->ws);
+    mz_gen_job_release(c->want);
     cJSON_Delete(c->workflow);
     pthread_cond_destroy(&c->wake);
     pthread_mutex_destroy(&c->lock);

@@ -8,7 +8,7 @@
 #include "mz_gen_backends.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
-#include "wire.h"
+#include "ws_client.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,24 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A scene with copies of everything it points to. */
+/* A scene as sent: the message, and the front's job for its conditioning
+ * frames. */
 typedef struct scene {
     mz_gen_proto_msg msg;
-    uint8_t *cond[MZ_GEN_PROTO_MAX_CONDITIONING];
-    uint32_t cond_w[MZ_GEN_PROTO_MAX_CONDITIONING], cond_h[MZ_GEN_PROTO_MAX_CONDITIONING];
+    mz_gen_job *job;
 } scene;
-
-typedef enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_HELLO, LINK_READY } link_state;
 
 typedef struct remote {
     mz_gen_sink *sink;
     bool realtime;                  /* the front's pace, asked of the server */
     mz_gen_proto_encoding encoding; /* asked of the server: ?encoding= in the URI */
     char uri[256];
-    char host[128], path[320];
-    int port;
-    struct lws_context *ctx;
-    pthread_t thread;
+    mz_gen_ws_client *ws;
     atomic_bool quit;
 
     /* Owner -> service thread, under lock. */
@@ -42,13 +37,10 @@ typedef struct remote {
     bool want_cancel;
 
     /* Service thread only. */
-    struct lws *wsi;
-    mz_gen_wire wire;
-    link_state link;
+    mz_gen_wire *wire; /* the link's, while it is up */
+    bool ready;        /* the server said welcome on this link */
     scene *current;    /* the scene in flight; resent after a reconnect */
     bool current_done; /* the server said done: nothing to resend */
-    int backoff_ms;
-    lws_sorted_usec_list_t retry;
     uint8_t *pixels; /* decoded frame */
     size_t pixels_cap;
     bool healthy;
@@ -59,8 +51,7 @@ typedef struct remote {
 static void scene_free(scene *s)
 {
     if (!s) return;
-    for (int i = 0; i < MZ_GEN_PROTO_MAX_CONDITIONING; i++)
-        free(s->cond[i]);
+    mz_gen_job_release(s->job);
     free(s);
 }
 
@@ -83,7 +74,7 @@ static bool send_msg(remote *r, const mz_gen_proto_msg *m)
 {
     size_t len;
     char *text = mz_gen_proto_encode(m, &len);
-    bool ok = text && mz_gen_wire_send_text(&r->wire, text, len);
+    bool ok = text && mz_gen_wire_send_text(r->wire, text, len);
     free(text);
     return ok;
 }
@@ -93,70 +84,48 @@ static bool send_scene(remote *r)
     scene *s = r->current;
     if (!send_msg(r, &s->msg)) return false;
     for (int i = 0; i < s->msg.conditioning; i++) {
-        size_t payload = (size_t)s->cond_w[i] * s->cond_h[i] * 4;
-        uint8_t *msg = mz_gen_wire_send_binary(&r->wire, MZ_GEN_PROTO_HEADER_SIZE + payload);
+        const mz_frame *c = &s->job->cond[i];
+        size_t payload = (size_t)c->width * c->height * 4;
+        uint8_t *msg = mz_gen_wire_send_binary(r->wire, MZ_GEN_PROTO_HEADER_SIZE + payload);
         if (!msg) return false;
         mz_gen_proto_frame h = {.scene_id = s->msg.id,
                                 .index = (uint32_t)i,
                                 .conditioning = true,
-                                .width = s->cond_w[i],
-                                .height = s->cond_h[i],
+                                .width = c->width,
+                                .height = c->height,
                                 .encoding = MZ_GEN_PROTO_RAW,
                                 .payload_size = payload};
         mz_gen_proto_frame_header(&h, msg);
-        memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, s->cond[i], payload);
+        memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, c->rgba, payload);
     }
     return true;
 }
 
-static void connect_now(lws_sorted_usec_list_t *sul);
-
-/* The connection is gone (or never came): report it, retry later. */
-static void link_lost(remote *r, const char *why)
+/* The link is gone (or never came): report it; the client retries. */
+static void link_down(mz_gen_ws_client *ws, void *user, const char *why, int retry_ms)
 {
-    if (r->link == LINK_DOWN) return;
-    r->link = LINK_DOWN;
-    r->wsi = NULL;
-    mz_gen_wire_reset(&r->wire);
-    if (atomic_load(&r->quit)) return; /* closing: nothing to report or retry */
+    (void)ws;
+    remote *r = user;
+    r->wire = NULL;
+    r->ready = false;
     if (r->idle_closed) {
         /* Nothing was in flight: come back quietly, without a fallback. */
         r->idle_closed = false;
         mz_log_info("remote: %s closed an idle connection; reconnecting", r->uri);
-        mz_gen_wire_retry(r->ctx, &r->retry, connect_now, &r->backoff_ms);
         return;
     }
     char what[768];
     snprintf(what, sizeof what, "%s: %s", r->uri, why);
     if (r->healthy || strcmp(r->last_why, what))
-        mz_log_warn("remote: %s (retrying in %d ms)", what, r->backoff_ms);
+        mz_log_warn("remote: %s (retrying in %d ms)", what, retry_ms);
     set_health(r, false, what);
-    if (!atomic_load(&r->quit)) mz_gen_wire_retry(r->ctx, &r->retry, connect_now, &r->backoff_ms);
-}
-
-static void connect_now(lws_sorted_usec_list_t *sul)
-{
-    remote *r = lws_container_of(sul, remote, retry);
-    struct lws_client_connect_info ci = {
-        .context = r->ctx,
-        .address = r->host,
-        .port = r->port,
-        .path = r->path,
-        .host = r->host,
-        /* No Origin: that header is what marks a browser to the server. */
-        .protocol = MZ_GEN_PROTO_SUBPROTOCOL,
-        .local_protocol_name = MZ_GEN_PROTO_SUBPROTOCOL,
-        .pwsi = &r->wsi,
-        .userdata = r,
-    };
-    r->link = LINK_CONNECTING;
-    mz_gen_wire_init(&r->wire, NULL, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
-    if (!lws_client_connect_via_info(&ci)) link_lost(r, "cannot start a connection");
 }
 
 /* Takes what the owner left: a new scene or a cancel. */
-static void take_requests(remote *r)
+static void take_requests(mz_gen_ws_client *ws, void *user)
 {
+    (void)ws;
+    remote *r = user;
     pthread_mutex_lock(&r->lock);
     scene *want = r->want;
     bool cancel = r->want_cancel;
@@ -164,7 +133,7 @@ static void take_requests(remote *r)
     r->want_cancel = false;
     pthread_mutex_unlock(&r->lock);
     if (cancel && r->current && !want) {
-        if (r->link == LINK_READY)
+        if (r->ready)
             send_msg(r, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_CANCEL, .id = r->current->msg.id});
         r->current_done = true;
     }
@@ -172,47 +141,45 @@ static void take_requests(remote *r)
         scene_free(r->current);
         r->current = want;
         r->current_done = false;
-        if (r->link == LINK_READY && !send_scene(r))
-            mz_log_error("remote: cannot queue a scene: out of memory");
+        if (r->ready && !send_scene(r)) mz_log_error("remote: cannot queue a scene: out of memory");
     }
 }
 
 /* A protocol error of the server: drop the connection and say why.
- * Returns -1, which the RECEIVE callback turns into mz_gen_wire_kill. */
-static int refuse(remote *r, mz_gen_proto_status code, const char *what)
+ * Returns false, for the message callback to return. */
+static bool refuse(mz_gen_ws_client *ws, mz_gen_proto_status code, const char *what)
 {
     char why[768];
     snprintf(why, sizeof why, "%s from the server (%s): %s", what, mz_gen_proto_status_code(code),
              mz_error());
-    lws_close_reason(r->wsi,
-                     code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
-                                                    : LWS_CLOSE_STATUS_PROTOCOL_ERR,
-                     NULL, 0);
-    link_lost(r, why);
-    return -1;
+    mz_gen_ws_client_drop(ws,
+                          code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
+                                                         : LWS_CLOSE_STATUS_PROTOCOL_ERR,
+                          why);
+    return false;
 }
 
-static int on_text(remote *r, const char *text, size_t len)
+static bool on_text(remote *r, mz_gen_ws_client *ws, const char *text, size_t len)
 {
     mz_gen_proto_msg *m = malloc(sizeof *m);
-    if (!m) return -1;
-    int rc = 0;
+    if (!m) return false;
+    bool rc = true;
     mz_gen_proto_status s = mz_gen_proto_decode(text, len, m);
     if (s != MZ_GEN_PROTO_OK) {
-        rc = refuse(r, s, "bad message");
-    } else if (r->link == LINK_HELLO) {
+        rc = refuse(ws, s, "bad message");
+    } else if (!r->ready) {
         if (m->type != MZ_GEN_PROTO_WELCOME) {
             mz_fail("'%s' before welcome", m->type == MZ_GEN_PROTO_ERROR ? m->message : "message");
-            rc = refuse(r, m->type == MZ_GEN_PROTO_ERROR ? m->code : MZ_GEN_PROTO_BAD_MESSAGE,
+            rc = refuse(ws, m->type == MZ_GEN_PROTO_ERROR ? m->code : MZ_GEN_PROTO_BAD_MESSAGE,
                         "refused");
         } else {
-            r->link = LINK_READY;
-            r->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
+            r->ready = true;
+            mz_gen_ws_client_reset_backoff(ws);
             mz_log_info("remote: connected to %s (%s, backend %s)", r->uri, m->peer, m->backend);
             char why[768];
             snprintf(why, sizeof why, "connected to %s", r->uri);
             set_health(r, true, why);
-            if (r->current && !r->current_done && !send_scene(r)) rc = -1;
+            if (r->current && !r->current_done && !send_scene(r)) rc = false;
         }
     } else if (m->type == MZ_GEN_PROTO_DONE) {
         if (r->current && m->id == r->current->msg.id) r->current_done = true;
@@ -228,7 +195,7 @@ static int on_text(remote *r, const char *text, size_t len)
         set_health(r, false, why);
         if (m->fatal) {
             mz_fail("%s", m->message);
-            rc = refuse(r, m->code, "fatal error");
+            rc = refuse(ws, m->code, "fatal error");
         }
     }
     /* accepted, progress: nothing to do; frames are what count. */
@@ -236,22 +203,22 @@ static int on_text(remote *r, const char *text, size_t len)
     return rc;
 }
 
-static int on_binary(remote *r, const uint8_t *data, size_t len)
+static bool on_binary(remote *r, mz_gen_ws_client *ws, const uint8_t *data, size_t len)
 {
     mz_gen_proto_frame f;
     mz_gen_proto_status s = mz_gen_proto_frame_parse(data, len, MZ_GEN_PROTO_MAX_FRAME_BYTES, &f);
-    if (s != MZ_GEN_PROTO_OK) return refuse(r, s, "bad frame");
+    if (s != MZ_GEN_PROTO_OK) return refuse(ws, s, "bad frame");
     if (!r->current || f.scene_id != r->current->msg.id || f.conditioning)
-        return 0; /* a superseded scene's frame still in flight */
+        return true; /* a superseded scene's frame still in flight */
     size_t need = (size_t)f.width * f.height * 4;
     if (need > r->pixels_cap) {
         free(r->pixels);
         r->pixels = malloc(need);
         r->pixels_cap = r->pixels ? need : 0;
-        if (!r->pixels) return -1;
+        if (!r->pixels) return false;
     }
     s = mz_gen_proto_frame_pixels(&f, r->pixels);
-    if (s != MZ_GEN_PROTO_OK) return refuse(r, s, "undecodable frame");
+    if (s != MZ_GEN_PROTO_OK) return refuse(ws, s, "undecodable frame");
     char why[768];
     snprintf(why, sizeof why, "connected to %s", r->uri);
     set_health(r, true, why);
@@ -262,84 +229,34 @@ static int on_binary(remote *r, const uint8_t *data, size_t len)
                     .height = f.height,
                     .transitional = f.transitional,
                     .rgba = r->pixels};
-    if (!mz_gen_sink_push(r->sink, &out) && r->link == LINK_READY && !r->current_done) {
+    if (!mz_gen_sink_push(r->sink, &out) && r->ready && !r->current_done) {
         /* The front has moved on (superseded or cancelled): stop the server. */
         r->current_done = true;
         send_msg(r, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_CANCEL, .id = f.scene_id});
     }
-    return 0;
+    return true;
 }
 
-static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                    size_t len)
+static bool on_message(mz_gen_ws_client *ws, void *user, const uint8_t *data, size_t len,
+                       bool binary)
 {
-    (void)user;
-    remote *r = lws_context_user(lws_get_context(wsi));
-    switch (reason) {
-    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-        take_requests(r);
-        return 0;
-    case LWS_CALLBACK_CLIENT_ESTABLISHED: {
-        r->wsi = wsi;
-        r->wire.wsi = wsi;
-        r->link = LINK_HELLO;
-        mz_gen_proto_msg hello = {.type = MZ_GEN_PROTO_HELLO,
-                                  .version = MZ_GEN_PROTO_VERSION,
-                                  .encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW) |
-                                               MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_PNG) |
-                                               MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_JPEG),
-                                  .max_frame_bytes = MZ_GEN_PROTO_MAX_FRAME_BYTES};
-        snprintf(hello.peer, sizeof hello.peer, "maze");
-        return send_msg(r, &hello) ? 0 : -1;
-    }
-    case LWS_CALLBACK_CLIENT_RECEIVE: {
-        if (wsi != r->wsi) return 0; /* a dropped connection's last bytes */
-        int rc = 0;
-        switch (mz_gen_wire_receive(&r->wire, in, len)) {
-        case MZ_GEN_WIRE_PARTIAL:
-            break;
-        case MZ_GEN_WIRE_TOO_LARGE:
-            mz_fail("a %s message over %zu bytes", r->wire.in_binary ? "binary" : "text",
-                    r->wire.in_binary ? r->wire.max_binary : r->wire.max_text);
-            rc = refuse(r, MZ_GEN_PROTO_TOO_LARGE, "oversized message");
-            break;
-        case MZ_GEN_WIRE_COMPLETE:
-            rc = r->wire.in_binary ? on_binary(r, r->wire.in, r->wire.in_len)
-                                   : on_text(r, (const char *)r->wire.in, r->wire.in_len);
-            break;
-        }
-        if (rc) {
-            link_lost(r, "out of memory");
-            mz_gen_wire_kill(wsi);
-        }
-        return 0;
-    }
-    case LWS_CALLBACK_CLIENT_WRITEABLE:
-        if (wsi != r->wsi) return -1;
-        return mz_gen_wire_writeable(&r->wire) ? 0 : -1;
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        if (r->link == LINK_CONNECTING || wsi == r->wsi)
-            link_lost(r, in && len ? (const char *)in : "connection failed");
-        return 0;
-    case LWS_CALLBACK_CLIENT_CLOSED:
-        if (wsi == r->wsi) link_lost(r, "connection closed");
-        return 0;
-    default:
-        return 0;
-    }
+    remote *r = user;
+    return binary ? on_binary(r, ws, data, len) : on_text(r, ws, (const char *)data, len);
 }
 
-static const struct lws_protocols protocols[] = {
-    {.name = MZ_GEN_PROTO_SUBPROTOCOL, .callback = on_event, .rx_buffer_size = 64 * 1024},
-    {0},
-};
-
-static void *service(void *arg)
+static bool link_up(mz_gen_ws_client *ws, void *user)
 {
-    remote *r = arg;
-    lws_sul_schedule(r->ctx, 0, &r->retry, connect_now, 1);
-    mz_gen_wire_serve(r->ctx, &r->quit);
-    return NULL;
+    remote *r = user;
+    r->wire = mz_gen_ws_client_wire(ws);
+    r->ready = false;
+    mz_gen_proto_msg hello = {.type = MZ_GEN_PROTO_HELLO,
+                              .version = MZ_GEN_PROTO_VERSION,
+                              .encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW) |
+                                           MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_PNG) |
+                                           MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_JPEG),
+                              .max_frame_bytes = MZ_GEN_PROTO_MAX_FRAME_BYTES};
+    snprintf(hello.peer, sizeof hello.peer, "maze");
+    return send_msg(r, &hello);
 }
 
 static void remote_close(void *self);
@@ -353,7 +270,6 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     r->sink = sink;
     r->realtime = desc->realtime;
-    r->backoff_ms = MZ_GEN_WIRE_BACKOFF_FIRST_MS;
     atomic_init(&r->quit, false);
     pthread_mutex_init(&r->lock, NULL);
     char parse[256];
@@ -382,72 +298,70 @@ static void *remote_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     if (query) *query = 0;
     const char *scheme, *host, *path;
-    if (lws_parse_uri(parse, &scheme, &host, &r->port, &path) || !*host) {
+    int port;
+    if (lws_parse_uri(parse, &scheme, &host, &port, &path) || !*host) {
         mz_fail("remote: cannot parse '%s' (want ws://host:port)", desc->uri);
         remote_close(r);
         return NULL;
     }
-    snprintf(r->host, sizeof r->host, "%s", host);
-    snprintf(r->path, sizeof r->path, "/%s%s%s", path, token[0] ? "?token=" : "", token);
-    r->ctx = mz_gen_wire_client(protocols, r);
-    if (!r->ctx) {
-        mz_fail("remote: cannot create a libwebsockets context");
-        remote_close(r);
-        return NULL;
-    }
-    if (pthread_create(&r->thread, NULL, service, r)) {
-        mz_fail("remote: cannot start the service thread");
-        lws_context_destroy(r->ctx);
-        r->ctx = NULL;
+    char full_path[320];
+    snprintf(full_path, sizeof full_path, "/%s%s%s", path, token[0] ? "?token=" : "", token);
+    r->ws = mz_gen_ws_client_open(&(mz_gen_ws_client_desc){
+        .host = host,
+        .port = port,
+        .path = full_path,
+        .subprotocol = MZ_GEN_PROTO_SUBPROTOCOL,
+        .max_text = MZ_GEN_PROTO_MAX_TEXT,
+        .max_binary = MZ_GEN_PROTO_MAX_MESSAGE,
+        .user = r,
+        .up = link_up,
+        .message = on_message,
+        .down = link_down,
+        .wake = take_requests,
+    });
+    if (!r->ws) {
+        mz_fail_context("remote");
         remote_close(r);
         return NULL;
     }
     return r;
 }
 
-static bool remote_submit(void *self, const mz_scene_request *req, const mz_frame *cond,
-                          size_t count)
+static bool remote_submit(void *self, mz_gen_job *job)
 {
     remote *r = self;
+    const mz_scene_request *req = &job->req;
     scene *s = calloc(1, sizeof *s);
-    if (!s) return mz_fail("remote: out of memory");
+    if (!s) {
+        mz_gen_job_release(job);
+        return mz_fail("remote: out of memory");
+    }
+    s->job = job;
     mz_gen_proto_msg *m = &s->msg;
     m->type = MZ_GEN_PROTO_SCENE;
     m->id = req->id;
-    snprintf(m->prompt, sizeof m->prompt, "%s", req->prompt ? req->prompt : "");
+    snprintf(m->prompt, sizeof m->prompt, "%s", req->prompt);
     snprintf(m->negative, sizeof m->negative, "%s", req->negative ? req->negative : "");
     m->seed = req->seed;
-    m->width = req->width > 0 ? req->width : 640;
-    m->height = req->height > 0 ? req->height : 360;
-    m->fps = req->fps > 0 ? req->fps : 30;
+    m->width = req->width;
+    m->height = req->height;
+    m->fps = req->fps;
     m->duration = req->duration_s;
     m->transition = req->transition_s;
     m->realtime = r->realtime;
     m->encoding = r->encoding;
     for (size_t i = 0; i < req->tag_count && m->tag_count < MZ_GEN_PROTO_MAX_TAGS; i++)
         snprintf(m->tags[m->tag_count++], MZ_GEN_PROTO_MAX_TAG, "%s", req->tags[i]);
-    /* The newest frames matter most: keep the last MAX_CONDITIONING. */
-    size_t first =
-        count > MZ_GEN_PROTO_MAX_CONDITIONING ? count - MZ_GEN_PROTO_MAX_CONDITIONING : 0;
-    for (size_t i = first; i < count; i++) {
-        int k = m->conditioning;
-        size_t bytes = (size_t)cond[i].width * cond[i].height * 4;
-        s->cond[k] = malloc(bytes);
-        if (!s->cond[k]) {
-            scene_free(s);
-            return mz_fail("remote: out of memory");
-        }
-        memcpy(s->cond[k], cond[i].rgba, bytes);
-        s->cond_w[k] = cond[i].width;
-        s->cond_h[k] = cond[i].height;
-        m->conditioning++;
-    }
+    /* The job keeps the newest frames, as many as the protocol carries. */
+    _Static_assert(MZ_GEN_MAX_CONDITIONING <= MZ_GEN_PROTO_MAX_CONDITIONING,
+                   "a scene message carries every conditioning frame of a job");
+    m->conditioning = (int)job->cond_count;
     pthread_mutex_lock(&r->lock);
     scene_free(r->want);
     r->want = s;
     r->want_cancel = false;
     pthread_mutex_unlock(&r->lock);
-    lws_cancel_service(r->ctx);
+    mz_gen_ws_client_wake(r->ws);
     return true;
 }
 
@@ -459,20 +373,14 @@ static void remote_cancel(void *self)
     r->want = NULL;
     r->want_cancel = true;
     pthread_mutex_unlock(&r->lock);
-    lws_cancel_service(r->ctx);
+    mz_gen_ws_client_wake(r->ws);
 }
 
 static void remote_close(void *self)
 {
     remote *r = self;
-    if (r->ctx) {
-        atomic_store(&r->quit, true);
-        lws_cancel_service(r->ctx);
-        pthread_join(r->thread, NULL);
-        lws_sul_cancel(&r->retry);
-        lws_context_destroy(r->ctx);
-    }
-    mz_gen_wire_reset(&r->wire);
+    atomic_store(&r->quit, true);
+    mz_gen_ws_client_close(r->ws);
     scene_free(r->want);
     scene_free(r->current);
     free(r->pixels);

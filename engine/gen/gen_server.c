@@ -1,23 +1,24 @@
 /* The generation server (mz_gen_server.h): libwebsockets in one service
- * loop, one mz_gen per client, frames pumped from each client's generator
- * into its bounded send queue by a 1 ms tick. */
+ * loop; each client's generator on a producer thread of its own
+ * (gen_producer.h), whose encoded frames the loop moves into the client's
+ * bounded send queue. The loop itself only parses, copies and writes. */
 #include "mz_gen_server.h"
 
+#include "gen_producer.h"
 #include "mz_error.h"
-#include "mz_record.h"
 #include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_proto.h"
 #include "mz_log.h"
 #include "mz_time.h"
+#include "mz_token.h"
 #include "wire.h"
+#include "ws_guard.h"
 
-#include <math.h>
 #include <stdatomic.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,9 @@
 #define TICK_US 1000
 #define HELLO_TIMEOUT_S 5
 #define IDLE_TIMEOUT_S 60
-#define TOKEN_BYTES 16 /* a made token: 128 random bits, as hex */
+/* A closing client that does not read its error and close in this time is
+ * cut off: it must not keep its slot, nor its queue. */
+#define CLOSE_GRACE_S 5
 #define MAX_TOKEN 128
 
 typedef enum phase { PHASE_HELLO, PHASE_READY, PHASE_CONDITIONING } phase;
@@ -37,25 +40,22 @@ typedef struct client {
     char peer[64];
     phase phase;
     bool closing; /* a fatal error is queued: close once it is sent */
+    bool cut_off; /* ... it was not read within CLOSE_GRACE_S: killed */
     enum lws_close_status close_status;
+    uint64_t closing_ns;
     uint64_t connected_ns;
     uint64_t last_io_ns;      /* the last byte received or chunk written */
     uint32_t max_frame_bytes; /* from the client's hello */
-    mz_gen *gen;
-    /* The scene whose conditioning frames are arriving. */
+    mz_gen_producer *prod;    /* its generator, from hello until it closes */
+    bool opening;             /* ... still opening: no welcome yet */
+    /* The scene whose conditioning frames are arriving, and they as sent. */
     mz_gen_proto_msg pending;
     uint8_t *cond[MZ_GEN_PROTO_MAX_CONDITIONING];
-    uint32_t cond_w[MZ_GEN_PROTO_MAX_CONDITIONING], cond_h[MZ_GEN_PROTO_MAX_CONDITIONING];
+    size_t cond_len[MZ_GEN_PROTO_MAX_CONDITIONING];
     int cond_count;
-    /* The scene being streamed. */
+    /* The scene being made: accepted and not yet done or cancelled. */
     bool active;
     uint64_t scene_id;
-    bool realtime;
-    mz_gen_proto_encoding encoding; /* what the client asked its frames in */
-    double fps;
-    uint32_t target; /* frames in the scene; 0: open-ended */
-    uint32_t sent;
-    uint64_t first_sent_ns;
 } client;
 
 struct mz_gen_server {
@@ -67,13 +67,36 @@ struct mz_gen_server {
     void *gpu;
     int port;
     atomic_bool stop;
+    atomic_int producers; /* producer threads running, closing ones too */
+    bool trim_pending;    /* the last client left: give memory back once quiet */
     char token[MAX_TOKEN + 1];
     char origins[1024]; /* ",a,b," so a match is a strstr of ",x," */
     uint64_t idle_ns;
+    mz_gen_ws_guard *guard; /* unmasked client frames */
     client *clients;
-    client *pump_next; /* where the next round of pumping starts */
     mz_gen_server_stats stats;
 };
+
+static void drop_conditioning(client *c);
+
+/* From a fatal error on: nothing more is made or sent but what is queued
+ * of text (the error), then the close. The generator and the frames not
+ * yet begun are let go now, not when the client goes: a client that does
+ * not read would otherwise keep them (200 MB at 1080p) as long as it
+ * keeps its socket open. */
+static void begin_close(client *c, enum lws_close_status status)
+{
+    if (c->closing) return;
+    c->closing = true;
+    c->close_status = status;
+    c->closing_ns = mz_time_ns();
+    c->active = false;
+    if (c->prod) mz_gen_producer_stop(c->prod);
+    c->prod = NULL;
+    drop_conditioning(c);
+    mz_gen_wire_drop_frames(&c->wire);
+    lws_callback_on_writable(c->wire.wsi);
+}
 
 static void send_msg(client *c, const mz_gen_proto_msg *m)
 {
@@ -81,9 +104,7 @@ static void send_msg(client *c, const mz_gen_proto_msg *m)
     char *text = mz_gen_proto_encode(m, &len);
     if (!text || !mz_gen_wire_send_text(&c->wire, text, len)) {
         mz_log_error("serve: %s: cannot queue a message: %s", c->peer, mz_error());
-        c->closing = true;
-        c->close_status = LWS_CLOSE_STATUS_UNEXPECTED_CONDITION;
-        lws_callback_on_writable(c->wire.wsi);
+        begin_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION);
     }
     free(text);
 }
@@ -97,12 +118,11 @@ static void send_error(client *c, mz_gen_proto_status code, uint64_t id, bool fa
                 fatal ? " (closing)" : "", message);
     send_msg(c, &m);
     if (fatal && !c->closing) {
-        c->closing = true;
-        c->close_status = code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
-                          : code == MZ_GEN_PROTO_BUSY
-                              ? (enum lws_close_status)1013 /* try again later */
-                          : code == MZ_GEN_PROTO_TIMEOUT ? LWS_CLOSE_STATUS_GOINGAWAY
-                                                         : LWS_CLOSE_STATUS_PROTOCOL_ERR;
+        begin_close(c, code == MZ_GEN_PROTO_TOO_LARGE ? LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE
+                       : code == MZ_GEN_PROTO_BUSY
+                           ? (enum lws_close_status)1013 /* try again later */
+                       : code == MZ_GEN_PROTO_TIMEOUT ? LWS_CLOSE_STATUS_GOINGAWAY
+                                                      : LWS_CLOSE_STATUS_PROTOCOL_ERR);
         if (code == MZ_GEN_PROTO_TIMEOUT)
             c->server->stats.idle++;
         else
@@ -119,6 +139,7 @@ static void drop_conditioning(client *c)
     c->cond_count = 0;
 }
 
+/* The pending scene, its conditioning frames complete, goes to the producer. */
 static void start_scene(client *c)
 {
     const mz_gen_proto_msg *m = &c->pending;
@@ -128,58 +149,50 @@ static void start_scene(client *c)
         drop_conditioning(c);
         return;
     }
-    const char *tags[MZ_GEN_PROTO_MAX_TAGS];
-    for (int i = 0; i < m->tag_count; i++)
-        tags[i] = m->tags[i];
-    mz_scene_request req = {
-        .id = m->id,
-        .prompt = m->prompt,
-        .negative = m->negative,
-        .seed = m->seed,
-        .tags = tags,
-        .tag_count = (size_t)m->tag_count,
-        .transition_s = m->transition,
-        .duration_s = m->duration,
-        .width = m->width,
-        .height = m->height,
-        .fps = m->fps,
-    };
-    mz_frame cond[MZ_GEN_PROTO_MAX_CONDITIONING];
-    for (int i = 0; i < c->cond_count; i++)
-        cond[i] = (mz_frame){.scene_id = m->id,
-                             .index = (uint32_t)i,
-                             .width = c->cond_w[i],
-                             .height = c->cond_h[i],
-                             .rgba = c->cond[i]};
-    bool ok = mz_gen_submit(c->gen, &req, cond, (size_t)c->cond_count);
-    drop_conditioning(c);
-    if (!ok) {
-        send_error(c, MZ_GEN_PROTO_INTERNAL, m->id, false, mz_error());
-        return;
-    }
+    mz_gen_producer_scene(c->prod, m, c->cond, c->cond_len, c->cond_count);
+    memset(c->cond, 0, sizeof c->cond); /* the producer's now */
+    c->cond_count = 0;
     c->active = true;
     c->scene_id = m->id;
-    c->realtime = m->realtime;
-    c->encoding = m->encoding;
-    c->fps = m->fps > 0 ? m->fps : 30;
-    /* The same count as the procedural backend makes. */
-    c->target = m->duration > 0 ? (uint32_t)ceilf(m->duration * (float)c->fps) : 0;
-    c->sent = 0;
     c->server->stats.scenes++;
     mz_log_debug("serve: %s: scene %llu '%.60s' %dx%d", c->peer, (unsigned long long)m->id,
                  m->prompt, m->width, m->height);
-    send_msg(c, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_ACCEPTED, .id = m->id});
 }
 
+/* Opening a generator takes from a fraction of a second to seconds: it
+ * happens on the producer's thread, and the client's further input waits
+ * in the socket until the welcome (see opened); anything the client sent
+ * before it is answered after it. */
 static void on_hello(client *c, const mz_gen_proto_msg *m)
 {
+    mz_gen_server *s = c->server;
     c->max_frame_bytes = m->max_frame_bytes;
     snprintf(c->peer + strlen(c->peer), sizeof c->peer - strlen(c->peer), " (%.30s)", m->peer);
-    mz_gen_desc desc = {
-        .uri = c->server->backend, .realtime = false, .gpu = c->server->gpu, .fallback = ""};
-    c->gen = c->server->impl ? mz_gen_open_backend(&desc, c->server->impl) : mz_gen_open(&desc);
-    if (!c->gen) {
+    /* Generators of gone clients still closing count: reconnecting at once,
+     * again and again, must not pile them up. */
+    if (atomic_load(&s->producers) >= 2 * s->max_clients) {
+        send_error(c, MZ_GEN_PROTO_BUSY, 0, true, "too many generators still closing");
+        return;
+    }
+    c->prod = mz_gen_producer_start(&(mz_gen_producer_desc){
+        .backend = s->backend, .impl = s->impl, .gpu = s->gpu, .alive = &s->producers});
+    if (!c->prod) {
         send_error(c, MZ_GEN_PROTO_INTERNAL, 0, true, mz_error());
+        return;
+    }
+    c->opening = true;
+    c->phase = PHASE_READY;
+    lws_rx_flow_control(c->wire.wsi, 0);
+}
+
+/* From the tick: the welcome once the client's generator is open. */
+static void opened(client *c)
+{
+    char text[256];
+    mz_gen_producer_state st = mz_gen_producer_state_get(c->prod, text, sizeof text);
+    if (st == MZ_GEN_PRODUCER_OPENING) return;
+    if (st == MZ_GEN_PRODUCER_FAILED) {
+        send_error(c, MZ_GEN_PROTO_INTERNAL, 0, true, text);
         return;
     }
     mz_gen_proto_msg w = {.type = MZ_GEN_PROTO_WELCOME,
@@ -188,11 +201,11 @@ static void on_hello(client *c, const mz_gen_proto_msg *m)
                           .limits = mz_gen_proto_default_limits()};
     w.limits.max_queue_frames = (uint32_t)c->server->max_queue;
     snprintf(w.peer, sizeof w.peer, "maze serve");
-    mz_gen_stats st;
-    mz_gen_stats_get(c->gen, &st);
-    snprintf(w.backend, sizeof w.backend, "%s", st.backend);
+    snprintf(w.backend, sizeof w.backend, "%.*s", (int)sizeof w.backend - 1, text);
     send_msg(c, &w);
-    c->phase = PHASE_READY;
+    c->opening = false;
+    c->last_io_ns = mz_time_ns();
+    lws_rx_flow_control(c->wire.wsi, 1);
 }
 
 static void on_text(client *c, const char *text, size_t len)
@@ -221,7 +234,7 @@ static void on_text(client *c, const char *text, size_t len)
             start_scene(c);
     } else if (m->type == MZ_GEN_PROTO_CANCEL) {
         if (c->active && m->id == c->scene_id) {
-            mz_gen_cancel(c->gen);
+            mz_gen_producer_cancel(c->prod, m->id);
             c->active = false;
         }
     } else {
@@ -233,6 +246,8 @@ static void on_text(client *c, const char *text, size_t len)
     free(m);
 }
 
+/* Checks a conditioning frame's header and keeps it as sent: decoding it
+ * (PNG at up to 4096x4096) is the producer's work. */
 static void on_binary(client *c, const uint8_t *data, size_t len)
 {
     if (c->phase != PHASE_CONDITIONING) {
@@ -252,107 +267,110 @@ static void on_binary(client *c, const uint8_t *data, size_t len)
     }
     int i = c->cond_count;
     if (s == MZ_GEN_PROTO_OK) {
-        c->cond[i] = malloc((size_t)f.width * f.height * 4);
-        s = c->cond[i] ? mz_gen_proto_frame_pixels(&f, c->cond[i]) : MZ_GEN_PROTO_INTERNAL;
+        c->cond[i] = malloc(len);
+        if (c->cond[i]) {
+            memcpy(c->cond[i], data, len);
+        } else {
+            mz_fail("out of memory");
+            s = MZ_GEN_PROTO_INTERNAL;
+        }
     }
     if (s != MZ_GEN_PROTO_OK) {
         drop_conditioning(c);
         send_error(c, s, c->pending.id, true, mz_error());
         return;
     }
-    c->cond_w[i] = f.width;
-    c->cond_h[i] = f.height;
+    c->cond_len[i] = len;
     if (++c->cond_count == c->pending.conditioning) {
         c->phase = PHASE_READY;
         start_scene(c);
     }
 }
 
-/* Moves one ready frame of the client's scene into its send queue, if the
- * queue has room and, for realtime scenes, the frame's time has come.
- * One at a time, so that encoding one client's frames (PNG at 1080p costs
- * tens of ms each) never holds the loop for a whole queue: see on_tick. */
-static bool pump(client *c)
+/* Moves what the client's producer has made into its send queue: its
+ * messages, and frames while the queue has room. */
+static void drain(client *c)
 {
     mz_gen_server *s = c->server;
-    while (c->active && !c->closing && c->wire.queued_binary < s->max_queue) {
-        uint64_t now = mz_time_ns();
-        if (c->realtime && c->sent > 0 &&
-            now < c->first_sent_ns + (uint64_t)(c->sent / c->fps * 1e9))
-            return false;
-        mz_frame f;
-        if (!mz_gen_poll(c->gen, &f)) return false;
-        if (f.scene_id != c->scene_id) continue;
-        size_t payload = (size_t)f.width * f.height * 4;
-        uint8_t *encoded = NULL;
-        /* Raw is exact but 3.7 MB a 720p frame; JPEG is about a tenth, and
-         * cheaper for the client than receiving raw (docs/protocol.md). */
-        bool ok = c->encoding == MZ_GEN_PROTO_JPEG
-                      ? mz_gen_jpeg_encode(f.rgba, f.width, f.height, 90, &encoded, &payload)
-                  : c->encoding == MZ_GEN_PROTO_PNG
-                      ? mz_record_png_encode(f.rgba, f.width, f.height, NULL, &encoded, &payload)
-                      : true;
-        uint8_t *msg =
-            ok ? mz_gen_wire_send_binary(&c->wire, MZ_GEN_PROTO_HEADER_SIZE + payload) : NULL;
-        if (!msg) {
-            free(encoded);
-            send_error(c, MZ_GEN_PROTO_INTERNAL, c->scene_id, true,
-                       ok ? "out of memory" : mz_error());
-            return false;
-        }
-        mz_gen_proto_frame h = {.scene_id = f.scene_id,
-                                .index = f.index,
-                                .transitional = f.transitional,
-                                .time_us = (uint64_t)llround(f.time_s * 1e6),
-                                .width = f.width,
-                                .height = f.height,
-                                .encoding = c->encoding,
-                                .payload_size = payload};
-        mz_gen_proto_frame_header(&h, msg);
-        memcpy(msg + MZ_GEN_PROTO_HEADER_SIZE, encoded ? encoded : f.rgba, payload);
-        free(encoded);
-        if (c->sent++ == 0) c->first_sent_ns = now;
-        s->stats.frames_sent++;
-        if (c->target && c->sent >= c->target) {
-            c->active = false;
-            mz_gen_cancel(c->gen);
+    mz_gen_producer_event *e;
+    while (!c->closing && c->prod && !c->opening &&
+           (e = mz_gen_producer_next(c->prod, c->wire.queued_binary < s->max_queue))) {
+        switch (e->kind) {
+        case MZ_GEN_PRODUCER_FRAME:
+            mz_gen_wire_push(&c->wire, e->msg);
+            e->msg = NULL;
+            s->stats.frames_sent++;
+            break;
+        case MZ_GEN_PRODUCER_ACCEPTED:
+            send_msg(c, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_ACCEPTED, .id = e->id});
+            break;
+        case MZ_GEN_PRODUCER_DONE:
+            if (e->id == c->scene_id) c->active = false;
             send_msg(c, &(mz_gen_proto_msg){
-                            .type = MZ_GEN_PROTO_DONE, .id = c->scene_id, .frames = c->sent});
+                            .type = MZ_GEN_PROTO_DONE, .id = e->id, .frames = e->frames});
+            break;
+        case MZ_GEN_PRODUCER_ERROR:
+            if (e->id == c->scene_id) c->active = false;
+            send_error(c, e->code, e->id, e->fatal, e->message);
+            break;
         }
-        return true;
+        mz_gen_producer_event_free(e);
     }
-    return false;
 }
 
-/* Closes clients that said nothing in time; then pumps frames round-robin,
- * one per client per round, each tick starting one client further on, so
- * no client's frames wait behind a whole queue of another's. */
+/* RFC 6455 5.1: the connection fails: what is queued is dropped, and the
+ * close (1002) goes next. */
+static void refuse_unmasked(client *c)
+{
+    mz_log_warn("serve: %s: an unmasked frame (closing)", c->peer);
+    mz_gen_wire_reset(&c->wire);
+    begin_close(c, LWS_CLOSE_STATUS_PROTOCOL_ERR);
+    c->server->stats.refused++;
+}
+
+/* Cuts off clients that do not read their close, closes clients that sent
+ * an unmasked frame or said nothing in time, welcomes those whose
+ * generator has opened, and moves frames; once no client and no producer
+ * is left, gives memory back. */
 static void on_tick(lws_sorted_usec_list_t *sul)
 {
     mz_gen_server *s = lws_container_of(sul, mz_gen_server, tick);
     uint64_t now = mz_time_ns();
     for (client *c = s->clients; c; c = c->next) {
-        if (c->closing) continue;
-        if (c->phase == PHASE_HELLO &&
-            now - c->connected_ns > (uint64_t)HELLO_TIMEOUT_S * 1000000000u)
+        if (c->closing) {
+            if (!c->cut_off && now - c->closing_ns > (uint64_t)CLOSE_GRACE_S * 1000000000u) {
+                mz_log_warn("serve: %s: does not read its close: cut off", c->peer);
+                c->cut_off = true;
+                mz_gen_wire_kill(c->wire.wsi);
+            }
+            continue;
+        }
+        if (mz_gen_ws_guard_refused(s->guard, lws_get_socket_fd(c->wire.wsi)))
+            refuse_unmasked(c);
+        else if (c->phase == PHASE_HELLO &&
+                 now - c->connected_ns > (uint64_t)HELLO_TIMEOUT_S * 1000000000u)
             send_error(c, MZ_GEN_PROTO_TIMEOUT, 0, true, "no hello within 5 s");
+        else if (c->opening)
+            opened(c);
         /* Quiet with a scene streaming and nothing waiting is the
          * generator's doing, not the client's. */
         else if (c->phase != PHASE_HELLO && now - c->last_io_ns > s->idle_ns &&
                  (!c->active || c->wire.queued > 0))
             send_error(c, MZ_GEN_PROTO_TIMEOUT, 0, true,
                        "nothing sent or read for the idle timeout");
+        drain(c);
     }
-    client *start = s->pump_next ? s->pump_next : s->clients;
-    for (bool moved = true; moved && start;) {
-        moved = false;
-        client *c = start;
-        do {
-            moved |= pump(c);
-            c = c->next ? c->next : s->clients;
-        } while (c != start);
+#ifdef __GLIBC__
+    /* A client's frames (8 MB each at 1080p, queues, its generator's ring)
+     * come from several threads' arenas, which glibc keeps after free():
+     * four gone 1080p clients left ~250 MB resident. Trimming walks every
+     * arena, too slow while clients are being served; and the producers
+     * free their generators after their clients have gone. */
+    if (s->trim_pending && !s->clients && atomic_load(&s->producers) == 0) {
+        malloc_trim(0);
+        s->trim_pending = false;
     }
-    s->pump_next = start && start->next ? start->next : s->clients;
+#endif
     lws_sul_schedule(s->ctx, 0, &s->tick, on_tick, TICK_US);
 }
 
@@ -364,32 +382,13 @@ static void client_free(client *c)
             *p = c->next;
             break;
         }
-    if (s->pump_next == c) s->pump_next = NULL;
     s->stats.clients--;
     mz_log_info("serve: %s disconnected (%d clients)", c->peer, s->stats.clients);
-    if (c->gen) mz_gen_close(c->gen);
+    if (c->prod) mz_gen_producer_stop(c->prod);
     drop_conditioning(c);
     mz_gen_wire_reset(&c->wire);
     free(c);
-#ifdef __GLIBC__
-    /* A client's frames (8 MB each at 1080p, queues, its generator's ring)
-     * come from several threads' arenas, which glibc keeps after free():
-     * four gone 1080p clients left ~250 MB resident. Hand it back once the
-     * last client is gone: trimming walks every arena, too slow to do on
-     * this thread while others are being served. */
-    if (s->stats.clients == 0) malloc_trim(0);
-#endif
-}
-
-/* Equal without an early exit, so the time taken says nothing about how
- * much of a guess was right. */
-static bool token_equal(const char *given, const char *want)
-{
-    size_t gl = strlen(given), wl = strlen(want);
-    unsigned diff = gl != wl;
-    for (size_t i = 0; i < wl; i++)
-        diff |= (unsigned char)(i < gl ? given[i] : 0) ^ (unsigned char)want[i];
-    return diff == 0;
+    s->trim_pending = s->stats.clients == 0;
 }
 
 /* The handshake: the Origin must be allowed (if there is one) and the token
@@ -413,7 +412,7 @@ static int admit(mz_gen_server *s, struct lws *wsi)
     }
     if (s->token[0]) {
         const char *given = lws_get_urlarg_by_name(wsi, "token=", arg, sizeof arg);
-        if (!given || !token_equal(given, s->token)) {
+        if (!given || !mz_token_equal(given, s->token)) {
             mz_log_warn("serve: %s: refused: %s token", peer, given ? "wrong" : "no");
             s->stats.denied++;
             return 1;
@@ -429,6 +428,12 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     client *c = slot ? *slot : NULL;
     mz_gen_server *s = lws_context_user(lws_get_context(wsi));
     switch (reason) {
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+        /* Before anything is read from the socket. */
+        return mz_gen_ws_guard_watch(s->guard, lws_get_socket_fd(wsi), wsi) ? 0 : -1;
+    case LWS_CALLBACK_WSI_DESTROY:
+        mz_gen_ws_guard_forget(s->guard, wsi);
+        return 0;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return admit(s, wsi);
     case LWS_CALLBACK_ESTABLISHED:
@@ -466,9 +471,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
                 on_binary(c, c->wire.in, c->wire.in_len);
             else
                 on_text(c, (const char *)c->wire.in, c->wire.in_len);
-            /* Again: a hello opens a generator, which can take seconds. */
-            c->last_io_ns = mz_time_ns();
-            pump(c);
+            drain(c);
             return 0;
         }
         return 0;
@@ -480,7 +483,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
             lws_close_reason(wsi, c->close_status, NULL, 0);
             return -1;
         }
-        pump(c);
+        drain(c);
         return 0;
     case LWS_CALLBACK_CLOSED:
         if (c) client_free(c);
@@ -508,20 +511,13 @@ static bool is_loopback(const char *iface)
 static bool make_token(mz_gen_server *s, const char *token, const char *iface)
 {
     if (token && token[0]) {
-        if (strlen(token) > MAX_TOKEN ||
-            strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                          "abcdefghijklmnopqrstuvwxyz0123456789-._~") != strlen(token))
+        if (!mz_token_valid(token, 1, MAX_TOKEN))
             return mz_fail("serve: a token is 1 to %d of A-Z a-z 0-9 - . _ ~", MAX_TOKEN);
         snprintf(s->token, sizeof s->token, "%s", token);
         return true;
     }
     if (is_loopback(iface)) return true;
-    uint8_t r[TOKEN_BYTES];
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-        return mz_fail("serve: no random bytes for a token");
-    for (int i = 0; i < TOKEN_BYTES; i++)
-        snprintf(s->token + 2 * i, 3, "%02x", r[i]);
-    return true;
+    return mz_token_random(s->token, sizeof s->token);
 }
 
 mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
@@ -539,15 +535,18 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->idle_ns =
         (uint64_t)((desc->idle_timeout_s > 0 ? desc->idle_timeout_s : IDLE_TIMEOUT_S) * 1e9);
     atomic_init(&s->stop, false);
+    atomic_init(&s->producers, 0);
     const char *iface = desc->bind ? desc->bind : "127.0.0.1";
     if (!make_token(s, desc->token, iface)) {
         free(s);
         return NULL;
     }
     snprintf(s->origins, sizeof s->origins, ",%s,", desc->allow_origins ? desc->allow_origins : "");
-    s->ctx = mz_gen_wire_listen(protocols, s, iface, desc->port, &s->port);
+    s->guard = mz_gen_ws_guard_create();
+    s->ctx = s->guard ? mz_gen_wire_listen(protocols, s, iface, desc->port, &s->port) : NULL;
     if (!s->ctx) {
-        mz_fail("serve: cannot listen on %s:%d", iface, desc->port);
+        if (s->guard) mz_fail("serve: cannot listen on %s:%d", iface, desc->port);
+        mz_gen_ws_guard_destroy(s->guard);
         free(s);
         return NULL;
     }
@@ -567,7 +566,10 @@ const char *mz_gen_server_token(const mz_gen_server *s)
 
 bool mz_gen_server_run(mz_gen_server *s)
 {
-    return mz_gen_wire_serve(s->ctx, &s->stop) || mz_fail("serve: the service loop failed");
+    mz_gen_ws_guard_enter(s->guard);
+    bool ok = mz_gen_wire_serve(s->ctx, &s->stop);
+    mz_gen_ws_guard_enter(NULL);
+    return ok || mz_fail("serve: the service loop failed");
 }
 
 void mz_gen_server_stop(mz_gen_server *s)
@@ -590,5 +592,9 @@ void mz_gen_server_destroy(mz_gen_server *s)
     /* Connections lws closed without a CLOSED callback. */
     while (s->clients)
         client_free(s->clients);
+    /* The producers close their generators and free themselves. */
+    while (atomic_load(&s->producers) > 0)
+        mz_time_sleep_ms(1);
+    mz_gen_ws_guard_destroy(s->guard);
     free(s);
 }

@@ -1,14 +1,12 @@
-/* http — a tiny HTTP/1.1 client for the ComfyUI adapter (private to
- * engine/gen): one request per connection (Connection: close), bodies with
- * Content-Length or chunked, every read bounded by a size limit and every
- * wait by a timeout. Plain http only: ComfyUI runs on the local network.
- *
- * Why not libwebsockets' client HTTP: the adapter's requests are a few
- * blocking calls on its worker thread (upload, submit, fetch), and a
- * multipart upload through lws callbacks would be more code than this.
+/* http — the ComfyUI adapter's HTTP calls (private to engine/gen), made with
+ * libcurl: one request at a time on the caller's thread, the reply bounded
+ * by a size limit and the whole call by a timeout, and abandoned within
+ * 50 ms of an abort flag turning true (a closing backend never waits on a
+ * slow server). Plain http: ComfyUI runs on the local network.
  *
  * Threading: none shared; call from any thread. Errors: false + mz_fail().
- * Ownership: resp->body is malloc'd (NUL-terminated); mz_gen_http_free. */
+ * Ownership: the request's data is only read during the call; resp->body
+ * is malloc'd (NUL-terminated): mz_gen_http_free. */
 #ifndef MZ_GEN_HTTP_H
 #define MZ_GEN_HTTP_H
 
@@ -16,19 +14,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* One field of a multipart/form-data body. */
+typedef struct mz_gen_http_part {
+    const char *name;
+    const char *filename; /* NULL: a plain field */
+    const char *type;     /* NULL: none */
+    const void *data;
+    size_t len;
+} mz_gen_http_part;
+
+typedef struct mz_gen_http_request {
+    const char *host;
+    int port;
+    const char *path; /* with its query, already escaped */
+    /* A POST of `body` (content_type), or of `parts` as multipart/form-data;
+     * a GET when neither is given. */
+    const char *content_type;
+    const void *body;
+    size_t body_len;
+    const mz_gen_http_part *parts;
+    size_t part_count;
+    size_t max_body;          /* a longer reply fails the call */
+    double timeout_s;         /* for the whole call, connecting included */
+    const atomic_bool *abort; /* may be NULL */
+} mz_gen_http_request;
+
 typedef struct mz_gen_http_response {
     int status;
     char *body;
     size_t len;
 } mz_gen_http_response;
 
-/* method "GET" or "POST"; body may be NULL. max_body bounds the response;
- * the call gives up after timeout_s, or within 50 ms of *abort turning true
- * (abort may be NULL). */
-bool mz_gen_http_request(const char *host, int port, const char *method, const char *path,
-                         const char *content_type, const void *body, size_t body_len,
-                         size_t max_body, double timeout_s, const atomic_bool *abort,
-                         mz_gen_http_response *resp);
+/* The reply of any status is a success; false only when none came. */
+bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp);
 
 void mz_gen_http_free(mz_gen_http_response *resp);
 

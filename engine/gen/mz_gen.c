@@ -20,6 +20,7 @@
 #include "mz_gen_backend.h"
 #include "mz_gen_backends.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_stats.h"
@@ -32,7 +33,6 @@
 #include <string.h>
 #include <time.h>
 
-#define DEFAULT_RING 8
 #define MAX_RING 256
 #define LATENCY_WINDOW 256
 #define FPS_WINDOW 128
@@ -42,7 +42,6 @@ static const mz_gen_backend *const backends[] = {
     &mz_gen_remote_backend,
     &mz_gen_comfy_backend,
 };
-#define MAX_CONDITIONING 4
 #define BACKEND_COUNT (sizeof backends / sizeof backends[0])
 
 typedef enum slot_state { SLOT_FREE, SLOT_WRITING, SLOT_READY, SLOT_HELD } slot_state;
@@ -63,15 +62,6 @@ struct mz_gen_sink {
     bool healthy;
     char why[160]; /* its last health report */
 };
-
-/* The current scene as submitted, kept to hand it to the fallback. */
-typedef struct scene_copy {
-    mz_scene_request req;
-    char *strings; /* prompt, negative and tags, NUL-separated */
-    const char *tags[64];
-    mz_frame cond[MAX_CONDITIONING];
-    size_t count;
-} scene_copy;
 
 struct mz_gen {
     pthread_mutex_t lock;
@@ -94,7 +84,7 @@ struct mz_gen {
     uint32_t primary_frames; /* of the current scene, from the primary */
     uint32_t scene_frames;  /* frames the scene has; 0: open-ended */
     bool primary_back;      /* the primary made a frame while standing in */
-    scene_copy last;        /* owner thread only */
+    mz_gen_job *last;       /* the current scene, for the fallback; owner thread only */
 
     /* The scene in flight. */
     uint64_t current;        /* 0: none (cancelled or nothing submitted) */
@@ -289,39 +279,40 @@ static const mz_gen_backend *find_backend(const char *uri)
 
 static void open_fallback(mz_gen *g, const mz_gen_desc *desc);
 
-/* desc->deadline_s, else MZ_GEN_DEADLINE (seconds, for operators and for
- * tests on slow builds), else 1 s. */
-static double deadline_s(const mz_gen_desc *desc)
+mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc)
 {
-    if (desc->deadline_s > 0) return desc->deadline_s;
-    const char *env = getenv("MZ_GEN_DEADLINE");
-    double s = env ? atof(env) : 0;
-    return s > 0 && s <= 3600 ? s : 1.0;
+    mz_gen_desc d = desc ? *desc : (mz_gen_desc){0};
+    if (!d.uri || !d.uri[0]) d.uri = "procedural";
+    if (d.ring_frames <= 0) d.ring_frames = MZ_DEFAULT_RING_FRAMES;
+    if (d.ring_frames > MAX_RING) d.ring_frames = MAX_RING;
+    if (!d.fallback) d.fallback = "procedural";
+    if (!(d.deadline_s > 0)) d.deadline_s = MZ_DEFAULT_DEADLINE_S;
+    if (!(d.scale >= 0.25f && d.scale <= 1.0f)) d.scale = 0;
+    return d;
 }
 
 mz_gen *mz_gen_open(const mz_gen_desc *desc)
 {
-    static const mz_gen_desc defaults = {0};
-    if (!desc) desc = &defaults;
-    const char *uri = desc->uri && desc->uri[0] ? desc->uri : "procedural";
-    const mz_gen_backend *be = find_backend(uri);
+    mz_gen_desc d = mz_gen_desc_defaults(desc);
+    const mz_gen_backend *be = find_backend(d.uri);
     if (!be) {
         mz_fail("gen: no backend for '%s' (known: procedural, ws://host:port, "
-                "comfy://host:port?workflow=FILE)", uri);
+                "comfy://host:port?workflow=FILE)",
+                d.uri);
         return NULL;
     }
-    return mz_gen_open_backend(desc, be);
+    return mz_gen_open_backend(&d, be);
 }
 
-mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
+mz_gen *mz_gen_open_backend(const mz_gen_desc *given, const mz_gen_backend *be)
 {
     if (be->version != MZ_GEN_BACKEND_VERSION) {
         mz_fail("gen: backend '%s' has version %u, this engine needs %u", be->name, be->version,
                 MZ_GEN_BACKEND_VERSION);
         return NULL;
     }
-    int ring = desc->ring_frames > 0 ? desc->ring_frames : DEFAULT_RING;
-    if (ring > MAX_RING) ring = MAX_RING;
+    const mz_gen_desc d = mz_gen_desc_defaults(given), *desc = &d;
+    int ring = desc->ring_frames;
     mz_gen *g = calloc(1, sizeof *g);
     if (!g) {
         mz_fail("gen: out of memory");
@@ -334,10 +325,10 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
     g->ring_frames = ring;
     g->nslots = ring + 2;
     g->held = -1;
-    g->period_ns = 1e9 / 30.0;
+    g->period_ns = 1e9 / MZ_DEFAULT_FPS;
     g->slots = calloc((size_t)g->nslots, sizeof *g->slots);
     g->queue = calloc((size_t)g->nslots, sizeof *g->queue);
-    const size_t default_bytes = 640 * 360 * 4;
+    const size_t default_bytes = MZ_DEFAULT_FRAME_WIDTH * MZ_DEFAULT_FRAME_HEIGHT * 4;
     bool ok = g->slots && g->queue;
     for (int i = 0; ok && i < g->nslots; i++) {
         g->slots[i].rgba = malloc(default_bytes);
@@ -351,7 +342,7 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
     }
     g->primary = (mz_gen_sink){.gen = g, .backend = be, .healthy = true};
     g->active = &g->primary;
-    g->deadline_ns = (uint64_t)(deadline_s(desc) * 1e9);
+    g->deadline_ns = (uint64_t)(desc->deadline_s * 1e9);
     if (be->remote) open_fallback(g, desc);
     g->primary.self = be->open(desc, &g->primary);
     if (!g->primary.self) {
@@ -367,7 +358,7 @@ mz_gen *mz_gen_open_backend(const mz_gen_desc *desc, const mz_gen_backend *be)
  * "", or it cannot open) the remote backend runs alone. */
 static void open_fallback(mz_gen *g, const mz_gen_desc *desc)
 {
-    const char *uri = desc->fallback ? desc->fallback : "procedural";
+    const char *uri = desc->fallback;
     if (!uri[0]) return;
     const mz_gen_backend *fb = find_backend(uri);
     if (!fb || fb->remote || fb->version != MZ_GEN_BACKEND_VERSION) {
@@ -381,47 +372,6 @@ static void open_fallback(mz_gen *g, const mz_gen_desc *desc)
     if (!g->fallback.self) {
         mz_log_warn("gen: fallback '%s' did not open (%s); running without one", uri, mz_error());
         g->fallback.backend = NULL;
-    }
-}
-
-static void scene_copy_clear(scene_copy *c)
-{
-    free(c->strings);
-    for (size_t i = 0; i < c->count; i++) free((void *)c->cond[i].rgba);
-    memset(c, 0, sizeof *c);
-}
-
-/* Keeps the request for the fallback; on OOM the fallback gets no scene. */
-static void scene_copy_set(scene_copy *c, const mz_scene_request *req, const mz_frame *cond,
-                           size_t count)
-{
-    scene_copy_clear(c);
-    size_t tags = req->tag_count < 64 ? req->tag_count : 64;
-    size_t len = strlen(req->prompt) + 1 + (req->negative ? strlen(req->negative) + 1 : 0);
-    for (size_t i = 0; i < tags; i++) len += strlen(req->tags[i]) + 1;
-    char *p = c->strings = malloc(len);
-    if (!p) return;
-    c->req = *req;
-    c->req.prompt = p;
-    p = stpcpy(p, req->prompt) + 1;
-    if (req->negative) {
-        c->req.negative = p;
-        p = stpcpy(p, req->negative) + 1;
-    }
-    for (size_t i = 0; i < tags; i++) {
-        c->tags[i] = p;
-        p = stpcpy(p, req->tags[i]) + 1;
-    }
-    c->req.tags = tags ? c->tags : NULL;
-    c->req.tag_count = tags;
-    size_t first = count > MAX_CONDITIONING ? count - MAX_CONDITIONING : 0;
-    for (size_t i = first; i < count; i++) {
-        size_t bytes = (size_t)cond[i].width * cond[i].height * 4;
-        uint8_t *px = malloc(bytes);
-        if (!px) break;
-        memcpy(px, cond[i].rgba, bytes);
-        c->cond[c->count] = cond[i];
-        c->cond[c->count++].rgba = px;
     }
 }
 
@@ -468,11 +418,11 @@ static void supervise(mz_gen *g)
 
     if (action == FALL_BACK) {
         mz_log_warn("gen: falling back to %s: %s", g->fallback.backend->name, why);
-        if (resume && g->last.strings) {
-            bool have_shown = shown.rgba != NULL;
-            g->fallback.backend->submit(g->fallback.self, &g->last.req,
-                                        have_shown ? &shown : g->last.cond,
-                                        have_shown ? 1 : g->last.count);
+        if (resume && g->last) {
+            /* The frame on screen is newer than the scene's conditioning. */
+            mz_gen_job *job =
+                shown.rgba ? mz_gen_job_make(&g->last->req, &shown, 1) : mz_gen_job_retain(g->last);
+            if (job) g->fallback.backend->submit(g->fallback.self, job);
         }
     } else if (action == RETURN) {
         mz_log_warn("gen: %s is back; leaving the fallback", g->primary.backend->name);
@@ -485,30 +435,36 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
 {
     if (!req || req->id == 0) return mz_fail("gen: a scene request needs a nonzero id");
     if (!req->prompt) return mz_fail("gen: scene %llu has no prompt", (unsigned long long)req->id);
+    /* The one copy of the scene: every backend shares it by reference. */
+    mz_gen_job *job = mz_gen_job_make(req, conditioning, count);
+    if (!job) return false;
     pthread_mutex_lock(&g->lock);
     g->current = req->id;
     g->submit_ns = mz_time_ns();
     g->first_seen = false;
     g->pace_origin_ns = 0;
-    g->period_ns = 1e9 / (req->fps > 0 ? req->fps : 30.0);
+    g->period_ns = 1e9 / job->req.fps;
     g->progress_ns = g->submit_ns;
     g->primary_frames = 0;
-    g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s *
-                                                            (req->fps > 0 ? req->fps : 30.0f))
-                                          : 0;
+    g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s * job->req.fps) : 0;
     g->primary_back = false;
     purge_queue(g);
     bool standing_in = g->active != &g->primary;
     pthread_mutex_unlock(&g->lock);
-    if (!g->fallback.backend)
-        return g->primary.backend->submit(g->primary.self, req, conditioning, count);
-    scene_copy_set(&g->last, req, conditioning, count);
+    mz_gen_job_release(g->last);
+    g->last = job;
     /* The remote always gets the scene, so it can come back with it. */
-    bool ok = g->primary.backend->submit(g->primary.self, req, conditioning, count);
-    if (standing_in)
-        ok = g->fallback.backend->submit(g->fallback.self, req, conditioning, count);
+    bool ok = g->primary.backend->submit(g->primary.self, mz_gen_job_retain(job));
+    if (!g->fallback.backend) return ok;
+    if (standing_in) ok = g->fallback.backend->submit(g->fallback.self, mz_gen_job_retain(job));
     supervise(g);
     return ok || standing_in;
+}
+
+bool mz_gen_scene_params(const mz_gen *g, mz_scene_params *out)
+{
+    if (g->last) *out = g->last->params;
+    return g->last != NULL;
 }
 
 bool mz_gen_poll(mz_gen *g, mz_frame *out)
@@ -604,7 +560,7 @@ void mz_gen_close(mz_gen *g)
     pthread_mutex_unlock(&g->lock);
     if (g->primary.self) g->primary.backend->close(g->primary.self);
     if (g->fallback.self) g->fallback.backend->close(g->fallback.self);
-    scene_copy_clear(&g->last);
+    mz_gen_job_release(g->last);
     for (int i = 0; g->slots && i < g->nslots; i++)
         free(g->slots[i].rgba);
     free(g->slots);

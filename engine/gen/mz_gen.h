@@ -22,6 +22,8 @@
 #ifndef MZ_GEN_H
 #define MZ_GEN_H
 
+#include "mz_scene.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +60,10 @@ typedef struct mz_scene_request {
     float fps;          /* 0 -> 30 */
 } mz_scene_request;
 
+/* *req with its zero fields' defaults filled in (mz_defaults.h): what every
+ * backend is handed. */
+mz_scene_request mz_scene_request_defaults(const mz_scene_request *req);
+
 /* How much of the picture a backend may save on a slow device. */
 typedef enum mz_gen_quality {
     MZ_GEN_QUALITY_AUTO,      /* the procedural backend draws fewer pixels on a CPU and scales up */
@@ -74,7 +80,14 @@ typedef struct mz_gen_desc {
                              NULL -> "procedural", "" -> none */
     float deadline_s;     /* remote: no frame for this long -> fallback; 0 -> 1.0 */
     mz_gen_quality quality;
+    /* Procedural: draw at this fraction of each side (0.25..1) and scale
+     * up, whatever the device, to compare quality and speed; 0 -> by device
+     * and quality. */
+    float scale;
 } mz_gen_desc;
+
+/* *desc (NULL: all zero) with its defaults filled in; what backends get. */
+mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc);
 
 typedef struct mz_gen_stats {
     char backend[32];        /* the backend producing frames right now */
@@ -96,6 +109,11 @@ bool mz_gen_quality_parse(const char *name, mz_gen_quality *out);
  * their continuation. Never blocks on rendering or the network. */
 bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *conditioning,
                    size_t count);
+
+/* The scene parameters the generator read in the scene last submitted
+ * (its prompt, tags and negative prompt, read once at submit), for what
+ * else follows the scene, such as its sound: false before any submit. */
+bool mz_gen_scene_params(const mz_gen *g, mz_scene_params *out);
 
 /* The next frame if one is ready: true and *out filled, else false at once. */
 bool mz_gen_poll(mz_gen *g, mz_frame *out);

@@ -13,7 +13,39 @@
 
 #include "mz_gen.h"
 
-#define MZ_GEN_BACKEND_VERSION 1
+#include <stdatomic.h>
+
+#define MZ_GEN_BACKEND_VERSION 2
+
+/* The newest conditioning frames a job keeps (older ones are dropped). */
+#define MZ_GEN_MAX_CONDITIONING 4
+
+/* A scene as the front hands it to backends: the request with copies of
+ * everything it points to, made once per submit (job.c). Read-only once
+ * made, so the front and any number of backends share it across threads:
+ * each holder owns one reference and gives it back with
+ * mz_gen_job_release; the last release frees it. */
+typedef struct mz_gen_job {
+    /* With its defaults filled in (mz_scene_request_defaults); prompt,
+     * negative and tags point into the job. */
+    mz_scene_request req;
+    /* The last frames shown, oldest first, at most MZ_GEN_MAX_CONDITIONING:
+     * rgba points into the job. */
+    mz_frame cond[MZ_GEN_MAX_CONDITIONING];
+    size_t cond_count;
+    /* What engine/scene's interpreter reads in the prompt, the tags and
+     * the negative prompt (each item as "no ITEM"). */
+    mz_scene_params params;
+    atomic_int refs; /* job.c's */
+} mz_gen_job;
+
+/* A job with one reference (the caller's), or NULL + mz_fail(). Keeps the
+ * newest MZ_GEN_MAX_CONDITIONING of `cond`. */
+mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, size_t count);
+/* Another reference to job; returns job. */
+mz_gen_job *mz_gen_job_retain(mz_gen_job *job);
+/* Gives one reference back; NULL is ignored. */
+void mz_gen_job_release(mz_gen_job *job);
 
 typedef struct mz_gen_sink mz_gen_sink;
 
@@ -29,10 +61,12 @@ typedef struct mz_gen_backend {
     uint32_t version;
     const char *name;
     bool (*accepts)(const char *uri);
-    /* Returns the backend's state, or NULL + mz_fail(). */
+    /* Returns the backend's state, or NULL + mz_fail(). desc has its
+     * defaults filled in (mz_gen_desc_defaults). */
     void *(*open)(const mz_gen_desc *desc, mz_gen_sink *sink);
-    /* Copies req and the conditioning frames; never blocks on work. */
-    bool (*submit)(void *self, const mz_scene_request *req, const mz_frame *cond, size_t count);
+    /* Takes over one reference to job (released by the backend when done
+     * with it, also when submit fails); never blocks on work. */
+    bool (*submit)(void *self, mz_gen_job *job);
     void (*cancel)(void *self);
     void (*close)(void *self);
     /* Frames come from a server that may be absent, late or broken: the

@@ -3,9 +3,11 @@
  * docs/protocol.md. `maze serve` is a thin wrapper around it.
  *
  * Each client gets its own mz_gen (one scene in flight per connection, as
- * the protocol says); all connections share one service thread, the one
- * that calls mz_gen_server_run. Queues are bounded: at most
- * max_queue_frames frames wait per client, after which its generator waits.
+ * the protocol says), opened, run and closed on a thread of its own; all
+ * connections share one service thread, the one that calls
+ * mz_gen_server_run, which only parses and moves bytes. Queues are bounded:
+ * at most max_queue_frames frames wait per client (and one more being
+ * handed over), after which its generator waits.
  *
  * Threading: create/run/destroy on one thread; mz_gen_server_stop may be
  * called from any thread or a signal handler. Errors: NULL/false +

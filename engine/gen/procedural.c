@@ -1,5 +1,5 @@
-/* The "procedural" backend: prompt -> scene parameters (engine/scene's
- * interpreter) -> frames from a fragment shader, on a worker thread.
+/* The "procedural" backend: the scene parameters the front read from the
+ * request (the job's) -> frames from a fragment shader, on a worker thread.
  *
  * Continuity: the worker keeps what is on screen between scenes — the
  * parameters of the last frame, the camera and the world clock. A new scene
@@ -11,12 +11,12 @@
  * counts, never of wall time, so the same requests in the same order give
  * the same pixels. */
 #include "mz_gen_backends.h"
-#include "procedural_internal.h"
+#include "procedural_vk.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_scene.h"
-#include "mz_scene_interp.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -24,10 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_W 640
-#define DEFAULT_H 360
-#define DEFAULT_FPS 30.0f
-#define DEFAULT_TRANSITION_S 1.0f
 #define TOWER_DEPTH 38.0 /* keep in step with landscape.frag */
 #define FIRE_DEPTH 9.0
 #define LAYER_NEAR 12.0 /* streaming layers live between these depths */
@@ -50,14 +46,6 @@ typedef struct anchors {
     double screen[MZ_SCENE_MAX_SUBJECTS];
 } anchors;
 
-/* A request as the worker keeps it: copies of everything. */
-typedef struct job {
-    mz_scene_request req;
-    char *prompt; /* prompt + tags, one string for the interpreter */
-    uint8_t *cond;
-    uint32_t cond_w, cond_h;
-} job;
-
 /* The camera carries across scenes: positions and smoothed velocities. */
 typedef struct camera {
     double x, z, yaw, rise;
@@ -75,13 +63,14 @@ typedef struct proc {
     pthread_cond_t wake;
     bool quit, stop; /* stop: cancel() ended the scene in flight */
     bool pending;    /* `next` holds a request the worker has not started */
-    job next;
+    mz_gen_job *next;
     /* pending || stop, for the renderer to read between bands without the
      * lock: the frame being drawn is no longer wanted. */
     atomic_bool interrupt;
 
     /* Worker-only from here. */
-    job cur;
+    mz_gen_job *cur;
+    uint64_t seed; /* cur's (0 before the first scene: the warm-up's) */
     bool active;
     bool continuing; /* the scene starts from an image: morph from it */
     uint32_t index;
@@ -101,16 +90,10 @@ typedef struct proc {
     uint64_t drawn;
     bool cpu_device;           /* lavapipe: draw smaller, scale up */
     bool reference;            /* MZ_GEN_QUALITY_REFERENCE: always draw every pixel */
+    float scale;               /* mz_gen_desc.scale: 0, or the fraction drawn */
     const uint8_t *last_frame; /* the readback of the last frame rendered */
     uint32_t last_w, last_h;
 } proc;
-
-static void job_clear(job *j)
-{
-    free(j->prompt);
-    free(j->cond);
-    memset(j, 0, sizeof *j);
-}
 
 static uint32_t mix32(uint64_t x)
 {
@@ -131,30 +114,6 @@ static float smooth01(float t)
 {
     t = t < 0 ? 0 : t > 1 ? 1 : t;
     return t * t * (3 - 2 * t);
-}
-
-/* The one string the interpreter reads: the prompt, then the story's tags
- * (words it may know: "storm", "night"), then each comma-separated item of
- * the negative prompt as "no ITEM" (its negation rule turns "no rain" into
- * rain 0). Items are clauses of their own, so nothing reaches across. */
-static char *compose_prompt(const mz_scene_request *req)
-{
-    const char *neg = req->negative ? req->negative : "";
-    size_t n = strlen(req->prompt) + 1 + strlen(neg) * 6 + 8;
-    for (size_t i = 0; i < req->tag_count; i++)
-        n += req->tags[i] ? strlen(req->tags[i]) + 2 : 0;
-    char *s = malloc(n);
-    if (!s) return NULL;
-    strcpy(s, req->prompt);
-    size_t at = strlen(s);
-    for (size_t i = 0; i < req->tag_count; i++)
-        if (req->tags[i]) at += (size_t)sprintf(s + at, ". %s", req->tags[i]);
-    while (*neg) {
-        size_t len = strcspn(neg, ",");
-        if (len) at += (size_t)sprintf(s + at, ". no %.*s", (int)len, neg);
-        neg += len + (neg[len] == ',');
-    }
-    return s;
 }
 
 /* ------------------------------------------------------------ the camera */
@@ -274,7 +233,7 @@ static void fill_subjects(const mz_scene_params *p, const anchors *at, proc_unif
 static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph, uint32_t w,
                           uint32_t h, const anchors *placed, proc_uniforms *u)
 {
-    uint64_t seed = pr->cur.req.seed;
+    uint64_t seed = pr->seed;
     uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(seed ^ 0x1a2b3c);
     double t = pr->world_s;
     memset(u, 0, sizeof *u);
@@ -304,7 +263,7 @@ static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph,
  * place of the frame), then fixed in the world so the camera moves past. */
 static void place_anchors(proc *pr, const mz_scene_params *p)
 {
-    uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(pr->cur.req.seed ^ 0x1a2b3c);
+    uint32_t landmark = p->entity_seed[0] ? p->entity_seed[0] : mix32(pr->seed ^ 0x1a2b3c);
     double screen_x = (unit(landmark) < 0.5 ? -1 : 1) * (0.22 + 0.3 * unit(landmark ^ 0x55));
     double on_screen = (pr->landmark_x - pr->cam.x) / TOWER_DEPTH - pr->cam.yaw;
     bool wanted = p->element[MZ_EL_TOWER] > 0.01f;
@@ -337,7 +296,7 @@ static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
         spread += !spot_of_its_own(p->subject[i].place);
     for (int i = 0; i < p->subject_count && i < MZ_SCENE_MAX_SUBJECTS; i++) {
         const mz_subject *s = &p->subject[i];
-        uint64_t seed = pr->cur.req.seed ^ ((uint64_t)s->entity << 20) ^ (uint64_t)i * 0x51ed27;
+        uint64_t seed = pr->seed ^ ((uint64_t)s->entity << 20) ^ (uint64_t)i * 0x51ed27;
         double jitter = (unit(seed) - 0.5) * 0.12;
         double screen = -0.45 + 0.9 * (k + 0.5) / (spread ? spread : 1) + jitter;
         double depth = 6.5 + 2.5 * unit(seed ^ 0x77);
@@ -367,25 +326,20 @@ static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
 
 static void start_scene(proc *pr)
 {
-    mz_scene_params to;
-    if (!mz_scene_interpret(NULL, pr->cur.prompt, NULL, &to, NULL)) to = mz_scene_params_default();
-    if (mz_log_enabled(MZ_LOG_DEBUG)) {
-        char line[512];
-        mz_scene_params_describe(&to, line, sizeof line);
-        mz_log_debug("procedural: scene %llu \"%s\" -> %s", (unsigned long long)pr->cur.req.id,
-                     pr->cur.prompt, line);
-    }
-    pr->continuing = pr->have_shown || pr->cur.cond;
+    pr->seed = pr->cur->req.seed;
+    mz_scene_params to = pr->cur->params;
+    /* The newest conditioning frame is the image to continue from. */
+    const mz_frame *cond = pr->cur->cond_count ? &pr->cur->cond[pr->cur->cond_count - 1] : NULL;
+    pr->continuing = pr->have_shown || cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
     pr->index = 0;
     pr->active = true;
     /* No frames given: continue from what this generator made last (the
      * readback still holds it; set_conditioning copies it). */
-    bool given = pr->cur.cond != NULL;
-    const uint8_t *start = given ? pr->cur.cond : pr->last_frame;
-    if (start && !proc_vk_set_conditioning(pr->vk, start, given ? pr->cur.cond_w : pr->last_w,
-                                           given ? pr->cur.cond_h : pr->last_h))
+    const uint8_t *start = cond ? cond->rgba : pr->last_frame;
+    if (start && !proc_vk_set_conditioning(pr->vk, start, cond ? cond->width : pr->last_w,
+                                           cond ? cond->height : pr->last_h))
         mz_log_error("procedural: conditioning frame: %s", mz_error());
     place_anchors(pr, &to);
     pr->placed_from = pr->placed_to;
@@ -393,14 +347,13 @@ static void start_scene(proc *pr)
 }
 
 /* The size frames are drawn at before scaling to w x h: all of it in
- * reference quality. MZ_GEN_SCALE (0.25..1) overrides, for comparing
- * quality and speed. */
+ * reference quality. The desc's scale overrides, for comparing quality and
+ * speed. */
 static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, uint32_t *ih)
 {
     double scale = 1.0;
-    const char *env = getenv("MZ_GEN_SCALE");
-    if (env && atof(env) >= 0.25 && atof(env) <= 1.0)
-        scale = atof(env);
+    if (pr->scale > 0)
+        scale = pr->scale;
     else if (!pr->reference && pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
         double px = (double)w * h, want = fmin(px / 4.0, CPU_MAX_PIXELS);
         scale = sqrt(fmax(want, CPU_FULL_PIXELS) / px);
@@ -459,11 +412,9 @@ static void remember_view(proc *pr, const proc_uniforms *u)
  * scene is over (superseded, finished, or an error). */
 static bool next_frame(proc *pr)
 {
-    const mz_scene_request *r = &pr->cur.req;
-    float fps = r->fps > 0 ? r->fps : DEFAULT_FPS;
-    uint32_t w = r->width > 0 ? (uint32_t)r->width : DEFAULT_W;
-    uint32_t h = r->height > 0 ? (uint32_t)r->height : DEFAULT_H;
-    float trans = r->transition_s > 0 ? r->transition_s : DEFAULT_TRANSITION_S;
+    const mz_scene_request *r = &pr->cur->req;
+    float fps = r->fps, trans = r->transition_s;
+    uint32_t w = (uint32_t)r->width, h = (uint32_t)r->height;
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
 
     float scene_s = (float)pr->index / fps;
@@ -521,9 +472,9 @@ static void *worker(void *arg)
     pthread_mutex_lock(&pr->lock);
     while (!pr->quit) {
         if (pr->pending) {
-            job_clear(&pr->cur);
+            mz_gen_job_release(pr->cur);
             pr->cur = pr->next;
-            memset(&pr->next, 0, sizeof pr->next);
+            pr->next = NULL;
             pr->pending = false;
             pr->stop = false;
             atomic_store(&pr->interrupt, false);
@@ -567,8 +518,8 @@ static void proc_close(void *self)
         pthread_mutex_unlock(&pr->lock);
         pthread_join(pr->thread, NULL);
     }
-    job_clear(&pr->cur);
-    job_clear(&pr->next);
+    mz_gen_job_release(pr->cur);
+    mz_gen_job_release(pr->next);
     proc_vk_destroy(pr->vk);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
@@ -600,6 +551,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     vkGetPhysicalDeviceProperties(mz_gpu_physical(pr->gpu), &props);
     pr->cpu_device = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     pr->reference = desc->quality == MZ_GEN_QUALITY_REFERENCE;
+    pr->scale = desc->scale;
     /* Warm-up: lavapipe compiles a pipeline on its first draw (~100 ms);
      * drawing once outdoors and once in a room here keeps that out of the
      * first scenes' latency. */
@@ -607,7 +559,7 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     mz_scene_params outdoors = mz_scene_params_default(), room = outdoors;
     room.setting = MZ_SETTING_INTERIOR;
     uint32_t iw, ih;
-    internal_size(pr, DEFAULT_W, DEFAULT_H, &iw, &ih);
+    internal_size(pr, MZ_DEFAULT_FRAME_WIDTH, MZ_DEFAULT_FRAME_HEIGHT, &iw, &ih);
     const uint8_t *px;
     bool warm = true;
     /* At the drawn size only: the resolve pass compiles on the first scene
@@ -625,31 +577,12 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     return pr;
 }
 
-static bool proc_submit(void *self, const mz_scene_request *req, const mz_frame *cond, size_t count)
+static bool proc_submit(void *self, mz_gen_job *job)
 {
     proc *pr = self;
-    job j = {.req = *req};
-    j.prompt = compose_prompt(req);
-    const mz_frame *last = count ? &cond[count - 1] : NULL;
-    if (last && last->rgba && last->width && last->height) {
-        size_t bytes = (size_t)last->width * last->height * 4;
-        j.cond = malloc(bytes);
-        if (j.cond) memcpy(j.cond, last->rgba, bytes);
-        j.cond_w = last->width;
-        j.cond_h = last->height;
-    }
-    if (!j.prompt || (last && last->rgba && !j.cond)) {
-        job_clear(&j);
-        return mz_fail("procedural: out of memory for a scene request");
-    }
-    /* Only the prompt string is kept: tags and the negative are in it. */
-    j.req.prompt = j.prompt;
-    j.req.negative = NULL;
-    j.req.tags = NULL;
-    j.req.tag_count = 0;
     pthread_mutex_lock(&pr->lock);
-    job_clear(&pr->next);
-    pr->next = j;
+    mz_gen_job_release(pr->next);
+    pr->next = job;
     pr->pending = true;
     atomic_store(&pr->interrupt, true);
     pthread_cond_signal(&pr->wake);
@@ -661,7 +594,8 @@ static void proc_cancel(void *self)
 {
     proc *pr = self;
     pthread_mutex_lock(&pr->lock);
-    job_clear(&pr->next);
+    mz_gen_job_release(pr->next);
+    pr->next = NULL;
     pr->pending = false;
     pr->stop = true;
     atomic_store(&pr->interrupt, true);

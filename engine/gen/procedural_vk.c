@@ -9,7 +9,7 @@
  * A frame is drawn in horizontal bands, one submit each, so a frame whose
  * scene was superseded stops at the next band instead of holding the new
  * scene's first frame back for a whole frame. */
-#include "procedural_internal.h"
+#include "procedural_vk.h"
 
 #include "mz_error.h"
 #include "mz_gpu_util.h"
@@ -198,6 +198,37 @@ static bool create_resolve(proc_vk *vk)
     return true;
 }
 
+/* One descriptor of `set`: an image (with the sampler) or a buffer. */
+static void write_set(proc_vk *vk, VkDescriptorSet set, uint32_t binding, VkDescriptorType type,
+                      const VkDescriptorImageInfo *image, const VkDescriptorBufferInfo *buffer)
+{
+    VkWriteDescriptorSet write = {
+        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+        .dstSet = set,
+        .dstBinding = binding,
+        .descriptorCount = 1,
+        .descriptorType = type,
+        .pImageInfo = image,
+        .pBufferInfo = buffer,
+    };
+    vkUpdateDescriptorSets(vk->dev, 1, &write, 0, NULL);
+}
+
+static bool make_framebuffer(proc_vk *vk, VkRenderPass pass, VkImageView view, uint32_t w,
+                             uint32_t h, VkFramebuffer *out)
+{
+    VkFramebufferCreateInfo info = {
+        .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
+        .renderPass = pass,
+        .attachmentCount = 1,
+        .pAttachments = &view,
+        .width = w,
+        .height = h,
+        .layers = 1,
+    };
+    return vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, out), "vkCreateFramebuffer");
+}
+
 /* Points the resolve sets at the targets of the current size. */
 static void write_resolve_sets(proc_vk *vk)
 {
@@ -207,21 +238,10 @@ static void write_resolve_sets(proc_vk *vk)
             {vk->sampler, vk->history[i].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
         };
         VkDescriptorBufferInfo params = {vk->resolve_params.buffer, 0, sizeof(proc_resolve)};
-        VkWriteDescriptorSet writes[2] = {
-            {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-             .dstSet = vk->resolve_set[i],
-             .dstBinding = 0,
-             .descriptorCount = 2,
-             .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
-             .pImageInfo = images},
-            {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-             .dstSet = vk->resolve_set[i],
-             .dstBinding = 2,
-             .descriptorCount = 1,
-             .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-             .pBufferInfo = &params},
-        };
-        vkUpdateDescriptorSets(vk->dev, 2, writes, 0, NULL);
+        for (uint32_t b = 0; b < 2; b++)
+            write_set(vk, vk->resolve_set[i], b, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                      &images[b], NULL);
+        write_set(vk, vk->resolve_set[i], 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, NULL, &params);
     }
 }
 
@@ -231,15 +251,7 @@ static bool create_descriptors(proc_vk *vk)
 {
     if (!mz_gpu_linear_sampler(vk->gpu, &vk->sampler)) return false;
     VkDescriptorBufferInfo ubo = {vk->uniforms.buffer, 0, sizeof(proc_uniforms)};
-    VkWriteDescriptorSet write = {
-        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-        .dstSet = vk->set,
-        .dstBinding = 0,
-        .descriptorCount = 1,
-        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        .pBufferInfo = &ubo,
-    };
-    vkUpdateDescriptorSets(vk->dev, 1, &write, 0, NULL);
+    write_set(vk, vk->set, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, NULL, &ubo);
     return true;
 }
 
@@ -332,35 +344,13 @@ static bool make_target(proc_vk *vk, uint32_t w, uint32_t h, uint32_t iw, uint32
         !buffer_create(vk, &vk->readback, (VkDeviceSize)w * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                        true, "procedural readback"))
         return false;
-    for (int i = 0; scaled && i < 2; i++) {
-        VkFramebufferCreateInfo info = {
-            .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
-            .renderPass = vk->resolve_pass,
-            .attachmentCount = 1,
-            .width = w,
-            .height = h,
-            .layers = 1,
-        };
+    for (int i = 0; scaled && i < 2; i++)
         if (!mz_gpu_image_create(vk->gpu, &vk->history[i], w, h, FORMAT, full,
-                                 "procedural history"))
+                                 "procedural history") ||
+            !make_framebuffer(vk, vk->resolve_pass, vk->history[i].view, w, h, &vk->history_fb[i]))
             return false;
-        info.pAttachments = &vk->history[i].view;
-        if (!vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->history_fb[i]),
-                   "vkCreateFramebuffer"))
-            return false;
-    }
     if (scaled) write_resolve_sets(vk);
-    VkFramebufferCreateInfo info = {
-        .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
-        .renderPass = vk->pass,
-        .attachmentCount = 1,
-        .pAttachments = &vk->target.view,
-        .width = iw,
-        .height = ih,
-        .layers = 1,
-    };
-    return vk_ok(vkCreateFramebuffer(vk->dev, &info, NULL, &vk->framebuffer),
-                 "vkCreateFramebuffer");
+    return make_framebuffer(vk, vk->pass, vk->target.view, iw, ih, &vk->framebuffer);
 }
 
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t w, uint32_t h)
@@ -380,15 +370,7 @@ bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t w, uint
             return false;
         VkDescriptorImageInfo img = {vk->sampler, vk->cond.view,
                                      VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-        VkWriteDescriptorSet write = {
-            .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-            .dstSet = vk->set,
-            .dstBinding = 1,
-            .descriptorCount = 1,
-            .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
-            .pImageInfo = &img,
-        };
-        vkUpdateDescriptorSets(vk->dev, 1, &write, 0, NULL);
+        write_set(vk, vk->set, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &img, NULL);
     }
     memcpy(vk->staging.map, rgba, (size_t)bytes);
     vk->cond_dirty = true;

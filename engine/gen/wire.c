@@ -24,7 +24,7 @@ void mz_gen_wire_init(mz_gen_wire *w, struct lws *wsi, size_t max_text, size_t m
     w->max_binary = max_binary;
 }
 
-static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
+mz_gen_wire_msg *mz_gen_wire_msg_new(size_t len, bool binary)
 {
     mz_gen_wire_msg *m = malloc(sizeof *m + LWS_PRE + len);
     if (!m) return NULL;
@@ -32,14 +32,35 @@ static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
     m->binary = binary;
     m->len = len;
     m->sent = 0;
+    return m;
+}
+
+uint8_t *mz_gen_wire_msg_data(mz_gen_wire_msg *m)
+{
+    return m->data + LWS_PRE;
+}
+
+void mz_gen_wire_msg_free(mz_gen_wire_msg *m)
+{
+    free(m);
+}
+
+void mz_gen_wire_push(mz_gen_wire *w, mz_gen_wire_msg *m)
+{
     if (w->tail)
         w->tail->next = m;
     else
         w->head = m;
     w->tail = m;
     w->queued++;
-    w->queued_binary += binary;
+    w->queued_binary += m->binary;
     if (w->wsi) lws_callback_on_writable(w->wsi);
+}
+
+static mz_gen_wire_msg *enqueue(mz_gen_wire *w, size_t len, bool binary)
+{
+    mz_gen_wire_msg *m = mz_gen_wire_msg_new(len, binary);
+    if (m) mz_gen_wire_push(w, m);
     return m;
 }
 
@@ -55,6 +76,24 @@ uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len)
 {
     mz_gen_wire_msg *m = enqueue(w, len, true);
     return m ? m->data + LWS_PRE : NULL;
+}
+
+void mz_gen_wire_drop_frames(mz_gen_wire *w)
+{
+    mz_gen_wire_msg **p = &w->head, *last = NULL;
+    while (*p) {
+        mz_gen_wire_msg *m = *p;
+        if (m->binary && m->sent == 0) {
+            *p = m->next;
+            w->queued--;
+            w->queued_binary--;
+            free(m);
+        } else {
+            last = m;
+            p = &m->next;
+        }
+    }
+    w->tail = last;
 }
 
 bool mz_gen_wire_writeable(mz_gen_wire *w)
@@ -173,12 +212,4 @@ bool mz_gen_wire_serve(struct lws_context *ctx, const atomic_bool *quit)
     while (!atomic_load(quit))
         if (lws_service(ctx, 0) < 0) return false;
     return true;
-}
-
-void mz_gen_wire_retry(struct lws_context *ctx, lws_sorted_usec_list_t *sul,
-                       void (*retry)(lws_sorted_usec_list_t *), int *backoff_ms)
-{
-    lws_sul_schedule(ctx, 0, sul, retry, (lws_usec_t)*backoff_ms * 1000);
-    *backoff_ms =
-        *backoff_ms * 2 > MZ_GEN_WIRE_BACKOFF_MAX_MS ? MZ_GEN_WIRE_BACKOFF_MAX_MS : *backoff_ms * 2;
 }

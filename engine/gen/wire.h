@@ -1,5 +1,6 @@
-/* wire — one WebSocket peer's message queues, shared by the remote backend,
- * the generation server and the ComfyUI adapter (private to engine/gen).
+/* wire — one WebSocket peer's message queues, shared by the client skeleton
+ * (ws_client.h: the remote backend, the ComfyUI adapter) and the generation
+ * server (private to engine/gen).
  *
  * Outgoing messages are queued whole and written in chunks from the
  * connection's WRITEABLE callback, so a 3.5 MB frame never stalls the other
@@ -46,6 +47,18 @@ bool mz_gen_wire_send_text(mz_gen_wire *w, const char *text, size_t len);
  * (valid until the next wire call), or NULL when out of memory. */
 uint8_t *mz_gen_wire_send_binary(mz_gen_wire *w, size_t len);
 
+/* A message made on any thread (the server's producers encode frames on
+ * theirs) and queued later, on the service thread, by mz_gen_wire_push,
+ * which takes it over. data gives where its len bytes go. */
+mz_gen_wire_msg *mz_gen_wire_msg_new(size_t len, bool binary);
+uint8_t *mz_gen_wire_msg_data(mz_gen_wire_msg *m);
+void mz_gen_wire_msg_free(mz_gen_wire_msg *m);
+void mz_gen_wire_push(mz_gen_wire *w, mz_gen_wire_msg *m);
+
+/* Frees the queued binary messages not yet begun (one being written stays,
+ * so the stream stays whole); text messages stay. */
+void mz_gen_wire_drop_frames(mz_gen_wire *w);
+
 /* From the WRITEABLE callback: writes the next chunk and asks for another
  * callback while anything is left. false: the connection failed. */
 bool mz_gen_wire_writeable(mz_gen_wire *w);
@@ -73,17 +86,6 @@ struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, vo
                                        const char *iface, int port, int *bound);
 /* A client context: no listening, connections give up after 2 s. */
 struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user);
-
-/* Clients reconnect with backoff: the first retry this long after a loss,
- * each next one twice as late, up to MZ_GEN_WIRE_BACKOFF_MAX_MS; a client
- * resets its backoff to the first once a link is up. */
-#define MZ_GEN_WIRE_BACKOFF_FIRST_MS 100
-#define MZ_GEN_WIRE_BACKOFF_MAX_MS 2000
-
-/* Schedules `retry` on ctx's service thread *backoff_ms from now, then
- * doubles *backoff_ms (capped). From the service thread. */
-void mz_gen_wire_retry(struct lws_context *ctx, lws_sorted_usec_list_t *sul,
-                       void (*retry)(lws_sorted_usec_list_t *), int *backoff_ms);
 
 /* Services ctx until *quit is set (then lws_cancel_service wakes it).
  * false: the service loop failed. */

@@ -1,6 +1,7 @@
 /* mz_render — see mz_render.h. */
 #include "mz_render.h"
 
+#include "mz_defaults.h"
 #include "mz_error.h"
 #include "mz_gpu_util.h"
 #include "mz_log.h"
@@ -471,12 +472,22 @@ static bool make_fixed(mz_render *r)
            texture_create(r, &r->overlay, 1, 1);
 }
 
-mz_render *mz_render_create(const mz_render_desc *desc)
+/* The one place mz_render_desc's zero fields get their defaults. */
+static mz_render_desc desc_defaults(const mz_render_desc *desc)
 {
-    if (!desc || !desc->gpu) {
+    mz_render_desc d = *desc;
+    if (d.width <= 0) d.width = MZ_DEFAULT_WINDOW_WIDTH;
+    if (d.height <= 0) d.height = MZ_DEFAULT_WINDOW_HEIGHT;
+    return d;
+}
+
+mz_render *mz_render_create(const mz_render_desc *given)
+{
+    if (!given || !given->gpu) {
         mz_fail("render: no gpu given");
         return NULL;
     }
+    const mz_render_desc d = desc_defaults(given), *desc = &d;
     mz_render *r = calloc(1, sizeof *r);
     if (!r) {
         mz_fail("render: out of memory");
@@ -486,8 +497,8 @@ mz_render *mz_render_create(const mz_render_desc *desc)
     r->dev = mz_gpu_device(desc->gpu);
     r->surface = mz_gpu_surface(desc->gpu);
     r->no_vsync = desc->no_vsync;
-    r->want_w = desc->width > 0 ? desc->width : 1280;
-    r->want_h = desc->height > 0 ? desc->height : 720;
+    r->want_w = desc->width;
+    r->want_h = desc->height;
     r->last_image = -1;
     if (!choose_format(r) || !make_fixed(r) || !make_pipeline(r)) {
         mz_fail_context("render");

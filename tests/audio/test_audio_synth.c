@@ -17,7 +17,7 @@ static float *render_bed(mz_bed bed, const mz_synth_params *p, double seconds, s
     mz_synth *s = malloc(sizeof *s);
     *n = (size_t)(seconds * RATE);
     float *mono = malloc(sizeof(float) * *n), blk[2 * MZ_AUDIO_BLOCK];
-    mz_synth_init(s, bed, p, 1234);
+    mz_synth_init(s, bed, mz_bus_channels(mz_bed_bus(bed)), p, 1234);
     for (size_t pos = 0; pos < *n; pos += MZ_AUDIO_BLOCK) {
         int frames = (int)(*n - pos < MZ_AUDIO_BLOCK ? *n - pos : MZ_AUDIO_BLOCK);
         mz_synth_render(s, blk, frames);

@@ -617,6 +617,21 @@ static void reference_images_hold(void)
     }
 }
 
+/* The desc's scale sets the size drawn, on any device (it was read from
+ * MZ_GEN_SCALE inside the engine before). */
+static void the_desc_sets_the_drawn_size(void)
+{
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.gpu = gpu, .scale = 0.5f});
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    if (!g) return;
+    mz_scene_request r = {.id = 1, .prompt = "open fields", .width = 320, .height = 180};
+    mz_frame f;
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0) && mz_gen_wait(g, &f, 20000));
+    MZ_CHECK_MSG(f.width == 320 && f.drawn_width == 160 && f.drawn_height == 90, "%ux%u drawn",
+                 f.drawn_width, f.drawn_height);
+    mz_gen_close(g);
+}
+
 /* Two halves, two ctest entries (test_gen_pixels, test_gen_subjects), so
  * each stays well inside its time limit on a slow machine: the argument
  * "subjects" runs the subjects and temporal upsampling checks. */
@@ -643,6 +658,7 @@ int main(int argc, char **argv)
         MZ_RUN(the_same_seed_gives_the_same_frames);
         MZ_RUN(frames_move);
         MZ_RUN(frames_report_their_camera);
+        MZ_RUN(the_desc_sets_the_drawn_size);
         MZ_RUN(unknown_words_still_render);
         MZ_RUN(a_new_scene_continues_from_the_last_frame);
         MZ_RUN(a_room_is_not_a_cave);

@@ -16,7 +16,10 @@
 
 static mz_gen_sink *fake_sink;
 static uint64_t fake_last_submit;
+static mz_gen_job *fake_job; /* the last job submitted, kept by the fake */
 static int fake_cancels;
+
+static mz_gen_desc fake_desc; /* as the fake was opened */
 
 static bool fake_accepts(const char *uri)
 {
@@ -24,16 +27,16 @@ static bool fake_accepts(const char *uri)
 }
 static void *fake_open(const mz_gen_desc *desc, mz_gen_sink *sink)
 {
-    (void)desc;
+    fake_desc = *desc;
     fake_sink = sink;
     return &fake_sink;
 }
-static bool fake_submit(void *self, const mz_scene_request *req, const mz_frame *c, size_t n)
+static bool fake_submit(void *self, mz_gen_job *job)
 {
     (void)self;
-    (void)c;
-    (void)n;
-    fake_last_submit = req->id;
+    fake_last_submit = job->req.id;
+    mz_gen_job_release(fake_job);
+    fake_job = job;
     return true;
 }
 static void fake_cancel(void *self)
@@ -44,6 +47,8 @@ static void fake_cancel(void *self)
 static void fake_close(void *self)
 {
     (void)self;
+    mz_gen_job_release(fake_job);
+    fake_job = NULL;
 }
 
 static const mz_gen_backend fake = {
@@ -230,6 +235,88 @@ static void bad_requests_and_backends_are_refused(void)
     MZ_CHECK_HAS(mz_error(), "version");
 }
 
+/* The front copies a scene once; the backend's job stays whole after the
+ * caller's strings and pixels are gone, and keeps the newest frames. */
+static void the_backend_owns_its_copy_of_the_scene(void)
+{
+    mz_gen *g = open_fake(8, false);
+    char prompt[] = "a lighthouse", negative[] = "fog", tag[] = "storm";
+    const char *tags[] = {tag};
+    uint8_t px[6][W * H * 4];
+    mz_frame cond[6];
+    for (int i = 0; i < 6; i++) {
+        memset(px[i], 10 * i, sizeof px[i]);
+        cond[i] = (mz_frame){.width = W, .height = H, .index = (uint32_t)i, .rgba = px[i]};
+    }
+    mz_scene_request r = {
+        .id = 7, .prompt = prompt, .negative = negative, .tags = tags, .tag_count = 1};
+    MZ_CHECK(mz_gen_submit(g, &r, cond, 6));
+    memset(prompt, 'x', sizeof prompt - 1);
+    memset(negative, 'x', sizeof negative - 1);
+    memset(tag, 'x', sizeof tag - 1);
+    memset(px, 0xee, sizeof px);
+    MZ_CHECK(fake_job && fake_job->req.id == 7);
+    MZ_CHECK_STR(fake_job->req.prompt, "a lighthouse");
+    MZ_CHECK_STR(fake_job->req.negative, "fog");
+    MZ_CHECK(fake_job->req.tag_count == 1);
+    MZ_CHECK_STR(fake_job->req.tags[0], "storm");
+    MZ_CHECK(fake_job->cond_count == MZ_GEN_MAX_CONDITIONING);
+    for (size_t i = 0; i < fake_job->cond_count; i++) {
+        const mz_frame *c = &fake_job->cond[i];
+        MZ_CHECK(c->index == i + 2 && c->width == W && c->height == H);
+        MZ_CHECK(c->rgba[0] == 10 * (i + 2) && c->rgba[W * H * 4 - 1] == 10 * (i + 2));
+    }
+    /* The front's own reference goes with the next scene; the fake's stays. */
+    mz_gen_job *first = mz_gen_job_retain(fake_job);
+    submit(g, 8, 30);
+    MZ_CHECK(fake_job != first && fake_job->cond_count == 0);
+    MZ_CHECK_STR(first->req.prompt, "a lighthouse");
+    mz_gen_job_release(first);
+    mz_gen_close(g);
+}
+
+/* Zero fields mean the defaults, filled in one place before any backend
+ * sees them. */
+static void backends_get_the_defaults_filled_in(void)
+{
+    mz_gen *g = open_fake(0, false);
+    MZ_CHECK(fake_desc.ring_frames == 8 && fake_desc.deadline_s == 1.0f);
+    MZ_CHECK_STR(fake_desc.uri, "procedural");
+    MZ_CHECK_STR(fake_desc.fallback, "procedural");
+    submit(g, 1, 0);
+    MZ_CHECK(fake_job->req.width == 640 && fake_job->req.height == 360);
+    MZ_CHECK(fake_job->req.fps == 30.0f && fake_job->req.transition_s == 1.0f);
+    MZ_CHECK(fake_job->req.duration_s == 0); /* open-ended stays open-ended */
+    mz_scene_request r = {
+        .id = 2, .prompt = "x", .width = 320, .height = 200, .fps = 12, .transition_s = 0.5f};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(fake_job->req.width == 320 && fake_job->req.height == 200);
+    MZ_CHECK(fake_job->req.fps == 12 && fake_job->req.transition_s == 0.5f);
+    mz_gen_close(g);
+    mz_gen_desc d = mz_gen_desc_defaults(&(mz_gen_desc){.fallback = "", .ring_frames = 9999});
+    MZ_CHECK_STR(d.fallback, "");
+    MZ_CHECK(d.ring_frames == 256);
+}
+
+/* The scene is read once, at submit: prompt, tags and negative prompt
+ * together; backends and the sound (mz_gen_scene_params) get that one
+ * reading. The player used to read the bare prompt for its sound. */
+static void the_scene_is_read_once_for_everyone(void)
+{
+    mz_gen *g = open_fake(8, false);
+    mz_scene_params p;
+    MZ_CHECK(!mz_gen_scene_params(g, &p));
+    const char *tags[] = {"rain"};
+    mz_scene_request r = {
+        .id = 3, .prompt = "fog over the fields", .negative = "fog", .tags = tags, .tag_count = 1};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    MZ_CHECK(mz_gen_scene_params(g, &p));
+    MZ_CHECK_MSG(p.rain > 0.2f && p.fog == 0.0f, "rain %.2f fog %.2f", (double)p.rain,
+                 (double)p.fog);
+    MZ_CHECK(!memcmp(&p, &fake_job->params, sizeof p));
+    mz_gen_close(g);
+}
+
 int main(void)
 {
     MZ_RUN(frames_come_out_in_order);
@@ -241,5 +328,8 @@ int main(void)
     MZ_RUN(cancel_discards_and_stops);
     MZ_RUN(stats_measure_first_frames);
     MZ_RUN(bad_requests_and_backends_are_refused);
+    MZ_RUN(the_backend_owns_its_copy_of_the_scene);
+    MZ_RUN(backends_get_the_defaults_filled_in);
+    MZ_RUN(the_scene_is_read_once_for_everyone);
     return mz_test_finish();
 }

@@ -107,7 +107,7 @@ static void test_flow(void)
                                                 .height = H,
                                                 .gen_width = 320,
                                                 .gen_height = 180,
-                                                .trace = trace_path,
+                                                .play.trace = trace_path,
                                                 .save_dir = dir,
                                                 .volume = 0.5f,
                                                 .offscreen = true});
@@ -285,7 +285,7 @@ static void test_flow(void)
 static mz_player *small_player(const char *story, const char *load)
 {
     mz_player *p = mz_player_create(&(mz_player_desc){.story = story,
-                                                      .load = load,
+                                                      .play.load = load,
                                                       .width = 320,
                                                       .height = 180,
                                                       .gen_width = 160,
@@ -323,7 +323,7 @@ static void test_load(void)
 
     /* a save that is not there: a clear error, no player */
     player = mz_player_create(&(mz_player_desc){
-        .story = "stories/cellar", .load = "/nonexistent/x.save", .offscreen = true});
+        .story = "stories/cellar", .play.load = "/nonexistent/x.save", .offscreen = true});
     MZ_CHECK(player == NULL);
     MZ_CHECK_HAS(mz_error(), "x.save");
 }
@@ -382,9 +382,9 @@ static void test_at_and_undo(void)
                                                 .gen_width = 160,
                                                 .gen_height = 90,
                                                 .offscreen = true,
-                                                .at = "cellar",
-                                                .sets = sets,
-                                                .set_count = 1});
+                                                .play.at = "cellar",
+                                                .play.sets = sets,
+                                                .play.set_count = 1});
     MZ_CHECK_MSG(player, "%s", mz_error());
     if (!player) return;
     MZ_CHECK(run_until_scene("cellar", 20));
@@ -503,7 +503,7 @@ static void test_video(void)
                                                 .gen_width = 160,
                                                 .gen_height = 90,
                                                 .offscreen = true,
-                                                .video = path});
+                                                .play.video = path});
     MZ_CHECK_MSG(player, "%s", mz_error());
     if (!player) return;
     MZ_CHECK(mz_player_recording(player));

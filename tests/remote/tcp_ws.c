@@ -84,10 +84,14 @@ bool tcp_ws_send(int fd, int opcode, bool masked, const void *data, size_t len)
         hn += 4;
     }
     if (send(fd, h, hn, MSG_NOSIGNAL) != (ssize_t)hn) return false;
+    /* In chunks of a multiple of 4 bytes, so the key starts over in each. */
     const uint8_t *p = data;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t b = masked ? p[i] ^ key[i & 3] : p[i];
-        if (send(fd, &b, 1, MSG_NOSIGNAL) != 1) return false;
+    uint8_t chunk[65536];
+    for (size_t at = 0; at < len; at += sizeof chunk) {
+        size_t n = len - at < sizeof chunk ? len - at : sizeof chunk;
+        for (size_t i = 0; i < n; i++)
+            chunk[i] = masked ? p[at + i] ^ key[i & 3] : p[at + i];
+        if (send(fd, chunk, n, MSG_NOSIGNAL) != (ssize_t)n) return false;
     }
     return true;
 }

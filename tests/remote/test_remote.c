@@ -17,8 +17,10 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,6 +335,8 @@ static void test_server_strict_framing(void)
         int close;
     } cases[] = {
         {"invalid UTF-8", true, bad_utf8, 1007},
+        /* RFC 6455 5.1: a server must close on a frame a client did not mask. */
+        {"unmasked", false, hello, 1002},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int status;
@@ -355,7 +359,32 @@ static void test_server_strict_framing(void)
     /* Generous: a hello opens a generator, seconds on a loaded machine. */
     tcp_ws_wait_close(fd, 60000, true, text, sizeof text);
     MZ_CHECK_HAS(text, "\"welcome\"");
+    /* Later in the session, after a masked frame with a 64-bit length (a
+     * conditioning frame over 64 KiB), an unmasked frame still closes it,
+     * and is not read: that cancel would have been a valid message. */
+    static const char with_cond[] =
+        "{\"type\":\"scene\",\"id\":5,\"prompt\":\"fog\",\"negative\":\"\",\"seed\":1,"
+        "\"width\":16,\"height\":16,\"fps\":30,\"duration\":0.1,\"conditioning\":1}";
+    static const char cancel[] = "{\"type\":\"cancel\",\"id\":5}";
+    enum { CW = 200, CH = 100 };
+    static uint8_t cond[MZ_GEN_PROTO_HEADER_SIZE + CW * CH * 4];
+    mz_gen_proto_frame_header(&(mz_gen_proto_frame){.scene_id = 5,
+                                                    .conditioning = true,
+                                                    .width = CW,
+                                                    .height = CH,
+                                                    .payload_size = CW * CH * 4},
+                              cond);
+    MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, true, with_cond, strlen(with_cond)) &&
+             tcp_ws_send(fd, 2, true, cond, sizeof cond));
+    tcp_ws_wait_close(fd, 60000, true, text, sizeof text);
+    MZ_CHECK_HAS(text, "\"accepted\"");
+    MZ_CHECK(fd >= 0 && tcp_ws_send(fd, 1, false, cancel, strlen(cancel)));
+    int code = fd >= 0 ? tcp_ws_wait_close(fd, 10000, false, NULL, 0) : 0;
+    MZ_CHECK_MSG(code == 1002, "close %d after an unmasked frame in a session", code);
     if (fd >= 0) close(fd);
+    mz_gen_server_stats ss;
+    mz_gen_server_stats_get(st.server, &ss);
+    MZ_CHECK_MSG(ss.refused == 2, "%llu refused", (unsigned long long)ss.refused);
     server_stop(&st);
 }
 
@@ -482,7 +511,8 @@ static void test_idle_clients_closed(void)
     }
     for (int i = 0; i < 2; i++) {
         char text[512];
-        int code = fds[i] >= 0 ? tcp_ws_wait_close(fds[i], 20000, false, text, sizeof text) : 0;
+        /* A hello opens a generator: seconds, tens under ASan on a loaded machine. */
+        int code = fds[i] >= 0 ? tcp_ws_wait_close(fds[i], 60000, false, text, sizeof text) : 0;
         MZ_CHECK_MSG(code == 1001, "close %d", code);
         MZ_CHECK_HAS(text, "\"timeout\"");
         if (fds[i] >= 0) close(fds[i]);
@@ -491,6 +521,100 @@ static void test_idle_clients_closed(void)
     mz_gen_server_stats ss;
     mz_gen_server_stats_get(s, &ss);
     MZ_CHECK_MSG(ss.idle == 2, "%llu closed idle", (unsigned long long)ss.idle);
+    server_stop(&st);
+}
+
+/* A client that takes all it can get and never reads: it connects again and
+ * again (each hello opens a generator), asks each time for an open-ended
+ * 1080p scene in PNG (the dearest frames to make) continuing from a 1080p
+ * conditioning frame, and keeps three such connections open, a new one
+ * every 250 ms (more only shares the machine's two cores more thinly). */
+typedef struct greedy {
+    int port;
+    atomic_bool stop;
+    int connections;
+} greedy;
+
+static void *greedy_run(void *arg)
+{
+    greedy *g = arg;
+    enum { GW = 1920, GH = 1080, OPEN = 3 };
+    static const char scene_1080p[] =
+        "{\"type\":\"scene\",\"id\":1,\"prompt\":\"a crowded market\",\"negative\":\"\","
+        "\"seed\":1,\"width\":1920,\"height\":1080,\"fps\":30,\"duration\":0,"
+        "\"encoding\":\"png\",\"conditioning\":1}";
+    uint8_t *cond = calloc(1, MZ_GEN_PROTO_HEADER_SIZE + (size_t)GW * GH * 4);
+    if (!cond) return NULL;
+    mz_gen_proto_frame_header(&(mz_gen_proto_frame){.scene_id = 1,
+                                                    .conditioning = true,
+                                                    .width = GW,
+                                                    .height = GH,
+                                                    .payload_size = (size_t)GW * GH * 4},
+                              cond);
+    int fds[OPEN] = {-1, -1, -1};
+    for (int i = 0; !atomic_load(&g->stop); i = (i + 1) % OPEN) {
+        if (fds[i] >= 0) close(fds[i]);
+        int status, small = 4096;
+        fds[i] = tcp_ws_open(g->port, "/", NULL, &status);
+        if (fds[i] < 0) continue;
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        /* Nor does it wait for the server to read what it sends. */
+        struct timeval impatient = {.tv_usec = 200000};
+        setsockopt(fds[i], SOL_SOCKET, SO_SNDTIMEO, &impatient, sizeof impatient);
+        tcp_ws_send(fds[i], 1, true, hello, strlen(hello));
+        tcp_ws_send(fds[i], 1, true, scene_1080p, strlen(scene_1080p));
+        tcp_ws_send(fds[i], 2, true, cond, MZ_GEN_PROTO_HEADER_SIZE + (size_t)GW * GH * 4);
+        g->connections++;
+        mz_time_sleep_ms(250);
+    }
+    for (int i = 0; i < OPEN; i++)
+        if (fds[i] >= 0) close(fds[i]);
+    free(cond);
+    return NULL;
+}
+
+/* Issue 9 item 4: a greedy client (above) does not starve a well-behaved
+ * one: its small frames keep coming, none more than a bound late. */
+static void test_greedy_client_does_not_starve(void)
+{
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 8));
+    int port = mz_gen_server_port(st.server);
+    mz_gen *g = open_remote_deadline(port, "", 60);
+    mz_scene_request r = scene(95, "a quiet pond", 1, 0);
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    mz_frame f;
+    /* The first frame may take seconds on a loaded machine. */
+    uint64_t t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < 60000 && !(mz_gen_wait(g, &f, 50) && f.scene_id == 95)) {
+    }
+    greedy gr = {.port = port};
+    atomic_init(&gr.stop, false);
+    pthread_t t;
+    pthread_create(&t, NULL, greedy_run, &gr);
+    int frames = 0;
+    double worst = 0;
+    uint64_t last = mz_time_ns(), start = last;
+    while (mz_time_ms_since(start) < 8000) {
+        if (!mz_gen_wait(g, &f, 50) || f.scene_id != 95) continue;
+        double gap = mz_time_ms_since(last);
+        if (gap > worst) worst = gap;
+        last = mz_time_ns();
+        frames++;
+    }
+    double gap = mz_time_ms_since(last);
+    if (gap > worst) worst = gap;
+    atomic_store(&gr.stop, true);
+    pthread_join(t, NULL);
+    printf("     beside a greedy client (%d connections): %d frames in 8 s, worst gap %.0f ms\n",
+           gr.connections, frames, worst);
+    MZ_CHECK_MSG(gr.connections >= 6, "the greedy client made %d connections", gr.connections);
+    /* Measured worst gaps (2-core build machine, 2026-12-06): 230 to 320 ms
+     * alone, 870 to 1430 ms beside remote_serve_memory's four 1080p
+     * generators; 4100 to 6000 ms when the service thread itself opened
+     * generators and encoded frames. */
+    MZ_CHECK_MSG(worst < 2000, "a frame came %.0f ms after the one before", worst);
+    mz_gen_close(g);
     server_stop(&st);
 }
 
@@ -743,6 +867,7 @@ int main(void)
     MZ_RUN(test_log_escapes_network_text);
     MZ_RUN(test_token_and_origin);
     MZ_RUN(test_idle_clients_closed);
+    MZ_RUN(test_greedy_client_does_not_starve);
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
     MZ_RUN(test_endless_frame);

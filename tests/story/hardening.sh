@@ -59,6 +59,33 @@ timeout 120 "$MZ_MAZE" lint $FIX/slowload > "$T/slow.out" 2>&1
 check "lint of a runaway load exits 1" test $? -eq 1
 check "lint reports it" grep -qxF "$FIX/slowload/story.lua:3: the story ran too long (over 5000 ms of CPU time in one load)" "$T/slow.out"
 
+# an ending with transitions is reported at the line of its `on`, not of
+# the declaration (item 13; unknown fields: story_commands, lintme:23)
+"$MZ_MAZE" lint $FIX/endingon > "$T/endingon.out" 2>&1
+check "lint of an ending with transitions exits 1" test $? -eq 1
+check "reported at the line of its on" grep -qxF "$FIX/endingon/story.lua:11: ending 'door' has transitions, but an ending finishes the story" "$T/endingon.out"
+
+# --turn-limit-ms (maze play, maze test): a turn of about 90 ms of CPU time
+# passes under the default 250 ms and fails at its line under 50 ms; play
+# goes on after it.
+printf 'search\nsearch\n' > "$T/search.in"
+"$MZ_MAZE" play $FIX/busy --headless --inputs "$T/search.in" > "$T/busy.out" 2> "$T/busy.err"
+check "a 90 ms turn plays under the default limit" test "$(grep -c 'Nothing here' "$T/busy.out")" -eq 2
+check "... with no error" test ! -s "$T/busy.err"
+"$MZ_MAZE" play $FIX/busy --headless --inputs "$T/search.in" --turn-limit-ms 50 > "$T/busy50.out" 2> "$T/busy50.err"
+check "--turn-limit-ms 50: play exits 0" test $? -eq 0
+check "--turn-limit-ms 50: ran too long at its line" has "$T/busy50.err" "$FIX/busy/story.lua:12: the story ran too long (over 50 ms of CPU time in one turn)"
+check "--turn-limit-ms 50: the turn is rolled back" sh -c "! grep -q 'Nothing here' '$T/busy50.out'"
+check "--turn-limit-ms 50: play goes on" has "$T/busy50.out" "after 2 turns"
+printf 'search\n#expect reply~Nothing here\n' > "$T/search.txt"
+"$MZ_MAZE" test $FIX/busy "$T/search.txt" > "$T/test.out" 2>&1
+check "maze test: passes under the default limit" test $? -eq 0
+"$MZ_MAZE" test $FIX/busy "$T/search.txt" --turn-limit-ms 50 > "$T/test50.out" 2>&1
+check "maze test --turn-limit-ms 50: fails" test $? -eq 1
+check "maze test --turn-limit-ms 50: ran too long at its line" has "$T/test50.out" "story.lua:12: the story ran too long (over 50 ms of CPU time in one turn)"
+"$MZ_MAZE" play $FIX/busy --headless --inputs "$T/search.in" --turn-limit-ms 0 > /dev/null 2> "$T/limit0.err"
+check "--turn-limit-ms 0 is a usage error" has "$T/limit0.err" "--turn-limit-ms: '0' is not an integer in 1..60000"
+
 # the save's folder is fsync'd after the rename (when strace can trace here)
 if command -v strace > /dev/null && strace -f -o /dev/null true 2> /dev/null; then
   mkdir "$T/saves"

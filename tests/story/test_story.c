@@ -524,6 +524,8 @@ static void broken_callbacks(void)
         snprintf(expect, sizeof expect, FIX "broken/story.lua%s", cases[i].error);
         MZ_CHECK_MSG(t.error && !strncmp(t.error, expect, strlen(expect)), "%s: got %s",
                      cases[i].input, t.error ? t.error : "(no error)");
+        /* One error channel: the turn's message is the thread's mz_error(). */
+        MZ_CHECK_STR(mz_error(), t.error ? t.error : "(no error)");
         MZ_CHECK_STR(t.scene, "hall");
         MZ_CHECK_STR(t.prompt, "a hall, count 0");
         MZ_CHECK(!t.scene_changed && t.reply == NULL);

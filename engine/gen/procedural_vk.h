@@ -1,12 +1,13 @@
-/* procedural_internal — the procedural backend's pieces (private to engine/gen).
+/* procedural_vk — the procedural backend's Vulkan side (private to
+ * engine/gen), and the blocks its shaders read.
  *
  * procedural.c runs the worker thread: requests, scene parameters, camera,
- * timing. procedural_vk.c is its Vulkan side: one fragment-shader pass into
- * an offscreen RGBA8 image, read back to host memory. The renderer is used
- * by one thread at a time (the worker); it takes the gpu's queue lock
- * around its submits, so it can share a device with the display renderer. */
-#ifndef MZ_PROCEDURAL_INTERNAL_H
-#define MZ_PROCEDURAL_INTERNAL_H
+ * timing; it calls down into this, never the other way. procedural_vk.c: one fragment-shader pass
+ * into an offscreen RGBA8 image, read back to host memory. The renderer is used by one thread at a
+ * time (the worker); it takes the gpu's queue lock around its submits, so it can share a device
+ * with the display renderer. */
+#ifndef MZ_PROCEDURAL_VK_H
+#define MZ_PROCEDURAL_VK_H
 
 #include "mz_gpu.h"
 #include "mz_scene.h"
@@ -16,7 +17,10 @@
 #include <stdint.h>
 
 /* Mirrors SceneBlock in assets/shaders/scene_uniforms.glsl (vec4s; a storage buffer, see there
- * why): change both together. */
+ * why): change both together; test_gen_ring checks the names, order and
+ * count against the shader's file. The numbers the shaders compare
+ * (settings, kinds, poses, places) are generated from mz_scene.h
+ * (cmake/glsl_enums.cmake), not mirrored. */
 typedef struct proc_uniforms {
     float res[4];       /* width, height, 1/width, 1/height */
     float clock[4];     /* world time (s), morph (1 = conditioning frame), flash, - */
@@ -63,22 +67,6 @@ typedef struct proc_resolve {
     float view[4];   /* horizon y now, before; yaw now, before (screen units) */
 } proc_resolve;
 _Static_assert(sizeof(proc_resolve) == 4 * 16, "proc_resolve must mirror ResolveBlock");
-
-/* The shaders name settings and subject kinds by number (look_of() in
- * landscape.frag, the K_* constants in subjects.glsl): they must stay these. */
-_Static_assert(MZ_SETTING_SEA == 1 && MZ_SETTING_FOREST == 2 && MZ_SETTING_DESERT == 3 &&
-                   MZ_SETTING_MOUNTAINS == 4 && MZ_SETTING_CITY == 5 &&
-                   MZ_SETTING_INTERIOR == 6 && MZ_SETTING_SPACE == 7 && MZ_SETTING_SNOW == 8 &&
-                   MZ_SETTING_LAKE == 9,
-               "landscape.frag's look_of() numbers the settings");
-_Static_assert(MZ_SUBJECT_PERSON == 0 && MZ_SUBJECT_DOG == 1 && MZ_SUBJECT_CAT == 2 &&
-                   MZ_SUBJECT_BIRD == 3 && MZ_SUBJECT_HORSE == 4 && MZ_SUBJECT_BOAT == 5 &&
-                   MZ_SUBJECT_LANTERN == 6 && MZ_SUBJECT_DOOR == 7 && MZ_SUBJECT_STAIRS == 8 &&
-                   MZ_SUBJECT_TABLE == 9 && MZ_SUBJECT_BED == 10 && MZ_SUBJECT_WINDOW == 11 &&
-                   MZ_SUBJECT_BARREL == 12 && MZ_SUBJECT_CHEST == 13 && MZ_SUBJECT_BELL == 14 &&
-                   MZ_POSE_SEATED == 1 && MZ_POSE_LYING == 3 && MZ_PLACE_FIRE == 1 &&
-                   MZ_PLACE_RIGHT == 8,
-               "subjects.glsl numbers the kinds, poses and places");
 
 typedef struct proc_vk proc_vk;
 
