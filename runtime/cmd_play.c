@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_record_video.h"
 #include "play_window.h"
+#include "mz_story.h"
 
 #include <stdio.h>
 
@@ -16,6 +17,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
     double volume = 1.0;
     const char *inputs = NULL, *trace = NULL, *generator = NULL, *record = NULL;
     const char *load = NULL, *save_dir = NULL, *at = NULL, *lang = NULL, *video = NULL;
+    const char *profile_path = NULL;
+    char profile[MZ_STORY_PROFILE_MAX];
     mz_arg_list sets = {0};
     long seed = 1, frames_per_turn = 0, turn_limit_ms = 250;
     int size[2] = {0, 0}, window[2] = {MZ_DEFAULT_WINDOW_WIDTH, MZ_DEFAULT_WINDOW_HEIGHT};
@@ -41,6 +44,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--at", MZ_ARG_STRING, &at, "SCENE", "start in SCENE instead of the start scene"},
         {"--lang", MZ_ARG_STRING, &lang, "CODE",
          "play in one of the story's languages (its first)"},
+        {"--profile", MZ_ARG_STRING, &profile_path, "FILE",
+         "the viewer's profile: \"tone = eerie\" lines (variants the story declares)"},
         {"--set", MZ_ARG_LIST, &sets, "NAME=VALUE",
          "start with state field NAME = VALUE (repeatable)"},
         {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
@@ -64,6 +69,10 @@ static int run(const mz_command *cmd, int argc, char **argv)
     int rc = mz_args_parse(cmd, args, argc, argv, &story, 1, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
     if (video && !mz_record_video_path_ok(video)) return mz_args_usage_error(cmd, "%s", mz_error());
+    if (profile_path && !mz_story_profile_read(profile_path, profile, sizeof profile)) {
+        fprintf(stderr, "maze play: %s\n", mz_error());
+        return 1;
+    }
     const mz_play_options play = {
         .seed = (uint64_t)seed,
         .load = load,
@@ -77,6 +86,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .video_disclosure = video_disclosure,
         .at = at,
         .lang = lang,
+        .profile = profile_path ? profile : NULL,
         .turn_limit_ms = (uint32_t)turn_limit_ms,
         .sets = sets.items,
         .set_count = sets.count,
@@ -133,6 +143,8 @@ const mz_command mz_cmd_play = {
                "--at SCENE and --set NAME=VALUE start from a chosen point, to test a\n"
                "part of a story without playing up to it; every restart starts there too.\n"
                "--load FILE starts from a save, in the window or headless.\n"
+               "--profile FILE gives the viewer's profile (\"tone = eerie\" lines): a\n"
+               "story that declares variants plays the ones for it (docs/story-api.md).\n"
                "Exit status: 0 played, 1 the story, the save (--load) or the generator\n"
                "cannot load, 2 usage (or no display for the window).",
     .run = run,

@@ -159,7 +159,7 @@ static bool is_walkthrough(const char *arg)
 static int run(const mz_command *cmd, int argc, char **argv)
 {
     const char *junit = NULL, *html = NULL;
-    bool coverage = false;
+    bool coverage = false, variants = false;
     long runs = 0, seed = 1, max_turns = 0, turn_limit_ms = 250;
     const mz_arg args[] = {
         {"--junit", MZ_ARG_STRING, &junit, "FILE", "also write the results as JUnit XML"},
@@ -172,6 +172,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "turns per random playthrough (200) or search depth (40)", 0, 1000000},
         {"--html", MZ_ARG_STRING, &html, "FILE",
          "with --random or --coverage: the graph coloured by visits"},
+        {"--variants", MZ_ARG_FLAG, &variants, NULL,
+         "also play each walkthrough under every profile the story declares"},
         MZ_ARG_TURN_LIMIT(turn_limit_ms),
         {0},
     };
@@ -195,7 +197,13 @@ static int run(const mz_command *cmd, int argc, char **argv)
         r.story = pos[i];
         stories++;
         int count = 0;
-        mz_walk_hooks h = {on_problem, on_done, NULL, NULL, &r, (uint32_t)turn_limit_ms};
+        mz_walk_hooks h = {on_problem,
+                           on_done,
+                           NULL,
+                           NULL,
+                           &r,
+                           .also = variants ? mz_walk_variants : NULL,
+                           .turn_limit_ms = (uint32_t)turn_limit_ms};
         mz_walk_story(pos[i], pos + i + 1, (size_t)(extra - i - 1), &h, &count);
         story_problems(&r);
         played += count;
@@ -230,19 +238,23 @@ const mz_command mz_cmd_test = {
     .name = "test",
     .summary = "run a story's walkthroughs, coverage search and random playthroughs",
     .usage = "STORY [FILE.txt...] [STORY...] [options]",
-    .details =
-        "Plays every walkthroughs/*.txt of each story, and the walkthrough files named\n"
-        "after it, checking their #expect lines (docs/story-api.md, \"Testing your\n"
-        "story\"). A walkthrough named after an ending (bell.txt, bell.ROUTE.txt) must\n"
-        "end there, every ending needs one, and each must replay identically. Prints\n"
-        "PASS or FAIL per file; a failure names file:line and what happened instead.\n"
-        "--coverage searches the story's states breadth-first from every state the\n"
-        "walkthroughs pass through, trying each transition's first pattern and one\n"
-        "line that matches nothing, and lists every scene, transition and ending never\n"
-        "reached (file:line) and every error, undeclared state fields included.\n"
-        "--random N plays N seeded playthroughs of pattern lines with typos, capitals\n"
-        "and noise, global words and nonsense, and reports endings, dead ends, loops\n"
-        "never left, turn counts, visits, stuck viewers, errors and turns per second.\n"
-        "Exit status: 0 all passed, 1 a failure or an error found, 2 usage.",
+    .details = "Plays every walkthroughs/*.txt of each story, and the walkthrough files named\n"
+               "after it, checking their #expect lines (docs/story-api.md, \"Testing your\n"
+               "story\"). A walkthrough named after an ending (bell.txt, bell.ROUTE.txt) must\n"
+               "end there, every ending needs one, and each must replay identically. Prints\n"
+               "PASS or FAIL per file; a failure names file:line and what happened instead.\n"
+               "--coverage searches the story's states breadth-first from every state the\n"
+               "walkthroughs pass through, trying each transition's first pattern and one\n"
+               "line that matches nothing, and lists every scene, transition and ending never\n"
+               "reached (file:line) and every error, undeclared state fields included.\n"
+               "--random N plays N seeded playthroughs of pattern lines with typos, capitals\n"
+               "and noise, global words and nonsense, and reports endings, dead ends, loops\n"
+               "never left, turn counts, visits, stuck viewers, errors and turns per second.\n"
+               "--variants plays each walkthrough again under every profile the story's\n"
+               "viewer fields make (one value changed at a time): only the parts its\n"
+               "variants declare may differ, and each play must replay identically\n"
+               "(PASS FILE [tone=eerie: turns whose prompt, caption differed; the turn\n"
+               "where a route parted the plays]).\n"
+               "Exit status: 0 all passed, 1 a failure or an error found, 2 usage.",
     .run = run,
 };

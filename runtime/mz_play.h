@@ -20,6 +20,7 @@ typedef struct mz_play_options {
     bool video_disclosure;   /* burn the label into videos */
     const char *at;          /* begin (and restart) in this scene (--at), or NULL */
     const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
+    const char *profile;     /* the viewer profile's text (--profile FILE's), or NULL */
     const char *const *sets; /* "NAME=VALUE" set after begin (--set) */
     int set_count;
     uint32_t turn_limit_ms;  /* --turn-limit-ms; 0 -> 250 */

@@ -184,6 +184,7 @@ mz_session *mz_session_create(const mz_session_desc *desc)
         .blocked_words = desc->blocked_words,
         .blocked_count = desc->blocked_count,
         .lang = desc->lang,
+        .profile = desc->profile,
         .time_limit_ms = desc->turn_limit_ms,
     };
     ss->story = mz_story_load(&sd);

@@ -57,6 +57,7 @@ typedef struct mz_session_desc {
     const char *const *sets;
     size_t set_count;
     const char *lang; /* one of the story's languages, or NULL: its first. Copied. */
+    const char *profile; /* the viewer profile's text (mz_story_desc.profile), or NULL. Copied. */
     uint32_t turn_limit_ms; /* CPU time a turn's story code may take; 0 -> 250 (mz_story_desc) */
 } mz_session_desc;
 

@@ -2,6 +2,7 @@
 #include "overlay.h"
 
 #include "mz_error.h"
+#include "overlay_text.h"
 
 #include <SDL_ttf.h>
 #include <math.h>
@@ -11,8 +12,8 @@
 enum { FONT_TEXT, FONT_ITALIC, FONT_MONO, FONT_COUNT };
 static const char *const font_files[FONT_COUNT] = {"DejaVuSans.ttf", "DejaVuSans-Oblique.ttf",
                                                    "DejaVuSansMono.ttf"};
-/* Chinese, Japanese and Korean, which DejaVu lacks (fonts-noto-cjk); it has
- * Latin too, so a caption that needs it is drawn with it whole. */
+/* Chinese, Japanese and Korean, which DejaVu lacks (fonts-noto-cjk): the
+ * fallback for each character DejaVu does not have. */
 static const char cjk_font[] = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 struct mz_overlay {
@@ -88,12 +89,10 @@ static void fill(SDL_Surface *s, int x, int y, int w, int h, Uint8 r, Uint8 g, U
     SDL_FillRect(s, &rect, SDL_MapRGBA(s->format, r, g, b, a));
 }
 
-/* What a text needs of the fonts: the script that decides its direction
- * and shaping ("Arab", "Hebr"; NULL for left to right), and whether it has
- * characters only the CJK font has. */
+/* The script that decides a text's direction and shaping ("Arab", "Hebr";
+ * NULL for left to right). */
 typedef struct script_need {
     const char *rtl_script;
-    bool cjk;
 } script_need;
 
 static script_need needs_of(const char *s)
@@ -106,8 +105,6 @@ static script_need needs_of(const char *s)
         if (!need.rtl_script && ((c >= 0x600 && c <= 0x6FF) || (c >= 0x750 && c <= 0x77F) ||
                                  (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF)))
             need.rtl_script = "Arab";
-        need.cjk |= (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-                    (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || c >= 0x20000;
     }
     SDL_free(cps);
     return need;
@@ -115,12 +112,15 @@ static script_need needs_of(const char *s)
 
 /* Renders text (wrapped to wrap px when wrap > 0); NULL for empty text.
  * Arabic and Hebrew are shaped right to left (SDL_ttf's HarfBuzz) and their
- * wrapped lines aligned right; CJK text falls back on the CJK font. */
+ * wrapped lines aligned right; a character the font lacks comes from the
+ * CJK font, character by character (overlay_text). */
 static SDL_Surface *text(mz_overlay *o, int font, const char *s, SDL_Color c, int wrap)
 {
     if (!s || !*s) return NULL;
+    if (mz_overlay_text_mixed(o->fonts[font], o->cjk, s))
+        return mz_overlay_text_render((TTF_Font *[]){o->fonts[font], o->cjk}, 2, s, c, wrap);
     script_need need = needs_of(s);
-    TTF_Font *f = need.cjk && o->cjk ? o->cjk : o->fonts[font];
+    TTF_Font *f = o->fonts[font];
     if (need.rtl_script) {
         TTF_SetFontDirection(f, TTF_DIRECTION_RTL);
         TTF_SetFontScriptName(f, need.rtl_script);

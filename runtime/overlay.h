@@ -2,8 +2,8 @@
  * input line with its caret, the "working" indicator, notices (quit?, the
  * end), the story picker and the author's overlay.
  *
- * Drawn with SDL2_ttf (DejaVu from fonts-dejavu-core; a text with CJK
- * characters in Noto Sans CJK from fonts-noto-cjk; Arabic and Hebrew shaped
+ * Drawn with SDL2_ttf (DejaVu from fonts-dejavu-core; each character DejaVu
+ * lacks from Noto Sans CJK (fonts-noto-cjk), see overlay_text; Arabic and Hebrew shaped
  * right to left by SDL_ttf's HarfBuzz and set at the right) into an RGBA surface
  * of the drawable's size, which the program hands to mz_render as its
  * overlay. Sizes scale with the drawable's height, so text stays readable

@@ -234,6 +234,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
         .fps = desc->play.fps,
         .at = desc->play.at,
         .lang = desc->play.lang,
+        .profile = desc->play.profile,
         .turn_limit_ms = desc->play.turn_limit_ms,
         .sets = desc->play.sets,
         .set_count = (size_t)desc->play.set_count,

@@ -16,6 +16,7 @@
 #include "gen_env.h"
 #include "mz_time.h"
 #include "overlay.h"
+#include "story_questions.h"
 
 #include <SDL.h>
 #include <SDL_vulkan.h>
@@ -38,6 +39,7 @@
 
 typedef enum mode {
     MODE_PICK, /* choosing a story */
+    MODE_ASK,  /* its language, the viewer's questions (story_questions) */
     MODE_PLAY,
 } mode;
 
@@ -61,6 +63,8 @@ struct mz_player {
     char *stories[MAX_STORIES];
     int story_count, story_selected;
     char story_path[512];
+    mz_questions *questions; /* before a story starts; NULL: none asked */
+    char picked[512];        /* the story they are for */
 
     mz_session *session;
     mz_audio *audio;
@@ -335,6 +339,17 @@ static void poll_watch(mz_player *p)
     if (lua) reload_story(p);
 }
 
+/* The language and profile: given on the command line, else answered. */
+static const char *answer_lang(const mz_player *p)
+{
+    return p->desc.play.lang || !p->questions ? p->desc.play.lang : mz_questions_lang(p->questions);
+}
+static const char *answer_profile(const mz_player *p)
+{
+    return p->desc.play.profile || !p->questions ? p->desc.play.profile
+                                                 : mz_questions_profile(p->questions);
+}
+
 static bool start_story(mz_player *p, const char *path)
 {
     mz_session_destroy(p->session);
@@ -351,9 +366,10 @@ static bool start_story(mz_player *p, const char *path)
                                                       .height = p->gen_h,
                                                       .fps = p->desc.play.fps,
                                                       .at = p->desc.play.at,
-                                                      .lang = p->desc.play.lang,
+                                                      .lang = answer_lang(p),
+                                                      .profile = answer_profile(p),
                                                       .turn_limit_ms = p->desc.play.turn_limit_ms,
-                                                       .sets = p->desc.play.sets,
+                                                      .sets = p->desc.play.sets,
                                                       .set_count = (size_t)p->desc.play.set_count});
     p->scene_id = 0;
     p->unreported = false;
@@ -555,6 +571,43 @@ static void restart(mz_player *p)
 
 static void screenshot(mz_player *p);
 
+/* Starts `path`, after asking what it asks (the language only from the
+ * picker: a story named on the command line plays in its first). */
+static bool pick_story(mz_player *p, const char *path, bool ask_lang)
+{
+    mz_questions_destroy(p->questions);
+    snprintf(p->picked, sizeof p->picked, "%s", path);
+    p->questions = mz_questions_create(path, ask_lang && !p->desc.play.lang, !p->desc.play.profile);
+    if (!p->questions) return false;
+    if (mz_questions_count(p->questions)) {
+        p->mode = MODE_ASK;
+        return true;
+    }
+    return start_story(p, path);
+}
+
+static void key_ask(mz_player *p, SDL_Keycode key)
+{
+    bool ok = true;
+    if (key == SDLK_UP || key == SDLK_DOWN) {
+        mz_questions_move(p->questions, key == SDLK_UP ? -1 : 1);
+    } else if (key == SDLK_ESCAPE) {
+        /* back to the stories, or out when none were offered */
+        p->quit = !p->story_count;
+        p->mode = MODE_PICK;
+    } else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
+        ok = mz_questions_answer(p->questions);
+        if (ok && !mz_questions_count(p->questions)) ok = start_story(p, p->picked);
+    }
+    if (!ok) {
+        mz_log_error("%s", mz_error());
+        set_notice(p, mz_error());
+        p->mode = MODE_PICK;
+        p->failed = p->quit = !p->story_count;
+    }
+    p->overlay_dirty = true;
+}
+
 static void key_pick(mz_player *p, SDL_Keycode key)
 {
     if (key == SDLK_UP && p->story_selected > 0)
@@ -564,7 +617,7 @@ static void key_pick(mz_player *p, SDL_Keycode key)
     else if (key == SDLK_ESCAPE)
         p->quit = true;
     else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
-        if (!start_story(p, p->stories[p->story_selected])) {
+        if (!pick_story(p, p->stories[p->story_selected], true)) {
             mz_log_error("%s", mz_error());
             set_notice(p, mz_error());
             p->mode = MODE_PICK;
@@ -713,6 +766,8 @@ static void handle_event(mz_player *p, const SDL_Event *e)
             screenshot(p);
         else if (p->mode == MODE_PICK)
             key_pick(p, e->key.keysym.sym);
+        else if (p->mode == MODE_ASK)
+            key_ask(p, e->key.keysym.sym);
         else
             key_play(p, &e->key.keysym);
         break;
@@ -863,6 +918,11 @@ static bool draw_overlay(mz_player *p)
         st.menu_count = p->story_count;
         st.menu_selected = p->story_selected;
         st.working = false;
+    } else if (p->mode == MODE_ASK) {
+        st.menu_title = mz_questions_title(p->questions);
+        st.menu_items = mz_questions_items(p->questions);
+        st.menu_count = mz_questions_count(p->questions);
+        st.menu_selected = mz_questions_selected(p->questions);
     } else {
         st.caption = p->caption;
         st.reply = p->reply;
@@ -1052,7 +1112,7 @@ mz_player *mz_player_create(const mz_player_desc *desc)
      * so once (mz_audio logs it). */
     ok = ok && (p->audio = mz_audio_open(&(mz_audio_desc){
                     .narrate = d->narrate, .volume = d->volume, .muted = d->muted}));
-    ok = ok && (d->story ? start_story(p, d->story) : list_stories(p));
+    ok = ok && (d->story ? pick_story(p, d->story, false) : list_stories(p));
     if (ok && d->play.video) video_toggle(p);
     if (!ok) {
         mz_player_destroy(p);
@@ -1116,6 +1176,7 @@ void mz_player_destroy(mz_player *p)
     if (p->watch_fd >= 0) close(p->watch_fd);
     mz_gen_close(p->gen);
     mz_session_destroy(p->session);
+    mz_questions_destroy(p->questions);
     mz_audio_close(p->audio);
     mz_overlay_destroy(p->overlay);
     mz_render_destroy(p->render);

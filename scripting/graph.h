@@ -55,6 +55,8 @@ typedef struct story_scene {
     int enter_ref, leave_ref;
     float transition_s; /* < 0: the story's default */
     bool compiled;
+    struct story_variant *variants; /* what may vary per viewer (variant.h) */
+    size_t variant_count;
 } story_scene;
 
 typedef struct story_arena story_arena;
@@ -113,6 +115,7 @@ typedef struct story_graph {
         size_t line_count;
     } * sources; /* every file loaded, story.lua first */
     size_t source_count;
+    struct story_viewer *viewer; /* the profile and story-wide variants (variant.h) */
 } story_graph;
 
 /* An empty graph: NULL + mz_error(). */

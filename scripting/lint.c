@@ -6,6 +6,7 @@
 #include "lint_refs.h"
 #include "lint_report.h"
 #include "load.h"
+#include "variant.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,14 @@ static bool mentioned(const story_graph *g, const char *id)
     return hits > 1;
 }
 
+static void reach(bool *seen, int *queue, size_t *tail, int to)
+{
+    if (to >= 0 && !seen[to]) {
+        seen[to] = true;
+        queue[(*tail)++] = to;
+    }
+}
+
 static void check_reachable(const story_graph *g, lint_ctx *ctx)
 {
     if (g->start < 0) return;
@@ -42,23 +51,19 @@ static void check_reachable(const story_graph *g, lint_ctx *ctx)
     queue[tail++] = g->start;
     /* The story's own transitions lead on from every scene. */
     for (size_t t = 0; t < g->global.on_count; t++) {
-        int to = g->global.on[t].to_scene;
         dynamic |= g->global.on[t].to_ref != LUA_NOREF;
-        if (to >= 0 && !seen[to]) {
-            seen[to] = true;
-            queue[tail++] = to;
-        }
+        reach(seen, queue, &tail, g->global.on[t].to_scene);
     }
     while (head < tail) {
         const story_scene *sc = &g->scenes[queue[head++]];
         for (size_t t = 0; t < sc->on_count; t++) {
-            int to = sc->on[t].to_scene;
             dynamic |= sc->on[t].to_ref != LUA_NOREF;
-            if (to >= 0 && !seen[to]) {
-                seen[to] = true;
-                queue[tail++] = to;
-            }
+            reach(seen, queue, &tail, sc->on[t].to_scene);
         }
+        /* A viewer variant's route reaches its scene for some viewers. */
+        for (size_t v = 0; v < sc->variant_count; v++)
+            for (size_t r = 0; r < sc->variants[v].route_count; r++)
+                reach(seen, queue, &tail, sc->variants[v].routes[r].to_scene);
     }
     for (size_t i = 0; i < g->scene_count; i++) {
         const story_scene *sc = &g->scenes[i];
@@ -176,6 +181,54 @@ void story_dot_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* title, then a line per variant: "tone=eerie: style, caption". */
+static void dot_variant_label(const story_graph *g, const char *title, const story_variant *v,
+                              size_t n, FILE *out)
+{
+    story_buf label = {0};
+    story_buf_puts(&label, title);
+    for (size_t i = 0; i < n; i++) {
+        char what[200];
+        story_variant_describe(g, &v[i], what, sizeof what);
+        story_buf_printf(&label, "\n%s", what);
+    }
+    story_dot_string(out, label.data ? label.data : title);
+    story_buf_free(&label);
+}
+
+/* A scene's variants, under its name. */
+static void dot_variants(const story_graph *g, const story_scene *sc, FILE *out)
+{
+    if (!sc->variant_count) return;
+    fputs(", peripheries=2, label=", out);
+    dot_variant_label(g, sc->id, sc->variants, sc->variant_count, out);
+}
+
+/* Routes that variants give: dotted edges, named for whom. */
+static void dot_routes(const story_graph *g, const story_scene *sc, FILE *out)
+{
+    for (size_t v = 0; v < sc->variant_count; v++) {
+        const story_variant *var = &sc->variants[v];
+        for (size_t r = 0; r < var->route_count; r++) {
+            const story_transition *tr = &sc->on[var->routes[r].transition];
+            char what[200];
+            story_variant_describe(g, var, what, sizeof what);
+            story_buf label = {0};
+            story_buf_printf(&label, "%.*s %s", (int)strcspn(what, ":"), what,
+                             tr->pattern_count ? tr->patterns[0] : "");
+            fputs("  ", out);
+            story_dot_string(out, sc->id);
+            fputs(" -> ", out);
+            story_dot_string(out, var->routes[r].to);
+            fputs(" [label=", out);
+            story_dot_string(out, label.data ? label.data : "");
+            fprintf(out, ", style=dotted, color=%s];\n",
+                    var->routes[r].to_scene < 0 ? "red" : "purple");
+            story_buf_free(&label);
+        }
+    }
+}
+
 bool mz_story_graph_dot(const char *path, FILE *out)
 {
     mz_story_desc desc = {.path = path};
@@ -187,6 +240,13 @@ bool mz_story_graph_dot(const char *path, FILE *out)
     fputs(" {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
           "  edge [fontname=\"Helvetica\", fontsize=10];\n",
           out);
+    const story_variant *story_wide;
+    size_t n = story_variants_of_story(g, &story_wide);
+    if (n) { /* the story's own variants: the graph's caption */
+        fputs("  labelloc=t;\n  label=", out);
+        dot_variant_label(g, "story variants", story_wide, n, out);
+        fputs(";\n", out);
+    }
     for (size_t i = 0; i < g->scene_count; i++) {
         const story_scene *sc = &g->scenes[i];
         fputs("  ", out);
@@ -196,6 +256,7 @@ bool mz_story_graph_dot(const char *path, FILE *out)
         else
             fputs(" [shape=box", out);
         if ((int)i == g->start) fputs(", style=\"rounded,bold\", penwidth=2", out);
+        dot_variants(g, sc, out);
         fputs("];\n", out);
     }
     bool dynamic = false;
@@ -227,6 +288,7 @@ bool mz_story_graph_dot(const char *path, FILE *out)
             fputs("];\n", out);
             story_buf_free(&label);
         }
+        dot_routes(g, sc, out);
     }
     if (dynamic) fputs("  \"?\" [shape=diamond, label=\"chosen in play\"];\n", out);
     fputs("}\n", out);

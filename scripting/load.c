@@ -8,6 +8,7 @@
 
 #include "bind_story.h"
 #include "serial.h"
+#include "variant.h"
 #include "vm.h"
 
 #include "mz_log.h"
@@ -392,7 +393,10 @@ static void check_unused_translations(loader *ld)
         snprintf(path, sizeof path, "%s/lang/%s.lua", g->dir, g->languages[li]);
         const struct story_source *src = story_graph_source(g, path);
         lua_rawgeti(L, LUA_REGISTRYINDEX, ld->files_ref);
-        lua_rawgeti(L, -1, (lua_Integer)li + 1);
+        if (lua_rawgeti(L, -1, (lua_Integer)li + 1) != LUA_TTABLE) { /* no lang/CODE.lua */
+            lua_pop(L, 2);
+            continue;
+        }
         lua_rawgeti(L, LUA_REGISTRYINDEX, ld->used_ref);
         lua_rawgeti(L, -1, (lua_Integer)li + 1);
         lua_pushnil(L);
@@ -549,7 +553,7 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     story_graph *g = ld->g;
     static const char *const known[] = {"prompt",     "caption",   "sound", "sound_files",
                                         "on",         "otherwise", "enter", "leave",
-                                        "transition", "hint",      NULL};
+                                        "transition", "hint",      "variants",  NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");
@@ -678,7 +682,8 @@ static void read_story(loader *ld)
     static const char *const known[] = {"title",        "start",     "style",      "characters",
                                         "synonyms",     "blocked",   "vars",       "transition",
                                         "narrate",      "undo",      "on",         "hints",
-                                        "disambiguate", "languages", "disclosure", NULL};
+                                        "disambiguate", "languages", "disclosure", "viewer",
+                                        "variants",     NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -867,6 +872,11 @@ static void resolve(loader *ld)
     }
 }
 
+static void variant_problem(void *ld, bool fatal, const char *file, int line, const char *msg)
+{
+    problem(ld, fatal, file, line, "%s", msg);
+}
+
 /* The state's load callback: every file it runs is kept. */
 static void keep_source(void *g, const char *path, const char *text, size_t len)
 {
@@ -949,6 +959,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     read_story(&ld);
     find_transition_lines(g);
     resolve(&ld);
+    story_variants_read(g, opt->desc->profile, opt->problem != NULL, variant_problem, &ld);
     check_unused_translations(&ld);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.files_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.used_ref);

@@ -49,7 +49,23 @@ typedef struct mz_story_desc {
     /* One of the story's languages ("fr"); NULL -> its first. Loading fails,
      * naming the ones it has, for a language the story does not declare. */
     const char *lang;
+    /* The viewer profile: "tone = eerie" lines (a --profile file's text) or
+     * "tone=eerie,pace=slow". Only fields the story declares (story {
+     * viewer = ... }) are read; a value it does not declare fails the load.
+     * NULL: each field's first value. Copied. */
+    const char *profile;
 } mz_story_desc;
+
+/* What a turn has that a viewer variant (or story code reading `viewer`)
+ * made, in mz_story_turn.varied: everything else is the same for every
+ * profile. */
+enum {
+    MZ_STORY_VARIED_STYLE = 1,  /* the palette: the style before the prompt */
+    MZ_STORY_VARIED_PROMPT = 2, /* the scene's prompt */
+    MZ_STORY_VARIED_CAPTION = 4,
+    MZ_STORY_VARIED_ROUTE = 8, /* the transition taken led elsewhere */
+    MZ_STORY_VARIED_CODE = 16, /* other story code read `viewer`: state may differ */
+};
 
 typedef struct mz_story_turn {
     int turn;               /* 0 for begin, then 1, 2, ... */
@@ -73,6 +89,7 @@ typedef struct mz_story_turn {
                                (the turn was rolled back), else NULL */
     int transition;         /* index in the scene's `on` of the transition taken
                                (not one its `when` refused), or -1 */
+    unsigned varied;        /* MZ_STORY_VARIED_* bits */
 } mz_story_turn;
 
 mz_story *mz_story_load(const mz_story_desc *desc);
@@ -186,6 +203,31 @@ typedef struct mz_story_snapshot mz_story_snapshot;
 mz_story_snapshot *mz_story_snapshot_take(const mz_story *s);
 bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_story_turn *out);
 void mz_story_snapshot_free(mz_story_snapshot *snap);
+
+/* The viewer profile fields the story declares (story { viewer = ... }),
+ * sorted by name, with their values (the first is the default) and the one
+ * played. Strings belong to the story (valid until reload or destroy). */
+typedef struct mz_story_viewer_info {
+    const char *name;
+    const char *const *values;
+    size_t value_count;
+    size_t current;
+    const char *ask; /* the question to ask a viewer for it (in the language played), or NULL */
+} mz_story_viewer_info;
+size_t mz_story_viewer_count(const mz_story *s);
+bool mz_story_viewer_get(const mz_story *s, size_t i, mz_story_viewer_info *out);
+/* Plays on with another profile (text as mz_story_desc.profile), from the
+ * next turn or begin: a window's opening question, an exhibit's config.
+ * false + mz_error() naming the values the story has; nothing changes then. */
+bool mz_story_set_profile(mz_story *s, const char *profile);
+/* The profile played, "tone=eerie,pace=slow" (declared fields only; "" when
+ * the story declares none). Valid until the next call on s. */
+const char *mz_story_profile(mz_story *s);
+/* A profile file's text (`--profile FILE`: "tone = eerie" lines, # comments)
+ * into buf; false + mz_error() when it cannot be read (missing, not a
+ * regular file, not under cap bytes). */
+#define MZ_STORY_PROFILE_MAX 4096
+bool mz_story_profile_read(const char *path, char *buf, size_t cap);
 
 /* Writes the graph in Graphviz DOT. */
 bool mz_story_graph_dot(const char *path, FILE *out);

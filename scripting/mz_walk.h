@@ -42,6 +42,14 @@ typedef struct mz_walk_hooks {
      * being played (a coverage search starts from these states). */
     void (*turn)(mz_story *s, const mz_story_turn *t, void *user);
     void *user;
+    /* Optional: the viewer profile to play with, instead of the file's
+     * `#profile` line (mz_story_desc.profile's text). */
+    const char *profile;
+    /* Optional: mz_walk_story also runs this on each walkthrough after
+     * playing it, counting what it returns as failures (`maze test
+     * --variants` passes mz_walk_variants, which plays files through
+     * mz_walk_file: a hook, so walk.c does not call back into it). */
+    int (*also)(const char *story, const char *file, const struct mz_walk_hooks *h);
     uint32_t turn_limit_ms; /* the story's time limit per turn (mz_story_desc); 0 -> 250 */
 } mz_walk_hooks;
 
@@ -56,5 +64,17 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
  * story-wide problems; *count (may be NULL) gets how many were played. */
 int mz_walk_story(const char *story, const char *const *extra, size_t extra_count,
                   const mz_walk_hooks *h, int *count);
+
+/* Plays `file` again under every other profile the story's viewer fields
+ * make (each value of each field in turn): a part of a turn may differ from
+ * the file's own play only where a variant of the story declares it (or
+ * story code read `viewer` making it; a route or such code in a condition
+ * or effect parts the plays, and comparing stops there), and each play must
+ * replay identically. #expect lines are not checked (they speak of the
+ * file's own profile); story errors are. Each profile's play goes to
+ * h->done, named "FILE [tone=eerie: prompt N, caption N(, parts at turn N)]"
+ * with how many turns differed in each (the prompt: its style or scene
+ * part). Returns how many failed. */
+int mz_walk_variants(const char *story, const char *file, const mz_walk_hooks *h);
 
 #endif

@@ -24,6 +24,7 @@
 #include "load.h"
 #include "serial.h"
 #include "state.h"
+#include "variant.h"
 #include "vm.h"
 
 #include "mz_log.h"
@@ -61,6 +62,15 @@ static bool save_write(const mz_story *s, story_buf *out)
         story_buf_puts(out, "visit ");
         story_buf_quote(out, g->scenes[i].id, strlen(g->scenes[i].id));
         story_buf_printf(out, " %" PRIu32 "\n", p->visits[i]);
+    }
+    /* The viewer's profile goes with the game (only for stories that read
+     * one: other saves stay as they were). */
+    char profile[sizeof s->profile];
+    story_viewer_text(g, profile, sizeof profile);
+    if (profile[0]) {
+        story_buf_puts(out, "profile ");
+        story_buf_quote(out, profile, strlen(profile));
+        story_buf_puts(out, "\n");
     }
     for (int m = 0; m < p->modifier_count; m++) {
         story_buf_puts(out, "modifier ");
@@ -195,6 +205,7 @@ typedef struct save_data {
     uint64_t hash, seed;
     bool has_hash, has_seed, has_rng, has_end;
     char *scene;
+    char *profile; /* NULL: the save has none (keep the one played) */
     int turn;
     story_rng rng;
     const char *state, *items; /* into the text, up to the line's end */
@@ -214,6 +225,7 @@ static void save_data_free(save_data *d)
 {
     free(d->title);
     free(d->scene);
+    free(d->profile);
     free(d->visits);
 }
 
@@ -292,6 +304,8 @@ static bool parse_save(const char *text, size_t len, const char *name, save_data
             break;
         } else if (KEY("title")) {
             if (!quoted_value(val, vlen, &d->title, name, "title")) return false;
+        } else if (KEY("profile")) {
+            if (!quoted_value(val, vlen, &d->profile, name, "profile")) return false;
         } else if (KEY("scene")) {
             if (!quoted_value(val, vlen, &d->scene, name, "scene")) return false;
         } else if (KEY("hash")) {
@@ -361,6 +375,9 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
         ok = mz_fail("%s belongs to the story '%s', not to '%s'", name, d->title, g->title);
     if (ok && (scene = story_graph_find(g, d->scene)) < 0)
         ok = mz_fail("%s is at scene '%s', which the story no longer has", name, d->scene);
+    char err[MZ_ERROR_MAX / 2];
+    if (ok && d->profile && !story_viewer_set(g, d->profile, false, err, sizeof err))
+        ok = mz_fail("%s: %s", name, err);
     uint32_t *visits = ok ? calloc(g->scene_count ? g->scene_count : 1, sizeof *visits) : NULL;
     if (ok && !visits) ok = mz_fail("out of memory");
     for (size_t i = 0; ok && i < d->visit_count; i++) {
@@ -406,6 +423,11 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
         p->modifier_count = d->modifier_count;
         memcpy(p->modifiers, d->modifiers, sizeof p->modifiers);
         s->seed = d->seed;
+        if (d->profile) {
+            story_viewer_set(g, d->profile, true, err, sizeof err); /* checked above */
+            story_viewer_text(g, s->profile, sizeof s->profile);
+            s->desc.profile = s->profile;
+        }
         story_buf t = s->good_state;
         s->good_state = state;
         state = t;

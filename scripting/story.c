@@ -7,6 +7,7 @@
 
 #include "load.h"
 #include "state.h"
+#include "variant.h"
 #include "vm.h"
 
 #include "mz_log.h"
@@ -162,19 +163,47 @@ static void join(story_buf *out, const char *part, size_t n)
     story_buf_put(out, part, n);
 }
 
+/* A viewer variant's part of the scene (marked as varied), or NULL. */
+static const story_variant *variant_for(mz_story *s, const story_scene *sc, unsigned part)
+{
+    const story_variant *v = story_variant_for(s->g, sc, s->seed, part);
+    if (v) s->varied |= part;
+    return v;
+}
+
+/* call_text for a part of the turn: story code reading `viewer` in it
+ * makes that part vary. */
+static bool call_part(mz_story *s, unsigned part, int ref, const char *what, bool nil_ok,
+                      size_t max, story_buf *out, bool *is_nil)
+{
+    unsigned was = story_viewer_part(s->g, part);
+    bool ok = call_text(s, ref, NULL, what, nil_ok, max, out, is_nil);
+    story_viewer_part(s->g, was);
+    return ok;
+}
+
+static const char *style_of(mz_story *s, const story_scene *sc)
+{
+    const story_variant *v = variant_for(s, sc, MZ_STORY_VARIED_STYLE);
+    return v ? v->style : s->g->style;
+}
+
 static bool story_compose(mz_story *s)
 {
     story_graph *g = s->g;
     story_scene *sc = &g->scenes[s->play.scene];
     bool is_nil;
+    const story_variant *v = variant_for(s, sc, MZ_STORY_VARIED_PROMPT);
+    const char *prompt = v ? v->prompt : sc->prompt;
     reset(&s->scratch);
-    if (sc->prompt)
-        story_buf_puts(&s->scratch, sc->prompt);
-    else if (!call_text(s, sc->prompt_ref, NULL, "the prompt function", false, MZ_STORY_MAX_PROMPT,
-                        &s->scratch, &is_nil))
+    if (prompt)
+        story_buf_puts(&s->scratch, prompt);
+    else if (!call_part(s, MZ_STORY_VARIED_PROMPT, v ? v->prompt_ref : sc->prompt_ref,
+                        "the prompt function", false, MZ_STORY_MAX_PROMPT, &s->scratch, &is_nil))
         return false;
     reset(&s->next_prompt);
-    if (g->style) join(&s->next_prompt, g->style, strlen(g->style));
+    const char *style = style_of(s, sc);
+    if (style) join(&s->next_prompt, style, strlen(style));
     bool fits = true;
     if (s->scratch.len) {
         if (s->next_prompt.len) story_buf_put(&s->next_prompt, ", ", 2);
@@ -188,10 +217,13 @@ static bool story_compose(mz_story *s)
                        "{characters} expanded)",
                        sc->file, sc->line, sc->id, MZ_STORY_MAX_PROMPT);
     reset(&s->next_caption);
-    if (sc->caption)
-        story_buf_puts(&s->next_caption, sc->caption);
-    else if (sc->caption_ref != LUA_NOREF &&
-             !call_text(s, sc->caption_ref, NULL, "the caption function", true,
+    v = variant_for(s, sc, MZ_STORY_VARIED_CAPTION);
+    const char *caption = v ? v->caption : sc->caption;
+    int caption_ref = v ? v->caption_ref : sc->caption_ref;
+    if (caption)
+        story_buf_puts(&s->next_caption, caption);
+    else if (caption_ref != LUA_NOREF &&
+             !call_part(s, MZ_STORY_VARIED_CAPTION, caption_ref, "the caption function", true,
                         MZ_STORY_MAX_CAPTION, &s->next_caption, &is_nil))
         return false;
     if (s->next_prompt.failed || s->next_caption.failed) return mz_fail("out of memory");
@@ -249,6 +281,7 @@ static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float
         .ending = sc->ending ? sc->id : NULL,
         .error = s->turn_error[0] ? s->turn_error : NULL,
         .transition = s->matched_transition,
+        .varied = s->varied | story_viewer_reads(s->g),
     };
 }
 
@@ -256,6 +289,8 @@ bool mz_story_refresh(mz_story *s, mz_story_turn *out)
 {
     if (!s->play.begun) return mz_fail("mz_story_refresh: the story has not begun");
     s->turn_error[0] = '\0';
+    s->varied = 0;
+    story_viewer_reads(s->g);
     story_vm_clock_start(s->g->vm);
     if (story_compose(s))
         swap_prompt(s);
@@ -284,6 +319,15 @@ static bool move_to(mz_story *s, int target, int *visited)
 static bool target_of(mz_story *s, const story_scene *sc, const story_transition *tr, int *target)
 {
     *target = -1;
+    const story_route *route =
+        sc != &s->g->global ? story_variant_route(s->g, sc, s->seed, (size_t)(tr - sc->on)) : NULL;
+    if (route) {
+        s->varied |= MZ_STORY_VARIED_ROUTE;
+        *target = route->to_scene;
+        if (*target >= 0) return true;
+        return mz_fail("%s:%d: scene '%s': a variant's route to unknown scene '%s'", tr->file,
+                       tr->line, sc->id, route->to);
+    }
     if (tr->to) {
         *target = tr->to_scene;
         if (*target >= 0) return true;
@@ -293,7 +337,8 @@ static bool target_of(mz_story *s, const story_scene *sc, const story_transition
     if (tr->to_ref == LUA_NOREF) return true;
     bool is_nil;
     reset(&s->scratch);
-    if (!call_text(s, tr->to_ref, NULL, "the 'to' function", true, SIZE_MAX, &s->scratch, &is_nil))
+    if (!call_part(s, MZ_STORY_VARIED_ROUTE, tr->to_ref, "the 'to' function", true, SIZE_MAX,
+                   &s->scratch, &is_nil))
         return false;
     if (is_nil) return true;
     *target = story_graph_find(s->g, s->scratch.data);
@@ -521,6 +566,8 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
 static void begin_turn(mz_story *s)
 {
     s->turn_error[0] = '\0';
+    s->varied = 0;
+    story_viewer_reads(s->g);
     story_vm_clock_start(s->g->vm);
     s->matched_transition = -1;
     s->runner_up[0] = '\0';
@@ -596,7 +643,8 @@ static bool begin_at(mz_story *s, int start, mz_story_turn *out)
         turn_failed(s);
         story_state_read(g, s->good_state.data, s->good_state.len);
         reset(&s->prompt);
-        if (g->style) join(&s->prompt, g->style, strlen(g->style));
+        const char *style = style_of(s, &g->scenes[start]);
+        if (style) join(&s->prompt, style, strlen(style));
         const char *static_prompt = g->scenes[start].prompt;
         if (static_prompt) join(&s->prompt, static_prompt, strlen(static_prompt));
         reset(&s->caption);
@@ -655,6 +703,9 @@ mz_story *mz_story_load(const mz_story_desc *desc)
     if (s->g) {
         s->play.visits = calloc(s->g->scene_count ? s->g->scene_count : 1, sizeof *s->play.visits);
         s->g->play = &s->play;
+        /* From now on s->desc.profile is the profile played. */
+        story_viewer_text(s->g, s->profile, sizeof s->profile);
+        s->desc.profile = s->profile;
     }
     if (!s->g || !s->play.visits) {
         if (s->g) mz_fail("out of memory");

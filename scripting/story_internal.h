@@ -22,6 +22,7 @@ struct mz_story {
     story_play play;
     char *path_arg;     /* desc.path, copied */
     char lang_arg[16];  /* desc.lang, copied */
+    char profile[512];  /* the profile played, as text: desc.profile for reloads */
     mz_story_desc desc; /* with blocked_words deep-copied */
     uint64_t seed;
     size_t max_input;
@@ -30,6 +31,7 @@ struct mz_story {
     char input[STORY_MAX_INPUT + 1];
     story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
     int matched_transition; /* this turn's, or -1 */
+    unsigned varied;        /* this turn's MZ_STORY_VARIED_* from variants */
     char runner_up[128];    /* the next best pattern of this turn's match, or "" */
     float runner_up_score;
     /* This turn's mz_error() when its story code failed (turn.error), or "". */

@@ -1,9 +1,12 @@
 /* story_query.c — the loaded graph and the play state, read-only, for tools
- * that explore a story from outside (maze test: coverage, random play). */
+ * that explore a story from outside (maze test: coverage, random play); and
+ * the viewer profile's public side (the fields, setting and reading it),
+ * over variant.h. */
 #include "story_internal.h"
 
 #include "serial.h"
 #include "state.h"
+#include "variant.h"
 #include "vm.h"
 
 #include <stdio.h>
@@ -251,4 +254,42 @@ bool mz_story_set(mz_story *s, const char *name, const char *value, mz_story_tur
     if (ok) set_buf(&s->good_state, state.data);
     story_buf_free(&state);
     return ok && mz_story_refresh(s, out);
+}
+
+/* ---- the viewer profile (variant.h) ---- */
+
+size_t mz_story_viewer_count(const mz_story *s)
+{
+    return story_viewer_count(s->g);
+}
+
+bool mz_story_viewer_get(const mz_story *s, size_t i, mz_story_viewer_info *out)
+{
+    return story_viewer_get(s->g, i, out);
+}
+
+bool mz_story_set_profile(mz_story *s, const char *profile)
+{
+    char err[MZ_ERROR_MAX / 2];
+    if (!story_viewer_set(s->g, profile, true, err, sizeof err)) return mz_fail("%s", err);
+    /* A reload reads the profile played, not the one loaded with. */
+    story_viewer_text(s->g, s->profile, sizeof s->profile);
+    s->desc.profile = s->profile;
+    return true;
+}
+
+bool mz_story_profile_read(const char *path, char *buf, size_t cap)
+{
+    size_t len;
+    char *text = cap ? story_read_file(path, cap - 1, &len) : NULL;
+    if (!text) return mz_fail_context("cannot read the profile");
+    memcpy(buf, text, len + 1);
+    free(text);
+    return true;
+}
+
+const char *mz_story_profile(mz_story *s)
+{
+    story_viewer_text(s->g, s->profile, sizeof s->profile);
+    return s->profile;
 }

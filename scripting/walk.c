@@ -164,14 +164,18 @@ int mz_walk_file(const char *story, const char *file, const mz_walk_hooks *h, mz
         return r->problems;
     }
     uint64_t seed = 1;
-    const char *lang = NULL;
+    const char *lang = NULL, *profile = h ? h->profile : NULL;
     for (int i = 0; i < l.count; i++) {
         if (!strncmp(l.line[i], "#seed ", 6)) seed = strtoull(l.line[i] + 6, NULL, 10);
         if (!strncmp(l.line[i], "#lang ", 6)) lang = l.line[i] + 6;
+        if (!strncmp(l.line[i], "#profile ", 9) && !(h && h->profile)) profile = l.line[i] + 9;
     }
 
-    mz_story *s = mz_story_load(&(mz_story_desc){
-        .path = story, .seed = seed, .lang = lang, .time_limit_ms = h ? h->turn_limit_ms : 0});
+    mz_story *s = mz_story_load(&(mz_story_desc){.path = story,
+                                                 .seed = seed,
+                                                 .lang = lang,
+                                                 .profile = profile,
+                                                 .time_limit_ms = h ? h->turn_limit_ms : 0});
     if (s && mz_story_lang(s)) snprintf(r->lang, sizeof r->lang, "%s", mz_story_lang(s));
     mz_story_turn t = {0};
     if (!s)
@@ -308,6 +312,7 @@ static void walk_one(story_walk *sw, const char *file, const char *promise)
     sw->failed += r.problems > 0;
     sw->played++;
     if (sw->h && sw->h->done) sw->h->done(file, &r, sw->h->user);
+    if (sw->h && sw->h->also) sw->failed += sw->h->also(sw->story, file, sw->h);
 }
 
 int mz_walk_story(const char *story, const char *const *extra, size_t extra_count,

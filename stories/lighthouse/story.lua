@@ -5,6 +5,10 @@
 -- ago. Four endings: light the lamp (beacon), take the drowned captain his
 -- bell (bell), take his gold and run (gold), or let the sea have you (drowned).
 --
+-- Viewers choose a tone (`maze play --profile`, a file with `tone = eerie`):
+-- the eerie tone paints in green and violet, says one thing differently in
+-- each act, and ends the bell differently; nothing else changes.
+--
 -- Two routes lead below the tower: the beach, the sea cave and a flooded
 -- passage (quick, but the tide rises while you are down there), or the key,
 -- the lantern, the trapdoor and the cellar tunnel (slow, but dry).
@@ -55,6 +59,11 @@ story {
   transition = 1.5,
   narrate = true, -- captions are spoken when the player runs with sound
   languages = { "en", "fr" }, -- French: lang/fr.lua
+  -- What viewers may choose, the first the default; `viewer.tone` in code.
+  viewer = { tone = { "gentle", "eerie" } },
+  variants = {
+    { tone = "eerie", style = "painterly, green and violet palette, mist, wet textures" },
+  },
 }
 
 -- The boat is a clock: it is lost if the lamp is not lit before this turn.
@@ -88,6 +97,33 @@ scene "cliff_path" {
     end
     return "The cliff path again. The tower is still dark, and the storm is closer."
   end,
+  -- Act one, eerie: the first look at the dark tower, by night, in the
+  -- eerie palette (the prompt's own colours win over the style's).
+  variants = {
+    { tone = "eerie", prompt = function(s)
+      if visits("cliff_path") == 1 then
+        return "a dark lighthouse tower on the headland, no beam, one lit window far off, "
+          .. "birds wheeling, a windswept cliff path at night above a green sea, "
+          .. "violet storm clouds, slow dolly forward"
+      end
+      return "a dark lighthouse tower on the headland, no beam, a window glowing green, "
+        .. "a windswept cliff path at midnight above the sea, violet storm, rain, slow pan"
+    end, caption = function(s)
+      if visits("cliff_path") == 1 then
+        return {
+          en = "The lighthouse on Gull Rock should be burning by now. It is dark, and the dark "
+            .. "seems to watch you. Out on the water, a small boat runs for home as if chased.",
+          fr = "Le phare de Gull Rock devrait déjà briller. Il est éteint, et le noir semble "
+            .. "vous observer. Sur l'eau, un petit bateau file vers le port comme poursuivi.",
+        }
+      end
+      return {
+        en = "The cliff path again. The tower is still dark, and something in the storm is closer.",
+        fr = "Encore le sentier de la falaise. La tour est toujours éteinte, et quelque chose "
+          .. "dans l'orage approche.",
+      }
+    end },
+  },
   sound = { "wind", "sea", "storm" },
   on = {
     { "lighthouse", "tower", "walk to the lighthouse", to = "tower_door" },
@@ -333,6 +369,15 @@ scene "watch_room" {
     return p .. ", dark blue shadows"
   end,
   caption = "The watch room. A desk, a logbook, the brass tank that feeds the lamp above.",
+  -- Act two, eerie.
+  variants = {
+    { tone = "eerie", caption = {
+      en = "The watch room. The logbook lies open, though nobody opened it. The brass tank "
+        .. "ticks, like something breathing.",
+      fr = "La salle de veille. Le registre est ouvert, et personne ne l'a ouvert. Le réservoir "
+        .. "de cuivre cliquette, comme une respiration.",
+    } },
+  },
   sound = { "interior", "wind", "storm" },
   on = {
     { "read the logbook", "logbook", "book",
@@ -542,6 +587,15 @@ scene "sea_cave" {
     .. "dripping rock, a faint green light far inside, dolly forward",
   caption = "The cave runs back under the lighthouse. Far inside, something gives off a "
     .. "faint green light.",
+  -- Act three, eerie.
+  variants = {
+    { tone = "eerie", caption = {
+      en = "The cave runs back under the lighthouse. Far inside, a green light moves, the way "
+        .. "a lantern moves when someone carries it.",
+      fr = "La grotte s'enfonce sous le phare. Tout au fond, une lumière verte bouge, comme "
+        .. "bouge une lanterne que quelqu'un porte.",
+    } },
+  },
   sound = { "drip", "sea", "drone" },
   on = {
     { "deeper", "go in", "follow the light", "inside", to = "flooded_passage" },
@@ -603,6 +657,10 @@ scene "grotto" {
     return "The captain is where you left him."
   end,
   sound = { "drip", "drone", "interior" },
+  -- The eerie tone ends the bell with the crew, not the dawn.
+  variants = {
+    { tone = "eerie", to = { [1] = "crew" } },
+  },
   on = {
     { "ring the bell", "give him the bell",
       when = function(s) return has("bell") end,
@@ -656,6 +714,16 @@ ending "bell" {
   caption = "The bell's voice rolls out of the cave and across the water, and the captain "
     .. "bows his head. At dawn the boat is safe in the harbour. The crew say they followed a bell.",
   sound = { "sea", "drone" },
+}
+
+ending "crew" {
+  transition = 3.0,
+  prompt = "black water in a sea cave at night, drowned sailors rising from the water, "
+    .. "{captain} holding a green lantern, a bronze ship's bell, mist, eerie, slow orbit",
+  caption = "The bell's voice rolls out over the black water, and the crew answer it. One by "
+    .. "one they rise, dripping, and take their places behind their captain. He holds out "
+    .. "his cold hand to you. There is a place for you too.",
+  sound = { "drone", "drip" },
 }
 
 ending "gold" {

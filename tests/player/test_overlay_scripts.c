@@ -102,8 +102,64 @@ static void test_right_to_left(void)
     mz_overlay_destroy(o);
 }
 
+/* Fallback per character, not per caption: in a caption with CJK in it,
+ * Arabic still comes from DejaVu (Noto Sans CJK has none: one box for every
+ * letter), CJK from Noto, and the Latin keeps DejaVu's width. */
+static void test_mixed_scripts(void)
+{
+    mz_overlay *o = mz_overlay_create(NULL);
+    MZ_CHECK(o != NULL);
+    if (!o) return;
+    Uint8 *a = draw(o, "Rock \xe7\x81\xaf ب", NULL), *b = draw(o, "Rock \xe7\x81\xaf ت", NULL);
+    MZ_CHECK_MSG(a && b && memcmp(a, b, (size_t)W * H * 4) != 0,
+                 "two Arabic letters beside CJK drew the same (boxes)");
+    free(a);
+    free(b);
+    a = draw(o, "Rock \xe7\x81\xaf ب", NULL);
+    b = draw(o, "Rock \xe5\x8f\xb0 ب", NULL);
+    MZ_CHECK_MSG(a && b && memcmp(a, b, (size_t)W * H * 4) != 0,
+                 "two CJK characters drew the same");
+    free(a);
+    free(b);
+    /* Latin set in DejaVu: as wide as alone (Noto's Latin is wider). */
+    int left, right, l2, r2;
+    Uint8 *px = draw(o, "Gull Rock lighthouse", NULL);
+    ink(px, mz_overlay_band_top(o), &left, &right);
+    free(px);
+    px = draw(o, "Gull Rock lighthouse \xe7\x81\xaf\xe5\x8f\xb0", NULL);
+    int top = mz_overlay_band_top(o);
+    free(px);
+    px = draw(o, "Gull Rock lighthouse \xe7\x81\xaf\xe5\x8f\xb0", NULL);
+    ink(px, top, &l2, &r2);
+    MZ_CHECK_MSG(l2 == left && r2 > right + 20, "Latin %d..%d alone, %d..%d with CJK", left, right,
+                 l2, r2);
+    free(px);
+    /* A long one wraps, between CJK characters too: more lines, all drawn. */
+    px = draw(
+        o,
+        "灯台は暗い。嵐が近づいている。小さな船が港へ急いでいる。灯台は暗い。嵐が近づいている。"
+        "小さな船が港へ急いでいる。灯台は暗い。 Gull Rock.",
+        NULL);
+    int two = mz_overlay_band_top(o);
+    ink(px, two, &l2, &r2);
+    MZ_CHECK_MSG(two < top - 20 && r2 < W - 20, "band top %d (one line: %d), ink to %d", two, top,
+                 r2);
+    free(px);
+    /* An Arabic caption with Latin and CJK in it: set from the right. */
+    px = draw(o, "المنارة Gull Rock \xe7\x81\xaf\xe5\x8f\xb0 مظلمة", NULL);
+    ink(px, mz_overlay_band_top(o), &left, &right);
+    MZ_CHECK_MSG(right > W * 7 / 8 && left > W / 4, "set at the right: %d..%d", left, right);
+    free(px);
+    free(draw(o,
+              "The keeper says \xe7\x81\xaf\xe5\x8f\xb0\xe3\x81\xaf\xe6\x9a\x97\xe3\x81"
+              "\x84 (the lighthouse is dark), and the captain answers: المنارة مظلمة.",
+              "mixed"));
+    mz_overlay_destroy(o);
+}
+
 int main(void)
 {
+    MZ_RUN(test_mixed_scripts);
     MZ_RUN(test_cjk);
     MZ_RUN(test_right_to_left);
     return mz_test_finish();

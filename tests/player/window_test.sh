@@ -9,28 +9,8 @@ set -euo pipefail
 cd "${MZ_SOURCE_DIR:-.}"
 MAZE=${MZ_MAZE:-build/maze}
 IM=/usr/bin # `convert` elsewhere on PATH may be a stand-in
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-if [ -z "${DISPLAY:-}" ]; then
-  for n in $(seq 90 140); do
-    [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
-    Xvfb :$n -screen 0 1280x720x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-    pids+=($!)
-    export DISPLAY=:$n
-    for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
-    break
-  done
-  [ -n "${DISPLAY:-}" ] || fail "no free X display number"
-fi
-export SDL_VIDEODRIVER=x11
+. tests/player/x11.sh
+start_x 90 140
 
 # waits until the trace has at least N lines matching PATTERN; prints the last
 wait_trace() {

@@ -609,9 +609,10 @@ static void sandbox_globals(void)
     if (!s) return;
     mz_story_turn t;
     mz_story_begin(s, &t);
-    MZ_CHECK_STR(t.prompt, "_G assert chance ending error getmetatable give has include ipairs "
-                           "math pairs pcall print random scene scene_id select setmetatable "
-                           "story string table take tonumber tostring turn type utf8 visits");
+    MZ_CHECK_STR(t.prompt,
+                 "_G assert chance ending error getmetatable give has include ipairs "
+                 "math pairs pcall print random scene scene_id select setmetatable "
+                 "story string table take tonumber tostring turn type utf8 viewer visits");
     MZ_CHECK_STR(t.caption, "1 2 2.5 10 a z true");
     mz_story_destroy(s);
 }

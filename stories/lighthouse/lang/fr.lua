@@ -299,6 +299,9 @@ return {
       .. "vos poches. Derrière vous, le phare reste éteint. Vous ne saurez jamais ce qu'est "
       .. "devenu le petit bateau.", s.coins)
   end,
+  ["crew.caption"] = "La voix de la cloche roule sur l'eau noire, et l'équipage lui répond. Un à "
+    .. "un ils remontent, ruisselants, et prennent leur place derrière leur capitaine. Il vous "
+    .. "tend sa main froide. Il y a une place pour vous aussi.",
   ["drowned.caption"] = "Le froid vous prend d'abord le souffle, puis tout le reste. Quelque part, "
     .. "tout là-haut, une cloche sonne.",
 }
