@@ -308,7 +308,7 @@ static void tick(kiosk *k)
             snprintf(banner, sizeof banner, "%s", c->attract_text);
         } else if (idle >= c->idle_warn) {
             if (k->state != IDLE_WARNING) set_state(k, IDLE_WARNING);
-            snprintf(banner, sizeof banner, "%s\n%d", c->idle_text,
+            snprintf(banner, sizeof banner, "%s  %d", c->idle_text,
                      (int)(c->idle_reset - idle + 0.999));
         }
         break;
