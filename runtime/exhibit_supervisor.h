@@ -8,7 +8,7 @@
  *   - when no status line came for hang_s (a hang: SIGKILL first),
  *   - when its RSS passes max_rss_mb, at its next return to attract,
  *   - when the operator asks (restart).
- * A player that lived under 10 s before crashing is restarted after a
+ * A player that was on screen under 10 s before crashing is restarted after a
  * back-off doubling from 0.5 s to backoff_max_s; one that lived longer is
  * restarted at once. The player's stderr is passed through, and its last
  * 16 KB before a crash go to state_dir/last-crash.log.
