@@ -255,10 +255,12 @@ static void on_sessions(void *user, const mz_web_request *req, mz_web_response *
     out[SESSIONS_CAP - 1] = 0;
     /* Passed on only when it is what the page expects. */
     cJSON *list = cJSON_Parse(out);
-    if (cJSON_IsArray(list))
+    if (cJSON_IsArray(list)) {
         send_json(resp, list);
-    else
-        cJSON_Delete(list), mz_web_error(resp, 500, "the session list is not a JSON array");
+    } else {
+        cJSON_Delete(list);
+        mz_web_error(resp, 500, "the session list is not a JSON array");
+    }
     free(out);
 }
 

@@ -103,6 +103,7 @@ typedef struct pss {
     size_t body_len;
     bool body_over;
     bool responding, close_after;
+    bool head; /* HEAD: a GET's headers, no body */
     mz_web_response resp;
     size_t sent;
 } pss;
@@ -363,7 +364,8 @@ static int respond(struct lws *wsi, pss *p)
     if (lws_finalize_write_http_header(wsi, start, &ptr, end)) return -1;
     p->responding = true;
     p->sent = 0;
-    if (r->len == 0) return p->close_after || lws_http_transaction_completed(wsi) ? -1 : 0;
+    if (r->len == 0 || p->head)
+        return p->close_after || lws_http_transaction_completed(wsi) ? -1 : 0;
     lws_callback_on_writable(wsi);
     return 0;
 }
@@ -463,13 +465,19 @@ static int on_http(mz_web *w, struct lws *wsi, pss *p, const char *path)
     pss_reset(p);
     bool is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
     bool is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
-    snprintf(p->method, sizeof p->method, "%s", is_get ? "GET" : is_post ? "POST" : "OTHER");
+    /* Uptime checkers often ask with HEAD: GET routes answer it. */
+    p->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
+    snprintf(p->method, sizeof p->method, "%s",
+             is_get    ? "GET"
+             : is_post ? "POST"
+             : p->head ? "HEAD"
+                       : "OTHER");
     if (!read_request(w, wsi, p, path)) return respond_error(wsi, p, 500, "out of memory");
     bool other_method;
-    p->route = find_route(w, p->path, &other_method, p->method);
+    p->route = find_route(w, p->path, &other_method, p->head ? "GET" : p->method);
     if (!p->route) {
         if (other_method) return respond_error(wsi, p, 405, "method not allowed");
-        if (is_get) return serve_static(w, wsi, p);
+        if (is_get || p->head) return serve_static(w, wsi, p);
         return respond_error(wsi, p, 404, "not found");
     }
     if (p->route->needs_token && !p->req.authorized) {

@@ -6,8 +6,9 @@
  * mz_web_ws_endpoint for each route → mz_web_start (starts the service
  * thread) → … → mz_web_destroy. Routes are fixed once started.
  *
- * Requests: a GET or POST to a registered path calls its handler; any
- * other GET is served from desc.static_dir (if set; "/" is index.html);
+ * Requests: a GET or POST to a registered path calls its handler (HEAD
+ * gets a GET route's headers without the body: uptime checkers use it);
+ * any other GET is served from desc.static_dir (if set; "/" is index.html);
  * anything else answers 404 (405 for a known path with another method).
  * A route or endpoint registered with needs_token answers 401 unless the
  * request carries the operator token as `Authorization: Bearer TOKEN`, the
@@ -20,9 +21,10 @@
  * handler and every WebSocket callback, one at a time. Handlers must not
  * block long (they hold up every other client). From any thread:
  * mz_web_ws_send / _broadcast / _close / _count (they queue under a mutex
- * and wake the service thread with lws_cancel_service). To serve
- * data another thread produces, keep a copy under your own mutex (publish
- * it there, read it in the handler): see runtime/exhibit_console.c.
+ * and wake the service thread with lws_cancel_service). To serve data
+ * another thread produces, read it in the handler through something
+ * thread-safe: a copy you publish under your own mutex, or a getter that
+ * locks (as runtime/exhibit_console.c's status callback does).
  *
  * Ownership: the desc's strings and route paths are copied. Request fields
  * are valid during the call only. A response body is copied.
@@ -53,7 +55,7 @@ typedef struct mz_web_desc {
 
 /* What a handler sees. Strings are never NULL ("" when absent). */
 typedef struct mz_web_request {
-    const char *method;       /* "GET" or "POST" */
+    const char *method;       /* "GET", "HEAD" (a GET route's) or "POST" */
     const char *path;         /* decoded, without the query */
     const char *query;        /* decoded arguments joined by '&', without '?' */
     const char *cookie;       /* the Cookie header */

@@ -118,6 +118,19 @@ check([s.value for s in hist.samples if s.name == "maze_turn_seconds_count"] == 
 check(abs([s.value for s in hist.samples if s.name == "maze_turn_seconds_sum"][0] - 12.344) < 1e-9,
       "sum")
 
+# --- HEAD (uptime checkers) answers a GET route's headers, then the same
+# connection goes on
+import http.client
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+conn.request("HEAD", "/echo?who=me")
+r = conn.getresponse()
+check(r.status == 200 and int(r.getheader("content-length")) > 0 and r.read() == b"",
+      f"HEAD /echo: headers only ({r.status})")
+conn.request("GET", "/echo?who=again")
+r = conn.getresponse()
+check(r.status == 200 and json.loads(r.read())["who"] == "again", "a GET after a HEAD on one connection")
+conn.close()
+
 # --- other paths and methods
 status, _, _ = request(port, "GET", "/nothing")
 check(status == 404, f"an unknown path answers 404 (got {status})")
