@@ -75,7 +75,7 @@ static void send_status(kiosk *k)
     mz_exhibit_msg m = {.kind = MZ_EXHIBIT_MSG_STATUS};
     mz_exhibit_live *l = &m.live;
     snprintf(l->state, sizeof l->state, "%s", state_names[k->state]);
-    snprintf(l->story, sizeof l->story, "%s", k->cfg.stories[k->story]);
+    snprintf(l->story, sizeof l->story, "%.*s", (int)sizeof l->story - 1, k->cfg.stories[k->story]);
     snprintf(l->scene, sizeof l->scene, "%s", mz_player_scene(k->p));
     l->turn = mz_player_turns(k->p);
     mz_player_stats(k->p, &l->fps, l->backend, &l->fallback, &l->first_frame_p95_ms);
@@ -327,7 +327,7 @@ static void tick(kiosk *k)
             snprintf(banner, sizeof banner, "%s", c->attract_text);
         } else if (idle >= c->idle_warn) {
             if (k->state != IDLE_WARNING) set_state(k, IDLE_WARNING);
-            snprintf(banner, sizeof banner, "%s\n%d", c->idle_text,
+            snprintf(banner, sizeof banner, "%s  %d", c->idle_text,
                      (int)(c->idle_reset - idle + 0.999));
         }
         break;

@@ -56,7 +56,8 @@ static void status(void *user, mz_console_status *out)
     out->story_count = op->cfg.story_count < MZ_CONSOLE_STORIES ? op->cfg.story_count
                                                                  : MZ_CONSOLE_STORIES;
     for (int i = 0; i < out->story_count; i++)
-        snprintf(out->stories[i], sizeof out->stories[i], "%s", op->cfg.stories[i]);
+        snprintf(out->stories[i], sizeof out->stories[i], "%.*s", (int)sizeof out->stories[i] - 1,
+                 op->cfg.stories[i]);
 }
 
 static bool control(void *user, const char *action, double value)

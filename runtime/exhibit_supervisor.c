@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STABLE_S 10.0      /* a player that lived this long was not crash-looping */
+#define STABLE_S 10.0      /* a player on screen this long was not crash-looping */
 #define FIRST_BACKOFF_S 0.5
 #define START_GRACE_S 30.0 /* a new player's first report may take this long (Vulkan, fonts) */
 #define QUIT_WAIT_S 3.0    /* a player asked to quit is killed after this */
@@ -44,7 +44,8 @@ typedef struct child {
     int status_fd, command_fd, stderr_fd;
     mz_exhibit_lines lines;
     uint64_t spawn_ns, beat_ns, quit_ns;
-    bool reported; /* has sent a status (a standby: that it is ready) */
+    uint64_t up_ns; /* on screen since (0: never was): how long it lived, for the back-off */
+    bool reported;  /* has sent a status (a standby: that it is ready) */
     why killing;   /* why it is being stopped */
     char stderr_ring[STDERR_KEPT];
     size_t stderr_len;
@@ -272,8 +273,8 @@ static void promote(mz_exhibit_sup *s)
     s->active = s->standby;
     child_reset(&s->standby);
     s->active.reported = false;
-    /* its life (for the back-off) counts from taking the screen */
     s->active.spawn_ns = s->active.beat_ns = mz_time_ns();
+    s->active.up_ns = 0; /* set when it reports from the screen */
     send_command(&s->active, "go", 0);
     mz_log_info("exhibit: standby player %d takes over", (int)s->active.pid);
     pthread_mutex_lock(&s->lock);
@@ -358,7 +359,7 @@ static void reaped(mz_exhibit_sup *s, child *c, int wstatus)
     pid_t pid = c->pid;
     c->pid = 0;
     bool was_active = c == &s->active;
-    double lived = secs(c->spawn_ns);
+    double lived = c->up_ns ? secs(c->up_ns) : 0;
     why reason = c->killing;
     char what[160];
     if (WIFSIGNALED(wstatus))
@@ -414,7 +415,10 @@ static void on_message(mz_exhibit_sup *s, const mz_exhibit_msg *m)
         pthread_mutex_lock(&s->lock);
         s->st.live = m->live;
         pthread_mutex_unlock(&s->lock);
-        if (!s->active.reported) mz_log_info("exhibit: player %d is up", (int)s->active.pid);
+        if (!s->active.reported) {
+            mz_log_info("exhibit: player %d is up", (int)s->active.pid);
+            s->active.up_ns = mz_time_ns();
+        }
         s->active.reported = true;
         break;
     case MZ_EXHIBIT_MSG_START:
@@ -548,7 +552,8 @@ static void watch_memory(mz_exhibit_sup *s)
     pthread_mutex_unlock(&s->lock);
     /* Between visitors only; and not in a player's first STABLE_S, so a
      * max_rss_mb set below what a player needs cannot churn faster. */
-    if (rss > s->cfg.max_rss_mb * 1024 && attract && !c->killing && secs(c->spawn_ns) >= STABLE_S) {
+    if (rss > s->cfg.max_rss_mb * 1024 && attract && !c->killing && c->up_ns &&
+        secs(c->up_ns) >= STABLE_S) {
         char msg[160];
         snprintf(msg, sizeof msg, "player %d uses %ld MB (max_rss_mb %ld): restarting it",
                  (int)c->pid, rss / 1024, s->cfg.max_rss_mb);

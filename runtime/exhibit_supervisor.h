@@ -8,7 +8,11 @@
  *   - when no status line came for hang_s (a hang: SIGKILL first),
  *   - when its RSS passes max_rss_mb, at its next return to attract,
  *   - when the operator asks (restart).
- * A player that lived under 10 s before crashing is restarted after a
+ * With `standby` on, a second player waits ready with its window hidden
+ * (MZ_EXHIBIT_STANDBY=1 in its environment) and takes over at once with
+ * "go"; a new standby starts 2 s after. The hang check and memory watch
+ * are for the player on screen.
+ * A player that was on screen under 10 s before crashing is restarted after a
  * back-off doubling from 0.5 s to backoff_max_s; one that lived longer is
  * restarted at once. The player's stderr is passed through, and its last
  * 16 KB before a crash go to state_dir/last-crash.log.

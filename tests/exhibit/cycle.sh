@@ -31,7 +31,7 @@ echo "card region, attract: $a"
 holds "$a" "b > 0.01" || fail "no 'Type to begin' card in attract"
 
 # card_is KIND: the last shot's card is none, attract (the one-line
-# invitation) or long (two lines: the countdown, the credits)
+# invitation) or long (more text: the countdown, the credits)
 card_is() {
   local b
   b=$(bright "$shotname" $card)
@@ -61,7 +61,7 @@ xdotool key --window "$win" Return
 t0=$(date +%s.%N)
 wait_card none 3 || fail "the card stays up while a visitor plays"
 
-# idle_warn (5 s): the countdown; idle_reset (14 s): the session is logged
+# idle_warn (5 s): the countdown (more text than the invitation); idle_reset (14 s): the session is logged
 # (reason idle) and attract is back.
 wait_card long 10 || fail "no 'Still there?' countdown after idle_warn"
 t1=$(date +%s.%N)
