@@ -77,9 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * and the answer does not change when asked again. */
     bool shown = mz_screen_check(screen, said, NULL);
     FUZZ_CHECK(mz_screen_check(screen, said, NULL) == shown);
-    if (said_len + 7 < sizeof again) {
-        memcpy(again, said, said_len);
-        memcpy(again + said_len, " wreck", 7);
+    size_t said_c = strlen(said); /* a C string: " wreck" after a NUL would go unseen */
+    if (said_c + 7 < sizeof again) {
+        memcpy(again, said, said_c);
+        memcpy(again + said_c, " wreck", 7);
         FUZZ_CHECK(!mz_screen_check(screen, again, NULL));
     }
 
