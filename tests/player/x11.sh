@@ -2,7 +2,7 @@
 # scratch folder $work removed on exit with every process listed in $pids,
 # `fail MESSAGE`, and `start_x FIRST LAST`: when DISPLAY is unset, an Xvfb
 # on the first free display number from FIRST to LAST (each test its own
-# range, so tests in parallel do not meet). SDL then talks to X.
+# range, so tests in parallel do not meet; the one starter, tests/xvfb.sh). SDL then talks to X.
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -13,17 +13,11 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../xvfb.sh"
 start_x() {
   if [ -z "${DISPLAY:-}" ]; then
-    for n in $(seq "$1" "$2"); do
-      [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ] && continue
-      Xvfb :$n -screen 0 1280x720x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-      pids+=($!)
-      export DISPLAY=:$n
-      for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
-      break
-    done
-    [ -n "${DISPLAY:-}" ] || fail "no free X display number"
+    mz_xvfb "$1" "$2" "$work/xvfb.log" || fail "no free X display number"
+    pids+=($xvfb_pid)
   fi
   export SDL_VIDEODRIVER=x11
 }
