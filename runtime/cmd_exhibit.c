@@ -126,9 +126,10 @@ const mz_command mz_cmd_exhibit = {
     .details =
         "A fullscreen kiosk for the public: no cursor, no way out for visitors (Esc,\n"
         "Alt+F4 and closing the window do nothing; the F keys are off unless\n"
-        "author_keys = true). While nobody plays, the story's demo (attract.txt or\n"
-        "demo.txt in its folder, or the config's attract file) plays under \"Type to\n"
-        "begin\"; the first key starts a fresh story with a new seed, and is kept.\n"
+        "author_keys = true). While nobody plays, the story's demo (the config's\n"
+        "attract file, else the story's attract list, else attract.txt or demo.txt\n"
+        "in its folder) plays under \"Type to begin\"; the first key starts a fresh\n"
+        "story with a new seed, and is kept.\n"
         "idle_warn s without a key shows a countdown, idle_reset s goes back; an\n"
         "ending holds ending_hold s, then the credits with the disclosure line.\n"
         "Each visitor session is one JSON line in the session log (start, end,\n"

@@ -33,8 +33,8 @@ static const setting settings[] = {
     {"generator_fallback", K_TEXT, AT(generator_fallback), "procedural", 0, 0,
      "what stands in while a remote generator fails; none: nothing (\"Back in a moment\")"},
     {"attract", K_TEXT, AT(attract), "", 0, 0,
-     "file of demo lines played while nobody plays; empty: the story's attract.txt, else its "
-     "demo.txt"},
+     "file of demo lines played while nobody plays; empty: the story's attract list (story { "
+     "attract = ... }), else its attract.txt, else its demo.txt"},
     {"attract_line_s", K_SECONDS, AT(attract_line_s), "6", 0.1, 3600,
      "seconds between two demo lines in attract"},
     {"attract_text", K_TEXT, AT(attract_text), "Type to begin", 0, 0,

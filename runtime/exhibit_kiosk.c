@@ -51,6 +51,7 @@ typedef struct kiosk {
     int reopens; /* in a row, each without a frame */
     uint64_t fallbacks; /* remote -> embedded switches, and reopens */
     bool was_fallback;
+    bool frame_from_fallback; /* the last frame taken came from the stand-in */
     double last_latency;
     uint64_t status_ns;
     char banner[1024];
@@ -383,6 +384,17 @@ static void tick(kiosk *k)
     double limit = k->gen_fresh ? 3 * c->gen_stall_s * (1 << (k->reopens < 4 ? k->reopens : 4))
                                 : c->gen_stall_s;
     if (frames != k->frames_seen) {
+        /* How long the screen held still when a remote generator gave way:
+         * its last frame to the stand-in's first (tests/exhibit/failover.sh). */
+        double fps, p95;
+        char backend[32];
+        bool fallback;
+        mz_player_stats(k->p, &fps, backend, &fallback, &p95);
+        if (fallback && !k->frame_from_fallback && k->frames_seen)
+            mz_log_warn("exhibit: %s stands in for the remote generator: its first frame %.2f s "
+                        "after the remote's last",
+                        backend, since(k->frame_ns));
+        k->frame_from_fallback = fallback;
         k->frames_seen = frames;
         k->frame_ns = mz_time_ns();
         if (k->stalled) mz_log_info("exhibit: the generator is back");
