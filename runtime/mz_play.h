@@ -36,6 +36,7 @@ typedef struct mz_play_headless_desc {
     const char *record_dir;  /* every frame shown as a numbered PNG, or NULL */
     int width, height;       /* 0 -> 640x360 */
     int frames_per_turn;     /* 0 -> one second's worth */
+    bool narrate;            /* the video's soundtrack speaks the captions (--narrate) */
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

@@ -1,6 +1,7 @@
 /* mz_recorder — a playthrough video being made: the frames shown, the
- * soundscape of each scene (rendered offline by mz_audio_offline, so it
- * needs no sound device and stays in step with the frames), the story's
+ * soundscape of each scene and, when narrating, each new scene's caption
+ * spoken (both rendered offline by mz_audio_offline, so it needs no sound
+ * device and stays in step with the frames), the story's
  * captions and the viewer's lines as subtitles, the provenance as container
  * metadata, and a manifest sidecar (FILE.json) when it closes.
  *
@@ -33,12 +34,15 @@ typedef struct mz_recorder_desc {
     const char *generator;       /* URI for the manifest; NULL -> procedural */
     uint64_t seed;
     const char *disclosure;      /* burnt into the picture's corner; NULL -> none */
+    bool narrate;                /* speak each new scene's caption, as the player does */
+    const char *voice;           /* espeak-ng voice (the story's language); NULL -> "en" */
 } mz_recorder_desc;
 
 mz_recorder *mz_recorder_open(const mz_recorder_desc *desc);
 
-/* A story turn: the sound follows its scene and the subtitles show the
- * viewer's line and the caption (or the story's reply). */
+/* A story turn: the sound follows its scene (and, narrating, a new scene's
+ * caption is spoken) and the subtitles show the viewer's line and the
+ * caption (or the story's reply). */
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *turn);
 /* A scene without a story (maze gen): its prompt is the sound and caption. */
 void mz_recorder_scene(mz_recorder *r, const char *prompt, float transition_s);

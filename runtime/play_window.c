@@ -200,6 +200,8 @@ static void video_frame(mz_player *p, const mz_frame *f)
             .generator = p->desc.play.generator,
             .seed = p->desc.play.seed,
             .disclosure = p->desc.play.video_disclosure ? disclosure(p) : NULL,
+            .narrate = p->narrate,
+            .voice = p->session ? mz_story_lang(mz_session_story(p->session)) : NULL,
         });
         if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
     }

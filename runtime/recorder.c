@@ -3,6 +3,7 @@
 
 #include "mz_audio_offline.h"
 #include "mz_error.h"
+#include "mz_log.h"
 #include "mz_manifest.h"
 #include "mz_scene_interp.h"
 #include "overlay.h"
@@ -24,6 +25,9 @@ struct mz_recorder {
     char *prompt; /* the last prompt the sound was set from */
     uint8_t *label; /* the disclosure at the video's size, straight-alpha RGBA; NULL: none */
     uint8_t *burnt; /* a frame with the label on it */
+    bool narrate;
+    bool speech_warned; /* narration failed once (logged); the sound goes on */
+    char voice[32];
 };
 
 /* Draws the disclosure once, as the window's overlay draws it. */
@@ -76,6 +80,8 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
     r->w = d->width;
     r->h = d->height;
     r->fps = d->fps > 0 ? d->fps : 30;
+    r->narrate = d->narrate;
+    snprintf(r->voice, sizeof r->voice, "%s", d->voice ? d->voice : "");
     const mz_provenance *p = d->provenance && !d->provenance->off ? d->provenance : NULL;
     char seed[24], source[128];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)d->seed);
@@ -133,6 +139,12 @@ void mz_recorder_turn(mz_recorder *r, const mz_story_turn *t)
 {
     set_sound(r, t->prompt, t->sound, t->sound_count, t->sound_files, t->sound_file_count,
               t->transition_s);
+    /* What the player says aloud: a new scene's caption. */
+    if (r->narrate && t->scene_changed && t->caption && *t->caption &&
+        !mz_audio_offline_say(r->audio, t->caption, r->voice) && !r->speech_warned) {
+        mz_log_warn("recording: narration unavailable: %s", mz_error());
+        r->speech_warned = true;
+    }
     if (r->manifest) mz_manifest_turn(r->manifest, t);
     const char *said = t->reply && *t->reply ? t->reply : t->caption;
     if (!(t->input && *t->input) && !(said && *said)) return;
