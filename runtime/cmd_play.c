@@ -59,7 +59,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "the label saying scenes are generated (default: the story's)"},
         {"--no-disclosure", MZ_ARG_FLAG, &no_disclosure, NULL, "no such label on screen"},
         {"--video-disclosure", MZ_ARG_FLAG, &video_disclosure, NULL,
-         "burn the label into the video's picture too"},
+         "headless: burn the label into the video's picture too (a window's video has "
+         "what its screen shows)"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (the prompt may hold the viewer's words)"},
         MZ_ARG_TURN_LIMIT(turn_limit_ms),

@@ -17,7 +17,7 @@ typedef struct mz_play_options {
     const char *video;       /* a video of the frames shown, with sound and subtitles, or NULL */
     const char *disclosure;  /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
     bool no_disclosure;      /* no label */
-    bool video_disclosure;   /* burn the label into videos */
+    bool video_disclosure;   /* headless: burn the label into videos (the window's has its overlay) */
     const char *at;          /* begin (and restart) in this scene (--at), or NULL */
     const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
     const char *profile;     /* the viewer profile's text (--profile FILE's), or NULL */

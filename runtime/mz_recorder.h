@@ -18,6 +18,7 @@
 #include "mz_provenance.h"
 #include "mz_record_video.h"
 #include "mz_story.h"
+#include "overlay.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,6 +47,13 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *desc);
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *turn);
 /* A scene without a story (maze gen): its prompt is the sound and caption. */
 void mz_recorder_scene(mz_recorder *r, const char *prompt, float transition_s);
+
+/* What is burnt into the picture from the next frame on: `st` drawn by the
+ * player's overlay at the video's size (the window hands it what its
+ * viewer sees, less the recording indicator; the desc's disclosure is
+ * {.disclosure = TEXT}); NULL: nothing. False + mz_error() when it cannot
+ * be drawn (the video goes on with the last one). */
+bool mz_recorder_overlay(mz_recorder *r, const mz_overlay_state *st);
 
 /* The next frame shown (its size must be the desc's), with 1/fps s of sound. */
 bool mz_recorder_frame(mz_recorder *r, const mz_frame *frame);

@@ -184,6 +184,11 @@ static void video_toggle(mz_player *p)
     p->overlay_dirty = true;
 }
 
+static bool draw_overlay(mz_player *p);
+
+/* The window's video is what its viewer sees: each frame shown, with the
+ * overlay over it (captions, the input line, the disclosure label, notices)
+ * drawn at the frame's size, less the recording indicator. */
 static void video_frame(mz_player *p, const mz_frame *f)
 {
     if (!p->video) {
@@ -199,11 +204,13 @@ static void video_frame(mz_player *p, const mz_frame *f)
             .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
             .generator = p->desc.play.generator,
             .seed = p->desc.play.seed,
-            .disclosure = p->desc.play.video_disclosure ? disclosure(p) : NULL,
             .narrate = p->narrate,
             .voice = p->session ? mz_story_lang(mz_session_story(p->session)) : NULL,
         });
         if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
+        /* The video shows what the viewer sees from its first frame on. */
+        p->overlay_dirty = true;
+        if (p->video && !draw_overlay(p)) mz_log_warn("video: %s", mz_error());
     }
     if (!p->video || !mz_recorder_frame(p->video, f)) {
         char msg[800];
@@ -976,6 +983,11 @@ static bool draw_overlay(mz_player *p)
         st.notice = p->banner;
     else if (p->notice[0])
         st.notice = p->notice;
+    if (p->video) {
+        mz_overlay_state seen = st;
+        seen.recording = NULL;
+        if (!mz_recorder_overlay(p->video, &seen)) mz_log_warn("video: %s", mz_error());
+    }
     SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
     if (!s) return false;
     p->overlay_dirty = false;
