@@ -1,0 +1,25 @@
+#!/bin/sh
+# A story's weighted prompts and transition in frames, played headless with
+# the procedural generator: the trace shows what went to the generator, the
+# run draws the blended scenes, and `maze lint` names each bad value at its
+# file:line (issue 16).
+. "$(dirname "$0")/../lib.sh"
+FIX=tests/story/fixtures
+
+printf 'wait\nshelter\n' > "$T/in.txt"
+"$MZ_MAZE" play $FIX/blend --headless --inputs "$T/in.txt" --trace "$T/trace.jsonl" \
+  --record "$T/rec" --size 160x90 > "$T/out.txt" 2> "$T/err.txt"
+check "plays to the end" test $? -eq 0
+check "the first scene's prompts and weights" has "$T/trace.jsonl" \
+  '"prompts":[{"text":"oil painting, a misty harbour, an old keeper with a white beard","weight":0.700},{"text":"oil painting, a storm","weight":0.300}]'
+check "the storm's transition in frames" has "$T/trace.jsonl" \
+  '"transition_steps":8,"transition_method":"slerp"'
+check "frames were drawn" sh -c "ls '$T/rec' | grep -q png"
+
+"$MZ_MAZE" lint $FIX/blendbad > "$T/lint.txt" 2>&1
+check "lint fails" test $? -ne 0
+check "a negative weight, at its line" has "$T/lint.txt" \
+  "blendbad/story.lua:5: scene 'a': prompt 1 has weight -1"
+check "steps out of range, at their line" has "$T/lint.txt" \
+  "blendbad/story.lua:24: scene 'd': 'transition_steps' must be a whole number of frames in 1..600"
+finish
