@@ -755,6 +755,35 @@ static void test_endless_frame(void)
 }
 
 /* Frames, then silence: the deadline runs from the last frame. */
+/* A 1.0 server (the fake's welcome names no minor version) is sent no
+ * `transition` object, which it would refuse as a number out of range:
+ * the seconds the steps last instead; the prompts go along, ignored. */
+static void test_old_server_gets_seconds(void)
+{
+    fake_server *f = fake_server_start(FAKE_STALL);
+    MZ_CHECK(f != NULL);
+    if (!f) return;
+    mz_gen *g = open_remote(fake_server_port(f), "");
+    mz_scene_prompt two[] = {{"a misty harbour", 1}, {"a storm", 1}};
+    mz_scene_request r = scene(1, "a misty harbour", 2, 0);
+    r.prompts = two;
+    r.prompt_count = 2;
+    r.transition_steps = 9; /* 0.3 s at 30 fps */
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    char text[8192] = "";
+    uint64_t start = mz_time_ns();
+    while (!text[0] && mz_time_ms_since(start) < 10000) {
+        mz_frame fr;
+        mz_gen_wait(g, &fr, 50);
+        fake_server_scene_text(f, text, sizeof text);
+    }
+    MZ_CHECK_HAS(text, "\"transition\":0.3");
+    MZ_CHECK(!strstr(text, "\"steps\""));
+    MZ_CHECK_HAS(text, "\"prompts\":[{\"text\":\"a misty harbour\",\"weight\":0.5}");
+    mz_gen_close(g);
+    fake_server_stop(f);
+}
+
 static void test_stall_midway(void)
 {
     fake_server *f = fake_server_start(FAKE_STALL_MIDWAY);
@@ -921,6 +950,7 @@ int main(void)
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
     MZ_RUN(test_endless_frame);
+    MZ_RUN(test_old_server_gets_seconds);
     MZ_RUN(test_stall_midway);
     MZ_RUN(test_realtime_pace);
     MZ_RUN(test_server_killed_and_back);
