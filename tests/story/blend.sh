@@ -22,4 +22,15 @@ check "a negative weight, at its line" has "$T/lint.txt" \
   "blendbad/story.lua:5: scene 'a': prompt 1 has weight -1"
 check "steps out of range, at their line" has "$T/lint.txt" \
   "blendbad/story.lua:24: scene 'd': 'transition_steps' must be a whole number of frames in 1..600"
+
+# Prompt warnings read every text of a list, not only the heaviest.
+mkdir -p "$T/unknown"
+cat > "$T/unknown/story.lua" <<'LUA'
+story { title = "Unknown", start = "a" }
+ending "a" { prompt = { {"a forest at dusk", 0.8}, {"a glorbish tower", 0.2} } }
+LUA
+"$MZ_MAZE" lint "$T/unknown" > "$T/unknown.txt" 2>&1
+check "lint passes with a warning" test $? -eq 0
+check "the lighter prompt's unknown word is named" has "$T/unknown.txt" \
+  "story.lua:2: warning: ending 'a': the generator does not know 'glorbish'"
 finish
