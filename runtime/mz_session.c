@@ -1,5 +1,7 @@
 #include "mz_session.h"
 
+#include "mz_defaults.h"
+
 #include "mz_error.h"
 #include "mz_text.h"
 #include "mz_time.h"
@@ -128,6 +130,12 @@ static void flush_pending(mz_session *ss)
 _Static_assert(MZ_STORY_MAX_PROMPTS <= MZ_GEN_MAX_PROMPTS &&
                    MZ_STORY_MAX_TRANSITION_STEPS <= MZ_GEN_MAX_TRANSITION_STEPS,
                "every scene a story may write, the generator takes");
+
+float mz_session_transition_s(const mz_story_turn *t, float fps)
+{
+    if (!t->transition_steps) return t->transition_s;
+    return (float)t->transition_steps / (fps > 0 ? fps : MZ_DEFAULT_FPS);
+}
 
 static bool submit_scene(mz_session *ss)
 {

@@ -5,6 +5,7 @@
 #include "mz_error.h"
 #include "mz_manifest.h"
 #include "mz_scene_interp.h"
+#include "mz_session.h"
 #include "overlay.h"
 
 #include <stdio.h>
@@ -132,7 +133,7 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *t)
 {
     set_sound(r, t->prompt, t->sound, t->sound_count, t->sound_files, t->sound_file_count,
-              t->transition_s);
+              mz_session_transition_s(t, (float)r->fps));
     if (r->manifest) mz_manifest_turn(r->manifest, t);
     const char *said = t->reply && *t->reply ? t->reply : t->caption;
     if (!(t->input && *t->input) && !(said && *said)) return;
