@@ -2,7 +2,7 @@
 # A story's weighted prompts and transition in frames, played headless with
 # the procedural generator: the trace shows what went to the generator, the
 # run draws the blended scenes, and `maze lint` names each bad value at its
-# file:line (issue 16).
+# file:line; `maze gen --blend/--steps` (issue 16).
 . "$(dirname "$0")/../lib.sh"
 FIX=tests/story/fixtures
 
@@ -22,6 +22,16 @@ check "a negative weight, at its line" has "$T/lint.txt" \
   "blendbad/story.lua:5: scene 'a': prompt 1 has weight -1"
 check "steps out of range, at their line" has "$T/lint.txt" \
   "blendbad/story.lua:24: scene 'd': 'transition_steps' must be a whole number of frames in 1..600"
+
+# maze gen blends and steps too, and refuses bad ones as usage errors.
+"$MZ_MAZE" gen "a red plain at noon" --blend "1:a blue plain at noon" --frames 3 --size 64x36 \
+  --then "a plain at midnight" --then-at 1 --steps 4 --method slerp --out "$T/gen" > "$T/gen.txt" 2>&1
+check "maze gen draws a blend and a stepped change" test -f "$T/gen/frame_00002.png"
+"$MZ_MAZE" gen x --blend "oops" > "$T/gen_bad.txt" 2>&1
+check "a --blend without a weight is a usage error" test $? -eq 2
+check "which names the form" has "$T/gen_bad.txt" "--blend 'oops': give WEIGHT:TEXT"
+"$MZ_MAZE" gen x --steps 601 > "$T/gen_bad.txt" 2>&1
+check "--steps above 600 is a usage error" test $? -eq 2
 
 # Prompt warnings read every text of a list, not only the heaviest.
 mkdir -p "$T/unknown"
