@@ -305,7 +305,7 @@ static void on_turn(const mz_story_turn *t, void *user)
     mz_scene_params params;
     if (!mz_gen_scene_params(p->gen, &params)) params = mz_scene_params_default();
     mz_audio_set_scene(p->audio, &params, t->sound, t->sound_count, t->sound_files,
-                       t->sound_file_count, t->transition_s);
+                       t->sound_file_count, mz_session_transition_s(t, p->desc.play.fps));
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
 }
 

@@ -6,6 +6,7 @@
 #include "mz_log.h"
 #include "mz_manifest.h"
 #include "mz_scene_interp.h"
+#include "mz_session.h"
 #include "overlay.h"
 
 #include <stdio.h>
@@ -166,7 +167,7 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *t)
 {
     set_sound(r, t->prompt, t->sound, t->sound_count, t->sound_files, t->sound_file_count,
-              t->transition_s);
+              mz_session_transition_s(t, (float)r->fps));
     /* What the player says aloud: a new scene's caption. */
     if (r->narrate && t->scene_changed && t->caption && *t->caption &&
         !mz_audio_offline_say(r->audio, t->caption, r->voice) && !r->speech_warned) {

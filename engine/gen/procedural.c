@@ -138,12 +138,6 @@ static float unit(uint64_t x)
     return (float)(mix32(x) >> 8) / 16777216.0f;
 }
 
-static float smooth01(float t)
-{
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    return t * t * (3 - 2 * t);
-}
-
 /* ------------------------------------------------------------ the camera */
 
 static void camera_step(camera *c, const mz_scene_params *p, double dt)
@@ -512,17 +506,13 @@ static void remember_view(proc *pr, const proc_uniforms *u)
 static bool next_frame(proc *pr)
 {
     const mz_scene_request *r = &pr->cur->req;
-    float fps = r->fps, trans = r->transition_s;
+    float fps = r->fps;
     uint32_t w = (uint32_t)r->width, h = (uint32_t)r->height;
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
 
     float scene_s = (float)pr->index / fps;
-    bool continuing = pr->continuing;
-    /* The dissolve's clock: the conditioning image was shown one frame
-     * before frame 0. */
-    float since = scene_s + 1.0f / fps;
-    float t = continuing ? smooth01(since / trans) : 1.0f;
-    float morph = continuing ? 1.0f - smooth01(since / (trans * 0.8f)) : 0.0f;
+    float t = 1.0f, morph = 0.0f; /* a scene from nothing starts whole */
+    if (pr->continuing) mz_gen_transition_at(r, pr->index, &t, &morph);
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
 
     uint32_t iw, ih;
