@@ -155,8 +155,9 @@ static int tally_text(mz_exhibit_phones *ph, double now, char *out, size_t cap)
     return votes;
 }
 
-/* vote: the winner when the round is up (none voted: the same choices
- * again), and the tally whenever it reads differently. */
+/* vote: the winner when the round is up (none voted, or the kiosk cannot
+ * play it now: the same choices again), and the tally whenever it reads
+ * differently. */
 static void vote(mz_exhibit_phones *ph, double now, bool playable,
                  bool (*send)(void *, const mz_exhibit_msg *), void *user)
 {
@@ -166,12 +167,11 @@ static void vote(mz_exhibit_phones *ph, double now, bool playable,
     while (n < MZ_AUDIENCE_MAX_CHOICES && *mz_audience_choice(ph->aud, n, choices[n], 128))
         n++;
     int winner = mz_audience_vote_close(ph->aud, now, false);
-    if (winner >= 0 && playable) {
+    if (winner >= 0)
         snprintf(m.text, sizeof m.text, "%s", choices[winner]);
-        send(user, &m);
-    } else if (winner >= 0) {
-        mz_log_info("audience: the vote's winner came while the kiosk could not play it");
-    } else if (winner == -1) {
+    /* played: the player opens the next round with the scene it brings */
+    bool played = winner >= 0 && playable && send(user, &m);
+    if (!played && winner > -2) {
         const char *again[MZ_AUDIENCE_MAX_CHOICES];
         for (size_t i = 0; i < n; i++)
             again[i] = choices[i];
