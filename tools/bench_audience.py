@@ -12,9 +12,11 @@ by different phones, alternating scenes of stories/cellar. For each:
            written when the new scene's first frame is on screen)
 Prints p50/p95 of both.
 
-First, the kiosk's screen itself, with no phones and then with the 200
-phones connected, polling and submitting (each a line every 20 s: 10 lines
-a second offered, one shown every turn_s), while a visitor types:
+First, the kiosk's screen itself (another `maze exhibit`, premoderate on,
+so the screen shows the same with or without phones: nobody approves),
+while a visitor types; with no phones, then with the 200 phones connected,
+their WebSockets open, polling every 2 s and each submitting a line every
+20 s (10 POSTs a second), then with no phones again:
   fps    = distinct frames on the X screen per second (ffmpeg x11grab at
            CAPTURE_FPS, a frame counted when its MD5 differs from the one
            before), and the frames per second the player says it presents
@@ -98,6 +100,8 @@ def measure_screen(k, display, seconds=20):
                          capture_output=True, text=True, env=dict(os.environ, DISPLAY=display)
                          ).stdout.split()[-1]
     env = dict(os.environ, DISPLAY=display)
+    subprocess.run(["xdotool", "key", "--window", win, "W"], env=env)  # a visitor's story begins
+    time.sleep(2)
     cap = Capture(display)
     time.sleep(1)
     keys = []
@@ -130,39 +134,68 @@ def report_screen(name, m):
           flush=True)
 
 
-def main():
-    os.chdir(os.path.join(HERE, ".."))
-    lines = int(sys.argv[2]) if len(sys.argv) > 2 else 40
-    xvfb, display = start_xvfb()
-    work = tempfile.mkdtemp(prefix="mz_bench_audience_")
-    k = Kiosk(display, work, "audience = queue", "turn_s = 0.5", "audience_rate_s = 0.5")
+def phones_busy(phones, stop, submit):
+    """Threads: every phone polls its state every 2 s; with submit, each
+    also sends a line every 20 s."""
+    def poll_all():
+        while not stop.is_set():
+            for p in phones:
+                if stop.is_set():
+                    break
+                p.state(0)
+                time.sleep(2.0 / len(phones))
+
+    def submit_all():
+        while not stop.is_set():
+            for i, p in enumerate(phones):
+                if stop.is_set():
+                    break
+                p.post("/api/audience/line", f"phone {i} says go down the stairs")
+                time.sleep(20.0 / len(phones))
+    threads = [threading.Thread(target=f, daemon=True) for f in [poll_all] + ([submit_all] if submit else [])]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def screen_bench(display):
+    """The kiosk's screen with no phones, 200 busy phones, no phones."""
+    work = tempfile.mkdtemp(prefix="mz_bench_screen_")
+    k = Kiosk(display, work, "audience = queue", "premoderate = true", "audience_rate_s = 0.5")
     try:
         time.sleep(12)
         quiet = measure_screen(k, display)
         report_screen("no phones", quiet)
         phones = [Phone(k.port) for _ in range(PHONES)]
         sockets = [p.live() for p in phones]
-        stop, stop_submit = threading.Event(), threading.Event()
+        stop = threading.Event()
+        threads = phones_busy(phones, stop, True)
+        busy = measure_screen(k, display)
+        report_screen(f"{PHONES} phones", busy)
+        stop.set()
+        for t in threads:
+            t.join()
+        for ws in sockets:
+            ws.close()
+        time.sleep(2)
+        after = measure_screen(k, display)
+        report_screen("no phones again", after)
+    finally:
+        k.stop()
+    return quiet, busy, after
 
-        def submit_all():  # each phone a line every 20 s
-            while not stop_submit.is_set():
-                for i, p in enumerate(phones):
-                    if stop_submit.is_set():
-                        break
-                    p.post("/api/audience/line", f"phone {i} says go down the stairs")
-                    time.sleep(20.0 / PHONES)
-        submitter = threading.Thread(target=submit_all, daemon=True)
 
-        def poll_all():  # every phone asks for its state every 2 s
-            while not stop.is_set():
-                for p in phones:
-                    if stop.is_set():
-                        break
-                    p.state(0)
-                    time.sleep(2.0 / PHONES)
-        poller = threading.Thread(target=poll_all, daemon=True)
-        poller.start()
-        shown, frame = [], []
+def latency_bench(display, lines):
+    """Submit -> shown and -> the new scene's first frame, 200 phones on."""
+    work = tempfile.mkdtemp(prefix="mz_bench_audience_")
+    k = Kiosk(display, work, "audience = queue", "turn_s = 0.5", "audience_rate_s = 0.5")
+    shown, frame = [], []
+    try:
+        time.sleep(12)
+        phones = [Phone(k.port) for _ in range(PHONES)]
+        sockets = [p.live() for p in phones]
+        stop = threading.Event()
+        threads = phones_busy(phones, stop, False)
         texts = ["go down the stairs", "go up the stairs"]
         order = random.Random(1).sample(range(PHONES), lines)
         for i, n in enumerate(order):
@@ -190,24 +223,32 @@ def main():
                 shown.append((t_shown - t0) * 1000)
                 frame.append((t_frame - t0) * 1000)
             time.sleep(0.6)
-        submitter.start()  # last: the lines it queues would delay the ones above
-        busy = measure_screen(k, display)
-        stop_submit.set()
-        submitter.join()
         stop.set()
-        poller.join()
+        for t in threads:
+            t.join()
         for ws in sockets:
             ws.close()
     finally:
         k.stop()
+    return shown, frame
+
+
+def main():
+    os.chdir(os.path.join(HERE, ".."))
+    lines = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    xvfb, display = start_xvfb()
+    try:
+        screens = screen_bench(display)
+        shown, frame = latency_bench(display, lines)
+    finally:
         xvfb.kill()
     print(f"{len(shown)}/{lines} lines, {PHONES} phones connected and polling every 2 s")
     print(f"submit -> 'shown' (caption drawn next frame): p50 {pct(shown, 50):.0f} ms, "
           f"p95 {pct(shown, 95):.0f} ms")
     print(f"submit -> new scene's first frame on screen: p50 {pct(frame, 50):.0f} ms, "
           f"p95 {pct(frame, 95):.0f} ms")
-    report_screen("no phones", quiet)
-    report_screen(f"{PHONES} phones polling and submitting", busy)
+    for name, m in zip(["no phones", f"{PHONES} phones", "no phones again"], screens):
+        report_screen(name, m)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, "
           f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
 
