@@ -44,8 +44,11 @@ def start_xvfb():
 
 
 class Kiosk:
-    def __init__(self, display, work, *settings):
+    def __init__(self, display, work, *settings, console=False):
+        """console: the operator console on a free port and no token set."""
         self.port = free_port()
+        self.console_port = free_port() if console else -1
+        self.work = work
         self.url = f"http://127.0.0.1:{self.port}/audience"
         self.trace = os.path.join(work, "trace.jsonl")
         self.log_path = os.path.join(work, "log")
@@ -53,8 +56,9 @@ class Kiosk:
         with open(conf, "w") as f:
             f.write(f"fullscreen = false\nstate_dir = {work}\ntrace = {self.trace}\n"
                     f"audience_port = {self.port}\naudience_bind = 127.0.0.1\n"
-                    f"audience_url = {self.url}\nconsole_port = -1\n"
-                    f"console_token = audience-test-token-0123456789\n")
+                    f"audience_url = {self.url}\nconsole_port = {self.console_port}\n")
+            if not console:
+                f.write("console_token = audience-test-token-0123456789\n")
             for s in settings:
                 f.write(s + "\n")
         env = dict(os.environ, DISPLAY=display, SDL_VIDEODRIVER="x11", ALSOFT_DRIVERS="null",
@@ -276,7 +280,25 @@ def test_restart(display, work):
         k.stop()
 
 
-TESTS = [test_queue, test_vote, test_restart]
+def test_one_token(display, work):
+    """With no console_token set, the console and the moderation page take
+    the same random token (the one state_dir/console-token holds)."""
+    k = Kiosk(display, work, "audience = queue", "premoderate = true", console=True)
+    try:
+        with open(os.path.join(work, "console-token")) as f:
+            token = f.read().strip()
+        check(len(token) >= 16, f"a token was made: {token!r}")
+        status, _, _ = webtest.request(k.port, "GET", f"/api/moderation?token={token}")
+        check(status == 200, f"the console's token opens the moderation API: {status}")
+        status, _, _ = webtest.request(k.console_port, "GET", f"/api/status?token={token}")
+        check(status == 200, f"...and the console: {status}")
+        status, _, _ = webtest.request(k.port, "GET", "/api/moderation?token=x" + token[1:])
+        check(status == 401, f"another token does not: {status}")
+    finally:
+        k.stop()
+
+
+TESTS = [test_queue, test_vote, test_restart, test_one_token]
 
 if __name__ == "__main__":
     only = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--only" else None
