@@ -478,7 +478,7 @@ void mz_audience_give_back(mz_audience *a, uint64_t id)
     for (size_t i = 0; i < a->d.max_waiting; i++) {
         live_line *l = &a->live[i];
         if (!l->id || !l->handed || (id && l->id != id)) continue;
-        l->handed = false; /* keeps its place */
+        l->handed = false;                  /* keeps its place */
         if (!l->vote) a->shown_any = false; /* it never showed: its turn is now */
     }
     pthread_mutex_unlock(&a->lock);

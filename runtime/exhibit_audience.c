@@ -114,8 +114,8 @@ mz_exhibit_audience_ask mz_exhibit_audience_heard(mz_exhibit_audience *ea, mz_pl
         if (!can_play) return MZ_EXHIBIT_AUDIENCE_NOTHING;
         snprintf(text, cap, "%s", m->text);
         if (m->id) { /* a queued line; a vote's winner is its own caption */
-            snprintf(ea->line, sizeof ea->line,
-                     "From the audience: \xe2\x80\x9c%s\xe2\x80\x9d", m->text);
+            snprintf(ea->line, sizeof ea->line, "From the audience: \xe2\x80\x9c%s\xe2\x80\x9d",
+                     m->text);
             ea->line_until_ns = mz_time_ns() + SHOW_LINE_S * 1000000000ull;
         }
         return MZ_EXHIBIT_AUDIENCE_PLAY;

@@ -262,8 +262,8 @@ static void command(kiosk *k, const mz_exhibit_msg *m)
 static void audience(kiosk *k, const mz_exhibit_msg *m)
 {
     char text[MZ_EXHIBIT_LINE_MAX];
-    bool can_play = !k->paused && (k->state == ATTRACT || k->state == PLAYING ||
-                                   k->state == IDLE_WARNING);
+    bool can_play =
+        !k->paused && (k->state == ATTRACT || k->state == PLAYING || k->state == IDLE_WARNING);
     mz_exhibit_audience_ask ask =
         mz_exhibit_audience_heard(k->audience, k->p, m, can_play, text, sizeof text);
     if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || !can_play) return;

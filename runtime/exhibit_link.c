@@ -7,9 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const kinds[] = {"status",  "start", "session", "latency", "error",
-                                    "command", "line",  "shown",   "vote",    "match",
-                                    "matched", "tally"};
+static const char *const kinds[] = {"status", "start", "session", "latency", "error",   "command",
+                                    "line",   "shown", "vote",    "match",   "matched", "tally"};
 #define KIND_COUNT (int)(sizeof kinds / sizeof kinds[0])
 
 static void add_live(cJSON *o, const mz_exhibit_live *l)

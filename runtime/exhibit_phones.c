@@ -147,8 +147,7 @@ static int tally_text(mz_exhibit_phones *ph, double now, char *out, size_t cap)
     size_t used = n ? (size_t)snprintf(out, cap, "Vote (%.0f s):", left) : 0;
     for (size_t i = 0; i < n && used < cap; i++) {
         char choice[128];
-        used += (size_t)snprintf(out + used, cap - used, "%s %s %d",
-                                 i ? " \xc2\xb7" : "", /* · */
+        used += (size_t)snprintf(out + used, cap - used, "%s %s %d", i ? " \xc2\xb7" : "", /* · */
                                  mz_audience_choice(ph->aud, i, choice, sizeof choice), counts[i]);
         votes += counts[i];
     }
@@ -167,8 +166,7 @@ static void vote(mz_exhibit_phones *ph, double now, bool playable,
     while (n < MZ_AUDIENCE_MAX_CHOICES && *mz_audience_choice(ph->aud, n, choices[n], 128))
         n++;
     int winner = mz_audience_vote_close(ph->aud, now, false);
-    if (winner >= 0)
-        snprintf(m.text, sizeof m.text, "%s", choices[winner]);
+    if (winner >= 0) snprintf(m.text, sizeof m.text, "%s", choices[winner]);
     /* played: the player opens the next round with the scene it brings */
     bool played = winner >= 0 && playable && send(user, &m);
     if (!played && winner > -2) {
@@ -230,7 +228,8 @@ void mz_exhibit_phones_heard(mz_exhibit_phones *ph, const mz_exhibit_msg *m)
         const char *choices[MZ_AUDIENCE_MAX_CHOICES];
         size_t n = 0;
         const cJSON *c;
-        cJSON_ArrayForEach(c, a) {
+        cJSON_ArrayForEach(c, a)
+        {
             if (cJSON_IsString(c) && n < MZ_AUDIENCE_MAX_CHOICES) choices[n++] = c->valuestring;
         }
         mz_audience_vote_open(ph->aud, choices, n, now); /* none: no round (an ending) */

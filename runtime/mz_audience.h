@@ -17,9 +17,10 @@
  *   most-chosen (ties: the earlier choice).
  *
  * A line goes: sent → (waiting for the operator) → queued → shown (a vote's
- * free text: queued → counted), or not accepted. Rejected text is never kept, and never logged in clear:
- * the log says its salted hash (mz_screen_hash) and the reason. The reason
- * a phone sees says nothing of the filter ("not accepted").
+ * free text: queued → counted), or not accepted. Rejected text is never
+ * kept, and never logged in clear: the log says its salted hash
+ * (mz_screen_hash) and the reason. The reason a phone sees says nothing of
+ * the filter ("not accepted").
  *
  * Time is passed in (seconds, monotonic) so tests need no clock.
  * Threading: every function takes the audience's own mutex; the web

@@ -448,8 +448,8 @@ int mz_player_match(mz_player *p, const char *text)
     mz_story_transition_info tr;
     int choice = 0;
     for (int i = 0; t >= 0 && i < t; i++) /* choices skip transitions without patterns */
-        choice += mz_story_transition_get(story, (size_t)scene, (size_t)i, &tr) &&
-                  tr.pattern_count > 0;
+        choice +=
+            mz_story_transition_get(story, (size_t)scene, (size_t)i, &tr) && tr.pattern_count > 0;
     return t < 0 ? -1 : choice;
 }
 

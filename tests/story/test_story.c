@@ -257,8 +257,8 @@ static void match_is_the_turns_match(void)
     mz_utterance_destroy(chase);
     mz_pattern_destroy(follow);
     mz_lexicon_destroy(plain);
-    const char *lines[] = {"chase it",       "walk down", "go after the cat",  "descend",
-                           "sing a song",    "follow",    "climb down the stairs", "",
+    const char *lines[] = {"chase it",         "walk down", "go after the cat",      "descend",
+                           "sing a song",      "follow",    "climb down the stairs", "",
                            "the cat, chase it"};
     int expect[] = {1, 0, 1, 0, -1, 1, 0, -1, 1};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
