@@ -449,6 +449,19 @@ size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap
     return n;
 }
 
+int mz_player_match(mz_player *p, const char *text)
+{
+    mz_story *story = mz_session_story(p->session);
+    int t = mz_story_match(story, text, strlen(text));
+    int scene = mz_story_scene_index(story);
+    mz_story_transition_info tr;
+    int choice = 0;
+    for (int i = 0; t >= 0 && i < t; i++) /* choices skip transitions without patterns */
+        choice +=
+            mz_story_transition_get(story, (size_t)scene, (size_t)i, &tr) && tr.pattern_count > 0;
+    return t < 0 ? -1 : choice;
+}
+
 static void submit_input(mz_player *p)
 {
     char text[MZ_INPUT_MAX_BYTES];

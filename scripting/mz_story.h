@@ -201,6 +201,13 @@ size_t mz_story_scene_count(const mz_story *s);
 bool mz_story_scene_get(const mz_story *s, size_t i, mz_story_scene_info *out);
 bool mz_story_transition_get(const mz_story *s, size_t i, size_t t,
                               mz_story_transition_info *out);
+/* The current scene's transition (its index in the scene's `on`) that
+ * `text` would be matched to, as mz_story_input matches typed input: the
+ * same sanitising and the story's lexicon (its language, its synonyms,
+ * stop words, typo tolerance), best score first, earliest on ties; -1 when
+ * none scores enough (or before begin). Runs no story code and changes
+ * nothing: a `when` is asked by the turn that plays the transition. */
+int mz_story_match(mz_story *s, const char *text, size_t len);
 /* The current scene's index, -1 before begin. */
 int mz_story_scene_index(const mz_story *s);
 /* A hash of where the story is and what it holds (scene, state, items,

@@ -414,12 +414,13 @@ typedef struct candidate {
     float score;
 } candidate;
 
-/* Scores the input against every transition of the scene; candidates at or
+/* Scores input against every transition of the scene; candidates at or
  * above the threshold, best first, earliest first on ties. */
-static size_t rank(mz_story *s, story_scene *sc, candidate *out, size_t cap, float *best)
+static size_t rank(const mz_story *s, const char *input, story_scene *sc, candidate *out,
+                   size_t cap, float *best)
 {
     *best = 0;
-    mz_utterance *u = mz_utterance_make(s->g->lex, s->input);
+    mz_utterance *u = mz_utterance_make(s->g->lex, input);
     if (!u) return 0;
     size_t n = 0;
     for (size_t t = 0; t < sc->on_count; t++) {
@@ -558,7 +559,7 @@ static int answer(mz_story *s, bool *changed, int *visited, float *score)
     if (pick < 0) {
         candidate cands[64];
         float best, of[2] = {0, 0};
-        size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], &best);
+        size_t n = rank(s, s->input, sc, cands, sizeof cands / sizeof cands[0], &best);
         for (size_t c = 0; c < n; c++)
             for (int k = 0; k < 2; k++)
                 if (cands[c].transition == (size_t)p->pending[k]) of[k] = cands[c].score;
@@ -580,11 +581,12 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     size_t cap = sizeof cands / sizeof cands[0];
     int taken = answer(s, changed, visited, score);
     if (!taken)
-        taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
+        taken = take_first(s, sc, cands, rank(s, s->input, sc, cands, cap, score), changed, visited,
+                           score);
     if (!taken && g->global.on_count) {
         if (!story_graph_compile_scene(g, &g->global)) return false;
         float best;
-        size_t n = rank(s, &g->global, cands, cap, &best);
+        size_t n = rank(s, s->input, &g->global, cands, cap, &best);
         if (best > *score) *score = best;
         taken = take_first(s, &g->global, cands, n, changed, visited, score);
     }
@@ -611,6 +613,20 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     }
     if (ok && g->hint_after && ++s->play.unmatched >= g->hint_after) ok = give_hint(s, sc);
     return ok;
+}
+
+int mz_story_match(mz_story *s, const char *text, size_t len)
+{
+    if (!s->play.begun) return -1;
+    story_scene *sc = &s->g->scenes[s->play.scene];
+    char input[STORY_MAX_INPUT + 1];
+    mz_text_sanitize(text ? text : "", text ? len : 0, input, sizeof input, s->max_input);
+    candidate cands[64]; /* as many as a turn ranks: the best may come last */
+    float score;
+    if (!story_graph_compile_scene(s->g, sc) ||
+        rank(s, input, sc, cands, sizeof cands / sizeof cands[0], &score) == 0)
+        return -1;
+    return (int)cands[0].transition;
 }
 
 static void begin_turn(mz_story *s)
