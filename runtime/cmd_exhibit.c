@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_FLAGS 48
+#define MAX_FLAGS MZ_EXHIBIT_MAX_KEYS
 #define FIXED_FLAGS 2
 
 /* The config file, then every key's flag over it, then the STORY... list.

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +91,17 @@ static void send_status(kiosk *k)
     k->status_ns = mz_time_ns();
 }
 
-/* ---- attract's demo lines: the config's file, else the story's attract.txt, else demo.txt ---- */
+/* ---- attract's demo lines: the config's file, else the story's attract
+ * list (story { attract = ... }), else its attract.txt, else demo.txt ---- */
 
+static bool demo_add(kiosk *k, const char *line)
+{
+    char *copy = k->demo_count < MAX_DEMO ? strdup(line) : NULL;
+    if (copy) k->demo[k->demo_count++] = copy;
+    return copy != NULL;
+}
+
+/* Reads the lines of the story playing now (call it after the story loads). */
 static void load_demo(kiosk *k)
 {
     for (int i = 0; i < k->demo_count; i++)
@@ -100,9 +110,16 @@ static void load_demo(kiosk *k)
     const char *story = k->cfg.stories[k->story];
     char path[MZ_EXHIBIT_TEXT + 32];
     FILE *f = NULL;
+    size_t listed = 0;
+    const mz_story *s = mz_player_story(k->p);
+    const char *const *lines = s ? mz_story_attract(s, &listed) : NULL;
     if (k->cfg.attract[0]) {
         f = fopen(k->cfg.attract, "r");
         if (!f) mz_log_warn("exhibit: attract %s cannot be read; no demo", k->cfg.attract);
+    } else if (listed) {
+        for (size_t i = 0; i < listed; i++)
+            if (!demo_add(k, lines[i])) break;
+        return;
     } else {
         snprintf(path, sizeof path, "%s/attract.txt", story);
         f = fopen(path, "r");
@@ -113,9 +130,9 @@ static void load_demo(kiosk *k)
     }
     if (!f) return;
     char line[1024];
-    while (k->demo_count < MAX_DEMO && fgets(line, sizeof line, f)) {
+    while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] && line[0] != '#') k->demo[k->demo_count++] = strdup(line);
+        if (line[0] && line[0] != '#' && !demo_add(k, line)) break;
     }
     fclose(f);
 }
@@ -179,6 +196,12 @@ static void end_session(kiosk *k, const char *reason)
 
 static bool start_attract(kiosk *k)
 {
+#ifdef __GLIBC__
+    /* Between two visitors, the free pages left inside the heap go back
+     * to the system (every arena: the generator's and sound's threads
+     * allocate too): a week of sessions must not keep its high-water mark. */
+    malloc_trim(0);
+#endif
     set_state(k, ATTRACT);
     k->demo_next = 0;
     k->demo_ns = mz_time_ns();
@@ -245,8 +268,8 @@ static void command(kiosk *k, const mz_exhibit_msg *m)
             end_session(k, "operator"); /* logged under the story it played */
             k->state = ATTRACT;
             k->story = i;
-            load_demo(k);
             to_attract(k, "operator");
+            load_demo(k); /* the new story's */
         }
     } else if (!strcmp(c, "quit")) {
         end_session(k, "operator");
@@ -419,6 +442,17 @@ static bool wait_for_go(kiosk *k)
 
 int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
 {
+#ifdef __GLIBC__
+    /* Frames, their conditioning copies and text surfaces (0.1-4 MB) come
+     * and go with every scene. glibc raises its threshold for giving a
+     * block a mapping of its own to the largest block freed, so after the
+     * first scenes they land in the heap, where their mixed sizes and
+     * lifetimes leave holes the next ones do not fit: the heap grew about
+     * 1 MB every few minutes under tools/soak_exhibit.sh while the live
+     * heap stayed flat (heaptrack). A fixed threshold keeps each such block
+     * in a mapping of its own, returned whole when freed. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     kiosk *k = calloc(1, sizeof *k);
     if (!k) return 1;
     k->cfg = *desc->config;
@@ -428,7 +462,6 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     k->gen_fresh = true;
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
-    load_demo(k);
     /* One trace per player process: a standby starts (and would truncate
      * the file) while the player it replaces still writes. */
     char trace[MZ_EXHIBIT_TEXT + 16];
@@ -458,6 +491,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         status = 1;
     } else {
+        load_demo(k);
         if (desc->standby && k->command_fd >= 0 && !wait_for_go(k)) k->quit = true;
         if (desc->standby) mz_player_show(k->p);
         /* The phones are the supervisor's: without it, none. */

@@ -1291,6 +1291,11 @@ const mz_story_turn *mz_player_turn(const mz_player *p)
     return p->session ? mz_session_turn(p->session) : NULL;
 }
 
+const mz_story *mz_player_story(const mz_player *p)
+{
+    return p->session ? mz_session_story(p->session) : NULL;
+}
+
 const char *mz_player_disclosure(const mz_player *p)
 {
     return disclosure(p);

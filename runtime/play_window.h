@@ -98,6 +98,9 @@ int mz_play_window(const mz_player_desc *desc);
 bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input);
 /* The last turn played (its input is the viewer's sanitised text), or NULL. */
 const mz_story_turn *mz_player_turn(const mz_player *p);
+/* The story playing (owned by the player, replaced by the next new story),
+ * or NULL before one loaded. */
+const mz_story *mz_player_story(const mz_player *p);
 /* The label saying the scenes are generated, or NULL when off. */
 const char *mz_player_disclosure(const mz_player *p);
 /* Plays text as if typed and entered (attract's demo lines). */

@@ -105,6 +105,8 @@ typedef struct story_graph {
     bool narrate;
     const char *disclosure; /* the story's label; "" = off; NULL = the default */
     bool no_undo;           /* story { undo = false } */
+    const char **attract;   /* story { attract = ... }: the kiosk's demo lines */
+    size_t attract_count;
     int hint_after;         /* unmatched lines in a row before a hint; 0: never */
     bool no_disambiguate;   /* story { disambiguate = false }: ties go to the first */
     story_scene global;     /* story { on = ... }: transitions for every scene */

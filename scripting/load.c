@@ -12,9 +12,11 @@
 #include "vm.h"
 
 #include "mz_log.h"
+#include "mz_text.h"
 
 #include <lauxlib.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -750,6 +752,77 @@ static int push_synonyms(loader *ld, int t)
     return in_language(ld, by_language, "synonyms", g->story_file, g->story_line);
 }
 
+/* A line of story.attract: text a visitor could type (kept as mz_text
+ * keeps viewer text by default). */
+static bool attract_line(loader *ld, const char *text, const char *file, int line)
+{
+    size_t n = strlen(text);
+    if (!n || n > MZ_TEXT_DEFAULT_MAX) {
+        problem(ld, true, file, line, "story: an attract line must have 1 to %d bytes, not %zu",
+                MZ_TEXT_DEFAULT_MAX, n);
+        return false;
+    }
+    return true;
+}
+
+/* The lines a file in the story folder names, one a line ('#' comments,
+ * blank lines skipped), into the arena. A file that cannot be read is a
+ * warning (lint reports it): the kiosk then plays its attract.txt. */
+static void read_attract_file(loader *ld, const char *name, const char *file, int line)
+{
+    story_graph *g = ld->g;
+    char err[600], path[1024];
+    snprintf(path, sizeof path, "%s/%s", g->dir, name);
+    if (!story_check_relative(name, err, sizeof err)) {
+        problem(ld, true, file, line, "story: attract file %s", err);
+        return;
+    }
+    FILE *f = story_inside_folder(g->dir, path, err, sizeof err) ? fopen(path, "r") : NULL;
+    if (!f) {
+        problem(ld, false, file, line, "story: attract file '%s' %s", name,
+                *err ? err : strerror(errno));
+        return;
+    }
+    size_t cap = 16;
+    g->attract = story_graph_alloc(g, cap * sizeof *g->attract);
+    char text[4 * MZ_TEXT_DEFAULT_MAX];
+    for (int n = 1; g->attract && fgets(text, sizeof text, f); n++) {
+        text[strcspn(text, "\r\n")] = '\0';
+        if (!text[0] || text[0] == '#') continue;
+        if (!attract_line(ld, text, path, n)) continue;
+        if (g->attract_count == cap) { /* the arena does not grow a block: copy */
+            const char **more = story_graph_alloc(g, 2 * cap * sizeof *more);
+            if (more) memcpy(more, g->attract, cap * sizeof *more);
+            g->attract = more;
+            cap *= 2;
+            if (!more) break;
+        }
+        g->attract[g->attract_count++] = story_graph_strdup(g, text, strlen(text));
+    }
+    fclose(f);
+}
+
+/* story.attract: the lines the kiosk's attract loop plays, as a list, or
+ * the name of a file of them in the story folder. */
+static void read_attract(loader *ld, int t)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    const char *file = g->story_file;
+    int line = story_graph_field_line(g, file, g->story_line, "attract");
+    int type = rawfield(L, t, "attract");
+    if (type == LUA_TSTRING) {
+        read_attract_file(ld, lua_tostring(L, -1), file, line);
+    } else if (type == LUA_TTABLE && list_at(ld, -1, &g->attract, &g->attract_count)) {
+        for (size_t i = 0; i < g->attract_count; i++)
+            attract_line(ld, g->attract[i], file, line);
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, file, line,
+                "story: 'attract' must be a list of lines or the name of a file of them");
+    }
+    lua_pop(L, 1);
+}
+
 static void read_story(loader *ld)
 {
     lua_State *L = ld->L;
@@ -769,7 +842,7 @@ static void read_story(loader *ld)
                                         "synonyms",     "blocked",   "vars",       "transition",
                                         "narrate",      "undo",      "on",         "hints",
                                         "disambiguate", "languages", "disclosure", "viewer",
-                                        "variants",     NULL};
+                                        "variants",     "attract",   NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -892,6 +965,8 @@ static void read_story(loader *ld)
         problem(ld, true, file, line, "story: 'synonyms' must be a table");
     }
     lua_pop(L, 1);
+
+    read_attract(ld, t);
 
     const char **blocked;
     size_t nblocked;

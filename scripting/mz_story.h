@@ -124,6 +124,10 @@ bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken capti
 /* The story's disclosure label: its own text, "" when it turns the label
  * off (disclosure = false), NULL when it leaves the player's default. */
 const char *mz_story_disclosure(const mz_story *s);
+/* The lines an exhibition's attract loop plays while nobody does (story {
+ * attract = { ... } } or the file it names), in order, owned by the story;
+ * *count 0 when it names none. */
+const char *const *mz_story_attract(const mz_story *s, size_t *count);
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
 /* The seed the next begin starts the story's random generator from (0 -> 1):

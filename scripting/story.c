@@ -827,3 +827,9 @@ const char *mz_story_disclosure(const mz_story *s)
 {
     return s->g->disclosure;
 }
+
+const char *const *mz_story_attract(const mz_story *s, size_t *count)
+{
+    *count = s->g->attract_count;
+    return s->g->attract;
+}

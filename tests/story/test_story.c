@@ -743,6 +743,73 @@ static void lint_and_graph(void)
     unlink(path);
 }
 
+/* story { attract = ... }: the kiosk's demo lines, listed or in a file of
+ * the story folder; lint names the line of a bad value. */
+static void attract_lines(void)
+{
+    char dir[64], path[128];
+    snprintf(dir, sizeof dir, "/tmp/mz_story_XXXXXX");
+    MZ_CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/story.lua", dir);
+    const char *scenes = "scene \"a\" { prompt = \"a room\", on = { { \"open the door\", to = \"b\" } } }\n"
+                         "ending \"b\" { prompt = \"a lit room\" }\n";
+    char text[1024];
+    snprintf(text, sizeof text,
+             "story { title = \"A\", start = \"a\",\n  attract = { \"look around\", \"open the door\" } }\n%s",
+             scenes);
+    write_file(path, text);
+    mz_story *s = load(dir, 1);
+    size_t n = 0;
+    const char *const *lines = s ? mz_story_attract(s, &n) : NULL;
+    MZ_CHECK(n == 2);
+    if (n == 2) MZ_CHECK(!strcmp(lines[0], "look around") && !strcmp(lines[1], "open the door"));
+    mz_story_destroy(s);
+
+    char file[160];
+    snprintf(file, sizeof file, "%s/demo lines.txt", dir);
+    write_file(file, "# what the demo types\n\nlook around\r\nopen the door\n");
+    snprintf(text, sizeof text,
+             "story { title = \"A\", start = \"a\",\n  attract = \"demo lines.txt\" }\n%s", scenes);
+    write_file(path, text);
+    s = load(dir, 1);
+    lines = s ? mz_story_attract(s, &n) : NULL;
+    MZ_CHECK(n == 2);
+    if (n == 2) MZ_CHECK(!strcmp(lines[0], "look around") && !strcmp(lines[1], "open the door"));
+    mz_story_destroy(s);
+    problems = 0;
+    MZ_CHECK(mz_story_lint(dir, count_problem, NULL) == 0 && problems == 0);
+
+    static const struct {
+        const char *value, *problem;
+    } bad[] = {
+        {"42", "story.lua:2: story: 'attract' must be a list of lines or the name of a file"},
+        {"{ \"go\", 7 }", "story.lua:2: story: 'attract' must be a list of lines or the name"},
+        {"{ \"\" }", "story.lua:2: story: an attract line must have 1 to 280 bytes, not 0"},
+        {"\"gone.txt\"", "story.lua:2: story: attract file 'gone.txt' cannot be read"},
+        {"\"../cellar/demo.txt\"", "story.lua:2: story: attract file '../cellar/demo.txt' must "
+                                   "stay inside the story folder"},
+        {"\"long.txt\"", "long.txt:2: story: an attract line must have 1 to 280 bytes, not 300"},
+    };
+    char long_line[301];
+    memset(long_line, 'a', 300);
+    long_line[300] = '\0';
+    snprintf(file, sizeof file, "%s/long.txt", dir);
+    snprintf(text, sizeof text, "go\n%s\n", long_line);
+    write_file(file, text);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "story { title = \"A\", start = \"a\",\n  attract = %s }\n%s",
+                 bad[i].value, scenes);
+        write_file(path, text);
+        problems = 0;
+        last_problem[0] = '\0';
+        MZ_CHECK(mz_story_lint(dir, count_problem, NULL) >= 1);
+        char want[256];
+        snprintf(want, sizeof want, "%s/%s", dir, bad[i].problem);
+        MZ_CHECK_HAS(last_problem, want);
+    }
+    remove_dir(dir);
+}
+
 int main(void)
 {
     MZ_RUN(prompt_composition);
@@ -765,5 +832,6 @@ int main(void)
     MZ_RUN(arbitrary_input);
     MZ_RUN(tight_memory);
     MZ_RUN(lint_and_graph);
+    MZ_RUN(attract_lines);
     return mz_test_finish();
 }
