@@ -500,7 +500,11 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (wsi == f->reply_wsi) f->reply_wsi = NULL;
-        fake_media_reply_end(&s->file);
+        if (fake_media_reply_end(&s->file)) {
+            pthread_mutex_lock(&f->lock);
+            f->log.views_cut++;
+            pthread_mutex_unlock(&f->lock);
+        }
         free(s->body);
         s->body = NULL;
         s->len = 0;

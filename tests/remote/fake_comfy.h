@@ -33,6 +33,7 @@ typedef struct fake_comfy_log {
     char client_id[64];      /* of the last /prompt */
     char ws_client_id[64];   /* of the last /ws connection */
     bool preview_metadata;   /* a /ws client asked for previews naming their prompt */
+    int views_cut;           /* /view replies of opts.media's file the client left early */
 } fake_comfy_log;
 
 fake_comfy *fake_comfy_start(const fake_comfy_opts *opts);

@@ -65,6 +65,10 @@ static const kind_info kinds[] = {
                             "\"\",\"type\":\"output\",\"format\":\"video/h264-mp4\",\"frame_rate\":"
                             "25,\"workflow\":\"AnimateDiff_00003.png\",\"fullpath\":"
                             "\"/comfy/output/AnimateDiff_00003.mp4\"}]}"},
+    [FAKE_MEDIA_BROKEN] = {NULL, NULL, "ComfyUI_00002_.mp4", "video", AV_PIX_FMT_NONE, 0, 0, 0, 0,
+                           "",
+                           "{\"images\":[{\"filename\":\"ComfyUI_00002_.mp4\",\"subfolder\":"
+                           "\"video\",\"type\":\"output\"}],\"animated\":[true]}"},
 };
 
 int fake_media_frames(fake_media_kind kind)
@@ -125,6 +129,11 @@ bool fake_media_write(fake_media_kind kind, const char *dir)
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, k->filename);
     av_log_set_level(AV_LOG_ERROR); /* the encoders' statistics */
+    if (!k->muxer) {
+        FILE *fp = fopen(path, "w");
+        bool ok = fp && fputs("Traceback (most recent call last): not a video\n", fp) >= 0;
+        return fp && !fclose(fp) && ok;
+    }
     AVFormatContext *oc = NULL;
     const AVCodec *codec = avcodec_find_encoder_by_name(k->encoder);
     if (!codec || avformat_alloc_output_context2(&oc, NULL, k->muxer, path) < 0) return false;
@@ -232,11 +241,13 @@ int fake_media_reply_more(fake_media_reply *r, struct lws *wsi)
     return lws_http_transaction_completed(wsi) ? -1 : 1;
 }
 
-void fake_media_reply_end(fake_media_reply *r)
+bool fake_media_reply_end(fake_media_reply *r)
 {
+    bool cut = r->file && r->left;
     if (r->file) fclose(r->file);
     r->file = NULL;
     r->left = 0;
+    return cut;
 }
 
 void fake_media_remove(fake_media_kind kind, const char *dir)

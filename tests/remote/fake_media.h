@@ -18,6 +18,7 @@ typedef enum fake_media_kind {
     FAKE_MEDIA_VHS_GIF,  /* VHS_VideoCombine image/gif, 10 fps */
     FAKE_MEDIA_VHS_MP4,  /* VHS_VideoCombine video/h264-mp4, 24 fps */
     FAKE_MEDIA_BIG_MP4,  /* VHS video/h264-mp4: 1280x720 lossless noise, over 64 MiB */
+    FAKE_MEDIA_BROKEN,   /* SaveVideo's shape, but the .mp4 holds text */
 } fake_media_kind;
 
 /* The frames each kind has, and their rate. */
@@ -49,6 +50,7 @@ typedef struct fake_media_reply {
 int fake_media_reply_start(fake_media_reply *r, struct lws *wsi, fake_media_kind kind,
                            const char *dir, const char *filename, const char *subfolder);
 int fake_media_reply_more(fake_media_reply *r, struct lws *wsi);
-void fake_media_reply_end(fake_media_reply *r);
+/* true: the reply ended with bytes left to send (the client went away). */
+bool fake_media_reply_end(fake_media_reply *r);
 
 #endif

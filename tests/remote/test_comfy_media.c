@@ -12,6 +12,7 @@
 #include "mz_time.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -74,10 +75,10 @@ static void collect(mz_gen *g, uint64_t scene, fake_media_kind kind, int toleran
     }
 }
 
-static mz_gen *open_on(fake_comfy *f)
+static mz_gen *open_on(fake_comfy *f, const char *workflow)
 {
     char uri[256];
-    snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), WORKFLOW);
+    snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), workflow);
     mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = "", .deadline_s = 0.5f});
     MZ_CHECK_MSG(g != NULL, "%s", mz_error());
     fake_comfy_log log;
@@ -95,7 +96,7 @@ static void check_kind(fake_media_kind kind, const char *name, int tolerance)
 {
     fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.media = kind, .steps = 1});
     MZ_CHECK(f != NULL);
-    mz_gen *g = f ? open_on(f) : NULL;
+    mz_gen *g = f ? open_on(f, WORKFLOW) : NULL;
     if (!g) {
         if (f) fake_comfy_stop(f);
         return;
@@ -164,22 +165,28 @@ static long status_kib(const char *field)
     return kib;
 }
 
+/* The peak resident size counts from now ("5": proc(5), clear_refs);
+ * returns the resident size now, in KiB. */
+static long peak_reset(void)
+{
+    FILE *fp = fopen("/proc/self/clear_refs", "w");
+    MZ_CHECK(fp && fputs("5", fp) >= 0);
+    if (fp) fclose(fp);
+    return status_kib("VmRSS");
+}
+
 /* A video larger than the old 64 MiB cap streams through whole, and the
  * process's peak resident memory grows by far less than the file. */
 static void test_big_video_bounded_memory(void)
 {
     fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.media = FAKE_MEDIA_BIG_MP4, .steps = 1});
     MZ_CHECK(f != NULL);
-    mz_gen *g = f ? open_on(f) : NULL;
+    mz_gen *g = f ? open_on(f, WORKFLOW) : NULL;
     if (!g) {
         if (f) fake_comfy_stop(f);
         return;
     }
-    /* The peak from here on ("5": proc(5), clear_refs). */
-    FILE *fp = fopen("/proc/self/clear_refs", "w");
-    MZ_CHECK(fp && fputs("5", fp) >= 0);
-    if (fp) fclose(fp);
-    long base_kib = status_kib("VmRSS");
+    long base_kib = peak_reset();
     mz_scene_request r = {.id = 9, .prompt = "a hall", .seed = 9, .width = W, .height = H, .fps = 25};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     clip c;
@@ -202,6 +209,138 @@ static void test_big_video_bounded_memory(void)
     fake_comfy_stop(f);
 }
 
+/* A new scene while a video streams: the old file's transfer is given up
+ * at once (the fake sees the client leave mid-file), and the new scene's
+ * video plays whole. Each full play leaves one reply early by design: the
+ * first, from byte 0, when the demuxer jumps to the index at the end. */
+static void test_new_scene_stops_the_stream(void)
+{
+    fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.media = FAKE_MEDIA_BIG_MP4, .steps = 1});
+    mz_gen *g = f ? open_on(f, WORKFLOW) : NULL;
+    if (!g) {
+        if (f) fake_comfy_stop(f);
+        return;
+    }
+    mz_scene_request r = {.id = 1, .prompt = "a hall", .seed = 1, .width = W, .height = H, .fps = 25};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    int old_frames = 0;
+    uint64_t t0 = mz_time_ns();
+    while (old_frames < 3 && mz_time_ms_since(t0) < 60000) {
+        mz_frame fr;
+        old_frames += mz_gen_wait(g, &fr, 50) && !fr.transitional;
+    }
+    r.id = 2;
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    clip c;
+    collect(g, 2, FAKE_MEDIA_BIG_MP4, 0, &c);
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    MZ_CHECK_MSG(old_frames == 3 && c.frames == fake_media_frames(FAKE_MEDIA_BIG_MP4),
+                 "%d frames of the old scene, %d of the new", old_frames, c.frames);
+    MZ_CHECK_MSG(log.views_cut == 3, "%d /view replies left early (3: the old file's stream)",
+                 log.views_cut);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* Log lines, for the message a broken file gives. */
+static pthread_mutex_t logged_lock = PTHREAD_MUTEX_INITIALIZER;
+static char logged[8192];
+
+static void capture(mz_log_level level, const char *line, void *user)
+{
+    (void)level, (void)user;
+    pthread_mutex_lock(&logged_lock);
+    size_t n = strlen(logged);
+    snprintf(logged + n, sizeof logged - n, "%s\n", line);
+    pthread_mutex_unlock(&logged_lock);
+}
+
+/* An output that is no picture nor video: the server is reported unhealthy
+ * with the file's name and why, the fallback shows the scene. */
+static void test_broken_output_reported(void)
+{
+    fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.media = FAKE_MEDIA_BROKEN, .steps = 1});
+    char uri[256];
+    snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), WORKFLOW);
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .deadline_s = 5});
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    if (!g) {
+        fake_comfy_stop(f);
+        return;
+    }
+    mz_log_set_sink(capture, NULL);
+    mz_scene_request r = {.id = 6, .prompt = "a hall", .seed = 6, .width = W, .height = H, .fps = 10};
+    MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+    mz_gen_stats st = {0};
+    uint64_t t0 = mz_time_ns();
+    while (!st.fallback_active && mz_time_ms_since(t0) < 10000) {
+        mz_frame fr;
+        mz_gen_wait(g, &fr, 50);
+        mz_gen_stats_get(g, &st);
+    }
+    mz_log_set_sink(NULL, NULL);
+    MZ_CHECK_MSG(st.fallback_active, "still on %s", st.backend);
+    pthread_mutex_lock(&logged_lock);
+    MZ_CHECK_HAS(logged, "ComfyUI_00002_.mp4: decode: not a picture or video");
+    pthread_mutex_unlock(&logged_lock);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* The three workflows docs/comfyui.md offers, each against the fake with
+ * the output node it ends in: every frame comes out; the figures printed
+ * are the ones the doc quotes (frames, the first finished frame's latency
+ * from the submit, the peak resident growth). */
+static void test_doc_workflows(void)
+{
+    static const struct {
+        const char *file, *node;
+        fake_media_kind kind;
+        int frames;
+    } docs[] = {
+        {"docs/comfyui-workflow-example.json", "SaveImage", FAKE_MEDIA_NONE, 2},
+        {"docs/comfyui-workflow-animated-webp.json", "SaveAnimatedWEBP", FAKE_MEDIA_WEBP, 6},
+        {"docs/comfyui-workflow-vhs-video.json", "VHS_VideoCombine", FAKE_MEDIA_VHS_MP4, 8},
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.media = docs[i].kind, .steps = 3});
+        mz_gen *g = f ? open_on(f, docs[i].file) : NULL;
+        if (!g) {
+            if (f) fake_comfy_stop(f);
+            continue;
+        }
+        long base_kib = peak_reset();
+        mz_scene_request r = {
+            .id = 3, .prompt = "a harbour", .seed = 3, .width = W, .height = H, .fps = 8, .duration_s = 1};
+        MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
+        uint64_t t0 = mz_time_ns();
+        int finals = 0, previews = 0;
+        double first_preview_ms = 0, first_final_ms = 0, last_ms = 0;
+        while (finals < docs[i].frames && mz_time_ms_since(t0) < 20000) {
+            mz_frame fr;
+            if (!mz_gen_wait(g, &fr, 50) || fr.scene_id != 3) continue;
+            double now = mz_time_ms_since(t0);
+            if (fr.transitional && !previews++) first_preview_ms = now;
+            if (!fr.transitional && !finals++) first_final_ms = now;
+            last_ms = now;
+        }
+        double grew_mib = (status_kib("VmHWM") - base_kib) / 1024.0;
+        fake_comfy_log log;
+        fake_comfy_log_get(f, &log);
+        MZ_CHECK_MSG(finals == docs[i].frames, "%s: %d of %d frames", docs[i].file, finals,
+                     docs[i].frames);
+        MZ_CHECK_HAS(log.workflow, docs[i].node);
+        MZ_CHECK_MSG(!strstr(log.workflow, "{{"), "%s: a placeholder left", docs[i].file);
+        printf("%s (%s): %d previews, the first at %.0f ms; %d frames, the first at %.0f ms, the "
+               "last at %.0f ms; peak resident +%.1f MiB\n",
+               docs[i].file, docs[i].node, previews, first_preview_ms, finals, first_final_ms,
+               last_ms, grew_mib);
+        mz_gen_close(g);
+        fake_comfy_stop(f);
+    }
+}
+
 int main(void)
 {
     mz_log_init();
@@ -213,5 +352,8 @@ int main(void)
     MZ_RUN(test_vhs_gif);
     MZ_RUN(test_vhs_mp4);
     MZ_RUN(test_big_video_bounded_memory);
+    MZ_RUN(test_new_scene_stops_the_stream);
+    MZ_RUN(test_broken_output_reported);
+    MZ_RUN(test_doc_workflows);
     return mz_test_finish();
 }
