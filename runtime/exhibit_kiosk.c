@@ -280,14 +280,36 @@ static void command(kiosk *k, const mz_exhibit_msg *m)
     }
 }
 
+/* The audience's phones (issue 11), served by the supervisor: a line whose
+ * turn came, or a vote's winner, plays as the visitor's would (in attract
+ * it brings a visitor's story first); phones voting keep the visitor there. */
+static void audience(kiosk *k, const mz_exhibit_msg *m)
+{
+    char text[MZ_EXHIBIT_LINE_MAX];
+    bool can_play =
+        !k->paused && (k->state == ATTRACT || k->state == PLAYING || k->state == IDLE_WARNING);
+    mz_exhibit_audience_ask ask =
+        mz_exhibit_audience_heard(k->audience, k->p, m, can_play, text, sizeof text);
+    if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || !can_play) return;
+    if (k->state == ATTRACT) start_visitor(k);
+    if (k->state == IDLE_WARNING) set_state(k, PLAYING);
+    k->key_ns = mz_time_ns();
+    if (ask == MZ_EXHIBIT_AUDIENCE_PLAY) mz_player_submit_from(k->p, text, "audience");
+}
+
 static void read_commands(kiosk *k)
 {
     if (k->command_fd < 0) return;
     mz_exhibit_lines_read(&k->commands, k->command_fd);
     char line[MZ_EXHIBIT_LINE_MAX];
     mz_exhibit_msg m;
-    while (mz_exhibit_lines_next(&k->commands, line, sizeof line))
-        if (mz_exhibit_msg_parse(line, &m) && m.kind == MZ_EXHIBIT_MSG_COMMAND) command(k, &m);
+    while (mz_exhibit_lines_next(&k->commands, line, sizeof line)) {
+        if (!mz_exhibit_msg_parse(line, &m)) continue;
+        if (m.kind == MZ_EXHIBIT_MSG_COMMAND)
+            command(k, &m);
+        else
+            audience(k, &m);
+    }
     if (k->commands.eof) k->quit = true; /* the supervisor is gone */
 }
 
@@ -312,26 +334,10 @@ static void play_demo(kiosk *k)
     mz_player_submit(k->p, k->demo[k->demo_next++]);
 }
 
-/* The audience's phones (issue 11): a line whose turn came, or a vote's
- * winner, plays as the visitor's would (in attract it brings a visitor's
- * story first); phones voting keep the visitor there. */
-static void audience(kiosk *k)
-{
-    char text[600];
-    mz_exhibit_audience_ask ask = mz_exhibit_audience_poll(k->audience, k->p, text, sizeof text);
-    if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || k->paused || k->state == ENDING ||
-        k->state == CREDITS)
-        return;
-    if (k->state == ATTRACT) start_visitor(k);
-    if (k->state == IDLE_WARNING) set_state(k, PLAYING);
-    k->key_ns = mz_time_ns();
-    if (ask == MZ_EXHIBIT_AUDIENCE_PLAY) mz_player_submit_from(k->p, text, "audience");
-}
-
 /* The visitor cycle's clock, and the banner each state shows. */
 static void tick(kiosk *k)
 {
-    if (k->audience) audience(k);
+    mz_exhibit_audience_poll(k->audience, k->p);
     const mz_exhibit_config *c = &k->cfg;
     char banner[sizeof k->banner] = "";
     double idle = since(k->key_ns);
@@ -500,10 +506,10 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         load_demo(k);
         if (desc->standby && k->command_fd >= 0 && !wait_for_go(k)) k->quit = true;
         if (desc->standby) mz_player_show(k->p);
-        /* The phones' page once this player is the one on screen (a standby
-         * would find the port taken). */
-        k->audience = k->quit ? NULL : mz_exhibit_audience_create(c);
-        if (!k->quit && !k->audience && *mz_error()) {
+        /* The phones are the supervisor's: without it, none. */
+        k->audience =
+            k->quit || k->status_fd < 0 ? NULL : mz_exhibit_audience_create(c, k->status_fd);
+        if (!k->quit && k->status_fd >= 0 && !k->audience && *mz_error()) {
             fprintf(stderr, "maze exhibit: %s\n", mz_error());
             status = 1;
         }

@@ -128,6 +128,10 @@ bool mz_player_submit_from(mz_player *p, const char *text, const char *source);
  * story's strings, valid until the next turn); returns how many. A vote's
  * choice is a transition's first pattern. */
 size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap);
+/* Which of those choices `text` says, as the story matches typed input
+ * (mz_story_match: its language, its synonyms): its index in
+ * mz_player_choices' list, or -1. */
+int mz_player_match(mz_player *p, const char *text);
 /* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
 void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
                      double *first_frame_p95_ms);

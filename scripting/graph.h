@@ -37,8 +37,16 @@ typedef struct story_scene {
     const char *file;
     int line;
     bool ending;
-    const char *prompt; /* static, or NULL when prompt_ref is a function */
+    const char *prompt; /* static, or NULL when prompt_ref is a function; a
+                           weighted list's heaviest text */
     int prompt_ref;
+    /* prompt = { {"text", weight}, ... }: the texts and their weights
+     * normalised to sum 1 (prompt_count 0 for a plain prompt). */
+    const char **prompt_texts;
+    float *prompt_weights;
+    size_t prompt_count;
+    int transition_steps;          /* frames (1..MZ_STORY_MAX_TRANSITION_STEPS), 0 for none */
+    const char *transition_method; /* "linear" or "slerp" with steps */
     const char *caption;
     int caption_ref;
     const char *hint; /* shown after hint_after unmatched lines; or hint_ref */

@@ -3,6 +3,7 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_test.h"
+#include "mz_text.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -241,6 +242,40 @@ static void synonyms_do_not_depend_on_table_order(void)
     }
     MZ_CHECK_MSG(matched == 0 || matched == 24, "matched in %d of 24 loads", matched);
     remove_dir(dir);
+}
+
+/* mz_story_match (what the audience's vote counts free text toward) is the
+ * turn's own matcher: the story's synonyms count ("chase" is "follow" in
+ * stories/cellar, which the words alone do not say), and for any line it
+ * names the transition a turn takes. */
+static void match_is_the_turns_match(void)
+{
+    mz_lexicon *plain = mz_lexicon_create();
+    mz_pattern *follow = mz_pattern_compile(plain, "follow cat");
+    mz_utterance *chase = mz_utterance_make(plain, "chase it");
+    MZ_CHECK(mz_pattern_score(follow, chase) < MZ_MATCH_THRESHOLD); /* only via the synonym */
+    mz_utterance_destroy(chase);
+    mz_pattern_destroy(follow);
+    mz_lexicon_destroy(plain);
+    const char *lines[] = {"chase it",         "walk down", "go after the cat",      "descend",
+                           "sing a song",      "follow",    "climb down the stairs", "",
+                           "the cat, chase it"};
+    int expect[] = {1, 0, 1, 0, -1, 1, 0, -1, 1};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        mz_story *s = load("stories/cellar", 1);
+        if (!s) return;
+        mz_story_turn t;
+        MZ_CHECK(mz_story_begin(s, &t));
+        int m = mz_story_match(s, lines[i], strlen(lines[i]));
+        MZ_CHECK_MSG(m == expect[i], "'%s' matches transition %d, not %d", lines[i], m, expect[i]);
+        t = say(s, lines[i]);
+        MZ_CHECK_MSG(t.transition == m, "'%s': the turn took %d, the match said %d", lines[i],
+                     t.transition, m);
+        mz_story_destroy(s);
+    }
+    mz_story *s = load("stories/cellar", 1);
+    if (s) MZ_CHECK(mz_story_match(s, "descend", 7) == -1); /* not begun */
+    mz_story_destroy(s);
 }
 
 static void saves_round_trip(void)
@@ -782,6 +817,7 @@ int main(void)
     MZ_RUN(endings_finish);
     MZ_RUN(replays_are_identical);
     MZ_RUN(synonyms_do_not_depend_on_table_order);
+    MZ_RUN(match_is_the_turns_match);
     MZ_RUN(saves_round_trip);
     MZ_RUN(saves_are_atomic);
     MZ_RUN(bad_saves_fail_clearly);
