@@ -198,9 +198,10 @@ static void end_session(kiosk *k, const char *reason)
 static bool start_attract(kiosk *k)
 {
 #ifdef __GLIBC__
-    /* Between two visitors, the free pages left inside the heap go back
-     * to the system (every arena: the generator's and sound's threads
-     * allocate too): a week of sessions must not keep its high-water mark. */
+    /* At each (re)start of attract, between visitors, the free pages left
+     * inside the heap go back to the system (every arena: the generator's
+     * and sound's threads allocate too; a few ms): a week of sessions must
+     * not keep its high-water mark. */
     malloc_trim(0);
 #endif
     set_state(k, ATTRACT);
