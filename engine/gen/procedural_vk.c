@@ -482,7 +482,7 @@ bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs,
         r.size[1] = (float)h;
         r.size[2] = (float)iw;
         r.size[3] = (float)ih;
-        if (!vk->history_valid) r.jitter[2] = 1; /* nothing to build on: start over */
+        if (!vk->history_valid) r.mode[0] = 1; /* nothing to build on: start over */
         memcpy(vk->resolve_params.map, &r, sizeof r);
     }
 
