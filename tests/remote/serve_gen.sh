@@ -4,9 +4,11 @@
 # that come over the network match the local procedural ones for the same
 # prompt and seed. The first scene is byte-identical; the next scene's
 # frames (dissolving from the last frame shown, sent as conditioning) are
-# within 1 % (the procedural generator carries its world clock on
-# from the last frame it rendered, and a server renders further ahead than a
-# local generator, by an amount that depends on timing). Then SIGTERM stops
+# within 1 % (a local generator continues from the state of the frame
+# shown; the server's cannot tell which of its frames the conditioning image
+# was, as the protocol sends it as the new scene's frame, so it carries its
+# world clock on from the last frame it rendered, which runs ahead by an
+# amount that depends on timing). Then SIGTERM stops
 # the server cleanly, and its log names the connections.
 set -eu
 maze=${MZ_MAZE:?}
