@@ -20,7 +20,8 @@
  * executed {output: {images}}, executing {node: null}, execution_success.
  * Solid colours make frames recognisable: previews green (magenta for a
  * prompt queued without a client_id), outputs red then blue, all at sizes
- * other than the scene's (the adapter scales). */
+ * other than the scene's (the adapter scales). With opts.media the output
+ * node is an animated one instead (fake_media.c), its file on disk. */
 #define _GNU_SOURCE /* memmem */
 #include "fake_comfy.h"
 
@@ -36,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STEP_US 30000
 #define MAX_BODY (8 << 20)
@@ -50,6 +52,7 @@ typedef struct session {
     uint8_t *body;
     size_t len;
     mz_gen_wire wire;
+    fake_media_reply file; /* a /view of opts.media's file, streaming */
 } session;
 
 typedef struct job {
@@ -71,6 +74,7 @@ struct fake_comfy {
     struct lws *reply_wsi; /* a /prompt reply held back by reply_delay_ms */
     char reply[1024];
     int reply_status;
+    char media_dir[64]; /* opts.media's file is there */
 };
 
 static void solid_png(uint8_t r, uint8_t g, uint8_t b, uint32_t w, uint32_t h, uint8_t **png,
@@ -145,6 +149,15 @@ static void send_preview(fake_comfy *f, const job *j)
 
 static void send_executed(fake_comfy *f, const job *j)
 {
+    if (f->opts.media) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "{\"type\":\"executed\",\"data\":{\"node\":\"9\",\"display_node\":\"9\","
+                 "\"output\":%s,\"prompt_id\":\"%s\"}}",
+                 fake_media_output(f->opts.media), j->id);
+        send_text(f, j, text);
+        return;
+    }
     int n = f->opts.images ? f->opts.images : 2;
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "type", "executed");
@@ -373,7 +386,7 @@ static void url_arg(struct lws *wsi, const char *name, char *out, size_t cap)
     snprintf(out, cap, "%s", v ? v : "");
 }
 
-static int on_view(fake_comfy *f, struct lws *wsi)
+static int on_view(fake_comfy *f, struct lws *wsi, session *s)
 {
     char name[128], sub[64], type[32];
     url_arg(wsi, "filename=", name, sizeof name);
@@ -382,6 +395,12 @@ static int on_view(fake_comfy *f, struct lws *wsi)
     pthread_mutex_lock(&f->lock);
     f->log.views++;
     pthread_mutex_unlock(&f->lock);
+    if (f->opts.media) {
+        int rc = strcmp(type, "output") ? 1
+                                        : fake_media_reply_start(&s->file, wsi, f->opts.media,
+                                                                 f->media_dir, name, sub);
+        return rc == 1 ? respond_json(wsi, 404, "{}") : rc;
+    }
     int n = 0;
     char tail[8] = "";
     bool first = !strcmp(name, "maze_00001_.png") && !sub[0];
@@ -445,7 +464,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP:
         snprintf(s->path, sizeof s->path, "%s", (const char *)in);
         if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI)) return 0; /* the body follows */
-        if (!strcmp(s->path, "/view")) return on_view(f, wsi);
+        if (!strcmp(s->path, "/view")) return on_view(f, wsi, s);
         return respond_json(wsi, 404, "{}");
     case LWS_CALLBACK_HTTP_BODY:
         if (s->len + len > MAX_BODY) return -1;
@@ -460,6 +479,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (!strcmp(s->path, "/queue")) return on_queue(f, wsi, s);
         return respond_json(wsi, 404, "{}");
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (s->file.file) return fake_media_reply_more(&s->file, wsi) < 0 ? -1 : 0;
         if (wsi != f->reply_wsi) return 0;
         f->reply_wsi = NULL;
         return respond_json(wsi, 200, f->reply);
@@ -480,6 +500,11 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (wsi == f->reply_wsi) f->reply_wsi = NULL;
+        if (fake_media_reply_end(&s->file)) {
+            pthread_mutex_lock(&f->lock);
+            f->log.views_cut++;
+            pthread_mutex_unlock(&f->lock);
+        }
         free(s->body);
         s->body = NULL;
         s->len = 0;
@@ -503,6 +528,11 @@ fake_comfy *fake_comfy_start(const fake_comfy_opts *opts)
     pthread_mutex_init(&f->lock, NULL);
     if (opts) f->opts = *opts;
     f->step = -1;
+    snprintf(f->media_dir, sizeof f->media_dir, "/tmp/maze_comfy_XXXXXX");
+    if (f->opts.media && (!mkdtemp(f->media_dir) || !fake_media_write(f->opts.media, f->media_dir))) {
+        fprintf(stderr, "fake_comfy: cannot write its output file in %s\n", f->media_dir);
+        f->opts.media = FAKE_MEDIA_NONE;
+    }
     if (!fake_loop_start(&f->loop, protocols, f)) {
         free(f);
         return NULL;
@@ -513,6 +543,11 @@ fake_comfy *fake_comfy_start(const fake_comfy_opts *opts)
 int fake_comfy_port(const fake_comfy *f)
 {
     return f->loop.port;
+}
+
+const char *fake_comfy_media_dir(const fake_comfy *f)
+{
+    return f->media_dir;
 }
 
 void fake_comfy_log_get(fake_comfy *f, fake_comfy_log *out)
@@ -528,6 +563,7 @@ void fake_comfy_stop(fake_comfy *f)
     lws_sul_cancel(&f->step_timer);
     lws_sul_cancel(&f->reply_timer);
     fake_loop_close(&f->loop);
+    if (f->opts.media) fake_media_remove(f->opts.media, f->media_dir);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }
