@@ -175,8 +175,8 @@ static void load_story_choices(kiosk *k)
     const mz_exhibit_config *c = &k->cfg;
     k->lang_count = k->lang_default = 0;
     k->choices[0] = '\0';
-    mz_story *st = mz_story_load(&(mz_story_desc){
-        .path = c->stories[k->story], .profile = c->profile[0] ? c->profile : NULL});
+    mz_story *st = mz_story_load(&(mz_story_desc){.path = c->stories[k->story],
+                                                  .profile = c->profile[0] ? c->profile : NULL});
     if (!st) {
         mz_log_warn("exhibit: %s", mz_error()); /* the player says so too */
         return;
@@ -195,8 +195,8 @@ static void load_story_choices(kiosk *k)
     k->value = k->value_default;
     mz_story_destroy(st);
     if (c->lang[0] && strcmp(k->langs[k->lang_default], c->lang))
-        mz_log_warn("exhibit: %s has no language '%s'; playing in its first",
-                    c->stories[k->story], c->lang);
+        mz_log_warn("exhibit: %s has no language '%s'; playing in its first", c->stories[k->story],
+                    c->lang);
     if (k->lang_count < 2 || !c->lang_keys) k->choices[0] = '\0';
 }
 
@@ -486,8 +486,8 @@ static void play_demo(kiosk *k)
  * the viewer field's question with the value chosen. */
 static void attract_banner(const kiosk *k, char *banner, size_t cap)
 {
-    int n = snprintf(banner, cap, "%s%s%s", k->cfg.attract_text, k->choices[0] ? "\n" : "",
-                     k->choices);
+    int n =
+        snprintf(banner, cap, "%s%s%s", k->cfg.attract_text, k->choices[0] ? "\n" : "", k->choices);
     if (k->value_count && n >= 0 && (size_t)n < cap)
         snprintf(banner + n, cap - (size_t)n, "\n\xe2\x86\x91\xe2\x86\x93 %s %s", k->ask,
                  k->values[k->value]);

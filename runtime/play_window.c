@@ -115,7 +115,8 @@ struct mz_player {
     char notice[1024];
     uint64_t notice_ns;
     char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
-    char viewer_lang[16], viewer_profile[512]; /* mz_player_set_viewer's */
+    /* mz_player_set_viewer's */
+    char viewer_lang[16], viewer_profile[512];
     const mz_qr *qr;   /* the audience page's code (mz_player_set_audience) */
     mz_qr_corner qr_corner;
     char qr_url[256], audience_line[600];
