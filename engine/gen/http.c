@@ -81,8 +81,10 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     pthread_once(&once, global_init);
     memset(resp, 0, sizeof *resp);
     char url[2048];
-    if ((size_t)snprintf(url, sizeof url, "http://%s:%d%s", req->host, req->port, req->path) >=
-        sizeof url)
+    bool v6 = strchr(req->host, ':') != NULL; /* a URL brackets an IPv6 address */
+    if ((size_t)snprintf(url, sizeof url, "%s://%s%s%s:%d%s", req->tls ? "https" : "http",
+                         v6 ? "[" : "", req->host, v6 ? "]" : "", req->port,
+                         req->path) >= sizeof url)
         return mz_fail("HTTP: the address is too long");
     CURL *e = curl_easy_init();
     curl_mime *mime = NULL;
@@ -91,7 +93,8 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     char err[CURL_ERROR_SIZE] = "";
     sink s = {.resp = resp, .max = req->max_body};
     curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, req->tls ? "https" : "http");
+    if (req->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "maze");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(req->timeout_s * 1000));
@@ -102,6 +105,8 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
     /* No "Expect: 100-continue" round trip before a large upload. */
     headers = curl_slist_append(headers, "Expect:");
+    for (size_t i = 0; i < req->header_count; i++)
+        headers = curl_slist_append(headers, req->headers[i]);
     if (req->body) {
         char type[160];
         snprintf(type, sizeof type, "Content-Type: %s", req->content_type);

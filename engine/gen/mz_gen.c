@@ -84,6 +84,8 @@ struct mz_gen {
     uint32_t primary_frames; /* of the current scene, from the primary */
     uint32_t scene_frames;  /* frames the scene has; 0: open-ended */
     bool primary_back;      /* the primary made a frame while standing in */
+    bool making;            /* the primary says it is making the scene (stats) */
+    float made;             /* how far, 0..1 */
     mz_gen_job *last;       /* the current scene, for the fallback; owner thread only */
 
     /* The scene in flight. */
@@ -270,6 +272,17 @@ void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
                     why ? ": " : "", why ? why : "");
 }
 
+void mz_gen_sink_progress(mz_gen_sink *sink, uint64_t scene_id, bool making, float done)
+{
+    mz_gen *g = sink->gen;
+    pthread_mutex_lock(&g->lock);
+    if (sink == &g->primary && scene_id == g->current) {
+        g->making = making;
+        g->made = done;
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
 static const mz_gen_backend *find_backend(const char *uri)
 {
     for (size_t i = 0; i < BACKEND_COUNT; i++)
@@ -448,6 +461,8 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
     g->primary_frames = 0;
     g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s * job->req.fps) : 0;
     g->primary_back = false;
+    g->making = false;
+    g->made = 0;
     purge_queue(g);
     bool standing_in = g->active != &g->primary;
     pthread_mutex_unlock(&g->lock);
@@ -511,6 +526,7 @@ void mz_gen_cancel(mz_gen *g)
 {
     pthread_mutex_lock(&g->lock);
     g->current = 0;
+    g->making = false;
     purge_queue(g);
     if (g->held >= 0) g->slots[g->held].state = SLOT_FREE;
     g->held = -1;
@@ -530,6 +546,8 @@ void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out)
     out->frames = g->frames;
     out->dropped = g->dropped;
     out->first_frame_ms = g->last_latency_ms;
+    out->making = g->making;
+    out->progress = g->made;
     size_t n = g->scenes < LATENCY_WINDOW ? (size_t)g->scenes : LATENCY_WINDOW;
     memcpy(sorted, g->latency_ms, n * sizeof *sorted);
     uint64_t now = mz_time_ns(), oldest = now;

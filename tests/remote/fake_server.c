@@ -177,7 +177,7 @@ fake_server *fake_server_start(fake_mode mode)
     fake_server *f = calloc(1, sizeof *f);
     f->mode = mode;
     atomic_init(&f->connections, 0);
-    if (!fake_loop_start(&f->loop, protocols, f)) {
+    if (!fake_loop_start(&f->loop, protocols, f, NULL)) {
         free(f);
         return NULL;
     }
