@@ -9,6 +9,7 @@
 #include "gen_env.h"
 
 #include "mz_defaults.h"
+#include "mz_buf.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
@@ -22,32 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_all(const char *path, size_t *len)
+/* The inputs may come from a pipe (`--inputs <(...)`), so not only from a
+ * regular file. */
+static char *read_inputs(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *data = malloc(cap);
-    while (data && (got = fread(data + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(data, cap * 2);
-            if (!bigger) {
-                free(data);
-                data = NULL;
-            }
-            data = bigger;
-            cap *= 2;
-        }
-    }
-    bool bad = ferror(f);
+    mz_buf b = {0};
+    bool ok = mz_buf_read_stream(&b, f, SIZE_MAX);
     fclose(f);
-    if (bad) {
-        free(data);
-        return NULL;
-    }
-    *len = n;
-    return data;
+    if (!ok) mz_buf_free(&b);
+    return ok ? mz_buf_take(&b, len) : NULL;
 }
 
 /* Writes text that came from a story or a viewer, escaped. */
@@ -212,7 +198,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* before anything is written to it */
     size_t len = 0;
-    char *inputs = read_all(desc->inputs_path, &len);
+    char *inputs = read_inputs(desc->inputs_path, &len);
     if (!inputs) {
         fprintf(stderr, "maze play: cannot read the inputs %s\n", desc->inputs_path);
         return 2;

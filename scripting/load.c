@@ -815,10 +815,10 @@ static void read_story(loader *ld)
         mz_lexicon_add_blocked(g->lex, blocked[i]);
 
     type = rawfield(L, t, "vars");
-    story_buf vars = {0};
+    mz_buf vars = {0};
     char err[512];
     if (type == LUA_TNIL) {
-        story_buf_puts(&vars, "{}");
+        mz_buf_puts(&vars, "{}");
     } else if (type != LUA_TTABLE) {
         problem(ld, true, file, line, "story: 'vars' must be a table");
     } else if (!story_serial_write(L, -1, "vars", &vars, err, sizeof err)) {

@@ -69,7 +69,7 @@ static const char *text_problem(const char *text, size_t n, size_t max, char *wh
  * nil_ok), or a table of them by language, of at most max bytes into out
  * [-0, +0]. *is_nil tells which. */
 static bool call_text(mz_story *s, int ref, const char *text, const char *what, bool nil_ok,
-                      size_t max, story_buf *out, bool *is_nil)
+                      size_t max, mz_buf *out, bool *is_nil)
 {
     lua_State *L = s->g->vm->L;
     push_call(s, ref);
@@ -84,7 +84,7 @@ static bool call_text(mz_story *s, int ref, const char *text, const char *what, 
         size_t n;
         const char *str = lua_tolstring(L, -1, &n);
         bad = text_problem(str, n, max, why, sizeof why);
-        if (!bad) story_buf_put(out, str, n);
+        if (!bad) mz_buf_put(out, str, n);
     }
     if (!ok || bad) {
         char where[MZ_ERROR_MAX / 2];
@@ -112,17 +112,17 @@ static bool call_condition(mz_story *s, int ref, bool *result)
 
 /* ---- prompts ---- */
 
-static void reset(story_buf *b)
+static void reset(mz_buf *b)
 {
     b->len = 0;
     b->failed = false;
-    story_buf_put(b, "", 0);
+    mz_buf_put(b, "", 0);
 }
 
 /* `{name}` becomes the character's description, word for word. False
  * once out grows past max (the rest is not expanded). */
 static bool expand_characters(const story_graph *g, const char *text, size_t n, size_t max,
-                              story_buf *out)
+                              mz_buf *out)
 {
     size_t i = 0;
     while (i < n) {
@@ -134,11 +134,11 @@ static bool expand_characters(const story_graph *g, const char *text, size_t n, 
                          (text[k] >= 'A' && text[k] <= 'Z') || (text[k] >= '0' && text[k] <= '9')))
             k++;
         if (k >= n || text[k] != '}' || k == o + 1) {
-            story_buf_put(out, text + i, o + 1 - i);
+            mz_buf_put(out, text + i, o + 1 - i);
             i = o + 1;
             continue;
         }
-        story_buf_put(out, text + i, o - i);
+        mz_buf_put(out, text + i, o - i);
         size_t name_len = k - o - 1;
         const char *desc = NULL;
         for (size_t c = 0; c < g->char_count && !desc; c++)
@@ -147,20 +147,20 @@ static bool expand_characters(const story_graph *g, const char *text, size_t n, 
                 desc = g->char_texts[c];
         /* An unknown name stays as a plain word (lint reports it). */
         if (desc)
-            story_buf_puts(out, desc);
+            mz_buf_puts(out, desc);
         else
-            story_buf_put(out, open + 1, name_len);
+            mz_buf_put(out, open + 1, name_len);
         i = k + 1;
     }
-    story_buf_put(out, text + i, n - i);
+    mz_buf_put(out, text + i, n - i);
     return out->len <= max;
 }
 
-static void join(story_buf *out, const char *part, size_t n)
+static void join(mz_buf *out, const char *part, size_t n)
 {
     if (!n) return;
-    if (out->len) story_buf_put(out, ", ", 2);
-    story_buf_put(out, part, n);
+    if (out->len) mz_buf_put(out, ", ", 2);
+    mz_buf_put(out, part, n);
 }
 
 /* A viewer variant's part of the scene (marked as varied), or NULL. */
@@ -174,7 +174,7 @@ static const story_variant *variant_for(mz_story *s, const story_scene *sc, unsi
 /* call_text for a part of the turn: story code reading `viewer` in it
  * makes that part vary. */
 static bool call_part(mz_story *s, unsigned part, int ref, const char *what, bool nil_ok,
-                      size_t max, story_buf *out, bool *is_nil)
+                      size_t max, mz_buf *out, bool *is_nil)
 {
     unsigned was = story_viewer_part(s->g, part);
     bool ok = call_text(s, ref, NULL, what, nil_ok, max, out, is_nil);
@@ -197,7 +197,7 @@ static bool story_compose(mz_story *s)
     const char *prompt = v ? v->prompt : sc->prompt;
     reset(&s->scratch);
     if (prompt)
-        story_buf_puts(&s->scratch, prompt);
+        mz_buf_puts(&s->scratch, prompt);
     else if (!call_part(s, MZ_STORY_VARIED_PROMPT, v ? v->prompt_ref : sc->prompt_ref,
                         "the prompt function", false, MZ_STORY_MAX_PROMPT, &s->scratch, &is_nil))
         return false;
@@ -206,7 +206,7 @@ static bool story_compose(mz_story *s)
     if (style) join(&s->next_prompt, style, strlen(style));
     bool fits = true;
     if (s->scratch.len) {
-        if (s->next_prompt.len) story_buf_put(&s->next_prompt, ", ", 2);
+        if (s->next_prompt.len) mz_buf_put(&s->next_prompt, ", ", 2);
         fits = expand_characters(g, s->scratch.data, s->scratch.len, MZ_STORY_MAX_PROMPT,
                                  &s->next_prompt);
     }
@@ -221,7 +221,7 @@ static bool story_compose(mz_story *s)
     const char *caption = v ? v->caption : sc->caption;
     int caption_ref = v ? v->caption_ref : sc->caption_ref;
     if (caption)
-        story_buf_puts(&s->next_caption, caption);
+        mz_buf_puts(&s->next_caption, caption);
     else if (caption_ref != LUA_NOREF &&
              !call_part(s, MZ_STORY_VARIED_CAPTION, caption_ref, "the caption function", true,
                         MZ_STORY_MAX_CAPTION, &s->next_caption, &is_nil))
@@ -232,7 +232,7 @@ static bool story_compose(mz_story *s)
 
 static void swap_prompt(mz_story *s)
 {
-    story_buf t = s->prompt;
+    mz_buf t = s->prompt;
     s->prompt = s->next_prompt;
     s->next_prompt = t;
     t = s->caption;
@@ -244,7 +244,7 @@ static bool story_commit(mz_story *s)
 {
     reset(&s->scratch);
     if (!story_state_write(s->g, &s->scratch)) return false;
-    story_buf t = s->good_state;
+    mz_buf t = s->good_state;
     s->good_state = s->scratch;
     s->scratch = t;
     swap_prompt(s);
@@ -417,11 +417,11 @@ static bool ask_between(mz_story *s, story_scene *sc, const candidate *cands, si
                                       a->effect_ref == LUA_NOREF && b->effect_ref == LUA_NOREF);
         if (!open || same) continue;
         char first = p[0] >= 'a' && p[0] <= 'z' ? (char)(p[0] - 'a' + 'A') : p[0];
-        story_buf_put(&s->reply, &first, 1);
-        story_buf_puts(&s->reply, p + 1);
-        story_buf_puts(&s->reply, phrases_of(s->g)->or);
-        story_buf_puts(&s->reply, q);
-        story_buf_puts(&s->reply, phrases_of(s->g)->which);
+        mz_buf_put(&s->reply, &first, 1);
+        mz_buf_puts(&s->reply, p + 1);
+        mz_buf_puts(&s->reply, phrases_of(s->g)->or);
+        mz_buf_puts(&s->reply, q);
+        mz_buf_puts(&s->reply, phrases_of(s->g)->which);
         s->play.pending[0] = (int)cands[c].transition;
         s->play.pending[1] = (int)cands[d].transition;
         s->play.pending_global = sc == &s->g->global;
@@ -450,16 +450,16 @@ static int take_first(mz_story *s, story_scene *sc, const candidate *cands, size
                      sc->on[cands[c + 1].transition].patterns[cands[c + 1].pattern]);
             s->runner_up_score = cands[c + 1].score;
         }
-        story_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
+        mz_buf_puts(&s->matched, tr->patterns[cands[c].pattern]);
         if (!open) {
-            story_buf_puts(&s->reply, tr->refuse);
+            mz_buf_puts(&s->reply, tr->refuse);
             return 1;
         }
         if (sc != &s->g->global) s->matched_transition = (int)cands[c].transition;
         if (!run_hook(s, tr->effect_ref)) return -1;
         int target;
         if (!target_of(s, sc, tr, &target)) return -1;
-        if (tr->reply) story_buf_puts(&s->reply, tr->reply);
+        if (tr->reply) mz_buf_puts(&s->reply, tr->reply);
         if (target >= 0) {
             *changed = true;
             return move_to(s, target, visited) ? 1 : -1;
@@ -474,9 +474,9 @@ static int take_first(mz_story *s, story_scene *sc, const candidate *cands, size
 static bool give_hint(mz_story *s, story_scene *sc)
 {
     s->play.unmatched = 0;
-    if (s->reply.len) story_buf_put(&s->reply, "\n", 1);
+    if (s->reply.len) mz_buf_put(&s->reply, "\n", 1);
     if (sc->hint) {
-        story_buf_puts(&s->reply, sc->hint);
+        mz_buf_puts(&s->reply, sc->hint);
         return true;
     }
     bool is_nil;
@@ -488,8 +488,8 @@ static bool give_hint(mz_story *s, story_scene *sc)
         if (sc->on[t].when_ref != LUA_NOREF && !call_condition(s, sc->on[t].when_ref, &open))
             return false;
         if (!open || !sc->on[t].pattern_count) continue;
-        story_buf_puts(&s->reply, phrases_of(s->g)->try);
-        story_buf_puts(&s->reply, sc->on[t].patterns[0]);
+        mz_buf_puts(&s->reply, phrases_of(s->g)->try);
+        mz_buf_puts(&s->reply, sc->on[t].patterns[0]);
         return true;
     }
     return true;
@@ -552,7 +552,7 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
         add_modifier(s, moderated);
         break;
     case STORY_OTHERWISE_REPLY:
-        if (sc->otherwise_reply) story_buf_puts(&s->reply, sc->otherwise_reply);
+        if (sc->otherwise_reply) mz_buf_puts(&s->reply, sc->otherwise_reply);
         break;
     case STORY_OTHERWISE_FUNCTION:
         ok = call_text(s, sc->otherwise_ref, moderated, "the otherwise function", true,
@@ -630,9 +630,9 @@ static bool begin_at(mz_story *s, int start, mz_story_turn *out)
     p->visits[start] = 1;
     /* The initial state: story.vars and no items. */
     reset(&s->scratch);
-    story_buf_puts(&s->scratch, g->initial_vars);
-    story_buf_puts(&s->scratch, "\n{}");
-    story_buf t = s->good_state;
+    mz_buf_puts(&s->scratch, g->initial_vars);
+    mz_buf_puts(&s->scratch, "\n{}");
+    mz_buf t = s->good_state;
     s->good_state = s->scratch;
     s->scratch = t;
     if (!story_state_read(g, s->good_state.data, s->good_state.len)) return false;
@@ -724,10 +724,10 @@ void mz_story_destroy(mz_story *s)
         free((char *)s->desc.blocked_words[i]);
     free((void *)s->desc.blocked_words);
     free(s->path_arg);
-    story_buf *bufs[] = {&s->good_state,   &s->prompt, &s->caption, &s->next_prompt,
+    mz_buf *bufs[] = {&s->good_state,   &s->prompt, &s->caption, &s->next_prompt,
                          &s->next_caption, &s->reply,  &s->matched, &s->scratch};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-        story_buf_free(bufs[i]);
+        mz_buf_free(bufs[i]);
     free(s);
 }
 

@@ -1,6 +1,7 @@
 /* The ComfyUI adapter's HTTP client, on libcurl (see http.h). */
 #include "http.h"
 
+#include "mz_buf.h"
 #include "mz_error.h"
 
 #include <curl/curl.h>
@@ -13,8 +14,8 @@
 #define ABORT_POLL_MS 50
 
 typedef struct sink {
-    mz_gen_http_response *resp;
-    size_t cap, max;
+    mz_buf body;
+    size_t max;
     bool too_long;
 } sink;
 
@@ -22,24 +23,11 @@ static size_t on_data(char *data, size_t size, size_t n, void *user)
 {
     sink *s = user;
     size_t len = size * n;
-    mz_gen_http_response *r = s->resp;
-    if (r->len + len > s->max) {
+    if (s->body.len + len > s->max) {
         s->too_long = true;
         return 0; /* libcurl stops with CURLE_WRITE_ERROR */
     }
-    if (r->len + len + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < r->len + len + 1)
-            cap *= 2;
-        char *grown = realloc(r->body, cap);
-        if (!grown) return 0;
-        r->body = grown;
-        s->cap = cap;
-    }
-    memcpy(r->body + r->len, data, len);
-    r->len += len;
-    r->body[r->len] = 0;
-    return len;
+    return mz_buf_put(&s->body, data, len) ? len : 0;
 }
 
 static void global_init(void)
@@ -91,7 +79,7 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     struct curl_slist *headers = NULL;
     if (!e) return mz_fail("HTTP: out of memory");
     char err[CURL_ERROR_SIZE] = "";
-    sink s = {.resp = resp, .max = req->max_body};
+    sink s = {.max = req->max_body};
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, req->tls ? "https" : "http");
     if (req->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
@@ -145,8 +133,11 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     curl_mime_free(mime);
     curl_slist_free_all(headers);
     curl_easy_cleanup(e);
-    if (ok && !resp->body) ok = (resp->body = calloc(1, 1)) || mz_fail("HTTP: out of memory");
-    if (!ok) mz_gen_http_free(resp);
+    if (ok) {
+        resp->body = mz_buf_take(&s.body, &resp->len);
+        ok = resp->body || mz_fail("HTTP: out of memory");
+    }
+    mz_buf_free(&s.body);
     return ok;
 }
 
