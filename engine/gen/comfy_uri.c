@@ -125,6 +125,15 @@ static bool valid_header(const char *h)
     return true;
 }
 
+/* value into out (cap bytes), or false + mz_fail() naming the option. */
+static bool set(char *out, size_t cap, const char *value, const char *option)
+{
+    size_t n = strlen(value);
+    if (n >= cap) return mz_fail("comfy: option %s: over %zu bytes", option, cap - 1);
+    memcpy(out, value, n + 1);
+    return true;
+}
+
 static bool parse_option(mz_comfy_uri *u, const char *s, size_t len)
 {
     const char *eq = memchr(s, '=', len);
@@ -138,24 +147,23 @@ static bool parse_option(mz_comfy_uri *u, const char *s, size_t len)
 #define KEY(name) (kl == strlen(name) && !strncmp(s, name, kl))
     bool ok = true;
     if (KEY("workflow")) {
-        snprintf(u->workflow, sizeof u->workflow, "%s", value);
+        ok = set(u->workflow, sizeof u->workflow, value, "workflow");
     } else if (KEY("output")) {
-        ok = strlen(value) < sizeof u->output || mz_fail("comfy: output node id too long");
-        snprintf(u->output, sizeof u->output, "%s", value);
+        ok = set(u->output, sizeof u->output, value, "output");
     } else if (KEY("previews")) {
         ok = !strcmp(value, "0") || !strcmp(value, "1") ||
              mz_fail("comfy: previews=0 or previews=1, not '%s'", value);
         u->previews = !strcmp(value, "1");
     } else if (KEY("ca")) {
-        snprintf(u->ca, sizeof u->ca, "%s", value);
+        ok = set(u->ca, sizeof u->ca, value, "ca");
     } else if (KEY("header")) {
         if (u->header_count == MZ_COMFY_MAX_HEADERS)
             return mz_fail("comfy: more than %d headers", MZ_COMFY_MAX_HEADERS);
-        if (!valid_header(value) || strlen(value) >= sizeof u->headers[0])
+        char *h = u->headers[u->header_count];
+        if (!valid_header(value))
             return mz_fail("comfy: header=NAME: VALUE, a token for the name (option %zu)",
                            u->header_count + 1);
-        char *h = u->headers[u->header_count];
-        snprintf(h, sizeof u->headers[0], "%s", value);
+        if (!set(h, sizeof u->headers[0], value, "header")) return false;
         u->header_list[u->header_count++] = h;
         /* The value may be a token: never in the shown form. */
         show(u, "%sheader=%.*s: ***", u->shown[strlen(u->shown) - 1] == '?' ? "" : "&",

@@ -19,6 +19,7 @@
 #include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_backends.h"
+#include "comfy_uri.h"
 
 #include "mz_defaults.h"
 #include "mz_error.h"
@@ -270,6 +271,23 @@ void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
     if (changed)
         mz_log_warn("gen: %s is %s%s%s", sink->backend->name, healthy ? "healthy" : "unhealthy",
                     why ? ": " : "", why ? why : "");
+}
+
+void mz_gen_uri_shown(const char *uri, char *out, size_t cap)
+{
+    mz_comfy_uri u;
+    if (!mz_comfy_uri_accepts(uri)) {
+        /* The remote backend's token=VALUE (docs/protocol.md) */
+        const char *t = uri ? strstr(uri, "?token=") : NULL;
+        if (!t && uri) t = strstr(uri, "&token=");
+        if (t)
+            snprintf(out, cap, "%.*s***%s", (int)(t + 7 - uri), uri, t + 7 + strcspn(t + 7, "&"));
+        else
+            snprintf(out, cap, "%s", uri ? uri : "");
+    } else if (mz_comfy_uri_parse(uri, &u))
+        snprintf(out, cap, "%s", u.shown);
+    else /* never opened; its header values are not known to be hidden */
+        snprintf(out, cap, "comfy: a URI that does not parse");
 }
 
 void mz_gen_sink_progress(mz_gen_sink *sink, uint64_t scene_id, bool making, float done)

@@ -132,6 +132,11 @@ void mz_gen_cancel(mz_gen *g);
 
 void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out);
 
+/* uri as logs and files (manifests, a video's tags) may show it: the values
+ * of secret options (ComfyUI's header=, auth tokens) replaced by "***"; any
+ * other URI as it is. Into out (cap bytes, truncated); may set mz_error(). */
+void mz_gen_uri_shown(const char *uri, char *out, size_t cap);
+
 void mz_gen_close(mz_gen *g);
 
 #endif

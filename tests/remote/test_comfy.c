@@ -790,6 +790,15 @@ static void test_uri_parse(void)
     MZ_CHECK_HAS(mz_error(), "no ']'");
     MZ_CHECK(!mz_comfy_uri_parse("comfy://h:1?workflow=w&previews=yes", &u));
     MZ_CHECK_HAS(mz_error(), "previews=0 or previews=1");
+    /* What manifests and videos record: the token hidden, other URIs as given. */
+    char shown[256];
+    mz_gen_uri_shown("comfy://h:1?workflow=w&header=Authorization:%20Bearer%20xyz", shown,
+                     sizeof shown);
+    MZ_CHECK_STR(shown, "comfy://h:1?workflow=w&header=Authorization: ***");
+    mz_gen_uri_shown("ws://h:9000?encoding=png&token=abcdef&x=1", shown, sizeof shown);
+    MZ_CHECK_STR(shown, "ws://h:9000?encoding=png&token=***&x=1");
+    mz_gen_uri_shown("procedural", shown, sizeof shown);
+    MZ_CHECK_STR(shown, "procedural");
 }
 
 int main(void)
