@@ -32,6 +32,8 @@ struct mz_gen_producer {
     char backend[256];
     const struct mz_gen_backend *impl;
     void *gpu;
+    mz_gen_quality quality;
+    float scale;
     atomic_int *alive;
     /* Under lock: what the service thread says... */
     bool quit;
@@ -262,7 +264,12 @@ static void make_frame(mz_gen_producer *p, mz_gen *g, making *mk)
 static void *run(void *arg)
 {
     mz_gen_producer *p = arg;
-    mz_gen_desc desc = {.uri = p->backend, .realtime = false, .gpu = p->gpu, .fallback = ""};
+    mz_gen_desc desc = {.uri = p->backend,
+                        .realtime = false,
+                        .gpu = p->gpu,
+                        .fallback = "",
+                        .quality = p->quality,
+                        .scale = p->scale};
     mz_gen *g = p->impl ? mz_gen_open_backend(&desc, p->impl) : mz_gen_open(&desc);
     mz_gen_stats st = {0};
     if (g) mz_gen_stats_get(g, &st);
@@ -318,6 +325,8 @@ mz_gen_producer *mz_gen_producer_start(const mz_gen_producer_desc *desc)
     snprintf(p->backend, sizeof p->backend, "%s", desc->backend);
     p->impl = desc->impl;
     p->gpu = desc->gpu;
+    p->quality = desc->quality;
+    p->scale = desc->scale;
     p->alive = desc->alive;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

@@ -89,4 +89,27 @@ pid=
 [ "$status" -eq 0 ] || { echo "maze serve exited $status"; cat "$tmp/serve.err"; exit 1; }
 grep -q "connected" "$tmp/serve.err" || { echo "no connection logged"; cat "$tmp/serve.err"; exit 1; }
 grep -q "stopped (3 connections" "$tmp/serve.out" || { cat "$tmp/serve.out"; exit 1; }
+# The clients' generators take the server's --quality (and MZ_GEN_SCALE):
+# a reference server's frames are the local reference frames, not auto's.
+"$maze" serve --port 0 --quality reference >"$tmp/ref.out" 2>"$tmp/ref.err" &
+pid=$!
+for _ in $(seq 200); do grep -q listening "$tmp/ref.out" 2>/dev/null && break; sleep 0.05; done
+port=$(sed -n 's|.*ws://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$tmp/ref.out")
+[ -n "$port" ] || { echo "maze serve --quality reference did not start"; cat "$tmp/ref.err"; exit 1; }
+one() { # one NAME [options]: one scene, 3 frames
+  name=$1
+  shift
+  "$maze" gen "a lighthouse on a cliff above the sea at dusk" --seed 4 --frames 3 --size 320x192 \
+    --out "$tmp/$name" --no-metadata "$@" >"$tmp/$name.log" 2>&1 || { cat "$tmp/$name.log"; exit 1; }
+}
+one ref_local --quality reference
+one auto_local
+one ref_remote --generator "ws://127.0.0.1:$port"
+no_fallback "$tmp/ref_remote.log"
+match "$tmp/ref_local" "$tmp/ref_remote" 3 3
+! cmp -s "$tmp/auto_local/frame_000002.png" "$tmp/ref_remote/frame_000002.png" ||
+  { echo "the reference server drew what auto quality draws"; exit 1; }
+kill -TERM "$pid"
+wait "$pid" || true
+pid=
 echo "ok: maze gen and maze play --headless match over ws://127.0.0.1:$port"

@@ -321,8 +321,8 @@ static void test_random_bytes(void)
     uint64_t s = 0x9e3779b97f4a7c15u;
 #define RNG() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, s)
     static const char *seeds[] = {
-        "{\"type\":\"scene\",\"id\":1,\"prompt\":\"sea\",\"seed\":\"77\",\"width\":64,"
-        "\"height\":64,\"tags\":[\"a\",\"b\"],\"conditioning\":1}",
+        ("{\"type\":\"scene\",\"id\":1,\"prompt\":\"sea\",\"seed\":\"77\",\"width\":64,"
+         "\"height\":64,\"tags\":[\"a\",\"b\"],\"conditioning\":1}"),
         "{\"type\":\"hello\",\"version\":1,\"capabilities\":{\"encodings\":[\"raw\",\"png\"]}}",
         "{\"type\":\"error\",\"code\":\"busy\",\"message\":\"m\",\"fatal\":true}",
         "{\"type\":\"welcome\",\"version\":1,\"limits\":{\"max_queue_frames\":3}}",
