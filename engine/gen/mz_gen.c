@@ -328,7 +328,7 @@ mz_gen *mz_gen_open(const mz_gen_desc *desc)
     const mz_gen_backend *be = find_backend(d.uri);
     if (!be) {
         mz_fail("gen: no backend for '%s' (known: procedural, ws://host:port, "
-                "comfy://host:port?workflow=FILE)",
+                "comfy[s]://host:port?workflow=FILE)",
                 d.uri);
         return NULL;
     }
