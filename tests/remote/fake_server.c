@@ -184,13 +184,9 @@ fake_server *fake_server_start(fake_mode mode)
     fake_server *f = calloc(1, sizeof *f);
     f->mode = mode;
     atomic_init(&f->connections, 0);
-<<<<<<< HEAD
-    if (!fake_loop_start(&f->loop, protocols, f, NULL)) {
-=======
     pthread_mutex_init(&f->lock, NULL);
-    if (!fake_loop_start(&f->loop, protocols, f)) {
+    if (!fake_loop_start(&f->loop, protocols, f, NULL)) {
         pthread_mutex_destroy(&f->lock);
->>>>>>> main
         free(f);
         return NULL;
     }
