@@ -140,7 +140,7 @@ static bool parse_option(mz_comfy_uri *u, const char *s, size_t len)
     size_t kl = eq ? (size_t)(eq - s) : len;
     const char *v = eq ? eq + 1 : s + len;
     size_t vl = (size_t)(s + len - v);
-    char value[1024];
+    char value[MZ_COMFY_MAX_HEADER_LEN];
     if (!decode(v, vl, value, sizeof value))
         return mz_fail("comfy: option '%.*s': a bad %%-escape, a control character, or too long",
                        (int)kl, s);

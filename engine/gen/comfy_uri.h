@@ -18,6 +18,8 @@
 #include <stddef.h>
 
 #define MZ_COMFY_MAX_HEADERS 8
+/* A header line's bytes, NUL included: room for a JWT bearer token. */
+#define MZ_COMFY_MAX_HEADER_LEN 2048
 
 typedef struct mz_comfy_uri {
     bool tls;
@@ -28,7 +30,7 @@ typedef struct mz_comfy_uri {
     char output[64]; /* the output node's id; "": every saved output */
     bool previews;   /* also show temporary outputs (PreviewImage's) */
     char ca[1024];   /* PEM file of certificates to trust; "": the system's */
-    char headers[MZ_COMFY_MAX_HEADERS][512]; /* "Name: value" */
+    char headers[MZ_COMFY_MAX_HEADERS][MZ_COMFY_MAX_HEADER_LEN]; /* "Name: value" */
     /* Points into headers: parse into the struct that stays, never a copy. */
     const char *header_list[MZ_COMFY_MAX_HEADERS];
     size_t header_count;

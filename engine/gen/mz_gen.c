@@ -275,7 +275,6 @@ void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
 
 void mz_gen_uri_shown(const char *uri, char *out, size_t cap)
 {
-    mz_comfy_uri u;
     if (!mz_comfy_uri_accepts(uri)) {
         /* The remote backend's token=VALUE (docs/protocol.md) */
         const char *t = uri ? strstr(uri, "?token=") : NULL;
@@ -284,10 +283,14 @@ void mz_gen_uri_shown(const char *uri, char *out, size_t cap)
             snprintf(out, cap, "%.*s***%s", (int)(t + 7 - uri), uri, t + 7 + strcspn(t + 7, "&"));
         else
             snprintf(out, cap, "%s", uri ? uri : "");
-    } else if (mz_comfy_uri_parse(uri, &u))
-        snprintf(out, cap, "%s", u.shown);
+        return;
+    }
+    mz_comfy_uri *u = malloc(sizeof *u); /* 17 kB: headers up to a JWT's size */
+    if (u && mz_comfy_uri_parse(uri, u))
+        snprintf(out, cap, "%s", u->shown);
     else /* never opened; its header values are not known to be hidden */
         snprintf(out, cap, "comfy: a URI that does not parse");
+    free(u);
 }
 
 void mz_gen_sink_progress(mz_gen_sink *sink, uint64_t scene_id, bool making, float done)

@@ -19,7 +19,7 @@ typedef enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_UP } link_state;
 struct mz_gen_ws_client {
     mz_gen_ws_client_desc desc; /* strings point into the fields below */
     char host[256], host_header[260], path[512], subprotocol[64], origin[260], ca_file[1024];
-    char headers[MZ_GEN_WS_CLIENT_MAX_HEADERS][512];
+    char headers[MZ_GEN_WS_CLIENT_MAX_HEADERS][MZ_GEN_WS_CLIENT_MAX_HEADER_LEN];
     const char *header_list[MZ_GEN_WS_CLIENT_MAX_HEADERS];
     /* One protocol, named as the subprotocol asked for: libwebsockets
      * binds the connection to it by that name. */

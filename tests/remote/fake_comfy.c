@@ -584,7 +584,7 @@ static const char *unprefixed(const fake_comfy *f, const char *path)
 /* A proxy's bearer-token check, on every request and the /ws upgrade. */
 static bool authorized(fake_comfy *f, struct lws *wsi)
 {
-    char got[256] = "";
+    char got[4096] = "";
     if (!f->opts.authorization) return true;
     if (lws_hdr_copy(wsi, got, sizeof got, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
         !strcmp(got, f->opts.authorization))

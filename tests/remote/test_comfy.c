@@ -654,20 +654,24 @@ static void test_missing_node_class(void)
     fake_comfy_stop(f);
 }
 
-/* ComfyUI behind a proxy at /comfy/ that wants a bearer token: every call
- * and the /ws upgrade carry it, and the token never shows in the log. A
- * wrong token is refused (and nothing is made). */
+/* ComfyUI behind a proxy at /comfy/ that wants a bearer token as long as a
+ * JWT: every call and the /ws upgrade carry it, and the token never shows
+ * in the log. A wrong token is refused (and nothing is made). */
 static void test_behind_proxy(void)
 {
-    static const char *token = "Bearer s3cr3t-t0ken";
+    char secret[1300], token[1400];
+    for (int i = 0; i < 1200; i++)
+        secret[i] = "abcdefghijklmnopqrstuvwxyz0123456789-_."[i % 39];
+    snprintf(secret + 1200, sizeof secret - 1200, "t0ken");
+    snprintf(token, sizeof token, "Bearer %s", secret);
     for (int right = 1; right >= 0; right--) {
         logged[0] = 0;
         fake_comfy *f =
             fake_comfy_start(&(fake_comfy_opts){.prefix = "/comfy", .authorization = token});
-        char uri[512];
+        char uri[1700];
         snprintf(uri, sizeof uri,
                  "comfy://127.0.0.1:%d/comfy/?workflow=%s&header=Authorization:%%20Bearer%%20%s",
-                 fake_comfy_port(f), WORKFLOW, right ? "s3cr3t-t0ken" : "wrong-t0ken");
+                 fake_comfy_port(f), WORKFLOW, right ? secret : "wrong-t0ken");
         mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
         MZ_CHECK_MSG(g != NULL, "%s", mz_error());
         if (!g) {
