@@ -8,7 +8,9 @@
  * follows ComfyUI's /ws: progress, binary previews (pushed as transitional
  * frames as they arrive) and `executed` (which images to fetch). ComfyUI
  * makes whole clips, slower than the story's deadline: the front shows the
- * fallback while it works and switches back at its first preview.
+ * fallback while it works and switches back at its first preview. Output
+ * files (stills, animated WebP/PNG, videos: comfy_media.h) stream from
+ * /view into frames paced at the file's own frame rate.
  *
  * ComfyUI runs every queued prompt to its end, in order, so a superseded
  * prompt is cancelled on the server (deleted from the queue, interrupted if
@@ -17,6 +19,7 @@
  * while a prompt is in flight, its messages are lost: the worker asks
  * /history for the prompt until it is there, and takes its outputs from
  * it (each node's once, whichever way they came). */
+#include "comfy_media.h"
 #include "comfy_uri.h"
 #include "comfy_workflow.h"
 #include "http.h"
@@ -36,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_JSON_REPLY (1 << 20)
 /* A history entry holds the whole workflow (up to 1 MiB) and the outputs. */
@@ -43,15 +47,10 @@
 #define HISTORY_POLL_MS 250
 /* Output nodes per prompt remembered, so /ws and /history give each once. */
 #define MAX_TAKEN 32
-#define MAX_IMAGE_REPLY (64 << 20)
 #define HTTP_TIMEOUT_S 10.0
 /* ComfyUI's BinaryEventTypes (protocol.py). */
 #define PREVIEW_IMAGE 1
 #define PREVIEW_IMAGE_WITH_METADATA 4
-
-typedef struct image_ref {
-    char filename[256], subfolder[256], type[32];
-} image_ref;
 
 typedef struct comfy {
     mz_gen_sink *sink;
@@ -61,6 +60,7 @@ typedef struct comfy {
     cJSON *workflow;      /* the template, never modified */
     atomic_bool quit;
     atomic_int healthy; /* -1 not known yet, 0 no, 1 yes: reported on change */
+    atomic_bool drop;   /* the output file streaming is no longer wanted */
 
     pthread_mutex_t lock; /* guards everything down to `cond` */
     pthread_cond_t wake;
@@ -82,7 +82,7 @@ typedef struct comfy {
     int width, height;
     float fps;
     uint32_t next_index;
-    image_ref *fetch; /* finished images to fetch, in order */
+    comfy_media_ref *fetch; /* output files to fetch, in order */
     size_t fetch_count, fetch_cap;
     pthread_t worker;
     bool worker_started;
@@ -105,7 +105,40 @@ static void health(comfy *c, bool ok, const char *fmt, ...)
     if (atomic_exchange(&c->healthy, ok) != (int)ok) mz_gen_sink_health(c->sink, ok, why);
 }
 
-/* Decoded image -> the scene's size -> the sink, if still that scene. */
+/* A picture -> the scene's size -> the sink, if still that scene. Its
+ * time is `at` s after the scene's frame `from`. false: no longer wanted. */
+static bool push_rgba(comfy *c, uint64_t scene_id, const uint8_t *rgba, uint32_t w, uint32_t h,
+                      bool preview, uint32_t from, double at)
+{
+    pthread_mutex_lock(&c->lock);
+    bool current = scene_id == c->scene_id;
+    int dw = c->width, dh = c->height;
+    double fps = c->fps;
+    uint32_t index = current ? c->next_index++ : 0;
+    pthread_mutex_unlock(&c->lock);
+    if (!current) return false;
+    uint8_t *frame = (uint8_t *)rgba;
+    if (w != (uint32_t)dw || h != (uint32_t)dh) {
+        frame = malloc((size_t)dw * dh * 4);
+        if (frame) mz_gen_image_scale(rgba, w, h, frame, (uint32_t)dw, (uint32_t)dh);
+    }
+    bool pushed = false;
+    if (frame) {
+        mz_frame f = {.scene_id = scene_id,
+                      .index = index,
+                      .time_s = (preview ? index : from) / fps + at,
+                      .width = (uint32_t)dw,
+                      .height = (uint32_t)dh,
+                      .transitional = preview,
+                      .rgba = frame};
+        health(c, true, "%s: making frames", c->u.shown);
+        pushed = mz_gen_sink_push(c->sink, &f);
+    }
+    if (frame != rgba) free(frame);
+    return pushed;
+}
+
+/* A preview (JPEG or PNG in a /ws message) -> the sink. */
 static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t len, bool preview)
 {
     uint8_t *rgba;
@@ -114,29 +147,7 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
         mz_log_warn("comfy: an image from %s: %s", c->u.shown, mz_error());
         return;
     }
-    pthread_mutex_lock(&c->lock);
-    bool current = scene_id == c->scene_id;
-    int dw = c->width, dh = c->height;
-    double fps = c->fps;
-    uint32_t index = current ? c->next_index++ : 0;
-    pthread_mutex_unlock(&c->lock);
-    uint8_t *frame = rgba;
-    if (current && (w != (uint32_t)dw || h != (uint32_t)dh)) {
-        frame = malloc((size_t)dw * dh * 4);
-        if (frame) mz_gen_image_scale(rgba, w, h, frame, (uint32_t)dw, (uint32_t)dh);
-    }
-    if (current && frame) {
-        mz_frame f = {.scene_id = scene_id,
-                      .index = index,
-                      .time_s = index / fps,
-                      .width = (uint32_t)dw,
-                      .height = (uint32_t)dh,
-                      .transitional = preview,
-                      .rgba = frame};
-        health(c, true, "%s: making frames", c->u.shown);
-        mz_gen_sink_push(c->sink, &f);
-    }
-    if (frame != rgba) free(frame);
+    push_rgba(c, scene_id, rgba, w, h, preview, 0, 0);
     free(rgba);
 }
 
@@ -173,6 +184,19 @@ static bool describe_node_errors(const cJSON *reply, char *out, size_t cap)
     return len > 0;
 }
 
+/* Where and how to reach this ComfyUI server (the URI's host, port, TLS,
+ * CA file, headers), given up when `abort` turns true. */
+static void server_of(const comfy *c, mz_gen_http_request *req, const atomic_bool *abort)
+{
+    req->host = c->u.host;
+    req->port = c->u.port;
+    req->tls = c->u.tls;
+    req->ca_file = c->u.ca[0] ? c->u.ca : NULL;
+    req->headers = c->u.header_list;
+    req->header_count = c->u.header_count;
+    req->abort = abort;
+}
+
 /* A call to this ComfyUI server (path under its prefix), given up when the
  * backend closes. */
 static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
@@ -181,15 +205,9 @@ static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_ht
     if ((size_t)snprintf(path, sizeof path, "%s%s", c->u.prefix, req->path) >= sizeof path)
         return mz_fail("comfy: a path too long");
     req->path = path;
-    req->host = c->u.host;
-    req->port = c->u.port;
-    req->tls = c->u.tls;
-    req->ca_file = c->u.ca[0] ? c->u.ca : NULL;
-    req->headers = c->u.header_list;
-    req->header_count = c->u.header_count;
+    server_of(c, req, &c->quit);
     req->max_body = max_reply;
     req->timeout_s = HTTP_TIMEOUT_S;
-    req->abort = &c->quit;
     return mz_gen_http_do(req, r);
 }
 
@@ -372,39 +390,87 @@ static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, const
     return ok;
 }
 
-static void fetch_image(comfy *c, uint64_t scene_id, const image_ref *ref)
+/* One output file streaming: its frames leave at its own frame rate. */
+typedef struct playing {
+    comfy *c;
+    uint64_t scene_id;
+    uint32_t from;     /* the scene's frame index where the file starts */
+    uint64_t start_ns; /* when its first frame left */
+    bool stopped;      /* the scene changed */
+} playing;
+
+static bool on_picture(void *user, const mz_record_decoded *f)
 {
-    char f[800], s[800], t[100], path[2048];
-    if (!mz_gen_http_query_escape(ref->filename, f, sizeof f) ||
-        !mz_gen_http_query_escape(ref->subfolder, s, sizeof s) ||
-        !mz_gen_http_query_escape(ref->type, t, sizeof t))
-        return;
-    snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", f, s, t);
-    mz_gen_http_response r;
-    if (!http(c, &(mz_gen_http_request){.path = path}, MAX_IMAGE_REPLY, &r)) {
-        health(c, false, "%s: fetching a frame: %s", c->u.shown, mz_error());
-        return;
+    playing *p = user;
+    comfy *c = p->c;
+    uint64_t now = mz_time_ns(), at = (uint64_t)(f->time_s * 1e9);
+    if (f->index == 0) {
+        pthread_mutex_lock(&c->lock);
+        p->from = c->next_index;
+        pthread_mutex_unlock(&c->lock);
     }
-    if (r.status == 200)
-        push_image(c, scene_id, (const uint8_t *)r.body, r.len, false);
-    else
-        mz_log_warn("comfy: /view of %s answered %d", ref->filename, r.status);
-    mz_gen_http_free(&r);
+    /* A picture decoded later than its time restarts the clock at it
+     * rather than let the next ones out in a burst (as mz_gen.c's pace). */
+    if (f->index == 0 || now > p->start_ns + at + (uint64_t)(f->length_s * 1e9))
+        p->start_ns = now - at;
+    /* Due at its time in the file: waits on `wake`, which a new scene,
+     * a cancel or closing signals. */
+    uint64_t due = p->start_ns + at;
+    pthread_mutex_lock(&c->lock);
+    while (!atomic_load(&c->drop) && mz_time_ns() < due) {
+        struct timespec ts; /* `wake` runs on the monotonic clock */
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t wait = due - mz_time_ns();
+        uint64_t until = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + wait;
+        ts.tv_sec = (time_t)(until / 1000000000u);
+        ts.tv_nsec = (long)(until % 1000000000u);
+        pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+    }
+    pthread_mutex_unlock(&c->lock);
+    p->stopped = atomic_load(&c->drop) || !push_rgba(c, p->scene_id, f->rgba, f->width, f->height,
+                                                     false, p->from, f->time_s);
+    return !p->stopped;
 }
 
-static bool add_fetch(comfy *c, const cJSON *img)
+static void fetch_media(comfy *c, uint64_t scene_id, const comfy_media_ref *ref)
 {
+    playing p = {.c = c, .scene_id = scene_id};
+    mz_gen_http_request server = {.timeout_s = HTTP_TIMEOUT_S};
+    server_of(c, &server, &c->drop);
+    bool ok = comfy_media_fetch(&(comfy_media_fetch_desc){.server = &server,
+                                                          .prefix = c->u.prefix,
+                                                          .ref = ref,
+                                                          .max_dim = MZ_GEN_PROTO_MAX_DIM,
+                                                          .frame = on_picture,
+                                                          .user = &p});
+    if (!ok && !p.stopped && !atomic_load(&c->drop))
+        health(c, false, "%s: fetching an output: %s", c->u.shown, mz_error());
+}
+
+/* One output node's files being taken (take_output). */
+typedef struct taking {
+    comfy *c;
+    int previews; /* temporary files left out */
+} taking;
+
+/* comfy_media_list's callback: a file is fetched if it is saved (type
+ * "output"), or previews=1, or the node was chosen with output=. Lock held. */
+static bool add_fetch(void *user, const comfy_media_ref *ref)
+{
+    taking *t = user;
+    comfy *c = t->c;
+    if (!c->u.output[0] && !c->u.previews && strcmp(ref->type, "output")) {
+        t->previews++;
+        return true;
+    }
     if (c->fetch_count == c->fetch_cap) {
         size_t cap = c->fetch_cap ? 2 * c->fetch_cap : 16;
-        image_ref *grown = realloc(c->fetch, cap * sizeof *grown);
+        comfy_media_ref *grown = realloc(c->fetch, cap * sizeof *grown);
         if (!grown) return false;
         c->fetch = grown;
         c->fetch_cap = cap;
     }
-    image_ref *ref = &c->fetch[c->fetch_count++];
-    copy_field(img, "filename", ref->filename, sizeof ref->filename);
-    copy_field(img, "subfolder", ref->subfolder, sizeof ref->subfolder);
-    copy_field(img, "type", ref->type, sizeof ref->type);
+    c->fetch[c->fetch_count++] = *ref;
     return true;
 }
 
@@ -419,23 +485,14 @@ static void take_output(comfy *c, const char *node, const cJSON *output)
         if (!strcmp(c->taken[i], node)) return;
     if (c->taken_count < MAX_TAKEN)
         snprintf(c->taken[c->taken_count++], sizeof c->taken[0], "%s", node);
-    const cJSON *img;
-    int lost = 0, previews = 0;
-    cJSON_ArrayForEach(img, cJSON_GetObjectItemCaseSensitive(output, "images"))
-    {
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(img, "type");
-        if (!c->u.output[0] && !c->u.previews &&
-            !(cJSON_IsString(type) && !strcmp(type->valuestring, "output")))
-            previews++;
-        else
-            lost += !add_fetch(c, img);
-    }
+    taking t = {.c = c};
+    int lost = comfy_media_list(output, add_fetch, &t);
     pthread_cond_signal(&c->wake);
-    if (previews)
-        mz_log_info("comfy: node %s's %d images are previews (not saved): not shown; choose "
+    if (t.previews)
+        mz_log_info("comfy: node %s's %d files are previews (not saved): not shown; choose "
                     "them with output=%s or previews=1",
-                    node, previews, node);
-    if (lost) mz_log_warn("comfy: out of memory: %d images of node %s not fetched", lost, node);
+                    node, t.previews, node);
+    if (lost) mz_log_warn("comfy: out of memory: %d files of node %s not fetched", lost, node);
 }
 
 /* server.py get_history_prompt_id: {} until the prompt has ended, then
@@ -546,11 +603,12 @@ static void *worker(void *arg)
             mz_gen_job_release(j);
             pthread_mutex_lock(&c->lock);
         } else if (c->fetch_count > 0) {
-            image_ref ref = c->fetch[0];
+            comfy_media_ref ref = c->fetch[0];
             memmove(c->fetch, c->fetch + 1, sizeof ref * --c->fetch_count);
             uint64_t id = c->scene_id;
+            atomic_store(&c->drop, false); /* under the lock, as submit's store */
             pthread_mutex_unlock(&c->lock);
-            fetch_image(c, id, &ref);
+            fetch_media(c, id, &ref);
             pthread_mutex_lock(&c->lock);
         } else if (c->ws_lost && c->prompt_id[0]) {
             /* Until /history has it, even if /ws is back and says it ended:
@@ -753,6 +811,7 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     c->sink = sink;
     atomic_init(&c->quit, false);
+    atomic_init(&c->drop, false);
     atomic_init(&c->healthy, -1);
     pthread_mutex_init(&c->lock, NULL);
     pthread_condattr_t attr; /* the worker's timed waits (/history) are monotonic */
@@ -812,6 +871,7 @@ static void supersede(comfy *c)
 {
     if (c->prompt_id[0]) memcpy(c->stale, c->prompt_id, sizeof c->stale);
     c->prompt_id[0] = 0;
+    atomic_store(&c->drop, true);
     pthread_cond_signal(&c->wake);
 }
 
@@ -846,6 +906,7 @@ static void comfy_close(void *self)
 {
     comfy *c = self;
     atomic_store(&c->quit, true);
+    atomic_store(&c->drop, true);
     if (c->worker_started) {
         pthread_mutex_lock(&c->lock);
         pthread_cond_signal(&c->wake);

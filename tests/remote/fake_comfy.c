@@ -30,7 +30,9 @@
  * executed {output: {images}}, executing {node: null}, execution_success.
  * Solid colours make frames recognisable: previews green (magenta for a
  * prompt queued without a client_id), outputs red then blue, PreviewImage's
- * yellow, all at sizes other than the scene's (the adapter scales). */
+ * yellow, all at sizes other than the scene's (the adapter scales). With
+ * opts.media the output node is an animated one instead (fake_media.c),
+ * its file on disk. */
 #define _GNU_SOURCE /* memmem */
 #include "fake_comfy.h"
 
@@ -46,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STEP_US 30000
 #define MAX_BODY (8 << 20)
@@ -64,6 +67,7 @@ typedef struct session {
     uint8_t *body;
     size_t len;
     mz_gen_wire wire;
+    fake_media_reply file; /* a /view of opts.media's file, streaming */
 } session;
 
 typedef struct job {
@@ -97,7 +101,8 @@ struct fake_comfy {
     int input_count;
     ended history[MAX_HISTORY]; /* circular */
     int history_next;
-    bool ws_refused; /* drop_ws_at_step: until the running prompt ends */
+    bool ws_refused;    /* drop_ws_at_step: until the running prompt ends */
+    char media_dir[64]; /* opts.media's file is there */
 };
 
 static void solid_png(uint8_t r, uint8_t g, uint8_t b, uint32_t w, uint32_t h, uint8_t **png,
@@ -185,6 +190,7 @@ static void send_preview(fake_comfy *f, const job *j)
  * or PreviewImage's (node 12, "temp"). */
 static cJSON *node_output(const fake_comfy *f, bool preview)
 {
+    if (f->opts.media && !preview) return cJSON_Parse(fake_media_output(f->opts.media));
     int n = preview ? 1 : f->opts.images ? f->opts.images : 2;
     cJSON *out = cJSON_CreateObject();
     cJSON *images = cJSON_AddArrayToObject(out, "images");
@@ -547,7 +553,7 @@ static void url_arg(struct lws *wsi, const char *name, char *out, size_t cap)
     snprintf(out, cap, "%s", v ? v : "");
 }
 
-static int on_view(fake_comfy *f, struct lws *wsi)
+static int on_view(fake_comfy *f, struct lws *wsi, session *s)
 {
     char name[128], sub[64], type[32];
     url_arg(wsi, "filename=", name, sizeof name);
@@ -556,6 +562,12 @@ static int on_view(fake_comfy *f, struct lws *wsi)
     pthread_mutex_lock(&f->lock);
     f->log.views++;
     pthread_mutex_unlock(&f->lock);
+    if (f->opts.media) {
+        int rc = strcmp(type, "output") ? 1
+                                        : fake_media_reply_start(&s->file, wsi, f->opts.media,
+                                                                 f->media_dir, name, sub);
+        return rc == 1 ? respond_json(wsi, 404, "{}") : rc;
+    }
     int n = 0;
     char tail[8] = "";
     bool first = !strcmp(name, "maze_00001_.png") && !sub[0];
@@ -595,10 +607,10 @@ static bool authorized(fake_comfy *f, struct lws *wsi)
     return false;
 }
 
-static int on_get(fake_comfy *f, struct lws *wsi, const session *s)
+static int on_get(fake_comfy *f, struct lws *wsi, session *s)
 {
     if (s->denied) return respond_json(wsi, 401, "{\"error\":\"unauthorized\"}");
-    if (!strcmp(s->path, "/view")) return on_view(f, wsi);
+    if (!strcmp(s->path, "/view")) return on_view(f, wsi, s);
     if (!strncmp(s->path, "/history/", 9)) return on_history(f, wsi, s->path + 9);
     if (!strncmp(s->path, "/object_info/", 13)) return on_object_info(f, wsi, s->path + 13);
     return respond_json(wsi, 404, "{}");
@@ -676,6 +688,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (!strcmp(s->path, "/queue")) return on_queue(f, wsi, s);
         return respond_json(wsi, 404, "{}");
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (s->file.file) return fake_media_reply_more(&s->file, wsi) < 0 ? -1 : 0;
         if (wsi != f->reply_wsi) return 0;
         f->reply_wsi = NULL;
         return respond_json(wsi, 200, f->reply);
@@ -698,6 +711,11 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_CLOSED_HTTP:
         if (wsi == f->reply_wsi) f->reply_wsi = NULL;
         if (!s) return 0; /* a TLS handshake that failed has no session */
+        if (fake_media_reply_end(&s->file)) {
+            pthread_mutex_lock(&f->lock);
+            f->log.views_cut++;
+            pthread_mutex_unlock(&f->lock);
+        }
         free(s->body);
         s->body = NULL;
         s->len = 0;
@@ -721,6 +739,12 @@ fake_comfy *fake_comfy_start(const fake_comfy_opts *opts)
     pthread_mutex_init(&f->lock, NULL);
     if (opts) f->opts = *opts;
     f->step = -1;
+    snprintf(f->media_dir, sizeof f->media_dir, "/tmp/maze_comfy_XXXXXX");
+    if (f->opts.media &&
+        (!mkdtemp(f->media_dir) || !fake_media_write(f->opts.media, f->media_dir))) {
+        fprintf(stderr, "fake_comfy: cannot write its output file in %s\n", f->media_dir);
+        f->opts.media = FAKE_MEDIA_NONE;
+    }
     fake_loop_opts lo = {.iface = f->opts.iface, .cert = f->opts.cert, .key = f->opts.key};
     if (!fake_loop_start(&f->loop, protocols, f, &lo)) {
         free(f);
@@ -732,6 +756,11 @@ fake_comfy *fake_comfy_start(const fake_comfy_opts *opts)
 int fake_comfy_port(const fake_comfy *f)
 {
     return f->loop.port;
+}
+
+const char *fake_comfy_media_dir(const fake_comfy *f)
+{
+    return f->media_dir;
 }
 
 void fake_comfy_log_get(fake_comfy *f, fake_comfy_log *out)
@@ -751,6 +780,7 @@ void fake_comfy_stop(fake_comfy *f)
         free(f->history[i].outputs);
         free(f->history[i].messages);
     }
+    if (f->opts.media) fake_media_remove(f->opts.media, f->media_dir);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }

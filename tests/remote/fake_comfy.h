@@ -3,6 +3,8 @@
 #ifndef FAKE_COMFY_H
 #define FAKE_COMFY_H
 
+#include "fake_media.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,6 +27,7 @@ typedef struct fake_comfy_opts {
     const char *authorization; /* every request must carry this Authorization header */
     const char *iface;         /* listen here ("::1"); NULL: 127.0.0.1 */
     const char *cert, *key;    /* PEM files: https and wss only */
+    fake_media_kind media;     /* the output node's file, written at start; 0: PNGs */
 } fake_comfy_opts;
 
 /* What the fake saw, for the test to check. */
@@ -44,10 +47,13 @@ typedef struct fake_comfy_log {
     char client_id[64];      /* of the last /prompt */
     char ws_client_id[64];   /* of the last /ws connection */
     bool preview_metadata;   /* a /ws client asked for previews naming their prompt */
+    int views_cut;           /* /view replies of opts.media's file the client left early */
 } fake_comfy_log;
 
 fake_comfy *fake_comfy_start(const fake_comfy_opts *opts);
 int fake_comfy_port(const fake_comfy *f);
+/* Where opts.media's file was written. */
+const char *fake_comfy_media_dir(const fake_comfy *f);
 void fake_comfy_log_get(fake_comfy *f, fake_comfy_log *out);
 void fake_comfy_stop(fake_comfy *f);
 
