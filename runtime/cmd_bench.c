@@ -181,7 +181,7 @@ static bool detail_of(mz_gpu *gpu, const char *uri, mz_gen_quality quality, cons
 /* The detail of auto quality against reference quality, per prompt. */
 static bool detail_report(mz_gpu *gpu, const char *uri, int w, int h)
 {
-    static const char *const scenes[] = {prompts[0], prompts[2], prompts[4]};
+    const char *const scenes[] = {prompts[0], prompts[2], prompts[4]};
     double sum_ratio = 0;
     for (size_t i = 0; i < sizeof scenes / sizeof *scenes; i++) {
         double a, r;

@@ -1,6 +1,7 @@
 /* maze serve — the engine's generation server (engine/gen/mz_gen_server.h)
  * on the command line, until SIGINT or SIGTERM. */
 #include "mz_commands.h"
+#include "gen_env.h"
 #include "mz_gen_server.h"
 #include "mz_log.h"
 
@@ -23,13 +24,16 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
     long port = 8765, max_clients = 8;
     double idle_timeout = 60;
     const char *backend = "procedural", *bind = "127.0.0.1";
-    const char *token = getenv("MZ_SERVE_TOKEN"), *origins = "";
+    const char *token = getenv("MZ_SERVE_TOKEN"), *origins = "", *quality = "auto";
     const mz_arg args[] = {
         {"--port", MZ_ARG_INT, &port, "N", "port to listen on; 0 picks a free one (default 8765)", 0,
          65535},
         {"--bind", MZ_ARG_STRING, &bind, "ADDR",
          "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"},
         {"--backend", MZ_ARG_STRING, &backend, "URI", "generator to serve (default procedural)"},
+        {"--quality", MZ_ARG_STRING, &quality, "Q",
+         "the clients' procedural generators: auto (default) or reference (all pixels drawn); "
+         "MZ_GEN_SCALE applies as in maze play"},
         {"--max-clients", MZ_ARG_INT, &max_clients, "N",
          "clients served at once; more are refused as busy (default 8)", 1, 1024},
         {"--token", MZ_ARG_STRING, &token, "TOKEN",
@@ -45,12 +49,19 @@ static int serve_run(const mz_command *cmd, int argc, char **argv)
     int npos = 0;
     int rc = mz_args_parse(cmd, args, argc, argv, NULL, 0, &npos);
     if (rc != MZ_ARGS_CONTINUE) return rc;
+    /* The clients' generators take the settings a local one would. */
+    mz_gen_desc gen = {0};
+    if (!mz_gen_quality_parse(quality, &gen.quality))
+        return mz_args_usage_error(cmd, "%s", mz_error());
+    mz_gen_desc_from_env(&gen);
 
     /* A server's log is its record of who connected: info unless MZ_LOG says. */
     if (!getenv("MZ_LOG")) mz_log_set_level(MZ_LOG_INFO);
     mz_gen_server_desc desc = {.bind = bind,
                                .port = (int)port,
                                .backend = backend,
+                               .quality = gen.quality,
+                               .scale = gen.scale,
                                .max_clients = (int)max_clients,
                                .token = token,
                                .allow_origins = origins,

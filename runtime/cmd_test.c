@@ -3,6 +3,8 @@
  * (test_explore.c prints those). */
 #include "mz_commands.h"
 
+#include "mz_buf.h"
+
 #include "mz_story.h"
 #include "test_explore.h"
 #include "mz_walk.h"
@@ -21,26 +23,11 @@ typedef struct test_case {
 
 typedef struct runner {
     const char *story;
-    char *pending; /* this file's problem lines, until it is done */
-    size_t pending_len;
+    mz_buf pending; /* this file's problem lines, until it is done */
     test_case *cases;
     size_t count, cap;
     int failed;
 } runner;
-
-static void append_line(char **buf, size_t *len, const char *file, int line, const char *message)
-{
-    int n = line > 0 ? snprintf(NULL, 0, "%s:%d: %s\n", file, line, message)
-                     : snprintf(NULL, 0, "%s: %s\n", file, message);
-    char *more = realloc(*buf, *len + (size_t)n + 1);
-    if (!more) return;
-    *buf = more;
-    if (line > 0)
-        snprintf(*buf + *len, (size_t)n + 1, "%s:%d: %s\n", file, line, message);
-    else
-        snprintf(*buf + *len, (size_t)n + 1, "%s: %s\n", file, message);
-    *len += (size_t)n;
-}
 
 static void add_case(runner *r, const char *name, char *failures)
 {
@@ -59,7 +46,11 @@ static void add_case(runner *r, const char *name, char *failures)
 
 static void on_problem(const char *file, int line, const char *message, void *user)
 {
-    append_line(&((runner *)user)->pending, &((runner *)user)->pending_len, file, line, message);
+    mz_buf *b = &((runner *)user)->pending;
+    if (line > 0)
+        mz_buf_printf(b, "%s:%d: %s\n", file, line, message);
+    else
+        mz_buf_printf(b, "%s: %s\n", file, message);
 }
 
 static void on_done(const char *file, const mz_walk_result *res, void *user)
@@ -67,7 +58,7 @@ static void on_done(const char *file, const mz_walk_result *res, void *user)
     runner *r = user;
     if (res->problems) {
         printf("FAIL %s\n", file);
-        for (char *p = r->pending; p && *p;) {
+        for (char *p = r->pending.data; p && *p;) {
             char *nl = strchr(p, '\n');
             printf("  %.*s\n", (int)(nl - p), p);
             p = nl + 1;
@@ -78,22 +69,21 @@ static void on_done(const char *file, const mz_walk_result *res, void *user)
                res->expectations, res->ended ? "ending " : "no ending",
                res->ended ? res->ending : "");
     }
-    add_case(r, file, res->problems ? r->pending : NULL);
-    if (!res->problems) free(r->pending);
-    r->pending = NULL;
-    r->pending_len = 0;
+    if (res->problems)
+        add_case(r, file, mz_buf_take(&r->pending, NULL));
+    else
+        add_case(r, file, NULL);
+    mz_buf_free(&r->pending);
 }
 
 /* Problems left after the last walkthrough are the story's own (an ending
  * no walkthrough reaches, a story that does not load). */
 static void story_problems(runner *r)
 {
-    if (!r->pending) return;
-    fputs(r->pending, stdout);
+    if (!r->pending.len) return;
+    fputs(r->pending.data, stdout);
     r->failed++;
-    add_case(r, "endings", r->pending);
-    r->pending = NULL;
-    r->pending_len = 0;
+    add_case(r, "endings", mz_buf_take(&r->pending, NULL));
 }
 
 static void xml_text(FILE *f, const char *s)

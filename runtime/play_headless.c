@@ -9,6 +9,7 @@
 #include "gen_env.h"
 
 #include "mz_defaults.h"
+#include "mz_buf.h"
 #include "mz_error.h"
 #include "mz_gen.h"
 #include "mz_gpu.h"
@@ -22,32 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_all(const char *path, size_t *len)
+/* The inputs may come from a pipe (`--inputs <(...)`), so not only from a
+ * regular file. */
+static char *read_inputs(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *data = malloc(cap);
-    while (data && (got = fread(data + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(data, cap * 2);
-            if (!bigger) {
-                free(data);
-                data = NULL;
-            }
-            data = bigger;
-            cap *= 2;
-        }
-    }
-    bool bad = ferror(f);
+    mz_buf b = {0};
+    bool ok = mz_buf_read_stream(&b, f, SIZE_MAX);
     fclose(f);
-    if (bad) {
-        free(data);
-        return NULL;
-    }
-    *len = n;
-    return data;
+    if (!ok) mz_buf_free(&b);
+    return ok ? mz_buf_take(&b, len) : NULL;
 }
 
 /* Writes text that came from a story or a viewer, escaped. */
@@ -116,6 +102,8 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     if ((pc->record_dir || pc->video_path) && !desc->play.no_metadata &&
         !mz_provenance_story(&pc->provenance, desc->story_path))
         return false;
+    mz_gen_desc gd = {.uri = desc->play.generator};
+    mz_gen_desc_from_env(&gd);
     if (pc->record_dir && !desc->play.no_metadata &&
         !(pc->manifest = mz_manifest_create(&(mz_manifest_desc){
               .command = "play",
@@ -127,11 +115,11 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
               .height = desc->height,
               .fps = desc->play.fps,
               .frames_per_turn = pc->frames_per_turn,
+              .scale = gd.scale,
           })))
         return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
-    mz_gen_desc gd = {.uri = desc->play.generator, .gpu = pc->gpu};
-    mz_gen_desc_from_env(&gd);
+    gd.gpu = pc->gpu;
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 
@@ -153,6 +141,8 @@ static bool video_frame(pictures *pc, mz_session *ss, const mz_frame *f, bool ne
                     ? mz_provenance_disclosure(pc->desc->play.no_disclosure,
                                                pc->desc->play.disclosure, mz_session_story(ss))
                     : NULL,
+            .narrate = pc->desc->narrate || mz_story_narrate(mz_session_story(ss)),
+            .voice = mz_story_lang(mz_session_story(ss)),
         });
         if (!pc->video) return false;
         new_turn = true;
@@ -212,7 +202,7 @@ int mz_play_headless(const mz_play_headless_desc *desc)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* before anything is written to it */
     size_t len = 0;
-    char *inputs = read_all(desc->inputs_path, &len);
+    char *inputs = read_inputs(desc->inputs_path, &len);
     if (!inputs) {
         fprintf(stderr, "maze play: cannot read the inputs %s\n", desc->inputs_path);
         return 2;

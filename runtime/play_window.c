@@ -115,6 +115,8 @@ struct mz_player {
     char notice[1024];
     uint64_t notice_ns;
     char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
+    /* mz_player_set_viewer's */
+    char viewer_lang[16], viewer_profile[512];
     const mz_qr *qr;   /* the audience page's code (mz_player_set_audience) */
     mz_qr_corner qr_corner;
     char qr_url[256], audience_line[600];
@@ -184,6 +186,11 @@ static void video_toggle(mz_player *p)
     p->overlay_dirty = true;
 }
 
+static bool draw_overlay(mz_player *p);
+
+/* The window's video is what its viewer sees: each frame shown, with the
+ * overlay over it (captions, the input line, the disclosure label, notices)
+ * drawn at the frame's size, less the recording indicator. */
 static void video_frame(mz_player *p, const mz_frame *f)
 {
     if (!p->video) {
@@ -199,9 +206,13 @@ static void video_frame(mz_player *p, const mz_frame *f)
             .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
             .generator = p->desc.play.generator,
             .seed = p->desc.play.seed,
-            .disclosure = p->desc.play.video_disclosure ? disclosure(p) : NULL,
+            .narrate = p->narrate,
+            .voice = p->session ? mz_story_lang(mz_session_story(p->session)) : NULL,
         });
         if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
+        /* The video shows what the viewer sees from its first frame on. */
+        p->overlay_dirty = true;
+        if (p->video && !draw_overlay(p)) mz_log_warn("video: %s", mz_error());
     }
     if (!p->video || !mz_recorder_frame(p->video, f)) {
         char msg[800];
@@ -296,7 +307,7 @@ static void on_turn(const mz_story_turn *t, void *user)
     mz_scene_params params;
     if (!mz_gen_scene_params(p->gen, &params)) params = mz_scene_params_default();
     mz_audio_set_scene(p->audio, &params, t->sound, t->sound_count, t->sound_files,
-                       t->sound_file_count, t->transition_s);
+                       t->sound_file_count, mz_session_transition_s(t, p->desc.play.fps));
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
 }
 
@@ -440,10 +451,25 @@ size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap
     return n;
 }
 
+int mz_player_match(mz_player *p, const char *text)
+{
+    mz_story *story = mz_session_story(p->session);
+    int t = mz_story_match(story, text, strlen(text));
+    int scene = mz_story_scene_index(story);
+    mz_story_transition_info tr;
+    int choice = 0;
+    for (int i = 0; t >= 0 && i < t; i++) /* choices skip transitions without patterns */
+        choice +=
+            mz_story_transition_get(story, (size_t)scene, (size_t)i, &tr) && tr.pattern_count > 0;
+    return t < 0 ? -1 : choice;
+}
+
 static void submit_input(mz_player *p)
 {
     char text[MZ_INPUT_MAX_BYTES];
-    if (mz_input_submit(&p->input, text, sizeof text)) mz_player_submit(p, text);
+    if (!mz_input_submit(&p->input, text, sizeof text)) return;
+    if (p->desc.on_line) p->desc.on_line(p->desc.key_user, text);
+    mz_player_submit(p, text);
 }
 
 static void quick_path(const mz_player *p, char *out, size_t size)
@@ -738,7 +764,8 @@ static void handle_event(mz_player *p, const SDL_Event *e)
     const mz_player_desc *d = &p->desc;
     if (d->kiosk && e->type == SDL_KEYDOWN && kiosk_drops(p, e->key.keysym.sym)) return;
     if (d->on_key && (e->type == SDL_KEYDOWN || e->type == SDL_TEXTINPUT) &&
-        !d->on_key(d->key_user, e->type == SDL_TEXTINPUT))
+        !d->on_key(d->key_user, e->type == SDL_TEXTINPUT,
+                   e->type == SDL_KEYDOWN ? (int)e->key.keysym.sym : 0))
         return;
     switch (e->type) {
     case SDL_QUIT:
@@ -895,7 +922,11 @@ static void author_text(mz_player *p, char *out, size_t size)
 static bool draw_overlay(mz_player *p)
 {
     double now = secs_since(p->start_ns);
-    bool working = p->waiting_first || !p->have_frame;
+    /* A generator that says how far it is (ComfyUI) is working until the
+     * scene is made, even while the fallback stands in on screen. */
+    mz_gen_stats gs;
+    mz_gen_stats_get(p->gen, &gs);
+    bool working = p->waiting_first || !p->have_frame || gs.making;
     /* Animated parts redraw ten times a second; the rest only on change. */
     bool animating = working || p->show_author || p->show_inspector || p->notice[0];
     if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
@@ -906,7 +937,8 @@ static bool draw_overlay(mz_player *p)
         p->notice[0] = '\0';
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
-    mz_overlay_state st = {.time_s = now, .working = working};
+    mz_overlay_state st = {
+        .time_s = now, .working = working, .progress = gs.making ? gs.progress : 0};
     char author[3000], ending[600], rec[32];
     if (p->video_on) {
         snprintf(rec, sizeof rec, "REC %d:%02d", p->video_secs / 60, p->video_secs % 60);
@@ -974,6 +1006,11 @@ static bool draw_overlay(mz_player *p)
         st.notice = p->banner;
     else if (p->notice[0])
         st.notice = p->notice;
+    if (p->video) {
+        mz_overlay_state seen = st;
+        seen.recording = NULL;
+        if (!mz_recorder_overlay(p->video, &seen)) mz_log_warn("video: %s", mz_error());
+    }
     SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
     if (!s) return false;
     p->overlay_dirty = false;
@@ -1259,9 +1296,22 @@ bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool cl
     return start_story(p, story);
 }
 
+void mz_player_set_viewer(mz_player *p, const char *lang, const char *profile)
+{
+    snprintf(p->viewer_lang, sizeof p->viewer_lang, "%s", lang ? lang : "");
+    snprintf(p->viewer_profile, sizeof p->viewer_profile, "%s", profile ? profile : "");
+    p->desc.play.lang = lang ? p->viewer_lang : NULL;
+    p->desc.play.profile = profile ? p->viewer_profile : NULL;
+}
+
 const mz_story_turn *mz_player_turn(const mz_player *p)
 {
     return p->session ? mz_session_turn(p->session) : NULL;
+}
+
+const mz_story *mz_player_story(const mz_player *p)
+{
+    return p->session ? mz_session_story(p->session) : NULL;
 }
 
 const char *mz_player_disclosure(const mz_player *p)

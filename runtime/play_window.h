@@ -45,11 +45,15 @@ typedef struct mz_player_desc {
     /* Kiosk (maze exhibit): no cursor; Esc, window-close and quit events do
      * nothing; the F keys only with author_keys; no "the end" notice (the
      * caller shows its own banner). on_key, when set, sees each key press
-     * (text = false) and typed text (true) first; false drops the event. */
+     * (text = false, key its SDL keycode) and typed text (true, key 0)
+     * first; false drops the event. on_line, when set, sees each line the
+     * viewer typed before it is played (it may start a new story, which the
+     * line then goes into). */
     bool kiosk;
     bool author_keys;
     bool hidden; /* open the window hidden, until mz_player_show (a standby kiosk) */
-    bool (*on_key)(void *user, bool text);
+    bool (*on_key)(void *user, bool text, int key);
+    void (*on_line)(void *user, const char *line);
     void *key_user;
 } mz_player_desc;
 
@@ -96,8 +100,15 @@ int mz_play_window(const mz_player_desc *desc);
 /* A fresh play of STORY: new state and seed; the input line is kept (the
  * visitor's first keystroke) unless clear_input. */
 bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input);
+/* The language (one of the story's, NULL: its first) and viewer profile
+ * ("tone=eerie", NULL: the defaults) of the stories started from now on,
+ * instead of desc.play's (copied). */
+void mz_player_set_viewer(mz_player *p, const char *lang, const char *profile);
 /* The last turn played (its input is the viewer's sanitised text), or NULL. */
 const mz_story_turn *mz_player_turn(const mz_player *p);
+/* The story playing (owned by the player, replaced by the next new story),
+ * or NULL before one loaded. */
+const mz_story *mz_player_story(const mz_player *p);
 /* The label saying the scenes are generated, or NULL when off. */
 const char *mz_player_disclosure(const mz_player *p);
 /* Plays text as if typed and entered (attract's demo lines). */
@@ -125,6 +136,10 @@ bool mz_player_submit_from(mz_player *p, const char *text, const char *source);
  * story's strings, valid until the next turn); returns how many. A vote's
  * choice is a transition's first pattern. */
 size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap);
+/* Which of those choices `text` says, as the story matches typed input
+ * (mz_story_match: its language, its synonyms): its index in
+ * mz_player_choices' list, or -1. */
+int mz_player_match(mz_player *p, const char *text);
 /* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
 void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
                      double *first_frame_p95_ms);

@@ -1,7 +1,7 @@
 /* lint.c — authoring tools: problems with file:line, and the graph as DOT. */
 #include "lint_internal.h"
 
-#include "buf.h"
+#include "mz_buf.h"
 #include "graph.h"
 #include "lint_refs.h"
 #include "lint_report.h"
@@ -185,15 +185,15 @@ void story_dot_string(FILE *out, const char *s)
 static void dot_variant_label(const story_graph *g, const char *title, const story_variant *v,
                               size_t n, FILE *out)
 {
-    story_buf label = {0};
-    story_buf_puts(&label, title);
+    mz_buf label = {0};
+    mz_buf_puts(&label, title);
     for (size_t i = 0; i < n; i++) {
         char what[200];
         story_variant_describe(g, &v[i], what, sizeof what);
-        story_buf_printf(&label, "\n%s", what);
+        mz_buf_printf(&label, "\n%s", what);
     }
     story_dot_string(out, label.data ? label.data : title);
-    story_buf_free(&label);
+    mz_buf_free(&label);
 }
 
 /* A scene's variants, under its name. */
@@ -202,6 +202,22 @@ static void dot_variants(const story_graph *g, const story_scene *sc, FILE *out)
     if (!sc->variant_count) return;
     fputs(", peripheries=2, label=", out);
     dot_variant_label(g, sc->id, sc->variants, sc->variant_count, out);
+}
+
+/* A scene's weighted prompts and its transition in frames, beside it. */
+static void dot_blend(const story_scene *sc, FILE *out)
+{
+    if (!sc->prompt_count && !sc->transition_steps) return;
+    mz_buf label = {0};
+    for (size_t i = 0; i < sc->prompt_count; i++)
+        mz_buf_printf(&label, "%s%.2f %s", i ? "\n" : "", (double)sc->prompt_weights[i],
+                      sc->prompt_texts[i]);
+    if (sc->transition_steps)
+        mz_buf_printf(&label, "%s%d steps, %s", label.len ? "\n" : "", sc->transition_steps,
+                      sc->transition_method);
+    fputs(", xlabel=", out);
+    story_dot_string(out, label.data ? label.data : "");
+    mz_buf_free(&label);
 }
 
 /* Routes that variants give: dotted edges, named for whom. */
@@ -213,8 +229,8 @@ static void dot_routes(const story_graph *g, const story_scene *sc, FILE *out)
             const story_transition *tr = &sc->on[var->routes[r].transition];
             char what[200];
             story_variant_describe(g, var, what, sizeof what);
-            story_buf label = {0};
-            story_buf_printf(&label, "%.*s %s", (int)strcspn(what, ":"), what,
+            mz_buf label = {0};
+            mz_buf_printf(&label, "%.*s %s", (int)strcspn(what, ":"), what,
                              tr->pattern_count ? tr->patterns[0] : "");
             fputs("  ", out);
             story_dot_string(out, sc->id);
@@ -224,7 +240,7 @@ static void dot_routes(const story_graph *g, const story_scene *sc, FILE *out)
             story_dot_string(out, label.data ? label.data : "");
             fprintf(out, ", style=dotted, color=%s];\n",
                     var->routes[r].to_scene < 0 ? "red" : "purple");
-            story_buf_free(&label);
+            mz_buf_free(&label);
         }
     }
 }
@@ -257,6 +273,7 @@ bool mz_story_graph_dot(const char *path, FILE *out)
             fputs(" [shape=box", out);
         if ((int)i == g->start) fputs(", style=\"rounded,bold\", penwidth=2", out);
         dot_variants(g, sc, out);
+        dot_blend(sc, out);
         fputs("];\n", out);
     }
     bool dynamic = false;
@@ -265,11 +282,11 @@ bool mz_story_graph_dot(const char *path, FILE *out)
         for (size_t t = 0; t < sc->on_count; t++) {
             const story_transition *tr = &sc->on[t];
             if (!tr->to && tr->to_ref == LUA_NOREF) continue; /* stays: no edge */
-            story_buf label = {0};
-            if (tr->when_ref != LUA_NOREF) story_buf_puts(&label, "[if] ");
+            mz_buf label = {0};
+            if (tr->when_ref != LUA_NOREF) mz_buf_puts(&label, "[if] ");
             for (size_t p = 0; p < tr->pattern_count; p++) {
-                if (p) story_buf_puts(&label, " | ");
-                story_buf_puts(&label, tr->patterns[p]);
+                if (p) mz_buf_puts(&label, " | ");
+                mz_buf_puts(&label, tr->patterns[p]);
             }
             fputs("  ", out);
             story_dot_string(out, sc->id);
@@ -286,7 +303,7 @@ bool mz_story_graph_dot(const char *path, FILE *out)
             if (tr->when_ref != LUA_NOREF) fputs(", style=dashed", out);
             if (tr->to && tr->to_scene < 0) fputs(", color=red", out);
             fputs("];\n", out);
-            story_buf_free(&label);
+            mz_buf_free(&label);
         }
         dot_routes(g, sc, out);
     }

@@ -43,47 +43,47 @@
 #define SAVE_VERSION 1
 #define SAVE_MAX_BYTES (16u << 20)
 
-static bool save_write(const mz_story *s, story_buf *out)
+static bool save_write(const mz_story *s, mz_buf *out)
 {
     const story_graph *g = s->g;
     const story_play *p = &s->play;
-    story_buf_printf(out, "maze-save %d\ntitle ", SAVE_VERSION);
-    story_buf_quote(out, g->title, strlen(g->title));
-    story_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash,
+    mz_buf_printf(out, "maze-save %d\ntitle ", SAVE_VERSION);
+    mz_buf_quote(out, g->title, strlen(g->title));
+    mz_buf_printf(out, "\nhash %016" PRIx64 "\nseed %" PRIu64 "\nscene ", g->files_hash,
                      s->seed);
     const char *id = g->scenes[p->scene].id;
-    story_buf_quote(out, id, strlen(id));
-    story_buf_printf(out, "\nturn %d\nrng", p->turn);
+    mz_buf_quote(out, id, strlen(id));
+    mz_buf_printf(out, "\nturn %d\nrng", p->turn);
     for (int i = 0; i < 4; i++)
-        story_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
-    story_buf_puts(out, "\n");
+        mz_buf_printf(out, " %016" PRIx64, p->rng.s[i]);
+    mz_buf_puts(out, "\n");
     for (size_t i = 0; i < g->scene_count; i++) {
         if (!p->visits[i]) continue;
-        story_buf_puts(out, "visit ");
-        story_buf_quote(out, g->scenes[i].id, strlen(g->scenes[i].id));
-        story_buf_printf(out, " %" PRIu32 "\n", p->visits[i]);
+        mz_buf_puts(out, "visit ");
+        mz_buf_quote(out, g->scenes[i].id, strlen(g->scenes[i].id));
+        mz_buf_printf(out, " %" PRIu32 "\n", p->visits[i]);
     }
     /* The viewer's profile goes with the game (only for stories that read
      * one: other saves stay as they were). */
     char profile[sizeof s->profile];
     story_viewer_text(g, profile, sizeof profile);
     if (profile[0]) {
-        story_buf_puts(out, "profile ");
-        story_buf_quote(out, profile, strlen(profile));
-        story_buf_puts(out, "\n");
+        mz_buf_puts(out, "profile ");
+        mz_buf_quote(out, profile, strlen(profile));
+        mz_buf_puts(out, "\n");
     }
     for (int m = 0; m < p->modifier_count; m++) {
-        story_buf_puts(out, "modifier ");
-        story_buf_quote(out, p->modifiers[m], strlen(p->modifiers[m]));
-        story_buf_puts(out, "\n");
+        mz_buf_puts(out, "modifier ");
+        mz_buf_quote(out, p->modifiers[m], strlen(p->modifiers[m]));
+        mz_buf_puts(out, "\n");
     }
     /* The committed state: the live tables may be mid-turn in a reload
      * from inside a callback, the snapshot never is. */
     const char *state = s->good_state.data ? s->good_state.data : "{}\n{}";
     const char *nl = strchr(state, '\n');
-    story_buf_puts(out, "state ");
-    story_buf_put(out, state, nl ? (size_t)(nl - state) : strlen(state));
-    story_buf_printf(out, "\nitems %s\nend\n", nl ? nl + 1 : "{}");
+    mz_buf_puts(out, "state ");
+    mz_buf_put(out, state, nl ? (size_t)(nl - state) : strlen(state));
+    mz_buf_printf(out, "\nitems %s\nend\n", nl ? nl + 1 : "{}");
     if (out->failed) return mz_fail("out of memory");
     return true;
 }
@@ -146,15 +146,15 @@ static bool sync_folder(const char *path)
 bool mz_story_save(const mz_story *s, const char *path)
 {
     if (!s->play.begun) return mz_fail("cannot save %s: the story has not begun", path);
-    story_buf text = {0};
+    mz_buf text = {0};
     if (!save_write(s, &text)) {
-        story_buf_free(&text);
+        mz_buf_free(&text);
         return false;
     }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp) {
-        story_buf_free(&text);
+        mz_buf_free(&text);
         return mz_fail("out of memory");
     }
     remove_stale_temps(path);
@@ -194,7 +194,7 @@ bool mz_story_save(const mz_story *s, const char *path)
     if (ok && !sync_folder(path))
         ok = mz_fail("cannot save %s (sync of its folder: %s)", path, strerror(errno));
     free(tmp);
-    story_buf_free(&text);
+    mz_buf_free(&text);
     return ok;
 }
 
@@ -395,11 +395,11 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
         }
         free(id);
     }
-    story_buf state = {0};
+    mz_buf state = {0};
     if (ok) {
-        story_buf_put(&state, d->state, d->state_len);
-        story_buf_put(&state, "\n", 1);
-        story_buf_put(&state, d->items, d->items_len);
+        mz_buf_put(&state, d->state, d->state_len);
+        mz_buf_put(&state, "\n", 1);
+        mz_buf_put(&state, d->items, d->items_len);
         /* Reading it into the graph is the last check, and it changes only
          * the tables, which the caller's graph or the old state replace. */
         if (state.failed)
@@ -428,12 +428,12 @@ static bool apply_save(mz_story *s, story_graph *g, const char *text, size_t len
             story_viewer_text(g, s->profile, sizeof s->profile);
             s->desc.profile = s->profile;
         }
-        story_buf t = s->good_state;
+        mz_buf t = s->good_state;
         s->good_state = state;
         state = t;
     }
     free(visits);
-    story_buf_free(&state);
+    mz_buf_free(&state);
     save_data_free(d);
     free(d);
     return ok;
@@ -458,7 +458,7 @@ bool mz_story_reload(mz_story *s)
     story_graph *g = story_graph_load(s->desc.path, &opt);
     if (!g) return mz_fail_context("reload kept the running story");
     if (s->play.begun) {
-        story_buf text = {0};
+        mz_buf text = {0};
         story_play keep = s->play;
         bool ok = save_write(s, &text);
         /* The new graph needs its own visits array; apply_save makes it. */
@@ -466,7 +466,7 @@ bool mz_story_reload(mz_story *s)
         s->play.visits = NULL;
         g->play = &s->play;
         ok = ok && apply_save(s, g, text.data, text.len, "the running story", true);
-        story_buf_free(&text);
+        mz_buf_free(&text);
         if (!ok) {
             free(s->play.visits);
             s->play = keep;

@@ -20,9 +20,9 @@
 
 #define SERIAL_MAX_DEPTH 32
 
-void story_buf_quote(story_buf *b, const char *s, size_t n)
+void mz_buf_quote(mz_buf *b, const char *s, size_t n)
 {
-    story_buf_put(b, "\"", 1);
+    mz_buf_put(b, "\"", 1);
     size_t run = 0; /* bytes copied as they are, flushed in one put */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -46,12 +46,12 @@ void story_buf_quote(story_buf *b, const char *s, size_t n)
             run++;
             continue;
         }
-        story_buf_put(b, s + i - run, run);
+        mz_buf_put(b, s + i - run, run);
         run = 0;
-        story_buf_puts(b, esc);
+        mz_buf_puts(b, esc);
     }
-    story_buf_put(b, s + n - run, run);
-    story_buf_put(b, "\"", 1);
+    mz_buf_put(b, s + n - run, run);
+    mz_buf_put(b, "\"", 1);
 }
 
 /* ---- writing ---- */
@@ -81,22 +81,22 @@ static int key_cmp(const void *pa, const void *pb)
     return a->is_int - b->is_int;
 }
 
-static void write_number(lua_State *L, int idx, story_buf *out)
+static void write_number(lua_State *L, int idx, mz_buf *out)
 {
     if (lua_isinteger(L, idx)) {
-        story_buf_printf(out, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+        mz_buf_printf(out, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
         return;
     }
     double d = lua_tonumber(L, idx);
     if (isnan(d)) {
-        story_buf_puts(out, "nan");
+        mz_buf_puts(out, "nan");
     } else if (isinf(d)) {
-        story_buf_puts(out, d > 0 ? "inf" : "-inf");
+        mz_buf_puts(out, d > 0 ? "inf" : "-inf");
     } else {
         char text[40];
         snprintf(text, sizeof text, "%.17g", d);
-        story_buf_puts(out, text);
-        if (!strpbrk(text, ".e")) story_buf_puts(out, ".0");
+        mz_buf_puts(out, text);
+        if (!strpbrk(text, ".e")) mz_buf_puts(out, ".0");
     }
 }
 
@@ -110,13 +110,13 @@ static void path_key(lua_State *L, int idx, char *path, size_t cap, const char *
         snprintf(path, cap, "%s[%s]", parent, luaL_typename(L, idx));
 }
 
-static bool write_value(lua_State *L, int idx, const char *what, int depth, story_buf *out,
+static bool write_value(lua_State *L, int idx, const char *what, int depth, mz_buf *out,
                         char *err, size_t errcap)
 {
     idx = lua_absindex(L, idx);
     switch (lua_type(L, idx)) {
     case LUA_TBOOLEAN:
-        story_buf_puts(out, lua_toboolean(L, idx) ? "true" : "false");
+        mz_buf_puts(out, lua_toboolean(L, idx) ? "true" : "false");
         return true;
     case LUA_TNUMBER:
         write_number(L, idx, out);
@@ -124,7 +124,7 @@ static bool write_value(lua_State *L, int idx, const char *what, int depth, stor
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
-        story_buf_quote(out, s, n);
+        mz_buf_quote(out, s, n);
         return true;
     }
     case LUA_TTABLE:
@@ -200,9 +200,9 @@ static bool write_value(lua_State *L, int idx, const char *what, int depth, stor
         lua_pop(L, 1);
     }
     if (ok) qsort(keys, count, sizeof *keys, key_cmp);
-    if (ok) story_buf_put(out, "{", 1);
+    if (ok) mz_buf_put(out, "{", 1);
     for (size_t i = 0; ok && i < count; i++) {
-        if (i) story_buf_put(out, ",", 1);
+        if (i) mz_buf_put(out, ",", 1);
         if (keys[i].type == LUA_TSTRING)
             lua_pushlstring(L, keys[i].s, keys[i].len);
         else if (keys[i].is_int)
@@ -210,19 +210,19 @@ static bool write_value(lua_State *L, int idx, const char *what, int depth, stor
         else
             lua_pushnumber(L, keys[i].d);
         write_value(L, -1, what, depth, out, err, errcap); /* keys are always writable */
-        story_buf_put(out, "=", 1);
+        mz_buf_put(out, "=", 1);
         char path[256];
         path_key(L, -1, path, sizeof path, what);
         lua_rawget(L, idx);
         ok = write_value(L, -1, path, depth + 1, out, err, errcap);
         lua_pop(L, 1);
     }
-    if (ok) story_buf_put(out, "}", 1);
+    if (ok) mz_buf_put(out, "}", 1);
     free(keys);
     return ok;
 }
 
-bool story_serial_write(lua_State *L, int idx, const char *what, story_buf *out, char *err,
+bool story_serial_write(lua_State *L, int idx, const char *what, mz_buf *out, char *err,
                         size_t errcap)
 {
     if (!write_value(L, idx, what, 0, out, err, errcap)) return false;
@@ -248,13 +248,13 @@ char *story_serial_unquote(const char *text, size_t len, size_t *pos, size_t *ou
     size_t i = *pos;
     if (i >= len || text[i] != '"') return NULL;
     i++;
-    story_buf b = {0};
-    story_buf_put(&b, "", 0);
+    mz_buf b = {0};
+    mz_buf_put(&b, "", 0);
     while (i < len && text[i] != '"') {
         size_t start = i;
         while (i < len && text[i] != '"' && text[i] != '\\')
             i++;
-        story_buf_put(&b, text + start, i - start);
+        mz_buf_put(&b, text + start, i - start);
         if (i >= len || text[i] == '"') break;
         if (i + 1 >= len) goto bad;
         char c = text[i + 1], ch;
@@ -284,14 +284,14 @@ char *story_serial_unquote(const char *text, size_t len, size_t *pos, size_t *ou
         default:
             goto bad;
         }
-        story_buf_put(&b, &ch, 1);
+        mz_buf_put(&b, &ch, 1);
     }
     if (i >= len || b.failed) goto bad;
     *pos = i + 1;
     if (out_len) *out_len = b.len;
     return b.data;
 bad:
-    story_buf_free(&b);
+    mz_buf_free(&b);
     return NULL;
 }
 

@@ -32,7 +32,7 @@ static void table_replace(lua_State *L, int dst, int src)
     }
 }
 
-bool story_state_write(story_graph *g, story_buf *out)
+bool story_state_write(story_graph *g, mz_buf *out)
 {
     lua_State *L = g->vm->L;
     char err[400];
@@ -40,7 +40,7 @@ bool story_state_write(story_graph *g, story_buf *out)
     bool ok = story_serial_write(L, -1, "s", out, err, sizeof err);
     lua_pop(L, 1);
     if (ok) {
-        story_buf_put(out, "\n", 1);
+        mz_buf_put(out, "\n", 1);
         lua_rawgeti(L, LUA_REGISTRYINDEX, g->vm->items_ref);
         ok = story_serial_write(L, -1, "items", out, err, sizeof err);
         lua_pop(L, 1);

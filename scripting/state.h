@@ -4,11 +4,11 @@
 #ifndef MZ_STORY_STATE_H
 #define MZ_STORY_STATE_H
 
-#include "buf.h"
+#include "mz_buf.h"
 #include "graph.h"
 
 /* Serialises s and the items into out; false + mz_error(). */
-bool story_state_write(story_graph *g, story_buf *out);
+bool story_state_write(story_graph *g, mz_buf *out);
 /* Restores what story_state_write wrote, in place (tables keep their
  * identity); false + mz_error(). */
 bool story_state_read(story_graph *g, const char *text, size_t len);

@@ -11,7 +11,7 @@
 #ifndef MZ_STORY_INTERNAL_H
 #define MZ_STORY_INTERNAL_H
 
-#include "buf.h"
+#include "mz_buf.h"
 #include "graph.h"
 #include "mz_error.h"
 #include "mz_story.h"
@@ -26,10 +26,15 @@ struct mz_story {
     mz_story_desc desc; /* with blocked_words deep-copied */
     uint64_t seed;
     size_t max_input;
-    story_buf good_state; /* s and items as text, after the last good turn */
+    mz_buf good_state; /* s and items as text, after the last good turn */
     /* The turn handed out, and the next one being made. */
     char input[STORY_MAX_INPUT + 1];
-    story_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
+    mz_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
+    /* A weighted list's prompts, composed, one after another with their
+     * NULs (blend_count of them), for the turn handed out and the next. */
+    mz_buf blend, next_blend;
+    size_t blend_count, next_blend_count;
+    mz_story_prompt turn_prompts[MZ_STORY_MAX_PROMPTS]; /* the turn's, into `blend` */
     int matched_transition; /* this turn's, or -1 */
     unsigned varied;        /* this turn's MZ_STORY_VARIED_* from variants */
     char runner_up[128];    /* the next best pattern of this turn's match, or "" */

@@ -29,6 +29,11 @@ bool mz_story_scene_get(const mz_story *s, size_t i, mz_story_scene_info *out)
         .ending = sc->ending,
         .prompt = sc->prompt,
         .transition_count = sc->on_count,
+        .prompt_texts = sc->prompt_texts,
+        .prompt_weights = sc->prompt_weights,
+        .prompt_count = sc->prompt_count,
+        .transition_steps = sc->transition_steps,
+        .transition_method = sc->transition_method,
     };
     return true;
 }
@@ -132,7 +137,7 @@ struct mz_story_snapshot {
     uint32_t visits[]; /* scene_count */
 };
 
-static char *copy_buf(const story_buf *b)
+static char *copy_buf(const mz_buf *b)
 {
     char *out = malloc(b->len + 1);
     if (out) {
@@ -165,11 +170,11 @@ mz_story_snapshot *mz_story_snapshot_take(const mz_story *s)
     return snap;
 }
 
-static void set_buf(story_buf *b, const char *text)
+static void set_buf(mz_buf *b, const char *text)
 {
     b->len = 0;
     b->failed = false;
-    story_buf_puts(b, text);
+    mz_buf_puts(b, text);
 }
 
 bool mz_story_snapshot_restore(mz_story *s, const mz_story_snapshot *snap, mz_story_turn *out)
@@ -249,10 +254,10 @@ bool mz_story_set(mz_story *s, const char *name, const char *value, mz_story_tur
     lua_setfield(L, -2, name);
     lua_pop(L, 1);
     /* The set value is the new last good state. */
-    story_buf state = {0};
+    mz_buf state = {0};
     bool ok = story_state_write(s->g, &state);
     if (ok) set_buf(&s->good_state, state.data);
-    story_buf_free(&state);
+    mz_buf_free(&state);
     return ok && mz_story_refresh(s, out);
 }
 

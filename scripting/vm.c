@@ -11,7 +11,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "vm.h"
 
-#include "buf.h"
+#include "mz_buf.h"
 
 #include "mz_log.h"
 
@@ -19,13 +19,10 @@
 #include <lualib.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #define VM_HOOK_STEP 1000u /* instructions between budget checks */
 /* Reading this thread's CPU clock is a system call (microseconds); the
@@ -326,40 +323,21 @@ bool story_vm_call(story_vm *vm, int nargs, int nresults)
 
 char *story_read_file(const char *path, size_t max, size_t *len)
 {
-    /* Non-blocking: opening a FIFO without a writer would wait forever. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        mz_fail("cannot open %s (%s)", path, strerror(errno));
-        if (fd >= 0) close(fd);
+    mz_buf b = {0};
+    if (!mz_buf_read_file(&b, path, max)) {
+        int err = errno;
+        mz_buf_free(&b);
+        if (err == EINVAL)
+            mz_fail("%s is not a regular file", path);
+        else if (err == EFBIG)
+            mz_fail("%s is too big", path);
+        else if (err == EIO || err == ENOMEM)
+            mz_fail("cannot read %s (%s)", path, strerror(err));
+        else
+            mz_fail("cannot open %s (%s)", path, strerror(err));
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        mz_fail("%s is not a regular file", path);
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        mz_fail("cannot open %s", path);
-        return NULL;
-    }
-    story_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    story_buf_put(&b, "", 0);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max)
-        story_buf_put(&b, chunk, n);
-    bool bad = ferror(f) || b.failed;
-    fclose(f);
-    if (bad || b.len > max) {
-        story_buf_free(&b);
-        mz_fail(bad ? "cannot read %s" : "%s is too big", path);
-        return NULL;
-    }
-    *len = b.len;
-    return b.data;
+    return mz_buf_take(&b, len);
 }
 
 bool story_check_relative(const char *name, char *err, size_t errcap)

@@ -12,8 +12,8 @@ static const char *const prompts[] = {
     "night",
     "a red sunset over the sea",
     "heavy rain in the city at night, neon lamps, slow pan left",
-    "An eerie lighthouse on the cliffs at midnight, thick fog rolling in from the sea; the "
-    "keeper's lantern. Slow push in.",
+    ("An eerie lighthouse on the cliffs at midnight, thick fog rolling in from the sea; the "
+     "keeper's lantern. Slow push in."), /* parentheses: one long prompt, not a lost comma */
     "a quiet forest by a lake at dawn, no wind, birds, soft golden light, Mara waits",
     "the surface of the moon, stars, earth rising, static shot, monochrome",
     "snowing on the tundra, a little mist, a lone stranger, melancholy, crane up",

@@ -1,7 +1,11 @@
 /* Decoded sound: the authors' WAV and OGG Vorbis files, resampled to the
  * mixer's rate and kept to at most two channels. */
 #include "mz_audio_internal.h"
+#include "mz_buf.h"
 #include "mz_error.h"
+
+#include <errno.h>
+#include <stdint.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,38 +150,13 @@ mz_clip *mz_clip_parse_wav(const uint8_t *data, size_t size)
 
 static uint8_t *read_all(const char *path, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        mz_fail("cannot open");
+    mz_buf b = {0};
+    if (!mz_buf_read_file(&b, path, SIZE_MAX)) {
+        mz_fail(errno == ENOMEM ? "out of memory" : "cannot read (%s)", strerror(errno));
+        mz_buf_free(&b);
         return NULL;
     }
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                mz_fail("out of memory");
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        mz_fail("read error");
-        return NULL;
-    }
-    *size = len;
-    return buf;
+    return (uint8_t *)mz_buf_take(&b, size);
 }
 
 /* ---- OGG Vorbis ---- */

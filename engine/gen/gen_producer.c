@@ -32,6 +32,8 @@ struct mz_gen_producer {
     char backend[256];
     const struct mz_gen_backend *impl;
     void *gpu;
+    mz_gen_quality quality;
+    float scale;
     atomic_int *alive;
     /* Under lock: what the service thread says... */
     bool quit;
@@ -153,6 +155,9 @@ static void begin(mz_gen_producer *p, mz_gen *g, scene *s, making *mk)
     const char *tags[MZ_GEN_PROTO_MAX_TAGS];
     for (int i = 0; i < m->tag_count; i++)
         tags[i] = m->tags[i];
+    mz_scene_prompt prompts[MZ_GEN_PROTO_MAX_PROMPTS];
+    for (int i = 0; i < m->prompt_count; i++)
+        prompts[i] = (mz_scene_prompt){m->prompts[i].text, m->prompts[i].weight};
     mz_scene_request req = {
         .id = m->id,
         .prompt = m->prompt,
@@ -161,6 +166,10 @@ static void begin(mz_gen_producer *p, mz_gen *g, scene *s, making *mk)
         .tags = tags,
         .tag_count = (size_t)m->tag_count,
         .transition_s = m->transition,
+        .prompts = prompts,
+        .prompt_count = (size_t)m->prompt_count,
+        .transition_steps = (uint32_t)m->transition_steps,
+        .transition_method = (mz_transition_method)m->transition_method,
         .duration_s = m->duration,
         .width = m->width,
         .height = m->height,
@@ -262,7 +271,12 @@ static void make_frame(mz_gen_producer *p, mz_gen *g, making *mk)
 static void *run(void *arg)
 {
     mz_gen_producer *p = arg;
-    mz_gen_desc desc = {.uri = p->backend, .realtime = false, .gpu = p->gpu, .fallback = ""};
+    mz_gen_desc desc = {.uri = p->backend,
+                        .realtime = false,
+                        .gpu = p->gpu,
+                        .fallback = "",
+                        .quality = p->quality,
+                        .scale = p->scale};
     mz_gen *g = p->impl ? mz_gen_open_backend(&desc, p->impl) : mz_gen_open(&desc);
     mz_gen_stats st = {0};
     if (g) mz_gen_stats_get(g, &st);
@@ -318,6 +332,8 @@ mz_gen_producer *mz_gen_producer_start(const mz_gen_producer_desc *desc)
     snprintf(p->backend, sizeof p->backend, "%s", desc->backend);
     p->impl = desc->impl;
     p->gpu = desc->gpu;
+    p->quality = desc->quality;
+    p->scale = desc->scale;
     p->alive = desc->alive;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

@@ -20,6 +20,7 @@
 #ifndef MZ_GEN_PRODUCER_H
 #define MZ_GEN_PRODUCER_H
 
+#include "mz_gen.h"
 #include "mz_gen_proto.h"
 #include "wire.h"
 
@@ -35,6 +36,8 @@ typedef struct mz_gen_producer_desc {
     const char *backend;               /* generator URI (copied) */
     const struct mz_gen_backend *impl; /* or this backend (tests, benchmarks) */
     void *gpu;                         /* optional mz_gpu* for the generator */
+    mz_gen_quality quality;            /* the generator's (mz_gen_desc) */
+    float scale;
     atomic_int *alive;                 /* +1 now, -1 when the thread has ended */
 } mz_gen_producer_desc;
 

@@ -64,6 +64,8 @@ struct mz_gen_server {
     const mz_gen_backend *impl;
     int max_clients, max_queue;
     void *gpu;
+    mz_gen_quality quality;
+    float scale;
     int port;
     atomic_bool stop;
     atomic_int producers; /* producer threads running, closing ones too */
@@ -174,7 +176,12 @@ static void on_hello(client *c, const mz_gen_proto_msg *m)
         return;
     }
     c->prod = mz_gen_producer_start(&(mz_gen_producer_desc){
-        .backend = s->backend, .impl = s->impl, .gpu = s->gpu, .alive = &s->producers});
+        .backend = s->backend,
+        .impl = s->impl,
+        .gpu = s->gpu,
+        .quality = s->quality,
+        .scale = s->scale,
+        .alive = &s->producers});
     if (!c->prod) {
         send_error(c, MZ_GEN_PROTO_INTERNAL, 0, true, mz_error());
         return;
@@ -196,10 +203,11 @@ static void opened(client *c)
     }
     mz_gen_proto_msg w = {.type = MZ_GEN_PROTO_WELCOME,
                           .version = MZ_GEN_PROTO_VERSION,
+                          .minor = MZ_GEN_PROTO_MINOR,
                           .streaming = true,
                           .limits = mz_gen_proto_default_limits()};
     w.limits.max_queue_frames = (uint32_t)c->server->max_queue;
-    snprintf(w.peer, sizeof w.peer, "maze serve");
+    snprintf(w.peer, sizeof w.peer, "maze serve " MZ_VERSION);
     snprintf(w.backend, sizeof w.backend, "%.*s", (int)sizeof w.backend - 1, text);
     send_msg(c, &w);
     c->opening = false;
@@ -530,6 +538,8 @@ mz_gen_server *mz_gen_server_create(const mz_gen_server_desc *desc)
     s->max_clients = desc->max_clients > 0 ? desc->max_clients : 8;
     s->max_queue = desc->max_queue_frames > 0 ? desc->max_queue_frames : MZ_GEN_PROTO_MAX_QUEUE;
     s->gpu = desc->gpu;
+    s->quality = desc->quality;
+    s->scale = desc->scale;
     s->impl = desc->impl;
     s->idle_ns =
         (uint64_t)((desc->idle_timeout_s > 0 ? desc->idle_timeout_s : IDLE_TIMEOUT_S) * 1e9);

@@ -3,7 +3,8 @@
  * A generator is opened from a URI-like string that picks its backend:
  *   "procedural"            the embedded Vulkan generator (default, always built)
  *   "ws://host:port"        a remote server speaking docs/protocol.md
- *   "comfy://host:port?workflow=FILE"  a ComfyUI server (adapter)
+ *   "comfy://host:port?workflow=FILE"  a ComfyUI server (adapter; comfys:// over
+ *                           TLS, options in docs/comfyui.md)
  *   "clips:DIR"             pre-made clips chosen by scene
  * Every backend streams: frames become available one by one as they are
  * made, never after a whole clip. Frames go through a bounded ring, so memory
@@ -47,6 +48,22 @@ typedef struct mz_frame {
     const uint8_t *rgba; /* width*height*4 bytes, rows top to bottom, tightly packed */
 } mz_frame;
 
+/* One of the prompts a scene blends (as real-time servers blend prompt
+ * lists: docs/protocol.md, "Blended prompts"). */
+typedef struct mz_scene_prompt {
+    const char *text;
+    float weight; /* >= 0, finite; a request's weights are normalised to sum 1 */
+} mz_scene_prompt;
+
+#define MZ_GEN_MAX_PROMPTS 8            /* prompts blended in one scene */
+#define MZ_GEN_MAX_TRANSITION_STEPS 600 /* frames a stepped transition may take */
+
+/* How a stepped transition moves from the old scene to the new one. */
+typedef enum mz_transition_method {
+    MZ_TRANSITION_LINEAR, /* step k of N is k/N of the way */
+    MZ_TRANSITION_SLERP,  /* the weights slerp gives two orthogonal embeddings, normalised */
+} mz_transition_method;
+
 typedef struct mz_scene_request {
     uint64_t id;             /* caller-chosen, nonzero; later requests supersede earlier ones */
     const char *prompt;      /* the full composed prompt */
@@ -58,7 +75,22 @@ typedef struct mz_scene_request {
     float duration_s;   /* 0 -> open-ended: frames keep coming until superseded */
     int width, height;  /* 0 -> 640x360 */
     float fps;          /* 0 -> 30 */
+    /* Weighted prompts blended into one scene; NULL/0: `prompt` alone. With
+     * them `prompt` is still required: it is what a backend that cannot
+     * blend draws (the story passes the heaviest one). At most
+     * MZ_GEN_MAX_PROMPTS, weights >= 0 and not all 0; submit refuses others. */
+    const mz_scene_prompt *prompts;
+    size_t prompt_count;
+    /* Nonzero: the change from the last scene takes this many frames (frame
+     * index steps-1 is the first wholly the new scene), instead of
+     * transition_s; at most MZ_GEN_MAX_TRANSITION_STEPS. */
+    uint32_t transition_steps;
+    mz_transition_method transition_method; /* with transition_steps */
 } mz_scene_request;
+
+/* "linear" or "slerp" -> *out; false + mz_error() for anything else. */
+bool mz_transition_method_parse(const char *name, mz_transition_method *out);
+const char *mz_transition_method_name(mz_transition_method m);
 
 /* *req with its zero fields' defaults filled in (mz_defaults.h): what every
  * backend is handed. */
@@ -92,12 +124,20 @@ mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc);
 
 typedef struct mz_gen_stats {
     char backend[32];        /* the backend producing frames right now */
+    /* What makes its frames, as the backend describes it (a remote server's
+     * name and backend: "maze 0.1.0, backend procedural"); "" when unsaid. */
+    char generator[128];
     bool fallback_active;    /* a remote backend is standing in with its fallback */
     uint64_t frames;         /* produced since open */
     uint64_t dropped;        /* dropped because the consumer was behind */
     double fps;              /* production rate over the last second */
     double first_frame_ms;   /* submit -> first frame of that scene ready, last scene */
     double first_frame_p50_ms, first_frame_p95_ms; /* over the last 256 scenes */
+    /* Where the backend says how far it is with the current scene (ComfyUI):
+     * making until its last frame is made or its job ends (the fallback may
+     * stand in meanwhile), progress 0..1. false/0 for backends that do not say. */
+    bool making;
+    float progress;
 } mz_gen_stats;
 
 mz_gen *mz_gen_open(const mz_gen_desc *desc);
@@ -126,6 +166,11 @@ bool mz_gen_wait(mz_gen *g, mz_frame *out, double timeout_ms);
 void mz_gen_cancel(mz_gen *g);
 
 void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out);
+
+/* uri as logs and files (manifests, a video's tags) may show it: the values
+ * of secret options (ComfyUI's header=, auth tokens) replaced by "***"; any
+ * other URI as it is. Into out (cap bytes, truncated); may set mz_error(). */
+void mz_gen_uri_shown(const char *uri, char *out, size_t cap);
 
 void mz_gen_close(mz_gen *g);
 

@@ -27,14 +27,16 @@
  * mz_gen_job_release; the last release frees it. */
 typedef struct mz_gen_job {
     /* With its defaults filled in (mz_scene_request_defaults); prompt,
-     * negative and tags point into the job. */
+     * negative, tags and prompts point into the job; the prompts' weights
+     * are normalised to sum 1. */
     mz_scene_request req;
     /* The last frames shown, oldest first, at most MZ_GEN_MAX_CONDITIONING:
      * rgba points into the job. */
     mz_frame cond[MZ_GEN_MAX_CONDITIONING];
     size_t cond_count;
-    /* What engine/scene's interpreter reads in the prompt, the tags and
-     * the negative prompt (each item as "no ITEM"). */
+    /* What engine/scene's interpreter reads in the prompt (or each of the
+     * prompts, blended by weight), the tags and the negative prompt (each
+     * item as "no ITEM"). */
     mz_scene_params params;
     atomic_int refs; /* job.c's */
 } mz_gen_job;
@@ -42,6 +44,12 @@ typedef struct mz_gen_job {
 /* A job with one reference (the caller's), or NULL + mz_fail(). Keeps the
  * newest MZ_GEN_MAX_CONDITIONING of `cond`. */
 mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, size_t count);
+/* Where frame `index` of r stands in the change from the scene before:
+ * *t how far the parameters have come (0..1; with transition_steps, step
+ * index+1 of them on r's method's curve, 1 from frame steps-1 on; else
+ * eased over transition_s) and *morph how much of the old image still
+ * dissolves away (1..0, over the first 80% of transition_s). */
+void mz_gen_transition_at(const mz_scene_request *r, uint32_t index, float *t, float *morph);
 /* Another reference to job; returns job. */
 mz_gen_job *mz_gen_job_retain(mz_gen_job *job);
 /* Gives one reference back; NULL is ignored. */
@@ -56,6 +64,16 @@ bool mz_gen_sink_push(mz_gen_sink *sink, const mz_frame *frame);
 
 /* A remote backend reports its server's state (reachable and serving). */
 void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why);
+
+/* What makes the frames, as far as the backend knows it (a remote server's
+ * name and backend from its welcome; copied): mz_gen_stats.generator. */
+void mz_gen_sink_describe(mz_gen_sink *sink, const char *what);
+
+/* A backend that knows how far it is with a scene says so (ComfyUI: its
+ * sampler's steps): making until the scene's last frame is made or its job
+ * ends, done 0..1. Read by mz_gen_stats (the player's working indicator);
+ * ignored unless scene_id is the current scene. Never blocks. */
+void mz_gen_sink_progress(mz_gen_sink *sink, uint64_t scene_id, bool making, float done);
 
 typedef struct mz_gen_backend {
     uint32_t version;

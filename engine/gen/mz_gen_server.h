@@ -15,6 +15,8 @@
 #ifndef MZ_GEN_SERVER_H
 #define MZ_GEN_SERVER_H
 
+#include "mz_gen.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +30,9 @@ typedef struct mz_gen_server_desc {
     int max_clients;      /* 0 -> 8; more are refused with error `busy` */
     int max_queue_frames; /* 0 -> MZ_GEN_PROTO_MAX_QUEUE */
     void *gpu;            /* optional mz_gpu* shared by the clients' generators */
+    /* The clients' generators' quality and scale (mz_gen_desc's). */
+    mz_gen_quality quality;
+    float scale;
     /* Serve this backend instead of the one `backend` names (tests and
      * benchmarks: a synthetic generator isolates the protocol's cost). */
     const struct mz_gen_backend *impl;

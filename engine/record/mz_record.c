@@ -1,5 +1,6 @@
 #include "mz_record.h"
 
+#include "mz_buf.h"
 #include "mz_error.h"
 
 #include <errno.h>
@@ -73,24 +74,13 @@ static bool xmp_packet(const char *term, char *buf, size_t cap)
 /* Where encoded bytes go: a file (png_init_io) or a growing buffer. */
 typedef struct png_sink {
     FILE *file;
-    uint8_t *data;
-    size_t len, cap;
+    mz_buf data;
 } png_sink;
 
 static void sink_write(png_structp png, png_bytep bytes, png_size_t n)
 {
     png_sink *s = png_get_io_ptr(png);
-    if (s->len + n > s->cap) {
-        size_t cap = s->cap ? s->cap : 65536;
-        while (cap < s->len + n)
-            cap *= 2;
-        uint8_t *bigger = realloc(s->data, cap);
-        if (!bigger) png_error(png, "out of memory");
-        s->data = bigger;
-        s->cap = cap;
-    }
-    memcpy(s->data + s->len, bytes, n);
-    s->len += n;
+    if (!mz_buf_put(&s->data, bytes, n)) png_error(png, "out of memory");
 }
 
 static void sink_flush(png_structp png)
@@ -166,11 +156,10 @@ bool mz_record_png_encode(const uint8_t *rgba, uint32_t w, uint32_t h, const mz_
     png_sink sink = {0};
     *out = NULL;
     if (!png_encode(&sink, rgba, w, h, meta)) {
-        free(sink.data);
+        mz_buf_free(&sink.data);
         return false;
     }
-    *out = sink.data;
-    *len = sink.len;
+    *out = (uint8_t *)mz_buf_take(&sink.data, len);
     return true;
 }
 

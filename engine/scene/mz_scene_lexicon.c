@@ -2,6 +2,7 @@
  * the phrase map, and the built-in copy embedded at build time. */
 #include "mz_scene_internal.h"
 
+#include "mz_buf.h"
 #include "mz_error.h"
 #include "mz_log.h"
 
@@ -461,32 +462,15 @@ mz_scene_lexicon *mz_scene_lexicon_load(const char *path)
     if (!path)
         return mz_scene_lexicon_parse((const char *)mz_scene_lexicon_data,
                                       sizeof mz_scene_lexicon_data, "built-in lexicon");
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        mz_fail("%s: %s", path, strerror(errno));
+    mz_buf b = {0};
+    if (!mz_buf_read_file(&b, path, 64u << 20)) {
+        mz_fail("%s: %s", path, errno == EFBIG ? "too large" : strerror(errno));
+        mz_buf_free(&b);
         return NULL;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    bool ok = true;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *grown = cap <= (64u << 20) ? realloc(text, cap) : NULL;
-            if (!grown) {
-                ok = mz_fail("%s: too large or out of memory", path);
-                break;
-            }
-            text = grown;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) ok = mz_fail("%s: read error", path);
-            break;
-        }
-    }
-    fclose(f);
+    size_t len;
+    char *text = mz_buf_take(&b, &len);
+    bool ok = text || mz_fail("%s: out of memory", path);
     mz_scene_lexicon *lx = ok ? mz_scene_lexicon_parse(text, len, path) : NULL;
     free(text);
     return lx;

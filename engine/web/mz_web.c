@@ -4,6 +4,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "mz_web.h"
 
+#include "mz_buf.h"
+
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_token.h"
@@ -76,17 +78,14 @@ typedef struct conn {
     bool stalled;    /* not reading: dropped without a close frame */
     enum lws_close_status close_code;
     const char *close_why;
-    char *in;
-    size_t in_len;
+    mz_buf in;
     bool in_binary, in_over;
 } conn;
 
 struct mz_web_response {
     int status;
     char content_type[64];
-    char *body;
-    size_t len, cap;
-    bool oom;
+    mz_buf body;
     int n_headers;
     char header_name[MAX_HEADERS][48];
     char header_value[MAX_HEADERS][400];
@@ -99,8 +98,7 @@ typedef struct pss {
     mz_web_request req;
     char method[8], path[MAX_URL], ip[64];
     char *query, *cookie, *ctype;
-    char *body;
-    size_t body_len;
+    mz_buf body;
     bool body_over;
     bool responding, close_after;
     bool head; /* HEAD: a GET's headers, no body */
@@ -138,41 +136,15 @@ void mz_web_status(mz_web_response *resp, int status, const char *content_type)
 
 bool mz_web_write(mz_web_response *resp, const void *data, size_t len)
 {
-    if (resp->oom) return false;
-    if (resp->len + len + 1 > resp->cap) {
-        size_t cap = resp->cap ? resp->cap : 1024;
-        while (cap < resp->len + len + 1)
-            cap *= 2;
-        char *body = realloc(resp->body, cap);
-        if (!body) {
-            resp->oom = true;
-            return false;
-        }
-        resp->body = body;
-        resp->cap = cap;
-    }
-    memcpy(resp->body + resp->len, data, len);
-    resp->len += len;
-    resp->body[resp->len] = 0;
-    return true;
+    return mz_buf_put(&resp->body, data, len);
 }
 
 bool mz_web_printf(mz_web_response *resp, const char *fmt, ...)
 {
-    char small[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    bool ok = mz_buf_vprintf(&resp->body, fmt, ap);
     va_end(ap);
-    if (n < 0) return false;
-    if ((size_t)n < sizeof small) return mz_web_write(resp, small, (size_t)n);
-    char *big = malloc((size_t)n + 1);
-    if (!big) return resp->oom = true, false;
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    bool ok = mz_web_write(resp, big, (size_t)n);
-    free(big);
     return ok;
 }
 
@@ -205,7 +177,7 @@ bool mz_web_write_json_string(mz_web_response *resp, const char *s)
 
 void mz_web_error(mz_web_response *resp, int status, const char *message)
 {
-    resp->len = 0;
+    mz_buf_clear(&resp->body);
     mz_web_status(resp, status, "application/json");
     mz_web_write(resp, "{\"error\":\"", 10);
     mz_web_write_json_string(resp, message);
@@ -321,8 +293,8 @@ static void pss_reset(pss *p)
     free(p->query);
     free(p->cookie);
     free(p->ctype);
-    free(p->body);
-    free(p->resp.body);
+    mz_buf_free(&p->body);
+    mz_buf_free(&p->resp.body);
     conn *c = p->c;
     memset(p, 0, sizeof *p);
     p->c = c;
@@ -337,10 +309,10 @@ static void pss_reset(pss *p)
 static int respond(struct lws *wsi, pss *p)
 {
     mz_web_response *r = &p->resp;
-    if (r->oom) mz_web_error(r, 500, "out of memory");
+    if (r->body.failed) mz_web_error(r, 500, "out of memory");
     unsigned char buf[LWS_PRE + 4096], *start = buf + LWS_PRE, *ptr = start,
                                        *end = buf + sizeof buf - 1;
-    if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->content_type, r->len, &ptr, end) ||
+    if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->content_type, r->body.len, &ptr, end) ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                     (const unsigned char *)"no-store", 8, &ptr, end) ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
@@ -364,7 +336,7 @@ static int respond(struct lws *wsi, pss *p)
     if (lws_finalize_write_http_header(wsi, start, &ptr, end)) return -1;
     p->responding = true;
     p->sent = 0;
-    if (r->len == 0 || p->head)
+    if (r->body.len == 0 || p->head)
         return p->close_after || lws_http_transaction_completed(wsi) ? -1 : 0;
     lws_callback_on_writable(wsi);
     return 0;
@@ -381,9 +353,9 @@ static int write_body(struct lws *wsi, pss *p)
     if (!p->responding) return 0;
     mz_web_response *r = &p->resp;
     unsigned char buf[LWS_PRE + CHUNK];
-    size_t n = r->len - p->sent < CHUNK ? r->len - p->sent : CHUNK;
-    bool final = p->sent + n == r->len;
-    memcpy(buf + LWS_PRE, r->body + p->sent, n);
+    size_t n = r->body.len - p->sent < CHUNK ? r->body.len - p->sent : CHUNK;
+    bool final = p->sent + n == r->body.len;
+    memcpy(buf + LWS_PRE, r->body.data + p->sent, n);
     if (lws_write(wsi, buf + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
         return -1;
     p->sent += n;
@@ -397,8 +369,8 @@ static int write_body(struct lws *wsi, pss *p)
 
 static int run_handler(struct lws *wsi, pss *p)
 {
-    p->req.body = p->body ? p->body : "";
-    p->req.body_len = p->body_len;
+    p->req.body = p->body.data ? p->body.data : "";
+    p->req.body_len = p->body.len;
     const route *r = p->route;
     p->route = NULL; /* once per request */
     r->fn(r->user, &p->req, &p->resp);
@@ -514,17 +486,11 @@ static int on_http(mz_web *w, struct lws *wsi, pss *p, const char *path)
 static int on_body(mz_web *w, pss *p, const void *in, size_t len)
 {
     if (!p->route || p->body_over || len == 0) return 0;
-    if (p->body_len + len > w->max_body) {
+    if (p->body.len + len > w->max_body) {
         p->body_over = true;
         return 0;
     }
-    char *body = realloc(p->body, p->body_len + len + 1);
-    if (!body) return -1;
-    memcpy(body + p->body_len, in, len);
-    p->body = body;
-    p->body_len += len;
-    body[p->body_len] = 0;
-    return 0;
+    return mz_buf_put(&p->body, in, len) ? 0 : -1;
 }
 
 static int on_body_done(mz_web *w, struct lws *wsi, pss *p)
@@ -672,7 +638,7 @@ static void on_ws_closed(mz_web *w, pss *p)
     }
     pthread_mutex_unlock(&w->mu);
     if (c->ep && c->ep->cb.on_close) c->ep->cb.on_close(c->ep->cb.user, c->id);
-    free(c->in);
+    mz_buf_free(&c->in);
     free(c);
 }
 
@@ -694,26 +660,21 @@ static void on_ws_receive(mz_web *w, struct lws *wsi, conn *c, const void *in, s
 {
     if (!c || c->in_over) return;
     if (lws_is_first_fragment(wsi)) {
-        c->in_len = 0;
+        mz_buf_clear(&c->in);
         c->in_binary = lws_frame_is_binary(wsi);
     }
-    if (c->in_len + len > w->max_ws_message) {
+    if (c->in.len + len > w->max_ws_message) {
         close_now(w, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
         return;
     }
-    char *buf = realloc(c->in, c->in_len + len + 1);
-    if (!buf) {
+    if (!mz_buf_put(&c->in, in, len)) {
         close_now(w, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
         return;
     }
-    c->in = buf;
-    memcpy(c->in + c->in_len, in, len);
-    c->in_len += len;
-    c->in[c->in_len] = 0;
     if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) return;
     if (c->ep && c->ep->cb.on_message)
-        c->ep->cb.on_message(c->ep->cb.user, c->id, c->in, c->in_len, c->in_binary);
-    c->in_len = 0;
+        c->ep->cb.on_message(c->ep->cb.user, c->id, c->in.data ? c->in.data : "", c->in.len, c->in_binary);
+    mz_buf_clear(&c->in);
 }
 
 static int on_ws_writeable(mz_web *w, struct lws *wsi, conn *c)

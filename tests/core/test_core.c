@@ -1,9 +1,15 @@
+#include "mz_buf.h"
 #include "mz_error.h"
 #include "mz_scene.h"
 #include "mz_test.h"
 #include "mz_time.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void *fail_on_thread(void *arg)
 {
@@ -57,8 +63,50 @@ static void time_is_monotonic(void)
     MZ_CHECK_MSG(ms >= 2.0 && ms < 200.0, "slept %.3f ms", ms);
 }
 
+static void buf_grows_and_hands_over(void)
+{
+    mz_buf b = {0};
+    for (int i = 0; i < 1000; i++)
+        MZ_CHECK(mz_buf_printf(&b, "%d,", i));
+    MZ_CHECK(b.len == 3890 && b.data[b.len] == '\0');
+    MZ_CHECK(strncmp(b.data, "0,1,2,", 6) == 0 && strcmp(b.data + b.len - 4, "999,") == 0);
+    mz_buf_clear(&b);
+    MZ_CHECK(b.len == 0 && b.data[0] == '\0');
+    MZ_CHECK(mz_buf_put(&b, "a\0b", 3) && b.len == 3);
+    size_t len = 9;
+    char *data = mz_buf_take(&b, &len);
+    MZ_CHECK(data && len == 3 && memcmp(data, "a\0b", 4) == 0);
+    MZ_CHECK(b.data == NULL && b.len == 0);
+    free(data);
+    data = mz_buf_take(&b, &len); /* nothing put: an empty string, not NULL */
+    MZ_CHECK(data && len == 0 && data[0] == '\0');
+    free(data);
+    mz_buf_free(&b);
+}
+
+static void buf_reads_files_within_limits(void)
+{
+    char path[] = "/tmp/mz_buf_XXXXXX";
+    int fd = mkstemp(path);
+    MZ_CHECK(fd >= 0);
+    MZ_CHECK(write(fd, "hello\n", 6) == 6);
+    close(fd);
+    mz_buf b = {0};
+    MZ_CHECK(mz_buf_read_file(&b, path, 6) && b.len == 6 && strcmp(b.data, "hello\n") == 0);
+    mz_buf_clear(&b);
+    MZ_CHECK(!mz_buf_read_file(&b, path, 5) && errno == EFBIG);
+    unlink(path);
+    MZ_CHECK(!mz_buf_read_file(&b, path, SIZE_MAX) && errno == ENOENT);
+    MZ_CHECK(mkfifo(path, 0600) == 0);
+    MZ_CHECK(!mz_buf_read_file(&b, path, SIZE_MAX) && errno == EINVAL); /* not waited on */
+    unlink(path);
+    mz_buf_free(&b);
+}
+
 int main(void)
 {
+    MZ_RUN(buf_grows_and_hands_over);
+    MZ_RUN(buf_reads_files_within_limits);
     MZ_RUN(error_is_per_thread);
     MZ_RUN(error_truncates_long_messages);
     MZ_RUN(scene_mix_wraps_hours_and_fades_setting);
