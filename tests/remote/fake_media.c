@@ -228,6 +228,9 @@ int fake_media_reply_start(fake_media_reply *r, struct lws *wsi, fake_media_kind
 int fake_media_reply_more(fake_media_reply *r, struct lws *wsi)
 {
     static uint8_t buf[LWS_PRE + SEND_CHUNK]; /* the service thread's only */
+    /* A client reading at a video's pace holds the reply for as long as
+     * the video lasts; aiohttp waits, lws would give up after its 5 s. */
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
     size_t n = r->left < SEND_CHUNK ? (size_t)r->left : SEND_CHUNK;
     if (fread(buf + LWS_PRE, 1, n, r->file) != n) return -1;
     r->left -= n;
