@@ -26,6 +26,9 @@ typedef struct live_line {
     mz_line_state state;
     double since;   /* submitted (waiting) */
     uint64_t order; /* queue position, given when queued */
+    bool handed;    /* given out (to the screen, or to be matched), not yet answered */
+    bool vote;      /* free text for the vote round `round`, waiting to be matched */
+    uint64_t round;
     char phone[64];
     char ip[64];
     char *text;
@@ -72,12 +75,6 @@ struct mz_audience {
     size_t nchoices;
     char choices[MZ_AUDIENCE_MAX_CHOICES][CHOICE_MAX];
     int counts[MZ_AUDIENCE_MAX_CHOICES];
-    mz_lexicon *lex;
-    /* what free text is matched against: each choice, and other ways of
-     * saying it (mz_audience_vote_alias), with the choice each stands for */
-    mz_pattern *patterns[MZ_AUDIENCE_MAX_PATTERNS];
-    int pattern_choice[MZ_AUDIENCE_MAX_PATTERNS];
-    size_t npatterns;
 };
 
 const char *mz_line_state_name(mz_line_state s)
@@ -112,8 +109,7 @@ mz_audience *mz_audience_create(const mz_audience_desc *desc)
     if (d->mute_s <= 0) d->mute_s = 600;
     if (d->max_waiting == 0) d->max_waiting = 256;
     a->live = calloc(d->max_waiting, sizeof *a->live);
-    a->lex = mz_lexicon_create();
-    if (!a->live || !a->lex) {
+    if (!a->live) {
         mz_audience_destroy(a);
         mz_fail("audience: out of memory");
         return NULL;
@@ -121,23 +117,6 @@ mz_audience *mz_audience_create(const mz_audience_desc *desc)
     pthread_mutex_init(&a->lock, NULL);
     a->next_id = 1;
     return a;
-}
-
-static void clear_patterns(mz_audience *a)
-{
-    for (size_t i = 0; i < a->npatterns; i++)
-        mz_pattern_destroy(a->patterns[i]);
-    a->npatterns = 0;
-}
-
-/* Lock held. A pattern that has no words matches nothing and is not kept. */
-static void add_pattern(mz_audience *a, size_t choice, const char *text)
-{
-    if (a->npatterns == MZ_AUDIENCE_MAX_PATTERNS) return;
-    mz_pattern *p = mz_pattern_compile(a->lex, text);
-    if (!p) return;
-    a->patterns[a->npatterns] = p;
-    a->pattern_choice[a->npatterns++] = (int)choice;
 }
 
 void mz_audience_destroy(mz_audience *a)
@@ -148,8 +127,6 @@ void mz_audience_destroy(mz_audience *a)
             free(a->live[i].text);
         pthread_mutex_destroy(&a->lock);
     }
-    clear_patterns(a);
-    mz_lexicon_destroy(a->lex);
     free(a->live);
     free(a);
 }
@@ -275,15 +252,6 @@ static void rejected(mz_audience *a, phone *p, addr *ad, uint64_t id, const char
 
 /* ---- submitting ---- */
 
-static int match_choice(mz_audience *a, const char *text)
-{
-    if (a->d.match) return a->d.match(a->d.match_user, text);
-    mz_utterance *u = mz_utterance_make(a->lex, text);
-    int best = mz_match_best((const mz_pattern *const *)a->patterns, a->npatterns, u, 0, NULL);
-    mz_utterance_destroy(u);
-    return best < 0 ? -1 : a->pattern_choice[best];
-}
-
 static void count_vote(mz_audience *a, phone *p, int choice)
 {
     if (p->round == a->round && p->choice >= 0)
@@ -353,18 +321,6 @@ mz_line_state mz_audience_submit(mz_audience *a, const char *who, const char *ip
         finish(a, lid, who, MZ_LINE_REJECTED, why);
         goto out;
     }
-    if (a->d.mode == MZ_AUDIENCE_VOTE) {
-        int choice = match_choice(a, line);
-        if (choice < 0 || (size_t)choice >= a->nchoices) {
-            why = "matches no choice";
-            finish(a, lid, who, MZ_LINE_REJECTED, why);
-            goto out;
-        }
-        count_vote(a, p, choice);
-        state = MZ_LINE_COUNTED;
-        finish(a, lid, who, state, NULL);
-        goto out;
-    }
     live_line *l = NULL;
     for (size_t i = 0; i < a->d.max_waiting && !l; i++)
         if (!a->live[i].id) l = &a->live[i];
@@ -374,9 +330,16 @@ mz_line_state mz_audience_submit(mz_audience *a, const char *who, const char *ip
         why = "busy";
         goto out;
     }
-    state = a->d.premoderate ? MZ_LINE_WAITING : MZ_LINE_QUEUED;
-    *l = (live_line){lid, state, now,      state == MZ_LINE_QUEUED ? a->next_order++ : 0,
-                     "",  "",    copy_text};
+    /* free text in a vote waits for its match (mz_audience_to_match) */
+    bool vote = a->d.mode == MZ_AUDIENCE_VOTE;
+    state = a->d.premoderate && !vote ? MZ_LINE_WAITING : MZ_LINE_QUEUED;
+    *l = (live_line){.id = lid,
+                     .state = state,
+                     .since = now,
+                     .order = state == MZ_LINE_QUEUED ? a->next_order++ : 0,
+                     .vote = vote,
+                     .round = a->round,
+                     .text = copy_text};
     copy(l->phone, sizeof l->phone, who);
     copy(l->ip, sizeof l->ip, ip);
     changed(a, lid, state, who);
@@ -467,34 +430,79 @@ void mz_audience_tick(mz_audience *a, double now)
 
 /* ---- queue ---- */
 
+/* Lock held: the queued line of the given kind not handed out that came
+ * first, marked handed; copied into text. */
+static live_line *hand_out(mz_audience *a, bool vote, char *text, size_t cap, uint64_t *id)
+{
+    live_line *best = NULL;
+    for (size_t i = 0; i < a->d.max_waiting; i++) {
+        live_line *l = &a->live[i];
+        if (l->id && l->state == MZ_LINE_QUEUED && !l->handed && l->vote == vote &&
+            (!best || l->order < best->order))
+            best = l;
+    }
+    if (!best) return NULL;
+    best->handed = true;
+    copy(text, cap, best->text);
+    if (id) *id = best->id;
+    return best;
+}
+
 bool mz_audience_next(mz_audience *a, double now, char *text, size_t cap, uint64_t *id)
 {
     pthread_mutex_lock(&a->lock);
-    live_line *best = NULL;
-    if (!a->shown_any || now - a->last_shown >= a->d.turn_s)
-        for (size_t i = 0; i < a->d.max_waiting; i++) {
-            live_line *l = &a->live[i];
-            if (l->id && l->state == MZ_LINE_QUEUED && (!best || l->order < best->order)) best = l;
-        }
-    if (best) {
-        copy(text, cap, best->text);
-        if (id) *id = best->id;
+    bool due = !a->shown_any || now - a->last_shown >= a->d.turn_s;
+    bool got = due && hand_out(a, false, text, cap, id);
+    if (got) {
         a->last_shown = now;
         a->shown_any = true;
-        finish(a, best->id, best->phone, MZ_LINE_SHOWN, NULL);
-        free_live(best);
     }
     pthread_mutex_unlock(&a->lock);
-    return best != NULL;
+    return got;
+}
+
+void mz_audience_shown(mz_audience *a, uint64_t id)
+{
+    pthread_mutex_lock(&a->lock);
+    live_line *l = live_by_id(a, id);
+    if (l && l->handed && !l->vote) {
+        finish(a, id, l->phone, MZ_LINE_SHOWN, NULL);
+        free_live(l);
+    }
+    pthread_mutex_unlock(&a->lock);
+}
+
+void mz_audience_give_back(mz_audience *a, uint64_t id)
+{
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < a->d.max_waiting; i++) {
+        live_line *l = &a->live[i];
+        if (!l->id || !l->handed || (id && l->id != id)) continue;
+        l->handed = false;                  /* keeps its place */
+        if (!l->vote) a->shown_any = false; /* it never showed: its turn is now */
+    }
+    pthread_mutex_unlock(&a->lock);
 }
 
 /* ---- vote ---- */
+
+/* Lock held: the round is over; its free text not yet matched is too late. */
+static void end_round(mz_audience *a)
+{
+    a->open = false;
+    for (size_t i = 0; i < a->d.max_waiting; i++) {
+        live_line *l = &a->live[i];
+        if (!l->id || !l->vote) continue;
+        finish(a, l->id, l->phone, MZ_LINE_REJECTED, "no vote open");
+        free_live(l);
+    }
+}
 
 bool mz_audience_vote_open(mz_audience *a, const char *const *choices, size_t count, double now)
 {
     if (count > MZ_AUDIENCE_MAX_CHOICES) count = MZ_AUDIENCE_MAX_CHOICES;
     pthread_mutex_lock(&a->lock);
-    clear_patterns(a);
+    end_round(a);
     a->round++;
     a->open = count > 0;
     a->closes_at = now + a->d.vote_s;
@@ -502,19 +510,35 @@ bool mz_audience_vote_open(mz_audience *a, const char *const *choices, size_t co
     for (size_t i = 0; i < count; i++) {
         copy(a->choices[i], CHOICE_MAX, choices[i]);
         a->counts[i] = 0;
-        add_pattern(a, i, a->choices[i]);
     }
     pthread_mutex_unlock(&a->lock);
     return count > 0 || mz_fail("a vote needs at least one choice");
 }
 
-bool mz_audience_vote_alias(mz_audience *a, size_t choice, const char *pattern)
+bool mz_audience_to_match(mz_audience *a, char *text, size_t cap, uint64_t *id)
 {
     pthread_mutex_lock(&a->lock);
-    bool ok = a->open && choice < a->nchoices && pattern;
-    if (ok) add_pattern(a, choice, pattern);
+    bool got = hand_out(a, true, text, cap, id) != NULL;
     pthread_mutex_unlock(&a->lock);
-    return ok || mz_fail("no open vote has choice %zu", choice);
+    return got;
+}
+
+void mz_audience_matched(mz_audience *a, uint64_t id, int choice, double now)
+{
+    pthread_mutex_lock(&a->lock);
+    live_line *l = live_by_id(a, id);
+    if (l && l->vote) {
+        if (l->round != a->round || !a->open || now >= a->closes_at) {
+            finish(a, id, l->phone, MZ_LINE_REJECTED, "no vote open");
+        } else if (choice < 0 || (size_t)choice >= a->nchoices) {
+            finish(a, id, l->phone, MZ_LINE_REJECTED, "matches no choice");
+        } else {
+            count_vote(a, phone_of(a, l->phone, now), choice);
+            finish(a, id, l->phone, MZ_LINE_COUNTED, NULL);
+        }
+        free_live(l);
+    }
+    pthread_mutex_unlock(&a->lock);
 }
 
 mz_line_state mz_audience_vote(mz_audience *a, const char *who, const char *ip, int choice,
@@ -555,7 +579,7 @@ int mz_audience_vote_close(mz_audience *a, double now, bool force)
         for (size_t i = 0; i < a->nchoices; i++)
             if (a->counts[i] > 0 && (winner < 0 || a->counts[i] > a->counts[winner]))
                 winner = (int)i;
-        a->open = false;
+        end_round(a);
     }
     pthread_mutex_unlock(&a->lock);
     return winner;

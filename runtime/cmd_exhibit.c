@@ -8,6 +8,7 @@
 #include "exhibit_supervisor.h"
 #include "mz_commands.h"
 #include "mz_error.h"
+#include "mz_token.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_FLAGS 48
+#define MAX_FLAGS MZ_EXHIBIT_MAX_KEYS
 #define FIXED_FLAGS 2
 
 /* The config file, then every key's flag over it, then the STORY... list.
@@ -80,6 +81,13 @@ static int run_exhibit(const mz_command *cmd, int argc, char **argv)
     if (!(getenv("DISPLAY") && *getenv("DISPLAY")) && !getenv("WAYLAND_DISPLAY")) {
         fprintf(stderr, "maze exhibit: no display to open a window on (DISPLAY is not set)\n");
         return 2;
+    }
+    /* The console and the audience's moderation page take one operator
+     * token: a random one when the config gives none (the console writes it
+     * to state_dir/console-token). */
+    if (!cfg.console_token[0] && !mz_token_random(cfg.console_token, sizeof cfg.console_token)) {
+        fprintf(stderr, "maze exhibit: %s\n", mz_error());
+        return 1;
     }
     mz_exhibit_sup *s =
         mz_exhibit_sup_create(&(mz_exhibit_sup_desc){.config = &cfg, .argc = argc - 1,

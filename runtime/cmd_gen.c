@@ -55,14 +55,38 @@ static int explain(const char *prompt)
     return 0;
 }
 
+/* --blend "W:TEXT" items after PROMPT at `weight`: the first scene's
+ * weighted prompts (out[0] is PROMPT). False + mz_error() for a bad item. */
+static bool blend_list(const char *prompt, double weight, const mz_arg_list *blends,
+                       mz_scene_prompt *out, size_t *count)
+{
+    *count = 0;
+    if (!blends->count) return true;
+    if (blends->count + 1 > MZ_GEN_MAX_PROMPTS)
+        return mz_fail("--blend: at most %d prompts blend, PROMPT included", MZ_GEN_MAX_PROMPTS);
+    out[(*count)++] = (mz_scene_prompt){prompt, (float)weight};
+    for (int i = 0; i < blends->count; i++) {
+        char *end;
+        double w = strtod(blends->items[i], &end);
+        if (end == blends->items[i] || *end != ':' || !(w >= 0 && w <= 1e6))
+            return mz_fail("--blend '%s': give WEIGHT:TEXT, WEIGHT a number in 0..1e6",
+                           blends->items[i]);
+        out[(*count)++] = (mz_scene_prompt){end + 1, (float)w};
+    }
+    return true;
+}
+
 static int run_gen(const mz_command *cmd, int argc, char **argv)
 {
     long seed = 1, frames = 60, then_at = -1;
     int size[2] = {640, 360};
     double fps = 30, transition = 1.0;
     const char *then = NULL, *out = "out/gen", *uri = NULL, *video_path = NULL, *quality = "auto";
-    const char *disclosure = NULL;
+    const char *disclosure = NULL, *method_name = "linear";
     bool y4m = false, no_metadata = false, explain_only = false;
+    mz_arg_list blends = {0};
+    double weight = 1;
+    long steps = 0;
     const mz_arg args[] = {
         {"--seed", MZ_ARG_INT, &seed, "N", "seed (same prompt + seed = same frames; default 1)", 0,
          MZ_ARG_MAX_SEED},
@@ -75,6 +99,14 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
          1000000},
         {"--transition", MZ_ARG_FLOAT, &transition, "S",
          "seconds the change takes, 0..60 (default 1)", 0, 60},
+        {"--steps", MZ_ARG_INT, &steps, "N",
+         "the change to --then takes N frames instead of --transition's seconds", 0,
+         MZ_GEN_MAX_TRANSITION_STEPS},
+        {"--method", MZ_ARG_STRING, &method_name, "M", "with --steps: linear (default) or slerp"},
+        {"--blend", MZ_ARG_LIST, &blends, "W:TEXT",
+         "blend TEXT at weight W into the first scene (repeatable; docs/protocol.md)"},
+        {"--weight", MZ_ARG_FLOAT, &weight, "W", "PROMPT's weight in a --blend (default 1)", 0,
+         1e6},
         {"--out", MZ_ARG_STRING, &out, "DIR", "where frames go (default out/gen)"},
         {"--y4m", MZ_ARG_FLAG, &y4m, NULL, "also write DIR/gen.y4m"},
         {"--generator", MZ_ARG_STRING, &uri, "URI", "generator backend (default procedural)"},
@@ -96,6 +128,13 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
     if (explain_only) return explain(prompt);
     mz_gen_quality q;
     if (!mz_gen_quality_parse(quality, &q)) return mz_args_usage_error(cmd, "%s", mz_error());
+    mz_transition_method method;
+    if (!mz_transition_method_parse(method_name, &method))
+        return mz_args_usage_error(cmd, "--method: %s", mz_error());
+    mz_scene_prompt prompts[MZ_GEN_MAX_PROMPTS];
+    size_t prompt_count;
+    if (!blend_list(prompt, weight, &blends, prompts, &prompt_count))
+        return mz_args_usage_error(cmd, "%s", mz_error());
     if (then_at >= frames)
         return mz_args_usage_error(cmd, "--then-at %ld is not a frame of the %ld made", then_at,
                                    frames);
@@ -158,7 +197,9 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
                             .transition_s = (float)transition,
                             .width = size[0],
                             .height = size[1],
-                            .fps = (float)fps};
+                            .fps = (float)fps,
+                            .prompts = prompts,
+                            .prompt_count = prompt_count};
     if (!mz_gen_submit(gen, &req, NULL, 0)) goto done;
     mz_frame f = {0};
     bool have = false;
@@ -169,6 +210,10 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
             mz_scene_request next = req;
             next.id = 2;
             next.prompt = then;
+            next.prompts = NULL;
+            next.prompt_count = 0;
+            next.transition_steps = (uint32_t)steps;
+            next.transition_method = method;
             printf("%smaze gen: frame %ld: %s\n", tty ? "\n" : "", i, then);
             if (!mz_gen_submit(gen, &next, have ? &f : NULL, have ? 1 : 0)) goto done;
             if (recorder) mz_recorder_scene(recorder, then, (float)transition);

@@ -48,7 +48,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "the viewer's profile: \"tone = eerie\" lines (variants the story declares)"},
         {"--set", MZ_ARG_LIST, &sets, "NAME=VALUE",
          "start with state field NAME = VALUE (repeatable)"},
-        {"--narrate", MZ_ARG_FLAG, &narrate, NULL, "speak captions aloud"},
+        {"--narrate", MZ_ARG_FLAG, &narrate, NULL,
+         "speak captions aloud (and in the video's soundtrack)"},
         {"--volume", MZ_ARG_FLOAT, &volume, "V", "sound volume 0..1 (1; F7/F8 in the window)", 0,
          1},
         {"--mute", MZ_ARG_FLAG, &mute, NULL, "start with the sound off (F6 toggles)"},
@@ -58,7 +59,8 @@ static int run(const mz_command *cmd, int argc, char **argv)
          "the label saying scenes are generated (default: the story's)"},
         {"--no-disclosure", MZ_ARG_FLAG, &no_disclosure, NULL, "no such label on screen"},
         {"--video-disclosure", MZ_ARG_FLAG, &video_disclosure, NULL,
-         "burn the label into the video's picture too"},
+         "headless: burn the label into the video's picture too (a window's video has "
+         "what its screen shows)"},
         {"--no-metadata", MZ_ARG_FLAG, &no_metadata, NULL,
          "PNGs without provenance (the prompt may hold the viewer's words)"},
         MZ_ARG_TURN_LIMIT(turn_limit_ms),
@@ -117,6 +119,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         .width = size[0],
         .height = size[1],
         .frames_per_turn = (int)frames_per_turn,
+        .narrate = narrate,
     });
 }
 

@@ -127,6 +127,8 @@ static const setting settings[] = {
      "each player process; empty: none"},
 };
 #define SETTING_COUNT (int)(sizeof settings / sizeof settings[0])
+_Static_assert(sizeof settings / sizeof settings[0] <= MZ_EXHIBIT_MAX_KEYS,
+               "a setting past MZ_EXHIBIT_MAX_KEYS would have no flag");
 
 int mz_exhibit_config_count(void)
 {

@@ -20,6 +20,7 @@
 
 #define MZ_EXHIBIT_MAX_STORIES 8
 #define MZ_EXHIBIT_TEXT 512
+#define MZ_EXHIBIT_MAX_KEYS 64 /* settings, each also a flag (cmd_exhibit sizes its table by it) */
 
 typedef struct mz_exhibit_config {
     /* what plays */

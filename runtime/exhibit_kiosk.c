@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +91,17 @@ static void send_status(kiosk *k)
     k->status_ns = mz_time_ns();
 }
 
-/* ---- attract's demo lines: the config's file, else the story's attract.txt, else demo.txt ---- */
+/* ---- attract's demo lines: the config's file, else the story's attract
+ * list (story { attract = ... }), else its attract.txt, else demo.txt ---- */
 
+static bool demo_add(kiosk *k, const char *line)
+{
+    char *copy = k->demo_count < MAX_DEMO ? strdup(line) : NULL;
+    if (copy) k->demo[k->demo_count++] = copy;
+    return copy != NULL;
+}
+
+/* Reads the lines of the story playing now (call it after the story loads). */
 static void load_demo(kiosk *k)
 {
     for (int i = 0; i < k->demo_count; i++)
@@ -100,9 +110,16 @@ static void load_demo(kiosk *k)
     const char *story = k->cfg.stories[k->story];
     char path[MZ_EXHIBIT_TEXT + 32];
     FILE *f = NULL;
+    size_t listed = 0;
+    const mz_story *s = mz_player_story(k->p);
+    const char *const *lines = s ? mz_story_attract(s, &listed) : NULL;
     if (k->cfg.attract[0]) {
         f = fopen(k->cfg.attract, "r");
         if (!f) mz_log_warn("exhibit: attract %s cannot be read; no demo", k->cfg.attract);
+    } else if (listed) {
+        for (size_t i = 0; i < listed; i++)
+            if (!demo_add(k, lines[i])) break;
+        return;
     } else {
         snprintf(path, sizeof path, "%s/attract.txt", story);
         f = fopen(path, "r");
@@ -113,9 +130,9 @@ static void load_demo(kiosk *k)
     }
     if (!f) return;
     char line[1024];
-    while (k->demo_count < MAX_DEMO && fgets(line, sizeof line, f)) {
+    while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] && line[0] != '#') k->demo[k->demo_count++] = strdup(line);
+        if (line[0] && line[0] != '#' && !demo_add(k, line)) break;
     }
     fclose(f);
 }
@@ -179,6 +196,12 @@ static void end_session(kiosk *k, const char *reason)
 
 static bool start_attract(kiosk *k)
 {
+#ifdef __GLIBC__
+    /* Between two visitors, the free pages left inside the heap go back
+     * to the system (every arena: the generator's and sound's threads
+     * allocate too): a week of sessions must not keep its high-water mark. */
+    malloc_trim(0);
+#endif
     set_state(k, ATTRACT);
     k->demo_next = 0;
     k->demo_ns = mz_time_ns();
@@ -245,8 +268,8 @@ static void command(kiosk *k, const mz_exhibit_msg *m)
             end_session(k, "operator"); /* logged under the story it played */
             k->state = ATTRACT;
             k->story = i;
-            load_demo(k);
             to_attract(k, "operator");
+            load_demo(k); /* the new story's */
         }
     } else if (!strcmp(c, "quit")) {
         end_session(k, "operator");
@@ -256,14 +279,36 @@ static void command(kiosk *k, const mz_exhibit_msg *m)
     }
 }
 
+/* The audience's phones (issue 11), served by the supervisor: a line whose
+ * turn came, or a vote's winner, plays as the visitor's would (in attract
+ * it brings a visitor's story first); phones voting keep the visitor there. */
+static void audience(kiosk *k, const mz_exhibit_msg *m)
+{
+    char text[MZ_EXHIBIT_LINE_MAX];
+    bool can_play =
+        !k->paused && (k->state == ATTRACT || k->state == PLAYING || k->state == IDLE_WARNING);
+    mz_exhibit_audience_ask ask =
+        mz_exhibit_audience_heard(k->audience, k->p, m, can_play, text, sizeof text);
+    if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || !can_play) return;
+    if (k->state == ATTRACT) start_visitor(k);
+    if (k->state == IDLE_WARNING) set_state(k, PLAYING);
+    k->key_ns = mz_time_ns();
+    if (ask == MZ_EXHIBIT_AUDIENCE_PLAY) mz_player_submit_from(k->p, text, "audience");
+}
+
 static void read_commands(kiosk *k)
 {
     if (k->command_fd < 0) return;
     mz_exhibit_lines_read(&k->commands, k->command_fd);
     char line[MZ_EXHIBIT_LINE_MAX];
     mz_exhibit_msg m;
-    while (mz_exhibit_lines_next(&k->commands, line, sizeof line))
-        if (mz_exhibit_msg_parse(line, &m) && m.kind == MZ_EXHIBIT_MSG_COMMAND) command(k, &m);
+    while (mz_exhibit_lines_next(&k->commands, line, sizeof line)) {
+        if (!mz_exhibit_msg_parse(line, &m)) continue;
+        if (m.kind == MZ_EXHIBIT_MSG_COMMAND)
+            command(k, &m);
+        else
+            audience(k, &m);
+    }
     if (k->commands.eof) k->quit = true; /* the supervisor is gone */
 }
 
@@ -288,26 +333,10 @@ static void play_demo(kiosk *k)
     mz_player_submit(k->p, k->demo[k->demo_next++]);
 }
 
-/* The audience's phones (issue 11): a line whose turn came, or a vote's
- * winner, plays as the visitor's would (in attract it brings a visitor's
- * story first); phones voting keep the visitor there. */
-static void audience(kiosk *k)
-{
-    char text[600];
-    mz_exhibit_audience_ask ask = mz_exhibit_audience_poll(k->audience, k->p, text, sizeof text);
-    if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || k->paused || k->state == ENDING ||
-        k->state == CREDITS)
-        return;
-    if (k->state == ATTRACT) start_visitor(k);
-    if (k->state == IDLE_WARNING) set_state(k, PLAYING);
-    k->key_ns = mz_time_ns();
-    if (ask == MZ_EXHIBIT_AUDIENCE_PLAY) mz_player_submit_from(k->p, text, "audience");
-}
-
 /* The visitor cycle's clock, and the banner each state shows. */
 static void tick(kiosk *k)
 {
-    if (k->audience) audience(k);
+    mz_exhibit_audience_poll(k->audience, k->p);
     const mz_exhibit_config *c = &k->cfg;
     char banner[sizeof k->banner] = "";
     double idle = since(k->key_ns);
@@ -413,6 +442,17 @@ static bool wait_for_go(kiosk *k)
 
 int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
 {
+#ifdef __GLIBC__
+    /* Frames, their conditioning copies and text surfaces (0.1-4 MB) come
+     * and go with every scene. glibc raises its threshold for giving a
+     * block a mapping of its own to the largest block freed, so after the
+     * first scenes they land in the heap, where their mixed sizes and
+     * lifetimes leave holes the next ones do not fit: the heap grew about
+     * 1 MB every few minutes under tools/soak_exhibit.sh while the live
+     * heap stayed flat (heaptrack). A fixed threshold keeps each such block
+     * in a mapping of its own, returned whole when freed. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     kiosk *k = calloc(1, sizeof *k);
     if (!k) return 1;
     k->cfg = *desc->config;
@@ -422,7 +462,6 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     k->gen_fresh = true;
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
-    load_demo(k);
     /* One trace per player process: a standby starts (and would truncate
      * the file) while the player it replaces still writes. */
     char trace[MZ_EXHIBIT_TEXT + 16];
@@ -452,12 +491,13 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         fprintf(stderr, "maze exhibit: %s\n", mz_error());
         status = 1;
     } else {
+        load_demo(k);
         if (desc->standby && k->command_fd >= 0 && !wait_for_go(k)) k->quit = true;
         if (desc->standby) mz_player_show(k->p);
-        /* The phones' page once this player is the one on screen (a standby
-         * would find the port taken). */
-        k->audience = k->quit ? NULL : mz_exhibit_audience_create(c);
-        if (!k->quit && !k->audience && *mz_error()) {
+        /* The phones are the supervisor's: without it, none. */
+        k->audience =
+            k->quit || k->status_fd < 0 ? NULL : mz_exhibit_audience_create(c, k->status_fd);
+        if (!k->quit && k->status_fd >= 0 && !k->audience && *mz_error()) {
             fprintf(stderr, "maze exhibit: %s\n", mz_error());
             status = 1;
         }

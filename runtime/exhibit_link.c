@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const kinds[] = {"status", "start", "session", "latency", "error", "command"};
+static const char *const kinds[] = {"status", "start", "session", "latency", "error",   "command",
+                                    "line",   "shown", "vote",    "match",   "matched", "tally"};
 #define KIND_COUNT (int)(sizeof kinds / sizeof kinds[0])
 
 static void add_live(cJSON *o, const mz_exhibit_live *l)
@@ -37,6 +38,7 @@ bool mz_exhibit_msg_write(int fd, const mz_exhibit_msg *m)
     if (m->kind == MZ_EXHIBIT_MSG_STATUS) add_live(o, &m->live);
     if (m->text[0]) cJSON_AddStringToObject(o, "text", m->text);
     if (m->value != 0) cJSON_AddNumberToObject(o, "value", m->value);
+    if (m->id) cJSON_AddNumberToObject(o, "id", (double)m->id); /* ids stay below 2^53 */
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s) return false;
@@ -87,6 +89,8 @@ bool mz_exhibit_msg_parse(const char *line, mz_exhibit_msg *m)
     m->kind = (mz_exhibit_msg_kind)k;
     get_text(o, "text", m->text, sizeof m->text);
     m->value = get_number(o, "value");
+    double id = get_number(o, "id");
+    m->id = id > 0 && id < 9007199254740992.0 ? (uint64_t)id : 0; /* 2^53 */
     mz_exhibit_live *l = &m->live;
     get_text(o, "state", l->state, sizeof l->state);
     get_text(o, "story", l->story, sizeof l->story);

@@ -6,6 +6,10 @@
  * visitor session starts and one when it ends (the session log's line), the
  * input -> screen latency of each scene, and errors.
  * Supervisor -> player (the player's fd 4): operator commands.
+ * The audience's phones (issue 11) are served by the supervisor, so they
+ * outlive a player: it gives the player on screen their lines, free text
+ * to match against the scene's choices, and the vote's tally; the player
+ * says what became of each (shown, matched) and each new vote's choices.
  * Lines are under PIPE_BUF (4096 bytes), so a write is never interleaved.
  *
  * Ownership: plain structs, copied. Errors: false (a write that failed, a
@@ -44,6 +48,14 @@ typedef enum mz_exhibit_msg_kind {
     MZ_EXHIBIT_MSG_ERROR,   /* text */
     MZ_EXHIBIT_MSG_COMMAND, /* text = attract, pause, resume, mute, unmute, volume (value),
                                story (value = index), quit */
+    /* the audience's phones: S = supervisor, P = player */
+    MZ_EXHIBIT_MSG_LINE,    /* S->P: play text from the audience; id (0: a vote's winner) */
+    MZ_EXHIBIT_MSG_SHOWN,   /* P->S: line id is on screen (value 1) or was not taken (0) */
+    MZ_EXHIBIT_MSG_VOTE,    /* P->S: a new scene's choices, text = a JSON array of strings */
+    MZ_EXHIBIT_MSG_MATCH,   /* S->P: free text (text) of line id for the vote */
+    MZ_EXHIBIT_MSG_MATCHED, /* P->S: line id counts toward choice value (-1: none) */
+    MZ_EXHIBIT_MSG_TALLY,   /* S->P: the vote's tally to show (text, "" none); value 1:
+                               new votes came (someone is there) */
 } mz_exhibit_msg_kind;
 
 typedef struct mz_exhibit_msg {
@@ -51,6 +63,7 @@ typedef struct mz_exhibit_msg {
     mz_exhibit_live live;
     char text[MZ_EXHIBIT_LINE_MAX - 100];
     double value;
+    uint64_t id; /* an audience line's */
 } mz_exhibit_msg;
 
 /* Writes one line (blocking; the reader drains continuously). */

@@ -3,6 +3,7 @@
 #include "exhibit_supervisor.h"
 
 #include "exhibit_log.h"
+#include "exhibit_phones.h"
 #include "mz_error.h"
 #include "mz_log.h"
 #include "mz_stats.h"
@@ -55,6 +56,7 @@ struct mz_exhibit_sup {
     mz_exhibit_config cfg;
     char **argv; /* the child's: exe, "exhibit-player", args..., NULL */
     mz_exhibit_log *log;
+    mz_exhibit_phones *phones; /* the audience's (issue 11), or NULL */
     uint64_t start_ns;
 
     child active, standby;
@@ -359,6 +361,7 @@ static void reaped(mz_exhibit_sup *s, child *c, int wstatus)
     pid_t pid = c->pid;
     c->pid = 0;
     bool was_active = c == &s->active;
+    if (was_active) mz_exhibit_phones_lost(s->phones); /* its lines go to the next one */
     double lived = c->up_ns ? secs(c->up_ns) : 0;
     why reason = c->killing;
     char what[160];
@@ -435,7 +438,15 @@ static void on_message(mz_exhibit_sup *s, const mz_exhibit_msg *m)
     case MZ_EXHIBIT_MSG_ERROR:
         add_error(s, m->text);
         break;
+    case MZ_EXHIBIT_MSG_SHOWN:
+    case MZ_EXHIBIT_MSG_VOTE:
+    case MZ_EXHIBIT_MSG_MATCHED:
+        mz_exhibit_phones_heard(s->phones, m);
+        break;
     case MZ_EXHIBIT_MSG_COMMAND:
+    case MZ_EXHIBIT_MSG_LINE:
+    case MZ_EXHIBIT_MSG_MATCH:
+    case MZ_EXHIBIT_MSG_TALLY:
         break;
     }
 }
@@ -603,6 +614,24 @@ static void run_commands(mz_exhibit_sup *s)
     }
 }
 
+static bool send_to_active(void *user, const mz_exhibit_msg *m)
+{
+    child *c = user;
+    return c->command_fd >= 0 && mz_exhibit_msg_write(c->command_fd, m);
+}
+
+/* The phones' lines, free text and tally for the player on screen. */
+static void serve_phones(mz_exhibit_sup *s)
+{
+    if (!s->phones) return;
+    child *c = &s->active;
+    pthread_mutex_lock(&s->lock);
+    mz_exhibit_live live = s->st.live;
+    pthread_mutex_unlock(&s->lock);
+    bool up = c->pid && c->reported && !c->killing && secs(c->beat_ns) <= s->cfg.hang_s;
+    mz_exhibit_phones_tick(s->phones, &live, up, send_to_active, c);
+}
+
 static void notify_systemd(mz_exhibit_sup *s)
 {
     if (!s->ready_sent && s->active.reported) {
@@ -621,7 +650,7 @@ static void notify_systemd(mz_exhibit_sup *s)
 mz_exhibit_sup *mz_exhibit_sup_create(const mz_exhibit_sup_desc *desc)
 {
     mz_exhibit_sup *s = calloc(1, sizeof *s);
-    char **argv = calloc((size_t)desc->argc + 3, sizeof *argv);
+    char **argv = calloc((size_t)desc->argc + 5, sizeof *argv);
     if (!s || !argv) {
         free(s);
         free(argv);
@@ -630,13 +659,23 @@ mz_exhibit_sup *mz_exhibit_sup_create(const mz_exhibit_sup_desc *desc)
     }
     s->cfg = *desc->config;
     s->argv = argv;
-    argv[0] = "maze";
-    argv[1] = "exhibit-player";
-    for (int i = 0; i < desc->argc; i++)
-        argv[i + 2] = desc->argv[i];
     child_reset(&s->active);
     child_reset(&s->standby);
     pthread_mutex_init(&s->lock, NULL);
+    s->phones = mz_exhibit_phones_create(&s->cfg);
+    if (!s->phones && *mz_error()) {
+        mz_exhibit_sup_destroy(s);
+        return NULL;
+    }
+    int n = 0;
+    argv[n++] = "maze";
+    argv[n++] = "exhibit-player";
+    if (s->phones) { /* the page's address for its QR code (its port may be the kernel's pick) */
+        argv[n++] = "--audience-url";
+        argv[n++] = (char *)mz_exhibit_phones_url(s->phones);
+    }
+    for (int i = 0; i < desc->argc; i++)
+        argv[n++] = desc->argv[i];
     s->start_ns = mz_time_ns();
     s->today = day_of(time(NULL));
     char path[1100];
@@ -680,6 +719,7 @@ int mz_exhibit_sup_run(mz_exhibit_sup *s)
             watch_child(s, c);
         }
         watch_memory(s);
+        serve_phones(s);
         keep_players(s, stop);
         notify_systemd(s);
     }
@@ -702,6 +742,7 @@ void mz_exhibit_sup_destroy(mz_exhibit_sup *s)
         close_fd(&c->stderr_fd);
     }
     mz_exhibit_log_close(s->log);
+    mz_exhibit_phones_destroy(s->phones);
     pthread_mutex_destroy(&s->lock);
     free(s->argv);
     free(s);

@@ -68,6 +68,21 @@ static void drop_placeholders(const char *in, char *out, size_t cap)
     out[o] = '\0';
 }
 
+/* One prompt text read as the generator reads it: its parameters, whether
+ * it names a setting, its unknown words into `unknown` (their count). */
+static int read_prompt(const char *text, mz_scene_params *params, bool *setting, char *unknown,
+                       size_t cap)
+{
+    char prompt[2048];
+    drop_placeholders(text, prompt, sizeof prompt);
+    mz_scene_trace why;
+    mz_scene_interpret(NULL, prompt, NULL, params, &why);
+    for (int k = 0; k < why.count; k++)
+        *setting |= why.item[k].kind == MZ_SCENE_TRACE_EFFECT &&
+                    strstr(why.item[k].effects, "setting") != NULL;
+    return unknown_words(prompt, &why, unknown, cap);
+}
+
 int mz_lint_prompts(const char *story, FILE *out)
 {
     mz_story *s = mz_story_load(&(mz_story_desc){.path = story});
@@ -76,20 +91,23 @@ int mz_lint_prompts(const char *story, FILE *out)
     for (size_t i = 0; i < mz_story_scene_count(s); i++) {
         mz_story_scene_info sc;
         if (!mz_story_scene_get(s, i, &sc) || !sc.prompt) continue;
-        char prompt[2048], unknown[512], draws[256];
-        drop_placeholders(sc.prompt, prompt, sizeof prompt);
-        mz_scene_params params;
-        mz_scene_trace why;
-        mz_scene_interpret(NULL, prompt, NULL, &params, &why);
-        mz_scene_params_describe(&params, draws, sizeof draws);
+        /* A weighted list is read text by text and drawn as their blend. */
+        const char *const *texts = sc.prompt_count ? sc.prompt_texts : &sc.prompt;
+        size_t n = sc.prompt_count ? sc.prompt_count : 1;
+        mz_scene_params each[MZ_SCENE_MAX_BLEND];
+        char unknown[MZ_SCENE_MAX_BLEND][512], draws[256];
+        int has_unknown[MZ_SCENE_MAX_BLEND];
         bool setting = false;
-        for (int k = 0; k < why.count; k++)
-            setting |= why.item[k].kind == MZ_SCENE_TRACE_EFFECT &&
-                       strstr(why.item[k].effects, "setting") != NULL;
-        if (unknown_words(prompt, &why, unknown, sizeof unknown)) {
+        for (size_t k = 0; k < n && k < MZ_SCENE_MAX_BLEND; k++)
+            has_unknown[k] = read_prompt(texts[k], &each[k], &setting, unknown[k], sizeof unknown[k]);
+        mz_scene_params params =
+            sc.prompt_count ? mz_scene_params_blend(each, sc.prompt_weights, (int)n) : each[0];
+        mz_scene_params_describe(&params, draws, sizeof draws);
+        for (size_t k = 0; k < n && k < MZ_SCENE_MAX_BLEND; k++) {
+            if (!has_unknown[k]) continue;
             fprintf(out,
                     "%s:%d: warning: %s '%s': the generator does not know %s; it will draw: %s\n",
-                    sc.file, sc.line, sc.ending ? "ending" : "scene", sc.id, unknown, draws);
+                    sc.file, sc.line, sc.ending ? "ending" : "scene", sc.id, unknown[k], draws);
             warnings++;
         }
         if (!setting) {

@@ -4,16 +4,23 @@
  *
  * queue: accepted lines wait in order, one per phone at a time (so no
  *   phone starves the others), and mz_audience_next hands out at most one
- *   every turn_s seconds, to be shown captioned as from the audience.
+ *   every turn_s seconds, to be shown captioned as from the audience; the
+ *   line stays queued until the screen says it showed it (mz_audience_shown)
+ *   or gives it back (mz_audience_give_back: the screen went away), so a
+ *   player restarting loses no line.
  * vote:  mz_audience_vote_open starts a round with the scene's choices;
  *   phones vote for a choice, or type a line that counts toward the choice
- *   it matches (mz_text matching, or desc.match); mz_audience_vote_close,
- *   after vote_s, names the most-chosen (ties: the earlier choice).
+ *   it matches: the story matches it (the same matcher as typed input, in
+ *   the story's language, synonyms and all), so the audience hands such
+ *   lines out (mz_audience_to_match) and hears the answer
+ *   (mz_audience_matched); mz_audience_vote_close, after vote_s, names the
+ *   most-chosen (ties: the earlier choice).
  *
- * A line goes: sent → (waiting for the operator) → queued → shown, or
- * not accepted. Rejected text is never kept, and never logged in clear:
- * the log says its salted hash (mz_screen_hash) and the reason. The reason
- * a phone sees says nothing of the filter ("not accepted").
+ * A line goes: sent → (waiting for the operator) → queued → shown (a vote's
+ * free text: queued → counted), or not accepted. Rejected text is never
+ * kept, and never logged in clear: the log says its salted hash
+ * (mz_screen_hash) and the reason. The reason a phone sees says nothing of
+ * the filter ("not accepted").
  *
  * Time is passed in (seconds, monotonic) so tests need no clock.
  * Threading: every function takes the audience's own mutex; the web
@@ -44,10 +51,6 @@ typedef struct mz_audience_desc {
     int mute_after;              /* rejected lines before a phone is muted; 0: 3 */
     double mute_s;               /* how long a mute lasts; 0: 600 */
     size_t max_waiting;          /* lines queued or awaiting the operator; 0: 256 */
-    /* vote: the choice free text counts toward, or -1; NULL: mz_text
-     * matching against the choices. Called with the audience's lock held. */
-    int (*match)(void *user, const char *text);
-    void *match_user;
 } mz_audience_desc;
 
 typedef enum mz_line_state {
@@ -97,20 +100,29 @@ void mz_audience_tick(mz_audience *a, double now);
 /* ---- queue mode ---- */
 
 /* The next line to show, if its turn has come: copied into text (cap
- * bytes), *id set, marked shown. False when nothing is due. */
+ * bytes), *id set; it stays queued (handed out) until one of the two
+ * below. False when nothing is due. */
 bool mz_audience_next(mz_audience *a, double now, char *text, size_t cap, uint64_t *id);
+/* The screen shows line id: it is shown. */
+void mz_audience_shown(mz_audience *a, uint64_t id);
+/* Line id (0: every line handed out, queue and vote) was not taken: it
+ * goes back to its place, to be handed out again (a queue line at once). */
+void mz_audience_give_back(mz_audience *a, uint64_t id);
 
 /* ---- vote mode ---- */
 
 #define MZ_AUDIENCE_MAX_CHOICES 8
-#define MZ_AUDIENCE_MAX_PATTERNS 32 /* choices and their other wordings */
 
 /* Opens a round with up to MZ_AUDIENCE_MAX_CHOICES choices (copied),
- * closing any before it. */
+ * closing any before it. A round that ends (here or in close) rejects its
+ * free text not yet matched ("no vote open"). */
 bool mz_audience_vote_open(mz_audience *a, const char *const *choices, size_t count, double now);
-/* Another way of saying choice `choice` of the open round (a transition's
- * other patterns: "draught", "tunnel" for "follow cat"), for free text. */
-bool mz_audience_vote_alias(mz_audience *a, size_t choice, const char *pattern);
+/* Free text of the open round to be matched against its choices: the
+ * oldest not handed out, into text (cap bytes), *id set. False: none. */
+bool mz_audience_to_match(mz_audience *a, char *text, size_t cap, uint64_t *id);
+/* What line id matched: the choice it counts toward, or -1 (rejected:
+ * "matches no choice"). Too late for its round: rejected "no vote open". */
+void mz_audience_matched(mz_audience *a, uint64_t id, int choice, double now);
 /* A button press: choice index for this round. Same states as submit. */
 mz_line_state mz_audience_vote(mz_audience *a, const char *phone, const char *ip, int choice,
                                double now, const char **reason);

@@ -17,7 +17,7 @@ typedef struct mz_play_options {
     const char *video;       /* a video of the frames shown, with sound and subtitles, or NULL */
     const char *disclosure;  /* the label's text; NULL -> the story's (mz_provenance_disclosure) */
     bool no_disclosure;      /* no label */
-    bool video_disclosure;   /* burn the label into videos */
+    bool video_disclosure;   /* headless: burn the label into videos (the window's has its overlay) */
     const char *at;          /* begin (and restart) in this scene (--at), or NULL */
     const char *lang;        /* one of the story's languages (--lang), or NULL: its first */
     const char *profile;     /* the viewer profile's text (--profile FILE's), or NULL */
@@ -36,6 +36,7 @@ typedef struct mz_play_headless_desc {
     const char *record_dir;  /* every frame shown as a numbered PNG, or NULL */
     int width, height;       /* 0 -> 640x360 */
     int frames_per_turn;     /* 0 -> one second's worth */
+    bool narrate;            /* the video's soundtrack speaks the captions (--narrate) */
 } mz_play_headless_desc;
 
 /* Plays the inputs through the story with no window, printing a transcript

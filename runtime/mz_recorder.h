@@ -1,6 +1,7 @@
 /* mz_recorder — a playthrough video being made: the frames shown, the
- * soundscape of each scene (rendered offline by mz_audio_offline, so it
- * needs no sound device and stays in step with the frames), the story's
+ * soundscape of each scene and, when narrating, each new scene's caption
+ * spoken (both rendered offline by mz_audio_offline, so it needs no sound
+ * device and stays in step with the frames), the story's
  * captions and the viewer's lines as subtitles, the provenance as container
  * metadata, and a manifest sidecar (FILE.json) when it closes.
  *
@@ -17,6 +18,7 @@
 #include "mz_provenance.h"
 #include "mz_record_video.h"
 #include "mz_story.h"
+#include "overlay.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,15 +35,25 @@ typedef struct mz_recorder_desc {
     const char *generator;       /* URI for the manifest; NULL -> procedural */
     uint64_t seed;
     const char *disclosure;      /* burnt into the picture's corner; NULL -> none */
+    bool narrate;                /* speak each new scene's caption, as the player does */
+    const char *voice;           /* espeak-ng voice (the story's language); NULL -> "en" */
 } mz_recorder_desc;
 
 mz_recorder *mz_recorder_open(const mz_recorder_desc *desc);
 
-/* A story turn: the sound follows its scene and the subtitles show the
- * viewer's line and the caption (or the story's reply). */
+/* A story turn: the sound follows its scene (and, narrating, a new scene's
+ * caption is spoken) and the subtitles show the viewer's line and the
+ * caption (or the story's reply). */
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *turn);
 /* A scene without a story (maze gen): its prompt is the sound and caption. */
 void mz_recorder_scene(mz_recorder *r, const char *prompt, float transition_s);
+
+/* What is burnt into the picture from the next frame on: `st` drawn by the
+ * player's overlay at the video's size (the window hands it what its
+ * viewer sees, less the recording indicator; the desc's disclosure is
+ * {.disclosure = TEXT}); NULL: nothing. False + mz_error() when it cannot
+ * be drawn (the video goes on with the last one). */
+bool mz_recorder_overlay(mz_recorder *r, const mz_overlay_state *st);
 
 /* The next frame shown (its size must be the desc's), with 1/fps s of sound. */
 bool mz_recorder_frame(mz_recorder *r, const mz_frame *frame);

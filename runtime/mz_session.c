@@ -1,5 +1,7 @@
 #include "mz_session.h"
 
+#include "mz_defaults.h"
+
 #include "mz_error.h"
 #include "mz_text.h"
 #include "mz_time.h"
@@ -79,6 +81,16 @@ static void write_trace(mz_session *ss, double first_frame_ms)
     mz_json_string(f, t->scene);
     fprintf(f, ",\"scene_changed\":%s,\"prompt\":", t->scene_changed ? "true" : "false");
     mz_json_string(f, t->prompt);
+    /* Only for scenes that have them: other traces stay as they were. */
+    for (size_t i = 0; i < t->prompt_count; i++) {
+        fputs(i ? ",{\"text\":" : ",\"prompts\":[{\"text\":", f);
+        mz_json_string(f, t->prompts[i].text);
+        fprintf(f, ",\"weight\":%.3f}%s", (double)t->prompts[i].weight,
+                i + 1 == t->prompt_count ? "]" : "");
+    }
+    if (t->transition_steps)
+        fprintf(f, ",\"transition_steps\":%d,\"transition_method\":\"%s\"", t->transition_steps,
+                t->transition_method);
     fputs(",\"caption\":", f);
     mz_json_string(f, t->caption);
     fputs(",\"matched\":", f);
@@ -115,9 +127,24 @@ static void flush_pending(mz_session *ss)
 
 /* Sends the current scene to the generator, continuing from the frame on
  * screen. */
+_Static_assert(MZ_STORY_MAX_PROMPTS <= MZ_GEN_MAX_PROMPTS &&
+                   MZ_STORY_MAX_TRANSITION_STEPS <= MZ_GEN_MAX_TRANSITION_STEPS,
+               "every scene a story may write, the generator takes");
+
+float mz_session_transition_s(const mz_story_turn *t, float fps)
+{
+    if (!t->transition_steps) return t->transition_s;
+    return (float)t->transition_steps / (fps > 0 ? fps : MZ_DEFAULT_FPS);
+}
+
 static bool submit_scene(mz_session *ss)
 {
     const mz_story_turn *t = &ss->turn;
+    mz_scene_prompt prompts[MZ_STORY_MAX_PROMPTS];
+    for (size_t i = 0; i < t->prompt_count; i++)
+        prompts[i] = (mz_scene_prompt){t->prompts[i].text, t->prompts[i].weight};
+    mz_transition_method method = MZ_TRANSITION_LINEAR;
+    if (t->transition_method) mz_transition_method_parse(t->transition_method, &method);
     mz_scene_request req = {
         .id = ++ss->scene_id,
         .prompt = t->prompt ? t->prompt : "",
@@ -125,6 +152,10 @@ static bool submit_scene(mz_session *ss)
         .tags = t->sound,
         .tag_count = t->sound_count,
         .transition_s = t->transition_s,
+        .prompts = prompts,
+        .prompt_count = t->prompt_count,
+        .transition_steps = (uint32_t)t->transition_steps,
+        .transition_method = method,
         .width = ss->width,
         .height = ss->height,
         .fps = ss->fps,

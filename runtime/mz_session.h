@@ -104,6 +104,11 @@ bool mz_session_reload(mz_session *session);
 
 /* Writes s as a JSON string (escaped by cJSON), invalid UTF-8 replaced
  * with U+FFFD. NULL -> null. */
+/* How long the change into t's scene takes at fps, for what follows the
+ * picture (the sound's crossfade): its transition_steps frames when it has
+ * them (fps 0: the default fps), else its seconds (mz_scene_request_defaults'
+ * rule). */
+float mz_session_transition_s(const mz_story_turn *t, float fps);
 void mz_json_string(FILE *out, const char *s);
 
 #endif

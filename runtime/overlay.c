@@ -48,12 +48,16 @@ static bool open_fonts(mz_overlay *o, int px)
 
 mz_overlay *mz_overlay_create(const char *font_dir)
 {
-    if (!TTF_WasInit() && TTF_Init() != 0) {
+    /* Every overlay takes one reference (SDL_ttf counts them) and destroy
+     * gives it back: one overlay closing must not shut FreeType down under
+     * another's fonts (the player's and its video's). */
+    if (TTF_Init() != 0) {
         mz_fail("overlay: TTF_Init: %s", TTF_GetError());
         return NULL;
     }
     mz_overlay *o = SDL_calloc(1, sizeof *o);
     if (!o) {
+        TTF_Quit();
         mz_fail("overlay: out of memory");
         return NULL;
     }

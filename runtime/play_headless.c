@@ -139,6 +139,8 @@ static bool video_frame(pictures *pc, mz_session *ss, const mz_frame *f, bool ne
                     ? mz_provenance_disclosure(pc->desc->play.no_disclosure,
                                                pc->desc->play.disclosure, mz_session_story(ss))
                     : NULL,
+            .narrate = pc->desc->narrate || mz_story_narrate(mz_session_story(ss)),
+            .voice = mz_story_lang(mz_session_story(ss)),
         });
         if (!pc->video) return false;
         new_turn = true;

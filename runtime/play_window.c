@@ -184,6 +184,11 @@ static void video_toggle(mz_player *p)
     p->overlay_dirty = true;
 }
 
+static bool draw_overlay(mz_player *p);
+
+/* The window's video is what its viewer sees: each frame shown, with the
+ * overlay over it (captions, the input line, the disclosure label, notices)
+ * drawn at the frame's size, less the recording indicator. */
 static void video_frame(mz_player *p, const mz_frame *f)
 {
     if (!p->video) {
@@ -199,9 +204,13 @@ static void video_frame(mz_player *p, const mz_frame *f)
             .title = p->session ? mz_story_title(mz_session_story(p->session)) : NULL,
             .generator = p->desc.play.generator,
             .seed = p->desc.play.seed,
-            .disclosure = p->desc.play.video_disclosure ? disclosure(p) : NULL,
+            .narrate = p->narrate,
+            .voice = p->session ? mz_story_lang(mz_session_story(p->session)) : NULL,
         });
         if (p->video && p->session) mz_recorder_turn(p->video, mz_session_turn(p->session));
+        /* The video shows what the viewer sees from its first frame on. */
+        p->overlay_dirty = true;
+        if (p->video && !draw_overlay(p)) mz_log_warn("video: %s", mz_error());
     }
     if (!p->video || !mz_recorder_frame(p->video, f)) {
         char msg[800];
@@ -296,7 +305,7 @@ static void on_turn(const mz_story_turn *t, void *user)
     mz_scene_params params;
     if (!mz_gen_scene_params(p->gen, &params)) params = mz_scene_params_default();
     mz_audio_set_scene(p->audio, &params, t->sound, t->sound_count, t->sound_files,
-                       t->sound_file_count, t->transition_s);
+                       t->sound_file_count, mz_session_transition_s(t, p->desc.play.fps));
     if (p->narrate && p->caption[0]) mz_audio_say(p->audio, p->caption);
 }
 
@@ -438,6 +447,19 @@ size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap
         if (mz_story_transition_get(story, (size_t)scene, t, &out[n]) && out[n].pattern_count > 0)
             n++;
     return n;
+}
+
+int mz_player_match(mz_player *p, const char *text)
+{
+    mz_story *story = mz_session_story(p->session);
+    int t = mz_story_match(story, text, strlen(text));
+    int scene = mz_story_scene_index(story);
+    mz_story_transition_info tr;
+    int choice = 0;
+    for (int i = 0; t >= 0 && i < t; i++) /* choices skip transitions without patterns */
+        choice +=
+            mz_story_transition_get(story, (size_t)scene, (size_t)i, &tr) && tr.pattern_count > 0;
+    return t < 0 ? -1 : choice;
 }
 
 static void submit_input(mz_player *p)
@@ -974,6 +996,11 @@ static bool draw_overlay(mz_player *p)
         st.notice = p->banner;
     else if (p->notice[0])
         st.notice = p->notice;
+    if (p->video) {
+        mz_overlay_state seen = st;
+        seen.recording = NULL;
+        if (!mz_recorder_overlay(p->video, &seen)) mz_log_warn("video: %s", mz_error());
+    }
     SDL_Surface *s = mz_overlay_draw(p->overlay, p->draw_w, p->draw_h, &st);
     if (!s) return false;
     p->overlay_dirty = false;
@@ -1262,6 +1289,11 @@ bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool cl
 const mz_story_turn *mz_player_turn(const mz_player *p)
 {
     return p->session ? mz_session_turn(p->session) : NULL;
+}
+
+const mz_story *mz_player_story(const mz_player *p)
+{
+    return p->session ? mz_session_story(p->session) : NULL;
 }
 
 const char *mz_player_disclosure(const mz_player *p)

@@ -98,6 +98,9 @@ int mz_play_window(const mz_player_desc *desc);
 bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input);
 /* The last turn played (its input is the viewer's sanitised text), or NULL. */
 const mz_story_turn *mz_player_turn(const mz_player *p);
+/* The story playing (owned by the player, replaced by the next new story),
+ * or NULL before one loaded. */
+const mz_story *mz_player_story(const mz_player *p);
 /* The label saying the scenes are generated, or NULL when off. */
 const char *mz_player_disclosure(const mz_player *p);
 /* Plays text as if typed and entered (attract's demo lines). */
@@ -125,6 +128,10 @@ bool mz_player_submit_from(mz_player *p, const char *text, const char *source);
  * story's strings, valid until the next turn); returns how many. A vote's
  * choice is a transition's first pattern. */
 size_t mz_player_choices(mz_player *p, mz_story_transition_info *out, size_t cap);
+/* Which of those choices `text` says, as the story matches typed input
+ * (mz_story_match: its language, its synonyms): its index in
+ * mz_player_choices' list, or -1. */
+int mz_player_match(mz_player *p, const char *text);
 /* Shown fps, and the generator's backend (with fallback) and first-frame p95. */
 void mz_player_stats(mz_player *p, double *fps, char backend[32], bool *fallback,
                      double *first_frame_p95_ms);

@@ -3,8 +3,10 @@
 
 #include "mz_audio_offline.h"
 #include "mz_error.h"
+#include "mz_log.h"
 #include "mz_manifest.h"
 #include "mz_scene_interp.h"
+#include "mz_session.h"
 #include "overlay.h"
 
 #include <stdio.h>
@@ -22,33 +24,63 @@ struct mz_recorder {
     float *samples;
     size_t samples_cap;
     char *prompt; /* the last prompt the sound was set from */
-    uint8_t *label; /* the disclosure at the video's size, straight-alpha RGBA; NULL: none */
+    /* What is burnt into the picture: the overlay last drawn, at the
+     * video's size, straight-alpha RGBA; rows[y] says whether row y has any
+     * of it (most rows have none, and are copied as they are). */
+    mz_overlay *overlay;
+    uint8_t *label;
+    bool *rows;
+    bool labelled;
     uint8_t *burnt; /* a frame with the label on it */
+    bool narrate;
+    bool speech_warned; /* narration failed once (logged); the sound goes on */
+    char voice[32];
 };
 
-/* Draws the disclosure once, as the window's overlay draws it. */
-static bool draw_label(mz_recorder *r, const char *text)
+bool mz_recorder_overlay(mz_recorder *r, const mz_overlay_state *st)
 {
-    mz_overlay *o = mz_overlay_create(NULL);
-    SDL_Surface *s = o ? mz_overlay_draw(o, r->w, r->h, &(mz_overlay_state){.disclosure = text})
-                       : NULL;
     size_t row = (size_t)r->w * 4;
-    bool ok = s && (r->label = malloc(row * r->h)) && (r->burnt = malloc(row * r->h));
-    for (int y = 0; ok && y < r->h; y++)
-        memcpy(r->label + y * row, (const uint8_t *)s->pixels + y * s->pitch, row);
-    mz_overlay_destroy(o);
-    return ok ? true : mz_fail("recording: cannot draw the disclosure: %s", mz_error());
+    if (!st) {
+        r->labelled = false;
+        return true;
+    }
+    if (!r->overlay && !(r->overlay = mz_overlay_create(NULL)))
+        return mz_fail("recording: cannot draw the overlay: %s", mz_error());
+    if (!r->label) r->label = malloc(row * r->h);
+    if (!r->burnt) r->burnt = malloc(row * r->h);
+    if (!r->rows) r->rows = calloc((size_t)r->h, sizeof *r->rows);
+    if (!r->label || !r->burnt || !r->rows)
+        return mz_fail("recording: out of memory for the overlay");
+    SDL_Surface *s = mz_overlay_draw(r->overlay, r->w, r->h, st);
+    if (!s) return mz_fail("recording: cannot draw the overlay: %s", mz_error());
+    for (int y = 0; y < r->h; y++) {
+        uint8_t *to = r->label + y * row;
+        memcpy(to, (const uint8_t *)s->pixels + y * s->pitch, row);
+        r->rows[y] = false;
+        for (size_t x = 3; x < row && !r->rows[y]; x += 4)
+            r->rows[y] = to[x] != 0;
+    }
+    r->labelled = true;
+    return true;
 }
 
-/* The frame with the label blended over it. */
+/* The frame with the overlay blended over it. */
 static const uint8_t *burn_label(mz_recorder *r, const uint8_t *rgba)
 {
-    size_t n = (size_t)r->w * r->h * 4;
-    for (size_t i = 0; i < n; i += 4) {
-        unsigned a = r->label[i + 3];
-        for (int c = 0; c < 3; c++)
-            r->burnt[i + c] = (uint8_t)((rgba[i + c] * (255 - a) + r->label[i + c] * a + 127) / 255);
-        r->burnt[i + 3] = 255;
+    size_t row = (size_t)r->w * 4;
+    for (int y = 0; y < r->h; y++) {
+        const uint8_t *from = rgba + y * row, *label = r->label + y * row;
+        uint8_t *to = r->burnt + y * row;
+        if (!r->rows[y]) {
+            memcpy(to, from, row);
+            continue;
+        }
+        for (size_t i = 0; i < row; i += 4) {
+            unsigned a = label[i + 3];
+            for (int c = 0; c < 3; c++)
+                to[i + c] = (uint8_t)((from[i + c] * (255 - a) + label[i + c] * a + 127) / 255);
+            to[i + 3] = 255;
+        }
     }
     return r->burnt;
 }
@@ -76,6 +108,8 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
     r->w = d->width;
     r->h = d->height;
     r->fps = d->fps > 0 ? d->fps : 30;
+    r->narrate = d->narrate;
+    snprintf(r->voice, sizeof r->voice, "%s", d->voice ? d->voice : "");
     const mz_provenance *p = d->provenance && !d->provenance->off ? d->provenance : NULL;
     char seed[24], source[128];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)d->seed);
@@ -120,7 +154,8 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
             .height = d->height,
             .fps = (float)r->fps,
         });
-    if (!r->video || (p && !r->manifest) || (d->disclosure && !draw_label(r, d->disclosure))) {
+    if (!r->video || (p && !r->manifest) ||
+        (d->disclosure && !mz_recorder_overlay(r, &(mz_overlay_state){.disclosure = d->disclosure}))) {
         mz_manifest_destroy(r->manifest); /* nothing to vouch for */
         r->manifest = NULL;
         mz_recorder_close(r, NULL, NULL);
@@ -132,7 +167,13 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *t)
 {
     set_sound(r, t->prompt, t->sound, t->sound_count, t->sound_files, t->sound_file_count,
-              t->transition_s);
+              mz_session_transition_s(t, (float)r->fps));
+    /* What the player says aloud: a new scene's caption. */
+    if (r->narrate && t->scene_changed && t->caption && *t->caption &&
+        !mz_audio_offline_say(r->audio, t->caption, r->voice) && !r->speech_warned) {
+        mz_log_warn("recording: narration unavailable: %s", mz_error());
+        r->speech_warned = true;
+    }
     if (r->manifest) mz_manifest_turn(r->manifest, t);
     const char *said = t->reply && *t->reply ? t->reply : t->caption;
     if (!(t->input && *t->input) && !(said && *said)) return;
@@ -170,7 +211,7 @@ bool mz_recorder_frame(mz_recorder *r, const mz_frame *f)
     }
     mz_audio_offline_render(r->audio, r->samples, n);
     r->frames++;
-    const uint8_t *rgba = r->label ? burn_label(r, f->rgba) : f->rgba;
+    const uint8_t *rgba = r->labelled ? burn_label(r, f->rgba) : f->rgba;
     return mz_record_video_frame(r->video, rgba, r->samples, n);
 }
 
@@ -194,7 +235,9 @@ bool mz_recorder_close(mz_recorder *r, const char *backend, mz_record_video_stat
     mz_audio_offline_destroy(r->audio);
     free(r->samples);
     free(r->prompt);
+    mz_overlay_destroy(r->overlay);
     free(r->label);
+    free(r->rows);
     free(r->burnt);
     free(r);
     return ok;

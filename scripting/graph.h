@@ -37,8 +37,16 @@ typedef struct story_scene {
     const char *file;
     int line;
     bool ending;
-    const char *prompt; /* static, or NULL when prompt_ref is a function */
+    const char *prompt; /* static, or NULL when prompt_ref is a function; a
+                           weighted list's heaviest text */
     int prompt_ref;
+    /* prompt = { {"text", weight}, ... }: the texts and their weights
+     * normalised to sum 1 (prompt_count 0 for a plain prompt). */
+    const char **prompt_texts;
+    float *prompt_weights;
+    size_t prompt_count;
+    int transition_steps; /* frames (1..MZ_STORY_MAX_TRANSITION_STEPS), 0 for none */
+    const char *transition_method; /* "linear" or "slerp" with steps */
     const char *caption;
     int caption_ref;
     const char *hint; /* shown after hint_after unmatched lines; or hint_ref */
@@ -97,6 +105,8 @@ typedef struct story_graph {
     bool narrate;
     const char *disclosure; /* the story's label; "" = off; NULL = the default */
     bool no_undo;           /* story { undo = false } */
+    const char **attract;   /* story { attract = ... }: the kiosk's demo lines */
+    size_t attract_count;
     int hint_after;         /* unmatched lines in a row before a hint; 0: never */
     bool no_disambiguate;   /* story { disambiguate = false }: ties go to the first */
     story_scene global;     /* story { on = ... }: transitions for every scene */

@@ -204,6 +204,22 @@ static void dot_variants(const story_graph *g, const story_scene *sc, FILE *out)
     dot_variant_label(g, sc->id, sc->variants, sc->variant_count, out);
 }
 
+/* A scene's weighted prompts and its transition in frames, beside it. */
+static void dot_blend(const story_scene *sc, FILE *out)
+{
+    if (!sc->prompt_count && !sc->transition_steps) return;
+    mz_buf label = {0};
+    for (size_t i = 0; i < sc->prompt_count; i++)
+        mz_buf_printf(&label, "%s%.2f %s", i ? "\n" : "", (double)sc->prompt_weights[i],
+                      sc->prompt_texts[i]);
+    if (sc->transition_steps)
+        mz_buf_printf(&label, "%s%d steps, %s", label.len ? "\n" : "", sc->transition_steps,
+                      sc->transition_method);
+    fputs(", xlabel=", out);
+    story_dot_string(out, label.data ? label.data : "");
+    mz_buf_free(&label);
+}
+
 /* Routes that variants give: dotted edges, named for whom. */
 static void dot_routes(const story_graph *g, const story_scene *sc, FILE *out)
 {
@@ -257,6 +273,7 @@ bool mz_story_graph_dot(const char *path, FILE *out)
             fputs(" [shape=box", out);
         if ((int)i == g->start) fputs(", style=\"rounded,bold\", penwidth=2", out);
         dot_variants(g, sc, out);
+        dot_blend(sc, out);
         fputs("];\n", out);
     }
     bool dynamic = false;

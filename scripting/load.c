@@ -12,9 +12,11 @@
 #include "vm.h"
 
 #include "mz_log.h"
+#include "mz_text.h"
 
 #include <lauxlib.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -547,13 +549,94 @@ static void read_on(loader *ld, int body, story_scene *sc, const char *what)
     lua_pop(L, 1);
 }
 
+/* prompt = { {"a misty harbour", 0.7}, {"a storm", 0.3} } at `list`:
+ * weighted prompts the generator blends. The weights are normalised here;
+ * sc->prompt becomes the heaviest text, for what reads one prompt. */
+static void read_prompt_list(loader *ld, int list, story_scene *sc, const char *what)
+{
+    lua_State *L = ld->L;
+    int line = story_graph_field_line(ld->g, sc->file, sc->line, "prompt");
+    size_t n = lua_rawlen(L, list);
+    if (n < 1 || n > MZ_STORY_MAX_PROMPTS || table_size(L, list) != n) {
+        problem(ld, true, sc->file, line,
+                "%s: 'prompt' as a list needs 1 to %d {\"text\", weight} pairs", what,
+                MZ_STORY_MAX_PROMPTS);
+        return;
+    }
+    sc->prompt_texts = story_graph_alloc(ld->g, n * sizeof *sc->prompt_texts);
+    sc->prompt_weights = story_graph_alloc(ld->g, n * sizeof *sc->prompt_weights);
+    if (!sc->prompt_texts || !sc->prompt_weights) return;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        int text = lua_istable(L, -1) ? lua_rawgeti(L, -1, 1) : LUA_TNONE;
+        int weight = text != LUA_TNONE ? lua_rawgeti(L, -2, 2) : LUA_TNONE;
+        double w = weight == LUA_TNUMBER ? lua_tonumber(L, -1) : -1;
+        if (text != LUA_TSTRING || weight != LUA_TNUMBER) {
+            problem(ld, true, sc->file, line, "%s: prompt %zu must be {\"text\", weight}", what,
+                    i + 1);
+        } else if (!(w >= 0 && w <= 1e6)) {
+            problem(ld, true, sc->file, line, "%s: prompt %zu has weight %g (a number in 0..1e6)",
+                    what, i + 1, w);
+        } else {
+            sc->prompt_texts[sc->prompt_count] = arena_string(ld, -2);
+            sc->prompt_weights[sc->prompt_count++] = (float)w;
+            sum += w;
+            check_size(ld, sc->prompt_texts[sc->prompt_count - 1], MZ_STORY_MAX_PROMPT, sc->file,
+                       sc->line, what, "prompt");
+        }
+        lua_pop(L, 1 + (text != LUA_TNONE) + (weight != LUA_TNONE));
+    }
+    if (sc->prompt_count < n) return;
+    if (!(sum > 0)) {
+        problem(ld, true, sc->file, line, "%s: the prompt weights are all 0", what);
+        return;
+    }
+    size_t heaviest = 0;
+    for (size_t i = 0; i < n; i++) {
+        sc->prompt_weights[i] = (float)(sc->prompt_weights[i] / sum);
+        if (sc->prompt_weights[i] > sc->prompt_weights[heaviest]) heaviest = i;
+    }
+    sc->prompt = sc->prompt_texts[heaviest];
+}
+
+/* transition_steps = 8 (frames), transition_method = "linear" | "slerp". */
+static void read_transition_steps(loader *ld, int body, story_scene *sc, const char *what)
+{
+    lua_State *L = ld->L;
+    int type = rawfield(L, body, "transition_steps");
+    lua_Number steps = lua_tonumber(L, -1);
+    if (type == LUA_TNUMBER && steps >= 1 && steps <= MZ_STORY_MAX_TRANSITION_STEPS &&
+        steps == (lua_Number)(int)steps)
+        sc->transition_steps = (int)steps;
+    else if (type != LUA_TNIL)
+        problem(ld, true, sc->file,
+                story_graph_field_line(ld->g, sc->file, sc->line, "transition_steps"),
+                "%s: 'transition_steps' must be a whole number of frames in 1..%d", what,
+                MZ_STORY_MAX_TRANSITION_STEPS);
+    lua_pop(L, 1);
+    const char *method = optional_string(ld, body, "transition_method", NULL, sc->file, sc->line,
+                                         what);
+    if (method && strcmp(method, "linear") && strcmp(method, "slerp"))
+        problem(ld, true, sc->file,
+                story_graph_field_line(ld->g, sc->file, sc->line, "transition_method"),
+                "%s: 'transition_method' must be \"linear\" or \"slerp\", not \"%s\"", what,
+                method);
+    else if (method && !sc->transition_steps)
+        problem(ld, false, sc->file, sc->line,
+                "%s: 'transition_method' without 'transition_steps' does nothing", what);
+    else if (sc->transition_steps)
+        sc->transition_method = method ? method : "linear";
+}
+
 static void read_scene(loader *ld, int decl, story_scene *sc)
 {
     lua_State *L = ld->L;
     story_graph *g = ld->g;
     static const char *const known[] = {"prompt",     "caption",   "sound", "sound_files",
                                         "on",         "otherwise", "enter", "leave",
-                                        "transition", "hint",      "variants",  NULL};
+                                        "transition", "hint",      "variants",
+                                        "transition_steps", "transition_method", NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");
@@ -578,8 +661,13 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
     char what[300];
     snprintf(what, sizeof what, "scene '%s'", sc->id);
     check_fields(ld, body, known, false, sc->file, sc->line, what);
-    text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true, MZ_STORY_MAX_PROMPT,
-                     sc);
+    if (rawfield(L, body, "prompt") == LUA_TTABLE)
+        read_prompt_list(ld, lua_gettop(L), sc, what);
+    else
+        text_or_function(ld, body, "prompt", &sc->prompt, &sc->prompt_ref, true,
+                         MZ_STORY_MAX_PROMPT, sc);
+    lua_pop(L, 1);
+    read_transition_steps(ld, body, sc, what);
     text_or_function(ld, body, "caption", &sc->caption, &sc->caption_ref, false,
                      MZ_STORY_MAX_CAPTION, sc);
     text_or_function(ld, body, "hint", &sc->hint, &sc->hint_ref, false, MZ_STORY_MAX_REPLY, sc);
@@ -664,6 +752,77 @@ static int push_synonyms(loader *ld, int t)
     return in_language(ld, by_language, "synonyms", g->story_file, g->story_line);
 }
 
+/* A line of story.attract: text a visitor could type (kept as mz_text
+ * keeps viewer text by default). */
+static bool attract_line(loader *ld, const char *text, const char *file, int line)
+{
+    size_t n = strlen(text);
+    if (!n || n > MZ_TEXT_DEFAULT_MAX) {
+        problem(ld, true, file, line, "story: an attract line must have 1 to %d bytes, not %zu",
+                MZ_TEXT_DEFAULT_MAX, n);
+        return false;
+    }
+    return true;
+}
+
+/* The lines a file in the story folder names, one a line ('#' comments,
+ * blank lines skipped), into the arena. A file that cannot be read is a
+ * warning (lint reports it): the kiosk then plays its attract.txt. */
+static void read_attract_file(loader *ld, const char *name, const char *file, int line)
+{
+    story_graph *g = ld->g;
+    char err[600], path[1024];
+    snprintf(path, sizeof path, "%s/%s", g->dir, name);
+    if (!story_check_relative(name, err, sizeof err)) {
+        problem(ld, true, file, line, "story: attract file %s", err);
+        return;
+    }
+    FILE *f = story_inside_folder(g->dir, path, err, sizeof err) ? fopen(path, "r") : NULL;
+    if (!f) {
+        problem(ld, false, file, line, "story: attract file '%s' %s", name,
+                *err ? err : strerror(errno));
+        return;
+    }
+    size_t cap = 16;
+    g->attract = story_graph_alloc(g, cap * sizeof *g->attract);
+    char text[4 * MZ_TEXT_DEFAULT_MAX];
+    for (int n = 1; g->attract && fgets(text, sizeof text, f); n++) {
+        text[strcspn(text, "\r\n")] = '\0';
+        if (!text[0] || text[0] == '#') continue;
+        if (!attract_line(ld, text, path, n)) continue;
+        if (g->attract_count == cap) { /* the arena does not grow a block: copy */
+            const char **more = story_graph_alloc(g, 2 * cap * sizeof *more);
+            if (more) memcpy(more, g->attract, cap * sizeof *more);
+            g->attract = more;
+            cap *= 2;
+            if (!more) break;
+        }
+        g->attract[g->attract_count++] = story_graph_strdup(g, text, strlen(text));
+    }
+    fclose(f);
+}
+
+/* story.attract: the lines the kiosk's attract loop plays, as a list, or
+ * the name of a file of them in the story folder. */
+static void read_attract(loader *ld, int t)
+{
+    lua_State *L = ld->L;
+    story_graph *g = ld->g;
+    const char *file = g->story_file;
+    int line = story_graph_field_line(g, file, g->story_line, "attract");
+    int type = rawfield(L, t, "attract");
+    if (type == LUA_TSTRING) {
+        read_attract_file(ld, lua_tostring(L, -1), file, line);
+    } else if (type == LUA_TTABLE && list_at(ld, -1, &g->attract, &g->attract_count)) {
+        for (size_t i = 0; i < g->attract_count; i++)
+            attract_line(ld, g->attract[i], file, line);
+    } else if (type != LUA_TNIL) {
+        problem(ld, true, file, line,
+                "story: 'attract' must be a list of lines or the name of a file of them");
+    }
+    lua_pop(L, 1);
+}
+
 static void read_story(loader *ld)
 {
     lua_State *L = ld->L;
@@ -683,7 +842,7 @@ static void read_story(loader *ld)
                                         "synonyms",     "blocked",   "vars",       "transition",
                                         "narrate",      "undo",      "on",         "hints",
                                         "disambiguate", "languages", "disclosure", "viewer",
-                                        "variants",     NULL};
+                                        "variants",     "attract",   NULL};
     check_fields(ld, t, known, false, file, line, "story");
     g->title = optional_string(ld, t, "title", NULL, file, line, "story");
     if (!g->title) problem(ld, true, file, line, "story: 'title' is missing");
@@ -806,6 +965,8 @@ static void read_story(loader *ld)
         problem(ld, true, file, line, "story: 'synonyms' must be a table");
     }
     lua_pop(L, 1);
+
+    read_attract(ld, t);
 
     const char **blocked;
     size_t nblocked;

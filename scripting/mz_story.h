@@ -32,6 +32,10 @@ typedef struct mz_story mz_story;
 #define MZ_STORY_MAX_PROMPT 8192  /* the composed prompt, characters expanded */
 #define MZ_STORY_MAX_CAPTION 8192
 #define MZ_STORY_MAX_REPLY 2048
+/* A scene's weighted prompts and its transition in frames (issue 16; the
+ * generator's limits, mz_gen.h). */
+#define MZ_STORY_MAX_PROMPTS 8
+#define MZ_STORY_MAX_TRANSITION_STEPS 600
 
 typedef struct mz_story_desc {
     const char *path;  /* story folder, or its story.lua */
@@ -67,6 +71,12 @@ enum {
     MZ_STORY_VARIED_CODE = 16, /* other story code read `viewer`: state may differ */
 };
 
+/* One of a scene's weighted prompts, composed like `prompt`. */
+typedef struct mz_story_prompt {
+    const char *text;
+    float weight; /* the scene's weights normalised to sum 1 */
+} mz_story_prompt;
+
 typedef struct mz_story_turn {
     int turn;               /* 0 for begin, then 1, 2, ... */
     const char *input;      /* the viewer's text after sanitising; "" for begin */
@@ -82,6 +92,13 @@ typedef struct mz_story_turn {
     const char *const *sound_files; /* author's own sound files, paths relative to cwd */
     size_t sound_file_count;
     float transition_s;     /* how long the change into this scene should take */
+    /* prompt = { {"a misty harbour", 0.7}, {"a storm", 0.3} }: each composed
+     * (style, characters, modifiers), in the scene's order;
+     * `prompt` is then the heaviest one. NULL/0 for a plain prompt. */
+    const mz_story_prompt *prompts;
+    size_t prompt_count;
+    int transition_steps;          /* the scene's transition_steps: frames, or 0 */
+    const char *transition_method; /* "linear" or "slerp" with steps, else NULL */
     uint64_t seed;          /* generation seed for this scene (stable across visits) */
     bool ended;             /* the scene is an ending */
     const char *ending;     /* its name, or NULL */
@@ -107,6 +124,10 @@ bool mz_story_narrate(const mz_story *s);     /* the story asks for spoken capti
 /* The story's disclosure label: its own text, "" when it turns the label
  * off (disclosure = false), NULL when it leaves the player's default. */
 const char *mz_story_disclosure(const mz_story *s);
+/* The lines an exhibition's attract loop plays while nobody does (story {
+ * attract = { ... } } or the file it names), in order, owned by the story;
+ * *count 0 when it names none. */
+const char *const *mz_story_attract(const mz_story *s, size_t *count);
 
 bool mz_story_begin(mz_story *s, mz_story_turn *out);
 /* The seed the next begin starts the story's random generator from (0 -> 1):
@@ -158,8 +179,14 @@ typedef struct mz_story_scene_info {
     const char *id, *file;
     int line;
     bool ending;
-    const char *prompt; /* the static prompt, or NULL when it is a function */
+    const char *prompt; /* the static prompt (a list's heaviest), or NULL when it is a function */
     size_t transition_count;
+    /* A weighted list's texts and normalised weights (0 for a plain prompt). */
+    const char *const *prompt_texts;
+    const float *prompt_weights;
+    size_t prompt_count;
+    int transition_steps; /* 0 when the scene has none */
+    const char *transition_method;
 } mz_story_scene_info;
 
 typedef struct mz_story_transition_info {
@@ -178,6 +205,13 @@ size_t mz_story_scene_count(const mz_story *s);
 bool mz_story_scene_get(const mz_story *s, size_t i, mz_story_scene_info *out);
 bool mz_story_transition_get(const mz_story *s, size_t i, size_t t,
                               mz_story_transition_info *out);
+/* The current scene's transition (its index in the scene's `on`) that
+ * `text` would be matched to, as mz_story_input matches typed input: the
+ * same sanitising and the story's lexicon (its language, its synonyms,
+ * stop words, typo tolerance), best score first, earliest on ties; -1 when
+ * none scores enough (or before begin). Runs no story code and changes
+ * nothing: a `when` is asked by the turn that plays the transition. */
+int mz_story_match(mz_story *s, const char *text, size_t len);
 /* The current scene's index, -1 before begin. */
 int mz_story_scene_index(const mz_story *s);
 /* A hash of where the story is and what it holds (scene, state, items,

@@ -188,6 +188,42 @@ static const char *style_of(mz_story *s, const story_scene *sc)
     return v ? v->style : s->g->style;
 }
 
+/* One prompt as the generator gets it: the style, `text` with its
+ * {characters} expanded, the modifiers; into out. */
+static bool compose_text(mz_story *s, const story_scene *sc, const char *style, const char *text,
+                         size_t n, mz_buf *out)
+{
+    reset(out);
+    if (style) join(out, style, strlen(style));
+    bool fits = true;
+    if (n) {
+        if (out->len) mz_buf_put(out, ", ", 2);
+        fits = expand_characters(s->g, text, n, MZ_STORY_MAX_PROMPT, out);
+    }
+    for (int m = 0; m < s->play.modifier_count; m++)
+        join(out, s->play.modifiers[m], strlen(s->play.modifiers[m]));
+    if (!fits || out->len > MZ_STORY_MAX_PROMPT)
+        return mz_fail("%s:%d: scene '%s': the prompt is longer than %d bytes (with its "
+                       "{characters} expanded)",
+                       sc->file, sc->line, sc->id, MZ_STORY_MAX_PROMPT);
+    return true;
+}
+
+/* A weighted list's prompts, each composed, into next_blend (none when a
+ * viewer variant gives the scene a prompt of its own). */
+static bool compose_blend(mz_story *s, const story_scene *sc, const char *style, bool varied)
+{
+    reset(&s->next_blend);
+    s->next_blend_count = 0;
+    for (size_t i = 0; !varied && i < sc->prompt_count; i++) {
+        const char *text = sc->prompt_texts[i];
+        if (!compose_text(s, sc, style, text, strlen(text), &s->scratch)) return false;
+        mz_buf_put(&s->next_blend, s->scratch.data, s->scratch.len + 1);
+        s->next_blend_count++;
+    }
+    return true;
+}
+
 static bool story_compose(mz_story *s)
 {
     story_graph *g = s->g;
@@ -201,21 +237,10 @@ static bool story_compose(mz_story *s)
     else if (!call_part(s, MZ_STORY_VARIED_PROMPT, v ? v->prompt_ref : sc->prompt_ref,
                         "the prompt function", false, MZ_STORY_MAX_PROMPT, &s->scratch, &is_nil))
         return false;
-    reset(&s->next_prompt);
     const char *style = style_of(s, sc);
-    if (style) join(&s->next_prompt, style, strlen(style));
-    bool fits = true;
-    if (s->scratch.len) {
-        if (s->next_prompt.len) mz_buf_put(&s->next_prompt, ", ", 2);
-        fits = expand_characters(g, s->scratch.data, s->scratch.len, MZ_STORY_MAX_PROMPT,
-                                 &s->next_prompt);
-    }
-    for (int m = 0; m < s->play.modifier_count; m++)
-        join(&s->next_prompt, s->play.modifiers[m], strlen(s->play.modifiers[m]));
-    if (!fits || s->next_prompt.len > MZ_STORY_MAX_PROMPT)
-        return mz_fail("%s:%d: scene '%s': the prompt is longer than %d bytes (with its "
-                       "{characters} expanded)",
-                       sc->file, sc->line, sc->id, MZ_STORY_MAX_PROMPT);
+    if (!compose_text(s, sc, style, s->scratch.data, s->scratch.len, &s->next_prompt) ||
+        !compose_blend(s, sc, style, v != NULL))
+        return false;
     reset(&s->next_caption);
     v = variant_for(s, sc, MZ_STORY_VARIED_CAPTION);
     const char *caption = v ? v->caption : sc->caption;
@@ -226,7 +251,8 @@ static bool story_compose(mz_story *s)
              !call_part(s, MZ_STORY_VARIED_CAPTION, caption_ref, "the caption function", true,
                         MZ_STORY_MAX_CAPTION, &s->next_caption, &is_nil))
         return false;
-    if (s->next_prompt.failed || s->next_caption.failed) return mz_fail("out of memory");
+    if (s->next_prompt.failed || s->next_caption.failed || s->next_blend.failed)
+        return mz_fail("out of memory");
     return true;
 }
 
@@ -238,6 +264,12 @@ static void swap_prompt(mz_story *s)
     t = s->caption;
     s->caption = s->next_caption;
     s->next_caption = t;
+    t = s->blend;
+    s->blend = s->next_blend;
+    s->next_blend = t;
+    size_t n = s->blend_count;
+    s->blend_count = s->next_blend_count;
+    s->next_blend_count = n;
 }
 
 static bool story_commit(mz_story *s)
@@ -257,10 +289,24 @@ static void turn_failed(mz_story *s)
     snprintf(s->turn_error, sizeof s->turn_error, "%s", mz_error());
 }
 
+/* The turn's weighted prompts, out of `blend`, with the weights of the
+ * scene they were composed for. */
+static size_t fill_prompts(mz_story *s, const story_scene *sc)
+{
+    const char *text = s->blend.data;
+    size_t n = s->blend_count == sc->prompt_count ? s->blend_count : 0;
+    for (size_t i = 0; i < n; i++) {
+        s->turn_prompts[i] = (mz_story_prompt){text, sc->prompt_weights[i]};
+        text += strlen(text) + 1;
+    }
+    return n;
+}
+
 static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float score)
 {
     const story_graph *g = s->g;
     const story_scene *sc = &g->scenes[s->play.scene];
+    size_t prompts = fill_prompts(s, sc);
     *out = (mz_story_turn){
         .turn = s->play.turn,
         .input = s->input,
@@ -276,6 +322,10 @@ static void story_fill_turn(mz_story *s, mz_story_turn *out, bool changed, float
         .sound_files = sc->sound_files,
         .sound_file_count = sc->sound_file_count,
         .transition_s = sc->transition_s >= 0 ? sc->transition_s : g->transition_s,
+        .prompts = prompts ? s->turn_prompts : NULL,
+        .prompt_count = prompts,
+        .transition_steps = sc->transition_steps,
+        .transition_method = sc->transition_method,
         .seed = story_mix(s->seed ^ story_hash(sc->id, strlen(sc->id), STORY_HASH_INIT)),
         .ended = sc->ending,
         .ending = sc->ending ? sc->id : NULL,
@@ -364,12 +414,13 @@ typedef struct candidate {
     float score;
 } candidate;
 
-/* Scores the input against every transition of the scene; candidates at or
+/* Scores input against every transition of the scene; candidates at or
  * above the threshold, best first, earliest first on ties. */
-static size_t rank(mz_story *s, story_scene *sc, candidate *out, size_t cap, float *best)
+static size_t rank(const mz_story *s, const char *input, story_scene *sc, candidate *out,
+                   size_t cap, float *best)
 {
     *best = 0;
-    mz_utterance *u = mz_utterance_make(s->g->lex, s->input);
+    mz_utterance *u = mz_utterance_make(s->g->lex, input);
     if (!u) return 0;
     size_t n = 0;
     for (size_t t = 0; t < sc->on_count; t++) {
@@ -508,7 +559,7 @@ static int answer(mz_story *s, bool *changed, int *visited, float *score)
     if (pick < 0) {
         candidate cands[64];
         float best, of[2] = {0, 0};
-        size_t n = rank(s, sc, cands, sizeof cands / sizeof cands[0], &best);
+        size_t n = rank(s, s->input, sc, cands, sizeof cands / sizeof cands[0], &best);
         for (size_t c = 0; c < n; c++)
             for (int k = 0; k < 2; k++)
                 if (cands[c].transition == (size_t)p->pending[k]) of[k] = cands[c].score;
@@ -530,11 +581,12 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     size_t cap = sizeof cands / sizeof cands[0];
     int taken = answer(s, changed, visited, score);
     if (!taken)
-        taken = take_first(s, sc, cands, rank(s, sc, cands, cap, score), changed, visited, score);
+        taken = take_first(s, sc, cands, rank(s, s->input, sc, cands, cap, score), changed, visited,
+                           score);
     if (!taken && g->global.on_count) {
         if (!story_graph_compile_scene(g, &g->global)) return false;
         float best;
-        size_t n = rank(s, &g->global, cands, cap, &best);
+        size_t n = rank(s, s->input, &g->global, cands, cap, &best);
         if (best > *score) *score = best;
         taken = take_first(s, &g->global, cands, n, changed, visited, score);
     }
@@ -561,6 +613,20 @@ static bool play_input(mz_story *s, bool *changed, int *visited, float *score)
     }
     if (ok && g->hint_after && ++s->play.unmatched >= g->hint_after) ok = give_hint(s, sc);
     return ok;
+}
+
+int mz_story_match(mz_story *s, const char *text, size_t len)
+{
+    if (!s->play.begun) return -1;
+    story_scene *sc = &s->g->scenes[s->play.scene];
+    char input[STORY_MAX_INPUT + 1];
+    mz_text_sanitize(text ? text : "", text ? len : 0, input, sizeof input, s->max_input);
+    candidate cands[64]; /* as many as a turn ranks: the best may come last */
+    float score;
+    if (!story_graph_compile_scene(s->g, sc) ||
+        rank(s, input, sc, cands, sizeof cands / sizeof cands[0], &score) == 0)
+        return -1;
+    return (int)cands[0].transition;
 }
 
 static void begin_turn(mz_story *s)
@@ -643,6 +709,7 @@ static bool begin_at(mz_story *s, int start, mz_story_turn *out)
         turn_failed(s);
         story_state_read(g, s->good_state.data, s->good_state.len);
         reset(&s->prompt);
+        s->blend_count = 0;
         const char *style = style_of(s, &g->scenes[start]);
         if (style) join(&s->prompt, style, strlen(style));
         const char *static_prompt = g->scenes[start].prompt;
@@ -725,7 +792,8 @@ void mz_story_destroy(mz_story *s)
     free((void *)s->desc.blocked_words);
     free(s->path_arg);
     mz_buf *bufs[] = {&s->good_state,   &s->prompt, &s->caption, &s->next_prompt,
-                         &s->next_caption, &s->reply,  &s->matched, &s->scratch};
+                         &s->next_caption, &s->reply,  &s->matched, &s->scratch,
+                         &s->blend,        &s->next_blend};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         mz_buf_free(bufs[i]);
     free(s);
@@ -758,4 +826,10 @@ bool mz_story_narrate(const mz_story *s)
 const char *mz_story_disclosure(const mz_story *s)
 {
     return s->g->disclosure;
+}
+
+const char *const *mz_story_attract(const mz_story *s, size_t *count)
+{
+    *count = s->g->attract_count;
+    return s->g->attract;
 }

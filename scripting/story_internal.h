@@ -30,6 +30,11 @@ struct mz_story {
     /* The turn handed out, and the next one being made. */
     char input[STORY_MAX_INPUT + 1];
     mz_buf prompt, caption, next_prompt, next_caption, reply, matched, scratch;
+    /* A weighted list's prompts, composed, one after another with their
+     * NULs (blend_count of them), for the turn handed out and the next. */
+    mz_buf blend, next_blend;
+    size_t blend_count, next_blend_count;
+    mz_story_prompt turn_prompts[MZ_STORY_MAX_PROMPTS]; /* the turn's, into `blend` */
     int matched_transition; /* this turn's, or -1 */
     unsigned varied;        /* this turn's MZ_STORY_VARIED_* from variants */
     char runner_up[128];    /* the next best pattern of this turn's match, or "" */

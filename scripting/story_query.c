@@ -29,6 +29,11 @@ bool mz_story_scene_get(const mz_story *s, size_t i, mz_story_scene_info *out)
         .ending = sc->ending,
         .prompt = sc->prompt,
         .transition_count = sc->on_count,
+        .prompt_texts = sc->prompt_texts,
+        .prompt_weights = sc->prompt_weights,
+        .prompt_count = sc->prompt_count,
+        .transition_steps = sc->transition_steps,
+        .transition_method = sc->transition_method,
     };
     return true;
 }

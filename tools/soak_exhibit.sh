@@ -47,6 +47,15 @@ field() { health | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
 player() { xdotool getwindowpid "$(xdotool search --onlyvisible --name " maze$" | tail -n1)"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 fds() { ls "/proc/$1/fd" | wc -l; }
+# One line of $dir/rss.tsv per visitor, to tell a steady leak from caches
+# that plateau, and anonymous memory (the heap) from files and shared
+# memory (mapped drivers, X shm): seconds, player pid, its VmRSS RssAnon
+# RssFile RssShmem (kB) and fds, the supervisor's VmRSS.
+sample() {
+  local p
+  p=$(player 2>/dev/null) || return 0
+  echo "$(( $(date +%s) - t0 )) $p $(awk '/^(VmRSS|RssAnon|RssFile|RssShmem)/ { printf "%s ", $2 }' "/proc/$p/status" 2>/dev/null)$(fds "$p" 2>/dev/null) $(rss_kb "$sup")" >>"$dir/rss.tsv"
+}
 
 endings=("go down the stairs" "blow out the candle" "follow the cat" "climb out")
 lines=("look around" "hello?" "light the candle" "open the barrel" "go back" "follow the cat")
@@ -73,17 +82,21 @@ visitor() {
   sleep "0.$((RANDOM % 9 + 1))" # attract between visitors
 }
 
+t0=$(date +%s)
+echo "# s pid rss anon file shmem fds supervisor_rss" >"$dir/rss.tsv"
 end=$(($(date +%s) + $(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')))
 for _ in 1 2 3; do visitor; done # warm-up: fonts, shader caches, first sessions
 p0=$(player)
 rss0=$(rss_kb "$p0")
+srss0=$(rss_kb "$sup")
 fds0=$(fds "$p0")
 started=$(date +%s)
 echo "soak: $hours h on $DISPLAY, files in $dir; after warm-up player $p0: RSS $rss0 kB, $fds0 fds"
-while [ "$(date +%s)" -lt "$end" ]; do visitor; done
+while [ "$(date +%s)" -lt "$end" ]; do visitor; sample; done
 sleep 5 # the last visitor's session ends (idle) and attract is back
 p1=$(player)
 rss1=$(rss_kb "$p1")
+srss1=$(rss_kb "$sup")
 fds1=$(fds "$p1")
 restarts=$(field restarts)
 sessions=$(cat "$dir"/sessions.jsonl* | grep -c . || true)
@@ -91,7 +104,14 @@ echo
 echo "== maze exhibit soak: $hours h ($(( ($(date +%s) - started) / 60 )) min measured), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sessions:  $sessions ($(cat "$dir"/sessions.jsonl* | grep -o '"reason":"[a-z]*"' | sort | uniq -c | awk '{ printf "%s %s  ", $1, $2 }'))"
 echo "restarts:  $restarts (player $p0 -> $p1)"
-echo "RSS:       $rss0 kB -> $rss1 kB ($(( (rss1 - rss0) / 1024 )) MB)"
+echo "RSS:       $rss0 kB -> $rss1 kB ($(( (rss1 - rss0) / 1024 )) MB); supervisor $srss0 kB -> $srss1 kB; samples in $dir/rss.tsv"
+# The trend over the second half (least squares over the samples of the
+# player that ends it): caches that fill early plateau, a leak keeps its slope.
+awk -v p="$p1" -v half="$(( ($(date +%s) - t0) / 2 ))" '$2 == p && $1 >= half {
+  n++; sx += $1; sy += $3; sxx += $1 * $1; sxy += $1 * $3 }
+  END { if (n > 2 && n * sxx != sx * sx)
+    printf "RSS trend: %+.1f MB/hour over the second half (%d samples)\n",
+      (n * sxy - sx * sy) / (n * sxx - sx * sx) * 3600 / 1024, n }' "$dir/rss.tsv"
 echo "fds:       $fds0 -> $fds1"
 grep -o "on screen [0-9.]* ms after the input" "$dir/log" | awk '{ print $3 }' | sort -n >"$dir/latency"
 n=$(wc -l <"$dir/latency")

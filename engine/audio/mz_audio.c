@@ -237,11 +237,7 @@ static void release_speech(mz_audio *a)
 {
     for (int i = 0; i < MAX_OWNED_SPEECH; i++) {
         mz_clip *c = a->owned_speech[i];
-        if (!c) continue;
-        bool used = false;
-        for (int l = 0; l < a->mix->nlayers && !used; l++)
-            used = a->mix->layers[l]->synth.params.clip == c;
-        if (!used) {
+        if (c && !mz_mix_plays(a->mix, c)) {
             mz_clip_free(c);
             a->owned_speech[i] = NULL;
         }

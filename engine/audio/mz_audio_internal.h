@@ -258,6 +258,8 @@ void mz_mix_keep_clips(mz_mix *m, const mz_clip *const *keep, int nkeep, float t
  * NULL just stops speech. The ambience ducks while speech plays. */
 void mz_mix_speak(mz_mix *m, const mz_clip *speech);
 bool mz_mix_speaking(const mz_mix *m);
+/* Whether a layer still plays `clip` (its owner frees it once none does). */
+bool mz_mix_plays(const mz_mix *m, const mz_clip *clip);
 /* Master gain target (volume, or 0 when muted); ramps over ~20 ms. */
 void mz_mix_set_master(mz_mix *m, float gain);
 /* Renders `frames` (<= MZ_AUDIO_BLOCK) frames of a bus: mz_bus_channels

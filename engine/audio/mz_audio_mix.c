@@ -321,6 +321,13 @@ bool mz_mix_speaking(const mz_mix *m)
     return false;
 }
 
+bool mz_mix_plays(const mz_mix *m, const mz_clip *clip)
+{
+    for (int i = 0; i < m->nlayers; i++)
+        if (m->layers[i]->synth.params.clip == clip) return true;
+    return false;
+}
+
 void mz_mix_set_master(mz_mix *m, float gain)
 {
     m->master_target = gain < 0 ? 0 : gain;

@@ -9,8 +9,13 @@
 
 _Static_assert(MZ_AUDIO_OFFLINE_RATE == MZ_AUDIO_RATE, "one rate for live and offline sound");
 
+/* Speech clips kept while a layer plays them: the one said, and those
+ * still fading out after being replaced. */
+#define OFFLINE_SPEECH 4
+
 struct mz_audio_offline {
     mz_mix mix;
+    mz_clip *speech[OFFLINE_SPEECH];
     char *paths[MZ_AUDIO_OFFLINE_FILES];
     mz_clip *clips[MZ_AUDIO_OFFLINE_FILES];
     int nclips;
@@ -31,6 +36,8 @@ void mz_audio_offline_destroy(mz_audio_offline *a)
 {
     if (!a) return;
     mz_mix_free(&a->mix);
+    for (int i = 0; i < OFFLINE_SPEECH; i++)
+        mz_clip_free(a->speech[i]);
     for (int i = 0; i < a->nclips; i++) {
         free(a->paths[i]);
         mz_clip_free(a->clips[i]);
@@ -74,6 +81,28 @@ void mz_audio_offline_set_scene(mz_audio_offline *a, const mz_scene_params *para
     for (int i = 0; i < nkeep; i++)
         mz_mix_add_clip(&a->mix, keep[i], MZ_AUDIO_CLIP_LEVEL, transition_s);
     mz_mix_keep_clips(&a->mix, keep, nkeep, transition_s);
+}
+
+bool mz_audio_offline_say(mz_audio_offline *a, const char *text, const char *voice)
+{
+    int slot = -1;
+    for (int i = 0; i < OFFLINE_SPEECH; i++) {
+        if (a->speech[i] && !mz_mix_plays(&a->mix, a->speech[i])) {
+            mz_clip_free(a->speech[i]);
+            a->speech[i] = NULL;
+        }
+        if (!a->speech[i]) slot = i;
+    }
+    if (!text || !*text) {
+        mz_mix_speak(&a->mix, NULL);
+        return true;
+    }
+    if (slot < 0) return mz_fail("audio: %d lines still being said; this one is not", OFFLINE_SPEECH);
+    mz_clip *clip = mz_speech_synth(text, voice && *voice ? voice : NULL);
+    if (!clip) return false;
+    a->speech[slot] = clip;
+    mz_mix_speak(&a->mix, clip);
+    return true;
 }
 
 void mz_audio_offline_render(mz_audio_offline *a, float *stereo, size_t frames)

@@ -174,4 +174,19 @@ mz_scene_params mz_scene_params_default(void);
  * fading weight, so renderers can crossfade geometry. */
 mz_scene_params mz_scene_params_mix(const mz_scene_params *a, const mz_scene_params *b, float t);
 
+/* Scenes mz_scene_params_blend reads (the rest are ignored), and the share
+ * of the weight a scene needs for its subjects to be drawn. */
+#define MZ_SCENE_MAX_BLEND 8
+#define MZ_SCENE_SUBJECT_WEIGHT 0.25f
+
+/* The blend of n scenes by weight (w[i] >= 0), as when a request names
+ * several prompts. Numbers are weighted means (hours the short way round the
+ * clock); the two settings with the most weight are drawn (setting, and
+ * setting2 at its share of the two); the camera is the heaviest scene's;
+ * subjects are the heaviest scene's, then those of each other scene with at
+ * least MZ_SCENE_SUBJECT_WEIGHT of the total weight, heavier first, up to
+ * MZ_SCENE_MAX_SUBJECTS; entity seeds of every scene, heavier first, up to
+ * 4. n <= 0 gives the default scene. */
+mz_scene_params mz_scene_params_blend(const mz_scene_params *p, const float *w, int n);
+
 #endif

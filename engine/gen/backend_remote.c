@@ -39,6 +39,7 @@ typedef struct remote {
     /* Service thread only. */
     mz_gen_wire *wire; /* the link's, while it is up */
     bool ready;        /* the server said welcome on this link */
+    int server_minor;  /* the protocol minor version its welcome named */
     scene *current;    /* the scene in flight; resent after a reconnect */
     bool current_done; /* the server said done: nothing to resend */
     uint8_t *pixels; /* decoded frame */
@@ -82,7 +83,13 @@ static bool send_msg(remote *r, const mz_gen_proto_msg *m)
 static bool send_scene(remote *r)
 {
     scene *s = r->current;
-    if (!send_msg(r, &s->msg)) return false;
+    /* A 1.0 server refuses `transition` as an object: it gets the seconds
+     * the steps last (the job's transition_s), and ignores `prompts`. */
+    int steps = s->msg.transition_steps;
+    if (r->server_minor < 1) s->msg.transition_steps = 0;
+    bool sent = send_msg(r, &s->msg);
+    s->msg.transition_steps = steps;
+    if (!sent) return false;
     for (int i = 0; i < s->msg.conditioning; i++) {
         const mz_frame *c = &s->job->cond[i];
         size_t payload = (size_t)c->width * c->height * 4;
@@ -174,6 +181,7 @@ static bool on_text(remote *r, mz_gen_ws_client *ws, const char *text, size_t le
                         "refused");
         } else {
             r->ready = true;
+            r->server_minor = m->minor;
             mz_gen_ws_client_reset_backoff(ws);
             mz_log_info("remote: connected to %s (%s, backend %s)", r->uri, m->peer, m->backend);
             char why[768];
@@ -251,6 +259,7 @@ static bool link_up(mz_gen_ws_client *ws, void *user)
     r->ready = false;
     mz_gen_proto_msg hello = {.type = MZ_GEN_PROTO_HELLO,
                               .version = MZ_GEN_PROTO_VERSION,
+                              .minor = MZ_GEN_PROTO_MINOR,
                               .encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW) |
                                            MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_PNG) |
                                            MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_JPEG),
@@ -348,11 +357,23 @@ static bool remote_submit(void *self, mz_gen_job *job)
     m->fps = req->fps;
     m->duration = req->duration_s;
     m->transition = req->transition_s;
+    m->transition_steps = (int)req->transition_steps;
+    m->transition_method = (mz_gen_proto_interp)req->transition_method;
+    /* The job's prompts fit: at most MZ_GEN_MAX_PROMPTS, checked at submit. */
+    for (size_t i = 0; i < req->prompt_count; i++) {
+        mz_gen_proto_prompt *p = &m->prompts[m->prompt_count++];
+        snprintf(p->text, sizeof p->text, "%s", req->prompts[i].text);
+        p->weight = req->prompts[i].weight;
+    }
     m->realtime = r->realtime;
     m->encoding = r->encoding;
     for (size_t i = 0; i < req->tag_count && m->tag_count < MZ_GEN_PROTO_MAX_TAGS; i++)
         snprintf(m->tags[m->tag_count++], MZ_GEN_PROTO_MAX_TAG, "%s", req->tags[i]);
     /* The job keeps the newest frames, as many as the protocol carries. */
+    _Static_assert(MZ_GEN_MAX_PROMPTS <= MZ_GEN_PROTO_MAX_PROMPTS &&
+                       MZ_GEN_MAX_TRANSITION_STEPS <= MZ_GEN_PROTO_MAX_STEPS &&
+                       (int)MZ_TRANSITION_SLERP == (int)MZ_GEN_PROTO_SLERP,
+                   "a scene message carries every request's prompts and transition");
     _Static_assert(MZ_GEN_MAX_CONDITIONING <= MZ_GEN_PROTO_MAX_CONDITIONING,
                    "a scene message carries every conditioning frame of a job");
     m->conditioning = (int)job->cond_count;

@@ -155,6 +155,9 @@ static void begin(mz_gen_producer *p, mz_gen *g, scene *s, making *mk)
     const char *tags[MZ_GEN_PROTO_MAX_TAGS];
     for (int i = 0; i < m->tag_count; i++)
         tags[i] = m->tags[i];
+    mz_scene_prompt prompts[MZ_GEN_PROTO_MAX_PROMPTS];
+    for (int i = 0; i < m->prompt_count; i++)
+        prompts[i] = (mz_scene_prompt){m->prompts[i].text, m->prompts[i].weight};
     mz_scene_request req = {
         .id = m->id,
         .prompt = m->prompt,
@@ -163,6 +166,10 @@ static void begin(mz_gen_producer *p, mz_gen *g, scene *s, making *mk)
         .tags = tags,
         .tag_count = (size_t)m->tag_count,
         .transition_s = m->transition,
+        .prompts = prompts,
+        .prompt_count = (size_t)m->prompt_count,
+        .transition_steps = (uint32_t)m->transition_steps,
+        .transition_method = (mz_transition_method)m->transition_method,
         .duration_s = m->duration,
         .width = m->width,
         .height = m->height,

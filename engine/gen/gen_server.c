@@ -203,6 +203,7 @@ static void opened(client *c)
     }
     mz_gen_proto_msg w = {.type = MZ_GEN_PROTO_WELCOME,
                           .version = MZ_GEN_PROTO_VERSION,
+                          .minor = MZ_GEN_PROTO_MINOR,
                           .streaming = true,
                           .limits = mz_gen_proto_default_limits()};
     w.limits.max_queue_frames = (uint32_t)c->server->max_queue;

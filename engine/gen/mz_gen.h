@@ -47,6 +47,22 @@ typedef struct mz_frame {
     const uint8_t *rgba; /* width*height*4 bytes, rows top to bottom, tightly packed */
 } mz_frame;
 
+/* One of the prompts a scene blends (as real-time servers blend prompt
+ * lists: docs/protocol.md, "Blended prompts"). */
+typedef struct mz_scene_prompt {
+    const char *text;
+    float weight; /* >= 0, finite; a request's weights are normalised to sum 1 */
+} mz_scene_prompt;
+
+#define MZ_GEN_MAX_PROMPTS 8            /* prompts blended in one scene */
+#define MZ_GEN_MAX_TRANSITION_STEPS 600 /* frames a stepped transition may take */
+
+/* How a stepped transition moves from the old scene to the new one. */
+typedef enum mz_transition_method {
+    MZ_TRANSITION_LINEAR, /* step k of N is k/N of the way */
+    MZ_TRANSITION_SLERP,  /* the weights slerp gives two orthogonal embeddings, normalised */
+} mz_transition_method;
+
 typedef struct mz_scene_request {
     uint64_t id;             /* caller-chosen, nonzero; later requests supersede earlier ones */
     const char *prompt;      /* the full composed prompt */
@@ -58,7 +74,22 @@ typedef struct mz_scene_request {
     float duration_s;   /* 0 -> open-ended: frames keep coming until superseded */
     int width, height;  /* 0 -> 640x360 */
     float fps;          /* 0 -> 30 */
+    /* Weighted prompts blended into one scene; NULL/0: `prompt` alone. With
+     * them `prompt` is still required: it is what a backend that cannot
+     * blend draws (the story passes the heaviest one). At most
+     * MZ_GEN_MAX_PROMPTS, weights >= 0 and not all 0; submit refuses others. */
+    const mz_scene_prompt *prompts;
+    size_t prompt_count;
+    /* Nonzero: the change from the last scene takes this many frames (frame
+     * index steps-1 is the first wholly the new scene), instead of
+     * transition_s; at most MZ_GEN_MAX_TRANSITION_STEPS. */
+    uint32_t transition_steps;
+    mz_transition_method transition_method; /* with transition_steps */
 } mz_scene_request;
+
+/* "linear" or "slerp" -> *out; false + mz_error() for anything else. */
+bool mz_transition_method_parse(const char *name, mz_transition_method *out);
+const char *mz_transition_method_name(mz_transition_method m);
 
 /* *req with its zero fields' defaults filled in (mz_defaults.h): what every
  * backend is handed. */

@@ -27,14 +27,16 @@
  * mz_gen_job_release; the last release frees it. */
 typedef struct mz_gen_job {
     /* With its defaults filled in (mz_scene_request_defaults); prompt,
-     * negative and tags point into the job. */
+     * negative, tags and prompts point into the job; the prompts' weights
+     * are normalised to sum 1. */
     mz_scene_request req;
     /* The last frames shown, oldest first, at most MZ_GEN_MAX_CONDITIONING:
      * rgba points into the job. */
     mz_frame cond[MZ_GEN_MAX_CONDITIONING];
     size_t cond_count;
-    /* What engine/scene's interpreter reads in the prompt, the tags and
-     * the negative prompt (each item as "no ITEM"). */
+    /* What engine/scene's interpreter reads in the prompt (or each of the
+     * prompts, blended by weight), the tags and the negative prompt (each
+     * item as "no ITEM"). */
     mz_scene_params params;
     atomic_int refs; /* job.c's */
 } mz_gen_job;
@@ -42,6 +44,12 @@ typedef struct mz_gen_job {
 /* A job with one reference (the caller's), or NULL + mz_fail(). Keeps the
  * newest MZ_GEN_MAX_CONDITIONING of `cond`. */
 mz_gen_job *mz_gen_job_make(const mz_scene_request *req, const mz_frame *cond, size_t count);
+/* Where frame `index` of r stands in the change from the scene before:
+ * *t how far the parameters have come (0..1; with transition_steps, step
+ * index+1 of them on r's method's curve, 1 from frame steps-1 on; else
+ * eased over transition_s) and *morph how much of the old image still
+ * dissolves away (1..0, over the first 80% of transition_s). */
+void mz_gen_transition_at(const mz_scene_request *r, uint32_t index, float *t, float *morph);
 /* Another reference to job; returns job. */
 mz_gen_job *mz_gen_job_retain(mz_gen_job *job);
 /* Gives one reference back; NULL is ignored. */

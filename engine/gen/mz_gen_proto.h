@@ -1,4 +1,4 @@
-/* mz_gen_proto — the wire format of docs/protocol.md (version 1): control
+/* mz_gen_proto — the wire format of docs/protocol.md (version 1.1): control
  * messages as JSON text, frames as a fixed binary header plus payload.
  *
  * Pure functions: no sockets, no threads, no global state; safe to call from
@@ -18,6 +18,10 @@
 #include <stdint.h>
 
 #define MZ_GEN_PROTO_VERSION 1
+/* Minor versions add optional members only: a peer ignores members it does
+ * not know, so either side may be older. 1: a scene's `prompts` and its
+ * `transition` as an object (sent only to a server that says minor >= 1). */
+#define MZ_GEN_PROTO_MINOR 1
 #define MZ_GEN_PROTO_SUBPROTOCOL "maze-gen.v1"
 #define MZ_GEN_PROTO_MAX_TEXT (64 * 1024)
 #define MZ_GEN_PROTO_MAX_PROMPT 4096
@@ -30,6 +34,9 @@
 #define MZ_GEN_PROTO_MAX_QUEUE 8
 #define MZ_GEN_PROTO_MAX_TAGS 16
 #define MZ_GEN_PROTO_MAX_TAG 32
+#define MZ_GEN_PROTO_MAX_PROMPTS 8
+#define MZ_GEN_PROTO_MAX_WEIGHT 1e6
+#define MZ_GEN_PROTO_MAX_STEPS 600
 
 typedef enum mz_gen_proto_status {
     MZ_GEN_PROTO_OK,
@@ -67,6 +74,19 @@ typedef enum mz_gen_proto_encoding {
 } mz_gen_proto_encoding;
 #define MZ_GEN_PROTO_ENC_BIT(e) (1u << (e))
 
+/* How a stepped transition moves (the values of mz_gen.h's
+ * mz_transition_method). */
+typedef enum mz_gen_proto_interp {
+    MZ_GEN_PROTO_LINEAR,
+    MZ_GEN_PROTO_SLERP,
+} mz_gen_proto_interp;
+
+/* One of a scene's weighted prompts. */
+typedef struct mz_gen_proto_prompt {
+    char text[MZ_GEN_PROTO_MAX_PROMPT + 1];
+    float weight; /* 0..MZ_GEN_PROTO_MAX_WEIGHT as sent: the receiver normalises */
+} mz_gen_proto_prompt;
+
 typedef struct mz_gen_proto_limits {
     uint32_t max_message_bytes, max_frame_bytes, max_queue_frames, max_conditioning;
 } mz_gen_proto_limits;
@@ -76,6 +96,7 @@ typedef struct mz_gen_proto_limits {
 typedef struct mz_gen_proto_msg {
     mz_gen_proto_type type;
     int version;                /* hello, welcome */
+    int minor;                  /* hello, welcome: 0 when the peer sends none */
     uint64_t id;                /* scene, cancel, accepted, progress, done, error (0: none) */
     char peer[64];              /* hello: client, welcome: server */
     uint32_t encodings;         /* hello: MZ_GEN_PROTO_ENC_BIT set it can decode */
@@ -88,6 +109,12 @@ typedef struct mz_gen_proto_msg {
     uint64_t seed;
     int width, height;
     float fps, duration, transition;
+    /* scene (minor 1): weighted prompts (0: `prompt` alone), and a
+     * transition over steps (0: `transition` seconds) with its method. */
+    mz_gen_proto_prompt prompts[MZ_GEN_PROTO_MAX_PROMPTS];
+    int prompt_count;
+    int transition_steps;
+    mz_gen_proto_interp transition_method;
     bool realtime;                  /* scene: pace "realtime" (true) or "fast" */
     mz_gen_proto_encoding encoding; /* scene: how the client wants its frames */
     int conditioning;

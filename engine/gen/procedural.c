@@ -4,7 +4,9 @@
  * Continuity: the worker keeps what is on screen between scenes — the
  * parameters of the last frame, the camera and the world clock. A new scene
  * starts from the conditioning frame (or, without one, from its own last
- * frame): that image is the dissolve's starting point, shown just before
+ * frame), in the state the worker was in after drawing that frame (kept
+ * for its last frames: `moment`), not after the newest frame it drew: that
+ * image is the dissolve's starting point, shown just before
  * the scene's frame 0, so frame 0 is the dissolve's first step and every
  * frame pushed is one drawn for the scene. The parameters move from the old
  * values to the new over transition_s. Everything is a function of frame
@@ -52,6 +54,33 @@ typedef struct camera {
     double vx, vz, vyaw, vrise;
 } camera;
 
+/* The view a frame was drawn from, for the next frame's reprojection. */
+typedef struct view {
+    double x, z, yaw, height, horizon;
+    bool valid;
+} view;
+
+/* What a new scene continues from: the state right after a frame was drawn
+ * (its parameters; the camera and world clock moved on one frame; where the
+ * landmark, the fire and the subjects stand; the view and the jitter count).
+ * The worker keeps one per frame for the last frames it drew, because a
+ * generator that is not realtime draws ahead of the frame on screen, by a
+ * number of frames that depends on the machine's load: continuing from the
+ * newest frame drawn would make the same inputs give other pixels. */
+typedef struct moment {
+    uint64_t scene_id;
+    uint32_t index, width, height;
+    uint32_t print; /* a sample of the frame's pixels: the frame is this one */
+    bool valid;
+    mz_scene_params shown;
+    camera cam;
+    double world_s, landmark_x, fire_x;
+    bool landmark_placed;
+    anchors placed;
+    view last_view;
+    uint64_t drawn;
+} moment;
+
 typedef struct proc {
     mz_gen_sink *sink;
     mz_gpu *gpu;
@@ -83,11 +112,10 @@ typedef struct proc {
     anchors placed_from, placed_to; /* the old scene's subjects, the new one's */
     /* The view the last frame was drawn from, for the resolve pass's
      * reprojection; drawn counts frames for the jitter sequence. */
-    struct {
-        double x, z, yaw, height, horizon;
-        bool valid;
-    } last_view;
+    view last_view;
     uint64_t drawn;
+    moment *past; /* the last past_len frames drawn, circular */
+    uint32_t past_len, past_next;
     bool cpu_device;           /* lavapipe: draw smaller, scale up */
     bool reference;            /* MZ_GEN_QUALITY_REFERENCE: always draw every pixel */
     float scale;               /* mz_gen_desc.scale: 0, or the fraction drawn */
@@ -108,12 +136,6 @@ static uint32_t mix32(uint64_t x)
 static float unit(uint64_t x)
 {
     return (float)(mix32(x) >> 8) / 16777216.0f;
-}
-
-static float smooth01(float t)
-{
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    return t * t * (3 - 2 * t);
 }
 
 /* ------------------------------------------------------------ the camera */
@@ -322,14 +344,85 @@ static void place_subjects(proc *pr, const mz_scene_params *p, anchors *out)
     }
 }
 
+/* ------------------------------------------------------------ continuity */
+
+/* 64 pixels spread over the frame: enough to tell this generator's frame
+ * from another backend's with the same scene id and index. */
+static uint32_t fingerprint(const uint8_t *rgba, uint32_t w, uint32_t h)
+{
+    uint64_t n = (uint64_t)w * h;
+    uint32_t print = 0;
+    for (uint64_t i = 0; i < 64; i++) {
+        uint32_t px;
+        memcpy(&px, rgba + (i * (n - 1) / 63) * 4, 4);
+        print = mix32((uint64_t)print << 32 | px);
+    }
+    return print;
+}
+
+/* Remembers the state after drawing frame f (see `moment`). */
+static void keep_moment(proc *pr, const mz_frame *f)
+{
+    pr->past[pr->past_next] = (moment){
+        .scene_id = f->scene_id,
+        .index = f->index,
+        .width = f->width,
+        .height = f->height,
+        .print = fingerprint(f->rgba, f->width, f->height),
+        .valid = true,
+        .shown = pr->shown,
+        .cam = pr->cam,
+        .world_s = pr->world_s,
+        .landmark_x = pr->landmark_x,
+        .fire_x = pr->fire_x,
+        .landmark_placed = pr->landmark_placed,
+        .placed = pr->placed_to,
+        .last_view = pr->last_view,
+        .drawn = pr->drawn,
+    };
+    pr->past_next = (pr->past_next + 1) % pr->past_len;
+}
+
+/* Goes back to the state after drawing `f`, when f is one of the frames
+ * this worker remembers; false (and nothing changed) otherwise. */
+static bool resume_after(proc *pr, const mz_frame *f)
+{
+    uint32_t print = fingerprint(f->rgba, f->width, f->height);
+    for (uint32_t i = 0; i < pr->past_len; i++) {
+        const moment *m = &pr->past[i];
+        if (!m->valid || m->scene_id != f->scene_id || m->index != f->index ||
+            m->width != f->width || m->height != f->height || m->print != print)
+            continue;
+        pr->shown = m->shown;
+        pr->have_shown = true;
+        pr->cam = m->cam;
+        pr->world_s = m->world_s;
+        pr->landmark_x = m->landmark_x;
+        pr->fire_x = m->fire_x;
+        pr->landmark_placed = m->landmark_placed;
+        pr->placed_to = m->placed;
+        pr->last_view = m->last_view;
+        pr->drawn = m->drawn;
+        return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------ the worker */
 
 static void start_scene(proc *pr)
 {
     pr->seed = pr->cur->req.seed;
     mz_scene_params to = pr->cur->params;
-    /* The newest conditioning frame is the image to continue from. */
+    /* The newest conditioning frame is the image to continue from, and its
+     * state the state to continue from. A frame this worker did not draw
+     * (another backend's) or no longer remembers continues from the newest
+     * frame drawn. */
     const mz_frame *cond = pr->cur->cond_count ? &pr->cur->cond[pr->cur->cond_count - 1] : NULL;
+    if (cond && !resume_after(pr, cond))
+        mz_log_debug("procedural: scene %llu continues from a frame of scene %llu it does not "
+                     "remember; from its newest frame instead",
+                     (unsigned long long)pr->cur->req.id, (unsigned long long)cond->scene_id);
     pr->continuing = pr->have_shown || cond;
     pr->from = pr->have_shown ? pr->shown : to;
     pr->to = to;
@@ -413,17 +506,13 @@ static void remember_view(proc *pr, const proc_uniforms *u)
 static bool next_frame(proc *pr)
 {
     const mz_scene_request *r = &pr->cur->req;
-    float fps = r->fps, trans = r->transition_s;
+    float fps = r->fps;
     uint32_t w = (uint32_t)r->width, h = (uint32_t)r->height;
     if (r->duration_s > 0 && pr->index >= (uint32_t)ceilf(r->duration_s * fps)) return false;
 
     float scene_s = (float)pr->index / fps;
-    bool continuing = pr->continuing;
-    /* The dissolve's clock: the conditioning image was shown one frame
-     * before frame 0. */
-    float since = scene_s + 1.0f / fps;
-    float t = continuing ? smooth01(since / trans) : 1.0f;
-    float morph = continuing ? 1.0f - smooth01(since / (trans * 0.8f)) : 0.0f;
+    float t = 1.0f, morph = 0.0f; /* a scene from nothing starts whole */
+    if (pr->continuing) mz_gen_transition_at(r, pr->index, &t, &morph);
     mz_scene_params p = mz_scene_params_mix(&pr->from, &pr->to, t);
 
     uint32_t iw, ih;
@@ -463,6 +552,7 @@ static bool next_frame(proc *pr)
     camera_step(&pr->cam, &p, dt);
     pr->world_s += dt;
     pr->index++;
+    keep_moment(pr, &f);
     return mz_gen_sink_push(pr->sink, &f);
 }
 
@@ -521,6 +611,7 @@ static void proc_close(void *self)
     mz_gen_job_release(pr->cur);
     mz_gen_job_release(pr->next);
     proc_vk_destroy(pr->vk);
+    free(pr->past);
     if (pr->own_gpu) mz_gpu_destroy(pr->gpu);
     pthread_cond_destroy(&pr->wake);
     pthread_mutex_destroy(&pr->lock);
@@ -535,6 +626,16 @@ static void *proc_open(const mz_gen_desc *desc, mz_gen_sink *sink)
         return NULL;
     }
     pr->sink = sink;
+    /* Every frame the consumer can hold while this worker draws: the ring's
+     * ready frames, the one it holds, the one waiting to go in, and a few
+     * for a realtime consumer that skipped frames. */
+    pr->past_len = (uint32_t)desc->ring_frames + 8;
+    pr->past = calloc(pr->past_len, sizeof *pr->past);
+    if (!pr->past) {
+        free(pr);
+        mz_fail("procedural: out of memory");
+        return NULL;
+    }
     atomic_init(&pr->interrupt, false);
     pthread_mutex_init(&pr->lock, NULL);
     pthread_cond_init(&pr->wake, NULL);

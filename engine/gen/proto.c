@@ -33,6 +33,9 @@ static const char *const type_names[] = {
 static const char *const encoding_names[] = {"raw", "png", "jpeg"};
 #define ENCODING_COUNT 3
 
+static const char *const interp_names[] = {"linear", "slerp"};
+#define INTERP_COUNT 2
+
 /* Doubles (cJSON, JavaScript) hold integers exactly only up to 2^53: readers
  * take numbers below it. Writers send numbers only below 10^15, because
  * cJSON prints 15 significant digits when they read back "equal enough":
@@ -92,12 +95,41 @@ static bool add_encodings(cJSON *o, uint32_t bits)
     return true;
 }
 
+/* `transition`: seconds (1.0), or with steps an object (1.1). */
+static bool add_transition(cJSON *o, const mz_gen_proto_msg *m)
+{
+    if (m->transition_steps <= 0)
+        return cJSON_AddNumberToObject(o, "transition", m->transition) != NULL;
+    cJSON *t = cJSON_AddObjectToObject(o, "transition");
+    return t && cJSON_AddNumberToObject(t, "steps", m->transition_steps) &&
+           cJSON_AddStringToObject(t, "method", interp_names[(unsigned)m->transition_method % INTERP_COUNT]);
+}
+
+static bool add_prompts(cJSON *o, const mz_gen_proto_msg *m)
+{
+    if (m->prompt_count <= 0) return true;
+    cJSON *a = cJSON_AddArrayToObject(o, "prompts");
+    if (!a) return false;
+    for (int i = 0; i < m->prompt_count; i++) {
+        cJSON *p = cJSON_CreateObject();
+        if (!p || !cJSON_AddItemToArray(a, p)) {
+            cJSON_Delete(p);
+            return false;
+        }
+        if (!cJSON_AddStringToObject(p, "text", m->prompts[i].text) ||
+            !cJSON_AddNumberToObject(p, "weight", m->prompts[i].weight))
+            return false;
+    }
+    return true;
+}
+
 static bool encode_fields(const mz_gen_proto_msg *m, cJSON *o)
 {
     bool ok = cJSON_AddStringToObject(o, "type", type_names[m->type]) != NULL;
     switch (m->type) {
     case MZ_GEN_PROTO_HELLO: {
         ok &= cJSON_AddNumberToObject(o, "version", m->version) != NULL;
+        ok &= cJSON_AddNumberToObject(o, "minor", m->minor) != NULL;
         ok &= cJSON_AddStringToObject(o, "client", m->peer) != NULL;
         cJSON *caps = cJSON_AddObjectToObject(o, "capabilities");
         ok &= caps && add_encodings(caps, m->encodings) &&
@@ -106,6 +138,7 @@ static bool encode_fields(const mz_gen_proto_msg *m, cJSON *o)
     }
     case MZ_GEN_PROTO_WELCOME: {
         ok &= cJSON_AddNumberToObject(o, "version", m->version) != NULL;
+        ok &= cJSON_AddNumberToObject(o, "minor", m->minor) != NULL;
         ok &= cJSON_AddStringToObject(o, "server", m->peer) != NULL;
         ok &= cJSON_AddStringToObject(o, "backend", m->backend) != NULL;
         ok &= cJSON_AddBoolToObject(o, "streaming", m->streaming) != NULL;
@@ -125,7 +158,7 @@ static bool encode_fields(const mz_gen_proto_msg *m, cJSON *o)
         ok &= cJSON_AddNumberToObject(o, "height", m->height) != NULL;
         ok &= cJSON_AddNumberToObject(o, "fps", m->fps) != NULL;
         ok &= cJSON_AddNumberToObject(o, "duration", m->duration) != NULL;
-        ok &= cJSON_AddNumberToObject(o, "transition", m->transition) != NULL;
+        ok &= add_transition(o, m) && add_prompts(o, m);
         ok &= cJSON_AddStringToObject(o, "pace", m->realtime ? "realtime" : "fast") != NULL;
         ok &= cJSON_AddStringToObject(o, "encoding", encoding_names[m->encoding]) != NULL;
         cJSON *tags = cJSON_AddArrayToObject(o, "tags");
@@ -292,9 +325,11 @@ static bool get_bool(reader *r, const char *name, bool *out)
     return true;
 }
 
-static bool get_version(reader *r, int *out)
+static bool get_version(reader *r, int *out, int *minor)
 {
-    if (!get_int(r, "version", 0, 1 << 20, true, out)) return false;
+    if (!get_int(r, "version", 0, 1 << 20, true, out) ||
+        !get_int(r, "minor", 0, 1 << 20, false, minor))
+        return false;
     if (*out != MZ_GEN_PROTO_VERSION) {
         r->status = MZ_GEN_PROTO_BAD_VERSION;
         return mz_fail("%s: protocol version %d, this side speaks %d", r->type, *out,
@@ -333,7 +368,7 @@ static bool decode_hello(reader *r, mz_gen_proto_msg *m)
     const cJSON *caps;
     m->encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW);
     m->max_frame_bytes = MZ_GEN_PROTO_MAX_FRAME_BYTES;
-    if (!get_version(r, &m->version) || !get_string(r, "client", false, m->peer, sizeof m->peer) ||
+    if (!get_version(r, &m->version, &m->minor) || !get_string(r, "client", false, m->peer, sizeof m->peer) ||
         !get_object(r, "capabilities", &caps))
         return false;
     if (!caps) return true;
@@ -349,7 +384,7 @@ static bool decode_welcome(reader *r, mz_gen_proto_msg *m)
     const cJSON *limits;
     m->limits = mz_gen_proto_default_limits();
     m->streaming = true;
-    if (!get_version(r, &m->version) || !get_string(r, "server", false, m->peer, sizeof m->peer) ||
+    if (!get_version(r, &m->version, &m->minor) || !get_string(r, "server", false, m->peer, sizeof m->peer) ||
         !get_string(r, "backend", false, m->backend, sizeof m->backend) ||
         !get_bool(r, "streaming", &m->streaming) || !get_object(r, "limits", &limits))
         return false;
@@ -379,6 +414,53 @@ static bool decode_tags(reader *r, mz_gen_proto_msg *m)
     return true;
 }
 
+/* `prompts`: 1..8 of {text, weight}, not all weights 0. */
+static bool decode_prompts(reader *r, mz_gen_proto_msg *m)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->obj, "prompts");
+    if (!a) return true;
+    if (!cJSON_IsArray(a)) return bad(r, "prompts", "must be an array of {text, weight}");
+    int n = cJSON_GetArraySize(a);
+    if (n < 1 || n > MZ_GEN_PROTO_MAX_PROMPTS) return bad(r, "prompts", "must have 1 to 8 entries");
+    double sum = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a)
+    {
+        if (!cJSON_IsObject(e)) return bad(r, "prompts", "must be an array of {text, weight}");
+        mz_gen_proto_prompt *p = &m->prompts[m->prompt_count];
+        reader sub = {e, r->type, MZ_GEN_PROTO_OK};
+        double w = 0;
+        bool ok = get_string(&sub, "text", true, p->text, sizeof p->text) &&
+                  get_number(&sub, "weight", 0, MZ_GEN_PROTO_MAX_WEIGHT, true, &w);
+        r->status = sub.status;
+        if (!ok) return false;
+        p->weight = (float)w;
+        sum += p->weight;
+        m->prompt_count++;
+    }
+    if (!(sum > 0)) return bad(r, "prompts", "has weights that are all 0");
+    return true;
+}
+
+/* `transition`: seconds 0..60, or {steps: 1..600, method: "linear"|"slerp"}. */
+static bool decode_transition(reader *r, mz_gen_proto_msg *m)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(r->obj, "transition");
+    if (!cJSON_IsObject(t)) return get_float(r, "transition", 0, 60, false, &m->transition);
+    reader sub = {t, r->type, MZ_GEN_PROTO_OK};
+    char method[16] = "linear";
+    bool ok = get_int(&sub, "steps", 1, MZ_GEN_PROTO_MAX_STEPS, true, &m->transition_steps) &&
+              get_string(&sub, "method", false, method, sizeof method);
+    r->status = sub.status;
+    if (!ok) return false;
+    for (int i = 0; i < INTERP_COUNT; i++)
+        if (!strcmp(method, interp_names[i])) {
+            m->transition_method = (mz_gen_proto_interp)i;
+            return true;
+        }
+    return bad(r, "method", "must be \"linear\" or \"slerp\"");
+}
+
 static bool decode_scene(reader *r, mz_gen_proto_msg *m)
 {
     char pace[16] = "fast", encoding[16] = "raw";
@@ -392,7 +474,7 @@ static bool decode_scene(reader *r, mz_gen_proto_msg *m)
         !get_int(r, "height", MZ_GEN_PROTO_MIN_DIM, MZ_GEN_PROTO_MAX_DIM, true, &m->height) ||
         !get_float(r, "fps", 1, 240, false, &m->fps) ||
         !get_float(r, "duration", 0, 86400, false, &m->duration) ||
-        !get_float(r, "transition", 0, 60, false, &m->transition) ||
+        !decode_transition(r, m) || !decode_prompts(r, m) ||
         !get_string(r, "pace", false, pace, sizeof pace) ||
         !get_string(r, "encoding", false, encoding, sizeof encoding) || !decode_tags(r, m) ||
         !get_int(r, "conditioning", 0, MZ_GEN_PROTO_MAX_CONDITIONING, false, &m->conditioning))

@@ -179,10 +179,23 @@ def test_vote():
     time.sleep(0.3)
     votes = [("vote", "1"), ("vote", "1"), ("line", "down to the beach please"),
              ("vote", "0"), ("line", "let's open that red door"), ("line", "sing a song")]
+    # free text waits for the kiosk's story to match it (here: the test)
+    answers = {"down to the beach please": 1, "let's open that red door": 2, "sing a song": -1}
     for phone, (kind, body) in zip(phones, votes):
         _, r = phone.post(f"/api/audience/{kind}", body)
+        if kind == "line":
+            check(r["state"] == "queued", f"{kind} {body!r} waits for its match: {r}")
+            match = fx.wait_for(lambda l: l.startswith(f"match {r['id']} "))
+            check(match == f"match {r['id']} {body}", f"the kiosk is asked to match it: {match}")
+            fx.send(f"matched {r['id']} {answers[body]}")
+            end = time.monotonic() + 5
+            while phone.state(r["id"])["line"]["state"] == "queued" and time.monotonic() < end:
+                time.sleep(0.05)
+            r = phone.state(r["id"])["line"]
         expected = "rejected" if body == "sing a song" else "counted"
         check(r["state"] == expected, f"{kind} {body!r}: {r}")
+        if body == "sing a song":
+            check(r["reason"] == "matches no choice", f"the reason: {r}")
     tally = phones[0].state(0)["vote"]
     check([c["count"] for c in tally["choices"]] == [1, 3, 1], f"the tally: {tally}")
     fx.send("close")

@@ -6,9 +6,10 @@
  *   audience_fixture [--vote] [--premoderate] [--turn S] [--rate S] [--burst N]
  *
  * Prints "port=P token=T", then on stdout what the screen would show:
- * "shown ID TEXT" (queue), "winner N" (vote). Commands on stdin, one a
- * line: "open CHOICE|CHOICE|..." opens a vote, "close" closes it now;
- * end of input stops it. */
+ * "shown ID TEXT" (queue), "winner N" (vote), and a vote's free text for
+ * the test to match as the story would: "match ID TEXT". Commands on
+ * stdin, one a line: "open CHOICE|CHOICE|..." opens a vote, "close"
+ * closes it now, "matched ID N" answers a match; end of input stops it. */
 #include "mz_audience_web.h"
 #include "mz_error.h"
 #include "mz_log.h"
@@ -61,6 +62,11 @@ int main(int argc, char **argv)
                      c = strtok(NULL, "|"))
                     choices[n++] = c;
                 mz_audience_vote_open(aud, choices, n, mz_audience_web_now());
+            } else if (!strncmp(line, "matched ", 8)) {
+                unsigned long long id;
+                int choice;
+                if (sscanf(line + 8, "%llu %d", &id, &choice) == 2)
+                    mz_audience_matched(aud, id, choice, mz_audience_web_now());
             } else if (!strcmp(line, "close")) {
                 printf("winner %d\n", mz_audience_vote_close(aud, mz_audience_web_now(), true));
             }
@@ -68,8 +74,12 @@ int main(int argc, char **argv)
         char text[512];
         uint64_t id;
         double now = mz_audience_web_now();
-        if (d.mode == MZ_AUDIENCE_QUEUE && mz_audience_next(aud, now, text, sizeof text, &id))
+        if (d.mode == MZ_AUDIENCE_QUEUE && mz_audience_next(aud, now, text, sizeof text, &id)) {
             printf("shown %llu %s\n", (unsigned long long)id, text);
+            mz_audience_shown(aud, id);
+        }
+        while (mz_audience_to_match(aud, text, sizeof text, &id))
+            printf("match %llu %s\n", (unsigned long long)id, text);
         int winner = mz_audience_vote_close(aud, now, false);
         if (winner > -2) printf("winner %d\n", winner);
         fflush(stdout);

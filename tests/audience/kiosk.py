@@ -4,13 +4,18 @@ own: the QR code on the kiosk's screen decodes (zbarimg) to the page's URL;
 a line typed in headless Chromium plays as a turn, its trace line says it
 came from the audience, and "From the audience" shows over the picture; a
 rejected line is absent from the trace (turns, prompts) and from the log;
-in vote mode, simulated phones vote and the winning transition is taken.
+in vote mode, simulated phones vote (free text matched by the story, its
+synonyms too) and the winning transition is taken; the player killed with
+SIGKILL drops no phone: their WebSocket stays open, polling answers, a
+queued line is shown by the next player and its phone hears so.
 
     kiosk.py MAZE [--only NAME]
 """
 import glob
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,7 +24,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "web"))
 sys.path.insert(0, os.path.dirname(__file__))
 import webtest  # noqa: E402
-from phones import FAILED, Browser, Phone, check, free_port  # noqa: E402
+from phones import FAILED, Browser, Phone, check, free_port, ws_wait  # noqa: E402
 
 MAZE = os.path.realpath(sys.argv[1] if len(sys.argv) > 1 else "build/maze")
 
@@ -39,8 +44,11 @@ def start_xvfb():
 
 
 class Kiosk:
-    def __init__(self, display, work, *settings):
+    def __init__(self, display, work, *settings, console=False):
+        """console: the operator console on a free port and no token set."""
         self.port = free_port()
+        self.console_port = free_port() if console else -1
+        self.work = work
         self.url = f"http://127.0.0.1:{self.port}/audience"
         self.trace = os.path.join(work, "trace.jsonl")
         self.log_path = os.path.join(work, "log")
@@ -48,8 +56,9 @@ class Kiosk:
         with open(conf, "w") as f:
             f.write(f"fullscreen = false\nstate_dir = {work}\ntrace = {self.trace}\n"
                     f"audience_port = {self.port}\naudience_bind = 127.0.0.1\n"
-                    f"audience_url = {self.url}\nconsole_port = -1\n"
-                    f"console_token = audience-test-token-0123456789\n")
+                    f"audience_url = {self.url}\nconsole_port = {self.console_port}\n")
+            if not console:
+                f.write("console_token = audience-test-token-0123456789\n")
             for s in settings:
                 f.write(s + "\n")
         env = dict(os.environ, DISPLAY=display, SDL_VIDEODRIVER="x11", ALSOFT_DRIVERS="null",
@@ -62,13 +71,28 @@ class Kiosk:
         while time.monotonic() < end:
             try:
                 status, _, _ = webtest.request(self.port, "GET", "/audience.html")
-                if status == 200:
+                # the supervisor serves the page: a player may not be up yet
+                if status == 200 and self.player_pid(timeout=end - time.monotonic()):
                     return
             except OSError:
                 pass
             time.sleep(0.2)
         self.stop()
         raise SystemExit("the kiosk's audience page did not come up:\n" + open(self.log_path).read())
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def player_pid(self, timeout=60, other_than=None):
+        """The player on screen (the supervisor logs "player N is up")."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            up = re.findall(r"player (\d+) is up", self.log_text())
+            if up and int(up[-1]) != other_than:
+                return int(up[-1])
+            time.sleep(0.2)
+        return None
 
     def trace_text(self):
         """Every player process's trace (TRACE.PID), in start order."""
@@ -172,7 +196,7 @@ def test_vote(display, work):
     k = Kiosk(display, work, "audience = vote", "vote_s = 8", "audience_rate_s = 0.3",
               "attract_line_s = 30")
     try:
-        phones = [Phone(k.port) for _ in range(5)]
+        phones = [Phone(k.port) for _ in range(6)]
         choices = None
         end = time.monotonic() + 40
         while time.monotonic() < end:  # a round with time enough for every phone
@@ -185,13 +209,20 @@ def test_vote(display, work):
         for p, body in zip(phones, ["1", "1", "0"]):
             _, r = p.post("/api/audience/vote", body)
             check(r["state"] == "counted", f"a vote counts: {r}")
-        _, r = phones[3].post("/api/audience/line", "follow the cat!")
-        check(r["state"] == "counted", f"free text counts toward its choice: {r}")
-        # the transition's other pattern ("go down the stairs") counts for "descend"
-        _, r = phones[4].post("/api/audience/line", "let's go down the stairs")
-        check(r["state"] == "counted", f"free text counts toward its choice: {r}")
+        # free text is matched by the story, as typed input is: the
+        # transition's other pattern ("go down the stairs") counts for
+        # "descend", and "chase it" for "follow cat" only through the
+        # story's synonym (chase = follow)
+        for p, text in zip(phones[3:], ["follow the cat!", "let's go down the stairs", "chase it"]):
+            _, r = p.post("/api/audience/line", text)
+            check(r["state"] in ("queued", "counted"), f"{text!r} accepted: {r}")
+            end = time.monotonic() + 5
+            while r["state"] == "queued" and time.monotonic() < end:
+                time.sleep(0.05)
+                r = p.state(r["id"])["line"]
+            check(r["state"] == "counted", f"{text!r} counts toward its choice: {r}")
         tally = [c["count"] for c in phones[0].state(0)["vote"]["choices"]]
-        check(tally == [2, 3], f"the tally: {tally}")
+        check(tally == [2, 4], f"the tally: {tally}")
         time.sleep(0.5)
         shot = os.path.join(work, "vote.png")
         k.screenshot(shot)
@@ -206,7 +237,68 @@ def test_vote(display, work):
         k.stop()
 
 
-TESTS = [test_queue, test_vote]
+def test_restart(display, work):
+    """kill -9 of the player: the phones are the supervisor's."""
+    k = Kiosk(display, work, "audience = queue", "turn_s = 5", "audience_rate_s = 0.3",
+              "attract_line_s = 60")
+    try:
+        old = k.player_pid()
+        check(old is not None, "a player is up")
+        a, b, c = Phone(k.port), Phone(k.port), Phone(k.port)
+        ws_a, ws_b = a.live(), b.live()
+        _, ra = a.post("/api/audience/line", "go down the stairs")
+        check(ws_wait(ws_a, lambda m: m.get("id") == ra["id"] and m["state"] == "shown", 20),
+              "the first line is shown")
+        _, rb = b.post("/api/audience/line", "follow the cat")
+        check(rb["state"] == "queued", f"the second line waits its turn (turn_s 5): {rb}")
+        os.kill(old, signal.SIGKILL)
+        _, rc = c.post("/api/audience/line", "go up the stairs")  # the player is dead
+        check(rc["state"] == "queued", f"a line sent during the restart is queued: {rc}")
+        check(c.state(rc["id"])["line"]["state"] == "queued", "polling answers during the restart")
+        t0 = time.monotonic()
+        msg = ws_wait(ws_b, lambda m: m.get("id") == rb["id"] and m["state"] != "queued", 60)
+        check(msg is not None and msg["state"] == "shown",
+              f"the queued line is shown after the restart, over the same WebSocket: {msg}")
+        new = k.player_pid(other_than=old)
+        check(new is not None and new != old, f"a new player is on screen: {old} -> {new}")
+        print(f"queued line shown {time.monotonic() - t0:.1f} s after the kill", flush=True)
+        end = time.monotonic() + 30
+        while c.state(rc["id"])["line"]["state"] != "shown" and time.monotonic() < end:
+            time.sleep(0.2)
+        check(c.state(rc["id"])["line"]["state"] == "shown", "the polling phone's line is shown too")
+        t = k.wait_turn(lambda t: t.get("from") == "audience" and t["input"] == "follow the cat")
+        check(t is not None, f"the new player played it as from the audience: {t}")
+        with open(f"{k.trace}.{new}") as f:
+            inputs = [json.loads(line).get("input") for line in f if line.strip()]
+        check("follow the cat" in inputs, f"...in the new player's trace: {inputs}")
+        _, ra = a.post("/api/audience/line", "look around")  # the first phone's socket too
+        check(ws_wait(ws_a, lambda m: m.get("id") == ra["id"] and m["state"] == "shown", 20),
+              "the first phone's WebSocket, opened before the kill, still hears")
+        ws_a.close()
+        ws_b.close()
+    finally:
+        k.stop()
+
+
+def test_one_token(display, work):
+    """With no console_token set, the console and the moderation page take
+    the same random token (the one state_dir/console-token holds)."""
+    k = Kiosk(display, work, "audience = queue", "premoderate = true", console=True)
+    try:
+        with open(os.path.join(work, "console-token")) as f:
+            token = f.read().strip()
+        check(len(token) >= 16, f"a token was made: {token!r}")
+        status, _, _ = webtest.request(k.port, "GET", f"/api/moderation?token={token}")
+        check(status == 200, f"the console's token opens the moderation API: {status}")
+        status, _, _ = webtest.request(k.console_port, "GET", f"/api/status?token={token}")
+        check(status == 200, f"...and the console: {status}")
+        status, _, _ = webtest.request(k.port, "GET", "/api/moderation?token=x" + token[1:])
+        check(status == 401, f"another token does not: {status}")
+    finally:
+        k.stop()
+
+
+TESTS = [test_queue, test_vote, test_restart, test_one_token]
 
 if __name__ == "__main__":
     only = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--only" else None

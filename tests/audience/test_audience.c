@@ -57,18 +57,31 @@ static void test_queue_pace_and_fairness(void)
     MZ_CHECK(mz_audience_next(a, 4, text, sizeof text, &shown));
     MZ_CHECK_STR(text, "open the door"); /* sanitised */
     MZ_CHECK(shown == id1);
+    /* handed to the screen: still queued until the screen says it shows it */
+    MZ_CHECK(mz_audience_status(a, "p1", id1, NULL) == MZ_LINE_QUEUED);
+    mz_audience_shown(a, id1);
     MZ_CHECK(mz_audience_status(a, "p1", id1, NULL) == MZ_LINE_SHOWN);
     MZ_CHECK(mz_audience_status(a, "p2", id1, NULL) == MZ_LINE_NONE); /* not p2's line */
     MZ_CHECK(!mz_audience_next(a, 11.9, text, sizeof text, &shown));  /* turn_s is 8 */
     MZ_CHECK(mz_audience_next(a, 12, text, sizeof text, &shown));
     MZ_CHECK_STR(text, "climb the stairs");
+    /* the screen went away before showing it (a player restarting): the
+     * line is queued again, first, and goes at once */
+    mz_audience_give_back(a, 0);
+    MZ_CHECK(mz_audience_status(a, "p2", id2, NULL) == MZ_LINE_QUEUED);
+    MZ_CHECK(mz_audience_next(a, 12.5, text, sizeof text, &shown));
+    MZ_CHECK_STR(text, "climb the stairs");
+    MZ_CHECK(shown == id2);
+    mz_audience_shown(a, id2);
     /* p1 may send again now that its line is shown, and goes after p3 */
     MZ_CHECK(mz_audience_submit(a, "p1", "10.0.0.1", "ring the bell", 13, NULL, NULL) ==
              MZ_LINE_QUEUED);
-    MZ_CHECK(mz_audience_next(a, 20, text, sizeof text, &shown));
+    MZ_CHECK(mz_audience_next(a, 20.5, text, sizeof text, &shown));
     MZ_CHECK_STR(text, "look at the sea");
-    MZ_CHECK(mz_audience_next(a, 28, text, sizeof text, &shown));
+    mz_audience_shown(a, shown);
+    MZ_CHECK(mz_audience_next(a, 28.5, text, sizeof text, &shown));
     MZ_CHECK_STR(text, "ring the bell");
+    mz_audience_shown(a, shown);
     MZ_CHECK(!mz_audience_next(a, 40, text, sizeof text, &shown));
     mz_audience_change ch[16];
     size_t n = mz_audience_changes(a, ch, 16);
@@ -184,18 +197,37 @@ static void test_vote(void)
     MZ_CHECK(mz_audience_vote(a, "p2", "2", 2, 101, NULL) == MZ_LINE_COUNTED);
     MZ_CHECK(mz_audience_vote(a, "p3", "3", 7, 101, &why) == MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "no such choice");
-    /* free text counts toward the choice it matches */
-    MZ_CHECK(mz_audience_submit(a, "p3", "3", "let's climb up the lighthouse!", 102, NULL, NULL) ==
-             MZ_LINE_COUNTED);
-    MZ_CHECK(mz_audience_submit(a, "p4", "4", "the beach, go down", 102, NULL, NULL) ==
-             MZ_LINE_COUNTED);
-    MZ_CHECK(mz_audience_submit(a, "p5", "5", "sing a song", 102, NULL, &why) == MZ_LINE_REJECTED);
+    /* free text counts toward the choice the story matches it to: it waits
+     * for the matcher, oldest first */
+    uint64_t f3, f4, f5, f6, got;
+    char text[256];
+    MZ_CHECK(mz_audience_submit(a, "p3", "3", "let's climb up the lighthouse!", 102, &f3, NULL) ==
+             MZ_LINE_QUEUED);
+    MZ_CHECK(mz_audience_submit(a, "p4", "4", "the beach, go down", 102, &f4, NULL) ==
+             MZ_LINE_QUEUED);
+    MZ_CHECK(mz_audience_submit(a, "p5", "5", "sing a song", 102, &f5, &why) == MZ_LINE_QUEUED);
+    MZ_CHECK(mz_audience_to_match(a, text, sizeof text, &got) && got == f3);
+    MZ_CHECK_STR(text, "let's climb up the lighthouse!");
+    MZ_CHECK(mz_audience_to_match(a, text, sizeof text, &got) && got == f4);
+    MZ_CHECK(mz_audience_status(a, "p3", f3, NULL) == MZ_LINE_QUEUED);
+    mz_audience_matched(a, f3, 0, 103);
+    mz_audience_matched(a, f4, 1, 103);
+    MZ_CHECK(mz_audience_status(a, "p3", f3, NULL) == MZ_LINE_COUNTED);
+    MZ_CHECK(mz_audience_to_match(a, text, sizeof text, &got) && got == f5);
+    MZ_CHECK(!mz_audience_to_match(a, text, sizeof text, &got)); /* all handed out */
+    mz_audience_matched(a, f5, -1, 103);
+    MZ_CHECK(mz_audience_status(a, "p5", f5, &why) == MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "matches no choice");
-    /* the transition's other patterns count for it too */
-    MZ_CHECK(mz_audience_vote_alias(a, 2, "knock"));
-    MZ_CHECK(!mz_audience_vote_alias(a, 5, "nothing"));
-    MZ_CHECK(mz_audience_submit(a, "p5", "5", "knock knock", 108, NULL, &why) == MZ_LINE_COUNTED);
-    MZ_CHECK(mz_audience_submit(a, "p6", "6", "climb the f*cking lighthouse", 102, NULL, &why) ==
+    MZ_CHECK(mz_audience_submit(a, "p5", "5", "knock knock", 108, &f5, &why) == MZ_LINE_QUEUED);
+    MZ_CHECK(mz_audience_to_match(a, text, sizeof text, &got) && got == f5);
+    mz_audience_matched(a, f5, 2, 108);
+    /* a line handed out and unanswered (the matcher went away) is matched again */
+    MZ_CHECK(mz_audience_submit(a, "p6", "6", "the lighthouse", 108, &f6, NULL) == MZ_LINE_QUEUED);
+    MZ_CHECK(mz_audience_to_match(a, text, sizeof text, &got) && got == f6);
+    mz_audience_give_back(a, 0);
+    MZ_CHECK(mz_audience_to_match(a, text, sizeof text, &got) && got == f6);
+    mz_audience_matched(a, f6, -1, 108);
+    MZ_CHECK(mz_audience_submit(a, "p9", "9", "climb the f*cking lighthouse", 102, NULL, &why) ==
              MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "not accepted");
     /* p2 changes its mind */
@@ -210,7 +242,14 @@ static void test_vote(void)
     MZ_CHECK(mz_audience_submit(a, "p8", "8", "open the door", 120, NULL, &why) ==
              MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "no vote open");
+    /* a line still unmatched when the round closes is too late */
+    MZ_CHECK(mz_audience_vote_close(a, 119, true) == 1);
+    MZ_CHECK(mz_audience_vote_open(a, choices, 3, 100));
+    MZ_CHECK(mz_audience_vote(a, "p2", "2", 1, 115, NULL) == MZ_LINE_COUNTED);
+    MZ_CHECK(mz_audience_submit(a, "p10", "10", "the door", 116, &f6, NULL) == MZ_LINE_QUEUED);
     MZ_CHECK(mz_audience_vote_close(a, 120, false) == 1);
+    MZ_CHECK(mz_audience_status(a, "p10", f6, &why) == MZ_LINE_REJECTED);
+    MZ_CHECK_STR(why, "no vote open");
     MZ_CHECK(mz_audience_vote(a, "p7", "7", 0, 121, &why) == MZ_LINE_REJECTED);
     MZ_CHECK_STR(why, "no vote open");
     /* a new round: nobody votes, no winner */

@@ -16,7 +16,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static mz_gen_proto_msg first, again; /* 8 KiB each: off the stack */
+static mz_gen_proto_msg first, again; /* 45 KiB each: off the stack */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,5 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(again.tag_count == first.tag_count);
     for (int i = 0; i < first.tag_count; i++)
         FUZZ_CHECK(!strcmp(again.tags[i], first.tags[i]));
+    FUZZ_CHECK(again.minor == first.minor && again.prompt_count == first.prompt_count);
+    for (int i = 0; i < first.prompt_count; i++)
+        FUZZ_CHECK(!strcmp(again.prompts[i].text, first.prompts[i].text) &&
+                   again.prompts[i].weight == first.prompts[i].weight);
+    FUZZ_CHECK(again.transition_steps == first.transition_steps &&
+               again.transition_method == first.transition_method);
     return 0;
 }

@@ -2,6 +2,7 @@
  * the same event handling, input line, story, generator, overlay and
  * composite as the window; the render target is headless and read back. */
 #include "mz_error.h"
+#include "mz_record.h"
 #include "mz_test.h"
 #include "mz_time.h"
 #include "play_window.h"
@@ -491,8 +492,50 @@ static int label_pixels(const uint8_t *img, int w, int h)
     return n;
 }
 
+/* Text on the band (rows band..h of a w-wide image). */
+static int bright_in(const uint8_t *img, int w, int y0, int y1)
+{
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < w; x++) {
+            const uint8_t *p = img + ((size_t)y * w + x) * 4;
+            n += p[0] > 200 && p[1] > 200 && p[2] > 200;
+        }
+    return n;
+}
+
+/* The video's picture is what the viewer saw: at 0.5 s, a caption on the
+ * band and the disclosure label, but not the recording indicator (decoded
+ * by ffmpeg; before, the video held the generator's frames alone). */
+static void video_shows_what_the_viewer_saw(const char *path, int band)
+{
+    char png[200], cmd[600];
+    snprintf(png, sizeof png, "%s/play_0.5s.png", dir);
+    snprintf(cmd, sizeof cmd, "ffmpeg -v error -y -ss 0.5 -i %s -frames:v 1 %s", path, png);
+    MZ_CHECK_MSG(system(cmd) == 0, "%s", cmd);
+    uint32_t w = 0, h = 0;
+    uint8_t *img = mz_record_png_read(png, &w, &h);
+    MZ_CHECK_MSG(img && w == 320 && h == 180, "%s: %ux%u", png, w, h);
+    if (!img || w != 320 || h != 180 || band <= 0 || band >= (int)h) {
+        free(img);
+        return;
+    }
+    int text = bright_in(img, (int)w, band, (int)h), above = bright_in(img, (int)w, band - 30, band);
+    printf("  the video at 0.5 s: %d bright pixels in the band, %d above it, %d label pixels, %d "
+           "red\n",
+           text, above, label_pixels(img, (int)w, (int)h), red_dots(img, (int)w, (int)h));
+    MZ_CHECK_MSG(text > 60 && above < text / 4, "the caption: %d bright pixels in the band, %d above",
+                 text, above);
+    MZ_CHECK_MSG(label_pixels(img, (int)w, (int)h) > 40, "the disclosure: %d label pixels",
+                 label_pixels(img, (int)w, (int)h));
+    MZ_CHECK_MSG(red_dots(img, (int)w, (int)h) == 0, "the indicator is in the video: %d red pixels",
+                 red_dots(img, (int)w, (int)h));
+    free(img);
+}
+
 /* --video records from the start, with the indicator on screen; F10 stops
- * it. The file has the picture, the sound and the subtitles of the play. */
+ * it. The file has the picture as the viewer saw it, the sound and the
+ * subtitles of the play. */
 static void test_video(void)
 {
     char path[160], cmd[600];
@@ -500,8 +543,8 @@ static void test_video(void)
     player = mz_player_create(&(mz_player_desc){.story = "stories/cellar",
                                                 .width = 320,
                                                 .height = 180,
-                                                .gen_width = 160,
-                                                .gen_height = 90,
+                                                .gen_width = 320,
+                                                .gen_height = 180,
                                                 .offscreen = true,
                                                 .play.video = path});
     MZ_CHECK_MSG(player, "%s", mz_error());
@@ -513,6 +556,7 @@ static void test_video(void)
     MZ_CHECK_MSG(rec && red_dots(rec, w, h) > 10, "%d red pixels", rec ? red_dots(rec, w, h) : -1);
     MZ_CHECK_MSG(rec && label_pixels(rec, w, h) > 40, "%d label pixels",
                  rec ? label_pixels(rec, w, h) : -1);
+    int band = mz_player_band_top(player); /* the video's overlay is drawn at the same size */
     free(rec);
     type("descend");
     key(SDLK_RETURN);
@@ -540,6 +584,7 @@ static void test_video(void)
              "ffmpeg -v info -i %s -map 0:a -af volumedetect -f null - 2>&1 | "
              "grep -Eq 'mean_volume: -([1-4][0-9]|[0-9])\\.'", path);
     MZ_CHECK_MSG(system(cmd) == 0, "the soundtrack is silent");
+    video_shows_what_the_viewer_saw(path, band);
 }
 
 int main(void)

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,8 @@ struct fake_server {
     fake_loop loop;
     atomic_int connections;
     fake_mode mode;
+    pthread_mutex_t lock;
+    char scene_text[8192]; /* the last scene message, as sent (a 1.0 server's view) */
 };
 
 /* Per connection: the wire, and for FAKE_ENDLESS whether the endless frame
@@ -140,6 +143,10 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
                                           .limits = mz_gen_proto_default_limits()};
                     send_json(w, &r);
                 } else if (m->type == MZ_GEN_PROTO_SCENE) {
+                    pthread_mutex_lock(&f->lock);
+                    snprintf(f->scene_text, sizeof f->scene_text, "%.*s", (int)w->in_len,
+                             (const char *)w->in);
+                    pthread_mutex_unlock(&f->lock);
                     send_json(w, &(mz_gen_proto_msg){.type = MZ_GEN_PROTO_ACCEPTED, .id = m->id});
                     misbehave(f, cn, m);
                 }
@@ -177,7 +184,9 @@ fake_server *fake_server_start(fake_mode mode)
     fake_server *f = calloc(1, sizeof *f);
     f->mode = mode;
     atomic_init(&f->connections, 0);
+    pthread_mutex_init(&f->lock, NULL);
     if (!fake_loop_start(&f->loop, protocols, f)) {
+        pthread_mutex_destroy(&f->lock);
         free(f);
         return NULL;
     }
@@ -189,6 +198,13 @@ int fake_server_port(const fake_server *f)
     return f->loop.port;
 }
 
+void fake_server_scene_text(fake_server *f, char *out, size_t cap)
+{
+    pthread_mutex_lock(&f->lock);
+    snprintf(out, cap, "%s", f->scene_text);
+    pthread_mutex_unlock(&f->lock);
+}
+
 int fake_server_connections(fake_server *f)
 {
     return atomic_load(&f->connections);
@@ -198,5 +214,6 @@ void fake_server_stop(fake_server *f)
 {
     fake_loop_stop(&f->loop);
     fake_loop_close(&f->loop);
+    pthread_mutex_destroy(&f->lock);
     free(f);
 }

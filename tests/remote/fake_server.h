@@ -4,6 +4,8 @@
 #ifndef FAKE_SERVER_H
 #define FAKE_SERVER_H
 
+#include <stddef.h>
+
 typedef enum fake_mode {
     FAKE_STALL,           /* accepts the scene, never sends a frame */
     FAKE_GARBAGE,         /* random bytes as a binary message */
@@ -23,6 +25,9 @@ fake_server *fake_server_start(fake_mode mode);
 int fake_server_port(const fake_server *f);
 /* Connections the fake has seen (the client reconnects after each fault). */
 int fake_server_connections(fake_server *f);
+/* The last scene message it was sent, as text ("" before any). The fake's
+ * welcome names no minor version: it is a protocol 1.0 server. */
+void fake_server_scene_text(fake_server *f, char *out, size_t cap);
 void fake_server_stop(fake_server *f);
 
 #endif

@@ -152,6 +152,84 @@ static void test_rejections(void)
     }
 }
 
+/* Minor version 1: weighted prompts and a transition over steps travel
+ * unchanged; a 1.0 scene (no such members) reads as before; bad values are
+ * refused with the member named. */
+static void test_blended_prompts(void)
+{
+    static mz_gen_proto_msg m, d; /* 45 KiB each */
+    m = (mz_gen_proto_msg){.type = MZ_GEN_PROTO_SCENE, .id = 5, .seed = 1, .width = 64,
+                           .height = 64, .fps = 30, .transition = 1, .prompt_count = 2,
+                           .transition_steps = 8, .transition_method = MZ_GEN_PROTO_SLERP};
+    snprintf(m.prompt, sizeof m.prompt, "a misty harbour");
+    snprintf(m.prompts[0].text, sizeof m.prompts[0].text, "a misty harbour");
+    m.prompts[0].weight = 0.7f;
+    snprintf(m.prompts[1].text, sizeof m.prompts[1].text, "a storm \"at sea\"");
+    m.prompts[1].weight = 0.3f;
+    size_t len;
+    char *text = mz_gen_proto_encode(&m, &len);
+    MZ_CHECK_HAS(text, "\"transition\":{\"steps\":8,\"method\":\"slerp\"}");
+    MZ_CHECK_HAS(text, "\"prompts\":[{\"text\":\"a misty harbour\",\"weight\":0.");
+    MZ_CHECK(mz_gen_proto_decode(text, len, &d) == MZ_GEN_PROTO_OK);
+    MZ_CHECK(d.prompt_count == 2 && d.prompts[0].weight == 0.7f && d.prompts[1].weight == 0.3f);
+    MZ_CHECK_STR(d.prompts[1].text, "a storm \"at sea\"");
+    MZ_CHECK(d.transition_steps == 8 && d.transition_method == MZ_GEN_PROTO_SLERP);
+    free(text);
+
+    /* Without them: seconds as in 1.0, and nothing else written. */
+    m.prompt_count = 0;
+    m.transition_steps = 0;
+    m.transition = 2.5f;
+    text = mz_gen_proto_encode(&m, &len);
+    MZ_CHECK_HAS(text, "\"transition\":2.5");
+    MZ_CHECK(!strstr(text, "prompts"));
+    MZ_CHECK(mz_gen_proto_decode(text, len, &d) == MZ_GEN_PROTO_OK);
+    MZ_CHECK(d.prompt_count == 0 && d.transition_steps == 0 && d.transition == 2.5f);
+    free(text);
+
+    /* hello and welcome say their minor version; 1.0 peers say none. */
+    MZ_CHECK(decode_str("{\"type\":\"welcome\",\"version\":1,\"minor\":1}", &d) ==
+             MZ_GEN_PROTO_OK);
+    MZ_CHECK(d.minor == 1);
+    MZ_CHECK(decode_str("{\"type\":\"hello\",\"version\":1}", &d) == MZ_GEN_PROTO_OK);
+    MZ_CHECK(d.minor == 0);
+
+#define SCENE "{\"type\":\"scene\",\"id\":1,\"prompt\":\"x\",\"seed\":1,\"width\":64,\"height\":64,"
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {SCENE "\"prompts\":{}}", "'prompts' must be an array of {text, weight}"},
+        {SCENE "\"prompts\":[]}", "'prompts' must have 1 to 8 entries"},
+        {SCENE "\"prompts\":[1]}", "'prompts' must be an array of {text, weight}"},
+        {SCENE "\"prompts\":[{\"text\":\"a\"}]}", "'weight' is missing"},
+        {SCENE "\"prompts\":[{\"weight\":1}]}", "'text' is missing"},
+        {SCENE "\"prompts\":[{\"text\":\"a\",\"weight\":-0.5}]}", "'weight' must be a number in 0..1e+06"},
+        {SCENE "\"prompts\":[{\"text\":\"a\",\"weight\":0},{\"text\":\"b\",\"weight\":0}]}",
+         "weights that are all 0"},
+        {SCENE "\"prompts\":[{\"text\":7,\"weight\":1}]}", "'text' must be a string"},
+        {SCENE "\"transition\":{\"steps\":0}}", "'steps' must be a number in 1..600"},
+        {SCENE "\"transition\":{\"steps\":2.5}}", "'steps' must be an integer"},
+        {SCENE "\"transition\":{\"method\":\"slerp\"}}", "'steps' is missing"},
+        {SCENE "\"transition\":{\"steps\":4,\"method\":\"cubic\"}}",
+         "'method' must be \"linear\" or \"slerp\""},
+        {SCENE "\"transition\":\"slow\"}", "'transition' must be a number in 0..60"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mz_gen_proto_status s = decode_str(bad[i].text, &d);
+        MZ_CHECK_MSG(s == MZ_GEN_PROTO_BAD_MESSAGE, "%s -> %s", bad[i].text,
+                     mz_gen_proto_status_code(s));
+        MZ_CHECK_HAS(mz_error(), bad[i].says);
+    }
+    /* Nine prompts are one too many. */
+    char nine[600] = SCENE "\"prompts\":[";
+    for (int i = 0; i < 9; i++)
+        strcat(nine, i ? ",{\"text\":\"a\",\"weight\":1}" : "{\"text\":\"a\",\"weight\":1}");
+    strcat(nine, "]}");
+    MZ_CHECK(decode_str(nine, &d) == MZ_GEN_PROTO_BAD_MESSAGE);
+    MZ_CHECK_HAS(mz_error(), "1 to 8 entries");
+#undef SCENE
+}
+
 static void test_long_fields(void)
 {
     size_t n = MZ_GEN_PROTO_MAX_PROMPT + 100;
@@ -380,6 +458,7 @@ int main(void)
     MZ_RUN(test_u64_round_trips);
     MZ_RUN(test_control_round_trips);
     MZ_RUN(test_rejections);
+    MZ_RUN(test_blended_prompts);
     MZ_RUN(test_long_fields);
     MZ_RUN(test_frames);
     MZ_RUN(test_jpeg_frames);

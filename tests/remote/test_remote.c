@@ -162,6 +162,55 @@ static void test_frames_match_local(void)
     server_stop(&st);
 }
 
+/* Weighted prompts and a stepped transition travel to the server and are
+ * drawn there as here (protocol 1.1): the frames match the local ones byte
+ * for byte, and the second scene, a slerp over 4 steps, is not the same as
+ * the same change over its seconds. */
+static void test_blended_scene_matches_local(void)
+{
+    server_thread st;
+    MZ_CHECK(server_start(&st, 0, 4));
+    mz_gen *remote = open_remote(mz_gen_server_port(st.server), "");
+    mz_gen *local = mz_gen_open(&(mz_gen_desc){.uri = "procedural"});
+    MZ_CHECK(remote && local);
+    enum { N = 6 };
+    size_t bytes = (size_t)W * H * 4;
+    mz_scene_prompt harbour[] = {{"a misty harbour", 0.7f}, {"a storm at night", 0.3f}};
+    mz_scene_request r1 = scene(1, "a misty harbour", 7, N / 30.0f);
+    r1.prompts = harbour;
+    r1.prompt_count = 2;
+    uint8_t *a[N] = {0}, *b[N] = {0};
+    MZ_CHECK(mz_gen_submit(remote, &r1, NULL, 0) && mz_gen_submit(local, &r1, NULL, 0));
+    MZ_CHECK(collect(remote, 1, a, N, 10000) == N && collect(local, 1, b, N, 10000) == N);
+    for (int i = 0; i < N && a[i] && b[i]; i++)
+        MZ_CHECK_MSG(!memcmp(a[i], b[i], bytes), "blended scene frame %d differs", i);
+
+    mz_frame last = {.scene_id = 1, .index = N - 1, .width = W, .height = H, .rgba = a[N - 1]};
+    mz_scene_request r2 = scene(2, "a red forest", 9, N / 30.0f);
+    r2.transition_steps = 4;
+    r2.transition_method = MZ_TRANSITION_SLERP;
+    uint8_t *c[N] = {0}, *d[N] = {0}, *e[N] = {0};
+    MZ_CHECK(mz_gen_submit(remote, &r2, &last, 1) && mz_gen_submit(local, &r2, &last, 1));
+    MZ_CHECK(collect(remote, 2, c, N, 10000) == N && collect(local, 2, d, N, 10000) == N);
+    for (int i = 0; i < N && c[i] && d[i]; i++)
+        MZ_CHECK_MSG(!memcmp(c[i], d[i], bytes), "stepped scene frame %d differs", i);
+    /* What a server that ignored the steps would draw: the same seconds. */
+    mz_gen *plain = mz_gen_open(&(mz_gen_desc){.uri = "procedural"});
+    uint8_t *p[N] = {0};
+    mz_scene_request seconds = r1;
+    MZ_CHECK(mz_gen_submit(plain, &seconds, NULL, 0) && collect(plain, 1, p, N, 10000) == N);
+    r2.transition_steps = 0;
+    r2.transition_s = 4 / 30.0f;
+    MZ_CHECK(mz_gen_submit(plain, &r2, &last, 1) && collect(plain, 2, e, N, 10000) == N);
+    MZ_CHECK(e[1] && c[1] && memcmp(e[1], c[1], bytes));
+    free_frames(a, N), free_frames(b, N), free_frames(c, N), free_frames(d, N);
+    free_frames(e, N), free_frames(p, N);
+    mz_gen_close(plain);
+    mz_gen_close(remote);
+    mz_gen_close(local);
+    server_stop(&st);
+}
+
 /* ?encoding=jpeg: the server sends JPEG, close to the raw frames. */
 static void test_jpeg_encoding(void)
 {
@@ -706,6 +755,35 @@ static void test_endless_frame(void)
 }
 
 /* Frames, then silence: the deadline runs from the last frame. */
+/* A 1.0 server (the fake's welcome names no minor version) is sent no
+ * `transition` object, which it would refuse as a number out of range:
+ * the seconds the steps last instead; the prompts go along, ignored. */
+static void test_old_server_gets_seconds(void)
+{
+    fake_server *f = fake_server_start(FAKE_STALL);
+    MZ_CHECK(f != NULL);
+    if (!f) return;
+    mz_gen *g = open_remote(fake_server_port(f), "");
+    mz_scene_prompt two[] = {{"a misty harbour", 1}, {"a storm", 1}};
+    mz_scene_request r = scene(1, "a misty harbour", 2, 0);
+    r.prompts = two;
+    r.prompt_count = 2;
+    r.transition_steps = 9; /* 0.3 s at 30 fps */
+    MZ_CHECK(g && mz_gen_submit(g, &r, NULL, 0));
+    char text[8192] = "";
+    uint64_t start = mz_time_ns();
+    while (!text[0] && mz_time_ms_since(start) < 10000) {
+        mz_frame fr;
+        mz_gen_wait(g, &fr, 50);
+        fake_server_scene_text(f, text, sizeof text);
+    }
+    MZ_CHECK_HAS(text, "\"transition\":0.3");
+    MZ_CHECK(!strstr(text, "\"steps\""));
+    MZ_CHECK_HAS(text, "\"prompts\":[{\"text\":\"a misty harbour\",\"weight\":0.5}");
+    mz_gen_close(g);
+    fake_server_stop(f);
+}
+
 static void test_stall_midway(void)
 {
     fake_server *f = fake_server_start(FAKE_STALL_MIDWAY);
@@ -860,6 +938,7 @@ int main(void)
     mz_log_init();
     signal(SIGPIPE, SIG_IGN);
     MZ_RUN(test_frames_match_local);
+    MZ_RUN(test_blended_scene_matches_local);
     MZ_RUN(test_jpeg_encoding);
     MZ_RUN(test_several_clients);
     MZ_RUN(test_server_refuses_bad_clients);
@@ -871,6 +950,7 @@ int main(void)
     MZ_RUN(test_connection_refused);
     MZ_RUN(test_faulty_servers);
     MZ_RUN(test_endless_frame);
+    MZ_RUN(test_old_server_gets_seconds);
     MZ_RUN(test_stall_midway);
     MZ_RUN(test_realtime_pace);
     MZ_RUN(test_server_killed_and_back);

@@ -3,6 +3,7 @@
 #include "mz_error.h"
 #include "mz_story.h"
 #include "mz_test.h"
+#include "mz_text.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -241,6 +242,40 @@ static void synonyms_do_not_depend_on_table_order(void)
     }
     MZ_CHECK_MSG(matched == 0 || matched == 24, "matched in %d of 24 loads", matched);
     remove_dir(dir);
+}
+
+/* mz_story_match (what the audience's vote counts free text toward) is the
+ * turn's own matcher: the story's synonyms count ("chase" is "follow" in
+ * stories/cellar, which the words alone do not say), and for any line it
+ * names the transition a turn takes. */
+static void match_is_the_turns_match(void)
+{
+    mz_lexicon *plain = mz_lexicon_create();
+    mz_pattern *follow = mz_pattern_compile(plain, "follow cat");
+    mz_utterance *chase = mz_utterance_make(plain, "chase it");
+    MZ_CHECK(mz_pattern_score(follow, chase) < MZ_MATCH_THRESHOLD); /* only via the synonym */
+    mz_utterance_destroy(chase);
+    mz_pattern_destroy(follow);
+    mz_lexicon_destroy(plain);
+    const char *lines[] = {"chase it",         "walk down", "go after the cat",      "descend",
+                           "sing a song",      "follow",    "climb down the stairs", "",
+                           "the cat, chase it"};
+    int expect[] = {1, 0, 1, 0, -1, 1, 0, -1, 1};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        mz_story *s = load("stories/cellar", 1);
+        if (!s) return;
+        mz_story_turn t;
+        MZ_CHECK(mz_story_begin(s, &t));
+        int m = mz_story_match(s, lines[i], strlen(lines[i]));
+        MZ_CHECK_MSG(m == expect[i], "'%s' matches transition %d, not %d", lines[i], m, expect[i]);
+        t = say(s, lines[i]);
+        MZ_CHECK_MSG(t.transition == m, "'%s': the turn took %d, the match said %d", lines[i],
+                     t.transition, m);
+        mz_story_destroy(s);
+    }
+    mz_story *s = load("stories/cellar", 1);
+    if (s) MZ_CHECK(mz_story_match(s, "descend", 7) == -1); /* not begun */
+    mz_story_destroy(s);
 }
 
 static void saves_round_trip(void)
@@ -708,6 +743,73 @@ static void lint_and_graph(void)
     unlink(path);
 }
 
+/* story { attract = ... }: the kiosk's demo lines, listed or in a file of
+ * the story folder; lint names the line of a bad value. */
+static void attract_lines(void)
+{
+    char dir[64], path[128];
+    snprintf(dir, sizeof dir, "/tmp/mz_story_XXXXXX");
+    MZ_CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/story.lua", dir);
+    const char *scenes = "scene \"a\" { prompt = \"a room\", on = { { \"open the door\", to = \"b\" } } }\n"
+                         "ending \"b\" { prompt = \"a lit room\" }\n";
+    char text[1024];
+    snprintf(text, sizeof text,
+             "story { title = \"A\", start = \"a\",\n  attract = { \"look around\", \"open the door\" } }\n%s",
+             scenes);
+    write_file(path, text);
+    mz_story *s = load(dir, 1);
+    size_t n = 0;
+    const char *const *lines = s ? mz_story_attract(s, &n) : NULL;
+    MZ_CHECK(n == 2);
+    if (n == 2) MZ_CHECK(!strcmp(lines[0], "look around") && !strcmp(lines[1], "open the door"));
+    mz_story_destroy(s);
+
+    char file[160];
+    snprintf(file, sizeof file, "%s/demo lines.txt", dir);
+    write_file(file, "# what the demo types\n\nlook around\r\nopen the door\n");
+    snprintf(text, sizeof text,
+             "story { title = \"A\", start = \"a\",\n  attract = \"demo lines.txt\" }\n%s", scenes);
+    write_file(path, text);
+    s = load(dir, 1);
+    lines = s ? mz_story_attract(s, &n) : NULL;
+    MZ_CHECK(n == 2);
+    if (n == 2) MZ_CHECK(!strcmp(lines[0], "look around") && !strcmp(lines[1], "open the door"));
+    mz_story_destroy(s);
+    problems = 0;
+    MZ_CHECK(mz_story_lint(dir, count_problem, NULL) == 0 && problems == 0);
+
+    static const struct {
+        const char *value, *problem;
+    } bad[] = {
+        {"42", "story.lua:2: story: 'attract' must be a list of lines or the name of a file"},
+        {"{ \"go\", 7 }", "story.lua:2: story: 'attract' must be a list of lines or the name"},
+        {"{ \"\" }", "story.lua:2: story: an attract line must have 1 to 280 bytes, not 0"},
+        {"\"gone.txt\"", "story.lua:2: story: attract file 'gone.txt' cannot be read"},
+        {"\"../cellar/demo.txt\"", "story.lua:2: story: attract file '../cellar/demo.txt' must "
+                                   "stay inside the story folder"},
+        {"\"long.txt\"", "long.txt:2: story: an attract line must have 1 to 280 bytes, not 300"},
+    };
+    char long_line[301];
+    memset(long_line, 'a', 300);
+    long_line[300] = '\0';
+    snprintf(file, sizeof file, "%s/long.txt", dir);
+    snprintf(text, sizeof text, "go\n%s\n", long_line);
+    write_file(file, text);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "story { title = \"A\", start = \"a\",\n  attract = %s }\n%s",
+                 bad[i].value, scenes);
+        write_file(path, text);
+        problems = 0;
+        last_problem[0] = '\0';
+        MZ_CHECK(mz_story_lint(dir, count_problem, NULL) >= 1);
+        char want[256];
+        snprintf(want, sizeof want, "%s/%s", dir, bad[i].problem);
+        MZ_CHECK_HAS(last_problem, want);
+    }
+    remove_dir(dir);
+}
+
 int main(void)
 {
     MZ_RUN(prompt_composition);
@@ -715,6 +817,7 @@ int main(void)
     MZ_RUN(endings_finish);
     MZ_RUN(replays_are_identical);
     MZ_RUN(synonyms_do_not_depend_on_table_order);
+    MZ_RUN(match_is_the_turns_match);
     MZ_RUN(saves_round_trip);
     MZ_RUN(saves_are_atomic);
     MZ_RUN(bad_saves_fail_clearly);
@@ -729,5 +832,6 @@ int main(void)
     MZ_RUN(arbitrary_input);
     MZ_RUN(tight_memory);
     MZ_RUN(lint_and_graph);
+    MZ_RUN(attract_lines);
     return mz_test_finish();
 }
