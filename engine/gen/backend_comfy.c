@@ -260,13 +260,20 @@ static bool describe_node_errors(const cJSON *reply, char *out, size_t cap)
 }
 
 /* A call to this ComfyUI server, given up when the backend closes. */
-static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
+/* The server's part of every request: where it is and how long to wait;
+ * given up when the backend closes. */
+static void to_server(comfy *c, mz_gen_http_request *req)
 {
     req->host = c->host;
     req->port = c->port;
-    req->max_body = max_reply;
     req->timeout_s = HTTP_TIMEOUT_S;
     req->abort = &c->quit;
+}
+
+static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
+{
+    to_server(c, req);
+    req->max_body = max_reply;
     return mz_gen_http_do(req, r);
 }
 
@@ -434,10 +441,10 @@ static bool on_picture(void *user, const mz_record_decoded *f)
 static void fetch_media(comfy *c, uint64_t scene_id, const comfy_media_ref *ref)
 {
     playing p = {.c = c, .scene_id = scene_id};
-    bool ok = comfy_media_fetch(&(comfy_media_fetch_desc){.host = c->host,
-                                                          .port = c->port,
-                                                          .timeout_s = HTTP_TIMEOUT_S,
-                                                          .abort = &c->drop,
+    mz_gen_http_request server = {0};
+    to_server(c, &server);
+    server.abort = &c->drop; /* a new scene stops the file, not only closing */
+    bool ok = comfy_media_fetch(&(comfy_media_fetch_desc){.server = server,
                                                           .ref = ref,
                                                           .max_dim = MZ_GEN_PROTO_MAX_DIM,
                                                           .frame = on_picture,

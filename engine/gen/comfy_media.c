@@ -1,7 +1,6 @@
 /* ComfyUI's output files, listed and streamed into pictures (see comfy_media.h). */
 #include "comfy_media.h"
 
-#include "http.h"
 #include "mz_error.h"
 
 #include <stdio.h>
@@ -72,12 +71,8 @@ bool comfy_media_fetch(const comfy_media_fetch_desc *d)
         !mz_gen_http_query_escape(ref->type, type, sizeof type))
         return false;
     snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", name, sub, type);
-    remote_file f = {.req = {.host = d->host,
-                             .port = d->port,
-                             .path = path,
-                             .timeout_s = d->timeout_s,
-                             .abort = d->abort},
-                     .name = ref->filename};
+    remote_file f = {.req = d->server, .name = ref->filename};
+    f.req.path = path;
     bool ok = remote_open(&f, 0);
     if (ok) {
         uint64_t size = mz_gen_http_stream_size(f.s);

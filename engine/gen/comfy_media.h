@@ -19,10 +19,10 @@
 #ifndef MZ_GEN_COMFY_MEDIA_H
 #define MZ_GEN_COMFY_MEDIA_H
 
+#include "http.h"
 #include "mz_record_decode.h"
 
 #include <cjson/cJSON.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 
 typedef struct comfy_media_ref {
@@ -37,10 +37,9 @@ int comfy_media_list(const cJSON *output, bool (*add)(void *user, const comfy_me
                      void *user);
 
 typedef struct comfy_media_fetch_desc {
-    const char *host;
-    int port;
-    double timeout_s;         /* connecting, and each wait for more bytes */
-    const atomic_bool *abort; /* true: stop within 50 ms */
+    /* Everything but the path: the server, its timeout (connecting, and
+     * each wait for more bytes), the abort flag (true: stop within 50 ms). */
+    mz_gen_http_request server;
     const comfy_media_ref *ref;
     uint32_t max_dim;
     mz_record_decode_frame_fn frame; /* each picture, as it is decoded */

@@ -38,8 +38,10 @@ static void global_init(void)
 }
 
 /* What every call to the server sets: the address, the protocol, no
- * signals (worker threads), the error text. curl copies the strings. */
-static bool setup(CURL *e, const mz_gen_http_request *req, char *err)
+ * signals (worker threads), the error text, the headers (*headers, to
+ * free with curl_slist_free_all; a caller may append to it). curl copies
+ * the strings. */
+static bool setup(CURL *e, const mz_gen_http_request *req, char *err, struct curl_slist **headers)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, global_init);
@@ -52,6 +54,10 @@ static bool setup(CURL *e, const mz_gen_http_request *req, char *err)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "maze");
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
+    /* No "Expect: 100-continue" round trip before a large upload. */
+    *headers = curl_slist_append(NULL, "Expect:");
+    if (!*headers) return mz_fail("HTTP: out of memory");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, *headers);
     return true;
 }
 
@@ -92,7 +98,7 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     if (!e) return mz_fail("HTTP: out of memory");
     char err[CURL_ERROR_SIZE] = "";
     sink s = {.max = req->max_body};
-    if (!setup(e, req, err)) {
+    if (!setup(e, req, err, &headers)) {
         curl_easy_cleanup(e);
         return false;
     }
@@ -101,8 +107,6 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_body);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &s);
-    /* No "Expect: 100-continue" round trip before a large upload. */
-    headers = curl_slist_append(headers, "Expect:");
     if (req->body) {
         char type[160];
         snprintf(type, sizeof type, "Content-Type: %s", req->content_type);
@@ -121,7 +125,6 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
         }
         curl_easy_setopt(e, CURLOPT_MIMEPOST, mime);
     }
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
     bool abandoned = false;
     CURLcode rc = perform(e, req->abort, &abandoned);
     long status = 0;
@@ -176,6 +179,7 @@ bool mz_gen_http_query_escape(const char *s, char *out, size_t cap)
 struct mz_gen_http_stream {
     CURL *e;
     CURLM *m;
+    struct curl_slist *headers;
     const mz_gen_http_request *req;
     uint64_t offset; /* asked for with Range */
     uint64_t skip;   /* bytes still to drop: the server sent from 0 */
@@ -268,7 +272,7 @@ mz_gen_http_stream *mz_gen_http_stream_open(const mz_gen_http_request *req, uint
     }
     s->req = req;
     s->offset = offset;
-    if (!setup(s->e, req, s->err)) {
+    if (!setup(s->e, req, s->err, &s->headers)) {
         mz_gen_http_stream_close(s);
         return NULL;
     }
@@ -319,5 +323,6 @@ void mz_gen_http_stream_close(mz_gen_http_stream *s)
     if (s->m && s->e) curl_multi_remove_handle(s->m, s->e);
     if (s->m) curl_multi_cleanup(s->m);
     if (s->e) curl_easy_cleanup(s->e);
+    curl_slist_free_all(s->headers);
     free(s);
 }
