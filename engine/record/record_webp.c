@@ -128,8 +128,11 @@ static bool still(anim *a, const uint8_t *data, size_t len, const mz_record_deco
     if (!rgba) return mz_fail("decode: the WebP picture does not decode");
     bool ok = (uint32_t)w <= d->max_dim && (uint32_t)h <= d->max_dim;
     if (!ok) mz_fail("decode: a %dx%d picture (the limit is %u)", w, h, d->max_dim);
-    mz_record_decoded out = {.rgba = rgba, .width = (uint32_t)w, .height = (uint32_t)h};
-    if (ok) a->stopped = !d->frame(d->user, &out);
+    /* Numbered and timed after any frames before it (a file may hold
+     * several pictures, whatever the format says). */
+    mz_record_decoded out = {
+        .rgba = rgba, .width = (uint32_t)w, .height = (uint32_t)h, .index = a->index, .time_s = a->time_s};
+    if (ok) a->index++, a->stopped = !d->frame(d->user, &out);
     WebPFree(rgba);
     return ok;
 }
