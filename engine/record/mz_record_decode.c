@@ -138,7 +138,7 @@ static bool av_decode(av_state *s, const mz_record_decode_desc *d, const AVPacke
     return true;
 }
 
-static bool av_open(av_state *s, input *in)
+static bool av_open(av_state *s, input *in, const mz_record_decode_desc *d)
 {
     uint8_t *buf = av_malloc(IO_BUFFER);
     s->io = buf ? avio_alloc_context(buf, IO_BUFFER, 0, in, io_read, NULL, io_seek) : NULL;
@@ -171,6 +171,9 @@ static bool av_open(av_state *s, input *in)
     /* Slices, not frames, in parallel: frame threads hold one picture each
      * and delay every picture by their count. */
     s->dec->thread_type = FF_THREAD_SLICE;
+    /* A stream that claims a huge picture is refused before the decoder
+     * allocates it. */
+    s->dec->max_pixels = (int64_t)d->max_dim * d->max_dim;
     if ((err = avcodec_open2(s->dec, codec, NULL)) < 0) return av_fail(err, "decoder");
     AVRational rate = av_guess_frame_rate(s->fmt, st, NULL);
     s->length_s = rate.num > 0 && rate.den > 0 ? av_q2d(av_inv_q(rate)) : 0;
@@ -186,7 +189,7 @@ static bool decode_av(input *in, const mz_record_decode_desc *d)
     /* The demuxers' and decoders' notices would fill the terminal; errors
      * come back as return values. */
     av_log_set_level(AV_LOG_ERROR);
-    bool ok = av_open(&s, in);
+    bool ok = av_open(&s, in, d);
     while (ok && !s.stopped) {
         int err = av_read_frame(s.fmt, s.pkt);
         if (err == AVERROR_EOF) {

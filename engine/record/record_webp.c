@@ -92,7 +92,10 @@ static bool anim_frame(anim *a, const uint8_t *p, size_t len, const mz_record_de
         return mz_fail("decode: a %ux%u WebP frame at %u,%u outside its %ux%u canvas", w, h, x, y,
                        a->w, a->h);
     int fw, fh;
-    uint8_t *rgba = WebPDecodeRGBA(p + 16, len - 16, &fw, &fh);
+    /* The bitstream's own size is checked before libwebp allocates it. */
+    uint8_t *rgba = WebPGetInfo(p + 16, len - 16, &fw, &fh) && (uint32_t)fw == w && (uint32_t)fh == h
+                        ? WebPDecodeRGBA(p + 16, len - 16, &fw, &fh)
+                        : NULL;
     if (!rgba || (uint32_t)fw != w || (uint32_t)fh != h) {
         WebPFree(rgba);
         return mz_fail("decode: WebP frame %u does not decode", a->index);
@@ -124,10 +127,11 @@ static bool anim_frame(anim *a, const uint8_t *p, size_t len, const mz_record_de
 static bool still(anim *a, const uint8_t *data, size_t len, const mz_record_decode_desc *d)
 {
     int w, h;
+    if (!WebPGetInfo(data, len, &w, &h)) return mz_fail("decode: the WebP picture does not decode");
+    if ((uint32_t)w > d->max_dim || (uint32_t)h > d->max_dim)
+        return mz_fail("decode: a %dx%d picture (the limit is %u)", w, h, d->max_dim);
     uint8_t *rgba = WebPDecodeRGBA(data, len, &w, &h);
-    if (!rgba) return mz_fail("decode: the WebP picture does not decode");
-    bool ok = (uint32_t)w <= d->max_dim && (uint32_t)h <= d->max_dim;
-    if (!ok) mz_fail("decode: a %dx%d picture (the limit is %u)", w, h, d->max_dim);
+    bool ok = rgba || mz_fail("decode: the WebP picture does not decode");
     /* Numbered and timed after any frames before it (a file may hold
      * several pictures, whatever the format says). */
     mz_record_decoded out = {
