@@ -46,6 +46,8 @@ mz_manifest *mz_manifest_create(const mz_manifest_desc *d)
     if (d->frames) add_number(r, "frames", (double)d->frames);
     if (d->then) add_number(r, "then_at", (double)d->then_at);
     if (d->transition > 0) add_number(r, "transition", d->transition);
+    if (d->reference) cJSON_AddStringToObject(r, "quality", "reference");
+    if (d->scale > 0) add_number(r, "scale", d->scale);
     if (!strcmp(d->command, "play"))
         cJSON_AddItemToObject(r, "inputs", m->inputs = cJSON_CreateArray());
     if (d->story && d->story->story_id[0]) {

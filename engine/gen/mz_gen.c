@@ -61,6 +61,7 @@ struct mz_gen_sink {
     void *self;
     bool healthy;
     char why[160]; /* its last health report */
+    char what[128]; /* what makes its frames (mz_gen_sink_describe); "" unsaid */
 };
 
 struct mz_gen {
@@ -268,6 +269,13 @@ void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
     if (changed)
         mz_log_warn("gen: %s is %s%s%s", sink->backend->name, healthy ? "healthy" : "unhealthy",
                     why ? ": " : "", why ? why : "");
+}
+
+void mz_gen_sink_describe(mz_gen_sink *sink, const char *what)
+{
+    pthread_mutex_lock(&sink->gen->lock);
+    snprintf(sink->what, sizeof sink->what, "%s", what ? what : "");
+    pthread_mutex_unlock(&sink->gen->lock);
 }
 
 static const mz_gen_backend *find_backend(const char *uri)
@@ -526,6 +534,7 @@ void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out)
     double sorted[LATENCY_WINDOW];
     pthread_mutex_lock(&g->lock);
     snprintf(out->backend, sizeof out->backend, "%s", g->active->backend->name);
+    snprintf(out->generator, sizeof out->generator, "%s", g->active->what);
     out->fallback_active = g->active != &g->primary;
     out->frames = g->frames;
     out->dropped = g->dropped;

@@ -122,6 +122,9 @@ mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc);
 
 typedef struct mz_gen_stats {
     char backend[32];        /* the backend producing frames right now */
+    /* What makes its frames, as the backend describes it (a remote server's
+     * name and backend: "maze 0.1.0, backend procedural"); "" when unsaid. */
+    char generator[128];
     bool fallback_active;    /* a remote backend is standing in with its fallback */
     uint64_t frames;         /* produced since open */
     uint64_t dropped;        /* dropped because the consumer was behind */

@@ -65,6 +65,10 @@ bool mz_gen_sink_push(mz_gen_sink *sink, const mz_frame *frame);
 /* A remote backend reports its server's state (reachable and serving). */
 void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why);
 
+/* What makes the frames, as far as the backend knows it (a remote server's
+ * name and backend from its welcome; copied): mz_gen_stats.generator. */
+void mz_gen_sink_describe(mz_gen_sink *sink, const char *what);
+
 typedef struct mz_gen_backend {
     uint32_t version;
     const char *name;
