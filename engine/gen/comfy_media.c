@@ -76,11 +76,13 @@ bool comfy_media_fetch(const comfy_media_fetch_desc *d)
     bool ok = remote_open(&f, 0);
     if (ok) {
         uint64_t size = mz_gen_http_stream_size(f.s);
-        ok = mz_record_decode(&(mz_record_decode_desc){
-            .source = {.read = remote_read, .seek = size ? remote_seek : NULL, .size = size, .user = &f},
-            .max_dim = d->max_dim,
-            .frame = d->frame,
-            .user = d->user});
+        ok = mz_record_decode(&(mz_record_decode_desc){.source = {.read = remote_read,
+                                                                  .seek = size ? remote_seek : NULL,
+                                                                  .size = size,
+                                                                  .user = &f},
+                                                       .max_dim = d->max_dim,
+                                                       .frame = d->frame,
+                                                       .user = d->user});
     }
     mz_gen_http_stream_close(f.s);
     return ok || mz_fail_context("%s", ref->filename);

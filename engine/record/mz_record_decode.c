@@ -56,8 +56,10 @@ static int64_t io_seek(void *opaque, int64_t offset, int whence)
     whence &= ~AVSEEK_FORCE;
     if (whence == AVSEEK_SIZE) return in->src->size ? (int64_t)in->src->size : -1;
     if (whence == SEEK_CUR) offset += (int64_t)in->pos;
-    if (whence == SEEK_END && in->src->size) offset += (int64_t)in->src->size;
-    else if (whence == SEEK_END) return -1;
+    if (whence == SEEK_END && in->src->size)
+        offset += (int64_t)in->src->size;
+    else if (whence == SEEK_END)
+        return -1;
     if (offset < 0 || !in->src->seek || !in->src->seek(in->src->user, (uint64_t)offset))
         return AVERROR(EIO);
     in->head_pos = in->head_len; /* the peeked bytes are behind us now */
@@ -164,7 +166,8 @@ static bool av_open(av_state *s, input *in, const mz_record_decode_desc *d)
     for (unsigned i = 0; i < s->fmt->nb_streams; i++)
         if ((int)i != s->stream) s->fmt->streams[i]->discard = AVDISCARD_ALL;
     const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
-    if (!codec) return mz_fail("decode: no decoder for %s", avcodec_get_name(st->codecpar->codec_id));
+    if (!codec)
+        return mz_fail("decode: no decoder for %s", avcodec_get_name(st->codecpar->codec_id));
     if (!(s->dec = avcodec_alloc_context3(codec))) return mz_fail("decode: out of memory");
     if ((err = avcodec_parameters_to_context(s->dec, st->codecpar)) < 0)
         return av_fail(err, "decoder");

@@ -99,7 +99,8 @@ static bool make_webp(WebPData *out)
     for (int k = 0; ok && k < 3; k++) {
         fill(rgba, W, H, 0, 0, W, H, red);
         if (k) fill(rgba, W, H, 24, 16, 40, 32, k == 1 ? blue : green);
-        ok = WebPPictureImportRGBA(&pic, rgba, W * 4) && WebPAnimEncoderAdd(enc, &pic, k * 100, &cfg);
+        ok = WebPPictureImportRGBA(&pic, rgba, W * 4) &&
+             WebPAnimEncoderAdd(enc, &pic, k * 100, &cfg);
     }
     ok = ok && WebPAnimEncoderAdd(enc, NULL, 300, NULL) && WebPAnimEncoderAssemble(enc, out);
     WebPPictureFree(&pic);
