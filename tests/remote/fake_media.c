@@ -65,6 +65,11 @@ static const kind_info kinds[] = {
                             "\"\",\"type\":\"output\",\"format\":\"video/h264-mp4\",\"frame_rate\":"
                             "25,\"workflow\":\"AnimateDiff_00003.png\",\"fullpath\":"
                             "\"/comfy/output/AnimateDiff_00003.mp4\"}]}"},
+    /* comfy_api's video_output_config: a WebM is AV1 unless told otherwise. */
+    [FAKE_MEDIA_AV1_WEBM] = {"webm", "libaom-av1", "ComfyUI_00003_.webm", "video",
+                             AV_PIX_FMT_YUV420P, 8, 64, 48, 12, "cpu-used=8:crf=20:b=0",
+                             "{\"images\":[{\"filename\":\"ComfyUI_00003_.webm\",\"subfolder\":"
+                             "\"video\",\"type\":\"output\"}],\"animated\":[true]}"},
     [FAKE_MEDIA_BROKEN] = {NULL, NULL, "ComfyUI_00002_.mp4", "video", AV_PIX_FMT_NONE, 0, 0, 0, 0,
                            "",
                            "{\"images\":[{\"filename\":\"ComfyUI_00002_.mp4\",\"subfolder\":"

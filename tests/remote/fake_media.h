@@ -10,15 +10,16 @@
 #include <stdio.h>
 
 typedef enum fake_media_kind {
-    FAKE_MEDIA_NONE,    /* SaveImage's still PNGs (fake_comfy.c's own) */
-    FAKE_MEDIA_WEBP,    /* SaveAnimatedWEBP: lossless animated WebP, 8 fps */
-    FAKE_MEDIA_APNG,    /* SaveAnimatedPNG: APNG, 10 fps */
-    FAKE_MEDIA_MP4,     /* SaveVideo: H.264 in MP4 (subfolder video/), 12 fps */
-    FAKE_MEDIA_WEBM,    /* SaveWEBM: VP9 in WebM, 15 fps */
-    FAKE_MEDIA_VHS_GIF, /* VHS_VideoCombine image/gif, 10 fps */
-    FAKE_MEDIA_VHS_MP4, /* VHS_VideoCombine video/h264-mp4, 24 fps */
-    FAKE_MEDIA_BIG_MP4, /* VHS video/h264-mp4: 1280x720 lossless noise, over 64 MiB */
-    FAKE_MEDIA_BROKEN,  /* SaveVideo's shape, but the .mp4 holds text */
+    FAKE_MEDIA_NONE,     /* SaveImage's still PNGs (fake_comfy.c's own) */
+    FAKE_MEDIA_WEBP,     /* SaveAnimatedWEBP: lossless animated WebP, 8 fps */
+    FAKE_MEDIA_APNG,     /* SaveAnimatedPNG: APNG, 10 fps */
+    FAKE_MEDIA_MP4,      /* SaveVideo: H.264 in MP4 (subfolder video/), 12 fps */
+    FAKE_MEDIA_WEBM,     /* SaveWEBM: VP9 in WebM, 15 fps */
+    FAKE_MEDIA_VHS_GIF,  /* VHS_VideoCombine image/gif, 10 fps */
+    FAKE_MEDIA_VHS_MP4,  /* VHS_VideoCombine video/h264-mp4, 24 fps */
+    FAKE_MEDIA_BIG_MP4,  /* VHS video/h264-mp4: 1280x720 lossless noise, over 64 MiB */
+    FAKE_MEDIA_AV1_WEBM, /* SaveVideo's WebM (AV1, its default codec there), 12 fps */
+    FAKE_MEDIA_BROKEN,   /* SaveVideo's shape, but the .mp4 holds text */
 } fake_media_kind;
 
 /* The frames each kind has, and their rate. */

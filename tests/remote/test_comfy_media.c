@@ -143,6 +143,11 @@ static void test_save_webm(void)
     check_kind(FAKE_MEDIA_WEBM, "SaveWEBM (VP9)", 24);
 }
 
+static void test_save_video_av1_webm(void)
+{
+    check_kind(FAKE_MEDIA_AV1_WEBM, "SaveVideo (AV1 WebM)", 24);
+}
+
 /* GIF's palette here is 3-3-2: 255 red or green comes back as 252. */
 static void test_vhs_gif(void)
 {
@@ -358,6 +363,7 @@ int main(void)
     MZ_RUN(test_animated_png);
     MZ_RUN(test_save_video_mp4);
     MZ_RUN(test_save_webm);
+    MZ_RUN(test_save_video_av1_webm);
     MZ_RUN(test_vhs_gif);
     MZ_RUN(test_vhs_mp4);
     MZ_RUN(test_big_video_bounded_memory);
