@@ -922,7 +922,11 @@ static void author_text(mz_player *p, char *out, size_t size)
 static bool draw_overlay(mz_player *p)
 {
     double now = secs_since(p->start_ns);
-    bool working = p->waiting_first || !p->have_frame;
+    /* A generator that says how far it is (ComfyUI) is working until the
+     * scene is made, even while the fallback stands in on screen. */
+    mz_gen_stats gs;
+    mz_gen_stats_get(p->gen, &gs);
+    bool working = p->waiting_first || !p->have_frame || gs.making;
     /* Animated parts redraw ten times a second; the rest only on change. */
     bool animating = working || p->show_author || p->show_inspector || p->notice[0];
     if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
@@ -933,7 +937,8 @@ static bool draw_overlay(mz_player *p)
         p->notice[0] = '\0';
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
-    mz_overlay_state st = {.time_s = now, .working = working};
+    mz_overlay_state st = {
+        .time_s = now, .working = working, .progress = gs.making ? gs.progress : 0};
     char author[3000], ending[600], rec[32];
     if (p->video_on) {
         snprintf(rec, sizeof rec, "REC %d:%02d", p->video_secs / 60, p->video_secs % 60);

@@ -1,6 +1,7 @@
 /* ComfyUI's output files, listed and streamed into pictures (see comfy_media.h). */
 #include "comfy_media.h"
 
+#include "http.h"
 #include "mz_error.h"
 
 #include <stdio.h>
@@ -65,13 +66,14 @@ static bool remote_seek(void *user, uint64_t offset)
 bool comfy_media_fetch(const comfy_media_fetch_desc *d)
 {
     const comfy_media_ref *ref = d->ref;
-    char name[800], sub[800], type[100], path[2048];
+    char name[800], sub[800], type[100], path[2400];
     if (!mz_gen_http_query_escape(ref->filename, name, sizeof name) ||
         !mz_gen_http_query_escape(ref->subfolder, sub, sizeof sub) ||
         !mz_gen_http_query_escape(ref->type, type, sizeof type))
         return false;
-    snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", name, sub, type);
-    remote_file f = {.req = d->server, .name = ref->filename};
+    snprintf(path, sizeof path, "%s/view?filename=%s&subfolder=%s&type=%s", d->prefix, name, sub,
+             type);
+    remote_file f = {.req = *d->server, .name = ref->filename};
     f.req.path = path;
     bool ok = remote_open(&f, 0);
     if (ok) {

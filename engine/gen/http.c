@@ -37,27 +37,29 @@ static void global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* What every call to the server sets: the address, the protocol, no
- * signals (worker threads), the error text, the headers (*headers, to
- * free with curl_slist_free_all; a caller may append to it). curl copies
- * the strings. */
+/* What every call to the server sets: the address (https with tls, an
+ * IPv6 host in brackets), the protocol, the CA file, no signals (worker
+ * threads), the error text; the request's extra headers are appended to
+ * *headers, which the caller sets (CURLOPT_HTTPHEADER) and frees. curl
+ * copies the strings. */
 static bool setup(CURL *e, const mz_gen_http_request *req, char *err, struct curl_slist **headers)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, global_init);
     char url[2048];
-    if ((size_t)snprintf(url, sizeof url, "http://%s:%d%s", req->host, req->port, req->path) >=
-        sizeof url)
+    bool v6 = strchr(req->host, ':') != NULL;
+    if ((size_t)snprintf(url, sizeof url, "%s://%s%s%s:%d%s", req->tls ? "https" : "http",
+                         v6 ? "[" : "", req->host, v6 ? "]" : "", req->port,
+                         req->path) >= sizeof url)
         return mz_fail("HTTP: the address is too long");
     curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, req->tls ? "https" : "http");
+    if (req->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "maze");
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
-    /* No "Expect: 100-continue" round trip before a large upload. */
-    *headers = curl_slist_append(NULL, "Expect:");
-    if (!*headers) return mz_fail("HTTP: out of memory");
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, *headers);
+    for (size_t i = 0; i < req->header_count; i++)
+        *headers = curl_slist_append(*headers, req->headers[i]);
     return true;
 }
 
@@ -99,6 +101,7 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     char err[CURL_ERROR_SIZE] = "";
     sink s = {.max = req->max_body};
     if (!setup(e, req, err, &headers)) {
+        curl_slist_free_all(headers);
         curl_easy_cleanup(e);
         return false;
     }
@@ -107,6 +110,8 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_body);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &s);
+    /* No "Expect: 100-continue" round trip before a large upload. */
+    headers = curl_slist_append(headers, "Expect:");
     if (req->body) {
         char type[160];
         snprintf(type, sizeof type, "Content-Type: %s", req->content_type);
@@ -125,6 +130,7 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
         }
         curl_easy_setopt(e, CURLOPT_MIMEPOST, mime);
     }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
     bool abandoned = false;
     CURLcode rc = perform(e, req->abort, &abandoned);
     long status = 0;
@@ -179,10 +185,10 @@ bool mz_gen_http_query_escape(const char *s, char *out, size_t cap)
 struct mz_gen_http_stream {
     CURL *e;
     CURLM *m;
-    struct curl_slist *headers;
     const mz_gen_http_request *req;
-    uint64_t offset; /* asked for with Range */
-    uint64_t skip;   /* bytes still to drop: the server sent from 0 */
+    struct curl_slist *headers; /* the request's extra ones */
+    uint64_t offset;            /* asked for with Range */
+    uint64_t skip;              /* bytes still to drop: the server sent from 0 */
     uint64_t size;
     bool paused, done, head_seen;
     CURLcode rc;
@@ -253,7 +259,8 @@ static bool stream_pump(mz_gen_http_stream *s)
             if (msg->msg == CURLMSG_DONE) s->done = true, s->rc = msg->data.result;
         if (s->pos < s->len || s->done) break;
         if (mz_time_ms_since(quiet_since) > req->timeout_s * 1000)
-            return mz_fail("HTTP: no data for %.1f s (%s:%d)", req->timeout_s, req->host, req->port);
+            return mz_fail("HTTP: no data for %.1f s (%s:%d)", req->timeout_s, req->host,
+                           req->port);
         curl_multi_poll(s->m, NULL, 0, ABORT_POLL_MS, NULL);
     }
     if (s->pos == s->len && s->done && s->rc != CURLE_OK)
@@ -276,6 +283,7 @@ mz_gen_http_stream *mz_gen_http_stream_open(const mz_gen_http_request *req, uint
         mz_gen_http_stream_close(s);
         return NULL;
     }
+    curl_easy_setopt(s->e, CURLOPT_HTTPHEADER, s->headers);
     curl_easy_setopt(s->e, CURLOPT_CONNECTTIMEOUT_MS, (long)(req->timeout_s * 1000));
     curl_easy_setopt(s->e, CURLOPT_BUFFERSIZE, (long)CHUNK);
     curl_easy_setopt(s->e, CURLOPT_WRITEFUNCTION, on_stream_data);
