@@ -22,7 +22,7 @@ struct mz_exhibit_phones {
     mz_web *web;
     mz_audience_web *aw;
     char url[MZ_EXHIBIT_TEXT + 64];
-    char tally[MZ_EXHIBIT_LINE_MAX / 2]; /* last sent to the player */
+    char tally[MZ_EXHIBIT_LINE_MAX]; /* last sent to the player */
     int votes_seen;
     double fps_logged; /* when the kiosk's frame rate was last logged */
 };
