@@ -99,7 +99,8 @@ int mz_lint_prompts(const char *story, FILE *out)
         int has_unknown[MZ_SCENE_MAX_BLEND];
         bool setting = false;
         for (size_t k = 0; k < n && k < MZ_SCENE_MAX_BLEND; k++)
-            has_unknown[k] = read_prompt(texts[k], &each[k], &setting, unknown[k], sizeof unknown[k]);
+            has_unknown[k] =
+                read_prompt(texts[k], &each[k], &setting, unknown[k], sizeof unknown[k]);
         mz_scene_params params =
             sc.prompt_count ? mz_scene_params_blend(each, sc.prompt_weights, (int)n) : each[0];
         mz_scene_params_describe(&params, draws, sizeof draws);

@@ -85,15 +85,26 @@ static const uint8_t *burn_label(mz_recorder *r, const uint8_t *rgba)
     return r->burnt;
 }
 
-/* The sound of a prompt: what the generator would read in it, plus tags. */
-static void set_sound(mz_recorder *r, const char *prompt, const char *const *tags, size_t ntags,
+/* The sound of a prompt, or of a turn's weighted prompts blended as the
+ * generator blends them: what it would read in them, plus tags. */
+static void set_sound(mz_recorder *r, const char *prompt, const mz_story_prompt *prompts,
+                      size_t nprompts, const char *const *tags, size_t ntags,
                       const char *const *files, size_t nfiles, float transition_s)
 {
     if (r->prompt && prompt && !strcmp(r->prompt, prompt)) return;
     free(r->prompt);
     r->prompt = prompt ? strdup(prompt) : NULL;
-    mz_scene_params params;
-    mz_scene_interpret(NULL, prompt ? prompt : "", NULL, &params, NULL);
+    mz_scene_params params, each[MZ_SCENE_MAX_BLEND];
+    float weight[MZ_SCENE_MAX_BLEND];
+    size_t n = nprompts < MZ_SCENE_MAX_BLEND ? nprompts : MZ_SCENE_MAX_BLEND;
+    for (size_t i = 0; i < n; i++) {
+        mz_scene_interpret(NULL, prompts[i].text, NULL, &each[i], NULL);
+        weight[i] = prompts[i].weight;
+    }
+    if (n)
+        params = mz_scene_params_blend(each, weight, (int)n);
+    else
+        mz_scene_interpret(NULL, prompt ? prompt : "", NULL, &params, NULL);
     mz_audio_offline_set_scene(r->audio, &params, tags, ntags, files, nfiles, transition_s);
 }
 
@@ -166,8 +177,8 @@ mz_recorder *mz_recorder_open(const mz_recorder_desc *d)
 
 void mz_recorder_turn(mz_recorder *r, const mz_story_turn *t)
 {
-    set_sound(r, t->prompt, t->sound, t->sound_count, t->sound_files, t->sound_file_count,
-              mz_session_transition_s(t, (float)r->fps));
+    set_sound(r, t->prompt, t->prompts, t->prompt_count, t->sound, t->sound_count, t->sound_files,
+              t->sound_file_count, mz_session_transition_s(t, (float)r->fps));
     /* What the player says aloud: a new scene's caption. */
     if (r->narrate && t->scene_changed && t->caption && *t->caption &&
         !mz_audio_offline_say(r->audio, t->caption, r->voice) && !r->speech_warned) {
@@ -190,7 +201,7 @@ void mz_recorder_turn(mz_recorder *r, const mz_story_turn *t)
 
 void mz_recorder_scene(mz_recorder *r, const char *prompt, float transition_s)
 {
-    set_sound(r, prompt, NULL, 0, NULL, 0, transition_s);
+    set_sound(r, prompt, NULL, 0, NULL, 0, NULL, 0, transition_s);
     mz_record_video_caption(r->video, prompt);
 }
 

@@ -45,7 +45,7 @@ typedef struct story_scene {
     const char **prompt_texts;
     float *prompt_weights;
     size_t prompt_count;
-    int transition_steps; /* frames (1..MZ_STORY_MAX_TRANSITION_STEPS), 0 for none */
+    int transition_steps;          /* frames (1..MZ_STORY_MAX_TRANSITION_STEPS), 0 for none */
     const char *transition_method; /* "linear" or "slerp" with steps */
     const char *caption;
     int caption_ref;

@@ -615,8 +615,8 @@ static void read_transition_steps(loader *ld, int body, story_scene *sc, const c
                 "%s: 'transition_steps' must be a whole number of frames in 1..%d", what,
                 MZ_STORY_MAX_TRANSITION_STEPS);
     lua_pop(L, 1);
-    const char *method = optional_string(ld, body, "transition_method", NULL, sc->file, sc->line,
-                                         what);
+    const char *method =
+        optional_string(ld, body, "transition_method", NULL, sc->file, sc->line, what);
     if (method && strcmp(method, "linear") && strcmp(method, "slerp"))
         problem(ld, true, sc->file,
                 story_graph_field_line(ld->g, sc->file, sc->line, "transition_method"),
@@ -633,10 +633,20 @@ static void read_scene(loader *ld, int decl, story_scene *sc)
 {
     lua_State *L = ld->L;
     story_graph *g = ld->g;
-    static const char *const known[] = {"prompt",     "caption",   "sound", "sound_files",
-                                        "on",         "otherwise", "enter", "leave",
-                                        "transition", "hint",      "variants",
-                                        "transition_steps", "transition_method", NULL};
+    static const char *const known[] = {"prompt",
+                                        "caption",
+                                        "sound",
+                                        "sound_files",
+                                        "on",
+                                        "otherwise",
+                                        "enter",
+                                        "leave",
+                                        "transition",
+                                        "hint",
+                                        "variants",
+                                        "transition_steps",
+                                        "transition_method",
+                                        NULL};
     rawfield(L, decl, "id");
     sc->id = arena_string(ld, -1);
     rawfield(L, decl, "file");

@@ -791,9 +791,8 @@ void mz_story_destroy(mz_story *s)
         free((char *)s->desc.blocked_words[i]);
     free((void *)s->desc.blocked_words);
     free(s->path_arg);
-    mz_buf *bufs[] = {&s->good_state,   &s->prompt, &s->caption, &s->next_prompt,
-                         &s->next_caption, &s->reply,  &s->matched, &s->scratch,
-                         &s->blend,        &s->next_blend};
+    mz_buf *bufs[] = {&s->good_state, &s->prompt,  &s->caption, &s->next_prompt, &s->next_caption,
+                      &s->reply,      &s->matched, &s->scratch, &s->blend,       &s->next_blend};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         mz_buf_free(bufs[i]);
     free(s);

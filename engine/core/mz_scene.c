@@ -52,8 +52,10 @@ static void mix_numbers(mz_scene_params *m, const mz_scene_params *a, const mz_s
     m->fog = lerp(a->fog, b->fog, t);
     m->storm = lerp(a->storm, b->storm, t);
     m->wind = lerp(a->wind, b->wind, t);
-    for (int i = 0; i < MZ_LIGHT_COUNT; i++) m->light[i] = lerp(a->light[i], b->light[i], t);
-    for (int i = 0; i < MZ_EL_COUNT; i++) m->element[i] = lerp(a->element[i], b->element[i], t);
+    for (int i = 0; i < MZ_LIGHT_COUNT; i++)
+        m->light[i] = lerp(a->light[i], b->light[i], t);
+    for (int i = 0; i < MZ_EL_COUNT; i++)
+        m->element[i] = lerp(a->element[i], b->element[i], t);
     m->tint = (mz_rgb){lerp(a->tint.r, b->tint.r, t), lerp(a->tint.g, b->tint.g, t),
                        lerp(a->tint.b, b->tint.b, t)};
     m->tint_weight = lerp(a->tint_weight, b->tint_weight, t);
@@ -148,7 +150,8 @@ mz_scene_params mz_scene_params_blend(const mz_scene_params *p, const float *w, 
     blend_settings(&m, p, w, rank, n);
     for (int r = 1; r < n; r++) {
         const mz_scene_params *s = &p[rank[r]];
-        for (int e = 0; e < 4; e++) add_entity(&m, s->entity_seed[e]);
+        for (int e = 0; e < 4; e++)
+            add_entity(&m, s->entity_seed[e]);
         if (!(sum > 0 && w[rank[r]] / sum >= MZ_SCENE_SUBJECT_WEIGHT)) continue;
         for (int k = 0; k < s->subject_count && m.subject_count < MZ_SCENE_MAX_SUBJECTS; k++)
             m.subject[m.subject_count++] = s->subject[k];

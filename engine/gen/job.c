@@ -129,7 +129,8 @@ static bool check_prompts(const mz_scene_request *req)
     float sum = 0;
     for (size_t i = 0; i < req->prompt_count; i++) {
         float w = req->prompts[i].weight;
-        if (!req->prompts[i].text) return mz_fail("gen: scene %llu: prompt %zu has no text", id, i + 1);
+        if (!req->prompts[i].text)
+            return mz_fail("gen: scene %llu: prompt %zu has no text", id, i + 1);
         if (!isfinite(w) || w < 0)
             return mz_fail("gen: scene %llu: prompt %zu has weight %g (a finite number >= 0)", id,
                            i + 1, (double)w);

@@ -102,7 +102,8 @@ static bool add_transition(cJSON *o, const mz_gen_proto_msg *m)
         return cJSON_AddNumberToObject(o, "transition", m->transition) != NULL;
     cJSON *t = cJSON_AddObjectToObject(o, "transition");
     return t && cJSON_AddNumberToObject(t, "steps", m->transition_steps) &&
-           cJSON_AddStringToObject(t, "method", interp_names[(unsigned)m->transition_method % INTERP_COUNT]);
+           cJSON_AddStringToObject(t, "method",
+                                   interp_names[(unsigned)m->transition_method % INTERP_COUNT]);
 }
 
 static bool add_prompts(cJSON *o, const mz_gen_proto_msg *m)
@@ -368,7 +369,8 @@ static bool decode_hello(reader *r, mz_gen_proto_msg *m)
     const cJSON *caps;
     m->encodings = MZ_GEN_PROTO_ENC_BIT(MZ_GEN_PROTO_RAW);
     m->max_frame_bytes = MZ_GEN_PROTO_MAX_FRAME_BYTES;
-    if (!get_version(r, &m->version, &m->minor) || !get_string(r, "client", false, m->peer, sizeof m->peer) ||
+    if (!get_version(r, &m->version, &m->minor) ||
+        !get_string(r, "client", false, m->peer, sizeof m->peer) ||
         !get_object(r, "capabilities", &caps))
         return false;
     if (!caps) return true;
@@ -384,7 +386,8 @@ static bool decode_welcome(reader *r, mz_gen_proto_msg *m)
     const cJSON *limits;
     m->limits = mz_gen_proto_default_limits();
     m->streaming = true;
-    if (!get_version(r, &m->version, &m->minor) || !get_string(r, "server", false, m->peer, sizeof m->peer) ||
+    if (!get_version(r, &m->version, &m->minor) ||
+        !get_string(r, "server", false, m->peer, sizeof m->peer) ||
         !get_string(r, "backend", false, m->backend, sizeof m->backend) ||
         !get_bool(r, "streaming", &m->streaming) || !get_object(r, "limits", &limits))
         return false;
@@ -473,9 +476,8 @@ static bool decode_scene(reader *r, mz_gen_proto_msg *m)
         !get_int(r, "width", MZ_GEN_PROTO_MIN_DIM, MZ_GEN_PROTO_MAX_DIM, true, &m->width) ||
         !get_int(r, "height", MZ_GEN_PROTO_MIN_DIM, MZ_GEN_PROTO_MAX_DIM, true, &m->height) ||
         !get_float(r, "fps", 1, 240, false, &m->fps) ||
-        !get_float(r, "duration", 0, 86400, false, &m->duration) ||
-        !decode_transition(r, m) || !decode_prompts(r, m) ||
-        !get_string(r, "pace", false, pace, sizeof pace) ||
+        !get_float(r, "duration", 0, 86400, false, &m->duration) || !decode_transition(r, m) ||
+        !decode_prompts(r, m) || !get_string(r, "pace", false, pace, sizeof pace) ||
         !get_string(r, "encoding", false, encoding, sizeof encoding) || !decode_tags(r, m) ||
         !get_int(r, "conditioning", 0, MZ_GEN_PROTO_MAX_CONDITIONING, false, &m->conditioning))
         return false;

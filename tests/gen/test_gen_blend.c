@@ -159,8 +159,8 @@ static void a_transition_of_n_steps_arrives_at_frame_n(void)
     double span = lin[0] - lin[STEPS - 1];
     MZ_CHECK_MSG(span > 30, "red to blue changed redness by only %.1f", span);
     for (int i = 1; i < STEPS; i++)
-        MZ_CHECK_MSG(lin[i] < lin[i - 1] - 0.05 * span, "frame %d (%.1f) is no bluer than %d (%.1f)",
-                     i, lin[i], i - 1, lin[i - 1]);
+        MZ_CHECK_MSG(lin[i] < lin[i - 1] - 0.05 * span,
+                     "frame %d (%.1f) is no bluer than %d (%.1f)", i, lin[i], i - 1, lin[i - 1]);
     /* Frame N (index N-1) is the target: nothing after it moves on. */
     for (int i = STEPS; i < STEPS + AFTER; i++)
         MZ_CHECK_MSG(fabs(lin[i] - lin[STEPS - 1]) < 0.02 * span,

@@ -158,9 +158,16 @@ static void test_rejections(void)
 static void test_blended_prompts(void)
 {
     static mz_gen_proto_msg m, d; /* 45 KiB each */
-    m = (mz_gen_proto_msg){.type = MZ_GEN_PROTO_SCENE, .id = 5, .seed = 1, .width = 64,
-                           .height = 64, .fps = 30, .transition = 1, .prompt_count = 2,
-                           .transition_steps = 8, .transition_method = MZ_GEN_PROTO_SLERP};
+    m = (mz_gen_proto_msg){.type = MZ_GEN_PROTO_SCENE,
+                           .id = 5,
+                           .seed = 1,
+                           .width = 64,
+                           .height = 64,
+                           .fps = 30,
+                           .transition = 1,
+                           .prompt_count = 2,
+                           .transition_steps = 8,
+                           .transition_method = MZ_GEN_PROTO_SLERP};
     snprintf(m.prompt, sizeof m.prompt, "a misty harbour");
     snprintf(m.prompts[0].text, sizeof m.prompts[0].text, "a misty harbour");
     m.prompts[0].weight = 0.7f;
@@ -188,8 +195,7 @@ static void test_blended_prompts(void)
     free(text);
 
     /* hello and welcome say their minor version; 1.0 peers say none. */
-    MZ_CHECK(decode_str("{\"type\":\"welcome\",\"version\":1,\"minor\":1}", &d) ==
-             MZ_GEN_PROTO_OK);
+    MZ_CHECK(decode_str("{\"type\":\"welcome\",\"version\":1,\"minor\":1}", &d) == MZ_GEN_PROTO_OK);
     MZ_CHECK(d.minor == 1);
     MZ_CHECK(decode_str("{\"type\":\"hello\",\"version\":1}", &d) == MZ_GEN_PROTO_OK);
     MZ_CHECK(d.minor == 0);
@@ -203,7 +209,8 @@ static void test_blended_prompts(void)
         {SCENE "\"prompts\":[1]}", "'prompts' must be an array of {text, weight}"},
         {SCENE "\"prompts\":[{\"text\":\"a\"}]}", "'weight' is missing"},
         {SCENE "\"prompts\":[{\"weight\":1}]}", "'text' is missing"},
-        {SCENE "\"prompts\":[{\"text\":\"a\",\"weight\":-0.5}]}", "'weight' must be a number in 0..1e+06"},
+        {SCENE "\"prompts\":[{\"text\":\"a\",\"weight\":-0.5}]}",
+         "'weight' must be a number in 0..1e+06"},
         {SCENE "\"prompts\":[{\"text\":\"a\",\"weight\":0},{\"text\":\"b\",\"weight\":0}]}",
          "weights that are all 0"},
         {SCENE "\"prompts\":[{\"text\":7,\"weight\":1}]}", "'text' must be a string"},

@@ -25,7 +25,8 @@ static void turns_carry_the_blend(void)
     MZ_CHECK_STR(t.prompts[0].text,
                  "oil painting, a misty harbour, an old keeper with a white beard");
     MZ_CHECK_STR(t.prompts[1].text, "oil painting, a storm");
-    MZ_CHECK(fabsf(t.prompts[0].weight - 0.7f) < 1e-6f && fabsf(t.prompts[1].weight - 0.3f) < 1e-6f);
+    MZ_CHECK(fabsf(t.prompts[0].weight - 0.7f) < 1e-6f &&
+             fabsf(t.prompts[1].weight - 0.3f) < 1e-6f);
     /* `prompt` is the heaviest, for what draws one prompt. */
     MZ_CHECK_STR(t.prompt, t.prompts[0].text);
     MZ_CHECK(t.transition_steps == 0 && t.transition_method == NULL);
@@ -41,7 +42,8 @@ static void turns_carry_the_blend(void)
     /* Unmatched words become modifiers of every prompt of the blend. */
     MZ_CHECK(mz_story_input(s, "make it rain", 12, &t));
     MZ_CHECK(t.prompt_count == 2);
-    if (t.prompt_count == 2) MZ_CHECK_STR(t.prompts[1].text, "oil painting, a lighthouse, make it rain");
+    if (t.prompt_count == 2)
+        MZ_CHECK_STR(t.prompts[1].text, "oil painting, a lighthouse, make it rain");
 
     MZ_CHECK(mz_story_input(s, "shelter", 7, &t));
     MZ_CHECK_STR(t.scene, "hut");
@@ -80,8 +82,9 @@ static void lint_finds_bad_blends(void)
     MZ_CHECK_HAS(problems, AT "16: scene 'c': prompt 1 must be {\"text\", weight}");
     MZ_CHECK_HAS(problems,
                  AT "17: scene 'c': 'transition_steps' must be a whole number of frames in 1..600");
-    MZ_CHECK_HAS(problems,
-                 AT "18: scene 'c': 'transition_method' must be \"linear\" or \"slerp\", not \"cubic\"");
+    MZ_CHECK_HAS(
+        problems,
+        AT "18: scene 'c': 'transition_method' must be \"linear\" or \"slerp\", not \"cubic\"");
     MZ_CHECK_HAS(problems,
                  AT "23: scene 'd': 'prompt' as a list needs 1 to 8 {\"text\", weight} pairs");
     MZ_CHECK_HAS(problems,
