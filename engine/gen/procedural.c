@@ -63,7 +63,7 @@ typedef struct view {
 
 /* What a new scene continues from: the state right after a frame was drawn
  * (its parameters; the camera and world clock moved on one frame; where the
- * landmark, the fire and the subjects stand; the view and the jitter count).
+ * landmark, the fire and the subjects stand; the view and the grid's frame count).
  * The worker keeps one per frame for the last frames it drew, because a
  * generator that is not realtime draws ahead of the frame on screen, by a
  * number of frames that depends on the machine's load: continuing from the
@@ -112,7 +112,7 @@ typedef struct proc {
     bool landmark_placed;
     anchors placed_from, placed_to; /* the old scene's subjects, the new one's */
     /* The view the last frame was drawn from, for the resolve pass's
-     * reprojection; drawn counts frames for the jitter sequence. */
+     * reprojection; drawn counts frames for the grid's sequence. */
     view last_view;
     uint64_t drawn;
     moment *past; /* the last past_len frames drawn, circular */

@@ -1,7 +1,7 @@
 /* The procedural generator's Vulkan side: a fullscreen fragment pass into an
  * offscreen image, copied to a host buffer. Drawn smaller than the frame (on
  * a CPU), a second pass (resolve.frag) builds the full-size frame from the
- * drawn one's jittered samples and the frames before it. A fragment shader rather than a
+ * drawn one's samples (one pixel of each grid cell) and the frames before it. A fragment shader rather than a
  * compute one: on lavapipe it is the faster of the two (platform.md).
  *
  * One frame in flight: render, wait, hand back the pixels. On lavapipe the
