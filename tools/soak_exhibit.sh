@@ -10,8 +10,10 @@
 # It prints the sessions played (by reason), the restarts the watchdog
 # needed, the player's RSS and open fds after warm-up and at the end, and
 # input -> first frame on screen p50/p95 over every scene (the player's own
-# measure, from its log). Targets (issue 10): 0 restarts, RSS growth under
-# 5 MB, fds flat.
+# measure, from its log), the supervisor's RSS, and the player's RSS trend
+# over the second half (MB/hour) from $dir/rss.tsv, one sample per visitor
+# (RSS, anonymous, file and shared memory, fds). Targets (issue 10): 0
+# restarts, RSS growth under 5 MB, fds flat.
 #   tools/soak_exhibit.sh 0.5          # half an hour (about 3.5 days)
 # Env: MZ_MAZE (build/maze), SOAK_DIR (kept: log, sessions; default a temp dir).
 set -euo pipefail
