@@ -169,6 +169,8 @@ static int run_gen(const mz_command *cmd, int argc, char **argv)
                               .frames = frames,
                               .then_at = then_at,
                               .transition = (float)transition,
+                              .reference = q == MZ_GEN_QUALITY_REFERENCE,
+                              .scale = desc.scale,
                           })))
         goto done;
     if (y4m) {

@@ -116,6 +116,10 @@ static bool rerender(const cJSON *replay, const cJSON *root, const char *tmp)
             args[n++] = "--then-at";
             args[n++] = then_at;
         }
+        if (str(replay, "quality")) {
+            args[n++] = "--quality";
+            args[n++] = (char *)str(replay, "quality");
+        }
         if (num(replay, "transition") > 0) {
             snprintf(transition, sizeof transition, "%.9g", num(replay, "transition"));
             args[n++] = "--transition";
@@ -164,6 +168,12 @@ static bool rerender(const cJSON *replay, const cJSON *root, const char *tmp)
     }
     args[n++] = "--no-metadata";
     args[n] = NULL;
+    /* The fraction drawn is the environment's (MZ_GEN_SCALE): the
+     * recording's, not the verifier's. */
+    char scale[32];
+    snprintf(scale, sizeof scale, "%.9g", num(replay, "scale"));
+    if (num(replay, "scale") > 0 ? setenv("MZ_GEN_SCALE", scale, 1) : unsetenv("MZ_GEN_SCALE"))
+        return mz_fail("cannot set MZ_GEN_SCALE");
     return run_self(args);
 }
 

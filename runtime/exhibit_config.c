@@ -39,6 +39,20 @@ static const setting settings[] = {
      "seconds between two demo lines in attract"},
     {"attract_text", K_TEXT, AT(attract_text), "Type to begin", 0, 0,
      "the invitation shown in attract"},
+    {"lang", K_TEXT, AT(lang), "", 0, 0,
+     "the language stories start in, and attract plays in (one of the story's, \"fr\"); empty: "
+     "the story's first"},
+    {"lang_keys", K_BOOL, AT(lang_keys), "true", 0, 0,
+     "attract lists a story's languages by their own names: keys 1-9 start a visitor in one"},
+    {"lang_detect", K_BOOL, AT(lang_detect), "false", 0, 0,
+     "guess the language from a visitor's first line (each language's filler words, its "
+     "script) unless a key chose one; no clear guess: lang. The session log says which"},
+    {"profile", K_TEXT, AT(profile), "", 0, 0,
+     "the viewer profile every visitor gets, \"tone=eerie\" (fields the story declares); "
+     "empty: the story's defaults"},
+    {"profile_keys", K_BOOL, AT(profile_keys), "false", 0, 0,
+     "attract shows the story's first viewer field (its question, else its name) and its value: "
+     "Up and Down change it, attract repaints in it, and the next visitor plays in it"},
     {"fullscreen", K_BOOL, AT(fullscreen), "true", 0, 0, "fill the screen (false: a window)"},
     {"width", K_INT, AT(width), "1280", 320, 8192, "window width when not fullscreen"},
     {"height", K_INT, AT(height), "720", 240, 8192, "window height when not fullscreen"},

@@ -31,6 +31,11 @@ typedef struct mz_exhibit_config {
     char attract[MZ_EXHIBIT_TEXT];   /* a file of demo lines; "" -> the story's */
     double attract_line_s;
     char attract_text[MZ_EXHIBIT_TEXT];
+    /* the visitor's language and profile (issue 17) */
+    char lang[MZ_EXHIBIT_TEXT];    /* "" -> the story's first */
+    bool lang_keys, lang_detect;
+    char profile[MZ_EXHIBIT_TEXT]; /* "tone=eerie"; "" -> the story's defaults */
+    bool profile_keys;             /* attract: Up/Down choose the first viewer field */
     /* the window */
     bool fullscreen;
     long width, height;

@@ -5,8 +5,12 @@
 #include "exhibit_link.h"
 #include "mz_error.h"
 #include "mz_log.h"
+#include "mz_text.h"
 #include "mz_time.h"
 #include "play_window.h"
+#include "story_questions.h"
+
+#include <SDL.h>
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -22,6 +26,8 @@
 
 #define STATUS_EVERY_S 0.2 /* the heartbeat: hang_s is at least 0.5 s */
 #define MAX_DEMO 64
+#define MAX_LANGS 9 /* keys 1-9 */
+#define MAX_VALUES 8
 
 typedef enum kstate { ATTRACT, PLAYING, IDLE_WARNING, ENDING, CREDITS, STARTING, STANDBY } kstate;
 static const char *const state_names[] = {"attract", "playing", "idle_warning", "ending",
@@ -40,6 +46,17 @@ typedef struct kiosk {
     char *demo[MAX_DEMO];
     int demo_count, demo_next;
     uint64_t demo_ns;
+    /* the story's languages (issue 17): attract's keys, the first line's guess */
+    char langs[MAX_LANGS][16];
+    int lang_count, lang_default, lang; /* indexes into langs */
+    const char *lang_from;              /* "default", "key" or "detected" */
+    bool drop_text;                     /* the text of the key that chose a language */
+    bool first_line;                    /* the visitor's first line is still to come */
+    char choices[MZ_EXHIBIT_TEXT];      /* "1 English   2 Français" */
+    /* the story's first viewer field, Up and Down in attract (profile_keys) */
+    char field[64], ask[256], values[MAX_VALUES][64];
+    int value_count, value_default, value;
+    char profile[MZ_EXHIBIT_TEXT + 128]; /* the config's, and the value chosen */
     /* the visitor session */
     time_t session_start;
     uint64_t seed;
@@ -137,6 +154,88 @@ static void load_demo(kiosk *k)
     fclose(f);
 }
 
+/* ---- the story's languages: attract's choices, the visitor's language ---- */
+
+/* The first viewer field the story declares, its value after the config's
+ * profile the default, when the config lets visitors choose it. */
+static void load_field(kiosk *k, mz_story *st)
+{
+    mz_story_viewer_info info;
+    k->value_count = k->value_default = 0;
+    if (!k->cfg.profile_keys || !mz_story_viewer_get(st, 0, &info) || info.value_count < 2) return;
+    snprintf(k->field, sizeof k->field, "%s", info.name);
+    snprintf(k->ask, sizeof k->ask, "%s%s", info.ask ? info.ask : info.name, info.ask ? "" : ":");
+    for (size_t i = 0; i < info.value_count && k->value_count < MAX_VALUES; i++)
+        snprintf(k->values[k->value_count++], sizeof k->values[0], "%s", info.values[i]);
+    k->value_default = (int)info.current;
+}
+
+static void load_story_choices(kiosk *k)
+{
+    const mz_exhibit_config *c = &k->cfg;
+    k->lang_count = k->lang_default = 0;
+    k->choices[0] = '\0';
+    mz_story *st = mz_story_load(&(mz_story_desc){.path = c->stories[k->story],
+                                                  .profile = c->profile[0] ? c->profile : NULL});
+    if (!st) {
+        mz_log_warn("exhibit: %s", mz_error()); /* the player says so too */
+        return;
+    }
+    size_t n = mz_story_language_count(st);
+    for (size_t i = 0; i < n && k->lang_count < MAX_LANGS; i++) {
+        const char *code = mz_story_language(st, i), *name = mz_questions_language_name(code);
+        snprintf(k->langs[k->lang_count], sizeof k->langs[0], "%s", code);
+        if (!strcmp(code, c->lang)) k->lang_default = k->lang_count;
+        size_t len = strlen(k->choices);
+        snprintf(k->choices + len, sizeof k->choices - len, "%s%d %s", len ? "   " : "",
+                 k->lang_count + 1, name ? name : code);
+        k->lang_count++;
+    }
+    load_field(k, st);
+    k->value = k->value_default;
+    mz_story_destroy(st);
+    if (c->lang[0] && strcmp(k->langs[k->lang_default], c->lang))
+        mz_log_warn("exhibit: %s has no language '%s'; playing in its first", c->stories[k->story],
+                    c->lang);
+    if (k->lang_count < 2 || !c->lang_keys) k->choices[0] = '\0';
+}
+
+/* Whether a profile's item (len bytes, "tone = eerie") sets `field`. */
+static bool names_field(const char *item, size_t len, const char *field)
+{
+    const char *eq = memchr(item, '=', len), *end = eq;
+    if (!eq) return false;
+    while (item < end && (*item == ' ' || *item == '\t'))
+        item++;
+    while (end > item && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return (size_t)(end - item) == strlen(field) && !memcmp(item, field, (size_t)(end - item));
+}
+
+/* The next story plays in language i (of the story's), with the config's
+ * profile and the value chosen in attract (the later wins). */
+static void set_viewer(kiosk *k, int i, const char *from)
+{
+    k->lang = i;
+    k->lang_from = from;
+    /* the config's "name=value" items (split by commas or newlines, as
+     * profiles are), less the field chosen here, then the value chosen */
+    size_t n = 0;
+    k->profile[0] = '\0';
+    for (const char *c = k->cfg.profile; *c;) {
+        size_t len = strcspn(c, ",\n");
+        if (len && !(k->value_count && names_field(c, len, k->field)) && n < sizeof k->profile)
+            n += (size_t)snprintf(k->profile + n, sizeof k->profile - n, "%s%.*s", n ? "," : "",
+                                  (int)len, c);
+        c += len + (c[len] != '\0');
+    }
+    if (k->value_count && n < sizeof k->profile)
+        snprintf(k->profile + n, sizeof k->profile - n, "%s%s=%s", n ? "," : "", k->field,
+                 k->values[k->value]);
+    mz_player_set_viewer(k->p, k->lang_count ? k->langs[i] : NULL,
+                         k->profile[0] ? k->profile : NULL);
+}
+
 /* ---- states ---- */
 
 static void set_state(kiosk *k, kstate s)
@@ -184,6 +283,11 @@ static void end_session(kiosk *k, const char *reason)
     else
         cJSON_AddNullToObject(o, "ending");
     cJSON_AddStringToObject(o, "reason", reason);
+    if (k->lang_count) {
+        cJSON_AddStringToObject(o, "lang", k->langs[k->lang]);
+        cJSON_AddStringToObject(o, "lang_from", k->lang_from);
+    }
+    if (k->profile[0]) cJSON_AddStringToObject(o, "profile", k->profile);
     if (k->inputs) {
         cJSON_AddItemToObject(o, "inputs", k->inputs);
         k->inputs = NULL;
@@ -205,12 +309,16 @@ static bool start_attract(kiosk *k)
     set_state(k, ATTRACT);
     k->demo_next = 0;
     k->demo_ns = mz_time_ns();
+    set_viewer(k, k->lang_default, "default");
     /* Attract always plays the same way: the demo's seed. */
     return mz_player_new_story(k->p, k->cfg.stories[k->story], 1, true);
 }
 
-static void start_visitor(kiosk *k)
+/* A visitor's story, in language `lang` of the story's (chosen by `from`). */
+static void start_visitor(kiosk *k, int lang, const char *from)
 {
+    set_viewer(k, lang, from);
+    k->first_line = true;
     k->seed = new_seed();
     k->session_start = time(NULL);
     k->last_turn = 0;
@@ -223,14 +331,15 @@ static void start_visitor(kiosk *k)
     set_state(k, PLAYING);
     char start[32], text[700];
     iso_time(k->session_start, start, sizeof start);
-    snprintf(text, sizeof text, "{\"start\":\"%s\",\"seed\":%llu}", start,
-             (unsigned long long)k->seed);
+    snprintf(text, sizeof text, "{\"start\":\"%s\",\"seed\":%llu,\"lang\":\"%s\"}", start,
+             (unsigned long long)k->seed, k->lang_count ? k->langs[k->lang] : "");
     report(k, MZ_EXHIBIT_MSG_START, text, 0);
 }
 
 static void to_attract(kiosk *k, const char *reason)
 {
     end_session(k, reason);
+    k->value = k->value_default; /* the next visitor chooses afresh */
     if (!start_attract(k)) {
         mz_log_error("exhibit: %s", mz_error());
         report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
@@ -238,15 +347,54 @@ static void to_attract(kiosk *k, const char *reason)
 }
 
 /* Sees every key before the player: the first one in attract brings a new
- * visitor's story (the key then goes on into it). */
-static bool on_key(void *user, bool text)
+ * visitor's story (the key then goes on into it), in the language whose
+ * number it is when attract lists them (that key is not typed). */
+static bool on_key(void *user, bool text, int key)
 {
     kiosk *k = user;
-    if (k->paused || k->state == ENDING || k->state == CREDITS) return false;
+    bool drop = text && k->drop_text;
+    k->drop_text = false; /* a key's text comes right after it, or never */
+    if (drop || k->paused || k->state == ENDING || k->state == CREDITS) return false;
     k->key_ns = mz_time_ns();
-    if (k->state == ATTRACT && !text) start_visitor(k);
+    if (k->state == ATTRACT && k->value_count && (key == SDLK_UP || key == SDLK_DOWN)) {
+        /* attract plays on in the value chosen: the visitor sees it */
+        k->value = (k->value + (key == SDLK_UP ? -1 : 1) + k->value_count) % k->value_count;
+        if (!start_attract(k)) report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+        return false;
+    }
+    if (k->state == ATTRACT && !text && k->choices[0] && key >= SDLK_1 &&
+        key < SDLK_1 + k->lang_count) {
+        start_visitor(k, key - SDLK_1, "key");
+        k->drop_text = true;
+        return false;
+    }
+    if (k->state == ATTRACT && !text) start_visitor(k, k->lang_default, "default");
     if (k->state == IDLE_WARNING) set_state(k, PLAYING);
     return true;
+}
+
+/* The visitor's first line, before it plays: with lang_detect and no
+ * language chosen by key, the story starts again in the language the line
+ * seems to be in (same seed; the line then plays there). */
+static void on_line(void *user, const char *line)
+{
+    kiosk *k = user;
+    bool first = k->first_line;
+    k->first_line = false;
+    if (!first || !k->cfg.lang_detect || k->state != PLAYING || k->lang_count < 2 ||
+        strcmp(k->lang_from, "default"))
+        return;
+    const char *codes[MAX_LANGS];
+    for (int i = 0; i < k->lang_count; i++)
+        codes[i] = k->langs[i];
+    int guess = mz_text_guess_lang(line, strlen(line), codes, (size_t)k->lang_count);
+    if (guess < 0 || guess == k->lang) return;
+    mz_log_info("exhibit: the first line reads as '%s'", k->langs[guess]);
+    set_viewer(k, guess, "detected");
+    if (!mz_player_new_story(k->p, k->cfg.stories[k->story], k->seed, false)) {
+        mz_log_error("exhibit: %s", mz_error());
+        report(k, MZ_EXHIBIT_MSG_ERROR, mz_error(), 0);
+    }
 }
 
 static void command(kiosk *k, const mz_exhibit_msg *m)
@@ -268,6 +416,7 @@ static void command(kiosk *k, const mz_exhibit_msg *m)
             end_session(k, "operator"); /* logged under the story it played */
             k->state = ATTRACT;
             k->story = i;
+            load_story_choices(k); /* its languages: attract starts it in one */
             to_attract(k, "operator");
             load_demo(k); /* the new story's */
         }
@@ -290,7 +439,7 @@ static void audience(kiosk *k, const mz_exhibit_msg *m)
     mz_exhibit_audience_ask ask =
         mz_exhibit_audience_heard(k->audience, k->p, m, can_play, text, sizeof text);
     if (ask == MZ_EXHIBIT_AUDIENCE_NOTHING || !can_play) return;
-    if (k->state == ATTRACT) start_visitor(k);
+    if (k->state == ATTRACT) start_visitor(k, k->lang_default, "default");
     if (k->state == IDLE_WARNING) set_state(k, PLAYING);
     k->key_ns = mz_time_ns();
     if (ask == MZ_EXHIBIT_AUDIENCE_PLAY) mz_player_submit_from(k->p, text, "audience");
@@ -333,6 +482,17 @@ static void play_demo(kiosk *k)
     mz_player_submit(k->p, k->demo[k->demo_next++]);
 }
 
+/* The invitation, the story's languages under it when it offers them, and
+ * the viewer field's question with the value chosen. */
+static void attract_banner(const kiosk *k, char *banner, size_t cap)
+{
+    int n =
+        snprintf(banner, cap, "%s%s%s", k->cfg.attract_text, k->choices[0] ? "\n" : "", k->choices);
+    if (k->value_count && n >= 0 && (size_t)n < cap)
+        snprintf(banner + n, cap - (size_t)n, "\n\xe2\x86\x91\xe2\x86\x93 %s %s", k->ask,
+                 k->values[k->value]);
+}
+
 /* The visitor cycle's clock, and the banner each state shows. */
 static void tick(kiosk *k)
 {
@@ -343,7 +503,7 @@ static void tick(kiosk *k)
     switch (k->state) {
     case ATTRACT:
         if (!k->paused) play_demo(k);
-        snprintf(banner, sizeof banner, "%s", c->attract_text);
+        attract_banner(k, banner, sizeof banner);
         break;
     case PLAYING:
     case IDLE_WARNING:
@@ -353,7 +513,7 @@ static void tick(kiosk *k)
             set_state(k, ENDING);
         } else if (idle >= c->idle_reset) {
             to_attract(k, "idle");
-            snprintf(banner, sizeof banner, "%s", c->attract_text);
+            attract_banner(k, banner, sizeof banner);
         } else if (idle >= c->idle_warn) {
             if (k->state != IDLE_WARNING) set_state(k, IDLE_WARNING);
             snprintf(banner, sizeof banner, "%s  %d", c->idle_text,
@@ -372,7 +532,7 @@ static void tick(kiosk *k)
                  disclosure ? disclosure : "");
         if (since(k->state_ns) >= c->credits_s) {
             to_attract(k, "ending");
-            snprintf(banner, sizeof banner, "%s", c->attract_text);
+            attract_banner(k, banner, sizeof banner);
         }
         break;
     }
@@ -462,6 +622,9 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
     k->gen_fresh = true;
     if (k->command_fd >= 0) fcntl(k->command_fd, F_SETFL, O_NONBLOCK);
     const mz_exhibit_config *c = &k->cfg;
+    load_story_choices(k);
+    k->lang = k->lang_default;
+    k->lang_from = "default";
     /* One trace per player process: a standby starts (and would truncate
      * the file) while the player it replaces still writes. */
     char trace[MZ_EXHIBIT_TEXT + 16];
@@ -472,6 +635,8 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
             .disclosure = c->disclosure[0] ? c->disclosure : NULL,
             .no_metadata = true, /* no screenshots anyway; and never viewer text in files */
             .trace = c->trace[0] ? trace : NULL,
+            .lang = k->lang_count ? k->langs[k->lang_default] : NULL,
+            .profile = c->profile[0] ? c->profile : NULL, /* what load_story_choices read */
         },
         .story = c->stories[0],
         .gen_fallback = strcmp(c->generator_fallback, "none") ? c->generator_fallback : "",
@@ -484,6 +649,7 @@ int mz_exhibit_kiosk_run(const mz_exhibit_kiosk_desc *desc)
         .hidden = desc->standby,
         .author_keys = c->author_keys,
         .on_key = on_key,
+        .on_line = on_line,
         .key_user = k,
     });
     int status = 0;

@@ -22,7 +22,7 @@ struct mz_exhibit_phones {
     mz_web *web;
     mz_audience_web *aw;
     char url[MZ_EXHIBIT_TEXT + 64];
-    char tally[MZ_EXHIBIT_LINE_MAX / 2]; /* last sent to the player */
+    char tally[MZ_EXHIBIT_LINE_MAX]; /* last sent to the player */
     int votes_seen;
     double fps_logged; /* when the kiosk's frame rate was last logged */
 };
@@ -196,12 +196,14 @@ void mz_exhibit_phones_tick(mz_exhibit_phones *ph, const mz_exhibit_live *live, 
     }
     if (!up) return;
     mz_exhibit_msg m;
-    int sends = 0;
     bool voting = mz_audience_get_mode(ph->aud) == MZ_AUDIENCE_VOTE;
-    for (; voting && sends < MAX_SENDS; sends++) {
+    for (int sends = 0; voting && sends < MAX_SENDS; sends++) {
         m = (mz_exhibit_msg){.kind = MZ_EXHIBIT_MSG_MATCH};
         if (!mz_audience_to_match(ph->aud, m.text, sizeof m.text, &m.id)) break;
-        if (!send(user, &m)) mz_audience_give_back(ph->aud, m.id);
+        if (!send(user, &m)) { /* its pipe is full: the rest wait for the next loop */
+            mz_audience_give_back(ph->aud, m.id);
+            break;
+        }
     }
     if (voting) {
         vote(ph, now, can_play(live), send, user);

@@ -20,6 +20,11 @@
  * logged with reason crash or hang) and tells systemd READY=1 once the
  * first player reports, then WATCHDOG=1 every second while it runs.
  *
+ * With the audience's phones on, it serves them (exhibit_phones): they stay
+ * connected while players come and go, and it hands the player on screen
+ * their lines over the link (a line the player had not shown goes to the
+ * next one).
+ *
  * The operator console reads mz_exhibit_sup_status() and calls
  * mz_exhibit_sup_command(); both are safe from any thread.
  *

@@ -2,6 +2,7 @@
 #include "mz_manifest.h"
 
 #include "mz_error.h"
+#include "mz_gen.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -31,7 +32,9 @@ mz_manifest *mz_manifest_create(const mz_manifest_desc *d)
     cJSON_AddItemToObject(m->root, "claim_generator", cJSON_CreateString(MZ_PROVENANCE_SOFTWARE));
     cJSON_AddItemToObject(m->root, "replay", r);
     cJSON_AddStringToObject(r, "command", d->command);
-    cJSON_AddStringToObject(r, "generator", d->generator ? d->generator : "procedural");
+    char generator[768]; /* auth headers in a ComfyUI URI stay out of the file */
+    mz_gen_uri_shown(d->generator ? d->generator : "procedural", generator, sizeof generator);
+    cJSON_AddStringToObject(r, "generator", generator);
     /* u64 seeds do not fit a JSON number exactly: a decimal string */
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)d->seed);
@@ -46,6 +49,8 @@ mz_manifest *mz_manifest_create(const mz_manifest_desc *d)
     if (d->frames) add_number(r, "frames", (double)d->frames);
     if (d->then) add_number(r, "then_at", (double)d->then_at);
     if (d->transition > 0) add_number(r, "transition", d->transition);
+    if (d->reference) cJSON_AddStringToObject(r, "quality", "reference");
+    if (d->scale > 0) add_number(r, "scale", d->scale);
     if (!strcmp(d->command, "play"))
         cJSON_AddItemToObject(r, "inputs", m->inputs = cJSON_CreateArray());
     if (d->story && d->story->story_id[0]) {

@@ -33,6 +33,10 @@ typedef struct mz_manifest_desc {
     const char *prompt, *then; /* gen */
     long frames, then_at;      /* gen */
     float transition;          /* gen */
+    /* How the generator drew: all pixels (gen --quality reference), and
+     * the fraction of each side it drew (MZ_GEN_SCALE; 0: by device). */
+    bool reference;
+    float scale;
 } mz_manifest_desc;
 
 typedef struct mz_manifest mz_manifest;

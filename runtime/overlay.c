@@ -148,16 +148,24 @@ static void blit(SDL_Surface *src, SDL_Surface *dst, int x, int y, float alpha)
     SDL_BlitSurface(src, NULL, dst, &at);
 }
 
-/* Three dots pulsing in turn, top right: alive, never in the way. */
-static void draw_working(mz_overlay *o, SDL_Surface *s, double t)
+/* Three dots pulsing in turn, top right: alive, never in the way. With the
+ * generator's own progress (ComfyUI's sampler steps), a thin bar under
+ * them fills from the left. */
+static void draw_working(mz_overlay *o, SDL_Surface *s, double t, float progress)
 {
     int d = o->font_px / 3 + 2, gap = d, x0 = s->w - 3 * (d + gap) - o->font_px / 2;
-    int y = o->font_px / 2;
-    fill(s, x0 - gap, y - gap, 3 * (d + gap) + gap, d + 2 * gap, 0, 0, 0, 90);
+    int y = o->font_px / 2, box_w = 3 * (d + gap) + gap;
+    fill(s, x0 - gap, y - gap, box_w, d + 2 * gap, 0, 0, 0, 90);
     for (int i = 0; i < 3; i++) {
         double phase = 0.5 + 0.5 * sin(t * 6.0 - i * 1.2);
         Uint8 a = (Uint8)(90 + 165 * phase);
         fill(s, x0 + i * (d + gap), y, d, d, 255, 255, 255, a);
+    }
+    if (progress > 0) {
+        int bar_y = y + d + gap + gap / 2, bar_h = d / 3 + 1;
+        float done = progress < 1 ? progress : 1;
+        fill(s, x0 - gap, bar_y, box_w, bar_h, 0, 0, 0, 90);
+        fill(s, x0 - gap, bar_y, (int)(box_w * done + 0.5f), bar_h, 255, 255, 255, 230);
     }
 }
 
@@ -344,7 +352,7 @@ SDL_Surface *mz_overlay_draw(mz_overlay *o, int width, int height, const mz_over
     }
     int bottom = st->input ? draw_input(o, s, st) : height;
     draw_captions(o, s, st, bottom);
-    if (st->working) draw_working(o, s, st->time_s);
+    if (st->working) draw_working(o, s, st->time_s, st->progress);
     int y = draw_label(o, s, st->disclosure, false, o->font_px / 2);
     draw_label(o, s, st->recording, true, y);
     if (st->author) draw_box(o, s, st->author, FONT_MONO, px, px, false);

@@ -29,6 +29,8 @@ typedef struct mz_overlay_state {
     float input_alpha;          /* 0..1: the line fades when unused */
     bool caret_on;              /* blink phase */
     bool working;               /* a scene is being made: animate the indicator */
+    float progress;             /* 0..1: how far the generator says it is (a bar under
+                                   the indicator); 0: none shown */
     double time_s;              /* animation clock */
     const char *notice;         /* a centred box (quit? / the end / saved), may hold '\n' */
     const char *author;         /* the author's overlay text; NULL hides it */

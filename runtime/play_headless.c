@@ -102,6 +102,8 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
     if ((pc->record_dir || pc->video_path) && !desc->play.no_metadata &&
         !mz_provenance_story(&pc->provenance, desc->story_path))
         return false;
+    mz_gen_desc gd = {.uri = desc->play.generator};
+    mz_gen_desc_from_env(&gd);
     if (pc->record_dir && !desc->play.no_metadata &&
         !(pc->manifest = mz_manifest_create(&(mz_manifest_desc){
               .command = "play",
@@ -113,11 +115,11 @@ static bool pictures_open(pictures *pc, const mz_play_headless_desc *desc)
               .height = desc->height,
               .fps = desc->play.fps,
               .frames_per_turn = pc->frames_per_turn,
+              .scale = gd.scale,
           })))
         return false;
     if (!(pc->gpu = mz_gpu_create(NULL))) return false;
-    mz_gen_desc gd = {.uri = desc->play.generator, .gpu = pc->gpu};
-    mz_gen_desc_from_env(&gd);
+    gd.gpu = pc->gpu;
     return (pc->gen = mz_gen_open(&gd)) != NULL;
 }
 

@@ -116,6 +116,8 @@ struct mz_player {
     uint64_t notice_ns;
     bool notice_kept; /* shown until the next turn, not NOTICE_SHOW_S (a broken reload) */
     char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
+    /* mz_player_set_viewer's */
+    char viewer_lang[16], viewer_profile[512];
     const mz_qr *qr;   /* the audience page's code (mz_player_set_audience) */
     mz_qr_corner qr_corner;
     char qr_url[256], audience_line[600];
@@ -468,7 +470,9 @@ int mz_player_match(mz_player *p, const char *text)
 static void submit_input(mz_player *p)
 {
     char text[MZ_INPUT_MAX_BYTES];
-    if (mz_input_submit(&p->input, text, sizeof text)) mz_player_submit(p, text);
+    if (!mz_input_submit(&p->input, text, sizeof text)) return;
+    if (p->desc.on_line) p->desc.on_line(p->desc.key_user, text);
+    mz_player_submit(p, text);
 }
 
 static void quick_path(const mz_player *p, char *out, size_t size)
@@ -766,7 +770,8 @@ static void handle_event(mz_player *p, const SDL_Event *e)
     const mz_player_desc *d = &p->desc;
     if (d->kiosk && e->type == SDL_KEYDOWN && kiosk_drops(p, e->key.keysym.sym)) return;
     if (d->on_key && (e->type == SDL_KEYDOWN || e->type == SDL_TEXTINPUT) &&
-        !d->on_key(d->key_user, e->type == SDL_TEXTINPUT))
+        !d->on_key(d->key_user, e->type == SDL_TEXTINPUT,
+                   e->type == SDL_KEYDOWN ? (int)e->key.keysym.sym : 0))
         return;
     switch (e->type) {
     case SDL_QUIT:
@@ -923,7 +928,11 @@ static void author_text(mz_player *p, char *out, size_t size)
 static bool draw_overlay(mz_player *p)
 {
     double now = secs_since(p->start_ns);
-    bool working = p->waiting_first || !p->have_frame;
+    /* A generator that says how far it is (ComfyUI) is working until the
+     * scene is made, even while the fallback stands in on screen. */
+    mz_gen_stats gs;
+    mz_gen_stats_get(p->gen, &gs);
+    bool working = p->waiting_first || !p->have_frame || gs.making;
     /* Animated parts redraw ten times a second; the rest only on change. */
     bool animating = working || p->show_author || p->show_inspector || p->notice[0];
     if (!p->overlay_dirty && !(animating && secs_since(p->overlay_ns) > 0.1) &&
@@ -935,7 +944,8 @@ static bool draw_overlay(mz_player *p)
         p->notice[0] = '\0';
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
-    mz_overlay_state st = {.time_s = now, .working = working};
+    mz_overlay_state st = {
+        .time_s = now, .working = working, .progress = gs.making ? gs.progress : 0};
     char author[3000], ending[600], rec[32];
     if (p->video_on) {
         snprintf(rec, sizeof rec, "REC %d:%02d", p->video_secs / 60, p->video_secs % 60);
@@ -1296,6 +1306,14 @@ bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool cl
     p->reply[0] = p->notice[0] = p->caption[0] = '\0';
     p->overlay_dirty = true;
     return start_story(p, story);
+}
+
+void mz_player_set_viewer(mz_player *p, const char *lang, const char *profile)
+{
+    snprintf(p->viewer_lang, sizeof p->viewer_lang, "%s", lang ? lang : "");
+    snprintf(p->viewer_profile, sizeof p->viewer_profile, "%s", profile ? profile : "");
+    p->desc.play.lang = lang ? p->viewer_lang : NULL;
+    p->desc.play.profile = profile ? p->viewer_profile : NULL;
 }
 
 const mz_story_turn *mz_player_turn(const mz_player *p)

@@ -45,11 +45,15 @@ typedef struct mz_player_desc {
     /* Kiosk (maze exhibit): no cursor; Esc, window-close and quit events do
      * nothing; the F keys only with author_keys; no "the end" notice (the
      * caller shows its own banner). on_key, when set, sees each key press
-     * (text = false) and typed text (true) first; false drops the event. */
+     * (text = false, key its SDL keycode) and typed text (true, key 0)
+     * first; false drops the event. on_line, when set, sees each line the
+     * viewer typed before it is played (it may start a new story, which the
+     * line then goes into). */
     bool kiosk;
     bool author_keys;
     bool hidden; /* open the window hidden, until mz_player_show (a standby kiosk) */
-    bool (*on_key)(void *user, bool text);
+    bool (*on_key)(void *user, bool text, int key);
+    void (*on_line)(void *user, const char *line);
     void *key_user;
 } mz_player_desc;
 
@@ -98,6 +102,10 @@ int mz_play_window(const mz_player_desc *desc);
 /* A fresh play of STORY: new state and seed; the input line is kept (the
  * visitor's first keystroke) unless clear_input. */
 bool mz_player_new_story(mz_player *p, const char *story, uint64_t seed, bool clear_input);
+/* The language (one of the story's, NULL: its first) and viewer profile
+ * ("tone=eerie", NULL: the defaults) of the stories started from now on,
+ * instead of desc.play's (copied). */
+void mz_player_set_viewer(mz_player *p, const char *lang, const char *profile);
 /* The last turn played (its input is the viewer's sanitised text), or NULL. */
 const mz_story_turn *mz_player_turn(const mz_player *p);
 /* The story playing (owned by the player, replaced by the next new story),

@@ -105,8 +105,10 @@ bool mz_provenance_png_write(const mz_provenance *p, const mz_provenance_frame *
     mz_gen_stats st = {0};
     if (f->gen) mz_gen_stats_get(f->gen, &st);
     const char *backend = st.backend[0] ? st.backend : "procedural";
-    char generator[96], seed[24], turn[16], stamp[32];
-    snprintf(generator, sizeof generator, "%s (%s)", backend, MZ_PROVENANCE_SOFTWARE);
+    char generator[256], seed[24], turn[16], stamp[32];
+    /* A remote server says what renders (its welcome): that, after ours. */
+    snprintf(generator, sizeof generator, "%s%s%s (%s)", backend, st.generator[0] ? ": " : "",
+             st.generator, MZ_PROVENANCE_SOFTWARE);
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)f->seed);
     snprintf(turn, sizeof turn, "%d", f->turn);
     mz_provenance_now(stamp);

@@ -28,8 +28,7 @@ struct mz_questions {
     char profile[512];
 };
 
-/* Languages by their own names, for a viewer who reads only theirs. */
-static const char *language_name(const char *code)
+const char *mz_questions_language_name(const char *code)
 {
     static const char *const names[][2] = {
         {"en", "English"},  {"fr", "Français"},   {"de", "Deutsch"},   {"es", "Español"},
@@ -94,7 +93,7 @@ mz_questions *mz_questions_create(const char *story, bool ask_lang, bool ask_pro
     }
     question *qn = s && mz_story_language_count(s) > 1 ? add(q, "Language", "") : NULL;
     for (size_t i = 0; qn && i < mz_story_language_count(s); i++) {
-        const char *code = mz_story_language(s, i), *name = language_name(code);
+        const char *code = mz_story_language(s, i), *name = mz_questions_language_name(code);
         char label[96];
         snprintf(label, sizeof label, "%s (%s)", name ? name : code, code);
         add_item(qn, label, code);

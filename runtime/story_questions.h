@@ -27,6 +27,11 @@ void mz_questions_move(mz_questions *q, int delta);
  * when the story cannot be loaded in the language chosen. */
 bool mz_questions_answer(mz_questions *q);
 
+/* A language by its own name ("fr": "Français"), for a viewer who reads
+ * only theirs (the picker, maze exhibit's attract screen); NULL when the
+ * code is not one it knows. */
+const char *mz_questions_language_name(const char *code);
+
 /* What was chosen: a language ("fr") or NULL, a profile ("tone=eerie") or NULL. */
 const char *mz_questions_lang(const mz_questions *q);
 const char *mz_questions_profile(const mz_questions *q);

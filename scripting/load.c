@@ -1053,6 +1053,15 @@ static void variant_problem(void *ld, bool fatal, const char *file, int line, co
     problem(ld, fatal, file, line, "%s", msg);
 }
 
+/* A variant's caption in the language played, as a scene's (in_language). */
+static int variant_text(void *user, const char *id, const char *file, int line)
+{
+    loader *ld = user;
+    int type = lua_type(ld->L, -1);
+    if (!ld->g->language_count || type == LUA_TNIL) return type;
+    return in_language(ld, type == LUA_TTABLE, id, file, line);
+}
+
 /* The state's load callback: every file it runs is kept. */
 static void keep_source(void *g, const char *path, const char *text, size_t len)
 {
@@ -1135,7 +1144,7 @@ story_graph *story_graph_load(const char *path, const story_load_options *opt)
     read_story(&ld);
     find_transition_lines(g);
     resolve(&ld);
-    story_variants_read(g, opt->desc->profile, opt->problem != NULL, variant_problem, &ld);
+    story_variants_read(g, opt->desc->profile, variant_problem, variant_text, &ld);
     check_unused_translations(&ld);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.files_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, ld.used_ref);

@@ -58,6 +58,14 @@ mz_lexicon *mz_lexicon_create(void);
 mz_lexicon *mz_lexicon_create_lang(const char *lang);
 void mz_lexicon_destroy(mz_lexicon *lx);
 
+/* Which of `langs` (count codes, "en", "fr") text (len bytes) is most
+ * likely in: each of its words that is a stop word of a language counts
+ * for that language, and each letter of a script only some of them write
+ * (Arabic, Hebrew, kana, Han, Hangul, Cyrillic, Greek) for those. The
+ * index of the language with the most, or -1 when none has any or two tie
+ * (a kiosk's guess at a visitor's first line; the caller falls back). */
+int mz_text_guess_lang(const char *text, size_t len, const char *const *langs, size_t count);
+
 /* `alternatives` (words or phrases, e.g. "ascend", "go up") mean the same as
  * `canonical` when matching. */
 bool mz_lexicon_add_synonyms(mz_lexicon *lx, const char *canonical,

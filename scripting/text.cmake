@@ -7,6 +7,7 @@ add_library(mz_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/text_lexicon.c
   ${CMAKE_CURRENT_LIST_DIR}/text_match.c
   ${CMAKE_CURRENT_LIST_DIR}/text_lang.c
+  ${CMAKE_CURRENT_LIST_DIR}/text_guess.c
   ${CMAKE_CURRENT_LIST_DIR}/text_skeleton.c
   ${CMAKE_CURRENT_LIST_DIR}/text_screen.c)
 target_include_directories(mz_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})

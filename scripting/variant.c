@@ -46,8 +46,8 @@ typedef struct reader {
     story_graph *g;
     lua_State *L;
     story_variant_problem_fn problem;
+    story_variant_text_fn text;
     void *user;
-    bool lint; /* also what only an author wants to hear (missing translations) */
 } reader;
 
 static void report(reader *rd, bool fatal, const char *file, int line, const char *fmt, ...)
@@ -232,32 +232,14 @@ static void read_routes(reader *rd, story_variant *v, int body, const char *what
     }
 }
 
-/* Lint: a variant's caption in every language the story has, inline (a
- * per-language file has no ids for variants) [-0, +0]. */
-static void check_languages(reader *rd, const char *what, const story_variant *v)
-{
-    lua_State *L = rd->L;
-    const story_graph *g = rd->g;
-    bool table = lua_type(L, -1) == LUA_TTABLE;
-    if (!rd->lint || g->language_count < 2 || !(table || lua_type(L, -1) == LUA_TSTRING)) return;
-    for (size_t i = table ? 0 : 1; i < g->language_count; i++) {
-        bool has = table && rawfield(L, -1, g->languages[i]) == LUA_TSTRING;
-        if (table) lua_pop(L, 1);
-        if (!has)
-            report(rd, false, v->file, v->line,
-                   "%s: caption: no '%s' text (give { %s = \"...\", %s = \"...\" })", what,
-                   g->languages[i], g->languages[0], g->languages[i]);
-    }
-}
-
 /* A caption or prompt: a string, a function, or (captions) a table by
- * language, at top [-1, +0]. */
+ * language, at top [-1, +0]. A caption comes in the language played, by
+ * its id (`id`, "SCENE.variant.N.caption") in the per-language files. */
 static void read_text(reader *rd, const char **text, int *ref, size_t max, const char *what,
-                      const char *key, const story_variant *v)
+                      const char *key, const char *id, const story_variant *v)
 {
     lua_State *L = rd->L;
-    if (!strcmp(key, "caption")) check_languages(rd, what, v);
-    int type = strcmp(key, "caption") ? lua_type(L, -1) : story_pick_language(rd->g, L);
+    int type = id ? rd->text(rd->user, id, v->file, v->line) : lua_type(L, -1);
     if (type == LUA_TSTRING) {
         size_t n;
         const char *s = lua_tolstring(L, -1, &n);
@@ -283,20 +265,32 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
 {
     lua_State *L = rd->L;
     int t = lua_gettop(L);
-    char what[300];
+    char what[300], id[300];
     bool keyed = false, gives = false; /* said, rightly or not (one problem each) */
     v->field = -1;
     v->prompt_ref = v->caption_ref = LUA_NOREF;
     snprintf(what, sizeof what, "%s%s%s, variant %zu", sc ? "scene '" : "story", sc ? sc->id : "",
              sc ? "'" : "", n);
+    /* Its stable id for the per-language files: "SCENE.variant.ID" when it
+     * has `id = "eerie"`, else "SCENE.variant.N" (its place in the list). */
+    if (rawfield(L, t, "id") == LUA_TSTRING)
+        snprintf(id, sizeof id, "%s.variant.%s.caption", sc ? sc->id : "", lua_tostring(L, -1));
+    else
+        snprintf(id, sizeof id, "%s.variant.%zu.caption", sc ? sc->id : "", n);
+    lua_pop(L, 1);
     lua_pushnil(L);
     while (lua_next(L, t)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
         size_t klen = strlen(k);
         int f = field_index(vw, k, klen);
+        bool named = !strcmp(k, "id");
         keyed |= f >= 0 || !strcmp(k, "one_in");
-        gives |= f < 0 && strcmp(k, "one_in");
-        if (f >= 0) {
+        gives |= f < 0 && strcmp(k, "one_in") && !named;
+        if (named) {
+            if (lua_type(L, -1) != LUA_TSTRING)
+                report(rd, true, v->file, v->line, "%s: 'id' must be a string", what);
+            lua_pop(L, 1);
+        } else if (f >= 0) {
             size_t len = 0;
             const char *value = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : "";
             int i = value_index(&vw->fields[f], value, len);
@@ -322,11 +316,11 @@ static void read_variant(reader *rd, const struct story_viewer *vw, const story_
                 v->one_in = (uint32_t)one_in;
             lua_pop(L, 1);
         } else if (!strcmp(k, "style")) {
-            read_text(rd, &v->style, NULL, MZ_STORY_MAX_PROMPT, what, k, v);
+            read_text(rd, &v->style, NULL, MZ_STORY_MAX_PROMPT, what, k, NULL, v);
         } else if (sc && !strcmp(k, "prompt")) {
-            read_text(rd, &v->prompt, &v->prompt_ref, MZ_STORY_MAX_PROMPT, what, k, v);
+            read_text(rd, &v->prompt, &v->prompt_ref, MZ_STORY_MAX_PROMPT, what, k, NULL, v);
         } else if (sc && !strcmp(k, "caption")) {
-            read_text(rd, &v->caption, &v->caption_ref, MZ_STORY_MAX_CAPTION, what, k, v);
+            read_text(rd, &v->caption, &v->caption_ref, MZ_STORY_MAX_CAPTION, what, k, id, v);
         } else if (sc && !strcmp(k, "to") && lua_type(L, -1) == LUA_TTABLE) {
             read_routes(rd, v, body, what);
             lua_pop(L, 1);
@@ -483,10 +477,10 @@ void story_viewer_text(const story_graph *g, char *buf, size_t cap)
                                  vw->fields[i].name, vw->fields[i].values[vw->fields[i].current]);
 }
 
-void story_variants_read(story_graph *g, const char *profile, bool lint,
-                         story_variant_problem_fn problem, void *user)
+void story_variants_read(story_graph *g, const char *profile, story_variant_problem_fn problem,
+                         story_variant_text_fn text, void *user)
 {
-    reader rd = {g, g->vm->L, problem, user, lint};
+    reader rd = {g, g->vm->L, problem, text, user};
     lua_State *L = rd.L;
     struct story_viewer *vw = g->viewer = story_graph_alloc(g, sizeof *g->viewer);
     if (!vw) {

@@ -35,12 +35,16 @@ typedef struct story_variant {
 /* Reads the story's viewer declaration and every scene's variants from the
  * declarations (before the loader drops them) and builds the read-only
  * `viewer` global from `profile` (desc.profile's text). Problems go to
- * `problem`; fatal ones make the load fail; with `lint`, also those only
- * an author wants (a variant's caption missing a language). */
+ * `problem`; fatal ones make the load fail. `text` is the loader's: it
+ * turns the caption at the top of the stack into the language played
+ * [-1, +1] (a table by language, or the per-language files' entry for `id`,
+ * "SCENE.variant.N.caption"; lint hears of a language missing) and returns
+ * its Lua type. */
 typedef void (*story_variant_problem_fn)(void *user, bool fatal, const char *file, int line,
                                          const char *message);
-void story_variants_read(story_graph *g, const char *profile, bool lint,
-                         story_variant_problem_fn problem, void *user);
+typedef int (*story_variant_text_fn)(void *user, const char *id, const char *file, int line);
+void story_variants_read(story_graph *g, const char *profile, story_variant_problem_fn problem,
+                         story_variant_text_fn text, void *user);
 /* Sets the profile from text ("tone = eerie" lines, or "tone=eerie,pace=slow");
  * fields it does not give keep their first value. false + err on a value
  * the story does not declare; nothing changes then, nor when !apply (a

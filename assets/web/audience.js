@@ -28,6 +28,7 @@
     s.hidden = false;
     s.className = 'status ' + state;
     var text = words[state] || state;
+    if (state === 'queued' && mode === 'vote') text = 'Counting your line…'; /* the story reads it */
     if (state === 'rejected' && reason && reason !== 'not accepted') text += ': ' + reason;
     if (!/…$/.test(text)) text += '.';
     s.textContent = text;

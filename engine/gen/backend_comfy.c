@@ -1,8 +1,7 @@
 /* The `comfy` backend: a ComfyUI server as a generator (docs/comfyui.md).
  *
- * URI: comfy://host:port?workflow=FILE, FILE an API-format workflow whose
- * strings may hold placeholders ({{prompt}}, {{negative}}, {{seed}},
- * {{image}}, {{width}}, {{height}}, {{frames}}, {{fps}}).
+ * URI: comfy://host:port?workflow=FILE and options (comfy_uri.h), FILE an
+ * API-format workflow whose strings may hold placeholders (comfy_workflow.h).
  *
  * Two threads: a worker does the HTTP calls (upload the last frame shown,
  * queue the workflow, fetch finished images), and a libwebsockets thread
@@ -16,8 +15,13 @@
  * ComfyUI runs every queued prompt to its end, in order, so a superseded
  * prompt is cancelled on the server (deleted from the queue, interrupted if
  * running). The prompt_id is made here, before the POST, because /ws
- * messages of a prompt can arrive before the POST's reply. */
+ * messages of a prompt can arrive before the POST's reply. If /ws drops
+ * while a prompt is in flight, its messages are lost: the worker asks
+ * /history for the prompt until it is there, and takes its outputs from
+ * it (each node's once, whichever way they came). */
 #include "comfy_media.h"
+#include "comfy_uri.h"
+#include "comfy_workflow.h"
 #include "http.h"
 #include "mz_error.h"
 #include "mz_record.h"
@@ -37,8 +41,12 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_WORKFLOW (1 << 20)
 #define MAX_JSON_REPLY (1 << 20)
+/* A history entry holds the whole workflow (up to 1 MiB) and the outputs. */
+#define MAX_HISTORY_REPLY (8 << 20)
+#define HISTORY_POLL_MS 250
+/* Output nodes per prompt remembered, so /ws and /history give each once. */
+#define MAX_TAKEN 32
 #define HTTP_TIMEOUT_S 10.0
 /* ComfyUI's BinaryEventTypes (protocol.py). */
 #define PREVIEW_IMAGE 1
@@ -46,9 +54,10 @@
 
 typedef struct comfy {
     mz_gen_sink *sink;
-    char uri[512], host[128], client_id[48];
-    int port;
-    cJSON *workflow; /* the template, never modified */
+    mz_comfy_uri u; /* u.shown is the URI to log: header values hidden */
+    char client_id[48];
+    char upload_name[96]; /* one per client: each upload overwrites the last */
+    cJSON *workflow;      /* the template, never modified */
     atomic_bool quit;
     atomic_int healthy; /* -1 not known yet, 0 no, 1 yes: reported on change */
     atomic_bool drop;   /* the output file streaming is no longer wanted */
@@ -57,11 +66,19 @@ typedef struct comfy {
     pthread_cond_t wake;
     mz_gen_job *want;
     bool want_cancel;
-    uint64_t scene_id;  /* the scene ComfyUI works on; 0: none */
-    char prompt_id[64]; /* ComfyUI's id for it; "": not queued yet */
-    char stale[64];     /* a superseded prompt still to cancel on the server */
-    char running[64];   /* the prompt ComfyUI says it runs (any client's) */
-    uint64_t prompts;   /* queued so far, for unique prompt ids */
+    uint64_t scene_id;         /* the scene ComfyUI works on; 0: none */
+    char prompt_id[64];        /* ComfyUI's id for it; "": not queued yet */
+    char stale[64];            /* a superseded prompt still to cancel on the server */
+    char running[64];          /* the prompt ComfyUI says it runs (any client's) */
+    uint64_t prompts;          /* queued so far, for unique prompt ids */
+    bool prompt_done;          /* it ended (success, error, interrupted) */
+    bool making;               /* told the sink the scene is being made */
+    bool ws_lost;              /* /ws dropped while it was in flight: ask /history */
+    uint64_t history_ns;       /* when /history was last asked */
+    bool ws_up;                /* the /ws link is up */
+    char taken[MAX_TAKEN][64]; /* its output nodes whose images were taken */
+    int taken_count;
+    bool classes_checked; /* the workflow's node classes are all installed */
     int width, height;
     float fps;
     uint32_t next_index;
@@ -72,11 +89,6 @@ typedef struct comfy {
 
     mz_gen_ws_client *ws; /* the /ws link */
 } comfy;
-
-static bool comfy_accepts(const char *uri)
-{
-    return uri && !strncmp(uri, "comfy://", 8);
-}
 
 /* Called from both threads: the sink hears changes only, the log every
  * failure. The format is a literal at every call (checked by the compiler). */
@@ -119,7 +131,7 @@ static bool push_rgba(comfy *c, uint64_t scene_id, const uint8_t *rgba, uint32_t
                       .height = (uint32_t)dh,
                       .transitional = preview,
                       .rgba = frame};
-        health(c, true, "%s: making frames", c->uri);
+        health(c, true, "%s: making frames", c->u.shown);
         pushed = mz_gen_sink_push(c->sink, &f);
     }
     if (frame != rgba) free(frame);
@@ -132,98 +144,11 @@ static void push_image(comfy *c, uint64_t scene_id, const uint8_t *data, size_t 
     uint8_t *rgba;
     uint32_t w, h;
     if (!mz_gen_image_decode(data, len, MZ_GEN_PROTO_MAX_DIM, &rgba, &w, &h)) {
-        mz_log_warn("comfy: an image from %s: %s", c->uri, mz_error());
+        mz_log_warn("comfy: an image from %s: %s", c->u.shown, mz_error());
         return;
     }
     push_rgba(c, scene_id, rgba, w, h, preview, 0, 0);
     free(rgba);
-}
-
-/* ---- the workflow ------------------------------------------------------ */
-
-typedef struct values {
-    const char *prompt, *negative, *image;
-    uint64_t seed;
-    int width, height, frames;
-    double fps;
-} values;
-
-/* cJSON_ReplaceItemViaPointer drops an object member's name. */
-static bool replace(cJSON *parent, cJSON *item, cJSON *with)
-{
-    if (!with) return false;
-    if (cJSON_IsObject(parent))
-        return cJSON_ReplaceItemInObjectCaseSensitive(parent, item->string, with);
-    return cJSON_ReplaceItemViaPointer(parent, item, with);
-}
-
-typedef struct sub {
-    const char *key, *text;
-    bool numeric; /* alone in its string, it becomes a JSON number */
-} placeholder;
-
-/* Writes s with every placeholder replaced into out (when not NULL) and
- * returns the length: called once to size the buffer exactly, once to fill. */
-static size_t expand(const char *s, const placeholder *subs, int n, char *out)
-{
-    size_t len = 0;
-    while (*s) {
-        int i = 0;
-        while (i < n && strncmp(s, subs[i].key, strlen(subs[i].key)))
-            i++;
-        size_t tl = i < n ? strlen(subs[i].text) : 1;
-        if (out) memcpy(out + len, i < n ? subs[i].text : s, tl);
-        len += tl;
-        s += i < n ? strlen(subs[i].key) : 1;
-    }
-    if (out) out[len] = 0;
-    return len;
-}
-
-/* Replaces every {{name}} in one string: a string that is exactly one
- * numeric placeholder becomes a number (ComfyUI wants ints for seeds),
- * written from its decimal text: a double would alter seeds above 2^53. */
-static bool fill_string(cJSON *parent, cJSON *item, const values *v)
-{
-    placeholder subs[8];
-    char seed[24], w[16], h[16], frames[16], fps[24];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)v->seed);
-    snprintf(w, sizeof w, "%d", v->width);
-    snprintf(h, sizeof h, "%d", v->height);
-    snprintf(frames, sizeof frames, "%d", v->frames);
-    snprintf(fps, sizeof fps, "%g", v->fps);
-    int n = 0;
-    subs[n++] = (placeholder){"{{prompt}}", v->prompt, false};
-    subs[n++] = (placeholder){"{{negative}}", v->negative, false};
-    subs[n++] = (placeholder){"{{image}}", v->image, false};
-    subs[n++] = (placeholder){"{{seed}}", seed, true};
-    subs[n++] = (placeholder){"{{width}}", w, true};
-    subs[n++] = (placeholder){"{{height}}", h, true};
-    subs[n++] = (placeholder){"{{frames}}", frames, true};
-    subs[n++] = (placeholder){"{{fps}}", fps, true};
-    const char *s = item->valuestring;
-    if (!strstr(s, "{{")) return true;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(s, subs[i].key) && subs[i].numeric)
-            return replace(parent, item, cJSON_CreateRaw(subs[i].text));
-    char *out = malloc(expand(s, subs, n, NULL) + 1);
-    if (!out) return false;
-    expand(s, subs, n, out);
-    cJSON *rep = cJSON_CreateString(out);
-    free(out);
-    return replace(parent, item, rep);
-}
-
-static bool fill_tree(cJSON *node, const values *v)
-{
-    cJSON *child = node->child;
-    while (child) {
-        cJSON *next = child->next; /* child may be replaced */
-        if (cJSON_IsString(child) && !fill_string(node, child, v)) return false;
-        if ((cJSON_IsObject(child) || cJSON_IsArray(child)) && !fill_tree(child, v)) return false;
-        child = next;
-    }
-    return true;
 }
 
 /* ---- the worker: HTTP ---------------------------------------------------- */
@@ -259,15 +184,86 @@ static bool describe_node_errors(const cJSON *reply, char *out, size_t cap)
     return len > 0;
 }
 
-/* A call to this ComfyUI server, given up when the backend closes. */
+/* Where and how to reach this ComfyUI server (the URI's host, port, TLS,
+ * CA file, headers), given up when `abort` turns true. */
+static void server_of(const comfy *c, mz_gen_http_request *req, const atomic_bool *abort)
+{
+    req->host = c->u.host;
+    req->port = c->u.port;
+    req->tls = c->u.tls;
+    req->ca_file = c->u.ca[0] ? c->u.ca : NULL;
+    req->headers = c->u.header_list;
+    req->header_count = c->u.header_count;
+    req->abort = abort;
+}
+
+/* A call to this ComfyUI server (path under its prefix), given up when the
+ * backend closes. */
 static bool http(comfy *c, mz_gen_http_request *req, size_t max_reply, mz_gen_http_response *r)
 {
-    req->host = c->host;
-    req->port = c->port;
+    char path[2400];
+    if ((size_t)snprintf(path, sizeof path, "%s%s", c->u.prefix, req->path) >= sizeof path)
+        return mz_fail("comfy: a path too long");
+    req->path = path;
+    server_of(c, req, &c->quit);
     req->max_body = max_reply;
     req->timeout_s = HTTP_TIMEOUT_S;
-    req->abort = &c->quit;
     return mz_gen_http_do(req, r);
+}
+
+/* A GET of JSON; NULL + mz_fail() unless a 200 with a JSON object came. */
+static cJSON *get_json(comfy *c, const char *path, size_t max_reply)
+{
+    mz_gen_http_response r;
+    if (!http(c, &(mz_gen_http_request){.path = path}, max_reply, &r)) return NULL;
+    cJSON *reply = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
+    if (!cJSON_IsObject(reply)) {
+        mz_fail("GET %s answered %d: %.120s", path, r.status, r.body);
+        cJSON_Delete(reply);
+        reply = NULL;
+    }
+    mz_gen_http_free(&r);
+    return reply;
+}
+
+/* server.py get_object_info_node: {class: info} for an installed class, {}
+ * otherwise. Every class_type of the workflow is asked for once, before
+ * the first job, so a missing custom node is named at once rather than by
+ * a 400 on every scene. Asked one by one: the whole /object_info is
+ * megabytes on a server with many custom nodes. */
+static bool check_classes(comfy *c)
+{
+    char missing[MZ_ERROR_MAX - 160] = "";
+    size_t len = 0;
+    const cJSON *node, *other;
+    cJSON_ArrayForEach(node, c->workflow)
+    {
+        const cJSON *cls = cJSON_GetObjectItemCaseSensitive(node, "class_type");
+        if (!cJSON_IsString(cls)) {
+            return mz_fail("the workflow's node %s has no class_type (export it with 'Save (API "
+                           "Format)')",
+                           node->string);
+        }
+        bool asked = false; /* by an earlier node of the same class */
+        for (other = c->workflow->child; other != node && !asked; other = other->next) {
+            const cJSON *oc = cJSON_GetObjectItemCaseSensitive(other, "class_type");
+            asked = cJSON_IsString(oc) && !strcmp(oc->valuestring, cls->valuestring);
+        }
+        char esc[400], path[480];
+        if (asked || !mz_gen_http_query_escape(cls->valuestring, esc, sizeof esc)) continue;
+        snprintf(path, sizeof path, "/object_info/%s", esc);
+        cJSON *info = get_json(c, path, MAX_JSON_REPLY);
+        if (!info) return false;
+        if (!cJSON_GetObjectItemCaseSensitive(info, cls->valuestring) && len < sizeof missing)
+            len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s (node %s)",
+                                    len ? ", " : "", cls->valuestring, node->string);
+        cJSON_Delete(info);
+    }
+    if (len)
+        return mz_fail("ComfyUI lacks the workflow's node classes %s: install the custom nodes "
+                       "or change the workflow",
+                       missing);
+    return true;
 }
 
 static bool post_json(comfy *c, const char *path, const char *text, mz_gen_http_response *r)
@@ -316,11 +312,16 @@ static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
     bool ok = mz_record_png_encode(rgba, w, h, NULL, &png, &png_len);
     free(grey);
     if (!ok) return false;
-    char filename[96];
-    snprintf(filename, sizeof filename, "maze_%s_%llu.png", c->client_id,
-             (unsigned long long)j->req.id);
+    /* One name per client, overwritten (image_upload with overwrite): one
+     * file in ComfyUI's input/ however long the story runs. LoadImage's
+     * IS_CHANGED hashes the file, so a new frame under the old name is
+     * read again. */
     const mz_gen_http_part parts[] = {
-        {.name = "image", .filename = filename, .type = "image/png", .data = png, .len = png_len},
+        {.name = "image",
+         .filename = c->upload_name,
+         .type = "image/png",
+         .data = png,
+         .len = png_len},
         {.name = "overwrite", .data = "true", .len = 4},
     };
     mz_gen_http_response r;
@@ -349,18 +350,18 @@ static bool upload(comfy *c, const mz_gen_job *j, char *name, size_t cap)
 static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, const char *prompt_id)
 {
     float fps = j->req.fps;
-    values v = {.prompt = j->req.prompt,
-                .negative = j->req.negative ? j->req.negative : "",
-                .image = image,
-                .seed = j->req.seed,
-                .width = j->req.width,
-                .height = j->req.height,
-                .frames = j->req.duration_s > 0 ? (int)ceil(j->req.duration_s * fps) : 1,
-                .fps = fps};
+    mz_comfy_values v = {.prompt = j->req.prompt,
+                         .negative = j->req.negative ? j->req.negative : "",
+                         .image = image,
+                         .seed = j->req.seed,
+                         .width = j->req.width,
+                         .height = j->req.height,
+                         .frames = j->req.duration_s > 0 ? (int)ceil(j->req.duration_s * fps) : 1,
+                         .fps = fps};
     cJSON *body = cJSON_CreateObject();
-    cJSON *wf = cJSON_Duplicate(c->workflow, true);
+    cJSON *wf = mz_comfy_workflow_fill(c->workflow, &v);
     char *text = NULL;
-    if (body && wf && fill_tree(wf, &v) && cJSON_AddItemToObject(body, "prompt", wf)) {
+    if (body && wf && cJSON_AddItemToObject(body, "prompt", wf)) {
         wf = NULL;
         if (cJSON_AddStringToObject(body, "client_id", c->client_id) &&
             cJSON_AddStringToObject(body, "prompt_id", prompt_id))
@@ -393,9 +394,9 @@ static bool queue_prompt(comfy *c, const mz_gen_job *j, const char *image, const
 typedef struct playing {
     comfy *c;
     uint64_t scene_id;
-    uint32_t from;      /* the scene's frame index where the file starts */
-    uint64_t start_ns;  /* when its first frame left */
-    bool stopped;       /* the scene changed */
+    uint32_t from;     /* the scene's frame index where the file starts */
+    uint64_t start_ns; /* when its first frame left */
+    bool stopped;      /* the scene changed */
 } playing;
 
 static bool on_picture(void *user, const mz_record_decoded *f)
@@ -417,8 +418,8 @@ static bool on_picture(void *user, const mz_record_decoded *f)
     uint64_t due = p->start_ns + at;
     pthread_mutex_lock(&c->lock);
     while (!atomic_load(&c->drop) && mz_time_ns() < due) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
+        struct timespec ts; /* `wake` runs on the monotonic clock */
+        clock_gettime(CLOCK_MONOTONIC, &ts);
         uint64_t wait = due - mz_time_ns();
         uint64_t until = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + wait;
         ts.tv_sec = (time_t)(until / 1000000000u);
@@ -426,31 +427,142 @@ static bool on_picture(void *user, const mz_record_decoded *f)
         pthread_cond_timedwait(&c->wake, &c->lock, &ts);
     }
     pthread_mutex_unlock(&c->lock);
-    p->stopped = atomic_load(&c->drop) ||
-                 !push_rgba(c, p->scene_id, f->rgba, f->width, f->height, false, p->from, f->time_s);
+    p->stopped = atomic_load(&c->drop) || !push_rgba(c, p->scene_id, f->rgba, f->width, f->height,
+                                                     false, p->from, f->time_s);
     return !p->stopped;
 }
 
 static void fetch_media(comfy *c, uint64_t scene_id, const comfy_media_ref *ref)
 {
     playing p = {.c = c, .scene_id = scene_id};
-    bool ok = comfy_media_fetch(&(comfy_media_fetch_desc){.host = c->host,
-                                                          .port = c->port,
-                                                          .timeout_s = HTTP_TIMEOUT_S,
-                                                          .abort = &c->drop,
+    mz_gen_http_request server = {.timeout_s = HTTP_TIMEOUT_S};
+    server_of(c, &server, &c->drop);
+    bool ok = comfy_media_fetch(&(comfy_media_fetch_desc){.server = &server,
+                                                          .prefix = c->u.prefix,
                                                           .ref = ref,
                                                           .max_dim = MZ_GEN_PROTO_MAX_DIM,
                                                           .frame = on_picture,
                                                           .user = &p});
     if (!ok && !p.stopped && !atomic_load(&c->drop))
-        health(c, false, "%s: fetching an output: %s", c->uri, mz_error());
+        health(c, false, "%s: fetching an output: %s", c->u.shown, mz_error());
+}
+
+/* One output node's files being taken (take_output). */
+typedef struct taking {
+    comfy *c;
+    int previews; /* temporary files left out */
+} taking;
+
+/* comfy_media_list's callback: a file is fetched if it is saved (type
+ * "output"), or previews=1, or the node was chosen with output=. Lock held. */
+static bool add_fetch(void *user, const comfy_media_ref *ref)
+{
+    taking *t = user;
+    comfy *c = t->c;
+    if (!c->u.output[0] && !c->u.previews && strcmp(ref->type, "output")) {
+        t->previews++;
+        return true;
+    }
+    if (c->fetch_count == c->fetch_cap) {
+        size_t cap = c->fetch_cap ? 2 * c->fetch_cap : 16;
+        comfy_media_ref *grown = realloc(c->fetch, cap * sizeof *grown);
+        if (!grown) return false;
+        c->fetch = grown;
+        c->fetch_cap = cap;
+    }
+    c->fetch[c->fetch_count++] = *ref;
+    return true;
+}
+
+/* Is this output ours to show? The chosen node's (output=ID), else every
+ * saved image (type "output"); PreviewImage's (type "temp") only with
+ * previews=1. Each node's once per prompt, whether it came by /ws or by
+ * /history. Lock held. */
+static void take_output(comfy *c, const char *node, const cJSON *output)
+{
+    if (c->u.output[0] && strcmp(node, c->u.output)) return;
+    for (int i = 0; i < c->taken_count; i++)
+        if (!strcmp(c->taken[i], node)) return;
+    if (c->taken_count < MAX_TAKEN)
+        snprintf(c->taken[c->taken_count++], sizeof c->taken[0], "%s", node);
+    taking t = {.c = c};
+    int lost = comfy_media_list(output, add_fetch, &t);
+    pthread_cond_signal(&c->wake);
+    if (t.previews)
+        mz_log_info("comfy: node %s's %d files are previews (not saved): not shown; choose "
+                    "them with output=%s or previews=1",
+                    node, t.previews, node);
+    if (lost) mz_log_warn("comfy: out of memory: %d files of node %s not fetched", lost, node);
+}
+
+/* server.py get_history_prompt_id: {} until the prompt has ended, then
+ * {id: {prompt, outputs: {node: ui}, status: {status_str, completed,
+ * messages: [[event, data], ...]}, meta: {node: {display_node, ...}}}}
+ * (execution.py PromptQueue.task_done). */
+static void poll_history(comfy *c, const char *prompt_id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/history/%s", prompt_id); /* our ids need no escaping */
+    cJSON *reply = get_json(c, path, MAX_HISTORY_REPLY);
+    const cJSON *entry = cJSON_GetObjectItemCaseSensitive(reply, prompt_id);
+    if (!reply) mz_log_debug("comfy: %s", mz_error()); /* down too: asked again soon */
+    if (!cJSON_IsObject(entry)) {
+        cJSON_Delete(reply);
+        return;
+    }
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(entry, "status");
+    const cJSON *str = cJSON_GetObjectItemCaseSensitive(status, "status_str");
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(entry, "meta");
+    char failed[200] = "";
+    if (cJSON_IsString(str) && strcmp(str->valuestring, "success")) {
+        const cJSON *m;
+        snprintf(failed, sizeof failed, "%s", str->valuestring);
+        cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(status, "messages"))
+        {
+            const cJSON *event = cJSON_GetArrayItem(m, 0);
+            if (cJSON_IsString(event) && !strcmp(event->valuestring, "execution_error"))
+                copy_field(cJSON_GetArrayItem(m, 1), "exception_message", failed, sizeof failed);
+        }
+    }
+    pthread_mutex_lock(&c->lock);
+    if (!strcmp(c->prompt_id, prompt_id)) {
+        const cJSON *out;
+        cJSON_ArrayForEach(out, cJSON_GetObjectItemCaseSensitive(entry, "outputs"))
+        {
+            const cJSON *shown = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(meta, out->string), "display_node");
+            take_output(c, cJSON_IsString(shown) ? shown->valuestring : out->string, out);
+        }
+        c->prompt_done = true;
+        c->ws_lost = false;
+    }
+    pthread_mutex_unlock(&c->lock);
+    mz_log_info("comfy: prompt %s read from /history (/ws dropped while it ran)", prompt_id);
+    if (failed[0]) health(c, false, "%s: the workflow failed: %s", c->u.shown, failed);
+    cJSON_Delete(reply);
+}
+
+/* The sink hears whether the scene is still being made (the player's
+ * working indicator). Lock held. */
+static void set_making(comfy *c, uint64_t scene_id, bool making, float done)
+{
+    c->making = making;
+    mz_gen_sink_progress(c->sink, scene_id, making, done);
 }
 
 static void start_job(comfy *c, const mz_gen_job *j, const char *prompt_id)
 {
     char image[600] = "";
-    if (!upload(c, j, image, sizeof image) || !queue_prompt(c, j, image, prompt_id)) {
-        health(c, false, "%s: %s", c->uri, mz_error());
+    bool ok = c->classes_checked || (c->classes_checked = check_classes(c));
+    if (!ok || !upload(c, j, image, sizeof image) || !queue_prompt(c, j, image, prompt_id)) {
+        health(c, false, "%s: %s", c->u.shown, mz_error());
+        pthread_mutex_lock(&c->lock);
+        if (!strcmp(c->prompt_id, prompt_id)) {
+            c->prompt_done = true;
+            c->ws_lost = false; /* nothing to ask /history for */
+            set_making(c, j->req.id, false, 0);
+        }
+        pthread_mutex_unlock(&c->lock);
         return;
     }
     mz_log_info("comfy: scene %llu queued as prompt %s", (unsigned long long)j->req.id, prompt_id);
@@ -482,6 +594,10 @@ static void *worker(void *arg)
             c->fps = j->req.fps;
             c->next_index = 0;
             c->fetch_count = 0;
+            c->taken_count = 0;
+            c->prompt_done = false;
+            c->ws_lost = !c->ws_up; /* its messages may be missed from the start */
+            set_making(c, c->scene_id, true, 0);
             pthread_mutex_unlock(&c->lock);
             start_job(c, j, prompt_id);
             mz_gen_job_release(j);
@@ -494,6 +610,28 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&c->lock);
             fetch_media(c, id, &ref);
             pthread_mutex_lock(&c->lock);
+        } else if (c->ws_lost && c->prompt_id[0]) {
+            /* Until /history has it, even if /ws is back and says it ended:
+             * an `executed` may have come while it was down. */
+            double wait_ms = HISTORY_POLL_MS - mz_time_ms_since(c->history_ns);
+            if (wait_ms <= 0) {
+                char prompt_id[sizeof c->prompt_id];
+                memcpy(prompt_id, c->prompt_id, sizeof prompt_id);
+                c->history_ns = mz_time_ns();
+                pthread_mutex_unlock(&c->lock);
+                poll_history(c, prompt_id);
+                pthread_mutex_lock(&c->lock);
+            } else {
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                uint64_t at = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec +
+                              (uint64_t)(wait_ms * 1e6);
+                ts.tv_sec = (time_t)(at / 1000000000u);
+                ts.tv_nsec = (long)(at % 1000000000u);
+                pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+            }
+        } else if (c->making && c->prompt_done) {
+            set_making(c, c->scene_id, false, 1); /* every image fetched */
         } else {
             pthread_cond_wait(&c->wake, &c->lock);
         }
@@ -508,14 +646,22 @@ static void ws_down(mz_gen_ws_client *ws, void *user, const char *why, int retry
 {
     (void)ws, (void)retry_ms;
     comfy *c = user;
-    health(c, false, "%s: /ws: %s", c->uri, why);
+    pthread_mutex_lock(&c->lock);
+    c->ws_up = false;
+    if (c->prompt_id[0] && !c->prompt_done) c->ws_lost = true;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->lock);
+    health(c, false, "%s: /ws: %s", c->u.shown, why);
 }
 
 static bool ws_up(mz_gen_ws_client *ws, void *user)
 {
     comfy *c = user;
     mz_gen_ws_client_reset_backoff(ws);
-    mz_log_info("comfy: following ws://%s:%d/ws", c->host, c->port);
+    pthread_mutex_lock(&c->lock);
+    c->ws_up = true;
+    pthread_mutex_unlock(&c->lock);
+    mz_log_info("comfy: following /ws of %s", c->u.shown);
     /* comfy_api/feature_flags.py: previews then name their prompt
      * (PREVIEW_IMAGE_WITH_METADATA); a server that predates it ignores this. */
     static const char flags[] =
@@ -553,22 +699,11 @@ static void track_running(comfy *c, const char *type, const cJSON *data)
         snprintf(c->running, sizeof c->running, "%s", pid->valuestring);
     else if (ends && !strcmp(c->running, pid->valuestring))
         c->running[0] = 0;
-    pthread_mutex_unlock(&c->lock);
-}
-
-/* Lock held. */
-static bool add_fetch(void *user, const comfy_media_ref *ref)
-{
-    comfy *c = user;
-    if (c->fetch_count == c->fetch_cap) {
-        size_t cap = c->fetch_cap ? 2 * c->fetch_cap : 16;
-        comfy_media_ref *grown = realloc(c->fetch, cap * sizeof *grown);
-        if (!grown) return false;
-        c->fetch = grown;
-        c->fetch_cap = cap;
+    if (ends && !strcmp(c->prompt_id, pid->valuestring)) {
+        c->prompt_done = true;
+        pthread_cond_signal(&c->wake);
     }
-    c->fetch[c->fetch_count++] = *ref;
-    return true;
+    pthread_mutex_unlock(&c->lock);
 }
 
 static void on_ws_text(comfy *c, const char *text, size_t len)
@@ -582,31 +717,37 @@ static void on_ws_text(comfy *c, const char *text, size_t len)
     if (!valid) {
         mz_log_debug("comfy: ignoring a /ws message that is not {type, data}");
     } else if (!strcmp(type->valuestring, "status")) {
-        health(c, true, "%s: connected", c->uri);
+        health(c, true, "%s: connected", c->u.shown);
     } else if (!strcmp(type->valuestring, "progress") && ours(c, data, &scene_id)) {
+        /* A sampler's steps (comfy/utils.py ProgressBar through
+         * main.py hijack_progress): the player's working indicator. */
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, "value");
         const cJSON *mx = cJSON_GetObjectItemCaseSensitive(data, "max");
-        if (cJSON_IsNumber(v) && cJSON_IsNumber(mx))
-            mz_log_debug("comfy: scene %llu: %g/%g", (unsigned long long)scene_id, v->valuedouble,
-                         mx->valuedouble);
+        if (cJSON_IsNumber(v) && cJSON_IsNumber(mx) && mx->valuedouble > 0) {
+            float done = (float)(v->valuedouble / mx->valuedouble);
+            pthread_mutex_lock(&c->lock);
+            if (c->making && scene_id == c->scene_id)
+                set_making(c, scene_id, true, done < 0 ? 0 : done > 1 ? 1 : done);
+            pthread_mutex_unlock(&c->lock);
+        }
     } else if (!strcmp(type->valuestring, "executed") && ours(c, data, &scene_id)) {
-        const cJSON *output = cJSON_GetObjectItemCaseSensitive(data, "output");
+        /* execution.py: node is the id that ran, display_node the
+         * workflow's (they differ inside expanded subgraphs). */
+        const cJSON *node = cJSON_GetObjectItemCaseSensitive(data, "display_node");
+        if (!cJSON_IsString(node)) node = cJSON_GetObjectItemCaseSensitive(data, "node");
         pthread_mutex_lock(&c->lock);
-        int lost = comfy_media_list(output, add_fetch, c);
-        pthread_cond_signal(&c->wake);
+        if (cJSON_IsString(node) && scene_id == c->scene_id)
+            take_output(c, node->valuestring, cJSON_GetObjectItemCaseSensitive(data, "output"));
         pthread_mutex_unlock(&c->lock);
-        if (lost)
-            mz_log_warn("comfy: out of memory: %d outputs of scene %llu not fetched", lost,
-                        (unsigned long long)scene_id);
     } else if (!strcmp(type->valuestring, "execution_error") && ours(c, data, &scene_id)) {
         char msg[200];
         copy_field(data, "exception_message", msg, sizeof msg);
-        health(c, false, "%s: the workflow failed: %s", c->uri, msg);
+        health(c, false, "%s: the workflow failed: %s", c->u.shown, msg);
     } else if (!strcmp(type->valuestring, "execution_interrupted") && ours(c, data, &scene_id)) {
         char node[64], cls[128];
         copy_field(data, "node_id", node, sizeof node);
         copy_field(data, "node_type", cls, sizeof cls);
-        health(c, false, "%s: the prompt was interrupted on the server at node %s (%s)", c->uri,
+        health(c, false, "%s: the prompt was interrupted on the server at node %s (%s)", c->u.shown,
                node, cls);
     }
     cJSON_Delete(m);
@@ -659,47 +800,6 @@ static bool on_ws_message(mz_gen_ws_client *ws, void *user, const uint8_t *data,
 
 /* ---- the backend --------------------------------------------------------- */
 
-static bool parse_uri(comfy *c, const char *uri, char *workflow, size_t cap)
-{
-    const char *p = uri + strlen("comfy://");
-    const char *q = strstr(p, "?workflow=");
-    const char *colon = memchr(p, ':', q ? (size_t)(q - p) : strlen(p));
-    if (!q || !colon || colon == p || (size_t)(colon - p) >= sizeof c->host)
-        return mz_fail("comfy: '%s' is not comfy://host:port?workflow=FILE", uri);
-    memcpy(c->host, p, (size_t)(colon - p));
-    c->host[colon - p] = 0;
-    c->port = atoi(colon + 1);
-    if (c->port <= 0 || c->port > 65535) return mz_fail("comfy: bad port in '%s'", uri);
-    snprintf(workflow, cap, "%s", q + strlen("?workflow="));
-    return workflow[0] || mz_fail("comfy: no workflow file in '%s'", uri);
-}
-
-static cJSON *load_workflow(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        mz_fail("comfy: cannot open workflow %s", path);
-        return NULL;
-    }
-    char *text = malloc(MAX_WORKFLOW + 1);
-    size_t n = text ? fread(text, 1, MAX_WORKFLOW + 1, f) : 0;
-    fclose(f);
-    cJSON *wf = NULL;
-    if (!text)
-        mz_fail("comfy: out of memory");
-    else if (n > MAX_WORKFLOW)
-        mz_fail("comfy: workflow %s is over 1 MiB", path);
-    else if (!(wf = cJSON_ParseWithLength(text, n)) || !cJSON_IsObject(wf))
-        mz_fail("comfy: workflow %s is not a JSON object (export it with 'Save (API Format)')",
-                path);
-    free(text);
-    if (wf && !cJSON_IsObject(wf)) {
-        cJSON_Delete(wf);
-        wf = NULL;
-    }
-    return wf;
-}
-
 static void comfy_close(void *self);
 
 static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
@@ -714,18 +814,27 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     atomic_init(&c->drop, false);
     atomic_init(&c->healthy, -1);
     pthread_mutex_init(&c->lock, NULL);
-    pthread_cond_init(&c->wake, NULL);
-    snprintf(c->uri, sizeof c->uri, "%s", desc->uri);
+    pthread_condattr_t attr; /* the worker's timed waits (/history) are monotonic */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->wake, &attr);
+    pthread_condattr_destroy(&attr);
     snprintf(c->client_id, sizeof c->client_id, "maze-%llx",
              (unsigned long long)(mz_time_ns() ^ (uintptr_t)c));
-    char workflow[400];
-    if (!parse_uri(c, desc->uri, workflow, sizeof workflow) ||
-        !(c->workflow = load_workflow(workflow))) {
+    snprintf(c->upload_name, sizeof c->upload_name, "%s.png", c->client_id);
+    if (!mz_comfy_uri_parse(desc->uri, &c->u) ||
+        !(c->workflow = mz_comfy_workflow_load(c->u.workflow))) {
         comfy_close(c);
         return NULL;
     }
-    char path[96];
-    snprintf(path, sizeof path, "/ws?clientId=%s", c->client_id);
+    if (c->u.output[0] && !mz_comfy_workflow_node(c->workflow, c->u.output)) {
+        mz_fail("comfy: output=%s: workflow %s has no node %s", c->u.output, c->u.workflow,
+                c->u.output);
+        comfy_close(c);
+        return NULL;
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/ws?clientId=%s", c->u.prefix, c->client_id);
     if (pthread_create(&c->worker, NULL, worker, c)) {
         mz_fail("comfy: cannot start a thread");
         comfy_close(c);
@@ -733,10 +842,14 @@ static void *comfy_open(const mz_gen_desc *desc, mz_gen_sink *sink)
     }
     c->worker_started = true;
     c->ws = mz_gen_ws_client_open(&(mz_gen_ws_client_desc){
-        .host = c->host,
-        .port = c->port,
+        .host = c->u.host,
+        .port = c->u.port,
+        .tls = c->u.tls,
+        .ca_file = c->u.ca[0] ? c->u.ca : NULL,
+        .headers = c->u.header_list,
+        .header_count = c->u.header_count,
         .path = path,
-        .origin = c->host,
+        .origin = c->u.host,
         .max_text = MZ_GEN_PROTO_MAX_TEXT * 4,
         .max_binary = MZ_GEN_PROTO_MAX_MESSAGE,
         .user = c,
@@ -783,6 +896,7 @@ static void comfy_cancel(void *self)
     mz_gen_job_release(c->want);
     c->want = NULL;
     c->scene_id = 0;
+    c->making = false; /* the front forgets the scene's progress itself */
     supersede(c);
     c->fetch_count = 0;
     pthread_mutex_unlock(&c->lock);
@@ -811,7 +925,7 @@ static void comfy_close(void *self)
 const mz_gen_backend mz_gen_comfy_backend = {
     .version = MZ_GEN_BACKEND_VERSION,
     .name = "comfy",
-    .accepts = comfy_accepts,
+    .accepts = mz_comfy_uri_accepts,
     .open = comfy_open,
     .submit = comfy_submit,
     .cancel = comfy_cancel,

@@ -184,6 +184,9 @@ static bool on_text(remote *r, mz_gen_ws_client *ws, const char *text, size_t le
             r->server_minor = m->minor;
             mz_gen_ws_client_reset_backoff(ws);
             mz_log_info("remote: connected to %s (%s, backend %s)", r->uri, m->peer, m->backend);
+            char what[128];
+            snprintf(what, sizeof what, "%s, backend %s", m->peer, m->backend);
+            mz_gen_sink_describe(r->sink, what);
             char why[768];
             snprintf(why, sizeof why, "connected to %s", r->uri);
             set_health(r, true, why);

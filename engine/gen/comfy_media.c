@@ -66,26 +66,25 @@ static bool remote_seek(void *user, uint64_t offset)
 bool comfy_media_fetch(const comfy_media_fetch_desc *d)
 {
     const comfy_media_ref *ref = d->ref;
-    char name[800], sub[800], type[100], path[2048];
+    char name[800], sub[800], type[100], path[2400];
     if (!mz_gen_http_query_escape(ref->filename, name, sizeof name) ||
         !mz_gen_http_query_escape(ref->subfolder, sub, sizeof sub) ||
         !mz_gen_http_query_escape(ref->type, type, sizeof type))
         return false;
-    snprintf(path, sizeof path, "/view?filename=%s&subfolder=%s&type=%s", name, sub, type);
-    remote_file f = {.req = {.host = d->host,
-                             .port = d->port,
-                             .path = path,
-                             .timeout_s = d->timeout_s,
-                             .abort = d->abort},
-                     .name = ref->filename};
+    snprintf(path, sizeof path, "%s/view?filename=%s&subfolder=%s&type=%s", d->prefix, name, sub,
+             type);
+    remote_file f = {.req = *d->server, .name = ref->filename};
+    f.req.path = path;
     bool ok = remote_open(&f, 0);
     if (ok) {
         uint64_t size = mz_gen_http_stream_size(f.s);
-        ok = mz_record_decode(&(mz_record_decode_desc){
-            .source = {.read = remote_read, .seek = size ? remote_seek : NULL, .size = size, .user = &f},
-            .max_dim = d->max_dim,
-            .frame = d->frame,
-            .user = d->user});
+        ok = mz_record_decode(&(mz_record_decode_desc){.source = {.read = remote_read,
+                                                                  .seek = size ? remote_seek : NULL,
+                                                                  .size = size,
+                                                                  .user = &f},
+                                                       .max_dim = d->max_dim,
+                                                       .frame = d->frame,
+                                                       .user = d->user});
     }
     mz_gen_http_stream_close(f.s);
     return ok || mz_fail_context("%s", ref->filename);

@@ -19,6 +19,7 @@
 #ifndef MZ_GEN_COMFY_MEDIA_H
 #define MZ_GEN_COMFY_MEDIA_H
 
+#include "http.h"
 #include "mz_record_decode.h"
 
 #include <cjson/cJSON.h>
@@ -37,10 +38,11 @@ int comfy_media_list(const cJSON *output, bool (*add)(void *user, const comfy_me
                      void *user);
 
 typedef struct comfy_media_fetch_desc {
-    const char *host;
-    int port;
-    double timeout_s;         /* connecting, and each wait for more bytes */
-    const atomic_bool *abort; /* true: stop within 50 ms */
+    /* The server: host, port, tls, ca_file, headers, timeout_s (connecting,
+     * and each wait for more bytes) and abort (true: stop within 50 ms);
+     * its path is not used. */
+    const mz_gen_http_request *server;
+    const char *prefix; /* where the server serves ComfyUI ("" or "/comfy") */
     const comfy_media_ref *ref;
     uint32_t max_dim;
     mz_record_decode_frame_fn frame; /* each picture, as it is decoded */

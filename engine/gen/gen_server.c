@@ -207,7 +207,7 @@ static void opened(client *c)
                           .streaming = true,
                           .limits = mz_gen_proto_default_limits()};
     w.limits.max_queue_frames = (uint32_t)c->server->max_queue;
-    snprintf(w.peer, sizeof w.peer, "maze serve");
+    snprintf(w.peer, sizeof w.peer, "maze serve " MZ_VERSION);
     snprintf(w.backend, sizeof w.backend, "%.*s", (int)sizeof w.backend - 1, text);
     send_msg(c, &w);
     c->opening = false;

@@ -37,21 +37,29 @@ static void global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* What every call to the server sets: the address, the protocol, no
- * signals (worker threads), the error text. curl copies the strings. */
-static bool setup(CURL *e, const mz_gen_http_request *req, char *err)
+/* What every call to the server sets: the address (https with tls, an
+ * IPv6 host in brackets), the protocol, the CA file, no signals (worker
+ * threads), the error text; the request's extra headers are appended to
+ * *headers, which the caller sets (CURLOPT_HTTPHEADER) and frees. curl
+ * copies the strings. */
+static bool setup(CURL *e, const mz_gen_http_request *req, char *err, struct curl_slist **headers)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, global_init);
     char url[2048];
-    if ((size_t)snprintf(url, sizeof url, "http://%s:%d%s", req->host, req->port, req->path) >=
-        sizeof url)
+    bool v6 = strchr(req->host, ':') != NULL;
+    if ((size_t)snprintf(url, sizeof url, "%s://%s%s%s:%d%s", req->tls ? "https" : "http",
+                         v6 ? "[" : "", req->host, v6 ? "]" : "", req->port,
+                         req->path) >= sizeof url)
         return mz_fail("HTTP: the address is too long");
     curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, req->tls ? "https" : "http");
+    if (req->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "maze");
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
+    for (size_t i = 0; i < req->header_count; i++)
+        *headers = curl_slist_append(*headers, req->headers[i]);
     return true;
 }
 
@@ -92,7 +100,8 @@ bool mz_gen_http_do(const mz_gen_http_request *req, mz_gen_http_response *resp)
     if (!e) return mz_fail("HTTP: out of memory");
     char err[CURL_ERROR_SIZE] = "";
     sink s = {.max = req->max_body};
-    if (!setup(e, req, err)) {
+    if (!setup(e, req, err, &headers)) {
+        curl_slist_free_all(headers);
         curl_easy_cleanup(e);
         return false;
     }
@@ -177,8 +186,9 @@ struct mz_gen_http_stream {
     CURL *e;
     CURLM *m;
     const mz_gen_http_request *req;
-    uint64_t offset; /* asked for with Range */
-    uint64_t skip;   /* bytes still to drop: the server sent from 0 */
+    struct curl_slist *headers; /* the request's extra ones */
+    uint64_t offset;            /* asked for with Range */
+    uint64_t skip;              /* bytes still to drop: the server sent from 0 */
     uint64_t size;
     bool paused, done, head_seen;
     CURLcode rc;
@@ -249,7 +259,8 @@ static bool stream_pump(mz_gen_http_stream *s)
             if (msg->msg == CURLMSG_DONE) s->done = true, s->rc = msg->data.result;
         if (s->pos < s->len || s->done) break;
         if (mz_time_ms_since(quiet_since) > req->timeout_s * 1000)
-            return mz_fail("HTTP: no data for %.1f s (%s:%d)", req->timeout_s, req->host, req->port);
+            return mz_fail("HTTP: no data for %.1f s (%s:%d)", req->timeout_s, req->host,
+                           req->port);
         curl_multi_poll(s->m, NULL, 0, ABORT_POLL_MS, NULL);
     }
     if (s->pos == s->len && s->done && s->rc != CURLE_OK)
@@ -268,10 +279,11 @@ mz_gen_http_stream *mz_gen_http_stream_open(const mz_gen_http_request *req, uint
     }
     s->req = req;
     s->offset = offset;
-    if (!setup(s->e, req, s->err)) {
+    if (!setup(s->e, req, s->err, &s->headers)) {
         mz_gen_http_stream_close(s);
         return NULL;
     }
+    curl_easy_setopt(s->e, CURLOPT_HTTPHEADER, s->headers);
     curl_easy_setopt(s->e, CURLOPT_CONNECTTIMEOUT_MS, (long)(req->timeout_s * 1000));
     curl_easy_setopt(s->e, CURLOPT_BUFFERSIZE, (long)CHUNK);
     curl_easy_setopt(s->e, CURLOPT_WRITEFUNCTION, on_stream_data);
@@ -319,5 +331,6 @@ void mz_gen_http_stream_close(mz_gen_http_stream *s)
     if (s->m && s->e) curl_multi_remove_handle(s->m, s->e);
     if (s->m) curl_multi_cleanup(s->m);
     if (s->e) curl_easy_cleanup(s->e);
+    curl_slist_free_all(s->headers);
     free(s);
 }

@@ -2,7 +2,9 @@
  * libcurl: one request at a time on the caller's thread, the reply bounded
  * by a size limit and the whole call by a timeout, and abandoned within
  * 50 ms of an abort flag turning true (a closing backend never waits on a
- * slow server). Plain http: ComfyUI runs on the local network.
+ * slow server). http, or https (tls) checked against the system's
+ * certificates or a given CA file; extra request headers (auth tokens for a
+ * hosted ComfyUI) are sent as given and never appear in an error message.
  *
  * Threading: none shared; call from any thread. Errors: false + mz_fail().
  * Ownership: the request's data is only read during the call; resp->body
@@ -25,8 +27,12 @@ typedef struct mz_gen_http_part {
 } mz_gen_http_part;
 
 typedef struct mz_gen_http_request {
-    const char *host;
+    const char *host; /* a name, an IPv4 address or an IPv6 one (no brackets) */
     int port;
+    bool tls;                   /* https */
+    const char *ca_file;        /* PEM certificates to trust; NULL: the system's */
+    const char *const *headers; /* "Name: value" lines, header_count of them */
+    size_t header_count;
     const char *path; /* with its query, already escaped */
     /* A POST of `body` (content_type), or of `parts` as multipart/form-data;
      * a GET when neither is given. */

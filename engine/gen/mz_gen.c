@@ -19,6 +19,7 @@
 #include "mz_gen.h"
 #include "mz_gen_backend.h"
 #include "mz_gen_backends.h"
+#include "comfy_uri.h"
 
 #include "mz_defaults.h"
 #include "mz_error.h"
@@ -61,6 +62,7 @@ struct mz_gen_sink {
     void *self;
     bool healthy;
     char why[160]; /* its last health report */
+    char what[128]; /* what makes its frames (mz_gen_sink_describe); "" unsaid */
 };
 
 struct mz_gen {
@@ -84,6 +86,8 @@ struct mz_gen {
     uint32_t primary_frames; /* of the current scene, from the primary */
     uint32_t scene_frames;  /* frames the scene has; 0: open-ended */
     bool primary_back;      /* the primary made a frame while standing in */
+    bool making;            /* the primary says it is making the scene (stats) */
+    float made;             /* how far, 0..1 */
     mz_gen_job *last;       /* the current scene, for the fallback; owner thread only */
 
     /* The scene in flight. */
@@ -270,6 +274,44 @@ void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why)
                     why ? ": " : "", why ? why : "");
 }
 
+void mz_gen_sink_describe(mz_gen_sink *sink, const char *what)
+{
+    pthread_mutex_lock(&sink->gen->lock);
+    snprintf(sink->what, sizeof sink->what, "%s", what ? what : "");
+    pthread_mutex_unlock(&sink->gen->lock);
+}
+
+void mz_gen_uri_shown(const char *uri, char *out, size_t cap)
+{
+    if (!mz_comfy_uri_accepts(uri)) {
+        /* The remote backend's token=VALUE (docs/protocol.md) */
+        const char *t = uri ? strstr(uri, "?token=") : NULL;
+        if (!t && uri) t = strstr(uri, "&token=");
+        if (t)
+            snprintf(out, cap, "%.*s***%s", (int)(t + 7 - uri), uri, t + 7 + strcspn(t + 7, "&"));
+        else
+            snprintf(out, cap, "%s", uri ? uri : "");
+        return;
+    }
+    mz_comfy_uri *u = malloc(sizeof *u); /* 17 kB: headers up to a JWT's size */
+    if (u && mz_comfy_uri_parse(uri, u))
+        snprintf(out, cap, "%s", u->shown);
+    else /* never opened; its header values are not known to be hidden */
+        snprintf(out, cap, "comfy: a URI that does not parse");
+    free(u);
+}
+
+void mz_gen_sink_progress(mz_gen_sink *sink, uint64_t scene_id, bool making, float done)
+{
+    mz_gen *g = sink->gen;
+    pthread_mutex_lock(&g->lock);
+    if (sink == &g->primary && scene_id == g->current) {
+        g->making = making;
+        g->made = done;
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
 static const mz_gen_backend *find_backend(const char *uri)
 {
     for (size_t i = 0; i < BACKEND_COUNT; i++)
@@ -297,7 +339,7 @@ mz_gen *mz_gen_open(const mz_gen_desc *desc)
     const mz_gen_backend *be = find_backend(d.uri);
     if (!be) {
         mz_fail("gen: no backend for '%s' (known: procedural, ws://host:port, "
-                "comfy://host:port?workflow=FILE)",
+                "comfy[s]://host:port?workflow=FILE)",
                 d.uri);
         return NULL;
     }
@@ -448,6 +490,8 @@ bool mz_gen_submit(mz_gen *g, const mz_scene_request *req, const mz_frame *condi
     g->primary_frames = 0;
     g->scene_frames = req->duration_s > 0 ? (uint32_t)ceilf(req->duration_s * job->req.fps) : 0;
     g->primary_back = false;
+    g->making = false;
+    g->made = 0;
     purge_queue(g);
     bool standing_in = g->active != &g->primary;
     pthread_mutex_unlock(&g->lock);
@@ -511,6 +555,7 @@ void mz_gen_cancel(mz_gen *g)
 {
     pthread_mutex_lock(&g->lock);
     g->current = 0;
+    g->making = false;
     purge_queue(g);
     if (g->held >= 0) g->slots[g->held].state = SLOT_FREE;
     g->held = -1;
@@ -526,10 +571,13 @@ void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out)
     double sorted[LATENCY_WINDOW];
     pthread_mutex_lock(&g->lock);
     snprintf(out->backend, sizeof out->backend, "%s", g->active->backend->name);
+    snprintf(out->generator, sizeof out->generator, "%s", g->active->what);
     out->fallback_active = g->active != &g->primary;
     out->frames = g->frames;
     out->dropped = g->dropped;
     out->first_frame_ms = g->last_latency_ms;
+    out->making = g->making;
+    out->progress = g->made;
     size_t n = g->scenes < LATENCY_WINDOW ? (size_t)g->scenes : LATENCY_WINDOW;
     memcpy(sorted, g->latency_ms, n * sizeof *sorted);
     uint64_t now = mz_time_ns(), oldest = now;

@@ -3,7 +3,8 @@
  * A generator is opened from a URI-like string that picks its backend:
  *   "procedural"            the embedded Vulkan generator (default, always built)
  *   "ws://host:port"        a remote server speaking docs/protocol.md
- *   "comfy://host:port?workflow=FILE"  a ComfyUI server (adapter)
+ *   "comfy://host:port?workflow=FILE"  a ComfyUI server (adapter; comfys:// over
+ *                           TLS, options in docs/comfyui.md)
  *   "clips:DIR"             pre-made clips chosen by scene
  * Every backend streams: frames become available one by one as they are
  * made, never after a whole clip. Frames go through a bounded ring, so memory
@@ -122,12 +123,20 @@ mz_gen_desc mz_gen_desc_defaults(const mz_gen_desc *desc);
 
 typedef struct mz_gen_stats {
     char backend[32];        /* the backend producing frames right now */
+    /* What makes its frames, as the backend describes it (a remote server's
+     * name and backend: "maze 0.1.0, backend procedural"); "" when unsaid. */
+    char generator[128];
     bool fallback_active;    /* a remote backend is standing in with its fallback */
     uint64_t frames;         /* produced since open */
     uint64_t dropped;        /* dropped because the consumer was behind */
     double fps;              /* production rate over the last second */
     double first_frame_ms;   /* submit -> first frame of that scene ready, last scene */
     double first_frame_p50_ms, first_frame_p95_ms; /* over the last 256 scenes */
+    /* Where the backend says how far it is with the current scene (ComfyUI):
+     * making until its last frame is made or its job ends (the fallback may
+     * stand in meanwhile), progress 0..1. false/0 for backends that do not say. */
+    bool making;
+    float progress;
 } mz_gen_stats;
 
 mz_gen *mz_gen_open(const mz_gen_desc *desc);
@@ -156,6 +165,11 @@ bool mz_gen_wait(mz_gen *g, mz_frame *out, double timeout_ms);
 void mz_gen_cancel(mz_gen *g);
 
 void mz_gen_stats_get(mz_gen *g, mz_gen_stats *out);
+
+/* uri as logs and files (manifests, a video's tags) may show it: the values
+ * of secret options (ComfyUI's header=, auth tokens) replaced by "***"; any
+ * other URI as it is. Into out (cap bytes, truncated); may set mz_error(). */
+void mz_gen_uri_shown(const char *uri, char *out, size_t cap);
 
 void mz_gen_close(mz_gen *g);
 

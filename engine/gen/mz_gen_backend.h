@@ -65,6 +65,16 @@ bool mz_gen_sink_push(mz_gen_sink *sink, const mz_frame *frame);
 /* A remote backend reports its server's state (reachable and serving). */
 void mz_gen_sink_health(mz_gen_sink *sink, bool healthy, const char *why);
 
+/* What makes the frames, as far as the backend knows it (a remote server's
+ * name and backend from its welcome; copied): mz_gen_stats.generator. */
+void mz_gen_sink_describe(mz_gen_sink *sink, const char *what);
+
+/* A backend that knows how far it is with a scene says so (ComfyUI: its
+ * sampler's steps): making until the scene's last frame is made or its job
+ * ends, done 0..1. Read by mz_gen_stats (the player's working indicator);
+ * ignored unless scene_id is the current scene. Never blocks. */
+void mz_gen_sink_progress(mz_gen_sink *sink, uint64_t scene_id, bool making, float done);
+
 typedef struct mz_gen_backend {
     uint32_t version;
     const char *name;

@@ -192,7 +192,8 @@ struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, vo
     return NULL;
 }
 
-struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user)
+struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user, bool tls,
+                                       const char *ca_file)
 {
     struct lws_context_creation_info info = {
         .port = CONTEXT_PORT_NO_LISTEN,
@@ -201,7 +202,12 @@ struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, vo
         .uid = -1,
         .user = user,
         .connect_timeout_secs = 2,
-        .options = LWS_SERVER_OPTION_VALIDATE_UTF8,
+        /* The handshake is built in this buffer (4 kB by default): room for
+         * extra headers such as a JWT bearer token. */
+        .pt_serv_buf_size = 32 * 1024,
+        .options =
+            LWS_SERVER_OPTION_VALIDATE_UTF8 | (tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0),
+        .client_ssl_ca_filepath = ca_file,
     };
     lws_set_log_level(LLL_ERR, NULL);
     return lws_create_context(&info);

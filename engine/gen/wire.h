@@ -84,8 +84,11 @@ void mz_gen_wire_reset(mz_gen_wire *w);
  * the port listened on. */
 struct lws_context *mz_gen_wire_listen(const struct lws_protocols *protocols, void *user,
                                        const char *iface, int port, int *bound);
-/* A client context: no listening, connections give up after 2 s. */
-struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user);
+/* A client context: no listening, connections give up after 2 s. With
+ * tls, it can make wss connections, trusting the certificates in ca_file
+ * (PEM; NULL: the system's). */
+struct lws_context *mz_gen_wire_client(const struct lws_protocols *protocols, void *user,
+                                       bool tls, const char *ca_file);
 
 /* Services ctx until *quit is set (then lws_cancel_service wakes it).
  * false: the service loop failed. */

@@ -18,7 +18,9 @@ typedef enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_UP } link_state;
 
 struct mz_gen_ws_client {
     mz_gen_ws_client_desc desc; /* strings point into the fields below */
-    char host[128], path[512], subprotocol[64], origin[128];
+    char host[256], host_header[260], path[512], subprotocol[64], origin[260], ca_file[1024];
+    char headers[MZ_GEN_WS_CLIENT_MAX_HEADERS][MZ_GEN_WS_CLIENT_MAX_HEADER_LEN];
+    const char *header_list[MZ_GEN_WS_CLIENT_MAX_HEADERS];
     /* One protocol, named as the subprotocol asked for: libwebsockets
      * binds the connection to it by that name. */
     struct lws_protocols protocols[2];
@@ -57,7 +59,8 @@ static void connect_now(lws_sorted_usec_list_t *sul)
         .address = c->host,
         .port = c->desc.port,
         .path = c->path,
-        .host = c->host,
+        .host = c->host_header,
+        .ssl_connection = c->desc.tls ? LCCSCF_USE_SSL : 0,
         .origin = c->desc.origin,
         .protocol = c->desc.subprotocol,
         .local_protocol_name = c->protocols[0].name,
@@ -77,6 +80,19 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (c->desc.wake && !atomic_load(&c->quit)) c->desc.wake(c, c->desc.user);
         return 0;
+    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+        /* in: where the next header goes; len: the room left. */
+        char **p = in;
+        for (size_t i = 0; i < c->desc.header_count; i++) {
+            size_t n = strlen(c->header_list[i]);
+            if (n + 2 > len) return -1;
+            memcpy(*p, c->header_list[i], n);
+            memcpy(*p + n, "\r\n", 2);
+            *p += n + 2;
+            len -= n + 2;
+        }
+        return 0;
+    }
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         c->wsi = wsi;
         c->wire.wsi = wsi;
@@ -143,9 +159,18 @@ mz_gen_ws_client *mz_gen_ws_client_open(const mz_gen_ws_client_desc *desc)
         return NULL;
     }
     c->desc = *desc;
-    if (!copy(c->host, sizeof c->host, desc->host) || !copy(c->path, sizeof c->path, desc->path) ||
+    bool v6 = strchr(desc->host, ':') != NULL; /* Host: [::1] */
+    bool fits = desc->header_count <= MZ_GEN_WS_CLIENT_MAX_HEADERS;
+    for (size_t i = 0; fits && i < desc->header_count; i++) {
+        fits = copy(c->headers[i], sizeof c->headers[i], desc->headers[i]);
+        c->header_list[i] = c->headers[i];
+    }
+    if (!fits || !copy(c->host, sizeof c->host, desc->host) ||
+        snprintf(c->host_header, sizeof c->host_header, v6 ? "[%s]" : "%s", desc->host) < 0 ||
+        !copy(c->path, sizeof c->path, desc->path) ||
         !copy(c->subprotocol, sizeof c->subprotocol, desc->subprotocol) ||
-        !copy(c->origin, sizeof c->origin, desc->origin)) {
+        !copy(c->origin, sizeof c->origin, desc->origin) ||
+        !copy(c->ca_file, sizeof c->ca_file, desc->ca_file)) {
         free(c);
         mz_fail("a WebSocket address part is too long");
         return NULL;
@@ -154,6 +179,8 @@ mz_gen_ws_client *mz_gen_ws_client_open(const mz_gen_ws_client_desc *desc)
     c->desc.path = c->path;
     c->desc.subprotocol = desc->subprotocol ? c->subprotocol : NULL;
     c->desc.origin = desc->origin ? c->origin : NULL;
+    c->desc.ca_file = desc->ca_file ? c->ca_file : NULL;
+    c->desc.headers = c->header_list;
     c->backoff_ms = BACKOFF_FIRST_MS;
     atomic_init(&c->quit, false);
     c->protocols[0] = (struct lws_protocols){
@@ -161,7 +188,7 @@ mz_gen_ws_client *mz_gen_ws_client_open(const mz_gen_ws_client_desc *desc)
         .callback = on_event,
         .rx_buffer_size = 64 * 1024,
     };
-    c->ctx = mz_gen_wire_client(c->protocols, c);
+    c->ctx = mz_gen_wire_client(c->protocols, c, desc->tls, c->desc.ca_file);
     if (!c->ctx) {
         free(c);
         mz_fail("cannot create a libwebsockets context");

@@ -20,9 +20,18 @@
 
 typedef struct mz_gen_ws_client mz_gen_ws_client;
 
+#define MZ_GEN_WS_CLIENT_MAX_HEADERS 8
+#define MZ_GEN_WS_CLIENT_MAX_HEADER_LEN 2048 /* a line's bytes, NUL included */
+
 typedef struct mz_gen_ws_client_desc {
-    const char *host;
+    const char *host; /* a name, an IPv4 address or an IPv6 one (no brackets) */
     int port;
+    bool tls;                   /* wss: the server's certificate is checked */
+    const char *ca_file;        /* PEM certificates to trust; NULL: the system's */
+    const char *const *headers; /* "Name: value" lines added to the handshake (at most
+                                   MZ_GEN_WS_CLIENT_MAX_HEADERS, each shorter than
+                                   MZ_GEN_WS_CLIENT_MAX_HEADER_LEN) */
+    size_t header_count;
     const char *path;
     const char *subprotocol; /* asked of the server; NULL: none */
     const char *origin;      /* the Origin header; NULL: none (a program, not a browser) */

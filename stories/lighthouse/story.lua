@@ -100,7 +100,7 @@ scene "cliff_path" {
   -- Act one, eerie: the first look at the dark tower, by night, in the
   -- eerie palette (the prompt's own colours win over the style's).
   variants = {
-    { tone = "eerie", prompt = function(s)
+    { id = "eerie", tone = "eerie", prompt = function(s)
       if visits("cliff_path") == 1 then
         return "a dark lighthouse tower on the headland, no beam, one lit window far off, "
           .. "birds wheeling, a windswept cliff path at night above a green sea, "
@@ -110,18 +110,10 @@ scene "cliff_path" {
         .. "a windswept cliff path at midnight above the sea, violet storm, rain, slow pan"
     end, caption = function(s)
       if visits("cliff_path") == 1 then
-        return {
-          en = "The lighthouse on Gull Rock should be burning by now. It is dark, and the dark "
-            .. "seems to watch you. Out on the water, a small boat runs for home as if chased.",
-          fr = "Le phare de Gull Rock devrait déjà briller. Il est éteint, et le noir semble "
-            .. "vous observer. Sur l'eau, un petit bateau file vers le port comme poursuivi.",
-        }
+        return "The lighthouse on Gull Rock should be burning by now. It is dark, and the dark "
+          .. "seems to watch you. Out on the water, a small boat runs for home as if chased."
       end
-      return {
-        en = "The cliff path again. The tower is still dark, and something in the storm is closer.",
-        fr = "Encore le sentier de la falaise. La tour est toujours éteinte, et quelque chose "
-          .. "dans l'orage approche.",
-      }
+      return "The cliff path again. The tower is still dark, and something in the storm is closer."
     end },
   },
   sound = { "wind", "sea", "storm" },
@@ -371,12 +363,9 @@ scene "watch_room" {
   caption = "The watch room. A desk, a logbook, the brass tank that feeds the lamp above.",
   -- Act two, eerie.
   variants = {
-    { tone = "eerie", caption = {
-      en = "The watch room. The logbook lies open, though nobody opened it. The brass tank "
-        .. "ticks, like something breathing.",
-      fr = "La salle de veille. Le registre est ouvert, et personne ne l'a ouvert. Le réservoir "
-        .. "de cuivre cliquette, comme une respiration.",
-    } },
+    { id = "eerie", tone = "eerie",
+      caption = "The watch room. The logbook lies open, though nobody opened it. The brass tank "
+        .. "ticks, like something breathing." },
   },
   sound = { "interior", "wind", "storm" },
   on = {
@@ -589,12 +578,9 @@ scene "sea_cave" {
     .. "faint green light.",
   -- Act three, eerie.
   variants = {
-    { tone = "eerie", caption = {
-      en = "The cave runs back under the lighthouse. Far inside, a green light moves, the way "
-        .. "a lantern moves when someone carries it.",
-      fr = "La grotte s'enfonce sous le phare. Tout au fond, une lumière verte bouge, comme "
-        .. "bouge une lanterne que quelqu'un porte.",
-    } },
+    { id = "eerie", tone = "eerie",
+      caption = "The cave runs back under the lighthouse. Far inside, a green light moves, the way "
+        .. "a lantern moves when someone carries it." },
   },
   sound = { "drip", "sea", "drone" },
   on = {

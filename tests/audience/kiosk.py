@@ -280,9 +280,10 @@ def test_restart(display, work):
         k.stop()
 
 
-def test_one_token(display, work):
+def test_operator(display, work):
     """With no console_token set, the console and the moderation page take
-    the same random token (the one state_dir/console-token holds)."""
+    the same random token (the one state_dir/console-token holds); the
+    moderation queue outlives the player."""
     k = Kiosk(display, work, "audience = queue", "premoderate = true", console=True)
     try:
         with open(os.path.join(work, "console-token")) as f:
@@ -294,11 +295,30 @@ def test_one_token(display, work):
         check(status == 200, f"...and the console: {status}")
         status, _, _ = webtest.request(k.port, "GET", "/api/moderation?token=x" + token[1:])
         check(status == 401, f"another token does not: {status}")
+        # the moderation queue outlives the player: a line waits, the player
+        # is killed, the operator approves it, the next player shows it
+        p = Phone(k.port)
+        ws = p.live()
+        _, r = p.post("/api/audience/line", "go down the stairs")
+        check(r["state"] == "waiting", f"the line waits for the operator: {r}")
+        old = k.player_pid()
+        os.kill(old, signal.SIGKILL)
+        _, _, data = webtest.request(k.port, "GET", f"/api/moderation?token={token}")
+        waiting = [w["id"] for w in json.loads(data)["waiting"]]
+        check(r["id"] in waiting, f"still waiting after the kill: {waiting}")
+        status, _, _ = webtest.request(k.port, "POST", f"/api/moderation?token={token}",
+                                       f"approve {r['id']}".encode(),
+                                       {"Content-Type": "text/plain"})
+        check(status == 200, f"approved while the player restarts: {status}")
+        msg = ws_wait(ws, lambda m: m.get("id") == r["id"] and m["state"] == "shown", 60)
+        check(msg is not None, "the next player shows it, and the phone hears so")
+        check(k.player_pid(other_than=old) is not None, "a new player is on screen")
+        ws.close()
     finally:
         k.stop()
 
 
-TESTS = [test_queue, test_vote, test_restart, test_one_token]
+TESTS = [test_queue, test_vote, test_restart, test_operator]
 
 if __name__ == "__main__":
     only = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--only" else None

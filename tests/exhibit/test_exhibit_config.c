@@ -38,6 +38,8 @@ static void test_defaults(void)
     MZ_CHECK_STR(c.attract_text, "Type to begin");
     MZ_CHECK_STR(c.console_bind, "127.0.0.1");
     MZ_CHECK(c.story_count == 0);
+    /* issue 17: the story's first language and languages offered, no guess */
+    MZ_CHECK(c.lang_keys && !c.lang_detect && !c.lang[0] && !c.profile[0]);
 }
 
 static void test_values(void)

@@ -6,7 +6,8 @@
  * less trusted than they look: stories are downloaded), the rest is what the
  * viewer typed. What must hold for any input is checked: clean, bounded,
  * idempotent sanitising and moderation; scores in [0,1]; a pattern scoring
- * exactly 1 against the same text said back. */
+ * exactly 1 against the same text said back; a language guessed among those
+ * asked, or none. */
 #include "fuzz.h"
 #include "mz_screen.h"
 #include "mz_text.h"
@@ -83,6 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(again + said_c, " wreck", 7);
         FUZZ_CHECK(!mz_screen_check(screen, again, NULL));
     }
+
+    /* A kiosk's guess at a first line's language (any bytes, any length):
+     * one of the languages or none, the same when asked again. */
+    static const char *const langs[] = {"en", "fr", "de", "ja", "ar", "zh"};
+    int lang = mz_text_guess_lang(said, said_len, langs, 6);
+    FUZZ_CHECK(lang >= -1 && lang < 6 && mz_text_guess_lang(said, said_len, langs, 6) == lang);
 
     mz_utterance *u = mz_utterance_make(lx, said);
     FUZZ_CHECK(u != NULL);

@@ -58,6 +58,20 @@ grep -q '^maze verify: verified' "$T/walk_ok.txt" || cat "$T/walk_ok.txt"
 check "maze gen's recording verifies" test $? -eq 0
 check "gen: frames and the y4m hashed" has "$T/gen.txt" "ok   4 of 4 files as the manifest hashed them"
 
+# How the generator drew is part of the replay: all pixels (--quality
+# reference; auto draws a 352x198 frame smaller on lavapipe), or the fraction
+# MZ_GEN_SCALE asked for, whatever the verifier's own environment says.
+"$MZ_MAZE" gen "a lighthouse at dusk" --frames 2 --size 352x198 --quality reference \
+  --out "$T/ref" > /dev/null 2>&1
+MZ_GEN_SCALE=0.5 "$MZ_MAZE" verify "$T/ref" > "$T/ref.txt" 2>&1
+check "gen --quality reference verifies (verifier with MZ_GEN_SCALE=0.5)" \
+  has "$T/ref.txt" "ok   2 of 2 frames match the re-render exactly"
+MZ_GEN_SCALE=0.5 "$MZ_MAZE" play tests/story/fixtures/cellar --headless --inputs "$T/in.txt" \
+  --size 96x54 --frames-per-turn 2 --record "$T/half" > /dev/null 2>&1
+"$MZ_MAZE" verify "$T/half" > "$T/half.txt" 2>&1
+check "a recording drawn at MZ_GEN_SCALE=0.5 verifies without it" \
+  has "$T/half.txt" "ok   6 of 6 frames match the re-render exactly"
+
 "$MZ_MAZE" verify "$T/nothing" > "$T/none.txt" 2>&1
 check "no manifest: exit 1 and says so" sh -c "test $? -eq 1 && grep -q 'cannot read it' '$T/none.txt'"
 finish

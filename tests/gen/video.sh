@@ -71,4 +71,25 @@ tl=$(corner "$T/lbl_frame.png" 160x30+0+0 "$T/lbl/frame_00000.png")
 rest=$(corner "$T/lbl_frame.png" 320x120+0+60 "$T/lbl/frame_00000.png")
 check "burnt-in label: the corner changed ($tl), the picture not ($rest)" \
   awk -v a="$tl" -v b="$rest" 'BEGIN { exit !(a > 0.03 && b < 0.02) }'
+
+# Whether the label shows is the story's choice, and the installation's over
+# it: a headless play's video (--video-disclosure) against the frame as made.
+mkdir "$T/quiet"
+sed 's/^story {$/story {\n  disclosure = false,/' tests/story/fixtures/cellar/story.lua > "$T/quiet/story.lua"
+label() { # label NAME STORY [options]: the top-left corner's difference from the frame made
+  name=$1 story=$2
+  shift 2
+  "$MZ_MAZE" play "$story" --headless --inputs "$T/in.txt" --size 320x180 --frames-per-turn 2 \
+    --record "$T/$name" --video "$T/$name.mp4" --video-disclosure "$@" > /dev/null 2>&1
+  ffmpeg -v error -i "$T/$name.mp4" -frames:v 1 "$T/$name.png"
+  corner "$T/$name.png" 160x30+0+0 "$T/$name/frame_000000.png"
+}
+on=$(label story_on tests/story/fixtures/cellar)
+off=$(label story_off "$T/quiet")
+installation=$(label installation "$T/quiet" --disclosure "Pictures made by a machine")
+none=$(label no_label tests/story/fixtures/cellar --no-disclosure)
+check "the label: by default ($on), not when the story says disclosure = false ($off)" \
+  awk -v a="$on" -v b="$off" 'BEGIN { exit !(a > 0.03 && b < 0.02) }'
+check "the installation's --disclosure over the story's false ($installation), --no-disclosure ($none)" \
+  awk -v a="$installation" -v b="$none" 'BEGIN { exit !(a > 0.03 && b < 0.02) }'
 finish

@@ -89,16 +89,22 @@ static long diff(const uint8_t *a, const uint8_t *b, int y0, int y1)
     return d / ((long)(y1 - y0) * W);
 }
 
-/* Text on the band: bright pixels the dim painting does not have. */
-static int bright(const uint8_t *img, int y0, int y1)
+/* Text on the band: pixels brighter than `level` in every channel, which
+ * the dim painting does not have, in rows y0..y1 of a w-wide image. */
+static int bright_in(const uint8_t *img, int w, int y0, int y1, int level)
 {
     int n = 0;
     for (int y = y0; y < y1; y++)
-        for (int x = 0; x < W; x++) {
-            const uint8_t *p = img + ((size_t)y * W + x) * 4;
-            n += p[0] > 220 && p[1] > 220 && p[2] > 220;
+        for (int x = 0; x < w; x++) {
+            const uint8_t *p = img + ((size_t)y * w + x) * 4;
+            n += p[0] > level && p[1] > level && p[2] > level;
         }
     return n;
+}
+
+static int bright(const uint8_t *img, int y0, int y1)
+{
+    return bright_in(img, W, y0, y1, 220);
 }
 
 static void test_flow(void)
@@ -495,18 +501,6 @@ static int label_pixels(const uint8_t *img, int w, int h)
     return n;
 }
 
-/* Text on the band (rows band..h of a w-wide image). */
-static int bright_in(const uint8_t *img, int w, int y0, int y1)
-{
-    int n = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = 0; x < w; x++) {
-            const uint8_t *p = img + ((size_t)y * w + x) * 4;
-            n += p[0] > 200 && p[1] > 200 && p[2] > 200;
-        }
-    return n;
-}
-
 /* The video's picture is what the viewer saw: at 0.5 s, a caption on the
  * band and the disclosure label, but not the recording indicator (decoded
  * by ffmpeg; before, the video held the generator's frames alone). */
@@ -523,7 +517,9 @@ static void video_shows_what_the_viewer_saw(const char *path, int band)
         free(img);
         return;
     }
-    int text = bright_in(img, (int)w, band, (int)h), above = bright_in(img, (int)w, band - 30, band);
+    /* (200, not 220: the encoder softens the letters' edges) */
+    int text = bright_in(img, (int)w, band, (int)h, 200);
+    int above = bright_in(img, (int)w, band - 30, band, 200);
     printf("  the video at 0.5 s: %d bright pixels in the band, %d above it, %d label pixels, %d "
            "red\n",
            text, above, label_pixels(img, (int)w, (int)h), red_dots(img, (int)w, (int)h));

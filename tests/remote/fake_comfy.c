@@ -9,19 +9,30 @@
  * execution_interrupted), comfy_execution/progress.py
  * (WebUIProgressHandler.update_handler: previews naming their prompt) and
  * comfy_api/feature_flags.py (a client's `feature_flags` message asks for
- * them with supports_preview_metadata).
+ * them with supports_preview_metadata), latent_preview.py (samplers'
+ * previews are JPEG: send_image's event 1 with format 1), server.py
+ * image_upload (a name already in input/ gets " (1)" unless overwrite is
+ * "true"), get_history_prompt_id with execution.py PromptQueue.task_done
+ * and get_history ({} until the prompt has ended, then {id: {prompt,
+ * outputs, status: {status_str, completed, messages}, meta}}) and
+ * get_object_info_node ({} for a class that is not installed).
  *   POST /upload/image (multipart)  -> {"name", "subfolder", "type"}
  *   POST /prompt {prompt, client_id?, prompt_id?} -> {"prompt_id", "number",
  *        "node_errors"}, or 400 {error, node_errors}; the prompt joins the queue
  *   POST /interrupt {prompt_id?}   -> stops the running prompt (if it is that one)
  *   POST /queue {"delete": [ids]}  -> drops waiting prompts
  *   GET /view?filename=&subfolder=&type= -> the PNG
+ *   GET /history/{prompt_id}       -> the ended prompt's outputs and status
+ *   GET /object_info/{class}       -> {class: {...}} or {}
+ * Options make it drop /ws mid-prompt, serve under a path prefix as behind
+ * a proxy, demand an Authorization header, listen on ::1, speak TLS.
  * A running prompt: execution_start, executing, N x (progress + preview),
  * executed {output: {images}}, executing {node: null}, execution_success.
  * Solid colours make frames recognisable: previews green (magenta for a
- * prompt queued without a client_id), outputs red then blue, all at sizes
- * other than the scene's (the adapter scales). With opts.media the output
- * node is an animated one instead (fake_media.c), its file on disk. */
+ * prompt queued without a client_id), outputs red then blue, PreviewImage's
+ * yellow, all at sizes other than the scene's (the adapter scales). With
+ * opts.media the output node is an animated one instead (fake_media.c),
+ * its file on disk. */
 #define _GNU_SOURCE /* memmem */
 #include "fake_comfy.h"
 
@@ -43,11 +54,15 @@
 #define MAX_BODY (8 << 20)
 #define MAX_SOCKETS 8
 #define MAX_QUEUE 64
+#define MAX_INPUTS 64
+#define MAX_HISTORY 16
 #define PREVIEW_IMAGE 1
 #define PREVIEW_IMAGE_WITH_METADATA 4
 
 typedef struct session {
     bool is_ws, metadata;
+    bool denied;  /* no or a wrong Authorization: 401 once the body is in */
+    bool dropped; /* drop_sockets: closed at its next writeable */
     char path[128], client_id[64];
     uint8_t *body;
     size_t len;
@@ -58,6 +73,14 @@ typedef struct session {
 typedef struct job {
     char id[64], client_id[64]; /* client_id "": broadcast */
 } job;
+
+/* A prompt that has ended, as /history tells it. */
+typedef struct ended {
+    char id[64];
+    bool success;
+    char *outputs;  /* the JSON of {node: ui} */
+    char *messages; /* the JSON of [[event, data], ...] */
+} ended;
 
 struct fake_comfy {
     fake_loop loop;
@@ -74,6 +97,11 @@ struct fake_comfy {
     struct lws *reply_wsi; /* a /prompt reply held back by reply_delay_ms */
     char reply[1024];
     int reply_status;
+    char inputs[MAX_INPUTS][128]; /* the input/ folder's file names */
+    int input_count;
+    ended history[MAX_HISTORY]; /* circular */
+    int history_next;
+    bool ws_refused;    /* drop_ws_at_step: until the running prompt ends */
     char media_dir[64]; /* opts.media's file is there */
 };
 
@@ -107,25 +135,35 @@ static void send_text(fake_comfy *f, const job *j, const char *text)
 /* {"type": type, "data": {"prompt_id": id, ...extra}} */
 static void send_event(fake_comfy *f, const job *j, const char *type, const char *extra)
 {
+    if (!strcmp(type, "progress")) {
+        pthread_mutex_lock(&f->lock);
+        f->log.progress_sent++;
+        pthread_mutex_unlock(&f->lock);
+    }
     char text[1024];
     snprintf(text, sizeof text, "{\"type\":\"%s\",\"data\":{\"prompt_id\":\"%s\"%s%s}}", type,
              j->id, extra[0] ? "," : "", extra);
     send_text(f, j, text);
 }
 
-/* A PNG preview: event 1 (4-byte format 2 = PNG, then the image) for
- * sockets that did not ask, event 4 (4-byte metadata length, the metadata
- * JSON naming the prompt, then the image) for those that did. */
+/* A sampler's JPEG preview (latent_preview.py): event 1 (4-byte format
+ * 1 = JPEG, then the image) for sockets that did not ask, event 4 (4-byte
+ * metadata length, the metadata JSON naming the prompt, then the image)
+ * for those that did. */
 static void send_preview(fake_comfy *f, const job *j)
 {
-    uint8_t *png;
+    enum { PW = 32, PH = 18 };
+    uint8_t rgba[PW * PH * 4], *jpeg;
     size_t len;
-    solid_png(j->client_id[0] ? 0 : 200, 200, j->client_id[0] ? 0 : 200, 32, 18, &png, &len);
+    for (int i = 0; i < PW * PH; i++)
+        memcpy(rgba + 4 * i,
+               j->client_id[0] ? (uint8_t[]){0, 200, 0, 255} : (uint8_t[]){200, 200, 200, 255}, 4);
+    if (!mz_gen_jpeg_encode(rgba, PW, PH, 90, &jpeg, &len)) return;
     char meta[256];
     int mlen = snprintf(meta, sizeof meta,
                         "{\"node_id\":\"3\",\"prompt_id\":\"%s\",\"display_node_id\":\"3\","
                         "\"parent_node_id\":null,\"real_node_id\":\"3\","
-                        "\"image_type\":\"image/png\"}",
+                        "\"image_type\":\"image/jpeg\"}",
                         j->id);
     for (int i = 0; i < MAX_SOCKETS; i++) {
         session *s = f->socks[i];
@@ -140,52 +178,121 @@ static void send_preview(fake_comfy *f, const job *j)
             msg[6] = (uint8_t)(mlen >> 8), msg[7] = (uint8_t)mlen;
             memcpy(msg + 8, meta, (size_t)mlen);
         } else {
-            msg[7] = 2;
+            msg[7] = 1;
         }
-        memcpy(msg + head, png, len);
+        memcpy(msg + head, jpeg, len);
     }
-    free(png);
+    free(jpeg);
 }
 
-static void send_executed(fake_comfy *f, const job *j)
+/* The ui of an output node (nodes.py SaveImage.save_images: {images:
+ * [{filename, subfolder, type}]}): SaveImage's (node 9, saved: "output")
+ * or PreviewImage's (node 12, "temp"). */
+static cJSON *node_output(const fake_comfy *f, bool preview)
 {
-    if (f->opts.media) {
-        char text[1024];
-        snprintf(text, sizeof text,
-                 "{\"type\":\"executed\",\"data\":{\"node\":\"9\",\"display_node\":\"9\","
-                 "\"output\":%s,\"prompt_id\":\"%s\"}}",
-                 fake_media_output(f->opts.media), j->id);
-        send_text(f, j, text);
-        return;
-    }
-    int n = f->opts.images ? f->opts.images : 2;
-    cJSON *m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "type", "executed");
-    cJSON *data = cJSON_AddObjectToObject(m, "data");
-    cJSON_AddStringToObject(data, "node", "9");
-    cJSON_AddStringToObject(data, "display_node", "9");
-    cJSON_AddStringToObject(data, "prompt_id", j->id);
-    cJSON *images = cJSON_AddArrayToObject(cJSON_AddObjectToObject(data, "output"), "images");
+    if (f->opts.media && !preview) return cJSON_Parse(fake_media_output(f->opts.media));
+    int n = preview ? 1 : f->opts.images ? f->opts.images : 2;
+    cJSON *out = cJSON_CreateObject();
+    cJSON *images = cJSON_AddArrayToObject(out, "images");
     for (int i = 1; i <= n; i++) {
-        char name[32];
-        snprintf(name, sizeof name, i == 2 ? "maze %05d_.png" : "maze_%05d_.png", i);
+        char name[40];
+        snprintf(name, sizeof name,
+                 preview  ? "ComfyUI_temp_abcde_%05d_.png"
+                 : i == 2 ? "maze %05d_.png"
+                          : "maze_%05d_.png",
+                 i);
         cJSON *img = cJSON_CreateObject();
         cJSON_AddStringToObject(img, "filename", name);
         cJSON_AddStringToObject(img, "subfolder", i == 2 ? "clips" : "");
-        cJSON_AddStringToObject(img, "type", "output");
+        cJSON_AddStringToObject(img, "type", preview ? "temp" : "output");
         cJSON_AddItemToArray(images, img);
     }
-    char *text = cJSON_PrintUnformatted(m);
-    send_text(f, j, text);
-    free(text);
-    cJSON_Delete(m);
+    return out;
+}
+
+/* The prompt's outputs as history_result keeps them: {node: ui}. */
+static cJSON *prompt_outputs(const fake_comfy *f)
+{
+    cJSON *outputs = cJSON_CreateObject();
+    cJSON_AddItemToObject(outputs, "9", node_output(f, false));
+    if (f->opts.preview_node) cJSON_AddItemToObject(outputs, "12", node_output(f, true));
+    return outputs;
+}
+
+/* One `executed` per output node, as execution.py sends them. */
+static void send_executed(fake_comfy *f, const job *j)
+{
+    cJSON *outputs = prompt_outputs(f), *out;
+    cJSON_ArrayForEach(out, outputs)
+    {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "type", "executed");
+        cJSON *data = cJSON_AddObjectToObject(m, "data");
+        cJSON_AddStringToObject(data, "node", out->string);
+        cJSON_AddStringToObject(data, "display_node", out->string);
+        cJSON_AddItemToObject(data, "output", cJSON_Duplicate(out, true));
+        cJSON_AddStringToObject(data, "prompt_id", j->id);
+        char *text = cJSON_PrintUnformatted(m);
+        send_text(f, j, text);
+        free(text);
+        cJSON_Delete(m);
+    }
+    cJSON_Delete(outputs);
+}
+
+/* PromptQueue.task_done: the ended prompt joins the history, with the
+ * outputs of the nodes that ran and the status messages. */
+static void remember(fake_comfy *f, const job *j, bool success, bool with_outputs,
+                     const char *last_message)
+{
+    ended *e = &f->history[f->history_next];
+    f->history_next = (f->history_next + 1) % MAX_HISTORY;
+    free(e->outputs);
+    free(e->messages);
+    snprintf(e->id, sizeof e->id, "%s", j->id);
+    e->success = success;
+    cJSON *outputs = with_outputs ? prompt_outputs(f) : cJSON_CreateObject();
+    e->outputs = cJSON_PrintUnformatted(outputs);
+    cJSON_Delete(outputs);
+    char messages[1024];
+    snprintf(messages, sizeof messages,
+             "[[\"execution_start\",{\"prompt_id\":\"%s\",\"timestamp\":1}],%s]", j->id,
+             last_message);
+    e->messages = strdup(messages);
 }
 
 static void on_step(lws_sorted_usec_list_t *sul);
 
-/* The running prompt is over: PromptQueue.task_done, then the next. */
-static void finish_running(fake_comfy *f)
+/* The link breaks (a proxy restarts, Wi-Fi drops): every socket is closed
+ * at once, and none is taken until the running prompt has ended, so the
+ * rest of its messages reach nobody. */
+static void drop_sockets(fake_comfy *f)
 {
+    for (int i = 0; i < MAX_SOCKETS; i++) {
+        session *s = f->socks[i];
+        if (!s) continue;
+        f->socks[i] = NULL;
+        s->dropped = true;
+        lws_callback_on_writable(s->wire.wsi);
+    }
+    f->ws_refused = true;
+}
+
+#define ERROR_DATA                                                                                 \
+    "\"node_id\":\"3\",\"node_type\":\"KSampler\",\"exception_message\":\"CUDA out of memory\","   \
+    "\"exception_type\":\"torch.OutOfMemoryError\""
+#define INTERRUPTED_DATA "\"node_id\":\"3\",\"node_type\":\"KSampler\",\"executed\":[]"
+
+/* The running prompt is over (`event` its last message, with `data`):
+ * PromptQueue.task_done, then the next. */
+static void finish_running(fake_comfy *f, const char *event, const char *data)
+{
+    const job *j = &f->queue[0];
+    char last[512];
+    snprintf(last, sizeof last, "[\"%s\",{\"prompt_id\":\"%s\",%s}]", event, j->id, data);
+    bool success = !strcmp(event, "execution_success");
+    remember(f, j, success, success, last);
+    f->ws_refused = false;
     f->step = -1;
     lws_sul_cancel(&f->step_timer);
     memmove(f->queue, f->queue + 1, sizeof(job) * (size_t)--f->queued);
@@ -213,26 +320,25 @@ static void on_step(lws_sorted_usec_list_t *sul)
             send_event(f, j, "execution_cached", "\"nodes\":[\"3\",\"9\"]");
             send_executed(f, j);
             send_event(f, j, "execution_success", "\"timestamp\":2");
-            finish_running(f);
+            finish_running(f, "execution_success", "\"timestamp\":2");
             return;
         }
         send_event(f, j, "executing", "\"node\":\"3\",\"display_node\":\"3\"");
     } else if (s <= steps) {
+        if (s == f->opts.drop_ws_at_step) drop_sockets(f);
         snprintf(extra, sizeof extra, "\"value\":%d,\"max\":%d,\"node\":\"3\"", s, steps);
         send_event(f, j, "progress", extra);
         send_preview(f, j);
     } else if (f->opts.fail) {
-        send_event(f, j, "execution_error",
-                   "\"node_id\":\"3\",\"node_type\":\"KSampler\",\"exception_message\":"
-                   "\"CUDA out of memory\",\"exception_type\":\"torch.OutOfMemoryError\"");
-        finish_running(f);
+        send_event(f, j, "execution_error", ERROR_DATA);
+        finish_running(f, "execution_error", ERROR_DATA);
         return;
     } else if (s == steps + 1) {
         send_executed(f, j);
     } else {
         send_event(f, j, "executing", "\"node\":null");
         send_event(f, j, "execution_success", "\"timestamp\":2");
-        finish_running(f);
+        finish_running(f, "execution_success", "\"timestamp\":2");
         return;
     }
     lws_sul_schedule(f->loop.ctx, 0, &f->step_timer, on_step, STEP_US);
@@ -258,6 +364,13 @@ static int respond_json(struct lws *wsi, int status, const char *json)
     return respond(wsi, status, "application/json", json, strlen(json));
 }
 
+static int input_index(const fake_comfy *f, const char *name)
+{
+    for (int i = 0; i < f->input_count; i++)
+        if (!strcmp(f->inputs[i], name)) return i;
+    return -1;
+}
+
 static int on_upload(fake_comfy *f, struct lws *wsi, session *s)
 {
     static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -268,15 +381,70 @@ static int on_upload(fake_comfy *f, struct lws *wsi, session *s)
     if (!png || !field ||
         !mz_gen_image_decode(png, s->len - (size_t)(png - s->body), 4096, &rgba, &w, &h))
         return respond_json(wsi, 400, "{\"error\":\"no image\"}");
+    /* image_upload: the file keeps its name with overwrite "true" (or
+     * "1"); otherwise a name already in input/ becomes "NAME (1).png". */
+    char name[100] = "", stem[100], reply[256];
+    const char *fn = memmem(s->body, s->len, "filename=\"", 10);
+    if (fn) sscanf(fn + 10, "%99[^\"]", name);
+    static const char ow_field[] = "name=\"overwrite\"\r\n\r\n";
+    const char *ow = memmem(s->body, s->len, ow_field, sizeof ow_field - 1);
+    const char *v = ow ? ow + sizeof ow_field - 1 : NULL;
+    bool overwrite = v && (!strncmp(v, "true\r", 5) || !strncmp(v, "1\r", 2));
+    snprintf(stem, sizeof stem, "%.*s", (int)strcspn(name, "."), name);
+    for (int i = 1; !overwrite && input_index(f, name) >= 0; i++)
+        snprintf(name, sizeof name, "%.80s (%d).png", stem, i);
+    if (input_index(f, name) < 0 && f->input_count < MAX_INPUTS)
+        snprintf(f->inputs[f->input_count++], sizeof f->inputs[0], "%s", name);
     pthread_mutex_lock(&f->lock);
     f->log.uploads++;
+    f->log.input_files = f->input_count;
     f->log.upload_w = w;
     f->log.upload_h = h;
     memcpy(f->log.upload_pixel, rgba, 4);
     pthread_mutex_unlock(&f->lock);
     free(rgba);
-    return respond_json(wsi, 200,
-                        "{\"name\":\"maze_up.png\",\"subfolder\":\"\",\"type\":\"input\"}");
+    snprintf(reply, sizeof reply, "{\"name\":\"%s\",\"subfolder\":\"\",\"type\":\"input\"}", name);
+    return respond_json(wsi, 200, reply);
+}
+
+/* GET /history/{id}: {} until it has ended. */
+static int on_history(fake_comfy *f, struct lws *wsi, const char *id)
+{
+    for (int i = 0; i < MAX_HISTORY; i++) {
+        const ended *e = &f->history[i];
+        if (!e->outputs || strcmp(e->id, id)) continue;
+        size_t cap = strlen(e->outputs) + strlen(e->messages) + 512;
+        char *text = malloc(cap);
+        snprintf(text, cap,
+                 "{\"%s\":{\"prompt\":[1,\"%s\",{},{},[\"9\"]],\"outputs\":%s,"
+                 "\"status\":{\"status_str\":\"%s\",\"completed\":%s,\"messages\":%s},"
+                 "\"meta\":{\"9\":{\"node_id\":\"9\",\"display_node\":\"9\"}}}}",
+                 e->id, e->id, e->outputs, e->success ? "success" : "error",
+                 e->success ? "true" : "false", e->messages);
+        pthread_mutex_lock(&f->lock);
+        f->log.history_hits++;
+        pthread_mutex_unlock(&f->lock);
+        int rc = respond_json(wsi, 200, text);
+        free(text);
+        return rc;
+    }
+    return respond_json(wsi, 200, "{}");
+}
+
+/* GET /object_info/{class}: every class is installed but missing_class. */
+static int on_object_info(fake_comfy *f, struct lws *wsi, const char *cls)
+{
+    pthread_mutex_lock(&f->lock);
+    f->log.object_info++;
+    pthread_mutex_unlock(&f->lock);
+    if (f->opts.missing_class && !strcmp(cls, f->opts.missing_class))
+        return respond_json(wsi, 200, "{}");
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"%.100s\":{\"input\":{\"required\":{}},\"output\":[],\"name\":\"%.100s\","
+             "\"display_name\":\"%.100s\",\"category\":\"fake\",\"output_node\":false}}",
+             cls, cls, cls);
+    return respond_json(wsi, 200, text);
 }
 
 /* validate_prompt's answer for a checkpoint that is not installed. */
@@ -345,12 +513,11 @@ static int on_interrupt(fake_comfy *f, struct lws *wsi, session *s)
     cJSON *req = s->body ? cJSON_ParseWithLength((const char *)s->body, s->len) : NULL;
     const cJSON *pid = cJSON_GetObjectItemCaseSensitive(req, "prompt_id");
     if (f->step >= 0 && (!cJSON_IsString(pid) || !strcmp(pid->valuestring, f->queue[0].id))) {
-        send_event(f, &f->queue[0], "execution_interrupted",
-                   "\"node_id\":\"3\",\"node_type\":\"KSampler\",\"executed\":[]");
+        send_event(f, &f->queue[0], "execution_interrupted", INTERRUPTED_DATA);
         pthread_mutex_lock(&f->lock);
         f->log.interrupted++;
         pthread_mutex_unlock(&f->lock);
-        finish_running(f);
+        finish_running(f, "execution_interrupted", INTERRUPTED_DATA);
     }
     cJSON_Delete(req);
     return respond_json(wsi, 200, "{}");
@@ -407,14 +574,46 @@ static int on_view(fake_comfy *f, struct lws *wsi, session *s)
     bool second = !strcmp(name, "maze 00002_.png") && !strcmp(sub, "clips");
     bool later =
         sscanf(name, "maze_%5d%7s", &n, tail) == 2 && n > 2 && !strcmp(tail, "_.png") && !sub[0];
-    if (strcmp(type, "output") || (!first && !second && !later))
+    bool temp = !strcmp(name, "ComfyUI_temp_abcde_00001_.png") && !strcmp(type, "temp");
+    if (!temp && (strcmp(type, "output") || (!first && !second && !later)))
         return respond_json(wsi, 404, "{}");
     uint8_t *png;
     size_t len;
-    solid_png(first ? 220 : 0, 0, first ? 0 : 220, 64, 48, &png, &len);
+    solid_png(first || temp ? 220 : 0, temp ? 220 : 0, first || temp ? 0 : 220, 64, 48, &png, &len);
     int rc = respond(wsi, 200, "image/png", png, len);
     free(png);
     return rc;
+}
+
+/* The path below the prefix the fake serves under; NULL: outside it. */
+static const char *unprefixed(const fake_comfy *f, const char *path)
+{
+    size_t n = f->opts.prefix ? strlen(f->opts.prefix) : 0;
+    if (n && (strncmp(path, f->opts.prefix, n) || path[n] != '/')) return NULL;
+    return path + n;
+}
+
+/* A proxy's bearer-token check, on every request and the /ws upgrade. */
+static bool authorized(fake_comfy *f, struct lws *wsi)
+{
+    char got[4096] = "";
+    if (!f->opts.authorization) return true;
+    if (lws_hdr_copy(wsi, got, sizeof got, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
+        !strcmp(got, f->opts.authorization))
+        return true;
+    pthread_mutex_lock(&f->lock);
+    f->log.unauthorized++;
+    pthread_mutex_unlock(&f->lock);
+    return false;
+}
+
+static int on_get(fake_comfy *f, struct lws *wsi, session *s)
+{
+    if (s->denied) return respond_json(wsi, 401, "{\"error\":\"unauthorized\"}");
+    if (!strcmp(s->path, "/view")) return on_view(f, wsi, s);
+    if (!strncmp(s->path, "/history/", 9)) return on_history(f, wsi, s->path + 9);
+    if (!strncmp(s->path, "/object_info/", 13)) return on_object_info(f, wsi, s->path + 13);
+    return respond_json(wsi, 404, "{}");
 }
 
 static void ws_open(fake_comfy *f, struct lws *wsi, session *s)
@@ -461,11 +660,20 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     session *s = user;
     fake_comfy *f = lws_context_user(lws_get_context(wsi));
     switch (reason) {
-    case LWS_CALLBACK_HTTP:
-        snprintf(s->path, sizeof s->path, "%s", (const char *)in);
+    case LWS_CALLBACK_HTTP: {
+        const char *path = unprefixed(f, in);
+        snprintf(s->path, sizeof s->path, "%s", path ? path : "");
+        s->denied = !authorized(f, wsi);
         if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI)) return 0; /* the body follows */
-        if (!strcmp(s->path, "/view")) return on_view(f, wsi, s);
-        return respond_json(wsi, 404, "{}");
+        return on_get(f, wsi, s);
+    }
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
+        /* websocket_handler's route: /ws under the prefix. */
+        char uri[256] = "";
+        lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+        const char *path = unprefixed(f, uri);
+        return path && !strcmp(path, "/ws") && authorized(f, wsi) && !f->ws_refused ? 0 : -1;
+    }
     case LWS_CALLBACK_HTTP_BODY:
         if (s->len + len > MAX_BODY) return -1;
         s->body = realloc(s->body, s->len + len + 1);
@@ -473,6 +681,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         s->len += len;
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (s->denied) return respond_json(wsi, 401, "{\"error\":\"unauthorized\"}");
         if (!strcmp(s->path, "/upload/image")) return on_upload(f, wsi, s);
         if (!strcmp(s->path, "/prompt")) return on_prompt(f, wsi, s);
         if (!strcmp(s->path, "/interrupt")) return on_interrupt(f, wsi, s);
@@ -490,6 +699,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
         ws_receive(f, s, in, len);
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
+        if (s->dropped) return -1;
         return s->is_ws && !mz_gen_wire_writeable(&s->wire) ? -1 : 0;
     case LWS_CALLBACK_CLOSED:
         for (int i = 0; i < MAX_SOCKETS; i++)
@@ -500,6 +710,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (wsi == f->reply_wsi) f->reply_wsi = NULL;
+        if (!s) return 0; /* a TLS handshake that failed has no session */
         if (fake_media_reply_end(&s->file)) {
             pthread_mutex_lock(&f->lock);
             f->log.views_cut++;
@@ -529,11 +740,13 @@ fake_comfy *fake_comfy_start(const fake_comfy_opts *opts)
     if (opts) f->opts = *opts;
     f->step = -1;
     snprintf(f->media_dir, sizeof f->media_dir, "/tmp/maze_comfy_XXXXXX");
-    if (f->opts.media && (!mkdtemp(f->media_dir) || !fake_media_write(f->opts.media, f->media_dir))) {
+    if (f->opts.media &&
+        (!mkdtemp(f->media_dir) || !fake_media_write(f->opts.media, f->media_dir))) {
         fprintf(stderr, "fake_comfy: cannot write its output file in %s\n", f->media_dir);
         f->opts.media = FAKE_MEDIA_NONE;
     }
-    if (!fake_loop_start(&f->loop, protocols, f)) {
+    fake_loop_opts lo = {.iface = f->opts.iface, .cert = f->opts.cert, .key = f->opts.key};
+    if (!fake_loop_start(&f->loop, protocols, f, &lo)) {
         free(f);
         return NULL;
     }
@@ -563,6 +776,10 @@ void fake_comfy_stop(fake_comfy *f)
     lws_sul_cancel(&f->step_timer);
     lws_sul_cancel(&f->reply_timer);
     fake_loop_close(&f->loop);
+    for (int i = 0; i < MAX_HISTORY; i++) {
+        free(f->history[i].outputs);
+        free(f->history[i].messages);
+    }
     if (f->opts.media) fake_media_remove(f->opts.media, f->media_dir);
     pthread_mutex_destroy(&f->lock);
     free(f);

@@ -1,5 +1,6 @@
 /* fake_loop — what the fake servers share: a libwebsockets context
- * listening on 127.0.0.1 at a free port, serviced by its own thread.
+ * listening on a loopback address at a free port, serviced by its own
+ * thread.
  *
  * Ownership: the loop is embedded in its fake; fake_loop_stop ends the
  * thread and fake_loop_close destroys the context (in between, the fake may
@@ -19,8 +20,16 @@ typedef struct fake_loop {
     int port;
 } fake_loop;
 
-/* `user` is what lws_context_user returns in the protocols' callbacks. */
-bool fake_loop_start(fake_loop *l, const struct lws_protocols *protocols, void *user);
+/* Where and how a fake listens; zero: 127.0.0.1, plain. */
+typedef struct fake_loop_opts {
+    const char *iface;      /* "::1" for IPv6 */
+    const char *cert, *key; /* PEM files: https and wss */
+} fake_loop_opts;
+
+/* `user` is what lws_context_user returns in the protocols' callbacks;
+ * opts may be NULL. */
+bool fake_loop_start(fake_loop *l, const struct lws_protocols *protocols, void *user,
+                     const fake_loop_opts *opts);
 void fake_loop_stop(fake_loop *l);
 void fake_loop_close(fake_loop *l);
 

@@ -185,7 +185,7 @@ fake_server *fake_server_start(fake_mode mode)
     f->mode = mode;
     atomic_init(&f->connections, 0);
     pthread_mutex_init(&f->lock, NULL);
-    if (!fake_loop_start(&f->loop, protocols, f)) {
+    if (!fake_loop_start(&f->loop, protocols, f, NULL)) {
         pthread_mutex_destroy(&f->lock);
         free(f);
         return NULL;

@@ -75,7 +75,7 @@ bool raw_exchange(int port, const raw_msg *msgs, int count, double timeout_ms, r
     memset(reply, 0, sizeof *reply);
     exchange x = {.msgs = msgs, .count = count, .reply = reply};
     mz_gen_wire_init(&x.wire, NULL, MZ_GEN_PROTO_MAX_TEXT, MZ_GEN_PROTO_MAX_MESSAGE);
-    struct lws_context *ctx = mz_gen_wire_client(protocols, &x);
+    struct lws_context *ctx = mz_gen_wire_client(protocols, &x, false, NULL);
     if (!ctx) return false;
     struct lws_client_connect_info ci = {
         .context = ctx,

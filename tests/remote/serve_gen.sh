@@ -4,9 +4,11 @@
 # that come over the network match the local procedural ones for the same
 # prompt and seed. The first scene is byte-identical; the next scene's
 # frames (dissolving from the last frame shown, sent as conditioning) are
-# within 1 % (the procedural generator carries its world clock on
-# from the last frame it rendered, and a server renders further ahead than a
-# local generator, by an amount that depends on timing). Then SIGTERM stops
+# within 1 % (a local generator continues from the state of the frame
+# shown; the server's cannot tell which of its frames the conditioning image
+# was, as the protocol sends it as the new scene's frame, so it carries its
+# world clock on from the last frame it rendered, which runs ahead by an
+# amount that depends on timing). Then SIGTERM stops
 # the server cleanly, and its log names the connections.
 set -eu
 maze=${MZ_MAZE:?}
@@ -81,6 +83,14 @@ play sample_remote stories/lighthouse stories/lighthouse/demo.txt 4 \
 no_fallback "$tmp/sample_remote.log"
 grep -q "the story ended" "$tmp/sample_remote.log" || { cat "$tmp/sample_remote.log"; exit 1; }
 match "$tmp/sample_local" "$tmp/sample_remote" "$(frames "$tmp/sample_local")" 4
+# A remote frame's provenance names the server and what it says renders
+# (its welcome), and calls the picture trainedAlgorithmicMedia.
+"$maze" gen "a lighthouse" --frames 1 --size 64x36 --out "$tmp/prov" \
+  --generator "ws://127.0.0.1:$port" >"$tmp/prov.log" 2>&1 || { cat "$tmp/prov.log"; exit 1; }
+exiftool -s3 -Generator -DigitalSourceType "$tmp/prov/frame_00000.png" >"$tmp/prov.txt"
+grep -q '^remote: maze serve [0-9.]*, backend procedural (maze ' "$tmp/prov.txt" &&
+  grep -q 'digitalsourcetype/trainedAlgorithmicMedia$' "$tmp/prov.txt" ||
+  { echo "a remote frame's provenance:"; cat "$tmp/prov.txt"; exit 1; }
 
 kill -TERM "$pid"
 status=0
@@ -88,7 +98,7 @@ wait "$pid" || status=$?
 pid=
 [ "$status" -eq 0 ] || { echo "maze serve exited $status"; cat "$tmp/serve.err"; exit 1; }
 grep -q "connected" "$tmp/serve.err" || { echo "no connection logged"; cat "$tmp/serve.err"; exit 1; }
-grep -q "stopped (3 connections" "$tmp/serve.out" || { cat "$tmp/serve.out"; exit 1; }
+grep -q "stopped (4 connections" "$tmp/serve.out" || { cat "$tmp/serve.out"; exit 1; }
 # The clients' generators take the server's --quality (and MZ_GEN_SCALE):
 # a reference server's frames are the local reference frames, not auto's.
 "$maze" serve --port 0 --quality reference >"$tmp/ref.out" 2>"$tmp/ref.err" &

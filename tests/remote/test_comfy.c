@@ -3,7 +3,11 @@
  * queued with its placeholders filled in, previews arrive as transitional
  * frames, then the finished images; a failing workflow falls back;
  * superseded prompts are cancelled on the server; previews and outputs of
- * other prompts are not shown; node errors are reported by node. */
+ * other prompts are not shown; node errors are reported by node; results
+ * come from /history when /ws drops; one upload name per client; the
+ * output node chosen; progress in the stats; missing node classes named;
+ * a server behind a proxy (path prefix, auth header), on IPv6, over TLS. */
+#include "comfy_uri.h"
 #include "fake_comfy.h"
 #include "http.h"
 #include "mz_error.h"
@@ -25,11 +29,19 @@
 #define H 80
 #define WORKFLOW "docs/comfyui-workflow-example.json"
 
+/* The adapter on the fake at 127.0.0.1, with `options` ("&output=12") after
+ * the workflow. */
+static mz_gen *open_comfy_with(const fake_comfy *f, const char *fallback, const char *options)
+{
+    char uri[512];
+    snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s%s", fake_comfy_port(f), WORKFLOW,
+             options);
+    return mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = fallback, .deadline_s = 0.5f});
+}
+
 static mz_gen *open_comfy(const fake_comfy *f, const char *fallback)
 {
-    char uri[256];
-    snprintf(uri, sizeof uri, "comfy://127.0.0.1:%d?workflow=%s", fake_comfy_port(f), WORKFLOW);
-    return mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = fallback, .deadline_s = 0.5f});
+    return open_comfy_with(f, fallback, "");
 }
 
 /* The /ws link comes up on its own thread; give it a moment. */
@@ -70,9 +82,16 @@ static bool logged_has(const char *text)
 typedef struct seen {
     int previews, finals;
     int green_previews;   /* this client's prompt */
-    int foreign_previews; /* magenta: a prompt queued without a client_id */
+    int foreign_previews; /* grey: a prompt queued without a client_id */
+    int yellow_finals;    /* PreviewImage's output */
     uint8_t final_colours[2][4];
 } seen;
+
+/* Previews are JPEG: a solid colour comes back within a few levels. */
+static bool near(const uint8_t *px, int r, int g, int b)
+{
+    return abs(px[0] - r) <= 6 && abs(px[1] - g) <= 6 && abs(px[2] - b) <= 6;
+}
 
 static void collect(mz_gen *g, uint64_t scene_id, int finals, double timeout_ms, seen *out)
 {
@@ -88,22 +107,25 @@ static void collect(mz_gen *g, uint64_t scene_id, int finals, double timeout_ms,
         if (fr.transitional) {
             MZ_CHECK_MSG(out->finals == 0, "a preview after the finished frames");
             out->previews++;
-            out->green_previews += mid[0] == 0 && mid[1] == 200 && mid[2] == 0;
-            out->foreign_previews += mid[0] == 200 && mid[2] == 200;
-        } else if (out->finals < 2) {
-            memcpy(out->final_colours[out->finals++], mid, 4);
+            out->green_previews += near(mid, 0, 200, 0);
+            out->foreign_previews += near(mid, 200, 200, 200);
         } else {
+            out->yellow_finals += near(mid, 220, 220, 0);
+            if (out->finals < 2) memcpy(out->final_colours[out->finals], mid, 4);
             out->finals++;
         }
     }
 }
 
-/* A fake with `opts` and the adapter on it, its /ws up; NULL (nothing
- * left running) when the adapter did not open. */
-static mz_gen *start(const fake_comfy_opts *opts, const char *fallback, fake_comfy **f)
+/* A fake with `opts` and the adapter on it (URI options `options`), its
+ * /ws up; NULL (nothing left running) when the adapter did not open. */
+static mz_gen *start_with(const fake_comfy_opts *opts, const char *fallback, const char *options,
+                          fake_comfy **f)
 {
     *f = fake_comfy_start(opts);
-    mz_gen *g = open_comfy(*f, fallback);
+    MZ_CHECK(*f != NULL);
+    if (!*f) return NULL;
+    mz_gen *g = open_comfy_with(*f, fallback, options);
     MZ_CHECK_MSG(g != NULL, "%s", mz_error());
     if (!g) {
         fake_comfy_stop(*f);
@@ -111,6 +133,11 @@ static mz_gen *start(const fake_comfy_opts *opts, const char *fallback, fake_com
     }
     wait_ws(*f);
     return g;
+}
+
+static mz_gen *start(const fake_comfy_opts *opts, const char *fallback, fake_comfy **f)
+{
+    return start_with(opts, fallback, "", f);
 }
 
 static void submit(mz_gen *g, uint64_t id)
@@ -179,7 +206,11 @@ static void test_scene_through_comfy(void)
     MZ_CHECK_HAS(log.workflow, "\"seed\":18446744073709551557");
     MZ_CHECK_HAS(log.workflow, "\"text\":\"a \\\"red\\\" door in a white wall, cinematic still");
     MZ_CHECK_HAS(log.workflow, "\"text\":\"blur, text, watermark\"");
-    MZ_CHECK_HAS(log.workflow, "\"image\":\"maze_up.png\"");
+    char image[96];
+    snprintf(image, sizeof image, "\"image\":\"%s.png\"", log.client_id);
+    MZ_CHECK_HAS(log.workflow, image);
+    /* The example's eight node classes, each asked of /object_info once. */
+    MZ_CHECK_MSG(log.object_info == 8, "%d /object_info requests", log.object_info);
     MZ_CHECK_HAS(log.workflow, "\"width\":120");
     MZ_CHECK(!strstr(log.workflow, "{{"));
     mz_gen_stats s;
@@ -349,8 +380,16 @@ static void test_http_client(void)
 
 static void test_bad_uris(void)
 {
-    MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1?workflow=x.json"}));
-    MZ_CHECK_HAS(mz_error(), "comfy://host:port?workflow=FILE");
+    MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1:8188"}));
+    MZ_CHECK_HAS(mz_error(), "comfy://host[:port][/prefix]?workflow=FILE");
+    MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1:99999?workflow=x.json"}));
+    MZ_CHECK_HAS(mz_error(), "bad port '99999'");
+    MZ_CHECK(
+        !mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1:1?workflow=" WORKFLOW "&output=99"}));
+    MZ_CHECK_HAS(mz_error(), "output=99: workflow " WORKFLOW " has no node 99");
+    MZ_CHECK(!mz_gen_open(
+        &(mz_gen_desc){.uri = "comfy://127.0.0.1:1?workflow=" WORKFLOW "&colour=red"}));
+    MZ_CHECK_HAS(mz_error(), "unknown option 'colour'");
     MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1:1?workflow=/nonexistent"}));
     MZ_CHECK_HAS(mz_error(), "cannot open workflow /nonexistent");
     MZ_CHECK(!mz_gen_open(&(mz_gen_desc){.uri = "comfy://127.0.0.1:1?workflow=README.md"}));
@@ -491,6 +530,281 @@ static void test_many_images(void)
     fake_comfy_stop(f);
 }
 
+/* /ws drops at the second sampler step and stays down until the prompt has
+ * ended: its `executed` reaches nobody. The finished frames still come,
+ * read from /history. */
+static void test_ws_drop_results_from_history(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.drop_ws_at_step = 2, .steps = 5}, "", &f);
+    if (!g) return;
+    submit(g, 11);
+    seen s;
+    collect(g, 11, 2, 5000, &s);
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    MZ_CHECK_MSG(s.finals == 2, "%d finished frames after /ws dropped", s.finals);
+    MZ_CHECK(s.final_colours[0][0] == 220 && s.final_colours[1][2] == 220);
+    MZ_CHECK_MSG(log.history_hits >= 1, "%d /history answers held the prompt", log.history_hits);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* Scene after scene: ComfyUI's input/ folder holds one conditioning frame
+ * of this client, overwritten, not one per scene. */
+static void test_one_upload_name(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.steps = 1}, "", &f);
+    if (!g) return;
+    for (uint64_t id = 1; id <= 3; id++) {
+        submit(g, id);
+        seen s;
+        collect(g, id, 2, 5000, &s);
+        MZ_CHECK_MSG(s.finals == 2, "scene %llu: %d finished", (unsigned long long)id, s.finals);
+    }
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    MZ_CHECK_MSG(log.uploads == 3 && log.input_files == 1, "%d uploads made %d files", log.uploads,
+                 log.input_files);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* The workflow also has a PreviewImage (node 12, yellow, type temp): by
+ * default only the saved images (node 9) are shown; previews=1 adds it;
+ * output=12 shows only it. */
+static void test_output_node_choice(void)
+{
+    static const struct {
+        const char *options;
+        int finals, yellow;
+    } cases[] = {{"", 2, 0}, {"&previews=1", 3, 1}, {"&output=12", 1, 1}, {"&output=9", 2, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake_comfy *f;
+        mz_gen *g = start_with(&(fake_comfy_opts){.preview_node = true, .steps = 1}, "",
+                               cases[i].options, &f);
+        if (!g) return;
+        submit(g, 12);
+        seen s;
+        collect(g, 12, cases[i].finals + 1, 1500, &s);
+        MZ_CHECK_MSG(s.finals == cases[i].finals && s.yellow_finals == cases[i].yellow,
+                     "'%s': %d finished, %d of PreviewImage", cases[i].options, s.finals,
+                     s.yellow_finals);
+        mz_gen_close(g);
+        fake_comfy_stop(f);
+    }
+}
+
+/* ComfyUI's `progress` (sampler steps) reaches mz_gen_stats while the scene
+ * is made, rising to 1, and `making` ends once its images are in. */
+static void test_progress_in_stats(void)
+{
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.steps = 8}, "", &f);
+    if (!g) return;
+    submit(g, 13);
+    float seen_progress[16];
+    int distinct = 0, finals = 0;
+    bool rising = true, making_seen = false;
+    mz_gen_stats st = {0};
+    uint64_t t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < 5000 && finals < 2) {
+        mz_frame fr;
+        if (mz_gen_wait(g, &fr, 5) && fr.scene_id == 13 && !fr.transitional) finals++;
+        mz_gen_stats_get(g, &st);
+        making_seen |= st.making;
+        if (st.making && (!distinct || st.progress != seen_progress[distinct - 1]) &&
+            distinct < 16) {
+            rising &= !distinct || st.progress > seen_progress[distinct - 1];
+            seen_progress[distinct++] = st.progress;
+        }
+    }
+    MZ_CHECK(making_seen && finals == 2);
+    MZ_CHECK_MSG(distinct >= 4 && rising && seen_progress[distinct - 1] == 1.0f,
+                 "%d values, rising %d, last %.3f", distinct, rising,
+                 distinct ? seen_progress[distinct - 1] : -1.0);
+    t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < 2000 && st.making) {
+        mz_time_sleep_ms(10);
+        mz_gen_stats_get(g, &st);
+    }
+    MZ_CHECK_MSG(!st.making, "still making after the last frame");
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* A node class the server lacks (a custom node not installed) is named
+ * before anything is queued; the engine falls back. */
+static void test_missing_node_class(void)
+{
+    logged[0] = 0;
+    fake_comfy *f;
+    mz_gen *g = start(&(fake_comfy_opts){.missing_class = "VAEEncode"}, "", &f);
+    if (!g) return;
+    submit(g, 14);
+    uint64_t t0 = mz_time_ns();
+    while (mz_time_ms_since(t0) < 3000 && !logged_has("lacks"))
+        mz_time_sleep_ms(10);
+    MZ_CHECK(logged_has("ComfyUI lacks the workflow's node classes VAEEncode (node 11)"));
+    fake_comfy_log log;
+    fake_comfy_log_get(f, &log);
+    MZ_CHECK_MSG(log.prompts == 0, "%d prompts queued", log.prompts);
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* ComfyUI behind a proxy at /comfy/ that wants a bearer token as long as a
+ * JWT: every call and the /ws upgrade carry it, and the token never shows
+ * in the log. A wrong token is refused (and nothing is made). */
+static void test_behind_proxy(void)
+{
+    char secret[1300], token[1400];
+    for (int i = 0; i < 1200; i++)
+        secret[i] = "abcdefghijklmnopqrstuvwxyz0123456789-_."[i % 39];
+    snprintf(secret + 1200, sizeof secret - 1200, "t0ken");
+    snprintf(token, sizeof token, "Bearer %s", secret);
+    for (int right = 1; right >= 0; right--) {
+        logged[0] = 0;
+        fake_comfy *f =
+            fake_comfy_start(&(fake_comfy_opts){.prefix = "/comfy", .authorization = token});
+        char uri[1700];
+        snprintf(uri, sizeof uri,
+                 "comfy://127.0.0.1:%d/comfy/?workflow=%s&header=Authorization:%%20Bearer%%20%s",
+                 fake_comfy_port(f), WORKFLOW, right ? secret : "wrong-t0ken");
+        mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+        MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+        if (!g) {
+            fake_comfy_stop(f);
+            return;
+        }
+        if (right) wait_ws(f);
+        submit(g, 15);
+        seen s;
+        collect(g, 15, 2, right ? 5000 : 1000, &s);
+        fake_comfy_log log;
+        fake_comfy_log_get(f, &log);
+        if (right)
+            MZ_CHECK_MSG(s.finals == 2 && log.unauthorized == 0 && log.ws_connections == 1,
+                         "%d finished, %d refused", s.finals, log.unauthorized);
+        else
+            MZ_CHECK_MSG(s.finals == 0 && log.unauthorized > 0 && log.prompts == 0,
+                         "wrong token: %d finished, %d refused", s.finals, log.unauthorized);
+        MZ_CHECK(!logged_has("t0ken"));
+        mz_gen_close(g);
+        fake_comfy_stop(f);
+    }
+}
+
+/* ComfyUI on an IPv6 address: comfy://[::1]:PORT. */
+static void test_ipv6_literal(void)
+{
+    fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.iface = "::1"});
+    if (!f) {
+        printf("SKIP test_ipv6_literal: cannot listen on ::1 here\n");
+        return;
+    }
+    char uri[256];
+    snprintf(uri, sizeof uri, "comfy://[::1]:%d?workflow=%s", fake_comfy_port(f), WORKFLOW);
+    mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+    MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+    if (g) {
+        wait_ws(f);
+        submit(g, 16);
+        seen s;
+        collect(g, 16, 2, 5000, &s);
+        fake_comfy_log log;
+        fake_comfy_log_get(f, &log);
+        MZ_CHECK_MSG(s.finals == 2 && s.previews == 3 && log.ws_connections == 1,
+                     "%d finished, %d previews over IPv6", s.finals, s.previews);
+    }
+    mz_gen_close(g);
+    fake_comfy_stop(f);
+}
+
+/* ComfyUI in TLS mode (a self-signed certificate made here with openssl):
+ * comfys:// with ca= trusting it makes frames; without ca= the certificate
+ * is refused, so nothing is made. */
+static void test_tls(void)
+{
+    char dir[] = "/tmp/maze_tls_XXXXXX", cmd[1024], cert[64], key[64];
+    if (!mkdtemp(dir)) return;
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout %s -out %s "
+             ">/dev/null 2>&1",
+             key, cert);
+    if (system(cmd) != 0) {
+        printf("SKIP test_tls: no openssl to make a certificate\n");
+        rmdir(dir);
+        return;
+    }
+    fake_comfy *f = fake_comfy_start(&(fake_comfy_opts){.cert = cert, .key = key});
+    MZ_CHECK(f != NULL);
+    for (int trusted = 1; f && trusted >= 0; trusted--) {
+        char uri[512];
+        snprintf(uri, sizeof uri, "comfys://127.0.0.1:%d?workflow=%s%s%s", fake_comfy_port(f),
+                 WORKFLOW, trusted ? "&ca=" : "", trusted ? cert : "");
+        mz_gen *g = mz_gen_open(&(mz_gen_desc){.uri = uri, .fallback = ""});
+        MZ_CHECK_MSG(g != NULL, "%s", mz_error());
+        if (!g) break;
+        if (trusted) wait_ws(f);
+        submit(g, 17);
+        seen s;
+        collect(g, 17, 2, trusted ? 5000 : 1000, &s);
+        MZ_CHECK_MSG(s.finals == (trusted ? 2 : 0) && s.previews == (trusted ? 3 : 0),
+                     "trusted %d: %d finished, %d previews", trusted, s.finals, s.previews);
+        mz_gen_close(g);
+    }
+    if (f) fake_comfy_stop(f);
+    unlink(cert);
+    unlink(key);
+    rmdir(dir);
+}
+
+/* The URI's parts and options, and the form shown in logs. */
+static void test_uri_parse(void)
+{
+    mz_comfy_uri u;
+    MZ_CHECK(mz_comfy_uri_parse("comfys://[fd00::1]/comfy/?workflow=a%20b.json&output=9&"
+                                "header=Authorization:%20Bearer%20xyz&header=X-Team:%20a%26b",
+                                &u));
+    MZ_CHECK(u.tls && u.port == 443);
+    MZ_CHECK_STR(u.host, "fd00::1");
+    MZ_CHECK_STR(u.prefix, "/comfy");
+    MZ_CHECK_STR(u.workflow, "a b.json");
+    MZ_CHECK_STR(u.output, "9");
+    MZ_CHECK(u.header_count == 2);
+    MZ_CHECK_STR(u.header_list[0], "Authorization: Bearer xyz");
+    MZ_CHECK_STR(u.header_list[1], "X-Team: a&b");
+    MZ_CHECK_STR(u.shown, "comfys://[fd00::1]/comfy?workflow=a%20b.json&output=9&"
+                          "header=Authorization: ***&header=X-Team: ***");
+    MZ_CHECK(mz_comfy_uri_parse("comfy://gpu-box?workflow=w.json", &u));
+    MZ_CHECK(!u.tls && u.port == 8188 && !u.prefix[0] && !u.header_count);
+    /* A CR LF decoded into a header would start another header. */
+    MZ_CHECK(!mz_comfy_uri_parse("comfy://h:1?workflow=w&header=A:%20b%0D%0AX:%20y", &u));
+    MZ_CHECK_HAS(mz_error(), "control character");
+    MZ_CHECK(!mz_comfy_uri_parse("comfy://h:1?workflow=w&header=no-colon", &u));
+    MZ_CHECK_HAS(mz_error(), "header=NAME: VALUE");
+    MZ_CHECK(!mz_comfy_uri_parse("comfy://::1:8188?workflow=w", &u));
+    MZ_CHECK_HAS(mz_error(), "in brackets");
+    MZ_CHECK(!mz_comfy_uri_parse("comfy://[::1?workflow=w", &u));
+    MZ_CHECK_HAS(mz_error(), "no ']'");
+    MZ_CHECK(!mz_comfy_uri_parse("comfy://h:1?workflow=w&previews=yes", &u));
+    MZ_CHECK_HAS(mz_error(), "previews=0 or previews=1");
+    /* What manifests and videos record: the token hidden, other URIs as given. */
+    char shown[256];
+    mz_gen_uri_shown("comfy://h:1?workflow=w&header=Authorization:%20Bearer%20xyz", shown,
+                     sizeof shown);
+    MZ_CHECK_STR(shown, "comfy://h:1?workflow=w&header=Authorization: ***");
+    mz_gen_uri_shown("ws://h:9000?encoding=png&token=abcdef&x=1", shown, sizeof shown);
+    MZ_CHECK_STR(shown, "ws://h:9000?encoding=png&token=***&x=1");
+    mz_gen_uri_shown("procedural", shown, sizeof shown);
+    MZ_CHECK_STR(shown, "procedural");
+}
+
 int main(void)
 {
     mz_log_init();
@@ -505,6 +819,15 @@ int main(void)
     MZ_RUN(test_node_errors_reported);
     MZ_RUN(test_interrupted_elsewhere);
     MZ_RUN(test_many_images);
+    MZ_RUN(test_ws_drop_results_from_history);
+    MZ_RUN(test_one_upload_name);
+    MZ_RUN(test_output_node_choice);
+    MZ_RUN(test_progress_in_stats);
+    MZ_RUN(test_missing_node_class);
+    MZ_RUN(test_behind_proxy);
+    MZ_RUN(test_ipv6_literal);
+    MZ_RUN(test_tls);
+    MZ_RUN(test_uri_parse);
     MZ_RUN(test_bad_uris);
     MZ_RUN(test_http_client);
     return mz_test_finish();

@@ -62,10 +62,12 @@ WANT
 "$MZ_MAZE" lint "$T/bad" 2>&1 | grep -v "warning\|problems$" | sort > "$T/got"
 check "variant problems at file:line" diff <(sort "$T/want") "$T/got"
 
-# Lint: a variant's caption in every language (inline: lang/CODE.lua has no
-# ids for variants). Three languages and no lang/ files: lint once crashed
-# reading the file a language does not have.
-mkdir -p "$T/langs"
+# A variant's caption in every language: inline, or in lang/CODE.lua by its
+# id (SCENE.variant.ID.caption, SCENE.variant.N.caption without an id), lint
+# telling what is missing or translates nothing at file:line. Three
+# languages and no lang/de.lua: lint once crashed reading the file a
+# language does not have.
+mkdir -p "$T/langs/lang"
 cat > "$T/langs/story.lua" <<'LUA'
 story { title = "B", start = "a", languages = { "en", "fr", "de" },
         viewer = { tone = { "gentle", "eerie" } } }
@@ -75,20 +77,35 @@ scene "a" {
   on = { { "walk", fr = { "marcher" }, de = { "gehen" }, to = "b" } },
   variants = {
     { tone = "eerie", caption = { en = "Eerie.", fr = "Inquiétant." } },
-    { tone = "gentle", caption = "Gentle." },
+    { id = "calm", tone = "gentle", caption = "Gentle." },
   },
 }
 ending "b" { prompt = "a forest at dawn", caption = { en = "B.", fr = "B.", de = "B." } }
 LUA
+cat > "$T/langs/lang/fr.lua" <<'LUA'
+return {
+  ["a.variant.calm.caption"] = "Doux.",
+  ["a.variant.2.caption"] = "Rien.",
+}
+LUA
 cat > "$T/want" <<WANT
-$T/langs/story.lua:7: scene 'a', variant 1: caption: no 'de' text (give { en = "...", de = "..." })
-$T/langs/story.lua:7: scene 'a', variant 2: caption: no 'fr' text (give { en = "...", fr = "..." })
-$T/langs/story.lua:7: scene 'a', variant 2: caption: no 'de' text (give { en = "...", de = "..." })
+$T/langs/lang/fr.lua:3: 'a.variant.2.caption' translates nothing in the story
+$T/langs/story.lua:7: a.variant.1.caption: no 'de' text
+$T/langs/story.lua:7: a.variant.calm.caption: no 'de' translation (lang/de.lua ["a.variant.calm.caption"])
 WANT
 "$MZ_MAZE" lint "$T/langs" > "$T/got" 2>&1
 check "lint exits 1 (no crash)" test $? -eq 1
-grep -v "warning\|problems$" "$T/got" > "$T/got2"
-check "variant captions missing a language, at file:line" diff "$T/want" "$T/got2"
+grep -v "warning\|problems$" "$T/got" | sort > "$T/got2"
+check "variant captions missing or extra in a language, at file:line" diff "$T/want" "$T/got2"
+printf 'walk\n' > "$T/walk.txt"
+"$MZ_MAZE" play "$T/langs" --headless --lang fr --inputs "$T/walk.txt" > "$T/fr.out" 2>&1
+check "a variant's caption from lang/fr.lua" has "$T/fr.out" "[0] a: Doux."
+printf 'tone = eerie\n' > "$T/eerie2.profile"
+"$MZ_MAZE" play "$T/langs" --headless --lang fr --profile "$T/eerie2.profile" \
+  --inputs "$T/walk.txt" > "$T/fr2.out" 2>&1
+check "an inline variant caption in French" has "$T/fr2.out" "[0] a: Inquiétant."
+"$MZ_MAZE" play "$T/langs" --headless --lang de --inputs "$T/walk.txt" > "$T/de.out" 2>&1
+check "a language without the translation falls back on the first" has "$T/de.out" "[0] a: Gentle."
 
 # The graph: a variant's route is a dotted edge, a scene's variants are named.
 "$MZ_MAZE" graph $W > "$T/graph.dot"

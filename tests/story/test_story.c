@@ -276,6 +276,22 @@ static void match_is_the_turns_match(void)
     mz_story *s = load("stories/cellar", 1);
     if (s) MZ_CHECK(mz_story_match(s, "descend", 7) == -1); /* not begun */
     mz_story_destroy(s);
+    /* in the viewer's language: "dévaler" is lighthouse's French synonym
+     * of "descendre" (the cliff path's 4th transition); in English, nothing */
+    const char *langs[] = {"fr", "en"};
+    for (int i = 0; i < 2; i++) {
+        s = mz_story_load(&(mz_story_desc){.path = "stories/lighthouse", .lang = langs[i]});
+        MZ_CHECK_MSG(s != NULL, "%s", mz_error());
+        if (!s) return;
+        mz_story_turn t;
+        MZ_CHECK(mz_story_begin(s, &t));
+        const char *line = "dévaler jusqu'en bas";
+        int m = mz_story_match(s, line, strlen(line));
+        MZ_CHECK_MSG(m == (i == 0 ? 3 : -1), "%s: matched %d", langs[i], m);
+        t = say(s, line);
+        MZ_CHECK(t.transition == m);
+        mz_story_destroy(s);
+    }
 }
 
 static void saves_round_trip(void)

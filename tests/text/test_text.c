@@ -358,6 +358,31 @@ static void test_match_french(void)
     mz_lexicon_destroy(xx);
 }
 
+/* A kiosk's guess at a first line's language: stop words, then scripts;
+ * no clear winner is no guess. */
+static int guess(const char *text, const char *const *langs, size_t n)
+{
+    return mz_text_guess_lang(text, strlen(text), langs, n);
+}
+
+static void test_guess_lang(void)
+{
+    const char *const three[] = {"en", "fr", "de"};
+    MZ_CHECK(guess("je veux aller au phare", three, 3) == 1);
+    MZ_CHECK(guess("Je voudrais monter l'escalier, s'il vous plaît", three, 3) == 1);
+    MZ_CHECK(guess("I want to go to the lighthouse", three, 3) == 0);
+    MZ_CHECK(guess("ich möchte zum Leuchtturm gehen", three, 3) == 2);
+    MZ_CHECK(guess("lighthouse", three, 3) == -1); /* no filler: no guess */
+    MZ_CHECK(guess("", three, 3) == -1);
+    MZ_CHECK(guess("a", three, 3) == -1); /* "a" and "à": a tie */
+    const char *const scripts[] = {"en", "ja", "ar", "zh"};
+    MZ_CHECK(guess("灯台へ行きたい", scripts, 4) == 1); /* kana: Japanese, not Chinese */
+    MZ_CHECK(guess("أريد الذهاب إلى المنارة", scripts, 4) == 2);
+    MZ_CHECK(guess("我想去灯塔", scripts, 4) == -1); /* Han alone: Japanese or Chinese */
+    MZ_CHECK(guess("ÿþ je  veux", three, 3) == 1); /* any bytes */
+    MZ_CHECK(guess("the", three, 0) == -1);
+}
+
 static void test_errors(void)
 {
     mz_lexicon *lx = lighthouse_lexicon();
@@ -452,6 +477,7 @@ int main(void)
     MZ_RUN(test_match_synonyms_and_stop_words);
     MZ_RUN(test_match_other_scripts);
     MZ_RUN(test_match_french);
+    MZ_RUN(test_guess_lang);
     MZ_RUN(test_errors);
     MZ_RUN(test_moderate);
     MZ_RUN(test_lexicon_growth);

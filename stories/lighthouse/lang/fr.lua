@@ -1,6 +1,7 @@
 -- Le phare de Gull Rock, en français. Ids: SCENE.caption, SCENE.N (the
 -- patterns of a scene's Nth transition), SCENE.N.reply, SCENE.N.refuse,
--- SCENE.otherwise; `maze lint stories/lighthouse` lists what is missing.
+-- SCENE.otherwise, SCENE.variant.ID.caption (the eerie tone's captions);
+-- `maze lint stories/lighthouse` lists what is missing.
 -- Caption functions repeat the English ones' logic, in French.
 
 local BOAT_LOST_TURN = 40
@@ -39,6 +40,15 @@ return {
   ["cliff_path.2"] = { "maison", "frapper à la porte de la maison", "fenêtre", "gardien" },
   ["cliff_path.3"] = { "regarder par-dessus le bord", "bord de la falaise", "regarder la mer", "navire" },
   ["cliff_path.4"] = { "descendre", "marches", "plage", "grotte" },
+  -- Le ton inquiétant (viewer.tone = "eerie")
+  ["cliff_path.variant.eerie.caption"] = function(s)
+    if visits("cliff_path") == 1 then
+      return "Le phare de Gull Rock devrait déjà briller. Il est éteint, et le noir semble "
+        .. "vous observer. Sur l'eau, un petit bateau file vers le port comme poursuivi."
+    end
+    return "Encore le sentier de la falaise. La tour est toujours éteinte, et quelque chose "
+      .. "dans l'orage approche."
+  end,
 
   ["cliff_edge.caption"] = function(s)
     if s.flash then
@@ -147,6 +157,8 @@ return {
 
   ["watch_room.caption"] = "La salle de veille. Un bureau, un registre, le réservoir de cuivre qui "
     .. "nourrit la lampe au-dessus.",
+  ["watch_room.variant.eerie.caption"] = "La salle de veille. Le registre est ouvert, et personne "
+    .. "ne l'a ouvert. Le réservoir de cuivre cliquette, comme une respiration.",
   ["watch_room.1"] = { "lire le registre", "registre", "livre" },
   ["watch_room.1.reply"] = "La dernière page a trente ans : « Marianne perdue sur les rochers corps et "
     .. "biens. La lumière était éteinte. Que Dieu me pardonne. » Le reste est vide.",
@@ -246,6 +258,8 @@ return {
 
   ["sea_cave.caption"] = "La grotte s'enfonce sous le phare. Tout au fond, quelque chose répand "
     .. "une faible lumière verte.",
+  ["sea_cave.variant.eerie.caption"] = "La grotte s'enfonce sous le phare. Tout au fond, une "
+    .. "lumière verte bouge, comme bouge une lanterne que quelqu'un porte.",
   ["sea_cave.1"] = { "plus loin", "entrer", "suivre la lumière", "dedans" },
   ["sea_cave.2"] = { "partir", "plage", "dehors", "navire", "barque" },
 
