@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/fuzz.sh [SECONDS] [TARGET...] — fuzz the parsers that read untrusted
-# input (tests/fuzz: proto, frame, save, text), SECONDS each (default 600).
+# input (tests/fuzz: proto, frame, save, text, decode), SECONDS each (default 600).
 #
 # Builds the libFuzzer targets with clang and ASan/UBSan in build-fuzz/, and
 # runs each from its committed seed corpus (tests/fuzz/corpus/NAME), with
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(proto frame save text)
+[ ${#targets[@]} -gt 0 ] || targets=(proto frame save text decode)
 case $seconds in '' | *[!0-9]*) echo "usage: tools/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 
 say() { printf '\033[1mfuzz:\033[0m %s\n' "$*" >&2; }

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define IO_BUFFER (64 << 10)
+/* What a failure without seeking most likely means. */
+#define UNSEEKABLE " (it cannot seek: is the MP4's index at the end?)"
 #define DEFAULT_MAX_DIM 16384
 
 typedef mz_record_input input;
@@ -54,8 +56,10 @@ static int64_t io_seek(void *opaque, int64_t offset, int whence)
     whence &= ~AVSEEK_FORCE;
     if (whence == AVSEEK_SIZE) return in->src->size ? (int64_t)in->src->size : -1;
     if (whence == SEEK_CUR) offset += (int64_t)in->pos;
-    if (whence == SEEK_END && in->src->size) offset += (int64_t)in->src->size;
-    else if (whence == SEEK_END) return -1;
+    if (whence == SEEK_END && in->src->size)
+        offset += (int64_t)in->src->size;
+    else if (whence == SEEK_END)
+        return -1;
     if (offset < 0 || !in->src->seek || !in->src->seek(in->src->user, (uint64_t)offset))
         return AVERROR(EIO);
     in->head_pos = in->head_len; /* the peeked bytes are behind us now */
@@ -64,6 +68,7 @@ static int64_t io_seek(void *opaque, int64_t offset, int whence)
 }
 
 typedef struct av_state {
+    input *in;
     AVIOContext *io;
     AVFormatContext *fmt;
     AVCodecContext *dec;
@@ -112,15 +117,22 @@ static bool av_emit(av_state *s, const mz_record_decode_desc *d)
     return true;
 }
 
+/* A failure: the source's own message when it failed first (a packet cut
+ * short by a dropped connection fails to decode), else FFmpeg's. */
+static bool av_state_fail(const av_state *s, int err, const char *what)
+{
+    return s->in->failed ? false : av_fail(err, what);
+}
+
 /* Sends one packet (NULL: the end) and hands on every picture it gives. */
 static bool av_decode(av_state *s, const mz_record_decode_desc *d, const AVPacket *pkt)
 {
     int err = avcodec_send_packet(s->dec, pkt);
-    if (err < 0 && err != AVERROR_EOF) return av_fail(err, "decode");
+    if (err < 0 && err != AVERROR_EOF) return av_state_fail(s, err, "decode");
     while (!s->stopped) {
         err = avcodec_receive_frame(s->dec, s->frame);
         if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return true;
-        if (err < 0) return av_fail(err, "decode");
+        if (err < 0) return av_state_fail(s, err, "decode");
         bool ok = av_emit(s, d);
         av_frame_unref(s->frame);
         if (!ok) return false;
@@ -128,7 +140,7 @@ static bool av_decode(av_state *s, const mz_record_decode_desc *d, const AVPacke
     return true;
 }
 
-static bool av_open(av_state *s, input *in)
+static bool av_open(av_state *s, input *in, const mz_record_decode_desc *d)
 {
     uint8_t *buf = av_malloc(IO_BUFFER);
     s->io = buf ? avio_alloc_context(buf, IO_BUFFER, 0, in, io_read, NULL, io_seek) : NULL;
@@ -141,7 +153,7 @@ static bool av_open(av_state *s, input *in)
     s->fmt->pb = s->io;
     s->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
     int err = avformat_open_input(&s->fmt, NULL, NULL, NULL);
-    if (err < 0) return in->failed ? false : av_fail(err, "not a picture or video FFmpeg reads");
+    if (err < 0) return av_state_fail(s, err, "not a picture or video FFmpeg reads");
     /* A container whose header names the codec (MP4, WebM, APNG, GIF)
      * needs no look at its packets; probing them would hold several. */
     s->stream = av_find_best_stream(s->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
@@ -154,13 +166,17 @@ static bool av_open(av_state *s, input *in)
     for (unsigned i = 0; i < s->fmt->nb_streams; i++)
         if ((int)i != s->stream) s->fmt->streams[i]->discard = AVDISCARD_ALL;
     const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
-    if (!codec) return mz_fail("decode: no decoder for %s", avcodec_get_name(st->codecpar->codec_id));
+    if (!codec)
+        return mz_fail("decode: no decoder for %s", avcodec_get_name(st->codecpar->codec_id));
     if (!(s->dec = avcodec_alloc_context3(codec))) return mz_fail("decode: out of memory");
     if ((err = avcodec_parameters_to_context(s->dec, st->codecpar)) < 0)
         return av_fail(err, "decoder");
     /* Slices, not frames, in parallel: frame threads hold one picture each
      * and delay every picture by their count. */
     s->dec->thread_type = FF_THREAD_SLICE;
+    /* A stream that claims a huge picture is refused before the decoder
+     * allocates it. */
+    s->dec->max_pixels = (int64_t)d->max_dim * d->max_dim;
     if ((err = avcodec_open2(s->dec, codec, NULL)) < 0) return av_fail(err, "decoder");
     AVRational rate = av_guess_frame_rate(s->fmt, st, NULL);
     s->length_s = rate.num > 0 && rate.den > 0 ? av_q2d(av_inv_q(rate)) : 0;
@@ -172,11 +188,11 @@ static bool av_open(av_state *s, input *in)
 
 static bool decode_av(input *in, const mz_record_decode_desc *d)
 {
-    av_state s = {0};
+    av_state s = {.in = in};
     /* The demuxers' and decoders' notices would fill the terminal; errors
      * come back as return values. */
     av_log_set_level(AV_LOG_ERROR);
-    bool ok = av_open(&s, in);
+    bool ok = av_open(&s, in, d);
     while (ok && !s.stopped) {
         int err = av_read_frame(s.fmt, s.pkt);
         if (err == AVERROR_EOF) {
@@ -184,12 +200,16 @@ static bool decode_av(input *in, const mz_record_decode_desc *d)
             break;
         }
         if (err < 0) {
-            ok = in->failed ? false : av_fail(err, "read");
+            ok = av_state_fail(&s, err, in->src->seek ? "read" : "read" UNSEEKABLE);
             break;
         }
         if (s.pkt->stream_index == s.stream) ok = av_decode(&s, d, s.pkt);
         av_packet_unref(s.pkt);
     }
+    /* An MP4 with its index at the end, read without seeking, may also
+     * demux to nothing at all rather than fail. */
+    if (ok && !s.index)
+        ok = mz_fail("decode: no picture in the stream%s", in->src->seek ? "" : UNSEEKABLE);
     av_packet_free(&s.pkt);
     av_frame_free(&s.frame);
     avcodec_free_context(&s.dec);

@@ -92,7 +92,11 @@ static bool anim_frame(anim *a, const uint8_t *p, size_t len, const mz_record_de
         return mz_fail("decode: a %ux%u WebP frame at %u,%u outside its %ux%u canvas", w, h, x, y,
                        a->w, a->h);
     int fw, fh;
-    uint8_t *rgba = WebPDecodeRGBA(p + 16, len - 16, &fw, &fh);
+    /* The bitstream's own size is checked before libwebp allocates it. */
+    uint8_t *rgba =
+        WebPGetInfo(p + 16, len - 16, &fw, &fh) && (uint32_t)fw == w && (uint32_t)fh == h
+            ? WebPDecodeRGBA(p + 16, len - 16, &fw, &fh)
+            : NULL;
     if (!rgba || (uint32_t)fw != w || (uint32_t)fh != h) {
         WebPFree(rgba);
         return mz_fail("decode: WebP frame %u does not decode", a->index);
@@ -124,12 +128,19 @@ static bool anim_frame(anim *a, const uint8_t *p, size_t len, const mz_record_de
 static bool still(anim *a, const uint8_t *data, size_t len, const mz_record_decode_desc *d)
 {
     int w, h;
+    if (!WebPGetInfo(data, len, &w, &h)) return mz_fail("decode: the WebP picture does not decode");
+    if ((uint32_t)w > d->max_dim || (uint32_t)h > d->max_dim)
+        return mz_fail("decode: a %dx%d picture (the limit is %u)", w, h, d->max_dim);
     uint8_t *rgba = WebPDecodeRGBA(data, len, &w, &h);
-    if (!rgba) return mz_fail("decode: the WebP picture does not decode");
-    bool ok = (uint32_t)w <= d->max_dim && (uint32_t)h <= d->max_dim;
-    if (!ok) mz_fail("decode: a %dx%d picture (the limit is %u)", w, h, d->max_dim);
-    mz_record_decoded out = {.rgba = rgba, .width = (uint32_t)w, .height = (uint32_t)h};
-    if (ok) a->stopped = !d->frame(d->user, &out);
+    bool ok = rgba || mz_fail("decode: the WebP picture does not decode");
+    /* Numbered and timed after any frames before it (a file may hold
+     * several pictures, whatever the format says). */
+    mz_record_decoded out = {.rgba = rgba,
+                             .width = (uint32_t)w,
+                             .height = (uint32_t)h,
+                             .index = a->index,
+                             .time_s = a->time_s};
+    if (ok) a->index++, a->stopped = !d->frame(d->user, &out);
     WebPFree(rgba);
     return ok;
 }
@@ -152,7 +163,8 @@ bool mz_record_webp_decode(mz_record_input *in, const mz_record_decode_desc *d)
         }
         uint32_t size = le32(head + 4);
         size_t padded = (size_t)size + (size & 1);
-        bool alph = !memcmp(head, "ALPH", 4), vp8 = !memcmp(head, "VP8 ", 4) || !memcmp(head, "VP8L", 4);
+        bool alph = !memcmp(head, "ALPH", 4),
+             vp8 = !memcmp(head, "VP8 ", 4) || !memcmp(head, "VP8L", 4);
         if (!alph && !vp8 && memcmp(head, "VP8X", 4) && memcmp(head, "ANMF", 4)) {
             ok = skip(in, padded); /* ANIM, ICCP, EXIF, XMP and unknown chunks */
             continue;

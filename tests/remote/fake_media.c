@@ -30,20 +30,20 @@ typedef struct kind_info {
 } kind_info;
 
 static const kind_info kinds[] = {
-    [FAKE_MEDIA_WEBP] = {"webp", "libwebp_anim", "ComfyUI_00001_.webp", "", AV_PIX_FMT_RGB32, 6,
-                         64, 48, 8, "lossless=1",
+    [FAKE_MEDIA_WEBP] = {"webp", "libwebp_anim", "ComfyUI_00001_.webp", "", AV_PIX_FMT_RGB32, 6, 64,
+                         48, 8, "lossless=1",
                          "{\"images\":[{\"filename\":\"ComfyUI_00001_.webp\",\"subfolder\":\"\","
                          "\"type\":\"output\"}],\"animated\":[true]}"},
-    [FAKE_MEDIA_APNG] = {"apng", "apng", "ComfyUI_00001_.png", "", AV_PIX_FMT_RGB24, 6, 64, 48,
-                         10, "",
+    [FAKE_MEDIA_APNG] = {"apng", "apng", "ComfyUI_00001_.png", "", AV_PIX_FMT_RGB24, 6, 64, 48, 10,
+                         "",
                          "{\"images\":[{\"filename\":\"ComfyUI_00001_.png\",\"subfolder\":\"\","
                          "\"type\":\"output\"}],\"animated\":[true]}"},
-    [FAKE_MEDIA_MP4] = {"mp4", "libx264", "ComfyUI_00001_.mp4", "video", AV_PIX_FMT_YUV420P, 8,
-                        64, 48, 12, "preset=veryfast:crf=18",
+    [FAKE_MEDIA_MP4] = {"mp4", "libx264", "ComfyUI_00001_.mp4", "video", AV_PIX_FMT_YUV420P, 8, 64,
+                        48, 12, "preset=veryfast:crf=18",
                         "{\"images\":[{\"filename\":\"ComfyUI_00001_.mp4\",\"subfolder\":"
                         "\"video\",\"type\":\"output\"}],\"animated\":[true]}"},
-    [FAKE_MEDIA_WEBM] = {"webm", "libvpx-vp9", "ComfyUI_00001_.webm", "", AV_PIX_FMT_YUV420P, 8,
-                         64, 48, 15, "deadline=realtime:cpu-used=8:crf=20:b=0",
+    [FAKE_MEDIA_WEBM] = {"webm", "libvpx-vp9", "ComfyUI_00001_.webm", "", AV_PIX_FMT_YUV420P, 8, 64,
+                         48, 15, "deadline=realtime:cpu-used=8:crf=20:b=0",
                          "{\"images\":[{\"filename\":\"ComfyUI_00001_.webm\",\"subfolder\":\"\","
                          "\"type\":\"output\"}],\"animated\":[true]}"},
     [FAKE_MEDIA_VHS_GIF] = {"gif", "gif", "AnimateDiff_00001.gif", "", AV_PIX_FMT_RGB8, 6, 64, 48,
@@ -65,6 +65,11 @@ static const kind_info kinds[] = {
                             "\"\",\"type\":\"output\",\"format\":\"video/h264-mp4\",\"frame_rate\":"
                             "25,\"workflow\":\"AnimateDiff_00003.png\",\"fullpath\":"
                             "\"/comfy/output/AnimateDiff_00003.mp4\"}]}"},
+    /* comfy_api's video_output_config: a WebM is AV1 unless told otherwise. */
+    [FAKE_MEDIA_AV1_WEBM] = {"webm", "libaom-av1", "ComfyUI_00003_.webm", "video",
+                             AV_PIX_FMT_YUV420P, 8, 64, 48, 12, "cpu-used=8:crf=20:b=0",
+                             "{\"images\":[{\"filename\":\"ComfyUI_00003_.webm\",\"subfolder\":"
+                             "\"video\",\"type\":\"output\"}],\"animated\":[true]}"},
     [FAKE_MEDIA_BROKEN] = {NULL, NULL, "ComfyUI_00002_.mp4", "video", AV_PIX_FMT_NONE, 0, 0, 0, 0,
                            "",
                            "{\"images\":[{\"filename\":\"ComfyUI_00002_.mp4\",\"subfolder\":"
@@ -88,8 +93,8 @@ const char *fake_media_output(fake_media_kind kind)
 
 void fake_media_colour(int k, uint8_t rgb[3])
 {
-    static const uint8_t table[8][3] = {{255, 0, 0},   {0, 255, 0},   {0, 0, 255},
-                                        {255, 255, 0}, {0, 255, 255}, {255, 0, 255},
+    static const uint8_t table[8][3] = {{255, 0, 0},     {0, 255, 0},   {0, 0, 255},
+                                        {255, 255, 0},   {0, 255, 255}, {255, 0, 255},
                                         {255, 255, 255}, {0, 0, 0}};
     memcpy(rgb, table[k % 8], 3);
 }
@@ -159,8 +164,8 @@ bool fake_media_write(fake_media_kind kind, const char *dir)
     frame->format = k->pix_fmt;
     frame->width = k->w;
     frame->height = k->h;
-    ok = ok && av_frame_get_buffer(frame, 0) >= 0 && avio_open(&oc->pb, path, AVIO_FLAG_WRITE) >= 0 &&
-         avformat_write_header(oc, NULL) >= 0;
+    ok = ok && av_frame_get_buffer(frame, 0) >= 0 &&
+         avio_open(&oc->pb, path, AVIO_FLAG_WRITE) >= 0 && avformat_write_header(oc, NULL) >= 0;
     uint32_t noise = 12345;
     for (int i = 0; ok && i < k->frames; i++) {
         fill(k, i, rgba, &noise);
@@ -192,8 +197,8 @@ static int send_head(struct lws *wsi, int status, uint64_t first, uint64_t len, 
              (unsigned long long)(first + len - 1), (unsigned long long)size);
     if (lws_add_http_common_headers(wsi, (unsigned)status, "application/octet-stream", len, &p,
                                     end) ||
-        lws_add_http_header_by_name(wsi, (const uint8_t *)"accept-ranges:",
-                                    (const uint8_t *)"bytes", 5, &p, end) ||
+        lws_add_http_header_by_name(
+            wsi, (const uint8_t *)"accept-ranges:", (const uint8_t *)"bytes", 5, &p, end) ||
         (status == 206 &&
          lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_RANGE, (const uint8_t *)range,
                                       (int)strlen(range), &p, end)) ||
@@ -228,6 +233,9 @@ int fake_media_reply_start(fake_media_reply *r, struct lws *wsi, fake_media_kind
 int fake_media_reply_more(fake_media_reply *r, struct lws *wsi)
 {
     static uint8_t buf[LWS_PRE + SEND_CHUNK]; /* the service thread's only */
+    /* A client reading at a video's pace holds the reply for as long as
+     * the video lasts; aiohttp waits, lws would give up after its 5 s. */
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
     size_t n = r->left < SEND_CHUNK ? (size_t)r->left : SEND_CHUNK;
     if (fread(buf + LWS_PRE, 1, n, r->file) != n) return -1;
     r->left -= n;

@@ -18,6 +18,7 @@ typedef enum fake_media_kind {
     FAKE_MEDIA_VHS_GIF,  /* VHS_VideoCombine image/gif, 10 fps */
     FAKE_MEDIA_VHS_MP4,  /* VHS_VideoCombine video/h264-mp4, 24 fps */
     FAKE_MEDIA_BIG_MP4,  /* VHS video/h264-mp4: 1280x720 lossless noise, over 64 MiB */
+    FAKE_MEDIA_AV1_WEBM, /* SaveVideo's WebM (AV1, its default codec there), 12 fps */
     FAKE_MEDIA_BROKEN,   /* SaveVideo's shape, but the .mp4 holds text */
 } fake_media_kind;
 

@@ -101,7 +101,8 @@ static void check_kind(fake_media_kind kind, const char *name, int tolerance)
         if (f) fake_comfy_stop(f);
         return;
     }
-    mz_scene_request r = {.id = 4, .prompt = "a hall", .seed = 4, .width = W, .height = H, .fps = 10};
+    mz_scene_request r = {
+        .id = 4, .prompt = "a hall", .seed = 4, .width = W, .height = H, .fps = 10};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     clip c;
     collect(g, 4, kind, tolerance, &c);
@@ -140,6 +141,11 @@ static void test_save_video_mp4(void)
 static void test_save_webm(void)
 {
     check_kind(FAKE_MEDIA_WEBM, "SaveWEBM (VP9)", 24);
+}
+
+static void test_save_video_av1_webm(void)
+{
+    check_kind(FAKE_MEDIA_AV1_WEBM, "SaveVideo (AV1 WebM)", 24);
 }
 
 /* GIF's palette here is 3-3-2: 255 red or green comes back as 252. */
@@ -187,7 +193,8 @@ static void test_big_video_bounded_memory(void)
         return;
     }
     long base_kib = peak_reset();
-    mz_scene_request r = {.id = 9, .prompt = "a hall", .seed = 9, .width = W, .height = H, .fps = 25};
+    mz_scene_request r = {
+        .id = 9, .prompt = "a hall", .seed = 9, .width = W, .height = H, .fps = 25};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     clip c;
     collect(g, 9, FAKE_MEDIA_BIG_MP4, 0, &c);
@@ -221,7 +228,8 @@ static void test_new_scene_stops_the_stream(void)
         if (f) fake_comfy_stop(f);
         return;
     }
-    mz_scene_request r = {.id = 1, .prompt = "a hall", .seed = 1, .width = W, .height = H, .fps = 25};
+    mz_scene_request r = {
+        .id = 1, .prompt = "a hall", .seed = 1, .width = W, .height = H, .fps = 25};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     int old_frames = 0;
     uint64_t t0 = mz_time_ns();
@@ -270,7 +278,8 @@ static void test_broken_output_reported(void)
         return;
     }
     mz_log_set_sink(capture, NULL);
-    mz_scene_request r = {.id = 6, .prompt = "a hall", .seed = 6, .width = W, .height = H, .fps = 10};
+    mz_scene_request r = {
+        .id = 6, .prompt = "a hall", .seed = 6, .width = W, .height = H, .fps = 10};
     MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
     mz_gen_stats st = {0};
     uint64_t t0 = mz_time_ns();
@@ -311,8 +320,13 @@ static void test_doc_workflows(void)
             continue;
         }
         long base_kib = peak_reset();
-        mz_scene_request r = {
-            .id = 3, .prompt = "a harbour", .seed = 3, .width = W, .height = H, .fps = 8, .duration_s = 1};
+        mz_scene_request r = {.id = 3,
+                              .prompt = "a harbour",
+                              .seed = 3,
+                              .width = W,
+                              .height = H,
+                              .fps = 8,
+                              .duration_s = 1};
         MZ_CHECK(mz_gen_submit(g, &r, NULL, 0));
         uint64_t t0 = mz_time_ns();
         int finals = 0, previews = 0;
@@ -349,6 +363,7 @@ int main(void)
     MZ_RUN(test_animated_png);
     MZ_RUN(test_save_video_mp4);
     MZ_RUN(test_save_webm);
+    MZ_RUN(test_save_video_av1_webm);
     MZ_RUN(test_vhs_gif);
     MZ_RUN(test_vhs_mp4);
     MZ_RUN(test_big_video_bounded_memory);
