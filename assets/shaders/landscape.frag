@@ -1026,9 +1026,10 @@ vec3 grade(vec3 c, vec2 p)
 
 void main()
 {
-    // Drawn smaller than the frame, each frame's samples are jittered
-    // (u.misc.yz, in pixels) for the resolve pass to gather.
-    vec2 frag = gl_FragCoord.xy + u.misc.yz;
+    // Drawn smaller than the frame, each drawn pixel is one frame pixel of
+    // its grid cell (u.grid), a different one each frame, for the resolve
+    // pass to gather: every sample is exactly what a full-size render shows.
+    vec2 frag = floor(gl_FragCoord.xy) * u.grid.xy + u.grid.zw + 0.5;
     vec2 uv = frag * u.res.zw;
     float morph = u.clock.y;
     vec2 p = vec2(frag.x - 0.5 * u.res.x, 0.5 * u.res.y - frag.y) * u.res.w;

@@ -1,19 +1,21 @@
 #version 450
-// resolve.frag — temporal upsampling: the procedural generator draws fewer
-// pixels than the frame has (on a CPU), each frame's samples shifted by a
-// sub-pixel jitter; this pass builds the full-size frame from the newest
-// samples and the last full-size frame (the history), moved to where the
-// camera's motion puts each pixel now (depth from the drawn frame's alpha).
-// The history is clamped to the range of the newest samples around the
-// pixel, so what moved or changed does not leave ghosts; a cut (reset)
-// starts over from the newest samples alone.
+// resolve.frag — temporal upsampling: the procedural generator draws one
+// pixel of each grid cell per frame (on a CPU), a different one each
+// frame, each exactly what a full-size render shows there; this pass
+// builds the full-size frame from those samples and the last full-size
+// frame (the history), moved to where the camera's motion puts each pixel
+// now (depth from the drawn frame's alpha). A pixel drawn this frame is
+// taken as drawn; the others take the history, clamped to the range of
+// the newest samples around them, so what moved or changed does not leave
+// ghosts; a cut (reset) starts over from the newest samples alone.
 layout(set = 0, binding = 0) uniform sampler2D current; // the drawn frame; alpha = depth code
 layout(set = 0, binding = 1) uniform sampler2D history; // the last resolved frame
 layout(set = 0, binding = 2, std430) readonly buffer ResolveBlock {
     vec4 size;   // frame width, height, drawn width, height
-    vec4 jitter; // this frame's sample offset (drawn pixels), reset (1: no history), newest weight
+    vec4 grid;   // cell size x, y (frame pixels); the pixel of the cell drawn this frame
     vec4 motion; // since the last frame: camera x, -, height, forward (world units)
     vec4 view;   // horizon y now, horizon y before, yaw now, yaw before (screen units)
+    vec4 mode;   // reset (1: no history), weight of the smooth estimate (a dissolve), -, -
 } r;
 layout(location = 0) out vec4 out_color;
 
@@ -23,28 +25,59 @@ float depth_of(float a)
     return a >= 0.999 ? 1e6 : 10.0 * a / (1.0 - a);
 }
 
+// The history at uv, filtered with Catmull-Rom (five bilinear taps, the
+// corners left out): bilinear alone blurs a little more each frame a pixel
+// is carried over, which is all the detail lost with a moving camera.
+vec3 history_at(vec2 uv)
+{
+    vec2 pos = uv * r.size.xy;
+    vec2 c = floor(pos - 0.5) + 0.5;
+    vec2 f = pos - c;
+    vec2 w0 = f * (-0.5 + f * (1.0 - 0.5 * f));
+    vec2 w1 = 1.0 + f * f * (-2.5 + 1.5 * f);
+    vec2 w2 = f * (0.5 + f * (2.0 - 1.5 * f));
+    vec2 w3 = f * f * (-0.5 + 0.5 * f);
+    vec2 w12 = w1 + w2;
+    vec2 t0 = (c - 1.0) / r.size.xy, t3 = (c + 2.0) / r.size.xy;
+    vec2 t12 = (c + w2 / w12) / r.size.xy;
+    vec3 sum = texture(history, vec2(t12.x, t0.y)).rgb * (w12.x * w0.y) +
+               texture(history, vec2(t0.x, t12.y)).rgb * (w0.x * w12.y) +
+               texture(history, t12).rgb * (w12.x * w12.y) +
+               texture(history, vec2(t3.x, t12.y)).rgb * (w3.x * w12.y) +
+               texture(history, vec2(t12.x, t3.y)).rgb * (w12.x * w3.y);
+    float weight = w12.x * w0.y + w0.x * w12.y + w12.x * w12.y + w3.x * w12.y + w12.x * w3.y;
+    return clamp(sum / weight, 0.0, 1.0);
+}
+
+float largest(vec3 v)
+{
+    return max(v.r, max(v.g, v.b));
+}
+
 void main()
 {
     vec2 frag = gl_FragCoord.xy;
-    vec2 lp = frag / r.size.xy * r.size.zw; // in drawn pixels
     ivec2 hi = ivec2(r.size.zw) - 1;
-    ivec2 ci = clamp(ivec2(floor(lp - r.jitter.xy)), ivec2(0), hi);
-    vec2 centre = vec2(ci) + 0.5 + r.jitter.xy;
-    vec4 cur = texelFetch(current, ci, 0);
-    // The smooth estimate (bilinear between this frame's samples) is what a
-    // cut shows; the neighbourhood's range bounds the history.
-    vec3 smooth_ = texture(current, (lp - r.jitter.xy) / r.size.zw).rgb;
-    vec3 lo = cur.rgb, hi3 = cur.rgb;
-    for (int y = -1; y <= 1; y++)
-        for (int x = -1; x <= 1; x++) {
-            vec3 c = texelFetch(current, clamp(ci + ivec2(x, y), ivec2(0), hi), 0).rgb;
-            lo = min(lo, c);
-            hi3 = max(hi3, c);
-        }
-    if (r.jitter.z > 0.5) {
+    // Where this pixel lies among the drawn samples (sample i sits at
+    // frame pixel i * step + offset), and the four around it.
+    vec2 lp = (frag - 0.5 - r.grid.zw) / r.grid.xy;
+    ivec2 c0 = ivec2(floor(lp));
+    vec2 t = clamp(lp - vec2(c0), 0.0, 1.0);
+    vec4 s[4];
+    for (int k = 0; k < 4; k++)
+        s[k] = texelFetch(current, clamp(c0 + ivec2(k & 1, k >> 1), ivec2(0), hi), 0);
+    if (t == vec2(0.0) && all(greaterThanEqual(c0, ivec2(0)))) {
+        out_color = vec4(s[0].rgb, 1.0); // drawn this frame
+        return;
+    }
+    // The smooth estimate between them is what a cut shows.
+    vec3 smooth_ = mix(mix(s[0].rgb, s[1].rgb, t.x), mix(s[2].rgb, s[3].rgb, t.x), t.y);
+    if (r.mode.x > 0.5) {
         out_color = vec4(smooth_, 1.0);
         return;
     }
+    int nearest = int(t.x > 0.5) + 2 * int(t.y > 0.5);
+    vec4 cur = s[nearest];
     // Where this pixel's point was a frame ago (landscape.frag's screen
     // units: p.x = (world x - camera x) / depth - yaw; y from the horizon).
     float d = depth_of(cur.a);
@@ -62,15 +95,17 @@ void main()
         out_color = vec4(smooth_, 1.0);
         return;
     }
-    // A thin thing (a lit window, a mast) may fall between all nine of this
-    // frame's samples: the box is widened by half its size, enough to keep
-    // it, not enough to keep a ghost of something gone.
+    // The history is kept as it is where the nearest sample agrees with it
+    // (the land, a still camera: thin things and all); where the picture
+    // changed (rain, snow, waves, a bird) it is held to the four samples'
+    // range, widened by half its size so a thin thing between them
+    // survives but a ghost of something gone does not.
+    vec2 at = vec2(clamp(c0 + ivec2(nearest & 1, nearest >> 1), ivec2(0), hi)) * r.grid.xy + r.grid.zw + 0.5;
+    float change = largest(abs(texture(history, uv + (at - frag) / r.size.xy).rgb - cur.rgb));
+    vec3 lo = min(min(s[0].rgb, s[1].rgb), min(s[2].rgb, s[3].rgb));
+    vec3 hi3 = max(max(s[0].rgb, s[1].rgb), max(s[2].rgb, s[3].rgb));
     vec3 margin = 0.5 * (hi3 - lo) + 0.03;
-    vec3 past = clamp(texture(history, uv).rgb, lo - margin, hi3 + margin);
-    // The newest sample counts where it lies on this pixel (distance in
-    // frame pixels): a sample a pixel away adds little, so over the frames
-    // each pixel gathers the samples that fell on it.
-    vec2 off = (lp - centre) * r.size.xy / r.size.zw;
-    float w = clamp(r.jitter.w * 7.0 * exp(-4.0 * dot(off, off)), 0.0, 1.0);
-    out_color = vec4(mix(past, cur.rgb, w), 1.0);
+    vec3 past = history_at(uv);
+    past = mix(past, clamp(past, lo - margin, hi3 + margin), smoothstep(0.02, 0.08, change));
+    out_color = vec4(mix(past, smooth_, r.mode.y), 1.0);
 }

@@ -28,8 +28,10 @@ layout(set = 0, binding = 0, std430) readonly buffer SceneBlock {
     vec4 mid_id;    // their content ids (a layer gets new content each lap)
     vec4 view;      // depths over which a passing layer sinks away (from, to), horizon y,
                     // cave (interiors: 0 a built room .. 1 a natural cave)
-    vec4 misc;      // how many subjects subj[] holds, sample jitter x, y (pixels),
+    vec4 misc;      // how many subjects subj[] holds, -, -,
                     // 1: alpha carries depth (d / (d + 10)) for the resolve pass
+    vec4 grid;      // drawn pixel (i, j) is frame pixel (i, j) * grid.xy + grid.zw:
+                    // drawn smaller, one pixel of each cell (1, 1, 0, 0: all)
     vec4 subj[MZ_SCENE_MAX_SUBJECTS * 4]; // 4 per subject; see subjects.glsl
 } u;
 

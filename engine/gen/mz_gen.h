@@ -112,9 +112,10 @@ typedef struct mz_gen_desc {
                              NULL -> "procedural", "" -> none */
     float deadline_s;     /* remote: no frame for this long -> fallback; 0 -> 1.0 */
     mz_gen_quality quality;
-    /* Procedural: draw at this fraction of each side (0.25..1) and scale
-     * up, whatever the device, to compare quality and speed; 0 -> by device
-     * and quality. */
+    /* Procedural: draw about this fraction of each side (0.25..1: one
+     * pixel of each 1/scale by 1/scale cell, rounded, per frame) and build
+     * the frame up over frames, whatever the device, to compare quality
+     * and speed; 0 -> by device and quality. */
     float scale;
 } mz_gen_desc;
 

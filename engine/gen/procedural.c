@@ -34,10 +34,11 @@
  * screen heights across) is taken as a 60 degree lens. */
 #define YAW_RADIANS (1.047 / 1.78)
 #define ORBIT_PIVOT 40.0 /* depth the orbiting camera circles around */
-/* On a CPU (lavapipe) frames are drawn smaller and scaled up: a quarter of
- * the pixels, at most CPU_MAX_PIXELS, and small frames in full. The land
- * and sky are soft anyway; this buys the frame rate (platform.md). */
-#define CPU_MAX_PIXELS (512.0 * 288.0)
+/* On a CPU (lavapipe) frames are drawn on a grid (one pixel of each cell
+ * per frame, gathered over frames): at most a sixth of the pixels and
+ * CPU_MAX_PIXELS (640x360: 3x2 cells, 1280x720: 4x3); small frames in
+ * full. This buys the frame rate (platform.md). */
+#define CPU_MAX_PIXELS 80000.0
 #define CPU_FULL_PIXELS (320.0 * 180.0)
 
 /* Where a scene's subjects stand outdoors, fixed in the world when the
@@ -62,7 +63,7 @@ typedef struct view {
 
 /* What a new scene continues from: the state right after a frame was drawn
  * (its parameters; the camera and world clock moved on one frame; where the
- * landmark, the fire and the subjects stand; the view and the jitter count).
+ * landmark, the fire and the subjects stand; the view and the grid's frame count).
  * The worker keeps one per frame for the last frames it drew, because a
  * generator that is not realtime draws ahead of the frame on screen, by a
  * number of frames that depends on the machine's load: continuing from the
@@ -111,7 +112,7 @@ typedef struct proc {
     bool landmark_placed;
     anchors placed_from, placed_to; /* the old scene's subjects, the new one's */
     /* The view the last frame was drawn from, for the resolve pass's
-     * reprojection; drawn counts frames for the jitter sequence. */
+     * reprojection; drawn counts frames for the grid's sequence. */
     view last_view;
     uint64_t drawn;
     moment *past; /* the last past_len frames drawn, circular */
@@ -277,6 +278,7 @@ static void fill_uniforms(const proc *pr, const mz_scene_params *p, float morph,
     layers(&pr->cam, u);
     double horizon = -0.08 + 0.06 * (camera_height(&pr->cam) - 1.6) / 6.0;
     set4(u->view, LAYER_NEAR, LAYER_NEAR + 6.0, horizon, p->cave);
+    set4(u->grid, 1, 1, 0, 0);
     fill_subjects(p, placed, u);
 }
 
@@ -439,55 +441,73 @@ static void start_scene(proc *pr)
     place_subjects(pr, &to, &pr->placed_to);
 }
 
-/* The size frames are drawn at before scaling to w x h: all of it in
- * reference quality. The desc's scale overrides, for comparing quality and
+/* The grid frames are drawn on (proc_uniforms.grid): every pixel in
+ * reference quality; on a CPU, the smallest cells (as square as they come)
+ * that bring the pixels drawn within the budget. The desc's scale
+ * overrides (1 / scale per side, rounded), for comparing quality and
  * speed. */
+static void grid_for(const proc *pr, uint32_t w, uint32_t h, uint32_t *sx, uint32_t *sy)
+{
+    *sx = *sy = 1;
+    if (pr->scale > 0) {
+        *sx = *sy = (uint32_t)lround(1.0 / pr->scale);
+        return;
+    }
+    if (pr->reference || !pr->cpu_device || (double)w * h <= CPU_FULL_PIXELS) return;
+    double budget = fmin((double)w * h / 6.0, CPU_MAX_PIXELS);
+    while ((double)w * h / (*sx * *sy) > budget && *sx < 16) {
+        if (*sx > *sy) (*sy)++;
+        else (*sx)++;
+    }
+}
+
+/* The size frames are drawn at: a pixel per grid cell. */
 static void internal_size(const proc *pr, uint32_t w, uint32_t h, uint32_t *iw, uint32_t *ih)
 {
-    double scale = 1.0;
-    if (pr->scale > 0)
-        scale = pr->scale;
-    else if (!pr->reference && pr->cpu_device && (double)w * h > CPU_FULL_PIXELS) {
-        double px = (double)w * h, want = fmin(px / 4.0, CPU_MAX_PIXELS);
-        scale = sqrt(fmax(want, CPU_FULL_PIXELS) / px);
-    }
-    *iw = (uint32_t)(w * scale + 0.5);
-    *ih = (uint32_t)(h * scale + 0.5);
-    if (*iw < 1) *iw = 1;
-    if (*ih < 1) *ih = 1;
+    uint32_t sx, sy;
+    grid_for(pr, w, h, &sx, &sy);
+    *iw = (w + sx - 1) / sx;
+    *ih = (h + sy - 1) / sy;
 }
 
-/* The Halton sequence (base 2, 3): sub-pixel offsets that cover a pixel
- * evenly over a few frames. */
-static float halton(uint64_t i, unsigned base)
+static uint64_t gcd(uint64_t a, uint64_t b)
 {
-    float f = 1, r = 0;
-    for (i = i % 16 + 1; i; i /= base) {
-        f /= (float)base;
-        r += f * (float)(i % base);
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
     }
-    return r;
+    return a;
 }
 
-/* Jitter and reprojection for a frame drawn smaller than its size: the
- * samples move by a sub-pixel offset each frame, and the resolve pass
- * builds on the frame before, except at a scene's first frame (a cut, or a
- * dissolve's first step, which is all but the image on screen): nothing of
- * the old scene is carried over. During a dissolve the newest samples
- * weigh more, so the change is not smeared. */
-static void resolve_for(proc *pr, float morph, proc_uniforms *u, proc_resolve *rs)
+/* Grid and reprojection for a frame drawn smaller than its size: frame n
+ * samples cell pixel (n * stride) mod cells, a stride coprime with the
+ * cell's pixel count and near its golden section, so every pixel is drawn
+ * once in that many frames and consecutive frames sample far apart. The
+ * resolve pass builds on the frame before, except at a scene's first
+ * frame (a cut, or a dissolve's first step, which is all but the image on
+ * screen): nothing of the old scene is carried over. During a dissolve the
+ * smooth estimate from the newest samples weighs more, so pixels drawn a
+ * few frames ago do not show an older step of it. */
+static void resolve_for(proc *pr, float morph, uint32_t w, uint32_t h, proc_uniforms *u,
+                        proc_resolve *rs)
 {
-    float jx = halton(pr->drawn, 2) - 0.5f, jy = halton(pr->drawn, 3) - 0.5f;
-    u->misc[1] = jx;
-    u->misc[2] = jy;
+    uint32_t sx, sy;
+    grid_for(pr, w, h, &sx, &sy);
+    uint64_t cells = (uint64_t)sx * sy, stride = (uint64_t)lround(cells * 0.618);
+    while (gcd(stride, cells) != 1)
+        stride++;
+    uint64_t at = pr->drawn * stride % cells;
+    set4(u->grid, sx, sy, at % sx, at / sx);
     u->misc[3] = 1; /* depth in alpha */
     bool cut = !pr->last_view.valid || pr->index == 0;
     double height = camera_height(&pr->cam);
     memset(rs, 0, sizeof *rs);
-    set4(rs->jitter, jx, jy, cut ? 1 : 0, 0.12 + 0.6 * morph);
+    memcpy(rs->grid, u->grid, sizeof rs->grid);
     set4(rs->motion, pr->cam.x - pr->last_view.x, 0, height - pr->last_view.height,
          pr->cam.z - pr->last_view.z);
     set4(rs->view, u->view[2], pr->last_view.horizon, pr->cam.yaw, pr->last_view.yaw);
+    set4(rs->mode, cut ? 1 : 0, morph, 0, 0);
 }
 
 static void remember_view(proc *pr, const proc_uniforms *u)
@@ -519,9 +539,9 @@ static bool next_frame(proc *pr)
     internal_size(pr, w, h, &iw, &ih);
     proc_uniforms u;
     /* mz_scene_params_mix hands out the old scene's subjects until halfway. */
-    fill_uniforms(pr, &p, morph, iw, ih, t < 0.5f ? &pr->placed_from : &pr->placed_to, &u);
+    fill_uniforms(pr, &p, morph, w, h, t < 0.5f ? &pr->placed_from : &pr->placed_to, &u);
     proc_resolve rs = {{0}};
-    if (iw != w || ih != h) resolve_for(pr, morph, &u, &rs);
+    if (iw != w || ih != h) resolve_for(pr, morph, w, h, &u, &rs);
     const uint8_t *px;
     if (!proc_vk_render(pr->vk, &u, &rs, w, h, iw, ih, &pr->interrupt, &px)) {
         mz_log_error("procedural: %s", mz_error());

@@ -1,7 +1,7 @@
 /* The procedural generator's Vulkan side: a fullscreen fragment pass into an
  * offscreen image, copied to a host buffer. Drawn smaller than the frame (on
  * a CPU), a second pass (resolve.frag) builds the full-size frame from the
- * drawn one's jittered samples and the frames before it. A fragment shader rather than a
+ * drawn one's samples (one pixel of each grid cell) and the frames before it. A fragment shader rather than a
  * compute one: on lavapipe it is the faster of the two (platform.md).
  *
  * One frame in flight: render, wait, hand back the pixels. On lavapipe the
@@ -482,7 +482,7 @@ bool proc_vk_render(proc_vk *vk, const proc_uniforms *u, const proc_resolve *rs,
         r.size[1] = (float)h;
         r.size[2] = (float)iw;
         r.size[3] = (float)ih;
-        if (!vk->history_valid) r.jitter[2] = 1; /* nothing to build on: start over */
+        if (!vk->history_valid) r.mode[0] = 1; /* nothing to build on: start over */
         memcpy(vk->resolve_params.map, &r, sizeof r);
     }
 

@@ -37,14 +37,18 @@ typedef struct proc_uniforms {
     float mid_depth[4]; /* streaming layers' depths, near to far */
     float mid_id[4];    /* their content ids */
     float view[4];      /* sink-away depths (from, to), horizon y, cave (0 room .. 1 cave) */
-    float misc[4];      /* subjects in subj[], sample jitter x, y (pixels), 1: depth in alpha */
+    float misc[4];      /* subjects in subj[], -, -, 1: depth in alpha */
+    /* Drawn pixel (i, j) is frame pixel (i * step x + offset x, j * step y +
+     * offset y): a frame drawn smaller samples one pixel in each step x by
+     * step y cell, a different one each frame (1, 1, 0, 0: every pixel). */
+    float grid[4];
     /* Four vec4s per subject (assets/shaders/subjects.glsl reads them):
      * kind, pose, place, presence · world x, depth (0: not drawn outdoors),
      * size, build · colour rgb, beard · hair rgb, screen x it was placed at. */
     float subj[MZ_SCENE_MAX_SUBJECTS * 4][4];
 } proc_uniforms;
-/* std430 lays SceneBlock out as tightly packed vec4s: 16 + 4 per subject. */
-_Static_assert(sizeof(proc_uniforms) == (16 + MZ_SCENE_MAX_SUBJECTS * 4) * 16,
+/* std430 lays SceneBlock out as tightly packed vec4s: 17 + 4 per subject. */
+_Static_assert(sizeof(proc_uniforms) == (17 + MZ_SCENE_MAX_SUBJECTS * 4) * 16,
                "proc_uniforms must mirror SceneBlock");
 
 /* Whether a frame with these uniforms is a built room: the only place this
@@ -58,15 +62,16 @@ static inline bool proc_draws_room(const proc_uniforms *u)
 }
 
 /* Mirrors ResolveBlock in assets/shaders/resolve.frag: how a frame drawn
- * smaller (with jittered samples) is built up to full size from the frames
- * before it. */
+ * smaller (one pixel of each grid cell, a different one each frame) is
+ * built up to full size from the frames before it. */
 typedef struct proc_resolve {
     float size[4];   /* frame width, height, drawn width, height (filled by proc_vk) */
-    float jitter[4]; /* sample offset x, y (drawn pixels), reset (1: no history), newest weight */
+    float grid[4];   /* proc_uniforms.grid: step x, y, this frame's offset x, y */
     float motion[4]; /* camera moved since the last frame: x, -, height, forward */
     float view[4];   /* horizon y now, before; yaw now, before (screen units) */
+    float mode[4];   /* reset (1: no history), weight of the smooth estimate (a dissolve), -, - */
 } proc_resolve;
-_Static_assert(sizeof(proc_resolve) == 4 * 16, "proc_resolve must mirror ResolveBlock");
+_Static_assert(sizeof(proc_resolve) == 5 * 16, "proc_resolve must mirror ResolveBlock");
 
 typedef struct proc_vk proc_vk;
 
@@ -78,10 +83,11 @@ void proc_vk_destroy(proc_vk *vk);
  * render on. */
 bool proc_vk_set_conditioning(proc_vk *vk, const uint8_t *rgba, uint32_t width, uint32_t height);
 
-/* Renders one frame: draws it at iw x ih (u->res must say so); when that
- * is smaller than width x height, resolves it to full size from its
- * jittered samples and the frames before (`rs`; a reset after new targets
- * is forced here), and sets *out to its RGBA8 pixels,
+/* Renders one frame: draws it at iw x ih (u->grid says which frame pixels
+ * those are; u->res is the frame's size); when that is smaller than width x
+ * height, resolves it to full size from its samples and the frames before
+ * (`rs`; a reset after new targets is forced here), and sets *out to its
+ * RGBA8 pixels,
  * rows top to bottom, valid until the next call (targets are remade when
  * the sizes change). The frame is drawn in bands; when *stop is set between
  * two, the frame is given up: true with *out NULL (the pixels of the last

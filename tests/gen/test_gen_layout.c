@@ -26,14 +26,15 @@ static const field scene_fields[] = {
     FIELD(proc_uniforms, light2),    FIELD(proc_uniforms, el0),     FIELD(proc_uniforms, el1),
     FIELD(proc_uniforms, tint),      FIELD(proc_uniforms, grade),   FIELD(proc_uniforms, setting),
     FIELD(proc_uniforms, mid_depth), FIELD(proc_uniforms, mid_id),  FIELD(proc_uniforms, view),
-    FIELD(proc_uniforms, misc),      FIELD(proc_uniforms, subj),
+    FIELD(proc_uniforms, misc),      FIELD(proc_uniforms, grid),    FIELD(proc_uniforms, subj),
 };
 
 static const field resolve_fields[] = {
     FIELD(proc_resolve, size),
-    FIELD(proc_resolve, jitter),
+    FIELD(proc_resolve, grid),
     FIELD(proc_resolve, motion),
     FIELD(proc_resolve, view),
+    FIELD(proc_resolve, mode),
 };
 
 static char *slurp(const char *path)

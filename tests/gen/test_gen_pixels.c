@@ -544,7 +544,7 @@ static void position_words_place_subjects(void)
     MZ_CHECK_MSG(l.cx < SW * 0.4 && r.cx > SW * 0.6, "left at %.0f, right at %.0f", l.cx, r.cx);
 }
 
-/* ---- temporal upsampling: 640x360 is drawn at 320x180 on a CPU ---- */
+/* ---- temporal upsampling: 640x360 is drawn one pixel in 3x2 on a CPU ---- */
 
 #define TW 640
 #define TH 360
@@ -610,8 +610,8 @@ static uint8_t *sequence(mz_gen_quality q, const char *a, const char *b, int cut
     return out;
 }
 
-/* Drawn at a quarter of the pixels, a frame one second into a scene holds
- * most of the detail of one drawn in full: the jittered samples of the
+/* Drawn at a sixth of the pixels (3x2 cells), a frame one second into a
+ * scene holds most of the detail of one drawn in full: the samples of the
  * frames before are gathered, not just the newest scaled up. */
 static void frames_drawn_smaller_gather_detail(void)
 {
@@ -621,28 +621,52 @@ static void frames_drawn_smaller_gather_detail(void)
     double da = detail_beyond_half(a), dr = detail_beyond_half(r);
     printf("  detail beyond 320x180 at frame 30: %.2f auto, %.2f reference (%.0f %%)\n", da, dr,
            100 * da / dr);
-    MZ_CHECK_MSG(da > 0.6 * dr, "auto %.2f against reference %.2f", da, dr);
+    MZ_CHECK_MSG(da > 0.85 * dr, "auto %.2f against reference %.2f", da, dr);
     MZ_CHECK_MSG(mean_abs_diff_n(a, r, TW * TH) < 6, "auto and reference differ by %.2f",
                  mean_abs_diff_n(a, r, TW * TH));
     free(a);
     free(r);
 }
 
-/* After a cut nothing of the old scene lingers: the new scene's third
- * frame matches the reference render of the same sequence. */
+/* With the camera still, every pixel is drawn once in each grid cycle
+ * (640x360 on a CPU: 3x2 cells, 6 frames) and taken as drawn, and the
+ * history is kept where nothing changed: two cycles into the scene the
+ * frame is the full-size render's, bar what moves by itself (a drifting
+ * cloud's edge). */
+static void a_still_frame_converges_to_the_reference(void)
+{
+    const char *prompt = "green hills and a forest at noon, a still shot, windless";
+    uint8_t *a = sequence(MZ_GEN_QUALITY_AUTO, prompt, NULL, 0, 12);
+    uint8_t *r = sequence(MZ_GEN_QUALITY_REFERENCE, prompt, NULL, 0, 12);
+    double diff = mean_abs_diff_n(a, r, TW * TH);
+    int same = 0;
+    for (int i = 0; i < TW * TH; i++)
+        same += memcmp(a + i * 4, r + i * 4, 3) == 0;
+    printf("  frame 12 of a still shot: %.3f from the reference, %.1f %% of pixels identical\n",
+           diff, 100.0 * same / (TW * TH));
+    MZ_CHECK_MSG(diff < 0.1 && same > TW * TH * 0.99, "%.3f from the reference, %d pixels identical",
+                 diff, same);
+    free(a);
+    free(r);
+}
+
+/* After a cut nothing of the old scene lingers: the new scene's next
+ * frames match the reference render of the same sequence. */
 static void no_ghost_after_a_cut(void)
 {
     const char *a = "a city at night, lit windows", *b = "snowy mountains at noon";
-    uint8_t *x = sequence(MZ_GEN_QUALITY_AUTO, a, b, 10, 12);
-    uint8_t *r = sequence(MZ_GEN_QUALITY_REFERENCE, a, b, 10, 12);
     uint8_t *old = sequence(MZ_GEN_QUALITY_REFERENCE, a, NULL, 0, 9);
-    double to_ref = mean_abs_diff_n(x, r, TW * TH), to_old = mean_abs_diff_n(x, old, TW * TH);
-    printf("  two frames after the cut: %.2f from the reference, %.2f from the old scene\n",
-           to_ref, to_old);
-    MZ_CHECK_MSG(to_ref < 8 && to_old > 40, "%.2f from the reference, %.2f from the old scene",
-                 to_ref, to_old);
-    free(x);
-    free(r);
+    for (int at = 11; at <= 12; at++) {
+        uint8_t *x = sequence(MZ_GEN_QUALITY_AUTO, a, b, 10, at);
+        uint8_t *r = sequence(MZ_GEN_QUALITY_REFERENCE, a, b, 10, at);
+        double to_ref = mean_abs_diff_n(x, r, TW * TH), to_old = mean_abs_diff_n(x, old, TW * TH);
+        printf("  %d frame(s) after the cut: %.2f from the reference, %.2f from the old scene\n",
+               at - 10, to_ref, to_old);
+        MZ_CHECK_MSG(to_ref < 8 && to_old > 40, "frame %d: %.2f from the reference, %.2f from the old scene",
+                     at, to_ref, to_old);
+        free(x);
+        free(r);
+    }
     free(old);
 }
 
@@ -708,6 +732,7 @@ int main(int argc, char **argv)
         MZ_RUN(the_keeper_is_the_same_size_in_two_scenes);
         MZ_RUN(position_words_place_subjects);
         MZ_RUN(frames_drawn_smaller_gather_detail);
+        MZ_RUN(a_still_frame_converges_to_the_reference);
         MZ_RUN(no_ghost_after_a_cut);
     } else {
         MZ_RUN(night_is_darker_than_noon);
