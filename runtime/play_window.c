@@ -114,6 +114,7 @@ struct mz_player {
 
     char notice[1024];
     uint64_t notice_ns;
+    bool notice_kept; /* shown until the next turn, not NOTICE_SHOW_S (a broken reload) */
     char banner[1024]; /* the kiosk's card (mz_player_set_banner) */
     /* mz_player_set_viewer's */
     char viewer_lang[16], viewer_profile[512];
@@ -136,6 +137,7 @@ static void set_notice(mz_player *p, const char *msg)
 {
     snprintf(p->notice, sizeof p->notice, "%s", msg);
     p->notice_ns = mz_time_ns();
+    p->notice_kept = false;
     p->overlay_dirty = true;
 }
 
@@ -277,6 +279,7 @@ static void on_turn(const mz_story_turn *t, void *user)
     if (p->video) mz_recorder_turn(p->video, t);
     bool changed = t->scene_changed || p->restored;
     p->restored = false;
+    p->notice_kept = false;
     if (t->error) {
         /* The author sees where (file:line); the scene stays the last good one. */
         mz_log_error("%s", t->error);
@@ -483,14 +486,17 @@ static void quick_path(const mz_player *p, char *out, size_t size)
  * A story that no longer loads is reported (file:line) and the old one plays on. */
 static void reload_story(mz_player *p)
 {
+    p->restored = true; /* the edited caption and sound show at once, as on entering */
     if (mz_session_reload(p->session)) {
         set_notice(p, "Story reloaded");
         return;
     }
+    p->restored = false;
     mz_log_error("reload: %s", mz_error());
     char msg[sizeof p->notice];
     snprintf(msg, sizeof msg, "Not reloaded: %s", mz_error());
     set_notice(p, msg);
+    p->notice_kept = true; /* the author may look up from the editor later */
 }
 
 /* Ctrl+Z: the last turn taken back (the story may forbid it). */
@@ -933,7 +939,8 @@ static bool draw_overlay(mz_player *p)
         secs_since(p->overlay_ns) < 0.25)
         return true;
     if (p->draw_w <= 0 || p->draw_h <= 0) return true;
-    if (p->notice[0] && !p->confirm_quit && secs_since(p->notice_ns) > NOTICE_SHOW_S)
+    if (p->notice[0] && !p->confirm_quit && !p->notice_kept &&
+        secs_since(p->notice_ns) > NOTICE_SHOW_S)
         p->notice[0] = '\0';
     if (p->reply[0] && secs_since(p->reply_ns) > REPLY_SHOW_S) p->reply[0] = '\0';
 
@@ -1277,6 +1284,11 @@ double mz_player_first_frame_ms(const mz_player *p)
 const char *mz_player_notice(const mz_player *p)
 {
     return p->notice;
+}
+
+const char *mz_player_caption(const mz_player *p)
+{
+    return p->caption;
 }
 
 mz_audio *mz_player_audio(const mz_player *p)

@@ -86,6 +86,8 @@ uint32_t mz_player_validation_errors(const mz_player *p);
 double mz_player_first_frame_ms(const mz_player *p);
 /* The last notice shown to the viewer (saved, reloaded, a story error...). */
 const char *mz_player_notice(const mz_player *p);
+/* The caption on screen, "" before the first scene. */
+const char *mz_player_caption(const mz_player *p);
 /* The player's sound (silent without a device); owned by the player. */
 mz_audio *mz_player_audio(const mz_player *p);
 

@@ -80,7 +80,7 @@ static bool print_random(const mz_test_explore_desc *d, const mz_explore_report 
     bool any = false;
     for (size_t i = 0; i < r->scene_count; i++)
         if (r->scenes[i].stuck) {
-            printf(" %s %u,", r->scenes[i].id, r->scenes[i].stuck);
+            printf("%s %s %u", any ? "," : "", r->scenes[i].id, r->scenes[i].stuck);
             any = true;
         }
     printf("%s\n", any ? "" : " none");

@@ -1026,19 +1026,24 @@ static void find_transition_lines(story_graph *g)
 static void resolve(loader *ld)
 {
     story_graph *g = ld->g;
+    char hint[160];
     g->start = g->start_id ? story_graph_find(g, g->start_id) : -1;
-    if (g->start_id && g->start < 0)
+    if (g->start_id && g->start < 0) {
+        story_did_you_mean(g, g->start_id, hint, sizeof hint);
         problem(ld, true, g->story_file, g->story_line,
-                "story: the start scene '%s' is not declared", g->start_id);
+                "story: the start scene '%s' is not declared%s", g->start_id, hint);
+    }
     for (size_t i = 0; i <= g->scene_count; i++) {
         story_scene *sc = i < g->scene_count ? &g->scenes[i] : &g->global;
         for (size_t t = 0; t < sc->on_count; t++) {
             story_transition *tr = &sc->on[t];
             if (!tr->to) continue;
             tr->to_scene = story_graph_find(g, tr->to);
-            if (tr->to_scene < 0)
+            if (tr->to_scene < 0) {
+                story_did_you_mean(g, tr->to, hint, sizeof hint);
                 problem(ld, false, tr->file, tr->line,
-                        "scene '%s': transition to unknown scene '%s'", sc->id, tr->to);
+                        "scene '%s': transition to unknown scene '%s'%s", sc->id, tr->to, hint);
+            }
         }
     }
 }

@@ -367,6 +367,8 @@ static void test_reload(void)
     MZ_CHECK_HAS(mz_player_notice(player), "Not reloaded");
     MZ_CHECK_HAS(mz_player_notice(player), "story.lua:2:");
     MZ_CHECK_STR(mz_player_scene(player), "a");
+    run_for(3); /* longer than a notice shows: the error stays until the next turn */
+    MZ_CHECK_HAS(mz_player_notice(player), "story.lua:2:");
     type("go on"); /* the old story still plays */
     key(SDLK_RETURN);
     MZ_CHECK(run_until_scene("b", 20));
@@ -453,6 +455,7 @@ static void test_inspector_and_watch(void)
     for (int i = 0; i < 200 && !strstr(mz_player_notice(player), "reloaded"); i++)
         step(1);
     MZ_CHECK_STR(mz_player_notice(player), "Story reloaded");
+    MZ_CHECK_STR(mz_player_caption(player), "Pines."); /* the edit shows at once */
     MZ_CHECK_HAS(mz_player_inspector(player), "vars    {\"coins\"=1}");
     key(SDLK_F3);
     step(1);

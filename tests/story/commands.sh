@@ -53,6 +53,11 @@ check "help exits 0" test $? -eq 0
 check "help lists --trace" has "$T/help.txt" "--trace FILE"
 
 # lint
+# Its --help lists what story-api.md says lint checks, the newer checks too.
+"$MZ_MAZE" lint --help > "$T/lh.txt"
+for what in "translations" "variant" "weighted prompts" "transition_steps"; do
+  check "lint --help names $what" has "$T/lh.txt" "$what"
+done
 "$MZ_MAZE" lint $FIX/cellar $FIX/dice > "$T/l.out" 2>&1
 check "clean stories lint 0" test $? -eq 0
 "$MZ_MAZE" lint $FIX/lintme > "$T/l.out" 2> /dev/null
