@@ -569,7 +569,9 @@ static void read_prompt_list(loader *ld, int list, story_scene *sc, const char *
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         lua_rawgeti(L, list, (lua_Integer)i + 1);
-        int text = lua_istable(L, -1) ? lua_rawgeti(L, -1, 1) : LUA_TNONE;
+        /* Exactly a pair: a third member would be silently dropped. */
+        bool pair = lua_istable(L, -1) && table_size(L, -1) == 2;
+        int text = pair ? lua_rawgeti(L, -1, 1) : LUA_TNONE;
         int weight = text != LUA_TNONE ? lua_rawgeti(L, -2, 2) : LUA_TNONE;
         double w = weight == LUA_TNUMBER ? lua_tonumber(L, -1) : -1;
         if (text != LUA_TSTRING || weight != LUA_TNUMBER) {

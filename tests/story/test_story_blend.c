@@ -89,8 +89,9 @@ static void lint_finds_bad_blends(void)
                  AT "23: scene 'd': 'prompt' as a list needs 1 to 8 {\"text\", weight} pairs");
     MZ_CHECK_HAS(problems,
                  AT "24: scene 'd': 'transition_steps' must be a whole number of frames in 1..600");
+    MZ_CHECK_HAS(problems, AT "29: scene 'e': prompt 1 must be {\"text\", weight}");
 #undef AT
-    MZ_CHECK(n == problem_count && n >= 8);
+    MZ_CHECK(n == problem_count && n >= 9);
     /* Play refuses the story with the first of them. */
     MZ_CHECK(mz_story_load(&(mz_story_desc){.path = FIX "blendbad"}) == NULL);
     MZ_CHECK_HAS(mz_error(), "blendbad/story.lua:5:");

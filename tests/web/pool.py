@@ -140,7 +140,8 @@ try:
     meta = [png_text(os.path.join(record, f)) for f in frames]
     turns = {}
     for m in meta:
-        turns.setdefault(int(m["Turn"]), []).append(m["Generator"].split(" ")[0])
+        # "remote: WHAT THE SERVER RENDERS WITH (maze ...)" or "procedural (maze ...)"
+        turns.setdefault(int(m["Turn"]), []).append(re.split(r"[: ]", m["Generator"])[0])
     last = max(turns)
     check(last == 15 and all(len(turns[t]) == FRAMES for t in range(last + 1)),
           f"all {last + 1} turns show their {FRAMES} frames: {[len(turns[t]) for t in sorted(turns)]}")
