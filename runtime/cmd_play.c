@@ -32,7 +32,7 @@ static int run(const mz_command *cmd, int argc, char **argv)
         {"--generator", MZ_ARG_STRING, &generator, "URI", "render scenes with this generator"},
         {"--record", MZ_ARG_STRING, &record, "DIR", "headless: write the frames shown as PNGs"},
         {"--size", MZ_ARG_SIZE, size, "WxH",
-         "frame size (window: the window's, at most 640x360 on a CPU; headless: 640x360)"},
+         "frame size (window: the window's, at most 960x540 on a CPU; headless: 640x360)"},
         {"--fps", MZ_ARG_FLOAT, &fps, "F", "frames per second of scene time, 1..240 (30)", 1, 240},
         {"--video", MZ_ARG_STRING, &video, "FILE",
          "record a video with sound and subtitles (.mp4 or .webm; F10 in the window)"},

@@ -889,8 +889,10 @@ static void adapt_size(mz_player *p)
 }
 
 /* The size the first scene is generated at: --size, else the window's; on
- * a CPU (lavapipe) no larger than 640x360, the largest measured to hold 24
- * fps on the 2-core machines we test on (adapt_size steps down from there). */
+ * a CPU (lavapipe) no wider than CPU_START_W: 960x540 held 26 fps displayed
+ * in a 1280x720 window on the 2-core machines we test on, 1280x720 only 20
+ * (tools/bench_player.sh, quiet). adapt_size steps down from there. */
+#define CPU_START_W 960
 static void start_size(mz_player *p)
 {
     const mz_player_desc *d = &p->desc;
@@ -899,9 +901,9 @@ static void start_size(mz_player *p)
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(mz_gpu_physical(p->gpu), &props);
     if (d->gen_width <= 0 && props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU &&
-        p->gen_w > AUTO_MIN_W) {
-        p->gen_h = (int)((long)p->gen_h * AUTO_MIN_W / p->gen_w) & ~1;
-        p->gen_w = AUTO_MIN_W;
+        p->gen_w > CPU_START_W) {
+        p->gen_h = (int)((long)p->gen_h * CPU_START_W / p->gen_w) & ~1;
+        p->gen_w = CPU_START_W;
     }
 }
 

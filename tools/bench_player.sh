@@ -2,7 +2,7 @@
 # tools/bench_player.sh [ROUNDS] — input -> first frame on screen in the
 # windowed player, in a 1280x720 window under Xvfb with the embedded
 # generator. The window is not the frame: scenes are requested at the size
-# the player picks (on a CPU at most 640x360) and the generator may draw them
+# the player picks (on a CPU at most 960x540) and the generator may draw them
 # smaller and scale up (320x180 on lavapipe); the first line printed says
 # all three.
 # Walks stories/cellar down and up the stairs ROUNDS times (xdotool), then
