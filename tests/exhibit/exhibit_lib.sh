@@ -14,7 +14,11 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  # A browser's helper processes (not our children) may still be writing to
+  # its profile for a moment: the folder goes when they have, and a test's
+  # verdict never depends on it.
+  for _ in 1 2 3 4 5; do rm -rf "$work" 2>/dev/null && break; sleep 0.5; done
+  true
 }
 trap cleanup EXIT
 fail() {
